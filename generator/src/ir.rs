@@ -1,0 +1,1322 @@
+//! The checked intermediate representation.
+//!
+//! `build` resolves every reference of a [`RawModel`], decides every Rust and
+//! XML name exactly once and reports every problem it finds. Emitters only
+//! read this representation; they never look at the YAML again.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::path::PathBuf;
+
+use crate::error::{ModelError, ModelErrors};
+use crate::model::{Direction, MemberSpec, OrderedMap, RawDetail, RawMember, RawModel};
+use crate::names::{self, NamingRules};
+
+/// The primitive types of the model language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Primitive {
+    /// Unicode text.
+    String,
+    /// `true` / `false`.
+    Boolean,
+    /// A signed integer (64-bit in Rust: safe for every member).
+    Integer,
+    /// A decimal number, kept exactly as written.
+    Decimal,
+    /// A date and time with its offset.
+    Date,
+}
+
+impl Primitive {
+    fn from_name(name: &str) -> Option<Primitive> {
+        Some(match name {
+            "String" => Primitive::String,
+            "Boolean" => Primitive::Boolean,
+            "Integer" => Primitive::Integer,
+            "Decimal" => Primitive::Decimal,
+            "Date" => Primitive::Date,
+            _ => return None,
+        })
+    }
+
+    /// The model name of the primitive.
+    pub fn name(self) -> &'static str {
+        match self {
+            Primitive::String => "String",
+            Primitive::Boolean => "Boolean",
+            Primitive::Integer => "Integer",
+            Primitive::Decimal => "Decimal",
+            Primitive::Date => "Date",
+        }
+    }
+}
+
+/// What a member or parameter holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    /// A primitive.
+    Primitive(Primitive),
+    /// An enum, by index into [`Api::enums`].
+    Enum(usize),
+    /// A struct, by index into [`Api::structs`].
+    Struct(usize),
+}
+
+/// The whole checked API.
+#[derive(Debug)]
+pub struct Api {
+    /// Short name (`ovirt`).
+    pub name: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Index of the root service.
+    pub root_service: usize,
+    /// URL path of the root service.
+    pub root_path: String,
+    /// The naming tables.
+    pub naming: NamingRules,
+    /// Struct types, sorted by name.
+    pub structs: Vec<StructType>,
+    /// Enums, sorted by name.
+    pub enums: Vec<EnumType>,
+    /// Services, sorted by name.
+    pub services: Vec<Service>,
+}
+
+/// A struct type.
+#[derive(Debug)]
+pub struct StructType {
+    /// Model name (`Vm`).
+    pub name: String,
+    /// Rust name.
+    pub rust_name: String,
+    /// Rust module (file) name.
+    pub module: String,
+    /// The model file.
+    pub file: PathBuf,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+    /// XML element name.
+    pub xml: String,
+    /// XML collection name.
+    pub xml_plural: String,
+    /// Base type.
+    pub base: Option<usize>,
+    /// All ancestors, nearest first.
+    pub ancestors: Vec<usize>,
+    /// Every member, inherited ones first (root-most base first), in model order.
+    pub members: Vec<Member>,
+}
+
+impl StructType {
+    /// Members declared by this type itself.
+    pub fn own_members(&self, me: usize) -> impl Iterator<Item = &Member> {
+        self.members.iter().filter(move |m| m.declared_in == me)
+    }
+
+    /// True when the type has an `id` member of type `String`.
+    pub fn has_id(&self) -> bool {
+        self.members.iter().any(|m| m.name == "id" && m.ty == TypeRef::Primitive(Primitive::String) && !m.list)
+    }
+
+    /// True when the type has a `name` member of type `String`.
+    pub fn has_name(&self) -> bool {
+        self.members.iter().any(|m| m.name == "name" && m.ty == TypeRef::Primitive(Primitive::String) && !m.list)
+    }
+}
+
+/// Whether a member is data or a reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberKind {
+    /// A data member.
+    Attribute,
+    /// A link to other objects.
+    Link,
+}
+
+/// A member of a struct.
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// Snake name.
+    pub name: String,
+    /// Rust field name (may be raw, `r#type`).
+    pub rust: String,
+    /// XML element or attribute name.
+    pub xml: String,
+    /// Travels as an XML attribute (`id`, `href`, `rel`).
+    pub xml_attribute: bool,
+    /// Data or link.
+    pub kind: MemberKind,
+    /// Item type.
+    pub ty: TypeRef,
+    /// A list of `ty`.
+    pub list: bool,
+    /// Item element name, for lists.
+    pub item_xml: Option<String>,
+    /// Link `rel`, for list links.
+    pub rel: Option<String>,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+    /// Never shown by `Debug`.
+    pub secret: bool,
+    /// Schema type of the wire form, when stated.
+    pub xsd: Option<String>,
+    /// The struct that declares the member.
+    pub declared_in: usize,
+}
+
+/// An enum.
+#[derive(Debug)]
+pub struct EnumType {
+    /// Model name.
+    pub name: String,
+    /// Rust name.
+    pub rust_name: String,
+    /// Rust module (file) name.
+    pub module: String,
+    /// The model file.
+    pub file: PathBuf,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+    /// XML element name.
+    pub xml: String,
+    /// XML collection name.
+    pub xml_plural: String,
+    /// Values in model order.
+    pub values: Vec<EnumValue>,
+}
+
+/// One enum value.
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    /// Wire value.
+    pub wire: String,
+    /// Rust variant name.
+    pub rust: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+}
+
+/// The name of the extra variant that keeps values the model does not know.
+pub const CATCH_ALL_VARIANT: &str = "Unrecognized";
+
+/// A service.
+#[derive(Debug)]
+pub struct Service {
+    /// Model name (`Vms`).
+    pub name: String,
+    /// Rust name (`VmsService`).
+    pub rust_name: String,
+    /// The model file.
+    pub file: PathBuf,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+    /// Marked as reachable by no locator.
+    pub unreachable: bool,
+    /// Base service.
+    pub base: Option<usize>,
+    /// Methods declared here.
+    pub methods: Vec<Method>,
+    /// Locators declared here.
+    pub locators: Vec<Locator>,
+}
+
+/// Kinds of methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MethodKind {
+    /// GET one object.
+    Get,
+    /// GET a collection.
+    List,
+    /// POST a new object.
+    Add,
+    /// PUT an object.
+    Update,
+    /// DELETE.
+    Remove,
+    /// POST to an action path.
+    Action,
+}
+
+impl MethodKind {
+    fn from_name(name: &str) -> MethodKind {
+        match name {
+            "get" => MethodKind::Get,
+            "list" => MethodKind::List,
+            "add" => MethodKind::Add,
+            "update" => MethodKind::Update,
+            "remove" => MethodKind::Remove,
+            _ => MethodKind::Action,
+        }
+    }
+
+    /// The HTTP method of the kind.
+    pub fn http_method(self) -> &'static str {
+        match self {
+            MethodKind::Get | MethodKind::List => "GET",
+            MethodKind::Add | MethodKind::Action => "POST",
+            MethodKind::Update => "PUT",
+            MethodKind::Remove => "DELETE",
+        }
+    }
+}
+
+/// A method of a service.
+#[derive(Debug)]
+pub struct Method {
+    /// Snake name.
+    pub name: String,
+    /// Rust method name.
+    pub rust: String,
+    /// Kind.
+    pub kind: MethodKind,
+    /// URL path segment of an action.
+    pub path: Option<String>,
+    /// Parameters (with `follow` last when the method takes it).
+    pub params: Vec<Param>,
+    /// Other signatures.
+    pub variants: Vec<Variant>,
+    /// Mandatory input detail.
+    pub mandatory: Vec<Detail>,
+    /// Optional input detail.
+    pub optional: Vec<Detail>,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+    /// Index into `params` of the request body (add, update).
+    pub body: Option<usize>,
+    /// Index into `params` of the result.
+    pub result: Option<usize>,
+}
+
+/// A parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Snake name.
+    pub name: String,
+    /// Rust name.
+    pub rust: String,
+    /// Query parameter / action element name.
+    pub xml: String,
+    /// Type.
+    pub ty: TypeRef,
+    /// A list.
+    pub list: bool,
+    /// Direction.
+    pub dir: Direction,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+    /// A password or token: never logged.
+    pub secret: bool,
+    /// Added by the `follow: true` shorthand.
+    pub from_follow: bool,
+}
+
+/// A variant (signature) of a method.
+#[derive(Debug)]
+pub struct Variant {
+    /// Snake name (`from_scratch`).
+    pub name: String,
+    /// Rust method name (`add_from_scratch`).
+    pub rust: String,
+    /// Parameters the variant adds.
+    pub params: Vec<Param>,
+    /// Mandatory input detail of the variant.
+    pub mandatory: Vec<Detail>,
+    /// Optional input detail of the variant.
+    pub optional: Vec<Detail>,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+}
+
+/// An input-detail item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detail {
+    /// One path.
+    One(String),
+    /// One of these paths.
+    AnyOf(Vec<String>),
+}
+
+/// A locator.
+#[derive(Debug)]
+pub struct Locator {
+    /// Snake name.
+    pub name: String,
+    /// Rust name (`vm_service`).
+    pub rust: String,
+    /// URL segment, `{id}` when it takes an id.
+    pub path: String,
+    /// Target service.
+    pub service: usize,
+    /// Takes an id.
+    pub takes_id: bool,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+}
+
+impl Api {
+    /// Methods of a service including those of its bases (own first, then
+    /// each base's that the service does not redefine).
+    pub fn all_methods(&self, service: usize) -> Vec<(usize, &Method)> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for s in self.service_chain(service) {
+            for m in &self.services[s].methods {
+                if seen.insert(m.name.as_str()) {
+                    out.push((s, m));
+                }
+            }
+        }
+        out
+    }
+
+    /// Locators of a service including those of its bases.
+    pub fn all_locators(&self, service: usize) -> Vec<(usize, &Locator)> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for s in self.service_chain(service) {
+            for l in &self.services[s].locators {
+                if seen.insert(l.name.as_str()) {
+                    out.push((s, l));
+                }
+            }
+        }
+        out
+    }
+
+    /// The service and its bases, nearest first.
+    pub fn service_chain(&self, service: usize) -> Vec<usize> {
+        let mut out = vec![service];
+        let mut cur = self.services[service].base;
+        while let Some(b) = cur {
+            if out.contains(&b) {
+                break;
+            }
+            out.push(b);
+            cur = self.services[b].base;
+        }
+        out
+    }
+
+    /// Model name of a type reference.
+    pub fn type_name(&self, ty: TypeRef) -> &str {
+        match ty {
+            TypeRef::Primitive(p) => p.name(),
+            TypeRef::Enum(i) => &self.enums[i].name,
+            TypeRef::Struct(i) => &self.structs[i].name,
+        }
+    }
+
+    /// Rust name of an enum or struct reference (the primitive's model name otherwise).
+    pub fn rust_type_name(&self, ty: TypeRef) -> &str {
+        match ty {
+            TypeRef::Primitive(p) => p.name(),
+            TypeRef::Enum(i) => &self.enums[i].rust_name,
+            TypeRef::Struct(i) => &self.structs[i].rust_name,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Building and checking
+// ---------------------------------------------------------------------------
+
+struct Ctx {
+    errors: Vec<ModelError>,
+}
+
+impl Ctx {
+    fn err(&mut self, file: &std::path::Path, entity: &str, key: impl Into<String>, msg: impl Into<String>) {
+        self.errors.push(ModelError::new(file, msg).entity(entity).key(key));
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Named {
+    Struct(usize),
+    Enum(usize),
+}
+
+/// Checks a parsed model and builds the IR, or returns every problem found.
+pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
+    let mut cx = Ctx { errors: Vec::new() };
+    let api_file = raw.api.file.clone();
+    let rawapi = &raw.api.value;
+    let naming = NamingRules {
+        plural: rawapi.naming.plural.0.clone(),
+        singular: rawapi.naming.singular.0.clone(),
+        xml: rawapi.naming.xml.0.clone(),
+    };
+    if !names::is_snake(&rawapi.api) {
+        cx.err(&api_file, "api", "api", format!("`{}` is not a snake-case name", rawapi.api));
+    }
+    if !rawapi.root_path.starts_with('/') {
+        cx.err(&api_file, "api", "root_path", "must start with `/`");
+    }
+
+    // Sort entities by name so that the IR (and the output) never depends
+    // on file-system order.
+    let mut struct_order: Vec<usize> = (0..raw.structs.len()).collect();
+    struct_order.sort_by(|&a, &b| raw.structs[a].value.name.cmp(&raw.structs[b].value.name));
+    let mut enum_order: Vec<usize> = (0..raw.enums.len()).collect();
+    enum_order.sort_by(|&a, &b| raw.enums[a].value.name.cmp(&raw.enums[b].value.name));
+    let mut service_order: Vec<usize> = (0..raw.services.len()).collect();
+    service_order.sort_by(|&a, &b| raw.services[a].value.name.cmp(&raw.services[b].value.name));
+
+    // Entity names, files, Rust names.
+    let mut types_by_name: HashMap<&str, Named> = HashMap::new();
+    let mut rust_names: BTreeMap<String, String> = BTreeMap::new();
+    let mut modules: BTreeMap<String, String> = BTreeMap::new();
+    let mut check_entity = |cx: &mut Ctx,
+                            file: &std::path::Path,
+                            kind: &str,
+                            name: &str,
+                            rust: &str,
+                            module: Option<&str>| {
+        let entity = format!("{kind} {name}");
+        if !names::is_upper_camel(name) {
+            cx.err(file, &entity, kind, format!("`{name}` is not an UpperCamelCase name"));
+        }
+        let expected = format!("{}.yaml", names::camel_to_snake(name));
+        if file.file_name().and_then(|f| f.to_str()) != Some(expected.as_str()) {
+            cx.err(file, &entity, kind, format!("the file of `{name}` must be named `{expected}`"));
+        }
+        if !names::is_upper_camel(rust) {
+            cx.err(file, &entity, "rust_name", format!("`{rust}` is not an UpperCamelCase name"));
+        } else if names::RESERVED_TYPE_NAMES.contains(&rust) {
+            cx.err(
+                file,
+                &entity,
+                "rust_name",
+                format!(
+                    "the Rust name `{rust}` would shadow a Rust prelude or runtime name; give the entity a `rust_name:`"
+                ),
+            );
+        }
+        if let Some(prev) = rust_names.insert(rust.to_owned(), entity.clone()) {
+            cx.err(file, &entity, "rust_name", format!("Rust name `{rust}` is also the Rust name of {prev}"));
+        }
+        if let Some(module) = module {
+            if let Some(prev) = modules.insert(module.to_owned(), entity.clone()) {
+                cx.err(file, &entity, "rust_name", format!("Rust module `{module}` is also the module of {prev}"));
+            }
+        }
+    };
+
+    let mut structs: Vec<StructType> = Vec::new();
+    for &ri in &struct_order {
+        let s = &raw.structs[ri];
+        let r = &s.value;
+        let rust_name = r.rust_name.clone().unwrap_or_else(|| r.name.clone());
+        let module = names::module_name(&rust_name);
+        check_entity(&mut cx, &s.file, "struct", &r.name, &rust_name, Some(&module));
+        let idx = structs.len();
+        if types_by_name.insert(r.name.as_str(), Named::Struct(idx)).is_some() {
+            cx.err(
+                &s.file,
+                &format!("struct {}", r.name),
+                "struct",
+                format!("duplicate name: another struct or enum is also named `{}`", r.name),
+            );
+        }
+        let snake = names::camel_to_snake(&r.name);
+        structs.push(StructType {
+            name: r.name.clone(),
+            rust_name,
+            module,
+            file: s.file.clone(),
+            doc: r.doc.clone(),
+            deprecated: r.deprecated,
+            xml: r.xml.clone().unwrap_or_else(|| naming.xml(&snake)),
+            xml_plural: r.xml_plural.clone().unwrap_or_else(|| naming.xml(&naming.plural(&snake))),
+            base: None,
+            ancestors: Vec::new(),
+            members: Vec::new(),
+        });
+    }
+    let mut enums: Vec<EnumType> = Vec::new();
+    for &ri in &enum_order {
+        let e = &raw.enums[ri];
+        let r = &e.value;
+        let rust_name = r.rust_name.clone().unwrap_or_else(|| r.name.clone());
+        let module = names::module_name(&rust_name);
+        check_entity(&mut cx, &e.file, "enum", &r.name, &rust_name, Some(&module));
+        let idx = enums.len();
+        if types_by_name.insert(r.name.as_str(), Named::Enum(idx)).is_some() {
+            cx.err(
+                &e.file,
+                &format!("enum {}", r.name),
+                "enum",
+                format!("duplicate name: another struct or enum is also named `{}`", r.name),
+            );
+        }
+        let entity = format!("enum {}", r.name);
+        let snake = names::camel_to_snake(&r.name);
+        let mut values = Vec::new();
+        let mut wires = BTreeSet::new();
+        let mut rusts: BTreeMap<String, String> = BTreeMap::new();
+        for (i, v) in r.values.iter().enumerate() {
+            let key = format!("values[{i}]");
+            if !names::is_snake(&v.value) && !v.value.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                cx.err(
+                    &e.file,
+                    &entity,
+                    &key,
+                    format!("invalid enum value `{}`: expected lower-case words joined by `_`", v.value),
+                );
+                continue;
+            }
+            if !v.value.chars().all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_')) {
+                cx.err(
+                    &e.file,
+                    &entity,
+                    &key,
+                    format!("invalid enum value `{}`: expected lower-case words joined by `_`", v.value),
+                );
+                continue;
+            }
+            if !wires.insert(v.value.clone()) {
+                cx.err(&e.file, &entity, &key, format!("duplicate value `{}`", v.value));
+                continue;
+            }
+            let rust = names::rust_variant(&v.value);
+            if rust == CATCH_ALL_VARIANT {
+                cx.err(
+                    &e.file,
+                    &entity,
+                    &key,
+                    format!(
+                        "value `{}` maps to the Rust variant `{CATCH_ALL_VARIANT}`, which keeps unknown values",
+                        v.value
+                    ),
+                );
+                continue;
+            }
+            if let Some(prev) = rusts.insert(rust.clone(), v.value.clone()) {
+                cx.err(
+                    &e.file,
+                    &entity,
+                    &key,
+                    format!("values `{prev}` and `{}` map to the same Rust variant `{rust}`", v.value),
+                );
+                continue;
+            }
+            values.push(EnumValue { wire: v.value.clone(), rust, doc: v.doc.clone(), deprecated: v.deprecated });
+        }
+        if r.values.is_empty() {
+            cx.err(&e.file, &entity, "values", "an enum needs at least one value");
+        }
+        enums.push(EnumType {
+            name: r.name.clone(),
+            rust_name,
+            module,
+            file: e.file.clone(),
+            doc: r.doc.clone(),
+            deprecated: r.deprecated,
+            xml: r.xml.clone().unwrap_or_else(|| naming.xml(&snake)),
+            xml_plural: r.xml_plural.clone().unwrap_or_else(|| naming.xml(&naming.plural(&snake))),
+            values,
+        });
+    }
+
+    let resolve = |name: &str| -> Option<TypeRef> {
+        if let Some(p) = Primitive::from_name(name) {
+            return Some(TypeRef::Primitive(p));
+        }
+        types_by_name.get(name).map(|n| match *n {
+            Named::Struct(i) => TypeRef::Struct(i),
+            Named::Enum(i) => TypeRef::Enum(i),
+        })
+    };
+
+    // Struct bases.
+    for (idx, &ri) in struct_order.iter().enumerate() {
+        let r = &raw.structs[ri].value;
+        if let Some(base) = &r.base {
+            match resolve(base) {
+                Some(TypeRef::Struct(b)) => structs[idx].base = Some(b),
+                Some(_) => cx.err(
+                    &structs[idx].file,
+                    &format!("struct {}", r.name),
+                    "base",
+                    format!("`{base}` is not a struct type"),
+                ),
+                None => {
+                    cx.err(&structs[idx].file, &format!("struct {}", r.name), "base", format!("unknown type `{base}`"))
+                }
+            }
+        }
+    }
+    for idx in 0..structs.len() {
+        let mut chain = Vec::new();
+        let mut cur = structs[idx].base;
+        while let Some(b) = cur {
+            if b == idx || chain.contains(&b) {
+                let file = structs[idx].file.clone();
+                cx.err(&file, &format!("struct {}", structs[idx].name), "base", "the base types form a cycle");
+                chain.clear();
+                break;
+            }
+            chain.push(b);
+            cur = structs[b].base;
+        }
+        structs[idx].ancestors = chain;
+    }
+
+    // Declared members of each struct.
+    let mut declared: Vec<Vec<Member>> = Vec::with_capacity(structs.len());
+    for (idx, &ri) in struct_order.iter().enumerate() {
+        let r = &raw.structs[ri].value;
+        let file = structs[idx].file.clone();
+        let entity = format!("struct {}", r.name);
+        let mut own = Vec::new();
+        for (kind, section, map) in
+            [(MemberKind::Attribute, "attributes", &r.attributes), (MemberKind::Link, "links", &r.links)]
+        {
+            for (name, spec) in &map.0 {
+                let key = format!("{section}.{name}");
+                if let Some(m) =
+                    build_member(&mut cx, &naming, &resolve, &file, &entity, &key, idx, kind, name, &spec.0, &structs)
+                {
+                    own.push(m);
+                }
+            }
+        }
+        declared.push(own);
+    }
+    // Flatten: root-most ancestor first.
+    for idx in 0..structs.len() {
+        let mut members: Vec<Member> = Vec::new();
+        let mut chain: Vec<usize> = structs[idx].ancestors.iter().rev().copied().collect();
+        chain.push(idx);
+        for s in chain {
+            members.extend(declared[s].iter().cloned());
+        }
+        check_member_names(&mut cx, &structs[idx], &members, &structs);
+        structs[idx].members = members;
+    }
+
+    // Services.
+    let mut services_by_name: HashMap<&str, usize> = HashMap::new();
+    let mut services: Vec<Service> = Vec::new();
+    for &ri in &service_order {
+        let s = &raw.services[ri];
+        let r = &s.value;
+        let rust_name = format!("{}Service", r.name);
+        check_entity(&mut cx, &s.file, "service", &r.name, &rust_name, None);
+        if services_by_name.insert(r.name.as_str(), services.len()).is_some() {
+            cx.err(
+                &s.file,
+                &format!("service {}", r.name),
+                "service",
+                format!("duplicate name: another service is also named `{}`", r.name),
+            );
+        }
+        services.push(Service {
+            name: r.name.clone(),
+            rust_name,
+            file: s.file.clone(),
+            doc: r.doc.clone(),
+            deprecated: r.deprecated,
+            unreachable: r.unreachable,
+            base: None,
+            methods: Vec::new(),
+            locators: Vec::new(),
+        });
+    }
+    for (idx, &ri) in service_order.iter().enumerate() {
+        let r = &raw.services[ri].value;
+        let file = services[idx].file.clone();
+        let entity = format!("service {}", r.name);
+        if let Some(base) = &r.base {
+            match services_by_name.get(base.as_str()) {
+                Some(&b) => services[idx].base = Some(b),
+                None => cx.err(&file, &entity, "base", format!("unknown service `{base}`")),
+            }
+        }
+        let mut methods = Vec::new();
+        let mut rust_methods: BTreeMap<String, String> = BTreeMap::new();
+        for (name, m) in &r.methods.0 {
+            let default = Default::default();
+            let m = m.as_ref().unwrap_or(&default);
+            if let Some(method) = build_method(&mut cx, &naming, &resolve, &file, &entity, name, m) {
+                for rust in std::iter::once(method.rust.clone()).chain(method.variants.iter().map(|v| v.rust.clone())) {
+                    if let Some(prev) = rust_methods.insert(rust.clone(), name.clone()) {
+                        cx.err(
+                            &file,
+                            &entity,
+                            format!("methods.{name}"),
+                            format!("Rust method `{rust}` is also produced by method `{prev}`"),
+                        );
+                    }
+                }
+                methods.push(method);
+            }
+        }
+        let mut locators = Vec::new();
+        let mut paths: BTreeMap<String, String> = BTreeMap::new();
+        for (name, l) in &r.locators.0 {
+            let key = format!("locators.{name}");
+            if !names::is_snake(name) {
+                cx.err(&file, &entity, &key, format!("`{name}` is not a snake-case name"));
+                continue;
+            }
+            let Some(&target) = services_by_name.get(l.service.as_str()) else {
+                cx.err(&file, &entity, format!("{key}.service"), format!("unknown service `{}`", l.service));
+                continue;
+            };
+            let path = match (&l.path, l.id) {
+                (Some(p), _) => p.clone(),
+                (None, true) => "{id}".to_owned(),
+                (None, false) => names::path_segment(name),
+            };
+            if let Some(prev) = paths.insert(path.clone(), name.clone()) {
+                cx.err(&file, &entity, &key, format!("URL segment `{path}` is also the segment of locator `{prev}`"));
+            }
+            let rust = format!("{name}_service");
+            if let Some(prev) = rust_methods.insert(rust.clone(), name.clone()) {
+                cx.err(&file, &entity, &key, format!("Rust method `{rust}` is also produced by `{prev}`"));
+            }
+            locators.push(Locator {
+                name: name.clone(),
+                rust,
+                path,
+                service: target,
+                takes_id: l.id,
+                doc: l.doc.clone(),
+                deprecated: l.deprecated,
+            });
+        }
+        services[idx].methods = methods;
+        services[idx].locators = locators;
+    }
+    // Service base cycles.
+    for idx in 0..services.len() {
+        let mut seen = vec![idx];
+        let mut cur = services[idx].base;
+        while let Some(b) = cur {
+            if seen.contains(&b) {
+                let file = services[idx].file.clone();
+                cx.err(&file, &format!("service {}", services[idx].name), "base", "the base services form a cycle");
+                services[idx].base = None;
+                break;
+            }
+            seen.push(b);
+            cur = services[b].base;
+        }
+    }
+
+    let root_service = match services_by_name.get(rawapi.root_service.as_str()) {
+        Some(&i) => Some(i),
+        None => {
+            cx.err(&api_file, "api", "root_service", format!("unknown service `{}`", rawapi.root_service));
+            None
+        }
+    };
+
+    if !cx.errors.is_empty() {
+        cx.errors.sort();
+        cx.errors.dedup();
+        return Err(ModelErrors(cx.errors));
+    }
+    let api = Api {
+        name: rawapi.api.clone(),
+        doc: rawapi.doc.clone(),
+        root_service: root_service.unwrap_or(0),
+        root_path: rawapi.root_path.clone(),
+        naming,
+        structs,
+        enums,
+        services,
+    };
+    check_reachability(&mut cx, &api);
+    check_input_details(&mut cx, &api);
+    if cx.errors.is_empty() {
+        Ok(api)
+    } else {
+        cx.errors.sort();
+        cx.errors.dedup();
+        Err(ModelErrors(cx.errors))
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_member(
+    cx: &mut Ctx,
+    naming: &NamingRules,
+    resolve: &dyn Fn(&str) -> Option<TypeRef>,
+    file: &std::path::Path,
+    entity: &str,
+    key: &str,
+    owner: usize,
+    kind: MemberKind,
+    name: &str,
+    spec: &RawMember,
+    structs: &[StructType],
+) -> Option<Member> {
+    if !names::is_snake(name) {
+        cx.err(file, entity, key, format!("`{name}` is not a snake-case name"));
+        return None;
+    }
+    if name == "href" {
+        cx.err(file, entity, key, "`href` is implicit on every struct and must not be declared");
+        return None;
+    }
+    if spec.dir.is_some() {
+        cx.err(file, entity, format!("{key}.dir"), "`dir` belongs to parameters, not to struct members");
+    }
+    let Some(ty) = resolve(&spec.ty) else {
+        cx.err(file, entity, key, format!("unknown type `{}`", spec.ty));
+        return None;
+    };
+    if kind == MemberKind::Link && !matches!(ty, TypeRef::Struct(_)) {
+        cx.err(file, entity, key, format!("a link must point to a struct type, not `{}`", spec.ty));
+        return None;
+    }
+    if spec.item.is_some() && !spec.list {
+        cx.err(file, entity, format!("{key}.item"), "`item` is only valid on a list");
+    }
+    if spec.rel.is_some() && !(spec.list && kind == MemberKind::Link) {
+        cx.err(file, entity, format!("{key}.rel"), "`rel` is only valid on a list link");
+    }
+    let xml_attribute = matches!(name, "id" | "rel");
+    if xml_attribute && (spec.list || matches!(ty, TypeRef::Struct(_))) {
+        cx.err(
+            file,
+            entity,
+            key,
+            format!("`{name}` travels as an XML attribute and must be a single primitive or enum"),
+        );
+    }
+    let item_xml = spec.list.then(|| {
+        spec.item.clone().unwrap_or_else(|| match ty {
+            TypeRef::Struct(i) => structs[i].xml.clone(),
+            _ => naming.xml(&naming.singular(name)),
+        })
+    });
+    let rel =
+        (spec.list && kind == MemberKind::Link).then(|| spec.rel.clone().unwrap_or_else(|| names::path_segment(name)));
+    Some(Member {
+        name: name.to_owned(),
+        rust: names::rust_field(name),
+        xml: spec.xml.clone().unwrap_or_else(|| naming.xml(name)),
+        xml_attribute,
+        kind,
+        ty,
+        list: spec.list,
+        item_xml,
+        rel,
+        doc: spec.doc.clone(),
+        deprecated: spec.deprecated,
+        secret: spec.secret,
+        xsd: spec.xsd.clone(),
+        declared_in: owner,
+    })
+}
+
+fn check_member_names(cx: &mut Ctx, st: &StructType, members: &[Member], structs: &[StructType]) {
+    let entity = format!("struct {}", st.name);
+    let mut by_name: BTreeMap<&str, &Member> = BTreeMap::new();
+    let mut by_rust: BTreeMap<&str, &Member> = BTreeMap::new();
+    let mut by_xml: BTreeMap<(bool, &str), &Member> = BTreeMap::new();
+    let mut by_rel: BTreeMap<&str, &Member> = BTreeMap::new();
+    let origin = |m: &Member| -> String {
+        if structs[m.declared_in].name == st.name {
+            format!("`{}`", m.name)
+        } else {
+            format!("`{}` (from {})", m.name, structs[m.declared_in].name)
+        }
+    };
+    for m in members {
+        let section = if m.kind == MemberKind::Link { "links" } else { "attributes" };
+        let key = format!("{section}.{}", m.name);
+        // Report each clash once, on the struct that declares the later member.
+        let mine = structs[m.declared_in].name == st.name;
+        if let Some(prev) = by_name.insert(&m.name, m) {
+            if mine {
+                cx.err(&st.file, &entity, &key, format!("duplicate member name: also declared as {}", origin(prev)));
+            }
+            continue;
+        }
+        if m.rust == "href" {
+            continue;
+        }
+        if let Some(prev) = by_rust.insert(&m.rust, m) {
+            if mine {
+                cx.err(
+                    &st.file,
+                    &entity,
+                    &key,
+                    format!("Rust field `{}` is also the field of {}", m.rust, origin(prev)),
+                );
+            }
+        }
+        if let Some(prev) = by_xml.insert((m.xml_attribute, &m.xml), m) {
+            if mine {
+                cx.err(
+                    &st.file,
+                    &entity,
+                    &key,
+                    format!("XML name `{}` is also the XML name of {}", m.xml, origin(prev)),
+                );
+            }
+        }
+        if let Some(rel) = &m.rel {
+            if let Some(prev) = by_rel.insert(rel, m) {
+                if mine {
+                    cx.err(&st.file, &entity, &key, format!("link rel `{rel}` is also the rel of {}", origin(prev)));
+                }
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_params(
+    cx: &mut Ctx,
+    naming: &NamingRules,
+    resolve: &dyn Fn(&str) -> Option<TypeRef>,
+    file: &std::path::Path,
+    entity: &str,
+    key: &str,
+    params: &OrderedMap<MemberSpec>,
+) -> Vec<Param> {
+    let mut out = Vec::new();
+    for (name, spec) in &params.0 {
+        let spec = &spec.0;
+        let pkey = format!("{key}.params.{name}");
+        if !names::is_snake(name) {
+            cx.err(file, entity, &pkey, format!("`{name}` is not a snake-case name"));
+            continue;
+        }
+        let Some(ty) = resolve(&spec.ty) else {
+            cx.err(file, entity, &pkey, format!("unknown type `{}`", spec.ty));
+            continue;
+        };
+        for (present, what) in [(spec.item.is_some(), "item"), (spec.rel.is_some(), "rel"), (spec.xsd.is_some(), "xsd")]
+        {
+            if present {
+                cx.err(file, entity, format!("{pkey}.{what}"), format!("`{what}` is not valid on a parameter"));
+            }
+        }
+        out.push(Param {
+            name: name.clone(),
+            rust: names::rust_field(name),
+            xml: spec.xml.clone().unwrap_or_else(|| naming.xml(name)),
+            ty,
+            list: spec.list,
+            dir: spec.dir.unwrap_or(Direction::In),
+            doc: spec.doc.clone(),
+            deprecated: spec.deprecated,
+            secret: spec.secret,
+            from_follow: false,
+        });
+    }
+    out
+}
+
+fn convert_details(items: &[RawDetail]) -> Vec<Detail> {
+    items
+        .iter()
+        .map(|d| match d {
+            RawDetail::One(s) => Detail::One(s.clone()),
+            RawDetail::AnyOf(v) => Detail::AnyOf(v.clone()),
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_method(
+    cx: &mut Ctx,
+    naming: &NamingRules,
+    resolve: &dyn Fn(&str) -> Option<TypeRef>,
+    file: &std::path::Path,
+    entity: &str,
+    name: &str,
+    m: &crate::model::RawMethod,
+) -> Option<Method> {
+    let key = format!("methods.{name}");
+    if !names::is_snake(name) {
+        cx.err(file, entity, &key, format!("`{name}` is not a snake-case name"));
+        return None;
+    }
+    let kind = MethodKind::from_name(name);
+    if m.path.is_some() && kind != MethodKind::Action {
+        cx.err(file, entity, format!("{key}.path"), "only actions have a path of their own");
+    }
+    let mut params = build_params(cx, naming, resolve, file, entity, &key, &m.params);
+    if m.follow {
+        if params.iter().any(|p| p.name == "follow") {
+            cx.err(
+                file,
+                entity,
+                format!("{key}.params.follow"),
+                "`follow` is added by `follow: true`; do not declare it too",
+            );
+        } else {
+            params.push(Param {
+                name: "follow".into(),
+                rust: "follow".into(),
+                xml: naming.xml("follow"),
+                ty: TypeRef::Primitive(Primitive::String),
+                list: false,
+                dir: Direction::In,
+                doc: None,
+                deprecated: false,
+                secret: false,
+                from_follow: true,
+            });
+        }
+    }
+    let outs: Vec<usize> = params.iter().enumerate().filter(|(_, p)| p.dir != Direction::In).map(|(i, _)| i).collect();
+    let mut body = None;
+    let mut result = None;
+    match kind {
+        MethodKind::Get | MethodKind::List => {
+            if outs.len() != 1 {
+                cx.err(
+                    file,
+                    entity,
+                    &key,
+                    format!("a `{name}` method needs exactly one `out` parameter for its result, found {}", outs.len()),
+                );
+            } else {
+                result = Some(outs[0]);
+                let p = &params[outs[0]];
+                if kind == MethodKind::List && !p.list {
+                    cx.err(
+                        file,
+                        entity,
+                        format!("{key}.params.{}", p.name),
+                        "the result of `list` must be a list (`list: true`)",
+                    );
+                }
+                if kind == MethodKind::Get && p.list {
+                    cx.err(
+                        file,
+                        entity,
+                        format!("{key}.params.{}", p.name),
+                        "the result of `get` must be a single value, not a list",
+                    );
+                }
+            }
+        }
+        MethodKind::Add | MethodKind::Update => {
+            match params.iter().position(|p| p.dir == Direction::Inout && matches!(p.ty, TypeRef::Struct(_))) {
+                Some(i) if params[i].list && kind == MethodKind::Update => {
+                    cx.err(
+                        file,
+                        entity,
+                        format!("{key}.params.{}", params[i].name),
+                        "the body of `update` must be a single struct, not a list",
+                    );
+                }
+                Some(i) => {
+                    body = Some(i);
+                    result = Some(i);
+                }
+                None => cx.err(
+                    file,
+                    entity,
+                    &key,
+                    format!("an `{name}` method needs an `inout` struct parameter for its body"),
+                ),
+            }
+        }
+        MethodKind::Remove => {
+            if !outs.is_empty() {
+                cx.err(file, entity, &key, "a `remove` method returns nothing and takes no `out` parameter");
+            }
+        }
+        MethodKind::Action => {
+            if outs.len() > 1 {
+                cx.err(
+                    file,
+                    entity,
+                    &key,
+                    format!("an action returns at most one `out` parameter, found {}", outs.len()),
+                );
+            } else {
+                result = outs.first().copied();
+            }
+        }
+    }
+    let mut variants = Vec::new();
+    for (vname, v) in &m.variants.0 {
+        let vkey = format!("{key}.variants.{vname}");
+        if !names::is_snake(vname) {
+            cx.err(file, entity, &vkey, format!("`{vname}` is not a snake-case name"));
+            continue;
+        }
+        let default = Default::default();
+        let v = v.as_ref().unwrap_or(&default);
+        let vparams = build_params(cx, naming, resolve, file, entity, &vkey, &v.params);
+        for p in &vparams {
+            if params.iter().any(|q| q.name == p.name) {
+                cx.err(
+                    file,
+                    entity,
+                    format!("{vkey}.params.{}", p.name),
+                    "the method already has a parameter of this name",
+                );
+            }
+            if p.dir != Direction::In {
+                cx.err(file, entity, format!("{vkey}.params.{}", p.name), "a variant can only add `in` parameters");
+            }
+        }
+        variants.push(Variant {
+            name: vname.clone(),
+            rust: names::rust_field(&format!("{name}_{vname}")),
+            params: vparams,
+            mandatory: convert_details(&v.mandatory),
+            optional: convert_details(&v.optional),
+            doc: v.doc.clone(),
+            deprecated: v.deprecated,
+        });
+    }
+    // Parameter names must also be distinct in Rust and on the wire.
+    let mut rust_seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut xml_seen: BTreeMap<String, String> = BTreeMap::new();
+    for p in params.iter().chain(variants.iter().flat_map(|v| v.params.iter())) {
+        if let Some(prev) = rust_seen.insert(p.rust.clone(), p.name.clone()) {
+            if prev != p.name {
+                cx.err(
+                    file,
+                    entity,
+                    format!("{key}.params.{}", p.name),
+                    format!("Rust name `{}` is also the name of parameter `{prev}`", p.rust),
+                );
+            }
+        }
+        if let Some(prev) = xml_seen.insert(p.xml.clone(), p.name.clone()) {
+            if prev != p.name {
+                cx.err(
+                    file,
+                    entity,
+                    format!("{key}.params.{}", p.name),
+                    format!("XML name `{}` is also the XML name of parameter `{prev}`", p.xml),
+                );
+            }
+        }
+    }
+    Some(Method {
+        name: name.to_owned(),
+        rust: names::rust_field(name),
+        kind,
+        path: (kind == MethodKind::Action).then(|| m.path.clone().unwrap_or_else(|| names::path_segment(name))),
+        params,
+        variants,
+        mandatory: convert_details(&m.mandatory),
+        optional: convert_details(&m.optional),
+        doc: m.doc.clone(),
+        deprecated: m.deprecated,
+        body,
+        result,
+    })
+}
+
+fn check_reachability(cx: &mut Ctx, api: &Api) {
+    let mut reached = vec![false; api.services.len()];
+    let mut queue = VecDeque::from([api.root_service]);
+    reached[api.root_service] = true;
+    while let Some(s) = queue.pop_front() {
+        for (_, l) in api.all_locators(s) {
+            if !reached[l.service] {
+                reached[l.service] = true;
+                queue.push_back(l.service);
+            }
+        }
+    }
+    for (i, s) in api.services.iter().enumerate() {
+        let entity = format!("service {}", s.name);
+        if !reached[i] && !s.unreachable {
+            cx.err(&s.file, &entity, "service", "unreachable: no chain of locators leads here from the root service (mark it `unreachable: true` if that is intended)");
+        }
+        if reached[i] && s.unreachable {
+            cx.err(&s.file, &entity, "unreachable", "the service is marked unreachable but a locator leads to it");
+        }
+    }
+}
+
+fn check_input_details(cx: &mut Ctx, api: &Api) {
+    for s in &api.services {
+        let entity = format!("service {}", s.name);
+        for m in &s.methods {
+            let key = format!("methods.{}", m.name);
+            let all: Vec<&Param> = m.params.iter().chain(m.variants.iter().flat_map(|v| v.params.iter())).collect();
+            let check = |cx: &mut Ctx, key: &str, items: &[Detail], params: &[&Param]| {
+                for d in items {
+                    let paths: Vec<&String> = match d {
+                        Detail::One(p) => vec![p],
+                        Detail::AnyOf(v) => v.iter().collect(),
+                    };
+                    for p in paths {
+                        if let Err(msg) = check_detail_path(api, p, params) {
+                            cx.err(&s.file, &entity, key, format!("input detail `{p}`: {msg}"));
+                        }
+                    }
+                }
+            };
+            check(cx, &format!("{key}.mandatory"), &m.mandatory, &all);
+            check(cx, &format!("{key}.optional"), &m.optional, &all);
+            for v in &m.variants {
+                let own: Vec<&Param> = m.params.iter().chain(v.params.iter()).collect();
+                check(cx, &format!("{key}.variants.{}.mandatory", v.name), &v.mandatory, &own);
+                check(cx, &format!("{key}.variants.{}.optional", v.name), &v.optional, &own);
+            }
+        }
+    }
+}
+
+fn check_detail_path(api: &Api, path: &str, params: &[&Param]) -> Result<(), String> {
+    let mut parts = path.split('.');
+    let first = parts.next().unwrap_or_default();
+    let (first_name, first_many) = match first.strip_suffix("[]") {
+        Some(n) => (n, true),
+        None => (first, false),
+    };
+    let Some(param) = params.iter().find(|p| p.name == first_name) else {
+        return Err(format!("no parameter named `{first_name}`"));
+    };
+    if first_many && !param.list {
+        return Err(format!("`{first_name}` is not a list, so `[]` does not apply"));
+    }
+    let mut cur = param.ty;
+    let mut at = first_name.to_owned();
+    for part in parts {
+        let (name, many) = match part.strip_suffix("[]") {
+            Some(n) => (n, true),
+            None => (part, false),
+        };
+        let TypeRef::Struct(si) = cur else {
+            return Err(format!("`{at}` is not a struct, so it has no member `{name}`"));
+        };
+        let st = &api.structs[si];
+        let Some(member) = st.members.iter().find(|m| m.name == name) else {
+            return Err(format!("struct {} has no member `{name}`", st.name));
+        };
+        if many && !member.list {
+            return Err(format!("`{name}` is not a list, so `[]` does not apply"));
+        }
+        cur = member.ty;
+        at = name.to_owned();
+    }
+    Ok(())
+}

@@ -1,0 +1,500 @@
+//! The model as written in YAML: one serde structure per file kind.
+//!
+//! These types mirror the files one to one and reject unknown keys. They do
+//! no resolution; `ir` turns them into the checked intermediate
+//! representation.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::error::{ModelError, ModelErrors};
+
+/// An ordered map that rejects duplicate keys (plain maps keep the last one
+/// silently, which would lose a member).
+#[derive(Debug, Clone)]
+pub struct OrderedMap<V>(pub IndexMap<String, V>);
+
+impl<V> Default for OrderedMap<V> {
+    fn default() -> Self {
+        OrderedMap(IndexMap::new())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V2<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for V2<V> {
+            type Value = OrderedMap<V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(OrderedMap::default())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = IndexMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if out.contains_key(&key) {
+                        return Err(de::Error::custom(format_args!("duplicate name `{key}`")));
+                    }
+                    let value = map.next_value()?;
+                    out.insert(key, value);
+                }
+                Ok(OrderedMap(out))
+            }
+        }
+        d.deserialize_any(V2(PhantomData))
+    }
+}
+
+/// `api.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawApi {
+    /// Short name of the API.
+    pub api: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Name of the root service.
+    pub root_service: String,
+    /// URL path of the root service.
+    pub root_path: String,
+    /// Naming exception tables.
+    #[serde(default)]
+    pub naming: RawNaming,
+}
+
+/// The `naming:` tables.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNaming {
+    /// Plural exceptions of last words.
+    #[serde(default)]
+    pub plural: OrderedMap<String>,
+    /// Singular exceptions of last words.
+    #[serde(default)]
+    pub singular: OrderedMap<String>,
+    /// XML name exceptions.
+    #[serde(default)]
+    pub xml: OrderedMap<String>,
+}
+
+/// `types/<name>.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStruct {
+    /// Type name.
+    #[serde(rename = "struct")]
+    pub name: String,
+    /// Base type.
+    pub base: Option<String>,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Deprecation.
+    #[serde(default)]
+    pub deprecated: bool,
+    /// Rust name override.
+    pub rust_name: Option<String>,
+    /// XML element override.
+    pub xml: Option<String>,
+    /// XML collection override.
+    pub xml_plural: Option<String>,
+    /// Data members.
+    #[serde(default)]
+    pub attributes: OrderedMap<MemberSpec>,
+    /// Links to other objects.
+    #[serde(default)]
+    pub links: OrderedMap<MemberSpec>,
+}
+
+/// A member or parameter in map form; the short forms `Type` and `[Type]`
+/// are turned into this too.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMember {
+    /// Type name.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// A list of `ty`.
+    #[serde(default)]
+    pub list: bool,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Deprecation.
+    #[serde(default)]
+    pub deprecated: bool,
+    /// Hidden from `Debug`.
+    #[serde(default)]
+    pub secret: bool,
+    /// XML name override.
+    pub xml: Option<String>,
+    /// List item element override.
+    pub item: Option<String>,
+    /// Link `rel` override.
+    pub rel: Option<String>,
+    /// Schema type of the wire form.
+    pub xsd: Option<String>,
+    /// Direction (parameters only).
+    pub dir: Option<Direction>,
+}
+
+/// Direction of a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Sent by the caller.
+    In,
+    /// Returned by the server.
+    Out,
+    /// Sent and returned.
+    Inout,
+}
+
+fn short_member(ty: String, list: bool) -> RawMember {
+    RawMember { ty, list, ..RawMember::default() }
+}
+
+/// Accepts `Type`, `[Type]` or the map form.
+fn de_member<'de, D: Deserializer<'de>>(d: D) -> Result<RawMember, D::Error> {
+    struct Vis;
+    impl<'de> Visitor<'de> for Vis {
+        type Value = RawMember;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a type name, `[Type]` or a map with `type:`")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<RawMember, E> {
+            Ok(short_member(v.to_owned(), false))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawMember, A::Error> {
+            let ty: String = seq
+                .next_element()?
+                .ok_or_else(|| de::Error::custom("a list type needs exactly one item type, `[Type]`"))?;
+            if seq.next_element::<de::IgnoredAny>()?.is_some() {
+                return Err(de::Error::custom("a list type needs exactly one item type, `[Type]`"));
+            }
+            Ok(short_member(ty, true))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawMember, A::Error> {
+            RawMember::deserialize(de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_any(Vis)
+}
+
+/// A member or parameter accepted in every form (`Type`, `[Type]`, map).
+#[derive(Debug)]
+pub struct MemberSpec(pub RawMember);
+
+impl<'de> Deserialize<'de> for MemberSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de_member(d).map(MemberSpec)
+    }
+}
+
+/// `enums/<name>.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEnum {
+    /// Enum name.
+    #[serde(rename = "enum")]
+    pub name: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Deprecation.
+    #[serde(default)]
+    pub deprecated: bool,
+    /// Rust name override.
+    pub rust_name: Option<String>,
+    /// XML element override.
+    pub xml: Option<String>,
+    /// XML collection override.
+    pub xml_plural: Option<String>,
+    /// Wire values in order.
+    pub values: Vec<RawEnumValue>,
+}
+
+/// One enum value: `value` or the map form.
+#[derive(Debug)]
+pub struct RawEnumValue {
+    /// Wire value.
+    pub value: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Deprecation.
+    pub deprecated: bool,
+}
+
+impl<'de> Deserialize<'de> for RawEnumValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            value: String,
+            doc: Option<String>,
+            #[serde(default)]
+            deprecated: bool,
+        }
+        struct Vis;
+        impl<'de> Visitor<'de> for Vis {
+            type Value = RawEnumValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a wire value or a map with `value:`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawEnumValue, E> {
+                Ok(RawEnumValue { value: v.to_owned(), doc: None, deprecated: false })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawEnumValue, A::Error> {
+                let f = Full::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawEnumValue { value: f.value, doc: f.doc, deprecated: f.deprecated })
+            }
+        }
+        d.deserialize_any(Vis)
+    }
+}
+
+/// `services/<name>.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawService {
+    /// Service name (without `Service`).
+    #[serde(rename = "service")]
+    pub name: String,
+    /// Base service.
+    pub base: Option<String>,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Deprecation.
+    #[serde(default)]
+    pub deprecated: bool,
+    /// No locator leads here, on purpose.
+    #[serde(default)]
+    pub unreachable: bool,
+    /// Methods by snake name.
+    #[serde(default)]
+    pub methods: OrderedMap<Option<RawMethod>>,
+    /// Locators by snake name.
+    #[serde(default)]
+    pub locators: OrderedMap<RawLocator>,
+}
+
+/// An input-detail item: one path, or one of several paths.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum RawDetail {
+    /// A single path.
+    One(String),
+    /// Either of these paths.
+    AnyOf(Vec<String>),
+}
+
+/// A method.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMethod {
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Deprecation.
+    #[serde(default)]
+    pub deprecated: bool,
+    /// Takes the standard `follow` parameter.
+    #[serde(default)]
+    pub follow: bool,
+    /// Action path override.
+    pub path: Option<String>,
+    /// Parameters by snake name.
+    #[serde(default)]
+    pub params: OrderedMap<MemberSpec>,
+    /// Mandatory input detail.
+    #[serde(default)]
+    pub mandatory: Vec<RawDetail>,
+    /// Optional input detail.
+    #[serde(default)]
+    pub optional: Vec<RawDetail>,
+    /// Variants by snake name.
+    #[serde(default)]
+    pub variants: OrderedMap<Option<RawVariant>>,
+}
+
+/// A variant (another signature of a method).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVariant {
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Deprecation.
+    #[serde(default)]
+    pub deprecated: bool,
+    /// Parameters the variant adds.
+    #[serde(default)]
+    pub params: OrderedMap<MemberSpec>,
+    /// Mandatory input detail.
+    #[serde(default)]
+    pub mandatory: Vec<RawDetail>,
+    /// Optional input detail.
+    #[serde(default)]
+    pub optional: Vec<RawDetail>,
+}
+
+/// A locator: `Service` or the map form.
+#[derive(Debug)]
+pub struct RawLocator {
+    /// Target service.
+    pub service: String,
+    /// Takes an id.
+    pub id: bool,
+    /// URL segment override.
+    pub path: Option<String>,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Deprecation.
+    pub deprecated: bool,
+}
+
+impl<'de> Deserialize<'de> for RawLocator {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            service: String,
+            #[serde(default)]
+            id: bool,
+            path: Option<String>,
+            doc: Option<String>,
+            #[serde(default)]
+            deprecated: bool,
+        }
+        struct Vis;
+        impl<'de> Visitor<'de> for Vis {
+            type Value = RawLocator;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a service name or a map with `service:`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawLocator, E> {
+                Ok(RawLocator { service: v.to_owned(), id: false, path: None, doc: None, deprecated: false })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawLocator, A::Error> {
+                let f = Full::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawLocator { service: f.service, id: f.id, path: f.path, doc: f.doc, deprecated: f.deprecated })
+            }
+        }
+        d.deserialize_any(Vis)
+    }
+}
+
+/// A parsed file with where it came from.
+#[derive(Debug)]
+pub struct Sourced<T> {
+    /// Path relative to the model folder (`types/vm.yaml`).
+    pub file: PathBuf,
+    /// The content.
+    pub value: T,
+}
+
+/// Every file of a model folder, parsed but not checked.
+#[derive(Debug)]
+pub struct RawModel {
+    /// The folder the model was read from.
+    pub dir: PathBuf,
+    /// `api.yaml`.
+    pub api: Sourced<RawApi>,
+    /// `types/*.yaml`, sorted by file name.
+    pub structs: Vec<Sourced<RawStruct>>,
+    /// `enums/*.yaml`, sorted by file name.
+    pub enums: Vec<Sourced<RawEnum>>,
+    /// `services/*.yaml`, sorted by file name.
+    pub services: Vec<Sourced<RawService>>,
+}
+
+/// Parses one YAML text into `T`, reporting the key path and the line.
+pub fn parse_yaml<T: for<'de> Deserialize<'de>>(file: &Path, text: &str) -> Result<T, ModelError> {
+    let de = serde_norway::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        ModelError::new(file, inner.to_string()).key(if path == "." { String::new() } else { path })
+    })
+}
+
+/// Reads and parses every file of a model folder. Collects all problems.
+pub fn read_model(dir: &Path) -> Result<RawModel, ModelErrors> {
+    let mut errors = Vec::new();
+    let api_file = PathBuf::from("api.yaml");
+    let api = match std::fs::read_to_string(dir.join(&api_file)) {
+        Ok(text) => parse_yaml::<RawApi>(&api_file, &text).map_err(|e| errors.push(e)).ok(),
+        Err(e) => {
+            errors.push(ModelError::new(&api_file, format!("cannot read: {e}")));
+            None
+        }
+    };
+    let structs = read_folder::<RawStruct>(dir, "types", &mut errors);
+    let enums = read_folder::<RawEnum>(dir, "enums", &mut errors);
+    let services = read_folder::<RawService>(dir, "services", &mut errors);
+    // Anything else in the folder is a mistake too (a typo in a folder name
+    // would otherwise drop a whole part of the model silently).
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let mut names: Vec<String> =
+            entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        for name in names {
+            if !matches!(name.as_str(), "api.yaml" | "types" | "enums" | "services" | "README.md")
+                && !name.starts_with('.')
+            {
+                errors.push(ModelError::new(
+                    &name,
+                    "not part of the model language (expected api.yaml, types/, enums/, services/)",
+                ));
+            }
+        }
+    } else {
+        errors.push(ModelError::new(dir, "the model folder cannot be read"));
+    }
+    match api {
+        Some(value) if errors.is_empty() => {
+            Ok(RawModel { dir: dir.to_owned(), api: Sourced { file: api_file, value }, structs, enums, services })
+        }
+        _ => {
+            errors.sort();
+            Err(ModelErrors(errors))
+        }
+    }
+}
+
+fn read_folder<T: for<'de> Deserialize<'de>>(
+    dir: &Path,
+    folder: &str,
+    errors: &mut Vec<ModelError>,
+) -> Vec<Sourced<T>> {
+    let path = dir.join(folder);
+    let entries = match std::fs::read_dir(&path) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => {
+            errors.push(ModelError::new(folder, format!("cannot read folder: {e}")));
+            return Vec::new();
+        }
+    };
+    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    files.sort();
+    let mut out = Vec::new();
+    for file in files {
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let rel = Path::new(folder).join(&name);
+        if !name.ends_with(".yaml") || !file.is_file() {
+            errors.push(ModelError::new(&rel, "only `.yaml` files belong here"));
+            continue;
+        }
+        match std::fs::read_to_string(&file) {
+            Ok(text) => match parse_yaml::<T>(&rel, &text) {
+                Ok(value) => out.push(Sourced { file: rel, value }),
+                Err(e) => errors.push(e),
+            },
+            Err(e) => errors.push(ModelError::new(&rel, format!("cannot read: {e}"))),
+        }
+    }
+    out
+}

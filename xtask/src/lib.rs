@@ -1,0 +1,150 @@
+//! The work behind `cargo xtask`: regenerating `generated/` from `model/`
+//! and checking that the committed output is fresh.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use sdkgen::{Options, OutputFile};
+
+/// The workspace root (the folder above `xtask/`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Every model folder below `model/`, sorted.
+pub fn model_dirs(root: &Path) -> std::io::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(root.join("model"))? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            out.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The generator options for the model folder `model/<name>`.
+pub fn options_for(name: &str) -> Options {
+    Options {
+        crate_name: format!("{name}-sdk"),
+        crate_version: "0.1.0".to_owned(),
+        runtime_path: "../../runtime".to_owned(),
+        runtime_version: "0.1.0".to_owned(),
+        model_label: format!("model/{name}"),
+    }
+}
+
+/// How one emitted file compares with what is on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Not on disk yet.
+    Added(PathBuf),
+    /// On disk with other contents.
+    Changed(PathBuf),
+    /// On disk but no longer emitted.
+    Removed(PathBuf),
+}
+
+impl Change {
+    /// The file concerned.
+    pub fn path(&self) -> &Path {
+        match self {
+            Change::Added(p) | Change::Changed(p) | Change::Removed(p) => p,
+        }
+    }
+}
+
+impl std::fmt::Display for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (word, p) = match self {
+            Change::Added(p) => ("added  ", p),
+            Change::Changed(p) => ("changed", p),
+            Change::Removed(p) => ("removed", p),
+        };
+        write!(f, "{word} {}", p.display())
+    }
+}
+
+/// Result of generating every model.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Files that differ (and were written unless checking).
+    pub changes: Vec<Change>,
+    /// Files emitted in all.
+    pub files: usize,
+}
+
+/// Regenerates every crate under `generated/` from `model/`. With `check`,
+/// writes nothing and only reports what differs. Files that did not change
+/// are not touched, so their modification times stay as they were.
+pub fn generate_all(root: &Path, check: bool) -> Result<Report, String> {
+    let mut report = Report::default();
+    for name in model_dirs(root).map_err(|e| format!("model/: {e}"))? {
+        let model = root.join("model").join(&name);
+        let out_dir = root.join("generated").join(&name);
+        let files = sdkgen::generate(&model, &options_for(&name)).map_err(|e| format!("model/{name}: {e}"))?;
+        report.files += files.len();
+        sync(root, &out_dir, &files, check, &mut report.changes)?;
+    }
+    Ok(report)
+}
+
+fn sync(
+    root: &Path,
+    out_dir: &Path,
+    files: &[OutputFile],
+    check: bool,
+    changes: &mut Vec<Change>,
+) -> Result<(), String> {
+    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
+    let mut wanted = BTreeSet::new();
+    for f in files {
+        let path = out_dir.join(&f.path);
+        wanted.insert(path.clone());
+        let current = fs::read(&path).ok();
+        let change = match &current {
+            None => Change::Added(rel(&path)),
+            Some(bytes) if bytes.as_slice() != f.contents.as_bytes() => Change::Changed(rel(&path)),
+            Some(_) => continue,
+        };
+        if !check {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+            }
+            fs::write(&path, &f.contents).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        changes.push(change);
+    }
+    let mut existing = Vec::new();
+    list_files(out_dir, &mut existing).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+    existing.sort();
+    for path in existing {
+        if !wanted.contains(&path) {
+            if !check {
+                fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+            changes.push(Change::Removed(rel(&path)));
+        }
+    }
+    Ok(())
+}
+
+fn list_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            list_files(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}

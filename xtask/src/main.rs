@@ -1,0 +1,87 @@
+//! `cargo xtask <command>`: see `cargo xtask help`.
+
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+const HELP: &str = "\
+cargo xtask generate [--check]   regenerate generated/ from model/ (--check: write nothing, fail on drift)
+cargo xtask test                 run every test of the workspace, after its own set-up
+cargo xtask bench                benchmark the generator on the full model (release build)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("generate") => generate(args[1..].iter().any(|a| a == "--check")),
+        Some("test") => test(&args[1..]),
+        Some("bench") => bench(&args[1..]),
+        Some("help") | Some("--help") | Some("-h") | None => {
+            print!("{HELP}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("unknown command `{other}`\n\n{HELP}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn generate(check: bool) -> ExitCode {
+    let root = xtask::workspace_root();
+    let started = Instant::now();
+    let report = match xtask::generate_all(&root, check) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let elapsed = started.elapsed();
+    for change in &report.changes {
+        println!("{change}");
+    }
+    if check {
+        if report.changes.is_empty() {
+            println!("generated/ is up to date ({} files checked in {:.2?})", report.files, elapsed);
+            ExitCode::SUCCESS
+        } else {
+            eprintln!(
+                "error: {} generated file(s) differ from what the model produces; run `cargo xtask generate`",
+                report.changes.len()
+            );
+            ExitCode::FAILURE
+        }
+    } else {
+        println!("{} of {} files written in {:.2?}", report.changes.len(), report.files, elapsed);
+        ExitCode::SUCCESS
+    }
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+}
+
+fn run(mut cmd: Command) -> bool {
+    eprintln!("+ {cmd:?}");
+    match cmd.status() {
+        Ok(s) => s.success(),
+        Err(e) => {
+            eprintln!("error: cannot run {cmd:?}: {e}");
+            false
+        }
+    }
+}
+
+fn test(extra: &[String]) -> ExitCode {
+    let root = xtask::workspace_root();
+    let mut cmd = cargo();
+    cmd.current_dir(&root).args(["test", "--workspace"]).args(extra);
+    if run(cmd) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+fn bench(extra: &[String]) -> ExitCode {
+    let root = xtask::workspace_root();
+    let mut cmd = cargo();
+    cmd.current_dir(&root).args(["bench", "-p", "sdkgen", "--bench", "generate", "--"]).args(extra);
+    if run(cmd) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
