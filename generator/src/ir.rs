@@ -484,24 +484,20 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
     let mut types_by_name: HashMap<&str, Named> = HashMap::new();
     let mut rust_names: BTreeMap<String, String> = BTreeMap::new();
     let mut modules: BTreeMap<String, String> = BTreeMap::new();
-    let mut check_entity = |cx: &mut Ctx,
-                            file: &std::path::Path,
-                            kind: &str,
-                            name: &str,
-                            rust: &str,
-                            module: Option<&str>| {
-        let entity = format!("{kind} {name}");
-        if !names::is_upper_camel(name) {
-            cx.err(file, &entity, kind, format!("`{name}` is not an UpperCamelCase name"));
-        }
-        let expected = format!("{}.yaml", names::camel_to_snake(name));
-        if file.file_name().and_then(|f| f.to_str()) != Some(expected.as_str()) {
-            cx.err(file, &entity, kind, format!("the file of `{name}` must be named `{expected}`"));
-        }
-        if !names::is_upper_camel(rust) {
-            cx.err(file, &entity, "rust_name", format!("`{rust}` is not an UpperCamelCase name"));
-        } else if names::RESERVED_TYPE_NAMES.contains(&rust) {
-            cx.err(
+    let mut check_entity =
+        |cx: &mut Ctx, file: &std::path::Path, kind: &str, name: &str, rust: &str, module: Option<&str>| {
+            let entity = format!("{kind} {name}");
+            if !names::is_upper_camel(name) {
+                cx.err(file, &entity, kind, format!("`{name}` is not an UpperCamelCase name"));
+            }
+            let expected = format!("{}.yaml", names::camel_to_snake(name));
+            if file.file_name().and_then(|f| f.to_str()) != Some(expected.as_str()) {
+                cx.err(file, &entity, kind, format!("the file of `{name}` must be named `{expected}`"));
+            }
+            if !names::is_upper_camel(rust) {
+                cx.err(file, &entity, "rust_name", format!("`{rust}` is not an UpperCamelCase name"));
+            } else if names::RESERVED_TYPE_NAMES.contains(&rust) {
+                cx.err(
                 file,
                 &entity,
                 "rust_name",
@@ -509,16 +505,16 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
                     "the Rust name `{rust}` would shadow a Rust prelude or runtime name; give the entity a `rust_name:`"
                 ),
             );
-        }
-        if let Some(prev) = rust_names.insert(rust.to_owned(), entity.clone()) {
-            cx.err(file, &entity, "rust_name", format!("Rust name `{rust}` is also the Rust name of {prev}"));
-        }
-        if let Some(module) = module {
-            if let Some(prev) = modules.insert(module.to_owned(), entity.clone()) {
-                cx.err(file, &entity, "rust_name", format!("Rust module `{module}` is also the module of {prev}"));
             }
-        }
-    };
+            if let Some(prev) = rust_names.insert(rust.to_owned(), entity.clone()) {
+                cx.err(file, &entity, "rust_name", format!("Rust name `{rust}` is also the Rust name of {prev}"));
+            }
+            if let Some(module) = module {
+                if let Some(prev) = modules.insert(module.to_owned(), entity.clone()) {
+                    cx.err(file, &entity, "rust_name", format!("Rust module `{module}` is also the module of {prev}"));
+                }
+            }
+        };
 
     let mut structs: Vec<StructType> = Vec::new();
     for &ri in &struct_order {

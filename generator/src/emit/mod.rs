@@ -95,6 +95,10 @@ fn space_items(text: &str) -> String {
         out.push_str(line);
         out.push('\n');
         let Some(next) = lines.get(i + 1) else { continue };
+        if line.starts_with("#![") && !next.starts_with("#![") {
+            out.push('\n');
+            continue;
+        }
         for indent in ["", "    "] {
             let (Some(this), Some(rest)) = (line.strip_prefix(indent), next.strip_prefix(indent)) else { continue };
             if this.starts_with(' ') || rest.starts_with(' ') {

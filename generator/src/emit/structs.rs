@@ -229,18 +229,14 @@ fn member_doc(cx: &Context<'_>, index: usize, m: &Member) -> String {
         }
         (TypeRef::Enum(i), true) => format!("a list of {} values", link(&api.enums[i].rust_name)),
         (TypeRef::Primitive(p), list) => {
-            let one = match p {
-                Primitive::String => "text",
-                Primitive::Boolean => "a boolean",
-                Primitive::Integer => "an integer",
-                Primitive::Decimal => "a decimal number",
-                Primitive::Date => "a date and time",
+            let (one, many) = match p {
+                Primitive::String => ("text", "strings"),
+                Primitive::Boolean => ("a boolean", "booleans"),
+                Primitive::Integer => ("an integer", "integers"),
+                Primitive::Decimal => ("a decimal number", "decimal numbers"),
+                Primitive::Date => ("a date and time", "dates and times"),
             };
-            if list {
-                format!("a list of {}", one.trim_start_matches("a ").trim_start_matches("an "))
-            } else {
-                one.to_owned()
-            }
+            if list { format!("a list of {many}") } else { one.to_owned() }
         }
     };
     let wire = if m.xml_attribute {

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 #![allow(deprecated)]
+
 use super::{
     ApiOption, AuthorizedKey, AutoPinningPolicy, Certificate, Cluster,
     ClusterUpgradeAction, DataCenter, Disk, DiskAttachment, DiskProfile, Fault,
@@ -119,7 +120,7 @@ pub struct Action {
     pub is_attached: Option<bool>,
     /// An [`IscsiDetails`](super::IscsiDetails) object, sent as the element `<iscsi>`.
     pub iscsi: Option<Box<IscsiDetails>>,
-    /// A list of text, sent as the element `<iscsi_targets>` holding `<iscsi_target>` items.
+    /// A list of strings, sent as the element `<iscsi_targets>` holding `<iscsi_target>` items.
     pub iscsi_targets: Option<List<String>>,
     /// A [`StorageDomainLease`](super::StorageDomainLease) object, sent as the element `<lease>`.
     pub lease: Option<Box<StorageDomainLease>>,

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 #![allow(deprecated)]
+
 use super::{AffinityLabel, AffinityRule, Cluster, Host, Vm};
 use sdkgen_runtime::{Decimal, List};
 

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 #![allow(deprecated)]
+
 use super::{AuthorizedKey, File, Host, NetworkConfiguration, User};
 use sdkgen_runtime::List;
 

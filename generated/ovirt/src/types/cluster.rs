@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 #![allow(deprecated)]
+
 use super::{
     AffinityGroup, BiosType, ClusterFeature, Cpu, CpuProfile, DataCenter, Display,
     ErrorHandling, ExternalProvider, FencingPolicy, FipsMode, FirewallType, GlusterHook,

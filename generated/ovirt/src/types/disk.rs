@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 #![allow(deprecated)]
+
 use super::{
     DiskBackup, DiskBackupMode, DiskContentType, DiskFormat, DiskInterface, DiskProfile,
     DiskSnapshot, DiskStatus, DiskStorageType, HostStorage, InstanceType,

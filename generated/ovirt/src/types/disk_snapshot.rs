@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 #![allow(deprecated)]
+
 use super::{
     Disk, DiskBackup, DiskBackupMode, DiskContentType, DiskFormat, DiskInterface,
     DiskProfile, DiskStatus, DiskStorageType, HostStorage, InstanceType,

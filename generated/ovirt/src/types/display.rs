@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 #![allow(deprecated)]
+
 use super::{Certificate, DisplayType, VideoType};
 
 /// The display type of the API.

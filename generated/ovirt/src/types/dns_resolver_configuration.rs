@@ -10,7 +10,7 @@ use sdkgen_runtime::List;
 pub struct DnsResolverConfiguration {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
-    /// A list of text, sent as the element `<name_servers>` holding `<name_server>` items.
+    /// A list of strings, sent as the element `<name_servers>` holding `<name_server>` items.
     pub name_servers: Option<List<String>>,
 }
 

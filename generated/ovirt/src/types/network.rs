@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 #![allow(deprecated)]
+
 use super::{
     Cluster, DataCenter, DnsResolverConfiguration, Ip, NetworkLabel, NetworkStatus,
     NetworkUsage, OpenStackNetworkProvider, Permission, Qos, Vlan, VnicProfile,

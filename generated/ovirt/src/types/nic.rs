@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 #![allow(deprecated)]
+
 use super::{
     BootProtocol, InstanceType, Mac, Network, NetworkAttachment, NetworkFilterParameter,
     NetworkLabel, NicInterface, ReportedDevice, Statistic, Template, Vm, VnicProfile,

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 #![allow(deprecated)]
+
 use super::NumaNode;
 
 /// The numa node pin type of the API.

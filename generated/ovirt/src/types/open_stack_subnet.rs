@@ -30,7 +30,7 @@ pub struct OpenStackSubnet {
     pub ip_version: Option<String>,
     /// Text, sent as the element `<gateway>`.
     pub gateway: Option<String>,
-    /// A list of text, sent as the element `<dns_servers>` holding `<dns_server>` items.
+    /// A list of strings, sent as the element `<dns_servers>` holding `<dns_server>` items.
     pub dns_servers: Option<List<String>>,
     /// Link to an [`OpenStackNetwork`](super::OpenStackNetwork) object, sent as the element `<openstack_network>`; usually only its `id` and `href` are set unless the link is followed.
     pub openstack_network: Option<Box<OpenStackNetwork>>,

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 #![allow(deprecated)]
+
 use super::{
     Certificate, DataCenter, OpenStackVolumeType, OpenstackVolumeAuthenticationKey,
     Property,

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 #![allow(deprecated)]
+
 use super::{OpenStackVolumeProvider, Property};
 use sdkgen_runtime::List;
 

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 #![allow(deprecated)]
+
 /// The values of the os type enumeration.
 ///
 /// On the wire each value is its lower-case text. A value this version of the SDK does not know (sent by a newer engine) is kept in [`OsType::Unrecognized`] and written back unchanged.

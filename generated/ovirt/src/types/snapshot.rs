@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 #![allow(deprecated)]
+
 use super::{
     AffinityLabel, Application, AutoPinningPolicy, Bios, Cdrom, Cluster, Console, Cpu,
     CpuPinningPolicy, CpuProfile, CustomProperty, Disk, DiskAttachment, Display, Domain,

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 #![allow(deprecated)]
+
 use super::{
     DataCenter, Disk, DiskProfile, DiskSnapshot, ExternalStatus, File, Host, HostStorage,
     Image, Permission, StorageConnection, StorageDomainStatus, StorageDomainType,

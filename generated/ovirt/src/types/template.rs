@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 #![allow(deprecated)]
+
 use super::{
     AutoPinningPolicy, Bios, Cdrom, Cluster, Console, Cpu, CpuPinningPolicy, CpuProfile,
     CustomProperty, DiskAttachment, Display, Domain, GraphicsConsole, HighAvailability,

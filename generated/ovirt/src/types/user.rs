@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 #![allow(deprecated)]
+
 use super::{Domain, Group, Permission, Property, Role, SshPublicKey, Tag, UserOption};
 use sdkgen_runtime::List;
 

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 #![allow(deprecated)]
+
 use super::{
     AutoPinningPolicy, Bios, Cluster, Console, Cpu, CpuPinningPolicy, CpuProfile,
     CustomProperty, Display, Domain, HighAvailability, Icon, Initialization, Io,

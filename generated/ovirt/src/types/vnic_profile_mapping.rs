@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 #![allow(deprecated)]
+
 use super::VnicProfile;
 
 /// The vnic profile mapping type of the API.
