@@ -570,16 +570,7 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
         let mut rusts: BTreeMap<String, String> = BTreeMap::new();
         for (i, v) in r.values.iter().enumerate() {
             let key = format!("values[{i}]");
-            if !names::is_snake(&v.value) && !v.value.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-                cx.err(
-                    &e.file,
-                    &entity,
-                    &key,
-                    format!("invalid enum value `{}`: expected lower-case words joined by `_`", v.value),
-                );
-                continue;
-            }
-            if !v.value.chars().all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_')) {
+            if !names::is_wire_value(&v.value) {
                 cx.err(
                     &e.file,
                     &entity,
@@ -1190,25 +1181,21 @@ fn build_method(
     // Parameter names must also be distinct in Rust and on the wire.
     let mut rust_seen: BTreeMap<String, String> = BTreeMap::new();
     let mut xml_seen: BTreeMap<String, String> = BTreeMap::new();
-    for p in params.iter().chain(variants.iter().flat_map(|v| v.params.iter())) {
+    let key = key.as_str();
+    let all = params.iter().map(|p| (format!("{key}.params.{}", p.name), p)).chain(
+        variants
+            .iter()
+            .flat_map(|v| v.params.iter().map(move |p| (format!("{key}.variants.{}.params.{}", v.name, p.name), p))),
+    );
+    for (pkey, p) in all {
         if let Some(prev) = rust_seen.insert(p.rust.clone(), p.name.clone()) {
             if prev != p.name {
-                cx.err(
-                    file,
-                    entity,
-                    format!("{key}.params.{}", p.name),
-                    format!("Rust name `{}` is also the name of parameter `{prev}`", p.rust),
-                );
+                cx.err(file, entity, &pkey, format!("Rust name `{}` is also the name of parameter `{prev}`", p.rust));
             }
         }
         if let Some(prev) = xml_seen.insert(p.xml.clone(), p.name.clone()) {
             if prev != p.name {
-                cx.err(
-                    file,
-                    entity,
-                    format!("{key}.params.{}", p.name),
-                    format!("XML name `{}` is also the XML name of parameter `{prev}`", p.xml),
-                );
+                cx.err(file, entity, &pkey, format!("XML name `{}` is also the XML name of parameter `{prev}`", p.xml));
             }
         }
     }

@@ -410,14 +410,56 @@ pub struct RawModel {
     pub services: Vec<Sourced<RawService>>,
 }
 
-/// Parses one YAML text into `T`, reporting the key path and the line.
-pub fn parse_yaml<T: for<'de> Deserialize<'de>>(file: &Path, text: &str) -> Result<T, ModelError> {
+/// Parses one YAML text into `T`, reporting the entity (read from the
+/// file's `kind_key`, e.g. `struct`), the key path and the line.
+pub fn parse_yaml<T: for<'de> Deserialize<'de>>(file: &Path, text: &str, kind_key: &str) -> Result<T, ModelError> {
     let de = serde_norway::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
         let inner = e.into_inner();
-        ModelError::new(file, inner.to_string()).key(if path == "." { String::new() } else { path })
+        let mut message = inner.to_string();
+        let mut key = path.clone();
+        if !message.contains(" at line ") {
+            // Problems found on the top-level map are located at its start;
+            // point at the offending key's own line instead.
+            let top_field = ["unknown field `", "duplicate field `"]
+                .iter()
+                .find_map(|p| message.strip_prefix(p).and_then(|r| r.split('`').next()).map(str::to_owned));
+            match top_field.filter(|_| path.is_empty()) {
+                Some(field) => {
+                    let duplicate = message.starts_with("duplicate");
+                    let mut lines = text.lines().enumerate().filter(|(_, l)| l.starts_with(&format!("{field}:")));
+                    let line = if duplicate { lines.nth(1) } else { lines.next() };
+                    if let Some((n, _)) = line {
+                        message.push_str(&format!(" at line {} column 1", n + 1));
+                    }
+                    key = field;
+                }
+                None => {
+                    if let Some(loc) = inner.location() {
+                        message.push_str(&format!(" at line {} column {}", loc.line(), loc.column()));
+                    }
+                }
+            }
+        }
+        let mut err = ModelError::new(file, message).key(key);
+        if let Some(entity) = entity_of(text, kind_key) {
+            err = err.entity(entity);
+        }
+        err
     })
+}
+
+/// The entity a file declares (`struct Vm`), read leniently so that it can
+/// be named even when the file does not parse as its kind.
+fn entity_of(text: &str, kind_key: &str) -> Option<String> {
+    if kind_key == "api" {
+        return Some("api".to_owned());
+    }
+    let prefix = format!("{kind_key}:");
+    let name = text.lines().find_map(|l| l.strip_prefix(&prefix))?.trim().trim_matches(['"', '\'']);
+    (!name.is_empty()).then(|| format!("{kind_key} {name}"))
 }
 
 /// Reads and parses every file of a model folder. Collects all problems.
@@ -425,15 +467,15 @@ pub fn read_model(dir: &Path) -> Result<RawModel, ModelErrors> {
     let mut errors = Vec::new();
     let api_file = PathBuf::from("api.yaml");
     let api = match std::fs::read_to_string(dir.join(&api_file)) {
-        Ok(text) => parse_yaml::<RawApi>(&api_file, &text).map_err(|e| errors.push(e)).ok(),
+        Ok(text) => parse_yaml::<RawApi>(&api_file, &text, "api").map_err(|e| errors.push(e)).ok(),
         Err(e) => {
             errors.push(ModelError::new(&api_file, format!("cannot read: {e}")));
             None
         }
     };
-    let structs = read_folder::<RawStruct>(dir, "types", &mut errors);
-    let enums = read_folder::<RawEnum>(dir, "enums", &mut errors);
-    let services = read_folder::<RawService>(dir, "services", &mut errors);
+    let structs = read_folder::<RawStruct>(dir, "types", "struct", &mut errors);
+    let enums = read_folder::<RawEnum>(dir, "enums", "enum", &mut errors);
+    let services = read_folder::<RawService>(dir, "services", "service", &mut errors);
     // Anything else in the folder is a mistake too (a typo in a folder name
     // would otherwise drop a whole part of the model silently).
     if let Ok(entries) = std::fs::read_dir(dir) {
@@ -467,6 +509,7 @@ pub fn read_model(dir: &Path) -> Result<RawModel, ModelErrors> {
 fn read_folder<T: for<'de> Deserialize<'de>>(
     dir: &Path,
     folder: &str,
+    kind_key: &str,
     errors: &mut Vec<ModelError>,
 ) -> Vec<Sourced<T>> {
     let path = dir.join(folder);
@@ -489,7 +532,7 @@ fn read_folder<T: for<'de> Deserialize<'de>>(
             continue;
         }
         match std::fs::read_to_string(&file) {
-            Ok(text) => match parse_yaml::<T>(&rel, &text) {
+            Ok(text) => match parse_yaml::<T>(&rel, &text, kind_key) {
                 Ok(value) => out.push(Sourced { file: rel, value }),
                 Err(e) => errors.push(e),
             },

@@ -86,6 +86,13 @@ pub fn is_snake(s: &str) -> bool {
         && s.chars().all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
 }
 
+/// True for an enum wire value: lower-case words of letters and digits
+/// joined by single `_` (`x86_64`, `3des`); unlike a snake name it may
+/// start with a digit.
+pub fn is_wire_value(s: &str) -> bool {
+    !s.is_empty() && s.split('_').all(|w| !w.is_empty() && w.chars().all(|c| matches!(c, 'a'..='z' | '0'..='9')))
+}
+
 /// True for an `UpperCamelCase` name: an ASCII capital, then letters and digits.
 pub fn is_upper_camel(s: &str) -> bool {
     let mut chars = s.chars();
