@@ -74,16 +74,61 @@ fn run(mut cmd: Command) -> bool {
 
 /// Every test of the workspace, then the generated crate's documentation
 /// with warnings denied (broken intra-doc links in generated docs fail here).
+/// Ends with one line that sums up every test binary's result.
 fn test(extra: &[String]) -> ExitCode {
     let root = xtask::workspace_root();
     let mut tests = cargo();
     tests.current_dir(&root).args(["test", "--workspace", "--locked"]).args(extra);
-    if !run(tests) {
-        return ExitCode::FAILURE;
-    }
+    let totals = match run_counting(tests) {
+        Some(t) => t,
+        None => return ExitCode::FAILURE,
+    };
     let mut docs = cargo();
     docs.current_dir(&root).args(["doc", "--workspace", "--no-deps", "--locked"]).env("RUSTDOCFLAGS", "-D warnings");
-    if run(docs) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    let docs_ok = run(docs);
+    println!("tests: {} passed, {} failed, {} ignored", totals.passed, totals.failed, totals.ignored);
+    if totals.ok && docs_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+#[derive(Default)]
+struct Totals {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+    ok: bool,
+}
+
+/// Runs `cmd`, echoing its output, and adds up its `test result:` lines.
+fn run_counting(mut cmd: Command) -> Option<Totals> {
+    use std::io::{BufRead, BufReader};
+    eprintln!("+ {cmd:?}");
+    let mut child = match cmd.stdout(std::process::Stdio::piped()).spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: cannot run {cmd:?}: {e}");
+            return None;
+        }
+    };
+    let mut totals = Totals::default();
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            println!("{line}");
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                let count = |word: &str| -> u64 {
+                    rest.split(';')
+                        .find_map(|part| {
+                            part.trim().strip_suffix(word).and_then(|n| n.trim().rsplit(' ').next()?.parse().ok())
+                        })
+                        .unwrap_or(0)
+                };
+                totals.passed += count(" passed");
+                totals.failed += count(" failed");
+                totals.ignored += count(" ignored");
+            }
+        }
+    }
+    totals.ok = child.wait().map(|s| s.success()).unwrap_or(false);
+    Some(totals)
 }
 
 fn bench(extra: &[String]) -> ExitCode {
