@@ -27,6 +27,7 @@
 pub mod datetime;
 pub mod decimal;
 pub mod list;
+pub mod xml;
 
 pub use datetime::{DateTime, DateTimeErrorKind, Offset, ParseDateTimeError};
 pub use decimal::{Decimal, DecimalErrorKind, ParseDecimalError};

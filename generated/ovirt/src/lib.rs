@@ -19,4 +19,7 @@
 
 #[rustfmt::skip]
 pub mod types;
+
+#[rustfmt::skip]
+pub mod xml;
 pub use sdkgen_runtime::{DateTime, Decimal, List};

@@ -3,6 +3,7 @@
 mod crate_files;
 mod enums;
 mod structs;
+mod xml;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -33,6 +34,13 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<OutputFile>, Error> {
         let tokens = structs::emit_struct(&ctx, i);
         files.insert(path.clone(), ctx.render(&path, &st.file, tokens)?);
     }
+    for (i, st) in api.structs.iter().enumerate() {
+        let path = format!("src/xml/{}.rs", st.module);
+        let tokens = xml::emit_struct_xml(&ctx, i);
+        files.insert(path.clone(), ctx.render(&path, &st.file, tokens)?);
+    }
+    let tokens = xml::emit_xml_mod(&ctx);
+    files.insert("src/xml/mod.rs".to_owned(), ctx.render("src/xml/mod.rs", std::path::Path::new("types"), tokens)?);
     for (i, en) in api.enums.iter().enumerate() {
         let path = format!("src/types/{}.rs", en.module);
         let tokens = enums::emit_enum(&ctx, i);
@@ -105,7 +113,9 @@ fn space_items(text: &str) -> String {
                 continue;
             }
             let ends = this == "}" || this == "];" || (this.ends_with(';') && !this.starts_with("//"));
-            if ends && starts_item(rest) {
+            let same_kind_one_liners =
+                this.ends_with(';') && ["const ", "type "].iter().any(|k| this.starts_with(k) && rest.starts_with(k));
+            if ends && starts_item(rest) && !same_kind_one_liners {
                 out.push('\n');
             }
         }

@@ -1,0 +1,398 @@
+//! A pull reader over `quick-xml` with the cursor operations generated
+//! readers need, a depth limit, DOCTYPE rejection and located errors.
+
+use std::borrow::Cow;
+use std::io::{BufReader, Read};
+
+use quick_xml::XmlVersion;
+use quick_xml::events::{BytesStart, Event};
+
+use super::error::{XmlError, XmlErrorKind};
+use crate::snippet;
+
+/// Deepest element nesting accepted by default. Real API documents stay
+/// far below it; a hostile document cannot make readers recurse further.
+pub const DEFAULT_MAX_DEPTH: usize = 128;
+
+/// Longest text value accepted by default (bytes).
+pub const DEFAULT_MAX_TEXT: usize = 64 << 20;
+
+/// Longest element name a [`Tag`] holds; longer names are never names of
+/// the model, so they are treated as unknown elements.
+const TAG_CAPACITY: usize = 62;
+
+/// The name of an element, copied out of the reader so that generated code
+/// can `match tag.as_bytes()` while it goes on reading.
+#[derive(Clone, Copy)]
+pub struct Tag {
+    len: u8,
+    bytes: [u8; TAG_CAPACITY],
+}
+
+impl Tag {
+    fn new(name: &[u8]) -> Tag {
+        let mut bytes = [0; TAG_CAPACITY];
+        if name.len() > TAG_CAPACITY {
+            // Too long to be a model name: an empty tag matches nothing.
+            return Tag { len: 0, bytes };
+        }
+        bytes[..name.len()].copy_from_slice(name);
+        Tag { len: name.len() as u8, bytes }
+    }
+
+    /// The element name (empty for a name too long to be one of the model's).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len as usize]
+    }
+
+    /// The element name as text (lossy for a name that is not valid UTF-8).
+    pub fn as_str(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(self.as_bytes())
+    }
+}
+
+impl std::fmt::Debug for Tag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<{}>", self.as_str())
+    }
+}
+
+enum Source<'a> {
+    Slice(quick_xml::Reader<&'a [u8]>),
+    Stream { reader: quick_xml::Reader<BufReader<Box<dyn Read + 'a>>>, buf: Vec<u8> },
+}
+
+impl<'a> Source<'a> {
+    fn next(&mut self) -> Result<Event<'a>, quick_xml::Error> {
+        match self {
+            Source::Slice(r) => r.read_event(),
+            Source::Stream { reader, buf } => {
+                buf.clear();
+                reader.read_event_into(buf).map(Event::into_owned)
+            }
+        }
+    }
+
+    fn position(&self) -> u64 {
+        match self {
+            Source::Slice(r) => r.buffer_position(),
+            Source::Stream { reader, .. } => reader.buffer_position(),
+        }
+    }
+
+    fn error_position(&self) -> u64 {
+        match self {
+            Source::Slice(r) => r.error_position(),
+            Source::Stream { reader, .. } => reader.error_position(),
+        }
+    }
+}
+
+/// Reads one XML document element by element.
+///
+/// The reader is a cursor. [`root`](Self::root) and
+/// [`next_child`](Self::next_child) *enter* an element; the caller then
+/// consumes it with exactly one of [`read_text`](Self::read_text),
+/// [`skip`](Self::skip), or a loop of `next_child` until it returns `None`.
+pub struct XmlReader<'a> {
+    source: Source<'a>,
+    /// The start tag of the element entered last.
+    current: Option<BytesStart<'a>>,
+    /// The element entered last was `<x/>`: it has no content and no end tag.
+    current_empty: bool,
+    /// Names of the open elements joined by `/`, for error messages.
+    path: String,
+    marks: Vec<usize>,
+    max_depth: usize,
+    max_text: usize,
+}
+
+impl<'a> XmlReader<'a> {
+    /// A reader over a whole document in memory (the fastest way).
+    pub fn from_slice(bytes: &'a [u8]) -> Self {
+        Self::new(Source::Slice(quick_xml::Reader::from_reader(bytes)))
+    }
+
+    /// A reader that pulls the document from `source` as it goes, holding
+    /// only the current element in memory.
+    pub fn from_read(source: impl Read + 'a) -> Self {
+        let boxed: Box<dyn Read + 'a> = Box::new(source);
+        let reader = quick_xml::Reader::from_reader(BufReader::with_capacity(64 << 10, boxed));
+        Self::new(Source::Stream { reader, buf: Vec::with_capacity(1024) })
+    }
+
+    fn new(mut source: Source<'a>) -> Self {
+        let config = match &mut source {
+            Source::Slice(r) => r.config_mut(),
+            Source::Stream { reader, .. } => reader.config_mut(),
+        };
+        config.check_end_names = true;
+        config.expand_empty_elements = false;
+        XmlReader {
+            source,
+            current: None,
+            current_empty: false,
+            path: String::new(),
+            marks: Vec::new(),
+            max_depth: DEFAULT_MAX_DEPTH,
+            max_text: DEFAULT_MAX_TEXT,
+        }
+    }
+
+    /// Sets the deepest element nesting accepted.
+    pub fn with_max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = depth;
+        self
+    }
+
+    /// Sets the longest text value accepted, in bytes.
+    pub fn with_max_text(mut self, bytes: usize) -> Self {
+        self.max_text = bytes;
+        self
+    }
+
+    /// The path of the element the reader is in, such as `/vms/vm/name`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The byte offset the reader has reached.
+    pub fn offset(&self) -> u64 {
+        self.source.position()
+    }
+
+    /// An error of `kind` located at the current element and offset.
+    pub fn error(&self, kind: XmlErrorKind, message: impl Into<String>) -> XmlError {
+        XmlError::new(kind, message).at(&self.path, self.source.position())
+    }
+
+    fn event(&mut self) -> Result<Event<'a>, XmlError> {
+        match self.source.next() {
+            Ok(Event::DocType(_)) => Err(self.error(XmlErrorKind::Doctype, "DOCTYPE declarations are not accepted")),
+            Ok(e) => Ok(e),
+            Err(e) => {
+                let kind = match &e {
+                    quick_xml::Error::Io(_) => XmlErrorKind::Io,
+                    _ => XmlErrorKind::Syntax,
+                };
+                let offset = self.source.error_position();
+                Err(XmlError::new(kind, format!("malformed XML: {e}")).at(&self.path, offset))
+            }
+        }
+    }
+
+    fn enter(&mut self, start: BytesStart<'a>, empty: bool) -> Result<Tag, XmlError> {
+        if self.marks.len() >= self.max_depth {
+            return Err(
+                self.error(XmlErrorKind::TooDeep, format!("elements are nested deeper than {} levels", self.max_depth))
+            );
+        }
+        let name = start.name();
+        let tag = Tag::new(name.as_ref().as_bytes());
+        self.marks.push(self.path.len());
+        self.path.push('/');
+        self.path.push_str(name.as_ref());
+        self.current = Some(start);
+        self.current_empty = empty;
+        Ok(tag)
+    }
+
+    pub(crate) fn leave(&mut self) {
+        if let Some(mark) = self.marks.pop() {
+            self.path.truncate(mark);
+        }
+        self.current = None;
+        self.current_empty = false;
+    }
+
+    /// Enters the root element, skipping the XML declaration, comments and
+    /// processing instructions before it.
+    pub fn root(&mut self) -> Result<Tag, XmlError> {
+        loop {
+            match self.event()? {
+                Event::Start(s) => return self.enter(s, false),
+                Event::Empty(s) => return self.enter(s, true),
+                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if t.bytes().all(|b| b.is_ascii_whitespace()) => {}
+                Event::Eof => return Err(self.error(XmlErrorKind::Syntax, "the document is empty")),
+                _ => return Err(self.error(XmlErrorKind::Syntax, "content before the root element")),
+            }
+        }
+    }
+
+    /// After the root element: checks that nothing but comments and white
+    /// space follow it.
+    pub fn finish(&mut self) -> Result<(), XmlError> {
+        loop {
+            match self.event()? {
+                Event::Eof => return Ok(()),
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if t.bytes().all(|b| b.is_ascii_whitespace()) => {}
+                _ => return Err(self.error(XmlErrorKind::Syntax, "content after the root element")),
+            }
+        }
+    }
+
+    /// Enters the next child element of the element the reader is in, or
+    /// returns `None` (leaving the element) when it has no more children.
+    /// Text between child elements is ignored.
+    pub fn next_child(&mut self) -> Result<Option<Tag>, XmlError> {
+        if self.current_empty {
+            self.leave();
+            return Ok(None);
+        }
+        loop {
+            match self.event()? {
+                Event::Start(s) => return self.enter(s, false).map(Some),
+                Event::Empty(s) => return self.enter(s, true).map(Some),
+                Event::End(_) => {
+                    self.leave();
+                    return Ok(None);
+                }
+                Event::GeneralRef(r) => {
+                    self.resolve(&r)?;
+                }
+                Event::Eof => return Err(self.error(XmlErrorKind::Syntax, "the document ends inside an element")),
+                _ => {}
+            }
+        }
+    }
+
+    /// The value of an attribute of the element just entered, unescaped and
+    /// normalised as XML requires. An attribute that appears twice is an error.
+    pub fn attr(&self, name: &str) -> Result<Option<String>, XmlError> {
+        let Some(start) = &self.current else { return Ok(None) };
+        for attr in start.attributes() {
+            let attr = attr.map_err(|e| self.error(XmlErrorKind::Syntax, format!("malformed attribute: {e}")))?;
+            if attr.key.as_ref() == name {
+                // Most values hold no reference and no white space to
+                // normalise: take them as they are.
+                if !attr.value.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
+                    return Ok(Some(attr.value.into_owned()));
+                }
+                return match attr.normalized_value(XmlVersion::Implicit1_0) {
+                    Ok(v) => Ok(Some(v.into_owned())),
+                    Err(e) => Err(self.error(
+                        XmlErrorKind::UnknownEntity,
+                        format!("attribute `{name}` has an invalid reference: {e}"),
+                    )),
+                };
+            }
+        }
+        Ok(None)
+    }
+
+    /// Reads the text of the element just entered and leaves it: `<x/>` is
+    /// `None`, `<x></x>` is the empty string. References and CDATA sections
+    /// are resolved and joined; line ends are normalised to `\n`; child
+    /// elements inside the text are skipped.
+    pub fn read_text(&mut self) -> Result<Option<String>, XmlError> {
+        let text = self.text_in_place()?;
+        self.leave();
+        Ok(text)
+    }
+
+    /// Reads the text of the element just entered but stays in it (its end
+    /// tag is consumed), so that an error about the value can name the
+    /// element; the caller then calls [`leave`](Self::leave).
+    pub(crate) fn text_in_place(&mut self) -> Result<Option<String>, XmlError> {
+        if self.current_empty {
+            return Ok(None);
+        }
+        let mut text: Option<String> = None;
+        loop {
+            let piece: Cow<'_, str> = match self.event()? {
+                Event::Text(t) => match t.xml10_content() {
+                    Cow::Borrowed(s) => Cow::Owned(s.to_owned()),
+                    Cow::Owned(s) => Cow::Owned(s),
+                },
+                Event::CData(c) => {
+                    let raw = c.into_inner().into_owned();
+                    Cow::Owned(if raw.contains('\r') { raw.replace("\r\n", "\n").replace('\r', "\n") } else { raw })
+                }
+                Event::GeneralRef(r) => {
+                    let c = self.resolve(&r)?;
+                    Cow::Owned(c.to_string())
+                }
+                Event::End(_) => return Ok(Some(text.unwrap_or_default())),
+                Event::Start(s) => {
+                    self.enter(s, false)?;
+                    self.skip()?;
+                    continue;
+                }
+                Event::Eof => return Err(self.error(XmlErrorKind::Syntax, "the document ends inside an element")),
+                _ => continue,
+            };
+            match &mut text {
+                None => text = Some(piece.into_owned()),
+                Some(t) => t.push_str(&piece),
+            }
+            if text.as_ref().is_some_and(|t| t.len() > self.max_text) {
+                return Err(
+                    self.error(XmlErrorKind::TooLarge, format!("a text value is longer than {} bytes", self.max_text))
+                );
+            }
+        }
+    }
+
+    /// Skips the element just entered with everything inside it.
+    pub fn skip(&mut self) -> Result<(), XmlError> {
+        if self.current_empty {
+            self.leave();
+            return Ok(());
+        }
+        let mut open = 1usize;
+        loop {
+            match self.event()? {
+                Event::Start(_) => {
+                    open += 1;
+                    if self.marks.len() + open > self.max_depth + 1 {
+                        return Err(self.error(
+                            XmlErrorKind::TooDeep,
+                            format!("elements are nested deeper than {} levels", self.max_depth),
+                        ));
+                    }
+                }
+                Event::End(_) => {
+                    open -= 1;
+                    if open == 0 {
+                        self.leave();
+                        return Ok(());
+                    }
+                }
+                Event::GeneralRef(r) => {
+                    self.resolve(&r)?;
+                }
+                Event::Eof => return Err(self.error(XmlErrorKind::Syntax, "the document ends inside an element")),
+                _ => {}
+            }
+        }
+    }
+
+    /// Resolves `&name;` to its character: the five predefined entities and
+    /// character references; anything else is an error (no DTD, no custom entities).
+    fn resolve(&self, r: &quick_xml::events::BytesRef<'_>) -> Result<char, XmlError> {
+        if r.is_char_ref() {
+            return match r.resolve_char_ref() {
+                Ok(Some(c)) if is_xml_char(c) => Ok(c),
+                _ => Err(self.error(XmlErrorKind::Syntax, format!("invalid character reference `&{};`", snippet(r)))),
+            };
+        }
+        match &**r {
+            "lt" => Ok('<'),
+            "gt" => Ok('>'),
+            "amp" => Ok('&'),
+            "apos" => Ok('\''),
+            "quot" => Ok('"'),
+            other => Err(self.error(
+                XmlErrorKind::UnknownEntity,
+                format!("reference to the undeclared entity `&{};`", snippet(other)),
+            )),
+        }
+    }
+}
+
+/// True for a character XML 1.0 allows in a document.
+pub(crate) fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}

@@ -1,0 +1,183 @@
+//! Typed reading of element values, used by generated readers.
+
+use super::XmlType;
+use super::error::{XmlError, XmlErrorKind};
+use super::reader::XmlReader;
+use crate::{DateTime, Decimal, List, snippet};
+
+/// Parses a boolean as the API writes it: `true`/`false` in any case, or `1`/`0`.
+pub fn parse_bool(text: &str) -> Option<bool> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("true") || t == "1" {
+        Some(true)
+    } else if t.eq_ignore_ascii_case("false") || t == "0" {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+impl XmlReader<'_> {
+    /// Reads the text of the element just entered, converts it, and leaves
+    /// the element; a conversion error names the element.
+    fn read_converted<V>(&mut self, convert: impl FnOnce(&str) -> Result<V, String>) -> Result<Option<V>, XmlError> {
+        let text = self.text_in_place()?;
+        let value = match text {
+            None => Ok(None),
+            Some(t) => convert(&t).map(Some).map_err(|m| self.error(XmlErrorKind::InvalidValue, m)),
+        };
+        self.leave();
+        value
+    }
+
+    /// An attribute of the element just entered, converted; an attribute
+    /// that does not convert is an error naming it.
+    fn attr_converted<V>(
+        &self,
+        name: &str,
+        convert: impl FnOnce(&str) -> Option<V>,
+        what: &str,
+    ) -> Result<Option<V>, XmlError> {
+        match self.attr(name)? {
+            None => Ok(None),
+            Some(t) => match convert(&t) {
+                Some(v) => Ok(Some(v)),
+                None => Err(self
+                    .error(XmlErrorKind::InvalidValue, format!("attribute `{name}`: `{}` is not {what}", snippet(&t)))),
+            },
+        }
+    }
+
+    /// An integer attribute of the element just entered.
+    pub fn attr_i64(&self, name: &str) -> Result<Option<i64>, XmlError> {
+        self.attr_converted(name, |t| t.trim().parse().ok(), "a 64-bit integer")
+    }
+
+    /// A boolean attribute of the element just entered.
+    pub fn attr_bool(&self, name: &str) -> Result<Option<bool>, XmlError> {
+        self.attr_converted(name, parse_bool, "a boolean")
+    }
+
+    /// A decimal attribute of the element just entered.
+    pub fn attr_decimal(&self, name: &str) -> Result<Option<Decimal>, XmlError> {
+        self.attr_converted(name, |t| Decimal::parse(t.trim()).ok(), "a decimal number")
+    }
+
+    /// A date attribute of the element just entered.
+    pub fn attr_date(&self, name: &str) -> Result<Option<DateTime>, XmlError> {
+        self.attr_converted(name, |t| DateTime::parse(t.trim()).ok(), "a date and time")
+    }
+
+    /// An enum attribute of the element just entered.
+    pub fn attr_enum<E>(&self, name: &str, from_wire: fn(&str) -> E) -> Result<Option<E>, XmlError> {
+        Ok(self.attr(name)?.map(|t| from_wire(t.trim())))
+    }
+
+    /// Reads the element just entered as text (see [`read_text`](Self::read_text)).
+    pub fn read_string(&mut self) -> Result<Option<String>, XmlError> {
+        self.read_text()
+    }
+
+    /// Reads the element just entered as a boolean.
+    pub fn read_bool(&mut self) -> Result<Option<bool>, XmlError> {
+        self.read_converted(|t| parse_bool(t).ok_or_else(|| format!("`{}` is not a boolean", snippet(t))))
+    }
+
+    /// Reads the element just entered as a 64-bit integer.
+    pub fn read_i64(&mut self) -> Result<Option<i64>, XmlError> {
+        self.read_converted(|t| {
+            t.trim().parse::<i64>().map_err(|_| format!("`{}` is not a 64-bit integer", snippet(t)))
+        })
+    }
+
+    /// Reads the element just entered as an exact decimal number.
+    pub fn read_decimal(&mut self) -> Result<Option<Decimal>, XmlError> {
+        self.read_converted(|t| {
+            Decimal::parse(t.trim()).map_err(|e| format!("`{}` is not a decimal number: {e}", snippet(t)))
+        })
+    }
+
+    /// Reads the element just entered as a date and time.
+    pub fn read_date(&mut self) -> Result<Option<DateTime>, XmlError> {
+        self.read_converted(|t| {
+            DateTime::parse(t.trim()).map_err(|e| format!("`{}` is not a date and time: {e}", snippet(t)))
+        })
+    }
+
+    /// Reads the element just entered as an enum value; `from_wire` keeps
+    /// values the model does not know.
+    pub fn read_enum<E>(&mut self, from_wire: fn(&str) -> E) -> Result<Option<E>, XmlError> {
+        Ok(self.read_text()?.map(|t| from_wire(t.trim())))
+    }
+
+    /// Reads the element just entered as a struct of type `T`.
+    pub fn read_struct<T: XmlType>(&mut self) -> Result<Box<T>, XmlError> {
+        let mut value = Box::<T>::default();
+        value.read_into(self)?;
+        Ok(value)
+    }
+
+    /// Reads the list element just entered (`<nics><nic>…</nic></nics>`)
+    /// into `list`: items are added to the list that a `<link>` may already
+    /// have created, and its `href` attribute is kept. Children of another
+    /// name (such as `<actions>`) are skipped.
+    pub fn read_struct_list<T: XmlType>(&mut self, list: &mut Option<List<T>>) -> Result<(), XmlError> {
+        let href = self.attr("href")?;
+        let list = list.get_or_insert_with(List::new);
+        if href.is_some() {
+            list.href = href;
+        }
+        while let Some(tag) = self.next_child()? {
+            if tag.as_bytes() == T::TAG.as_bytes() {
+                let mut item = T::default();
+                item.read_into(self)?;
+                list.push(item);
+            } else {
+                self.skip()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a list element of primitive or enum items named `item`
+    /// (`<usages><usage>vm</usage></usages>`), converting each item's text.
+    pub fn read_value_list<V>(
+        &mut self,
+        item: &str,
+        list: &mut Option<List<V>>,
+        convert: fn(&mut Self) -> Result<Option<V>, XmlError>,
+    ) -> Result<(), XmlError> {
+        let href = self.attr("href")?;
+        let list = list.get_or_insert_with(List::new);
+        if href.is_some() {
+            list.href = href;
+        }
+        while let Some(tag) = self.next_child()? {
+            if tag.as_bytes() == item.as_bytes() {
+                // An empty item (`<usage/>`) carries no value: skip it rather
+                // than invent one.
+                if let Some(v) = convert(self)? {
+                    list.push(v);
+                }
+            } else {
+                self.skip()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a `<link rel="…" href="…"/>` element just entered and leaves it.
+    /// Returns `(rel, href)` when both are present.
+    pub fn read_link(&mut self) -> Result<Option<(String, String)>, XmlError> {
+        let rel = self.attr("rel")?;
+        let href = self.attr("href")?;
+        self.skip()?;
+        Ok(rel.zip(href))
+    }
+}
+
+/// Sets the `href` of a list member from a `<link>`, creating the (empty)
+/// list when the element has not been read (yet).
+pub fn link_list<T>(list: &mut Option<List<T>>, href: String) {
+    list.get_or_insert_with(List::new).href = Some(href);
+}
