@@ -12,6 +12,39 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// The Python interpreter of the oracle venv (`.venv/` at the root), which
+/// holds the official oVirt Python SDK that wire-compatibility tests and
+/// benchmarks compare against.
+pub fn oracle_python(root: &Path) -> PathBuf {
+    root.join(".venv/bin/python")
+}
+
+/// Creates the oracle venv when it is missing (or lacks the SDK): a venv
+/// from the system `python3`, with `xtask/oracle-requirements.txt` installed.
+pub fn ensure_oracle(root: &Path) -> Result<PathBuf, String> {
+    use std::process::Command;
+    let python = oracle_python(root);
+    let has_sdk = |p: &Path| {
+        Command::new(p).args(["-c", "import ovirtsdk4"]).output().map(|o| o.status.success()).unwrap_or(false)
+    };
+    if python.exists() && has_sdk(&python) {
+        return Ok(python);
+    }
+    eprintln!("setting up the Python oracle in .venv (official oVirt Python SDK)");
+    let status = Command::new("python3").arg("-m").arg("venv").arg(root.join(".venv")).status();
+    if !status.map(|s| s.success()).unwrap_or(false) {
+        return Err("`python3 -m venv .venv` failed".into());
+    }
+    let status = Command::new(&python)
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+        .arg(root.join("xtask/oracle-requirements.txt"))
+        .status();
+    if !status.map(|s| s.success()).unwrap_or(false) {
+        return Err("installing xtask/oracle-requirements.txt into .venv failed".into());
+    }
+    if has_sdk(&python) { Ok(python) } else { Err("the oracle venv cannot import ovirtsdk4".into()) }
+}
+
 /// Every model folder below `model/`, sorted.
 pub fn model_dirs(root: &Path) -> std::io::Result<Vec<String>> {
     let mut out = Vec::new();

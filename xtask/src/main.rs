@@ -77,8 +77,15 @@ fn run(mut cmd: Command) -> bool {
 /// Ends with one line that sums up every test binary's result.
 fn test(extra: &[String]) -> ExitCode {
     let root = xtask::workspace_root();
+    let python = match xtask::ensure_oracle(&root) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut tests = cargo();
-    tests.current_dir(&root).args(["test", "--workspace", "--locked"]).args(extra);
+    tests.env("OVIRT_ORACLE_PYTHON", &python).current_dir(&root).args(["test", "--workspace", "--locked"]).args(extra);
     let totals = match run_counting(tests) {
         Some(t) => t,
         None => return ExitCode::FAILURE,

@@ -260,8 +260,17 @@ pub(crate) fn emit_xml_mod(cx: &Context<'_>) -> TokenStream {
             #plural_b => Document::#many(read_list_element(&mut r)?),
         });
         write_arms.push(quote! {
-            Document::#one(v) => to_xml(v.as_ref()),
-            Document::#many(v) => list_to_xml(v, #plural),
+            Document::#one(v) => v.write(w, #tag),
+            Document::#many(v) => {
+                w.start(#plural);
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, #tag);
+                }
+                w.end(#plural);
+            }
         });
         tag_arms.push(quote! {
             Document::#one(_) => #tag,
@@ -315,15 +324,38 @@ pub(crate) fn emit_xml_mod(cx: &Context<'_>) -> TokenStream {
 
             /// The document as XML.
             pub fn to_xml(&self) -> Result<String, XmlError> {
+                let mut w = XmlWriter::with_capacity(1024);
+                self.write_into(&mut w);
+                w.finish()
+            }
+
+            /// Writes the document as an element of a larger document.
+            pub fn write_into(&self, w: &mut XmlWriter) {
                 match self {
                     #(#write_arms)*
                 }
             }
         }
 
+        /// Writes documents of any types inside one root element, as in
+        /// `<list><vm/><disk/></list>`.
+        pub fn documents_to_xml(items: &[Document], root: &str) -> Result<String, XmlError> {
+            let mut w = XmlWriter::with_capacity(1024 * (items.len() + 1));
+            w.start(root);
+            for item in items {
+                item.write_into(&mut w);
+            }
+            w.end(root);
+            w.finish()
+        }
+
         /// Reads a document of any type of the API, chosen by its root element
         /// (one object, such as `<vm>`, or a collection, such as `<vms>`).
-        pub fn read_document(bytes: &[u8]) -> Result<Document, XmlError> {
+        /// An empty document (nothing but white space) is `None`.
+        pub fn read_document(bytes: &[u8]) -> Result<Option<Document>, XmlError> {
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(None);
+            }
             let mut r = XmlReader::from_slice(bytes);
             let tag = r.root()?;
             let document = match tag.as_bytes() {
@@ -331,7 +363,7 @@ pub(crate) fn emit_xml_mod(cx: &Context<'_>) -> TokenStream {
                 _ => return Err(r.error(XmlErrorKind::UnexpectedRoot, format!(#unknown, tag.as_str()))),
             };
             r.finish()?;
-            Ok(document)
+            Ok(Some(document))
         }
     }
 }

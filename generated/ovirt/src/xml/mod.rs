@@ -1617,532 +1617,2495 @@ impl Document {
 
     /// The document as XML.
     pub fn to_xml(&self) -> Result<String, XmlError> {
+        let mut w = XmlWriter::with_capacity(1024);
+        self.write_into(&mut w);
+        w.finish()
+    }
+
+    /// Writes the document as an element of a larger document.
+    pub fn write_into(&self, w: &mut XmlWriter) {
         match self {
-            Document::Action(v) => to_xml(v.as_ref()),
-            Document::ActionList(v) => list_to_xml(v, "actions"),
-            Document::AffinityGroup(v) => to_xml(v.as_ref()),
-            Document::AffinityGroupList(v) => list_to_xml(v, "affinity_groups"),
-            Document::AffinityLabel(v) => to_xml(v.as_ref()),
-            Document::AffinityLabelList(v) => list_to_xml(v, "affinity_labels"),
-            Document::AffinityRule(v) => to_xml(v.as_ref()),
-            Document::AffinityRuleList(v) => list_to_xml(v, "affinity_rules"),
-            Document::Agent(v) => to_xml(v.as_ref()),
-            Document::AgentList(v) => list_to_xml(v, "agents"),
-            Document::AgentConfiguration(v) => to_xml(v.as_ref()),
-            Document::AgentConfigurationList(v) => list_to_xml(v, "agent_configurations"),
-            Document::Api(v) => to_xml(v.as_ref()),
-            Document::ApiList(v) => list_to_xml(v, "apis"),
-            Document::ApiSummary(v) => to_xml(v.as_ref()),
-            Document::ApiSummaryList(v) => list_to_xml(v, "api_summaries"),
-            Document::ApiSummaryItem(v) => to_xml(v.as_ref()),
-            Document::ApiSummaryItemList(v) => list_to_xml(v, "api_summary_items"),
-            Document::Application(v) => to_xml(v.as_ref()),
-            Document::ApplicationList(v) => list_to_xml(v, "applications"),
-            Document::AuthorizedKey(v) => to_xml(v.as_ref()),
-            Document::AuthorizedKeyList(v) => list_to_xml(v, "authorized_keys"),
-            Document::Backup(v) => to_xml(v.as_ref()),
-            Document::BackupList(v) => list_to_xml(v, "backups"),
-            Document::Balance(v) => to_xml(v.as_ref()),
-            Document::BalanceList(v) => list_to_xml(v, "balances"),
-            Document::Bios(v) => to_xml(v.as_ref()),
-            Document::BiosList(v) => list_to_xml(v, "bioss"),
-            Document::BlockStatistic(v) => to_xml(v.as_ref()),
-            Document::BlockStatisticList(v) => list_to_xml(v, "block_statistics"),
-            Document::Bonding(v) => to_xml(v.as_ref()),
-            Document::BondingList(v) => list_to_xml(v, "bondings"),
-            Document::Bookmark(v) => to_xml(v.as_ref()),
-            Document::BookmarkList(v) => list_to_xml(v, "bookmarks"),
-            Document::Boot(v) => to_xml(v.as_ref()),
-            Document::BootList(v) => list_to_xml(v, "boots"),
-            Document::BootMenu(v) => to_xml(v.as_ref()),
-            Document::BootMenuList(v) => list_to_xml(v, "boot_menus"),
-            Document::BrickProfileDetail(v) => to_xml(v.as_ref()),
+            Document::Action(v) => v.write(w, "action"),
+            Document::ActionList(v) => {
+                w.start("actions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "action");
+                }
+                w.end("actions");
+            }
+            Document::AffinityGroup(v) => v.write(w, "affinity_group"),
+            Document::AffinityGroupList(v) => {
+                w.start("affinity_groups");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "affinity_group");
+                }
+                w.end("affinity_groups");
+            }
+            Document::AffinityLabel(v) => v.write(w, "affinity_label"),
+            Document::AffinityLabelList(v) => {
+                w.start("affinity_labels");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "affinity_label");
+                }
+                w.end("affinity_labels");
+            }
+            Document::AffinityRule(v) => v.write(w, "affinity_rule"),
+            Document::AffinityRuleList(v) => {
+                w.start("affinity_rules");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "affinity_rule");
+                }
+                w.end("affinity_rules");
+            }
+            Document::Agent(v) => v.write(w, "agent"),
+            Document::AgentList(v) => {
+                w.start("agents");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "agent");
+                }
+                w.end("agents");
+            }
+            Document::AgentConfiguration(v) => v.write(w, "agent_configuration"),
+            Document::AgentConfigurationList(v) => {
+                w.start("agent_configurations");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "agent_configuration");
+                }
+                w.end("agent_configurations");
+            }
+            Document::Api(v) => v.write(w, "api"),
+            Document::ApiList(v) => {
+                w.start("apis");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "api");
+                }
+                w.end("apis");
+            }
+            Document::ApiSummary(v) => v.write(w, "api_summary"),
+            Document::ApiSummaryList(v) => {
+                w.start("api_summaries");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "api_summary");
+                }
+                w.end("api_summaries");
+            }
+            Document::ApiSummaryItem(v) => v.write(w, "api_summary_item"),
+            Document::ApiSummaryItemList(v) => {
+                w.start("api_summary_items");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "api_summary_item");
+                }
+                w.end("api_summary_items");
+            }
+            Document::Application(v) => v.write(w, "application"),
+            Document::ApplicationList(v) => {
+                w.start("applications");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "application");
+                }
+                w.end("applications");
+            }
+            Document::AuthorizedKey(v) => v.write(w, "authorized_key"),
+            Document::AuthorizedKeyList(v) => {
+                w.start("authorized_keys");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "authorized_key");
+                }
+                w.end("authorized_keys");
+            }
+            Document::Backup(v) => v.write(w, "backup"),
+            Document::BackupList(v) => {
+                w.start("backups");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "backup");
+                }
+                w.end("backups");
+            }
+            Document::Balance(v) => v.write(w, "balance"),
+            Document::BalanceList(v) => {
+                w.start("balances");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "balance");
+                }
+                w.end("balances");
+            }
+            Document::Bios(v) => v.write(w, "bios"),
+            Document::BiosList(v) => {
+                w.start("bioss");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "bios");
+                }
+                w.end("bioss");
+            }
+            Document::BlockStatistic(v) => v.write(w, "block_statistic"),
+            Document::BlockStatisticList(v) => {
+                w.start("block_statistics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "block_statistic");
+                }
+                w.end("block_statistics");
+            }
+            Document::Bonding(v) => v.write(w, "bonding"),
+            Document::BondingList(v) => {
+                w.start("bondings");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "bonding");
+                }
+                w.end("bondings");
+            }
+            Document::Bookmark(v) => v.write(w, "bookmark"),
+            Document::BookmarkList(v) => {
+                w.start("bookmarks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "bookmark");
+                }
+                w.end("bookmarks");
+            }
+            Document::Boot(v) => v.write(w, "boot"),
+            Document::BootList(v) => {
+                w.start("boots");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "boot");
+                }
+                w.end("boots");
+            }
+            Document::BootMenu(v) => v.write(w, "boot_menu"),
+            Document::BootMenuList(v) => {
+                w.start("boot_menus");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "boot_menu");
+                }
+                w.end("boot_menus");
+            }
+            Document::BrickProfileDetail(v) => v.write(w, "brick_profile_detail"),
             Document::BrickProfileDetailList(v) => {
-                list_to_xml(v, "brick_profile_details")
+                w.start("brick_profile_details");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "brick_profile_detail");
+                }
+                w.end("brick_profile_details");
             }
-            Document::Cdrom(v) => to_xml(v.as_ref()),
-            Document::CdromList(v) => list_to_xml(v, "cdroms"),
-            Document::Certificate(v) => to_xml(v.as_ref()),
-            Document::CertificateList(v) => list_to_xml(v, "certificates"),
-            Document::Checkpoint(v) => to_xml(v.as_ref()),
-            Document::CheckpointList(v) => list_to_xml(v, "checkpoints"),
-            Document::CloudInit(v) => to_xml(v.as_ref()),
-            Document::CloudInitList(v) => list_to_xml(v, "cloud_inits"),
-            Document::Cluster(v) => to_xml(v.as_ref()),
-            Document::ClusterList(v) => list_to_xml(v, "clusters"),
-            Document::ClusterFeature(v) => to_xml(v.as_ref()),
-            Document::ClusterFeatureList(v) => list_to_xml(v, "cluster_features"),
-            Document::ClusterLevel(v) => to_xml(v.as_ref()),
-            Document::ClusterLevelList(v) => list_to_xml(v, "cluster_levels"),
-            Document::Configuration(v) => to_xml(v.as_ref()),
-            Document::ConfigurationList(v) => list_to_xml(v, "configurations"),
-            Document::Console(v) => to_xml(v.as_ref()),
-            Document::ConsoleList(v) => list_to_xml(v, "consoles"),
-            Document::Core(v) => to_xml(v.as_ref()),
-            Document::CoreList(v) => list_to_xml(v, "cores"),
-            Document::Cpu(v) => to_xml(v.as_ref()),
-            Document::CpuList(v) => list_to_xml(v, "cpus"),
-            Document::CpuProfile(v) => to_xml(v.as_ref()),
-            Document::CpuProfileList(v) => list_to_xml(v, "cpu_profiles"),
-            Document::CpuTopology(v) => to_xml(v.as_ref()),
-            Document::CpuTopologyList(v) => list_to_xml(v, "cpu_topologies"),
-            Document::CpuTune(v) => to_xml(v.as_ref()),
-            Document::CpuTuneList(v) => list_to_xml(v, "cpu_tunes"),
-            Document::CpuType(v) => to_xml(v.as_ref()),
-            Document::CpuTypeList(v) => list_to_xml(v, "cpu_types"),
-            Document::CustomProperty(v) => to_xml(v.as_ref()),
-            Document::CustomPropertyList(v) => list_to_xml(v, "custom_properties"),
-            Document::DataCenter(v) => to_xml(v.as_ref()),
-            Document::DataCenterList(v) => list_to_xml(v, "data_centers"),
-            Document::Device(v) => to_xml(v.as_ref()),
-            Document::DeviceList(v) => list_to_xml(v, "devices"),
-            Document::Disk(v) => to_xml(v.as_ref()),
-            Document::DiskList(v) => list_to_xml(v, "disks"),
-            Document::DiskAttachment(v) => to_xml(v.as_ref()),
-            Document::DiskAttachmentList(v) => list_to_xml(v, "disk_attachments"),
-            Document::DiskProfile(v) => to_xml(v.as_ref()),
-            Document::DiskProfileList(v) => list_to_xml(v, "disk_profiles"),
-            Document::DiskSnapshot(v) => to_xml(v.as_ref()),
-            Document::DiskSnapshotList(v) => list_to_xml(v, "disk_snapshots"),
-            Document::Display(v) => to_xml(v.as_ref()),
-            Document::DisplayList(v) => list_to_xml(v, "displays"),
-            Document::Dns(v) => to_xml(v.as_ref()),
-            Document::DnsList(v) => list_to_xml(v, "dnss"),
-            Document::DnsResolverConfiguration(v) => to_xml(v.as_ref()),
+            Document::Cdrom(v) => v.write(w, "cdrom"),
+            Document::CdromList(v) => {
+                w.start("cdroms");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "cdrom");
+                }
+                w.end("cdroms");
+            }
+            Document::Certificate(v) => v.write(w, "certificate"),
+            Document::CertificateList(v) => {
+                w.start("certificates");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "certificate");
+                }
+                w.end("certificates");
+            }
+            Document::Checkpoint(v) => v.write(w, "checkpoint"),
+            Document::CheckpointList(v) => {
+                w.start("checkpoints");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "checkpoint");
+                }
+                w.end("checkpoints");
+            }
+            Document::CloudInit(v) => v.write(w, "cloud_init"),
+            Document::CloudInitList(v) => {
+                w.start("cloud_inits");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "cloud_init");
+                }
+                w.end("cloud_inits");
+            }
+            Document::Cluster(v) => v.write(w, "cluster"),
+            Document::ClusterList(v) => {
+                w.start("clusters");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "cluster");
+                }
+                w.end("clusters");
+            }
+            Document::ClusterFeature(v) => v.write(w, "cluster_feature"),
+            Document::ClusterFeatureList(v) => {
+                w.start("cluster_features");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "cluster_feature");
+                }
+                w.end("cluster_features");
+            }
+            Document::ClusterLevel(v) => v.write(w, "cluster_level"),
+            Document::ClusterLevelList(v) => {
+                w.start("cluster_levels");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "cluster_level");
+                }
+                w.end("cluster_levels");
+            }
+            Document::Configuration(v) => v.write(w, "configuration"),
+            Document::ConfigurationList(v) => {
+                w.start("configurations");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "configuration");
+                }
+                w.end("configurations");
+            }
+            Document::Console(v) => v.write(w, "console"),
+            Document::ConsoleList(v) => {
+                w.start("consoles");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "console");
+                }
+                w.end("consoles");
+            }
+            Document::Core(v) => v.write(w, "core"),
+            Document::CoreList(v) => {
+                w.start("cores");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "core");
+                }
+                w.end("cores");
+            }
+            Document::Cpu(v) => v.write(w, "cpu"),
+            Document::CpuList(v) => {
+                w.start("cpus");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "cpu");
+                }
+                w.end("cpus");
+            }
+            Document::CpuProfile(v) => v.write(w, "cpu_profile"),
+            Document::CpuProfileList(v) => {
+                w.start("cpu_profiles");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "cpu_profile");
+                }
+                w.end("cpu_profiles");
+            }
+            Document::CpuTopology(v) => v.write(w, "cpu_topology"),
+            Document::CpuTopologyList(v) => {
+                w.start("cpu_topologies");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "cpu_topology");
+                }
+                w.end("cpu_topologies");
+            }
+            Document::CpuTune(v) => v.write(w, "cpu_tune"),
+            Document::CpuTuneList(v) => {
+                w.start("cpu_tunes");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "cpu_tune");
+                }
+                w.end("cpu_tunes");
+            }
+            Document::CpuType(v) => v.write(w, "cpu_type"),
+            Document::CpuTypeList(v) => {
+                w.start("cpu_types");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "cpu_type");
+                }
+                w.end("cpu_types");
+            }
+            Document::CustomProperty(v) => v.write(w, "custom_property"),
+            Document::CustomPropertyList(v) => {
+                w.start("custom_properties");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "custom_property");
+                }
+                w.end("custom_properties");
+            }
+            Document::DataCenter(v) => v.write(w, "data_center"),
+            Document::DataCenterList(v) => {
+                w.start("data_centers");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "data_center");
+                }
+                w.end("data_centers");
+            }
+            Document::Device(v) => v.write(w, "device"),
+            Document::DeviceList(v) => {
+                w.start("devices");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "device");
+                }
+                w.end("devices");
+            }
+            Document::Disk(v) => v.write(w, "disk"),
+            Document::DiskList(v) => {
+                w.start("disks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "disk");
+                }
+                w.end("disks");
+            }
+            Document::DiskAttachment(v) => v.write(w, "disk_attachment"),
+            Document::DiskAttachmentList(v) => {
+                w.start("disk_attachments");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "disk_attachment");
+                }
+                w.end("disk_attachments");
+            }
+            Document::DiskProfile(v) => v.write(w, "disk_profile"),
+            Document::DiskProfileList(v) => {
+                w.start("disk_profiles");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "disk_profile");
+                }
+                w.end("disk_profiles");
+            }
+            Document::DiskSnapshot(v) => v.write(w, "disk_snapshot"),
+            Document::DiskSnapshotList(v) => {
+                w.start("disk_snapshots");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "disk_snapshot");
+                }
+                w.end("disk_snapshots");
+            }
+            Document::Display(v) => v.write(w, "display"),
+            Document::DisplayList(v) => {
+                w.start("displays");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "display");
+                }
+                w.end("displays");
+            }
+            Document::Dns(v) => v.write(w, "dns"),
+            Document::DnsList(v) => {
+                w.start("dnss");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "dns");
+                }
+                w.end("dnss");
+            }
+            Document::DnsResolverConfiguration(v) => {
+                v.write(w, "dns_resolver_configuration")
+            }
             Document::DnsResolverConfigurationList(v) => {
-                list_to_xml(v, "dns_resolver_configurations")
+                w.start("dns_resolver_configurations");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "dns_resolver_configuration");
+                }
+                w.end("dns_resolver_configurations");
             }
-            Document::Domain(v) => to_xml(v.as_ref()),
-            Document::DomainList(v) => list_to_xml(v, "domains"),
-            Document::DynamicCpu(v) => to_xml(v.as_ref()),
-            Document::DynamicCpuList(v) => list_to_xml(v, "dynamic_cpus"),
-            Document::EngineBackupInfo(v) => to_xml(v.as_ref()),
-            Document::EngineBackupInfoList(v) => list_to_xml(v, "engine_backup_infos"),
-            Document::EntityProfileDetail(v) => to_xml(v.as_ref()),
+            Document::Domain(v) => v.write(w, "domain"),
+            Document::DomainList(v) => {
+                w.start("domains");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "domain");
+                }
+                w.end("domains");
+            }
+            Document::DynamicCpu(v) => v.write(w, "dynamic_cpu"),
+            Document::DynamicCpuList(v) => {
+                w.start("dynamic_cpus");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "dynamic_cpu");
+                }
+                w.end("dynamic_cpus");
+            }
+            Document::EngineBackupInfo(v) => v.write(w, "engine_backup_info"),
+            Document::EngineBackupInfoList(v) => {
+                w.start("engine_backup_infos");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "engine_backup_info");
+                }
+                w.end("engine_backup_infos");
+            }
+            Document::EntityProfileDetail(v) => v.write(w, "entity_profile_detail"),
             Document::EntityProfileDetailList(v) => {
-                list_to_xml(v, "entity_profile_details")
+                w.start("entity_profile_details");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "entity_profile_detail");
+                }
+                w.end("entity_profile_details");
             }
-            Document::ErrorHandling(v) => to_xml(v.as_ref()),
-            Document::ErrorHandlingList(v) => list_to_xml(v, "error_handlings"),
-            Document::Event(v) => to_xml(v.as_ref()),
-            Document::EventList(v) => list_to_xml(v, "events"),
-            Document::EventSubscription(v) => to_xml(v.as_ref()),
-            Document::EventSubscriptionList(v) => list_to_xml(v, "event_subscriptions"),
-            Document::ExternalComputeResource(v) => to_xml(v.as_ref()),
+            Document::ErrorHandling(v) => v.write(w, "error_handling"),
+            Document::ErrorHandlingList(v) => {
+                w.start("error_handlings");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "error_handling");
+                }
+                w.end("error_handlings");
+            }
+            Document::Event(v) => v.write(w, "event"),
+            Document::EventList(v) => {
+                w.start("events");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "event");
+                }
+                w.end("events");
+            }
+            Document::EventSubscription(v) => v.write(w, "event_subscription"),
+            Document::EventSubscriptionList(v) => {
+                w.start("event_subscriptions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "event_subscription");
+                }
+                w.end("event_subscriptions");
+            }
+            Document::ExternalComputeResource(v) => {
+                v.write(w, "external_compute_resource")
+            }
             Document::ExternalComputeResourceList(v) => {
-                list_to_xml(v, "external_compute_resources")
+                w.start("external_compute_resources");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "external_compute_resource");
+                }
+                w.end("external_compute_resources");
             }
-            Document::ExternalDiscoveredHost(v) => to_xml(v.as_ref()),
+            Document::ExternalDiscoveredHost(v) => v.write(w, "external_discovered_host"),
             Document::ExternalDiscoveredHostList(v) => {
-                list_to_xml(v, "external_discovered_hosts")
+                w.start("external_discovered_hosts");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "external_discovered_host");
+                }
+                w.end("external_discovered_hosts");
             }
-            Document::ExternalHost(v) => to_xml(v.as_ref()),
-            Document::ExternalHostList(v) => list_to_xml(v, "external_hosts"),
-            Document::ExternalHostGroup(v) => to_xml(v.as_ref()),
-            Document::ExternalHostGroupList(v) => list_to_xml(v, "external_host_groups"),
-            Document::ExternalHostProvider(v) => to_xml(v.as_ref()),
+            Document::ExternalHost(v) => v.write(w, "external_host"),
+            Document::ExternalHostList(v) => {
+                w.start("external_hosts");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "external_host");
+                }
+                w.end("external_hosts");
+            }
+            Document::ExternalHostGroup(v) => v.write(w, "external_host_group"),
+            Document::ExternalHostGroupList(v) => {
+                w.start("external_host_groups");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "external_host_group");
+                }
+                w.end("external_host_groups");
+            }
+            Document::ExternalHostProvider(v) => v.write(w, "external_host_provider"),
             Document::ExternalHostProviderList(v) => {
-                list_to_xml(v, "external_host_providers")
+                w.start("external_host_providers");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "external_host_provider");
+                }
+                w.end("external_host_providers");
             }
-            Document::ExternalNetworkProviderConfiguration(v) => to_xml(v.as_ref()),
+            Document::ExternalNetworkProviderConfiguration(v) => {
+                v.write(w, "external_network_provider_configuration")
+            }
             Document::ExternalNetworkProviderConfigurationList(v) => {
-                list_to_xml(v, "external_network_provider_configurations")
+                w.start("external_network_provider_configurations");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "external_network_provider_configuration");
+                }
+                w.end("external_network_provider_configurations");
             }
-            Document::ExternalProvider(v) => to_xml(v.as_ref()),
-            Document::ExternalProviderList(v) => list_to_xml(v, "external_providers"),
-            Document::ExternalTemplateImport(v) => to_xml(v.as_ref()),
+            Document::ExternalProvider(v) => v.write(w, "external_provider"),
+            Document::ExternalProviderList(v) => {
+                w.start("external_providers");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "external_provider");
+                }
+                w.end("external_providers");
+            }
+            Document::ExternalTemplateImport(v) => v.write(w, "external_template_import"),
             Document::ExternalTemplateImportList(v) => {
-                list_to_xml(v, "external_template_imports")
+                w.start("external_template_imports");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "external_template_import");
+                }
+                w.end("external_template_imports");
             }
-            Document::ExternalVmImport(v) => to_xml(v.as_ref()),
-            Document::ExternalVmImportList(v) => list_to_xml(v, "external_vm_imports"),
-            Document::Fault(v) => to_xml(v.as_ref()),
-            Document::FaultList(v) => list_to_xml(v, "faults"),
-            Document::FencingPolicy(v) => to_xml(v.as_ref()),
-            Document::FencingPolicyList(v) => list_to_xml(v, "fencing_policies"),
-            Document::File(v) => to_xml(v.as_ref()),
-            Document::FileList(v) => list_to_xml(v, "files"),
-            Document::Filter(v) => to_xml(v.as_ref()),
-            Document::FilterList(v) => list_to_xml(v, "filters"),
-            Document::Floppy(v) => to_xml(v.as_ref()),
-            Document::FloppyList(v) => list_to_xml(v, "floppies"),
-            Document::FopStatistic(v) => to_xml(v.as_ref()),
-            Document::FopStatisticList(v) => list_to_xml(v, "fop_statistics"),
-            Document::GlusterBrick(v) => to_xml(v.as_ref()),
-            Document::GlusterBrickList(v) => list_to_xml(v, "bricks"),
-            Document::GlusterBrickAdvancedDetails(v) => to_xml(v.as_ref()),
+            Document::ExternalVmImport(v) => v.write(w, "external_vm_import"),
+            Document::ExternalVmImportList(v) => {
+                w.start("external_vm_imports");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "external_vm_import");
+                }
+                w.end("external_vm_imports");
+            }
+            Document::Fault(v) => v.write(w, "fault"),
+            Document::FaultList(v) => {
+                w.start("faults");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "fault");
+                }
+                w.end("faults");
+            }
+            Document::FencingPolicy(v) => v.write(w, "fencing_policy"),
+            Document::FencingPolicyList(v) => {
+                w.start("fencing_policies");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "fencing_policy");
+                }
+                w.end("fencing_policies");
+            }
+            Document::File(v) => v.write(w, "file"),
+            Document::FileList(v) => {
+                w.start("files");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "file");
+                }
+                w.end("files");
+            }
+            Document::Filter(v) => v.write(w, "filter"),
+            Document::FilterList(v) => {
+                w.start("filters");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "filter");
+                }
+                w.end("filters");
+            }
+            Document::Floppy(v) => v.write(w, "floppy"),
+            Document::FloppyList(v) => {
+                w.start("floppies");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "floppy");
+                }
+                w.end("floppies");
+            }
+            Document::FopStatistic(v) => v.write(w, "fop_statistic"),
+            Document::FopStatisticList(v) => {
+                w.start("fop_statistics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "fop_statistic");
+                }
+                w.end("fop_statistics");
+            }
+            Document::GlusterBrick(v) => v.write(w, "brick"),
+            Document::GlusterBrickList(v) => {
+                w.start("bricks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "brick");
+                }
+                w.end("bricks");
+            }
+            Document::GlusterBrickAdvancedDetails(v) => {
+                v.write(w, "gluster_brick_advanced_details")
+            }
             Document::GlusterBrickAdvancedDetailsList(v) => {
-                list_to_xml(v, "gluster_brick_advanced_detailss")
+                w.start("gluster_brick_advanced_detailss");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "gluster_brick_advanced_details");
+                }
+                w.end("gluster_brick_advanced_detailss");
             }
-            Document::GlusterBrickMemoryInfo(v) => to_xml(v.as_ref()),
+            Document::GlusterBrickMemoryInfo(v) => v.write(w, "brick_memoryinfo"),
             Document::GlusterBrickMemoryInfoList(v) => {
-                list_to_xml(v, "gluster_brick_memory_infos")
+                w.start("gluster_brick_memory_infos");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "brick_memoryinfo");
+                }
+                w.end("gluster_brick_memory_infos");
             }
-            Document::GlusterClient(v) => to_xml(v.as_ref()),
-            Document::GlusterClientList(v) => list_to_xml(v, "gluster_clients"),
-            Document::GlusterHook(v) => to_xml(v.as_ref()),
-            Document::GlusterHookList(v) => list_to_xml(v, "gluster_hooks"),
-            Document::GlusterMemoryPool(v) => to_xml(v.as_ref()),
-            Document::GlusterMemoryPoolList(v) => list_to_xml(v, "memory_pools"),
-            Document::GlusterServerHook(v) => to_xml(v.as_ref()),
-            Document::GlusterServerHookList(v) => list_to_xml(v, "server_hooks"),
-            Document::GlusterVolume(v) => to_xml(v.as_ref()),
-            Document::GlusterVolumeList(v) => list_to_xml(v, "gluster_volumes"),
-            Document::GlusterVolumeProfileDetails(v) => to_xml(v.as_ref()),
+            Document::GlusterClient(v) => v.write(w, "gluster_client"),
+            Document::GlusterClientList(v) => {
+                w.start("gluster_clients");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "gluster_client");
+                }
+                w.end("gluster_clients");
+            }
+            Document::GlusterHook(v) => v.write(w, "gluster_hook"),
+            Document::GlusterHookList(v) => {
+                w.start("gluster_hooks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "gluster_hook");
+                }
+                w.end("gluster_hooks");
+            }
+            Document::GlusterMemoryPool(v) => v.write(w, "memory_pool"),
+            Document::GlusterMemoryPoolList(v) => {
+                w.start("memory_pools");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "memory_pool");
+                }
+                w.end("memory_pools");
+            }
+            Document::GlusterServerHook(v) => v.write(w, "server_hook"),
+            Document::GlusterServerHookList(v) => {
+                w.start("server_hooks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "server_hook");
+                }
+                w.end("server_hooks");
+            }
+            Document::GlusterVolume(v) => v.write(w, "gluster_volume"),
+            Document::GlusterVolumeList(v) => {
+                w.start("gluster_volumes");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "gluster_volume");
+                }
+                w.end("gluster_volumes");
+            }
+            Document::GlusterVolumeProfileDetails(v) => {
+                v.write(w, "gluster_volume_profile_details")
+            }
             Document::GlusterVolumeProfileDetailsList(v) => {
-                list_to_xml(v, "gluster_volume_profile_detailss")
+                w.start("gluster_volume_profile_detailss");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "gluster_volume_profile_details");
+                }
+                w.end("gluster_volume_profile_detailss");
             }
-            Document::GracePeriod(v) => to_xml(v.as_ref()),
-            Document::GracePeriodList(v) => list_to_xml(v, "grace_periods"),
-            Document::GraphicsConsole(v) => to_xml(v.as_ref()),
-            Document::GraphicsConsoleList(v) => list_to_xml(v, "graphics_consoles"),
-            Document::Group(v) => to_xml(v.as_ref()),
-            Document::GroupList(v) => list_to_xml(v, "groups"),
-            Document::GuestOperatingSystem(v) => to_xml(v.as_ref()),
+            Document::GracePeriod(v) => v.write(w, "grace_period"),
+            Document::GracePeriodList(v) => {
+                w.start("grace_periods");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "grace_period");
+                }
+                w.end("grace_periods");
+            }
+            Document::GraphicsConsole(v) => v.write(w, "graphics_console"),
+            Document::GraphicsConsoleList(v) => {
+                w.start("graphics_consoles");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "graphics_console");
+                }
+                w.end("graphics_consoles");
+            }
+            Document::Group(v) => v.write(w, "group"),
+            Document::GroupList(v) => {
+                w.start("groups");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "group");
+                }
+                w.end("groups");
+            }
+            Document::GuestOperatingSystem(v) => v.write(w, "guest_operating_system"),
             Document::GuestOperatingSystemList(v) => {
-                list_to_xml(v, "guest_operating_systems")
+                w.start("guest_operating_systems");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "guest_operating_system");
+                }
+                w.end("guest_operating_systems");
             }
-            Document::HardwareInformation(v) => to_xml(v.as_ref()),
+            Document::HardwareInformation(v) => v.write(w, "hardware_information"),
             Document::HardwareInformationList(v) => {
-                list_to_xml(v, "hardware_informations")
+                w.start("hardware_informations");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "hardware_information");
+                }
+                w.end("hardware_informations");
             }
-            Document::HighAvailability(v) => to_xml(v.as_ref()),
-            Document::HighAvailabilityList(v) => list_to_xml(v, "high_availabilities"),
-            Document::Hook(v) => to_xml(v.as_ref()),
-            Document::HookList(v) => list_to_xml(v, "hooks"),
-            Document::Host(v) => to_xml(v.as_ref()),
-            Document::HostList(v) => list_to_xml(v, "hosts"),
-            Document::HostCpuUnit(v) => to_xml(v.as_ref()),
-            Document::HostCpuUnitList(v) => list_to_xml(v, "host_cpu_units"),
-            Document::HostDevice(v) => to_xml(v.as_ref()),
-            Document::HostDeviceList(v) => list_to_xml(v, "host_devices"),
-            Document::HostDevicePassthrough(v) => to_xml(v.as_ref()),
+            Document::HighAvailability(v) => v.write(w, "high_availability"),
+            Document::HighAvailabilityList(v) => {
+                w.start("high_availabilities");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "high_availability");
+                }
+                w.end("high_availabilities");
+            }
+            Document::Hook(v) => v.write(w, "hook"),
+            Document::HookList(v) => {
+                w.start("hooks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "hook");
+                }
+                w.end("hooks");
+            }
+            Document::Host(v) => v.write(w, "host"),
+            Document::HostList(v) => {
+                w.start("hosts");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "host");
+                }
+                w.end("hosts");
+            }
+            Document::HostCpuUnit(v) => v.write(w, "host_cpu_unit"),
+            Document::HostCpuUnitList(v) => {
+                w.start("host_cpu_units");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "host_cpu_unit");
+                }
+                w.end("host_cpu_units");
+            }
+            Document::HostDevice(v) => v.write(w, "host_device"),
+            Document::HostDeviceList(v) => {
+                w.start("host_devices");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "host_device");
+                }
+                w.end("host_devices");
+            }
+            Document::HostDevicePassthrough(v) => v.write(w, "host_device_passthrough"),
             Document::HostDevicePassthroughList(v) => {
-                list_to_xml(v, "host_device_passthroughs")
+                w.start("host_device_passthroughs");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "host_device_passthrough");
+                }
+                w.end("host_device_passthroughs");
             }
-            Document::HostNic(v) => to_xml(v.as_ref()),
-            Document::HostNicList(v) => list_to_xml(v, "host_nics"),
-            Document::HostNicVirtualFunctionsConfiguration(v) => to_xml(v.as_ref()),
+            Document::HostNic(v) => v.write(w, "host_nic"),
+            Document::HostNicList(v) => {
+                w.start("host_nics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "host_nic");
+                }
+                w.end("host_nics");
+            }
+            Document::HostNicVirtualFunctionsConfiguration(v) => {
+                v.write(w, "host_nic_virtual_functions_configuration")
+            }
             Document::HostNicVirtualFunctionsConfigurationList(v) => {
-                list_to_xml(v, "host_nic_virtual_functions_configurations")
+                w.start("host_nic_virtual_functions_configurations");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "host_nic_virtual_functions_configuration");
+                }
+                w.end("host_nic_virtual_functions_configurations");
             }
-            Document::HostStorage(v) => to_xml(v.as_ref()),
-            Document::HostStorageList(v) => list_to_xml(v, "host_storages"),
-            Document::HostedEngine(v) => to_xml(v.as_ref()),
-            Document::HostedEngineList(v) => list_to_xml(v, "hosted_engines"),
-            Document::Icon(v) => to_xml(v.as_ref()),
-            Document::IconList(v) => list_to_xml(v, "icons"),
-            Document::Identified(v) => to_xml(v.as_ref()),
-            Document::IdentifiedList(v) => list_to_xml(v, "identifieds"),
-            Document::Image(v) => to_xml(v.as_ref()),
-            Document::ImageList(v) => list_to_xml(v, "images"),
-            Document::ImageTransfer(v) => to_xml(v.as_ref()),
-            Document::ImageTransferList(v) => list_to_xml(v, "image_transfers"),
-            Document::Initialization(v) => to_xml(v.as_ref()),
-            Document::InitializationList(v) => list_to_xml(v, "initializations"),
-            Document::InstanceType(v) => to_xml(v.as_ref()),
-            Document::InstanceTypeList(v) => list_to_xml(v, "instance_types"),
-            Document::Io(v) => to_xml(v.as_ref()),
-            Document::IoList(v) => list_to_xml(v, "ios"),
-            Document::Ip(v) => to_xml(v.as_ref()),
-            Document::IpList(v) => list_to_xml(v, "ips"),
-            Document::IpAddressAssignment(v) => to_xml(v.as_ref()),
+            Document::HostStorage(v) => v.write(w, "host_storage"),
+            Document::HostStorageList(v) => {
+                w.start("host_storages");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "host_storage");
+                }
+                w.end("host_storages");
+            }
+            Document::HostedEngine(v) => v.write(w, "hosted_engine"),
+            Document::HostedEngineList(v) => {
+                w.start("hosted_engines");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "hosted_engine");
+                }
+                w.end("hosted_engines");
+            }
+            Document::Icon(v) => v.write(w, "icon"),
+            Document::IconList(v) => {
+                w.start("icons");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "icon");
+                }
+                w.end("icons");
+            }
+            Document::Identified(v) => v.write(w, "identified"),
+            Document::IdentifiedList(v) => {
+                w.start("identifieds");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "identified");
+                }
+                w.end("identifieds");
+            }
+            Document::Image(v) => v.write(w, "image"),
+            Document::ImageList(v) => {
+                w.start("images");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "image");
+                }
+                w.end("images");
+            }
+            Document::ImageTransfer(v) => v.write(w, "image_transfer"),
+            Document::ImageTransferList(v) => {
+                w.start("image_transfers");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "image_transfer");
+                }
+                w.end("image_transfers");
+            }
+            Document::Initialization(v) => v.write(w, "initialization"),
+            Document::InitializationList(v) => {
+                w.start("initializations");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "initialization");
+                }
+                w.end("initializations");
+            }
+            Document::InstanceType(v) => v.write(w, "instance_type"),
+            Document::InstanceTypeList(v) => {
+                w.start("instance_types");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "instance_type");
+                }
+                w.end("instance_types");
+            }
+            Document::Io(v) => v.write(w, "io"),
+            Document::IoList(v) => {
+                w.start("ios");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "io");
+                }
+                w.end("ios");
+            }
+            Document::Ip(v) => v.write(w, "ip"),
+            Document::IpList(v) => {
+                w.start("ips");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "ip");
+                }
+                w.end("ips");
+            }
+            Document::IpAddressAssignment(v) => v.write(w, "ip_address_assignment"),
             Document::IpAddressAssignmentList(v) => {
-                list_to_xml(v, "ip_address_assignments")
+                w.start("ip_address_assignments");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "ip_address_assignment");
+                }
+                w.end("ip_address_assignments");
             }
-            Document::IscsiBond(v) => to_xml(v.as_ref()),
-            Document::IscsiBondList(v) => list_to_xml(v, "iscsi_bonds"),
-            Document::IscsiDetails(v) => to_xml(v.as_ref()),
-            Document::IscsiDetailsList(v) => list_to_xml(v, "iscsi_detailss"),
-            Document::Job(v) => to_xml(v.as_ref()),
-            Document::JobList(v) => list_to_xml(v, "jobs"),
-            Document::KatelloErratum(v) => to_xml(v.as_ref()),
-            Document::KatelloErratumList(v) => list_to_xml(v, "katello_errata"),
-            Document::Kernel(v) => to_xml(v.as_ref()),
-            Document::KernelList(v) => list_to_xml(v, "kernels"),
-            Document::Ksm(v) => to_xml(v.as_ref()),
-            Document::KsmList(v) => list_to_xml(v, "ksms"),
-            Document::LinkLayerDiscoveryProtocolElement(v) => to_xml(v.as_ref()),
+            Document::IscsiBond(v) => v.write(w, "iscsi_bond"),
+            Document::IscsiBondList(v) => {
+                w.start("iscsi_bonds");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "iscsi_bond");
+                }
+                w.end("iscsi_bonds");
+            }
+            Document::IscsiDetails(v) => v.write(w, "iscsi_details"),
+            Document::IscsiDetailsList(v) => {
+                w.start("iscsi_detailss");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "iscsi_details");
+                }
+                w.end("iscsi_detailss");
+            }
+            Document::Job(v) => v.write(w, "job"),
+            Document::JobList(v) => {
+                w.start("jobs");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "job");
+                }
+                w.end("jobs");
+            }
+            Document::KatelloErratum(v) => v.write(w, "katello_erratum"),
+            Document::KatelloErratumList(v) => {
+                w.start("katello_errata");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "katello_erratum");
+                }
+                w.end("katello_errata");
+            }
+            Document::Kernel(v) => v.write(w, "kernel"),
+            Document::KernelList(v) => {
+                w.start("kernels");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "kernel");
+                }
+                w.end("kernels");
+            }
+            Document::Ksm(v) => v.write(w, "ksm"),
+            Document::KsmList(v) => {
+                w.start("ksms");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "ksm");
+                }
+                w.end("ksms");
+            }
+            Document::LinkLayerDiscoveryProtocolElement(v) => {
+                v.write(w, "link_layer_discovery_protocol_element")
+            }
             Document::LinkLayerDiscoveryProtocolElementList(v) => {
-                list_to_xml(v, "link_layer_discovery_protocol_elements")
+                w.start("link_layer_discovery_protocol_elements");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "link_layer_discovery_protocol_element");
+                }
+                w.end("link_layer_discovery_protocol_elements");
             }
-            Document::LogicalUnit(v) => to_xml(v.as_ref()),
-            Document::LogicalUnitList(v) => list_to_xml(v, "logical_units"),
-            Document::MDevType(v) => to_xml(v.as_ref()),
-            Document::MDevTypeList(v) => list_to_xml(v, "m_dev_types"),
-            Document::Mac(v) => to_xml(v.as_ref()),
-            Document::MacList(v) => list_to_xml(v, "macs"),
-            Document::MacPool(v) => to_xml(v.as_ref()),
-            Document::MacPoolList(v) => list_to_xml(v, "mac_pools"),
-            Document::MemoryOverCommit(v) => to_xml(v.as_ref()),
-            Document::MemoryOverCommitList(v) => list_to_xml(v, "memory_over_commits"),
-            Document::MemoryPolicy(v) => to_xml(v.as_ref()),
-            Document::MemoryPolicyList(v) => list_to_xml(v, "memory_policies"),
-            Document::Method(v) => to_xml(v.as_ref()),
-            Document::MethodList(v) => list_to_xml(v, "methods"),
-            Document::MigrationBandwidth(v) => to_xml(v.as_ref()),
-            Document::MigrationBandwidthList(v) => list_to_xml(v, "migration_bandwidths"),
-            Document::MigrationOptions(v) => to_xml(v.as_ref()),
-            Document::MigrationOptionsList(v) => list_to_xml(v, "migration_optionss"),
-            Document::MigrationPolicy(v) => to_xml(v.as_ref()),
-            Document::MigrationPolicyList(v) => list_to_xml(v, "migration_policies"),
-            Document::Network(v) => to_xml(v.as_ref()),
-            Document::NetworkList(v) => list_to_xml(v, "networks"),
-            Document::NetworkAttachment(v) => to_xml(v.as_ref()),
-            Document::NetworkAttachmentList(v) => list_to_xml(v, "network_attachments"),
-            Document::NetworkConfiguration(v) => to_xml(v.as_ref()),
+            Document::LogicalUnit(v) => v.write(w, "logical_unit"),
+            Document::LogicalUnitList(v) => {
+                w.start("logical_units");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "logical_unit");
+                }
+                w.end("logical_units");
+            }
+            Document::MDevType(v) => v.write(w, "m_dev_type"),
+            Document::MDevTypeList(v) => {
+                w.start("m_dev_types");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "m_dev_type");
+                }
+                w.end("m_dev_types");
+            }
+            Document::Mac(v) => v.write(w, "mac"),
+            Document::MacList(v) => {
+                w.start("macs");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "mac");
+                }
+                w.end("macs");
+            }
+            Document::MacPool(v) => v.write(w, "mac_pool"),
+            Document::MacPoolList(v) => {
+                w.start("mac_pools");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "mac_pool");
+                }
+                w.end("mac_pools");
+            }
+            Document::MemoryOverCommit(v) => v.write(w, "memory_over_commit"),
+            Document::MemoryOverCommitList(v) => {
+                w.start("memory_over_commits");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "memory_over_commit");
+                }
+                w.end("memory_over_commits");
+            }
+            Document::MemoryPolicy(v) => v.write(w, "memory_policy"),
+            Document::MemoryPolicyList(v) => {
+                w.start("memory_policies");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "memory_policy");
+                }
+                w.end("memory_policies");
+            }
+            Document::Method(v) => v.write(w, "method"),
+            Document::MethodList(v) => {
+                w.start("methods");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "method");
+                }
+                w.end("methods");
+            }
+            Document::MigrationBandwidth(v) => v.write(w, "migration_bandwidth"),
+            Document::MigrationBandwidthList(v) => {
+                w.start("migration_bandwidths");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "migration_bandwidth");
+                }
+                w.end("migration_bandwidths");
+            }
+            Document::MigrationOptions(v) => v.write(w, "migration"),
+            Document::MigrationOptionsList(v) => {
+                w.start("migration_optionss");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "migration");
+                }
+                w.end("migration_optionss");
+            }
+            Document::MigrationPolicy(v) => v.write(w, "migration_policy"),
+            Document::MigrationPolicyList(v) => {
+                w.start("migration_policies");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "migration_policy");
+                }
+                w.end("migration_policies");
+            }
+            Document::Network(v) => v.write(w, "network"),
+            Document::NetworkList(v) => {
+                w.start("networks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "network");
+                }
+                w.end("networks");
+            }
+            Document::NetworkAttachment(v) => v.write(w, "network_attachment"),
+            Document::NetworkAttachmentList(v) => {
+                w.start("network_attachments");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "network_attachment");
+                }
+                w.end("network_attachments");
+            }
+            Document::NetworkConfiguration(v) => v.write(w, "network_configuration"),
             Document::NetworkConfigurationList(v) => {
-                list_to_xml(v, "network_configurations")
+                w.start("network_configurations");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "network_configuration");
+                }
+                w.end("network_configurations");
             }
-            Document::NetworkFilter(v) => to_xml(v.as_ref()),
-            Document::NetworkFilterList(v) => list_to_xml(v, "network_filters"),
-            Document::NetworkFilterParameter(v) => to_xml(v.as_ref()),
+            Document::NetworkFilter(v) => v.write(w, "network_filter"),
+            Document::NetworkFilterList(v) => {
+                w.start("network_filters");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "network_filter");
+                }
+                w.end("network_filters");
+            }
+            Document::NetworkFilterParameter(v) => v.write(w, "network_filter_parameter"),
             Document::NetworkFilterParameterList(v) => {
-                list_to_xml(v, "network_filter_parameters")
+                w.start("network_filter_parameters");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "network_filter_parameter");
+                }
+                w.end("network_filter_parameters");
             }
-            Document::NetworkLabel(v) => to_xml(v.as_ref()),
-            Document::NetworkLabelList(v) => list_to_xml(v, "network_labels"),
-            Document::NfsProfileDetail(v) => to_xml(v.as_ref()),
-            Document::NfsProfileDetailList(v) => list_to_xml(v, "nfs_profile_details"),
-            Document::Nic(v) => to_xml(v.as_ref()),
-            Document::NicList(v) => list_to_xml(v, "nics"),
-            Document::NicConfiguration(v) => to_xml(v.as_ref()),
-            Document::NicConfigurationList(v) => list_to_xml(v, "nic_configurations"),
-            Document::NumaNode(v) => to_xml(v.as_ref()),
-            Document::NumaNodeList(v) => list_to_xml(v, "host_numa_nodes"),
-            Document::NumaNodePin(v) => to_xml(v.as_ref()),
-            Document::NumaNodePinList(v) => list_to_xml(v, "numa_node_pins"),
-            Document::OpenStackImage(v) => to_xml(v.as_ref()),
-            Document::OpenStackImageList(v) => list_to_xml(v, "openstack_images"),
-            Document::OpenStackImageProvider(v) => to_xml(v.as_ref()),
+            Document::NetworkLabel(v) => v.write(w, "network_label"),
+            Document::NetworkLabelList(v) => {
+                w.start("network_labels");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "network_label");
+                }
+                w.end("network_labels");
+            }
+            Document::NfsProfileDetail(v) => v.write(w, "nfs_profile_detail"),
+            Document::NfsProfileDetailList(v) => {
+                w.start("nfs_profile_details");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "nfs_profile_detail");
+                }
+                w.end("nfs_profile_details");
+            }
+            Document::Nic(v) => v.write(w, "nic"),
+            Document::NicList(v) => {
+                w.start("nics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "nic");
+                }
+                w.end("nics");
+            }
+            Document::NicConfiguration(v) => v.write(w, "nic_configuration"),
+            Document::NicConfigurationList(v) => {
+                w.start("nic_configurations");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "nic_configuration");
+                }
+                w.end("nic_configurations");
+            }
+            Document::NumaNode(v) => v.write(w, "host_numa_node"),
+            Document::NumaNodeList(v) => {
+                w.start("host_numa_nodes");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "host_numa_node");
+                }
+                w.end("host_numa_nodes");
+            }
+            Document::NumaNodePin(v) => v.write(w, "numa_node_pin"),
+            Document::NumaNodePinList(v) => {
+                w.start("numa_node_pins");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "numa_node_pin");
+                }
+                w.end("numa_node_pins");
+            }
+            Document::OpenStackImage(v) => v.write(w, "openstack_image"),
+            Document::OpenStackImageList(v) => {
+                w.start("openstack_images");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "openstack_image");
+                }
+                w.end("openstack_images");
+            }
+            Document::OpenStackImageProvider(v) => v.write(w, "openstack_image_provider"),
             Document::OpenStackImageProviderList(v) => {
-                list_to_xml(v, "openstack_image_providers")
+                w.start("openstack_image_providers");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "openstack_image_provider");
+                }
+                w.end("openstack_image_providers");
             }
-            Document::OpenStackNetwork(v) => to_xml(v.as_ref()),
-            Document::OpenStackNetworkList(v) => list_to_xml(v, "openstack_networks"),
-            Document::OpenStackNetworkProvider(v) => to_xml(v.as_ref()),
+            Document::OpenStackNetwork(v) => v.write(w, "openstack_network"),
+            Document::OpenStackNetworkList(v) => {
+                w.start("openstack_networks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "openstack_network");
+                }
+                w.end("openstack_networks");
+            }
+            Document::OpenStackNetworkProvider(v) => {
+                v.write(w, "openstack_network_provider")
+            }
             Document::OpenStackNetworkProviderList(v) => {
-                list_to_xml(v, "openstack_network_providers")
+                w.start("openstack_network_providers");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "openstack_network_provider");
+                }
+                w.end("openstack_network_providers");
             }
-            Document::OpenStackProvider(v) => to_xml(v.as_ref()),
-            Document::OpenStackProviderList(v) => list_to_xml(v, "open_stack_providers"),
-            Document::OpenStackSubnet(v) => to_xml(v.as_ref()),
-            Document::OpenStackSubnetList(v) => list_to_xml(v, "openstack_subnets"),
-            Document::OpenStackVolumeProvider(v) => to_xml(v.as_ref()),
+            Document::OpenStackProvider(v) => v.write(w, "open_stack_provider"),
+            Document::OpenStackProviderList(v) => {
+                w.start("open_stack_providers");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "open_stack_provider");
+                }
+                w.end("open_stack_providers");
+            }
+            Document::OpenStackSubnet(v) => v.write(w, "openstack_subnet"),
+            Document::OpenStackSubnetList(v) => {
+                w.start("openstack_subnets");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "openstack_subnet");
+                }
+                w.end("openstack_subnets");
+            }
+            Document::OpenStackVolumeProvider(v) => {
+                v.write(w, "openstack_volume_provider")
+            }
             Document::OpenStackVolumeProviderList(v) => {
-                list_to_xml(v, "openstack_volume_providers")
+                w.start("openstack_volume_providers");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "openstack_volume_provider");
+                }
+                w.end("openstack_volume_providers");
             }
-            Document::OpenStackVolumeType(v) => to_xml(v.as_ref()),
+            Document::OpenStackVolumeType(v) => v.write(w, "open_stack_volume_type"),
             Document::OpenStackVolumeTypeList(v) => {
-                list_to_xml(v, "open_stack_volume_types")
+                w.start("open_stack_volume_types");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "open_stack_volume_type");
+                }
+                w.end("open_stack_volume_types");
             }
-            Document::OpenstackVolumeAuthenticationKey(v) => to_xml(v.as_ref()),
+            Document::OpenstackVolumeAuthenticationKey(v) => {
+                v.write(w, "openstack_volume_authentication_key")
+            }
             Document::OpenstackVolumeAuthenticationKeyList(v) => {
-                list_to_xml(v, "openstack_volume_authentication_keys")
+                w.start("openstack_volume_authentication_keys");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "openstack_volume_authentication_key");
+                }
+                w.end("openstack_volume_authentication_keys");
             }
-            Document::OperatingSystem(v) => to_xml(v.as_ref()),
-            Document::OperatingSystemList(v) => list_to_xml(v, "oss"),
-            Document::OperatingSystemInfo(v) => to_xml(v.as_ref()),
-            Document::OperatingSystemInfoList(v) => list_to_xml(v, "operation_systems"),
-            Document::ApiOption(v) => to_xml(v.as_ref()),
-            Document::ApiOptionList(v) => list_to_xml(v, "options"),
-            Document::Package(v) => to_xml(v.as_ref()),
-            Document::PackageList(v) => list_to_xml(v, "packages"),
-            Document::Payload(v) => to_xml(v.as_ref()),
-            Document::PayloadList(v) => list_to_xml(v, "payloads"),
-            Document::Permission(v) => to_xml(v.as_ref()),
-            Document::PermissionList(v) => list_to_xml(v, "permissions"),
-            Document::Permit(v) => to_xml(v.as_ref()),
-            Document::PermitList(v) => list_to_xml(v, "permits"),
-            Document::PmProxy(v) => to_xml(v.as_ref()),
-            Document::PmProxyList(v) => list_to_xml(v, "pm_proxies"),
-            Document::PortMirroring(v) => to_xml(v.as_ref()),
-            Document::PortMirroringList(v) => list_to_xml(v, "port_mirrorings"),
-            Document::PowerManagement(v) => to_xml(v.as_ref()),
-            Document::PowerManagementList(v) => list_to_xml(v, "power_managements"),
-            Document::Product(v) => to_xml(v.as_ref()),
-            Document::ProductList(v) => list_to_xml(v, "products"),
-            Document::ProductInfo(v) => to_xml(v.as_ref()),
-            Document::ProductInfoList(v) => list_to_xml(v, "product_infos"),
-            Document::ProfileDetail(v) => to_xml(v.as_ref()),
-            Document::ProfileDetailList(v) => list_to_xml(v, "profile_details"),
-            Document::Property(v) => to_xml(v.as_ref()),
-            Document::PropertyList(v) => list_to_xml(v, "properties"),
-            Document::ProxyTicket(v) => to_xml(v.as_ref()),
-            Document::ProxyTicketList(v) => list_to_xml(v, "proxy_tickets"),
-            Document::Qos(v) => to_xml(v.as_ref()),
-            Document::QosList(v) => list_to_xml(v, "qoss"),
-            Document::Quota(v) => to_xml(v.as_ref()),
-            Document::QuotaList(v) => list_to_xml(v, "quotas"),
-            Document::QuotaClusterLimit(v) => to_xml(v.as_ref()),
-            Document::QuotaClusterLimitList(v) => list_to_xml(v, "quota_cluster_limits"),
-            Document::QuotaStorageLimit(v) => to_xml(v.as_ref()),
-            Document::QuotaStorageLimitList(v) => list_to_xml(v, "quota_storage_limits"),
-            Document::Range(v) => to_xml(v.as_ref()),
-            Document::RangeList(v) => list_to_xml(v, "ranges"),
-            Document::Rate(v) => to_xml(v.as_ref()),
-            Document::RateList(v) => list_to_xml(v, "rates"),
-            Document::RegistrationAffinityGroupMapping(v) => to_xml(v.as_ref()),
+            Document::OperatingSystem(v) => v.write(w, "os"),
+            Document::OperatingSystemList(v) => {
+                w.start("oss");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "os");
+                }
+                w.end("oss");
+            }
+            Document::OperatingSystemInfo(v) => v.write(w, "operating_system"),
+            Document::OperatingSystemInfoList(v) => {
+                w.start("operation_systems");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "operating_system");
+                }
+                w.end("operation_systems");
+            }
+            Document::ApiOption(v) => v.write(w, "option"),
+            Document::ApiOptionList(v) => {
+                w.start("options");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "option");
+                }
+                w.end("options");
+            }
+            Document::Package(v) => v.write(w, "package"),
+            Document::PackageList(v) => {
+                w.start("packages");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "package");
+                }
+                w.end("packages");
+            }
+            Document::Payload(v) => v.write(w, "payload"),
+            Document::PayloadList(v) => {
+                w.start("payloads");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "payload");
+                }
+                w.end("payloads");
+            }
+            Document::Permission(v) => v.write(w, "permission"),
+            Document::PermissionList(v) => {
+                w.start("permissions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "permission");
+                }
+                w.end("permissions");
+            }
+            Document::Permit(v) => v.write(w, "permit"),
+            Document::PermitList(v) => {
+                w.start("permits");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "permit");
+                }
+                w.end("permits");
+            }
+            Document::PmProxy(v) => v.write(w, "pm_proxy"),
+            Document::PmProxyList(v) => {
+                w.start("pm_proxies");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "pm_proxy");
+                }
+                w.end("pm_proxies");
+            }
+            Document::PortMirroring(v) => v.write(w, "port_mirroring"),
+            Document::PortMirroringList(v) => {
+                w.start("port_mirrorings");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "port_mirroring");
+                }
+                w.end("port_mirrorings");
+            }
+            Document::PowerManagement(v) => v.write(w, "power_management"),
+            Document::PowerManagementList(v) => {
+                w.start("power_managements");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "power_management");
+                }
+                w.end("power_managements");
+            }
+            Document::Product(v) => v.write(w, "product"),
+            Document::ProductList(v) => {
+                w.start("products");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "product");
+                }
+                w.end("products");
+            }
+            Document::ProductInfo(v) => v.write(w, "product_info"),
+            Document::ProductInfoList(v) => {
+                w.start("product_infos");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "product_info");
+                }
+                w.end("product_infos");
+            }
+            Document::ProfileDetail(v) => v.write(w, "profile_detail"),
+            Document::ProfileDetailList(v) => {
+                w.start("profile_details");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "profile_detail");
+                }
+                w.end("profile_details");
+            }
+            Document::Property(v) => v.write(w, "property"),
+            Document::PropertyList(v) => {
+                w.start("properties");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "property");
+                }
+                w.end("properties");
+            }
+            Document::ProxyTicket(v) => v.write(w, "proxy_ticket"),
+            Document::ProxyTicketList(v) => {
+                w.start("proxy_tickets");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "proxy_ticket");
+                }
+                w.end("proxy_tickets");
+            }
+            Document::Qos(v) => v.write(w, "qos"),
+            Document::QosList(v) => {
+                w.start("qoss");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "qos");
+                }
+                w.end("qoss");
+            }
+            Document::Quota(v) => v.write(w, "quota"),
+            Document::QuotaList(v) => {
+                w.start("quotas");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "quota");
+                }
+                w.end("quotas");
+            }
+            Document::QuotaClusterLimit(v) => v.write(w, "quota_cluster_limit"),
+            Document::QuotaClusterLimitList(v) => {
+                w.start("quota_cluster_limits");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "quota_cluster_limit");
+                }
+                w.end("quota_cluster_limits");
+            }
+            Document::QuotaStorageLimit(v) => v.write(w, "quota_storage_limit"),
+            Document::QuotaStorageLimitList(v) => {
+                w.start("quota_storage_limits");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "quota_storage_limit");
+                }
+                w.end("quota_storage_limits");
+            }
+            Document::Range(v) => v.write(w, "range"),
+            Document::RangeList(v) => {
+                w.start("ranges");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "range");
+                }
+                w.end("ranges");
+            }
+            Document::Rate(v) => v.write(w, "rate"),
+            Document::RateList(v) => {
+                w.start("rates");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "rate");
+                }
+                w.end("rates");
+            }
+            Document::RegistrationAffinityGroupMapping(v) => {
+                v.write(w, "registration_affinity_group_mapping")
+            }
             Document::RegistrationAffinityGroupMappingList(v) => {
-                list_to_xml(v, "registration_affinity_group_mappings")
+                w.start("registration_affinity_group_mappings");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "registration_affinity_group_mapping");
+                }
+                w.end("registration_affinity_group_mappings");
             }
-            Document::RegistrationAffinityLabelMapping(v) => to_xml(v.as_ref()),
+            Document::RegistrationAffinityLabelMapping(v) => {
+                v.write(w, "registration_affinity_label_mapping")
+            }
             Document::RegistrationAffinityLabelMappingList(v) => {
-                list_to_xml(v, "registration_affinity_label_mappings")
+                w.start("registration_affinity_label_mappings");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "registration_affinity_label_mapping");
+                }
+                w.end("registration_affinity_label_mappings");
             }
-            Document::RegistrationClusterMapping(v) => to_xml(v.as_ref()),
+            Document::RegistrationClusterMapping(v) => {
+                v.write(w, "registration_cluster_mapping")
+            }
             Document::RegistrationClusterMappingList(v) => {
-                list_to_xml(v, "registration_cluster_mappings")
+                w.start("registration_cluster_mappings");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "registration_cluster_mapping");
+                }
+                w.end("registration_cluster_mappings");
             }
-            Document::RegistrationConfiguration(v) => to_xml(v.as_ref()),
+            Document::RegistrationConfiguration(v) => {
+                v.write(w, "registration_configuration")
+            }
             Document::RegistrationConfigurationList(v) => {
-                list_to_xml(v, "registration_configurations")
+                w.start("registration_configurations");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "registration_configuration");
+                }
+                w.end("registration_configurations");
             }
-            Document::RegistrationDomainMapping(v) => to_xml(v.as_ref()),
+            Document::RegistrationDomainMapping(v) => {
+                v.write(w, "registration_domain_mapping")
+            }
             Document::RegistrationDomainMappingList(v) => {
-                list_to_xml(v, "registration_domain_mappings")
+                w.start("registration_domain_mappings");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "registration_domain_mapping");
+                }
+                w.end("registration_domain_mappings");
             }
-            Document::RegistrationLunMapping(v) => to_xml(v.as_ref()),
+            Document::RegistrationLunMapping(v) => v.write(w, "registration_lun_mapping"),
             Document::RegistrationLunMappingList(v) => {
-                list_to_xml(v, "registration_lun_mappings")
+                w.start("registration_lun_mappings");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "registration_lun_mapping");
+                }
+                w.end("registration_lun_mappings");
             }
-            Document::RegistrationRoleMapping(v) => to_xml(v.as_ref()),
+            Document::RegistrationRoleMapping(v) => {
+                v.write(w, "registration_role_mapping")
+            }
             Document::RegistrationRoleMappingList(v) => {
-                list_to_xml(v, "registration_role_mappings")
+                w.start("registration_role_mappings");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "registration_role_mapping");
+                }
+                w.end("registration_role_mappings");
             }
-            Document::RegistrationVnicProfileMapping(v) => to_xml(v.as_ref()),
+            Document::RegistrationVnicProfileMapping(v) => {
+                v.write(w, "registration_vnic_profile_mapping")
+            }
             Document::RegistrationVnicProfileMappingList(v) => {
-                list_to_xml(v, "registration_vnic_profile_mappings")
+                w.start("registration_vnic_profile_mappings");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "registration_vnic_profile_mapping");
+                }
+                w.end("registration_vnic_profile_mappings");
             }
-            Document::ReportedConfiguration(v) => to_xml(v.as_ref()),
+            Document::ReportedConfiguration(v) => v.write(w, "reported_configuration"),
             Document::ReportedConfigurationList(v) => {
-                list_to_xml(v, "reported_configurations")
+                w.start("reported_configurations");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "reported_configuration");
+                }
+                w.end("reported_configurations");
             }
-            Document::ReportedDevice(v) => to_xml(v.as_ref()),
-            Document::ReportedDeviceList(v) => list_to_xml(v, "reported_devices"),
-            Document::RngDevice(v) => to_xml(v.as_ref()),
-            Document::RngDeviceList(v) => list_to_xml(v, "rng_devices"),
-            Document::Role(v) => to_xml(v.as_ref()),
-            Document::RoleList(v) => list_to_xml(v, "roles"),
-            Document::SchedulingPolicy(v) => to_xml(v.as_ref()),
-            Document::SchedulingPolicyList(v) => list_to_xml(v, "scheduling_policies"),
-            Document::SchedulingPolicyUnit(v) => to_xml(v.as_ref()),
+            Document::ReportedDevice(v) => v.write(w, "reported_device"),
+            Document::ReportedDeviceList(v) => {
+                w.start("reported_devices");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "reported_device");
+                }
+                w.end("reported_devices");
+            }
+            Document::RngDevice(v) => v.write(w, "rng_device"),
+            Document::RngDeviceList(v) => {
+                w.start("rng_devices");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "rng_device");
+                }
+                w.end("rng_devices");
+            }
+            Document::Role(v) => v.write(w, "role"),
+            Document::RoleList(v) => {
+                w.start("roles");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "role");
+                }
+                w.end("roles");
+            }
+            Document::SchedulingPolicy(v) => v.write(w, "scheduling_policy"),
+            Document::SchedulingPolicyList(v) => {
+                w.start("scheduling_policies");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "scheduling_policy");
+                }
+                w.end("scheduling_policies");
+            }
+            Document::SchedulingPolicyUnit(v) => v.write(w, "scheduling_policy_unit"),
             Document::SchedulingPolicyUnitList(v) => {
-                list_to_xml(v, "scheduling_policy_units")
+                w.start("scheduling_policy_units");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "scheduling_policy_unit");
+                }
+                w.end("scheduling_policy_units");
             }
-            Document::SeLinux(v) => to_xml(v.as_ref()),
-            Document::SeLinuxList(v) => list_to_xml(v, "se_linuxs"),
-            Document::SerialNumber(v) => to_xml(v.as_ref()),
-            Document::SerialNumberList(v) => list_to_xml(v, "serial_numbers"),
-            Document::Session(v) => to_xml(v.as_ref()),
-            Document::SessionList(v) => list_to_xml(v, "sessions"),
-            Document::SkipIfConnectivityBroken(v) => to_xml(v.as_ref()),
+            Document::SeLinux(v) => v.write(w, "se_linux"),
+            Document::SeLinuxList(v) => {
+                w.start("se_linuxs");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "se_linux");
+                }
+                w.end("se_linuxs");
+            }
+            Document::SerialNumber(v) => v.write(w, "serial_number"),
+            Document::SerialNumberList(v) => {
+                w.start("serial_numbers");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "serial_number");
+                }
+                w.end("serial_numbers");
+            }
+            Document::Session(v) => v.write(w, "session"),
+            Document::SessionList(v) => {
+                w.start("sessions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "session");
+                }
+                w.end("sessions");
+            }
+            Document::SkipIfConnectivityBroken(v) => {
+                v.write(w, "skip_if_connectivity_broken")
+            }
             Document::SkipIfConnectivityBrokenList(v) => {
-                list_to_xml(v, "skip_if_connectivity_brokens")
+                w.start("skip_if_connectivity_brokens");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "skip_if_connectivity_broken");
+                }
+                w.end("skip_if_connectivity_brokens");
             }
-            Document::SkipIfSdActive(v) => to_xml(v.as_ref()),
-            Document::SkipIfSdActiveList(v) => list_to_xml(v, "skip_if_sd_actives"),
-            Document::Snapshot(v) => to_xml(v.as_ref()),
-            Document::SnapshotList(v) => list_to_xml(v, "snapshots"),
-            Document::SpecialObjects(v) => to_xml(v.as_ref()),
-            Document::SpecialObjectsList(v) => list_to_xml(v, "special_objectss"),
-            Document::Spm(v) => to_xml(v.as_ref()),
-            Document::SpmList(v) => list_to_xml(v, "spms"),
-            Document::Ssh(v) => to_xml(v.as_ref()),
-            Document::SshList(v) => list_to_xml(v, "sshs"),
-            Document::SshPublicKey(v) => to_xml(v.as_ref()),
-            Document::SshPublicKeyList(v) => list_to_xml(v, "ssh_public_keys"),
-            Document::Sso(v) => to_xml(v.as_ref()),
-            Document::SsoList(v) => list_to_xml(v, "ssos"),
-            Document::Statistic(v) => to_xml(v.as_ref()),
-            Document::StatisticList(v) => list_to_xml(v, "statistics"),
-            Document::Step(v) => to_xml(v.as_ref()),
-            Document::StepList(v) => list_to_xml(v, "steps"),
-            Document::StorageConnection(v) => to_xml(v.as_ref()),
-            Document::StorageConnectionList(v) => list_to_xml(v, "storage_connections"),
-            Document::StorageConnectionExtension(v) => to_xml(v.as_ref()),
+            Document::SkipIfSdActive(v) => v.write(w, "skip_if_sd_active"),
+            Document::SkipIfSdActiveList(v) => {
+                w.start("skip_if_sd_actives");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "skip_if_sd_active");
+                }
+                w.end("skip_if_sd_actives");
+            }
+            Document::Snapshot(v) => v.write(w, "snapshot"),
+            Document::SnapshotList(v) => {
+                w.start("snapshots");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "snapshot");
+                }
+                w.end("snapshots");
+            }
+            Document::SpecialObjects(v) => v.write(w, "special_objects"),
+            Document::SpecialObjectsList(v) => {
+                w.start("special_objectss");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "special_objects");
+                }
+                w.end("special_objectss");
+            }
+            Document::Spm(v) => v.write(w, "spm"),
+            Document::SpmList(v) => {
+                w.start("spms");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "spm");
+                }
+                w.end("spms");
+            }
+            Document::Ssh(v) => v.write(w, "ssh"),
+            Document::SshList(v) => {
+                w.start("sshs");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "ssh");
+                }
+                w.end("sshs");
+            }
+            Document::SshPublicKey(v) => v.write(w, "ssh_public_key"),
+            Document::SshPublicKeyList(v) => {
+                w.start("ssh_public_keys");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "ssh_public_key");
+                }
+                w.end("ssh_public_keys");
+            }
+            Document::Sso(v) => v.write(w, "sso"),
+            Document::SsoList(v) => {
+                w.start("ssos");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "sso");
+                }
+                w.end("ssos");
+            }
+            Document::Statistic(v) => v.write(w, "statistic"),
+            Document::StatisticList(v) => {
+                w.start("statistics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "statistic");
+                }
+                w.end("statistics");
+            }
+            Document::Step(v) => v.write(w, "step"),
+            Document::StepList(v) => {
+                w.start("steps");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "step");
+                }
+                w.end("steps");
+            }
+            Document::StorageConnection(v) => v.write(w, "storage_connection"),
+            Document::StorageConnectionList(v) => {
+                w.start("storage_connections");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "storage_connection");
+                }
+                w.end("storage_connections");
+            }
+            Document::StorageConnectionExtension(v) => {
+                v.write(w, "storage_connection_extension")
+            }
             Document::StorageConnectionExtensionList(v) => {
-                list_to_xml(v, "storage_connection_extensions")
+                w.start("storage_connection_extensions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "storage_connection_extension");
+                }
+                w.end("storage_connection_extensions");
             }
-            Document::StorageDomain(v) => to_xml(v.as_ref()),
-            Document::StorageDomainList(v) => list_to_xml(v, "storage_domains"),
-            Document::StorageDomainLease(v) => to_xml(v.as_ref()),
+            Document::StorageDomain(v) => v.write(w, "storage_domain"),
+            Document::StorageDomainList(v) => {
+                w.start("storage_domains");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "storage_domain");
+                }
+                w.end("storage_domains");
+            }
+            Document::StorageDomainLease(v) => v.write(w, "storage_domain_lease"),
             Document::StorageDomainLeaseList(v) => {
-                list_to_xml(v, "storage_domain_leases")
+                w.start("storage_domain_leases");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "storage_domain_lease");
+                }
+                w.end("storage_domain_leases");
             }
-            Document::SystemOption(v) => to_xml(v.as_ref()),
-            Document::SystemOptionList(v) => list_to_xml(v, "system_options"),
-            Document::SystemOptionValue(v) => to_xml(v.as_ref()),
-            Document::SystemOptionValueList(v) => list_to_xml(v, "system_option_values"),
-            Document::Tag(v) => to_xml(v.as_ref()),
-            Document::TagList(v) => list_to_xml(v, "tags"),
-            Document::Template(v) => to_xml(v.as_ref()),
-            Document::TemplateList(v) => list_to_xml(v, "templates"),
-            Document::TemplateVersion(v) => to_xml(v.as_ref()),
-            Document::TemplateVersionList(v) => list_to_xml(v, "template_versions"),
-            Document::Ticket(v) => to_xml(v.as_ref()),
-            Document::TicketList(v) => list_to_xml(v, "tickets"),
-            Document::TimeZone(v) => to_xml(v.as_ref()),
-            Document::TimeZoneList(v) => list_to_xml(v, "time_zones"),
-            Document::TransparentHugePages(v) => to_xml(v.as_ref()),
+            Document::SystemOption(v) => v.write(w, "system_option"),
+            Document::SystemOptionList(v) => {
+                w.start("system_options");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "system_option");
+                }
+                w.end("system_options");
+            }
+            Document::SystemOptionValue(v) => v.write(w, "system_option_value"),
+            Document::SystemOptionValueList(v) => {
+                w.start("system_option_values");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "system_option_value");
+                }
+                w.end("system_option_values");
+            }
+            Document::Tag(v) => v.write(w, "tag"),
+            Document::TagList(v) => {
+                w.start("tags");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "tag");
+                }
+                w.end("tags");
+            }
+            Document::Template(v) => v.write(w, "template"),
+            Document::TemplateList(v) => {
+                w.start("templates");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "template");
+                }
+                w.end("templates");
+            }
+            Document::TemplateVersion(v) => v.write(w, "template_version"),
+            Document::TemplateVersionList(v) => {
+                w.start("template_versions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "template_version");
+                }
+                w.end("template_versions");
+            }
+            Document::Ticket(v) => v.write(w, "ticket"),
+            Document::TicketList(v) => {
+                w.start("tickets");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "ticket");
+                }
+                w.end("tickets");
+            }
+            Document::TimeZone(v) => v.write(w, "time_zone"),
+            Document::TimeZoneList(v) => {
+                w.start("time_zones");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "time_zone");
+                }
+                w.end("time_zones");
+            }
+            Document::TransparentHugePages(v) => v.write(w, "transparent_hugepages"),
             Document::TransparentHugePagesList(v) => {
-                list_to_xml(v, "transparent_huge_pagess")
+                w.start("transparent_huge_pagess");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "transparent_hugepages");
+                }
+                w.end("transparent_huge_pagess");
             }
-            Document::UnmanagedNetwork(v) => to_xml(v.as_ref()),
-            Document::UnmanagedNetworkList(v) => list_to_xml(v, "unmanaged_networks"),
-            Document::Usb(v) => to_xml(v.as_ref()),
-            Document::UsbList(v) => list_to_xml(v, "usbs"),
-            Document::User(v) => to_xml(v.as_ref()),
-            Document::UserList(v) => list_to_xml(v, "users"),
-            Document::UserOption(v) => to_xml(v.as_ref()),
-            Document::UserOptionList(v) => list_to_xml(v, "user_options"),
-            Document::Value(v) => to_xml(v.as_ref()),
-            Document::ValueList(v) => list_to_xml(v, "values"),
-            Document::VcpuPin(v) => to_xml(v.as_ref()),
-            Document::VcpuPinList(v) => list_to_xml(v, "vcpu_pins"),
-            Document::Vendor(v) => to_xml(v.as_ref()),
-            Document::VendorList(v) => list_to_xml(v, "vendors"),
-            Document::Version(v) => to_xml(v.as_ref()),
-            Document::VersionList(v) => list_to_xml(v, "versions"),
-            Document::VirtioScsi(v) => to_xml(v.as_ref()),
-            Document::VirtioScsiList(v) => list_to_xml(v, "virtio_scsis"),
-            Document::VirtualNumaNode(v) => to_xml(v.as_ref()),
-            Document::VirtualNumaNodeList(v) => list_to_xml(v, "vm_numa_nodes"),
-            Document::Vlan(v) => to_xml(v.as_ref()),
-            Document::VlanList(v) => list_to_xml(v, "vlans"),
-            Document::Vm(v) => to_xml(v.as_ref()),
-            Document::VmList(v) => list_to_xml(v, "vms"),
-            Document::VmBase(v) => to_xml(v.as_ref()),
-            Document::VmBaseList(v) => list_to_xml(v, "vm_bases"),
-            Document::VmMediatedDevice(v) => to_xml(v.as_ref()),
-            Document::VmMediatedDeviceList(v) => list_to_xml(v, "vm_mediated_devices"),
-            Document::VmPlacementPolicy(v) => to_xml(v.as_ref()),
-            Document::VmPlacementPolicyList(v) => list_to_xml(v, "vm_placement_policies"),
-            Document::VmPool(v) => to_xml(v.as_ref()),
-            Document::VmPoolList(v) => list_to_xml(v, "vm_pools"),
-            Document::VmSummary(v) => to_xml(v.as_ref()),
-            Document::VmSummaryList(v) => list_to_xml(v, "vm_summaries"),
-            Document::VnicPassThrough(v) => to_xml(v.as_ref()),
-            Document::VnicPassThroughList(v) => list_to_xml(v, "vnic_pass_throughs"),
-            Document::VnicProfile(v) => to_xml(v.as_ref()),
-            Document::VnicProfileList(v) => list_to_xml(v, "vnic_profiles"),
-            Document::VnicProfileMapping(v) => to_xml(v.as_ref()),
+            Document::UnmanagedNetwork(v) => v.write(w, "unmanaged_network"),
+            Document::UnmanagedNetworkList(v) => {
+                w.start("unmanaged_networks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "unmanaged_network");
+                }
+                w.end("unmanaged_networks");
+            }
+            Document::Usb(v) => v.write(w, "usb"),
+            Document::UsbList(v) => {
+                w.start("usbs");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "usb");
+                }
+                w.end("usbs");
+            }
+            Document::User(v) => v.write(w, "user"),
+            Document::UserList(v) => {
+                w.start("users");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "user");
+                }
+                w.end("users");
+            }
+            Document::UserOption(v) => v.write(w, "user_option"),
+            Document::UserOptionList(v) => {
+                w.start("user_options");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "user_option");
+                }
+                w.end("user_options");
+            }
+            Document::Value(v) => v.write(w, "value"),
+            Document::ValueList(v) => {
+                w.start("values");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "value");
+                }
+                w.end("values");
+            }
+            Document::VcpuPin(v) => v.write(w, "vcpu_pin"),
+            Document::VcpuPinList(v) => {
+                w.start("vcpu_pins");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "vcpu_pin");
+                }
+                w.end("vcpu_pins");
+            }
+            Document::Vendor(v) => v.write(w, "vendor"),
+            Document::VendorList(v) => {
+                w.start("vendors");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "vendor");
+                }
+                w.end("vendors");
+            }
+            Document::Version(v) => v.write(w, "version"),
+            Document::VersionList(v) => {
+                w.start("versions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "version");
+                }
+                w.end("versions");
+            }
+            Document::VirtioScsi(v) => v.write(w, "virtio_scsi"),
+            Document::VirtioScsiList(v) => {
+                w.start("virtio_scsis");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "virtio_scsi");
+                }
+                w.end("virtio_scsis");
+            }
+            Document::VirtualNumaNode(v) => v.write(w, "vm_numa_node"),
+            Document::VirtualNumaNodeList(v) => {
+                w.start("vm_numa_nodes");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "vm_numa_node");
+                }
+                w.end("vm_numa_nodes");
+            }
+            Document::Vlan(v) => v.write(w, "vlan"),
+            Document::VlanList(v) => {
+                w.start("vlans");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "vlan");
+                }
+                w.end("vlans");
+            }
+            Document::Vm(v) => v.write(w, "vm"),
+            Document::VmList(v) => {
+                w.start("vms");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "vm");
+                }
+                w.end("vms");
+            }
+            Document::VmBase(v) => v.write(w, "vm_base"),
+            Document::VmBaseList(v) => {
+                w.start("vm_bases");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "vm_base");
+                }
+                w.end("vm_bases");
+            }
+            Document::VmMediatedDevice(v) => v.write(w, "vm_mediated_device"),
+            Document::VmMediatedDeviceList(v) => {
+                w.start("vm_mediated_devices");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "vm_mediated_device");
+                }
+                w.end("vm_mediated_devices");
+            }
+            Document::VmPlacementPolicy(v) => v.write(w, "vm_placement_policy"),
+            Document::VmPlacementPolicyList(v) => {
+                w.start("vm_placement_policies");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "vm_placement_policy");
+                }
+                w.end("vm_placement_policies");
+            }
+            Document::VmPool(v) => v.write(w, "vm_pool"),
+            Document::VmPoolList(v) => {
+                w.start("vm_pools");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "vm_pool");
+                }
+                w.end("vm_pools");
+            }
+            Document::VmSummary(v) => v.write(w, "vm_summary"),
+            Document::VmSummaryList(v) => {
+                w.start("vm_summaries");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "vm_summary");
+                }
+                w.end("vm_summaries");
+            }
+            Document::VnicPassThrough(v) => v.write(w, "vnic_pass_through"),
+            Document::VnicPassThroughList(v) => {
+                w.start("vnic_pass_throughs");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "vnic_pass_through");
+                }
+                w.end("vnic_pass_throughs");
+            }
+            Document::VnicProfile(v) => v.write(w, "vnic_profile"),
+            Document::VnicProfileList(v) => {
+                w.start("vnic_profiles");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "vnic_profile");
+                }
+                w.end("vnic_profiles");
+            }
+            Document::VnicProfileMapping(v) => v.write(w, "vnic_profile_mapping"),
             Document::VnicProfileMappingList(v) => {
-                list_to_xml(v, "vnic_profile_mappings")
+                w.start("vnic_profile_mappings");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "vnic_profile_mapping");
+                }
+                w.end("vnic_profile_mappings");
             }
-            Document::VolumeGroup(v) => to_xml(v.as_ref()),
-            Document::VolumeGroupList(v) => list_to_xml(v, "volume_groups"),
-            Document::Watchdog(v) => to_xml(v.as_ref()),
-            Document::WatchdogList(v) => list_to_xml(v, "watchdogs"),
-            Document::Weight(v) => to_xml(v.as_ref()),
-            Document::WeightList(v) => list_to_xml(v, "weights"),
+            Document::VolumeGroup(v) => v.write(w, "volume_group"),
+            Document::VolumeGroupList(v) => {
+                w.start("volume_groups");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "volume_group");
+                }
+                w.end("volume_groups");
+            }
+            Document::Watchdog(v) => v.write(w, "watchdog"),
+            Document::WatchdogList(v) => {
+                w.start("watchdogs");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "watchdog");
+                }
+                w.end("watchdogs");
+            }
+            Document::Weight(v) => v.write(w, "weight"),
+            Document::WeightList(v) => {
+                w.start("weights");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
+                for item in v.iter() {
+                    item.write(w, "weight");
+                }
+                w.end("weights");
+            }
         }
     }
 }
 
+/// Writes documents of any types inside one root element, as in
+/// `<list><vm/><disk/></list>`.
+pub fn documents_to_xml(items: &[Document], root: &str) -> Result<String, XmlError> {
+    let mut w = XmlWriter::with_capacity(1024 * (items.len() + 1));
+    w.start(root);
+    for item in items {
+        item.write_into(&mut w);
+    }
+    w.end(root);
+    w.finish()
+}
+
 /// Reads a document of any type of the API, chosen by its root element
 /// (one object, such as `<vm>`, or a collection, such as `<vms>`).
-pub fn read_document(bytes: &[u8]) -> Result<Document, XmlError> {
+/// An empty document (nothing but white space) is `None`.
+pub fn read_document(bytes: &[u8]) -> Result<Option<Document>, XmlError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
     let mut r = XmlReader::from_slice(bytes);
     let tag = r.root()?;
     let document = match tag.as_bytes() {
@@ -2772,5 +4735,5 @@ pub fn read_document(bytes: &[u8]) -> Result<Document, XmlError> {
         }
     };
     r.finish()?;
-    Ok(document)
+    Ok(Some(document))
 }
