@@ -6,7 +6,7 @@ use std::time::Instant;
 const HELP: &str = "\
 cargo xtask generate [--check]   regenerate generated/ from model/ (--check: write nothing, fail on drift)
 cargo xtask test                 run every test of the workspace, after its own set-up
-cargo xtask bench                benchmark the generator on the full model (release build)
+cargo xtask bench [--vms=N]      benchmark the generator, and XML against the Python SDK (release build)
 ";
 
 fn main() -> ExitCode {
@@ -138,9 +138,106 @@ fn run_counting(mut cmd: Command) -> Option<Totals> {
     Some(totals)
 }
 
+/// Runs `cmd` and returns its standard output, echoing it.
+fn capture(mut cmd: Command) -> Option<String> {
+    eprintln!("+ {cmd:?}");
+    let out = cmd.stderr(std::process::Stdio::inherit()).output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    print!("{text}");
+    out.status.success().then_some(text)
+}
+
+/// The number after `key=` in a `key=value` line (the Python scripts' format).
+fn field(text: &str, key: &str) -> Option<f64> {
+    text.split_whitespace().find_map(|w| w.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
+}
+
+/// The MB/s figure of a line of the Rust XML benchmark that starts with `label`.
+fn rust_rate(text: &str, label: &str) -> Option<f64> {
+    let line = text.lines().find(|l| l.starts_with(label))?;
+    let mut words = line.split_whitespace().rev();
+    words.next()?; // "s"
+    words.next()?; // seconds
+    words.next()?; // "MB/s"
+    words.next()?.parse().ok()
+}
+
+/// Benchmarks: the generator on the full model, then the XML readers and
+/// writers against the official Python SDK on the same corpus, in one run.
 fn bench(extra: &[String]) -> ExitCode {
     let root = xtask::workspace_root();
-    let mut cmd = cargo();
-    cmd.current_dir(&root).args(["bench", "-p", "sdkgen", "--bench", "generate", "--"]).args(extra);
-    if run(cmd) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    let vms: usize = extra.iter().find_map(|a| a.strip_prefix("--vms=")?.parse().ok()).unwrap_or(20_000);
+
+    let mut generator = cargo();
+    generator.current_dir(&root).args(["bench", "-q", "-p", "sdkgen", "--bench", "generate"]);
+    if !run(generator) {
+        return ExitCode::FAILURE;
+    }
+
+    let python = match xtask::ensure_oracle(&root) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let bench_dir = root.join("target/bench");
+    let corpus = bench_dir.join(format!("vms-{vms}.xml"));
+    let shared = root.join("../shared/bench");
+    if !corpus.exists() {
+        let _ = std::fs::create_dir_all(&bench_dir);
+        let mut make = Command::new(&python);
+        make.arg(shared.join("make_corpus.py")).arg(vms.to_string()).arg(&corpus);
+        if !run(make) {
+            return ExitCode::FAILURE;
+        }
+    }
+    let corpus_mb = std::fs::metadata(&corpus).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0);
+
+    let mut py_read = Command::new(&python);
+    py_read.arg(shared.join("py_read.py")).arg(&corpus);
+    let mut py_write = Command::new(&python);
+    py_write.arg(shared.join("py_write.py")).arg(&corpus);
+    let mut ours = cargo();
+    ours.current_dir(&root).args(["bench", "-q", "-p", "sdkgen", "--bench", "xml", "--"]).arg(&corpus);
+    let (Some(py_read), Some(py_write), Some(ours)) = (capture(py_read), capture(py_write), capture(ours)) else {
+        return ExitCode::FAILURE;
+    };
+
+    let mut example = cargo();
+    example.current_dir(&root).args(["build", "-q", "--release", "-p", "sdkgen", "--example", "stream_vms"]);
+    if !run(example) {
+        return ExitCode::FAILURE;
+    }
+    let mut stream = Command::new("/usr/bin/time");
+    stream.arg("-v").arg(root.join("target/release/examples/stream_vms")).arg(&corpus);
+    eprintln!("+ {stream:?}");
+    let peak_kb = stream.output().ok().map(|o| String::from_utf8_lossy(&o.stderr).into_owned()).and_then(|t| {
+        t.lines().find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): ")?.parse::<f64>().ok())
+    });
+
+    let (Some(pr), Some(pw), Some(rr), Some(rw), Some(floor)) = (
+        field(&py_read, "MB/s"),
+        field(&py_write, "MB/s"),
+        rust_rate(&ours, "read:"),
+        rust_rate(&ours, "write:"),
+        rust_rate(&ours, "floor:"),
+    ) else {
+        eprintln!("error: could not read the benchmark figures");
+        return ExitCode::FAILURE;
+    };
+    println!(
+        "\n## XML, {vms} VMs ({corpus_mb:.0} MB), {} cores\n",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    println!("| what | ours MB/s | Python SDK MB/s | ours / Python | ours / floor |");
+    println!("| --- | --- | --- | --- | --- |");
+    println!("| read `<vms>` | {rr:.0} | {pr:.1} | {:.1}x | {:.2} |", rr / pr, rr / floor);
+    println!("| write `<vms>` | {rw:.0} | {pw:.1} | {:.1}x | |", rw / pw);
+    println!("| floor: quick-xml tokenising only | {floor:.0} | | | 1.00 |");
+    match peak_kb {
+        Some(kb) => println!("\npeak memory streaming the file with `ListStream`: {:.1} MB", kb / 1024.0),
+        None => println!("\npeak memory: /usr/bin/time -v unavailable"),
+    }
+    ExitCode::SUCCESS
 }

@@ -75,18 +75,21 @@ pub(crate) fn emit_struct_xml(cx: &Context<'_>, index: usize) -> TokenStream {
         [(rel, set)] => quote! {
             b"link" => {
                 if let Some((rel, href)) = r.read_link()? {
-                    if rel == #rel {
+                    if rel.as_bytes() == #rel.as_bytes() {
                         #set;
                     }
                 }
             }
         },
         many => {
-            let arms = many.iter().map(|(rel, set)| quote! { #rel => #set, });
+            let arms = many.iter().map(|(rel, set)| {
+                let rel = bytes(rel);
+                quote! { #rel => #set, }
+            });
             quote! {
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
+                        match rel.as_bytes() {
                             #(#arms)*
                             _ => {}
                         }

@@ -40,6 +40,12 @@ impl Tag {
         Tag { len: name.len() as u8, bytes }
     }
 
+    /// A tag holding `name` (empty when longer than any model name).
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(name: &str) -> Tag {
+        Tag::new(name.as_bytes())
+    }
+
     /// The element name (empty for a name too long to be one of the model's).
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes[..self.len as usize]
@@ -262,24 +268,34 @@ impl<'a> XmlReader<'a> {
     /// normalised as XML requires. An attribute that appears twice is an error.
     pub fn attr(&self, name: &str) -> Result<Option<String>, XmlError> {
         let Some(start) = &self.current else { return Ok(None) };
-        for attr in start.attributes() {
+        // Duplicate checks of quick-xml allocate on every pass; only the
+        // attribute asked for is checked here, which is the one that matters.
+        let mut found = None;
+        for attr in start.attributes().with_checks(false) {
             let attr = attr.map_err(|e| self.error(XmlErrorKind::Syntax, format!("malformed attribute: {e}")))?;
-            if attr.key.as_ref() == name {
-                // Most values hold no reference and no white space to
-                // normalise: take them as they are.
-                if !attr.value.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
-                    return Ok(Some(attr.value.into_owned()));
-                }
-                return match attr.normalized_value(XmlVersion::Implicit1_0) {
-                    Ok(v) => Ok(Some(v.into_owned())),
-                    Err(e) => Err(self.error(
+            if attr.key.as_ref() != name {
+                continue;
+            }
+            if found.is_some() {
+                return Err(self.error(XmlErrorKind::Syntax, format!("attribute `{name}` appears twice")));
+            }
+            // Most values hold no reference and no white space to
+            // normalise: take them as they are.
+            if !attr.value.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
+                found = Some(attr.value.into_owned());
+                continue;
+            }
+            match attr.normalized_value(XmlVersion::Implicit1_0) {
+                Ok(v) => found = Some(v.into_owned()),
+                Err(e) => {
+                    return Err(self.error(
                         XmlErrorKind::UnknownEntity,
                         format!("attribute `{name}` has an invalid reference: {e}"),
-                    )),
-                };
+                    ));
+                }
             }
         }
-        Ok(None)
+        Ok(found)
     }
 
     /// Reads the text of the element just entered and leaves it: `<x/>` is
@@ -287,7 +303,7 @@ impl<'a> XmlReader<'a> {
     /// are resolved and joined; line ends are normalised to `\n`; child
     /// elements inside the text are skipped.
     pub fn read_text(&mut self) -> Result<Option<String>, XmlError> {
-        let text = self.text_in_place()?;
+        let text = self.text_in_place()?.map(Cow::into_owned);
         self.leave();
         Ok(text)
     }
@@ -295,17 +311,16 @@ impl<'a> XmlReader<'a> {
     /// Reads the text of the element just entered but stays in it (its end
     /// tag is consumed), so that an error about the value can name the
     /// element; the caller then calls [`leave`](Self::leave).
-    pub(crate) fn text_in_place(&mut self) -> Result<Option<String>, XmlError> {
+    ///
+    /// The common case, one run of text, borrows it from the document.
+    pub(crate) fn text_in_place(&mut self) -> Result<Option<Cow<'a, str>>, XmlError> {
         if self.current_empty {
             return Ok(None);
         }
-        let mut text: Option<String> = None;
+        let mut text: Option<Cow<'a, str>> = None;
         loop {
-            let piece: Cow<'_, str> = match self.event()? {
-                Event::Text(t) => match t.xml10_content() {
-                    Cow::Borrowed(s) => Cow::Owned(s.to_owned()),
-                    Cow::Owned(s) => Cow::Owned(s),
-                },
+            let piece: Cow<'a, str> = match self.event()? {
+                Event::Text(t) => t.xml10_content(),
                 Event::CData(c) => {
                     let raw = c.into_inner().into_owned();
                     Cow::Owned(if raw.contains('\r') { raw.replace("\r\n", "\n").replace('\r', "\n") } else { raw })
@@ -314,7 +329,7 @@ impl<'a> XmlReader<'a> {
                     let c = self.resolve(&r)?;
                     Cow::Owned(c.to_string())
                 }
-                Event::End(_) => return Ok(Some(text.unwrap_or_default())),
+                Event::End(_) => return Ok(Some(text.unwrap_or(Cow::Borrowed("")))),
                 Event::Start(s) => {
                     self.enter(s, false)?;
                     self.skip()?;
@@ -324,8 +339,8 @@ impl<'a> XmlReader<'a> {
                 _ => continue,
             };
             match &mut text {
-                None => text = Some(piece.into_owned()),
-                Some(t) => t.push_str(&piece),
+                None => text = Some(piece),
+                Some(t) => t.to_mut().push_str(&piece),
             }
             if text.as_ref().is_some_and(|t| t.len() > self.max_text) {
                 return Err(

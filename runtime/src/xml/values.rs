@@ -107,7 +107,9 @@ impl XmlReader<'_> {
     /// Reads the element just entered as an enum value; `from_wire` keeps
     /// values the model does not know.
     pub fn read_enum<E>(&mut self, from_wire: fn(&str) -> E) -> Result<Option<E>, XmlError> {
-        Ok(self.read_text()?.map(|t| from_wire(t.trim())))
+        let value = self.text_in_place()?.map(|t| from_wire(t.trim()));
+        self.leave();
+        Ok(value)
     }
 
     /// Reads the element just entered as a struct of type `T`.
@@ -168,8 +170,9 @@ impl XmlReader<'_> {
 
     /// Reads a `<link rel="…" href="…"/>` element just entered and leaves it.
     /// Returns `(rel, href)` when both are present.
-    pub fn read_link(&mut self) -> Result<Option<(String, String)>, XmlError> {
-        let rel = self.attr("rel")?;
+    /// `rel` is returned as a [`Tag`](super::Tag): it is only compared.
+    pub fn read_link(&mut self) -> Result<Option<(super::Tag, String)>, XmlError> {
+        let rel = self.attr("rel")?.map(|r| super::Tag::from_str(&r));
         let href = self.attr("href")?;
         self.skip()?;
         Ok(rel.zip(href))

@@ -35,11 +35,11 @@ impl XmlType for AffinityGroup {
                 b"host_labels" => r.read_struct_list(&mut self.host_labels)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "vms" => link_list(&mut self.vms, href),
-                            "hosts" => link_list(&mut self.hosts, href),
-                            "vmlabels" => link_list(&mut self.vm_labels, href),
-                            "hostlabels" => link_list(&mut self.host_labels, href),
+                        match rel.as_bytes() {
+                            b"vms" => link_list(&mut self.vms, href),
+                            b"hosts" => link_list(&mut self.hosts, href),
+                            b"vmlabels" => link_list(&mut self.vm_labels, href),
+                            b"hostlabels" => link_list(&mut self.host_labels, href),
                             _ => {}
                         }
                     }

@@ -28,9 +28,9 @@ impl XmlType for AffinityLabel {
                 b"vms" => r.read_struct_list(&mut self.vms)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "hosts" => link_list(&mut self.hosts, href),
-                            "vms" => link_list(&mut self.vms, href),
+                        match rel.as_bytes() {
+                            b"hosts" => link_list(&mut self.hosts, href),
+                            b"vms" => link_list(&mut self.vms, href),
                             _ => {}
                         }
                     }

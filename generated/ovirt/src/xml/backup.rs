@@ -31,7 +31,7 @@ impl XmlType for Backup {
                 b"snapshot" => self.snapshot = Some(r.read_struct()?),
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        if rel == "disks" {
+                        if rel.as_bytes() == "disks".as_bytes() {
                             link_list(&mut self.disks, href);
                         }
                     }

@@ -27,7 +27,7 @@ impl XmlType for Checkpoint {
                 b"disks" => r.read_struct_list(&mut self.disks)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        if rel == "disks" {
+                        if rel.as_bytes() == "disks".as_bytes() {
                             link_list(&mut self.disks, href);
                         }
                     }

@@ -97,26 +97,26 @@ impl XmlType for Cluster {
                 b"permissions" => r.read_struct_list(&mut self.permissions)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "enabledfeatures" => {
+                        match rel.as_bytes() {
+                            b"enabledfeatures" => {
                                 link_list(&mut self.enabled_features, href)
                             }
-                            "externalnetworkproviders" => {
+                            b"externalnetworkproviders" => {
                                 link_list(&mut self.external_network_providers, href)
                             }
-                            "affinitygroups" => {
+                            b"affinitygroups" => {
                                 link_list(&mut self.affinity_groups, href)
                             }
-                            "cpuprofiles" => link_list(&mut self.cpu_profiles, href),
-                            "glusterhooks" => link_list(&mut self.gluster_hooks, href),
-                            "glustervolumes" => {
+                            b"cpuprofiles" => link_list(&mut self.cpu_profiles, href),
+                            b"glusterhooks" => link_list(&mut self.gluster_hooks, href),
+                            b"glustervolumes" => {
                                 link_list(&mut self.gluster_volumes, href)
                             }
-                            "networkfilters" => {
+                            b"networkfilters" => {
                                 link_list(&mut self.network_filters, href)
                             }
-                            "networks" => link_list(&mut self.networks, href),
-                            "permissions" => link_list(&mut self.permissions, href),
+                            b"networks" => link_list(&mut self.networks, href),
+                            b"permissions" => link_list(&mut self.permissions, href),
                             _ => {}
                         }
                     }

@@ -25,7 +25,7 @@ impl XmlType for ClusterLevel {
                 b"cluster_features" => r.read_struct_list(&mut self.cluster_features)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        if rel == "clusterfeatures" {
+                        if rel.as_bytes() == "clusterfeatures".as_bytes() {
                             link_list(&mut self.cluster_features, href);
                         }
                     }

@@ -25,7 +25,7 @@ impl XmlType for CpuProfile {
                 b"permissions" => r.read_struct_list(&mut self.permissions)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        if rel == "permissions" {
+                        if rel.as_bytes() == "permissions".as_bytes() {
                             link_list(&mut self.permissions, href);
                         }
                     }

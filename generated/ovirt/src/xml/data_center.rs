@@ -40,16 +40,16 @@ impl XmlType for DataCenter {
                 b"iscsi_bonds" => r.read_struct_list(&mut self.iscsi_bonds)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "storagedomains" => {
+                        match rel.as_bytes() {
+                            b"storagedomains" => {
                                 link_list(&mut self.storage_domains, href)
                             }
-                            "clusters" => link_list(&mut self.clusters, href),
-                            "networks" => link_list(&mut self.networks, href),
-                            "permissions" => link_list(&mut self.permissions, href),
-                            "quotas" => link_list(&mut self.quotas, href),
-                            "qoss" => link_list(&mut self.qoss, href),
-                            "iscsibonds" => link_list(&mut self.iscsi_bonds, href),
+                            b"clusters" => link_list(&mut self.clusters, href),
+                            b"networks" => link_list(&mut self.networks, href),
+                            b"permissions" => link_list(&mut self.permissions, href),
+                            b"quotas" => link_list(&mut self.quotas, href),
+                            b"qoss" => link_list(&mut self.qoss, href),
+                            b"iscsibonds" => link_list(&mut self.iscsi_bonds, href),
                             _ => {}
                         }
                     }

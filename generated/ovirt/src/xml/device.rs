@@ -28,7 +28,7 @@ impl XmlType for Device {
                 b"vm" => self.vm = Some(r.read_struct()?),
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        if rel == "vms" {
+                        if rel.as_bytes() == "vms".as_bytes() {
                             link_list(&mut self.vms, href);
                         }
                     }

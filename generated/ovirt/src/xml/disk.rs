@@ -76,14 +76,14 @@ impl XmlType for Disk {
                 b"statistics" => r.read_struct_list(&mut self.statistics)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "vms" => link_list(&mut self.vms, href),
-                            "storagedomains" => {
+                        match rel.as_bytes() {
+                            b"vms" => link_list(&mut self.vms, href),
+                            b"storagedomains" => {
                                 link_list(&mut self.storage_domains, href)
                             }
-                            "permissions" => link_list(&mut self.permissions, href),
-                            "disksnapshots" => link_list(&mut self.disk_snapshots, href),
-                            "statistics" => link_list(&mut self.statistics, href),
+                            b"permissions" => link_list(&mut self.permissions, href),
+                            b"disksnapshots" => link_list(&mut self.disk_snapshots, href),
+                            b"statistics" => link_list(&mut self.statistics, href),
                             _ => {}
                         }
                     }

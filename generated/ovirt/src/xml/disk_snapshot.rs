@@ -78,14 +78,14 @@ impl XmlType for DiskSnapshot {
                 b"parent" => self.parent = Some(r.read_struct()?),
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "vms" => link_list(&mut self.vms, href),
-                            "storagedomains" => {
+                        match rel.as_bytes() {
+                            b"vms" => link_list(&mut self.vms, href),
+                            b"storagedomains" => {
                                 link_list(&mut self.storage_domains, href)
                             }
-                            "permissions" => link_list(&mut self.permissions, href),
-                            "disksnapshots" => link_list(&mut self.disk_snapshots, href),
-                            "statistics" => link_list(&mut self.statistics, href),
+                            b"permissions" => link_list(&mut self.permissions, href),
+                            b"disksnapshots" => link_list(&mut self.disk_snapshots, href),
+                            b"statistics" => link_list(&mut self.statistics, href),
                             _ => {}
                         }
                     }

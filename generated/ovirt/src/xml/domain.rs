@@ -25,9 +25,9 @@ impl XmlType for Domain {
                 b"users" => r.read_struct_list(&mut self.users)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "groups" => link_list(&mut self.groups, href),
-                            "users" => link_list(&mut self.users, href),
+                        match rel.as_bytes() {
+                            b"groups" => link_list(&mut self.groups, href),
+                            b"users" => link_list(&mut self.users, href),
                             _ => {}
                         }
                     }

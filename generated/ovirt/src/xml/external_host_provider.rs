@@ -35,16 +35,16 @@ impl XmlType for ExternalHostProvider {
                 b"hosts" => r.read_struct_list(&mut self.hosts)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "certificates" => link_list(&mut self.certificates, href),
-                            "computeresources" => {
+                        match rel.as_bytes() {
+                            b"certificates" => link_list(&mut self.certificates, href),
+                            b"computeresources" => {
                                 link_list(&mut self.compute_resources, href)
                             }
-                            "discoveredhosts" => {
+                            b"discoveredhosts" => {
                                 link_list(&mut self.discovered_hosts, href)
                             }
-                            "hostgroups" => link_list(&mut self.host_groups, href),
-                            "hosts" => link_list(&mut self.hosts, href),
+                            b"hostgroups" => link_list(&mut self.host_groups, href),
+                            b"hosts" => link_list(&mut self.hosts, href),
                             _ => {}
                         }
                     }

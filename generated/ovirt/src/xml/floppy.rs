@@ -29,7 +29,7 @@ impl XmlType for Floppy {
                 b"file" => self.file = Some(r.read_struct()?),
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        if rel == "vms" {
+                        if rel.as_bytes() == "vms".as_bytes() {
                             link_list(&mut self.vms, href);
                         }
                     }

@@ -40,9 +40,9 @@ impl XmlType for GlusterBrick {
                 b"statistics" => r.read_struct_list(&mut self.statistics)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "vms" => link_list(&mut self.vms, href),
-                            "statistics" => link_list(&mut self.statistics, href),
+                        match rel.as_bytes() {
+                            b"vms" => link_list(&mut self.vms, href),
+                            b"statistics" => link_list(&mut self.statistics, href),
                             _ => {}
                         }
                     }

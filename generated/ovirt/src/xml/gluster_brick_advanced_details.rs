@@ -35,7 +35,7 @@ impl XmlType for GlusterBrickAdvancedDetails {
                 b"memory_pools" => r.read_struct_list(&mut self.memory_pools)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        if rel == "vms" {
+                        if rel.as_bytes() == "vms".as_bytes() {
                             link_list(&mut self.vms, href);
                         }
                     }

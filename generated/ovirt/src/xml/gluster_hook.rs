@@ -34,7 +34,7 @@ impl XmlType for GlusterHook {
                 b"server_hooks" => r.read_struct_list(&mut self.server_hooks)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        if rel == "serverhooks" {
+                        if rel.as_bytes() == "serverhooks".as_bytes() {
                             link_list(&mut self.server_hooks, href);
                         }
                     }

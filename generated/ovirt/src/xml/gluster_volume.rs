@@ -41,9 +41,9 @@ impl XmlType for GlusterVolume {
                 b"statistics" => r.read_struct_list(&mut self.statistics)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "bricks" => link_list(&mut self.bricks, href),
-                            "statistics" => link_list(&mut self.statistics, href),
+                        match rel.as_bytes() {
+                            b"bricks" => link_list(&mut self.bricks, href),
+                            b"statistics" => link_list(&mut self.statistics, href),
                             _ => {}
                         }
                     }

@@ -28,10 +28,10 @@ impl XmlType for Group {
                 b"tags" => r.read_struct_list(&mut self.tags)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "roles" => link_list(&mut self.roles, href),
-                            "permissions" => link_list(&mut self.permissions, href),
-                            "tags" => link_list(&mut self.tags, href),
+                        match rel.as_bytes() {
+                            b"roles" => link_list(&mut self.roles, href),
+                            b"permissions" => link_list(&mut self.permissions, href),
+                            b"tags" => link_list(&mut self.tags, href),
                             _ => {}
                         }
                     }

@@ -107,31 +107,31 @@ impl XmlType for Host {
                 }
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "cpuunits" => link_list(&mut self.cpu_units, href),
-                            "hooks" => link_list(&mut self.hooks, href),
-                            "storageconnectionextensions" => {
+                        match rel.as_bytes() {
+                            b"cpuunits" => link_list(&mut self.cpu_units, href),
+                            b"hooks" => link_list(&mut self.hooks, href),
+                            b"storageconnectionextensions" => {
                                 link_list(&mut self.storage_connection_extensions, href)
                             }
-                            "affinitylabels" => {
+                            b"affinitylabels" => {
                                 link_list(&mut self.affinity_labels, href)
                             }
-                            "devices" => link_list(&mut self.devices, href),
-                            "agents" => link_list(&mut self.agents, href),
-                            "katelloerrata" => link_list(&mut self.katello_errata, href),
-                            "networkattachments" => {
+                            b"devices" => link_list(&mut self.devices, href),
+                            b"agents" => link_list(&mut self.agents, href),
+                            b"katelloerrata" => link_list(&mut self.katello_errata, href),
+                            b"networkattachments" => {
                                 link_list(&mut self.network_attachments, href)
                             }
-                            "nics" => link_list(&mut self.nics, href),
-                            "numanodes" => link_list(&mut self.numa_nodes, href),
-                            "permissions" => link_list(&mut self.permissions, href),
-                            "statistics" => link_list(&mut self.statistics, href),
-                            "storages" => link_list(&mut self.storages, href),
-                            "tags" => link_list(&mut self.tags, href),
-                            "unmanagednetworks" => {
+                            b"nics" => link_list(&mut self.nics, href),
+                            b"numanodes" => link_list(&mut self.numa_nodes, href),
+                            b"permissions" => link_list(&mut self.permissions, href),
+                            b"statistics" => link_list(&mut self.statistics, href),
+                            b"storages" => link_list(&mut self.storages, href),
+                            b"tags" => link_list(&mut self.tags, href),
+                            b"unmanagednetworks" => {
                                 link_list(&mut self.unmanaged_networks, href)
                             }
-                            "externalnetworkproviderconfigurations" => {
+                            b"externalnetworkproviderconfigurations" => {
                                 link_list(
                                     &mut self.external_network_provider_configurations,
                                     href,

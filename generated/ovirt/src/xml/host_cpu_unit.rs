@@ -27,7 +27,7 @@ impl XmlType for HostCpuUnit {
                 b"vms" => r.read_struct_list(&mut self.vms)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        if rel == "vms" {
+                        if rel.as_bytes() == "vms".as_bytes() {
                             link_list(&mut self.vms, href);
                         }
                     }

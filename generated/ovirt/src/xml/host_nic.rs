@@ -52,9 +52,9 @@ impl XmlType for HostNic {
                 b"physical_function" => self.physical_function = Some(r.read_struct()?),
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "statistics" => link_list(&mut self.statistics, href),
-                            "networklabels" => link_list(&mut self.network_labels, href),
+                        match rel.as_bytes() {
+                            b"statistics" => link_list(&mut self.statistics, href),
+                            b"networklabels" => link_list(&mut self.network_labels, href),
                             _ => {}
                         }
                     }

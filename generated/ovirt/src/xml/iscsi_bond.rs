@@ -27,11 +27,11 @@ impl XmlType for IscsiBond {
                 b"networks" => r.read_struct_list(&mut self.networks)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "storageconnections" => {
+                        match rel.as_bytes() {
+                            b"storageconnections" => {
                                 link_list(&mut self.storage_connections, href)
                             }
-                            "networks" => link_list(&mut self.networks, href),
+                            b"networks" => link_list(&mut self.networks, href),
                             _ => {}
                         }
                     }

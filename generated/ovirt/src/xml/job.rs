@@ -30,7 +30,7 @@ impl XmlType for Job {
                 b"steps" => r.read_struct_list(&mut self.steps)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        if rel == "steps" {
+                        if rel.as_bytes() == "steps".as_bytes() {
                             link_list(&mut self.steps, href);
                         }
                     }

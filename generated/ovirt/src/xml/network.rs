@@ -54,10 +54,10 @@ impl XmlType for Network {
                 }
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "networklabels" => link_list(&mut self.network_labels, href),
-                            "permissions" => link_list(&mut self.permissions, href),
-                            "vnicprofiles" => link_list(&mut self.vnic_profiles, href),
+                        match rel.as_bytes() {
+                            b"networklabels" => link_list(&mut self.network_labels, href),
+                            b"permissions" => link_list(&mut self.permissions, href),
+                            b"vnicprofiles" => link_list(&mut self.vnic_profiles, href),
                             _ => {}
                         }
                     }

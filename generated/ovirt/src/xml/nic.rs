@@ -54,23 +54,23 @@ impl XmlType for Nic {
                 }
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "vms" => link_list(&mut self.vms, href),
-                            "statistics" => link_list(&mut self.statistics, href),
-                            "networklabels" => link_list(&mut self.network_labels, href),
-                            "networkattachments" => {
+                        match rel.as_bytes() {
+                            b"vms" => link_list(&mut self.vms, href),
+                            b"statistics" => link_list(&mut self.statistics, href),
+                            b"networklabels" => link_list(&mut self.network_labels, href),
+                            b"networkattachments" => {
                                 link_list(&mut self.network_attachments, href)
                             }
-                            "virtualfunctionallowedlabels" => {
+                            b"virtualfunctionallowedlabels" => {
                                 link_list(&mut self.virtual_function_allowed_labels, href)
                             }
-                            "virtualfunctionallowednetworks" => {
+                            b"virtualfunctionallowednetworks" => {
                                 link_list(&mut self.virtual_function_allowed_networks, href)
                             }
-                            "reporteddevices" => {
+                            b"reporteddevices" => {
                                 link_list(&mut self.reported_devices, href)
                             }
-                            "networkfilterparameters" => {
+                            b"networkfilterparameters" => {
                                 link_list(&mut self.network_filter_parameters, href)
                             }
                             _ => {}

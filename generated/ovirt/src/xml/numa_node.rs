@@ -28,7 +28,7 @@ impl XmlType for NumaNode {
                 b"statistics" => r.read_struct_list(&mut self.statistics)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        if rel == "statistics" {
+                        if rel.as_bytes() == "statistics".as_bytes() {
                             link_list(&mut self.statistics, href);
                         }
                     }

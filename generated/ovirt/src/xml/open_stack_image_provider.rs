@@ -33,9 +33,9 @@ impl XmlType for OpenStackImageProvider {
                 b"images" => r.read_struct_list(&mut self.images)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "certificates" => link_list(&mut self.certificates, href),
-                            "images" => link_list(&mut self.images, href),
+                        match rel.as_bytes() {
+                            b"certificates" => link_list(&mut self.certificates, href),
+                            b"images" => link_list(&mut self.images, href),
                             _ => {}
                         }
                     }

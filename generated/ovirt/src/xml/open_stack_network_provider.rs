@@ -54,10 +54,10 @@ impl XmlType for OpenStackNetworkProvider {
                 b"subnets" => r.read_struct_list(&mut self.subnets)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "certificates" => link_list(&mut self.certificates, href),
-                            "networks" => link_list(&mut self.networks, href),
-                            "subnets" => link_list(&mut self.subnets, href),
+                        match rel.as_bytes() {
+                            b"certificates" => link_list(&mut self.certificates, href),
+                            b"networks" => link_list(&mut self.networks, href),
+                            b"subnets" => link_list(&mut self.subnets, href),
                             _ => {}
                         }
                     }

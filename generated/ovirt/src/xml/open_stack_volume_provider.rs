@@ -39,10 +39,10 @@ impl XmlType for OpenStackVolumeProvider {
                 }
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "certificates" => link_list(&mut self.certificates, href),
-                            "volumetypes" => link_list(&mut self.volume_types, href),
-                            "authenticationkeys" => {
+                        match rel.as_bytes() {
+                            b"certificates" => link_list(&mut self.certificates, href),
+                            b"volumetypes" => link_list(&mut self.volume_types, href),
+                            b"authenticationkeys" => {
                                 link_list(&mut self.authentication_keys, href)
                             }
                             _ => {}

@@ -37,12 +37,12 @@ impl XmlType for Quota {
                 }
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "permissions" => link_list(&mut self.permissions, href),
-                            "quotaclusterlimits" => {
+                        match rel.as_bytes() {
+                            b"permissions" => link_list(&mut self.permissions, href),
+                            b"quotaclusterlimits" => {
                                 link_list(&mut self.quota_cluster_limits, href)
                             }
-                            "quotastoragelimits" => {
+                            b"quotastoragelimits" => {
                                 link_list(&mut self.quota_storage_limits, href)
                             }
                             _ => {}

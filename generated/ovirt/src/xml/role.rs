@@ -26,7 +26,7 @@ impl XmlType for Role {
                 b"permits" => r.read_struct_list(&mut self.permits)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        if rel == "permits" {
+                        if rel.as_bytes() == "permits".as_bytes() {
                             link_list(&mut self.permits, href);
                         }
                     }

@@ -28,10 +28,10 @@ impl XmlType for SchedulingPolicy {
                 b"weight" => r.read_struct_list(&mut self.weight)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "balances" => link_list(&mut self.balances, href),
-                            "filters" => link_list(&mut self.filters, href),
-                            "weight" => link_list(&mut self.weight, href),
+                        match rel.as_bytes() {
+                            b"balances" => link_list(&mut self.balances, href),
+                            b"filters" => link_list(&mut self.filters, href),
+                            b"weight" => link_list(&mut self.weight, href),
                             _ => {}
                         }
                     }

@@ -148,36 +148,36 @@ impl XmlType for Snapshot {
                 b"disks" => r.read_struct_list(&mut self.disks)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "nics" => link_list(&mut self.nics, href),
-                            "snapshots" => link_list(&mut self.snapshots, href),
-                            "cdroms" => link_list(&mut self.cdroms, href),
-                            "floppies" => link_list(&mut self.floppies, href),
-                            "reporteddevices" => {
+                        match rel.as_bytes() {
+                            b"nics" => link_list(&mut self.nics, href),
+                            b"snapshots" => link_list(&mut self.snapshots, href),
+                            b"cdroms" => link_list(&mut self.cdroms, href),
+                            b"floppies" => link_list(&mut self.floppies, href),
+                            b"reporteddevices" => {
                                 link_list(&mut self.reported_devices, href)
                             }
-                            "watchdogs" => link_list(&mut self.watchdogs, href),
-                            "permissions" => link_list(&mut self.permissions, href),
-                            "affinitylabels" => {
+                            b"watchdogs" => link_list(&mut self.watchdogs, href),
+                            b"permissions" => link_list(&mut self.permissions, href),
+                            b"affinitylabels" => {
                                 link_list(&mut self.affinity_labels, href)
                             }
-                            "applications" => link_list(&mut self.applications, href),
-                            "graphicsconsoles" => {
+                            b"applications" => link_list(&mut self.applications, href),
+                            b"graphicsconsoles" => {
                                 link_list(&mut self.graphics_consoles, href)
                             }
-                            "hostdevices" => link_list(&mut self.host_devices, href),
-                            "katelloerrata" => link_list(&mut self.katello_errata, href),
-                            "numanodes" => link_list(&mut self.numa_nodes, href),
-                            "sessions" => link_list(&mut self.sessions, href),
-                            "statistics" => link_list(&mut self.statistics, href),
-                            "tags" => link_list(&mut self.tags, href),
-                            "diskattachments" => {
+                            b"hostdevices" => link_list(&mut self.host_devices, href),
+                            b"katelloerrata" => link_list(&mut self.katello_errata, href),
+                            b"numanodes" => link_list(&mut self.numa_nodes, href),
+                            b"sessions" => link_list(&mut self.sessions, href),
+                            b"statistics" => link_list(&mut self.statistics, href),
+                            b"tags" => link_list(&mut self.tags, href),
+                            b"diskattachments" => {
                                 link_list(&mut self.disk_attachments, href)
                             }
-                            "mediateddevices" => {
+                            b"mediateddevices" => {
                                 link_list(&mut self.mediated_devices, href)
                             }
-                            "disks" => link_list(&mut self.disks, href),
+                            b"disks" => link_list(&mut self.disks, href),
                             _ => {}
                         }
                     }

@@ -36,7 +36,7 @@ impl XmlType for Step {
                 b"execution_host" => self.execution_host = Some(r.read_struct()?),
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        if rel == "statistics" {
+                        if rel.as_bytes() == "statistics".as_bytes() {
                             link_list(&mut self.statistics, href);
                         }
                     }

@@ -68,19 +68,19 @@ impl XmlType for StorageDomain {
                 b"vms" => r.read_struct_list(&mut self.vms)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "datacenters" => link_list(&mut self.data_centers, href),
-                            "disks" => link_list(&mut self.disks, href),
-                            "diskprofiles" => link_list(&mut self.disk_profiles, href),
-                            "disksnapshots" => link_list(&mut self.disk_snapshots, href),
-                            "files" => link_list(&mut self.files, href),
-                            "images" => link_list(&mut self.images, href),
-                            "permissions" => link_list(&mut self.permissions, href),
-                            "storageconnections" => {
+                        match rel.as_bytes() {
+                            b"datacenters" => link_list(&mut self.data_centers, href),
+                            b"disks" => link_list(&mut self.disks, href),
+                            b"diskprofiles" => link_list(&mut self.disk_profiles, href),
+                            b"disksnapshots" => link_list(&mut self.disk_snapshots, href),
+                            b"files" => link_list(&mut self.files, href),
+                            b"images" => link_list(&mut self.images, href),
+                            b"permissions" => link_list(&mut self.permissions, href),
+                            b"storageconnections" => {
                                 link_list(&mut self.storage_connections, href)
                             }
-                            "templates" => link_list(&mut self.templates, href),
-                            "vms" => link_list(&mut self.vms, href),
+                            b"templates" => link_list(&mut self.templates, href),
+                            b"vms" => link_list(&mut self.vms, href),
                             _ => {}
                         }
                     }

@@ -100,19 +100,19 @@ impl XmlType for Template {
                 b"mediated_devices" => r.read_struct_list(&mut self.mediated_devices)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "cdroms" => link_list(&mut self.cdroms, href),
-                            "graphicsconsoles" => {
+                        match rel.as_bytes() {
+                            b"cdroms" => link_list(&mut self.cdroms, href),
+                            b"graphicsconsoles" => {
                                 link_list(&mut self.graphics_consoles, href)
                             }
-                            "nics" => link_list(&mut self.nics, href),
-                            "permissions" => link_list(&mut self.permissions, href),
-                            "tags" => link_list(&mut self.tags, href),
-                            "watchdogs" => link_list(&mut self.watchdogs, href),
-                            "diskattachments" => {
+                            b"nics" => link_list(&mut self.nics, href),
+                            b"permissions" => link_list(&mut self.permissions, href),
+                            b"tags" => link_list(&mut self.tags, href),
+                            b"watchdogs" => link_list(&mut self.watchdogs, href),
+                            b"diskattachments" => {
                                 link_list(&mut self.disk_attachments, href)
                             }
-                            "mediateddevices" => {
+                            b"mediateddevices" => {
                                 link_list(&mut self.mediated_devices, href)
                             }
                             _ => {}

@@ -41,13 +41,15 @@ impl XmlType for User {
                 b"options" => r.read_struct_list(&mut self.options)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        match rel.as_str() {
-                            "roles" => link_list(&mut self.roles, href),
-                            "groups" => link_list(&mut self.groups, href),
-                            "permissions" => link_list(&mut self.permissions, href),
-                            "tags" => link_list(&mut self.tags, href),
-                            "sshpublickeys" => link_list(&mut self.ssh_public_keys, href),
-                            "options" => link_list(&mut self.options, href),
+                        match rel.as_bytes() {
+                            b"roles" => link_list(&mut self.roles, href),
+                            b"groups" => link_list(&mut self.groups, href),
+                            b"permissions" => link_list(&mut self.permissions, href),
+                            b"tags" => link_list(&mut self.tags, href),
+                            b"sshpublickeys" => {
+                                link_list(&mut self.ssh_public_keys, href)
+                            }
+                            b"options" => link_list(&mut self.options, href),
                             _ => {}
                         }
                     }

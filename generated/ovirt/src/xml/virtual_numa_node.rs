@@ -33,7 +33,7 @@ impl XmlType for VirtualNumaNode {
                 b"vm" => self.vm = Some(r.read_struct()?),
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        if rel == "statistics" {
+                        if rel.as_bytes() == "statistics".as_bytes() {
                             link_list(&mut self.statistics, href);
                         }
                     }

@@ -29,7 +29,7 @@ impl XmlType for VmMediatedDevice {
                 b"spec_params" => r.read_struct_list(&mut self.spec_params)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        if rel == "vms" {
+                        if rel.as_bytes() == "vms".as_bytes() {
                             link_list(&mut self.vms, href);
                         }
                     }

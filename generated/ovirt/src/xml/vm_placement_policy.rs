@@ -18,7 +18,7 @@ impl XmlType for VmPlacementPolicy {
                 b"hosts" => r.read_struct_list(&mut self.hosts)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        if rel == "hosts" {
+                        if rel.as_bytes() == "hosts".as_bytes() {
                             link_list(&mut self.hosts, href);
                         }
                     }

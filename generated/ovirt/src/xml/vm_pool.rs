@@ -42,7 +42,7 @@ impl XmlType for VmPool {
                 b"permissions" => r.read_struct_list(&mut self.permissions)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        if rel == "permissions" {
+                        if rel.as_bytes() == "permissions".as_bytes() {
                             link_list(&mut self.permissions, href);
                         }
                     }

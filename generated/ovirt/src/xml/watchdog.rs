@@ -30,7 +30,7 @@ impl XmlType for Watchdog {
                 b"action" => self.action = r.read_enum(WatchdogAction::from_wire)?,
                 b"link" => {
                     if let Some((rel, href)) = r.read_link()? {
-                        if rel == "vms" {
+                        if rel.as_bytes() == "vms".as_bytes() {
                             link_list(&mut self.vms, href);
                         }
                     }
