@@ -199,6 +199,9 @@ fn member_code(cx: &Context<'_>, m: &Member) -> (TokenStream, TokenStream) {
                     // reference, not data: it is not sent back.
                     if !v.is_link() {
                         w.start(#xml);
+                        if let Some(href) = &v.href {
+                            w.attr("href", href);
+                        }
                         for item in v.iter() {
                             item.write(w, #item);
                         }
@@ -220,6 +223,9 @@ fn member_code(cx: &Context<'_>, m: &Member) -> (TokenStream, TokenStream) {
                 quote! {
                     if !v.is_link() {
                         w.start(#xml);
+                        if let Some(href) = &v.href {
+                            w.attr("href", href);
+                        }
                         for item in v.iter() {
                             #write_item
                         }

@@ -27,7 +27,7 @@ use std::marker::PhantomData;
 
 pub use error::{XmlError, XmlErrorKind};
 pub use reader::{DEFAULT_MAX_DEPTH, DEFAULT_MAX_TEXT, Tag, XmlReader};
-pub use values::{link_list, parse_bool};
+pub use values::{link_list, parse_bool, parse_decimal};
 pub use writer::XmlWriter;
 
 use crate::List;

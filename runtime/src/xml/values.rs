@@ -60,7 +60,7 @@ impl XmlReader<'_> {
 
     /// A decimal attribute of the element just entered.
     pub fn attr_decimal(&self, name: &str) -> Result<Option<Decimal>, XmlError> {
-        self.attr_converted(name, |t| Decimal::parse(t.trim()).ok(), "a decimal number")
+        self.attr_converted(name, |t| parse_decimal(t).ok(), "a decimal number")
     }
 
     /// A date attribute of the element just entered.
@@ -92,9 +92,7 @@ impl XmlReader<'_> {
 
     /// Reads the element just entered as an exact decimal number.
     pub fn read_decimal(&mut self) -> Result<Option<Decimal>, XmlError> {
-        self.read_converted(|t| {
-            Decimal::parse(t.trim()).map_err(|e| format!("`{}` is not a decimal number: {e}", snippet(t)))
-        })
+        self.read_converted(|t| parse_decimal(t).map_err(|e| format!("`{}` is not a decimal number: {e}", snippet(t))))
     }
 
     /// Reads the element just entered as a date and time.
@@ -177,6 +175,22 @@ impl XmlReader<'_> {
         self.skip()?;
         Ok(rel.zip(href))
     }
+}
+
+/// Parses a decimal as the API and its clients write it: the XML Schema
+/// forms, plus the spellings other languages print for the special values
+/// (`inf`, `-Infinity`, `nan`), which are kept as `INF`, `-INF` and `NaN`.
+pub fn parse_decimal(text: &str) -> Result<Decimal, crate::ParseDecimalError> {
+    let t = text.trim();
+    Decimal::parse(t).or_else(|e| {
+        let special = match t.to_ascii_lowercase().as_str() {
+            "inf" | "+inf" | "infinity" | "+infinity" => "INF",
+            "-inf" | "-infinity" => "-INF",
+            "nan" => "NaN",
+            _ => return Err(e),
+        };
+        Decimal::parse(special)
+    })
 }
 
 /// Sets the `href` of a list member from a `<link>`, creating the (empty)

@@ -207,6 +207,9 @@ impl XmlType for Action {
         if let Some(v) = &self.bricks {
             if !v.is_link() {
                 w.start("bricks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "brick");
                 }
@@ -216,6 +219,9 @@ impl XmlType for Action {
         if let Some(v) = &self.certificates {
             if !v.is_link() {
                 w.start("certificates");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "certificate");
                 }
@@ -267,6 +273,9 @@ impl XmlType for Action {
         if let Some(v) = &self.discovered_targets {
             if !v.is_link() {
                 w.start("discovered_targets");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "iscsi_details");
                 }
@@ -282,6 +291,9 @@ impl XmlType for Action {
         if let Some(v) = &self.disks {
             if !v.is_link() {
                 w.start("disks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "disk");
                 }
@@ -330,6 +342,9 @@ impl XmlType for Action {
         if let Some(v) = &self.iscsi_targets {
             if !v.is_link() {
                 w.start("iscsi_targets");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     w.text("iscsi_target", item);
                 }
@@ -342,6 +357,9 @@ impl XmlType for Action {
         if let Some(v) = &self.logical_units {
             if !v.is_link() {
                 w.start("logical_units");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "logical_unit");
                 }
@@ -360,6 +378,9 @@ impl XmlType for Action {
         if let Some(v) = &self.modified_bonds {
             if !v.is_link() {
                 w.start("modified_bonds");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "host_nic");
                 }
@@ -369,6 +390,9 @@ impl XmlType for Action {
         if let Some(v) = &self.modified_labels {
             if !v.is_link() {
                 w.start("modified_labels");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "network_label");
                 }
@@ -378,6 +402,9 @@ impl XmlType for Action {
         if let Some(v) = &self.modified_network_attachments {
             if !v.is_link() {
                 w.start("modified_network_attachments");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "network_attachment");
                 }
@@ -423,6 +450,9 @@ impl XmlType for Action {
         if let Some(v) = &self.removed_bonds {
             if !v.is_link() {
                 w.start("removed_bonds");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "host_nic");
                 }
@@ -432,6 +462,9 @@ impl XmlType for Action {
         if let Some(v) = &self.removed_labels {
             if !v.is_link() {
                 w.start("removed_labels");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "network_label");
                 }
@@ -441,6 +474,9 @@ impl XmlType for Action {
         if let Some(v) = &self.removed_network_attachments {
             if !v.is_link() {
                 w.start("removed_network_attachments");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "network_attachment");
                 }
@@ -477,6 +513,9 @@ impl XmlType for Action {
         if let Some(v) = &self.storage_domains {
             if !v.is_link() {
                 w.start("storage_domains");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "storage_domain");
                 }
@@ -489,6 +528,9 @@ impl XmlType for Action {
         if let Some(v) = &self.synchronized_network_attachments {
             if !v.is_link() {
                 w.start("synchronized_network_attachments");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "network_attachment");
                 }
@@ -534,6 +576,9 @@ impl XmlType for Action {
         if let Some(v) = &self.vnic_profile_mappings {
             if !v.is_link() {
                 w.start("vnic_profile_mappings");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "vnic_profile_mapping");
                 }

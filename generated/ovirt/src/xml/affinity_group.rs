@@ -91,6 +91,9 @@ impl XmlType for AffinityGroup {
         if let Some(v) = &self.vms {
             if !v.is_link() {
                 w.start("vms");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "vm");
                 }
@@ -100,6 +103,9 @@ impl XmlType for AffinityGroup {
         if let Some(v) = &self.hosts {
             if !v.is_link() {
                 w.start("hosts");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "host");
                 }
@@ -109,6 +115,9 @@ impl XmlType for AffinityGroup {
         if let Some(v) = &self.vm_labels {
             if !v.is_link() {
                 w.start("vm_labels");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "affinity_label");
                 }
@@ -118,6 +127,9 @@ impl XmlType for AffinityGroup {
         if let Some(v) = &self.host_labels {
             if !v.is_link() {
                 w.start("host_labels");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "affinity_label");
                 }

@@ -67,6 +67,9 @@ impl XmlType for AffinityLabel {
         if let Some(v) = &self.hosts {
             if !v.is_link() {
                 w.start("hosts");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "host");
                 }
@@ -76,6 +79,9 @@ impl XmlType for AffinityLabel {
         if let Some(v) = &self.vms {
             if !v.is_link() {
                 w.start("vms");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "vm");
                 }

@@ -68,6 +68,9 @@ impl XmlType for Agent {
         if let Some(v) = &self.options {
             if !v.is_link() {
                 w.start("options");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "option");
                 }

@@ -32,6 +32,9 @@ impl XmlType for Bonding {
         if let Some(v) = &self.options {
             if !v.is_link() {
                 w.start("options");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "option");
                 }
@@ -41,6 +44,9 @@ impl XmlType for Bonding {
         if let Some(v) = &self.slaves {
             if !v.is_link() {
                 w.start("slaves");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "host_nic");
                 }

@@ -35,6 +35,9 @@ impl XmlType for Boot {
         if let Some(v) = &self.devices {
             if !v.is_link() {
                 w.start("devices");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     w.text("device", item.as_str());
                 }

@@ -66,6 +66,9 @@ impl XmlType for Cdrom {
         if let Some(v) = &self.vms {
             if !v.is_link() {
                 w.start("vms");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "vm");
                 }

@@ -70,6 +70,9 @@ impl XmlType for Checkpoint {
         if let Some(v) = &self.disks {
             if !v.is_link() {
                 w.start("disks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "disk");
                 }

@@ -42,6 +42,9 @@ impl XmlType for CloudInit {
         if let Some(v) = &self.authorized_keys {
             if !v.is_link() {
                 w.start("authorized_keys");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "authorized_key");
                 }
@@ -60,6 +63,9 @@ impl XmlType for CloudInit {
         if let Some(v) = &self.users {
             if !v.is_link() {
                 w.start("users");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "user");
                 }
@@ -69,6 +75,9 @@ impl XmlType for CloudInit {
         if let Some(v) = &self.files {
             if !v.is_link() {
                 w.start("files");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "file");
                 }

@@ -156,6 +156,9 @@ impl XmlType for Cluster {
         if let Some(v) = &self.supported_versions {
             if !v.is_link() {
                 w.start("supported_versions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "version");
                 }
@@ -210,6 +213,9 @@ impl XmlType for Cluster {
         if let Some(v) = &self.required_rng_sources {
             if !v.is_link() {
                 w.start("required_rng_sources");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     w.text("required_rng_source", item.as_str());
                 }
@@ -225,6 +231,9 @@ impl XmlType for Cluster {
         if let Some(v) = &self.custom_scheduling_policy_properties {
             if !v.is_link() {
                 w.start("custom_scheduling_policy_properties");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "property");
                 }
@@ -261,6 +270,9 @@ impl XmlType for Cluster {
         if let Some(v) = &self.enabled_features {
             if !v.is_link() {
                 w.start("enabled_features");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "cluster_feature");
                 }
@@ -279,6 +291,9 @@ impl XmlType for Cluster {
         if let Some(v) = &self.external_network_providers {
             if !v.is_link() {
                 w.start("external_network_providers");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "external_provider");
                 }
@@ -291,6 +306,9 @@ impl XmlType for Cluster {
         if let Some(v) = &self.affinity_groups {
             if !v.is_link() {
                 w.start("affinity_groups");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "affinity_group");
                 }
@@ -300,6 +318,9 @@ impl XmlType for Cluster {
         if let Some(v) = &self.cpu_profiles {
             if !v.is_link() {
                 w.start("cpu_profiles");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "cpu_profile");
                 }
@@ -309,6 +330,9 @@ impl XmlType for Cluster {
         if let Some(v) = &self.gluster_hooks {
             if !v.is_link() {
                 w.start("gluster_hooks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "gluster_hook");
                 }
@@ -318,6 +342,9 @@ impl XmlType for Cluster {
         if let Some(v) = &self.gluster_volumes {
             if !v.is_link() {
                 w.start("gluster_volumes");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "gluster_volume");
                 }
@@ -327,6 +354,9 @@ impl XmlType for Cluster {
         if let Some(v) = &self.network_filters {
             if !v.is_link() {
                 w.start("network_filters");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "network_filter");
                 }
@@ -336,6 +366,9 @@ impl XmlType for Cluster {
         if let Some(v) = &self.networks {
             if !v.is_link() {
                 w.start("networks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "network");
                 }
@@ -345,6 +378,9 @@ impl XmlType for Cluster {
         if let Some(v) = &self.permissions {
             if !v.is_link() {
                 w.start("permissions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "permission");
                 }

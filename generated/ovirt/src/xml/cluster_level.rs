@@ -56,6 +56,9 @@ impl XmlType for ClusterLevel {
         if let Some(v) = &self.cpu_types {
             if !v.is_link() {
                 w.start("cpu_types");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "cpu_type");
                 }
@@ -65,6 +68,9 @@ impl XmlType for ClusterLevel {
         if let Some(v) = &self.permits {
             if !v.is_link() {
                 w.start("permits");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "permit");
                 }
@@ -74,6 +80,9 @@ impl XmlType for ClusterLevel {
         if let Some(v) = &self.cluster_features {
             if !v.is_link() {
                 w.start("cluster_features");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "cluster_feature");
                 }

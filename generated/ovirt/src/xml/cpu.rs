@@ -63,6 +63,9 @@ impl XmlType for Cpu {
         if let Some(v) = &self.cores {
             if !v.is_link() {
                 w.start("cores");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "core");
                 }

@@ -29,6 +29,9 @@ impl XmlType for CpuTune {
         if let Some(v) = &self.vcpu_pins {
             if !v.is_link() {
                 w.start("vcpu_pins");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "vcpu_pin");
                 }

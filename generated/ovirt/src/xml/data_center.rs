@@ -89,6 +89,9 @@ impl XmlType for DataCenter {
         if let Some(v) = &self.supported_versions {
             if !v.is_link() {
                 w.start("supported_versions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "version");
                 }
@@ -107,6 +110,9 @@ impl XmlType for DataCenter {
         if let Some(v) = &self.storage_domains {
             if !v.is_link() {
                 w.start("storage_domains");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "storage_domain");
                 }
@@ -116,6 +122,9 @@ impl XmlType for DataCenter {
         if let Some(v) = &self.clusters {
             if !v.is_link() {
                 w.start("clusters");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "cluster");
                 }
@@ -125,6 +134,9 @@ impl XmlType for DataCenter {
         if let Some(v) = &self.networks {
             if !v.is_link() {
                 w.start("networks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "network");
                 }
@@ -134,6 +146,9 @@ impl XmlType for DataCenter {
         if let Some(v) = &self.permissions {
             if !v.is_link() {
                 w.start("permissions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "permission");
                 }
@@ -143,6 +158,9 @@ impl XmlType for DataCenter {
         if let Some(v) = &self.quotas {
             if !v.is_link() {
                 w.start("quotas");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "quota");
                 }
@@ -152,6 +170,9 @@ impl XmlType for DataCenter {
         if let Some(v) = &self.qoss {
             if !v.is_link() {
                 w.start("qoss");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "qos");
                 }
@@ -161,6 +182,9 @@ impl XmlType for DataCenter {
         if let Some(v) = &self.iscsi_bonds {
             if !v.is_link() {
                 w.start("iscsi_bonds");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "iscsi_bond");
                 }

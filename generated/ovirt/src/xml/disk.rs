@@ -120,6 +120,9 @@ impl XmlType for Disk {
         if let Some(v) = &self.vms {
             if !v.is_link() {
                 w.start("vms");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "vm");
                 }
@@ -213,6 +216,9 @@ impl XmlType for Disk {
         if let Some(v) = &self.storage_domains {
             if !v.is_link() {
                 w.start("storage_domains");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "storage_domain");
                 }
@@ -234,6 +240,9 @@ impl XmlType for Disk {
         if let Some(v) = &self.permissions {
             if !v.is_link() {
                 w.start("permissions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "permission");
                 }
@@ -243,6 +252,9 @@ impl XmlType for Disk {
         if let Some(v) = &self.disk_snapshots {
             if !v.is_link() {
                 w.start("disk_snapshots");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "disk_snapshot");
                 }
@@ -252,6 +264,9 @@ impl XmlType for Disk {
         if let Some(v) = &self.statistics {
             if !v.is_link() {
                 w.start("statistics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "statistic");
                 }

@@ -62,6 +62,9 @@ impl XmlType for DiskProfile {
         if let Some(v) = &self.permissions {
             if !v.is_link() {
                 w.start("permissions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "permission");
                 }

@@ -122,6 +122,9 @@ impl XmlType for DiskSnapshot {
         if let Some(v) = &self.vms {
             if !v.is_link() {
                 w.start("vms");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "vm");
                 }
@@ -215,6 +218,9 @@ impl XmlType for DiskSnapshot {
         if let Some(v) = &self.storage_domains {
             if !v.is_link() {
                 w.start("storage_domains");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "storage_domain");
                 }
@@ -236,6 +242,9 @@ impl XmlType for DiskSnapshot {
         if let Some(v) = &self.permissions {
             if !v.is_link() {
                 w.start("permissions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "permission");
                 }
@@ -245,6 +254,9 @@ impl XmlType for DiskSnapshot {
         if let Some(v) = &self.disk_snapshots {
             if !v.is_link() {
                 w.start("disk_snapshots");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "disk_snapshot");
                 }
@@ -254,6 +266,9 @@ impl XmlType for DiskSnapshot {
         if let Some(v) = &self.statistics {
             if !v.is_link() {
                 w.start("statistics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "statistic");
                 }

@@ -30,6 +30,9 @@ impl XmlType for Dns {
         if let Some(v) = &self.servers {
             if !v.is_link() {
                 w.start("servers");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "host");
                 }
@@ -39,6 +42,9 @@ impl XmlType for Dns {
         if let Some(v) = &self.search_domains {
             if !v.is_link() {
                 w.start("search_domains");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "host");
                 }

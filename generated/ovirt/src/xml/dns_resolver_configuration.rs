@@ -35,6 +35,9 @@ impl XmlType for DnsResolverConfiguration {
         if let Some(v) = &self.name_servers {
             if !v.is_link() {
                 w.start("name_servers");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     w.text("name_server", item);
                 }

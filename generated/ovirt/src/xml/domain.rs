@@ -61,6 +61,9 @@ impl XmlType for Domain {
         if let Some(v) = &self.groups {
             if !v.is_link() {
                 w.start("groups");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "group");
                 }
@@ -70,6 +73,9 @@ impl XmlType for Domain {
         if let Some(v) = &self.users {
             if !v.is_link() {
                 w.start("users");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "user");
                 }

@@ -29,6 +29,9 @@ impl XmlType for EntityProfileDetail {
         if let Some(v) = &self.profile_details {
             if !v.is_link() {
                 w.start("profile_details");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "profile_detail");
                 }

@@ -90,6 +90,9 @@ impl XmlType for ExternalHostProvider {
         if let Some(v) = &self.properties {
             if !v.is_link() {
                 w.start("properties");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "property");
                 }
@@ -99,6 +102,9 @@ impl XmlType for ExternalHostProvider {
         if let Some(v) = &self.certificates {
             if !v.is_link() {
                 w.start("certificates");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "certificate");
                 }
@@ -108,6 +114,9 @@ impl XmlType for ExternalHostProvider {
         if let Some(v) = &self.compute_resources {
             if !v.is_link() {
                 w.start("compute_resources");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "external_compute_resource");
                 }
@@ -117,6 +126,9 @@ impl XmlType for ExternalHostProvider {
         if let Some(v) = &self.discovered_hosts {
             if !v.is_link() {
                 w.start("discovered_hosts");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "external_discovered_host");
                 }
@@ -126,6 +138,9 @@ impl XmlType for ExternalHostProvider {
         if let Some(v) = &self.host_groups {
             if !v.is_link() {
                 w.start("host_groups");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "external_host_group");
                 }
@@ -135,6 +150,9 @@ impl XmlType for ExternalHostProvider {
         if let Some(v) = &self.hosts {
             if !v.is_link() {
                 w.start("hosts");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "host");
                 }

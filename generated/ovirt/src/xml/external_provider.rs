@@ -69,6 +69,9 @@ impl XmlType for ExternalProvider {
         if let Some(v) = &self.properties {
             if !v.is_link() {
                 w.start("properties");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "property");
                 }

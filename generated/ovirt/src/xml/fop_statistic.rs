@@ -33,6 +33,9 @@ impl XmlType for FopStatistic {
         if let Some(v) = &self.statistics {
             if !v.is_link() {
                 w.start("statistics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "statistic");
                 }

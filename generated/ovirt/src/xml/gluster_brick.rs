@@ -79,6 +79,9 @@ impl XmlType for GlusterBrick {
         if let Some(v) = &self.vms {
             if !v.is_link() {
                 w.start("vms");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "vm");
                 }
@@ -106,6 +109,9 @@ impl XmlType for GlusterBrick {
         if let Some(v) = &self.gluster_clients {
             if !v.is_link() {
                 w.start("gluster_clients");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "gluster_client");
                 }
@@ -115,6 +121,9 @@ impl XmlType for GlusterBrick {
         if let Some(v) = &self.memory_pools {
             if !v.is_link() {
                 w.start("memory_pools");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "memory_pool");
                 }
@@ -136,6 +145,9 @@ impl XmlType for GlusterBrick {
         if let Some(v) = &self.statistics {
             if !v.is_link() {
                 w.start("statistics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "statistic");
                 }

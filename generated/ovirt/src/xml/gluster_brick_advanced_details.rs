@@ -72,6 +72,9 @@ impl XmlType for GlusterBrickAdvancedDetails {
         if let Some(v) = &self.vms {
             if !v.is_link() {
                 w.start("vms");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "vm");
                 }
@@ -99,6 +102,9 @@ impl XmlType for GlusterBrickAdvancedDetails {
         if let Some(v) = &self.gluster_clients {
             if !v.is_link() {
                 w.start("gluster_clients");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "gluster_client");
                 }
@@ -108,6 +114,9 @@ impl XmlType for GlusterBrickAdvancedDetails {
         if let Some(v) = &self.memory_pools {
             if !v.is_link() {
                 w.start("memory_pools");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "memory_pool");
                 }

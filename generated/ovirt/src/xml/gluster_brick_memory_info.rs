@@ -29,6 +29,9 @@ impl XmlType for GlusterBrickMemoryInfo {
         if let Some(v) = &self.memory_pools {
             if !v.is_link() {
                 w.start("memory_pools");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "memory_pool");
                 }

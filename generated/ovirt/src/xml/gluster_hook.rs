@@ -92,6 +92,9 @@ impl XmlType for GlusterHook {
         if let Some(v) = &self.server_hooks {
             if !v.is_link() {
                 w.start("server_hooks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "server_hook");
                 }

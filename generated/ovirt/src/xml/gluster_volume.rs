@@ -77,6 +77,9 @@ impl XmlType for GlusterVolume {
         if let Some(v) = &self.transport_types {
             if !v.is_link() {
                 w.start("transport_types");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     w.text("transport_type", item.as_str());
                 }
@@ -98,6 +101,9 @@ impl XmlType for GlusterVolume {
         if let Some(v) = &self.options {
             if !v.is_link() {
                 w.start("options");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "option");
                 }
@@ -113,6 +119,9 @@ impl XmlType for GlusterVolume {
         if let Some(v) = &self.bricks {
             if !v.is_link() {
                 w.start("bricks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "brick");
                 }
@@ -122,6 +131,9 @@ impl XmlType for GlusterVolume {
         if let Some(v) = &self.statistics {
             if !v.is_link() {
                 w.start("statistics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "statistic");
                 }

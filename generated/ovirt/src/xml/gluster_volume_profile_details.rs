@@ -52,6 +52,9 @@ impl XmlType for GlusterVolumeProfileDetails {
         if let Some(v) = &self.brick_profile_details {
             if !v.is_link() {
                 w.start("brick_profile_details");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "brick_profile_detail");
                 }
@@ -61,6 +64,9 @@ impl XmlType for GlusterVolumeProfileDetails {
         if let Some(v) = &self.nfs_profile_details {
             if !v.is_link() {
                 w.start("nfs_profile_details");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "nfs_profile_detail");
                 }

@@ -71,6 +71,9 @@ impl XmlType for Group {
         if let Some(v) = &self.roles {
             if !v.is_link() {
                 w.start("roles");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "role");
                 }
@@ -80,6 +83,9 @@ impl XmlType for Group {
         if let Some(v) = &self.permissions {
             if !v.is_link() {
                 w.start("permissions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "permission");
                 }
@@ -89,6 +95,9 @@ impl XmlType for Group {
         if let Some(v) = &self.tags {
             if !v.is_link() {
                 w.start("tags");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "tag");
                 }

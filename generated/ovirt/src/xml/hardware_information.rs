@@ -59,6 +59,9 @@ impl XmlType for HardwareInformation {
         if let Some(v) = &self.supported_rng_sources {
             if !v.is_link() {
                 w.start("supported_rng_sources");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     w.text("supported_rng_source", item.as_str());
                 }

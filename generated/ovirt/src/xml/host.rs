@@ -275,6 +275,9 @@ impl XmlType for Host {
         if let Some(v) = &self.cpu_units {
             if !v.is_link() {
                 w.start("cpu_units");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "host_cpu_unit");
                 }
@@ -287,6 +290,9 @@ impl XmlType for Host {
         if let Some(v) = &self.hooks {
             if !v.is_link() {
                 w.start("hooks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "hook");
                 }
@@ -299,6 +305,9 @@ impl XmlType for Host {
         if let Some(v) = &self.storage_connection_extensions {
             if !v.is_link() {
                 w.start("storage_connection_extensions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "storage_connection_extension");
                 }
@@ -308,6 +317,9 @@ impl XmlType for Host {
         if let Some(v) = &self.affinity_labels {
             if !v.is_link() {
                 w.start("affinity_labels");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "affinity_label");
                 }
@@ -317,6 +329,9 @@ impl XmlType for Host {
         if let Some(v) = &self.devices {
             if !v.is_link() {
                 w.start("devices");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "host_device");
                 }
@@ -326,6 +341,9 @@ impl XmlType for Host {
         if let Some(v) = &self.agents {
             if !v.is_link() {
                 w.start("agents");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "agent");
                 }
@@ -335,6 +353,9 @@ impl XmlType for Host {
         if let Some(v) = &self.katello_errata {
             if !v.is_link() {
                 w.start("katello_errata");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "katello_erratum");
                 }
@@ -344,6 +365,9 @@ impl XmlType for Host {
         if let Some(v) = &self.network_attachments {
             if !v.is_link() {
                 w.start("network_attachments");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "network_attachment");
                 }
@@ -353,6 +377,9 @@ impl XmlType for Host {
         if let Some(v) = &self.nics {
             if !v.is_link() {
                 w.start("nics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "host_nic");
                 }
@@ -362,6 +389,9 @@ impl XmlType for Host {
         if let Some(v) = &self.numa_nodes {
             if !v.is_link() {
                 w.start("host_numa_nodes");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "host_numa_node");
                 }
@@ -371,6 +401,9 @@ impl XmlType for Host {
         if let Some(v) = &self.permissions {
             if !v.is_link() {
                 w.start("permissions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "permission");
                 }
@@ -380,6 +413,9 @@ impl XmlType for Host {
         if let Some(v) = &self.statistics {
             if !v.is_link() {
                 w.start("statistics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "statistic");
                 }
@@ -389,6 +425,9 @@ impl XmlType for Host {
         if let Some(v) = &self.storages {
             if !v.is_link() {
                 w.start("storages");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "host_storage");
                 }
@@ -398,6 +437,9 @@ impl XmlType for Host {
         if let Some(v) = &self.tags {
             if !v.is_link() {
                 w.start("tags");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "tag");
                 }
@@ -407,6 +449,9 @@ impl XmlType for Host {
         if let Some(v) = &self.unmanaged_networks {
             if !v.is_link() {
                 w.start("unmanaged_networks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "unmanaged_network");
                 }
@@ -416,6 +461,9 @@ impl XmlType for Host {
         if let Some(v) = &self.external_network_provider_configurations {
             if !v.is_link() {
                 w.start("external_network_provider_configurations");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "external_network_provider_configuration");
                 }

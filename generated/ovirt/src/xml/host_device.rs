@@ -82,6 +82,9 @@ impl XmlType for HostDevice {
         if let Some(v) = &self.m_dev_types {
             if !v.is_link() {
                 w.start("m_dev_types");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "m_dev_type");
                 }

@@ -130,6 +130,9 @@ impl XmlType for HostNic {
         if let Some(v) = &self.properties {
             if !v.is_link() {
                 w.start("properties");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "property");
                 }
@@ -145,6 +148,9 @@ impl XmlType for HostNic {
         if let Some(v) = &self.statistics {
             if !v.is_link() {
                 w.start("statistics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "statistic");
                 }
@@ -154,6 +160,9 @@ impl XmlType for HostNic {
         if let Some(v) = &self.network_labels {
             if !v.is_link() {
                 w.start("network_labels");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "network_label");
                 }

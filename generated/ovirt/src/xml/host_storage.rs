@@ -106,6 +106,9 @@ impl XmlType for HostStorage {
         if let Some(v) = &self.logical_units {
             if !v.is_link() {
                 w.start("logical_units");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "logical_unit");
                 }
@@ -121,6 +124,9 @@ impl XmlType for HostStorage {
         if let Some(v) = &self.driver_options {
             if !v.is_link() {
                 w.start("driver_options");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "property");
                 }
@@ -130,6 +136,9 @@ impl XmlType for HostStorage {
         if let Some(v) = &self.driver_sensitive_options {
             if !v.is_link() {
                 w.start("driver_sensitive_options");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "property");
                 }

@@ -87,6 +87,9 @@ impl XmlType for Initialization {
         if let Some(v) = &self.nic_configurations {
             if !v.is_link() {
                 w.start("nic_configurations");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "nic_configuration");
                 }

@@ -65,6 +65,9 @@ impl XmlType for IscsiBond {
         if let Some(v) = &self.storage_connections {
             if !v.is_link() {
                 w.start("storage_connections");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "storage_connection");
                 }
@@ -74,6 +77,9 @@ impl XmlType for IscsiBond {
         if let Some(v) = &self.networks {
             if !v.is_link() {
                 w.start("networks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "network");
                 }

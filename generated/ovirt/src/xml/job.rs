@@ -82,6 +82,9 @@ impl XmlType for Job {
         if let Some(v) = &self.steps {
             if !v.is_link() {
                 w.start("steps");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "step");
                 }

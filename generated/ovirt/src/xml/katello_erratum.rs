@@ -73,6 +73,9 @@ impl XmlType for KatelloErratum {
         if let Some(v) = &self.packages {
             if !v.is_link() {
                 w.start("packages");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "package");
                 }

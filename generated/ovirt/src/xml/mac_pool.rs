@@ -63,6 +63,9 @@ impl XmlType for MacPool {
         if let Some(v) = &self.ranges {
             if !v.is_link() {
                 w.start("ranges");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "range");
                 }
@@ -72,6 +75,9 @@ impl XmlType for MacPool {
         if let Some(v) = &self.permissions {
             if !v.is_link() {
                 w.start("permissions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "permission");
                 }

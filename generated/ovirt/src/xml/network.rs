@@ -106,6 +106,9 @@ impl XmlType for Network {
         if let Some(v) = &self.usages {
             if !v.is_link() {
                 w.start("usages");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     w.text("usage", item.as_str());
                 }
@@ -139,6 +142,9 @@ impl XmlType for Network {
         if let Some(v) = &self.network_labels {
             if !v.is_link() {
                 w.start("network_labels");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "network_label");
                 }
@@ -148,6 +154,9 @@ impl XmlType for Network {
         if let Some(v) = &self.permissions {
             if !v.is_link() {
                 w.start("permissions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "permission");
                 }
@@ -157,6 +166,9 @@ impl XmlType for Network {
         if let Some(v) = &self.vnic_profiles {
             if !v.is_link() {
                 w.start("vnic_profiles");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "vnic_profile");
                 }

@@ -61,6 +61,9 @@ impl XmlType for NetworkAttachment {
         if let Some(v) = &self.ip_address_assignments {
             if !v.is_link() {
                 w.start("ip_address_assignments");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "ip_address_assignment");
                 }
@@ -70,6 +73,9 @@ impl XmlType for NetworkAttachment {
         if let Some(v) = &self.properties {
             if !v.is_link() {
                 w.start("properties");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "property");
                 }
@@ -82,6 +88,9 @@ impl XmlType for NetworkAttachment {
         if let Some(v) = &self.reported_configurations {
             if !v.is_link() {
                 w.start("reported_configurations");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "reported_configuration");
                 }

@@ -30,6 +30,9 @@ impl XmlType for NetworkConfiguration {
         if let Some(v) = &self.nics {
             if !v.is_link() {
                 w.start("nics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "nic");
                 }

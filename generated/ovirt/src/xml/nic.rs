@@ -109,6 +109,9 @@ impl XmlType for Nic {
         if let Some(v) = &self.vms {
             if !v.is_link() {
                 w.start("vms");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "vm");
                 }
@@ -145,6 +148,9 @@ impl XmlType for Nic {
         if let Some(v) = &self.statistics {
             if !v.is_link() {
                 w.start("statistics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "statistic");
                 }
@@ -157,6 +163,9 @@ impl XmlType for Nic {
         if let Some(v) = &self.network_labels {
             if !v.is_link() {
                 w.start("network_labels");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "network_label");
                 }
@@ -166,6 +175,9 @@ impl XmlType for Nic {
         if let Some(v) = &self.network_attachments {
             if !v.is_link() {
                 w.start("network_attachments");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "network_attachment");
                 }
@@ -175,6 +187,9 @@ impl XmlType for Nic {
         if let Some(v) = &self.virtual_function_allowed_labels {
             if !v.is_link() {
                 w.start("virtual_function_allowed_labels");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "network_label");
                 }
@@ -184,6 +199,9 @@ impl XmlType for Nic {
         if let Some(v) = &self.virtual_function_allowed_networks {
             if !v.is_link() {
                 w.start("virtual_function_allowed_networks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "network");
                 }
@@ -193,6 +211,9 @@ impl XmlType for Nic {
         if let Some(v) = &self.reported_devices {
             if !v.is_link() {
                 w.start("reported_devices");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "reported_device");
                 }
@@ -202,6 +223,9 @@ impl XmlType for Nic {
         if let Some(v) = &self.network_filter_parameters {
             if !v.is_link() {
                 w.start("network_filter_parameters");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "network_filter_parameter");
                 }

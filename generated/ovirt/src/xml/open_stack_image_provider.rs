@@ -81,6 +81,9 @@ impl XmlType for OpenStackImageProvider {
         if let Some(v) = &self.properties {
             if !v.is_link() {
                 w.start("properties");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "property");
                 }
@@ -93,6 +96,9 @@ impl XmlType for OpenStackImageProvider {
         if let Some(v) = &self.certificates {
             if !v.is_link() {
                 w.start("certificates");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "certificate");
                 }
@@ -102,6 +108,9 @@ impl XmlType for OpenStackImageProvider {
         if let Some(v) = &self.images {
             if !v.is_link() {
                 w.start("images");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "openstack_image");
                 }

@@ -103,6 +103,9 @@ impl XmlType for OpenStackNetworkProvider {
         if let Some(v) = &self.properties {
             if !v.is_link() {
                 w.start("properties");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "property");
                 }
@@ -145,6 +148,9 @@ impl XmlType for OpenStackNetworkProvider {
         if let Some(v) = &self.certificates {
             if !v.is_link() {
                 w.start("certificates");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "certificate");
                 }
@@ -154,6 +160,9 @@ impl XmlType for OpenStackNetworkProvider {
         if let Some(v) = &self.networks {
             if !v.is_link() {
                 w.start("networks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "openstack_network");
                 }
@@ -163,6 +172,9 @@ impl XmlType for OpenStackNetworkProvider {
         if let Some(v) = &self.subnets {
             if !v.is_link() {
                 w.start("subnets");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "openstack_subnet");
                 }

@@ -66,6 +66,9 @@ impl XmlType for OpenStackSubnet {
         if let Some(v) = &self.dns_servers {
             if !v.is_link() {
                 w.start("dns_servers");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     w.text("dns_server", item);
                 }

@@ -90,6 +90,9 @@ impl XmlType for OpenStackVolumeProvider {
         if let Some(v) = &self.properties {
             if !v.is_link() {
                 w.start("properties");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "property");
                 }
@@ -105,6 +108,9 @@ impl XmlType for OpenStackVolumeProvider {
         if let Some(v) = &self.certificates {
             if !v.is_link() {
                 w.start("certificates");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "certificate");
                 }
@@ -114,6 +120,9 @@ impl XmlType for OpenStackVolumeProvider {
         if let Some(v) = &self.volume_types {
             if !v.is_link() {
                 w.start("volume_types");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "open_stack_volume_type");
                 }
@@ -123,6 +132,9 @@ impl XmlType for OpenStackVolumeProvider {
         if let Some(v) = &self.authentication_keys {
             if !v.is_link() {
                 w.start("authentication_keys");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "openstack_volume_authentication_key");
                 }

@@ -52,6 +52,9 @@ impl XmlType for OpenStackVolumeType {
         if let Some(v) = &self.properties {
             if !v.is_link() {
                 w.start("properties");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "property");
                 }

@@ -31,6 +31,9 @@ impl XmlType for Payload {
         if let Some(v) = &self.files {
             if !v.is_link() {
                 w.start("files");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "file");
                 }

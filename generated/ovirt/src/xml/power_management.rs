@@ -51,6 +51,9 @@ impl XmlType for PowerManagement {
         if let Some(v) = &self.options {
             if !v.is_link() {
                 w.start("options");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "option");
                 }
@@ -63,6 +66,9 @@ impl XmlType for PowerManagement {
         if let Some(v) = &self.pm_proxies {
             if !v.is_link() {
                 w.start("pm_proxies");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "pm_proxy");
                 }
@@ -72,6 +78,9 @@ impl XmlType for PowerManagement {
         if let Some(v) = &self.agents {
             if !v.is_link() {
                 w.start("agents");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "agent");
                 }

@@ -39,6 +39,9 @@ impl XmlType for ProfileDetail {
         if let Some(v) = &self.statistics {
             if !v.is_link() {
                 w.start("statistics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "statistic");
                 }
@@ -48,6 +51,9 @@ impl XmlType for ProfileDetail {
         if let Some(v) = &self.block_statistics {
             if !v.is_link() {
                 w.start("block_statistics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "block_statistic");
                 }
@@ -57,6 +63,9 @@ impl XmlType for ProfileDetail {
         if let Some(v) = &self.fop_statistics {
             if !v.is_link() {
                 w.start("fop_statistics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "fop_statistic");
                 }

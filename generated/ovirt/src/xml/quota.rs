@@ -78,6 +78,9 @@ impl XmlType for Quota {
         if let Some(v) = &self.vms {
             if !v.is_link() {
                 w.start("vms");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "vm");
                 }
@@ -87,6 +90,9 @@ impl XmlType for Quota {
         if let Some(v) = &self.disks {
             if !v.is_link() {
                 w.start("disks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "disk");
                 }
@@ -96,6 +102,9 @@ impl XmlType for Quota {
         if let Some(v) = &self.users {
             if !v.is_link() {
                 w.start("users");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "user");
                 }
@@ -117,6 +126,9 @@ impl XmlType for Quota {
         if let Some(v) = &self.permissions {
             if !v.is_link() {
                 w.start("permissions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "permission");
                 }
@@ -126,6 +138,9 @@ impl XmlType for Quota {
         if let Some(v) = &self.quota_cluster_limits {
             if !v.is_link() {
                 w.start("quota_cluster_limits");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "quota_cluster_limit");
                 }
@@ -135,6 +150,9 @@ impl XmlType for Quota {
         if let Some(v) = &self.quota_storage_limits {
             if !v.is_link() {
                 w.start("quota_storage_limits");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "quota_storage_limit");
                 }

@@ -41,6 +41,9 @@ impl XmlType for RegistrationConfiguration {
         if let Some(v) = &self.cluster_mappings {
             if !v.is_link() {
                 w.start("cluster_mappings");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "registration_cluster_mapping");
                 }
@@ -50,6 +53,9 @@ impl XmlType for RegistrationConfiguration {
         if let Some(v) = &self.role_mappings {
             if !v.is_link() {
                 w.start("role_mappings");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "registration_role_mapping");
                 }
@@ -59,6 +65,9 @@ impl XmlType for RegistrationConfiguration {
         if let Some(v) = &self.lun_mappings {
             if !v.is_link() {
                 w.start("lun_mappings");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "registration_lun_mapping");
                 }
@@ -68,6 +77,9 @@ impl XmlType for RegistrationConfiguration {
         if let Some(v) = &self.domain_mappings {
             if !v.is_link() {
                 w.start("domain_mappings");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "registration_domain_mapping");
                 }
@@ -77,6 +89,9 @@ impl XmlType for RegistrationConfiguration {
         if let Some(v) = &self.affinity_group_mappings {
             if !v.is_link() {
                 w.start("affinity_group_mappings");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "registration_affinity_group_mapping");
                 }
@@ -86,6 +101,9 @@ impl XmlType for RegistrationConfiguration {
         if let Some(v) = &self.affinity_label_mappings {
             if !v.is_link() {
                 w.start("affinity_label_mappings");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "registration_affinity_label_mapping");
                 }
@@ -95,6 +113,9 @@ impl XmlType for RegistrationConfiguration {
         if let Some(v) = &self.vnic_profile_mappings {
             if !v.is_link() {
                 w.start("vnic_profile_mappings");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "registration_vnic_profile_mapping");
                 }

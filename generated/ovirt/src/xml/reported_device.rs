@@ -56,6 +56,9 @@ impl XmlType for ReportedDevice {
         if let Some(v) = &self.ips {
             if !v.is_link() {
                 w.start("ips");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "ip");
                 }

@@ -66,6 +66,9 @@ impl XmlType for Role {
         if let Some(v) = &self.permits {
             if !v.is_link() {
                 w.start("permits");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "permit");
                 }

@@ -68,6 +68,9 @@ impl XmlType for SchedulingPolicy {
         if let Some(v) = &self.properties {
             if !v.is_link() {
                 w.start("properties");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "property");
                 }
@@ -77,6 +80,9 @@ impl XmlType for SchedulingPolicy {
         if let Some(v) = &self.balances {
             if !v.is_link() {
                 w.start("balances");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "balance");
                 }
@@ -86,6 +92,9 @@ impl XmlType for SchedulingPolicy {
         if let Some(v) = &self.filters {
             if !v.is_link() {
                 w.start("filters");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "filter");
                 }
@@ -95,6 +104,9 @@ impl XmlType for SchedulingPolicy {
         if let Some(v) = &self.weight {
             if !v.is_link() {
                 w.start("weight");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "weight");
                 }

@@ -283,6 +283,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.custom_properties {
             if !v.is_link() {
                 w.start("custom_properties");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "custom_property");
                 }
@@ -373,6 +376,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.payloads {
             if !v.is_link() {
                 w.start("payloads");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "payload");
                 }
@@ -415,6 +421,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.nics {
             if !v.is_link() {
                 w.start("nics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "nic");
                 }
@@ -424,6 +433,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.snapshots {
             if !v.is_link() {
                 w.start("snapshots");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "snapshot");
                 }
@@ -436,6 +448,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.cdroms {
             if !v.is_link() {
                 w.start("cdroms");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "cdrom");
                 }
@@ -445,6 +460,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.floppies {
             if !v.is_link() {
                 w.start("floppies");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "floppy");
                 }
@@ -454,6 +472,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.reported_devices {
             if !v.is_link() {
                 w.start("reported_devices");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "reported_device");
                 }
@@ -463,6 +484,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.watchdogs {
             if !v.is_link() {
                 w.start("watchdogs");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "watchdog");
                 }
@@ -472,6 +496,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.permissions {
             if !v.is_link() {
                 w.start("permissions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "permission");
                 }
@@ -484,6 +511,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.affinity_labels {
             if !v.is_link() {
                 w.start("affinity_labels");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "affinity_label");
                 }
@@ -493,6 +523,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.applications {
             if !v.is_link() {
                 w.start("applications");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "application");
                 }
@@ -502,6 +535,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.graphics_consoles {
             if !v.is_link() {
                 w.start("graphics_consoles");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "graphics_console");
                 }
@@ -511,6 +547,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.host_devices {
             if !v.is_link() {
                 w.start("host_devices");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "host_device");
                 }
@@ -520,6 +559,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.katello_errata {
             if !v.is_link() {
                 w.start("katello_errata");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "katello_erratum");
                 }
@@ -529,6 +571,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.numa_nodes {
             if !v.is_link() {
                 w.start("host_numa_nodes");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "host_numa_node");
                 }
@@ -538,6 +583,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.sessions {
             if !v.is_link() {
                 w.start("sessions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "session");
                 }
@@ -547,6 +595,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.statistics {
             if !v.is_link() {
                 w.start("statistics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "statistic");
                 }
@@ -556,6 +607,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.tags {
             if !v.is_link() {
                 w.start("tags");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "tag");
                 }
@@ -565,6 +619,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.disk_attachments {
             if !v.is_link() {
                 w.start("disk_attachments");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "disk_attachment");
                 }
@@ -577,6 +634,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.mediated_devices {
             if !v.is_link() {
                 w.start("mediated_devices");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "vm_mediated_device");
                 }
@@ -601,6 +661,9 @@ impl XmlType for Snapshot {
         if let Some(v) = &self.disks {
             if !v.is_link() {
                 w.start("disks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "disk");
                 }

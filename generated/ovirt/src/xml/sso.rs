@@ -29,6 +29,9 @@ impl XmlType for Sso {
         if let Some(v) = &self.methods {
             if !v.is_link() {
                 w.start("methods");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "method");
                 }

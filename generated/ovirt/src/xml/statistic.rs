@@ -59,6 +59,9 @@ impl XmlType for Statistic {
         if let Some(v) = &self.values {
             if !v.is_link() {
                 w.start("values");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "value");
                 }

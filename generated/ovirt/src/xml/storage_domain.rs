@@ -171,6 +171,9 @@ impl XmlType for StorageDomain {
         if let Some(v) = &self.data_centers {
             if !v.is_link() {
                 w.start("data_centers");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "data_center");
                 }
@@ -180,6 +183,9 @@ impl XmlType for StorageDomain {
         if let Some(v) = &self.disks {
             if !v.is_link() {
                 w.start("disks");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "disk");
                 }
@@ -189,6 +195,9 @@ impl XmlType for StorageDomain {
         if let Some(v) = &self.disk_profiles {
             if !v.is_link() {
                 w.start("disk_profiles");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "disk_profile");
                 }
@@ -198,6 +207,9 @@ impl XmlType for StorageDomain {
         if let Some(v) = &self.disk_snapshots {
             if !v.is_link() {
                 w.start("disk_snapshots");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "disk_snapshot");
                 }
@@ -207,6 +219,9 @@ impl XmlType for StorageDomain {
         if let Some(v) = &self.files {
             if !v.is_link() {
                 w.start("files");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "file");
                 }
@@ -216,6 +231,9 @@ impl XmlType for StorageDomain {
         if let Some(v) = &self.images {
             if !v.is_link() {
                 w.start("images");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "image");
                 }
@@ -225,6 +243,9 @@ impl XmlType for StorageDomain {
         if let Some(v) = &self.permissions {
             if !v.is_link() {
                 w.start("permissions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "permission");
                 }
@@ -234,6 +255,9 @@ impl XmlType for StorageDomain {
         if let Some(v) = &self.storage_connections {
             if !v.is_link() {
                 w.start("storage_connections");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "storage_connection");
                 }
@@ -243,6 +267,9 @@ impl XmlType for StorageDomain {
         if let Some(v) = &self.templates {
             if !v.is_link() {
                 w.start("templates");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "template");
                 }
@@ -252,6 +279,9 @@ impl XmlType for StorageDomain {
         if let Some(v) = &self.vms {
             if !v.is_link() {
                 w.start("vms");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "vm");
                 }

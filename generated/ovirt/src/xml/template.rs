@@ -220,6 +220,9 @@ impl XmlType for Template {
         if let Some(v) = &self.custom_properties {
             if !v.is_link() {
                 w.start("custom_properties");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "custom_property");
                 }
@@ -301,6 +304,9 @@ impl XmlType for Template {
         if let Some(v) = &self.cdroms {
             if !v.is_link() {
                 w.start("cdroms");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "cdrom");
                 }
@@ -310,6 +316,9 @@ impl XmlType for Template {
         if let Some(v) = &self.graphics_consoles {
             if !v.is_link() {
                 w.start("graphics_consoles");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "graphics_console");
                 }
@@ -319,6 +328,9 @@ impl XmlType for Template {
         if let Some(v) = &self.nics {
             if !v.is_link() {
                 w.start("nics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "nic");
                 }
@@ -328,6 +340,9 @@ impl XmlType for Template {
         if let Some(v) = &self.permissions {
             if !v.is_link() {
                 w.start("permissions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "permission");
                 }
@@ -337,6 +352,9 @@ impl XmlType for Template {
         if let Some(v) = &self.tags {
             if !v.is_link() {
                 w.start("tags");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "tag");
                 }
@@ -346,6 +364,9 @@ impl XmlType for Template {
         if let Some(v) = &self.watchdogs {
             if !v.is_link() {
                 w.start("watchdogs");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "watchdog");
                 }
@@ -355,6 +376,9 @@ impl XmlType for Template {
         if let Some(v) = &self.disk_attachments {
             if !v.is_link() {
                 w.start("disk_attachments");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "disk_attachment");
                 }
@@ -364,6 +388,9 @@ impl XmlType for Template {
         if let Some(v) = &self.mediated_devices {
             if !v.is_link() {
                 w.start("mediated_devices");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "vm_mediated_device");
                 }

@@ -107,6 +107,9 @@ impl XmlType for User {
         if let Some(v) = &self.user_options {
             if !v.is_link() {
                 w.start("user_options");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "property");
                 }
@@ -119,6 +122,9 @@ impl XmlType for User {
         if let Some(v) = &self.roles {
             if !v.is_link() {
                 w.start("roles");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "role");
                 }
@@ -128,6 +134,9 @@ impl XmlType for User {
         if let Some(v) = &self.groups {
             if !v.is_link() {
                 w.start("groups");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "group");
                 }
@@ -137,6 +146,9 @@ impl XmlType for User {
         if let Some(v) = &self.permissions {
             if !v.is_link() {
                 w.start("permissions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "permission");
                 }
@@ -146,6 +158,9 @@ impl XmlType for User {
         if let Some(v) = &self.tags {
             if !v.is_link() {
                 w.start("tags");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "tag");
                 }
@@ -155,6 +170,9 @@ impl XmlType for User {
         if let Some(v) = &self.ssh_public_keys {
             if !v.is_link() {
                 w.start("ssh_public_keys");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "ssh_public_key");
                 }
@@ -164,6 +182,9 @@ impl XmlType for User {
         if let Some(v) = &self.options {
             if !v.is_link() {
                 w.start("options");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "user_option");
                 }

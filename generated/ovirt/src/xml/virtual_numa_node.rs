@@ -79,6 +79,9 @@ impl XmlType for VirtualNumaNode {
         if let Some(v) = &self.statistics {
             if !v.is_link() {
                 w.start("statistics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "statistic");
                 }
@@ -88,6 +91,9 @@ impl XmlType for VirtualNumaNode {
         if let Some(v) = &self.numa_node_pins {
             if !v.is_link() {
                 w.start("numa_node_pins");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "numa_node_pin");
                 }

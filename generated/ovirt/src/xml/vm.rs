@@ -272,6 +272,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.custom_properties {
             if !v.is_link() {
                 w.start("custom_properties");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "custom_property");
                 }
@@ -362,6 +365,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.payloads {
             if !v.is_link() {
                 w.start("payloads");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "payload");
                 }
@@ -404,6 +410,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.nics {
             if !v.is_link() {
                 w.start("nics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "nic");
                 }
@@ -413,6 +422,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.snapshots {
             if !v.is_link() {
                 w.start("snapshots");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "snapshot");
                 }
@@ -425,6 +437,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.cdroms {
             if !v.is_link() {
                 w.start("cdroms");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "cdrom");
                 }
@@ -434,6 +449,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.floppies {
             if !v.is_link() {
                 w.start("floppies");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "floppy");
                 }
@@ -443,6 +461,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.reported_devices {
             if !v.is_link() {
                 w.start("reported_devices");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "reported_device");
                 }
@@ -452,6 +473,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.watchdogs {
             if !v.is_link() {
                 w.start("watchdogs");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "watchdog");
                 }
@@ -461,6 +485,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.permissions {
             if !v.is_link() {
                 w.start("permissions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "permission");
                 }
@@ -473,6 +500,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.affinity_labels {
             if !v.is_link() {
                 w.start("affinity_labels");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "affinity_label");
                 }
@@ -482,6 +512,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.applications {
             if !v.is_link() {
                 w.start("applications");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "application");
                 }
@@ -491,6 +524,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.graphics_consoles {
             if !v.is_link() {
                 w.start("graphics_consoles");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "graphics_console");
                 }
@@ -500,6 +536,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.host_devices {
             if !v.is_link() {
                 w.start("host_devices");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "host_device");
                 }
@@ -509,6 +548,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.katello_errata {
             if !v.is_link() {
                 w.start("katello_errata");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "katello_erratum");
                 }
@@ -518,6 +560,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.numa_nodes {
             if !v.is_link() {
                 w.start("host_numa_nodes");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "host_numa_node");
                 }
@@ -527,6 +572,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.sessions {
             if !v.is_link() {
                 w.start("sessions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "session");
                 }
@@ -536,6 +584,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.statistics {
             if !v.is_link() {
                 w.start("statistics");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "statistic");
                 }
@@ -545,6 +596,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.tags {
             if !v.is_link() {
                 w.start("tags");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "tag");
                 }
@@ -554,6 +608,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.disk_attachments {
             if !v.is_link() {
                 w.start("disk_attachments");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "disk_attachment");
                 }
@@ -566,6 +623,9 @@ impl XmlType for Vm {
         if let Some(v) = &self.mediated_devices {
             if !v.is_link() {
                 w.start("mediated_devices");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "vm_mediated_device");
                 }

@@ -187,6 +187,9 @@ impl XmlType for VmBase {
         if let Some(v) = &self.custom_properties {
             if !v.is_link() {
                 w.start("custom_properties");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "custom_property");
                 }

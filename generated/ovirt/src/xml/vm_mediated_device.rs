@@ -66,6 +66,9 @@ impl XmlType for VmMediatedDevice {
         if let Some(v) = &self.vms {
             if !v.is_link() {
                 w.start("vms");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "vm");
                 }
@@ -78,6 +81,9 @@ impl XmlType for VmMediatedDevice {
         if let Some(v) = &self.spec_params {
             if !v.is_link() {
                 w.start("spec_params");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "property");
                 }

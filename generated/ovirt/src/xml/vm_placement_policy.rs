@@ -40,6 +40,9 @@ impl XmlType for VmPlacementPolicy {
         if let Some(v) = &self.hosts {
             if !v.is_link() {
                 w.start("hosts");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "host");
                 }

@@ -65,6 +65,9 @@ impl XmlType for VnicProfile {
         if let Some(v) = &self.custom_properties {
             if !v.is_link() {
                 w.start("custom_properties");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "custom_property");
                 }
@@ -92,6 +95,9 @@ impl XmlType for VnicProfile {
         if let Some(v) = &self.permissions {
             if !v.is_link() {
                 w.start("permissions");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "permission");
                 }

@@ -39,6 +39,9 @@ impl XmlType for VolumeGroup {
         if let Some(v) = &self.logical_units {
             if !v.is_link() {
                 w.start("logical_units");
+                if let Some(href) = &v.href {
+                    w.attr("href", href);
+                }
                 for item in v.iter() {
                     item.write(w, "logical_unit");
                 }
