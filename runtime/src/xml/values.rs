@@ -198,3 +198,31 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, crate::ParseDecimalError> {
 pub fn link_list<T>(list: &mut Option<List<T>>, href: String) {
     list.get_or_insert_with(List::new).href = Some(href);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_accept_other_languages_special_values() {
+        assert_eq!(parse_decimal(" 1.50 ").unwrap().as_str(), "1.50");
+        assert_eq!(parse_decimal("inf").unwrap().as_str(), "INF");
+        assert_eq!(parse_decimal("-Infinity").unwrap().as_str(), "-INF");
+        assert_eq!(parse_decimal("nan").unwrap().as_str(), "NaN");
+        assert!(parse_decimal("infinite").is_err());
+        assert!(parse_decimal("").is_err());
+    }
+
+    #[test]
+    fn booleans_follow_the_api() {
+        for t in ["true", "TRUE", "True", "1", " true "] {
+            assert_eq!(parse_bool(t), Some(true), "{t}");
+        }
+        for t in ["false", "FALSE", "0"] {
+            assert_eq!(parse_bool(t), Some(false), "{t}");
+        }
+        for t in ["ugly", "", "yes", "2"] {
+            assert_eq!(parse_bool(t), None, "{t}");
+        }
+    }
+}
