@@ -6,8 +6,8 @@
 //! that small amount of hand-written code lives here, so the generated crates
 //! only contain generated code and link against this crate.
 //!
-//! The crate currently provides the value types used for the fields of
-//! generated structs:
+//! The crate provides the value types used for the fields of generated
+//! structs:
 //!
 //! * [`List`] – a `Vec` that also remembers the `href` the list can be
 //!   fetched from (oVirt sends `<link rel="nics" href="…"/>` for list
@@ -15,15 +15,22 @@
 //! * [`Decimal`] – an exact decimal number that keeps the text it was read
 //!   from, so it is written back byte for byte;
 //! * [`DateTime`] – an XML Schema `dateTime` that keeps the time-zone offset
-//!   and the number of fraction digits it was received with.
+//!   and the number of fraction digits it was received with;
 //!
-//! The crate has no dependencies and contains no `unsafe` code. None of the
-//! parsers panic, whatever text they are given; they report problems through
-//! typed errors instead ([`ParseDecimalError`], [`ParseDateTimeError`]).
+//! the XML layer generated readers and writers are built on ([`xml`]), and
+//! the [`connection`] to the server: authentication, HTTPS transport
+//! (rustls), errors and logging.
+//!
+//! The crate contains no `unsafe` code, and no type of the libraries it
+//! uses (XML parser, HTTP client, TLS) appears in its public API. None of
+//! the parsers panic, whatever text they are given; they report problems
+//! through typed errors instead ([`ParseDecimalError`],
+//! [`ParseDateTimeError`], [`xml::XmlError`], [`connection::Error`]).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod connection;
 pub mod datetime;
 pub mod decimal;
 pub mod list;

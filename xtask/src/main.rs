@@ -6,7 +6,9 @@ use std::time::Instant;
 const HELP: &str = "\
 cargo xtask generate [--check]   regenerate generated/ from model/ (--check: write nothing, fail on drift)
 cargo xtask test                 run every test of the workspace, after its own set-up
-cargo xtask bench [--vms=N]      benchmark the generator, and XML against the Python SDK (release build)
+cargo xtask bench [--vms=N]      benchmark the generator, XML and the connection against the Python SDK (release build)
+cargo xtask bench connection [--requests=N]
+                                 only the connection: small GETs per second, ours and the Python SDK's
 ";
 
 fn main() -> ExitCode {
@@ -166,6 +168,9 @@ fn rust_rate(text: &str, label: &str) -> Option<f64> {
 /// writers against the official Python SDK on the same corpus, in one run.
 fn bench(extra: &[String]) -> ExitCode {
     let root = xtask::workspace_root();
+    if extra.iter().any(|a| a == "connection") {
+        return bench_connection(&root, extra);
+    }
     let vms: usize = extra.iter().find_map(|a| a.strip_prefix("--vms=")?.parse().ok()).unwrap_or(20_000);
 
     let mut generator = cargo();
@@ -239,5 +244,45 @@ fn bench(extra: &[String]) -> ExitCode {
         Some(kb) => println!("\npeak memory streaming the file with `ListStream`: {:.1} MB", kb / 1024.0),
         None => println!("\npeak memory: /usr/bin/time -v unavailable"),
     }
+    bench_connection(&root, extra)
+}
+
+/// Small GETs per second over one kept-alive connection against a local
+/// HTTPS server: ours (one task, then 8 tasks sharing the connection) and
+/// the official Python SDK against the same server, in the same run.
+fn bench_connection(root: &std::path::Path, extra: &[String]) -> ExitCode {
+    let requests: usize = extra.iter().find_map(|a| a.strip_prefix("--requests=")?.parse().ok()).unwrap_or(5000);
+    let python = match xtask::ensure_oracle(root) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let script = root.join("../shared/bench/py_get.py");
+    let mut bench = cargo();
+    bench
+        .current_dir(root)
+        .args(["bench", "-q", "-p", "sdkgen-runtime", "--bench", "connection", "--"])
+        .arg(format!("--requests={requests}"))
+        .arg(format!("--python={}", python.display()))
+        .arg(format!("--script={}", script.display()));
+    let Some(out) = capture(bench) else { return ExitCode::FAILURE };
+    let rate = |name: &str| {
+        out.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(':').and_then(|rest| field(rest, "req/s")))
+    };
+    let (Some(ours), Some(tasks), Some(py)) = (rate("ours"), rate("ours_8_tasks"), rate("python")) else {
+        eprintln!("error: could not read the connection benchmark figures");
+        return ExitCode::FAILURE;
+    };
+    println!(
+        "\n## Connection: small GET (`vms/123`) over HTTPS with keep-alive, {requests} requests, {} cores\n",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    println!("| client | requests/s | / Python |");
+    println!("| --- | --- | --- |");
+    println!("| ours, one task | {ours:.0} | {:.1}x |", ours / py);
+    println!("| ours, 8 tasks sharing the connection | {tasks:.0} | {:.1}x |", tasks / py);
+    println!("| Python SDK 4.6.3 | {py:.0} | 1.0x |");
     ExitCode::SUCCESS
 }

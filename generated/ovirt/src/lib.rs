@@ -23,3 +23,10 @@ pub mod types;
 #[rustfmt::skip]
 pub mod xml;
 pub use sdkgen_runtime::{DateTime, Decimal, List};
+
+/// The connection to the server: [`Connection`], its builder, requests,
+/// replies and errors (from `sdkgen-runtime`).
+pub use sdkgen_runtime::connection;
+pub use sdkgen_runtime::connection::{Connection, ConnectionBuilder, Secret};
+pub use sdkgen_runtime::connection::{Error, ErrorKind, Fault};
+pub use sdkgen_runtime::connection::{Method, Request, Response};

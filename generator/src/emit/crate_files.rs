@@ -83,6 +83,13 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
         pub mod xml;
 
         pub use sdkgen_runtime::{DateTime, Decimal, List};
+
+        /// The connection to the server: [`Connection`], its builder, requests,
+        /// replies and errors (from `sdkgen-runtime`).
+        pub use sdkgen_runtime::connection;
+        pub use sdkgen_runtime::connection::{Connection, ConnectionBuilder, Secret};
+        pub use sdkgen_runtime::connection::{Error, ErrorKind, Fault};
+        pub use sdkgen_runtime::connection::{Method, Request, Response};
     };
     out.push(("src/lib.rs".to_owned(), cx.render("src/lib.rs", std::path::Path::new("api.yaml"), lib)?));
 

@@ -6,8 +6,9 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum XmlErrorKind {
-    /// The bytes are not well-formed XML (including invalid UTF-8 and a
-    /// document that ends too early).
+    /// The bytes are not well-formed XML (including invalid UTF-8, a
+    /// document that ends too early, and a value holding a character XML
+    /// does not allow, such as U+0001).
     Syntax,
     /// The document declares a DOCTYPE; entity declarations are a classic
     /// attack (billion laughs) and the API never sends one.
@@ -30,8 +31,14 @@ pub enum XmlErrorKind {
 
 /// An error of the XML reader or writer, with the element path and the
 /// byte offset where it happened.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct XmlError {
+///
+/// The details are boxed so that a `Result<_, XmlError>` stays small: the
+/// generated readers hold many of them in their (recursive) stack frames.
+#[derive(Clone, PartialEq, Eq)]
+pub struct XmlError(Box<Details>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct Details {
     kind: XmlErrorKind,
     message: String,
     path: String,
@@ -40,47 +47,59 @@ pub struct XmlError {
 
 impl XmlError {
     pub(crate) fn new(kind: XmlErrorKind, message: impl Into<String>) -> Self {
-        XmlError { kind, message: message.into(), path: String::new(), offset: None }
+        XmlError(Box::new(Details { kind, message: message.into(), path: String::new(), offset: None }))
     }
 
     pub(crate) fn at(mut self, path: &str, offset: u64) -> Self {
-        if self.path.is_empty() {
-            self.path = path.to_owned();
+        if self.0.path.is_empty() {
+            self.0.path = path.to_owned();
         }
-        if self.offset.is_none() {
-            self.offset = Some(offset);
+        if self.0.offset.is_none() {
+            self.0.offset = Some(offset);
         }
         self
     }
 
     /// What kind of problem this is.
     pub fn kind(&self) -> XmlErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The problem, without the location.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// The element path, such as `/vms/vm/cpu/topology` (empty when the
     /// problem is not inside an element).
     pub fn path(&self) -> &str {
-        &self.path
+        &self.0.path
     }
 
     /// The byte offset in the document, when reading.
     pub fn offset(&self) -> Option<u64> {
-        self.offset
+        self.0.offset
+    }
+}
+
+/// Shows the fields, as a derived `Debug` of an unboxed struct would.
+impl fmt::Debug for XmlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("XmlError")
+            .field("kind", &self.0.kind)
+            .field("message", &self.0.message)
+            .field("path", &self.0.path)
+            .field("offset", &self.0.offset)
+            .finish()
     }
 }
 
 impl fmt::Display for XmlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        match (self.path.is_empty(), self.offset) {
-            (false, Some(o)) => write!(f, " (at {}, byte {o})", self.path),
-            (false, None) => write!(f, " (at {})", self.path),
+        f.write_str(&self.0.message)?;
+        match (self.0.path.is_empty(), self.0.offset) {
+            (false, Some(o)) => write!(f, " (at {}, byte {o})", self.0.path),
+            (false, None) => write!(f, " (at {})", self.0.path),
             (true, Some(o)) => write!(f, " (at byte {o})"),
             (true, None) => Ok(()),
         }

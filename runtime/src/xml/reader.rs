@@ -281,19 +281,26 @@ impl<'a> XmlReader<'a> {
             }
             // Most values hold no reference and no white space to
             // normalise: take them as they are.
-            if !attr.value.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
-                found = Some(attr.value.into_owned());
-                continue;
-            }
-            match attr.normalized_value(XmlVersion::Implicit1_0) {
-                Ok(v) => found = Some(v.into_owned()),
-                Err(e) => {
-                    return Err(self.error(
-                        XmlErrorKind::UnknownEntity,
-                        format!("attribute `{name}` has an invalid reference: {e}"),
-                    ));
+            let value = if !attr.value.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
+                attr.value.into_owned()
+            } else {
+                match attr.normalized_value(XmlVersion::Implicit1_0) {
+                    Ok(v) => v.into_owned(),
+                    Err(e) => {
+                        return Err(self.error(
+                            XmlErrorKind::UnknownEntity,
+                            format!("attribute `{name}` has an invalid reference: {e}"),
+                        ));
+                    }
                 }
+            };
+            if let Some(c) = first_non_xml_char(&value) {
+                return Err(self.error(
+                    XmlErrorKind::Syntax,
+                    format!("attribute `{name}` holds U+{:04X}, which XML 1.0 does not allow", c as u32),
+                ));
             }
+            found = Some(value);
         }
         Ok(found)
     }
@@ -319,17 +326,27 @@ impl<'a> XmlReader<'a> {
         }
         let mut text: Option<Cow<'a, str>> = None;
         loop {
-            let piece: Cow<'a, str> = match self.event()? {
-                Event::Text(t) => t.xml10_content(),
-                Event::CData(c) => {
-                    let raw = c.into_inner().into_owned();
-                    Cow::Owned(if raw.contains('\r') { raw.replace("\r\n", "\n").replace('\r', "\n") } else { raw })
-                }
+            match self.event()? {
+                // Pieces are joined with their line ends normalised on the
+                // way, so a long value costs one copy at most.
+                Event::Text(t) => append_text(&mut text, t.into_inner()),
+                Event::CData(c) => append_text(&mut text, c.into_inner()),
                 Event::GeneralRef(r) => {
                     let c = self.resolve(&r)?;
-                    Cow::Owned(c.to_string())
+                    text.get_or_insert_with(|| Cow::Owned(String::new())).to_mut().push(c);
                 }
-                Event::End(_) => return Ok(Some(text.unwrap_or(Cow::Borrowed("")))),
+                Event::End(_) => {
+                    let text = text.unwrap_or(Cow::Borrowed(""));
+                    // quick-xml does not check characters; a value XML
+                    // cannot carry could not be written back either.
+                    if let Some(c) = first_non_xml_char(&text) {
+                        return Err(self.error(
+                            XmlErrorKind::Syntax,
+                            format!("the text holds U+{:04X}, which XML 1.0 does not allow", c as u32),
+                        ));
+                    }
+                    return Ok(Some(text));
+                }
                 Event::Start(s) => {
                     self.enter(s, false)?;
                     self.skip()?;
@@ -337,10 +354,6 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::Eof => return Err(self.error(XmlErrorKind::Syntax, "the document ends inside an element")),
                 _ => continue,
-            };
-            match &mut text {
-                None => text = Some(piece),
-                Some(t) => t.to_mut().push_str(&piece),
             }
             if text.as_ref().is_some_and(|t| t.len() > self.max_text) {
                 return Err(
@@ -405,6 +418,52 @@ impl<'a> XmlReader<'a> {
             )),
         }
     }
+}
+
+/// Appends a raw piece of text (character data or a CDATA section) to
+/// `text`, with XML 1.0 line ends: `\r\n` and a lone `\r` become `\n`. A
+/// first piece without `\r` is taken as it is (borrowed from the document
+/// when reading a slice).
+fn append_text<'a>(text: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
+    match text {
+        None if !piece.contains('\r') => *text = Some(piece),
+        None => {
+            let mut owned = String::with_capacity(piece.len());
+            push_normalized(&mut owned, &piece);
+            *text = Some(Cow::Owned(owned));
+        }
+        Some(t) => push_normalized(t.to_mut(), &piece),
+    }
+}
+
+fn push_normalized(out: &mut String, mut piece: &str) {
+    while let Some(cr) = piece.find('\r') {
+        out.push_str(&piece[..cr]);
+        out.push('\n');
+        piece = &piece[cr + 1..];
+        if let Some(rest) = piece.strip_prefix('\n') {
+            piece = rest;
+        }
+    }
+    out.push_str(piece);
+}
+
+/// The first character of `text` that XML 1.0 does not allow in a document
+/// (a control character other than tab, LF and CR, or U+FFFE / U+FFFF).
+pub(crate) fn first_non_xml_char(text: &str) -> Option<char> {
+    let bytes = text.as_bytes();
+    // Fast pass without early exit (it vectorises): almost all text has no
+    // control character and no character starting with 0xEF.
+    if !bytes.iter().fold(false, |found, &b| found | ((b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) | (b == 0xEF)))
+    {
+        return None;
+    }
+    let at = bytes.iter().enumerate().position(|(i, &b)| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || (b == 0xEF && bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)))
+    })?;
+    // Both cases start a character: a byte below 0x20 is one, 0xEF leads one.
+    text[at..].chars().next()
 }
 
 /// True for a character XML 1.0 allows in a document.

@@ -1,0 +1,502 @@
+//! [`ConnectionBuilder`]: every option of a connection, checked by `build`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use reqwest::header::{HeaderName, HeaderValue};
+use url::Url;
+
+use super::auth::{Auth, NegotiateFn};
+use super::error::{Error, ErrorKind};
+use super::secret::Secret;
+use super::tls::{TlsSettings, client_config};
+use super::{Connection, Inner, TokenSlot};
+
+/// Which proxy the connection goes through.
+#[derive(Clone)]
+enum ProxySetting {
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (and their
+    /// lower-case forms), read when the connection is built.
+    Environment,
+    /// No proxy at all.
+    Direct,
+    /// This proxy for every request.
+    Url(Secret),
+}
+
+/// Collects the options of a [`Connection`]; [`build`](Self::build) checks
+/// them and creates it, sending nothing over the network.
+///
+/// The builder can be kept and `build` called again for each new
+/// connection (as the Python SDK's `ConnectionBuilder` is used).
+///
+/// ```
+/// use std::time::Duration;
+/// use sdkgen_runtime::connection::Connection;
+///
+/// let builder = Connection::builder("https://engine.example.com/ovirt-engine/api")
+///     .username("admin@internal")
+///     .password("secret")
+///     .ca_pem(b"-----BEGIN CERTIFICATE-----\n...".to_vec())
+///     .timeout(Duration::from_secs(60));
+/// // `builder.build()?` checks everything and sends nothing.
+/// # let _ = builder;
+/// ```
+#[derive(Clone)]
+pub struct ConnectionBuilder {
+    url: String,
+    username: Option<String>,
+    password: Option<Secret>,
+    token: Option<Secret>,
+    insecure: bool,
+    ca_file: Option<PathBuf>,
+    ca_pem: Vec<Vec<u8>>,
+    kerberos: bool,
+    negotiate: Option<NegotiateFn>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    compress: bool,
+    sso_url: Option<String>,
+    sso_revoke_url: Option<String>,
+    sso_token_name: String,
+    headers: Vec<(String, String)>,
+    connections: usize,
+    pipeline: usize,
+    proxy: ProxySetting,
+    debug: bool,
+    log_label: Option<String>,
+}
+
+impl ConnectionBuilder {
+    pub(crate) fn new(url: String) -> ConnectionBuilder {
+        ConnectionBuilder {
+            url,
+            username: None,
+            password: None,
+            token: None,
+            insecure: false,
+            ca_file: None,
+            ca_pem: Vec::new(),
+            kerberos: false,
+            negotiate: None,
+            timeout: None,
+            connect_timeout: None,
+            compress: true,
+            sso_url: None,
+            sso_revoke_url: None,
+            sso_token_name: "access_token".to_owned(),
+            headers: Vec::new(),
+            connections: 0,
+            pipeline: 0,
+            proxy: ProxySetting::Environment,
+            debug: false,
+            log_label: None,
+        }
+    }
+
+    /// The user name, with its domain: `admin@internal`.
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
+
+    /// The password of the user.
+    pub fn password(mut self, password: impl Into<Secret>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+
+    /// An SSO access token to use as it is, instead of asking for one.
+    /// With a user name and password as well, they are used to get a new
+    /// token when this one is refused.
+    pub fn token(mut self, token: impl Into<Secret>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// Turns off the checks of the server's certificate and host name.
+    /// Only for tests: anyone on the path can then read and change the
+    /// traffic, passwords included. A warning is logged when a connection
+    /// is built this way. The CA options are ignored.
+    pub fn insecure(mut self, insecure: bool) -> Self {
+        self.insecure = insecure;
+        self
+    }
+
+    /// A PEM file with the CA certificates to trust instead of the
+    /// system's (usually the engine's CA, from
+    /// `https://ENGINE/ovirt-engine/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA`).
+    /// Read by [`build`](Self::build).
+    pub fn ca_file(mut self, path: impl AsRef<Path>) -> Self {
+        self.ca_file = Some(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// CA certificates in PEM form, to trust instead of the system's; can
+    /// be given several times and together with [`ca_file`](Self::ca_file).
+    pub fn ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.ca_pem.push(pem.into());
+        self
+    }
+
+    /// Gets the token with the Kerberos grant (`token-http-auth`) instead
+    /// of the password grant. The SPNEGO token for it comes from the
+    /// [`negotiate`](Self::negotiate) hook.
+    pub fn kerberos(mut self, kerberos: bool) -> Self {
+        self.kerberos = kerberos;
+        self
+    }
+
+    /// The hook that produces the SPNEGO token sent as
+    /// `Authorization: Negotiate <token>` with the Kerberos grant. It is
+    /// given the host name of the SSO service (the service principal is
+    /// `HTTP@host`) and returns the base64 token, typically from a GSSAPI
+    /// library such as the `libgssapi` crate. This crate links no GSSAPI
+    /// library itself.
+    pub fn negotiate<F>(mut self, hook: F) -> Self
+    where
+        F: Fn(&str) -> Result<String, Box<dyn std::error::Error + Send + Sync>> + Send + Sync + 'static,
+    {
+        self.negotiate = Some(Arc::new(hook));
+        self
+    }
+
+    /// The longest a whole request may take, from connecting to the last
+    /// byte of the reply; a request can set its own. Zero, the default,
+    /// means no limit.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = (!timeout.is_zero()).then_some(timeout);
+        self
+    }
+
+    /// The longest connecting (TCP and TLS handshake) may take. Zero, the
+    /// default, means no limit other than [`timeout`](Self::timeout).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = (!timeout.is_zero()).then_some(timeout);
+        self
+    }
+
+    /// Asks the server for gzip-compressed replies (and decompresses them).
+    /// On by default.
+    pub fn compress(mut self, compress: bool) -> Self {
+        self.compress = compress;
+        self
+    }
+
+    /// The URL of the SSO token service, used as it is for both grants.
+    /// By default `https://HOST/ovirt-engine/sso/oauth/token` (or
+    /// `…/token-http-auth` for Kerberos), HOST being the one of the URL.
+    pub fn sso_url(mut self, url: impl Into<String>) -> Self {
+        self.sso_url = Some(url.into());
+        self
+    }
+
+    /// The URL of the SSO revocation service; by default
+    /// `https://HOST/ovirt-engine/services/sso-logout`.
+    pub fn sso_revoke_url(mut self, url: impl Into<String>) -> Self {
+        self.sso_revoke_url = Some(url.into());
+        self
+    }
+
+    /// The name of the token field in the SSO reply; `access_token` by default.
+    pub fn sso_token_name(mut self, name: impl Into<String>) -> Self {
+        self.sso_token_name = name.into();
+        self
+    }
+
+    /// A header sent with every API request (not with SSO requests). A
+    /// request's own header of the same name replaces it.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Several headers, as [`header`](Self::header).
+    pub fn headers<I, N, V>(mut self, headers: I) -> Self
+    where
+        I: IntoIterator<Item = (N, V)>,
+        N: Into<String>,
+        V: Into<String>,
+    {
+        self.headers.extend(headers.into_iter().map(|(n, v)| (n.into(), v.into())));
+        self
+    }
+
+    /// The most connections open to the server at once, and so the most
+    /// requests in flight; more requests wait for a free one. Idle
+    /// connections are kept alive and reused. Zero, the default, means no
+    /// limit.
+    pub fn connections(mut self, connections: usize) -> Self {
+        self.connections = connections;
+        self
+    }
+
+    /// Accepted for compatibility with the Python SDK, without effect:
+    /// HTTP/1.1 pipelining is not done (the HTTP stack does not support it,
+    /// and libcurl, which the Python SDK relies on, removed it). Concurrent
+    /// requests are sent on separate kept-alive connections instead; see
+    /// [`connections`](Self::connections).
+    pub fn pipeline(mut self, pipeline: usize) -> Self {
+        self.pipeline = pipeline;
+        self
+    }
+
+    /// Sends every request (SSO included) through this proxy:
+    /// `http://proxy.example.com:3128`, with `user:password@` in it when
+    /// the proxy needs them. Replaces the proxy
+    /// environment variables.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = ProxySetting::Url(Secret::new(url.into()));
+        self
+    }
+
+    /// Connects directly, ignoring the proxy environment variables.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = ProxySetting::Direct;
+        self
+    }
+
+    /// Also logs request and reply bodies, at trace level. Off by default,
+    /// because bodies may hold data a log should not keep; even then,
+    /// passwords and tokens are taken out of what is logged.
+    pub fn debug(mut self, debug: bool) -> Self {
+        self.debug = debug;
+        self
+    }
+
+    /// The value of the `connection` field of every event this connection
+    /// logs, to tell connections apart; by default the host and port.
+    pub fn log_label(mut self, label: impl Into<String>) -> Self {
+        self.log_label = Some(label.into());
+        self
+    }
+
+    /// Checks the options and creates the connection. Nothing is sent: the
+    /// first request authenticates.
+    ///
+    /// Errors: a URL that is not an absolute `http`/`https` URL or holds a
+    /// user name, password, query or fragment; no credentials (a user name
+    /// and password, a token, or Kerberos); a header that is not valid; a
+    /// CA file that does not exist or CA PEM without a certificate.
+    pub fn build(&self) -> Result<Connection, Error> {
+        let base = parse_base_url(&self.url)?;
+        let api_path: Arc<str> = Arc::from(base.path());
+        let origin = base.origin().ascii_serialization();
+        let label = self.log_label.clone().unwrap_or_else(|| {
+            let host = base.host_str().unwrap_or_default();
+            match base.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_owned(),
+            }
+        });
+
+        let auth = self.auth(&origin)?;
+        let headers = self.headers.iter().map(|(n, v)| header_pair(n, v)).collect::<Result<Vec<_>, Error>>()?;
+        if self.sso_token_name.is_empty() {
+            return Err(Error::new(ErrorKind::InvalidInput, "The 'sso_token_name' parameter can't be empty."));
+        }
+
+        let tls = client_config(&TlsSettings {
+            insecure: self.insecure,
+            ca_file: self.ca_file.as_deref(),
+            ca_pem: &self.ca_pem,
+        })?;
+        let mut client = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .gzip(self.compress);
+        if let Some(d) = self.connect_timeout {
+            client = client.connect_timeout(d);
+        }
+        if self.connections > 0 {
+            client = client.pool_max_idle_per_host(self.connections);
+        }
+        client = match &self.proxy {
+            ProxySetting::Environment => client,
+            ProxySetting::Direct => client.no_proxy(),
+            ProxySetting::Url(url) => {
+                // The message does not repeat the URL: it may hold a password.
+                let proxy = reqwest::Proxy::all(url.expose())
+                    .map_err(|_| Error::new(ErrorKind::InvalidInput, "The 'proxy' parameter isn't a valid URL."))?;
+                client.proxy(proxy)
+            }
+        };
+        let client = client
+            .build()
+            .map_err(|e| Error::new(ErrorKind::InvalidInput, format!("Can't set up the HTTP client: {e}.")))?;
+
+        if self.insecure {
+            tracing::warn!(
+                connection = %label,
+                "TLS verification is off (insecure): the server's certificate and host name are not checked"
+            );
+        }
+        if self.pipeline > 0 {
+            tracing::debug!(connection = %label, pipeline = self.pipeline, "pipelining is not done; the option has no effect");
+        }
+
+        let slot = TokenSlot { generation: u64::from(self.token.is_some()), token: self.token.clone() };
+        let inner = Inner {
+            client,
+            url: self.url.trim_end_matches('/').to_owned(),
+            base,
+            api_path,
+            headers,
+            user_agent: HeaderValue::from_static(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))),
+            timeout: self.timeout,
+            auth,
+            token: std::sync::Mutex::new(slot),
+            auth_lock: tokio::sync::Mutex::new(()),
+            limit: (self.connections > 0)
+                .then(|| tokio::sync::Semaphore::new(self.connections.min(tokio::sync::Semaphore::MAX_PERMITS))),
+            closed: AtomicBool::new(false),
+            debug: self.debug,
+            label,
+            connections: self.connections,
+            insecure: self.insecure,
+        };
+        Ok(Connection { inner: Arc::new(inner) })
+    }
+
+    fn auth(&self, origin: &str) -> Result<Auth, Error> {
+        let has_user = self.username.as_deref().is_some_and(|u| !u.is_empty());
+        if has_user != self.password.is_some() {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "The 'username' and 'password' parameters go together: give both or neither.",
+            ));
+        }
+        if self.token.as_ref().is_some_and(Secret::is_empty) {
+            return Err(Error::new(ErrorKind::InvalidInput, "The 'token' parameter can't be empty."));
+        }
+        if !has_user && self.token.is_none() && !self.kerberos {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "No credentials: give 'username' and 'password', a 'token', or enable 'kerberos'.",
+            ));
+        }
+        let grant_path = if self.kerberos { "token-http-auth" } else { "token" };
+        let token_url = match &self.sso_url {
+            Some(u) => parse_service_url(u, "sso_url")?,
+            None => parse_service_url(&format!("{origin}/ovirt-engine/sso/oauth/{grant_path}"), "url")?,
+        };
+        let revoke_url = match &self.sso_revoke_url {
+            Some(u) => parse_service_url(u, "sso_revoke_url")?,
+            None => parse_service_url(&format!("{origin}/ovirt-engine/services/sso-logout"), "url")?,
+        };
+        Ok(Auth {
+            username: self.username.clone().filter(|u| !u.is_empty()),
+            password: self.password.clone(),
+            kerberos: self.kerberos,
+            negotiate: self.negotiate.clone(),
+            token_url,
+            revoke_url,
+            token_name: self.sso_token_name.clone(),
+        })
+    }
+}
+
+/// The API root: absolute, `http` or `https`, without credentials, query
+/// or fragment; a trailing `/` is dropped.
+fn parse_base_url(text: &str) -> Result<Url, Error> {
+    if text.trim().is_empty() {
+        return Err(Error::new(ErrorKind::InvalidInput, "The 'url' parameter is mandatory."));
+    }
+    let mut url = parse_service_url(text, "url")?;
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!("The URL '{url}' must not have a query or a fragment: it is the root of the API."),
+        ));
+    }
+    let trimmed = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&trimmed);
+    Ok(url)
+}
+
+/// An absolute `http`/`https` URL without a user name or password.
+fn parse_service_url(text: &str, option: &str) -> Result<Url, Error> {
+    let url = Url::parse(text.trim()).map_err(|e| {
+        // A URL with `@` may carry a password: it is not repeated.
+        let shown = if text.contains('@') { String::new() } else { format!(" '{text}'") };
+        Error::new(ErrorKind::InvalidInput, format!("The '{option}' parameter{shown} isn't a valid URL: {e}."))
+    })?;
+    if url.scheme() != "https" && url.scheme() != "http" {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!("The '{option}' parameter must be an https:// (or http://) URL, not '{}:'.", url.scheme()),
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "The '{option}' parameter must not contain a user name or password; use 'username' and 'password'."
+            ),
+        ));
+    }
+    Ok(url)
+}
+
+/// A header checked for sending: a valid name, and a value of visible
+/// ASCII (and spaces and tabs) only. The value is never repeated in the
+/// error, as it may be a secret.
+pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
+    let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+        Error::new(ErrorKind::InvalidInput, format!("The header name '{}' isn't valid.", name.escape_debug()))
+    })?;
+    // The HTTP types accept any byte from 0x80 up ("obs-text"); the API
+    // needs ASCII, as the official SDKs require, so those are refused too.
+    let ascii = value.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b));
+    let value = HeaderValue::from_str(value).ok().filter(|_| ascii).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "The value of the header '{name}' contains characters that can't be sent in an HTTP header \
+                 (only visible ASCII characters, spaces and tabs are allowed)."
+            ),
+        )
+    })?;
+    Ok((header, value))
+}
+
+impl fmt::Debug for ConnectionBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Credentials, header values and the proxy URL (which may hold a
+        // password) are not shown; neither is the user name.
+        let set = |b: bool| if b { "<set>" } else { "<unset>" };
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        let proxy = match &self.proxy {
+            ProxySetting::Environment => "environment",
+            ProxySetting::Direct => "none",
+            ProxySetting::Url(_) => "<set>",
+        };
+        f.debug_struct("ConnectionBuilder")
+            .field("url", &self.url)
+            .field("username", &set(self.username.is_some()))
+            .field("password", &set(self.password.is_some()))
+            .field("token", &set(self.token.is_some()))
+            .field("insecure", &self.insecure)
+            .field("ca_file", &self.ca_file)
+            .field("ca_pem", &self.ca_pem.len())
+            .field("kerberos", &self.kerberos)
+            .field("negotiate", &set(self.negotiate.is_some()))
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("compress", &self.compress)
+            .field("sso_url", &self.sso_url)
+            .field("sso_revoke_url", &self.sso_revoke_url)
+            .field("sso_token_name", &self.sso_token_name)
+            .field("headers", &names)
+            .field("connections", &self.connections)
+            .field("pipeline", &self.pipeline)
+            .field("proxy", &proxy)
+            .field("debug", &self.debug)
+            .field("log_label", &self.log_label)
+            .finish()
+    }
+}

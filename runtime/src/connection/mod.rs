@@ -1,0 +1,671 @@
+//! The connection to the API server: authentication, transport, errors.
+//!
+//! A [`Connection`] is made by [`Connection::builder`] and is cheap to
+//! clone: clones share one pool of kept-alive HTTPS connections and one
+//! token, and can be used from many tasks at once. Generated services call
+//! [`Connection::send`] / [`Connection::execute`] with a [`Request`] and read
+//! the [`Response`]; applications mostly use [`Connection::authenticate`],
+//! [`Connection::test`], [`Connection::close`] and the `follow_*` helpers.
+//!
+//! What happens on every request:
+//!
+//! * the first request gets an SSO token (password grant with
+//!   `scope=ovirt-app-api`, or the Kerberos grant), unless one was given;
+//!   only one task asks, the others wait for it;
+//! * every request carries `Authorization: Bearer <token>`, `Version: 4`,
+//!   `Accept: application/xml`, `User-Agent`, `Content-Type:
+//!   application/xml` when it has a body, `All-Content` when its query has
+//!   `all_content`, and the connection's and the request's own headers;
+//! * a 401 from the API makes the connection get a new token and send the
+//!   request once more (exactly once);
+//! * requests and replies are logged with `tracing` at debug level (target
+//!   `sdkgen_runtime::connection`), bodies at trace level when the
+//!   connection was built with `debug(true)`. Passwords, tokens and
+//!   `Authorization` values are never logged, nor put in errors or `Debug`
+//!   output.
+
+mod auth;
+mod builder;
+mod error;
+mod log;
+mod request;
+mod secret;
+mod tls;
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use url::Url;
+
+pub use builder::ConnectionBuilder;
+pub use error::{Error, ErrorKind, Fault};
+pub use request::{Method, Request, Response};
+pub use secret::Secret;
+
+use crate::List;
+use crate::xml::{XmlReader, XmlType, to_xml};
+
+/// The `Version` header every API request carries.
+const API_VERSION: &str = "4";
+
+/// A connection to the API server.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), sdkgen_runtime::connection::Error> {
+/// use sdkgen_runtime::connection::{Connection, Request};
+///
+/// let connection = Connection::builder("https://engine.example.com/ovirt-engine/api")
+///     .username("admin@internal")
+///     .password("secret")
+///     .ca_file("ca.pem")
+///     .build()?;
+/// let reply = connection.execute(Request::get("vms").query("search", "name=web*"), &[200]).await?;
+/// println!("{} bytes of XML", reply.body().len());
+/// connection.close().await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Connection {
+    inner: Arc<Inner>,
+}
+
+/// The token in use, and a counter that changes with each new token so
+/// that tasks that saw the same refusal renew it only once.
+pub(crate) struct TokenSlot {
+    generation: u64,
+    token: Option<Secret>,
+}
+
+pub(crate) struct Inner {
+    client: reqwest::Client,
+    /// The URL as given (minus a trailing `/`), for `url()`.
+    url: String,
+    base: Url,
+    api_path: Arc<str>,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    user_agent: HeaderValue,
+    timeout: Option<Duration>,
+    auth: auth::Auth,
+    token: std::sync::Mutex<TokenSlot>,
+    auth_lock: tokio::sync::Mutex<()>,
+    limit: Option<tokio::sync::Semaphore>,
+    closed: AtomicBool,
+    debug: bool,
+    label: String,
+    connections: usize,
+    insecure: bool,
+}
+
+/// A request checked and ready to go (without its `Authorization`).
+struct Prepared {
+    method: Method,
+    url: Url,
+    headers: HeaderMap,
+    /// Shared, so that the retry after a 401 sends it again without a copy.
+    body: Option<bytes::Bytes>,
+    timeout: Option<Duration>,
+}
+
+impl Prepared {
+    /// `GET https://host/ovirt-engine/api/vms` (no query), for messages.
+    fn describe(&self) -> String {
+        let mut shown = self.url.clone();
+        shown.set_query(None);
+        format!("{} {shown}", self.method)
+    }
+
+    /// The path and query, for logs.
+    fn target(&self) -> String {
+        match self.url.query() {
+            Some(q) => format!("{}?{q}", self.url.path()),
+            None => self.url.path().to_owned(),
+        }
+    }
+}
+
+impl Connection {
+    /// Starts building a connection to the API whose root is `url`, such as
+    /// `https://engine.example.com/ovirt-engine/api`.
+    pub fn builder(url: impl Into<String>) -> ConnectionBuilder {
+        ConnectionBuilder::new(url.into())
+    }
+
+    /// The URL of the API root, as given (without a trailing `/`).
+    pub fn url(&self) -> &str {
+        &self.inner.url
+    }
+
+    /// Whether [`close`](Self::close) was called on this connection or a clone.
+    pub fn is_closed(&self) -> bool {
+        self.inner.closed.load(Ordering::Acquire)
+    }
+
+    /// Sends `request` and returns the reply whatever its status (after
+    /// the one retry of a 401). Errors are transport problems, timeouts,
+    /// authentication failures and invalid requests (such as a header value
+    /// that is not valid, found before anything is sent).
+    pub async fn send(&self, request: Request) -> Result<Response, Error> {
+        self.check_open()?;
+        let prepared = self.inner.prepare(request)?;
+        let (generation, token) = self.inner.current_token().await?;
+        let response = self.inner.exchange(&prepared, &token).await?;
+        if response.status == 401 && self.inner.auth.can_authenticate() {
+            tracing::debug!(
+                connection = %self.inner.label,
+                request = %prepared.target(),
+                "the token was refused (401): authenticating again and sending once more"
+            );
+            let (_, token) = self.inner.renew_token(generation).await?;
+            return self.inner.exchange(&prepared, &token).await;
+        }
+        Ok(response)
+    }
+
+    /// Sends `request` and checks the reply: a status not in `success` is
+    /// an error (see [`Response::to_error`]), and a non-empty body must be
+    /// XML. The statuses the official SDKs accept are `[200]` for get, list,
+    /// update and remove, and `[200, 201, 202]` for add and actions.
+    pub async fn execute(&self, request: Request, success: &[u16]) -> Result<Response, Error> {
+        let response = self.send(request).await?;
+        if !success.contains(&response.status) {
+            return Err(response.to_error());
+        }
+        response.check_xml_content_type()?;
+        Ok(response)
+    }
+
+    /// Sends an action (`POST …/start` with an `<action>` body): success is
+    /// 200, 201 or 202 without a `<fault>` in the reply. The reply's
+    /// `<action>` is left to the caller to read for output parameters.
+    pub async fn execute_action(&self, request: Request) -> Result<Response, Error> {
+        let response = self.execute(request, &[200, 201, 202]).await?;
+        response.check_action()?;
+        Ok(response)
+    }
+
+    /// Returns the token, getting one from SSO first if there is none yet.
+    /// It can be given to [`ConnectionBuilder::token`] later; it is revoked
+    /// by [`close`](Self::close) unless [`close_without_logout`](Self::close_without_logout) is used.
+    pub async fn authenticate(&self) -> Result<Secret, Error> {
+        self.check_open()?;
+        self.inner.current_token().await.map(|(_, token)| token)
+    }
+
+    /// Tests the connection by reading the API root (which authenticates
+    /// first when needed): `true` when it works.
+    pub async fn test(&self) -> bool {
+        self.test_or_error().await.is_ok()
+    }
+
+    /// As [`test`](Self::test), returning the error when it fails.
+    pub async fn test_or_error(&self) -> Result<(), Error> {
+        self.execute(Request::get(""), &[200]).await.map(|_| ())
+    }
+
+    /// Closes the connection (and its clones): the token is revoked at the
+    /// SSO service (even a token given to the builder), and every later
+    /// request fails. The connection is closed even when the revocation
+    /// fails (the error says why); closing again does nothing. Dropping a
+    /// connection does not revoke its token, which then stays valid on the
+    /// server until it expires.
+    pub async fn close(&self) -> Result<(), Error> {
+        self.shut(true).await
+    }
+
+    /// Closes the connection without revoking the token, which stays
+    /// usable (for example by another connection built with it).
+    pub async fn close_without_logout(&self) -> Result<(), Error> {
+        self.shut(false).await
+    }
+
+    async fn shut(&self, logout: bool) -> Result<(), Error> {
+        // Wait for an authentication in progress, so its token is revoked too.
+        let _guard = self.inner.auth_lock.lock().await;
+        if self.inner.closed.swap(true, Ordering::AcqRel) {
+            return Ok(());
+        }
+        let token = self.inner.take_token();
+        tracing::debug!(connection = %self.inner.label, logout, "closing the connection");
+        match token {
+            Some(token) if logout => self.inner.revoke(&token).await,
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether `object` is a link: whether it has an `href`.
+    pub fn is_link<T: XmlType>(&self, object: &T) -> bool {
+        href_of(object).is_some()
+    }
+
+    /// Fetches the object `object` links to (its `href`), as a `T`.
+    ///
+    /// ```no_run
+    /// # use sdkgen_runtime::connection::{Connection, Error};
+    /// # use sdkgen_runtime::xml::XmlType;
+    /// # async fn demo<DataCenter: XmlType>(connection: &Connection, dc_link: &DataCenter) -> Result<(), Error> {
+    /// // With `cluster.data_center` read from `<data_center href="…/datacenters/123" id="123"/>`:
+    /// let data_center: DataCenter = connection.follow_link(dc_link).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn follow_link<T: XmlType>(&self, object: &T) -> Result<T, Error> {
+        let href = href_of(object).ok_or_else(no_href)?;
+        self.follow_href(&href).await
+    }
+
+    /// Fetches the list a link stands for (such as `vm.nics` read from
+    /// `<link rel="nics" href="…"/>`).
+    pub async fn follow_list_link<T: XmlType>(&self, list: &List<T>) -> Result<List<T>, Error> {
+        let href = list.href().ok_or_else(no_href)?;
+        self.follow_list_href(href).await
+    }
+
+    /// Fetches the object at `href` (a path under the connection URL, as
+    /// the server writes them: `/ovirt-engine/api/datacenters/123`).
+    pub async fn follow_href<T: XmlType>(&self, href: &str) -> Result<T, Error> {
+        let request = self.link_request(href)?;
+        self.execute(request, &[200]).await?.read()
+    }
+
+    /// Fetches the list at `href`.
+    pub async fn follow_list_href<T: XmlType>(&self, href: &str) -> Result<List<T>, Error> {
+        let request = self.link_request(href)?;
+        self.execute(request, &[200]).await?.read_list()
+    }
+
+    /// The request path (relative to the API root) of an `href` the
+    /// server sent, such as `datacenters/123` for
+    /// `/ovirt-engine/api/datacenters/123` (a full URL on the same server
+    /// works too). Its query, if any, is left out.
+    pub fn relative_path(&self, href: &str) -> Result<String, Error> {
+        self.link_request(href).map(|r| r.path)
+    }
+
+    fn link_request(&self, href: &str) -> Result<Request, Error> {
+        let incompatible = || {
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!("The URL '{href}' isn't compatible with the base URL of the connection."),
+            )
+        };
+        let (path, query) = if href.starts_with("http://") || href.starts_with("https://") {
+            let url = Url::parse(href).map_err(|_| incompatible())?;
+            if url.origin() != self.inner.base.origin() {
+                return Err(incompatible());
+            }
+            (url.path().to_owned(), url.query().map(str::to_owned))
+        } else {
+            match href.split_once('?') {
+                Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
+                None => (href.to_owned(), None),
+            }
+        };
+        let root = &*self.inner.api_path;
+        let rest = if path == root {
+            ""
+        } else {
+            path.strip_prefix(root).and_then(|r| r.strip_prefix('/')).ok_or_else(incompatible)?
+        };
+        let decoded: Vec<String> = rest.split('/').map(percent_decode).collect();
+        let mut request = Request::get(if rest.is_empty() { String::new() } else { decoded.join("/") });
+        if let Some(q) = query {
+            request.query = url::form_urlencoded::parse(q.as_bytes()).into_owned().collect();
+        }
+        Ok(request)
+    }
+
+    fn check_open(&self) -> Result<(), Error> {
+        self.inner.check_open()
+    }
+}
+
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("Connection")
+            .field("url", &i.url)
+            .field("auth", &i.auth.describe())
+            .field("insecure", &i.insecure)
+            .field("timeout", &i.timeout)
+            .field("connections", &i.connections)
+            .field("closed", &self.is_closed())
+            .finish()
+    }
+}
+
+impl Inner {
+    fn check_open(&self) -> Result<(), Error> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(Error::new(ErrorKind::InvalidInput, "The connection is closed."));
+        }
+        Ok(())
+    }
+
+    /// Checks and completes a request; nothing is sent yet.
+    fn prepare(&self, request: Request) -> Result<Prepared, Error> {
+        let url = self.url_for(&request.path, &request.query)?;
+        let mut headers = HeaderMap::new();
+        for (name, value) in &self.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        // The request's own headers replace the connection's.
+        let mut own = HeaderMap::new();
+        for (name, value) in &request.headers {
+            let (name, value) = builder::header_pair(name, value)?;
+            own.append(name, value);
+        }
+        for name in own.keys() {
+            headers.remove(name);
+        }
+        for (name, value) in &own {
+            headers.append(name.clone(), value.clone());
+        }
+        // What the protocol requires comes last and wins.
+        if !headers.contains_key(USER_AGENT) {
+            headers.insert(USER_AGENT, self.user_agent.clone());
+        }
+        headers.insert(HeaderName::from_static("version"), HeaderValue::from_static(API_VERSION));
+        headers.insert(ACCEPT, HeaderValue::from_static("application/xml"));
+        if request.body.is_some() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/xml"));
+        }
+        if let Some((_, value)) = request.query.iter().rev().find(|(n, _)| n.eq_ignore_ascii_case("all_content")) {
+            let (name, value) = builder::header_pair("All-Content", value)?;
+            headers.insert(name, value);
+        }
+        headers.remove(AUTHORIZATION);
+        let timeout = match request.timeout {
+            Some(t) if t.is_zero() => None,
+            Some(t) => Some(t),
+            None => self.timeout,
+        };
+        Ok(Prepared { method: request.method, url, headers, body: request.body.map(bytes::Bytes::from), timeout })
+    }
+
+    /// The URL of `path` (relative to the API root) with `query`; each
+    /// segment of the path is percent-encoded as needed.
+    fn url_for(&self, path: &str, query: &[(String, String)]) -> Result<Url, Error> {
+        if path.starts_with('/') {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!("The path '{path}' must be relative to the API root ('vms/123', not '/vms/123')."),
+            ));
+        }
+        let mut url = self.base.clone();
+        if !path.is_empty() {
+            let mut segments = url
+                .path_segments_mut()
+                .map_err(|_| Error::new(ErrorKind::InvalidInput, "The connection URL can't have a path."))?;
+            segments.pop_if_empty();
+            for segment in path.split('/') {
+                if segment.is_empty() || segment == "." || segment == ".." {
+                    return Err(Error::new(
+                        ErrorKind::InvalidInput,
+                        format!("The path '{path}' has an empty, '.' or '..' segment."),
+                    ));
+                }
+                segments.push(segment);
+            }
+        }
+        if !query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in query {
+                pairs.append_pair(name, value);
+            }
+        }
+        Ok(url)
+    }
+
+    /// One exchange with the API: the request with the token, the whole reply.
+    async fn exchange(&self, prepared: &Prepared, token: &Secret) -> Result<Response, Error> {
+        let what = prepared.describe();
+        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+            Error::new(ErrorKind::InvalidInput, "The token contains characters that can't be sent in an HTTP header.")
+        })?;
+        authorization.set_sensitive(true);
+        let mut headers = prepared.headers.clone();
+        headers.insert(AUTHORIZATION, authorization);
+        let method = match prepared.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Delete => reqwest::Method::DELETE,
+        };
+        let mut builder = self.client.request(method, prepared.url.clone()).headers(headers);
+        if let Some(body) = &prepared.body {
+            builder = builder.body(body.clone());
+        }
+
+        let _permit = self.permit().await?;
+        let target = prepared.target();
+        tracing::debug!(connection = %self.label, method = %prepared.method, url = %target, "sending request");
+        if self.debug {
+            if let Some(body) = &prepared.body {
+                let logged = log::loggable_body(body, &self.secrets(token));
+                tracing::trace!(connection = %self.label, body = %logged, "request body");
+            }
+        }
+        let started = Instant::now();
+        let exchange = async {
+            let reply = builder.send().await.map_err(|e| self.transport_error(&e, &what, false))?;
+            let status = reply.status();
+            let headers: Vec<(String, String)> = reply
+                .headers()
+                .iter()
+                .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .collect();
+            let body = reply.bytes().await.map_err(|e| self.transport_error(&e, &what, true))?;
+            Ok(Response {
+                status: status.as_u16(),
+                reason: status.canonical_reason().unwrap_or("").to_owned(),
+                headers,
+                body: body.into(),
+                method: prepared.method,
+                url_path: prepared.url.path().to_owned(),
+                api_path: self.api_path.clone(),
+                secrets: self.secrets(token),
+            })
+        };
+        let result = self.with_timeout(prepared.timeout, &what, exchange).await;
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        match &result {
+            Ok(reply) => {
+                tracing::debug!(
+                    connection = %self.label,
+                    method = %prepared.method,
+                    url = %target,
+                    status = reply.status,
+                    bytes = reply.body.len(),
+                    elapsed_ms,
+                    "reply received"
+                );
+                if self.debug && !reply.body.is_empty() {
+                    let logged = log::loggable_body(&reply.body, &self.secrets(token));
+                    tracing::trace!(connection = %self.label, body = %logged, "reply body");
+                }
+            }
+            Err(e) => {
+                tracing::debug!(
+                    connection = %self.label,
+                    method = %prepared.method,
+                    url = %target,
+                    elapsed_ms,
+                    error = %e,
+                    "request failed"
+                );
+            }
+        }
+        result
+    }
+
+    /// What must never be logged or shown: the password and the token.
+    fn secrets(&self, token: &Secret) -> Vec<Secret> {
+        let mut secrets = vec![token.clone()];
+        secrets.extend(self.auth.password.clone());
+        secrets
+    }
+
+    /// A slot under the `connections` limit (none when unlimited).
+    async fn permit(&self) -> Result<Option<tokio::sync::SemaphorePermit<'_>>, Error> {
+        match &self.limit {
+            None => Ok(None),
+            Some(limit) => limit
+                .acquire()
+                .await
+                .map(Some)
+                .map_err(|_| Error::new(ErrorKind::InvalidInput, "The connection is closed.")),
+        }
+    }
+
+    /// Runs `exchange` within `timeout`.
+    async fn with_timeout<T>(
+        &self,
+        timeout: Option<Duration>,
+        what: &str,
+        exchange: impl Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
+        match timeout {
+            None => exchange.await,
+            Some(limit) => match tokio::time::timeout(limit, exchange).await {
+                Ok(result) => result,
+                Err(_) => Err(Error::new(
+                    ErrorKind::Timeout,
+                    format!("Timeout: no complete reply to {what} within {} s.", limit.as_secs_f64()),
+                )),
+            },
+        }
+    }
+
+    /// Turns a failure of the HTTP stack into an error of the right kind,
+    /// with the causes spelled out (and no type of the stack exposed).
+    fn transport_error(&self, e: &reqwest::Error, what: &str, reading_body: bool) -> Error {
+        let causes = causes(e);
+        if let Some(tls) = tls::find_tls_cause(e) {
+            let hint = if tls.contains("UnknownIssuer") {
+                " Is the CA of the server trusted (see 'ca_file' and 'ca_pem')?"
+            } else if tls.contains("not valid for name") {
+                " The host name of the URL must be one the certificate names."
+            } else {
+                ""
+            };
+            return Error::new(ErrorKind::Tls, format!("TLS failed for {what}: {tls}.{hint}"));
+        }
+        if e.is_timeout() {
+            return Error::new(ErrorKind::Timeout, format!("Timeout while connecting for {what}: {causes}."));
+        }
+        if reading_body {
+            return Error::new(ErrorKind::Connection, format!("Failed to read the response to {what}: {causes}."));
+        }
+        if e.is_connect() {
+            return Error::new(ErrorKind::Connection, format!("Can't connect to send {what}: {causes}."));
+        }
+        Error::new(ErrorKind::Connection, format!("Failed to send {what}: {causes}."))
+    }
+}
+
+/// The causes of a transport error, innermost last, without the top-level
+/// text (which repeats the URL with its query).
+fn causes(e: &reqwest::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = std::error::Error::source(e);
+    while let Some(cause) = current {
+        let text = cause.to_string();
+        if parts.last() != Some(&text) {
+            parts.push(text);
+        }
+        current = cause.source();
+    }
+    if parts.is_empty() {
+        if e.is_body() { "the body of the reply could not be read".to_owned() } else { "unknown cause".to_owned() }
+    } else {
+        parts.join(": ")
+    }
+}
+
+/// The `href` of an object, read from the attribute the writer puts on it.
+fn href_of<T: XmlType>(object: &T) -> Option<String> {
+    let xml = to_xml(object).ok()?;
+    let mut reader = XmlReader::from_slice(xml.as_bytes());
+    reader.root().ok()?;
+    reader.attr("href").ok().flatten().filter(|h| !h.is_empty())
+}
+
+fn no_href() -> Error {
+    Error::new(ErrorKind::InvalidInput, "Can't follow link because the 'href' attribute doesn't have a value.")
+}
+
+/// Decodes `%XX` escapes of a path segment (others are kept as they are).
+fn percent_decode(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("a%20b"), "a b");
+        assert_eq!(percent_decode("123"), "123");
+        assert_eq!(percent_decode("%"), "%");
+        assert_eq!(percent_decode("%2"), "%2");
+        assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(percent_decode("%C3%A9"), "é");
+        assert_eq!(percent_decode("x%41"), "xA");
+    }
+
+    #[test]
+    fn connection_is_send_sync_clone() {
+        fn check<T: Send + Sync + Clone + 'static>() {}
+        check::<Connection>();
+        fn check_builder<T: Send + Sync + Clone>() {}
+        check_builder::<ConnectionBuilder>();
+    }
+
+    /// The futures can be spawned on a multi-threaded runtime.
+    #[allow(dead_code, clippy::manual_async_fn)]
+    fn futures_are_send(c: &Connection) {
+        fn send<T: Send>(_: T) {}
+        send(c.send(Request::get("")));
+        send(c.execute(Request::get(""), &[200]));
+        send(c.execute_action(Request::post("", "")));
+        send(c.authenticate());
+        send(c.test());
+        send(c.close());
+        send(c.follow_list_href::<Unit>(""));
+    }
+
+    #[derive(Default)]
+    struct Unit;
+
+    impl XmlType for Unit {
+        const TAG: &'static str = "unit";
+        const PLURAL: &'static str = "units";
+        fn read_into(&mut self, reader: &mut XmlReader<'_>) -> Result<(), crate::xml::XmlError> {
+            reader.skip()
+        }
+        fn write(&self, writer: &mut crate::xml::XmlWriter, tag: &str) {
+            writer.start(tag);
+            writer.end(tag);
+        }
+    }
+}
