@@ -834,6 +834,7 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
         services,
     };
     check_reachability(&mut cx, &api);
+    check_action_members(&mut cx, &api);
     check_input_details(&mut cx, &api);
     if cx.errors.is_empty() {
         Ok(api)
@@ -1005,7 +1006,7 @@ fn build_params(
         }
         out.push(Param {
             name: name.clone(),
-            rust: names::rust_field(name),
+            rust: names::rust_setter(name),
             xml: spec.xml.clone().unwrap_or_else(|| naming.xml(name)),
             ty,
             list: spec.list,
@@ -1170,7 +1171,7 @@ fn build_method(
         }
         variants.push(Variant {
             name: vname.clone(),
-            rust: names::rust_field(&format!("{name}_{vname}")),
+            rust: names::rust_method(&format!("{name}_{vname}")),
             params: vparams,
             mandatory: convert_details(&v.mandatory),
             optional: convert_details(&v.optional),
@@ -1201,7 +1202,7 @@ fn build_method(
     }
     Some(Method {
         name: name.to_owned(),
-        rust: names::rust_field(name),
+        rust: names::rust_service_method(name),
         kind,
         path: (kind == MethodKind::Action).then(|| m.path.clone().unwrap_or_else(|| names::path_segment(name))),
         params,
@@ -1213,6 +1214,57 @@ fn build_method(
         body,
         result,
     })
+}
+
+/// The struct every action sends and receives.
+pub const ACTION_STRUCT: &str = "Action";
+
+/// Actions send their parameters as members of the struct `Action` and read
+/// their output from it: each parameter needs a member of the same name,
+/// type and shape.
+fn check_action_members(cx: &mut Ctx, api: &Api) {
+    let action = api.structs.iter().find(|t| t.name == ACTION_STRUCT);
+    for s in &api.services {
+        let entity = format!("service {}", s.name);
+        for m in s.methods.iter().filter(|m| m.kind == MethodKind::Action) {
+            let all = m.params.iter().map(|p| (format!("methods.{}.params.{}", m.name, p.name), p)).chain(
+                m.variants.iter().flat_map(|v| {
+                    v.params
+                        .iter()
+                        .map(move |p| (format!("methods.{}.variants.{}.params.{}", m.name, v.name, p.name), p))
+                }),
+            );
+            for (key, p) in all {
+                let Some(action) = action else {
+                    cx.err(
+                        &s.file,
+                        &entity,
+                        key,
+                        format!("actions need a struct `{ACTION_STRUCT}`, which the model does not define"),
+                    );
+                    return;
+                };
+                match action.members.iter().find(|a| a.name == p.name) {
+                    None => cx.err(
+                        &s.file,
+                        &entity,
+                        key,
+                        format!(
+                            "action parameters travel as members of `{ACTION_STRUCT}`, which has no member `{}`",
+                            p.name
+                        ),
+                    ),
+                    Some(a) if a.ty != p.ty || a.list != p.list => cx.err(
+                        &s.file,
+                        &entity,
+                        key,
+                        format!("`{}` differs in type from the member `{ACTION_STRUCT}.{}`", p.name, a.name),
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+    }
 }
 
 fn check_reachability(cx: &mut Ctx, api: &Api) {

@@ -33,3 +33,9 @@ pub fn generate(model_dir: &Path, options: &Options) -> Result<Vec<OutputFile>, 
     let api = load(model_dir)?;
     emit::emit(&api, options)
 }
+
+/// Reads, checks and emits the call table of the method-level wire test.
+pub fn generate_call_table(model_dir: &Path, options: &Options) -> Result<OutputFile, Error> {
+    let api = load(model_dir)?;
+    emit::emit_call_table(&api, options)
+}

@@ -168,6 +168,35 @@ pub fn rust_field(snake: &str) -> String {
     }
 }
 
+/// The Rust name of a generated method (service method, locator or
+/// parameter setter): keywords get a trailing `_` (`import_`, `async_`,
+/// `move_`), the convention of the official Python SDK, because a raw
+/// identifier is awkward to call (`.r#async(true)`).
+pub fn rust_method(snake: &str) -> String {
+    if KEYWORDS.contains(&snake) || NOT_RAW.contains(&snake) { format!("{snake}_") } else { snake.to_owned() }
+}
+
+/// Methods every generated service has (`path`, `at`) or gets from a
+/// derive (`clone`): a model method of the same name gets a trailing `_`
+/// (`VmService::clone_` is the `clone` action, `clone()` copies the service).
+pub const SERVICE_METHODS: &[&str] = &["at", "clone", "path"];
+
+/// The Rust name of a service method (see [`rust_method`] and [`SERVICE_METHODS`]).
+pub fn rust_service_method(snake: &str) -> String {
+    if SERVICE_METHODS.contains(&snake) { format!("{snake}_") } else { rust_method(snake) }
+}
+
+/// Methods every generated request builder has; a parameter setter of the
+/// same name gets a `_param` suffix (`Host.upgrade`'s `timeout` becomes
+/// `timeout_param`, as `timeout` sets the time allowed for the request).
+pub const REQUEST_BUILDER_METHODS: &[&str] = &["header", "query", "send", "stream", "timeout"];
+
+/// The Rust name of a parameter setter (see [`rust_method`] and
+/// [`REQUEST_BUILDER_METHODS`]).
+pub fn rust_setter(snake: &str) -> String {
+    if REQUEST_BUILDER_METHODS.contains(&snake) { format!("{snake}_param") } else { rust_method(snake) }
+}
+
 /// The Rust name of an enum variant for a wire value: `UpperCamelCase` of
 /// its words, `V` before a leading digit, `_` after `Self`.
 pub fn rust_variant(wire: &str) -> String {

@@ -1734,3 +1734,51 @@ fn mutated_models_never_make_loading_panic() {
     assert!(ok > 0, "no mutation was accepted");
     assert!(checked > RUNS / 20, "only {checked} of {RUNS} mutations got past the parser");
 }
+
+// ---------------------------------------------------------------------------
+// Actions travel as members of the `Action` struct
+// ---------------------------------------------------------------------------
+
+const VM_WITH_START: &str = "\
+service: Vm
+methods:
+  get:
+    params:
+      vm: {type: Vm, dir: out}
+  start:
+    params:
+      pause: Boolean
+";
+
+#[test]
+fn an_action_needs_the_action_struct() {
+    single(
+        &[("services/vm.yaml", VM_WITH_START)],
+        "services/vm.yaml",
+        Some("service Vm"),
+        Some("methods.start.params.pause"),
+        "actions need a struct `Action`, which the model does not define",
+    );
+}
+
+#[test]
+fn an_action_parameter_needs_a_member_of_the_action_struct() {
+    let action = "struct: Action\nattributes:\n  status: String\n";
+    single(
+        &[("services/vm.yaml", VM_WITH_START), ("types/action.yaml", action)],
+        "services/vm.yaml",
+        Some("service Vm"),
+        Some("methods.start.params.pause"),
+        "action parameters travel as members of `Action`, which has no member `pause`",
+    );
+    let wrong = "struct: Action\nattributes:\n  pause: String\n";
+    single(
+        &[("services/vm.yaml", VM_WITH_START), ("types/action.yaml", wrong)],
+        "services/vm.yaml",
+        Some("service Vm"),
+        Some("methods.start.params.pause"),
+        "`pause` differs in type from the member `Action.pause`",
+    );
+    let right = "struct: Action\nattributes:\n  pause: Boolean\n";
+    loads(&with(&[("services/vm.yaml", VM_WITH_START), ("types/action.yaml", right)]));
+}

@@ -34,6 +34,7 @@ pub mod connection;
 pub mod datetime;
 pub mod decimal;
 pub mod list;
+pub mod service;
 pub mod xml;
 
 pub use datetime::{DateTime, DateTimeErrorKind, Offset, ParseDateTimeError};

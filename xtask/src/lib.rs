@@ -100,6 +100,9 @@ impl std::fmt::Display for Change {
     }
 }
 
+/// Where the call tables of the method-level wire test go (one file per model).
+pub const CALL_TABLES: &str = "generator/tests/oracle/calls";
+
 /// Result of generating every model.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -114,13 +117,18 @@ pub struct Report {
 /// are not touched, so their modification times stay as they were.
 pub fn generate_all(root: &Path, check: bool) -> Result<Report, String> {
     let mut report = Report::default();
+    let mut calls = Vec::new();
     for name in model_dirs(root).map_err(|e| format!("model/: {e}"))? {
         let model = root.join("model").join(&name);
         let out_dir = root.join("generated").join(&name);
         let files = sdkgen::generate(&model, &options_for(&name)).map_err(|e| format!("model/{name}: {e}"))?;
         report.files += files.len();
         sync(root, &out_dir, &files, check, &mut report.changes)?;
+        calls.push(sdkgen::generate_call_table(&model, &options_for(&name)).map_err(|e| format!("model/{name}: {e}"))?);
     }
+    // The call tables of the method-level wire test, beside that test.
+    report.files += calls.len();
+    sync(root, &root.join(CALL_TABLES), &calls, check, &mut report.changes)?;
     Ok(report)
 }
 

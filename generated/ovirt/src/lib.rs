@@ -22,6 +22,35 @@ pub mod types;
 
 #[rustfmt::skip]
 pub mod xml;
+
+#[rustfmt::skip]
+pub mod services;
+
+/// The services of this API on a [`Connection`]: bring it into scope (`use ovirt_sdk::ConnectionExt;`, or the [`prelude`]) to call `connection.system_service()`.
+pub trait ConnectionExt {
+    /// The root service, from which every other service is reached.
+    fn system_service(&self) -> services::SystemService;
+
+    /// The service at `path` below the API root (see [`services::resolve`]).
+    fn service(&self, path: &str) -> Result<services::AnyService, Error>;
+}
+
+impl ConnectionExt for Connection {
+    fn system_service(&self) -> services::SystemService {
+        services::root(self)
+    }
+
+    fn service(&self, path: &str) -> Result<services::AnyService, Error> {
+        services::resolve(self, path)
+    }
+}
+
+/// What most programs need: `use ovirt_sdk::prelude::*;`.
+pub mod prelude {
+    pub use crate::ConnectionExt as _;
+    pub use crate::types::*;
+    pub use crate::{Connection, Error, ErrorKind};
+}
 pub use sdkgen_runtime::{DateTime, Decimal, List};
 
 /// The connection to the server: [`Connection`], its builder, requests,

@@ -68,6 +68,41 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
         example(cx),
     );
     let lib_doc = inner_doc(&lib_doc);
+    let root = &api.services[api.root_service];
+    let root_name = format_ident!("{}", root.rust_name);
+    let root_method = format_ident!("{}", crate::names::module_name(&root.rust_name));
+    let krate = cx.options.crate_name.replace('-', "_");
+    let ext_doc = super::doc(&format!(
+        "The services of this API on a [`Connection`]: bring it into scope (`use {krate}::ConnectionExt;`, \
+         or the [`prelude`]) to call `connection.{root_method}()`."
+    ));
+    let connection_ext = quote! {
+        #ext_doc
+        pub trait ConnectionExt {
+            /// The root service, from which every other service is reached.
+            fn #root_method(&self) -> services::#root_name;
+
+            /// The service at `path` below the API root (see [`services::resolve`]).
+            fn service(&self, path: &str) -> Result<services::AnyService, Error>;
+        }
+
+        impl ConnectionExt for Connection {
+            fn #root_method(&self) -> services::#root_name {
+                services::root(self)
+            }
+
+            fn service(&self, path: &str) -> Result<services::AnyService, Error> {
+                services::resolve(self, path)
+            }
+        }
+
+        /// What most programs need: `use ovirt_sdk::prelude::*;`.
+        pub mod prelude {
+            pub use crate::ConnectionExt as _;
+            pub use crate::types::*;
+            pub use crate::{Connection, Error, ErrorKind};
+        }
+    };
     let lib = quote! {
         #lib_doc
         #![forbid(unsafe_code)]
@@ -81,6 +116,11 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
 
         #[rustfmt::skip]
         pub mod xml;
+
+        #[rustfmt::skip]
+        pub mod services;
+
+        #connection_ext
 
         pub use sdkgen_runtime::{DateTime, Decimal, List};
 

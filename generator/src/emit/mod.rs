@@ -1,7 +1,9 @@
 //! Emitters: pure functions from the IR to Rust source files.
 
+mod calls;
 mod crate_files;
 mod enums;
+mod services;
 mod structs;
 mod xml;
 
@@ -46,10 +48,31 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<OutputFile>, Error> {
         let tokens = enums::emit_enum(&ctx, i);
         files.insert(path.clone(), ctx.render(&path, &en.file, tokens)?);
     }
+    for (i, sv) in api.services.iter().enumerate() {
+        let path = format!("src/services/{}.rs", services::module(&ctx, i));
+        let tokens = services::emit_service(&ctx, i)?;
+        files.insert(path.clone(), ctx.render(&path, &sv.file, tokens)?);
+    }
+    let tokens = services::emit_services_mod(&ctx);
+    files.insert(
+        "src/services/mod.rs".to_owned(),
+        ctx.render("src/services/mod.rs", std::path::Path::new("services"), tokens)?,
+    );
     for (path, text) in crate_files::emit(&ctx)? {
         files.insert(path, text);
     }
     Ok(files.into_iter().map(|(path, contents)| OutputFile { path, contents }).collect())
+}
+
+/// The call table of the method-level wire test (see `generator/tests/wire_methods.rs`):
+/// one entry per method and variant, with Rust code calling it through the
+/// generated crate. It is not part of the crate.
+pub fn emit_call_table(api: &Api, options: &Options) -> Result<OutputFile, Error> {
+    let ctx = Context::new(api, options);
+    let tokens = calls::emit_calls(&ctx)?;
+    let path = format!("{}.rs", api.name);
+    let contents = ctx.render(&path, std::path::Path::new("services"), tokens)?;
+    Ok(OutputFile { path, contents })
 }
 
 /// What every emitter needs: the IR, the options, and lookups computed once.

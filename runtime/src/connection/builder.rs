@@ -351,8 +351,9 @@ impl ConnectionBuilder {
             auth,
             token: std::sync::Mutex::new(slot),
             auth_lock: tokio::sync::Mutex::new(()),
-            limit: (self.connections > 0)
-                .then(|| tokio::sync::Semaphore::new(self.connections.min(tokio::sync::Semaphore::MAX_PERMITS))),
+            limit: (self.connections > 0).then(|| {
+                Arc::new(tokio::sync::Semaphore::new(self.connections.min(tokio::sync::Semaphore::MAX_PERMITS)))
+            }),
             closed: AtomicBool::new(false),
             debug: self.debug,
             label,

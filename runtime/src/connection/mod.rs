@@ -30,6 +30,7 @@ mod error;
 mod log;
 mod request;
 mod secret;
+mod stream;
 mod tls;
 
 use std::fmt;
@@ -45,6 +46,7 @@ pub use builder::ConnectionBuilder;
 pub use error::{Error, ErrorKind, Fault};
 pub use request::{Method, Request, Response};
 pub use secret::Secret;
+pub use stream::ItemStream;
 
 use crate::List;
 use crate::xml::{XmlReader, XmlType, to_xml};
@@ -93,7 +95,7 @@ pub(crate) struct Inner {
     auth: auth::Auth,
     token: std::sync::Mutex<TokenSlot>,
     auth_lock: tokio::sync::Mutex<()>,
-    limit: Option<tokio::sync::Semaphore>,
+    limit: Option<Arc<tokio::sync::Semaphore>>,
     closed: AtomicBool,
     debug: bool,
     label: String,
@@ -164,6 +166,27 @@ impl Connection {
             return self.inner.exchange(&prepared, &token).await;
         }
         Ok(response)
+    }
+
+    /// Sends a `GET` whose reply is a collection of `T` and returns its
+    /// items as they are read from the body, holding only a few of them in
+    /// memory at a time (see [`ItemStream`]). A reply with a status other
+    /// than 200, or one that is not XML, is an error before any item.
+    pub async fn stream_list<T: XmlType + Send + 'static>(&self, request: Request) -> Result<ItemStream<T>, Error> {
+        self.check_open()?;
+        let prepared = self.inner.prepare(request)?;
+        let (generation, token) = self.inner.current_token().await?;
+        let mut opened = self.inner.open(&prepared, &token).await?;
+        if opened.status == 401 && self.inner.auth.can_authenticate() {
+            tracing::debug!(
+                connection = %self.inner.label,
+                request = %prepared.target(),
+                "the token was refused (401): authenticating again and sending once more"
+            );
+            let (_, token) = self.inner.renew_token(generation).await?;
+            opened = self.inner.open(&prepared, &token).await?;
+        }
+        stream::start(self.inner.clone(), &prepared, &token, opened).await
     }
 
     /// Sends `request` and checks the reply: a status not in `success` is
@@ -519,6 +542,61 @@ impl Inner {
                 .map(Some)
                 .map_err(|_| Error::new(ErrorKind::InvalidInput, "The connection is closed.")),
         }
+    }
+
+    /// A slot under the `connections` limit that can outlive the borrow of
+    /// the connection (held by a streamed reply until its body is read).
+    async fn owned_permit(&self) -> Result<Option<tokio::sync::OwnedSemaphorePermit>, Error> {
+        match &self.limit {
+            None => Ok(None),
+            Some(limit) => limit
+                .clone()
+                .acquire_owned()
+                .await
+                .map(Some)
+                .map_err(|_| Error::new(ErrorKind::InvalidInput, "The connection is closed.")),
+        }
+    }
+
+    /// Sends a prepared request and waits for the status and headers of the
+    /// reply (within the request's timeout); the body is left to be read.
+    async fn open(&self, prepared: &Prepared, token: &Secret) -> Result<stream::Opened, Error> {
+        let what = prepared.describe();
+        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+            Error::new(ErrorKind::InvalidInput, "The token contains characters that can't be sent in an HTTP header.")
+        })?;
+        authorization.set_sensitive(true);
+        let mut headers = prepared.headers.clone();
+        headers.insert(AUTHORIZATION, authorization);
+        let builder = self.client.request(reqwest::Method::GET, prepared.url.clone()).headers(headers);
+        let permit = self.owned_permit().await?;
+        let target = prepared.target();
+        tracing::debug!(connection = %self.label, method = %prepared.method, url = %target, "sending request (streamed reply)");
+        let deadline = prepared.timeout.map(|t| tokio::time::Instant::now() + t);
+        let head = async { builder.send().await.map_err(|e| self.transport_error(&e, &what, false)) };
+        let reply = self.with_timeout(prepared.timeout, &what, head).await?;
+        let status = reply.status();
+        tracing::debug!(
+            connection = %self.label,
+            method = %prepared.method,
+            url = %target,
+            status = status.as_u16(),
+            "reply headers received; the body is streamed"
+        );
+        let headers = reply
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        Ok(stream::Opened {
+            status: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or("").to_owned(),
+            headers,
+            reply,
+            permit,
+            deadline,
+            what,
+        })
     }
 
     /// Runs `exchange` within `timeout`.

@@ -305,7 +305,7 @@ impl Response {
         self.check_xml_content_type()
     }
 
-    fn xml_error(&self, e: crate::xml::XmlError) -> Error {
+    pub(crate) fn xml_error(&self, e: crate::xml::XmlError) -> Error {
         let detail = format!("The response body can't be read: {e}.");
         let mut err = self.error(ErrorKind::Xml, &detail);
         err = err.with_xml_source(e);

@@ -1,0 +1,716 @@
+//! Services: one module per model service, holding the service struct (its
+//! methods and locators) and one request builder per method and variant;
+//! `services/mod.rs` adds [`AnyService`](#) and path resolution.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{Context, deprecated, doc, inner_doc};
+use crate::error::Error;
+use crate::ir::{Method, MethodKind, Param, Primitive, TypeRef};
+use crate::model::Direction;
+use crate::names::{self, ident, upper_camel, words};
+
+/// The struct every action sends and receives (its members are checked
+/// against the parameters of all actions when the model is loaded).
+use crate::ir::ACTION_STRUCT as ACTION_TYPE;
+
+/// The Rust module of a service.
+pub(crate) fn module(cx: &Context<'_>, service: usize) -> String {
+    names::module_name(&cx.api.services[service].rust_name)
+}
+
+/// The short name of a service (`Vms` for `VmsService`), used for builders
+/// and for the variants of `AnyService`.
+fn short(cx: &Context<'_>, service: usize) -> String {
+    let rust = &cx.api.services[service].rust_name;
+    rust.strip_suffix("Service").unwrap_or(rust).to_owned()
+}
+
+/// The request builder type of a method (or variant) declared by `service`.
+fn builder_name(cx: &Context<'_>, service: usize, rust_method: &str) -> proc_macro2::Ident {
+    format_ident!("{}{}Request", short(cx, service), upper_camel(rust_method.trim_end_matches('_')))
+}
+
+/// One signature to emit: a method, or one of its variants.
+struct Signature<'a> {
+    rust: &'a str,
+    params: Vec<&'a Param>,
+    doc: Option<&'a str>,
+    deprecated: bool,
+    variant: Option<&'a str>,
+}
+
+fn signatures(m: &Method) -> Vec<Signature<'_>> {
+    let mut out = vec![Signature {
+        rust: &m.rust,
+        params: m.params.iter().collect(),
+        doc: m.doc.as_deref(),
+        deprecated: m.deprecated,
+        variant: None,
+    }];
+    for v in &m.variants {
+        out.push(Signature {
+            rust: &v.rust,
+            params: m.params.iter().chain(v.params.iter()).collect(),
+            doc: v.doc.as_deref(),
+            deprecated: m.deprecated || v.deprecated,
+            variant: Some(&v.name),
+        });
+    }
+    out
+}
+
+/// The Rust type of a struct (`types::Vm`).
+fn struct_path(cx: &Context<'_>, index: usize) -> TokenStream {
+    let n = format_ident!("{}", cx.api.structs[index].rust_name);
+    quote! { types::#n }
+}
+
+/// The Rust type a setter takes, for one value (not a list).
+fn value_type(cx: &Context<'_>, ty: TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Primitive(Primitive::String) => quote! { String },
+        TypeRef::Primitive(Primitive::Boolean) => quote! { bool },
+        TypeRef::Primitive(Primitive::Integer) => quote! { i64 },
+        TypeRef::Primitive(Primitive::Decimal) => quote! { sdkgen_runtime::Decimal },
+        TypeRef::Primitive(Primitive::Date) => quote! { sdkgen_runtime::DateTime },
+        TypeRef::Enum(i) => {
+            let n = format_ident!("{}", cx.api.enums[i].rust_name);
+            quote! { types::#n }
+        }
+        TypeRef::Struct(i) => struct_path(cx, i),
+    }
+}
+
+/// Words for a type in documentation.
+fn type_words(cx: &Context<'_>, ty: TypeRef, list: bool) -> String {
+    let one = match ty {
+        TypeRef::Primitive(Primitive::String) => "text".to_owned(),
+        TypeRef::Primitive(Primitive::Boolean) => "a boolean".to_owned(),
+        TypeRef::Primitive(Primitive::Integer) => "an integer".to_owned(),
+        TypeRef::Primitive(Primitive::Decimal) => "a decimal number".to_owned(),
+        TypeRef::Primitive(Primitive::Date) => "a date and time".to_owned(),
+        TypeRef::Enum(i) => format!("[`{0}`](crate::types::{0})", cx.api.enums[i].rust_name),
+        TypeRef::Struct(i) => format!("[`{0}`](crate::types::{0})", cx.api.structs[i].rust_name),
+    };
+    if list { format!("a list of {one}") } else { one }
+}
+
+pub(crate) fn emit_service(cx: &Context<'_>, index: usize) -> Result<TokenStream, Error> {
+    let api = cx.api;
+    let s = &api.services[index];
+    let name = format_ident!("{}", s.rust_name);
+    let path_file = format!("src/services/{}.rs", module(cx, index));
+    let err = |message: String| Error::Emit { file: path_file.clone(), message };
+
+    let service_doc = {
+        let mut text = match &s.doc {
+            Some(d) => d.trim().to_owned(),
+            None => format!("The {} service.", words(&names::camel_to_snake(&s.name))),
+        };
+        text.push_str(
+            "\n\nA service value is only a path on a connection: making one sends nothing, and it is cheap \
+             to clone. Each method returns a request builder; nothing is sent before its `send()`.",
+        );
+        if s.base.is_some() {
+            let chain: Vec<String> = api.service_chain(index)[1..]
+                .iter()
+                .map(|&b| format!("[`{0}`](super::{0})", api.services[b].rust_name))
+                .collect();
+            text.push_str(&format!("\n\nIt also has the methods and locators of {}.", chain.join(", ")));
+        }
+        doc(&text)
+    };
+    let dep = deprecated(s.deprecated);
+
+    // Methods of the service (its own and inherited), and their builders
+    // (only for its own methods: inherited ones reuse the base's builders).
+    let mut methods = Vec::new();
+    let mut builders = Vec::new();
+    for (declared_in, m) in api.all_methods(index) {
+        for sig in signatures(m) {
+            let b = builder_name(cx, declared_in, sig.rust);
+            let method_ident = ident(sig.rust);
+            let body = m.body.map(|i| &m.params[i]);
+            let mut text = match sig.doc {
+                Some(d) => format!("{}\n\n", d.trim()),
+                None => String::new(),
+            };
+            text.push_str(&method_summary(cx, m, sig.variant));
+            let method_doc = doc(&text);
+            let mdep = deprecated(sig.deprecated);
+            let call = quote! { self.ctx.call() };
+            methods.push(match (m.kind, body) {
+                (MethodKind::Add | MethodKind::Update, Some(p)) => {
+                    let arg = ident(&p.rust);
+                    let ty = value_type(cx, p.ty);
+                    quote! {
+                        #method_doc
+                        #mdep
+                        pub fn #method_ident(&self, #arg: #ty) -> #b {
+                            #b { call: #call, body: #arg }
+                        }
+                    }
+                }
+                (MethodKind::Action, _) => quote! {
+                    #method_doc
+                    #mdep
+                    pub fn #method_ident(&self) -> #b {
+                        #b { call: #call, action: types::Action::default() }
+                    }
+                },
+                _ => {
+                    let fields = sig.params.iter().filter(|p| is_remove_body(m, p)).map(|p| {
+                        let f = format_ident!("{}", p.name);
+                        quote! { #f: None, }
+                    });
+                    quote! {
+                        #method_doc
+                        #mdep
+                        pub fn #method_ident(&self) -> #b {
+                            #b { call: #call, #(#fields)* }
+                        }
+                    }
+                }
+            });
+            if declared_in == index {
+                builders.push(emit_builder(cx, index, m, &sig, &b).map_err(&err)?);
+            }
+        }
+    }
+
+    let mut locators = Vec::new();
+    let mut locate_arms = Vec::new();
+    let mut id_arm = None;
+    for (_, l) in api.all_locators(index) {
+        let target = &api.services[l.service];
+        let tname = format_ident!("{}", target.rust_name);
+        let variant = format_ident!("{}", short(cx, l.service));
+        let lname = ident(&l.rust);
+        let ldep = deprecated(l.deprecated);
+        let text = match &l.doc {
+            Some(d) => format!("{}\n\n", d.trim()),
+            None => String::new(),
+        };
+        if l.takes_id {
+            let ldoc = doc(&format!(
+                "{text}The service of the object with the given `id` (the path `…/{{id}}` below this one)."
+            ));
+            locators.push(quote! {
+                #ldoc
+                #ldep
+                pub fn #lname(&self, id: &str) -> #tname {
+                    #tname { ctx: self.ctx.child(id) }
+                }
+            });
+            id_arm = Some((variant, lname));
+        } else {
+            let segment = &l.path;
+            let ldoc = doc(&format!("{text}The service at `…/{segment}` below this one."));
+            locators.push(quote! {
+                #ldoc
+                #ldep
+                pub fn #lname(&self) -> #tname {
+                    #tname { ctx: self.ctx.child(#segment) }
+                }
+            });
+            locate_arms.push(quote! { #segment => Some(AnyService::#variant(self.#lname())), });
+        }
+    }
+    let locate_body = match (locate_arms.is_empty(), id_arm) {
+        (true, None) => quote! { let _ = segment; None },
+        (true, Some((variant, lname))) => quote! { Some(AnyService::#variant(self.#lname(segment))) },
+        (false, Some((variant, lname))) => quote! {
+            match segment {
+                #(#locate_arms)*
+                id => Some(AnyService::#variant(self.#lname(id))),
+            }
+        },
+        (false, None) => quote! {
+            match segment {
+                #(#locate_arms)*
+                _ => None,
+            }
+        },
+    };
+    let locate = quote! {
+        /// The service one segment below this one, as [`AnyService`].
+        pub(crate) fn locate(&self, segment: &str) -> Option<AnyService> {
+            #locate_body
+        }
+    };
+
+    let module_doc = inner_doc(&format!("The [`{0}`] and the request builders of its methods.", s.rust_name));
+    let items = quote! {
+        #service_doc
+        #dep
+        #[derive(Clone, Debug)]
+        pub struct #name {
+            pub(crate) ctx: ServiceContext,
+        }
+
+        impl #name {
+            /// This service at `path` below the API root of `connection`, for a path
+            /// known in advance (the locators build the same value step by step).
+            pub fn at(connection: &sdkgen_runtime::connection::Connection, path: impl Into<String>) -> Self {
+                #name { ctx: ServiceContext::at(connection, path) }
+            }
+
+            /// The path of this service below the API root.
+            pub fn path(&self) -> &str {
+                self.ctx.path()
+            }
+
+            #(#methods)*
+            #(#locators)*
+            #locate
+        }
+
+        #(#builders)*
+    };
+    // Only the imports the module uses (an unused one is a warning).
+    let text = items.to_string();
+    let mut imports = Vec::new();
+    if !builders.is_empty() {
+        imports.push(quote! { use sdkgen_runtime::connection::Error; });
+        imports.push(quote! { use sdkgen_runtime::service::{Call, ServiceContext}; });
+    } else {
+        imports.push(quote! { use sdkgen_runtime::service::ServiceContext; });
+    }
+    if text.contains("types ::") {
+        imports.push(quote! { use crate::types; });
+    }
+    imports.push(quote! { use super::*; });
+    Ok(quote! {
+        #module_doc
+        // Deprecated parts of the API are still wired here; users see the warnings.
+        #![allow(deprecated)]
+
+        #(#imports)*
+
+        #items
+    })
+}
+
+/// Whether `p` is sent as the body of a remove (a list of objects).
+fn is_remove_body(m: &Method, p: &Param) -> bool {
+    m.kind == MethodKind::Remove && p.list && matches!(p.ty, TypeRef::Struct(_))
+}
+
+/// The derived part of a method's documentation: what it sends and returns.
+fn method_summary(cx: &Context<'_>, m: &Method, variant: Option<&str>) -> String {
+    let http = match m.kind {
+        MethodKind::Get => "Sends `GET` to this service and returns the object.".to_owned(),
+        MethodKind::List => "Sends `GET` to this service and returns the collection; `stream()` on the request \
+                             returns the items as they arrive instead."
+            .to_owned(),
+        MethodKind::Add => "Sends `POST` with the new object to this collection and returns the object the server \
+                            created."
+            .to_owned(),
+        MethodKind::Update => "Sends `PUT` with the changed members and returns the updated object.".to_owned(),
+        MethodKind::Remove => "Sends `DELETE` to this service.".to_owned(),
+        MethodKind::Action => format!(
+            "Sends `POST` with an `<action>` document to `…/{}` below this service{}.",
+            m.path.as_deref().unwrap_or(""),
+            match m.params.iter().find(|p| p.dir != Direction::In) {
+                Some(p) => format!(" and returns its `{}` ({})", p.xml, type_words(cx, p.ty, p.list)),
+                None => String::new(),
+            }
+        ),
+    };
+    match variant {
+        Some(v) => {
+            format!("{http}\n\nThe `{v}` form of `{}`: same request, with the parameters that form uses.", m.rust)
+        }
+        None => http,
+    }
+}
+
+fn emit_builder(
+    cx: &Context<'_>,
+    service: usize,
+    m: &Method,
+    sig: &Signature<'_>,
+    b: &proc_macro2::Ident,
+) -> Result<TokenStream, String> {
+    let api = cx.api;
+    let s = &api.services[service];
+    let body = m.body.map(|i| &m.params[i]);
+    let result = m.result.map(|i| &m.params[i]);
+    let action_type = api.structs.iter().find(|t| t.name == ACTION_TYPE);
+
+    let mut setters = Vec::new();
+    let mut remove_body: Option<(&Param, usize)> = None;
+    for p in &sig.params {
+        if p.dir == Direction::Out || Some(p.name.as_str()) == body.map(|b| b.name.as_str()) {
+            continue;
+        }
+        if p.dir == Direction::Inout && m.kind != MethodKind::Action {
+            return Err(format!("{}.{}: parameter `{}` is in-out but not the body", s.name, m.name, p.name));
+        }
+        let setter = ident(&p.rust);
+        let mut text = match &p.doc {
+            Some(d) => format!("{}\n\n", d.trim()),
+            None => String::new(),
+        };
+        let pdep = deprecated(p.deprecated);
+        let setter_tokens = if m.kind == MethodKind::Action {
+            let Some(action) = action_type else {
+                return Err(format!("actions need the struct `{ACTION_TYPE}`, which the model does not define"));
+            };
+            let Some(member) = action.members.iter().find(|a| a.name == p.name) else {
+                return Err(format!(
+                    "{}.{}: parameter `{}` has no member of the same name in `{ACTION_TYPE}`",
+                    s.name, m.name, p.name
+                ));
+            };
+            if member.ty != p.ty || member.list != p.list {
+                return Err(format!(
+                    "{}.{}: parameter `{}` and `{ACTION_TYPE}.{}` have different types",
+                    s.name, m.name, p.name, member.name
+                ));
+            }
+            text.push_str(&format!(
+                "Sent as the element `<{}>` of the action document ({}).",
+                member.xml,
+                type_words(cx, p.ty, p.list)
+            ));
+            let field = ident(&member.rust);
+            let item = value_type(cx, p.ty);
+            let (arg_ty, value) = match (p.ty, p.list) {
+                (_, true) => (quote! { Vec<#item> }, quote! { value.into() }),
+                (TypeRef::Primitive(Primitive::String), false) => {
+                    (quote! { impl Into<String> }, quote! { value.into() })
+                }
+                (TypeRef::Struct(_), false) => (quote! { #item }, quote! { Box::new(value) }),
+                _ => (quote! { #item }, quote! { value }),
+            };
+            let sdoc = doc(&text);
+            quote! {
+                #sdoc
+                #pdep
+                pub fn #setter(mut self, value: #arg_ty) -> Self {
+                    self.action.#field = Some(#value);
+                    self
+                }
+            }
+        } else if let (true, TypeRef::Struct(i)) = (is_remove_body(m, p), p.ty) {
+            // The documented form: the objects to remove go in the body.
+            if remove_body.replace((p, i)).is_some() {
+                return Err(format!("{}.{}: only one parameter can be the body of a remove", s.name, m.name));
+            }
+            text.push_str(&format!(
+                "Sent as the body of the request: `<{}>` holding {}.",
+                p.xml,
+                type_words(cx, p.ty, true)
+            ));
+            let item = struct_path(cx, i);
+            let field = format_ident!("{}", p.name);
+            let sdoc = doc(&text);
+            quote! {
+                #sdoc
+                #pdep
+                pub fn #setter(mut self, value: Vec<#item>) -> Self {
+                    self.#field = Some(value);
+                    self
+                }
+            }
+        } else {
+            if p.list {
+                return Err(format!("{}.{}: list parameter `{}` can't be a query parameter", s.name, m.name, p.name));
+            }
+            let wire = &p.xml;
+            text.push_str(&format!("Sent as the query parameter `{wire}` ({}).", type_words(cx, p.ty, false)));
+            let (arg_ty, render) = match p.ty {
+                TypeRef::Primitive(Primitive::String) => (quote! { impl Into<String> }, quote! { value.into() }),
+                TypeRef::Primitive(Primitive::Boolean) => {
+                    (quote! { bool }, quote! { sdkgen_runtime::service::render_bool(value) })
+                }
+                TypeRef::Primitive(Primitive::Integer) => {
+                    (quote! { i64 }, quote! { sdkgen_runtime::service::render_integer(value) })
+                }
+                TypeRef::Primitive(Primitive::Decimal | Primitive::Date) => {
+                    (value_type(cx, p.ty), quote! { value.to_string() })
+                }
+                TypeRef::Enum(_) => (value_type(cx, p.ty), quote! { value.as_str().to_owned() }),
+                TypeRef::Struct(_) => {
+                    return Err(format!(
+                        "{}.{}: struct parameter `{}` can't be a query parameter",
+                        s.name, m.name, p.name
+                    ));
+                }
+            };
+            let sdoc = doc(&text);
+            quote! {
+                #sdoc
+                #pdep
+                pub fn #setter(mut self, value: #arg_ty) -> Self {
+                    self.call.param(#wire, #render);
+                    self
+                }
+            }
+        };
+        setters.push(setter_tokens);
+    }
+
+    // The fields of the builder and what `send` does.
+    let struct_type = |p: &Param| match p.ty {
+        TypeRef::Struct(i) => Ok(struct_path(cx, i)),
+        _ => Err(format!("{}.{}: `{}` must be a struct", s.name, m.name, p.name)),
+    };
+    let mut extra_fields = TokenStream::new();
+    let mut stream = TokenStream::new();
+    let (ret, send_body) = match m.kind {
+        MethodKind::Get => {
+            let r = result.ok_or_else(|| format!("{}.{}: a get needs an out parameter", s.name, m.name))?;
+            let t = struct_type(r)?;
+            (quote! { #t }, quote! { self.call.get().await?.read() })
+        }
+        MethodKind::List => {
+            let r = result.ok_or_else(|| format!("{}.{}: a list needs an out parameter", s.name, m.name))?;
+            let t = struct_type(r)?;
+            stream = quote! {
+                /// Sends the request and returns the items as they are read from the reply,
+                /// in constant memory, instead of collecting them all first.
+                pub async fn stream(self) -> Result<sdkgen_runtime::connection::ItemStream<#t>, Error> {
+                    self.call.stream().await
+                }
+            };
+            (quote! { Vec<#t> }, quote! { Ok(self.call.get().await?.read_list::<#t>()?.into_vec()) })
+        }
+        MethodKind::Add | MethodKind::Update => {
+            let p = body.ok_or_else(|| format!("{}.{}: needs a body parameter", s.name, m.name))?;
+            let t = struct_type(p)?;
+            extra_fields = quote! { pub(crate) body: #t, };
+            let verb = if m.kind == MethodKind::Add {
+                quote! { add }
+            } else {
+                quote! { update }
+            };
+            (quote! { #t }, quote! { self.call.#verb(crate::xml::to_xml(&self.body)).await?.read() })
+        }
+        MethodKind::Remove => match remove_body {
+            None => (quote! { () }, quote! { self.call.remove(None).await }),
+            Some((p, i)) => {
+                let item = struct_path(cx, i);
+                let field = format_ident!("{}", p.name);
+                let root = &p.xml;
+                extra_fields = quote! { pub(crate) #field: Option<Vec<#item>>, };
+                (
+                    quote! { () },
+                    quote! {
+                        let body = self.#field.as_deref().map(|items| crate::xml::list_to_xml(items, #root));
+                        self.call.remove(body).await
+                    },
+                )
+            }
+        },
+        MethodKind::Action => {
+            extra_fields = quote! { pub(crate) action: types::Action, };
+            let path = m.path.as_deref().unwrap_or_default();
+            let send = quote! { self.call.action(#path, crate::xml::to_xml(&self.action)).await? };
+            let out = m.params.iter().find(|p| p.dir != Direction::In);
+            match out {
+                None => (quote! { () }, quote! { #send; Ok(()) }),
+                Some(p) => {
+                    let action = action_type.ok_or_else(|| format!("actions need the struct `{ACTION_TYPE}`"))?;
+                    let member = action.members.iter().find(|a| a.name == p.name).ok_or_else(|| {
+                        format!("{}.{}: out parameter `{}` is not a member of `{ACTION_TYPE}`", s.name, m.name, p.name)
+                    })?;
+                    let field = ident(&member.rust);
+                    let item = value_type(cx, p.ty);
+                    let read = quote! { let reply: types::Action = #send.read()?; };
+                    match (p.ty, p.list) {
+                        (_, true) => (
+                            quote! { Vec<#item> },
+                            quote! { #read Ok(reply.#field.map(sdkgen_runtime::List::into_vec).unwrap_or_default()) },
+                        ),
+                        (TypeRef::Struct(_), false) => {
+                            (quote! { Option<#item> }, quote! { #read Ok(reply.#field.map(|value| *value)) })
+                        }
+                        _ => (quote! { Option<#item> }, quote! { #read Ok(reply.#field) }),
+                    }
+                }
+            }
+        }
+    };
+
+    let method_path = format!("{}::{}", s.rust_name, sig.rust);
+    let bdoc =
+        doc(&format!("The request of [`{method_path}`](super::{method_path}): set its parameters, then `send()` it."));
+    let send_doc = match m.kind {
+        MethodKind::Remove => "Sends the request.",
+        MethodKind::Action if m.params.iter().any(|p| p.dir != Direction::In) => {
+            "Sends the request and returns the output of the action (`None` when the server left it out)."
+        }
+        MethodKind::Action => "Sends the request; a fault in the reply is an error.",
+        _ => "Sends the request and returns the reply, read into its type.",
+    };
+    let send_doc = doc(send_doc);
+    let dep = deprecated(sig.deprecated);
+    Ok(quote! {
+        #bdoc
+        #dep
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #b {
+            pub(crate) call: Call,
+            #extra_fields
+        }
+
+        impl #b {
+            #(#setters)*
+
+            /// Adds a query parameter that has no setter of its own (sent as given;
+            /// a parameter set by its setter wins over one of the same name here).
+            pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.call.query(name.into(), value.into());
+                self
+            }
+
+            /// Adds a header to this request, replacing a header of the same name set on the connection.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.call.header(name.into(), value.into());
+                self
+            }
+
+            /// Sets the time allowed for this request, replacing the connection's timeout.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.call.timeout(timeout);
+                self
+            }
+
+            #send_doc
+            pub async fn send(self) -> Result<#ret, Error> {
+                #send_body
+            }
+
+            #stream
+        }
+    })
+}
+
+/// `services/mod.rs`: the modules, `AnyService` and path resolution.
+pub(crate) fn emit_services_mod(cx: &Context<'_>) -> TokenStream {
+    let api = cx.api;
+    let mut order: Vec<usize> = (0..api.services.len()).collect();
+    order.sort_by_key(|&i| module(cx, i));
+    let mods = order.iter().map(|&i| {
+        let m = format_ident!("{}", module(cx, i));
+        quote! { mod #m; }
+    });
+    let uses = order.iter().map(|&i| {
+        let m = format_ident!("{}", module(cx, i));
+        let s = &api.services[i];
+        let mut items = vec![format_ident!("{}", s.rust_name)];
+        for mth in &s.methods {
+            for sig in signatures(mth) {
+                items.push(builder_name(cx, i, sig.rust));
+            }
+        }
+        quote! { pub use #m::{#(#items),*}; }
+    });
+    let variants = order.iter().map(|&i| {
+        let v = format_ident!("{}", short(cx, i));
+        let t = format_ident!("{}", api.services[i].rust_name);
+        let d = doc(&format!("A [`{0}`].", api.services[i].rust_name));
+        quote! { #d #v(#t), }
+    });
+    let path_arms = order.iter().map(|&i| {
+        let v = format_ident!("{}", short(cx, i));
+        quote! { AnyService::#v(s) => s.path(), }
+    });
+    let locate_arms = order.iter().map(|&i| {
+        let v = format_ident!("{}", short(cx, i));
+        quote! { AnyService::#v(s) => s.locate(segment), }
+    });
+    let name_arms = order.iter().map(|&i| {
+        let v = format_ident!("{}", short(cx, i));
+        let n = &api.services[i].rust_name;
+        quote! { AnyService::#v(_) => #n, }
+    });
+    let root = &api.services[api.root_service];
+    let root_name = format_ident!("{}", root.rust_name);
+    let root_variant = format_ident!("{}", short(cx, api.root_service));
+    let module_doc = inner_doc(&format!(
+        "The services of the {} API: {} service types, reached from [`{}`] through their locators \
+         (`vms_service()`, `vm_service(id)`, …), or from a path with [`resolve`].\n\n\
+         Every method returns a request builder with one setter per parameter, plus `query`, `header` and \
+         `timeout`; `send().await` sends it and returns the typed result. Names that are Rust keywords get \
+         a trailing `_` (`import_`, `async_`), and a parameter named like a builder method gets `_param` \
+         (`timeout_param`).",
+        api.name,
+        api.services.len(),
+        root.rust_name
+    ));
+    quote! {
+        #module_doc
+        #![allow(deprecated)]
+
+        #(#mods)*
+
+        #(#uses)*
+
+        use sdkgen_runtime::connection::{Connection, Error, ErrorKind};
+        use sdkgen_runtime::service::ServiceContext;
+
+        /// Any service, as found by [`resolve`].
+        #[derive(Clone, Debug)]
+        pub enum AnyService {
+            #(#variants)*
+        }
+
+        impl AnyService {
+            /// The path of the service below the API root.
+            pub fn path(&self) -> &str {
+                match self {
+                    #(#path_arms)*
+                }
+            }
+
+            /// The name of the service type (`VmService`).
+            pub fn type_name(&self) -> &'static str {
+                match self {
+                    #(#name_arms)*
+                }
+            }
+
+            /// The service one segment below this one.
+            fn locate(&self, segment: &str) -> Option<AnyService> {
+                match self {
+                    #(#locate_arms)*
+                }
+            }
+        }
+
+        /// The root service of `connection`.
+        pub fn root(connection: &Connection) -> #root_name {
+            #root_name { ctx: ServiceContext::root(connection) }
+        }
+
+        /// The service at `path` below the API root (`""` is the root, `"vms/123/nics"`
+        /// the NICs of a VM), found by following the locators segment by segment.
+        /// A path that leads nowhere is an error naming the first segment that did not resolve.
+        pub fn resolve(connection: &Connection, path: &str) -> Result<AnyService, Error> {
+            let mut current = AnyService::#root_variant(root(connection));
+            let trimmed = path.trim_matches('/');
+            if trimmed.is_empty() {
+                return Ok(current);
+            }
+            for segment in trimmed.split('/') {
+                let next = if segment.is_empty() { None } else { current.locate(segment) };
+                current = next.ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::InvalidInput,
+                        format!(
+                            "The path '{path}' leads to no service: '{segment}' is not a service below {} ('{}').",
+                            current.type_name(),
+                            current.path()
+                        ),
+                    )
+                })?;
+            }
+            Ok(current)
+        }
+    }
+}

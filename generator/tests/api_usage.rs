@@ -1,0 +1,247 @@
+//! The SDK used the way a user writes code (list with a search, add a VM
+//! from a template, start it, follow its links, stream a big list, handle a
+//! missing VM, remove it), against a small local server that answers like
+//! an engine and records what it received. An ergonomic regression of the
+//! generated API breaks the build of this file.
+
+use std::sync::{Arc, Mutex};
+
+use ovirt_sdk::prelude::*;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    target: String,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+const API: &str = "/ovirt-engine/api";
+
+/// The engine's side of the conversation.
+fn answer(seen: &Seen) -> (u16, String) {
+    let path = seen.target.split('?').next().unwrap_or("");
+    let Some(path) = path.strip_prefix(API) else { return (200, "{}".into()) };
+    let vm = |id: &str, name: &str, status: &str| {
+        format!(
+            r#"<vm id="{id}" href="{API}/vms/{id}"><name>{name}</name><status>{status}</status><cluster id="c1" href="{API}/clusters/c1"/><link rel="nics" href="{API}/vms/{id}/nics"/><actions><link rel="start" href="{API}/vms/{id}/start"/></actions></vm>"#
+        )
+    };
+    match (seen.method.as_str(), path) {
+        ("GET", "/vms") if seen.target.contains("all_content=true") => {
+            // A big collection, for the streamed list.
+            let mut body = String::from("<vms>");
+            for i in 0..5000 {
+                body.push_str(&vm(&i.to_string(), &format!("vm-{i}"), "up"));
+            }
+            body.push_str("</vms>");
+            (200, body)
+        }
+        ("GET", "/vms") => {
+            (200, format!("<vms>{}{}</vms>", vm("1", "web-1", "up"), vm("2", "web-2", "migrating_to_mars")))
+        }
+        ("POST", "/vms") => (201, vm("3", "web-3", "down")),
+        ("POST", "/vms/3/start") => (200, "<action><status>complete</status></action>".into()),
+        ("GET", "/vms/3") => (200, vm("3", "web-3", "up")),
+        ("GET", "/clusters/c1") => {
+            (200, format!(r#"<cluster id="c1" href="{API}/clusters/c1"><name>prod</name></cluster>"#))
+        }
+        ("GET", "/vms/3/nics") => (200, r#"<nics><nic id="n1"><name>eth0</name></nic></nics>"#.into()),
+        ("DELETE", "/vms/3") => (200, String::new()),
+        _ => {
+            (404, format!("<fault><reason>Operation Failed</reason><detail>Entity not found: {path}</detail></fault>"))
+        }
+    }
+}
+
+/// Starts the server; returns the API URL and the requests it records.
+async fn engine() -> (String, Arc<Mutex<Vec<Seen>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}{API}", listener.local_addr().expect("addr"));
+    let log: Arc<Mutex<Vec<Seen>>> = Arc::default();
+    let record = log.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let record = record.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut read = BufReader::new(read);
+                loop {
+                    let mut line = String::new();
+                    if read.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let mut parts = line.split_whitespace();
+                    let method = parts.next().unwrap_or("").to_owned();
+                    let target = parts.next().unwrap_or("").to_owned();
+                    let mut headers = Vec::new();
+                    loop {
+                        let mut h = String::new();
+                        if read.read_line(&mut h).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let h = h.trim_end();
+                        if h.is_empty() {
+                            break;
+                        }
+                        if let Some((n, v)) = h.split_once(':') {
+                            headers.push((n.trim().to_owned(), v.trim().to_owned()));
+                        }
+                    }
+                    let length = headers
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+                        .and_then(|(_, v)| v.parse().ok())
+                        .unwrap_or(0usize);
+                    let mut body = vec![0; length];
+                    if read.read_exact(&mut body).await.is_err() {
+                        return;
+                    }
+                    let seen = Seen { method, target, headers, body: String::from_utf8_lossy(&body).into_owned() };
+                    let (status, reply) = answer(&seen);
+                    record.lock().expect("log").push(seen);
+                    let kind = if reply.starts_with('{') { "application/json" } else { "application/xml" };
+                    let head = format!(
+                        "HTTP/1.1 {status} X\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\r\n",
+                        reply.len()
+                    );
+                    if write.write_all(head.as_bytes()).await.is_err()
+                        || write.write_all(reply.as_bytes()).await.is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (url, log)
+}
+
+#[tokio::test]
+async fn a_day_in_the_life_of_a_provisioning_script() -> Result<(), Error> {
+    let (url, log) = engine().await;
+    let conn = Connection::builder(&url).token("the-token").build()?;
+    let vms = conn.system_service().vms_service();
+
+    // Inventory with a search.
+    let found = vms.list().search("name=web*").max(10).send().await?;
+    let names: Vec<&str> = found.iter().filter_map(|vm| vm.name.as_deref()).collect();
+    assert_eq!(names, ["web-1", "web-2"]);
+    // A status from a newer engine is kept, not fatal.
+    assert_eq!(found[1].status.as_ref().map(|s| s.as_str()), Some("migrating_to_mars"));
+
+    // Provisioning: add from a template, then start with a parameter.
+    let vm = vms
+        .add(Vm {
+            name: Some("web-3".into()),
+            cluster: Some(Cluster::named("prod").into()),
+            template: Some(Template::named("rhel9").into()),
+            ..Default::default()
+        })
+        .clone(true)
+        .send()
+        .await?;
+    let id = vm.id.clone().expect("the server gave it an id");
+    let vm_service = vms.vm_service(&id);
+    vm_service.start().use_cloud_init(true).send().await?;
+
+    // Follow links: the single one typed as its struct, the list one as a list.
+    let vm = vm_service.get().follow("nics").send().await?;
+    let cluster: Cluster = conn.follow_link(vm.cluster.as_deref().expect("cluster link")).await?;
+    assert_eq!(cluster.name.as_deref(), Some("prod"));
+    let nics = conn.follow_list_link(vm.nics.as_ref().expect("nics link")).await?;
+    assert_eq!(nics[0].name.as_deref(), Some("eth0"));
+
+    // Errors a user can act on.
+    match vms.vm_service("missing").get().send().await {
+        Err(e) if e.is_not_found() => {
+            assert_eq!(e.code(), Some(404));
+            assert_eq!(e.fault().and_then(|f| f.detail.as_deref()), Some("Entity not found: /vms/missing"));
+        }
+        other => panic!("expected not found, got {other:?}"),
+    }
+
+    vm_service.remove().send().await?;
+    conn.close().await?;
+
+    let seen = log.lock().expect("log").clone();
+    let api: Vec<&Seen> = seen.iter().filter(|s| s.target.starts_with(API)).collect();
+    let lines: Vec<String> = api.iter().map(|s| format!("{} {}", s.method, s.target)).collect();
+    assert_eq!(
+        lines,
+        [
+            "GET /ovirt-engine/api/vms?search=name%3Dweb*&max=10",
+            "POST /ovirt-engine/api/vms?clone=true",
+            "POST /ovirt-engine/api/vms/3/start",
+            "GET /ovirt-engine/api/vms/3?follow=nics",
+            "GET /ovirt-engine/api/clusters/c1",
+            "GET /ovirt-engine/api/vms/3/nics",
+            "GET /ovirt-engine/api/vms/missing",
+            "DELETE /ovirt-engine/api/vms/3",
+        ]
+    );
+    assert_eq!(
+        api[1].body,
+        "<vm><name>web-3</name><cluster><name>prod</name></cluster><template><name>rhel9</name></template></vm>"
+    );
+    assert_eq!(api[2].body, "<action><use_cloud_init>true</use_cloud_init></action>");
+    for s in &api {
+        assert_eq!(s.header("Authorization"), Some("Bearer the-token"));
+        assert_eq!(s.header("Version"), Some("4"));
+        assert_eq!(s.header("Accept"), Some("application/xml"));
+    }
+    // `close()` revoked the token.
+    assert!(seen.iter().any(|s| !s.target.starts_with(API) && s.body.contains("the-token")));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_big_list_is_streamed_item_by_item() -> Result<(), Error> {
+    let (url, _log) = engine().await;
+    let conn = Connection::builder(&url).token("t").build()?;
+    let vms = conn.system_service().vms_service();
+    let mut stream = vms.list().all_content(true).stream().await?;
+    let mut count = 0;
+    while let Some(vm) = stream.try_next().await? {
+        assert_eq!(vm.name.as_deref(), Some(format!("vm-{count}").as_str()));
+        count += 1;
+    }
+    assert_eq!(count, 5000);
+
+    // Dropping a stream half-way is fine, and the connection goes on working.
+    let mut stream = vms.list().all_content(true).stream().await?;
+    assert!(stream.try_next().await?.is_some());
+    drop(stream);
+    assert_eq!(vms.list().send().await?.len(), 2);
+
+    // An error status is reported before any item.
+    let missing = conn.system_service().hosts_service().list().stream().await;
+    assert!(missing.is_err_and(|e| e.is_not_found()));
+    Ok(())
+}
+
+#[tokio::test]
+async fn many_tasks_share_one_connection() -> Result<(), Error> {
+    let (url, log) = engine().await;
+    let conn = Connection::builder(&url).token("t").connections(4).build()?;
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let vms = conn.system_service().vms_service();
+            tokio::spawn(async move { vms.vm_service("3").get().send().await })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.expect("task")?.name.as_deref(), Some("web-3"));
+    }
+    assert_eq!(log.lock().expect("log").len(), 50);
+    Ok(())
+}

@@ -1,0 +1,217 @@
+//! What generated services and their request builders are built on.
+//!
+//! A generated service is a [`ServiceContext`]: a connection and the path
+//! of the service below the API root. Each method of a service returns a
+//! small generated request builder that wraps a [`Call`]: the typed setters
+//! of the builder turn their values into query parameters (or into members
+//! of the action document) and `send()` hands the call to one of the
+//! functions here, one per kind of method. All HTTP behaviour (which method,
+//! which status codes mean success, how faults are reported) lives in this
+//! module, so the generated code stays thin and non-generic.
+//!
+//! | kind | HTTP | path | body | success |
+//! | --- | --- | --- | --- | --- |
+//! | get, list | `GET` | the service | none | 200 |
+//! | add | `POST` | the (collection) service | the object | 200, 201, 202 |
+//! | update | `PUT` | the service | the object | 200 |
+//! | remove | `DELETE` | the service | none | 200 |
+//! | action | `POST` | the service + `/<action>` | an `<action>` | 200, 201, 202, and no `<fault>` in the reply |
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::connection::{Connection, Error, ErrorKind, ItemStream, Method, Request, Response};
+use crate::xml::XmlType;
+
+/// A service: the connection it uses and its path below the API root
+/// (`""` for the root, `"vms/123/nics"` for the NICs of a VM).
+#[derive(Clone)]
+pub struct ServiceContext {
+    connection: Connection,
+    path: String,
+}
+
+impl ServiceContext {
+    /// The root service of `connection`.
+    pub fn root(connection: &Connection) -> ServiceContext {
+        ServiceContext { connection: connection.clone(), path: String::new() }
+    }
+
+    /// The service at `path` (relative to the API root, no leading `/`).
+    pub fn at(connection: &Connection, path: impl Into<String>) -> ServiceContext {
+        ServiceContext { connection: connection.clone(), path: path.into() }
+    }
+
+    /// The service one segment below this one: a fixed segment (`nics`)
+    /// or the id of an object. The id is sent as given (it is
+    /// percent-encoded where a URL needs it).
+    pub fn child(&self, segment: &str) -> ServiceContext {
+        let path = if self.path.is_empty() { segment.to_owned() } else { format!("{}/{segment}", self.path) };
+        ServiceContext { connection: self.connection.clone(), path }
+    }
+
+    /// The path of the service below the API root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The connection the service uses.
+    pub fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    /// Starts a request to this service.
+    pub fn call(&self) -> Call {
+        Call {
+            connection: self.connection.clone(),
+            path: self.path.clone(),
+            params: Vec::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            timeout: None,
+        }
+    }
+}
+
+impl fmt::Debug for ServiceContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServiceContext").field("path", &self.path).finish()
+    }
+}
+
+/// One request being built by a generated request builder.
+///
+/// Named parameters (set by the typed setters) win over extra query
+/// parameters of the same name (set by `query(name, value)`), as in the
+/// official SDKs.
+pub struct Call {
+    connection: Connection,
+    path: String,
+    params: Vec<(&'static str, String)>,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    timeout: Option<Duration>,
+}
+
+impl Call {
+    /// Sets the query parameter `name` of the method (replacing an earlier
+    /// value).
+    pub fn param(&mut self, name: &'static str, value: String) {
+        match self.params.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.params.push((name, value)),
+        }
+    }
+
+    /// Adds an extra query parameter, sent as given.
+    pub fn query(&mut self, name: String, value: String) {
+        self.query.push((name, value));
+    }
+
+    /// Adds a header for this request (replacing the connection's header of
+    /// the same name).
+    pub fn header(&mut self, name: String, value: String) {
+        self.headers.push((name, value));
+    }
+
+    /// Sets the time allowed for this request, replacing the connection's
+    /// timeout (zero means no limit).
+    pub fn timeout(&mut self, timeout: Duration) {
+        self.timeout = Some(timeout);
+    }
+
+    fn into_request(self, method: Method, action: Option<&str>, body: Option<String>) -> (Connection, Request) {
+        let path = match action {
+            Some(action) if self.path.is_empty() => action.to_owned(),
+            Some(action) => format!("{}/{action}", self.path),
+            None => self.path,
+        };
+        let mut query: Vec<(String, String)> =
+            self.query.into_iter().filter(|(n, _)| !self.params.iter().any(|(p, _)| p == n)).collect();
+        query.extend(self.params.into_iter().map(|(n, v)| (n.to_owned(), v)));
+        let request = Request { method, path, query, headers: self.headers, body, timeout: self.timeout };
+        (self.connection, request)
+    }
+
+    /// Sends a `get` or `list`: `GET`, success 200. The reply is read by
+    /// the caller.
+    pub async fn get(self) -> Result<Response, Error> {
+        let (connection, request) = self.into_request(Method::Get, None, None);
+        connection.execute(request, &[200]).await
+    }
+
+    /// Sends a `list` whose items are read from the body as it arrives.
+    pub async fn stream<T: XmlType + Send + 'static>(self) -> Result<ItemStream<T>, Error> {
+        let (connection, request) = self.into_request(Method::Get, None, None);
+        connection.stream_list(request).await
+    }
+
+    /// Sends an `add`: `POST` of `body` (the object's document), success
+    /// 200, 201 or 202.
+    pub async fn add(self, body: Result<String, crate::xml::XmlError>) -> Result<Response, Error> {
+        let body = body.map_err(invalid_body)?;
+        let (connection, request) = self.into_request(Method::Post, None, Some(body));
+        connection.execute(request, &[200, 201, 202]).await
+    }
+
+    /// Sends an `update`: `PUT` of `body`, success 200.
+    pub async fn update(self, body: Result<String, crate::xml::XmlError>) -> Result<Response, Error> {
+        let body = body.map_err(invalid_body)?;
+        let (connection, request) = self.into_request(Method::Put, None, Some(body));
+        connection.execute(request, &[200]).await
+    }
+
+    /// Sends a `remove`: `DELETE`, success 200; the body of the reply is
+    /// ignored. A few removes say what to remove in a body (the bricks
+    /// of a Gluster volume): `body` is that document.
+    pub async fn remove(self, body: Option<Result<String, crate::xml::XmlError>>) -> Result<(), Error> {
+        let body = body.transpose().map_err(invalid_body)?;
+        let (connection, request) = self.into_request(Method::Delete, None, body);
+        connection.execute(request, &[200]).await.map(|_| ())
+    }
+
+    /// Sends an action: `POST` of the `<action>` document `body` to the
+    /// service path plus `/<action>`; success 200, 201 or 202 with no
+    /// `<fault>` in the reply, whose `<action>` the caller reads for output
+    /// parameters.
+    pub async fn action(
+        self,
+        action: &'static str,
+        body: Result<String, crate::xml::XmlError>,
+    ) -> Result<Response, Error> {
+        let body = body.map_err(invalid_body)?;
+        let (connection, request) = self.into_request(Method::Post, Some(action), Some(body));
+        connection.execute_action(request).await
+    }
+}
+
+impl fmt::Debug for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Values may hold user data: only names are shown.
+        let params: Vec<&str> = self.params.iter().map(|(n, _)| *n).collect();
+        let query: Vec<&str> = self.query.iter().map(|(n, _)| n.as_str()).collect();
+        let headers: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("Call")
+            .field("path", &self.path)
+            .field("params", &params)
+            .field("query", &query)
+            .field("headers", &headers)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// A body that cannot be written (text XML cannot carry) is the caller's error.
+fn invalid_body(e: crate::xml::XmlError) -> Error {
+    Error::new(ErrorKind::InvalidInput, format!("The request body can't be written: {e}."))
+}
+
+/// Renders a boolean query parameter as the API expects it.
+pub fn render_bool(value: bool) -> String {
+    if value { "true".to_owned() } else { "false".to_owned() }
+}
+
+/// Renders an integer query parameter.
+pub fn render_integer(value: i64) -> String {
+    value.to_string()
+}
