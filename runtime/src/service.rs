@@ -185,6 +185,57 @@ impl Call {
     }
 }
 
+/// The typed forms generated `send()` methods return: one instance per
+/// result type, not one per method, which keeps the generated crate quick
+/// to compile.
+impl Call {
+    /// A `get`, its reply read as a `T`.
+    pub async fn fetch<T: XmlType>(self) -> Result<T, Error> {
+        self.get().await?.read()
+    }
+
+    /// A `list`, its reply read as a collection of `T`.
+    pub async fn fetch_list<T: XmlType>(self) -> Result<Vec<T>, Error> {
+        Ok(self.get().await?.read_list::<T>()?.into_vec())
+    }
+
+    /// An `add`, its reply (the created object) read as a `T`.
+    pub async fn add_as<T: XmlType>(self, body: Result<String, crate::xml::XmlError>) -> Result<T, Error> {
+        self.add(body).await?.read()
+    }
+
+    /// An `add` of several objects at once, its reply read as a collection of `T`.
+    pub async fn add_list_as<T: XmlType>(self, body: Result<String, crate::xml::XmlError>) -> Result<Vec<T>, Error> {
+        Ok(self.add(body).await?.read_list::<T>()?.into_vec())
+    }
+
+    /// An `update`, its reply read as a `T`.
+    pub async fn update_as<T: XmlType>(self, body: Result<String, crate::xml::XmlError>) -> Result<T, Error> {
+        self.update(body).await?.read()
+    }
+
+    /// An action without output: the reply is only checked for a fault.
+    pub async fn action_done(
+        self,
+        action: &'static str,
+        body: Result<String, crate::xml::XmlError>,
+    ) -> Result<(), Error> {
+        self.action(action, body).await.map(|_| ())
+    }
+
+    /// An action with output: the reply is read as an `A` (the action
+    /// document) and `pick` takes the output out of it.
+    pub async fn action_output<A: XmlType, R>(
+        self,
+        action: &'static str,
+        body: Result<String, crate::xml::XmlError>,
+        pick: fn(A) -> R,
+    ) -> Result<R, Error> {
+        let reply: A = self.action(action, body).await?.read()?;
+        Ok(pick(reply))
+    }
+}
+
 impl fmt::Debug for Call {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Values may hold user data: only names are shown.

@@ -87,7 +87,11 @@ fn test(extra: &[String]) -> ExitCode {
         }
     };
     let mut tests = cargo();
-    tests.env("OVIRT_ORACLE_PYTHON", &python).current_dir(&root).args(["test", "--workspace", "--locked"]).args(extra);
+    tests
+        .env("OVIRT_ORACLE_PYTHON", &python)
+        .current_dir(&root)
+        .args(["test", "--workspace", "--locked", "--no-fail-fast"])
+        .args(extra);
     let totals = match run_counting(tests) {
         Some(t) => t,
         None => return ExitCode::FAILURE,

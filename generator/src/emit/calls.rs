@@ -261,12 +261,13 @@ fn call_entry(
         None => quote! { None },
     };
     let out_expr = match (m.kind, out) {
+        (MethodKind::Add, Some(p)) if p.list => quote! { Out::objects(&r) },
         (MethodKind::Get | MethodKind::Add | MethodKind::Update, _) => quote! { Out::object(&r) },
         (MethodKind::List, _) => quote! { Out::objects(&r) },
         (MethodKind::Remove, _) | (MethodKind::Action, None) => quote! { { let () = r; Out::none() } },
         (MethodKind::Action, Some(p)) => match (p.ty, p.list) {
             (_, true) if matches!(p.ty, TypeRef::Struct(_)) => quote! { Out::objects(&r) },
-            (_, true) => quote! { Out::text(r.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")) },
+            (_, true) => quote! { Out::texts(r.iter().map(|v| v.to_string()).collect()) },
             (TypeRef::Struct(_), false) => quote! { Out::opt_object(r) },
             _ => quote! { Out::opt_text(r.map(|v| v.to_string())) },
         },

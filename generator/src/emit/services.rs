@@ -144,7 +144,12 @@ pub(crate) fn emit_service(cx: &Context<'_>, index: usize) -> Result<TokenStream
             methods.push(match (m.kind, body) {
                 (MethodKind::Add | MethodKind::Update, Some(p)) => {
                     let arg = ident(&p.rust);
-                    let ty = value_type(cx, p.ty);
+                    let item = value_type(cx, p.ty);
+                    let ty = if p.list {
+                        quote! { Vec<#item> }
+                    } else {
+                        item
+                    };
                     quote! {
                         #method_doc
                         #mdep
@@ -465,7 +470,7 @@ fn emit_builder(
         MethodKind::Get => {
             let r = result.ok_or_else(|| format!("{}.{}: a get needs an out parameter", s.name, m.name))?;
             let t = struct_type(r)?;
-            (quote! { #t }, quote! { self.call.get().await?.read() })
+            (quote! { #t }, quote! { self.call.fetch() })
         }
         MethodKind::List => {
             let r = result.ok_or_else(|| format!("{}.{}: a list needs an out parameter", s.name, m.name))?;
@@ -473,25 +478,38 @@ fn emit_builder(
             stream = quote! {
                 /// Sends the request and returns the items as they are read from the reply,
                 /// in constant memory, instead of collecting them all first.
-                pub async fn stream(self) -> Result<sdkgen_runtime::connection::ItemStream<#t>, Error> {
-                    self.call.stream().await
+                pub fn stream(
+                    self,
+                ) -> impl std::future::Future<Output = Result<sdkgen_runtime::connection::ItemStream<#t>, Error>> + Send {
+                    self.call.stream()
                 }
             };
-            (quote! { Vec<#t> }, quote! { Ok(self.call.get().await?.read_list::<#t>()?.into_vec()) })
+            (quote! { Vec<#t> }, quote! { self.call.fetch_list() })
         }
         MethodKind::Add | MethodKind::Update => {
             let p = body.ok_or_else(|| format!("{}.{}: needs a body parameter", s.name, m.name))?;
             let t = struct_type(p)?;
-            extra_fields = quote! { pub(crate) body: #t, };
-            let verb = if m.kind == MethodKind::Add {
-                quote! { add }
+            if p.list {
+                // A collection of objects at once (`GlusterBricks.add`): the
+                // body is a list document named after the parameter.
+                if m.kind != MethodKind::Add {
+                    return Err(format!("{}.{}: only an add can take a list", s.name, m.name));
+                }
+                let root = &p.xml;
+                extra_fields = quote! { pub(crate) body: Vec<#t>, };
+                (quote! { Vec<#t> }, quote! { self.call.add_list_as(crate::xml::list_to_xml(&self.body, #root)) })
             } else {
-                quote! { update }
-            };
-            (quote! { #t }, quote! { self.call.#verb(crate::xml::to_xml(&self.body)).await?.read() })
+                extra_fields = quote! { pub(crate) body: #t, };
+                let verb = if m.kind == MethodKind::Add {
+                    quote! { add_as }
+                } else {
+                    quote! { update_as }
+                };
+                (quote! { #t }, quote! { self.call.#verb(crate::xml::to_xml(&self.body)) })
+            }
         }
         MethodKind::Remove => match remove_body {
-            None => (quote! { () }, quote! { self.call.remove(None).await }),
+            None => (quote! { () }, quote! { self.call.remove(None) }),
             Some((p, i)) => {
                 let item = struct_path(cx, i);
                 let field = format_ident!("{}", p.name);
@@ -501,7 +519,7 @@ fn emit_builder(
                     quote! { () },
                     quote! {
                         let body = self.#field.as_deref().map(|items| crate::xml::list_to_xml(items, #root));
-                        self.call.remove(body).await
+                        self.call.remove(body)
                     },
                 )
             }
@@ -509,10 +527,10 @@ fn emit_builder(
         MethodKind::Action => {
             extra_fields = quote! { pub(crate) action: types::Action, };
             let path = m.path.as_deref().unwrap_or_default();
-            let send = quote! { self.call.action(#path, crate::xml::to_xml(&self.action)).await? };
+            let body = quote! { crate::xml::to_xml(&self.action) };
             let out = m.params.iter().find(|p| p.dir != Direction::In);
             match out {
-                None => (quote! { () }, quote! { #send; Ok(()) }),
+                None => (quote! { () }, quote! { self.call.action_done(#path, #body) }),
                 Some(p) => {
                     let action = action_type.ok_or_else(|| format!("actions need the struct `{ACTION_TYPE}`"))?;
                     let member = action.members.iter().find(|a| a.name == p.name).ok_or_else(|| {
@@ -520,17 +538,17 @@ fn emit_builder(
                     })?;
                     let field = ident(&member.rust);
                     let item = value_type(cx, p.ty);
-                    let read = quote! { let reply: types::Action = #send.read()?; };
-                    match (p.ty, p.list) {
+                    let (ret, pick) = match (p.ty, p.list) {
                         (_, true) => (
                             quote! { Vec<#item> },
-                            quote! { #read Ok(reply.#field.map(sdkgen_runtime::List::into_vec).unwrap_or_default()) },
+                            quote! { reply.#field.map(sdkgen_runtime::List::into_vec).unwrap_or_default() },
                         ),
                         (TypeRef::Struct(_), false) => {
-                            (quote! { Option<#item> }, quote! { #read Ok(reply.#field.map(|value| *value)) })
+                            (quote! { Option<#item> }, quote! { reply.#field.map(|value| *value) })
                         }
-                        _ => (quote! { Option<#item> }, quote! { #read Ok(reply.#field) }),
-                    }
+                        _ => (quote! { Option<#item> }, quote! { reply.#field }),
+                    };
+                    (ret, quote! { self.call.action_output(#path, #body, |reply: types::Action| #pick) })
                 }
             }
         }
@@ -581,7 +599,7 @@ fn emit_builder(
             }
 
             #send_doc
-            pub async fn send(self) -> Result<#ret, Error> {
+            pub fn send(self) -> impl std::future::Future<Output = Result<#ret, Error>> + Send {
                 #send_body
             }
 

@@ -14,7 +14,7 @@
 //!   only one task asks, the others wait for it;
 //! * every request carries `Authorization: Bearer <token>`, `Version: 4`,
 //!   `Accept: application/xml`, `User-Agent`, `Content-Type:
-//!   application/xml` when it has a body, `All-Content` when its query has
+//!   application/xml` (with or without a body), `All-Content` when its query has
 //!   `all_content`, and the connection's and the request's own headers;
 //! * a 401 from the API makes the connection get a new token and send the
 //!   request once more (exactly once);
@@ -393,9 +393,8 @@ impl Inner {
         }
         headers.insert(HeaderName::from_static("version"), HeaderValue::from_static(API_VERSION));
         headers.insert(ACCEPT, HeaderValue::from_static("application/xml"));
-        if request.body.is_some() {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/xml"));
-        }
+        // Sent on every request, with a body or not, as all the official SDKs do.
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/xml"));
         if let Some((_, value)) = request.query.iter().rev().find(|(n, _)| n.eq_ignore_ascii_case("all_content")) {
             let (name, value) = builder::header_pair("All-Content", value)?;
             headers.insert(name, value);

@@ -80,7 +80,7 @@ impl AffinityGroupHostRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }

@@ -113,8 +113,10 @@ impl AffinityLabelGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::AffinityLabel, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::AffinityLabel, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -146,8 +148,10 @@ impl AffinityLabelUpdateRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::AffinityLabel, Error> {
-        self.call.update(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::AffinityLabel, Error>> + Send {
+        self.call.update_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -178,7 +182,7 @@ impl AffinityLabelRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }

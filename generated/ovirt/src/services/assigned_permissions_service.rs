@@ -207,8 +207,10 @@ impl AssignedPermissionsAddRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Permission, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -240,8 +242,10 @@ impl AssignedPermissionsAddUserLevelRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Permission, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -273,8 +277,10 @@ impl AssignedPermissionsAddGroupLevelRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Permission, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -306,8 +312,10 @@ impl AssignedPermissionsAddDataCenterPermissionRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Permission, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -339,8 +347,10 @@ impl AssignedPermissionsAddClusterPermissionRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Permission, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -372,8 +382,10 @@ impl AssignedPermissionsAddHostPermissionRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Permission, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -405,8 +417,10 @@ impl AssignedPermissionsAddStorageDomainPermissionRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Permission, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -438,8 +452,10 @@ impl AssignedPermissionsAddVmPermissionRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Permission, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -471,8 +487,10 @@ impl AssignedPermissionsAddVmPoolPermissionRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Permission, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -504,8 +522,10 @@ impl AssignedPermissionsAddTemplatePermissionRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Permission, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -542,15 +562,21 @@ impl AssignedPermissionsListRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<Vec<types::Permission>, Error> {
-        Ok(self.call.get().await?.read_list::<types::Permission>()?.into_vec())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Vec<types::Permission>, Error>,
+    > + Send {
+        self.call.fetch_list()
     }
 
     /// Sends the request and returns the items as they are read from the reply,
     /// in constant memory, instead of collecting them all first.
-    pub async fn stream(
+    pub fn stream(
         self,
-    ) -> Result<sdkgen_runtime::connection::ItemStream<types::Permission>, Error> {
-        self.call.stream().await
+    ) -> impl std::future::Future<
+        Output = Result<sdkgen_runtime::connection::ItemStream<types::Permission>, Error>,
+    > + Send {
+        self.call.stream()
     }
 }

@@ -99,8 +99,10 @@ impl AssignedVnicProfileGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::VnicProfile, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::VnicProfile, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -137,7 +139,7 @@ impl AssignedVnicProfileRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }

@@ -114,9 +114,8 @@ impl AttachedStorageDomainActivateRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("activate", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("activate", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -160,9 +159,8 @@ impl AttachedStorageDomainDeactivateRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("deactivate", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("deactivate", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -199,8 +197,10 @@ impl AttachedStorageDomainGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::StorageDomain, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::StorageDomain, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -237,7 +237,7 @@ impl AttachedStorageDomainRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }

@@ -88,8 +88,10 @@ impl ClusterEnabledFeatureGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::ClusterFeature, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::ClusterFeature, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -120,7 +122,7 @@ impl ClusterEnabledFeatureRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }

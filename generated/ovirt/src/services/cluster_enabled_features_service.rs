@@ -98,16 +98,25 @@ impl ClusterEnabledFeaturesListRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<Vec<types::ClusterFeature>, Error> {
-        Ok(self.call.get().await?.read_list::<types::ClusterFeature>()?.into_vec())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Vec<types::ClusterFeature>, Error>,
+    > + Send {
+        self.call.fetch_list()
     }
 
     /// Sends the request and returns the items as they are read from the reply,
     /// in constant memory, instead of collecting them all first.
-    pub async fn stream(
+    pub fn stream(
         self,
-    ) -> Result<sdkgen_runtime::connection::ItemStream<types::ClusterFeature>, Error> {
-        self.call.stream().await
+    ) -> impl std::future::Future<
+        Output = Result<
+            sdkgen_runtime::connection::ItemStream<types::ClusterFeature>,
+            Error,
+        >,
+    > + Send {
+        self.call.stream()
     }
 }
 
@@ -139,7 +148,9 @@ impl ClusterEnabledFeaturesAddRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::ClusterFeature, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::ClusterFeature, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }

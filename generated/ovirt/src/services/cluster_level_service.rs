@@ -92,7 +92,9 @@ impl ClusterLevelGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::ClusterLevel, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::ClusterLevel, Error>> + Send {
+        self.call.fetch()
     }
 }

@@ -227,8 +227,10 @@ impl ClusterGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Cluster, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Cluster, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -266,8 +268,10 @@ impl ClusterUpdateRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Cluster, Error> {
-        self.call.update(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Cluster, Error>> + Send {
+        self.call.update_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -304,8 +308,8 @@ impl ClusterRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }
 
@@ -343,11 +347,8 @@ impl ClusterResetEmulatedMachineRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call
-            .action("resetemulatedmachine", crate::xml::to_xml(&self.action))
-            .await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("resetemulatedmachine", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -385,9 +386,8 @@ impl ClusterSyncAllNetworksRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("syncallnetworks", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("syncallnetworks", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -443,9 +443,8 @@ impl ClusterUpgradeRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("upgrade", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("upgrade", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -477,10 +476,8 @@ impl ClusterRefreshGlusterHealStatusRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call
-            .action("refreshglusterhealstatus", crate::xml::to_xml(&self.action))
-            .await?;
-        Ok(())
+            .action_done("refreshglusterhealstatus", crate::xml::to_xml(&self.action))
     }
 }

@@ -90,8 +90,10 @@ impl ClustersAddRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Cluster, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Cluster, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -152,15 +154,19 @@ impl ClustersListRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<Vec<types::Cluster>, Error> {
-        Ok(self.call.get().await?.read_list::<types::Cluster>()?.into_vec())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<types::Cluster>, Error>> + Send {
+        self.call.fetch_list()
     }
 
     /// Sends the request and returns the items as they are read from the reply,
     /// in constant memory, instead of collecting them all first.
-    pub async fn stream(
+    pub fn stream(
         self,
-    ) -> Result<sdkgen_runtime::connection::ItemStream<types::Cluster>, Error> {
-        self.call.stream().await
+    ) -> impl std::future::Future<
+        Output = Result<sdkgen_runtime::connection::ItemStream<types::Cluster>, Error>,
+    > + Send {
+        self.call.stream()
     }
 }

@@ -99,8 +99,10 @@ impl DiskAttachmentGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::DiskAttachment, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::DiskAttachment, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -137,8 +139,8 @@ impl DiskAttachmentRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }
 
@@ -170,7 +172,9 @@ impl DiskAttachmentUpdateRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::DiskAttachment, Error> {
-        self.call.update(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::DiskAttachment, Error>> + Send {
+        self.call.update_as(crate::xml::to_xml(&self.body))
     }
 }

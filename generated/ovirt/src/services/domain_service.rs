@@ -98,7 +98,9 @@ impl DomainGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Domain, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Domain, Error>> + Send {
+        self.call.fetch()
     }
 }

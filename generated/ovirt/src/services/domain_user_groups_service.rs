@@ -81,15 +81,19 @@ impl DomainUserGroupsListRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<Vec<types::Group>, Error> {
-        Ok(self.call.get().await?.read_list::<types::Group>()?.into_vec())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<types::Group>, Error>> + Send {
+        self.call.fetch_list()
     }
 
     /// Sends the request and returns the items as they are read from the reply,
     /// in constant memory, instead of collecting them all first.
-    pub async fn stream(
+    pub fn stream(
         self,
-    ) -> Result<sdkgen_runtime::connection::ItemStream<types::Group>, Error> {
-        self.call.stream().await
+    ) -> impl std::future::Future<
+        Output = Result<sdkgen_runtime::connection::ItemStream<types::Group>, Error>,
+    > + Send {
+        self.call.stream()
     }
 }

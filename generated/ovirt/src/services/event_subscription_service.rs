@@ -82,8 +82,12 @@ impl EventSubscriptionGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::EventSubscription, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::EventSubscription, Error>,
+    > + Send {
+        self.call.fetch()
     }
 }
 
@@ -120,7 +124,7 @@ impl EventSubscriptionRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }

@@ -98,8 +98,10 @@ impl EventsAddRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Event, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Event, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -160,16 +162,20 @@ impl EventsListRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<Vec<types::Event>, Error> {
-        Ok(self.call.get().await?.read_list::<types::Event>()?.into_vec())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<types::Event>, Error>> + Send {
+        self.call.fetch_list()
     }
 
     /// Sends the request and returns the items as they are read from the reply,
     /// in constant memory, instead of collecting them all first.
-    pub async fn stream(
+    pub fn stream(
         self,
-    ) -> Result<sdkgen_runtime::connection::ItemStream<types::Event>, Error> {
-        self.call.stream().await
+    ) -> impl std::future::Future<
+        Output = Result<sdkgen_runtime::connection::ItemStream<types::Event>, Error>,
+    > + Send {
+        self.call.stream()
     }
 }
 
@@ -207,8 +213,7 @@ impl EventsUndeleteRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("undelete", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("undelete", crate::xml::to_xml(&self.action))
     }
 }

@@ -81,7 +81,11 @@ impl ExternalHostGroupGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::ExternalHostGroup, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::ExternalHostGroup, Error>,
+    > + Send {
+        self.call.fetch()
     }
 }

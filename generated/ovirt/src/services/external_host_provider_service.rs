@@ -174,8 +174,12 @@ impl ExternalHostProviderGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::ExternalHostProvider, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::ExternalHostProvider, Error>,
+    > + Send {
+        self.call.fetch()
     }
 }
 
@@ -213,8 +217,12 @@ impl ExternalHostProviderUpdateRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::ExternalHostProvider, Error> {
-        self.call.update(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::ExternalHostProvider, Error>,
+    > + Send {
+        self.call.update_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -251,7 +259,7 @@ impl ExternalHostProviderRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }

@@ -81,9 +81,11 @@ impl ExternalNetworkProviderConfigurationGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<types::ExternalNetworkProviderConfiguration, Error> {
-        self.call.get().await?.read()
+    ) -> impl std::future::Future<
+        Output = Result<types::ExternalNetworkProviderConfiguration, Error>,
+    > + Send {
+        self.call.fetch()
     }
 }

@@ -94,29 +94,26 @@ impl ExternalNetworkProviderConfigurationsListRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<types::ExternalNetworkProviderConfiguration>, Error> {
-        Ok(
-            self
-                .call
-                .get()
-                .await?
-                .read_list::<types::ExternalNetworkProviderConfiguration>()?
-                .into_vec(),
-        )
+    ) -> impl std::future::Future<
+        Output = Result<Vec<types::ExternalNetworkProviderConfiguration>, Error>,
+    > + Send {
+        self.call.fetch_list()
     }
 
     /// Sends the request and returns the items as they are read from the reply,
     /// in constant memory, instead of collecting them all first.
-    pub async fn stream(
+    pub fn stream(
         self,
-    ) -> Result<
-        sdkgen_runtime::connection::ItemStream<
-            types::ExternalNetworkProviderConfiguration,
+    ) -> impl std::future::Future<
+        Output = Result<
+            sdkgen_runtime::connection::ItemStream<
+                types::ExternalNetworkProviderConfiguration,
+            >,
+            Error,
         >,
-        Error,
-    > {
-        self.call.stream().await
+    > + Send {
+        self.call.stream()
     }
 }

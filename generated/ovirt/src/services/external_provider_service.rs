@@ -104,9 +104,8 @@ impl ExternalProviderImportCertificatesRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("importcertificates", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("importcertificates", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -144,8 +143,7 @@ impl ExternalProviderTestConnectivityRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("testconnectivity", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("testconnectivity", crate::xml::to_xml(&self.action))
     }
 }

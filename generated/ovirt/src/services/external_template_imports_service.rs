@@ -80,7 +80,11 @@ impl ExternalTemplateImportsAddRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::ExternalTemplateImport, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::ExternalTemplateImport, Error>,
+    > + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }

@@ -77,7 +77,11 @@ impl ExternalVmImportsAddRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::ExternalVmImport, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::ExternalVmImport, Error>,
+    > + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }

@@ -108,8 +108,10 @@ impl GlusterBrickGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::GlusterBrick, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::GlusterBrick, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -146,8 +148,8 @@ impl GlusterBrickRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }
 
@@ -192,8 +194,7 @@ impl GlusterBrickReplaceRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("replace", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("replace", crate::xml::to_xml(&self.action))
     }
 }

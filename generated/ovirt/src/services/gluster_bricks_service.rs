@@ -43,7 +43,7 @@ impl GlusterBricksService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
-    pub fn add(&self, bricks: types::GlusterBrick) -> GlusterBricksAddRequest {
+    pub fn add(&self, bricks: Vec<types::GlusterBrick>) -> GlusterBricksAddRequest {
         GlusterBricksAddRequest {
             call: self.ctx.call(),
             body: bricks,
@@ -134,9 +134,8 @@ impl GlusterBricksActivateRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("activate", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("activate", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -144,7 +143,7 @@ impl GlusterBricksActivateRequest {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GlusterBricksAddRequest {
     pub(crate) call: Call,
-    pub(crate) body: types::GlusterBrick,
+    pub(crate) body: Vec<types::GlusterBrick>,
 }
 
 impl GlusterBricksAddRequest {
@@ -180,8 +179,12 @@ impl GlusterBricksAddRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::GlusterBrick, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Vec<types::GlusterBrick>, Error>,
+    > + Send {
+        self.call.add_list_as(crate::xml::list_to_xml(&self.body, "bricks"))
     }
 }
 
@@ -224,16 +227,25 @@ impl GlusterBricksListRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<Vec<types::GlusterBrick>, Error> {
-        Ok(self.call.get().await?.read_list::<types::GlusterBrick>()?.into_vec())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Vec<types::GlusterBrick>, Error>,
+    > + Send {
+        self.call.fetch_list()
     }
 
     /// Sends the request and returns the items as they are read from the reply,
     /// in constant memory, instead of collecting them all first.
-    pub async fn stream(
+    pub fn stream(
         self,
-    ) -> Result<sdkgen_runtime::connection::ItemStream<types::GlusterBrick>, Error> {
-        self.call.stream().await
+    ) -> impl std::future::Future<
+        Output = Result<
+            sdkgen_runtime::connection::ItemStream<types::GlusterBrick>,
+            Error,
+        >,
+    > + Send {
+        self.call.stream()
     }
 }
 
@@ -277,9 +289,8 @@ impl GlusterBricksMigrateRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("migrate", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("migrate", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -329,12 +340,12 @@ impl GlusterBricksRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         let body = self
             .bricks
             .as_deref()
             .map(|items| crate::xml::list_to_xml(items, "bricks"));
-        self.call.remove(body).await
+        self.call.remove(body)
     }
 }
 
@@ -378,8 +389,7 @@ impl GlusterBricksStopMigrateRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("stopmigrate", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("stopmigrate", crate::xml::to_xml(&self.action))
     }
 }

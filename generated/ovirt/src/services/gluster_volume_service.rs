@@ -189,8 +189,10 @@ impl GlusterVolumeGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::GlusterVolume, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::GlusterVolume, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -222,15 +224,17 @@ impl GlusterVolumeGetProfileStatisticsRequest {
     }
 
     /// Sends the request and returns the output of the action (`None` when the server left it out).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Option<types::GlusterVolumeProfileDetails>, Error> {
-        let reply: types::Action = self
-            .call
-            .action("getprofilestatistics", crate::xml::to_xml(&self.action))
-            .await?
-            .read()?;
-        Ok(reply.details.map(|value| *value))
+    ) -> impl std::future::Future<
+        Output = Result<Option<types::GlusterVolumeProfileDetails>, Error>,
+    > + Send {
+        self.call
+            .action_output(
+                "getprofilestatistics",
+                crate::xml::to_xml(&self.action),
+                |reply: types::Action| reply.details.map(|value| *value),
+            )
     }
 }
 
@@ -280,9 +284,8 @@ impl GlusterVolumeRebalanceRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("rebalance", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("rebalance", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -319,8 +322,8 @@ impl GlusterVolumeRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }
 
@@ -358,9 +361,8 @@ impl GlusterVolumeResetAllOptionsRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("resetalloptions", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("resetalloptions", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -410,9 +412,8 @@ impl GlusterVolumeResetOptionRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("resetoption", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("resetoption", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -456,9 +457,8 @@ impl GlusterVolumeSetOptionRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("setoption", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("setoption", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -502,9 +502,8 @@ impl GlusterVolumeStartRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("start", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("start", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -542,9 +541,8 @@ impl GlusterVolumeStartProfileRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("startprofile", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("startprofile", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -588,9 +586,8 @@ impl GlusterVolumeStopRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("stop", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("stop", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -628,9 +625,8 @@ impl GlusterVolumeStopProfileRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("stopprofile", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("stopprofile", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -668,8 +664,7 @@ impl GlusterVolumeStopRebalanceRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("stoprebalance", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("stoprebalance", crate::xml::to_xml(&self.action))
     }
 }

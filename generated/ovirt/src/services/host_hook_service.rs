@@ -81,7 +81,9 @@ impl HostHookGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Hook, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Hook, Error>> + Send {
+        self.call.fetch()
     }
 }

@@ -174,8 +174,10 @@ impl HostNicGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::HostNic, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::HostNic, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -222,13 +224,11 @@ impl HostNicUpdateVirtualFunctionsConfigurationRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call
-            .action(
+            .action_done(
                 "updatevirtualfunctionsconfiguration",
                 crate::xml::to_xml(&self.action),
             )
-            .await?;
-        Ok(())
     }
 }

@@ -464,9 +464,8 @@ impl HostActivateRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("activate", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("activate", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -528,9 +527,8 @@ impl HostApproveRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("approve", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("approve", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -592,9 +590,8 @@ impl HostApproveUsingRootPasswordRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("approve", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("approve", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -656,9 +653,8 @@ impl HostApproveUsingSshRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("approve", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("approve", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -696,9 +692,8 @@ impl HostCommitNetConfigRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("commitnetconfig", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("commitnetconfig", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -748,9 +743,8 @@ impl HostDeactivateRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("deactivate", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("deactivate", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -788,9 +782,8 @@ impl HostEnrollCertificateRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("enrollcertificate", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("enrollcertificate", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -840,13 +833,17 @@ impl HostFenceRequest {
     }
 
     /// Sends the request and returns the output of the action (`None` when the server left it out).
-    pub async fn send(self) -> Result<Option<types::PowerManagement>, Error> {
-        let reply: types::Action = self
-            .call
-            .action("fence", crate::xml::to_xml(&self.action))
-            .await?
-            .read()?;
-        Ok(reply.power_management.map(|value| *value))
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Option<types::PowerManagement>, Error>,
+    > + Send {
+        self.call
+            .action_output(
+                "fence",
+                crate::xml::to_xml(&self.action),
+                |reply: types::Action| reply.power_management.map(|value| *value),
+            )
     }
 }
 
@@ -884,9 +881,8 @@ impl HostForceSelectSpmRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("forceselectspm", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("forceselectspm", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -935,8 +931,10 @@ impl HostGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Host, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Host, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -1022,9 +1020,8 @@ impl HostInstallRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("install", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("install", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1110,9 +1107,8 @@ impl HostInstallUsingRootPasswordRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("install", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("install", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1198,9 +1194,8 @@ impl HostInstallUsingSshRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("install", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("install", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1245,13 +1240,20 @@ impl HostIscsiDiscoverRequest {
     }
 
     /// Sends the request and returns the output of the action (`None` when the server left it out).
-    pub async fn send(self) -> Result<Vec<String>, Error> {
-        let reply: types::Action = self
-            .call
-            .action("iscsidiscover", crate::xml::to_xml(&self.action))
-            .await?
-            .read()?;
-        Ok(reply.iscsi_targets.map(sdkgen_runtime::List::into_vec).unwrap_or_default())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<String>, Error>> + Send {
+        self.call
+            .action_output(
+                "iscsidiscover",
+                crate::xml::to_xml(&self.action),
+                |reply: types::Action| {
+                    reply
+                        .iscsi_targets
+                        .map(sdkgen_runtime::List::into_vec)
+                        .unwrap_or_default()
+                },
+            )
     }
 }
 
@@ -1295,18 +1297,22 @@ impl HostDiscoverIscsiRequest {
     }
 
     /// Sends the request and returns the output of the action (`None` when the server left it out).
-    pub async fn send(self) -> Result<Vec<types::IscsiDetails>, Error> {
-        let reply: types::Action = self
-            .call
-            .action("discoveriscsi", crate::xml::to_xml(&self.action))
-            .await?
-            .read()?;
-        Ok(
-            reply
-                .discovered_targets
-                .map(sdkgen_runtime::List::into_vec)
-                .unwrap_or_default(),
-        )
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Vec<types::IscsiDetails>, Error>,
+    > + Send {
+        self.call
+            .action_output(
+                "discoveriscsi",
+                crate::xml::to_xml(&self.action),
+                |reply: types::Action| {
+                    reply
+                        .discovered_targets
+                        .map(sdkgen_runtime::List::into_vec)
+                        .unwrap_or_default()
+                },
+            )
     }
 }
 
@@ -1350,9 +1356,8 @@ impl HostIscsiLoginRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("iscsilogin", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("iscsilogin", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1396,16 +1401,22 @@ impl HostUnregisteredStorageDomainsDiscoverRequest {
     }
 
     /// Sends the request and returns the output of the action (`None` when the server left it out).
-    pub async fn send(self) -> Result<Vec<types::StorageDomain>, Error> {
-        let reply: types::Action = self
-            .call
-            .action(
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Vec<types::StorageDomain>, Error>,
+    > + Send {
+        self.call
+            .action_output(
                 "unregisteredstoragedomainsdiscover",
                 crate::xml::to_xml(&self.action),
+                |reply: types::Action| {
+                    reply
+                        .storage_domains
+                        .map(sdkgen_runtime::List::into_vec)
+                        .unwrap_or_default()
+                },
             )
-            .await?
-            .read()?;
-        Ok(reply.storage_domains.map(sdkgen_runtime::List::into_vec).unwrap_or_default())
     }
 }
 
@@ -1443,8 +1454,10 @@ impl HostUpdateRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Host, Error> {
-        self.call.update(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Host, Error>> + Send {
+        self.call.update_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -1482,8 +1495,10 @@ impl HostUpdateUsingRootPasswordRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Host, Error> {
-        self.call.update(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Host, Error>> + Send {
+        self.call.update_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -1521,8 +1536,10 @@ impl HostUpdateUsingSshRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Host, Error> {
-        self.call.update(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Host, Error>> + Send {
+        self.call.update_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -1579,9 +1596,8 @@ impl HostUpgradeRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("upgrade", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("upgrade", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1613,9 +1629,8 @@ impl HostUpgradeCheckRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("upgradecheck", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("upgradecheck", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1653,9 +1668,8 @@ impl HostRefreshRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("refresh", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("refresh", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1698,8 +1712,8 @@ impl HostRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }
 
@@ -1806,9 +1820,8 @@ impl HostSetupNetworksRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("setupnetworks", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("setupnetworks", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1846,9 +1859,8 @@ impl HostSyncAllNetworksRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("syncallnetworks", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("syncallnetworks", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1892,8 +1904,7 @@ impl HostCopyHostNetworksRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("copyhostnetworks", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("copyhostnetworks", crate::xml::to_xml(&self.action))
     }
 }

@@ -142,8 +142,10 @@ impl HostsAddRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Host, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Host, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -204,8 +206,10 @@ impl HostsAddUsingRootPasswordRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Host, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Host, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -266,8 +270,10 @@ impl HostsAddUsingSshRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Host, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Host, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -350,15 +356,19 @@ impl HostsListRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<Vec<types::Host>, Error> {
-        Ok(self.call.get().await?.read_list::<types::Host>()?.into_vec())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<types::Host>, Error>> + Send {
+        self.call.fetch_list()
     }
 
     /// Sends the request and returns the items as they are read from the reply,
     /// in constant memory, instead of collecting them all first.
-    pub async fn stream(
+    pub fn stream(
         self,
-    ) -> Result<sdkgen_runtime::connection::ItemStream<types::Host>, Error> {
-        self.call.stream().await
+    ) -> impl std::future::Future<
+        Output = Result<sdkgen_runtime::connection::ItemStream<types::Host>, Error>,
+    > + Send {
+        self.call.stream()
     }
 }

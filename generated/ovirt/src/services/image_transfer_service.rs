@@ -121,8 +121,10 @@ impl ImageTransferGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::ImageTransfer, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::ImageTransfer, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -154,9 +156,8 @@ impl ImageTransferExtendRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("extend", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("extend", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -188,9 +189,8 @@ impl ImageTransferPauseRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("pause", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("pause", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -222,9 +222,8 @@ impl ImageTransferResumeRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("resume", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("resume", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -256,9 +255,8 @@ impl ImageTransferCancelRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("cancel", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("cancel", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -290,8 +288,7 @@ impl ImageTransferFinalizeRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("finalize", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("finalize", crate::xml::to_xml(&self.action))
     }
 }

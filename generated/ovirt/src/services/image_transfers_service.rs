@@ -130,8 +130,10 @@ impl ImageTransfersAddRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::ImageTransfer, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::ImageTransfer, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -164,8 +166,10 @@ impl ImageTransfersAddForImageRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::ImageTransfer, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::ImageTransfer, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -197,8 +201,10 @@ impl ImageTransfersAddForDiskRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::ImageTransfer, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::ImageTransfer, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -230,8 +236,10 @@ impl ImageTransfersAddForSnapshotRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::ImageTransfer, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::ImageTransfer, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -268,15 +276,24 @@ impl ImageTransfersListRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<Vec<types::ImageTransfer>, Error> {
-        Ok(self.call.get().await?.read_list::<types::ImageTransfer>()?.into_vec())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Vec<types::ImageTransfer>, Error>,
+    > + Send {
+        self.call.fetch_list()
     }
 
     /// Sends the request and returns the items as they are read from the reply,
     /// in constant memory, instead of collecting them all first.
-    pub async fn stream(
+    pub fn stream(
         self,
-    ) -> Result<sdkgen_runtime::connection::ItemStream<types::ImageTransfer>, Error> {
-        self.call.stream().await
+    ) -> impl std::future::Future<
+        Output = Result<
+            sdkgen_runtime::connection::ItemStream<types::ImageTransfer>,
+            Error,
+        >,
+    > + Send {
+        self.call.stream()
     }
 }

@@ -132,8 +132,10 @@ impl InstanceTypeGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::InstanceType, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::InstanceType, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -171,8 +173,10 @@ impl InstanceTypeUpdateRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::InstanceType, Error> {
-        self.call.update(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::InstanceType, Error>> + Send {
+        self.call.update_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -209,7 +213,7 @@ impl InstanceTypeRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }

@@ -107,9 +107,8 @@ impl JobClearRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("clear", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("clear", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -159,9 +158,8 @@ impl JobEndRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("end", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("end", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -198,7 +196,9 @@ impl JobGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Job, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Job, Error>> + Send {
+        self.call.fetch()
     }
 }

@@ -81,27 +81,26 @@ impl LinkLayerDiscoveryProtocolListRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<types::LinkLayerDiscoveryProtocolElement>, Error> {
-        Ok(
-            self
-                .call
-                .get()
-                .await?
-                .read_list::<types::LinkLayerDiscoveryProtocolElement>()?
-                .into_vec(),
-        )
+    ) -> impl std::future::Future<
+        Output = Result<Vec<types::LinkLayerDiscoveryProtocolElement>, Error>,
+    > + Send {
+        self.call.fetch_list()
     }
 
     /// Sends the request and returns the items as they are read from the reply,
     /// in constant memory, instead of collecting them all first.
-    pub async fn stream(
+    pub fn stream(
         self,
-    ) -> Result<
-        sdkgen_runtime::connection::ItemStream<types::LinkLayerDiscoveryProtocolElement>,
-        Error,
-    > {
-        self.call.stream().await
+    ) -> impl std::future::Future<
+        Output = Result<
+            sdkgen_runtime::connection::ItemStream<
+                types::LinkLayerDiscoveryProtocolElement,
+            >,
+            Error,
+        >,
+    > + Send {
+        self.call.stream()
     }
 }

@@ -81,7 +81,9 @@ impl NetworkFilterGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::NetworkFilter, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::NetworkFilter, Error>> + Send {
+        self.call.fetch()
     }
 }

@@ -90,8 +90,10 @@ impl NetworksAddRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Network, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Network, Error>> + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -146,15 +148,19 @@ impl NetworksListRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<Vec<types::Network>, Error> {
-        Ok(self.call.get().await?.read_list::<types::Network>()?.into_vec())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<types::Network>, Error>> + Send {
+        self.call.fetch_list()
     }
 
     /// Sends the request and returns the items as they are read from the reply,
     /// in constant memory, instead of collecting them all first.
-    pub async fn stream(
+    pub fn stream(
         self,
-    ) -> Result<sdkgen_runtime::connection::ItemStream<types::Network>, Error> {
-        self.call.stream().await
+    ) -> impl std::future::Future<
+        Output = Result<sdkgen_runtime::connection::ItemStream<types::Network>, Error>,
+    > + Send {
+        self.call.stream()
     }
 }

@@ -138,8 +138,12 @@ impl OpenstackNetworkProviderGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::OpenStackNetworkProvider, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::OpenStackNetworkProvider, Error>,
+    > + Send {
+        self.call.fetch()
     }
 }
 
@@ -177,8 +181,12 @@ impl OpenstackNetworkProviderUpdateRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::OpenStackNetworkProvider, Error> {
-        self.call.update(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::OpenStackNetworkProvider, Error>,
+    > + Send {
+        self.call.update_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -215,7 +223,7 @@ impl OpenstackNetworkProviderRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }

@@ -98,8 +98,12 @@ impl OpenstackNetworkGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::OpenStackNetwork, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::OpenStackNetwork, Error>,
+    > + Send {
+        self.call.fetch()
     }
 }
 
@@ -143,8 +147,7 @@ impl OpenstackNetworkImportRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("import", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("import", crate::xml::to_xml(&self.action))
     }
 }

@@ -90,8 +90,12 @@ impl OpenstackSubnetsAddRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::OpenStackSubnet, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::OpenStackSubnet, Error>,
+    > + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -134,15 +138,24 @@ impl OpenstackSubnetsListRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<Vec<types::OpenStackSubnet>, Error> {
-        Ok(self.call.get().await?.read_list::<types::OpenStackSubnet>()?.into_vec())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Vec<types::OpenStackSubnet>, Error>,
+    > + Send {
+        self.call.fetch_list()
     }
 
     /// Sends the request and returns the items as they are read from the reply,
     /// in constant memory, instead of collecting them all first.
-    pub async fn stream(
+    pub fn stream(
         self,
-    ) -> Result<sdkgen_runtime::connection::ItemStream<types::OpenStackSubnet>, Error> {
-        self.call.stream().await
+    ) -> impl std::future::Future<
+        Output = Result<
+            sdkgen_runtime::connection::ItemStream<types::OpenStackSubnet>,
+            Error,
+        >,
+    > + Send {
+        self.call.stream()
     }
 }

@@ -100,8 +100,12 @@ impl OpenstackVolumeAuthenticationKeyGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::OpenstackVolumeAuthenticationKey, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::OpenstackVolumeAuthenticationKey, Error>,
+    > + Send {
+        self.call.fetch()
     }
 }
 
@@ -133,8 +137,12 @@ impl OpenstackVolumeAuthenticationKeyUpdateRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::OpenstackVolumeAuthenticationKey, Error> {
-        self.call.update(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::OpenstackVolumeAuthenticationKey, Error>,
+    > + Send {
+        self.call.update_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -171,7 +179,7 @@ impl OpenstackVolumeAuthenticationKeyRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }

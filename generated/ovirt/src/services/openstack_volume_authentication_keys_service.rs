@@ -94,8 +94,12 @@ impl OpenstackVolumeAuthenticationKeysAddRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::OpenstackVolumeAuthenticationKey, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::OpenstackVolumeAuthenticationKey, Error>,
+    > + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -138,27 +142,26 @@ impl OpenstackVolumeAuthenticationKeysListRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<types::OpenstackVolumeAuthenticationKey>, Error> {
-        Ok(
-            self
-                .call
-                .get()
-                .await?
-                .read_list::<types::OpenstackVolumeAuthenticationKey>()?
-                .into_vec(),
-        )
+    ) -> impl std::future::Future<
+        Output = Result<Vec<types::OpenstackVolumeAuthenticationKey>, Error>,
+    > + Send {
+        self.call.fetch_list()
     }
 
     /// Sends the request and returns the items as they are read from the reply,
     /// in constant memory, instead of collecting them all first.
-    pub async fn stream(
+    pub fn stream(
         self,
-    ) -> Result<
-        sdkgen_runtime::connection::ItemStream<types::OpenstackVolumeAuthenticationKey>,
-        Error,
-    > {
-        self.call.stream().await
+    ) -> impl std::future::Future<
+        Output = Result<
+            sdkgen_runtime::connection::ItemStream<
+                types::OpenstackVolumeAuthenticationKey,
+            >,
+            Error,
+        >,
+    > + Send {
+        self.call.stream()
     }
 }

@@ -157,8 +157,12 @@ impl OpenstackVolumeProviderGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::OpenStackVolumeProvider, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::OpenStackVolumeProvider, Error>,
+    > + Send {
+        self.call.fetch()
     }
 }
 
@@ -196,8 +200,12 @@ impl OpenstackVolumeProviderUpdateRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::OpenStackVolumeProvider, Error> {
-        self.call.update(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::OpenStackVolumeProvider, Error>,
+    > + Send {
+        self.call.update_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -240,7 +248,7 @@ impl OpenstackVolumeProviderRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }

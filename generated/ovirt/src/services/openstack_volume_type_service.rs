@@ -82,7 +82,11 @@ impl OpenstackVolumeTypeGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::OpenStackVolumeType, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::OpenStackVolumeType, Error>,
+    > + Send {
+        self.call.fetch()
     }
 }

@@ -94,8 +94,12 @@ impl SchedulingPolicyUnitGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::SchedulingPolicyUnit, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::SchedulingPolicyUnit, Error>,
+    > + Send {
+        self.call.fetch()
     }
 }
 
@@ -132,7 +136,7 @@ impl SchedulingPolicyUnitRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }

@@ -81,7 +81,9 @@ impl SnapshotDiskGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Disk, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Disk, Error>> + Send {
+        self.call.fetch()
     }
 }

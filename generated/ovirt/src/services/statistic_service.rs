@@ -81,7 +81,9 @@ impl StatisticGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Statistic, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Statistic, Error>> + Send {
+        self.call.fetch()
     }
 }

@@ -224,8 +224,10 @@ impl StorageDomainGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::StorageDomain, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::StorageDomain, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -269,13 +271,15 @@ impl StorageDomainIsAttachedRequest {
     }
 
     /// Sends the request and returns the output of the action (`None` when the server left it out).
-    pub async fn send(self) -> Result<Option<bool>, Error> {
-        let reply: types::Action = self
-            .call
-            .action("isattached", crate::xml::to_xml(&self.action))
-            .await?
-            .read()?;
-        Ok(reply.is_attached)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Option<bool>, Error>> + Send {
+        self.call
+            .action_output(
+                "isattached",
+                crate::xml::to_xml(&self.action),
+                |reply: types::Action| reply.is_attached,
+            )
     }
 }
 
@@ -313,8 +317,10 @@ impl StorageDomainUpdateRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::StorageDomain, Error> {
-        self.call.update(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::StorageDomain, Error>> + Send {
+        self.call.update_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -352,9 +358,8 @@ impl StorageDomainUpdateOvfStoreRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("updateovfstore", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("updateovfstore", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -398,9 +403,8 @@ impl StorageDomainRefreshLunsRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("refreshluns", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("refreshluns", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -438,9 +442,8 @@ impl StorageDomainReduceLunsRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("reduceluns", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("reduceluns", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -495,7 +498,7 @@ impl StorageDomainRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }

@@ -163,8 +163,12 @@ impl StorageServerConnectionsAddRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::StorageConnection, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::StorageConnection, Error>,
+    > + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -196,8 +200,12 @@ impl StorageServerConnectionsAddIscsiRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::StorageConnection, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::StorageConnection, Error>,
+    > + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -229,8 +237,12 @@ impl StorageServerConnectionsAddNfsRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::StorageConnection, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::StorageConnection, Error>,
+    > + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -262,8 +274,12 @@ impl StorageServerConnectionsAddVfsRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::StorageConnection, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::StorageConnection, Error>,
+    > + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -295,8 +311,12 @@ impl StorageServerConnectionsAddGlusterfsRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::StorageConnection, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::StorageConnection, Error>,
+    > + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -328,8 +348,12 @@ impl StorageServerConnectionsAddLocalRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::StorageConnection, Error> {
-        self.call.add(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::StorageConnection, Error>,
+    > + Send {
+        self.call.add_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -372,18 +396,24 @@ impl StorageServerConnectionsListRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<Vec<types::StorageConnection>, Error> {
-        Ok(self.call.get().await?.read_list::<types::StorageConnection>()?.into_vec())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Vec<types::StorageConnection>, Error>,
+    > + Send {
+        self.call.fetch_list()
     }
 
     /// Sends the request and returns the items as they are read from the reply,
     /// in constant memory, instead of collecting them all first.
-    pub async fn stream(
+    pub fn stream(
         self,
-    ) -> Result<
-        sdkgen_runtime::connection::ItemStream<types::StorageConnection>,
-        Error,
-    > {
-        self.call.stream().await
+    ) -> impl std::future::Future<
+        Output = Result<
+            sdkgen_runtime::connection::ItemStream<types::StorageConnection>,
+            Error,
+        >,
+    > + Send {
+        self.call.stream()
     }
 }

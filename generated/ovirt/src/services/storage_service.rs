@@ -87,7 +87,9 @@ impl StorageGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::HostStorage, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::HostStorage, Error>> + Send {
+        self.call.fetch()
     }
 }

@@ -480,8 +480,10 @@ impl SystemGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Api, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Api, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -519,10 +521,7 @@ impl SystemReloadConfigurationsRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call
-            .action("reloadconfigurations", crate::xml::to_xml(&self.action))
-            .await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("reloadconfigurations", crate::xml::to_xml(&self.action))
     }
 }

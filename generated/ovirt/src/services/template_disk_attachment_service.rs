@@ -88,8 +88,10 @@ impl TemplateDiskAttachmentGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::DiskAttachment, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::DiskAttachment, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -132,7 +134,7 @@ impl TemplateDiskAttachmentRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }

@@ -88,8 +88,12 @@ impl UnmanagedNetworkGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::UnmanagedNetwork, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::UnmanagedNetwork, Error>,
+    > + Send {
+        self.call.fetch()
     }
 }
 
@@ -126,7 +130,7 @@ impl UnmanagedNetworkRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }

@@ -82,8 +82,10 @@ impl UserOptionGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::UserOption, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::UserOption, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -114,7 +116,7 @@ impl UserOptionRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }

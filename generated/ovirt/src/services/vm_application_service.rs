@@ -87,7 +87,9 @@ impl VmApplicationGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Application, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Application, Error>> + Send {
+        self.call.fetch()
     }
 }

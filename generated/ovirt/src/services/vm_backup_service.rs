@@ -98,8 +98,10 @@ impl VmBackupGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Backup, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Backup, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -131,8 +133,7 @@ impl VmBackupFinalizeRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("finalize", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("finalize", crate::xml::to_xml(&self.action))
     }
 }

@@ -95,8 +95,10 @@ impl VmCdromGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Cdrom, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Cdrom, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -134,7 +136,9 @@ impl VmCdromUpdateRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Cdrom, Error> {
-        self.call.update(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Cdrom, Error>> + Send {
+        self.call.update_as(crate::xml::to_xml(&self.body))
     }
 }

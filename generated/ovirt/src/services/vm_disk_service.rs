@@ -158,9 +158,8 @@ impl VmDiskActivateRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("activate", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("activate", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -198,9 +197,8 @@ impl VmDiskDeactivateRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("deactivate", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("deactivate", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -244,9 +242,8 @@ impl VmDiskExportRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("export", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("export", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -283,8 +280,10 @@ impl VmDiskGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Disk, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Disk, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -328,9 +327,8 @@ impl VmDiskMoveRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("move", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("move", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -368,8 +366,10 @@ impl VmDiskUpdateRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Disk, Error> {
-        self.call.update(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Disk, Error>> + Send {
+        self.call.update_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -406,8 +406,8 @@ impl VmDiskRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }
 
@@ -445,8 +445,7 @@ impl VmDiskReduceRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("reduce", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("reduce", crate::xml::to_xml(&self.action))
     }
 }

@@ -120,8 +120,12 @@ impl VmGraphicsConsoleGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::GraphicsConsole, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::GraphicsConsole, Error>,
+    > + Send {
+        self.call.fetch()
     }
 }
 
@@ -159,13 +163,17 @@ impl VmGraphicsConsoleProxyTicketRequest {
     }
 
     /// Sends the request and returns the output of the action (`None` when the server left it out).
-    pub async fn send(self) -> Result<Option<types::ProxyTicket>, Error> {
-        let reply: types::Action = self
-            .call
-            .action("proxyticket", crate::xml::to_xml(&self.action))
-            .await?
-            .read()?;
-        Ok(reply.proxy_ticket.map(|value| *value))
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Option<types::ProxyTicket>, Error>,
+    > + Send {
+        self.call
+            .action_output(
+                "proxyticket",
+                crate::xml::to_xml(&self.action),
+                |reply: types::Action| reply.proxy_ticket.map(|value| *value),
+            )
     }
 }
 
@@ -203,13 +211,15 @@ impl VmGraphicsConsoleTicketRequest {
     }
 
     /// Sends the request and returns the output of the action (`None` when the server left it out).
-    pub async fn send(self) -> Result<Option<types::Ticket>, Error> {
-        let reply: types::Action = self
-            .call
-            .action("ticket", crate::xml::to_xml(&self.action))
-            .await?
-            .read()?;
-        Ok(reply.ticket.map(|value| *value))
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Option<types::Ticket>, Error>> + Send {
+        self.call
+            .action_output(
+                "ticket",
+                crate::xml::to_xml(&self.action),
+                |reply: types::Action| reply.ticket.map(|value| *value),
+            )
     }
 }
 
@@ -241,13 +251,15 @@ impl VmGraphicsConsoleRemoteViewerConnectionFileRequest {
     }
 
     /// Sends the request and returns the output of the action (`None` when the server left it out).
-    pub async fn send(self) -> Result<Option<String>, Error> {
-        let reply: types::Action = self
-            .call
-            .action("remoteviewerconnectionfile", crate::xml::to_xml(&self.action))
-            .await?
-            .read()?;
-        Ok(reply.remote_viewer_connection_file)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Option<String>, Error>> + Send {
+        self.call
+            .action_output(
+                "remoteviewerconnectionfile",
+                crate::xml::to_xml(&self.action),
+                |reply: types::Action| reply.remote_viewer_connection_file,
+            )
     }
 }
 
@@ -284,7 +296,7 @@ impl VmGraphicsConsoleRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }

@@ -96,8 +96,12 @@ impl VmNumaNodeGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::VirtualNumaNode, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::VirtualNumaNode, Error>,
+    > + Send {
+        self.call.fetch()
     }
 }
 
@@ -135,8 +139,12 @@ impl VmNumaNodeUpdateRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::VirtualNumaNode, Error> {
-        self.call.update(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::VirtualNumaNode, Error>,
+    > + Send {
+        self.call.update_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -173,7 +181,7 @@ impl VmNumaNodeRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }

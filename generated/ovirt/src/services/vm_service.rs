@@ -465,9 +465,8 @@ impl VmCancelMigrationRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("cancelmigration", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("cancelmigration", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -505,9 +504,8 @@ impl VmCommitSnapshotRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("commitsnapshot", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("commitsnapshot", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -563,9 +561,8 @@ impl VmCloneRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("clone", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("clone", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -603,9 +600,8 @@ impl VmDetachRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("detach", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("detach", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -661,9 +657,8 @@ impl VmExportRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("export", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("export", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -719,9 +714,8 @@ impl VmExportToExportDomainRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("export", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("export", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -795,9 +789,8 @@ impl VmExportToPathOnHostRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("export", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("export", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -835,9 +828,8 @@ impl VmFreezeFilesystemsRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("freezefilesystems", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("freezefilesystems", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -898,8 +890,10 @@ impl VmGetRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Vm, Error> {
-        self.call.get().await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Vm, Error>> + Send {
+        self.call.fetch()
     }
 }
 
@@ -937,9 +931,8 @@ impl VmLogonRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("logon", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("logon", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -983,9 +976,8 @@ impl VmMaintenanceRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("maintenance", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("maintenance", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1047,9 +1039,8 @@ impl VmMigrateRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("migrate", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("migrate", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1117,9 +1108,8 @@ impl VmPreviewSnapshotRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("previewsnapshot", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("previewsnapshot", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1164,11 +1154,8 @@ impl VmAutoPinCpuAndNumaNodesRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call
-            .action("autopincpuandnumanodes", crate::xml::to_xml(&self.action))
-            .await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("autopincpuandnumanodes", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1212,8 +1199,10 @@ impl VmUpdateRequest {
     }
 
     /// Sends the request and returns the reply, read into its type.
-    pub async fn send(self) -> Result<types::Vm, Error> {
-        self.call.update(crate::xml::to_xml(&self.body)).await?.read()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Vm, Error>> + Send {
+        self.call.update_as(crate::xml::to_xml(&self.body))
     }
 }
 
@@ -1257,9 +1246,8 @@ impl VmRebootRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("reboot", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("reboot", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1308,8 +1296,8 @@ impl VmRemoveRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.remove(None).await
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.remove(None)
     }
 }
 
@@ -1347,9 +1335,8 @@ impl VmResetRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("reset", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("reset", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1387,9 +1374,8 @@ impl VmReorderMacAddressesRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("reordermacaddresses", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("reordermacaddresses", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1439,9 +1425,8 @@ impl VmShutdownRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("shutdown", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("shutdown", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1539,9 +1524,8 @@ impl VmStartRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("start", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("start", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1591,9 +1575,8 @@ impl VmStopRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("stop", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("stop", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1631,9 +1614,8 @@ impl VmSuspendRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("suspend", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("suspend", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1671,9 +1653,8 @@ impl VmThawFilesystemsRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("thawfilesystems", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("thawfilesystems", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1717,13 +1698,15 @@ impl VmTicketRequest {
     }
 
     /// Sends the request and returns the output of the action (`None` when the server left it out).
-    pub async fn send(self) -> Result<Option<types::Ticket>, Error> {
-        let reply: types::Action = self
-            .call
-            .action("ticket", crate::xml::to_xml(&self.action))
-            .await?
-            .read()?;
-        Ok(reply.ticket.map(|value| *value))
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Option<types::Ticket>, Error>> + Send {
+        self.call
+            .action_output(
+                "ticket",
+                crate::xml::to_xml(&self.action),
+                |reply: types::Action| reply.ticket.map(|value| *value),
+            )
     }
 }
 
@@ -1761,9 +1744,8 @@ impl VmUndoSnapshotRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("undosnapshot", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("undosnapshot", crate::xml::to_xml(&self.action))
     }
 }
 
@@ -1795,8 +1777,7 @@ impl VmScreenshotRequest {
     }
 
     /// Sends the request; a fault in the reply is an error.
-    pub async fn send(self) -> Result<(), Error> {
-        self.call.action("screenshot", crate::xml::to_xml(&self.action)).await?;
-        Ok(())
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
+        self.call.action_done("screenshot", crate::xml::to_xml(&self.action))
     }
 }

@@ -21468,7 +21468,7 @@ fn run_209(connection: Connection, a: Args) -> Run {
             .header("X-Oracle-Call", a.id())
             .send()
             .await?;
-        Ok(Out::object(&r))
+        Ok(Out::objects(&r))
     })
 }
 
@@ -22293,7 +22293,7 @@ fn run_251(connection: Connection, a: Args) -> Run {
             .header("X-Oracle-Call", a.id())
             .send()
             .await?;
-        Ok(Out::text(r.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")))
+        Ok(Out::texts(r.iter().map(|v| v.to_string()).collect()))
     })
 }
 
