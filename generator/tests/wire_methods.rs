@@ -61,6 +61,10 @@ mod wire_server;
 #[path = "oracle/wire_xml.rs"]
 mod wire_xml;
 
+#[path = "oracle/setup.rs"]
+mod setup;
+use setup::{facts_path, fresh_dir, oracle_python};
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::fs;
@@ -96,45 +100,6 @@ const IGNORED_HEADERS: &[&str] =
 // ---------------------------------------------------------------------------
 // Set-up
 // ---------------------------------------------------------------------------
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn facts_path() -> PathBuf {
-    match std::env::var_os("OVIRT_FACTS") {
-        Some(path) => PathBuf::from(path),
-        None => workspace_root().join("../shared/ovirt-api/facts.json"),
-    }
-}
-
-/// The interpreter of the oracle venv; a missing oracle is a failure.
-fn oracle_python() -> PathBuf {
-    if let Some(python) = std::env::var_os("OVIRT_ORACLE_PYTHON").filter(|p| !p.is_empty()) {
-        return PathBuf::from(python);
-    }
-    let venv = workspace_root().join(".venv/bin/python");
-    if venv.exists() {
-        return venv;
-    }
-    panic!(
-        "the Python oracle is missing: OVIRT_ORACLE_PYTHON is not set and {} does not exist.\n\
-         Run `cargo xtask test`: it creates .venv with the official oVirt Python SDK \
-         (xtask/oracle-requirements.txt) and runs the tests with OVIRT_ORACLE_PYTHON set.",
-        venv.display()
-    )
-}
-
-/// A fresh folder for the plan and the Python results (kept after a
-/// failure, emptied by the next run).
-fn fresh_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wire_methods");
-    if dir.exists() {
-        fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("cannot empty {}: {e}", dir.display()));
-    }
-    fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
-    dir
-}
 
 // ---------------------------------------------------------------------------
 // Facts
@@ -1170,7 +1135,7 @@ fn python_sdk_and_ours_agree_on_every_call() {
     let replies: HashMap<String, Reply> =
         CALLS.iter().map(|c| (c.id.to_owned(), canned_reply(c, &facts, &samples))).collect();
     let replies = Arc::new(replies);
-    let dir = fresh_dir();
+    let dir = fresh_dir("wire_methods");
 
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_all().build().unwrap();
     let (python_server, our_server) = runtime.block_on(async {

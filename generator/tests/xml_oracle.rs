@@ -16,6 +16,10 @@
 //! the repository (`../shared/ovirt-api/facts.json` from the workspace root);
 //! `OVIRT_FACTS` overrides its path.
 
+#[path = "oracle/setup.rs"]
+mod setup;
+use setup::{facts_path, fresh_dir, oracle_python};
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -28,36 +32,8 @@ use serde_json::Value;
 /// Struct types of the API according to the facts (its README counts them).
 const STRUCT_TYPES: usize = 220;
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn facts_path() -> PathBuf {
-    match std::env::var_os("OVIRT_FACTS") {
-        Some(path) => PathBuf::from(path),
-        None => workspace_root().join("../shared/ovirt-api/facts.json"),
-    }
-}
-
 fn oracle_script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/types_oracle.py")
-}
-
-/// The interpreter of the oracle venv; a missing oracle is a failure.
-fn oracle_python() -> PathBuf {
-    if let Some(python) = std::env::var_os("OVIRT_ORACLE_PYTHON").filter(|p| !p.is_empty()) {
-        return PathBuf::from(python);
-    }
-    let venv = workspace_root().join(".venv/bin/python");
-    if venv.exists() {
-        return venv;
-    }
-    panic!(
-        "the Python oracle is missing: OVIRT_ORACLE_PYTHON is not set and {} does not exist.\n\
-         Run `cargo xtask test`: it creates .venv with the official oVirt Python SDK \
-         (xtask/oracle-requirements.txt) and runs the tests with OVIRT_ORACLE_PYTHON set.",
-        venv.display()
-    )
 }
 
 /// `(name, xml root tag)` of every struct type of the facts, in facts order.
@@ -98,17 +74,6 @@ fn run_oracle(python: &Path, command: &str, dir: &Path) -> Value {
         .unwrap_or_else(|e| panic!("`types_oracle.py {command}` printed no JSON summary ({e}):\n{stdout}\n{stderr}"))
 }
 
-/// A fresh, empty folder for the documents of one run (kept after a failure
-/// for inspection, emptied by the next run).
-fn fresh_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("xml_oracle");
-    if dir.exists() {
-        fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("cannot empty {}: {e}", dir.display()));
-    }
-    fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
-    dir
-}
-
 fn read(path: &Path) -> Vec<u8> {
     fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
@@ -138,7 +103,7 @@ fn python_sdk_and_ours_agree_on_every_type() {
     let python = oracle_python();
     let types = fact_types();
     assert_eq!(types.len(), STRUCT_TYPES, "the facts should describe {STRUCT_TYPES} struct types");
-    let dir = fresh_dir();
+    let dir = fresh_dir("xml_oracle");
 
     // Python writes every type.
     let t = Instant::now();
