@@ -660,3 +660,23 @@ async fn extreme_option_values_do_not_panic() {
     // Whatever the server makes of it, the client neither panics nor hangs.
     let _ = reply;
 }
+
+// Scenario 6: a host that does not exist, and an address that is not one.
+#[tokio::test]
+async fn an_unresolvable_host_or_an_invalid_address_is_an_error() {
+    let err = Connection::builder("https://300.300.300.300/ovirt-engine/api").token("t").build().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+    assert!(err.to_string().contains("300.300.300.300"), "{err}");
+
+    // `.invalid` is reserved: no resolver answers it (RFC 6761).
+    let connection = Connection::builder("https://no-such-engine.invalid/ovirt-engine/api")
+        .token("t")
+        .no_proxy()
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let err = connection.test_or_error().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
+    assert!(err.to_string().contains("no-such-engine.invalid"), "{err}");
+    assert_eq!(err.code(), None);
+}
