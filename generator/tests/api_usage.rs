@@ -107,6 +107,22 @@ async fn engine() -> (String, Arc<Mutex<Vec<Seen>>>) {
                         return;
                     }
                     let seen = Seen { method, target, headers, body: String::from_utf8_lossy(&body).into_owned() };
+                    if seen.target.starts_with(&format!("{API}/hosts")) {
+                        // A collection whose body stops half-way: the server
+                        // promises more than it sends, then drops the connection.
+                        let part = "<hosts><host id=\"1\"><name>a</name></host><host id=\"2\"><na";
+                        let head = format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n\r\n",
+                            part.len() + 1000
+                        );
+                        let _ = write.write_all(head.as_bytes()).await;
+                        let _ = write.write_all(part.as_bytes()).await;
+                        if seen.target.contains("max=") {
+                            // ... or keeps it open and never sends the rest.
+                            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+                        }
+                        return;
+                    }
                     let (status, reply) = answer(&seen);
                     record.lock().expect("log").push(seen);
                     let kind = if reply.starts_with('{') { "application/json" } else { "application/xml" };
@@ -224,7 +240,7 @@ async fn a_big_list_is_streamed_item_by_item() -> Result<(), Error> {
     assert_eq!(vms.list().send().await?.len(), 2);
 
     // An error status is reported before any item.
-    let missing = conn.system_service().hosts_service().list().stream().await;
+    let missing = conn.system_service().storage_domains_service().list().stream().await;
     assert!(missing.is_err_and(|e| e.is_not_found()));
     Ok(())
 }
@@ -244,4 +260,45 @@ async fn many_tasks_share_one_connection() -> Result<(), Error> {
     }
     assert_eq!(log.lock().expect("log").len(), 50);
     Ok(())
+}
+
+#[tokio::test]
+async fn a_stream_cut_short_or_stalled_is_an_error_after_the_items_that_arrived() -> Result<(), Error> {
+    let (url, _log) = engine().await;
+    let conn = Connection::builder(&url).token("t").build()?;
+    let hosts = conn.system_service().hosts_service();
+
+    // The connection drops mid-body: the complete item arrives, then an error.
+    let mut stream = hosts.list().stream().await?;
+    let first = stream.try_next().await?.expect("the first host arrived whole");
+    assert_eq!(first.name.as_deref(), Some("a"));
+    let err = stream.try_next().await.expect_err("the body was cut");
+    assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
+    assert!(stream.try_next().await?.is_none(), "the stream ends after its error");
+
+    // The server stalls: the request's timeout ends the stream.
+    let mut stream = hosts.list().max(5).timeout(std::time::Duration::from_millis(500)).stream().await?;
+    assert!(stream.try_next().await?.is_some());
+    let err = stream.try_next().await.expect_err("the body never completes");
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+
+    // The same cut with `send()` is an error too, never a partial list.
+    let err = hosts.list().send().await.expect_err("cut body");
+    assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
+    Ok(())
+}
+
+/// Every generated type can travel between tasks without the user raising
+/// `recursion_limit`: a spawned task returns a type with a long chain of
+/// nested members.
+#[tokio::test]
+async fn results_of_every_kind_cross_task_boundaries() {
+    let (url, _log) = engine().await;
+    let conn = Connection::builder(&url).token("t").build().expect("connection");
+    let sds = conn.system_service().storage_domains_service();
+    let task = tokio::spawn(async move { sds.storage_domain_service("1").get().send().await });
+    assert!(task.await.expect("task").is_err_and(|e| e.is_not_found()));
+    let hosts = conn.system_service().hosts_service();
+    let task = tokio::spawn(async move { hosts.list().send().await });
+    assert!(task.await.expect("task").is_err());
 }

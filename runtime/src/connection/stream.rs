@@ -160,7 +160,7 @@ pub(crate) async fn start<T: XmlType + Send + 'static>(
     });
 
     let failure = transport_failure.clone();
-    tokio::task::spawn_blocking(move || {
+    let reader: Box<dyn FnOnce() + Send> = Box::new(move || {
         let source = ChunkReader { chunks: chunk_rx, current: Bytes::new(), failure: failure.clone() };
         for item in ListStream::<T>::new(source) {
             let item = item.map_err(|e| match failure.lock().ok().and_then(|mut f| f.take()) {
@@ -172,8 +172,17 @@ pub(crate) async fn start<T: XmlType + Send + 'static>(
             }
         }
     });
+    spawn_reader(reader);
 
     Ok(ItemStream { items: item_rx, pump })
+}
+
+/// Runs the XML reader of a stream on a blocking thread. Not generic on
+/// purpose: the thread's task type is then instantiated here, once, and not
+/// in every crate that streams some `T` (where proving that a deeply nested
+/// generated type is `Send` would need a higher `recursion_limit`).
+fn spawn_reader(reader: Box<dyn FnOnce() + Send>) {
+    tokio::task::spawn_blocking(reader);
 }
 
 /// Reads the whole body (a fault or an error page) within the deadline.
