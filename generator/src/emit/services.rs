@@ -138,6 +138,7 @@ pub(crate) fn emit_service(cx: &Context<'_>, index: usize) -> Result<TokenStream
                 None => String::new(),
             };
             text.push_str(&method_summary(cx, m, sig.variant));
+            text.push_str(&input_detail(m, sig.variant));
             let method_doc = doc(&text);
             let mdep = deprecated(sig.deprecated);
             let call = quote! { self.ctx.call() };
@@ -296,6 +297,29 @@ pub(crate) fn emit_service(cx: &Context<'_>, index: usize) -> Result<TokenStream
 
         #items
     })
+}
+
+/// What the server requires and accepts of the input, from the model's
+/// input detail (the method's, plus the variant's for a variant).
+fn input_detail(m: &Method, variant: Option<&str>) -> String {
+    use crate::ir::Detail;
+    let v = variant.and_then(|name| m.variants.iter().find(|v| v.name == name));
+    let mandatory: Vec<&Detail> = m.mandatory.iter().chain(v.iter().flat_map(|v| v.mandatory.iter())).collect();
+    let optional: Vec<&Detail> = m.optional.iter().chain(v.iter().flat_map(|v| v.optional.iter())).collect();
+    let show = |d: &Detail| match d {
+        Detail::One(path) => format!("`{path}`"),
+        Detail::AnyOf(paths) => paths.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(" or "),
+    };
+    let mut text = String::new();
+    if !mandatory.is_empty() {
+        let items: Vec<String> = mandatory.iter().map(|d| show(d)).collect();
+        text.push_str(&format!("\n\nThe server requires: {}.", items.join(", ")));
+    }
+    if !optional.is_empty() {
+        let items: Vec<String> = optional.iter().map(|d| show(d)).collect();
+        text.push_str(&format!("\n\nThe server also reads: {}.", items.join(", ")));
+    }
+    text
 }
 
 /// Whether `p` is sent as the body of a remove (a list of objects).

@@ -35,6 +35,8 @@ impl AffinityGroupHostsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `host.id` or `host.name`.
     pub fn add(&self, host: types::Host) -> AffinityGroupHostsAddRequest {
         AffinityGroupHostsAddRequest {
             call: self.ctx.call(),

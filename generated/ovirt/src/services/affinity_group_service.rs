@@ -42,6 +42,8 @@ impl AffinityGroupService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `group.enforcing`, `group.name`, `group.positive`.
     pub fn update(&self, group: types::AffinityGroup) -> AffinityGroupUpdateRequest {
         AffinityGroupUpdateRequest {
             call: self.ctx.call(),

@@ -35,6 +35,8 @@ impl AffinityGroupVmLabelsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `label.id` or `label.name`.
     pub fn add(&self, label: types::AffinityLabel) -> AffinityGroupVmLabelsAddRequest {
         AffinityGroupVmLabelsAddRequest {
             call: self.ctx.call(),

@@ -35,6 +35,8 @@ impl AffinityGroupVmsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `vm.id` or `vm.name`.
     pub fn add(&self, vm: types::Vm) -> AffinityGroupVmsAddRequest {
         AffinityGroupVmsAddRequest {
             call: self.ctx.call(),

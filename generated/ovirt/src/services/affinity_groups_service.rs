@@ -35,6 +35,8 @@ impl AffinityGroupsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `group.name`.
     pub fn add(&self, group: types::AffinityGroup) -> AffinityGroupsAddRequest {
         AffinityGroupsAddRequest {
             call: self.ctx.call(),

@@ -35,6 +35,10 @@ impl AssignedCpuProfilesService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `profile.name`.
+    ///
+    /// The server also reads: `profile.description`, `profile.qos.id`.
     pub fn add(&self, profile: types::CpuProfile) -> AssignedCpuProfilesAddRequest {
         AssignedCpuProfilesAddRequest {
             call: self.ctx.call(),

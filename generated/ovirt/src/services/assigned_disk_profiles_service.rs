@@ -35,6 +35,10 @@ impl AssignedDiskProfilesService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `profile.name`.
+    ///
+    /// The server also reads: `profile.description`, `profile.qos.id`.
     pub fn add(&self, profile: types::DiskProfile) -> AssignedDiskProfilesAddRequest {
         AssignedDiskProfilesAddRequest {
             call: self.ctx.call(),

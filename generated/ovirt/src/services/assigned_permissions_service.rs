@@ -35,6 +35,8 @@ impl AssignedPermissionsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`.
     pub fn add(&self, permission: types::Permission) -> AssignedPermissionsAddRequest {
         AssignedPermissionsAddRequest {
             call: self.ctx.call(),
@@ -45,6 +47,8 @@ impl AssignedPermissionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `user_level` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`, `permission.user.id`.
     pub fn add_user_level(
         &self,
         permission: types::Permission,
@@ -58,6 +62,8 @@ impl AssignedPermissionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `group_level` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`, `permission.group.id`.
     pub fn add_group_level(
         &self,
         permission: types::Permission,
@@ -71,6 +77,8 @@ impl AssignedPermissionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `data_center_permission` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`, `permission.data_center.id`.
     pub fn add_data_center_permission(
         &self,
         permission: types::Permission,
@@ -84,6 +92,8 @@ impl AssignedPermissionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `cluster_permission` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`, `permission.cluster.id`.
     pub fn add_cluster_permission(
         &self,
         permission: types::Permission,
@@ -97,6 +107,8 @@ impl AssignedPermissionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `host_permission` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`, `permission.host.id`.
     pub fn add_host_permission(
         &self,
         permission: types::Permission,
@@ -110,6 +122,8 @@ impl AssignedPermissionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `storage_domain_permission` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`, `permission.storage_domain.id`.
     pub fn add_storage_domain_permission(
         &self,
         permission: types::Permission,
@@ -123,6 +137,8 @@ impl AssignedPermissionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `vm_permission` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`, `permission.vm.id`.
     pub fn add_vm_permission(
         &self,
         permission: types::Permission,
@@ -136,6 +152,8 @@ impl AssignedPermissionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `vm_pool_permission` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`, `permission.vm_pool.id`.
     pub fn add_vm_pool_permission(
         &self,
         permission: types::Permission,
@@ -149,6 +167,8 @@ impl AssignedPermissionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `template_permission` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`, `permission.template.id`.
     pub fn add_template_permission(
         &self,
         permission: types::Permission,

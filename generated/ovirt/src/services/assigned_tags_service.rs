@@ -35,6 +35,8 @@ impl AssignedTagsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `tag.id` or `tag.name`.
     pub fn add(&self, tag: types::Tag) -> AssignedTagsAddRequest {
         AssignedTagsAddRequest {
             call: self.ctx.call(),

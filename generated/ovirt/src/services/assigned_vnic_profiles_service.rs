@@ -35,6 +35,10 @@ impl AssignedVnicProfilesService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `profile.name`.
+    ///
+    /// The server also reads: `profile.description`, `profile.pass_through.mode`, `profile.port_mirroring`, `profile.custom_properties[].name`, `profile.custom_properties[].value`.
     pub fn add(&self, profile: types::VnicProfile) -> AssignedVnicProfilesAddRequest {
         AssignedVnicProfilesAddRequest {
             call: self.ctx.call(),

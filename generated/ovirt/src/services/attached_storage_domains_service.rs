@@ -35,6 +35,8 @@ impl AttachedStorageDomainsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `storage_domain.id` or `storage_domain.name`.
     pub fn add(
         &self,
         storage_domain: types::StorageDomain,

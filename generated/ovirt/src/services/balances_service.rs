@@ -35,6 +35,8 @@ impl BalancesService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `balance.scheduling_policy_unit.id`.
     pub fn add(&self, balance: types::Balance) -> BalancesAddRequest {
         BalancesAddRequest {
             call: self.ctx.call(),

@@ -42,6 +42,8 @@ impl ClusterEnabledFeaturesService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `feature.id`.
     pub fn add(
         &self,
         feature: types::ClusterFeature,

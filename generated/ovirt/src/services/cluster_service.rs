@@ -42,6 +42,8 @@ impl ClusterService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `cluster.ballooning_enabled`, `cluster.cpu.architecture`, `cluster.cpu.type`, `cluster.description`, `cluster.display.proxy`, `cluster.error_handling.on_error`, `cluster.gluster_service`, `cluster.ha_reservation`, `cluster.ksm.enabled`, `cluster.memory_policy.over_commit.percent`, `cluster.memory_policy.transparent_huge_pages.enabled`, `cluster.name`, `cluster.threads_as_cores`, `cluster.trusted_service`, `cluster.tunnel_migration`, `cluster.version.major`, `cluster.version.minor`, `cluster.virt_service`, `cluster.scheduling_policy.id` or `cluster.scheduling_policy.name`, `cluster.fips_mode`.
     pub fn update(&self, cluster: types::Cluster) -> ClusterUpdateRequest {
         ClusterUpdateRequest {
             call: self.ctx.call(),

@@ -42,6 +42,8 @@ impl CpuProfileService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `profile.description`, `profile.name`, `profile.qos.id`.
     pub fn update(&self, profile: types::CpuProfile) -> CpuProfileUpdateRequest {
         CpuProfileUpdateRequest {
             call: self.ctx.call(),

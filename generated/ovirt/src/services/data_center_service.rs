@@ -42,6 +42,8 @@ impl DataCenterService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `data_center.comment`, `data_center.description`, `data_center.local`, `data_center.mac_pool.id`, `data_center.name`, `data_center.storage_format`, `data_center.version.major`, `data_center.version.minor`.
     pub fn update(&self, data_center: types::DataCenter) -> DataCenterUpdateRequest {
         DataCenterUpdateRequest {
             call: self.ctx.call(),
@@ -57,6 +59,8 @@ impl DataCenterService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/setmaster` below this service.
+    ///
+    /// The server requires: `storage_domain.id` or `storage_domain.name`.
     pub fn set_master(&self) -> DataCenterSetMasterRequest {
         DataCenterSetMasterRequest {
             call: self.ctx.call(),

@@ -35,6 +35,10 @@ impl DataCentersService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `data_center.local`, `data_center.name`.
+    ///
+    /// The server also reads: `data_center.comment`, `data_center.description`, `data_center.mac_pool.id`, `data_center.storage_format`, `data_center.version.major`, `data_center.version.minor`.
     pub fn add(&self, data_center: types::DataCenter) -> DataCentersAddRequest {
         DataCentersAddRequest {
             call: self.ctx.call(),

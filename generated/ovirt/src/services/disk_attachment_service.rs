@@ -49,6 +49,8 @@ impl DiskAttachmentService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `disk_attachment.disk.alias`, `disk_attachment.bootable`, `disk_attachment.description`, `disk_attachment.disk.disk_profile.id`, `disk_attachment.disk.format`, `disk_attachment.name`, `disk_attachment.disk.propagate_errors`, `disk_attachment.disk.provisioned_size`, `disk_attachment.disk.quota.id`, `disk_attachment.disk.read_only`, `disk_attachment.disk.sgio`, `disk_attachment.disk.shareable`, `disk_attachment.disk.sparse`, `disk_attachment.uses_scsi_reservation`, `disk_attachment.disk.wipe_after_delete`.
     pub fn update(
         &self,
         disk_attachment: types::DiskAttachment,

@@ -45,6 +45,8 @@ impl DiskAttachmentsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `signature1` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `attachment.bootable`, `attachment.interface`, `attachment.pass_discard`.
     pub fn add_signature1(
         &self,
         attachment: types::DiskAttachment,
@@ -58,6 +60,8 @@ impl DiskAttachmentsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `providing_disk_id` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `attachment.disk.id`.
     pub fn add_providing_disk_id(
         &self,
         attachment: types::DiskAttachment,

@@ -42,6 +42,8 @@ impl DiskProfileService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `profile.description`, `profile.name`, `profile.qos.id`.
     pub fn update(&self, profile: types::DiskProfile) -> DiskProfileUpdateRequest {
         DiskProfileUpdateRequest {
             call: self.ctx.call(),

@@ -35,6 +35,10 @@ impl DiskProfilesService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `profile.name`, `profile.storage_domain.id`.
+    ///
+    /// The server also reads: `profile.description`, `profile.qos.id`.
     pub fn add(&self, profile: types::DiskProfile) -> DiskProfilesAddRequest {
         DiskProfilesAddRequest {
             call: self.ctx.call(),

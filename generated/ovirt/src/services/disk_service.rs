@@ -37,6 +37,10 @@ impl DiskService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/copy` below this service.
+    ///
+    /// The server requires: `storage_domain.id` or `storage_domain.name`.
+    ///
+    /// The server also reads: `disk.name` or `disk.alias`, `disk_profile.id`, `quota.id`.
     pub fn copy(&self) -> DiskCopyRequest {
         DiskCopyRequest {
             call: self.ctx.call(),
@@ -45,6 +49,8 @@ impl DiskService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `disk.alias`, `disk.bootable`, `disk.description`, `disk.disk_profile.id`, `disk.format`, `disk.name`, `disk.propagate_errors`, `disk.provisioned_size`, `disk.quota.id`, `disk.read_only`, `disk.sgio`, `disk.shareable`, `disk.sparse`, `disk.uses_scsi_reservation`, `disk.wipe_after_delete`.
     pub fn update(&self, disk: types::Disk) -> DiskUpdateRequest {
         DiskUpdateRequest {
             call: self.ctx.call(),
@@ -53,6 +59,8 @@ impl DiskService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/export` below this service.
+    ///
+    /// The server requires: `storage_domain.id` or `storage_domain.name`.
     pub fn export(&self) -> DiskExportRequest {
         DiskExportRequest {
             call: self.ctx.call(),
@@ -68,6 +76,10 @@ impl DiskService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/move` below this service.
+    ///
+    /// The server requires: `storage_domain.id` or `storage_domain.name`.
+    ///
+    /// The server also reads: `disk_profile.id`, `quota.id`.
     pub fn move_(&self) -> DiskMoveRequest {
         DiskMoveRequest {
             call: self.ctx.call(),
@@ -91,6 +103,8 @@ impl DiskService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/refreshlun` below this service.
+    ///
+    /// The server requires: `host.id` or `host.name`.
     pub fn refresh_lun(&self) -> DiskRefreshLunRequest {
         DiskRefreshLunRequest {
             call: self.ctx.call(),
@@ -107,6 +121,8 @@ impl DiskService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/convert` below this service.
+    ///
+    /// The server requires: `disk.format` or `disk.sparse`.
     pub fn convert(&self) -> DiskConvertRequest {
         DiskConvertRequest {
             call: self.ctx.call(),

@@ -35,6 +35,10 @@ impl DisksService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `disk.format`, `disk.interface`.
+    ///
+    /// The server also reads: `disk.alias`, `disk.bootable`, `disk.description`, `disk.propagate_errors`, `disk.quota.id`, `disk.shareable`, `disk.sparse`, `disk.wipe_after_delete`, `disk.id`, `disk.image_id`.
     pub fn add(&self, disk: types::Disk) -> DisksAddRequest {
         DisksAddRequest {
             call: self.ctx.call(),
@@ -45,6 +49,10 @@ impl DisksService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `on_storage_domain` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `disk.format`, `disk.interface`, `disk.provisioned_size`.
+    ///
+    /// The server also reads: `disk.alias`, `disk.bootable`, `disk.description`, `disk.propagate_errors`, `disk.quota.id`, `disk.shareable`, `disk.sparse`, `disk.wipe_after_delete`, `disk.id`, `disk.image_id`, `disk.storage_domains[].id` or `disk.storage_domains[].name`, `disk.disk_profile.id`, `disk.name`, `disk.openstack_volume_type.name`.
     pub fn add_on_storage_domain(
         &self,
         disk: types::Disk,
@@ -58,6 +66,10 @@ impl DisksService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `lun` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `disk.format`, `disk.interface`, `disk.lun_storage.type`, `disk.lun_storage.logical_units[].address`, `disk.lun_storage.logical_units[].id`, `disk.lun_storage.logical_units[].port`, `disk.lun_storage.logical_units[].target`.
+    ///
+    /// The server also reads: `disk.alias`, `disk.bootable`, `disk.description`, `disk.propagate_errors`, `disk.quota.id`, `disk.shareable`, `disk.sparse`, `disk.wipe_after_delete`, `disk.id`, `disk.image_id`, `disk.sgio`.
     pub fn add_lun(&self, disk: types::Disk) -> DisksAddLunRequest {
         DisksAddLunRequest {
             call: self.ctx.call(),

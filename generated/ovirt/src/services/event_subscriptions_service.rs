@@ -35,6 +35,10 @@ impl EventSubscriptionsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `event_subscription.event`.
+    ///
+    /// The server also reads: `event_subscription.notification_method`.
     pub fn add(
         &self,
         event_subscription: types::EventSubscription,

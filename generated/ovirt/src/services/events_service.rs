@@ -35,6 +35,10 @@ impl EventsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `event.custom_id`, `event.description`, `event.origin`, `event.severity`.
+    ///
+    /// The server also reads: `event.cluster.id`, `event.data_center.id`, `event.flood_rate`, `event.host.external_status`, `event.host.id`, `event.storage_domain.external_status`, `event.storage_domain.id`, `event.template.id`, `event.user.id`, `event.vm.id`, `event.log_on_host`.
     pub fn add(&self, event: types::Event) -> EventsAddRequest {
         EventsAddRequest {
             call: self.ctx.call(),

@@ -44,6 +44,8 @@ impl ExternalHostProviderService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `provider.description`, `provider.name`, `provider.password`, `provider.requires_authentication`, `provider.username`.
     pub fn update(
         &self,
         provider: types::ExternalHostProvider,
@@ -62,6 +64,8 @@ impl ExternalHostProviderService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/importcertificates` below this service.
+    ///
+    /// The server requires: `certificates[].content`.
     pub fn import_certificates(&self) -> ExternalProviderImportCertificatesRequest {
         ExternalProviderImportCertificatesRequest {
             call: self.ctx.call(),

@@ -35,6 +35,10 @@ impl ExternalHostProvidersService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `provider.name`.
+    ///
+    /// The server also reads: `provider.description`, `provider.password`, `provider.requires_authentication`, `provider.url`, `provider.username`.
     pub fn add(
         &self,
         provider: types::ExternalHostProvider,

@@ -35,6 +35,8 @@ impl ExternalProviderService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/importcertificates` below this service.
+    ///
+    /// The server requires: `certificates[].content`.
     pub fn import_certificates(&self) -> ExternalProviderImportCertificatesRequest {
         ExternalProviderImportCertificatesRequest {
             call: self.ctx.call(),

@@ -42,6 +42,8 @@ impl FenceAgentService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `agent.address`, `agent.order`, `agent.password`, `agent.port`, `agent.type`, `agent.username`, `agent.encrypt_options`, `agent.name`.
     pub fn update(&self, agent: types::Agent) -> FenceAgentUpdateRequest {
         FenceAgentUpdateRequest {
             call: self.ctx.call(),

@@ -35,6 +35,10 @@ impl FenceAgentsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `agent.address`, `agent.order`, `agent.password`, `agent.type`, `agent.username`.
+    ///
+    /// The server also reads: `agent.port`, `agent.encrypt_options`, `agent.name`.
     pub fn add(&self, agent: types::Agent) -> FenceAgentsAddRequest {
         FenceAgentsAddRequest {
             call: self.ctx.call(),

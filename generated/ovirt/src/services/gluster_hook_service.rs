@@ -65,6 +65,10 @@ impl GlusterHookService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/resolve` below this service.
+    ///
+    /// The server requires: `resolution_type`.
+    ///
+    /// The server also reads: `host.id` or `host.name`.
     pub fn resolve(&self) -> GlusterHookResolveRequest {
         GlusterHookResolveRequest {
             call: self.ctx.call(),

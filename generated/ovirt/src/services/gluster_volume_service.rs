@@ -52,6 +52,8 @@ impl GlusterVolumeService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/rebalance` below this service.
+    ///
+    /// The server also reads: `fix_layout`, `force`.
     pub fn rebalance(&self) -> GlusterVolumeRebalanceRequest {
         GlusterVolumeRebalanceRequest {
             call: self.ctx.call(),
@@ -75,6 +77,8 @@ impl GlusterVolumeService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/resetoption` below this service.
+    ///
+    /// The server requires: `force`, `option.name`.
     pub fn reset_option(&self) -> GlusterVolumeResetOptionRequest {
         GlusterVolumeResetOptionRequest {
             call: self.ctx.call(),
@@ -83,6 +87,8 @@ impl GlusterVolumeService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/setoption` below this service.
+    ///
+    /// The server requires: `option.name`, `option.value`.
     pub fn set_option(&self) -> GlusterVolumeSetOptionRequest {
         GlusterVolumeSetOptionRequest {
             call: self.ctx.call(),
@@ -91,6 +97,8 @@ impl GlusterVolumeService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/start` below this service.
+    ///
+    /// The server also reads: `force`.
     pub fn start(&self) -> GlusterVolumeStartRequest {
         GlusterVolumeStartRequest {
             call: self.ctx.call(),
@@ -107,6 +115,8 @@ impl GlusterVolumeService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/stop` below this service.
+    ///
+    /// The server also reads: `force`.
     pub fn stop(&self) -> GlusterVolumeStopRequest {
         GlusterVolumeStopRequest {
             call: self.ctx.call(),

@@ -35,6 +35,10 @@ impl GlusterVolumesService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `volume.name`, `volume.volume_type`, `volume.bricks[].brick_dir`, `volume.bricks[].server_id`.
+    ///
+    /// The server also reads: `volume.replica_count`, `volume.stripe_count`, `volume.options[].name`, `volume.options[].value`, `volume.transport_types[]`.
     pub fn add(&self, volume: types::GlusterVolume) -> GlusterVolumesAddRequest {
         GlusterVolumesAddRequest {
             call: self.ctx.call(),

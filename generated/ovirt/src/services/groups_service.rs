@@ -35,6 +35,10 @@ impl GroupsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `group.name`.
+    ///
+    /// The server also reads: `group.namespace`.
     pub fn add(&self, group: types::Group) -> GroupsAddRequest {
         GroupsAddRequest {
             call: self.ctx.call(),

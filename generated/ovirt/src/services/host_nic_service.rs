@@ -44,6 +44,8 @@ impl HostNicService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/updatevirtualfunctionsconfiguration` below this service.
+    ///
+    /// The server also reads: `virtual_functions_configuration.all_networks_allowed`, `virtual_functions_configuration.number_of_virtual_functions`.
     pub fn update_virtual_functions_configuration(
         &self,
     ) -> HostNicUpdateVirtualFunctionsConfigurationRequest {

@@ -45,6 +45,8 @@ impl HostService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/approve` below this service.
+    ///
+    /// The server also reads: `cluster.id` or `cluster.name`.
     pub fn approve(&self) -> HostApproveRequest {
         HostApproveRequest {
             call: self.ctx.call(),
@@ -55,6 +57,10 @@ impl HostService {
     /// Sends `POST` with an `<action>` document to `…/approve` below this service.
     ///
     /// The `using_root_password` form of `approve`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `host.root_password`.
+    ///
+    /// The server also reads: `cluster.id` or `cluster.name`.
     pub fn approve_using_root_password(&self) -> HostApproveUsingRootPasswordRequest {
         HostApproveUsingRootPasswordRequest {
             call: self.ctx.call(),
@@ -65,6 +71,10 @@ impl HostService {
     /// Sends `POST` with an `<action>` document to `…/approve` below this service.
     ///
     /// The `using_ssh` form of `approve`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `host.ssh.authentication_method`, `host.ssh.user.password`, `host.ssh.user.user_name`.
+    ///
+    /// The server also reads: `cluster.id` or `cluster.name`.
     pub fn approve_using_ssh(&self) -> HostApproveUsingSshRequest {
         HostApproveUsingSshRequest {
             call: self.ctx.call(),
@@ -81,6 +91,8 @@ impl HostService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/deactivate` below this service.
+    ///
+    /// The server also reads: `reason`.
     pub fn deactivate(&self) -> HostDeactivateRequest {
         HostDeactivateRequest {
             call: self.ctx.call(),
@@ -97,6 +109,8 @@ impl HostService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/fence` below this service and returns its `power_management` ([`PowerManagement`](crate::types::PowerManagement)).
+    ///
+    /// The server requires: `fence_type`.
     pub fn fence(&self) -> HostFenceRequest {
         HostFenceRequest {
             call: self.ctx.call(),
@@ -120,6 +134,8 @@ impl HostService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/install` below this service.
+    ///
+    /// The server also reads: `host.override_iptables`, `image`.
     pub fn install(&self) -> HostInstallRequest {
         HostInstallRequest {
             call: self.ctx.call(),
@@ -130,6 +146,8 @@ impl HostService {
     /// Sends `POST` with an `<action>` document to `…/install` below this service.
     ///
     /// The `using_root_password` form of `install`: same request, with the parameters that form uses.
+    ///
+    /// The server also reads: `host.override_iptables`, `image`, `root_password`.
     pub fn install_using_root_password(&self) -> HostInstallUsingRootPasswordRequest {
         HostInstallUsingRootPasswordRequest {
             call: self.ctx.call(),
@@ -140,6 +158,8 @@ impl HostService {
     /// Sends `POST` with an `<action>` document to `…/install` below this service.
     ///
     /// The `using_ssh` form of `install`: same request, with the parameters that form uses.
+    ///
+    /// The server also reads: `host.override_iptables`, `image`, `ssh.authentication_method`, `ssh.fingerprint`, `ssh.public_key`, `ssh.port`, `ssh.user.password`, `ssh.user.user_name`.
     pub fn install_using_ssh(&self) -> HostInstallUsingSshRequest {
         HostInstallUsingSshRequest {
             call: self.ctx.call(),
@@ -148,6 +168,8 @@ impl HostService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/iscsidiscover` below this service and returns its `iscsi_targets` (a list of text).
+    ///
+    /// The server requires: `iscsi.address`.
     #[deprecated]
     pub fn iscsi_discover(&self) -> HostIscsiDiscoverRequest {
         HostIscsiDiscoverRequest {
@@ -157,6 +179,8 @@ impl HostService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/discoveriscsi` below this service and returns its `discovered_targets` (a list of [`IscsiDetails`](crate::types::IscsiDetails)).
+    ///
+    /// The server requires: `iscsi.address`.
     pub fn discover_iscsi(&self) -> HostDiscoverIscsiRequest {
         HostDiscoverIscsiRequest {
             call: self.ctx.call(),
@@ -165,6 +189,8 @@ impl HostService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/iscsilogin` below this service.
+    ///
+    /// The server requires: `iscsi.address`, `iscsi.target`.
     pub fn iscsi_login(&self) -> HostIscsiLoginRequest {
         HostIscsiLoginRequest {
             call: self.ctx.call(),
@@ -173,6 +199,8 @@ impl HostService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/unregisteredstoragedomainsdiscover` below this service and returns its `storage_domains` (a list of [`StorageDomain`](crate::types::StorageDomain)).
+    ///
+    /// The server also reads: `iscsi.address`, `iscsi.target`.
     pub fn unregistered_storage_domains_discover(
         &self,
     ) -> HostUnregisteredStorageDomainsDiscoverRequest {
@@ -183,6 +211,8 @@ impl HostService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `host.address`, `host.comment`, `host.display.address`, `host.name`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.spm.priority`, `host.vgpu_placement`, `host.cluster.id` or `host.cluster.name`.
     pub fn update(&self, host: types::Host) -> HostUpdateRequest {
         HostUpdateRequest {
             call: self.ctx.call(),
@@ -193,6 +223,8 @@ impl HostService {
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The `using_root_password` form of `update`: same request, with the parameters that form uses.
+    ///
+    /// The server also reads: `host.address`, `host.comment`, `host.display.address`, `host.name`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.spm.priority`, `host.vgpu_placement`, `host.cluster.id` or `host.cluster.name`, `host.external_host_provider.id`, `host.root_password`.
     pub fn update_using_root_password(
         &self,
         host: types::Host,
@@ -206,6 +238,8 @@ impl HostService {
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The `using_ssh` form of `update`: same request, with the parameters that form uses.
+    ///
+    /// The server also reads: `host.address`, `host.comment`, `host.display.address`, `host.name`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.spm.priority`, `host.vgpu_placement`, `host.cluster.id` or `host.cluster.name`, `host.ssh.fingerprint`, `host.ssh.public_key`, `host.ssh.port`, `host.ssh.user.user_name`.
     pub fn update_using_ssh(&self, host: types::Host) -> HostUpdateUsingSshRequest {
         HostUpdateUsingSshRequest {
             call: self.ctx.call(),
@@ -214,6 +248,8 @@ impl HostService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/upgrade` below this service.
+    ///
+    /// The server also reads: `image`.
     pub fn upgrade(&self) -> HostUpgradeRequest {
         HostUpgradeRequest {
             call: self.ctx.call(),
@@ -245,6 +281,8 @@ impl HostService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/setupnetworks` below this service.
+    ///
+    /// The server also reads: `commit_on_success`, `check_connectivity`, `connectivity_timeout`, `modified_network_attachments[].host_nic.name` or `modified_network_attachments[].host_nic.id`, `modified_network_attachments[].id`, `modified_network_attachments[].ip_address_assignments[].ip`, `modified_network_attachments[].ip_address_assignments[].assignment_method`, `modified_network_attachments[].network.name` or `modified_network_attachments[].network.id`, `modified_network_attachments[].properties[].name`, `modified_network_attachments[].properties[].value`, `removed_labels[].id`, `synchronized_network_attachments[].id`, `removed_network_attachments[].id`, `modified_labels[].host_nic.name` or `modified_labels[].host_nic.id`, `modified_labels[].id`, `modified_bonds[].bonding.options[].name`, `modified_bonds[].bonding.options[].value`, `modified_bonds[].name` or `modified_bonds[].id`, `removed_bonds[].name` or `removed_bonds[].id`.
     pub fn setup_networks(&self) -> HostSetupNetworksRequest {
         HostSetupNetworksRequest {
             call: self.ctx.call(),
@@ -261,6 +299,8 @@ impl HostService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/copyhostnetworks` below this service.
+    ///
+    /// The server requires: `source_host.id`.
     pub fn copy_host_networks(&self) -> HostCopyHostNetworksRequest {
         HostCopyHostNetworksRequest {
             call: self.ctx.call(),

@@ -35,6 +35,10 @@ impl HostsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `host.address`, `host.name`, `host.cluster.id` or `host.cluster.name`.
+    ///
+    /// The server also reads: `host.comment`, `host.display.address`, `host.override_iptables`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.protocol`, `host.spm.priority`, `host.vgpu_placement`, `host.power_management.pm_proxies[].type`, `host.external_network_provider_configurations[].external_network_provider.id` or `host.external_network_provider_configurations[].external_network_provider.name`.
     pub fn add(&self, host: types::Host) -> HostsAddRequest {
         HostsAddRequest {
             call: self.ctx.call(),
@@ -45,6 +49,10 @@ impl HostsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `using_root_password` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `host.address`, `host.name`, `host.cluster.id` or `host.cluster.name`, `host.root_password`.
+    ///
+    /// The server also reads: `host.comment`, `host.display.address`, `host.override_iptables`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.protocol`, `host.spm.priority`, `host.vgpu_placement`, `host.power_management.pm_proxies[].type`, `host.external_network_provider_configurations[].external_network_provider.id` or `host.external_network_provider_configurations[].external_network_provider.name`.
     pub fn add_using_root_password(
         &self,
         host: types::Host,
@@ -58,6 +66,10 @@ impl HostsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `using_ssh` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `host.address`, `host.name`, `host.cluster.id` or `host.cluster.name`.
+    ///
+    /// The server also reads: `host.comment`, `host.display.address`, `host.override_iptables`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.protocol`, `host.spm.priority`, `host.vgpu_placement`, `host.power_management.pm_proxies[].type`, `host.external_network_provider_configurations[].external_network_provider.id` or `host.external_network_provider_configurations[].external_network_provider.name`, `host.ssh.authentication_method`, `host.ssh.fingerprint`, `host.ssh.public_key`, `host.ssh.port`, `host.ssh.user.password`, `host.ssh.user.user_name`.
     pub fn add_using_ssh(&self, host: types::Host) -> HostsAddUsingSshRequest {
         HostsAddUsingSshRequest {
             call: self.ctx.call(),

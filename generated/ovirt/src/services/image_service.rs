@@ -42,6 +42,10 @@ impl ImageService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/import` below this service.
+    ///
+    /// The server requires: `storage_domain.id` or `storage_domain.name`.
+    ///
+    /// The server also reads: `import_as_template`, `cluster.id` or `cluster.name`, `disk.alias` or `disk.name`.
     pub fn import(&self) -> ImageImportRequest {
         ImageImportRequest {
             call: self.ctx.call(),

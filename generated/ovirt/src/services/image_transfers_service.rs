@@ -35,6 +35,8 @@ impl ImageTransfersService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server also reads: `image_transfer.inactivity_timeout`, `image_transfer.timeout_policy`.
     pub fn add(&self, image_transfer: types::ImageTransfer) -> ImageTransfersAddRequest {
         ImageTransfersAddRequest {
             call: self.ctx.call(),
@@ -45,6 +47,10 @@ impl ImageTransfersService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `for_image` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `image_transfer.image.id`.
+    ///
+    /// The server also reads: `image_transfer.inactivity_timeout`, `image_transfer.timeout_policy`.
     #[deprecated]
     pub fn add_for_image(
         &self,
@@ -59,6 +65,10 @@ impl ImageTransfersService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `for_disk` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `image_transfer.disk.id`.
+    ///
+    /// The server also reads: `image_transfer.inactivity_timeout`, `image_transfer.timeout_policy`.
     pub fn add_for_disk(
         &self,
         image_transfer: types::ImageTransfer,
@@ -72,6 +82,10 @@ impl ImageTransfersService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `for_snapshot` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `image_transfer.snapshot.id`.
+    ///
+    /// The server also reads: `image_transfer.inactivity_timeout`, `image_transfer.timeout_policy`.
     pub fn add_for_snapshot(
         &self,
         image_transfer: types::ImageTransfer,

@@ -35,6 +35,8 @@ impl InstanceTypeGraphicsConsolesService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `console.protocol`.
     pub fn add(
         &self,
         console: types::GraphicsConsole,

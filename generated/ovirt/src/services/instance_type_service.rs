@@ -42,6 +42,8 @@ impl InstanceTypeService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `instance_type.storage_error_resume_behaviour`.
     pub fn update(
         &self,
         instance_type: types::InstanceType,

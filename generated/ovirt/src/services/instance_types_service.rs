@@ -35,6 +35,10 @@ impl InstanceTypesService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `instance_type.name`.
+    ///
+    /// The server also reads: `instance_type.console.enabled`, `instance_type.cpu.architecture`, `instance_type.cpu.topology.cores`, `instance_type.cpu.topology.sockets`, `instance_type.cpu.topology.threads`, `instance_type.cpu_shares`, `instance_type.custom_cpu_model`, `instance_type.custom_emulated_machine`, `instance_type.description`, `instance_type.display.monitors`, `instance_type.display.smartcard_enabled`, `instance_type.display.type`, `instance_type.high_availability.enabled`, `instance_type.high_availability.priority`, `instance_type.io.threads`, `instance_type.memory`, `instance_type.memory_policy.ballooning`, `instance_type.memory_policy.guaranteed`, `instance_type.migration_downtime`, `instance_type.origin`, `instance_type.soundcard_enabled`, `instance_type.usb.enabled`, `instance_type.usb.type`, `instance_type.virtio_scsi.enabled`, `instance_type.storage_error_resume_behaviour`.
     pub fn add(&self, instance_type: types::InstanceType) -> InstanceTypesAddRequest {
         InstanceTypesAddRequest {
             call: self.ctx.call(),

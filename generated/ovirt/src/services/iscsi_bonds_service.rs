@@ -35,6 +35,8 @@ impl IscsiBondsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `bond.name`.
     pub fn add(&self, bond: types::IscsiBond) -> IscsiBondsAddRequest {
         IscsiBondsAddRequest {
             call: self.ctx.call(),

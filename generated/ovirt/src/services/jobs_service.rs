@@ -35,6 +35,10 @@ impl JobsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `job.description`.
+    ///
+    /// The server also reads: `job.auto_cleared`.
     pub fn add(&self, job: types::Job) -> JobsAddRequest {
         JobsAddRequest {
             call: self.ctx.call(),

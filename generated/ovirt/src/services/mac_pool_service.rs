@@ -42,6 +42,8 @@ impl MacPoolService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `pool.allow_duplicates`, `pool.default_pool`, `pool.description`, `pool.name`, `pool.ranges[].from`, `pool.ranges[].to`.
     pub fn update(&self, pool: types::MacPool) -> MacPoolUpdateRequest {
         MacPoolUpdateRequest {
             call: self.ctx.call(),

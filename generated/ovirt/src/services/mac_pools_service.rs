@@ -35,6 +35,10 @@ impl MacPoolsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `pool.name`, `pool.ranges[].from`, `pool.ranges[].to`.
+    ///
+    /// The server also reads: `pool.allow_duplicates`, `pool.default_pool`, `pool.description`.
     pub fn add(&self, pool: types::MacPool) -> MacPoolsAddRequest {
         MacPoolsAddRequest {
             call: self.ctx.call(),

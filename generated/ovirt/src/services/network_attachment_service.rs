@@ -42,6 +42,8 @@ impl NetworkAttachmentService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `attachment.properties[].name`, `attachment.properties[].value`, `attachment.ip_address_assignments[].assignment_method`, `attachment.ip_address_assignments[].ip.address`, `attachment.ip_address_assignments[].ip.gateway`, `attachment.ip_address_assignments[].ip.netmask`, `attachment.ip_address_assignments[].ip.version`.
     pub fn update(
         &self,
         attachment: types::NetworkAttachment,

@@ -35,6 +35,10 @@ impl NetworkAttachmentsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `attachment.network.name` or `attachment.network.id`.
+    ///
+    /// The server also reads: `attachment.properties[].name`, `attachment.properties[].value`, `attachment.ip_address_assignments[].assignment_method`, `attachment.ip_address_assignments[].ip.address`, `attachment.ip_address_assignments[].ip.gateway`, `attachment.ip_address_assignments[].ip.netmask`, `attachment.ip_address_assignments[].ip.version`.
     pub fn add(
         &self,
         attachment: types::NetworkAttachment,

@@ -35,6 +35,8 @@ impl NetworkLabelsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `label.id`.
     pub fn add(&self, label: types::NetworkLabel) -> NetworkLabelsAddRequest {
         NetworkLabelsAddRequest {
             call: self.ctx.call(),

@@ -42,6 +42,8 @@ impl NetworkService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `network.comment`, `network.description`, `network.display`, `network.ip.address`, `network.ip.gateway`, `network.ip.netmask`, `network.mtu`, `network.name`, `network.stp`, `network.vlan.id`.
     pub fn update(&self, network: types::Network) -> NetworkUpdateRequest {
         NetworkUpdateRequest {
             call: self.ctx.call(),

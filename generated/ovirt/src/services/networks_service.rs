@@ -35,6 +35,10 @@ impl NetworksService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `network.id` or `network.name`.
+    ///
+    /// The server also reads: `network.comment`, `network.description`, `network.ip.address`, `network.ip.gateway`, `network.ip.netmask`, `network.mtu`, `network.profile_required`, `network.stp`, `network.vlan.id`, `network.usages[]`, `network.external_provider.id`, `network.external_provider_physical_network.id`, `network.port_isolation`.
     pub fn add(&self, network: types::Network) -> NetworksAddRequest {
         NetworksAddRequest {
             call: self.ctx.call(),

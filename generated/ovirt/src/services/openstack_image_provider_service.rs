@@ -44,6 +44,8 @@ impl OpenstackImageProviderService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `provider.authentication_url`, `provider.description`, `provider.name`, `provider.password`, `provider.requires_authentication`, `provider.tenant_name`, `provider.username`, `provider.properties[].name`, `provider.properties[].value`.
     pub fn update(
         &self,
         provider: types::OpenStackImageProvider,
@@ -62,6 +64,8 @@ impl OpenstackImageProviderService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/importcertificates` below this service.
+    ///
+    /// The server requires: `certificates[].content`.
     pub fn import_certificates(&self) -> ExternalProviderImportCertificatesRequest {
         ExternalProviderImportCertificatesRequest {
             call: self.ctx.call(),

@@ -35,6 +35,10 @@ impl OpenstackImageProvidersService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `provider.name`.
+    ///
+    /// The server also reads: `provider.authentication_url`, `provider.description`, `provider.password`, `provider.requires_authentication`, `provider.tenant_name`, `provider.url`, `provider.username`, `provider.properties[].name`, `provider.properties[].value`.
     pub fn add(
         &self,
         provider: types::OpenStackImageProvider,

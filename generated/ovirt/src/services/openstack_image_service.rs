@@ -42,6 +42,10 @@ impl OpenstackImageService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/import` below this service.
+    ///
+    /// The server requires: `storage_domain.id` or `storage_domain.name`.
+    ///
+    /// The server also reads: `import_as_template`, `template.name`, `cluster.id` or `cluster.name`, `disk.alias` or `disk.name`.
     pub fn import(&self) -> OpenstackImageImportRequest {
         OpenstackImageImportRequest {
             call: self.ctx.call(),

@@ -35,6 +35,10 @@ impl OpenstackNetworkProvidersService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `provider.name`.
+    ///
+    /// The server also reads: `provider.authentication_url`, `provider.description`, `provider.password`, `provider.requires_authentication`, `provider.tenant_name`, `provider.user_domain_name`, `provider.project_name`, `provider.project_domain_name`, `provider.url`, `provider.username`, `provider.properties[].name`, `provider.properties[].value`, `provider.auto_sync`, `provider.unmanaged`.
     pub fn add(
         &self,
         provider: types::OpenStackNetworkProvider,

@@ -43,6 +43,8 @@ impl OpenstackVolumeAuthenticationKeyService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `key.description`, `key.usage_type`, `key.value`.
     pub fn update(
         &self,
         key: types::OpenstackVolumeAuthenticationKey,

@@ -36,6 +36,10 @@ impl OpenstackVolumeAuthenticationKeysService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `key.usage_type`, `key.uuid`, `key.value`.
+    ///
+    /// The server also reads: `key.description`.
     pub fn add(
         &self,
         key: types::OpenstackVolumeAuthenticationKey,

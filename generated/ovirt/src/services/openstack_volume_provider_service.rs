@@ -45,6 +45,8 @@ impl OpenstackVolumeProviderService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `provider.authentication_url`, `provider.description`, `provider.name`, `provider.password`, `provider.requires_authentication`, `provider.tenant_name`, `provider.username`, `provider.data_center.id` or `provider.data_center.name`, `provider.properties[].name`, `provider.properties[].value`.
     pub fn update(
         &self,
         provider: types::OpenStackVolumeProvider,
@@ -63,6 +65,8 @@ impl OpenstackVolumeProviderService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/importcertificates` below this service.
+    ///
+    /// The server requires: `certificates[].content`.
     pub fn import_certificates(&self) -> ExternalProviderImportCertificatesRequest {
         ExternalProviderImportCertificatesRequest {
             call: self.ctx.call(),

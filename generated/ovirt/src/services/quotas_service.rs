@@ -35,6 +35,10 @@ impl QuotasService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `quota.name`.
+    ///
+    /// The server also reads: `quota.cluster_hard_limit_pct`, `quota.cluster_soft_limit_pct`, `quota.description`, `quota.storage_hard_limit_pct`, `quota.storage_soft_limit_pct`.
     pub fn add(&self, quota: types::Quota) -> QuotasAddRequest {
         QuotasAddRequest {
             call: self.ctx.call(),

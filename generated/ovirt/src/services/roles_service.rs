@@ -35,6 +35,10 @@ impl RolesService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `role.name`, `role.permits[].id`.
+    ///
+    /// The server also reads: `role.administrative`, `role.description`.
     pub fn add(&self, role: types::Role) -> RolesAddRequest {
         RolesAddRequest {
             call: self.ctx.call(),

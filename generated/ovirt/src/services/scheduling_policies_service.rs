@@ -35,6 +35,10 @@ impl SchedulingPoliciesService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `policy.name`.
+    ///
+    /// The server also reads: `policy.description`, `policy.properties[].name`, `policy.properties[].value`.
     pub fn add(&self, policy: types::SchedulingPolicy) -> SchedulingPoliciesAddRequest {
         SchedulingPoliciesAddRequest {
             call: self.ctx.call(),

@@ -42,6 +42,8 @@ impl SchedulingPolicyService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `policy.description`, `policy.name`, `policy.properties[].name`, `policy.properties[].value`.
     pub fn update(
         &self,
         policy: types::SchedulingPolicy,

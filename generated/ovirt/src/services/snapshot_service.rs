@@ -49,6 +49,8 @@ impl SnapshotService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/restore` below this service.
+    ///
+    /// The server also reads: `restore_memory`, `disks[].id`, `disks[].image_id`.
     pub fn restore(&self) -> SnapshotRestoreRequest {
         SnapshotRestoreRequest {
             call: self.ctx.call(),

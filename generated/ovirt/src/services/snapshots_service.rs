@@ -35,6 +35,10 @@ impl SnapshotsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `snapshot.description`.
+    ///
+    /// The server also reads: `snapshot.persist_memorystate`, `snapshot.disk_attachments[].id`.
     pub fn add(&self, snapshot: types::Snapshot) -> SnapshotsAddRequest {
         SnapshotsAddRequest {
             call: self.ctx.call(),

@@ -35,6 +35,8 @@ impl SshPublicKeysService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `key.content`.
     pub fn add(&self, key: types::SshPublicKey) -> SshPublicKeysAddRequest {
         SshPublicKeysAddRequest {
             call: self.ctx.call(),

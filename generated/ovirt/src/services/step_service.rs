@@ -37,6 +37,10 @@ impl StepService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/end` below this service.
+    ///
+    /// The server requires: `succeeded`.
+    ///
+    /// The server also reads: `force`.
     pub fn end(&self) -> StepEndRequest {
         StepEndRequest {
             call: self.ctx.call(),

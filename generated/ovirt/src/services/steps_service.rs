@@ -35,6 +35,10 @@ impl StepsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `step.description`, `step.type`.
+    ///
+    /// The server also reads: `step.job.id`, `step.parent_step.id`.
     pub fn add(&self, step: types::Step) -> StepsAddRequest {
         StepsAddRequest {
             call: self.ctx.call(),

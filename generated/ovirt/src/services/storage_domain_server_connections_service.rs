@@ -35,6 +35,8 @@ impl StorageDomainServerConnectionsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `connection.id`.
     pub fn add(
         &self,
         connection: types::StorageConnection,

@@ -42,6 +42,8 @@ impl StorageDomainService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/isattached` below this service and returns its `is_attached` (a boolean).
+    ///
+    /// The server requires: `host.id`.
     pub fn is_attached(&self) -> StorageDomainIsAttachedRequest {
         StorageDomainIsAttachedRequest {
             call: self.ctx.call(),
@@ -69,6 +71,8 @@ impl StorageDomainService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/refreshluns` below this service.
+    ///
+    /// The server also reads: `logical_units[].id`.
     pub fn refresh_luns(&self) -> StorageDomainRefreshLunsRequest {
         StorageDomainRefreshLunsRequest {
             call: self.ctx.call(),

@@ -42,6 +42,8 @@ impl StorageDomainTemplateService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/import` below this service.
+    ///
+    /// The server also reads: `cluster.id` or `cluster.name`, `clone`, `exclusive`, `template.name`, `storage_domain.id` or `storage_domain.name`, `vm.disk_attachments[].id`.
     pub fn import(&self) -> StorageDomainTemplateImportRequest {
         StorageDomainTemplateImportRequest {
             call: self.ctx.call(),
@@ -50,6 +52,8 @@ impl StorageDomainTemplateService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/register` below this service.
+    ///
+    /// The server also reads: `cluster.id` or `cluster.name`, `clone`, `exclusive`, `template.name`, `registration_configuration`.
     pub fn register(&self) -> StorageDomainTemplateRegisterRequest {
         StorageDomainTemplateRegisterRequest {
             call: self.ctx.call(),

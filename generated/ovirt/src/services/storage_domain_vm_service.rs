@@ -42,6 +42,8 @@ impl StorageDomainVmService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/import` below this service.
+    ///
+    /// The server also reads: `cluster.id` or `cluster.name`, `clone`, `exclusive`, `vm.name`, `storage_domain.id` or `storage_domain.name`, `vm.disk_attachments[].disk.format`, `vm.disk_attachments[].id`, `vm.disk_attachments[].disk.sparse`.
     pub fn import(&self) -> StorageDomainVmImportRequest {
         StorageDomainVmImportRequest {
             call: self.ctx.call(),
@@ -50,6 +52,8 @@ impl StorageDomainVmService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/register` below this service.
+    ///
+    /// The server also reads: `cluster.id` or `cluster.name`, `registration_configuration`.
     pub fn register(&self) -> StorageDomainVmRegisterRequest {
         StorageDomainVmRegisterRequest {
             call: self.ctx.call(),

@@ -35,6 +35,10 @@ impl StorageDomainsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `storage_domain.storage.type`, `storage_domain.type`, `storage_domain.host.id` or `storage_domain.host.name`.
+    ///
+    /// The server also reads: `storage_domain.comment`, `storage_domain.critical_space_action_blocker`, `storage_domain.warning_low_space_indicator`, `storage_domain.backup`, `storage_domain.block_size`.
     pub fn add(&self, storage_domain: types::StorageDomain) -> StorageDomainsAddRequest {
         StorageDomainsAddRequest {
             call: self.ctx.call(),
@@ -45,6 +49,10 @@ impl StorageDomainsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `direct_lun` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `storage_domain.storage.type`, `storage_domain.type`, `storage_domain.host.id` or `storage_domain.host.name`, `storage_domain.storage.logical_units[].address`, `storage_domain.storage.logical_units[].id`, `storage_domain.storage.logical_units[].port`, `storage_domain.storage.logical_units[].target`.
+    ///
+    /// The server also reads: `storage_domain.comment`, `storage_domain.critical_space_action_blocker`, `storage_domain.warning_low_space_indicator`, `storage_domain.backup`, `storage_domain.block_size`, `storage_domain.storage.address`, `storage_domain.storage.logical_units[].lun_mapping`, `storage_domain.storage.logical_units[].password`, `storage_domain.storage.logical_units[].paths`, `storage_domain.storage.logical_units[].portal`, `storage_domain.storage.logical_units[].product_id`, `storage_domain.storage.logical_units[].serial`, `storage_domain.storage.logical_units[].username`, `storage_domain.storage.logical_units[].vendor_id`, `storage_domain.name`, `storage_domain.storage.override_luns`, `storage_domain.storage_format`, `storage_domain.wipe_after_delete`.
     pub fn add_direct_lun(
         &self,
         storage_domain: types::StorageDomain,
@@ -58,6 +66,10 @@ impl StorageDomainsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `block_domain` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `storage_domain.storage.type`, `storage_domain.type`, `storage_domain.host.id` or `storage_domain.host.name`.
+    ///
+    /// The server also reads: `storage_domain.comment`, `storage_domain.critical_space_action_blocker`, `storage_domain.warning_low_space_indicator`, `storage_domain.backup`, `storage_domain.block_size`, `storage_domain.storage.address`.
     pub fn add_block_domain(
         &self,
         storage_domain: types::StorageDomain,
@@ -71,6 +83,10 @@ impl StorageDomainsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `by_path` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `storage_domain.storage.type`, `storage_domain.type`, `storage_domain.host.id` or `storage_domain.host.name`, `storage_domain.storage.address`, `storage_domain.storage.path`.
+    ///
+    /// The server also reads: `storage_domain.comment`, `storage_domain.critical_space_action_blocker`, `storage_domain.warning_low_space_indicator`, `storage_domain.backup`, `storage_domain.block_size`, `storage_domain.name`, `storage_domain.storage_format`, `storage_domain.wipe_after_delete`.
     pub fn add_by_path(
         &self,
         storage_domain: types::StorageDomain,
@@ -84,6 +100,10 @@ impl StorageDomainsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `local` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `storage_domain.storage.type`, `storage_domain.type`, `storage_domain.host.id` or `storage_domain.host.name`, `storage_domain.storage.path`.
+    ///
+    /// The server also reads: `storage_domain.comment`, `storage_domain.critical_space_action_blocker`, `storage_domain.warning_low_space_indicator`, `storage_domain.backup`, `storage_domain.block_size`, `storage_domain.name`, `storage_domain.storage_format`, `storage_domain.wipe_after_delete`.
     pub fn add_local(
         &self,
         storage_domain: types::StorageDomain,
@@ -97,6 +117,10 @@ impl StorageDomainsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `gluster_or_postfs` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `storage_domain.storage.type`, `storage_domain.type`, `storage_domain.host.id` or `storage_domain.host.name`, `storage_domain.storage.path`, `storage_domain.storage.vfs_type`.
+    ///
+    /// The server also reads: `storage_domain.comment`, `storage_domain.critical_space_action_blocker`, `storage_domain.warning_low_space_indicator`, `storage_domain.backup`, `storage_domain.block_size`, `storage_domain.name`, `storage_domain.storage.address`, `storage_domain.storage.mount_options`, `storage_domain.storage_format`, `storage_domain.wipe_after_delete`.
     pub fn add_gluster_or_postfs(
         &self,
         storage_domain: types::StorageDomain,

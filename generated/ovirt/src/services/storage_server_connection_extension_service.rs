@@ -42,6 +42,8 @@ impl StorageServerConnectionExtensionService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `extension.password`, `extension.target`, `extension.username`.
     pub fn update(
         &self,
         extension: types::StorageConnectionExtension,

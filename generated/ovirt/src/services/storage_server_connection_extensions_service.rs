@@ -35,6 +35,8 @@ impl StorageServerConnectionExtensionsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `extension.password`, `extension.target`, `extension.username`.
     pub fn add(
         &self,
         extension: types::StorageConnectionExtension,

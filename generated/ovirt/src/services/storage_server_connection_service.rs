@@ -55,6 +55,8 @@ impl StorageServerConnectionService {
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The `iscsi` form of `update`: same request, with the parameters that form uses.
+    ///
+    /// The server also reads: `connection.password`, `connection.port`, `connection.target`, `connection.username`.
     pub fn update_iscsi(
         &self,
         connection: types::StorageConnection,
@@ -68,6 +70,8 @@ impl StorageServerConnectionService {
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The `nfs` form of `update`: same request, with the parameters that form uses.
+    ///
+    /// The server also reads: `connection.address`, `connection.nfs_retrans`, `connection.nfs_timeo`, `connection.nfs_version`, `connection.path`.
     pub fn update_nfs(
         &self,
         connection: types::StorageConnection,
@@ -81,6 +85,8 @@ impl StorageServerConnectionService {
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The `vfs` form of `update`: same request, with the parameters that form uses.
+    ///
+    /// The server also reads: `connection.address`, `connection.mount_options`, `connection.path`, `connection.vfs_type`.
     pub fn update_vfs(
         &self,
         connection: types::StorageConnection,
@@ -94,6 +100,8 @@ impl StorageServerConnectionService {
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The `glusterfs` form of `update`: same request, with the parameters that form uses.
+    ///
+    /// The server also reads: `connection.path`, `connection.vfs_type`, `connection.address`, `connection.mount_options`, `connection.gluster_volume`.
     pub fn update_glusterfs(
         &self,
         connection: types::StorageConnection,
@@ -107,6 +115,8 @@ impl StorageServerConnectionService {
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The `local` form of `update`: same request, with the parameters that form uses.
+    ///
+    /// The server also reads: `connection.path`.
     pub fn update_local(
         &self,
         connection: types::StorageConnection,

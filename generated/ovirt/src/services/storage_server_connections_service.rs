@@ -35,6 +35,8 @@ impl StorageServerConnectionsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `connection.type`.
     pub fn add(
         &self,
         connection: types::StorageConnection,
@@ -48,6 +50,10 @@ impl StorageServerConnectionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `iscsi` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `connection.type`, `connection.address`, `connection.port`, `connection.target`.
+    ///
+    /// The server also reads: `connection.password`, `connection.username`.
     pub fn add_iscsi(
         &self,
         connection: types::StorageConnection,
@@ -61,6 +67,10 @@ impl StorageServerConnectionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `nfs` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `connection.type`, `connection.address`, `connection.path`.
+    ///
+    /// The server also reads: `connection.nfs_retrans`, `connection.nfs_timeo`, `connection.nfs_version`.
     pub fn add_nfs(
         &self,
         connection: types::StorageConnection,
@@ -74,6 +84,10 @@ impl StorageServerConnectionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `vfs` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `connection.type`, `connection.path`, `connection.vfs_type`.
+    ///
+    /// The server also reads: `connection.address`, `connection.mount_options`.
     pub fn add_vfs(
         &self,
         connection: types::StorageConnection,
@@ -87,6 +101,10 @@ impl StorageServerConnectionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `glusterfs` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `connection.type`, `connection.path`, `connection.vfs_type`.
+    ///
+    /// The server also reads: `connection.address`, `connection.mount_options`, `connection.gluster_volume`.
     pub fn add_glusterfs(
         &self,
         connection: types::StorageConnection,
@@ -100,6 +118,8 @@ impl StorageServerConnectionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `local` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `connection.type`, `connection.path`.
     pub fn add_local(
         &self,
         connection: types::StorageConnection,

@@ -36,6 +36,8 @@ impl SystemPermissionsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`.
     pub fn add(&self, permission: types::Permission) -> AssignedPermissionsAddRequest {
         AssignedPermissionsAddRequest {
             call: self.ctx.call(),
@@ -46,6 +48,8 @@ impl SystemPermissionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `user_level` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`, `permission.user.id`.
     pub fn add_user_level(
         &self,
         permission: types::Permission,
@@ -59,6 +63,8 @@ impl SystemPermissionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `group_level` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`, `permission.group.id`.
     pub fn add_group_level(
         &self,
         permission: types::Permission,
@@ -72,6 +78,8 @@ impl SystemPermissionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `data_center_permission` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`, `permission.data_center.id`.
     pub fn add_data_center_permission(
         &self,
         permission: types::Permission,
@@ -85,6 +93,8 @@ impl SystemPermissionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `cluster_permission` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`, `permission.cluster.id`.
     pub fn add_cluster_permission(
         &self,
         permission: types::Permission,
@@ -98,6 +108,8 @@ impl SystemPermissionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `host_permission` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`, `permission.host.id`.
     pub fn add_host_permission(
         &self,
         permission: types::Permission,
@@ -111,6 +123,8 @@ impl SystemPermissionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `storage_domain_permission` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`, `permission.storage_domain.id`.
     pub fn add_storage_domain_permission(
         &self,
         permission: types::Permission,
@@ -124,6 +138,8 @@ impl SystemPermissionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `vm_permission` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`, `permission.vm.id`.
     pub fn add_vm_permission(
         &self,
         permission: types::Permission,
@@ -137,6 +153,8 @@ impl SystemPermissionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `vm_pool_permission` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`, `permission.vm_pool.id`.
     pub fn add_vm_pool_permission(
         &self,
         permission: types::Permission,
@@ -150,6 +168,8 @@ impl SystemPermissionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `template_permission` form of `add`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `permission.role.id` or `permission.role.name`, `permission.template.id`.
     pub fn add_template_permission(
         &self,
         permission: types::Permission,

@@ -35,6 +35,10 @@ impl TagsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `tag.name`.
+    ///
+    /// The server also reads: `tag.description`, `tag.parent.id` or `tag.parent.name`.
     pub fn add(&self, tag: types::Tag) -> TagsAddRequest {
         TagsAddRequest {
             call: self.ctx.call(),

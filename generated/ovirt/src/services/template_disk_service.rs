@@ -35,6 +35,8 @@ impl TemplateDiskService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/copy` below this service.
+    ///
+    /// The server requires: `storage_domain.id` or `storage_domain.name`.
     pub fn copy(&self) -> TemplateDiskCopyRequest {
         TemplateDiskCopyRequest {
             call: self.ctx.call(),
@@ -43,6 +45,8 @@ impl TemplateDiskService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/export` below this service.
+    ///
+    /// The server requires: `storage_domain.id` or `storage_domain.name`.
     pub fn export(&self) -> TemplateDiskExportRequest {
         TemplateDiskExportRequest {
             call: self.ctx.call(),

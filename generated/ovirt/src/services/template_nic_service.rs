@@ -42,6 +42,8 @@ impl TemplateNicService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `nic.interface`, `nic.linked`, `nic.mac.address`, `nic.name`, `nic.plugged`, `nic.vnic_profile.id`.
     pub fn update(&self, nic: types::Nic) -> TemplateNicUpdateRequest {
         TemplateNicUpdateRequest {
             call: self.ctx.call(),

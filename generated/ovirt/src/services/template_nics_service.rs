@@ -35,6 +35,10 @@ impl TemplateNicsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `nic.name`.
+    ///
+    /// The server also reads: `nic.interface`, `nic.linked`, `nic.mac.address`, `nic.plugged`, `nic.vnic_profile.id`.
     pub fn add(&self, nic: types::Nic) -> TemplateNicsAddRequest {
         TemplateNicsAddRequest {
             call: self.ctx.call(),

@@ -45,6 +45,10 @@ impl TemplateService {
     /// Sends `POST` with an `<action>` document to `…/export` below this service.
     ///
     /// The `to_export_domain` form of `export`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `storage_domain.id` or `storage_domain.name`.
+    ///
+    /// The server also reads: `exclusive`.
     pub fn export_to_export_domain(&self) -> TemplateExportToExportDomainRequest {
         TemplateExportToExportDomainRequest {
             call: self.ctx.call(),
@@ -55,6 +59,10 @@ impl TemplateService {
     /// Sends `POST` with an `<action>` document to `…/export` below this service.
     ///
     /// The `to_path_on_host` form of `export`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `host.id` or `host.name`, `directory`.
+    ///
+    /// The server also reads: `filename`.
     pub fn export_to_path_on_host(&self) -> TemplateExportToPathOnHostRequest {
         TemplateExportToPathOnHostRequest {
             call: self.ctx.call(),
@@ -70,6 +78,8 @@ impl TemplateService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `template.bios.boot_menu.enabled`, `template.comment`, `template.console.enabled`, `template.cpu.architecture`, `template.cpu.topology.cores`, `template.cpu.topology.sockets`, `template.cpu.cpu_tune.vcpu_pins[].cpu_set`, `template.cpu.cpu_tune.vcpu_pins[].vcpu`, `template.cpu_profile.id`, `template.cpu_shares`, `template.custom_cpu_model`, `template.custom_emulated_machine`, `template.delete_protected`, `template.description`, `template.display.allow_override`, `template.display.disconnect_action`, `template.display.keyboard_layout`, `template.display.monitors`, `template.display.smartcard_enabled`, `template.display.type`, `template.domain.name`, `template.high_availability.enabled`, `template.high_availability.priority`, `template.initialization.configuration.data`, `template.initialization.configuration.type`, `template.io.threads`, `template.large_icon.data`, `template.large_icon.id`, `template.large_icon.media_type`, `template.memory`, `template.memory_policy.ballooning`, `template.memory_policy.guaranteed`, `template.migration.auto_converge`, `template.migration.compressed`, `template.migration_downtime`, `template.name`, `template.origin`, `template.os.cmdline`, `template.os.initrd`, `template.os.kernel`, `template.os.type`, `template.vm.placement_policy.affinity`, `template.placement_policy.hosts[].id` or `template.placement_policy.hosts[].name`, `template.serial_number.policy`, `template.serial_number.value`, `template.small_icon.id`, `template.soundcard_enabled`, `template.start_paused`, `template.stateless`, `template.time_zone.name`, `template.tunnel_migration`, `template.type`, `template.usb.enabled`, `template.usb.type`, `template.version.version_name`, `template.virtio_scsi.enabled`, `template.display.copy_paste_enabled`, `template.display.file_transfer_enabled`, `template.display.single_qxl_pci`, `template.rng_device.rate.bytes`, `template.rng_device.rate.period`, `template.rng_device.source`, `template.custom_properties[].name`, `template.custom_properties[].value`, `template.os.boot.devices[]`, `template.sso.methods[].id`, `template.storage_error_resume_behaviour`, `template.multi_queues_enabled`, `template.virtio_scsi_multi_queues_enabled`, `template.virtio_scsi_multi_queues`, `template.tpm_enabled`, `template.auto_pinning_policy`.
     pub fn update(&self, template: types::Template) -> TemplateUpdateRequest {
         TemplateUpdateRequest {
             call: self.ctx.call(),

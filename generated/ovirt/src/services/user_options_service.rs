@@ -35,6 +35,8 @@ impl UserOptionsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `option.content`, `option.name`.
     pub fn add(&self, option: types::UserOption) -> UserOptionsAddRequest {
         UserOptionsAddRequest {
             call: self.ctx.call(),

@@ -42,6 +42,8 @@ impl UserService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `user.user_options`.
     #[deprecated]
     pub fn update(&self, user: types::User) -> UserUpdateRequest {
         UserUpdateRequest {

@@ -35,6 +35,10 @@ impl UsersService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `user.user_name`, `user.domain.id` or `user.domain.name`.
+    ///
+    /// The server also reads: `user.namespace`, `user.principal`.
     pub fn add(&self, user: types::User) -> UsersAddRequest {
         UsersAddRequest {
             call: self.ctx.call(),

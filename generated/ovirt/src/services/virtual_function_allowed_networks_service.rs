@@ -35,6 +35,8 @@ impl VirtualFunctionAllowedNetworksService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `network.id` or `network.name`.
     pub fn add(
         &self,
         network: types::Network,

@@ -35,6 +35,10 @@ impl VmBackupsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `backup.disks`.
+    ///
+    /// The server also reads: `backup.from_checkpoint_id`, `backup.to_checkpoint_id`.
     pub fn add(&self, backup: types::Backup) -> VmBackupsAddRequest {
         VmBackupsAddRequest {
             call: self.ctx.call(),

@@ -42,6 +42,8 @@ impl VmCdromService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `cdrom.file.id`.
     pub fn update(&self, cdrom: types::Cdrom) -> VmCdromUpdateRequest {
         VmCdromUpdateRequest {
             call: self.ctx.call(),

@@ -35,6 +35,8 @@ impl VmCdromsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `cdrom.file.id`.
     pub fn add(&self, cdrom: types::Cdrom) -> VmCdromsAddRequest {
         VmCdromsAddRequest {
             call: self.ctx.call(),

@@ -35,6 +35,8 @@ impl VmHostDevicesService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `device.id` or `device.name`.
     pub fn add(&self, device: types::HostDevice) -> VmHostDevicesAddRequest {
         VmHostDevicesAddRequest {
             call: self.ctx.call(),

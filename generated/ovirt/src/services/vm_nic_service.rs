@@ -60,6 +60,8 @@ impl VmNicService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `nic.linked`, `nic.mac.address`, `nic.name`, `nic.plugged`, `nic.vnic_profile.id`.
     pub fn update(&self, nic: types::Nic) -> VmNicUpdateRequest {
         VmNicUpdateRequest {
             call: self.ctx.call(),

@@ -35,6 +35,10 @@ impl VmNicsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `nic.name`.
+    ///
+    /// The server also reads: `nic.linked`, `nic.mac.address`, `nic.plugged`, `nic.vnic_profile.id`.
     pub fn add(&self, nic: types::Nic) -> VmNicsAddRequest {
         VmNicsAddRequest {
             call: self.ctx.call(),

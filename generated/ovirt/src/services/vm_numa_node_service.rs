@@ -42,6 +42,8 @@ impl VmNumaNodeService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `node.index`, `node.memory`, `node.cpu.cores[].index`, `node.numa_node_pins[].index`, `node.numa_tune_mode`.
     pub fn update(&self, node: types::VirtualNumaNode) -> VmNumaNodeUpdateRequest {
         VmNumaNodeUpdateRequest {
             call: self.ctx.call(),

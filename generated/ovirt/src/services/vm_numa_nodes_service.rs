@@ -35,6 +35,10 @@ impl VmNumaNodesService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `node.index`, `node.memory`, `node.cpu.cores[].index`.
+    ///
+    /// The server also reads: `node.numa_node_pins[].index`, `node.numa_tune_mode`.
     pub fn add(&self, node: types::VirtualNumaNode) -> VmNumaNodesAddRequest {
         VmNumaNodesAddRequest {
             call: self.ctx.call(),

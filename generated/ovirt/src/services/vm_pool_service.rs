@@ -50,6 +50,8 @@ impl VmPoolService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `pool.comment`, `pool.description`, `pool.display.proxy`, `pool.max_user_vms`, `pool.name`, `pool.prestarted_vms`, `pool.size`, `pool.type`, `pool.use_latest_template_version`, `pool.cluster.id` or `pool.cluster.name`, `pool.template.id` or `pool.template.name`.
     pub fn update(&self, pool: types::VmPool) -> VmPoolUpdateRequest {
         VmPoolUpdateRequest {
             call: self.ctx.call(),

@@ -35,6 +35,10 @@ impl VmPoolsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `pool.name`, `pool.cluster.id` or `pool.cluster.name`, `pool.template.id` or `pool.template.name`.
+    ///
+    /// The server also reads: `pool.comment`, `pool.description`, `pool.display.proxy`, `pool.max_user_vms`, `pool.prestarted_vms`, `pool.size`, `pool.soundcard_enabled`, `pool.type`, `pool.use_latest_template_version`, `pool.tpm_enabled`.
     pub fn add(&self, pool: types::VmPool) -> VmPoolsAddRequest {
         VmPoolsAddRequest {
             call: self.ctx.call(),

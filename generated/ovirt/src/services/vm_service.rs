@@ -53,6 +53,10 @@ impl VmService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/clone` below this service.
+    ///
+    /// The server requires: `vm.name`.
+    ///
+    /// The server also reads: `discard_snapshots`, `storage_domain.id` or `storage_domain.name`.
     pub fn clone_(&self) -> VmCloneRequest {
         VmCloneRequest {
             call: self.ctx.call(),
@@ -79,6 +83,10 @@ impl VmService {
     /// Sends `POST` with an `<action>` document to `…/export` below this service.
     ///
     /// The `to_export_domain` form of `export`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `storage_domain.id` or `storage_domain.name`.
+    ///
+    /// The server also reads: `discard_snapshots`, `exclusive`.
     pub fn export_to_export_domain(&self) -> VmExportToExportDomainRequest {
         VmExportToExportDomainRequest {
             call: self.ctx.call(),
@@ -89,6 +97,10 @@ impl VmService {
     /// Sends `POST` with an `<action>` document to `…/export` below this service.
     ///
     /// The `to_path_on_host` form of `export`: same request, with the parameters that form uses.
+    ///
+    /// The server requires: `directory`, `host.id` or `host.name`.
+    ///
+    /// The server also reads: `filename`.
     pub fn export_to_path_on_host(&self) -> VmExportToPathOnHostRequest {
         VmExportToPathOnHostRequest {
             call: self.ctx.call(),
@@ -120,6 +132,8 @@ impl VmService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/maintenance` below this service.
+    ///
+    /// The server requires: `maintenance_enabled`.
     pub fn maintenance(&self) -> VmMaintenanceRequest {
         VmMaintenanceRequest {
             call: self.ctx.call(),
@@ -128,6 +142,8 @@ impl VmService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/migrate` below this service.
+    ///
+    /// The server also reads: `cluster.id`, `force`, `host.id` or `host.name`.
     pub fn migrate(&self) -> VmMigrateRequest {
         VmMigrateRequest {
             call: self.ctx.call(),
@@ -136,6 +152,10 @@ impl VmService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/previewsnapshot` below this service.
+    ///
+    /// The server requires: `snapshot.id`.
+    ///
+    /// The server also reads: `restore_memory`, `lease`, `disks[].id`, `disks[].image_id`, `disks[].snapshot.id`.
     pub fn preview_snapshot(&self) -> VmPreviewSnapshotRequest {
         VmPreviewSnapshotRequest {
             call: self.ctx.call(),
@@ -153,6 +173,8 @@ impl VmService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `vm.bios.boot_menu.enabled`, `vm.comment`, `vm.console.enabled`, `vm.cpu.architecture`, `vm.cpu.mode`, `vm.cpu.topology.cores`, `vm.cpu.topology.sockets`, `vm.cpu.topology.threads`, `vm.cpu_profile.id`, `vm.cpu_shares`, `vm.custom_cpu_model`, `vm.custom_emulated_machine`, `vm.delete_protected`, `vm.description`, `vm.display.allow_override`, `vm.display.copy_paste_enabled`, `vm.display.file_transfer_enabled`, `vm.display.keyboard_layout`, `vm.display.monitors`, `vm.display.single_qxl_pci`, `vm.display.smartcard_enabled`, `vm.display.type`, `vm.display.video_type`, `vm.domain.name`, `vm.external_host_provider.id`, `vm.high_availability.enabled`, `vm.high_availability.priority`, `vm.io.threads`, `vm.large_icon.data`, `vm.large_icon.id`, `vm.large_icon.media_type`, `vm.memory`, `vm.memory_policy.ballooning`, `vm.memory_policy.guaranteed`, `vm.migration.auto_converge`, `vm.migration.compressed`, `vm.migration_downtime`, `vm.name`, `vm.numa_tune_mode`, `vm.origin`, `vm.os.cmdline`, `vm.os.initrd`, `vm.os.kernel`, `vm.os.type`, `vm.placement_policy.affinity`, `vm.rng_device.rate.bytes`, `vm.rng_device.rate.period`, `vm.rng_device.source`, `vm.serial_number.policy`, `vm.serial_number.value`, `vm.small_icon.id`, `vm.soundcard_enabled`, `vm.start_paused`, `vm.stateless`, `vm.time_zone.name`, `vm.tunnel_migration`, `vm.type`, `vm.usb.enabled`, `vm.usb.type`, `vm.use_latest_template_version`, `vm.virtio_scsi.enabled`, `vm.cluster.id` or `vm.cluster.name`, `vm.instance_type.id` or `vm.instance_type.name`, `vm.os.boot.devices[]`, `vm.placement_policy.hosts[].id` or `vm.placement_policy.hosts[].name`, `vm.cpu.cpu_tune.vcpu_pins[].cpu_set`, `vm.cpu.cpu_tune.vcpu_pins[].vcpu`, `vm.custom_properties[].name`, `vm.custom_properties[].value`, `vm.sso.methods[].id`, `vm.payloads[].files[].name`, `vm.payloads[].files[].content`, `vm.payloads[].type`, `vm.payloads[].volume_id`, `vm.storage_error_resume_behaviour`, `vm.multi_queues_enabled`, `vm.virtio_scsi_multi_queues_enabled`, `vm.virtio_scsi_multi_queues`, `vm.tpm_enabled`, `vm.auto_pinning_policy`.
     pub fn update(&self, vm: types::Vm) -> VmUpdateRequest {
         VmUpdateRequest {
             call: self.ctx.call(),
@@ -161,6 +183,8 @@ impl VmService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/reboot` below this service.
+    ///
+    /// The server also reads: `force`.
     pub fn reboot(&self) -> VmRebootRequest {
         VmRebootRequest {
             call: self.ctx.call(),
@@ -192,6 +216,8 @@ impl VmService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/shutdown` below this service.
+    ///
+    /// The server also reads: `force`.
     pub fn shutdown(&self) -> VmShutdownRequest {
         VmShutdownRequest {
             call: self.ctx.call(),
@@ -200,6 +226,8 @@ impl VmService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/start` below this service.
+    ///
+    /// The server also reads: `pause`, `use_cloud_init`, `use_sysprep`, `use_ignition`, `use_initialization`, `vm.custom_cpu_model`, `vm.custom_emulated_machine`, `vm.display.type`, `vm.display.video_type`, `vm.domain.name`, `vm.domain.user.password`, `vm.domain.user.user_name`, `vm.initialization.active_directory_ou`, `vm.initialization.authorized_ssh_keys`, `vm.initialization.cloud_init.host.address`, `vm.initialization.cloud_init.regenerate_ssh_keys`, `vm.initialization.cloud_init.timezone`, `vm.initialization.custom_script`, `vm.initialization.dns_search`, `vm.initialization.dns_servers`, `vm.initialization.domain`, `vm.initialization.host_name`, `vm.initialization.input_locale`, `vm.initialization.org_name`, `vm.initialization.regenerate_ssh_keys`, `vm.initialization.root_password`, `vm.initialization.system_locale`, `vm.initialization.timezone`, `vm.initialization.ui_language`, `vm.initialization.user_name`, `vm.initialization.windows_license_key`, `vm.os.cmdline`, `vm.os.initrd`, `vm.os.kernel`, `vm.placement_policy.affinity`, `vm.stateless`, `authorized_key.user.name`, `vm.os.boot.devices[]`, `vm.initialization.cloud_init.network_configuration.dns.search_domains[].address`, `vm.initialization.cloud_init.users[].name`, `vm.initialization.cloud_init.users[].password`, `vm.initialization.cloud_init.authorized_keys[].key`, `vm.initialization.cloud_init.network_configuration.nics[].boot_protocol`, `vm.initialization.cloud_init.network_configuration.nics[].name`, `vm.initialization.cloud_init.network_configuration.nics[].network.ip.gateway`, `vm.initialization.cloud_init.network_configuration.nics[].network.ip.netmask`, `vm.initialization.cloud_init.network_configuration.nics[].on_boot`, `vm.initialization.cloud_init.network_configuration.dns.servers[].address`, `vm.placement_policy.hosts[].id` or `vm.placement_policy.hosts[].name`, `vm.initialization.nic_configurations[].boot_protocol`, `vm.initialization.nic_configurations[].ip.address`, `vm.initialization.nic_configurations[].ip.gateway`, `vm.initialization.nic_configurations[].ip.netmask`, `vm.initialization.nic_configurations[].name`, `vm.initialization.nic_configurations[].on_boot`, `volatile`, `attach_wgt`.
     pub fn start(&self) -> VmStartRequest {
         VmStartRequest {
             call: self.ctx.call(),
@@ -208,6 +236,8 @@ impl VmService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/stop` below this service.
+    ///
+    /// The server also reads: `force`.
     pub fn stop(&self) -> VmStopRequest {
         VmStopRequest {
             call: self.ctx.call(),
@@ -232,6 +262,8 @@ impl VmService {
     }
 
     /// Sends `POST` with an `<action>` document to `…/ticket` below this service and returns its `ticket` ([`Ticket`](crate::types::Ticket)).
+    ///
+    /// The server also reads: `ticket.value`.
     pub fn ticket(&self) -> VmTicketRequest {
         VmTicketRequest {
             call: self.ctx.call(),

@@ -42,6 +42,8 @@ impl VmWatchdogService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `watchdog.action`, `watchdog.model`.
     pub fn update(&self, watchdog: types::Watchdog) -> VmWatchdogUpdateRequest {
         VmWatchdogUpdateRequest {
             call: self.ctx.call(),

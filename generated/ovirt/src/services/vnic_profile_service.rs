@@ -42,6 +42,8 @@ impl VnicProfileService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
+    ///
+    /// The server also reads: `profile.description`, `profile.name`, `profile.pass_through.mode`, `profile.port_mirroring`, `profile.custom_properties[].name`, `profile.custom_properties[].value`, `profile.network_filter`, `profile.qos`, `profile.failover`.
     pub fn update(&self, profile: types::VnicProfile) -> VnicProfileUpdateRequest {
         VnicProfileUpdateRequest {
             call: self.ctx.call(),

@@ -35,6 +35,10 @@ impl VnicProfilesService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `profile.name`, `profile.network.id`.
+    ///
+    /// The server also reads: `profile.description`, `profile.pass_through.mode`, `profile.port_mirroring`, `profile.custom_properties[].name`, `profile.custom_properties[].value`, `profile.failover`.
     pub fn add(&self, profile: types::VnicProfile) -> VnicProfilesAddRequest {
         VnicProfilesAddRequest {
             call: self.ctx.call(),

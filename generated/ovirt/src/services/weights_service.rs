@@ -35,6 +35,8 @@ impl WeightsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
+    ///
+    /// The server requires: `weight.scheduling_policy_unit.id`.
     pub fn add(&self, weight: types::Weight) -> WeightsAddRequest {
         WeightsAddRequest {
             call: self.ctx.call(),
