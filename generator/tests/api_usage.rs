@@ -302,3 +302,18 @@ async fn results_of_every_kind_cross_task_boundaries() {
     let task = tokio::spawn(async move { hosts.list().send().await });
     assert!(task.await.expect("task").is_err());
 }
+
+/// Every generated type and service can be shared between tasks, proven
+/// in a user crate with the default `recursion_limit` (`Document` holds
+/// every struct type, `AnyService` every service).
+#[test]
+fn every_type_and_service_is_send_and_sync() {
+    fn shareable<T: Send + Sync + 'static>() {}
+    shareable::<Vm>();
+    shareable::<Host>();
+    shareable::<StorageDomain>();
+    shareable::<Cluster>();
+    shareable::<Disk>();
+    shareable::<ovirt_sdk::services::AnyService>();
+    shareable::<ovirt_sdk::connection::ItemStream<StorageDomain>>();
+}

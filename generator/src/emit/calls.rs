@@ -186,6 +186,10 @@ pub(crate) fn emit_calls(cx: &Context<'_>) -> Result<TokenStream, Error> {
         }
     }
     let count = entries.len();
+    let shareable = api.structs.iter().map(|t| {
+        let n = format_ident!("{}", t.rust_name);
+        quote! { shareable::<types::#n>(); }
+    });
     Ok(quote! {
         //! Every method and variant of the API, called through the generated
         //! crate with every parameter set (see `wire_methods.rs`).
@@ -203,6 +207,14 @@ pub(crate) fn emit_calls(cx: &Context<'_>) -> Result<TokenStream, Error> {
         pub static CALLS: &[CallSpec] = &[#(#entries)*];
 
         #(#runs)*
+
+        /// Every struct type can be shared between tasks: proven here, in a
+        /// crate that uses the SDK with the default `recursion_limit`.
+        #[test]
+        fn every_type_is_send_and_sync() {
+            fn shareable<T: Send + Sync + 'static>() {}
+            #(#shareable)*
+        }
     })
 }
 
