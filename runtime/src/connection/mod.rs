@@ -156,12 +156,7 @@ impl Connection {
         let prepared = self.inner.prepare(request)?;
         let (generation, token) = self.inner.current_token().await?;
         let response = self.inner.exchange(&prepared, &token).await?;
-        if response.status == 401 && self.inner.auth.can_authenticate() {
-            tracing::debug!(
-                connection = %self.inner.label,
-                request = %prepared.target(),
-                "the token was refused (401): authenticating again and sending once more"
-            );
+        if self.inner.renews_after(response.status, &prepared) {
             let (_, token) = self.inner.renew_token(generation).await?;
             return self.inner.exchange(&prepared, &token).await;
         }
@@ -175,15 +170,11 @@ impl Connection {
     pub async fn stream_list<T: XmlType + Send + 'static>(&self, request: Request) -> Result<ItemStream<T>, Error> {
         self.check_open()?;
         let prepared = self.inner.prepare(request)?;
-        let (generation, token) = self.inner.current_token().await?;
+        let (generation, mut token) = self.inner.current_token().await?;
         let mut opened = self.inner.open(&prepared, &token).await?;
-        if opened.status == 401 && self.inner.auth.can_authenticate() {
-            tracing::debug!(
-                connection = %self.inner.label,
-                request = %prepared.target(),
-                "the token was refused (401): authenticating again and sending once more"
-            );
-            let (_, token) = self.inner.renew_token(generation).await?;
+        if self.inner.renews_after(opened.status, &prepared) {
+            // The renewed token is the one errors of this reply must hide.
+            token = self.inner.renew_token(generation).await?.1;
             opened = self.inner.open(&prepared, &token).await?;
         }
         stream::start(self.inner.clone(), &prepared, &token, opened).await
@@ -445,23 +436,7 @@ impl Inner {
     /// One exchange with the API: the request with the token, the whole reply.
     async fn exchange(&self, prepared: &Prepared, token: &Secret) -> Result<Response, Error> {
         let what = prepared.describe();
-        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-            Error::new(ErrorKind::InvalidInput, "The token contains characters that can't be sent in an HTTP header.")
-        })?;
-        authorization.set_sensitive(true);
-        let mut headers = prepared.headers.clone();
-        headers.insert(AUTHORIZATION, authorization);
-        let method = match prepared.method {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Put => reqwest::Method::PUT,
-            Method::Delete => reqwest::Method::DELETE,
-        };
-        let mut builder = self.client.request(method, prepared.url.clone()).headers(headers);
-        if let Some(body) = &prepared.body {
-            builder = builder.body(body.clone());
-        }
-
+        let builder = self.http_request(prepared, token)?;
         let _permit = self.permit().await?;
         let target = prepared.target();
         tracing::debug!(connection = %self.label, method = %prepared.method, url = %target, "sending request");
@@ -475,11 +450,7 @@ impl Inner {
         let exchange = async {
             let reply = builder.send().await.map_err(|e| self.transport_error(&e, &what, false))?;
             let status = reply.status();
-            let headers: Vec<(String, String)> = reply
-                .headers()
-                .iter()
-                .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-                .collect();
+            let headers = reply_headers(&reply);
             let body = reply.bytes().await.map_err(|e| self.transport_error(&e, &what, true))?;
             Ok(Response {
                 status: status.as_u16(),
@@ -531,21 +502,9 @@ impl Inner {
         secrets
     }
 
-    /// A slot under the `connections` limit (none when unlimited).
-    async fn permit(&self) -> Result<Option<tokio::sync::SemaphorePermit<'_>>, Error> {
-        match &self.limit {
-            None => Ok(None),
-            Some(limit) => limit
-                .acquire()
-                .await
-                .map(Some)
-                .map_err(|_| Error::new(ErrorKind::InvalidInput, "The connection is closed.")),
-        }
-    }
-
-    /// A slot under the `connections` limit that can outlive the borrow of
-    /// the connection (held by a streamed reply until its body is read).
-    async fn owned_permit(&self) -> Result<Option<tokio::sync::OwnedSemaphorePermit>, Error> {
+    /// A slot under the `connections` limit (none when unlimited). It is
+    /// owned, so that a streamed reply can hold it until its body is read.
+    async fn permit(&self) -> Result<Option<tokio::sync::OwnedSemaphorePermit>, Error> {
         match &self.limit {
             None => Ok(None),
             Some(limit) => limit
@@ -557,18 +516,47 @@ impl Inner {
         }
     }
 
-    /// Sends a prepared request and waits for the status and headers of the
-    /// reply (within the request's timeout); the body is left to be read.
-    async fn open(&self, prepared: &Prepared, token: &Secret) -> Result<stream::Opened, Error> {
-        let what = prepared.describe();
+    /// The HTTP request for `prepared`, with the token.
+    fn http_request(&self, prepared: &Prepared, token: &Secret) -> Result<reqwest::RequestBuilder, Error> {
         let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
             Error::new(ErrorKind::InvalidInput, "The token contains characters that can't be sent in an HTTP header.")
         })?;
         authorization.set_sensitive(true);
         let mut headers = prepared.headers.clone();
         headers.insert(AUTHORIZATION, authorization);
-        let builder = self.client.request(reqwest::Method::GET, prepared.url.clone()).headers(headers);
-        let permit = self.owned_permit().await?;
+        let method = match prepared.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Delete => reqwest::Method::DELETE,
+        };
+        let mut builder = self.client.request(method, prepared.url.clone()).headers(headers);
+        if let Some(body) = &prepared.body {
+            builder = builder.body(body.clone());
+        }
+        Ok(builder)
+    }
+
+    /// Whether a reply of `status` to `prepared` calls for a new token and
+    /// one more try (a 401, when the connection can authenticate).
+    fn renews_after(&self, status: u16, prepared: &Prepared) -> bool {
+        let renew = status == 401 && self.auth.can_authenticate();
+        if renew {
+            tracing::debug!(
+                connection = %self.label,
+                request = %prepared.target(),
+                "the token was refused (401): authenticating again and sending once more"
+            );
+        }
+        renew
+    }
+
+    /// Sends a prepared request and waits for the status and headers of the
+    /// reply (within the request's timeout); the body is left to be read.
+    async fn open(&self, prepared: &Prepared, token: &Secret) -> Result<stream::Opened, Error> {
+        let what = prepared.describe();
+        let builder = self.http_request(prepared, token)?;
+        let permit = self.permit().await?;
         let target = prepared.target();
         tracing::debug!(connection = %self.label, method = %prepared.method, url = %target, "sending request (streamed reply)");
         let deadline = prepared.timeout.map(|t| tokio::time::Instant::now() + t);
@@ -582,11 +570,7 @@ impl Inner {
             status = status.as_u16(),
             "reply headers received; the body is streamed"
         );
-        let headers = reply
-            .headers()
-            .iter()
-            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-            .collect();
+        let headers = reply_headers(&reply);
         Ok(stream::Opened {
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or("").to_owned(),
@@ -642,6 +626,15 @@ impl Inner {
         }
         Error::new(ErrorKind::Connection, format!("Failed to send {what}: {causes}."))
     }
+}
+
+/// The headers of a reply, as text.
+fn reply_headers(reply: &reqwest::Response) -> Vec<(String, String)> {
+    reply
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect()
 }
 
 /// The causes of a transport error, innermost last, without the top-level

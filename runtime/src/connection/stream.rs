@@ -133,24 +133,16 @@ pub(crate) async fn start<T: XmlType + Send + 'static>(
 
     let (chunk_tx, chunk_rx) = mpsc::channel::<Result<Bytes, Error>>(CHUNKS_IN_FLIGHT);
     let (item_tx, item_rx) = mpsc::channel::<Result<T, Error>>(ITEMS_IN_FLIGHT);
-    let transport_failure: Arc<Mutex<Option<Error>>> = Arc::default();
+    // The transport error behind an I/O error the XML reader reports.
+    let failure: Arc<Mutex<Option<Error>>> = Arc::default();
 
-    let pump_inner = inner.clone();
     let pump = tokio::spawn(async move {
         let _permit = permit;
         loop {
-            let next = match deadline {
-                None => Ok(reply.chunk().await),
-                Some(deadline) => tokio::time::timeout_at(deadline, reply.chunk()).await,
-            };
-            let item = match next {
-                Ok(Ok(Some(bytes))) => Ok(bytes),
-                Ok(Ok(None)) => break,
-                Ok(Err(e)) => Err(pump_inner.transport_error(&e, &what, true)),
-                Err(_) => Err(Error::new(
-                    ErrorKind::Timeout,
-                    format!("Timeout: the reply to {what} was not complete within the timeout."),
-                )),
+            let item = match next_chunk(&inner, &mut reply, deadline, &what).await {
+                Ok(Some(bytes)) => Ok(bytes),
+                Ok(None) => break,
+                Err(e) => Err(e),
             };
             let failed = item.is_err();
             if chunk_tx.send(item).await.is_err() || failed {
@@ -159,7 +151,6 @@ pub(crate) async fn start<T: XmlType + Send + 'static>(
         }
     });
 
-    let failure = transport_failure.clone();
     let reader: Box<dyn FnOnce() + Send> = Box::new(move || {
         let source = ChunkReader { chunks: chunk_rx, current: Bytes::new(), failure: failure.clone() };
         for item in ListStream::<T>::new(source) {
@@ -193,22 +184,30 @@ async fn read_all(
     what: &str,
 ) -> Result<Vec<u8>, Error> {
     let mut body = Vec::new();
-    loop {
-        let next = match deadline {
-            None => Ok(reply.chunk().await),
-            Some(deadline) => tokio::time::timeout_at(deadline, reply.chunk()).await,
-        };
-        match next {
-            Ok(Ok(Some(bytes))) => body.extend_from_slice(&bytes),
-            Ok(Ok(None)) => return Ok(body),
-            Ok(Err(e)) => return Err(inner.transport_error(&e, what, true)),
-            Err(_) => {
-                return Err(Error::new(
-                    ErrorKind::Timeout,
-                    format!("Timeout: the reply to {what} was not complete within the timeout."),
-                ));
-            }
-        }
+    while let Some(bytes) = next_chunk(inner, reply, deadline, what).await? {
+        body.extend_from_slice(&bytes);
+    }
+    Ok(body)
+}
+
+/// The next chunk of the body (`None` at its end), within the deadline.
+async fn next_chunk(
+    inner: &Inner,
+    reply: &mut reqwest::Response,
+    deadline: Option<tokio::time::Instant>,
+    what: &str,
+) -> Result<Option<Bytes>, Error> {
+    let next = match deadline {
+        None => Ok(reply.chunk().await),
+        Some(deadline) => tokio::time::timeout_at(deadline, reply.chunk()).await,
+    };
+    match next {
+        Ok(Ok(chunk)) => Ok(chunk),
+        Ok(Err(e)) => Err(inner.transport_error(&e, what, true)),
+        Err(_) => Err(Error::new(
+            ErrorKind::Timeout,
+            format!("Timeout: the reply to {what} was not complete within the timeout."),
+        )),
     }
 }
 
