@@ -36,10 +36,10 @@ struct Route {
 fn routes(cx: &Context<'_>) -> Vec<Option<Route>> {
     let api = cx.api;
     let mut out: Vec<Option<Route>> = vec![None; api.services.len()];
-    let root = format_ident!("{}", crate::names::module_name(&api.services[api.root_service].rust_name));
+    let root = super::services::root_method(cx);
     out[api.root_service] = Some(Route { path: String::new(), rust: quote! { #root() } });
     let mut queue = VecDeque::from([api.root_service]);
-    let mut depth_ids = 0usize;
+    let mut ids = 0usize;
     while let Some(s) = queue.pop_front() {
         let Some(route) = out[s].clone() else { continue };
         for (_, l) in api.all_locators(s) {
@@ -49,8 +49,8 @@ fn routes(cx: &Context<'_>) -> Vec<Option<Route>> {
             let m = ident(&l.rust);
             let prev = &route.rust;
             let (segment, rust) = if l.takes_id {
-                depth_ids += 1;
-                let id = format!("id{}", depth_ids % 1000);
+                ids += 1;
+                let id = format!("id{ids}");
                 (id.clone(), quote! { #prev.#m(#id) })
             } else {
                 (l.path.clone(), quote! { #prev.#m() })
@@ -239,8 +239,7 @@ fn call_entry(
             continue;
         }
         let is_body = Some(p.name.as_str()) == body;
-        let remove_body = m.kind == MethodKind::Remove && p.list && matches!(p.ty, TypeRef::Struct(_));
-        let place = if is_body || remove_body {
+        let place = if is_body || super::services::is_remove_body(m, p) {
             quote! { Place::Body }
         } else if m.kind == MethodKind::Action {
             quote! { Place::Action }

@@ -70,7 +70,7 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
     let lib_doc = inner_doc(&lib_doc);
     let root = &api.services[api.root_service];
     let root_name = format_ident!("{}", root.rust_name);
-    let root_method = format_ident!("{}", crate::names::module_name(&root.rust_name));
+    let root_method = super::services::root_method(cx);
     let krate = cx.options.crate_name.replace('-', "_");
     let ext_doc = super::doc(&format!(
         "The services of this API on a [`Connection`]: bring it into scope (`use {krate}::ConnectionExt;`, \

@@ -7,17 +7,23 @@ use quote::{format_ident, quote};
 
 use super::{Context, deprecated, doc, inner_doc};
 use crate::error::Error;
-use crate::ir::{Method, MethodKind, Param, Primitive, TypeRef};
+use crate::ir::{Member, Method, MethodKind, Param, Primitive, TypeRef};
 use crate::model::Direction;
 use crate::names::{self, ident, upper_camel, words};
 
-/// The struct every action sends and receives (its members are checked
-/// against the parameters of all actions when the model is loaded).
+// The struct every action sends and receives (its members are checked
+// against the parameters of all actions when the model is loaded).
 use crate::ir::ACTION_STRUCT as ACTION_TYPE;
 
 /// The Rust module of a service.
 pub(crate) fn module(cx: &Context<'_>, service: usize) -> String {
     names::module_name(&cx.api.services[service].rust_name)
+}
+
+/// The method of the connection that returns the root service
+/// (`system_service`).
+pub(crate) fn root_method(cx: &Context<'_>) -> proc_macro2::Ident {
+    format_ident!("{}", names::module_name(&cx.api.services[cx.api.root_service].rust_name))
 }
 
 /// The short name of a service (`Vms` for `VmsService`), used for builders
@@ -322,8 +328,19 @@ fn input_detail(m: &Method, variant: Option<&str>) -> String {
     text
 }
 
+/// The member of the action document that carries the action parameter
+/// `p` (loading the model checked that it exists, with the same type).
+fn action_member<'a>(cx: &Context<'a>, p: &Param) -> Result<&'a Member, String> {
+    cx.api
+        .structs
+        .iter()
+        .find(|t| t.name == ACTION_TYPE)
+        .and_then(|action| action.members.iter().find(|a| a.name == p.name))
+        .ok_or_else(|| format!("`{ACTION_TYPE}` has no member for the action parameter `{}`", p.name))
+}
+
 /// Whether `p` is sent as the body of a remove (a list of objects).
-fn is_remove_body(m: &Method, p: &Param) -> bool {
+pub(crate) fn is_remove_body(m: &Method, p: &Param) -> bool {
     m.kind == MethodKind::Remove && p.list && matches!(p.ty, TypeRef::Struct(_))
 }
 
@@ -367,7 +384,6 @@ fn emit_builder(
     let s = &api.services[service];
     let body = m.body.map(|i| &m.params[i]);
     let result = m.result.map(|i| &m.params[i]);
-    let action_type = api.structs.iter().find(|t| t.name == ACTION_TYPE);
 
     let mut setters = Vec::new();
     let mut remove_body: Option<(&Param, usize)> = None;
@@ -385,21 +401,7 @@ fn emit_builder(
         };
         let pdep = deprecated(p.deprecated);
         let setter_tokens = if m.kind == MethodKind::Action {
-            let Some(action) = action_type else {
-                return Err(format!("actions need the struct `{ACTION_TYPE}`, which the model does not define"));
-            };
-            let Some(member) = action.members.iter().find(|a| a.name == p.name) else {
-                return Err(format!(
-                    "{}.{}: parameter `{}` has no member of the same name in `{ACTION_TYPE}`",
-                    s.name, m.name, p.name
-                ));
-            };
-            if member.ty != p.ty || member.list != p.list {
-                return Err(format!(
-                    "{}.{}: parameter `{}` and `{ACTION_TYPE}.{}` have different types",
-                    s.name, m.name, p.name, member.name
-                ));
-            }
+            let member = action_member(cx, p)?;
             text.push_str(&format!(
                 "Sent as the element `<{}>` of the action document ({}).",
                 member.xml,
@@ -556,10 +558,7 @@ fn emit_builder(
             match out {
                 None => (quote! { () }, quote! { self.call.action_done(#path, #body) }),
                 Some(p) => {
-                    let action = action_type.ok_or_else(|| format!("actions need the struct `{ACTION_TYPE}`"))?;
-                    let member = action.members.iter().find(|a| a.name == p.name).ok_or_else(|| {
-                        format!("{}.{}: out parameter `{}` is not a member of `{ACTION_TYPE}`", s.name, m.name, p.name)
-                    })?;
+                    let member = action_member(cx, p)?;
                     let field = ident(&member.rust);
                     let item = value_type(cx, p.ty);
                     let (ret, pick) = match (p.ty, p.list) {
