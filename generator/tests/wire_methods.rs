@@ -319,17 +319,7 @@ fn singular(plural: &str) -> String {
 // ---------------------------------------------------------------------------
 
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
+    quick_xml::escape::escape(text).into_owned()
 }
 
 const DATES: [&str; 2] = ["2024-02-29T23:59:59.123000-05:30", "2016-09-08T09:53:35+02:00"];
