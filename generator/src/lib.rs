@@ -40,6 +40,12 @@ pub fn generate(model_dir: &Path, options: &Options) -> Result<Vec<OutputFile>, 
     emit::emit(&api, options)
 }
 
+/// Reads, checks and emits the spawn check of the API's test crate.
+pub fn generate_spawn_check(model_dir: &Path, options: &Options) -> Result<OutputFile, Error> {
+    let api = load(model_dir)?;
+    emit::emit_spawn_check(&api, options)
+}
+
 /// Reads, checks and emits the call table of the method-level wire test.
 pub fn generate_call_table(model_dir: &Path, options: &Options) -> Result<OutputFile, Error> {
     let api = load(model_dir)?;

@@ -41,6 +41,15 @@ pub use datetime::{DateTime, DateTimeErrorKind, Offset, ParseDateTimeError};
 pub use decimal::{Decimal, DecimalErrorKind, ParseDecimalError};
 pub use list::List;
 
+/// Compiles only when `T` is `Send` and `Sync`; does nothing.
+///
+/// Generated struct types state `Send` and `Sync` instead of letting the
+/// compiler derive them (deriving walks every chain of types that refer to
+/// each other, which overflows the compiler's recursion limit in user
+/// crates); each one proves with this function, member by member, that the
+/// statement is true.
+pub fn require_send_sync<T: Send + Sync + ?Sized>(_value: &T) {}
+
 /// Longest piece of offending input (in characters) that an error keeps.
 const SNIPPET_CHARS: usize = 64;
 

@@ -125,6 +125,14 @@ pub fn generate_all(root: &Path, check: bool) -> Result<Report, String> {
         report.files += files.len();
         sync(root, &out_dir, &files, check, &mut report.changes)?;
         calls.push(sdkgen::generate_call_table(&model, &options_for(&name)).map_err(|e| format!("model/{name}: {e}"))?);
+        // The spawn check, for an API that has a test crate.
+        let tests = root.join("tests").join(&name);
+        if tests.join("Cargo.toml").is_file() {
+            let spawns =
+                sdkgen::generate_spawn_check(&model, &options_for(&name)).map_err(|e| format!("model/{name}: {e}"))?;
+            report.files += 1;
+            sync_one(root, &tests, &spawns, check, &mut report.changes)?;
+        }
     }
     // The call tables of the method-level wire test, beside that test.
     report.files += calls.len();
@@ -132,6 +140,34 @@ pub fn generate_all(root: &Path, check: bool) -> Result<Report, String> {
     Ok(report)
 }
 
+/// Writes one emitted file below `out_dir` when it differs from what is on
+/// disk (with `check`, only reports it), leaving the folder's other files alone.
+fn sync_one(
+    root: &Path,
+    out_dir: &Path,
+    file: &OutputFile,
+    check: bool,
+    changes: &mut Vec<Change>,
+) -> Result<(), String> {
+    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
+    let path = out_dir.join(&file.path);
+    let change = match fs::read(&path).ok() {
+        None => Change::Added(rel(&path)),
+        Some(bytes) if bytes.as_slice() != file.contents.as_bytes() => Change::Changed(rel(&path)),
+        Some(_) => return Ok(()),
+    };
+    if !check {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        fs::write(&path, &file.contents).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    changes.push(change);
+    Ok(())
+}
+
+/// Makes `out_dir` hold exactly `files`: writes those that differ and
+/// removes every other file (with `check`, only reports).
 fn sync(
     root: &Path,
     out_dir: &Path,
@@ -139,25 +175,10 @@ fn sync(
     check: bool,
     changes: &mut Vec<Change>,
 ) -> Result<(), String> {
-    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
-    let mut wanted = BTreeSet::new();
-    for f in files {
-        let path = out_dir.join(&f.path);
-        wanted.insert(path.clone());
-        let current = fs::read(&path).ok();
-        let change = match &current {
-            None => Change::Added(rel(&path)),
-            Some(bytes) if bytes.as_slice() != f.contents.as_bytes() => Change::Changed(rel(&path)),
-            Some(_) => continue,
-        };
-        if !check {
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-            }
-            fs::write(&path, &f.contents).map_err(|e| format!("{}: {e}", path.display()))?;
-        }
-        changes.push(change);
+    for file in files {
+        sync_one(root, out_dir, file, check, changes)?;
     }
+    let wanted: BTreeSet<PathBuf> = files.iter().map(|f| out_dir.join(&f.path)).collect();
     let mut existing = Vec::new();
     list_files(out_dir, &mut existing).map_err(|e| format!("{}: {e}", out_dir.display()))?;
     existing.sort();
@@ -166,7 +187,7 @@ fn sync(
             if !check {
                 fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             }
-            changes.push(Change::Removed(rel(&path)));
+            changes.push(Change::Removed(path.strip_prefix(root).unwrap_or(&path).to_path_buf()));
         }
     }
     Ok(())

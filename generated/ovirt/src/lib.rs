@@ -13,7 +13,7 @@
 //! assert_eq!(DiskStatus::from_wire("illegal"), DiskStatus::Illegal);
 //! assert_eq!(DiskStatus::Illegal.as_str(), "illegal");
 //! ```
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 #![recursion_limit = "512"]
 

@@ -28,12 +28,12 @@ fn python_name(snake: &str) -> String {
 /// How a service is reached: its path, and the Rust expression (after
 /// `connection.`) that builds it.
 #[derive(Clone)]
-struct Route {
+pub(super) struct Route {
     path: String,
     rust: TokenStream,
 }
 
-fn routes(cx: &Context<'_>) -> Vec<Option<Route>> {
+pub(super) fn routes(cx: &Context<'_>) -> Vec<Option<Route>> {
     let api = cx.api;
     let mut out: Vec<Option<Route>> = vec![None; api.services.len()];
     let root = super::services::root_method(cx);
@@ -61,6 +61,34 @@ fn routes(cx: &Context<'_>) -> Vec<Option<Route>> {
         }
     }
     out
+}
+
+/// How test code reaches a service: its path and the Rust expression
+/// (using a `connection` in scope) that builds it.
+pub(super) struct ServiceAccess {
+    pub(super) path: String,
+    pub(super) expr: TokenStream,
+    /// No locator leads to the service: it is built directly at a made-up path.
+    pub(super) detached: bool,
+}
+
+/// Reaches the service itself, or a service derived from it, or builds it
+/// directly at a made-up path (services no locator leads to).
+pub(super) fn service_access(cx: &Context<'_>, routes: &[Option<Route>], s: usize) -> ServiceAccess {
+    let api = cx.api;
+    let derived = (0..api.services.len())
+        .filter(|&d| routes[d].is_some() && api.service_chain(d).contains(&s))
+        .min_by_key(|&d| (routes[d].as_ref().map(|r| r.path.len()), api.services[d].name.clone()));
+    match derived.and_then(|d| routes[d].clone()) {
+        Some(Route { path, rust }) => ServiceAccess { path, expr: quote! { connection.#rust }, detached: false },
+        None => {
+            let service = &api.services[s];
+            let path = format!("detached/{}", crate::names::camel_to_snake(&service.name));
+            let krate = format_ident!("{}", cx.options.crate_name.replace('-', "_"));
+            let t = format_ident!("{}", service.rust_name);
+            ServiceAccess { expr: quote! { #krate::services::#t::at(&connection, #path) }, path, detached: true }
+        }
+    }
 }
 
 /// The Rust expression that produces the test value of a parameter.
@@ -123,27 +151,8 @@ pub(crate) fn emit_calls(cx: &Context<'_>) -> Result<TokenStream, Error> {
     order.sort_by(|&a, &b| api.services[a].name.cmp(&api.services[b].name));
     for s in order {
         let service = &api.services[s];
-        // Reach the service itself, or a service derived from it, or
-        // build it directly at a made-up path (services no locator leads to).
-        let derived = (0..api.services.len())
-            .filter(|&d| routes[d].is_some() && api.service_chain(d).contains(&s))
-            .min_by_key(|&d| (routes[d].as_ref().map(|r| r.path.len()), api.services[d].name.clone()));
-        let (path, base_expr, python_service) = match derived {
-            Some(d) => {
-                let r = routes[d].clone().expect("filtered");
-                let rust = r.rust;
-                (r.path, quote! { connection.#rust }, None)
-            }
-            None => {
-                let path = format!("detached/{}", crate::names::camel_to_snake(&service.name));
-                let t = format_ident!("{}", service.rust_name);
-                (
-                    path.clone(),
-                    quote! { ovirt_sdk::services::#t::at(&connection, #path) },
-                    Some(service.rust_name.clone()),
-                )
-            }
-        };
+        let ServiceAccess { path, expr: base_expr, detached } = service_access(cx, &routes, s);
+        let python_service = detached.then(|| service.rust_name.clone());
         for m in &service.methods {
             let mut sigs: Vec<(String, Vec<&Param>)> = vec![(m.rust.clone(), m.params.iter().collect())];
             for v in &m.variants {
@@ -186,19 +195,16 @@ pub(crate) fn emit_calls(cx: &Context<'_>) -> Result<TokenStream, Error> {
         }
     }
     let count = entries.len();
-    let shareable = api.structs.iter().map(|t| {
-        let n = format_ident!("{}", t.rust_name);
-        quote! { shareable::<types::#n>(); }
-    });
+    let krate = format_ident!("{}", cx.options.crate_name.replace('-', "_"));
     Ok(quote! {
         //! Every method and variant of the API, called through the generated
         //! crate with every parameter set (see `wire_methods.rs`).
         #![allow(deprecated, clippy::all)]
 
         use super::harness::{Args, CallSpec, Kind, Out, ParamSpec, Place, ResultSpec, Run};
-        use ovirt_sdk::Connection;
-        use ovirt_sdk::ConnectionExt as _;
-        use ovirt_sdk::types;
+        use #krate::Connection;
+        use #krate::ConnectionExt as _;
+        use #krate::types;
 
         /// How many calls the table holds.
         pub const COUNT: usize = #count;
@@ -207,14 +213,6 @@ pub(crate) fn emit_calls(cx: &Context<'_>) -> Result<TokenStream, Error> {
         pub static CALLS: &[CallSpec] = &[#(#entries)*];
 
         #(#runs)*
-
-        /// Every struct type can be shared between tasks: proven here, in a
-        /// crate that uses the SDK with the default `recursion_limit`.
-        #[test]
-        fn every_type_is_send_and_sync() {
-            fn shareable<T: Send + Sync + 'static>() {}
-            #(#shareable)*
-        }
     })
 }
 

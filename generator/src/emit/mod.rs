@@ -4,6 +4,7 @@ mod calls;
 mod crate_files;
 mod enums;
 mod services;
+mod spawns;
 mod structs;
 mod xml;
 
@@ -75,6 +76,16 @@ pub fn emit_call_table(api: &Api, options: &Options) -> Result<OutputFile, Error
     Ok(OutputFile { path, contents })
 }
 
+/// The spawn check of the API's test crate (see `tests/<api>/`): every
+/// public future of the generated crate handed to `tokio::spawn` from a
+/// crate with the default `recursion_limit`. It is not part of the crate.
+pub fn emit_spawn_check(api: &Api, options: &Options) -> Result<OutputFile, Error> {
+    let ctx = Context::new(api, options);
+    let tokens = spawns::emit_spawns(&ctx)?;
+    let contents = ctx.render("src/spawns.rs", std::path::Path::new("services"), tokens)?;
+    Ok(OutputFile { path: "src/spawns.rs".to_owned(), contents })
+}
+
 /// What every emitter needs: the IR, the options, and lookups computed once.
 pub(crate) struct Context<'a> {
     pub api: &'a Api,
@@ -116,7 +127,7 @@ impl<'a> Context<'a> {
 /// `impl` blocks), as a person would; `prettyplease` packs them together.
 fn space_items(text: &str) -> String {
     fn starts_item(rest: &str) -> bool {
-        ["///", "#[", "impl", "pub struct", "pub enum", "pub fn", "pub const", "fn ", "type ", "const "]
+        ["///", "#[", "impl", "unsafe impl", "pub struct", "pub enum", "pub fn", "pub const", "fn ", "type ", "const "]
             .iter()
             .any(|p| rest.starts_with(p))
     }
@@ -135,7 +146,10 @@ fn space_items(text: &str) -> String {
             if this.starts_with(' ') || rest.starts_with(' ') {
                 continue;
             }
-            let ends = this == "}" || this == "];" || (this.ends_with(';') && !this.starts_with("//"));
+            let ends = this == "}"
+                || this == "];"
+                || this.ends_with(" {}")
+                || (this.ends_with(';') && !this.starts_with("//"));
             let same_kind_one_liners =
                 this.ends_with(';') && ["const ", "type "].iter().any(|k| this.starts_with(k) && rest.starts_with(k));
             if ends && starts_item(rest) && !same_kind_one_liners {

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{Context, deprecated, doc};
-use crate::ir::{Member, MemberKind, Primitive, TypeRef};
+use crate::ir::{Member, MemberKind, Primitive, StructType, TypeRef};
 use crate::names::{ident, words};
 
 /// How many returning methods a type's documentation lists before it sums up.
@@ -44,6 +44,7 @@ pub(crate) fn emit_struct(cx: &Context<'_>, index: usize) -> TokenStream {
         let names = local.iter().map(|n| format_ident!("{n}"));
         quote! { use super::{ #(#names),* }; }
     });
+    runtime.insert("require_send_sync");
     let runtime_uses = (!runtime.is_empty()).then(|| {
         let names = runtime.iter().map(|n| format_ident!("{n}"));
         quote! { use sdkgen_runtime::{ #(#names),* }; }
@@ -113,6 +114,7 @@ pub(crate) fn emit_struct(cx: &Context<'_>, index: usize) -> TokenStream {
         }
     });
     let label = &st.rust_name;
+    let thread_safety = thread_safety(st);
 
     quote! {
         #allow
@@ -138,6 +140,41 @@ pub(crate) fn emit_struct(cx: &Context<'_>, index: usize) -> TokenStream {
                 d.finish()
             }
         }
+
+        #thread_safety
+    }
+}
+
+/// `Send` and `Sync` stated for the struct, with a compile-time proof that
+/// every member is `Send` and `Sync`.
+///
+/// The compiler would derive both on its own, but the types refer to each
+/// other in long cycles (`Vm` → `Host` → `Cluster` → `DataCenter` → …), and
+/// deriving walks every path through them: in a user's crate with the
+/// default `recursion_limit` that overflows (E0275) as soon as a value is
+/// held across an `.await` in a spawned task. A stated impl is found in one
+/// step. It cannot be wrong: the closure below only compiles when each
+/// member's type is `Send + Sync`, and for members of generated types that
+/// check stops at their own stated impls.
+fn thread_safety(st: &StructType) -> TokenStream {
+    let name = format_ident!("{}", st.rust_name);
+    let fields: Vec<_> =
+        std::iter::once(format_ident!("href")).chain(st.members.iter().map(|m| ident(&m.rust))).collect();
+    quote! {
+        /// Safety: every member is `Send` and `Sync`, as the constant below proves
+        /// at compile time. Stated rather than derived so that proving it takes one
+        /// step instead of a walk through every type this one refers to.
+        #[allow(unsafe_code)]
+        unsafe impl Send for #name {}
+
+        /// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+        #[allow(unsafe_code)]
+        unsafe impl Sync for #name {}
+
+        // The pattern names every member (a missing one does not compile).
+        const _: fn(&#name) = |#name { #(#fields),* }| {
+            #(require_send_sync(#fields);)*
+        };
     }
 }
 

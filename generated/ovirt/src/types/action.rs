@@ -12,7 +12,7 @@ use super::{
     RegistrationConfiguration, Snapshot, Ssh, StorageConnection, StorageDomain,
     StorageDomainLease, Template, Ticket, Vm, VnicProfileMapping,
 };
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The document sent to and returned by an action of a service.
 ///
@@ -545,3 +545,217 @@ impl std::fmt::Debug for Action {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Action {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Action {}
+
+const _: fn(&Action) = |
+    Action {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        status,
+        fault,
+        grace_period,
+        job,
+        activate,
+        allow_partial_import,
+        r#async,
+        attach_wgt,
+        attachment,
+        authorized_key,
+        auto_pinning_policy,
+        bricks,
+        certificates,
+        check_connectivity,
+        clone,
+        clone_permissions,
+        cluster,
+        collapse_snapshots,
+        commit_on_success,
+        connection,
+        connectivity_timeout,
+        correlation_id,
+        data_center,
+        deploy_hosted_engine,
+        details,
+        directory,
+        discard_snapshots,
+        discovered_targets,
+        disk,
+        disk_profile,
+        disks,
+        exclusive,
+        fence_type,
+        filename,
+        filter,
+        fix_layout,
+        follow,
+        force,
+        host,
+        image,
+        image_transfer,
+        import_as_template,
+        is_attached,
+        iscsi,
+        iscsi_targets,
+        lease,
+        logical_units,
+        maintenance_after_restart,
+        maintenance_enabled,
+        migrate_vms_in_affinity_closure,
+        modified_bonds,
+        modified_labels,
+        modified_network_attachments,
+        optimize_cpu_settings,
+        option,
+        pause,
+        permission,
+        power_management,
+        proxy_ticket,
+        quota,
+        reason,
+        reassign_bad_macs,
+        reboot,
+        registration_configuration,
+        remote_viewer_connection_file,
+        removed_bonds,
+        removed_labels,
+        removed_network_attachments,
+        resolution_type,
+        restore_memory,
+        root_password,
+        seal,
+        snapshot,
+        source_host,
+        ssh,
+        stop_gluster_service,
+        storage_domain,
+        storage_domains,
+        succeeded,
+        synchronized_network_attachments,
+        template,
+        ticket,
+        timeout,
+        undeploy_hosted_engine,
+        upgrade_action,
+        upgrade_percent_complete,
+        use_cloud_init,
+        use_ignition,
+        use_initialization,
+        use_sysprep,
+        virtual_functions_configuration,
+        vm,
+        vnic_profile_mappings,
+        volatile,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(status);
+    require_send_sync(fault);
+    require_send_sync(grace_period);
+    require_send_sync(job);
+    require_send_sync(activate);
+    require_send_sync(allow_partial_import);
+    require_send_sync(r#async);
+    require_send_sync(attach_wgt);
+    require_send_sync(attachment);
+    require_send_sync(authorized_key);
+    require_send_sync(auto_pinning_policy);
+    require_send_sync(bricks);
+    require_send_sync(certificates);
+    require_send_sync(check_connectivity);
+    require_send_sync(clone);
+    require_send_sync(clone_permissions);
+    require_send_sync(cluster);
+    require_send_sync(collapse_snapshots);
+    require_send_sync(commit_on_success);
+    require_send_sync(connection);
+    require_send_sync(connectivity_timeout);
+    require_send_sync(correlation_id);
+    require_send_sync(data_center);
+    require_send_sync(deploy_hosted_engine);
+    require_send_sync(details);
+    require_send_sync(directory);
+    require_send_sync(discard_snapshots);
+    require_send_sync(discovered_targets);
+    require_send_sync(disk);
+    require_send_sync(disk_profile);
+    require_send_sync(disks);
+    require_send_sync(exclusive);
+    require_send_sync(fence_type);
+    require_send_sync(filename);
+    require_send_sync(filter);
+    require_send_sync(fix_layout);
+    require_send_sync(follow);
+    require_send_sync(force);
+    require_send_sync(host);
+    require_send_sync(image);
+    require_send_sync(image_transfer);
+    require_send_sync(import_as_template);
+    require_send_sync(is_attached);
+    require_send_sync(iscsi);
+    require_send_sync(iscsi_targets);
+    require_send_sync(lease);
+    require_send_sync(logical_units);
+    require_send_sync(maintenance_after_restart);
+    require_send_sync(maintenance_enabled);
+    require_send_sync(migrate_vms_in_affinity_closure);
+    require_send_sync(modified_bonds);
+    require_send_sync(modified_labels);
+    require_send_sync(modified_network_attachments);
+    require_send_sync(optimize_cpu_settings);
+    require_send_sync(option);
+    require_send_sync(pause);
+    require_send_sync(permission);
+    require_send_sync(power_management);
+    require_send_sync(proxy_ticket);
+    require_send_sync(quota);
+    require_send_sync(reason);
+    require_send_sync(reassign_bad_macs);
+    require_send_sync(reboot);
+    require_send_sync(registration_configuration);
+    require_send_sync(remote_viewer_connection_file);
+    require_send_sync(removed_bonds);
+    require_send_sync(removed_labels);
+    require_send_sync(removed_network_attachments);
+    require_send_sync(resolution_type);
+    require_send_sync(restore_memory);
+    require_send_sync(root_password);
+    require_send_sync(seal);
+    require_send_sync(snapshot);
+    require_send_sync(source_host);
+    require_send_sync(ssh);
+    require_send_sync(stop_gluster_service);
+    require_send_sync(storage_domain);
+    require_send_sync(storage_domains);
+    require_send_sync(succeeded);
+    require_send_sync(synchronized_network_attachments);
+    require_send_sync(template);
+    require_send_sync(ticket);
+    require_send_sync(timeout);
+    require_send_sync(undeploy_hosted_engine);
+    require_send_sync(upgrade_action);
+    require_send_sync(upgrade_percent_complete);
+    require_send_sync(use_cloud_init);
+    require_send_sync(use_ignition);
+    require_send_sync(use_initialization);
+    require_send_sync(use_sysprep);
+    require_send_sync(virtual_functions_configuration);
+    require_send_sync(vm);
+    require_send_sync(vnic_profile_mappings);
+    require_send_sync(volatile);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Host, Vm};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The affinity label type of the API.
 ///
@@ -85,3 +85,37 @@ impl std::fmt::Debug for AffinityLabel {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for AffinityLabel {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for AffinityLabel {}
+
+const _: fn(&AffinityLabel) = |
+    AffinityLabel {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        read_only,
+        has_implicit_affinity_group,
+        hosts,
+        vms,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(read_only);
+    require_send_sync(has_implicit_affinity_group);
+    require_send_sync(hosts);
+    require_send_sync(vms);
+};

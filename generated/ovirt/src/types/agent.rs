@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{ApiOption, Host};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The agent type of the API.
 ///
@@ -115,3 +115,49 @@ impl std::fmt::Debug for Agent {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Agent {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Agent {}
+
+const _: fn(&Agent) = |
+    Agent {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        r#type,
+        address,
+        username,
+        password,
+        options,
+        encrypt_options,
+        concurrent,
+        order,
+        port,
+        host,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(r#type);
+    require_send_sync(address);
+    require_send_sync(username);
+    require_send_sync(password);
+    require_send_sync(options);
+    require_send_sync(encrypt_options);
+    require_send_sync(concurrent);
+    require_send_sync(order);
+    require_send_sync(port);
+    require_send_sync(host);
+};

@@ -4,6 +4,7 @@
 #![allow(deprecated)]
 
 use super::MessageBrokerType;
+use sdkgen_runtime::require_send_sync;
 
 /// The agent configuration type of the API.
 ///
@@ -54,3 +55,33 @@ impl std::fmt::Debug for AgentConfiguration {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for AgentConfiguration {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for AgentConfiguration {}
+
+const _: fn(&AgentConfiguration) = |
+    AgentConfiguration {
+        href,
+        network_mappings,
+        broker_type,
+        address,
+        port,
+        username,
+        password,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(network_mappings);
+    require_send_sync(broker_type);
+    require_send_sync(address);
+    require_send_sync(port);
+    require_send_sync(username);
+    require_send_sync(password);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{ApiSummary, EngineBackupInfo, ProductInfo, SpecialObjects, User};
-use sdkgen_runtime::DateTime;
+use sdkgen_runtime::{DateTime, require_send_sync};
 
 /// The document returned by the root of the API, with product information and summary counts.
 ///
@@ -59,3 +59,35 @@ impl std::fmt::Debug for Api {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Api {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Api {}
+
+const _: fn(&Api) = |
+    Api {
+        href,
+        special_objects,
+        product_info,
+        summary,
+        time,
+        engine_backup,
+        authenticated_user,
+        effective_user,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(special_objects);
+    require_send_sync(product_info);
+    require_send_sync(summary);
+    require_send_sync(time);
+    require_send_sync(engine_backup);
+    require_send_sync(authenticated_user);
+    require_send_sync(effective_user);
+};

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::ApiSummaryItem;
+use sdkgen_runtime::require_send_sync;
 
 /// The api summary type of the API.
 ///
@@ -41,3 +42,21 @@ impl std::fmt::Debug for ApiSummary {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for ApiSummary {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for ApiSummary {}
+
+const _: fn(&ApiSummary) = |ApiSummary { href, vms, hosts, users, storage_domains }| {
+    require_send_sync(href);
+    require_send_sync(vms);
+    require_send_sync(hosts);
+    require_send_sync(users);
+    require_send_sync(storage_domains);
+};

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Vm;
+use sdkgen_runtime::require_send_sync;
 
 /// The application type of the API.
 ///
@@ -69,3 +70,22 @@ impl std::fmt::Debug for Application {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Application {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Application {}
+
+const _: fn(&Application) = |Application { href, id, name, description, comment, vm }| {
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(vm);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{BackupPhase, Disk, Host, Snapshot, Vm};
-use sdkgen_runtime::{DateTime, List};
+use sdkgen_runtime::{DateTime, List, require_send_sync};
 
 /// The backup type of the API.
 ///
@@ -110,3 +110,47 @@ impl std::fmt::Debug for Backup {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Backup {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Backup {}
+
+const _: fn(&Backup) = |
+    Backup {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        from_checkpoint_id,
+        to_checkpoint_id,
+        phase,
+        creation_date,
+        modification_date,
+        host,
+        vm,
+        disks,
+        snapshot,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(from_checkpoint_id);
+    require_send_sync(to_checkpoint_id);
+    require_send_sync(phase);
+    require_send_sync(creation_date);
+    require_send_sync(modification_date);
+    require_send_sync(host);
+    require_send_sync(vm);
+    require_send_sync(disks);
+    require_send_sync(snapshot);
+};

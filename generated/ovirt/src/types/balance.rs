@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{SchedulingPolicy, SchedulingPolicyUnit};
+use sdkgen_runtime::require_send_sync;
 
 /// The balance type of the API.
 ///
@@ -74,3 +75,33 @@ impl std::fmt::Debug for Balance {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Balance {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Balance {}
+
+const _: fn(&Balance) = |
+    Balance {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        scheduling_policy,
+        scheduling_policy_unit,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(scheduling_policy);
+    require_send_sync(scheduling_policy_unit);
+};

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{BiosType, BootMenu};
+use sdkgen_runtime::require_send_sync;
 
 /// The bios type of the API.
 ///
@@ -31,3 +32,19 @@ impl std::fmt::Debug for Bios {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Bios {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Bios {}
+
+const _: fn(&Bios) = |Bios { href, boot_menu, r#type }| {
+    require_send_sync(href);
+    require_send_sync(boot_menu);
+    require_send_sync(r#type);
+};

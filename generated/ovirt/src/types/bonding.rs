@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{ApiOption, HostNic, Mac};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The bonding type of the API.
 ///
@@ -42,3 +42,23 @@ impl std::fmt::Debug for Bonding {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Bonding {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Bonding {}
+
+const _: fn(&Bonding) = |
+    Bonding { href, options, slaves, ad_partner_mac, active_slave }|
+{
+    require_send_sync(href);
+    require_send_sync(options);
+    require_send_sync(slaves);
+    require_send_sync(ad_partner_mac);
+    require_send_sync(active_slave);
+};

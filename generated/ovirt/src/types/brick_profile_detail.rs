@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{GlusterBrick, ProfileDetail};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The brick profile detail type of the API.
 ///
@@ -33,3 +33,19 @@ impl std::fmt::Debug for BrickProfileDetail {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for BrickProfileDetail {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for BrickProfileDetail {}
+
+const _: fn(&BrickProfileDetail) = |BrickProfileDetail { href, profile_details, brick }| {
+    require_send_sync(href);
+    require_send_sync(profile_details);
+    require_send_sync(brick);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{CheckpointState, Disk, Vm};
-use sdkgen_runtime::{DateTime, List};
+use sdkgen_runtime::{DateTime, List, require_send_sync};
 
 /// The checkpoint type of the API.
 ///
@@ -90,3 +90,39 @@ impl std::fmt::Debug for Checkpoint {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Checkpoint {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Checkpoint {}
+
+const _: fn(&Checkpoint) = |
+    Checkpoint {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        parent_id,
+        creation_date,
+        state,
+        vm,
+        disks,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(parent_id);
+    require_send_sync(creation_date);
+    require_send_sync(state);
+    require_send_sync(vm);
+    require_send_sync(disks);
+};

@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::{AuthorizedKey, File, Host, NetworkConfiguration, User};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The cloud init type of the API.
 ///
@@ -60,3 +60,35 @@ impl std::fmt::Debug for CloudInit {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for CloudInit {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for CloudInit {}
+
+const _: fn(&CloudInit) = |
+    CloudInit {
+        href,
+        host,
+        authorized_keys,
+        network_configuration,
+        regenerate_ssh_keys,
+        timezone,
+        users,
+        files,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(host);
+    require_send_sync(authorized_keys);
+    require_send_sync(network_configuration);
+    require_send_sync(regenerate_ssh_keys);
+    require_send_sync(timezone);
+    require_send_sync(users);
+    require_send_sync(files);
+};

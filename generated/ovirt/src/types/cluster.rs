@@ -10,7 +10,7 @@ use super::{
     MigrationOptions, Network, NetworkFilter, Permission, Property, RngSource,
     SchedulingPolicy, SerialNumber, SwitchType, Version,
 };
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// A set of hosts that share a CPU type, networks and scheduling rules.
 ///
@@ -300,3 +300,119 @@ impl std::fmt::Debug for Cluster {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Cluster {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Cluster {}
+
+const _: fn(&Cluster) = |
+    Cluster {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        cpu,
+        memory_policy,
+        version,
+        supported_versions,
+        error_handling,
+        virt_service,
+        gluster_service,
+        threads_as_cores,
+        tunnel_migration,
+        trusted_service,
+        ha_reservation,
+        vnc_encryption,
+        bios_type,
+        optional_reason,
+        maintenance_reason_required,
+        ballooning_enabled,
+        display,
+        ksm,
+        serial_number,
+        required_rng_sources,
+        fencing_policy,
+        migration,
+        custom_scheduling_policy_properties,
+        switch_type,
+        firewall_type,
+        log_max_memory_used_threshold,
+        log_max_memory_used_threshold_type,
+        gluster_tuned_profile,
+        fips_mode,
+        upgrade_in_progress,
+        upgrade_percent_complete,
+        upgrade_correlation_id,
+        enabled_features,
+        scheduling_policy,
+        data_center,
+        management_network,
+        external_network_providers,
+        mac_pool,
+        affinity_groups,
+        cpu_profiles,
+        gluster_hooks,
+        gluster_volumes,
+        network_filters,
+        networks,
+        permissions,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(cpu);
+    require_send_sync(memory_policy);
+    require_send_sync(version);
+    require_send_sync(supported_versions);
+    require_send_sync(error_handling);
+    require_send_sync(virt_service);
+    require_send_sync(gluster_service);
+    require_send_sync(threads_as_cores);
+    require_send_sync(tunnel_migration);
+    require_send_sync(trusted_service);
+    require_send_sync(ha_reservation);
+    require_send_sync(vnc_encryption);
+    require_send_sync(bios_type);
+    require_send_sync(optional_reason);
+    require_send_sync(maintenance_reason_required);
+    require_send_sync(ballooning_enabled);
+    require_send_sync(display);
+    require_send_sync(ksm);
+    require_send_sync(serial_number);
+    require_send_sync(required_rng_sources);
+    require_send_sync(fencing_policy);
+    require_send_sync(migration);
+    require_send_sync(custom_scheduling_policy_properties);
+    require_send_sync(switch_type);
+    require_send_sync(firewall_type);
+    require_send_sync(log_max_memory_used_threshold);
+    require_send_sync(log_max_memory_used_threshold_type);
+    require_send_sync(gluster_tuned_profile);
+    require_send_sync(fips_mode);
+    require_send_sync(upgrade_in_progress);
+    require_send_sync(upgrade_percent_complete);
+    require_send_sync(upgrade_correlation_id);
+    require_send_sync(enabled_features);
+    require_send_sync(scheduling_policy);
+    require_send_sync(data_center);
+    require_send_sync(management_network);
+    require_send_sync(external_network_providers);
+    require_send_sync(mac_pool);
+    require_send_sync(affinity_groups);
+    require_send_sync(cpu_profiles);
+    require_send_sync(gluster_hooks);
+    require_send_sync(gluster_volumes);
+    require_send_sync(network_filters);
+    require_send_sync(networks);
+    require_send_sync(permissions);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{ClusterFeature, CpuType, Permit};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The cluster level type of the API.
 ///
@@ -80,3 +80,35 @@ impl std::fmt::Debug for ClusterLevel {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for ClusterLevel {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for ClusterLevel {}
+
+const _: fn(&ClusterLevel) = |
+    ClusterLevel {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        cpu_types,
+        permits,
+        cluster_features,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(cpu_types);
+    require_send_sync(permits);
+    require_send_sync(cluster_features);
+};

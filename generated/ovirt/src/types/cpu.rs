@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Architecture, Core, CpuMode, CpuTopology, CpuTune};
-use sdkgen_runtime::{Decimal, List};
+use sdkgen_runtime::{Decimal, List, require_send_sync};
 
 /// The cpu type of the API.
 ///
@@ -79,3 +79,39 @@ impl std::fmt::Debug for Cpu {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Cpu {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Cpu {}
+
+const _: fn(&Cpu) = |
+    Cpu {
+        href,
+        r#type,
+        topology,
+        level,
+        name,
+        speed,
+        cpu_tune,
+        mode,
+        architecture,
+        cores,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(r#type);
+    require_send_sync(topology);
+    require_send_sync(level);
+    require_send_sync(name);
+    require_send_sync(speed);
+    require_send_sync(cpu_tune);
+    require_send_sync(mode);
+    require_send_sync(architecture);
+    require_send_sync(cores);
+};

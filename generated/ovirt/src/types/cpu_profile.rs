@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Cluster, Permission, Qos};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The cpu profile type of the API.
 ///
@@ -80,3 +80,26 @@ impl std::fmt::Debug for CpuProfile {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for CpuProfile {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for CpuProfile {}
+
+const _: fn(&CpuProfile) = |
+    CpuProfile { href, id, name, description, comment, qos, cluster, permissions }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(qos);
+    require_send_sync(cluster);
+    require_send_sync(permissions);
+};

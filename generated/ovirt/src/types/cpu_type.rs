@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Architecture;
+use sdkgen_runtime::require_send_sync;
 
 /// The cpu type type of the API.
 ///
@@ -48,3 +49,20 @@ impl std::fmt::Debug for CpuType {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for CpuType {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for CpuType {}
+
+const _: fn(&CpuType) = |CpuType { href, name, level, architecture }| {
+    require_send_sync(href);
+    require_send_sync(name);
+    require_send_sync(level);
+    require_send_sync(architecture);
+};

@@ -5,7 +5,7 @@ use super::{
     Cluster, DataCenterStatus, IscsiBond, MacPool, Network, Permission, Qos, Quota,
     QuotaModeType, StorageDomain, StorageFormat, Version,
 };
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The top-level container of clusters, logical networks and storage domains.
 ///
@@ -138,3 +138,57 @@ impl std::fmt::Debug for DataCenter {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for DataCenter {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for DataCenter {}
+
+const _: fn(&DataCenter) = |
+    DataCenter {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        local,
+        storage_format,
+        version,
+        supported_versions,
+        status,
+        quota_mode,
+        mac_pool,
+        storage_domains,
+        clusters,
+        networks,
+        permissions,
+        quotas,
+        qoss,
+        iscsi_bonds,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(local);
+    require_send_sync(storage_format);
+    require_send_sync(version);
+    require_send_sync(supported_versions);
+    require_send_sync(status);
+    require_send_sync(quota_mode);
+    require_send_sync(mac_pool);
+    require_send_sync(storage_domains);
+    require_send_sync(clusters);
+    require_send_sync(networks);
+    require_send_sync(permissions);
+    require_send_sync(quotas);
+    require_send_sync(qoss);
+    require_send_sync(iscsi_bonds);
+};

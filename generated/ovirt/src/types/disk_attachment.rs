@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Disk, DiskInterface, Template, Vm};
+use sdkgen_runtime::require_send_sync;
 
 /// Connects a disk to a virtual machine or template and says how it is plugged in.
 ///
@@ -114,3 +115,49 @@ impl std::fmt::Debug for DiskAttachment {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for DiskAttachment {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for DiskAttachment {}
+
+const _: fn(&DiskAttachment) = |
+    DiskAttachment {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        bootable,
+        pass_discard,
+        interface,
+        uses_scsi_reservation,
+        active,
+        logical_name,
+        read_only,
+        disk,
+        vm,
+        template,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(bootable);
+    require_send_sync(pass_discard);
+    require_send_sync(interface);
+    require_send_sync(uses_scsi_reservation);
+    require_send_sync(active);
+    require_send_sync(logical_name);
+    require_send_sync(read_only);
+    require_send_sync(disk);
+    require_send_sync(vm);
+    require_send_sync(template);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Permission, Qos, StorageDomain};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The disk profile type of the API.
 ///
@@ -80,3 +80,35 @@ impl std::fmt::Debug for DiskProfile {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for DiskProfile {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for DiskProfile {}
+
+const _: fn(&DiskProfile) = |
+    DiskProfile {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        qos,
+        storage_domain,
+        permissions,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(qos);
+    require_send_sync(storage_domain);
+    require_send_sync(permissions);
+};

@@ -9,7 +9,7 @@ use super::{
     OpenStackVolumeType, Permission, QcowVersion, Quota, ScsiGenericIO, Snapshot,
     Statistic, StorageDomain, Template, Vm,
 };
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The disk snapshot type of the API.
 ///
@@ -281,3 +281,111 @@ impl std::fmt::Debug for DiskSnapshot {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for DiskSnapshot {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for DiskSnapshot {}
+
+const _: fn(&DiskSnapshot) = |
+    DiskSnapshot {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        template,
+        instance_type,
+        vms,
+        vm,
+        alias,
+        image_id,
+        provisioned_size,
+        initial_size,
+        actual_size,
+        total_size,
+        status,
+        interface,
+        format,
+        qcow_version,
+        sparse,
+        bootable,
+        shareable,
+        wipe_after_delete,
+        propagate_errors,
+        active,
+        backup,
+        backup_mode,
+        read_only,
+        lun_storage,
+        sgio,
+        uses_scsi_reservation,
+        storage_type,
+        logical_name,
+        content_type,
+        external_disk,
+        storage_domain,
+        storage_domains,
+        quota,
+        disk_profile,
+        snapshot,
+        openstack_volume_type,
+        permissions,
+        disk_snapshots,
+        statistics,
+        disk,
+        parent,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(template);
+    require_send_sync(instance_type);
+    require_send_sync(vms);
+    require_send_sync(vm);
+    require_send_sync(alias);
+    require_send_sync(image_id);
+    require_send_sync(provisioned_size);
+    require_send_sync(initial_size);
+    require_send_sync(actual_size);
+    require_send_sync(total_size);
+    require_send_sync(status);
+    require_send_sync(interface);
+    require_send_sync(format);
+    require_send_sync(qcow_version);
+    require_send_sync(sparse);
+    require_send_sync(bootable);
+    require_send_sync(shareable);
+    require_send_sync(wipe_after_delete);
+    require_send_sync(propagate_errors);
+    require_send_sync(active);
+    require_send_sync(backup);
+    require_send_sync(backup_mode);
+    require_send_sync(read_only);
+    require_send_sync(lun_storage);
+    require_send_sync(sgio);
+    require_send_sync(uses_scsi_reservation);
+    require_send_sync(storage_type);
+    require_send_sync(logical_name);
+    require_send_sync(content_type);
+    require_send_sync(external_disk);
+    require_send_sync(storage_domain);
+    require_send_sync(storage_domains);
+    require_send_sync(quota);
+    require_send_sync(disk_profile);
+    require_send_sync(snapshot);
+    require_send_sync(openstack_volume_type);
+    require_send_sync(permissions);
+    require_send_sync(disk_snapshots);
+    require_send_sync(statistics);
+    require_send_sync(disk);
+    require_send_sync(parent);
+};

@@ -4,6 +4,7 @@
 #![allow(deprecated)]
 
 use super::{Certificate, DisplayType, VideoType};
+use sdkgen_runtime::require_send_sync;
 
 /// The display type of the API.
 ///
@@ -105,3 +106,53 @@ impl std::fmt::Debug for Display {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Display {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Display {}
+
+const _: fn(&Display) = |
+    Display {
+        href,
+        r#type,
+        video_type,
+        address,
+        port,
+        secure_port,
+        monitors,
+        single_qxl_pci,
+        allow_override,
+        certificate,
+        smartcard_enabled,
+        keyboard_layout,
+        proxy,
+        file_transfer_enabled,
+        copy_paste_enabled,
+        disconnect_action,
+        disconnect_action_delay,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(r#type);
+    require_send_sync(video_type);
+    require_send_sync(address);
+    require_send_sync(port);
+    require_send_sync(secure_port);
+    require_send_sync(monitors);
+    require_send_sync(single_qxl_pci);
+    require_send_sync(allow_override);
+    require_send_sync(certificate);
+    require_send_sync(smartcard_enabled);
+    require_send_sync(keyboard_layout);
+    require_send_sync(proxy);
+    require_send_sync(file_transfer_enabled);
+    require_send_sync(copy_paste_enabled);
+    require_send_sync(disconnect_action);
+    require_send_sync(disconnect_action_delay);
+};

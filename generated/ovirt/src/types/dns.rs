@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Host;
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The dns type of the API.
 ///
@@ -32,3 +32,19 @@ impl std::fmt::Debug for Dns {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Dns {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Dns {}
+
+const _: fn(&Dns) = |Dns { href, servers, search_domains }| {
+    require_send_sync(href);
+    require_send_sync(servers);
+    require_send_sync(search_domains);
+};

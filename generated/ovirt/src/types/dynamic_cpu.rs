@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{CpuTopology, CpuTune};
+use sdkgen_runtime::require_send_sync;
 
 /// The dynamic cpu type of the API.
 ///
@@ -31,3 +32,19 @@ impl std::fmt::Debug for DynamicCpu {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for DynamicCpu {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for DynamicCpu {}
+
+const _: fn(&DynamicCpu) = |DynamicCpu { href, topology, cpu_tune }| {
+    require_send_sync(href);
+    require_send_sync(topology);
+    require_send_sync(cpu_tune);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Cluster, DataCenter, Host, LogSeverity, StorageDomain, Template, User, Vm};
-use sdkgen_runtime::DateTime;
+use sdkgen_runtime::{DateTime, require_send_sync};
 
 /// One entry of the engine's audit log.
 ///
@@ -150,3 +150,63 @@ impl std::fmt::Debug for Event {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Event {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Event {}
+
+const _: fn(&Event) = |
+    Event {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        index,
+        code,
+        severity,
+        time,
+        correlation_id,
+        origin,
+        custom_id,
+        flood_rate,
+        log_on_host,
+        custom_data,
+        user,
+        vm,
+        storage_domain,
+        host,
+        template,
+        cluster,
+        data_center,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(index);
+    require_send_sync(code);
+    require_send_sync(severity);
+    require_send_sync(time);
+    require_send_sync(correlation_id);
+    require_send_sync(origin);
+    require_send_sync(custom_id);
+    require_send_sync(flood_rate);
+    require_send_sync(log_on_host);
+    require_send_sync(custom_data);
+    require_send_sync(user);
+    require_send_sync(vm);
+    require_send_sync(storage_domain);
+    require_send_sync(host);
+    require_send_sync(template);
+    require_send_sync(cluster);
+    require_send_sync(data_center);
+};

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{NotifiableEvent, NotificationMethod, User};
+use sdkgen_runtime::require_send_sync;
 
 /// The event subscription type of the API.
 ///
@@ -84,3 +85,37 @@ impl std::fmt::Debug for EventSubscription {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for EventSubscription {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for EventSubscription {}
+
+const _: fn(&EventSubscription) = |
+    EventSubscription {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        event,
+        user,
+        notification_method,
+        address,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(event);
+    require_send_sync(user);
+    require_send_sync(notification_method);
+    require_send_sync(address);
+};

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::ExternalHostProvider;
+use sdkgen_runtime::require_send_sync;
 
 /// The external compute resource type of the API.
 ///
@@ -84,3 +85,37 @@ impl std::fmt::Debug for ExternalComputeResource {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for ExternalComputeResource {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for ExternalComputeResource {}
+
+const _: fn(&ExternalComputeResource) = |
+    ExternalComputeResource {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        provider,
+        user,
+        url,
+        external_host_provider,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(provider);
+    require_send_sync(user);
+    require_send_sync(url);
+    require_send_sync(external_host_provider);
+};

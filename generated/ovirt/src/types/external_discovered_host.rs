@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::ExternalHostProvider;
+use sdkgen_runtime::require_send_sync;
 
 /// The external discovered host type of the API.
 ///
@@ -89,3 +90,39 @@ impl std::fmt::Debug for ExternalDiscoveredHost {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for ExternalDiscoveredHost {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for ExternalDiscoveredHost {}
+
+const _: fn(&ExternalDiscoveredHost) = |
+    ExternalDiscoveredHost {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        ip,
+        mac,
+        subnet_name,
+        last_report,
+        external_host_provider,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(ip);
+    require_send_sync(mac);
+    require_send_sync(subnet_name);
+    require_send_sync(last_report);
+    require_send_sync(external_host_provider);
+};

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::ExternalHostProvider;
+use sdkgen_runtime::require_send_sync;
 
 /// The external host group type of the API.
 ///
@@ -89,3 +90,39 @@ impl std::fmt::Debug for ExternalHostGroup {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for ExternalHostGroup {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for ExternalHostGroup {}
+
+const _: fn(&ExternalHostGroup) = |
+    ExternalHostGroup {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        architecture_name,
+        operating_system_name,
+        domain_name,
+        subnet_name,
+        external_host_provider,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(architecture_name);
+    require_send_sync(operating_system_name);
+    require_send_sync(domain_name);
+    require_send_sync(subnet_name);
+    require_send_sync(external_host_provider);
+};

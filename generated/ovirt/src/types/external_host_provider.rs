@@ -5,7 +5,7 @@ use super::{
     Certificate, ExternalComputeResource, ExternalDiscoveredHost, ExternalHostGroup,
     Host, Property,
 };
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The external host provider type of the API.
 ///
@@ -123,3 +123,51 @@ impl std::fmt::Debug for ExternalHostProvider {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for ExternalHostProvider {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for ExternalHostProvider {}
+
+const _: fn(&ExternalHostProvider) = |
+    ExternalHostProvider {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        url,
+        requires_authentication,
+        username,
+        password,
+        authentication_url,
+        properties,
+        certificates,
+        compute_resources,
+        discovered_hosts,
+        host_groups,
+        hosts,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(url);
+    require_send_sync(requires_authentication);
+    require_send_sync(username);
+    require_send_sync(password);
+    require_send_sync(authentication_url);
+    require_send_sync(properties);
+    require_send_sync(certificates);
+    require_send_sync(compute_resources);
+    require_send_sync(discovered_hosts);
+    require_send_sync(host_groups);
+    require_send_sync(hosts);
+};

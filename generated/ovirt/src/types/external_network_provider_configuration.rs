@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{ExternalProvider, Host};
+use sdkgen_runtime::require_send_sync;
 
 /// The external network provider configuration type of the API.
 ///
@@ -74,3 +75,33 @@ impl std::fmt::Debug for ExternalNetworkProviderConfiguration {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for ExternalNetworkProviderConfiguration {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for ExternalNetworkProviderConfiguration {}
+
+const _: fn(&ExternalNetworkProviderConfiguration) = |
+    ExternalNetworkProviderConfiguration {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        external_network_provider,
+        host,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(external_network_provider);
+    require_send_sync(host);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Property;
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The external provider type of the API.
 ///
@@ -95,3 +95,41 @@ impl std::fmt::Debug for ExternalProvider {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for ExternalProvider {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for ExternalProvider {}
+
+const _: fn(&ExternalProvider) = |
+    ExternalProvider {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        url,
+        requires_authentication,
+        username,
+        password,
+        authentication_url,
+        properties,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(url);
+    require_send_sync(requires_authentication);
+    require_send_sync(username);
+    require_send_sync(password);
+    require_send_sync(authentication_url);
+    require_send_sync(properties);
+};

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Cluster, CpuProfile, Host, Quota, StorageDomain, Template};
+use sdkgen_runtime::require_send_sync;
 
 /// The external template import type of the API.
 ///
@@ -63,3 +64,37 @@ impl std::fmt::Debug for ExternalTemplateImport {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for ExternalTemplateImport {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for ExternalTemplateImport {}
+
+const _: fn(&ExternalTemplateImport) = |
+    ExternalTemplateImport {
+        href,
+        url,
+        clone,
+        template,
+        cluster,
+        storage_domain,
+        host,
+        cpu_profile,
+        quota,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(url);
+    require_send_sync(clone);
+    require_send_sync(template);
+    require_send_sync(cluster);
+    require_send_sync(storage_domain);
+    require_send_sync(host);
+    require_send_sync(cpu_profile);
+    require_send_sync(quota);
+};

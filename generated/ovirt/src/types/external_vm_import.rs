@@ -4,6 +4,7 @@
 use super::{
     Cluster, CpuProfile, ExternalVmProviderType, File, Host, Quota, StorageDomain, Vm,
 };
+use sdkgen_runtime::require_send_sync;
 
 /// The external vm import type of the API.
 ///
@@ -102,3 +103,47 @@ impl std::fmt::Debug for ExternalVmImport {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for ExternalVmImport {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for ExternalVmImport {}
+
+const _: fn(&ExternalVmImport) = |
+    ExternalVmImport {
+        href,
+        provider,
+        url,
+        username,
+        password,
+        name,
+        sparse,
+        vm,
+        cluster,
+        storage_domain,
+        cpu_profile,
+        quota,
+        host,
+        drivers_iso,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(provider);
+    require_send_sync(url);
+    require_send_sync(username);
+    require_send_sync(password);
+    require_send_sync(name);
+    require_send_sync(sparse);
+    require_send_sync(vm);
+    require_send_sync(cluster);
+    require_send_sync(storage_domain);
+    require_send_sync(cpu_profile);
+    require_send_sync(quota);
+    require_send_sync(host);
+    require_send_sync(drivers_iso);
+};

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{SkipIfConnectivityBroken, SkipIfSdActive};
+use sdkgen_runtime::require_send_sync;
 
 /// The fencing policy type of the API.
 ///
@@ -46,3 +47,31 @@ impl std::fmt::Debug for FencingPolicy {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for FencingPolicy {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for FencingPolicy {}
+
+const _: fn(&FencingPolicy) = |
+    FencingPolicy {
+        href,
+        enabled,
+        skip_if_sd_active,
+        skip_if_connectivity_broken,
+        skip_if_gluster_bricks_up,
+        skip_if_gluster_quorum_not_met,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(enabled);
+    require_send_sync(skip_if_sd_active);
+    require_send_sync(skip_if_connectivity_broken);
+    require_send_sync(skip_if_gluster_bricks_up);
+    require_send_sync(skip_if_gluster_quorum_not_met);
+};

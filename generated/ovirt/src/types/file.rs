@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::StorageDomain;
+use sdkgen_runtime::require_send_sync;
 
 /// The file type of the API.
 ///
@@ -79,3 +80,26 @@ impl std::fmt::Debug for File {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for File {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for File {}
+
+const _: fn(&File) = |
+    File { href, id, name, description, comment, content, r#type, storage_domain }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(content);
+    require_send_sync(r#type);
+    require_send_sync(storage_domain);
+};

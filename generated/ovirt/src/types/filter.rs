@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::SchedulingPolicyUnit;
+use sdkgen_runtime::require_send_sync;
 
 /// The filter type of the API.
 ///
@@ -74,3 +75,25 @@ impl std::fmt::Debug for Filter {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Filter {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Filter {}
+
+const _: fn(&Filter) = |
+    Filter { href, id, name, description, comment, position, scheduling_policy_unit }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(position);
+    require_send_sync(scheduling_policy_unit);
+};

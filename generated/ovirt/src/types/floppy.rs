@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::{File, InstanceType, Template, Vm};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The floppy type of the API.
 ///
@@ -91,3 +91,39 @@ impl std::fmt::Debug for Floppy {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Floppy {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Floppy {}
+
+const _: fn(&Floppy) = |
+    Floppy {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        template,
+        instance_type,
+        vms,
+        vm,
+        file,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(template);
+    require_send_sync(instance_type);
+    require_send_sync(vms);
+    require_send_sync(vm);
+    require_send_sync(file);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Statistic;
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The fop statistic type of the API.
 ///
@@ -44,3 +44,19 @@ impl std::fmt::Debug for FopStatistic {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for FopStatistic {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for FopStatistic {}
+
+const _: fn(&FopStatistic) = |FopStatistic { href, name, statistics }| {
+    require_send_sync(href);
+    require_send_sync(name);
+    require_send_sync(statistics);
+};

@@ -7,7 +7,7 @@ use super::{
     GlusterBrickStatus, GlusterClient, GlusterMemoryPool, GlusterVolume, InstanceType,
     Statistic, Template, Vm,
 };
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The gluster brick type of the API.
 ///
@@ -151,3 +151,61 @@ impl std::fmt::Debug for GlusterBrick {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for GlusterBrick {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for GlusterBrick {}
+
+const _: fn(&GlusterBrick) = |
+    GlusterBrick {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        template,
+        instance_type,
+        vms,
+        vm,
+        port,
+        pid,
+        device,
+        mnt_options,
+        fs_name,
+        gluster_clients,
+        memory_pools,
+        server_id,
+        brick_dir,
+        status,
+        gluster_volume,
+        statistics,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(template);
+    require_send_sync(instance_type);
+    require_send_sync(vms);
+    require_send_sync(vm);
+    require_send_sync(port);
+    require_send_sync(pid);
+    require_send_sync(device);
+    require_send_sync(mnt_options);
+    require_send_sync(fs_name);
+    require_send_sync(gluster_clients);
+    require_send_sync(memory_pools);
+    require_send_sync(server_id);
+    require_send_sync(brick_dir);
+    require_send_sync(status);
+    require_send_sync(gluster_volume);
+    require_send_sync(statistics);
+};

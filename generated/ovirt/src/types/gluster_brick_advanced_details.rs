@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::{GlusterClient, GlusterMemoryPool, InstanceType, Template, Vm};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The gluster brick advanced details type of the API.
 ///
@@ -121,3 +121,51 @@ impl std::fmt::Debug for GlusterBrickAdvancedDetails {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for GlusterBrickAdvancedDetails {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for GlusterBrickAdvancedDetails {}
+
+const _: fn(&GlusterBrickAdvancedDetails) = |
+    GlusterBrickAdvancedDetails {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        template,
+        instance_type,
+        vms,
+        vm,
+        port,
+        pid,
+        device,
+        mnt_options,
+        fs_name,
+        gluster_clients,
+        memory_pools,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(template);
+    require_send_sync(instance_type);
+    require_send_sync(vms);
+    require_send_sync(vm);
+    require_send_sync(port);
+    require_send_sync(pid);
+    require_send_sync(device);
+    require_send_sync(mnt_options);
+    require_send_sync(fs_name);
+    require_send_sync(gluster_clients);
+    require_send_sync(memory_pools);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Cluster, GlusterHookStatus, GlusterServerHook, HookContentType, HookStage};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The gluster hook type of the API.
 ///
@@ -115,3 +115,49 @@ impl std::fmt::Debug for GlusterHook {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for GlusterHook {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for GlusterHook {}
+
+const _: fn(&GlusterHook) = |
+    GlusterHook {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        gluster_command,
+        stage,
+        content_type,
+        checksum,
+        content,
+        conflict_status,
+        conflicts,
+        status,
+        cluster,
+        server_hooks,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(gluster_command);
+    require_send_sync(stage);
+    require_send_sync(content_type);
+    require_send_sync(checksum);
+    require_send_sync(content);
+    require_send_sync(conflict_status);
+    require_send_sync(conflicts);
+    require_send_sync(status);
+    require_send_sync(cluster);
+    require_send_sync(server_hooks);
+};

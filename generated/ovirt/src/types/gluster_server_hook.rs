@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{GlusterHookStatus, HookContentType, Host};
+use sdkgen_runtime::require_send_sync;
 
 /// The gluster server hook type of the API.
 ///
@@ -82,3 +83,37 @@ impl std::fmt::Debug for GlusterServerHook {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for GlusterServerHook {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for GlusterServerHook {}
+
+const _: fn(&GlusterServerHook) = |
+    GlusterServerHook {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        content_type,
+        status,
+        checksum,
+        host,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(content_type);
+    require_send_sync(status);
+    require_send_sync(checksum);
+    require_send_sync(host);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{BrickProfileDetail, NfsProfileDetail};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The gluster volume profile details type of the API.
 ///
@@ -75,3 +75,33 @@ impl std::fmt::Debug for GlusterVolumeProfileDetails {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for GlusterVolumeProfileDetails {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for GlusterVolumeProfileDetails {}
+
+const _: fn(&GlusterVolumeProfileDetails) = |
+    GlusterVolumeProfileDetails {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        brick_profile_details,
+        nfs_profile_details,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(brick_profile_details);
+    require_send_sync(nfs_profile_details);
+};

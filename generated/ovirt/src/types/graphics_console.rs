@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{GraphicsType, InstanceType, Template, Vm};
+use sdkgen_runtime::require_send_sync;
 
 /// The graphics console type of the API.
 ///
@@ -99,3 +100,43 @@ impl std::fmt::Debug for GraphicsConsole {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for GraphicsConsole {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for GraphicsConsole {}
+
+const _: fn(&GraphicsConsole) = |
+    GraphicsConsole {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        protocol,
+        port,
+        tls_port,
+        address,
+        vm,
+        template,
+        instance_type,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(protocol);
+    require_send_sync(port);
+    require_send_sync(tls_port);
+    require_send_sync(address);
+    require_send_sync(vm);
+    require_send_sync(template);
+    require_send_sync(instance_type);
+};

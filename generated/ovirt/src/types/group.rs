@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Domain, Permission, Role, Tag};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// A group of users that comes from a directory service.
 ///
@@ -95,3 +95,41 @@ impl std::fmt::Debug for Group {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Group {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Group {}
+
+const _: fn(&Group) = |
+    Group {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        domain_entry_id,
+        namespace,
+        domain,
+        roles,
+        permissions,
+        tags,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(domain_entry_id);
+    require_send_sync(namespace);
+    require_send_sync(domain);
+    require_send_sync(roles);
+    require_send_sync(permissions);
+    require_send_sync(tags);
+};

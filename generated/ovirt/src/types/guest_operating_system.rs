@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Kernel, Version};
+use sdkgen_runtime::require_send_sync;
 
 /// The guest operating system type of the API.
 ///
@@ -51,3 +52,33 @@ impl std::fmt::Debug for GuestOperatingSystem {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for GuestOperatingSystem {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for GuestOperatingSystem {}
+
+const _: fn(&GuestOperatingSystem) = |
+    GuestOperatingSystem {
+        href,
+        architecture,
+        codename,
+        distribution,
+        kernel,
+        family,
+        version,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(architecture);
+    require_send_sync(codename);
+    require_send_sync(distribution);
+    require_send_sync(kernel);
+    require_send_sync(family);
+    require_send_sync(version);
+};

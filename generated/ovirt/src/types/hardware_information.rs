@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::RngSource;
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The hardware information type of the API.
 ///
@@ -57,3 +57,35 @@ impl std::fmt::Debug for HardwareInformation {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for HardwareInformation {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for HardwareInformation {}
+
+const _: fn(&HardwareInformation) = |
+    HardwareInformation {
+        href,
+        manufacturer,
+        version,
+        serial_number,
+        product_name,
+        uuid,
+        family,
+        supported_rng_sources,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(manufacturer);
+    require_send_sync(version);
+    require_send_sync(serial_number);
+    require_send_sync(product_name);
+    require_send_sync(uuid);
+    require_send_sync(family);
+    require_send_sync(supported_rng_sources);
+};

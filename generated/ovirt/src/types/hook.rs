@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Host;
+use sdkgen_runtime::require_send_sync;
 
 /// The hook type of the API.
 ///
@@ -79,3 +80,26 @@ impl std::fmt::Debug for Hook {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Hook {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Hook {}
+
+const _: fn(&Hook) = |
+    Hook { href, id, name, description, comment, event_name, md5, host }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(event_name);
+    require_send_sync(md5);
+    require_send_sync(host);
+};

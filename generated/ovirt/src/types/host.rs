@@ -11,7 +11,7 @@ use super::{
     StorageConnectionExtension, Tag, TransparentHugePages, UnmanagedNetwork, Version,
     VgpuPlacement, VmSummary,
 };
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// A physical server that runs virtual machines.
 ///
@@ -346,3 +346,137 @@ impl std::fmt::Debug for Host {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Host {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Host {}
+
+const _: fn(&Host) = |
+    Host {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        address,
+        status,
+        status_detail,
+        certificate,
+        external_status,
+        port,
+        r#type,
+        spm,
+        version,
+        hardware_information,
+        power_management,
+        ksm,
+        transparent_huge_pages,
+        iscsi,
+        root_password,
+        ssh,
+        cpu,
+        memory,
+        max_scheduling_memory,
+        summary,
+        override_iptables,
+        protocol,
+        os,
+        libvirt_version,
+        display,
+        hosted_engine,
+        kdump_status,
+        se_linux,
+        auto_numa_status,
+        numa_supported,
+        update_available,
+        network_operation_in_progress,
+        reinstallation_required,
+        device_passthrough,
+        vgpu_placement,
+        ovn_configured,
+        cpu_units,
+        cluster,
+        hooks,
+        external_host_provider,
+        storage_connection_extensions,
+        affinity_labels,
+        devices,
+        agents,
+        katello_errata,
+        network_attachments,
+        nics,
+        numa_nodes,
+        permissions,
+        statistics,
+        storages,
+        tags,
+        unmanaged_networks,
+        external_network_provider_configurations,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(address);
+    require_send_sync(status);
+    require_send_sync(status_detail);
+    require_send_sync(certificate);
+    require_send_sync(external_status);
+    require_send_sync(port);
+    require_send_sync(r#type);
+    require_send_sync(spm);
+    require_send_sync(version);
+    require_send_sync(hardware_information);
+    require_send_sync(power_management);
+    require_send_sync(ksm);
+    require_send_sync(transparent_huge_pages);
+    require_send_sync(iscsi);
+    require_send_sync(root_password);
+    require_send_sync(ssh);
+    require_send_sync(cpu);
+    require_send_sync(memory);
+    require_send_sync(max_scheduling_memory);
+    require_send_sync(summary);
+    require_send_sync(override_iptables);
+    require_send_sync(protocol);
+    require_send_sync(os);
+    require_send_sync(libvirt_version);
+    require_send_sync(display);
+    require_send_sync(hosted_engine);
+    require_send_sync(kdump_status);
+    require_send_sync(se_linux);
+    require_send_sync(auto_numa_status);
+    require_send_sync(numa_supported);
+    require_send_sync(update_available);
+    require_send_sync(network_operation_in_progress);
+    require_send_sync(reinstallation_required);
+    require_send_sync(device_passthrough);
+    require_send_sync(vgpu_placement);
+    require_send_sync(ovn_configured);
+    require_send_sync(cpu_units);
+    require_send_sync(cluster);
+    require_send_sync(hooks);
+    require_send_sync(external_host_provider);
+    require_send_sync(storage_connection_extensions);
+    require_send_sync(affinity_labels);
+    require_send_sync(devices);
+    require_send_sync(agents);
+    require_send_sync(katello_errata);
+    require_send_sync(network_attachments);
+    require_send_sync(nics);
+    require_send_sync(numa_nodes);
+    require_send_sync(permissions);
+    require_send_sync(statistics);
+    require_send_sync(storages);
+    require_send_sync(tags);
+    require_send_sync(unmanaged_networks);
+    require_send_sync(external_network_provider_configurations);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Vm;
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The host cpu unit type of the API.
 ///
@@ -90,3 +90,39 @@ impl std::fmt::Debug for HostCpuUnit {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for HostCpuUnit {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for HostCpuUnit {}
+
+const _: fn(&HostCpuUnit) = |
+    HostCpuUnit {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        socket_id,
+        core_id,
+        cpu_id,
+        runs_vdsm,
+        vms,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(socket_id);
+    require_send_sync(core_id);
+    require_send_sync(cpu_id);
+    require_send_sync(runs_vdsm);
+    require_send_sync(vms);
+};

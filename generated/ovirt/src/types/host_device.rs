@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Host, MDevType, Product, Vendor, Vm};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The host device type of the API.
 ///
@@ -125,3 +125,53 @@ impl std::fmt::Debug for HostDevice {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for HostDevice {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for HostDevice {}
+
+const _: fn(&HostDevice) = |
+    HostDevice {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        capability,
+        product,
+        vendor,
+        iommu_group,
+        physical_function,
+        virtual_functions,
+        placeholder,
+        driver,
+        m_dev_types,
+        host,
+        parent_device,
+        vm,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(capability);
+    require_send_sync(product);
+    require_send_sync(vendor);
+    require_send_sync(iommu_group);
+    require_send_sync(physical_function);
+    require_send_sync(virtual_functions);
+    require_send_sync(placeholder);
+    require_send_sync(driver);
+    require_send_sync(m_dev_types);
+    require_send_sync(host);
+    require_send_sync(parent_device);
+    require_send_sync(vm);
+};

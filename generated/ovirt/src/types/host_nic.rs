@@ -5,7 +5,7 @@ use super::{
     Bonding, BootProtocol, Host, HostNicVirtualFunctionsConfiguration, Ip, Mac, Network,
     NetworkLabel, NicStatus, Property, Qos, Statistic, Vlan,
 };
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The host nic type of the API.
 ///
@@ -190,3 +190,77 @@ impl std::fmt::Debug for HostNic {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for HostNic {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for HostNic {}
+
+const _: fn(&HostNic) = |
+    HostNic {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        mac,
+        ip,
+        ipv6,
+        base_interface,
+        vlan,
+        bonding,
+        boot_protocol,
+        ipv6_boot_protocol,
+        check_connectivity,
+        speed,
+        status,
+        mtu,
+        bridged,
+        custom_configuration,
+        override_configuration,
+        properties,
+        ad_aggregator_id,
+        virtual_functions_configuration,
+        statistics,
+        network_labels,
+        host,
+        network,
+        qos,
+        physical_function,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(mac);
+    require_send_sync(ip);
+    require_send_sync(ipv6);
+    require_send_sync(base_interface);
+    require_send_sync(vlan);
+    require_send_sync(bonding);
+    require_send_sync(boot_protocol);
+    require_send_sync(ipv6_boot_protocol);
+    require_send_sync(check_connectivity);
+    require_send_sync(speed);
+    require_send_sync(status);
+    require_send_sync(mtu);
+    require_send_sync(bridged);
+    require_send_sync(custom_configuration);
+    require_send_sync(override_configuration);
+    require_send_sync(properties);
+    require_send_sync(ad_aggregator_id);
+    require_send_sync(virtual_functions_configuration);
+    require_send_sync(statistics);
+    require_send_sync(network_labels);
+    require_send_sync(host);
+    require_send_sync(network);
+    require_send_sync(qos);
+    require_send_sync(physical_function);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Host, LogicalUnit, NfsVersion, Property, StorageType, VolumeGroup};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The host storage type of the API.
 ///
@@ -160,3 +160,67 @@ impl std::fmt::Debug for HostStorage {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for HostStorage {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for HostStorage {}
+
+const _: fn(&HostStorage) = |
+    HostStorage {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        address,
+        r#type,
+        path,
+        mount_options,
+        vfs_type,
+        nfs_version,
+        nfs_timeo,
+        nfs_retrans,
+        port,
+        target,
+        username,
+        password,
+        portal,
+        logical_units,
+        volume_group,
+        override_luns,
+        driver_options,
+        driver_sensitive_options,
+        host,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(address);
+    require_send_sync(r#type);
+    require_send_sync(path);
+    require_send_sync(mount_options);
+    require_send_sync(vfs_type);
+    require_send_sync(nfs_version);
+    require_send_sync(nfs_timeo);
+    require_send_sync(nfs_retrans);
+    require_send_sync(port);
+    require_send_sync(target);
+    require_send_sync(username);
+    require_send_sync(password);
+    require_send_sync(portal);
+    require_send_sync(logical_units);
+    require_send_sync(volume_group);
+    require_send_sync(override_luns);
+    require_send_sync(driver_options);
+    require_send_sync(driver_sensitive_options);
+    require_send_sync(host);
+};

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{ImageFileType, StorageDomain};
+use sdkgen_runtime::require_send_sync;
 
 /// The image type of the API.
 ///
@@ -79,3 +80,26 @@ impl std::fmt::Debug for Image {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Image {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Image {}
+
+const _: fn(&Image) = |
+    Image { href, id, name, description, comment, r#type, size, storage_domain }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(r#type);
+    require_send_sync(size);
+    require_send_sync(storage_domain);
+};

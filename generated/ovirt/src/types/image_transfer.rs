@@ -7,6 +7,7 @@ use super::{
     Backup, Disk, DiskFormat, DiskSnapshot, Host, Image, ImageTransferDirection,
     ImageTransferPhase, ImageTransferTimeoutPolicy,
 };
+use sdkgen_runtime::require_send_sync;
 
 /// The image transfer type of the API.
 ///
@@ -145,3 +146,59 @@ impl std::fmt::Debug for ImageTransfer {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for ImageTransfer {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for ImageTransfer {}
+
+const _: fn(&ImageTransfer) = |
+    ImageTransfer {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        proxy_url,
+        transfer_url,
+        phase,
+        direction,
+        active,
+        transferred,
+        inactivity_timeout,
+        timeout_policy,
+        format,
+        shallow,
+        image,
+        disk,
+        snapshot,
+        host,
+        backup,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(proxy_url);
+    require_send_sync(transfer_url);
+    require_send_sync(phase);
+    require_send_sync(direction);
+    require_send_sync(active);
+    require_send_sync(transferred);
+    require_send_sync(inactivity_timeout);
+    require_send_sync(timeout_policy);
+    require_send_sync(format);
+    require_send_sync(shallow);
+    require_send_sync(image);
+    require_send_sync(disk);
+    require_send_sync(snapshot);
+    require_send_sync(host);
+    require_send_sync(backup);
+};

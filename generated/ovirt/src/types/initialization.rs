@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::{CloudInit, CloudInitNetworkProtocol, Configuration, NicConfiguration};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The initialization type of the API.
 ///
@@ -135,3 +135,65 @@ impl std::fmt::Debug for Initialization {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Initialization {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Initialization {}
+
+const _: fn(&Initialization) = |
+    Initialization {
+        href,
+        configuration,
+        cloud_init,
+        host_name,
+        domain,
+        timezone,
+        authorized_ssh_keys,
+        regenerate_ssh_keys,
+        regenerate_ids,
+        dns_servers,
+        dns_search,
+        nic_configurations,
+        windows_license_key,
+        root_password,
+        custom_script,
+        input_locale,
+        ui_language,
+        system_locale,
+        user_locale,
+        user_name,
+        active_directory_ou,
+        org_name,
+        cloud_init_network_protocol,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(configuration);
+    require_send_sync(cloud_init);
+    require_send_sync(host_name);
+    require_send_sync(domain);
+    require_send_sync(timezone);
+    require_send_sync(authorized_ssh_keys);
+    require_send_sync(regenerate_ssh_keys);
+    require_send_sync(regenerate_ids);
+    require_send_sync(dns_servers);
+    require_send_sync(dns_search);
+    require_send_sync(nic_configurations);
+    require_send_sync(windows_license_key);
+    require_send_sync(root_password);
+    require_send_sync(custom_script);
+    require_send_sync(input_locale);
+    require_send_sync(ui_language);
+    require_send_sync(system_locale);
+    require_send_sync(user_locale);
+    require_send_sync(user_name);
+    require_send_sync(active_directory_ou);
+    require_send_sync(org_name);
+    require_send_sync(cloud_init_network_protocol);
+};

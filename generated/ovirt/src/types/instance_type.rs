@@ -11,7 +11,7 @@ use super::{
     Tag, TemplateStatus, TemplateVersion, TimeZone, Usb, Version, VirtioScsi, Vm,
     VmMediatedDevice, VmPlacementPolicy, VmStorageErrorResumeBehaviour, VmType, Watchdog,
 };
-use sdkgen_runtime::{DateTime, List};
+use sdkgen_runtime::{DateTime, List, require_send_sync};
 
 /// The instance type type of the API.
 ///
@@ -365,3 +365,145 @@ impl std::fmt::Debug for InstanceType {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for InstanceType {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for InstanceType {}
+
+const _: fn(&InstanceType) = |
+    InstanceType {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        r#type,
+        memory,
+        cpu,
+        cpu_shares,
+        bios,
+        os,
+        creation_time,
+        origin,
+        stateless,
+        delete_protected,
+        high_availability,
+        display,
+        sso,
+        rng_device,
+        console,
+        domain,
+        usb,
+        soundcard_enabled,
+        tunnel_migration,
+        migration_downtime,
+        virtio_scsi,
+        serial_number,
+        start_paused,
+        migration,
+        io,
+        custom_properties,
+        custom_emulated_machine,
+        custom_cpu_model,
+        time_zone,
+        small_icon,
+        large_icon,
+        initialization,
+        memory_policy,
+        custom_compatibility_version,
+        lease,
+        storage_error_resume_behaviour,
+        placement_policy,
+        multi_queues_enabled,
+        virtio_scsi_multi_queues_enabled,
+        virtio_scsi_multi_queues,
+        tpm_enabled,
+        auto_pinning_policy,
+        cpu_pinning_policy,
+        cluster,
+        storage_domain,
+        cpu_profile,
+        quota,
+        status,
+        vm,
+        version,
+        cdroms,
+        graphics_consoles,
+        nics,
+        permissions,
+        tags,
+        watchdogs,
+        disk_attachments,
+        mediated_devices,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(r#type);
+    require_send_sync(memory);
+    require_send_sync(cpu);
+    require_send_sync(cpu_shares);
+    require_send_sync(bios);
+    require_send_sync(os);
+    require_send_sync(creation_time);
+    require_send_sync(origin);
+    require_send_sync(stateless);
+    require_send_sync(delete_protected);
+    require_send_sync(high_availability);
+    require_send_sync(display);
+    require_send_sync(sso);
+    require_send_sync(rng_device);
+    require_send_sync(console);
+    require_send_sync(domain);
+    require_send_sync(usb);
+    require_send_sync(soundcard_enabled);
+    require_send_sync(tunnel_migration);
+    require_send_sync(migration_downtime);
+    require_send_sync(virtio_scsi);
+    require_send_sync(serial_number);
+    require_send_sync(start_paused);
+    require_send_sync(migration);
+    require_send_sync(io);
+    require_send_sync(custom_properties);
+    require_send_sync(custom_emulated_machine);
+    require_send_sync(custom_cpu_model);
+    require_send_sync(time_zone);
+    require_send_sync(small_icon);
+    require_send_sync(large_icon);
+    require_send_sync(initialization);
+    require_send_sync(memory_policy);
+    require_send_sync(custom_compatibility_version);
+    require_send_sync(lease);
+    require_send_sync(storage_error_resume_behaviour);
+    require_send_sync(placement_policy);
+    require_send_sync(multi_queues_enabled);
+    require_send_sync(virtio_scsi_multi_queues_enabled);
+    require_send_sync(virtio_scsi_multi_queues);
+    require_send_sync(tpm_enabled);
+    require_send_sync(auto_pinning_policy);
+    require_send_sync(cpu_pinning_policy);
+    require_send_sync(cluster);
+    require_send_sync(storage_domain);
+    require_send_sync(cpu_profile);
+    require_send_sync(quota);
+    require_send_sync(status);
+    require_send_sync(vm);
+    require_send_sync(version);
+    require_send_sync(cdroms);
+    require_send_sync(graphics_consoles);
+    require_send_sync(nics);
+    require_send_sync(permissions);
+    require_send_sync(tags);
+    require_send_sync(watchdogs);
+    require_send_sync(disk_attachments);
+    require_send_sync(mediated_devices);
+};

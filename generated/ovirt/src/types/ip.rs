@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::IpVersion;
+use sdkgen_runtime::require_send_sync;
 
 /// The ip type of the API.
 ///
@@ -41,3 +42,21 @@ impl std::fmt::Debug for Ip {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Ip {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Ip {}
+
+const _: fn(&Ip) = |Ip { href, address, netmask, gateway, version }| {
+    require_send_sync(href);
+    require_send_sync(address);
+    require_send_sync(netmask);
+    require_send_sync(gateway);
+    require_send_sync(version);
+};

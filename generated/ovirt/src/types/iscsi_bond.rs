@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{DataCenter, Network, StorageConnection};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The iscsi bond type of the API.
 ///
@@ -80,3 +80,35 @@ impl std::fmt::Debug for IscsiBond {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for IscsiBond {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for IscsiBond {}
+
+const _: fn(&IscsiBond) = |
+    IscsiBond {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        data_center,
+        storage_connections,
+        networks,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(data_center);
+    require_send_sync(storage_connections);
+    require_send_sync(networks);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{JobStatus, Step, User};
-use sdkgen_runtime::{DateTime, List};
+use sdkgen_runtime::{DateTime, List, require_send_sync};
 
 /// A long-running task that the engine keeps track of.
 ///
@@ -105,3 +105,45 @@ impl std::fmt::Debug for Job {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Job {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Job {}
+
+const _: fn(&Job) = |
+    Job {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        status,
+        start_time,
+        end_time,
+        last_updated,
+        external,
+        auto_cleared,
+        owner,
+        steps,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(status);
+    require_send_sync(start_time);
+    require_send_sync(end_time);
+    require_send_sync(last_updated);
+    require_send_sync(external);
+    require_send_sync(auto_cleared);
+    require_send_sync(owner);
+    require_send_sync(steps);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Host, Package, Vm};
-use sdkgen_runtime::{DateTime, List};
+use sdkgen_runtime::{DateTime, List, require_send_sync};
 
 /// The katello erratum type of the API.
 ///
@@ -110,3 +110,47 @@ impl std::fmt::Debug for KatelloErratum {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for KatelloErratum {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for KatelloErratum {}
+
+const _: fn(&KatelloErratum) = |
+    KatelloErratum {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        title,
+        r#type,
+        issued,
+        severity,
+        solution,
+        summary,
+        packages,
+        host,
+        vm,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(title);
+    require_send_sync(r#type);
+    require_send_sync(issued);
+    require_send_sync(severity);
+    require_send_sync(solution);
+    require_send_sync(summary);
+    require_send_sync(packages);
+    require_send_sync(host);
+    require_send_sync(vm);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Property;
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The link layer discovery protocol element type of the API.
 ///
@@ -85,3 +85,37 @@ impl std::fmt::Debug for LinkLayerDiscoveryProtocolElement {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for LinkLayerDiscoveryProtocolElement {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for LinkLayerDiscoveryProtocolElement {}
+
+const _: fn(&LinkLayerDiscoveryProtocolElement) = |
+    LinkLayerDiscoveryProtocolElement {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        r#type,
+        oui,
+        subtype,
+        properties,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(r#type);
+    require_send_sync(oui);
+    require_send_sync(subtype);
+    require_send_sync(properties);
+};

@@ -4,6 +4,7 @@
 #![allow(deprecated)]
 
 use super::LunStatus;
+use sdkgen_runtime::require_send_sync;
 
 /// The logical unit type of the API.
 ///
@@ -136,3 +137,61 @@ impl std::fmt::Debug for LogicalUnit {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for LogicalUnit {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for LogicalUnit {}
+
+const _: fn(&LogicalUnit) = |
+    LogicalUnit {
+        href,
+        id,
+        address,
+        port,
+        target,
+        username,
+        password,
+        portal,
+        serial,
+        vendor_id,
+        product_id,
+        lun_mapping,
+        size,
+        paths,
+        active_paths,
+        status,
+        volume_group_id,
+        storage_domain_id,
+        disk_id,
+        discard_max_size,
+        discard_zeroes_data,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(address);
+    require_send_sync(port);
+    require_send_sync(target);
+    require_send_sync(username);
+    require_send_sync(password);
+    require_send_sync(portal);
+    require_send_sync(serial);
+    require_send_sync(vendor_id);
+    require_send_sync(product_id);
+    require_send_sync(lun_mapping);
+    require_send_sync(size);
+    require_send_sync(paths);
+    require_send_sync(active_paths);
+    require_send_sync(status);
+    require_send_sync(volume_group_id);
+    require_send_sync(storage_domain_id);
+    require_send_sync(disk_id);
+    require_send_sync(discard_max_size);
+    require_send_sync(discard_zeroes_data);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Permission, Range};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The mac pool type of the API.
 ///
@@ -85,3 +85,37 @@ impl std::fmt::Debug for MacPool {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for MacPool {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for MacPool {}
+
+const _: fn(&MacPool) = |
+    MacPool {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        allow_duplicates,
+        default_pool,
+        ranges,
+        permissions,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(allow_duplicates);
+    require_send_sync(default_pool);
+    require_send_sync(ranges);
+    require_send_sync(permissions);
+};

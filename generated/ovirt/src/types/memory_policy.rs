@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{MemoryOverCommit, TransparentHugePages};
+use sdkgen_runtime::require_send_sync;
 
 /// The memory policy type of the API.
 ///
@@ -46,3 +47,31 @@ impl std::fmt::Debug for MemoryPolicy {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for MemoryPolicy {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for MemoryPolicy {}
+
+const _: fn(&MemoryPolicy) = |
+    MemoryPolicy {
+        href,
+        guaranteed,
+        max,
+        ballooning,
+        over_commit,
+        transparent_huge_pages,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(guaranteed);
+    require_send_sync(max);
+    require_send_sync(ballooning);
+    require_send_sync(over_commit);
+    require_send_sync(transparent_huge_pages);
+};

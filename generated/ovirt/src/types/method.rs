@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::SsoMethod;
+use sdkgen_runtime::require_send_sync;
 
 /// The method type of the API.
 ///
@@ -26,3 +27,18 @@ impl std::fmt::Debug for Method {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Method {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Method {}
+
+const _: fn(&Method) = |Method { href, id }| {
+    require_send_sync(href);
+    require_send_sync(id);
+};

@@ -4,6 +4,7 @@
 use super::{
     InheritableBoolean, MigrationBandwidth, MigrationPolicy, ParallelMigrationsPolicy,
 };
+use sdkgen_runtime::require_send_sync;
 
 /// The migration options type of the API.
 ///
@@ -58,3 +59,35 @@ impl std::fmt::Debug for MigrationOptions {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for MigrationOptions {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for MigrationOptions {}
+
+const _: fn(&MigrationOptions) = |
+    MigrationOptions {
+        href,
+        auto_converge,
+        compressed,
+        encrypted,
+        parallel_migrations_policy,
+        custom_parallel_migrations,
+        bandwidth,
+        policy,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(auto_converge);
+    require_send_sync(compressed);
+    require_send_sync(encrypted);
+    require_send_sync(parallel_migrations_policy);
+    require_send_sync(custom_parallel_migrations);
+    require_send_sync(bandwidth);
+    require_send_sync(policy);
+};

@@ -5,7 +5,7 @@ use super::{
     DnsResolverConfiguration, Host, HostNic, IpAddressAssignment, Network, Property, Qos,
     ReportedConfiguration,
 };
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The network attachment type of the API.
 ///
@@ -113,3 +113,47 @@ impl std::fmt::Debug for NetworkAttachment {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for NetworkAttachment {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for NetworkAttachment {}
+
+const _: fn(&NetworkAttachment) = |
+    NetworkAttachment {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        ip_address_assignments,
+        properties,
+        in_sync,
+        reported_configurations,
+        dns_resolver_configuration,
+        network,
+        host_nic,
+        host,
+        qos,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(ip_address_assignments);
+    require_send_sync(properties);
+    require_send_sync(in_sync);
+    require_send_sync(reported_configurations);
+    require_send_sync(dns_resolver_configuration);
+    require_send_sync(network);
+    require_send_sync(host_nic);
+    require_send_sync(host);
+    require_send_sync(qos);
+};

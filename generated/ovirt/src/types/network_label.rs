@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{HostNic, Network};
+use sdkgen_runtime::require_send_sync;
 
 /// The network label type of the API.
 ///
@@ -74,3 +75,25 @@ impl std::fmt::Debug for NetworkLabel {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for NetworkLabel {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for NetworkLabel {}
+
+const _: fn(&NetworkLabel) = |
+    NetworkLabel { href, id, name, description, comment, network, host_nic }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(network);
+    require_send_sync(host_nic);
+};

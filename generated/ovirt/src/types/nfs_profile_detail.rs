@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::ProfileDetail;
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The nfs profile detail type of the API.
 ///
@@ -33,3 +33,21 @@ impl std::fmt::Debug for NfsProfileDetail {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for NfsProfileDetail {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for NfsProfileDetail {}
+
+const _: fn(&NfsProfileDetail) = |
+    NfsProfileDetail { href, profile_details, nfs_server_ip }|
+{
+    require_send_sync(href);
+    require_send_sync(profile_details);
+    require_send_sync(nfs_server_ip);
+};

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{BootProtocol, Ip};
+use sdkgen_runtime::require_send_sync;
 
 /// The nic configuration type of the API.
 ///
@@ -63,3 +64,33 @@ impl std::fmt::Debug for NicConfiguration {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for NicConfiguration {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for NicConfiguration {}
+
+const _: fn(&NicConfiguration) = |
+    NicConfiguration {
+        href,
+        name,
+        ip,
+        boot_protocol,
+        ipv6,
+        ipv6_boot_protocol,
+        on_boot,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(name);
+    require_send_sync(ip);
+    require_send_sync(boot_protocol);
+    require_send_sync(ipv6);
+    require_send_sync(ipv6_boot_protocol);
+    require_send_sync(on_boot);
+};

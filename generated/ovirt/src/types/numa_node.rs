@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Cpu, Host, Statistic};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The numa node type of the API.
 ///
@@ -95,3 +95,41 @@ impl std::fmt::Debug for NumaNode {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for NumaNode {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for NumaNode {}
+
+const _: fn(&NumaNode) = |
+    NumaNode {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        index,
+        memory,
+        cpu,
+        node_distance,
+        host,
+        statistics,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(index);
+    require_send_sync(memory);
+    require_send_sync(cpu);
+    require_send_sync(node_distance);
+    require_send_sync(host);
+    require_send_sync(statistics);
+};

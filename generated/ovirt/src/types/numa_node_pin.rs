@@ -4,6 +4,7 @@
 #![allow(deprecated)]
 
 use super::NumaNode;
+use sdkgen_runtime::require_send_sync;
 
 /// The numa node pin type of the API.
 ///
@@ -40,3 +41,20 @@ impl std::fmt::Debug for NumaNodePin {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for NumaNodePin {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for NumaNodePin {}
+
+const _: fn(&NumaNodePin) = |NumaNodePin { href, host_numa_node, pinned, index }| {
+    require_send_sync(href);
+    require_send_sync(host_numa_node);
+    require_send_sync(pinned);
+    require_send_sync(index);
+};

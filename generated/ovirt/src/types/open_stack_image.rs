@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::OpenStackImageProvider;
+use sdkgen_runtime::require_send_sync;
 
 /// The open stack image type of the API.
 ///
@@ -69,3 +70,24 @@ impl std::fmt::Debug for OpenStackImage {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for OpenStackImage {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for OpenStackImage {}
+
+const _: fn(&OpenStackImage) = |
+    OpenStackImage { href, id, name, description, comment, openstack_image_provider }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(openstack_image_provider);
+};

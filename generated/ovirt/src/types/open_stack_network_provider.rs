@@ -7,7 +7,7 @@ use super::{
     AgentConfiguration, Certificate, NetworkPluginType, OpenStackNetwork,
     OpenStackNetworkProviderType, OpenStackSubnet, Property,
 };
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The open stack network provider type of the API.
 ///
@@ -172,3 +172,69 @@ impl std::fmt::Debug for OpenStackNetworkProvider {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for OpenStackNetworkProvider {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for OpenStackNetworkProvider {}
+
+const _: fn(&OpenStackNetworkProvider) = |
+    OpenStackNetworkProvider {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        url,
+        requires_authentication,
+        username,
+        password,
+        authentication_url,
+        properties,
+        tenant_name,
+        plugin_type,
+        external_plugin_type,
+        agent_configuration,
+        read_only,
+        r#type,
+        auto_sync,
+        unmanaged,
+        user_domain_name,
+        project_name,
+        project_domain_name,
+        certificates,
+        networks,
+        subnets,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(url);
+    require_send_sync(requires_authentication);
+    require_send_sync(username);
+    require_send_sync(password);
+    require_send_sync(authentication_url);
+    require_send_sync(properties);
+    require_send_sync(tenant_name);
+    require_send_sync(plugin_type);
+    require_send_sync(external_plugin_type);
+    require_send_sync(agent_configuration);
+    require_send_sync(read_only);
+    require_send_sync(r#type);
+    require_send_sync(auto_sync);
+    require_send_sync(unmanaged);
+    require_send_sync(user_domain_name);
+    require_send_sync(project_name);
+    require_send_sync(project_domain_name);
+    require_send_sync(certificates);
+    require_send_sync(networks);
+    require_send_sync(subnets);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Property;
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The open stack provider type of the API.
 ///
@@ -98,3 +98,43 @@ impl std::fmt::Debug for OpenStackProvider {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for OpenStackProvider {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for OpenStackProvider {}
+
+const _: fn(&OpenStackProvider) = |
+    OpenStackProvider {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        url,
+        requires_authentication,
+        username,
+        password,
+        authentication_url,
+        properties,
+        tenant_name,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(url);
+    require_send_sync(requires_authentication);
+    require_send_sync(username);
+    require_send_sync(password);
+    require_send_sync(authentication_url);
+    require_send_sync(properties);
+    require_send_sync(tenant_name);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::OpenStackNetwork;
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The open stack subnet type of the API.
 ///
@@ -90,3 +90,39 @@ impl std::fmt::Debug for OpenStackSubnet {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for OpenStackSubnet {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for OpenStackSubnet {}
+
+const _: fn(&OpenStackSubnet) = |
+    OpenStackSubnet {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        cidr,
+        ip_version,
+        gateway,
+        dns_servers,
+        openstack_network,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(cidr);
+    require_send_sync(ip_version);
+    require_send_sync(gateway);
+    require_send_sync(dns_servers);
+    require_send_sync(openstack_network);
+};

@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::{OpenStackVolumeProvider, Property};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The open stack volume type type of the API.
 ///
@@ -78,3 +78,33 @@ impl std::fmt::Debug for OpenStackVolumeType {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for OpenStackVolumeType {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for OpenStackVolumeType {}
+
+const _: fn(&OpenStackVolumeType) = |
+    OpenStackVolumeType {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        properties,
+        openstack_volume_provider,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(properties);
+    require_send_sync(openstack_volume_provider);
+};

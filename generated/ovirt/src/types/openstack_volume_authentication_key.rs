@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::{OpenStackVolumeProvider, OpenstackVolumeAuthenticationKeyUsageType};
-use sdkgen_runtime::DateTime;
+use sdkgen_runtime::{DateTime, require_send_sync};
 
 /// The openstack volume authentication key type of the API.
 ///
@@ -93,3 +93,39 @@ impl std::fmt::Debug for OpenstackVolumeAuthenticationKey {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for OpenstackVolumeAuthenticationKey {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for OpenstackVolumeAuthenticationKey {}
+
+const _: fn(&OpenstackVolumeAuthenticationKey) = |
+    OpenstackVolumeAuthenticationKey {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        uuid,
+        value,
+        usage_type,
+        creation_date,
+        openstack_volume_provider,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(uuid);
+    require_send_sync(value);
+    require_send_sync(usage_type);
+    require_send_sync(creation_date);
+    require_send_sync(openstack_volume_provider);
+};

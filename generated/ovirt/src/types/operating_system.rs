@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Boot, Version};
+use sdkgen_runtime::require_send_sync;
 
 /// The operating system type of the API.
 ///
@@ -66,3 +67,39 @@ impl std::fmt::Debug for OperatingSystem {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for OperatingSystem {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for OperatingSystem {}
+
+const _: fn(&OperatingSystem) = |
+    OperatingSystem {
+        href,
+        r#type,
+        boot,
+        kernel,
+        initrd,
+        cmdline,
+        reported_kernel_cmdline,
+        custom_kernel_cmdline,
+        description,
+        version,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(r#type);
+    require_send_sync(boot);
+    require_send_sync(kernel);
+    require_send_sync(initrd);
+    require_send_sync(cmdline);
+    require_send_sync(reported_kernel_cmdline);
+    require_send_sync(custom_kernel_cmdline);
+    require_send_sync(description);
+    require_send_sync(version);
+};

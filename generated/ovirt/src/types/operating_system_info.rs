@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Architecture, Icon, TpmSupport};
+use sdkgen_runtime::require_send_sync;
 
 /// The operating system info type of the API.
 ///
@@ -84,3 +85,37 @@ impl std::fmt::Debug for OperatingSystemInfo {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for OperatingSystemInfo {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for OperatingSystemInfo {}
+
+const _: fn(&OperatingSystemInfo) = |
+    OperatingSystemInfo {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        large_icon,
+        small_icon,
+        architecture,
+        tpm_support,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(large_icon);
+    require_send_sync(small_icon);
+    require_send_sync(architecture);
+    require_send_sync(tpm_support);
+};

@@ -5,6 +5,7 @@ use super::{
     Cluster, DataCenter, Disk, Group, Host, Role, StorageDomain, Template, User, Vm,
     VmPool,
 };
+use sdkgen_runtime::require_send_sync;
 
 /// Grants a role to a user or group on one object.
 ///
@@ -122,3 +123,51 @@ impl std::fmt::Debug for Permission {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Permission {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Permission {}
+
+const _: fn(&Permission) = |
+    Permission {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        role,
+        user,
+        group,
+        data_center,
+        cluster,
+        host,
+        storage_domain,
+        vm,
+        vm_pool,
+        template,
+        disk,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(role);
+    require_send_sync(user);
+    require_send_sync(group);
+    require_send_sync(data_center);
+    require_send_sync(cluster);
+    require_send_sync(host);
+    require_send_sync(storage_domain);
+    require_send_sync(vm);
+    require_send_sync(vm_pool);
+    require_send_sync(template);
+    require_send_sync(disk);
+};

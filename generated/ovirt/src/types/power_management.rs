@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Agent, ApiOption, PmProxy, PowerManagementStatus};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The power management type of the API.
 ///
@@ -79,3 +79,43 @@ impl std::fmt::Debug for PowerManagement {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for PowerManagement {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for PowerManagement {}
+
+const _: fn(&PowerManagement) = |
+    PowerManagement {
+        href,
+        enabled,
+        address,
+        username,
+        password,
+        options,
+        status,
+        pm_proxies,
+        agents,
+        automatic_pm_enabled,
+        kdump_detection,
+        r#type,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(enabled);
+    require_send_sync(address);
+    require_send_sync(username);
+    require_send_sync(password);
+    require_send_sync(options);
+    require_send_sync(status);
+    require_send_sync(pm_proxies);
+    require_send_sync(agents);
+    require_send_sync(automatic_pm_enabled);
+    require_send_sync(kdump_detection);
+    require_send_sync(r#type);
+};

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Version;
+use sdkgen_runtime::require_send_sync;
 
 /// The product info type of the API.
 ///
@@ -53,3 +54,21 @@ impl std::fmt::Debug for ProductInfo {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for ProductInfo {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for ProductInfo {}
+
+const _: fn(&ProductInfo) = |ProductInfo { href, name, vendor, version, instance_id }| {
+    require_send_sync(href);
+    require_send_sync(name);
+    require_send_sync(vendor);
+    require_send_sync(version);
+    require_send_sync(instance_id);
+};

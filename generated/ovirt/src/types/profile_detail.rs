@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{BlockStatistic, FopStatistic, Statistic};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The profile detail type of the API.
 ///
@@ -47,3 +47,31 @@ impl std::fmt::Debug for ProfileDetail {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for ProfileDetail {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for ProfileDetail {}
+
+const _: fn(&ProfileDetail) = |
+    ProfileDetail {
+        href,
+        profile_type,
+        duration,
+        statistics,
+        block_statistics,
+        fop_statistics,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(profile_type);
+    require_send_sync(duration);
+    require_send_sync(statistics);
+    require_send_sync(block_statistics);
+    require_send_sync(fop_statistics);
+};

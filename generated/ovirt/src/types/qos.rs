@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{DataCenter, QosType};
+use sdkgen_runtime::require_send_sync;
 
 /// The qos type of the API.
 ///
@@ -154,3 +155,65 @@ impl std::fmt::Debug for Qos {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Qos {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Qos {}
+
+const _: fn(&Qos) = |
+    Qos {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        r#type,
+        max_throughput,
+        max_read_throughput,
+        max_write_throughput,
+        max_iops,
+        max_read_iops,
+        max_write_iops,
+        cpu_limit,
+        inbound_average,
+        inbound_peak,
+        inbound_burst,
+        outbound_average,
+        outbound_peak,
+        outbound_burst,
+        outbound_average_linkshare,
+        outbound_average_upperlimit,
+        outbound_average_realtime,
+        data_center,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(r#type);
+    require_send_sync(max_throughput);
+    require_send_sync(max_read_throughput);
+    require_send_sync(max_write_throughput);
+    require_send_sync(max_iops);
+    require_send_sync(max_read_iops);
+    require_send_sync(max_write_iops);
+    require_send_sync(cpu_limit);
+    require_send_sync(inbound_average);
+    require_send_sync(inbound_peak);
+    require_send_sync(inbound_burst);
+    require_send_sync(outbound_average);
+    require_send_sync(outbound_peak);
+    require_send_sync(outbound_burst);
+    require_send_sync(outbound_average_linkshare);
+    require_send_sync(outbound_average_upperlimit);
+    require_send_sync(outbound_average_realtime);
+    require_send_sync(data_center);
+};

@@ -4,7 +4,7 @@
 use super::{
     DataCenter, Disk, Permission, QuotaClusterLimit, QuotaStorageLimit, User, Vm,
 };
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The quota type of the API.
 ///
@@ -122,3 +122,51 @@ impl std::fmt::Debug for Quota {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Quota {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Quota {}
+
+const _: fn(&Quota) = |
+    Quota {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        data_center,
+        vms,
+        disks,
+        users,
+        cluster_soft_limit_pct,
+        cluster_hard_limit_pct,
+        storage_soft_limit_pct,
+        storage_hard_limit_pct,
+        permissions,
+        quota_cluster_limits,
+        quota_storage_limits,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(data_center);
+    require_send_sync(vms);
+    require_send_sync(disks);
+    require_send_sync(users);
+    require_send_sync(cluster_soft_limit_pct);
+    require_send_sync(cluster_hard_limit_pct);
+    require_send_sync(storage_soft_limit_pct);
+    require_send_sync(storage_hard_limit_pct);
+    require_send_sync(permissions);
+    require_send_sync(quota_cluster_limits);
+    require_send_sync(quota_storage_limits);
+};

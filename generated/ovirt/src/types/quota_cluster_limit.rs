@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Cluster, Quota};
-use sdkgen_runtime::Decimal;
+use sdkgen_runtime::{Decimal, require_send_sync};
 
 /// The quota cluster limit type of the API.
 ///
@@ -95,3 +95,41 @@ impl std::fmt::Debug for QuotaClusterLimit {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for QuotaClusterLimit {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for QuotaClusterLimit {}
+
+const _: fn(&QuotaClusterLimit) = |
+    QuotaClusterLimit {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        vcpu_limit,
+        vcpu_usage,
+        memory_limit,
+        memory_usage,
+        quota,
+        cluster,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(vcpu_limit);
+    require_send_sync(vcpu_usage);
+    require_send_sync(memory_limit);
+    require_send_sync(memory_usage);
+    require_send_sync(quota);
+    require_send_sync(cluster);
+};

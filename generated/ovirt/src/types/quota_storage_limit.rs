@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Quota, StorageDomain};
-use sdkgen_runtime::Decimal;
+use sdkgen_runtime::{Decimal, require_send_sync};
 
 /// The quota storage limit type of the API.
 ///
@@ -85,3 +85,37 @@ impl std::fmt::Debug for QuotaStorageLimit {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for QuotaStorageLimit {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for QuotaStorageLimit {}
+
+const _: fn(&QuotaStorageLimit) = |
+    QuotaStorageLimit {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        limit,
+        usage,
+        quota,
+        storage_domain,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(limit);
+    require_send_sync(usage);
+    require_send_sync(quota);
+    require_send_sync(storage_domain);
+};

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::AffinityGroup;
+use sdkgen_runtime::require_send_sync;
 
 /// The registration affinity group mapping type of the API.
 ///
@@ -31,3 +32,21 @@ impl std::fmt::Debug for RegistrationAffinityGroupMapping {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for RegistrationAffinityGroupMapping {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for RegistrationAffinityGroupMapping {}
+
+const _: fn(&RegistrationAffinityGroupMapping) = |
+    RegistrationAffinityGroupMapping { href, from, to }|
+{
+    require_send_sync(href);
+    require_send_sync(from);
+    require_send_sync(to);
+};

@@ -6,7 +6,7 @@ use super::{
     RegistrationClusterMapping, RegistrationDomainMapping, RegistrationLunMapping,
     RegistrationRoleMapping, RegistrationVnicProfileMapping,
 };
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The registration configuration type of the API.
 ///
@@ -61,3 +61,35 @@ impl std::fmt::Debug for RegistrationConfiguration {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for RegistrationConfiguration {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for RegistrationConfiguration {}
+
+const _: fn(&RegistrationConfiguration) = |
+    RegistrationConfiguration {
+        href,
+        cluster_mappings,
+        role_mappings,
+        lun_mappings,
+        domain_mappings,
+        affinity_group_mappings,
+        affinity_label_mappings,
+        vnic_profile_mappings,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(cluster_mappings);
+    require_send_sync(role_mappings);
+    require_send_sync(lun_mappings);
+    require_send_sync(domain_mappings);
+    require_send_sync(affinity_group_mappings);
+    require_send_sync(affinity_label_mappings);
+    require_send_sync(vnic_profile_mappings);
+};

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Disk;
+use sdkgen_runtime::require_send_sync;
 
 /// The registration lun mapping type of the API.
 ///
@@ -31,3 +32,19 @@ impl std::fmt::Debug for RegistrationLunMapping {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for RegistrationLunMapping {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for RegistrationLunMapping {}
+
+const _: fn(&RegistrationLunMapping) = |RegistrationLunMapping { href, from, to }| {
+    require_send_sync(href);
+    require_send_sync(from);
+    require_send_sync(to);
+};

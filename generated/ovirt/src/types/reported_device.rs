@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Ip, Mac, ReportedDeviceType, Vm};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The reported device type of the API.
 ///
@@ -85,3 +85,27 @@ impl std::fmt::Debug for ReportedDevice {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for ReportedDevice {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for ReportedDevice {}
+
+const _: fn(&ReportedDevice) = |
+    ReportedDevice { href, id, name, description, comment, r#type, mac, ips, vm }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(r#type);
+    require_send_sync(mac);
+    require_send_sync(ips);
+    require_send_sync(vm);
+};

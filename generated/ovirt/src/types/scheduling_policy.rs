@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Balance, Filter, Property, Weight};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The scheduling policy type of the API.
 ///
@@ -95,3 +95,41 @@ impl std::fmt::Debug for SchedulingPolicy {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for SchedulingPolicy {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for SchedulingPolicy {}
+
+const _: fn(&SchedulingPolicy) = |
+    SchedulingPolicy {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        locked,
+        default_policy,
+        properties,
+        balances,
+        filters,
+        weight,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(locked);
+    require_send_sync(default_policy);
+    require_send_sync(properties);
+    require_send_sync(balances);
+    require_send_sync(filters);
+    require_send_sync(weight);
+};

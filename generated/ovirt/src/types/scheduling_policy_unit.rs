@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{PolicyUnitType, Property};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The scheduling policy unit type of the API.
 ///
@@ -85,3 +85,37 @@ impl std::fmt::Debug for SchedulingPolicyUnit {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for SchedulingPolicyUnit {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for SchedulingPolicyUnit {}
+
+const _: fn(&SchedulingPolicyUnit) = |
+    SchedulingPolicyUnit {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        r#type,
+        internal,
+        enabled,
+        properties,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(r#type);
+    require_send_sync(internal);
+    require_send_sync(enabled);
+    require_send_sync(properties);
+};

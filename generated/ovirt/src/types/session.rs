@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Ip, User, Vm};
+use sdkgen_runtime::require_send_sync;
 
 /// The session type of the API.
 ///
@@ -89,3 +90,39 @@ impl std::fmt::Debug for Session {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Session {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Session {}
+
+const _: fn(&Session) = |
+    Session {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        protocol,
+        ip,
+        console_user,
+        user,
+        vm,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(protocol);
+    require_send_sync(ip);
+    require_send_sync(console_user);
+    require_send_sync(user);
+    require_send_sync(vm);
+};

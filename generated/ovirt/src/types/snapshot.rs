@@ -15,7 +15,7 @@ use super::{
     VmMediatedDevice, VmPlacementPolicy, VmPool, VmStatus, VmStorageErrorResumeBehaviour,
     VmType, Watchdog,
 };
-use sdkgen_runtime::{DateTime, List};
+use sdkgen_runtime::{DateTime, List, require_send_sync};
 
 /// A saved state of a virtual machine at one moment in time.
 ///
@@ -540,3 +540,213 @@ impl std::fmt::Debug for Snapshot {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Snapshot {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Snapshot {}
+
+const _: fn(&Snapshot) = |
+    Snapshot {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        r#type,
+        memory,
+        cpu,
+        cpu_shares,
+        bios,
+        os,
+        creation_time,
+        origin,
+        stateless,
+        delete_protected,
+        high_availability,
+        display,
+        sso,
+        rng_device,
+        console,
+        domain,
+        usb,
+        soundcard_enabled,
+        tunnel_migration,
+        migration_downtime,
+        virtio_scsi,
+        serial_number,
+        start_paused,
+        migration,
+        io,
+        custom_properties,
+        custom_emulated_machine,
+        custom_cpu_model,
+        time_zone,
+        small_icon,
+        large_icon,
+        initialization,
+        memory_policy,
+        custom_compatibility_version,
+        lease,
+        storage_error_resume_behaviour,
+        placement_policy,
+        multi_queues_enabled,
+        virtio_scsi_multi_queues_enabled,
+        virtio_scsi_multi_queues,
+        tpm_enabled,
+        auto_pinning_policy,
+        cpu_pinning_policy,
+        cluster,
+        storage_domain,
+        cpu_profile,
+        quota,
+        status,
+        status_detail,
+        stop_reason,
+        start_time,
+        stop_time,
+        run_once,
+        payloads,
+        fqdn,
+        use_latest_template_version,
+        next_run_configuration_exists,
+        numa_tune_mode,
+        guest_time_zone,
+        guest_operating_system,
+        has_illegal_images,
+        host,
+        template,
+        original_template,
+        instance_type,
+        nics,
+        snapshots,
+        vm_pool,
+        cdroms,
+        floppies,
+        reported_devices,
+        watchdogs,
+        permissions,
+        external_host_provider,
+        affinity_labels,
+        applications,
+        graphics_consoles,
+        host_devices,
+        katello_errata,
+        numa_nodes,
+        sessions,
+        statistics,
+        tags,
+        disk_attachments,
+        dynamic_cpu,
+        mediated_devices,
+        date,
+        snapshot_status,
+        persist_memorystate,
+        snapshot_type,
+        vm,
+        disks,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(r#type);
+    require_send_sync(memory);
+    require_send_sync(cpu);
+    require_send_sync(cpu_shares);
+    require_send_sync(bios);
+    require_send_sync(os);
+    require_send_sync(creation_time);
+    require_send_sync(origin);
+    require_send_sync(stateless);
+    require_send_sync(delete_protected);
+    require_send_sync(high_availability);
+    require_send_sync(display);
+    require_send_sync(sso);
+    require_send_sync(rng_device);
+    require_send_sync(console);
+    require_send_sync(domain);
+    require_send_sync(usb);
+    require_send_sync(soundcard_enabled);
+    require_send_sync(tunnel_migration);
+    require_send_sync(migration_downtime);
+    require_send_sync(virtio_scsi);
+    require_send_sync(serial_number);
+    require_send_sync(start_paused);
+    require_send_sync(migration);
+    require_send_sync(io);
+    require_send_sync(custom_properties);
+    require_send_sync(custom_emulated_machine);
+    require_send_sync(custom_cpu_model);
+    require_send_sync(time_zone);
+    require_send_sync(small_icon);
+    require_send_sync(large_icon);
+    require_send_sync(initialization);
+    require_send_sync(memory_policy);
+    require_send_sync(custom_compatibility_version);
+    require_send_sync(lease);
+    require_send_sync(storage_error_resume_behaviour);
+    require_send_sync(placement_policy);
+    require_send_sync(multi_queues_enabled);
+    require_send_sync(virtio_scsi_multi_queues_enabled);
+    require_send_sync(virtio_scsi_multi_queues);
+    require_send_sync(tpm_enabled);
+    require_send_sync(auto_pinning_policy);
+    require_send_sync(cpu_pinning_policy);
+    require_send_sync(cluster);
+    require_send_sync(storage_domain);
+    require_send_sync(cpu_profile);
+    require_send_sync(quota);
+    require_send_sync(status);
+    require_send_sync(status_detail);
+    require_send_sync(stop_reason);
+    require_send_sync(start_time);
+    require_send_sync(stop_time);
+    require_send_sync(run_once);
+    require_send_sync(payloads);
+    require_send_sync(fqdn);
+    require_send_sync(use_latest_template_version);
+    require_send_sync(next_run_configuration_exists);
+    require_send_sync(numa_tune_mode);
+    require_send_sync(guest_time_zone);
+    require_send_sync(guest_operating_system);
+    require_send_sync(has_illegal_images);
+    require_send_sync(host);
+    require_send_sync(template);
+    require_send_sync(original_template);
+    require_send_sync(instance_type);
+    require_send_sync(nics);
+    require_send_sync(snapshots);
+    require_send_sync(vm_pool);
+    require_send_sync(cdroms);
+    require_send_sync(floppies);
+    require_send_sync(reported_devices);
+    require_send_sync(watchdogs);
+    require_send_sync(permissions);
+    require_send_sync(external_host_provider);
+    require_send_sync(affinity_labels);
+    require_send_sync(applications);
+    require_send_sync(graphics_consoles);
+    require_send_sync(host_devices);
+    require_send_sync(katello_errata);
+    require_send_sync(numa_nodes);
+    require_send_sync(sessions);
+    require_send_sync(statistics);
+    require_send_sync(tags);
+    require_send_sync(disk_attachments);
+    require_send_sync(dynamic_cpu);
+    require_send_sync(mediated_devices);
+    require_send_sync(date);
+    require_send_sync(snapshot_status);
+    require_send_sync(persist_memorystate);
+    require_send_sync(snapshot_type);
+    require_send_sync(vm);
+    require_send_sync(disks);
+};

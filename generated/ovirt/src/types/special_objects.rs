@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Tag, Template};
+use sdkgen_runtime::require_send_sync;
 
 /// The special objects type of the API.
 ///
@@ -31,3 +32,19 @@ impl std::fmt::Debug for SpecialObjects {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for SpecialObjects {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for SpecialObjects {}
+
+const _: fn(&SpecialObjects) = |SpecialObjects { href, blank_template, root_tag }| {
+    require_send_sync(href);
+    require_send_sync(blank_template);
+    require_send_sync(root_tag);
+};

@@ -4,6 +4,7 @@
 #![allow(deprecated)]
 
 use super::{SshAuthenticationMethod, User};
+use sdkgen_runtime::require_send_sync;
 
 /// The ssh type of the API.
 ///
@@ -90,3 +91,39 @@ impl std::fmt::Debug for Ssh {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Ssh {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Ssh {}
+
+const _: fn(&Ssh) = |
+    Ssh {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        port,
+        fingerprint,
+        public_key,
+        authentication_method,
+        user,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(port);
+    require_send_sync(fingerprint);
+    require_send_sync(public_key);
+    require_send_sync(authentication_method);
+    require_send_sync(user);
+};

@@ -5,7 +5,7 @@ use super::{
     Disk, GlusterBrick, GlusterVolume, Host, HostNic, Nic, NumaNode, StatisticKind,
     StatisticUnit, Step, Value, ValueType, Vm,
 };
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The statistic type of the API.
 ///
@@ -133,3 +133,55 @@ impl std::fmt::Debug for Statistic {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Statistic {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Statistic {}
+
+const _: fn(&Statistic) = |
+    Statistic {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        values,
+        kind,
+        r#type,
+        unit,
+        disk,
+        host,
+        host_nic,
+        host_numa_node,
+        nic,
+        vm,
+        brick,
+        step,
+        gluster_volume,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(values);
+    require_send_sync(kind);
+    require_send_sync(r#type);
+    require_send_sync(unit);
+    require_send_sync(disk);
+    require_send_sync(host);
+    require_send_sync(host_nic);
+    require_send_sync(host_numa_node);
+    require_send_sync(nic);
+    require_send_sync(vm);
+    require_send_sync(brick);
+    require_send_sync(step);
+    require_send_sync(gluster_volume);
+};

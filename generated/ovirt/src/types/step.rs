@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{ExternalSystemType, Host, Job, Statistic, StepEnum, StepStatus};
-use sdkgen_runtime::{DateTime, List};
+use sdkgen_runtime::{DateTime, List, require_send_sync};
 
 /// The step type of the API.
 ///
@@ -125,3 +125,53 @@ impl std::fmt::Debug for Step {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Step {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Step {}
+
+const _: fn(&Step) = |
+    Step {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        r#type,
+        number,
+        status,
+        start_time,
+        end_time,
+        external,
+        external_type,
+        progress,
+        parent_step,
+        job,
+        statistics,
+        execution_host,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(r#type);
+    require_send_sync(number);
+    require_send_sync(status);
+    require_send_sync(start_time);
+    require_send_sync(end_time);
+    require_send_sync(external);
+    require_send_sync(external_type);
+    require_send_sync(progress);
+    require_send_sync(parent_step);
+    require_send_sync(job);
+    require_send_sync(statistics);
+    require_send_sync(execution_host);
+};

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{GlusterVolume, Host, NfsVersion, StorageType};
+use sdkgen_runtime::require_send_sync;
 
 /// The storage connection type of the API.
 ///
@@ -139,3 +140,59 @@ impl std::fmt::Debug for StorageConnection {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for StorageConnection {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for StorageConnection {}
+
+const _: fn(&StorageConnection) = |
+    StorageConnection {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        address,
+        r#type,
+        path,
+        mount_options,
+        vfs_type,
+        nfs_version,
+        nfs_timeo,
+        nfs_retrans,
+        port,
+        target,
+        username,
+        password,
+        portal,
+        gluster_volume,
+        host,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(address);
+    require_send_sync(r#type);
+    require_send_sync(path);
+    require_send_sync(mount_options);
+    require_send_sync(vfs_type);
+    require_send_sync(nfs_version);
+    require_send_sync(nfs_timeo);
+    require_send_sync(nfs_retrans);
+    require_send_sync(port);
+    require_send_sync(target);
+    require_send_sync(username);
+    require_send_sync(password);
+    require_send_sync(portal);
+    require_send_sync(gluster_volume);
+    require_send_sync(host);
+};

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Host;
+use sdkgen_runtime::require_send_sync;
 
 /// The storage connection extension type of the API.
 ///
@@ -84,3 +85,37 @@ impl std::fmt::Debug for StorageConnectionExtension {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for StorageConnectionExtension {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for StorageConnectionExtension {}
+
+const _: fn(&StorageConnectionExtension) = |
+    StorageConnectionExtension {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        target,
+        username,
+        password,
+        host,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(target);
+    require_send_sync(username);
+    require_send_sync(password);
+    require_send_sync(host);
+};

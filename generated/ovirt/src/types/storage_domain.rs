@@ -8,7 +8,7 @@ use super::{
     Image, Permission, StorageConnection, StorageDomainStatus, StorageDomainType,
     StorageFormat, Template, Vm,
 };
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// A storage area that holds disk images, templates or ISO files.
 ///
@@ -222,3 +222,89 @@ impl std::fmt::Debug for StorageDomain {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for StorageDomain {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for StorageDomain {}
+
+const _: fn(&StorageDomain) = |
+    StorageDomain {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        r#type,
+        status,
+        external_status,
+        master,
+        storage,
+        available,
+        used,
+        committed,
+        storage_format,
+        wipe_after_delete,
+        discard_after_delete,
+        supports_discard,
+        supports_discard_zeroes_data,
+        import,
+        warning_low_space_indicator,
+        critical_space_action_blocker,
+        backup,
+        block_size,
+        host,
+        data_center,
+        data_centers,
+        disks,
+        disk_profiles,
+        disk_snapshots,
+        files,
+        images,
+        permissions,
+        storage_connections,
+        templates,
+        vms,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(r#type);
+    require_send_sync(status);
+    require_send_sync(external_status);
+    require_send_sync(master);
+    require_send_sync(storage);
+    require_send_sync(available);
+    require_send_sync(used);
+    require_send_sync(committed);
+    require_send_sync(storage_format);
+    require_send_sync(wipe_after_delete);
+    require_send_sync(discard_after_delete);
+    require_send_sync(supports_discard);
+    require_send_sync(supports_discard_zeroes_data);
+    require_send_sync(import);
+    require_send_sync(warning_low_space_indicator);
+    require_send_sync(critical_space_action_blocker);
+    require_send_sync(backup);
+    require_send_sync(block_size);
+    require_send_sync(host);
+    require_send_sync(data_center);
+    require_send_sync(data_centers);
+    require_send_sync(disks);
+    require_send_sync(disk_profiles);
+    require_send_sync(disk_snapshots);
+    require_send_sync(files);
+    require_send_sync(images);
+    require_send_sync(permissions);
+    require_send_sync(storage_connections);
+    require_send_sync(templates);
+    require_send_sync(vms);
+};

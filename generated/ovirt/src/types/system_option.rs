@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::SystemOptionValue;
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The system option type of the API.
 ///
@@ -70,3 +70,24 @@ impl std::fmt::Debug for SystemOption {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for SystemOption {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for SystemOption {}
+
+const _: fn(&SystemOption) = |
+    SystemOption { href, id, name, description, comment, values }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(values);
+};

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Group, Host, Template, User, Vm};
+use sdkgen_runtime::require_send_sync;
 
 /// A label that can be attached to objects to organise them.
 ///
@@ -94,3 +95,41 @@ impl std::fmt::Debug for Tag {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Tag {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Tag {}
+
+const _: fn(&Tag) = |
+    Tag {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        host,
+        vm,
+        user,
+        group,
+        template,
+        parent,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(host);
+    require_send_sync(vm);
+    require_send_sync(user);
+    require_send_sync(group);
+    require_send_sync(template);
+    require_send_sync(parent);
+};

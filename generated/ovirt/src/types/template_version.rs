@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Template;
+use sdkgen_runtime::require_send_sync;
 
 /// The template version type of the API.
 ///
@@ -36,3 +37,22 @@ impl std::fmt::Debug for TemplateVersion {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for TemplateVersion {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for TemplateVersion {}
+
+const _: fn(&TemplateVersion) = |
+    TemplateVersion { href, version_number, version_name, base_template }|
+{
+    require_send_sync(href);
+    require_send_sync(version_number);
+    require_send_sync(version_name);
+    require_send_sync(base_template);
+};

@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::{Domain, Group, Permission, Property, Role, SshPublicKey, Tag, UserOption};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// A user account known to the engine.
 ///
@@ -153,3 +153,63 @@ impl std::fmt::Debug for User {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for User {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for User {}
+
+const _: fn(&User) = |
+    User {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        domain_entry_id,
+        department,
+        logged_in,
+        namespace,
+        last_name,
+        user_name,
+        principal,
+        password,
+        email,
+        user_options,
+        domain,
+        roles,
+        groups,
+        permissions,
+        tags,
+        ssh_public_keys,
+        options,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(domain_entry_id);
+    require_send_sync(department);
+    require_send_sync(logged_in);
+    require_send_sync(namespace);
+    require_send_sync(last_name);
+    require_send_sync(user_name);
+    require_send_sync(principal);
+    require_send_sync(password);
+    require_send_sync(email);
+    require_send_sync(user_options);
+    require_send_sync(domain);
+    require_send_sync(roles);
+    require_send_sync(groups);
+    require_send_sync(permissions);
+    require_send_sync(tags);
+    require_send_sync(ssh_public_keys);
+    require_send_sync(options);
+};

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Cpu, Host, NumaNodePin, NumaTuneMode, Statistic, Vm};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The virtual numa node type of the API.
 ///
@@ -110,3 +110,47 @@ impl std::fmt::Debug for VirtualNumaNode {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for VirtualNumaNode {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for VirtualNumaNode {}
+
+const _: fn(&VirtualNumaNode) = |
+    VirtualNumaNode {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        index,
+        memory,
+        cpu,
+        node_distance,
+        host,
+        statistics,
+        numa_node_pins,
+        numa_tune_mode,
+        vm,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(index);
+    require_send_sync(memory);
+    require_send_sync(cpu);
+    require_send_sync(node_distance);
+    require_send_sync(host);
+    require_send_sync(statistics);
+    require_send_sync(numa_node_pins);
+    require_send_sync(numa_tune_mode);
+    require_send_sync(vm);
+};

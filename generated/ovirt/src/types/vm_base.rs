@@ -10,7 +10,7 @@ use super::{
     StorageDomain, StorageDomainLease, TimeZone, Usb, Version, VirtioScsi,
     VmPlacementPolicy, VmStorageErrorResumeBehaviour, VmType,
 };
-use sdkgen_runtime::{DateTime, List};
+use sdkgen_runtime::{DateTime, List, require_send_sync};
 
 /// The settings shared by virtual machines, templates and instance types.
 ///
@@ -307,3 +307,123 @@ impl std::fmt::Debug for VmBase {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for VmBase {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for VmBase {}
+
+const _: fn(&VmBase) = |
+    VmBase {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        r#type,
+        memory,
+        cpu,
+        cpu_shares,
+        bios,
+        os,
+        creation_time,
+        origin,
+        stateless,
+        delete_protected,
+        high_availability,
+        display,
+        sso,
+        rng_device,
+        console,
+        domain,
+        usb,
+        soundcard_enabled,
+        tunnel_migration,
+        migration_downtime,
+        virtio_scsi,
+        serial_number,
+        start_paused,
+        migration,
+        io,
+        custom_properties,
+        custom_emulated_machine,
+        custom_cpu_model,
+        time_zone,
+        small_icon,
+        large_icon,
+        initialization,
+        memory_policy,
+        custom_compatibility_version,
+        lease,
+        storage_error_resume_behaviour,
+        placement_policy,
+        multi_queues_enabled,
+        virtio_scsi_multi_queues_enabled,
+        virtio_scsi_multi_queues,
+        tpm_enabled,
+        auto_pinning_policy,
+        cpu_pinning_policy,
+        cluster,
+        storage_domain,
+        cpu_profile,
+        quota,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(r#type);
+    require_send_sync(memory);
+    require_send_sync(cpu);
+    require_send_sync(cpu_shares);
+    require_send_sync(bios);
+    require_send_sync(os);
+    require_send_sync(creation_time);
+    require_send_sync(origin);
+    require_send_sync(stateless);
+    require_send_sync(delete_protected);
+    require_send_sync(high_availability);
+    require_send_sync(display);
+    require_send_sync(sso);
+    require_send_sync(rng_device);
+    require_send_sync(console);
+    require_send_sync(domain);
+    require_send_sync(usb);
+    require_send_sync(soundcard_enabled);
+    require_send_sync(tunnel_migration);
+    require_send_sync(migration_downtime);
+    require_send_sync(virtio_scsi);
+    require_send_sync(serial_number);
+    require_send_sync(start_paused);
+    require_send_sync(migration);
+    require_send_sync(io);
+    require_send_sync(custom_properties);
+    require_send_sync(custom_emulated_machine);
+    require_send_sync(custom_cpu_model);
+    require_send_sync(time_zone);
+    require_send_sync(small_icon);
+    require_send_sync(large_icon);
+    require_send_sync(initialization);
+    require_send_sync(memory_policy);
+    require_send_sync(custom_compatibility_version);
+    require_send_sync(lease);
+    require_send_sync(storage_error_resume_behaviour);
+    require_send_sync(placement_policy);
+    require_send_sync(multi_queues_enabled);
+    require_send_sync(virtio_scsi_multi_queues_enabled);
+    require_send_sync(virtio_scsi_multi_queues);
+    require_send_sync(tpm_enabled);
+    require_send_sync(auto_pinning_policy);
+    require_send_sync(cpu_pinning_policy);
+    require_send_sync(cluster);
+    require_send_sync(storage_domain);
+    require_send_sync(cpu_profile);
+    require_send_sync(quota);
+};

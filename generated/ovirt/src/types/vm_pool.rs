@@ -6,7 +6,7 @@
 use super::{
     Cluster, Display, InstanceType, Permission, RngDevice, Template, Vm, VmPoolType,
 };
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The vm pool type of the API.
 ///
@@ -150,3 +150,61 @@ impl std::fmt::Debug for VmPool {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for VmPool {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for VmPool {}
+
+const _: fn(&VmPool) = |
+    VmPool {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        size,
+        prestarted_vms,
+        max_user_vms,
+        display,
+        rng_device,
+        soundcard_enabled,
+        r#type,
+        use_latest_template_version,
+        stateful,
+        auto_storage_select,
+        tpm_enabled,
+        cluster,
+        template,
+        instance_type,
+        vm,
+        permissions,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(size);
+    require_send_sync(prestarted_vms);
+    require_send_sync(max_user_vms);
+    require_send_sync(display);
+    require_send_sync(rng_device);
+    require_send_sync(soundcard_enabled);
+    require_send_sync(r#type);
+    require_send_sync(use_latest_template_version);
+    require_send_sync(stateful);
+    require_send_sync(auto_storage_select);
+    require_send_sync(tpm_enabled);
+    require_send_sync(cluster);
+    require_send_sync(template);
+    require_send_sync(instance_type);
+    require_send_sync(vm);
+    require_send_sync(permissions);
+};

@@ -2,6 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::VnicPassThroughMode;
+use sdkgen_runtime::require_send_sync;
 
 /// The vnic pass through type of the API.
 ///
@@ -26,3 +27,18 @@ impl std::fmt::Debug for VnicPassThrough {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for VnicPassThrough {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for VnicPassThrough {}
+
+const _: fn(&VnicPassThrough) = |VnicPassThrough { href, mode }| {
+    require_send_sync(href);
+    require_send_sync(mode);
+};

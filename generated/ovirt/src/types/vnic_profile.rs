@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{CustomProperty, Network, NetworkFilter, Permission, Qos, VnicPassThrough};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// A named set of settings for virtual network interfaces on a network.
 ///
@@ -110,3 +110,47 @@ impl std::fmt::Debug for VnicProfile {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for VnicProfile {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for VnicProfile {}
+
+const _: fn(&VnicProfile) = |
+    VnicProfile {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        port_mirroring,
+        custom_properties,
+        pass_through,
+        migratable,
+        network,
+        qos,
+        network_filter,
+        failover,
+        permissions,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(port_mirroring);
+    require_send_sync(custom_properties);
+    require_send_sync(pass_through);
+    require_send_sync(migratable);
+    require_send_sync(network);
+    require_send_sync(qos);
+    require_send_sync(network_filter);
+    require_send_sync(failover);
+    require_send_sync(permissions);
+};

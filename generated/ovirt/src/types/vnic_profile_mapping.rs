@@ -4,6 +4,7 @@
 #![allow(deprecated)]
 
 use super::VnicProfile;
+use sdkgen_runtime::require_send_sync;
 
 /// The vnic profile mapping type of the API.
 ///
@@ -42,3 +43,27 @@ impl std::fmt::Debug for VnicProfileMapping {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for VnicProfileMapping {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for VnicProfileMapping {}
+
+const _: fn(&VnicProfileMapping) = |
+    VnicProfileMapping {
+        href,
+        source_network_name,
+        source_network_profile_name,
+        target_vnic_profile,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(source_network_name);
+    require_send_sync(source_network_profile_name);
+    require_send_sync(target_vnic_profile);
+};

@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::{InstanceType, Template, Vm, WatchdogAction, WatchdogModel};
-use sdkgen_runtime::List;
+use sdkgen_runtime::{List, require_send_sync};
 
 /// The watchdog type of the API.
 ///
@@ -98,3 +98,41 @@ impl std::fmt::Debug for Watchdog {
         d.finish()
     }
 }
+
+/// Safety: every member is `Send` and `Sync`, as the constant below proves
+/// at compile time. Stated rather than derived so that proving it takes one
+/// step instead of a walk through every type this one refers to.
+#[allow(unsafe_code)]
+unsafe impl Send for Watchdog {}
+
+/// Safety: every member is `Send` and `Sync` (see the `Send` impl).
+#[allow(unsafe_code)]
+unsafe impl Sync for Watchdog {}
+
+const _: fn(&Watchdog) = |
+    Watchdog {
+        href,
+        id,
+        name,
+        description,
+        comment,
+        template,
+        instance_type,
+        vms,
+        vm,
+        model,
+        action,
+    }|
+{
+    require_send_sync(href);
+    require_send_sync(id);
+    require_send_sync(name);
+    require_send_sync(description);
+    require_send_sync(comment);
+    require_send_sync(template);
+    require_send_sync(instance_type);
+    require_send_sync(vms);
+    require_send_sync(vm);
+    require_send_sync(model);
+    require_send_sync(action);
+};

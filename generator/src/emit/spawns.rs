@@ -1,0 +1,151 @@
+//! The spawn check of a generated SDK: a module for a separate crate that
+//! uses the SDK as a user would (default `recursion_limit`) and hands every
+//! public future of it to `tokio::spawn`, which only compiles when the
+//! future is `Send + 'static`. Written by `cargo xtask generate` into the
+//! API's test crate (`tests/<api>/src/spawns.rs`), not into the SDK.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::Context;
+use super::calls::{ServiceAccess, routes, service_access};
+use crate::error::Error;
+use crate::ir::MethodKind;
+use crate::names::ident;
+
+/// The spawn check for the whole API, as one Rust source file.
+pub(crate) fn emit_spawns(cx: &Context<'_>) -> Result<TokenStream, Error> {
+    let api = cx.api;
+    let krate = format_ident!("{}", cx.options.crate_name.replace('-', "_"));
+    let routes = routes(cx);
+    let mut order: Vec<usize> = (0..api.services.len()).collect();
+    order.sort_by(|&a, &b| api.services[a].name.cmp(&api.services[b].name));
+    let mut service_fns = Vec::new();
+    let mut service_calls = Vec::new();
+    let mut request_count = 0usize;
+    for s in order {
+        let ServiceAccess { expr, .. } = service_access(cx, &routes, s);
+        let mut requests = Vec::new();
+        for m in &api.services[s].methods {
+            let body = m.body.map(|i| &m.params[i]);
+            let arg = match body {
+                Some(p) if p.list => quote! { Vec::new() },
+                Some(_) => quote! { Default::default() },
+                None => TokenStream::new(),
+            };
+            let names = std::iter::once(m.rust.as_str()).chain(m.variants.iter().map(|v| v.rust.as_str()));
+            for rust in names {
+                let method = ident(rust);
+                requests.push(spawned(quote! { #expr.#method(#arg).send().await.map(drop) }));
+                if m.kind == MethodKind::List {
+                    requests.push(spawned(quote! { #expr.#method().stream().await.map(drop) }));
+                }
+            }
+        }
+        if requests.is_empty() {
+            continue;
+        }
+        request_count += requests.len();
+        // One function per service keeps each stack frame small.
+        let f = format_ident!("{}", crate::names::module_name(&api.services[s].rust_name));
+        service_fns.push(quote! {
+            fn #f(connection: &Connection, tasks: &mut Vec<Spawned>) {
+                #(#requests)*
+            }
+        });
+        service_calls.push(quote! { #f(connection, &mut tasks); });
+    }
+    let mut follows = Vec::new();
+    for st in &api.structs {
+        let t = format_ident!("{}", st.rust_name);
+        follows.push(quote! {
+            let value = types::#t::default();
+            let c = connection.clone();
+            tasks.push(spawn(Box::pin(async move {
+                let result = c.follow_link(&value).await.map(drop);
+                drop(value);
+                result
+            })));
+            let list = #krate::List::<types::#t>::with_href(href);
+            let c = connection.clone();
+            tasks.push(spawn(Box::pin(async move {
+                let result = c.follow_list_link(&list).await.map(drop);
+                drop(list);
+                result
+            })));
+        });
+    }
+    let follow_count = follows.len() * 2;
+    let document_type =
+        api.structs.iter().find(|s| !s.deprecated).map(|s| s.xml.clone()).unwrap_or_else(|| "none".to_owned());
+    let document = format!("<{document_type}/>");
+    Ok(quote! {
+        //! Every public future of the SDK, spawned on the caller's runtime
+        //! from a crate with the default `recursion_limit` (see the crate's
+        //! documentation).
+        #![allow(deprecated, clippy::all)]
+
+        use #krate::prelude::*;
+        use #krate::{types, xml};
+        use tokio::task::JoinHandle;
+
+        /// What each spawned task returns: the error of its request, if any.
+        pub type Spawned = JoinHandle<Result<(), #krate::Error>>;
+
+        /// A task before it is spawned. Turning a future into this type only
+        /// compiles when it is `Send + 'static`, the same proof `tokio::spawn`
+        /// asks for; spawning one boxed type keeps this crate quick to build.
+        pub type Task = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), #krate::Error>> + Send>>;
+
+        /// Spawns `task` on the current runtime.
+        fn spawn(task: Task) -> Spawned {
+            tokio::spawn(task)
+        }
+
+        /// How many tasks [`spawn_requests`] starts.
+        pub const REQUEST_COUNT: usize = #request_count;
+
+        /// How many tasks [`spawn_follows`] starts.
+        pub const FOLLOW_COUNT: usize = #follow_count;
+
+        /// Spawns `send()` of every request builder (every method and variant of
+        /// every service, with an empty body where one is needed) and `stream()`
+        /// of every list.
+        pub fn spawn_requests(connection: &Connection) -> Vec<Spawned> {
+            let mut tasks: Vec<Spawned> = Vec::with_capacity(REQUEST_COUNT);
+            #(#service_calls)*
+            tasks
+        }
+
+        #(#service_fns)*
+
+        /// Spawns `follow_link` of an object of every type and `follow_list_link`
+        /// of a list of every type (the list's link is `href`); each task holds the
+        /// value it follows across the `.await`.
+        pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
+            let mut tasks: Vec<Spawned> = Vec::with_capacity(FOLLOW_COUNT);
+            #(#follows)*
+            tasks
+        }
+
+        /// Spawns a task that holds a [`xml::Document`] across an `.await`.
+        pub fn spawn_document() -> JoinHandle<bool> {
+            tokio::spawn(async move {
+                let document = xml::read_document(#document.as_bytes());
+                tokio::task::yield_now().await;
+                matches!(document, Ok(Some(_)))
+            })
+        }
+    })
+}
+
+/// One task of a service's function: `call` runs with its own clone of the
+/// connection.
+fn spawned(call: TokenStream) -> TokenStream {
+    quote! {
+        tasks.push(spawn({
+            let connection = connection.clone();
+            Box::pin(async move { #call })
+        }));
+    }
+}
