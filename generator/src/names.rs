@@ -189,12 +189,34 @@ pub fn rust_service_method(snake: &str) -> String {
 /// Methods every generated request builder has; a parameter setter of the
 /// same name gets a `_param` suffix (`Host.upgrade`'s `timeout` becomes
 /// `timeout_param`, as `timeout` sets the time allowed for the request).
-pub const REQUEST_BUILDER_METHODS: &[&str] = &["header", "query", "send", "stream", "timeout"];
+pub const REQUEST_BUILDER_METHODS: &[&str] =
+    &["clone", "first", "header", "one", "pages", "query", "send", "stream", "timeout"];
 
 /// The Rust name of a parameter setter (see [`rust_method`] and
 /// [`REQUEST_BUILDER_METHODS`]).
 pub fn rust_setter(snake: &str) -> String {
     if REQUEST_BUILDER_METHODS.contains(&snake) { format!("{snake}_param") } else { rust_method(snake) }
+}
+
+/// Methods every generated struct type has (constructors, `builder`) or
+/// that its derives and traits give it: a member getter of the same name
+/// gets a trailing `_` (`clone_()`, `from_()`), so that `vm.clone()` still
+/// copies and `Vm::from(builder)` still converts.
+pub const TYPE_METHODS: &[&str] =
+    &["builder", "clone", "default", "eq", "fmt", "from", "hash", "into", "named", "ne", "to_owned", "with_id"];
+
+/// The Rust name of a member's getter (see [`rust_method`] and [`TYPE_METHODS`]).
+pub fn rust_getter(snake: &str) -> String {
+    if TYPE_METHODS.contains(&snake) { format!("{snake}_") } else { rust_method(snake) }
+}
+
+/// Methods every generated struct builder has: a member setter of the same
+/// name gets a trailing `_` (`Version::builder().build_(17)`).
+pub const BUILDER_METHODS: &[&str] = &["build", "clone", "default", "fmt", "from", "into"];
+
+/// The Rust name of a member's setter on a struct builder.
+pub fn rust_builder_setter(snake: &str) -> String {
+    if BUILDER_METHODS.contains(&snake) { format!("{snake}_") } else { rust_method(snake) }
 }
 
 /// The Rust name of an enum variant for a wire value: `UpperCamelCase` of

@@ -163,7 +163,7 @@ async fn a_day_in_the_life_of_a_provisioning_script() -> Result<(), Error> {
             template: Some(Template::named("rhel9").into()),
             ..Default::default()
         })
-        .clone(true)
+        .clone_param(true)
         .send()
         .await?;
     let id = vm.id.clone().expect("the server gave it an id");

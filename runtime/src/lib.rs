@@ -30,6 +30,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod access;
 pub mod connection;
 pub mod datetime;
 pub mod decimal;
@@ -37,6 +38,7 @@ pub mod list;
 pub mod service;
 pub mod xml;
 
+pub use access::{Identity, Optional};
 pub use datetime::{DateTime, DateTimeErrorKind, Offset, ParseDateTimeError};
 pub use decimal::{Decimal, DecimalErrorKind, ParseDecimalError};
 pub use list::List;

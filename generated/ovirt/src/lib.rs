@@ -50,6 +50,7 @@ pub mod prelude {
     pub use crate::ConnectionExt as _;
     pub use crate::types::*;
     pub use crate::{Connection, Error, ErrorKind};
+    pub use sdkgen_runtime::Identity;
 }
 pub use sdkgen_runtime::{DateTime, Decimal, List};
 

@@ -101,6 +101,7 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
             pub use crate::ConnectionExt as _;
             pub use crate::types::*;
             pub use crate::{Connection, Error, ErrorKind};
+            pub use sdkgen_runtime::Identity;
         }
     };
     let lib = quote! {

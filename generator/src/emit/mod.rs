@@ -1,5 +1,6 @@
 //! Emitters: pure functions from the IR to Rust source files.
 
+mod accessors;
 mod calls;
 mod crate_files;
 mod enums;

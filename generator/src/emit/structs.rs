@@ -44,7 +44,7 @@ pub(crate) fn emit_struct(cx: &Context<'_>, index: usize) -> TokenStream {
         let names = local.iter().map(|n| format_ident!("{n}"));
         quote! { use super::{ #(#names),* }; }
     });
-    runtime.insert("require_send_sync");
+    runtime.extend(["Identity", "Optional", "require_send_sync"]);
     let runtime_uses = (!runtime.is_empty()).then(|| {
         let names = runtime.iter().map(|n| format_ident!("{n}"));
         quote! { use sdkgen_runtime::{ #(#names),* }; }
@@ -115,6 +115,7 @@ pub(crate) fn emit_struct(cx: &Context<'_>, index: usize) -> TokenStream {
     });
     let label = &st.rust_name;
     let thread_safety = thread_safety(st);
+    let accessors = super::accessors::emit_accessors(cx, index);
 
     quote! {
         #allow
@@ -131,6 +132,8 @@ pub(crate) fn emit_struct(cx: &Context<'_>, index: usize) -> TokenStream {
         }
 
         #ctors_impl
+
+        #accessors
 
         impl std::fmt::Debug for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

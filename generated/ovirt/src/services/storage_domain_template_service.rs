@@ -133,7 +133,7 @@ pub struct StorageDomainTemplateImportRequest {
 
 impl StorageDomainTemplateImportRequest {
     /// Sent as the element `<clone>` of the action document (a boolean).
-    pub fn clone(mut self, value: bool) -> Self {
+    pub fn clone_param(mut self, value: bool) -> Self {
         self.action.clone = Some(value);
         self
     }
@@ -208,7 +208,7 @@ pub struct StorageDomainTemplateRegisterRequest {
 
 impl StorageDomainTemplateRegisterRequest {
     /// Sent as the element `<clone>` of the action document (a boolean).
-    pub fn clone(mut self, value: bool) -> Self {
+    pub fn clone_param(mut self, value: bool) -> Self {
         self.action.clone = Some(value);
         self
     }

@@ -147,7 +147,7 @@ pub struct StorageDomainVmImportRequest {
 
 impl StorageDomainVmImportRequest {
     /// Sent as the element `<clone>` of the action document (a boolean).
-    pub fn clone(mut self, value: bool) -> Self {
+    pub fn clone_param(mut self, value: bool) -> Self {
         self.action.clone = Some(value);
         self
     }
@@ -222,7 +222,7 @@ pub struct StorageDomainVmRegisterRequest {
 
 impl StorageDomainVmRegisterRequest {
     /// Sent as the element `<clone>` of the action document (a boolean).
-    pub fn clone(mut self, value: bool) -> Self {
+    pub fn clone_param(mut self, value: bool) -> Self {
         self.action.clone = Some(value);
         self
     }

@@ -118,7 +118,7 @@ pub struct VmsAddRequest {
 
 impl VmsAddRequest {
     /// Sent as the query parameter `clone` (a boolean).
-    pub fn clone(mut self, value: bool) -> Self {
+    pub fn clone_param(mut self, value: bool) -> Self {
         self.call.param("clone", sdkgen_runtime::service::render_bool(value));
         self
     }
@@ -185,7 +185,7 @@ pub struct VmsAddFromScratchRequest {
 
 impl VmsAddFromScratchRequest {
     /// Sent as the query parameter `clone` (a boolean).
-    pub fn clone(mut self, value: bool) -> Self {
+    pub fn clone_param(mut self, value: bool) -> Self {
         self.call.param("clone", sdkgen_runtime::service::render_bool(value));
         self
     }
@@ -252,7 +252,7 @@ pub struct VmsAddFromSnapshotRequest {
 
 impl VmsAddFromSnapshotRequest {
     /// Sent as the query parameter `clone` (a boolean).
-    pub fn clone(mut self, value: bool) -> Self {
+    pub fn clone_param(mut self, value: bool) -> Self {
         self.call.param("clone", sdkgen_runtime::service::render_bool(value));
         self
     }
@@ -319,7 +319,7 @@ pub struct VmsAddFromConfigurationRequest {
 
 impl VmsAddFromConfigurationRequest {
     /// Sent as the query parameter `clone` (a boolean).
-    pub fn clone(mut self, value: bool) -> Self {
+    pub fn clone_param(mut self, value: bool) -> Self {
         self.call.param("clone", sdkgen_runtime::service::render_bool(value));
         self
     }

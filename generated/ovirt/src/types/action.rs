@@ -12,7 +12,7 @@ use super::{
     RegistrationConfiguration, Snapshot, Ssh, StorageConnection, StorageDomain,
     StorageDomainLease, Template, Ticket, Vm, VnicProfileMapping,
 };
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The document sent to and returned by an action of a service.
 ///
@@ -239,6 +239,1221 @@ impl Action {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Action {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the action. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the action. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the action. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the action. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The status of the action. `None` when not set.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+
+    /// The fault of the action. `None` when not set.
+    pub fn fault(&self) -> Option<&Fault> {
+        self.fault.as_deref()
+    }
+
+    /// The grace period of the action. `None` when not set.
+    pub fn grace_period(&self) -> Option<&GracePeriod> {
+        self.grace_period.as_deref()
+    }
+
+    /// The job of the action. `None` when not set.
+    pub fn job(&self) -> Option<&Job> {
+        self.job.as_deref()
+    }
+
+    /// The activate of the action. `None` when not set.
+    pub fn activate(&self) -> Option<bool> {
+        self.activate
+    }
+
+    /// The allow partial import of the action. `None` when not set.
+    pub fn allow_partial_import(&self) -> Option<bool> {
+        self.allow_partial_import
+    }
+
+    /// The async of the action. `None` when not set.
+    pub fn async_(&self) -> Option<bool> {
+        self.r#async
+    }
+
+    /// The attach wgt of the action. `None` when not set.
+    pub fn attach_wgt(&self) -> Option<bool> {
+        self.attach_wgt
+    }
+
+    /// The attachment of the action. `None` when not set.
+    pub fn attachment(&self) -> Option<&DiskAttachment> {
+        self.attachment.as_deref()
+    }
+
+    /// The authorized key of the action. `None` when not set.
+    pub fn authorized_key(&self) -> Option<&AuthorizedKey> {
+        self.authorized_key.as_deref()
+    }
+
+    /// The auto pinning policy of the action. `None` when not set.
+    pub fn auto_pinning_policy(&self) -> Option<AutoPinningPolicy> {
+        self.auto_pinning_policy.clone()
+    }
+
+    /// The bricks of the action. Empty when not set.
+    pub fn bricks(&self) -> &[GlusterBrick] {
+        self.bricks.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The certificates of the action. Empty when not set.
+    pub fn certificates(&self) -> &[Certificate] {
+        self.certificates.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The check connectivity of the action. `None` when not set.
+    pub fn check_connectivity(&self) -> Option<bool> {
+        self.check_connectivity
+    }
+
+    /// The clone of the action. `None` when not set.
+    pub fn clone_(&self) -> Option<bool> {
+        self.clone
+    }
+
+    /// The clone permissions of the action. `None` when not set.
+    pub fn clone_permissions(&self) -> Option<bool> {
+        self.clone_permissions
+    }
+
+    /// The cluster of the action. `None` when not set.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_deref()
+    }
+
+    /// The collapse snapshots of the action. `None` when not set.
+    pub fn collapse_snapshots(&self) -> Option<bool> {
+        self.collapse_snapshots
+    }
+
+    /// The commit on success of the action. `None` when not set.
+    pub fn commit_on_success(&self) -> Option<bool> {
+        self.commit_on_success
+    }
+
+    /// The connection of the action. `None` when not set.
+    pub fn connection(&self) -> Option<&StorageConnection> {
+        self.connection.as_deref()
+    }
+
+    /// The connectivity timeout of the action. `None` when not set.
+    pub fn connectivity_timeout(&self) -> Option<i64> {
+        self.connectivity_timeout
+    }
+
+    /// The correlation id of the action. `None` when not set.
+    pub fn correlation_id(&self) -> Option<&str> {
+        self.correlation_id.as_deref()
+    }
+
+    /// The data center of the action. `None` when not set.
+    pub fn data_center(&self) -> Option<&DataCenter> {
+        self.data_center.as_deref()
+    }
+
+    /// The deploy hosted engine of the action. `None` when not set.
+    pub fn deploy_hosted_engine(&self) -> Option<bool> {
+        self.deploy_hosted_engine
+    }
+
+    /// The details of the action. `None` when not set.
+    pub fn details(&self) -> Option<&GlusterVolumeProfileDetails> {
+        self.details.as_deref()
+    }
+
+    /// The directory of the action. `None` when not set.
+    pub fn directory(&self) -> Option<&str> {
+        self.directory.as_deref()
+    }
+
+    /// The discard snapshots of the action. `None` when not set.
+    pub fn discard_snapshots(&self) -> Option<bool> {
+        self.discard_snapshots
+    }
+
+    /// The discovered targets of the action. Empty when not set.
+    pub fn discovered_targets(&self) -> &[IscsiDetails] {
+        self.discovered_targets.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The disk of the action. `None` when not set.
+    pub fn disk(&self) -> Option<&Disk> {
+        self.disk.as_deref()
+    }
+
+    /// The disk profile of the action. `None` when not set.
+    pub fn disk_profile(&self) -> Option<&DiskProfile> {
+        self.disk_profile.as_deref()
+    }
+
+    /// The disks of the action. Empty when not set.
+    pub fn disks(&self) -> &[Disk] {
+        self.disks.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The exclusive of the action. `None` when not set.
+    pub fn exclusive(&self) -> Option<bool> {
+        self.exclusive
+    }
+
+    /// The fence type of the action. `None` when not set.
+    pub fn fence_type(&self) -> Option<&str> {
+        self.fence_type.as_deref()
+    }
+
+    /// The filename of the action. `None` when not set.
+    pub fn filename(&self) -> Option<&str> {
+        self.filename.as_deref()
+    }
+
+    /// The filter of the action. `None` when not set.
+    pub fn filter(&self) -> Option<bool> {
+        self.filter
+    }
+
+    /// The fix layout of the action. `None` when not set.
+    pub fn fix_layout(&self) -> Option<bool> {
+        self.fix_layout
+    }
+
+    /// The follow of the action. `None` when not set.
+    pub fn follow(&self) -> Option<&str> {
+        self.follow.as_deref()
+    }
+
+    /// The force of the action. `None` when not set.
+    pub fn force(&self) -> Option<bool> {
+        self.force
+    }
+
+    /// The host of the action. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+
+    /// The image of the action. `None` when not set.
+    pub fn image(&self) -> Option<&str> {
+        self.image.as_deref()
+    }
+
+    /// The image transfer of the action. `None` when not set.
+    pub fn image_transfer(&self) -> Option<&ImageTransfer> {
+        self.image_transfer.as_deref()
+    }
+
+    /// The import as template of the action. `None` when not set.
+    pub fn import_as_template(&self) -> Option<bool> {
+        self.import_as_template
+    }
+
+    /// The is attached of the action. `None` when not set.
+    pub fn is_attached(&self) -> Option<bool> {
+        self.is_attached
+    }
+
+    /// The iscsi of the action. `None` when not set.
+    pub fn iscsi(&self) -> Option<&IscsiDetails> {
+        self.iscsi.as_deref()
+    }
+
+    /// The iscsi targets of the action. Empty when not set.
+    pub fn iscsi_targets(&self) -> &[String] {
+        self.iscsi_targets.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The lease of the action. `None` when not set.
+    pub fn lease(&self) -> Option<&StorageDomainLease> {
+        self.lease.as_deref()
+    }
+
+    /// The logical units of the action. Empty when not set.
+    pub fn logical_units(&self) -> &[LogicalUnit] {
+        self.logical_units.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The maintenance after restart of the action. `None` when not set.
+    pub fn maintenance_after_restart(&self) -> Option<bool> {
+        self.maintenance_after_restart
+    }
+
+    /// The maintenance enabled of the action. `None` when not set.
+    pub fn maintenance_enabled(&self) -> Option<bool> {
+        self.maintenance_enabled
+    }
+
+    /// The migrate vms in affinity closure of the action. `None` when not set.
+    pub fn migrate_vms_in_affinity_closure(&self) -> Option<bool> {
+        self.migrate_vms_in_affinity_closure
+    }
+
+    /// The modified bonds of the action. Empty when not set.
+    pub fn modified_bonds(&self) -> &[HostNic] {
+        self.modified_bonds.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The modified labels of the action. Empty when not set.
+    pub fn modified_labels(&self) -> &[NetworkLabel] {
+        self.modified_labels.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The modified network attachments of the action. Empty when not set.
+    pub fn modified_network_attachments(&self) -> &[NetworkAttachment] {
+        self.modified_network_attachments.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The optimize cpu settings of the action. `None` when not set.
+    pub fn optimize_cpu_settings(&self) -> Option<bool> {
+        self.optimize_cpu_settings
+    }
+
+    /// The option of the action. `None` when not set.
+    pub fn option(&self) -> Option<&ApiOption> {
+        self.option.as_deref()
+    }
+
+    /// The pause of the action. `None` when not set.
+    pub fn pause(&self) -> Option<bool> {
+        self.pause
+    }
+
+    /// The permission of the action. `None` when not set.
+    pub fn permission(&self) -> Option<&Permission> {
+        self.permission.as_deref()
+    }
+
+    /// The power management of the action. `None` when not set.
+    pub fn power_management(&self) -> Option<&PowerManagement> {
+        self.power_management.as_deref()
+    }
+
+    /// The proxy ticket of the action. `None` when not set.
+    pub fn proxy_ticket(&self) -> Option<&ProxyTicket> {
+        self.proxy_ticket.as_deref()
+    }
+
+    /// The quota of the action. `None` when not set.
+    pub fn quota(&self) -> Option<&Quota> {
+        self.quota.as_deref()
+    }
+
+    /// The reason of the action. `None` when not set.
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+
+    /// The reassign bad macs of the action. `None` when not set.
+    pub fn reassign_bad_macs(&self) -> Option<bool> {
+        self.reassign_bad_macs
+    }
+
+    /// The reboot of the action. `None` when not set.
+    pub fn reboot(&self) -> Option<bool> {
+        self.reboot
+    }
+
+    /// The registration configuration of the action. `None` when not set.
+    pub fn registration_configuration(&self) -> Option<&RegistrationConfiguration> {
+        self.registration_configuration.as_deref()
+    }
+
+    /// The remote viewer connection file of the action. `None` when not set.
+    pub fn remote_viewer_connection_file(&self) -> Option<&str> {
+        self.remote_viewer_connection_file.as_deref()
+    }
+
+    /// The removed bonds of the action. Empty when not set.
+    pub fn removed_bonds(&self) -> &[HostNic] {
+        self.removed_bonds.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The removed labels of the action. Empty when not set.
+    pub fn removed_labels(&self) -> &[NetworkLabel] {
+        self.removed_labels.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The removed network attachments of the action. Empty when not set.
+    pub fn removed_network_attachments(&self) -> &[NetworkAttachment] {
+        self.removed_network_attachments.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The resolution type of the action. `None` when not set.
+    pub fn resolution_type(&self) -> Option<&str> {
+        self.resolution_type.as_deref()
+    }
+
+    /// The restore memory of the action. `None` when not set.
+    pub fn restore_memory(&self) -> Option<bool> {
+        self.restore_memory
+    }
+
+    /// The root password of the action. `None` when not set.
+    pub fn root_password(&self) -> Option<&str> {
+        self.root_password.as_deref()
+    }
+
+    /// The seal of the action. `None` when not set.
+    pub fn seal(&self) -> Option<bool> {
+        self.seal
+    }
+
+    /// The snapshot of the action. `None` when not set.
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        self.snapshot.as_deref()
+    }
+
+    /// The source host of the action. `None` when not set.
+    pub fn source_host(&self) -> Option<&Host> {
+        self.source_host.as_deref()
+    }
+
+    /// The ssh of the action. `None` when not set.
+    pub fn ssh(&self) -> Option<&Ssh> {
+        self.ssh.as_deref()
+    }
+
+    /// The stop gluster service of the action. `None` when not set.
+    pub fn stop_gluster_service(&self) -> Option<bool> {
+        self.stop_gluster_service
+    }
+
+    /// The storage domain of the action. `None` when not set.
+    pub fn storage_domain(&self) -> Option<&StorageDomain> {
+        self.storage_domain.as_deref()
+    }
+
+    /// The storage domains of the action. Empty when not set.
+    pub fn storage_domains(&self) -> &[StorageDomain] {
+        self.storage_domains.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The succeeded of the action. `None` when not set.
+    pub fn succeeded(&self) -> Option<bool> {
+        self.succeeded
+    }
+
+    /// The synchronized network attachments of the action. Empty when not set.
+    pub fn synchronized_network_attachments(&self) -> &[NetworkAttachment] {
+        self.synchronized_network_attachments.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The template of the action. `None` when not set.
+    pub fn template(&self) -> Option<&Template> {
+        self.template.as_deref()
+    }
+
+    /// The ticket of the action. `None` when not set.
+    pub fn ticket(&self) -> Option<&Ticket> {
+        self.ticket.as_deref()
+    }
+
+    /// The timeout of the action. `None` when not set.
+    pub fn timeout(&self) -> Option<i64> {
+        self.timeout
+    }
+
+    /// The undeploy hosted engine of the action. `None` when not set.
+    pub fn undeploy_hosted_engine(&self) -> Option<bool> {
+        self.undeploy_hosted_engine
+    }
+
+    /// The upgrade action of the action. `None` when not set.
+    pub fn upgrade_action(&self) -> Option<ClusterUpgradeAction> {
+        self.upgrade_action.clone()
+    }
+
+    /// The upgrade percent complete of the action. `None` when not set.
+    pub fn upgrade_percent_complete(&self) -> Option<i64> {
+        self.upgrade_percent_complete
+    }
+
+    /// The use cloud init of the action. `None` when not set.
+    pub fn use_cloud_init(&self) -> Option<bool> {
+        self.use_cloud_init
+    }
+
+    /// The use ignition of the action. `None` when not set.
+    pub fn use_ignition(&self) -> Option<bool> {
+        self.use_ignition
+    }
+
+    /// The use initialization of the action. `None` when not set.
+    pub fn use_initialization(&self) -> Option<bool> {
+        self.use_initialization
+    }
+
+    /// The use sysprep of the action. `None` when not set.
+    pub fn use_sysprep(&self) -> Option<bool> {
+        self.use_sysprep
+    }
+
+    /// The virtual functions configuration of the action. `None` when not set.
+    pub fn virtual_functions_configuration(
+        &self,
+    ) -> Option<&HostNicVirtualFunctionsConfiguration> {
+        self.virtual_functions_configuration.as_deref()
+    }
+
+    /// The vm of the action. `None` when not set.
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+
+    /// The vnic profile mappings of the action. Empty when not set.
+    pub fn vnic_profile_mappings(&self) -> &[VnicProfileMapping] {
+        self.vnic_profile_mappings.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The volatile of the action. `None` when not set.
+    pub fn volatile(&self) -> Option<bool> {
+        self.volatile
+    }
+}
+
+impl Identity for Action {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Action {
+    /// A builder of a `Action` with every member unset.
+    pub fn builder() -> ActionBuilder {
+        ActionBuilder::default()
+    }
+}
+
+/// Builds a [`Action`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Action` is expected (it converts), or call [`build`](ActionBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ActionBuilder(Action);
+
+#[allow(clippy::wrong_self_convention)]
+impl ActionBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Optional<String>) -> Self {
+        self.0.status = value.into_option();
+        self
+    }
+
+    /// Sets `fault`.
+    pub fn fault(mut self, value: impl Optional<Fault>) -> Self {
+        self.0.fault = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `grace_period`.
+    pub fn grace_period(mut self, value: impl Optional<GracePeriod>) -> Self {
+        self.0.grace_period = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `job`.
+    pub fn job(mut self, value: impl Optional<Job>) -> Self {
+        self.0.job = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `activate`.
+    pub fn activate(mut self, value: impl Optional<bool>) -> Self {
+        self.0.activate = value.into_option();
+        self
+    }
+
+    /// Sets `allow_partial_import`.
+    pub fn allow_partial_import(mut self, value: impl Optional<bool>) -> Self {
+        self.0.allow_partial_import = value.into_option();
+        self
+    }
+
+    /// Sets `async`.
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.0.r#async = value.into_option();
+        self
+    }
+
+    /// Sets `attach_wgt`.
+    pub fn attach_wgt(mut self, value: impl Optional<bool>) -> Self {
+        self.0.attach_wgt = value.into_option();
+        self
+    }
+
+    /// Sets `attachment`.
+    pub fn attachment(mut self, value: impl Optional<DiskAttachment>) -> Self {
+        self.0.attachment = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `authorized_key`.
+    pub fn authorized_key(mut self, value: impl Optional<AuthorizedKey>) -> Self {
+        self.0.authorized_key = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `auto_pinning_policy`.
+    pub fn auto_pinning_policy(
+        mut self,
+        value: impl Optional<AutoPinningPolicy>,
+    ) -> Self {
+        self.0.auto_pinning_policy = value.into_option();
+        self
+    }
+
+    /// Sets `bricks`.
+    pub fn bricks<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<GlusterBrick>,
+    {
+        self.0.bricks = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `certificates`.
+    pub fn certificates<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Certificate>,
+    {
+        self.0.certificates = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `check_connectivity`.
+    pub fn check_connectivity(mut self, value: impl Optional<bool>) -> Self {
+        self.0.check_connectivity = value.into_option();
+        self
+    }
+
+    /// Sets `clone`.
+    pub fn clone_(mut self, value: impl Optional<bool>) -> Self {
+        self.0.clone = value.into_option();
+        self
+    }
+
+    /// Sets `clone_permissions`.
+    pub fn clone_permissions(mut self, value: impl Optional<bool>) -> Self {
+        self.0.clone_permissions = value.into_option();
+        self
+    }
+
+    /// Sets `cluster`.
+    pub fn cluster(mut self, value: impl Optional<Cluster>) -> Self {
+        self.0.cluster = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `collapse_snapshots`.
+    pub fn collapse_snapshots(mut self, value: impl Optional<bool>) -> Self {
+        self.0.collapse_snapshots = value.into_option();
+        self
+    }
+
+    /// Sets `commit_on_success`.
+    pub fn commit_on_success(mut self, value: impl Optional<bool>) -> Self {
+        self.0.commit_on_success = value.into_option();
+        self
+    }
+
+    /// Sets `connection`.
+    pub fn connection(mut self, value: impl Optional<StorageConnection>) -> Self {
+        self.0.connection = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `connectivity_timeout`.
+    pub fn connectivity_timeout(mut self, value: impl Optional<i64>) -> Self {
+        self.0.connectivity_timeout = value.into_option();
+        self
+    }
+
+    /// Sets `correlation_id`.
+    pub fn correlation_id(mut self, value: impl Optional<String>) -> Self {
+        self.0.correlation_id = value.into_option();
+        self
+    }
+
+    /// Sets `data_center`.
+    pub fn data_center(mut self, value: impl Optional<DataCenter>) -> Self {
+        self.0.data_center = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `deploy_hosted_engine`.
+    pub fn deploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
+        self.0.deploy_hosted_engine = value.into_option();
+        self
+    }
+
+    /// Sets `details`.
+    pub fn details(mut self, value: impl Optional<GlusterVolumeProfileDetails>) -> Self {
+        self.0.details = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `directory`.
+    pub fn directory(mut self, value: impl Optional<String>) -> Self {
+        self.0.directory = value.into_option();
+        self
+    }
+
+    /// Sets `discard_snapshots`.
+    pub fn discard_snapshots(mut self, value: impl Optional<bool>) -> Self {
+        self.0.discard_snapshots = value.into_option();
+        self
+    }
+
+    /// Sets `discovered_targets`.
+    pub fn discovered_targets<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<IscsiDetails>,
+    {
+        self.0.discovered_targets = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `disk`.
+    pub fn disk(mut self, value: impl Optional<Disk>) -> Self {
+        self.0.disk = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `disk_profile`.
+    pub fn disk_profile(mut self, value: impl Optional<DiskProfile>) -> Self {
+        self.0.disk_profile = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `disks`.
+    pub fn disks<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Disk>,
+    {
+        self.0.disks = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `exclusive`.
+    pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
+        self.0.exclusive = value.into_option();
+        self
+    }
+
+    /// Sets `fence_type`.
+    pub fn fence_type(mut self, value: impl Optional<String>) -> Self {
+        self.0.fence_type = value.into_option();
+        self
+    }
+
+    /// Sets `filename`.
+    pub fn filename(mut self, value: impl Optional<String>) -> Self {
+        self.0.filename = value.into_option();
+        self
+    }
+
+    /// Sets `filter`.
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.0.filter = value.into_option();
+        self
+    }
+
+    /// Sets `fix_layout`.
+    pub fn fix_layout(mut self, value: impl Optional<bool>) -> Self {
+        self.0.fix_layout = value.into_option();
+        self
+    }
+
+    /// Sets `follow`.
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.0.follow = value.into_option();
+        self
+    }
+
+    /// Sets `force`.
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.0.force = value.into_option();
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `image`.
+    pub fn image(mut self, value: impl Optional<String>) -> Self {
+        self.0.image = value.into_option();
+        self
+    }
+
+    /// Sets `image_transfer`.
+    pub fn image_transfer(mut self, value: impl Optional<ImageTransfer>) -> Self {
+        self.0.image_transfer = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `import_as_template`.
+    pub fn import_as_template(mut self, value: impl Optional<bool>) -> Self {
+        self.0.import_as_template = value.into_option();
+        self
+    }
+
+    /// Sets `is_attached`.
+    pub fn is_attached(mut self, value: impl Optional<bool>) -> Self {
+        self.0.is_attached = value.into_option();
+        self
+    }
+
+    /// Sets `iscsi`.
+    pub fn iscsi(mut self, value: impl Optional<IscsiDetails>) -> Self {
+        self.0.iscsi = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `iscsi_targets`.
+    pub fn iscsi_targets<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.0.iscsi_targets = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `lease`.
+    pub fn lease(mut self, value: impl Optional<StorageDomainLease>) -> Self {
+        self.0.lease = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `logical_units`.
+    pub fn logical_units<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<LogicalUnit>,
+    {
+        self.0.logical_units = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `maintenance_after_restart`.
+    pub fn maintenance_after_restart(mut self, value: impl Optional<bool>) -> Self {
+        self.0.maintenance_after_restart = value.into_option();
+        self
+    }
+
+    /// Sets `maintenance_enabled`.
+    pub fn maintenance_enabled(mut self, value: impl Optional<bool>) -> Self {
+        self.0.maintenance_enabled = value.into_option();
+        self
+    }
+
+    /// Sets `migrate_vms_in_affinity_closure`.
+    pub fn migrate_vms_in_affinity_closure(
+        mut self,
+        value: impl Optional<bool>,
+    ) -> Self {
+        self.0.migrate_vms_in_affinity_closure = value.into_option();
+        self
+    }
+
+    /// Sets `modified_bonds`.
+    pub fn modified_bonds<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<HostNic>,
+    {
+        self.0.modified_bonds = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `modified_labels`.
+    pub fn modified_labels<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<NetworkLabel>,
+    {
+        self.0.modified_labels = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `modified_network_attachments`.
+    pub fn modified_network_attachments<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<NetworkAttachment>,
+    {
+        self.0.modified_network_attachments = Some(
+            items.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `optimize_cpu_settings`.
+    pub fn optimize_cpu_settings(mut self, value: impl Optional<bool>) -> Self {
+        self.0.optimize_cpu_settings = value.into_option();
+        self
+    }
+
+    /// Sets `option`.
+    pub fn option(mut self, value: impl Optional<ApiOption>) -> Self {
+        self.0.option = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `pause`.
+    pub fn pause(mut self, value: impl Optional<bool>) -> Self {
+        self.0.pause = value.into_option();
+        self
+    }
+
+    /// Sets `permission`.
+    pub fn permission(mut self, value: impl Optional<Permission>) -> Self {
+        self.0.permission = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `power_management`.
+    pub fn power_management(mut self, value: impl Optional<PowerManagement>) -> Self {
+        self.0.power_management = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `proxy_ticket`.
+    pub fn proxy_ticket(mut self, value: impl Optional<ProxyTicket>) -> Self {
+        self.0.proxy_ticket = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `quota`.
+    pub fn quota(mut self, value: impl Optional<Quota>) -> Self {
+        self.0.quota = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `reason`.
+    pub fn reason(mut self, value: impl Optional<String>) -> Self {
+        self.0.reason = value.into_option();
+        self
+    }
+
+    /// Sets `reassign_bad_macs`.
+    pub fn reassign_bad_macs(mut self, value: impl Optional<bool>) -> Self {
+        self.0.reassign_bad_macs = value.into_option();
+        self
+    }
+
+    /// Sets `reboot`.
+    pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
+        self.0.reboot = value.into_option();
+        self
+    }
+
+    /// Sets `registration_configuration`.
+    pub fn registration_configuration(
+        mut self,
+        value: impl Optional<RegistrationConfiguration>,
+    ) -> Self {
+        self.0.registration_configuration = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `remote_viewer_connection_file`.
+    pub fn remote_viewer_connection_file(
+        mut self,
+        value: impl Optional<String>,
+    ) -> Self {
+        self.0.remote_viewer_connection_file = value.into_option();
+        self
+    }
+
+    /// Sets `removed_bonds`.
+    pub fn removed_bonds<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<HostNic>,
+    {
+        self.0.removed_bonds = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `removed_labels`.
+    pub fn removed_labels<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<NetworkLabel>,
+    {
+        self.0.removed_labels = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `removed_network_attachments`.
+    pub fn removed_network_attachments<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<NetworkAttachment>,
+    {
+        self.0.removed_network_attachments = Some(
+            items.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `resolution_type`.
+    pub fn resolution_type(mut self, value: impl Optional<String>) -> Self {
+        self.0.resolution_type = value.into_option();
+        self
+    }
+
+    /// Sets `restore_memory`.
+    pub fn restore_memory(mut self, value: impl Optional<bool>) -> Self {
+        self.0.restore_memory = value.into_option();
+        self
+    }
+
+    /// Sets `root_password`.
+    pub fn root_password(mut self, value: impl Optional<String>) -> Self {
+        self.0.root_password = value.into_option();
+        self
+    }
+
+    /// Sets `seal`.
+    pub fn seal(mut self, value: impl Optional<bool>) -> Self {
+        self.0.seal = value.into_option();
+        self
+    }
+
+    /// Sets `snapshot`.
+    pub fn snapshot(mut self, value: impl Optional<Snapshot>) -> Self {
+        self.0.snapshot = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `source_host`.
+    pub fn source_host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.source_host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `ssh`.
+    pub fn ssh(mut self, value: impl Optional<Ssh>) -> Self {
+        self.0.ssh = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `stop_gluster_service`.
+    pub fn stop_gluster_service(mut self, value: impl Optional<bool>) -> Self {
+        self.0.stop_gluster_service = value.into_option();
+        self
+    }
+
+    /// Sets `storage_domain`.
+    pub fn storage_domain(mut self, value: impl Optional<StorageDomain>) -> Self {
+        self.0.storage_domain = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `storage_domains`.
+    pub fn storage_domains<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<StorageDomain>,
+    {
+        self.0.storage_domains = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `succeeded`.
+    pub fn succeeded(mut self, value: impl Optional<bool>) -> Self {
+        self.0.succeeded = value.into_option();
+        self
+    }
+
+    /// Sets `synchronized_network_attachments`.
+    pub fn synchronized_network_attachments<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<NetworkAttachment>,
+    {
+        self.0.synchronized_network_attachments = Some(
+            items.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `template`.
+    pub fn template(mut self, value: impl Optional<Template>) -> Self {
+        self.0.template = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `ticket`.
+    pub fn ticket(mut self, value: impl Optional<Ticket>) -> Self {
+        self.0.ticket = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `timeout`.
+    pub fn timeout(mut self, value: impl Optional<i64>) -> Self {
+        self.0.timeout = value.into_option();
+        self
+    }
+
+    /// Sets `undeploy_hosted_engine`.
+    pub fn undeploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
+        self.0.undeploy_hosted_engine = value.into_option();
+        self
+    }
+
+    /// Sets `upgrade_action`.
+    pub fn upgrade_action(mut self, value: impl Optional<ClusterUpgradeAction>) -> Self {
+        self.0.upgrade_action = value.into_option();
+        self
+    }
+
+    /// Sets `upgrade_percent_complete`.
+    pub fn upgrade_percent_complete(mut self, value: impl Optional<i64>) -> Self {
+        self.0.upgrade_percent_complete = value.into_option();
+        self
+    }
+
+    /// Sets `use_cloud_init`.
+    pub fn use_cloud_init(mut self, value: impl Optional<bool>) -> Self {
+        self.0.use_cloud_init = value.into_option();
+        self
+    }
+
+    /// Sets `use_ignition`.
+    pub fn use_ignition(mut self, value: impl Optional<bool>) -> Self {
+        self.0.use_ignition = value.into_option();
+        self
+    }
+
+    /// Sets `use_initialization`.
+    pub fn use_initialization(mut self, value: impl Optional<bool>) -> Self {
+        self.0.use_initialization = value.into_option();
+        self
+    }
+
+    /// Sets `use_sysprep`.
+    pub fn use_sysprep(mut self, value: impl Optional<bool>) -> Self {
+        self.0.use_sysprep = value.into_option();
+        self
+    }
+
+    /// Sets `virtual_functions_configuration`.
+    pub fn virtual_functions_configuration(
+        mut self,
+        value: impl Optional<HostNicVirtualFunctionsConfiguration>,
+    ) -> Self {
+        self.0.virtual_functions_configuration = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vm`.
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vnic_profile_mappings`.
+    pub fn vnic_profile_mappings<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<VnicProfileMapping>,
+    {
+        self.0.vnic_profile_mappings = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `volatile`.
+    pub fn volatile(mut self, value: impl Optional<bool>) -> Self {
+        self.0.volatile = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Action {
+        self.0
+    }
+}
+
+impl From<ActionBuilder> for Action {
+    fn from(builder: ActionBuilder) -> Action {
+        builder.0
+    }
+}
+
+impl Optional<Action> for ActionBuilder {
+    fn into_option(self) -> Option<Action> {
+        Some(self.0)
     }
 }
 

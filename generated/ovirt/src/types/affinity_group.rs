@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::{AffinityLabel, AffinityRule, Cluster, Host, Vm};
-use sdkgen_runtime::{Decimal, List, require_send_sync};
+use sdkgen_runtime::{Decimal, Identity, List, Optional, require_send_sync};
 
 /// The affinity group type of the API.
 ///
@@ -67,6 +67,245 @@ impl AffinityGroup {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl AffinityGroup {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the affinity group. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the affinity group. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the affinity group. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the affinity group. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The positive of the affinity group. `None` when not set.
+    #[deprecated]
+    pub fn positive(&self) -> Option<bool> {
+        self.positive
+    }
+
+    /// The enforcing of the affinity group. `None` when not set.
+    #[deprecated]
+    pub fn enforcing(&self) -> Option<bool> {
+        self.enforcing
+    }
+
+    /// The vms rule of the affinity group. `None` when not set.
+    pub fn vms_rule(&self) -> Option<&AffinityRule> {
+        self.vms_rule.as_deref()
+    }
+
+    /// The hosts rule of the affinity group. `None` when not set.
+    pub fn hosts_rule(&self) -> Option<&AffinityRule> {
+        self.hosts_rule.as_deref()
+    }
+
+    /// The priority of the affinity group. `None` when not set.
+    pub fn priority(&self) -> Option<&Decimal> {
+        self.priority.as_ref()
+    }
+
+    /// The broken of the affinity group. `None` when not set.
+    pub fn broken(&self) -> Option<bool> {
+        self.broken
+    }
+
+    /// The cluster of the affinity group. `None` when not set.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_deref()
+    }
+
+    /// The vms of the affinity group. Empty when not set.
+    pub fn vms(&self) -> &[Vm] {
+        self.vms.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The hosts of the affinity group. Empty when not set.
+    pub fn hosts(&self) -> &[Host] {
+        self.hosts.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The vm labels of the affinity group. Empty when not set.
+    pub fn vm_labels(&self) -> &[AffinityLabel] {
+        self.vm_labels.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The host labels of the affinity group. Empty when not set.
+    pub fn host_labels(&self) -> &[AffinityLabel] {
+        self.host_labels.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for AffinityGroup {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl AffinityGroup {
+    /// A builder of a `AffinityGroup` with every member unset.
+    pub fn builder() -> AffinityGroupBuilder {
+        AffinityGroupBuilder::default()
+    }
+}
+
+/// Builds a [`AffinityGroup`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `AffinityGroup` is expected (it converts), or call [`build`](AffinityGroupBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct AffinityGroupBuilder(AffinityGroup);
+
+#[allow(clippy::wrong_self_convention)]
+impl AffinityGroupBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `positive`.
+    #[deprecated]
+    pub fn positive(mut self, value: impl Optional<bool>) -> Self {
+        self.0.positive = value.into_option();
+        self
+    }
+
+    /// Sets `enforcing`.
+    #[deprecated]
+    pub fn enforcing(mut self, value: impl Optional<bool>) -> Self {
+        self.0.enforcing = value.into_option();
+        self
+    }
+
+    /// Sets `vms_rule`.
+    pub fn vms_rule(mut self, value: impl Optional<AffinityRule>) -> Self {
+        self.0.vms_rule = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `hosts_rule`.
+    pub fn hosts_rule(mut self, value: impl Optional<AffinityRule>) -> Self {
+        self.0.hosts_rule = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `priority`.
+    pub fn priority(mut self, value: impl Optional<Decimal>) -> Self {
+        self.0.priority = value.into_option();
+        self
+    }
+
+    /// Sets `broken`.
+    pub fn broken(mut self, value: impl Optional<bool>) -> Self {
+        self.0.broken = value.into_option();
+        self
+    }
+
+    /// Sets `cluster`.
+    pub fn cluster(mut self, value: impl Optional<Cluster>) -> Self {
+        self.0.cluster = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vms`.
+    pub fn vms<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Vm>,
+    {
+        self.0.vms = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `hosts`.
+    pub fn hosts<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Host>,
+    {
+        self.0.hosts = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `vm_labels`.
+    pub fn vm_labels<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<AffinityLabel>,
+    {
+        self.0.vm_labels = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `host_labels`.
+    pub fn host_labels<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<AffinityLabel>,
+    {
+        self.0.host_labels = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> AffinityGroup {
+        self.0
+    }
+}
+
+impl From<AffinityGroupBuilder> for AffinityGroup {
+    fn from(builder: AffinityGroupBuilder) -> AffinityGroup {
+        builder.0
+    }
+}
+
+impl Optional<AffinityGroup> for AffinityGroupBuilder {
+    fn into_option(self) -> Option<AffinityGroup> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Host, Vm};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The affinity label type of the API.
 ///
@@ -49,6 +49,156 @@ impl AffinityLabel {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl AffinityLabel {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the affinity label. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the affinity label. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the affinity label. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the affinity label. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The read only of the affinity label. `None` when not set.
+    pub fn read_only(&self) -> Option<bool> {
+        self.read_only
+    }
+
+    /// The has implicit affinity group of the affinity label. `None` when not set.
+    pub fn has_implicit_affinity_group(&self) -> Option<bool> {
+        self.has_implicit_affinity_group
+    }
+
+    /// The hosts of the affinity label. Empty when not set.
+    pub fn hosts(&self) -> &[Host] {
+        self.hosts.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The vms of the affinity label. Empty when not set.
+    pub fn vms(&self) -> &[Vm] {
+        self.vms.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for AffinityLabel {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl AffinityLabel {
+    /// A builder of a `AffinityLabel` with every member unset.
+    pub fn builder() -> AffinityLabelBuilder {
+        AffinityLabelBuilder::default()
+    }
+}
+
+/// Builds a [`AffinityLabel`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `AffinityLabel` is expected (it converts), or call [`build`](AffinityLabelBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct AffinityLabelBuilder(AffinityLabel);
+
+#[allow(clippy::wrong_self_convention)]
+impl AffinityLabelBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `read_only`.
+    pub fn read_only(mut self, value: impl Optional<bool>) -> Self {
+        self.0.read_only = value.into_option();
+        self
+    }
+
+    /// Sets `has_implicit_affinity_group`.
+    pub fn has_implicit_affinity_group(mut self, value: impl Optional<bool>) -> Self {
+        self.0.has_implicit_affinity_group = value.into_option();
+        self
+    }
+
+    /// Sets `hosts`.
+    pub fn hosts<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Host>,
+    {
+        self.0.hosts = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `vms`.
+    pub fn vms<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Vm>,
+    {
+        self.0.vms = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> AffinityLabel {
+        self.0
+    }
+}
+
+impl From<AffinityLabelBuilder> for AffinityLabel {
+    fn from(builder: AffinityLabelBuilder) -> AffinityLabel {
+        builder.0
+    }
+}
+
+impl Optional<AffinityLabel> for AffinityLabelBuilder {
+    fn into_option(self) -> Option<AffinityLabel> {
+        Some(self.0)
     }
 }
 

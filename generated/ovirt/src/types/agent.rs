@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{ApiOption, Host};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The agent type of the API.
 ///
@@ -61,6 +61,218 @@ impl Agent {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Agent {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the agent. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the agent. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the agent. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the agent. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The type of the agent. `None` when not set.
+    pub fn type_(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+
+    /// The address of the agent. `None` when not set.
+    pub fn address(&self) -> Option<&str> {
+        self.address.as_deref()
+    }
+
+    /// The username of the agent. `None` when not set.
+    pub fn username(&self) -> Option<&str> {
+        self.username.as_deref()
+    }
+
+    /// The password of the agent. `None` when not set.
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
+
+    /// The options of the agent. Empty when not set.
+    pub fn options(&self) -> &[ApiOption] {
+        self.options.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The encrypt options of the agent. `None` when not set.
+    pub fn encrypt_options(&self) -> Option<bool> {
+        self.encrypt_options
+    }
+
+    /// The concurrent of the agent. `None` when not set.
+    pub fn concurrent(&self) -> Option<bool> {
+        self.concurrent
+    }
+
+    /// The order of the agent. `None` when not set.
+    pub fn order(&self) -> Option<i64> {
+        self.order
+    }
+
+    /// The port of the agent. `None` when not set.
+    pub fn port(&self) -> Option<i64> {
+        self.port
+    }
+
+    /// The host of the agent. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+}
+
+impl Identity for Agent {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Agent {
+    /// A builder of a `Agent` with every member unset.
+    pub fn builder() -> AgentBuilder {
+        AgentBuilder::default()
+    }
+}
+
+/// Builds a [`Agent`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Agent` is expected (it converts), or call [`build`](AgentBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct AgentBuilder(Agent);
+
+#[allow(clippy::wrong_self_convention)]
+impl AgentBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<String>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `address`.
+    pub fn address(mut self, value: impl Optional<String>) -> Self {
+        self.0.address = value.into_option();
+        self
+    }
+
+    /// Sets `username`.
+    pub fn username(mut self, value: impl Optional<String>) -> Self {
+        self.0.username = value.into_option();
+        self
+    }
+
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Optional<String>) -> Self {
+        self.0.password = value.into_option();
+        self
+    }
+
+    /// Sets `options`.
+    pub fn options<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<ApiOption>,
+    {
+        self.0.options = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `encrypt_options`.
+    pub fn encrypt_options(mut self, value: impl Optional<bool>) -> Self {
+        self.0.encrypt_options = value.into_option();
+        self
+    }
+
+    /// Sets `concurrent`.
+    pub fn concurrent(mut self, value: impl Optional<bool>) -> Self {
+        self.0.concurrent = value.into_option();
+        self
+    }
+
+    /// Sets `order`.
+    pub fn order(mut self, value: impl Optional<i64>) -> Self {
+        self.0.order = value.into_option();
+        self
+    }
+
+    /// Sets `port`.
+    pub fn port(mut self, value: impl Optional<i64>) -> Self {
+        self.0.port = value.into_option();
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Agent {
+        self.0
+    }
+}
+
+impl From<AgentBuilder> for Agent {
+    fn from(builder: AgentBuilder) -> Agent {
+        builder.0
+    }
+}
+
+impl Optional<Agent> for AgentBuilder {
+    fn into_option(self) -> Option<Agent> {
+        Some(self.0)
     }
 }
 

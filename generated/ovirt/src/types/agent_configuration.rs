@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::MessageBrokerType;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The agent configuration type of the API.
 ///
@@ -26,6 +26,123 @@ pub struct AgentConfiguration {
     pub username: Option<String>,
     /// Text, sent as the element `<password>`. Secret: never shown by `Debug`.
     pub password: Option<String>,
+}
+
+impl AgentConfiguration {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The network mappings of the agent configuration. `None` when not set.
+    pub fn network_mappings(&self) -> Option<&str> {
+        self.network_mappings.as_deref()
+    }
+
+    /// The broker type of the agent configuration. `None` when not set.
+    pub fn broker_type(&self) -> Option<MessageBrokerType> {
+        self.broker_type.clone()
+    }
+
+    /// The address of the agent configuration. `None` when not set.
+    pub fn address(&self) -> Option<&str> {
+        self.address.as_deref()
+    }
+
+    /// The port of the agent configuration. `None` when not set.
+    pub fn port(&self) -> Option<i64> {
+        self.port
+    }
+
+    /// The username of the agent configuration. `None` when not set.
+    pub fn username(&self) -> Option<&str> {
+        self.username.as_deref()
+    }
+
+    /// The password of the agent configuration. `None` when not set.
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
+}
+
+impl Identity for AgentConfiguration {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl AgentConfiguration {
+    /// A builder of a `AgentConfiguration` with every member unset.
+    pub fn builder() -> AgentConfigurationBuilder {
+        AgentConfigurationBuilder::default()
+    }
+}
+
+/// Builds a [`AgentConfiguration`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `AgentConfiguration` is expected (it converts), or call [`build`](AgentConfigurationBuilder::build).
+#[deprecated]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct AgentConfigurationBuilder(AgentConfiguration);
+
+#[allow(clippy::wrong_self_convention)]
+impl AgentConfigurationBuilder {
+    /// Sets `network_mappings`.
+    pub fn network_mappings(mut self, value: impl Optional<String>) -> Self {
+        self.0.network_mappings = value.into_option();
+        self
+    }
+
+    /// Sets `broker_type`.
+    pub fn broker_type(mut self, value: impl Optional<MessageBrokerType>) -> Self {
+        self.0.broker_type = value.into_option();
+        self
+    }
+
+    /// Sets `address`.
+    pub fn address(mut self, value: impl Optional<String>) -> Self {
+        self.0.address = value.into_option();
+        self
+    }
+
+    /// Sets `port`.
+    pub fn port(mut self, value: impl Optional<i64>) -> Self {
+        self.0.port = value.into_option();
+        self
+    }
+
+    /// Sets `username`.
+    pub fn username(mut self, value: impl Optional<String>) -> Self {
+        self.0.username = value.into_option();
+        self
+    }
+
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Optional<String>) -> Self {
+        self.0.password = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> AgentConfiguration {
+        self.0
+    }
+}
+
+impl From<AgentConfigurationBuilder> for AgentConfiguration {
+    fn from(builder: AgentConfigurationBuilder) -> AgentConfiguration {
+        builder.0
+    }
+}
+
+impl Optional<AgentConfiguration> for AgentConfigurationBuilder {
+    fn into_option(self) -> Option<AgentConfiguration> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for AgentConfiguration {

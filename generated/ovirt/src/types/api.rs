@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{ApiSummary, EngineBackupInfo, ProductInfo, SpecialObjects, User};
-use sdkgen_runtime::{DateTime, require_send_sync};
+use sdkgen_runtime::{DateTime, Identity, Optional, require_send_sync};
 
 /// The document returned by the root of the API, with product information and summary counts.
 ///
@@ -27,6 +27,133 @@ pub struct Api {
     pub authenticated_user: Option<Box<User>>,
     /// Link to an [`User`](super::User) object, sent as the element `<effective_user>`; usually only its `id` and `href` are set unless the link is followed.
     pub effective_user: Option<Box<User>>,
+}
+
+impl Api {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The special objects of the api. `None` when not set.
+    pub fn special_objects(&self) -> Option<&SpecialObjects> {
+        self.special_objects.as_deref()
+    }
+
+    /// The product info of the api. `None` when not set.
+    pub fn product_info(&self) -> Option<&ProductInfo> {
+        self.product_info.as_deref()
+    }
+
+    /// The summary of the api. `None` when not set.
+    pub fn summary(&self) -> Option<&ApiSummary> {
+        self.summary.as_deref()
+    }
+
+    /// The time of the api. `None` when not set.
+    pub fn time(&self) -> Option<&DateTime> {
+        self.time.as_ref()
+    }
+
+    /// The engine backup of the api. `None` when not set.
+    pub fn engine_backup(&self) -> Option<&EngineBackupInfo> {
+        self.engine_backup.as_deref()
+    }
+
+    /// The authenticated user of the api. `None` when not set.
+    pub fn authenticated_user(&self) -> Option<&User> {
+        self.authenticated_user.as_deref()
+    }
+
+    /// The effective user of the api. `None` when not set.
+    pub fn effective_user(&self) -> Option<&User> {
+        self.effective_user.as_deref()
+    }
+}
+
+impl Identity for Api {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Api {
+    /// A builder of a `Api` with every member unset.
+    pub fn builder() -> ApiBuilder {
+        ApiBuilder::default()
+    }
+}
+
+/// Builds a [`Api`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Api` is expected (it converts), or call [`build`](ApiBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ApiBuilder(Api);
+
+#[allow(clippy::wrong_self_convention)]
+impl ApiBuilder {
+    /// Sets `special_objects`.
+    pub fn special_objects(mut self, value: impl Optional<SpecialObjects>) -> Self {
+        self.0.special_objects = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `product_info`.
+    pub fn product_info(mut self, value: impl Optional<ProductInfo>) -> Self {
+        self.0.product_info = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(mut self, value: impl Optional<ApiSummary>) -> Self {
+        self.0.summary = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `time`.
+    pub fn time(mut self, value: impl Optional<DateTime>) -> Self {
+        self.0.time = value.into_option();
+        self
+    }
+
+    /// Sets `engine_backup`.
+    pub fn engine_backup(mut self, value: impl Optional<EngineBackupInfo>) -> Self {
+        self.0.engine_backup = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `authenticated_user`.
+    pub fn authenticated_user(mut self, value: impl Optional<User>) -> Self {
+        self.0.authenticated_user = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `effective_user`.
+    pub fn effective_user(mut self, value: impl Optional<User>) -> Self {
+        self.0.effective_user = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Api {
+        self.0
+    }
+}
+
+impl From<ApiBuilder> for Api {
+    fn from(builder: ApiBuilder) -> Api {
+        builder.0
+    }
+}
+
+impl Optional<Api> for ApiBuilder {
+    fn into_option(self) -> Option<Api> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for Api {

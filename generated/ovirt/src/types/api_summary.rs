@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::ApiSummaryItem;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The api summary type of the API.
 ///
@@ -19,6 +19,100 @@ pub struct ApiSummary {
     pub users: Option<Box<ApiSummaryItem>>,
     /// An [`ApiSummaryItem`](super::ApiSummaryItem) object, sent as the element `<storage_domains>`.
     pub storage_domains: Option<Box<ApiSummaryItem>>,
+}
+
+impl ApiSummary {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The vms of the api summary. `None` when not set.
+    pub fn vms(&self) -> Option<&ApiSummaryItem> {
+        self.vms.as_deref()
+    }
+
+    /// The hosts of the api summary. `None` when not set.
+    pub fn hosts(&self) -> Option<&ApiSummaryItem> {
+        self.hosts.as_deref()
+    }
+
+    /// The users of the api summary. `None` when not set.
+    pub fn users(&self) -> Option<&ApiSummaryItem> {
+        self.users.as_deref()
+    }
+
+    /// The storage domains of the api summary. `None` when not set.
+    pub fn storage_domains(&self) -> Option<&ApiSummaryItem> {
+        self.storage_domains.as_deref()
+    }
+}
+
+impl Identity for ApiSummary {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl ApiSummary {
+    /// A builder of a `ApiSummary` with every member unset.
+    pub fn builder() -> ApiSummaryBuilder {
+        ApiSummaryBuilder::default()
+    }
+}
+
+/// Builds a [`ApiSummary`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `ApiSummary` is expected (it converts), or call [`build`](ApiSummaryBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ApiSummaryBuilder(ApiSummary);
+
+#[allow(clippy::wrong_self_convention)]
+impl ApiSummaryBuilder {
+    /// Sets `vms`.
+    pub fn vms(mut self, value: impl Optional<ApiSummaryItem>) -> Self {
+        self.0.vms = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `hosts`.
+    pub fn hosts(mut self, value: impl Optional<ApiSummaryItem>) -> Self {
+        self.0.hosts = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `users`.
+    pub fn users(mut self, value: impl Optional<ApiSummaryItem>) -> Self {
+        self.0.users = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `storage_domains`.
+    pub fn storage_domains(mut self, value: impl Optional<ApiSummaryItem>) -> Self {
+        self.0.storage_domains = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> ApiSummary {
+        self.0
+    }
+}
+
+impl From<ApiSummaryBuilder> for ApiSummary {
+    fn from(builder: ApiSummaryBuilder) -> ApiSummary {
+        builder.0
+    }
+}
+
+impl Optional<ApiSummary> for ApiSummaryBuilder {
+    fn into_option(self) -> Option<ApiSummary> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for ApiSummary {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Vm;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The application type of the API.
 ///
@@ -43,6 +43,115 @@ impl Application {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Application {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the application. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the application. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the application. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the application. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The vm of the application. `None` when not set.
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+}
+
+impl Identity for Application {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Application {
+    /// A builder of a `Application` with every member unset.
+    pub fn builder() -> ApplicationBuilder {
+        ApplicationBuilder::default()
+    }
+}
+
+/// Builds a [`Application`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Application` is expected (it converts), or call [`build`](ApplicationBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ApplicationBuilder(Application);
+
+#[allow(clippy::wrong_self_convention)]
+impl ApplicationBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `vm`.
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Application {
+        self.0
+    }
+}
+
+impl From<ApplicationBuilder> for Application {
+    fn from(builder: ApplicationBuilder) -> Application {
+        builder.0
+    }
+}
+
+impl Optional<Application> for ApplicationBuilder {
+    fn into_option(self) -> Option<Application> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::User;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The authorized key type of the API.
 ///
@@ -43,6 +43,126 @@ impl AuthorizedKey {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl AuthorizedKey {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the authorized key. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the authorized key. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the authorized key. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the authorized key. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The key of the authorized key. `None` when not set.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+
+    /// The user of the authorized key. `None` when not set.
+    pub fn user(&self) -> Option<&User> {
+        self.user.as_deref()
+    }
+}
+
+impl Identity for AuthorizedKey {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl AuthorizedKey {
+    /// A builder of a `AuthorizedKey` with every member unset.
+    pub fn builder() -> AuthorizedKeyBuilder {
+        AuthorizedKeyBuilder::default()
+    }
+}
+
+/// Builds a [`AuthorizedKey`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `AuthorizedKey` is expected (it converts), or call [`build`](AuthorizedKeyBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct AuthorizedKeyBuilder(AuthorizedKey);
+
+#[allow(clippy::wrong_self_convention)]
+impl AuthorizedKeyBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `key`.
+    pub fn key(mut self, value: impl Optional<String>) -> Self {
+        self.0.key = value.into_option();
+        self
+    }
+
+    /// Sets `user`.
+    pub fn user(mut self, value: impl Optional<User>) -> Self {
+        self.0.user = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> AuthorizedKey {
+        self.0
+    }
+}
+
+impl From<AuthorizedKeyBuilder> for AuthorizedKey {
+    fn from(builder: AuthorizedKeyBuilder) -> AuthorizedKey {
+        builder.0
+    }
+}
+
+impl Optional<AuthorizedKey> for AuthorizedKeyBuilder {
+    fn into_option(self) -> Option<AuthorizedKey> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{BackupPhase, Disk, Host, Snapshot, Vm};
-use sdkgen_runtime::{DateTime, List, require_send_sync};
+use sdkgen_runtime::{DateTime, Identity, List, Optional, require_send_sync};
 
 /// The backup type of the API.
 ///
@@ -59,6 +59,207 @@ impl Backup {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Backup {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the backup. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the backup. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the backup. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the backup. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The from checkpoint id of the backup. `None` when not set.
+    pub fn from_checkpoint_id(&self) -> Option<&str> {
+        self.from_checkpoint_id.as_deref()
+    }
+
+    /// The to checkpoint id of the backup. `None` when not set.
+    pub fn to_checkpoint_id(&self) -> Option<&str> {
+        self.to_checkpoint_id.as_deref()
+    }
+
+    /// The phase of the backup. `None` when not set.
+    pub fn phase(&self) -> Option<BackupPhase> {
+        self.phase.clone()
+    }
+
+    /// The creation date of the backup. `None` when not set.
+    pub fn creation_date(&self) -> Option<&DateTime> {
+        self.creation_date.as_ref()
+    }
+
+    /// The modification date of the backup. `None` when not set.
+    pub fn modification_date(&self) -> Option<&DateTime> {
+        self.modification_date.as_ref()
+    }
+
+    /// The host of the backup. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+
+    /// The vm of the backup. `None` when not set.
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+
+    /// The disks of the backup. Empty when not set.
+    pub fn disks(&self) -> &[Disk] {
+        self.disks.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The snapshot of the backup. `None` when not set.
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        self.snapshot.as_deref()
+    }
+}
+
+impl Identity for Backup {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Backup {
+    /// A builder of a `Backup` with every member unset.
+    pub fn builder() -> BackupBuilder {
+        BackupBuilder::default()
+    }
+}
+
+/// Builds a [`Backup`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Backup` is expected (it converts), or call [`build`](BackupBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BackupBuilder(Backup);
+
+#[allow(clippy::wrong_self_convention)]
+impl BackupBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `from_checkpoint_id`.
+    pub fn from_checkpoint_id(mut self, value: impl Optional<String>) -> Self {
+        self.0.from_checkpoint_id = value.into_option();
+        self
+    }
+
+    /// Sets `to_checkpoint_id`.
+    pub fn to_checkpoint_id(mut self, value: impl Optional<String>) -> Self {
+        self.0.to_checkpoint_id = value.into_option();
+        self
+    }
+
+    /// Sets `phase`.
+    pub fn phase(mut self, value: impl Optional<BackupPhase>) -> Self {
+        self.0.phase = value.into_option();
+        self
+    }
+
+    /// Sets `creation_date`.
+    pub fn creation_date(mut self, value: impl Optional<DateTime>) -> Self {
+        self.0.creation_date = value.into_option();
+        self
+    }
+
+    /// Sets `modification_date`.
+    pub fn modification_date(mut self, value: impl Optional<DateTime>) -> Self {
+        self.0.modification_date = value.into_option();
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vm`.
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `disks`.
+    pub fn disks<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Disk>,
+    {
+        self.0.disks = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `snapshot`.
+    pub fn snapshot(mut self, value: impl Optional<Snapshot>) -> Self {
+        self.0.snapshot = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Backup {
+        self.0
+    }
+}
+
+impl From<BackupBuilder> for Backup {
+    fn from(builder: BackupBuilder) -> Backup {
+        builder.0
+    }
+}
+
+impl Optional<Backup> for BackupBuilder {
+    fn into_option(self) -> Option<Backup> {
+        Some(self.0)
     }
 }
 

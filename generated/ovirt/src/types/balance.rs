@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{SchedulingPolicy, SchedulingPolicyUnit};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The balance type of the API.
 ///
@@ -45,6 +45,129 @@ impl Balance {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Balance {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the balance. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the balance. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the balance. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the balance. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The scheduling policy of the balance. `None` when not set.
+    pub fn scheduling_policy(&self) -> Option<&SchedulingPolicy> {
+        self.scheduling_policy.as_deref()
+    }
+
+    /// The scheduling policy unit of the balance. `None` when not set.
+    pub fn scheduling_policy_unit(&self) -> Option<&SchedulingPolicyUnit> {
+        self.scheduling_policy_unit.as_deref()
+    }
+}
+
+impl Identity for Balance {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Balance {
+    /// A builder of a `Balance` with every member unset.
+    pub fn builder() -> BalanceBuilder {
+        BalanceBuilder::default()
+    }
+}
+
+/// Builds a [`Balance`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Balance` is expected (it converts), or call [`build`](BalanceBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BalanceBuilder(Balance);
+
+#[allow(clippy::wrong_self_convention)]
+impl BalanceBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `scheduling_policy`.
+    pub fn scheduling_policy(mut self, value: impl Optional<SchedulingPolicy>) -> Self {
+        self.0.scheduling_policy = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `scheduling_policy_unit`.
+    pub fn scheduling_policy_unit(
+        mut self,
+        value: impl Optional<SchedulingPolicyUnit>,
+    ) -> Self {
+        self.0.scheduling_policy_unit = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Balance {
+        self.0
+    }
+}
+
+impl From<BalanceBuilder> for Balance {
+    fn from(builder: BalanceBuilder) -> Balance {
+        builder.0
+    }
+}
+
+impl Optional<Balance> for BalanceBuilder {
+    fn into_option(self) -> Option<Balance> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{BiosType, BootMenu};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The bios type of the API.
 ///
@@ -15,6 +15,78 @@ pub struct Bios {
     pub boot_menu: Option<Box<BootMenu>>,
     /// A [`BiosType`](super::BiosType) value, sent as the element `<type>`.
     pub r#type: Option<BiosType>,
+}
+
+impl Bios {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The boot menu of the bios. `None` when not set.
+    pub fn boot_menu(&self) -> Option<&BootMenu> {
+        self.boot_menu.as_deref()
+    }
+
+    /// The type of the bios. `None` when not set.
+    pub fn type_(&self) -> Option<BiosType> {
+        self.r#type.clone()
+    }
+}
+
+impl Identity for Bios {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Bios {
+    /// A builder of a `Bios` with every member unset.
+    pub fn builder() -> BiosBuilder {
+        BiosBuilder::default()
+    }
+}
+
+/// Builds a [`Bios`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Bios` is expected (it converts), or call [`build`](BiosBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BiosBuilder(Bios);
+
+#[allow(clippy::wrong_self_convention)]
+impl BiosBuilder {
+    /// Sets `boot_menu`.
+    pub fn boot_menu(mut self, value: impl Optional<BootMenu>) -> Self {
+        self.0.boot_menu = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<BiosType>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Bios {
+        self.0
+    }
+}
+
+impl From<BiosBuilder> for Bios {
+    fn from(builder: BiosBuilder) -> Bios {
+        builder.0
+    }
+}
+
+impl Optional<Bios> for BiosBuilder {
+    fn into_option(self) -> Option<Bios> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for Bios {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Statistic;
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The block statistic type of the API.
 ///
@@ -13,6 +13,71 @@ pub struct BlockStatistic {
     pub href: Option<String>,
     /// A list of [`Statistic`](super::Statistic) objects, sent as the element `<statistics>` holding `<statistic>` items.
     pub statistics: Option<List<Statistic>>,
+}
+
+impl BlockStatistic {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The statistics of the block statistic. Empty when not set.
+    pub fn statistics(&self) -> &[Statistic] {
+        self.statistics.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for BlockStatistic {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl BlockStatistic {
+    /// A builder of a `BlockStatistic` with every member unset.
+    pub fn builder() -> BlockStatisticBuilder {
+        BlockStatisticBuilder::default()
+    }
+}
+
+/// Builds a [`BlockStatistic`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `BlockStatistic` is expected (it converts), or call [`build`](BlockStatisticBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BlockStatisticBuilder(BlockStatistic);
+
+#[allow(clippy::wrong_self_convention)]
+impl BlockStatisticBuilder {
+    /// Sets `statistics`.
+    pub fn statistics<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Statistic>,
+    {
+        self.0.statistics = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> BlockStatistic {
+        self.0
+    }
+}
+
+impl From<BlockStatisticBuilder> for BlockStatistic {
+    fn from(builder: BlockStatisticBuilder) -> BlockStatistic {
+        builder.0
+    }
+}
+
+impl Optional<BlockStatistic> for BlockStatisticBuilder {
+    fn into_option(self) -> Option<BlockStatistic> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for BlockStatistic {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{ApiOption, HostNic, Mac};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The bonding type of the API.
 ///
@@ -19,6 +19,108 @@ pub struct Bonding {
     pub ad_partner_mac: Option<Box<Mac>>,
     /// Link to a [`HostNic`](super::HostNic) object, sent as the element `<active_slave>`; usually only its `id` and `href` are set unless the link is followed.
     pub active_slave: Option<Box<HostNic>>,
+}
+
+impl Bonding {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The options of the bonding. Empty when not set.
+    pub fn options(&self) -> &[ApiOption] {
+        self.options.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The slaves of the bonding. Empty when not set.
+    pub fn slaves(&self) -> &[HostNic] {
+        self.slaves.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The ad partner mac of the bonding. `None` when not set.
+    pub fn ad_partner_mac(&self) -> Option<&Mac> {
+        self.ad_partner_mac.as_deref()
+    }
+
+    /// The active slave of the bonding. `None` when not set.
+    pub fn active_slave(&self) -> Option<&HostNic> {
+        self.active_slave.as_deref()
+    }
+}
+
+impl Identity for Bonding {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Bonding {
+    /// A builder of a `Bonding` with every member unset.
+    pub fn builder() -> BondingBuilder {
+        BondingBuilder::default()
+    }
+}
+
+/// Builds a [`Bonding`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Bonding` is expected (it converts), or call [`build`](BondingBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BondingBuilder(Bonding);
+
+#[allow(clippy::wrong_self_convention)]
+impl BondingBuilder {
+    /// Sets `options`.
+    pub fn options<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<ApiOption>,
+    {
+        self.0.options = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `slaves`.
+    pub fn slaves<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<HostNic>,
+    {
+        self.0.slaves = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `ad_partner_mac`.
+    pub fn ad_partner_mac(mut self, value: impl Optional<Mac>) -> Self {
+        self.0.ad_partner_mac = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `active_slave`.
+    pub fn active_slave(mut self, value: impl Optional<HostNic>) -> Self {
+        self.0.active_slave = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Bonding {
+        self.0
+    }
+}
+
+impl From<BondingBuilder> for Bonding {
+    fn from(builder: BondingBuilder) -> Bonding {
+        builder.0
+    }
+}
+
+impl Optional<Bonding> for BondingBuilder {
+    fn into_option(self) -> Option<Bonding> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for Bonding {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::BootDevice;
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The boot type of the API.
 ///
@@ -13,6 +13,71 @@ pub struct Boot {
     pub href: Option<String>,
     /// A list of [`BootDevice`](super::BootDevice) values, sent as the element `<devices>` holding `<device>` items.
     pub devices: Option<List<BootDevice>>,
+}
+
+impl Boot {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The devices of the boot. Empty when not set.
+    pub fn devices(&self) -> &[BootDevice] {
+        self.devices.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for Boot {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Boot {
+    /// A builder of a `Boot` with every member unset.
+    pub fn builder() -> BootBuilder {
+        BootBuilder::default()
+    }
+}
+
+/// Builds a [`Boot`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Boot` is expected (it converts), or call [`build`](BootBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BootBuilder(Boot);
+
+#[allow(clippy::wrong_self_convention)]
+impl BootBuilder {
+    /// Sets `devices`.
+    pub fn devices<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<BootDevice>,
+    {
+        self.0.devices = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Boot {
+        self.0
+    }
+}
+
+impl From<BootBuilder> for Boot {
+    fn from(builder: BootBuilder) -> Boot {
+        builder.0
+    }
+}
+
+impl Optional<Boot> for BootBuilder {
+    fn into_option(self) -> Option<Boot> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for Boot {

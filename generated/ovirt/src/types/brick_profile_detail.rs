@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{GlusterBrick, ProfileDetail};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The brick profile detail type of the API.
 ///
@@ -16,6 +16,82 @@ pub struct BrickProfileDetail {
     pub profile_details: Option<List<ProfileDetail>>,
     /// Link to a [`GlusterBrick`](super::GlusterBrick) object, sent as the element `<brick>`; usually only its `id` and `href` are set unless the link is followed.
     pub brick: Option<Box<GlusterBrick>>,
+}
+
+impl BrickProfileDetail {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The profile details of the brick profile detail. Empty when not set.
+    pub fn profile_details(&self) -> &[ProfileDetail] {
+        self.profile_details.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The brick of the brick profile detail. `None` when not set.
+    pub fn brick(&self) -> Option<&GlusterBrick> {
+        self.brick.as_deref()
+    }
+}
+
+impl Identity for BrickProfileDetail {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl BrickProfileDetail {
+    /// A builder of a `BrickProfileDetail` with every member unset.
+    pub fn builder() -> BrickProfileDetailBuilder {
+        BrickProfileDetailBuilder::default()
+    }
+}
+
+/// Builds a [`BrickProfileDetail`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `BrickProfileDetail` is expected (it converts), or call [`build`](BrickProfileDetailBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BrickProfileDetailBuilder(BrickProfileDetail);
+
+#[allow(clippy::wrong_self_convention)]
+impl BrickProfileDetailBuilder {
+    /// Sets `profile_details`.
+    pub fn profile_details<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<ProfileDetail>,
+    {
+        self.0.profile_details = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `brick`.
+    pub fn brick(mut self, value: impl Optional<GlusterBrick>) -> Self {
+        self.0.brick = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> BrickProfileDetail {
+        self.0
+    }
+}
+
+impl From<BrickProfileDetailBuilder> for BrickProfileDetail {
+    fn from(builder: BrickProfileDetailBuilder) -> BrickProfileDetail {
+        builder.0
+    }
+}
+
+impl Optional<BrickProfileDetail> for BrickProfileDetailBuilder {
+    fn into_option(self) -> Option<BrickProfileDetail> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for BrickProfileDetail {

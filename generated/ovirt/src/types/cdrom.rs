@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::{File, InstanceType, Template, Vm};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The cdrom type of the API.
 ///
@@ -54,6 +54,165 @@ impl Cdrom {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Cdrom {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the cdrom. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the cdrom. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the cdrom. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the cdrom. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The template of the cdrom. `None` when not set.
+    pub fn template(&self) -> Option<&Template> {
+        self.template.as_deref()
+    }
+
+    /// The instance type of the cdrom. `None` when not set.
+    pub fn instance_type(&self) -> Option<&InstanceType> {
+        self.instance_type.as_deref()
+    }
+
+    /// The vms of the cdrom. Empty when not set.
+    pub fn vms(&self) -> &[Vm] {
+        self.vms.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The vm of the cdrom. `None` when not set.
+    #[deprecated]
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+
+    /// The file of the cdrom. `None` when not set.
+    pub fn file(&self) -> Option<&File> {
+        self.file.as_deref()
+    }
+}
+
+impl Identity for Cdrom {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Cdrom {
+    /// A builder of a `Cdrom` with every member unset.
+    pub fn builder() -> CdromBuilder {
+        CdromBuilder::default()
+    }
+}
+
+/// Builds a [`Cdrom`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Cdrom` is expected (it converts), or call [`build`](CdromBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CdromBuilder(Cdrom);
+
+#[allow(clippy::wrong_self_convention)]
+impl CdromBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `template`.
+    pub fn template(mut self, value: impl Optional<Template>) -> Self {
+        self.0.template = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `instance_type`.
+    pub fn instance_type(mut self, value: impl Optional<InstanceType>) -> Self {
+        self.0.instance_type = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vms`.
+    pub fn vms<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Vm>,
+    {
+        self.0.vms = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `vm`.
+    #[deprecated]
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `file`.
+    pub fn file(mut self, value: impl Optional<File>) -> Self {
+        self.0.file = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Cdrom {
+        self.0
+    }
+}
+
+impl From<CdromBuilder> for Cdrom {
+    fn from(builder: CdromBuilder) -> Cdrom {
+        builder.0
+    }
+}
+
+impl Optional<Cdrom> for CdromBuilder {
+    fn into_option(self) -> Option<Cdrom> {
+        Some(self.0)
     }
 }
 

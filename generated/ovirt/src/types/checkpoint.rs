@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{CheckpointState, Disk, Vm};
-use sdkgen_runtime::{DateTime, List, require_send_sync};
+use sdkgen_runtime::{DateTime, Identity, List, Optional, require_send_sync};
 
 /// The checkpoint type of the API.
 ///
@@ -51,6 +51,163 @@ impl Checkpoint {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Checkpoint {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the checkpoint. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the checkpoint. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the checkpoint. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the checkpoint. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The parent id of the checkpoint. `None` when not set.
+    pub fn parent_id(&self) -> Option<&str> {
+        self.parent_id.as_deref()
+    }
+
+    /// The creation date of the checkpoint. `None` when not set.
+    pub fn creation_date(&self) -> Option<&DateTime> {
+        self.creation_date.as_ref()
+    }
+
+    /// The state of the checkpoint. `None` when not set.
+    pub fn state(&self) -> Option<CheckpointState> {
+        self.state.clone()
+    }
+
+    /// The vm of the checkpoint. `None` when not set.
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+
+    /// The disks of the checkpoint. Empty when not set.
+    pub fn disks(&self) -> &[Disk] {
+        self.disks.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for Checkpoint {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Checkpoint {
+    /// A builder of a `Checkpoint` with every member unset.
+    pub fn builder() -> CheckpointBuilder {
+        CheckpointBuilder::default()
+    }
+}
+
+/// Builds a [`Checkpoint`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Checkpoint` is expected (it converts), or call [`build`](CheckpointBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CheckpointBuilder(Checkpoint);
+
+#[allow(clippy::wrong_self_convention)]
+impl CheckpointBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `parent_id`.
+    pub fn parent_id(mut self, value: impl Optional<String>) -> Self {
+        self.0.parent_id = value.into_option();
+        self
+    }
+
+    /// Sets `creation_date`.
+    pub fn creation_date(mut self, value: impl Optional<DateTime>) -> Self {
+        self.0.creation_date = value.into_option();
+        self
+    }
+
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Optional<CheckpointState>) -> Self {
+        self.0.state = value.into_option();
+        self
+    }
+
+    /// Sets `vm`.
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `disks`.
+    pub fn disks<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Disk>,
+    {
+        self.0.disks = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Checkpoint {
+        self.0
+    }
+}
+
+impl From<CheckpointBuilder> for Checkpoint {
+    fn from(builder: CheckpointBuilder) -> Checkpoint {
+        builder.0
+    }
+}
+
+impl Optional<Checkpoint> for CheckpointBuilder {
+    fn into_option(self) -> Option<Checkpoint> {
+        Some(self.0)
     }
 }
 

@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::{AuthorizedKey, File, Host, NetworkConfiguration, User};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The cloud init type of the API.
 ///
@@ -28,6 +28,149 @@ pub struct CloudInit {
     pub users: Option<List<User>>,
     /// A list of [`File`](super::File) objects, sent as the element `<files>` holding `<file>` items.
     pub files: Option<List<File>>,
+}
+
+impl CloudInit {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The host of the cloud init. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+
+    /// The authorized keys of the cloud init. Empty when not set.
+    pub fn authorized_keys(&self) -> &[AuthorizedKey] {
+        self.authorized_keys.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The network configuration of the cloud init. `None` when not set.
+    pub fn network_configuration(&self) -> Option<&NetworkConfiguration> {
+        self.network_configuration.as_deref()
+    }
+
+    /// The regenerate ssh keys of the cloud init. `None` when not set.
+    pub fn regenerate_ssh_keys(&self) -> Option<bool> {
+        self.regenerate_ssh_keys
+    }
+
+    /// The timezone of the cloud init. `None` when not set.
+    pub fn timezone(&self) -> Option<&str> {
+        self.timezone.as_deref()
+    }
+
+    /// The users of the cloud init. Empty when not set.
+    pub fn users(&self) -> &[User] {
+        self.users.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The files of the cloud init. Empty when not set.
+    pub fn files(&self) -> &[File] {
+        self.files.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for CloudInit {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl CloudInit {
+    /// A builder of a `CloudInit` with every member unset.
+    pub fn builder() -> CloudInitBuilder {
+        CloudInitBuilder::default()
+    }
+}
+
+/// Builds a [`CloudInit`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `CloudInit` is expected (it converts), or call [`build`](CloudInitBuilder::build).
+#[deprecated]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CloudInitBuilder(CloudInit);
+
+#[allow(clippy::wrong_self_convention)]
+impl CloudInitBuilder {
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `authorized_keys`.
+    pub fn authorized_keys<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<AuthorizedKey>,
+    {
+        self.0.authorized_keys = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `network_configuration`.
+    pub fn network_configuration(
+        mut self,
+        value: impl Optional<NetworkConfiguration>,
+    ) -> Self {
+        self.0.network_configuration = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `regenerate_ssh_keys`.
+    pub fn regenerate_ssh_keys(mut self, value: impl Optional<bool>) -> Self {
+        self.0.regenerate_ssh_keys = value.into_option();
+        self
+    }
+
+    /// Sets `timezone`.
+    pub fn timezone(mut self, value: impl Optional<String>) -> Self {
+        self.0.timezone = value.into_option();
+        self
+    }
+
+    /// Sets `users`.
+    pub fn users<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<User>,
+    {
+        self.0.users = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `files`.
+    pub fn files<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<File>,
+    {
+        self.0.files = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> CloudInit {
+        self.0
+    }
+}
+
+impl From<CloudInitBuilder> for CloudInit {
+    fn from(builder: CloudInitBuilder) -> CloudInit {
+        builder.0
+    }
+}
+
+impl Optional<CloudInit> for CloudInitBuilder {
+    fn into_option(self) -> Option<CloudInit> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for CloudInit {

@@ -10,7 +10,7 @@ use super::{
     MigrationOptions, Network, NetworkFilter, Permission, Property, RngSource,
     SchedulingPolicy, SerialNumber, SwitchType, Version,
 };
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// A set of hosts that share a CPU type, networks and scheduling rules.
 ///
@@ -141,6 +141,660 @@ impl Cluster {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Cluster {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the cluster. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the cluster. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the cluster. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the cluster. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The cpu of the cluster. `None` when not set.
+    pub fn cpu(&self) -> Option<&Cpu> {
+        self.cpu.as_deref()
+    }
+
+    /// The memory policy of the cluster. `None` when not set.
+    pub fn memory_policy(&self) -> Option<&MemoryPolicy> {
+        self.memory_policy.as_deref()
+    }
+
+    /// The version of the cluster. `None` when not set.
+    pub fn version(&self) -> Option<&Version> {
+        self.version.as_deref()
+    }
+
+    /// The supported versions of the cluster. Empty when not set.
+    pub fn supported_versions(&self) -> &[Version] {
+        self.supported_versions.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The error handling of the cluster. `None` when not set.
+    pub fn error_handling(&self) -> Option<&ErrorHandling> {
+        self.error_handling.as_deref()
+    }
+
+    /// The virt service of the cluster. `None` when not set.
+    pub fn virt_service(&self) -> Option<bool> {
+        self.virt_service
+    }
+
+    /// The gluster service of the cluster. `None` when not set.
+    pub fn gluster_service(&self) -> Option<bool> {
+        self.gluster_service
+    }
+
+    /// The threads as cores of the cluster. `None` when not set.
+    pub fn threads_as_cores(&self) -> Option<bool> {
+        self.threads_as_cores
+    }
+
+    /// The tunnel migration of the cluster. `None` when not set.
+    pub fn tunnel_migration(&self) -> Option<bool> {
+        self.tunnel_migration
+    }
+
+    /// The trusted service of the cluster. `None` when not set.
+    pub fn trusted_service(&self) -> Option<bool> {
+        self.trusted_service
+    }
+
+    /// The ha reservation of the cluster. `None` when not set.
+    pub fn ha_reservation(&self) -> Option<bool> {
+        self.ha_reservation
+    }
+
+    /// The vnc encryption of the cluster. `None` when not set.
+    pub fn vnc_encryption(&self) -> Option<bool> {
+        self.vnc_encryption
+    }
+
+    /// The bios type of the cluster. `None` when not set.
+    pub fn bios_type(&self) -> Option<BiosType> {
+        self.bios_type.clone()
+    }
+
+    /// The optional reason of the cluster. `None` when not set.
+    #[deprecated]
+    pub fn optional_reason(&self) -> Option<bool> {
+        self.optional_reason
+    }
+
+    /// The maintenance reason required of the cluster. `None` when not set.
+    #[deprecated]
+    pub fn maintenance_reason_required(&self) -> Option<bool> {
+        self.maintenance_reason_required
+    }
+
+    /// The ballooning enabled of the cluster. `None` when not set.
+    pub fn ballooning_enabled(&self) -> Option<bool> {
+        self.ballooning_enabled
+    }
+
+    /// The display of the cluster. `None` when not set.
+    pub fn display(&self) -> Option<&Display> {
+        self.display.as_deref()
+    }
+
+    /// The ksm of the cluster. `None` when not set.
+    pub fn ksm(&self) -> Option<&Ksm> {
+        self.ksm.as_deref()
+    }
+
+    /// The serial number of the cluster. `None` when not set.
+    pub fn serial_number(&self) -> Option<&SerialNumber> {
+        self.serial_number.as_deref()
+    }
+
+    /// The required rng sources of the cluster. Empty when not set.
+    pub fn required_rng_sources(&self) -> &[RngSource] {
+        self.required_rng_sources.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The fencing policy of the cluster. `None` when not set.
+    pub fn fencing_policy(&self) -> Option<&FencingPolicy> {
+        self.fencing_policy.as_deref()
+    }
+
+    /// The migration of the cluster. `None` when not set.
+    pub fn migration(&self) -> Option<&MigrationOptions> {
+        self.migration.as_deref()
+    }
+
+    /// The custom scheduling policy properties of the cluster. Empty when not set.
+    pub fn custom_scheduling_policy_properties(&self) -> &[Property] {
+        self.custom_scheduling_policy_properties.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The switch type of the cluster. `None` when not set.
+    pub fn switch_type(&self) -> Option<SwitchType> {
+        self.switch_type.clone()
+    }
+
+    /// The firewall type of the cluster. `None` when not set.
+    pub fn firewall_type(&self) -> Option<FirewallType> {
+        self.firewall_type.clone()
+    }
+
+    /// The log max memory used threshold of the cluster. `None` when not set.
+    pub fn log_max_memory_used_threshold(&self) -> Option<i64> {
+        self.log_max_memory_used_threshold
+    }
+
+    /// The log max memory used threshold type of the cluster. `None` when not set.
+    pub fn log_max_memory_used_threshold_type(
+        &self,
+    ) -> Option<LogMaxMemoryUsedThresholdType> {
+        self.log_max_memory_used_threshold_type.clone()
+    }
+
+    /// The gluster tuned profile of the cluster. `None` when not set.
+    pub fn gluster_tuned_profile(&self) -> Option<&str> {
+        self.gluster_tuned_profile.as_deref()
+    }
+
+    /// The fips mode of the cluster. `None` when not set.
+    pub fn fips_mode(&self) -> Option<FipsMode> {
+        self.fips_mode.clone()
+    }
+
+    /// The upgrade in progress of the cluster. `None` when not set.
+    pub fn upgrade_in_progress(&self) -> Option<bool> {
+        self.upgrade_in_progress
+    }
+
+    /// The upgrade percent complete of the cluster. `None` when not set.
+    pub fn upgrade_percent_complete(&self) -> Option<i64> {
+        self.upgrade_percent_complete
+    }
+
+    /// The upgrade correlation id of the cluster. `None` when not set.
+    pub fn upgrade_correlation_id(&self) -> Option<&str> {
+        self.upgrade_correlation_id.as_deref()
+    }
+
+    /// The enabled features of the cluster. Empty when not set.
+    pub fn enabled_features(&self) -> &[ClusterFeature] {
+        self.enabled_features.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The scheduling policy of the cluster. `None` when not set.
+    pub fn scheduling_policy(&self) -> Option<&SchedulingPolicy> {
+        self.scheduling_policy.as_deref()
+    }
+
+    /// The data center of the cluster. `None` when not set.
+    pub fn data_center(&self) -> Option<&DataCenter> {
+        self.data_center.as_deref()
+    }
+
+    /// The management network of the cluster. `None` when not set.
+    pub fn management_network(&self) -> Option<&Network> {
+        self.management_network.as_deref()
+    }
+
+    /// The external network providers of the cluster. Empty when not set.
+    pub fn external_network_providers(&self) -> &[ExternalProvider] {
+        self.external_network_providers.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The mac pool of the cluster. `None` when not set.
+    pub fn mac_pool(&self) -> Option<&MacPool> {
+        self.mac_pool.as_deref()
+    }
+
+    /// The affinity groups of the cluster. Empty when not set.
+    pub fn affinity_groups(&self) -> &[AffinityGroup] {
+        self.affinity_groups.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The cpu profiles of the cluster. Empty when not set.
+    pub fn cpu_profiles(&self) -> &[CpuProfile] {
+        self.cpu_profiles.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The gluster hooks of the cluster. Empty when not set.
+    pub fn gluster_hooks(&self) -> &[GlusterHook] {
+        self.gluster_hooks.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The gluster volumes of the cluster. Empty when not set.
+    pub fn gluster_volumes(&self) -> &[GlusterVolume] {
+        self.gluster_volumes.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The network filters of the cluster. Empty when not set.
+    pub fn network_filters(&self) -> &[NetworkFilter] {
+        self.network_filters.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The networks of the cluster. Empty when not set.
+    pub fn networks(&self) -> &[Network] {
+        self.networks.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The permissions of the cluster. Empty when not set.
+    pub fn permissions(&self) -> &[Permission] {
+        self.permissions.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for Cluster {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Cluster {
+    /// A builder of a `Cluster` with every member unset.
+    pub fn builder() -> ClusterBuilder {
+        ClusterBuilder::default()
+    }
+}
+
+/// Builds a [`Cluster`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Cluster` is expected (it converts), or call [`build`](ClusterBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ClusterBuilder(Cluster);
+
+#[allow(clippy::wrong_self_convention)]
+impl ClusterBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `cpu`.
+    pub fn cpu(mut self, value: impl Optional<Cpu>) -> Self {
+        self.0.cpu = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `memory_policy`.
+    pub fn memory_policy(mut self, value: impl Optional<MemoryPolicy>) -> Self {
+        self.0.memory_policy = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Optional<Version>) -> Self {
+        self.0.version = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `supported_versions`.
+    pub fn supported_versions<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Version>,
+    {
+        self.0.supported_versions = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `error_handling`.
+    pub fn error_handling(mut self, value: impl Optional<ErrorHandling>) -> Self {
+        self.0.error_handling = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `virt_service`.
+    pub fn virt_service(mut self, value: impl Optional<bool>) -> Self {
+        self.0.virt_service = value.into_option();
+        self
+    }
+
+    /// Sets `gluster_service`.
+    pub fn gluster_service(mut self, value: impl Optional<bool>) -> Self {
+        self.0.gluster_service = value.into_option();
+        self
+    }
+
+    /// Sets `threads_as_cores`.
+    pub fn threads_as_cores(mut self, value: impl Optional<bool>) -> Self {
+        self.0.threads_as_cores = value.into_option();
+        self
+    }
+
+    /// Sets `tunnel_migration`.
+    pub fn tunnel_migration(mut self, value: impl Optional<bool>) -> Self {
+        self.0.tunnel_migration = value.into_option();
+        self
+    }
+
+    /// Sets `trusted_service`.
+    pub fn trusted_service(mut self, value: impl Optional<bool>) -> Self {
+        self.0.trusted_service = value.into_option();
+        self
+    }
+
+    /// Sets `ha_reservation`.
+    pub fn ha_reservation(mut self, value: impl Optional<bool>) -> Self {
+        self.0.ha_reservation = value.into_option();
+        self
+    }
+
+    /// Sets `vnc_encryption`.
+    pub fn vnc_encryption(mut self, value: impl Optional<bool>) -> Self {
+        self.0.vnc_encryption = value.into_option();
+        self
+    }
+
+    /// Sets `bios_type`.
+    pub fn bios_type(mut self, value: impl Optional<BiosType>) -> Self {
+        self.0.bios_type = value.into_option();
+        self
+    }
+
+    /// Sets `optional_reason`.
+    #[deprecated]
+    pub fn optional_reason(mut self, value: impl Optional<bool>) -> Self {
+        self.0.optional_reason = value.into_option();
+        self
+    }
+
+    /// Sets `maintenance_reason_required`.
+    #[deprecated]
+    pub fn maintenance_reason_required(mut self, value: impl Optional<bool>) -> Self {
+        self.0.maintenance_reason_required = value.into_option();
+        self
+    }
+
+    /// Sets `ballooning_enabled`.
+    pub fn ballooning_enabled(mut self, value: impl Optional<bool>) -> Self {
+        self.0.ballooning_enabled = value.into_option();
+        self
+    }
+
+    /// Sets `display`.
+    pub fn display(mut self, value: impl Optional<Display>) -> Self {
+        self.0.display = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `ksm`.
+    pub fn ksm(mut self, value: impl Optional<Ksm>) -> Self {
+        self.0.ksm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `serial_number`.
+    pub fn serial_number(mut self, value: impl Optional<SerialNumber>) -> Self {
+        self.0.serial_number = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `required_rng_sources`.
+    pub fn required_rng_sources<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<RngSource>,
+    {
+        self.0.required_rng_sources = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `fencing_policy`.
+    pub fn fencing_policy(mut self, value: impl Optional<FencingPolicy>) -> Self {
+        self.0.fencing_policy = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `migration`.
+    pub fn migration(mut self, value: impl Optional<MigrationOptions>) -> Self {
+        self.0.migration = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `custom_scheduling_policy_properties`.
+    pub fn custom_scheduling_policy_properties<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Property>,
+    {
+        self.0.custom_scheduling_policy_properties = Some(
+            items.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `switch_type`.
+    pub fn switch_type(mut self, value: impl Optional<SwitchType>) -> Self {
+        self.0.switch_type = value.into_option();
+        self
+    }
+
+    /// Sets `firewall_type`.
+    pub fn firewall_type(mut self, value: impl Optional<FirewallType>) -> Self {
+        self.0.firewall_type = value.into_option();
+        self
+    }
+
+    /// Sets `log_max_memory_used_threshold`.
+    pub fn log_max_memory_used_threshold(mut self, value: impl Optional<i64>) -> Self {
+        self.0.log_max_memory_used_threshold = value.into_option();
+        self
+    }
+
+    /// Sets `log_max_memory_used_threshold_type`.
+    pub fn log_max_memory_used_threshold_type(
+        mut self,
+        value: impl Optional<LogMaxMemoryUsedThresholdType>,
+    ) -> Self {
+        self.0.log_max_memory_used_threshold_type = value.into_option();
+        self
+    }
+
+    /// Sets `gluster_tuned_profile`.
+    pub fn gluster_tuned_profile(mut self, value: impl Optional<String>) -> Self {
+        self.0.gluster_tuned_profile = value.into_option();
+        self
+    }
+
+    /// Sets `fips_mode`.
+    pub fn fips_mode(mut self, value: impl Optional<FipsMode>) -> Self {
+        self.0.fips_mode = value.into_option();
+        self
+    }
+
+    /// Sets `upgrade_in_progress`.
+    pub fn upgrade_in_progress(mut self, value: impl Optional<bool>) -> Self {
+        self.0.upgrade_in_progress = value.into_option();
+        self
+    }
+
+    /// Sets `upgrade_percent_complete`.
+    pub fn upgrade_percent_complete(mut self, value: impl Optional<i64>) -> Self {
+        self.0.upgrade_percent_complete = value.into_option();
+        self
+    }
+
+    /// Sets `upgrade_correlation_id`.
+    pub fn upgrade_correlation_id(mut self, value: impl Optional<String>) -> Self {
+        self.0.upgrade_correlation_id = value.into_option();
+        self
+    }
+
+    /// Sets `enabled_features`.
+    pub fn enabled_features<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<ClusterFeature>,
+    {
+        self.0.enabled_features = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `scheduling_policy`.
+    pub fn scheduling_policy(mut self, value: impl Optional<SchedulingPolicy>) -> Self {
+        self.0.scheduling_policy = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `data_center`.
+    pub fn data_center(mut self, value: impl Optional<DataCenter>) -> Self {
+        self.0.data_center = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `management_network`.
+    pub fn management_network(mut self, value: impl Optional<Network>) -> Self {
+        self.0.management_network = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `external_network_providers`.
+    pub fn external_network_providers<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<ExternalProvider>,
+    {
+        self.0.external_network_providers = Some(
+            items.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `mac_pool`.
+    pub fn mac_pool(mut self, value: impl Optional<MacPool>) -> Self {
+        self.0.mac_pool = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `affinity_groups`.
+    pub fn affinity_groups<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<AffinityGroup>,
+    {
+        self.0.affinity_groups = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `cpu_profiles`.
+    pub fn cpu_profiles<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<CpuProfile>,
+    {
+        self.0.cpu_profiles = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `gluster_hooks`.
+    pub fn gluster_hooks<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<GlusterHook>,
+    {
+        self.0.gluster_hooks = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `gluster_volumes`.
+    pub fn gluster_volumes<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<GlusterVolume>,
+    {
+        self.0.gluster_volumes = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `network_filters`.
+    pub fn network_filters<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<NetworkFilter>,
+    {
+        self.0.network_filters = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `networks`.
+    pub fn networks<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Network>,
+    {
+        self.0.networks = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `permissions`.
+    pub fn permissions<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Permission>,
+    {
+        self.0.permissions = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Cluster {
+        self.0
+    }
+}
+
+impl From<ClusterBuilder> for Cluster {
+    fn from(builder: ClusterBuilder) -> Cluster {
+        builder.0
+    }
+}
+
+impl Optional<Cluster> for ClusterBuilder {
+    fn into_option(self) -> Option<Cluster> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::ClusterLevel;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The cluster feature type of the API.
 ///
@@ -43,6 +43,115 @@ impl ClusterFeature {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl ClusterFeature {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the cluster feature. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the cluster feature. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the cluster feature. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the cluster feature. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The cluster level of the cluster feature. `None` when not set.
+    pub fn cluster_level(&self) -> Option<&ClusterLevel> {
+        self.cluster_level.as_deref()
+    }
+}
+
+impl Identity for ClusterFeature {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl ClusterFeature {
+    /// A builder of a `ClusterFeature` with every member unset.
+    pub fn builder() -> ClusterFeatureBuilder {
+        ClusterFeatureBuilder::default()
+    }
+}
+
+/// Builds a [`ClusterFeature`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `ClusterFeature` is expected (it converts), or call [`build`](ClusterFeatureBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ClusterFeatureBuilder(ClusterFeature);
+
+#[allow(clippy::wrong_self_convention)]
+impl ClusterFeatureBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `cluster_level`.
+    pub fn cluster_level(mut self, value: impl Optional<ClusterLevel>) -> Self {
+        self.0.cluster_level = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> ClusterFeature {
+        self.0
+    }
+}
+
+impl From<ClusterFeatureBuilder> for ClusterFeature {
+    fn from(builder: ClusterFeatureBuilder) -> ClusterFeature {
+        builder.0
+    }
+}
+
+impl Optional<ClusterFeature> for ClusterFeatureBuilder {
+    fn into_option(self) -> Option<ClusterFeature> {
+        Some(self.0)
     }
 }
 

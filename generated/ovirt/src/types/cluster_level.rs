@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{ClusterFeature, CpuType, Permit};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The cluster level type of the API.
 ///
@@ -47,6 +47,149 @@ impl ClusterLevel {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl ClusterLevel {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the cluster level. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the cluster level. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the cluster level. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the cluster level. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The cpu types of the cluster level. Empty when not set.
+    pub fn cpu_types(&self) -> &[CpuType] {
+        self.cpu_types.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The permits of the cluster level. Empty when not set.
+    pub fn permits(&self) -> &[Permit] {
+        self.permits.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The cluster features of the cluster level. Empty when not set.
+    pub fn cluster_features(&self) -> &[ClusterFeature] {
+        self.cluster_features.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for ClusterLevel {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl ClusterLevel {
+    /// A builder of a `ClusterLevel` with every member unset.
+    pub fn builder() -> ClusterLevelBuilder {
+        ClusterLevelBuilder::default()
+    }
+}
+
+/// Builds a [`ClusterLevel`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `ClusterLevel` is expected (it converts), or call [`build`](ClusterLevelBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ClusterLevelBuilder(ClusterLevel);
+
+#[allow(clippy::wrong_self_convention)]
+impl ClusterLevelBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `cpu_types`.
+    pub fn cpu_types<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<CpuType>,
+    {
+        self.0.cpu_types = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `permits`.
+    pub fn permits<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Permit>,
+    {
+        self.0.permits = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `cluster_features`.
+    pub fn cluster_features<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<ClusterFeature>,
+    {
+        self.0.cluster_features = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> ClusterLevel {
+        self.0
+    }
+}
+
+impl From<ClusterLevelBuilder> for ClusterLevel {
+    fn from(builder: ClusterLevelBuilder) -> ClusterLevel {
+        builder.0
+    }
+}
+
+impl Optional<ClusterLevel> for ClusterLevelBuilder {
+    fn into_option(self) -> Option<ClusterLevel> {
+        Some(self.0)
     }
 }
 

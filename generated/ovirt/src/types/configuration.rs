@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::ConfigurationType;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The configuration type of the API.
 ///
@@ -15,6 +15,78 @@ pub struct Configuration {
     pub r#type: Option<ConfigurationType>,
     /// Text, sent as the element `<data>`.
     pub data: Option<String>,
+}
+
+impl Configuration {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The type of the configuration. `None` when not set.
+    pub fn type_(&self) -> Option<ConfigurationType> {
+        self.r#type.clone()
+    }
+
+    /// The data of the configuration. `None` when not set.
+    pub fn data(&self) -> Option<&str> {
+        self.data.as_deref()
+    }
+}
+
+impl Identity for Configuration {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Configuration {
+    /// A builder of a `Configuration` with every member unset.
+    pub fn builder() -> ConfigurationBuilder {
+        ConfigurationBuilder::default()
+    }
+}
+
+/// Builds a [`Configuration`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Configuration` is expected (it converts), or call [`build`](ConfigurationBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ConfigurationBuilder(Configuration);
+
+#[allow(clippy::wrong_self_convention)]
+impl ConfigurationBuilder {
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<ConfigurationType>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `data`.
+    pub fn data(mut self, value: impl Optional<String>) -> Self {
+        self.0.data = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Configuration {
+        self.0
+    }
+}
+
+impl From<ConfigurationBuilder> for Configuration {
+    fn from(builder: ConfigurationBuilder) -> Configuration {
+        builder.0
+    }
+}
+
+impl Optional<Configuration> for ConfigurationBuilder {
+    fn into_option(self) -> Option<Configuration> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for Configuration {

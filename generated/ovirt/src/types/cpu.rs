@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Architecture, Core, CpuMode, CpuTopology, CpuTune};
-use sdkgen_runtime::{Decimal, List, require_send_sync};
+use sdkgen_runtime::{Decimal, Identity, List, Optional, require_send_sync};
 
 /// The cpu type of the API.
 ///
@@ -40,6 +40,163 @@ impl Cpu {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Cpu {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The type of the cpu. `None` when not set.
+    pub fn type_(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+
+    /// The topology of the cpu. `None` when not set.
+    pub fn topology(&self) -> Option<&CpuTopology> {
+        self.topology.as_deref()
+    }
+
+    /// The level of the cpu. `None` when not set.
+    pub fn level(&self) -> Option<i64> {
+        self.level
+    }
+
+    /// The name of the cpu. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The speed of the cpu. `None` when not set.
+    pub fn speed(&self) -> Option<&Decimal> {
+        self.speed.as_ref()
+    }
+
+    /// The cpu tune of the cpu. `None` when not set.
+    pub fn cpu_tune(&self) -> Option<&CpuTune> {
+        self.cpu_tune.as_deref()
+    }
+
+    /// The mode of the cpu. `None` when not set.
+    pub fn mode(&self) -> Option<CpuMode> {
+        self.mode.clone()
+    }
+
+    /// The architecture of the cpu. `None` when not set.
+    pub fn architecture(&self) -> Option<Architecture> {
+        self.architecture.clone()
+    }
+
+    /// The cores of the cpu. Empty when not set.
+    pub fn cores(&self) -> &[Core] {
+        self.cores.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for Cpu {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Cpu {
+    /// A builder of a `Cpu` with every member unset.
+    pub fn builder() -> CpuBuilder {
+        CpuBuilder::default()
+    }
+}
+
+/// Builds a [`Cpu`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Cpu` is expected (it converts), or call [`build`](CpuBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CpuBuilder(Cpu);
+
+#[allow(clippy::wrong_self_convention)]
+impl CpuBuilder {
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<String>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `topology`.
+    pub fn topology(mut self, value: impl Optional<CpuTopology>) -> Self {
+        self.0.topology = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `level`.
+    pub fn level(mut self, value: impl Optional<i64>) -> Self {
+        self.0.level = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `speed`.
+    pub fn speed(mut self, value: impl Optional<Decimal>) -> Self {
+        self.0.speed = value.into_option();
+        self
+    }
+
+    /// Sets `cpu_tune`.
+    pub fn cpu_tune(mut self, value: impl Optional<CpuTune>) -> Self {
+        self.0.cpu_tune = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Optional<CpuMode>) -> Self {
+        self.0.mode = value.into_option();
+        self
+    }
+
+    /// Sets `architecture`.
+    pub fn architecture(mut self, value: impl Optional<Architecture>) -> Self {
+        self.0.architecture = value.into_option();
+        self
+    }
+
+    /// Sets `cores`.
+    pub fn cores<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Core>,
+    {
+        self.0.cores = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Cpu {
+        self.0
+    }
+}
+
+impl From<CpuBuilder> for Cpu {
+    fn from(builder: CpuBuilder) -> Cpu {
+        builder.0
+    }
+}
+
+impl Optional<Cpu> for CpuBuilder {
+    fn into_option(self) -> Option<Cpu> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Cluster, Permission, Qos};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The cpu profile type of the API.
 ///
@@ -47,6 +47,141 @@ impl CpuProfile {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl CpuProfile {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the cpu profile. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the cpu profile. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the cpu profile. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the cpu profile. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The qos of the cpu profile. `None` when not set.
+    pub fn qos(&self) -> Option<&Qos> {
+        self.qos.as_deref()
+    }
+
+    /// The cluster of the cpu profile. `None` when not set.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_deref()
+    }
+
+    /// The permissions of the cpu profile. Empty when not set.
+    pub fn permissions(&self) -> &[Permission] {
+        self.permissions.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for CpuProfile {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl CpuProfile {
+    /// A builder of a `CpuProfile` with every member unset.
+    pub fn builder() -> CpuProfileBuilder {
+        CpuProfileBuilder::default()
+    }
+}
+
+/// Builds a [`CpuProfile`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `CpuProfile` is expected (it converts), or call [`build`](CpuProfileBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CpuProfileBuilder(CpuProfile);
+
+#[allow(clippy::wrong_self_convention)]
+impl CpuProfileBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `qos`.
+    pub fn qos(mut self, value: impl Optional<Qos>) -> Self {
+        self.0.qos = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `cluster`.
+    pub fn cluster(mut self, value: impl Optional<Cluster>) -> Self {
+        self.0.cluster = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `permissions`.
+    pub fn permissions<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Permission>,
+    {
+        self.0.permissions = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> CpuProfile {
+        self.0
+    }
+}
+
+impl From<CpuProfileBuilder> for CpuProfile {
+    fn from(builder: CpuProfileBuilder) -> CpuProfile {
+        builder.0
+    }
+}
+
+impl Optional<CpuProfile> for CpuProfileBuilder {
+    fn into_option(self) -> Option<CpuProfile> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::VcpuPin;
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The cpu tune type of the API.
 ///
@@ -13,6 +13,71 @@ pub struct CpuTune {
     pub href: Option<String>,
     /// A list of [`VcpuPin`](super::VcpuPin) objects, sent as the element `<vcpu_pins>` holding `<vcpu_pin>` items.
     pub vcpu_pins: Option<List<VcpuPin>>,
+}
+
+impl CpuTune {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The vcpu pins of the cpu tune. Empty when not set.
+    pub fn vcpu_pins(&self) -> &[VcpuPin] {
+        self.vcpu_pins.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for CpuTune {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl CpuTune {
+    /// A builder of a `CpuTune` with every member unset.
+    pub fn builder() -> CpuTuneBuilder {
+        CpuTuneBuilder::default()
+    }
+}
+
+/// Builds a [`CpuTune`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `CpuTune` is expected (it converts), or call [`build`](CpuTuneBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CpuTuneBuilder(CpuTune);
+
+#[allow(clippy::wrong_self_convention)]
+impl CpuTuneBuilder {
+    /// Sets `vcpu_pins`.
+    pub fn vcpu_pins<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<VcpuPin>,
+    {
+        self.0.vcpu_pins = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> CpuTune {
+        self.0
+    }
+}
+
+impl From<CpuTuneBuilder> for CpuTune {
+    fn from(builder: CpuTuneBuilder) -> CpuTune {
+        builder.0
+    }
+}
+
+impl Optional<CpuTune> for CpuTuneBuilder {
+    fn into_option(self) -> Option<CpuTune> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for CpuTune {

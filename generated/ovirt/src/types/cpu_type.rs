@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Architecture;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The cpu type type of the API.
 ///
@@ -28,6 +28,93 @@ impl CpuType {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl CpuType {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The name of the cpu type. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The level of the cpu type. `None` when not set.
+    pub fn level(&self) -> Option<i64> {
+        self.level
+    }
+
+    /// The architecture of the cpu type. `None` when not set.
+    pub fn architecture(&self) -> Option<Architecture> {
+        self.architecture.clone()
+    }
+}
+
+impl Identity for CpuType {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl CpuType {
+    /// A builder of a `CpuType` with every member unset.
+    pub fn builder() -> CpuTypeBuilder {
+        CpuTypeBuilder::default()
+    }
+}
+
+/// Builds a [`CpuType`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `CpuType` is expected (it converts), or call [`build`](CpuTypeBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CpuTypeBuilder(CpuType);
+
+#[allow(clippy::wrong_self_convention)]
+impl CpuTypeBuilder {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `level`.
+    pub fn level(mut self, value: impl Optional<i64>) -> Self {
+        self.0.level = value.into_option();
+        self
+    }
+
+    /// Sets `architecture`.
+    pub fn architecture(mut self, value: impl Optional<Architecture>) -> Self {
+        self.0.architecture = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> CpuType {
+        self.0
+    }
+}
+
+impl From<CpuTypeBuilder> for CpuType {
+    fn from(builder: CpuTypeBuilder) -> CpuType {
+        builder.0
+    }
+}
+
+impl Optional<CpuType> for CpuTypeBuilder {
+    fn into_option(self) -> Option<CpuType> {
+        Some(self.0)
     }
 }
 

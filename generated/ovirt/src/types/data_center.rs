@@ -5,7 +5,7 @@ use super::{
     Cluster, DataCenterStatus, IscsiBond, MacPool, Network, Permission, Qos, Quota,
     QuotaModeType, StorageDomain, StorageFormat, Version,
 };
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The top-level container of clusters, logical networks and storage domains.
 ///
@@ -72,6 +72,290 @@ impl DataCenter {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl DataCenter {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the data center. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the data center. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the data center. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the data center. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The local of the data center. `None` when not set.
+    pub fn local(&self) -> Option<bool> {
+        self.local
+    }
+
+    /// The storage format of the data center. `None` when not set.
+    pub fn storage_format(&self) -> Option<StorageFormat> {
+        self.storage_format.clone()
+    }
+
+    /// The version of the data center. `None` when not set.
+    pub fn version(&self) -> Option<&Version> {
+        self.version.as_deref()
+    }
+
+    /// The supported versions of the data center. Empty when not set.
+    pub fn supported_versions(&self) -> &[Version] {
+        self.supported_versions.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The status of the data center. `None` when not set.
+    pub fn status(&self) -> Option<DataCenterStatus> {
+        self.status.clone()
+    }
+
+    /// The quota mode of the data center. `None` when not set.
+    pub fn quota_mode(&self) -> Option<QuotaModeType> {
+        self.quota_mode.clone()
+    }
+
+    /// The mac pool of the data center. `None` when not set.
+    pub fn mac_pool(&self) -> Option<&MacPool> {
+        self.mac_pool.as_deref()
+    }
+
+    /// The storage domains of the data center. Empty when not set.
+    pub fn storage_domains(&self) -> &[StorageDomain] {
+        self.storage_domains.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The clusters of the data center. Empty when not set.
+    pub fn clusters(&self) -> &[Cluster] {
+        self.clusters.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The networks of the data center. Empty when not set.
+    pub fn networks(&self) -> &[Network] {
+        self.networks.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The permissions of the data center. Empty when not set.
+    pub fn permissions(&self) -> &[Permission] {
+        self.permissions.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The quotas of the data center. Empty when not set.
+    pub fn quotas(&self) -> &[Quota] {
+        self.quotas.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The qoss of the data center. Empty when not set.
+    pub fn qoss(&self) -> &[Qos] {
+        self.qoss.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The iscsi bonds of the data center. Empty when not set.
+    pub fn iscsi_bonds(&self) -> &[IscsiBond] {
+        self.iscsi_bonds.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for DataCenter {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl DataCenter {
+    /// A builder of a `DataCenter` with every member unset.
+    pub fn builder() -> DataCenterBuilder {
+        DataCenterBuilder::default()
+    }
+}
+
+/// Builds a [`DataCenter`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `DataCenter` is expected (it converts), or call [`build`](DataCenterBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DataCenterBuilder(DataCenter);
+
+#[allow(clippy::wrong_self_convention)]
+impl DataCenterBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `local`.
+    pub fn local(mut self, value: impl Optional<bool>) -> Self {
+        self.0.local = value.into_option();
+        self
+    }
+
+    /// Sets `storage_format`.
+    pub fn storage_format(mut self, value: impl Optional<StorageFormat>) -> Self {
+        self.0.storage_format = value.into_option();
+        self
+    }
+
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Optional<Version>) -> Self {
+        self.0.version = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `supported_versions`.
+    pub fn supported_versions<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Version>,
+    {
+        self.0.supported_versions = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Optional<DataCenterStatus>) -> Self {
+        self.0.status = value.into_option();
+        self
+    }
+
+    /// Sets `quota_mode`.
+    pub fn quota_mode(mut self, value: impl Optional<QuotaModeType>) -> Self {
+        self.0.quota_mode = value.into_option();
+        self
+    }
+
+    /// Sets `mac_pool`.
+    pub fn mac_pool(mut self, value: impl Optional<MacPool>) -> Self {
+        self.0.mac_pool = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `storage_domains`.
+    pub fn storage_domains<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<StorageDomain>,
+    {
+        self.0.storage_domains = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `clusters`.
+    pub fn clusters<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Cluster>,
+    {
+        self.0.clusters = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `networks`.
+    pub fn networks<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Network>,
+    {
+        self.0.networks = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `permissions`.
+    pub fn permissions<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Permission>,
+    {
+        self.0.permissions = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `quotas`.
+    pub fn quotas<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Quota>,
+    {
+        self.0.quotas = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `qoss`.
+    pub fn qoss<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Qos>,
+    {
+        self.0.qoss = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `iscsi_bonds`.
+    pub fn iscsi_bonds<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<IscsiBond>,
+    {
+        self.0.iscsi_bonds = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> DataCenter {
+        self.0
+    }
+}
+
+impl From<DataCenterBuilder> for DataCenter {
+    fn from(builder: DataCenterBuilder) -> DataCenter {
+        builder.0
+    }
+}
+
+impl Optional<DataCenter> for DataCenterBuilder {
+    fn into_option(self) -> Option<DataCenter> {
+        Some(self.0)
     }
 }
 

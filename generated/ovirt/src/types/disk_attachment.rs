@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Disk, DiskInterface, Template, Vm};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// Connects a disk to a virtual machine or template and says how it is plugged in.
 ///
@@ -61,6 +61,214 @@ impl DiskAttachment {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl DiskAttachment {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the disk attachment. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the disk attachment. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the disk attachment. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the disk attachment. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The bootable of the disk attachment. `None` when not set.
+    pub fn bootable(&self) -> Option<bool> {
+        self.bootable
+    }
+
+    /// The pass discard of the disk attachment. `None` when not set.
+    pub fn pass_discard(&self) -> Option<bool> {
+        self.pass_discard
+    }
+
+    /// The interface of the disk attachment. `None` when not set.
+    pub fn interface(&self) -> Option<DiskInterface> {
+        self.interface.clone()
+    }
+
+    /// The uses scsi reservation of the disk attachment. `None` when not set.
+    pub fn uses_scsi_reservation(&self) -> Option<bool> {
+        self.uses_scsi_reservation
+    }
+
+    /// The active of the disk attachment. `None` when not set.
+    pub fn active(&self) -> Option<bool> {
+        self.active
+    }
+
+    /// The logical name of the disk attachment. `None` when not set.
+    pub fn logical_name(&self) -> Option<&str> {
+        self.logical_name.as_deref()
+    }
+
+    /// The read only of the disk attachment. `None` when not set.
+    pub fn read_only(&self) -> Option<bool> {
+        self.read_only
+    }
+
+    /// The disk of the disk attachment. `None` when not set.
+    pub fn disk(&self) -> Option<&Disk> {
+        self.disk.as_deref()
+    }
+
+    /// The vm of the disk attachment. `None` when not set.
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+
+    /// The template of the disk attachment. `None` when not set.
+    pub fn template(&self) -> Option<&Template> {
+        self.template.as_deref()
+    }
+}
+
+impl Identity for DiskAttachment {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl DiskAttachment {
+    /// A builder of a `DiskAttachment` with every member unset.
+    pub fn builder() -> DiskAttachmentBuilder {
+        DiskAttachmentBuilder::default()
+    }
+}
+
+/// Builds a [`DiskAttachment`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `DiskAttachment` is expected (it converts), or call [`build`](DiskAttachmentBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DiskAttachmentBuilder(DiskAttachment);
+
+#[allow(clippy::wrong_self_convention)]
+impl DiskAttachmentBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `bootable`.
+    pub fn bootable(mut self, value: impl Optional<bool>) -> Self {
+        self.0.bootable = value.into_option();
+        self
+    }
+
+    /// Sets `pass_discard`.
+    pub fn pass_discard(mut self, value: impl Optional<bool>) -> Self {
+        self.0.pass_discard = value.into_option();
+        self
+    }
+
+    /// Sets `interface`.
+    pub fn interface(mut self, value: impl Optional<DiskInterface>) -> Self {
+        self.0.interface = value.into_option();
+        self
+    }
+
+    /// Sets `uses_scsi_reservation`.
+    pub fn uses_scsi_reservation(mut self, value: impl Optional<bool>) -> Self {
+        self.0.uses_scsi_reservation = value.into_option();
+        self
+    }
+
+    /// Sets `active`.
+    pub fn active(mut self, value: impl Optional<bool>) -> Self {
+        self.0.active = value.into_option();
+        self
+    }
+
+    /// Sets `logical_name`.
+    pub fn logical_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.logical_name = value.into_option();
+        self
+    }
+
+    /// Sets `read_only`.
+    pub fn read_only(mut self, value: impl Optional<bool>) -> Self {
+        self.0.read_only = value.into_option();
+        self
+    }
+
+    /// Sets `disk`.
+    pub fn disk(mut self, value: impl Optional<Disk>) -> Self {
+        self.0.disk = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vm`.
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `template`.
+    pub fn template(mut self, value: impl Optional<Template>) -> Self {
+        self.0.template = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> DiskAttachment {
+        self.0
+    }
+}
+
+impl From<DiskAttachmentBuilder> for DiskAttachment {
+    fn from(builder: DiskAttachmentBuilder) -> DiskAttachment {
+        builder.0
+    }
+}
+
+impl Optional<DiskAttachment> for DiskAttachmentBuilder {
+    fn into_option(self) -> Option<DiskAttachment> {
+        Some(self.0)
     }
 }
 

@@ -9,7 +9,7 @@ use super::{
     OpenStackVolumeType, Permission, QcowVersion, Quota, ScsiGenericIO, Snapshot,
     Statistic, StorageDomain, Template, Vm,
 };
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The disk snapshot type of the API.
 ///
@@ -134,6 +134,586 @@ impl DiskSnapshot {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl DiskSnapshot {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the disk snapshot. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the disk snapshot. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the disk snapshot. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the disk snapshot. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The template of the disk snapshot. `None` when not set.
+    pub fn template(&self) -> Option<&Template> {
+        self.template.as_deref()
+    }
+
+    /// The instance type of the disk snapshot. `None` when not set.
+    pub fn instance_type(&self) -> Option<&InstanceType> {
+        self.instance_type.as_deref()
+    }
+
+    /// The vms of the disk snapshot. Empty when not set.
+    pub fn vms(&self) -> &[Vm] {
+        self.vms.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The vm of the disk snapshot. `None` when not set.
+    #[deprecated]
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+
+    /// The alias of the disk snapshot. `None` when not set.
+    pub fn alias(&self) -> Option<&str> {
+        self.alias.as_deref()
+    }
+
+    /// The image id of the disk snapshot. `None` when not set.
+    pub fn image_id(&self) -> Option<&str> {
+        self.image_id.as_deref()
+    }
+
+    /// The provisioned size of the disk snapshot. `None` when not set.
+    pub fn provisioned_size(&self) -> Option<i64> {
+        self.provisioned_size
+    }
+
+    /// The initial size of the disk snapshot. `None` when not set.
+    pub fn initial_size(&self) -> Option<i64> {
+        self.initial_size
+    }
+
+    /// The actual size of the disk snapshot. `None` when not set.
+    pub fn actual_size(&self) -> Option<i64> {
+        self.actual_size
+    }
+
+    /// The total size of the disk snapshot. `None` when not set.
+    pub fn total_size(&self) -> Option<i64> {
+        self.total_size
+    }
+
+    /// The status of the disk snapshot. `None` when not set.
+    pub fn status(&self) -> Option<DiskStatus> {
+        self.status.clone()
+    }
+
+    /// The interface of the disk snapshot. `None` when not set.
+    #[deprecated]
+    pub fn interface(&self) -> Option<DiskInterface> {
+        self.interface.clone()
+    }
+
+    /// The format of the disk snapshot. `None` when not set.
+    pub fn format(&self) -> Option<DiskFormat> {
+        self.format.clone()
+    }
+
+    /// The qcow version of the disk snapshot. `None` when not set.
+    pub fn qcow_version(&self) -> Option<QcowVersion> {
+        self.qcow_version.clone()
+    }
+
+    /// The sparse of the disk snapshot. `None` when not set.
+    pub fn sparse(&self) -> Option<bool> {
+        self.sparse
+    }
+
+    /// The bootable of the disk snapshot. `None` when not set.
+    #[deprecated]
+    pub fn bootable(&self) -> Option<bool> {
+        self.bootable
+    }
+
+    /// The shareable of the disk snapshot. `None` when not set.
+    pub fn shareable(&self) -> Option<bool> {
+        self.shareable
+    }
+
+    /// The wipe after delete of the disk snapshot. `None` when not set.
+    pub fn wipe_after_delete(&self) -> Option<bool> {
+        self.wipe_after_delete
+    }
+
+    /// The propagate errors of the disk snapshot. `None` when not set.
+    pub fn propagate_errors(&self) -> Option<bool> {
+        self.propagate_errors
+    }
+
+    /// The active of the disk snapshot. `None` when not set.
+    pub fn active(&self) -> Option<bool> {
+        self.active
+    }
+
+    /// The backup of the disk snapshot. `None` when not set.
+    pub fn backup(&self) -> Option<DiskBackup> {
+        self.backup.clone()
+    }
+
+    /// The backup mode of the disk snapshot. `None` when not set.
+    pub fn backup_mode(&self) -> Option<DiskBackupMode> {
+        self.backup_mode.clone()
+    }
+
+    /// The read only of the disk snapshot. `None` when not set.
+    #[deprecated]
+    pub fn read_only(&self) -> Option<bool> {
+        self.read_only
+    }
+
+    /// The lun storage of the disk snapshot. `None` when not set.
+    pub fn lun_storage(&self) -> Option<&HostStorage> {
+        self.lun_storage.as_deref()
+    }
+
+    /// The sgio of the disk snapshot. `None` when not set.
+    pub fn sgio(&self) -> Option<ScsiGenericIO> {
+        self.sgio.clone()
+    }
+
+    /// The uses scsi reservation of the disk snapshot. `None` when not set.
+    pub fn uses_scsi_reservation(&self) -> Option<bool> {
+        self.uses_scsi_reservation
+    }
+
+    /// The storage type of the disk snapshot. `None` when not set.
+    pub fn storage_type(&self) -> Option<DiskStorageType> {
+        self.storage_type.clone()
+    }
+
+    /// The logical name of the disk snapshot. `None` when not set.
+    pub fn logical_name(&self) -> Option<&str> {
+        self.logical_name.as_deref()
+    }
+
+    /// The content type of the disk snapshot. `None` when not set.
+    pub fn content_type(&self) -> Option<DiskContentType> {
+        self.content_type.clone()
+    }
+
+    /// The external disk of the disk snapshot. `None` when not set.
+    pub fn external_disk(&self) -> Option<&str> {
+        self.external_disk.as_deref()
+    }
+
+    /// The storage domain of the disk snapshot. `None` when not set.
+    pub fn storage_domain(&self) -> Option<&StorageDomain> {
+        self.storage_domain.as_deref()
+    }
+
+    /// The storage domains of the disk snapshot. Empty when not set.
+    pub fn storage_domains(&self) -> &[StorageDomain] {
+        self.storage_domains.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The quota of the disk snapshot. `None` when not set.
+    pub fn quota(&self) -> Option<&Quota> {
+        self.quota.as_deref()
+    }
+
+    /// The disk profile of the disk snapshot. `None` when not set.
+    pub fn disk_profile(&self) -> Option<&DiskProfile> {
+        self.disk_profile.as_deref()
+    }
+
+    /// The snapshot of the disk snapshot. `None` when not set.
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        self.snapshot.as_deref()
+    }
+
+    /// The openstack volume type of the disk snapshot. `None` when not set.
+    pub fn openstack_volume_type(&self) -> Option<&OpenStackVolumeType> {
+        self.openstack_volume_type.as_deref()
+    }
+
+    /// The permissions of the disk snapshot. Empty when not set.
+    pub fn permissions(&self) -> &[Permission] {
+        self.permissions.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The disk snapshots of the disk snapshot. Empty when not set.
+    pub fn disk_snapshots(&self) -> &[DiskSnapshot] {
+        self.disk_snapshots.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The statistics of the disk snapshot. Empty when not set.
+    pub fn statistics(&self) -> &[Statistic] {
+        self.statistics.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The disk of the disk snapshot. `None` when not set.
+    pub fn disk(&self) -> Option<&Disk> {
+        self.disk.as_deref()
+    }
+
+    /// The parent of the disk snapshot. `None` when not set.
+    pub fn parent(&self) -> Option<&DiskSnapshot> {
+        self.parent.as_deref()
+    }
+}
+
+impl Identity for DiskSnapshot {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl DiskSnapshot {
+    /// A builder of a `DiskSnapshot` with every member unset.
+    pub fn builder() -> DiskSnapshotBuilder {
+        DiskSnapshotBuilder::default()
+    }
+}
+
+/// Builds a [`DiskSnapshot`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `DiskSnapshot` is expected (it converts), or call [`build`](DiskSnapshotBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DiskSnapshotBuilder(DiskSnapshot);
+
+#[allow(clippy::wrong_self_convention)]
+impl DiskSnapshotBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `template`.
+    pub fn template(mut self, value: impl Optional<Template>) -> Self {
+        self.0.template = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `instance_type`.
+    pub fn instance_type(mut self, value: impl Optional<InstanceType>) -> Self {
+        self.0.instance_type = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vms`.
+    pub fn vms<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Vm>,
+    {
+        self.0.vms = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `vm`.
+    #[deprecated]
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `alias`.
+    pub fn alias(mut self, value: impl Optional<String>) -> Self {
+        self.0.alias = value.into_option();
+        self
+    }
+
+    /// Sets `image_id`.
+    pub fn image_id(mut self, value: impl Optional<String>) -> Self {
+        self.0.image_id = value.into_option();
+        self
+    }
+
+    /// Sets `provisioned_size`.
+    pub fn provisioned_size(mut self, value: impl Optional<i64>) -> Self {
+        self.0.provisioned_size = value.into_option();
+        self
+    }
+
+    /// Sets `initial_size`.
+    pub fn initial_size(mut self, value: impl Optional<i64>) -> Self {
+        self.0.initial_size = value.into_option();
+        self
+    }
+
+    /// Sets `actual_size`.
+    pub fn actual_size(mut self, value: impl Optional<i64>) -> Self {
+        self.0.actual_size = value.into_option();
+        self
+    }
+
+    /// Sets `total_size`.
+    pub fn total_size(mut self, value: impl Optional<i64>) -> Self {
+        self.0.total_size = value.into_option();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Optional<DiskStatus>) -> Self {
+        self.0.status = value.into_option();
+        self
+    }
+
+    /// Sets `interface`.
+    #[deprecated]
+    pub fn interface(mut self, value: impl Optional<DiskInterface>) -> Self {
+        self.0.interface = value.into_option();
+        self
+    }
+
+    /// Sets `format`.
+    pub fn format(mut self, value: impl Optional<DiskFormat>) -> Self {
+        self.0.format = value.into_option();
+        self
+    }
+
+    /// Sets `qcow_version`.
+    pub fn qcow_version(mut self, value: impl Optional<QcowVersion>) -> Self {
+        self.0.qcow_version = value.into_option();
+        self
+    }
+
+    /// Sets `sparse`.
+    pub fn sparse(mut self, value: impl Optional<bool>) -> Self {
+        self.0.sparse = value.into_option();
+        self
+    }
+
+    /// Sets `bootable`.
+    #[deprecated]
+    pub fn bootable(mut self, value: impl Optional<bool>) -> Self {
+        self.0.bootable = value.into_option();
+        self
+    }
+
+    /// Sets `shareable`.
+    pub fn shareable(mut self, value: impl Optional<bool>) -> Self {
+        self.0.shareable = value.into_option();
+        self
+    }
+
+    /// Sets `wipe_after_delete`.
+    pub fn wipe_after_delete(mut self, value: impl Optional<bool>) -> Self {
+        self.0.wipe_after_delete = value.into_option();
+        self
+    }
+
+    /// Sets `propagate_errors`.
+    pub fn propagate_errors(mut self, value: impl Optional<bool>) -> Self {
+        self.0.propagate_errors = value.into_option();
+        self
+    }
+
+    /// Sets `active`.
+    pub fn active(mut self, value: impl Optional<bool>) -> Self {
+        self.0.active = value.into_option();
+        self
+    }
+
+    /// Sets `backup`.
+    pub fn backup(mut self, value: impl Optional<DiskBackup>) -> Self {
+        self.0.backup = value.into_option();
+        self
+    }
+
+    /// Sets `backup_mode`.
+    pub fn backup_mode(mut self, value: impl Optional<DiskBackupMode>) -> Self {
+        self.0.backup_mode = value.into_option();
+        self
+    }
+
+    /// Sets `read_only`.
+    #[deprecated]
+    pub fn read_only(mut self, value: impl Optional<bool>) -> Self {
+        self.0.read_only = value.into_option();
+        self
+    }
+
+    /// Sets `lun_storage`.
+    pub fn lun_storage(mut self, value: impl Optional<HostStorage>) -> Self {
+        self.0.lun_storage = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `sgio`.
+    pub fn sgio(mut self, value: impl Optional<ScsiGenericIO>) -> Self {
+        self.0.sgio = value.into_option();
+        self
+    }
+
+    /// Sets `uses_scsi_reservation`.
+    pub fn uses_scsi_reservation(mut self, value: impl Optional<bool>) -> Self {
+        self.0.uses_scsi_reservation = value.into_option();
+        self
+    }
+
+    /// Sets `storage_type`.
+    pub fn storage_type(mut self, value: impl Optional<DiskStorageType>) -> Self {
+        self.0.storage_type = value.into_option();
+        self
+    }
+
+    /// Sets `logical_name`.
+    pub fn logical_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.logical_name = value.into_option();
+        self
+    }
+
+    /// Sets `content_type`.
+    pub fn content_type(mut self, value: impl Optional<DiskContentType>) -> Self {
+        self.0.content_type = value.into_option();
+        self
+    }
+
+    /// Sets `external_disk`.
+    pub fn external_disk(mut self, value: impl Optional<String>) -> Self {
+        self.0.external_disk = value.into_option();
+        self
+    }
+
+    /// Sets `storage_domain`.
+    pub fn storage_domain(mut self, value: impl Optional<StorageDomain>) -> Self {
+        self.0.storage_domain = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `storage_domains`.
+    pub fn storage_domains<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<StorageDomain>,
+    {
+        self.0.storage_domains = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `quota`.
+    pub fn quota(mut self, value: impl Optional<Quota>) -> Self {
+        self.0.quota = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `disk_profile`.
+    pub fn disk_profile(mut self, value: impl Optional<DiskProfile>) -> Self {
+        self.0.disk_profile = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `snapshot`.
+    pub fn snapshot(mut self, value: impl Optional<Snapshot>) -> Self {
+        self.0.snapshot = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `openstack_volume_type`.
+    pub fn openstack_volume_type(
+        mut self,
+        value: impl Optional<OpenStackVolumeType>,
+    ) -> Self {
+        self.0.openstack_volume_type = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `permissions`.
+    pub fn permissions<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Permission>,
+    {
+        self.0.permissions = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `disk_snapshots`.
+    pub fn disk_snapshots<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<DiskSnapshot>,
+    {
+        self.0.disk_snapshots = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `statistics`.
+    pub fn statistics<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Statistic>,
+    {
+        self.0.statistics = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `disk`.
+    pub fn disk(mut self, value: impl Optional<Disk>) -> Self {
+        self.0.disk = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `parent`.
+    pub fn parent(mut self, value: impl Optional<DiskSnapshot>) -> Self {
+        self.0.parent = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> DiskSnapshot {
+        self.0
+    }
+}
+
+impl From<DiskSnapshotBuilder> for DiskSnapshot {
+    fn from(builder: DiskSnapshotBuilder) -> DiskSnapshot {
+        builder.0
+    }
+}
+
+impl Optional<DiskSnapshot> for DiskSnapshotBuilder {
+    fn into_option(self) -> Option<DiskSnapshot> {
+        Some(self.0)
     }
 }
 

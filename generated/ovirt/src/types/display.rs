@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::{Certificate, DisplayType, VideoType};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The display type of the API.
 ///
@@ -47,6 +47,236 @@ pub struct Display {
     pub disconnect_action: Option<String>,
     /// An integer, sent as the element `<disconnect_action_delay>`.
     pub disconnect_action_delay: Option<i64>,
+}
+
+impl Display {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The type of the display. `None` when not set.
+    #[deprecated]
+    pub fn type_(&self) -> Option<DisplayType> {
+        self.r#type.clone()
+    }
+
+    /// The video type of the display. `None` when not set.
+    pub fn video_type(&self) -> Option<VideoType> {
+        self.video_type.clone()
+    }
+
+    /// The address of the display. `None` when not set.
+    pub fn address(&self) -> Option<&str> {
+        self.address.as_deref()
+    }
+
+    /// The port of the display. `None` when not set.
+    pub fn port(&self) -> Option<i64> {
+        self.port
+    }
+
+    /// The secure port of the display. `None` when not set.
+    pub fn secure_port(&self) -> Option<i64> {
+        self.secure_port
+    }
+
+    /// The monitors of the display. `None` when not set.
+    pub fn monitors(&self) -> Option<i64> {
+        self.monitors
+    }
+
+    /// The single qxl pci of the display. `None` when not set.
+    #[deprecated]
+    pub fn single_qxl_pci(&self) -> Option<bool> {
+        self.single_qxl_pci
+    }
+
+    /// The allow override of the display. `None` when not set.
+    pub fn allow_override(&self) -> Option<bool> {
+        self.allow_override
+    }
+
+    /// The certificate of the display. `None` when not set.
+    pub fn certificate(&self) -> Option<&Certificate> {
+        self.certificate.as_deref()
+    }
+
+    /// The smartcard enabled of the display. `None` when not set.
+    pub fn smartcard_enabled(&self) -> Option<bool> {
+        self.smartcard_enabled
+    }
+
+    /// The keyboard layout of the display. `None` when not set.
+    pub fn keyboard_layout(&self) -> Option<&str> {
+        self.keyboard_layout.as_deref()
+    }
+
+    /// The proxy of the display. `None` when not set.
+    pub fn proxy(&self) -> Option<&str> {
+        self.proxy.as_deref()
+    }
+
+    /// The file transfer enabled of the display. `None` when not set.
+    pub fn file_transfer_enabled(&self) -> Option<bool> {
+        self.file_transfer_enabled
+    }
+
+    /// The copy paste enabled of the display. `None` when not set.
+    pub fn copy_paste_enabled(&self) -> Option<bool> {
+        self.copy_paste_enabled
+    }
+
+    /// The disconnect action of the display. `None` when not set.
+    pub fn disconnect_action(&self) -> Option<&str> {
+        self.disconnect_action.as_deref()
+    }
+
+    /// The disconnect action delay of the display. `None` when not set.
+    pub fn disconnect_action_delay(&self) -> Option<i64> {
+        self.disconnect_action_delay
+    }
+}
+
+impl Identity for Display {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Display {
+    /// A builder of a `Display` with every member unset.
+    pub fn builder() -> DisplayBuilder {
+        DisplayBuilder::default()
+    }
+}
+
+/// Builds a [`Display`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Display` is expected (it converts), or call [`build`](DisplayBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DisplayBuilder(Display);
+
+#[allow(clippy::wrong_self_convention)]
+impl DisplayBuilder {
+    /// Sets `type`.
+    #[deprecated]
+    pub fn type_(mut self, value: impl Optional<DisplayType>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `video_type`.
+    pub fn video_type(mut self, value: impl Optional<VideoType>) -> Self {
+        self.0.video_type = value.into_option();
+        self
+    }
+
+    /// Sets `address`.
+    pub fn address(mut self, value: impl Optional<String>) -> Self {
+        self.0.address = value.into_option();
+        self
+    }
+
+    /// Sets `port`.
+    pub fn port(mut self, value: impl Optional<i64>) -> Self {
+        self.0.port = value.into_option();
+        self
+    }
+
+    /// Sets `secure_port`.
+    pub fn secure_port(mut self, value: impl Optional<i64>) -> Self {
+        self.0.secure_port = value.into_option();
+        self
+    }
+
+    /// Sets `monitors`.
+    pub fn monitors(mut self, value: impl Optional<i64>) -> Self {
+        self.0.monitors = value.into_option();
+        self
+    }
+
+    /// Sets `single_qxl_pci`.
+    #[deprecated]
+    pub fn single_qxl_pci(mut self, value: impl Optional<bool>) -> Self {
+        self.0.single_qxl_pci = value.into_option();
+        self
+    }
+
+    /// Sets `allow_override`.
+    pub fn allow_override(mut self, value: impl Optional<bool>) -> Self {
+        self.0.allow_override = value.into_option();
+        self
+    }
+
+    /// Sets `certificate`.
+    pub fn certificate(mut self, value: impl Optional<Certificate>) -> Self {
+        self.0.certificate = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `smartcard_enabled`.
+    pub fn smartcard_enabled(mut self, value: impl Optional<bool>) -> Self {
+        self.0.smartcard_enabled = value.into_option();
+        self
+    }
+
+    /// Sets `keyboard_layout`.
+    pub fn keyboard_layout(mut self, value: impl Optional<String>) -> Self {
+        self.0.keyboard_layout = value.into_option();
+        self
+    }
+
+    /// Sets `proxy`.
+    pub fn proxy(mut self, value: impl Optional<String>) -> Self {
+        self.0.proxy = value.into_option();
+        self
+    }
+
+    /// Sets `file_transfer_enabled`.
+    pub fn file_transfer_enabled(mut self, value: impl Optional<bool>) -> Self {
+        self.0.file_transfer_enabled = value.into_option();
+        self
+    }
+
+    /// Sets `copy_paste_enabled`.
+    pub fn copy_paste_enabled(mut self, value: impl Optional<bool>) -> Self {
+        self.0.copy_paste_enabled = value.into_option();
+        self
+    }
+
+    /// Sets `disconnect_action`.
+    pub fn disconnect_action(mut self, value: impl Optional<String>) -> Self {
+        self.0.disconnect_action = value.into_option();
+        self
+    }
+
+    /// Sets `disconnect_action_delay`.
+    pub fn disconnect_action_delay(mut self, value: impl Optional<i64>) -> Self {
+        self.0.disconnect_action_delay = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Display {
+        self.0
+    }
+}
+
+impl From<DisplayBuilder> for Display {
+    fn from(builder: DisplayBuilder) -> Display {
+        builder.0
+    }
+}
+
+impl Optional<Display> for DisplayBuilder {
+    fn into_option(self) -> Option<Display> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for Display {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Host;
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The dns type of the API.
 ///
@@ -15,6 +15,86 @@ pub struct Dns {
     pub servers: Option<List<Host>>,
     /// A list of [`Host`](super::Host) objects, sent as the element `<search_domains>` holding `<host>` items.
     pub search_domains: Option<List<Host>>,
+}
+
+impl Dns {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The servers of the dns. Empty when not set.
+    pub fn servers(&self) -> &[Host] {
+        self.servers.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The search domains of the dns. Empty when not set.
+    pub fn search_domains(&self) -> &[Host] {
+        self.search_domains.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for Dns {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Dns {
+    /// A builder of a `Dns` with every member unset.
+    pub fn builder() -> DnsBuilder {
+        DnsBuilder::default()
+    }
+}
+
+/// Builds a [`Dns`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Dns` is expected (it converts), or call [`build`](DnsBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DnsBuilder(Dns);
+
+#[allow(clippy::wrong_self_convention)]
+impl DnsBuilder {
+    /// Sets `servers`.
+    pub fn servers<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Host>,
+    {
+        self.0.servers = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `search_domains`.
+    pub fn search_domains<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Host>,
+    {
+        self.0.search_domains = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Dns {
+        self.0
+    }
+}
+
+impl From<DnsBuilder> for Dns {
+    fn from(builder: DnsBuilder) -> Dns {
+        builder.0
+    }
+}
+
+impl Optional<Dns> for DnsBuilder {
+    fn into_option(self) -> Option<Dns> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for Dns {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Group, User};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The domain type of the API.
 ///
@@ -47,6 +47,145 @@ impl Domain {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Domain {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the domain. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the domain. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the domain. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the domain. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The user of the domain. `None` when not set.
+    pub fn user(&self) -> Option<&User> {
+        self.user.as_deref()
+    }
+
+    /// The groups of the domain. Empty when not set.
+    pub fn groups(&self) -> &[Group] {
+        self.groups.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The users of the domain. Empty when not set.
+    pub fn users(&self) -> &[User] {
+        self.users.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for Domain {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Domain {
+    /// A builder of a `Domain` with every member unset.
+    pub fn builder() -> DomainBuilder {
+        DomainBuilder::default()
+    }
+}
+
+/// Builds a [`Domain`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Domain` is expected (it converts), or call [`build`](DomainBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DomainBuilder(Domain);
+
+#[allow(clippy::wrong_self_convention)]
+impl DomainBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `user`.
+    pub fn user(mut self, value: impl Optional<User>) -> Self {
+        self.0.user = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `groups`.
+    pub fn groups<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Group>,
+    {
+        self.0.groups = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `users`.
+    pub fn users<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<User>,
+    {
+        self.0.users = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Domain {
+        self.0
+    }
+}
+
+impl From<DomainBuilder> for Domain {
+    fn from(builder: DomainBuilder) -> Domain {
+        builder.0
+    }
+}
+
+impl Optional<Domain> for DomainBuilder {
+    fn into_option(self) -> Option<Domain> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{CpuTopology, CpuTune};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The dynamic cpu type of the API.
 ///
@@ -15,6 +15,78 @@ pub struct DynamicCpu {
     pub topology: Option<Box<CpuTopology>>,
     /// A [`CpuTune`](super::CpuTune) object, sent as the element `<cpu_tune>`.
     pub cpu_tune: Option<Box<CpuTune>>,
+}
+
+impl DynamicCpu {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The topology of the dynamic cpu. `None` when not set.
+    pub fn topology(&self) -> Option<&CpuTopology> {
+        self.topology.as_deref()
+    }
+
+    /// The cpu tune of the dynamic cpu. `None` when not set.
+    pub fn cpu_tune(&self) -> Option<&CpuTune> {
+        self.cpu_tune.as_deref()
+    }
+}
+
+impl Identity for DynamicCpu {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl DynamicCpu {
+    /// A builder of a `DynamicCpu` with every member unset.
+    pub fn builder() -> DynamicCpuBuilder {
+        DynamicCpuBuilder::default()
+    }
+}
+
+/// Builds a [`DynamicCpu`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `DynamicCpu` is expected (it converts), or call [`build`](DynamicCpuBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DynamicCpuBuilder(DynamicCpu);
+
+#[allow(clippy::wrong_self_convention)]
+impl DynamicCpuBuilder {
+    /// Sets `topology`.
+    pub fn topology(mut self, value: impl Optional<CpuTopology>) -> Self {
+        self.0.topology = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `cpu_tune`.
+    pub fn cpu_tune(mut self, value: impl Optional<CpuTune>) -> Self {
+        self.0.cpu_tune = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> DynamicCpu {
+        self.0
+    }
+}
+
+impl From<DynamicCpuBuilder> for DynamicCpu {
+    fn from(builder: DynamicCpuBuilder) -> DynamicCpu {
+        builder.0
+    }
+}
+
+impl Optional<DynamicCpu> for DynamicCpuBuilder {
+    fn into_option(self) -> Option<DynamicCpu> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for DynamicCpu {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::ProfileDetail;
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The entity profile detail type of the API.
 ///
@@ -13,6 +13,71 @@ pub struct EntityProfileDetail {
     pub href: Option<String>,
     /// A list of [`ProfileDetail`](super::ProfileDetail) objects, sent as the element `<profile_details>` holding `<profile_detail>` items.
     pub profile_details: Option<List<ProfileDetail>>,
+}
+
+impl EntityProfileDetail {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The profile details of the entity profile detail. Empty when not set.
+    pub fn profile_details(&self) -> &[ProfileDetail] {
+        self.profile_details.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for EntityProfileDetail {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl EntityProfileDetail {
+    /// A builder of a `EntityProfileDetail` with every member unset.
+    pub fn builder() -> EntityProfileDetailBuilder {
+        EntityProfileDetailBuilder::default()
+    }
+}
+
+/// Builds a [`EntityProfileDetail`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `EntityProfileDetail` is expected (it converts), or call [`build`](EntityProfileDetailBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct EntityProfileDetailBuilder(EntityProfileDetail);
+
+#[allow(clippy::wrong_self_convention)]
+impl EntityProfileDetailBuilder {
+    /// Sets `profile_details`.
+    pub fn profile_details<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<ProfileDetail>,
+    {
+        self.0.profile_details = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> EntityProfileDetail {
+        self.0
+    }
+}
+
+impl From<EntityProfileDetailBuilder> for EntityProfileDetail {
+    fn from(builder: EntityProfileDetailBuilder) -> EntityProfileDetail {
+        builder.0
+    }
+}
+
+impl Optional<EntityProfileDetail> for EntityProfileDetailBuilder {
+    fn into_option(self) -> Option<EntityProfileDetail> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for EntityProfileDetail {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::MigrateOnError;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The error handling type of the API.
 ///
@@ -13,6 +13,67 @@ pub struct ErrorHandling {
     pub href: Option<String>,
     /// A [`MigrateOnError`](super::MigrateOnError) value, sent as the element `<on_error>`.
     pub on_error: Option<MigrateOnError>,
+}
+
+impl ErrorHandling {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The on error of the error handling. `None` when not set.
+    pub fn on_error(&self) -> Option<MigrateOnError> {
+        self.on_error.clone()
+    }
+}
+
+impl Identity for ErrorHandling {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl ErrorHandling {
+    /// A builder of a `ErrorHandling` with every member unset.
+    pub fn builder() -> ErrorHandlingBuilder {
+        ErrorHandlingBuilder::default()
+    }
+}
+
+/// Builds a [`ErrorHandling`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `ErrorHandling` is expected (it converts), or call [`build`](ErrorHandlingBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ErrorHandlingBuilder(ErrorHandling);
+
+#[allow(clippy::wrong_self_convention)]
+impl ErrorHandlingBuilder {
+    /// Sets `on_error`.
+    pub fn on_error(mut self, value: impl Optional<MigrateOnError>) -> Self {
+        self.0.on_error = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> ErrorHandling {
+        self.0
+    }
+}
+
+impl From<ErrorHandlingBuilder> for ErrorHandling {
+    fn from(builder: ErrorHandlingBuilder) -> ErrorHandling {
+        builder.0
+    }
+}
+
+impl Optional<ErrorHandling> for ErrorHandlingBuilder {
+    fn into_option(self) -> Option<ErrorHandling> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for ErrorHandling {

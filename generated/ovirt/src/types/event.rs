@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Cluster, DataCenter, Host, LogSeverity, StorageDomain, Template, User, Vm};
-use sdkgen_runtime::{DateTime, require_send_sync};
+use sdkgen_runtime::{DateTime, Identity, Optional, require_send_sync};
 
 /// One entry of the engine's audit log.
 ///
@@ -75,6 +75,291 @@ impl Event {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Event {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the event. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the event. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the event. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the event. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The index of the event. `None` when not set.
+    pub fn index(&self) -> Option<i64> {
+        self.index
+    }
+
+    /// The code of the event. `None` when not set.
+    pub fn code(&self) -> Option<i64> {
+        self.code
+    }
+
+    /// The severity of the event. `None` when not set.
+    pub fn severity(&self) -> Option<LogSeverity> {
+        self.severity.clone()
+    }
+
+    /// The time of the event. `None` when not set.
+    pub fn time(&self) -> Option<&DateTime> {
+        self.time.as_ref()
+    }
+
+    /// The correlation id of the event. `None` when not set.
+    pub fn correlation_id(&self) -> Option<&str> {
+        self.correlation_id.as_deref()
+    }
+
+    /// The origin of the event. `None` when not set.
+    pub fn origin(&self) -> Option<&str> {
+        self.origin.as_deref()
+    }
+
+    /// The custom id of the event. `None` when not set.
+    pub fn custom_id(&self) -> Option<i64> {
+        self.custom_id
+    }
+
+    /// The flood rate of the event. `None` when not set.
+    pub fn flood_rate(&self) -> Option<i64> {
+        self.flood_rate
+    }
+
+    /// The log on host of the event. `None` when not set.
+    pub fn log_on_host(&self) -> Option<bool> {
+        self.log_on_host
+    }
+
+    /// The custom data of the event. `None` when not set.
+    pub fn custom_data(&self) -> Option<&str> {
+        self.custom_data.as_deref()
+    }
+
+    /// The user of the event. `None` when not set.
+    pub fn user(&self) -> Option<&User> {
+        self.user.as_deref()
+    }
+
+    /// The vm of the event. `None` when not set.
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+
+    /// The storage domain of the event. `None` when not set.
+    pub fn storage_domain(&self) -> Option<&StorageDomain> {
+        self.storage_domain.as_deref()
+    }
+
+    /// The host of the event. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+
+    /// The template of the event. `None` when not set.
+    pub fn template(&self) -> Option<&Template> {
+        self.template.as_deref()
+    }
+
+    /// The cluster of the event. `None` when not set.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_deref()
+    }
+
+    /// The data center of the event. `None` when not set.
+    pub fn data_center(&self) -> Option<&DataCenter> {
+        self.data_center.as_deref()
+    }
+}
+
+impl Identity for Event {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Event {
+    /// A builder of a `Event` with every member unset.
+    pub fn builder() -> EventBuilder {
+        EventBuilder::default()
+    }
+}
+
+/// Builds a [`Event`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Event` is expected (it converts), or call [`build`](EventBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct EventBuilder(Event);
+
+#[allow(clippy::wrong_self_convention)]
+impl EventBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `index`.
+    pub fn index(mut self, value: impl Optional<i64>) -> Self {
+        self.0.index = value.into_option();
+        self
+    }
+
+    /// Sets `code`.
+    pub fn code(mut self, value: impl Optional<i64>) -> Self {
+        self.0.code = value.into_option();
+        self
+    }
+
+    /// Sets `severity`.
+    pub fn severity(mut self, value: impl Optional<LogSeverity>) -> Self {
+        self.0.severity = value.into_option();
+        self
+    }
+
+    /// Sets `time`.
+    pub fn time(mut self, value: impl Optional<DateTime>) -> Self {
+        self.0.time = value.into_option();
+        self
+    }
+
+    /// Sets `correlation_id`.
+    pub fn correlation_id(mut self, value: impl Optional<String>) -> Self {
+        self.0.correlation_id = value.into_option();
+        self
+    }
+
+    /// Sets `origin`.
+    pub fn origin(mut self, value: impl Optional<String>) -> Self {
+        self.0.origin = value.into_option();
+        self
+    }
+
+    /// Sets `custom_id`.
+    pub fn custom_id(mut self, value: impl Optional<i64>) -> Self {
+        self.0.custom_id = value.into_option();
+        self
+    }
+
+    /// Sets `flood_rate`.
+    pub fn flood_rate(mut self, value: impl Optional<i64>) -> Self {
+        self.0.flood_rate = value.into_option();
+        self
+    }
+
+    /// Sets `log_on_host`.
+    pub fn log_on_host(mut self, value: impl Optional<bool>) -> Self {
+        self.0.log_on_host = value.into_option();
+        self
+    }
+
+    /// Sets `custom_data`.
+    pub fn custom_data(mut self, value: impl Optional<String>) -> Self {
+        self.0.custom_data = value.into_option();
+        self
+    }
+
+    /// Sets `user`.
+    pub fn user(mut self, value: impl Optional<User>) -> Self {
+        self.0.user = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vm`.
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `storage_domain`.
+    pub fn storage_domain(mut self, value: impl Optional<StorageDomain>) -> Self {
+        self.0.storage_domain = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `template`.
+    pub fn template(mut self, value: impl Optional<Template>) -> Self {
+        self.0.template = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `cluster`.
+    pub fn cluster(mut self, value: impl Optional<Cluster>) -> Self {
+        self.0.cluster = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `data_center`.
+    pub fn data_center(mut self, value: impl Optional<DataCenter>) -> Self {
+        self.0.data_center = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Event {
+        self.0
+    }
+}
+
+impl From<EventBuilder> for Event {
+    fn from(builder: EventBuilder) -> Event {
+        builder.0
+    }
+}
+
+impl Optional<Event> for EventBuilder {
+    fn into_option(self) -> Option<Event> {
+        Some(self.0)
     }
 }
 

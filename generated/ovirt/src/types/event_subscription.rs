@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{NotifiableEvent, NotificationMethod, User};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The event subscription type of the API.
 ///
@@ -49,6 +49,151 @@ impl EventSubscription {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl EventSubscription {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the event subscription. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the event subscription. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the event subscription. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the event subscription. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The event of the event subscription. `None` when not set.
+    pub fn event(&self) -> Option<NotifiableEvent> {
+        self.event.clone()
+    }
+
+    /// The user of the event subscription. `None` when not set.
+    pub fn user(&self) -> Option<&User> {
+        self.user.as_deref()
+    }
+
+    /// The notification method of the event subscription. `None` when not set.
+    pub fn notification_method(&self) -> Option<NotificationMethod> {
+        self.notification_method.clone()
+    }
+
+    /// The address of the event subscription. `None` when not set.
+    pub fn address(&self) -> Option<&str> {
+        self.address.as_deref()
+    }
+}
+
+impl Identity for EventSubscription {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl EventSubscription {
+    /// A builder of a `EventSubscription` with every member unset.
+    pub fn builder() -> EventSubscriptionBuilder {
+        EventSubscriptionBuilder::default()
+    }
+}
+
+/// Builds a [`EventSubscription`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `EventSubscription` is expected (it converts), or call [`build`](EventSubscriptionBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct EventSubscriptionBuilder(EventSubscription);
+
+#[allow(clippy::wrong_self_convention)]
+impl EventSubscriptionBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `event`.
+    pub fn event(mut self, value: impl Optional<NotifiableEvent>) -> Self {
+        self.0.event = value.into_option();
+        self
+    }
+
+    /// Sets `user`.
+    pub fn user(mut self, value: impl Optional<User>) -> Self {
+        self.0.user = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `notification_method`.
+    pub fn notification_method(
+        mut self,
+        value: impl Optional<NotificationMethod>,
+    ) -> Self {
+        self.0.notification_method = value.into_option();
+        self
+    }
+
+    /// Sets `address`.
+    pub fn address(mut self, value: impl Optional<String>) -> Self {
+        self.0.address = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> EventSubscription {
+        self.0
+    }
+}
+
+impl From<EventSubscriptionBuilder> for EventSubscription {
+    fn from(builder: EventSubscriptionBuilder) -> EventSubscription {
+        builder.0
+    }
+}
+
+impl Optional<EventSubscription> for EventSubscriptionBuilder {
+    fn into_option(self) -> Option<EventSubscription> {
+        Some(self.0)
     }
 }
 

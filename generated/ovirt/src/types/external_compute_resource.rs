@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::ExternalHostProvider;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The external compute resource type of the API.
 ///
@@ -49,6 +49,151 @@ impl ExternalComputeResource {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl ExternalComputeResource {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the external compute resource. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the external compute resource. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the external compute resource. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the external compute resource. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The provider of the external compute resource. `None` when not set.
+    pub fn provider(&self) -> Option<&str> {
+        self.provider.as_deref()
+    }
+
+    /// The user of the external compute resource. `None` when not set.
+    pub fn user(&self) -> Option<&str> {
+        self.user.as_deref()
+    }
+
+    /// The url of the external compute resource. `None` when not set.
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    /// The external host provider of the external compute resource. `None` when not set.
+    pub fn external_host_provider(&self) -> Option<&ExternalHostProvider> {
+        self.external_host_provider.as_deref()
+    }
+}
+
+impl Identity for ExternalComputeResource {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl ExternalComputeResource {
+    /// A builder of a `ExternalComputeResource` with every member unset.
+    pub fn builder() -> ExternalComputeResourceBuilder {
+        ExternalComputeResourceBuilder::default()
+    }
+}
+
+/// Builds a [`ExternalComputeResource`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `ExternalComputeResource` is expected (it converts), or call [`build`](ExternalComputeResourceBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ExternalComputeResourceBuilder(ExternalComputeResource);
+
+#[allow(clippy::wrong_self_convention)]
+impl ExternalComputeResourceBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `provider`.
+    pub fn provider(mut self, value: impl Optional<String>) -> Self {
+        self.0.provider = value.into_option();
+        self
+    }
+
+    /// Sets `user`.
+    pub fn user(mut self, value: impl Optional<String>) -> Self {
+        self.0.user = value.into_option();
+        self
+    }
+
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Optional<String>) -> Self {
+        self.0.url = value.into_option();
+        self
+    }
+
+    /// Sets `external_host_provider`.
+    pub fn external_host_provider(
+        mut self,
+        value: impl Optional<ExternalHostProvider>,
+    ) -> Self {
+        self.0.external_host_provider = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> ExternalComputeResource {
+        self.0
+    }
+}
+
+impl From<ExternalComputeResourceBuilder> for ExternalComputeResource {
+    fn from(builder: ExternalComputeResourceBuilder) -> ExternalComputeResource {
+        builder.0
+    }
+}
+
+impl Optional<ExternalComputeResource> for ExternalComputeResourceBuilder {
+    fn into_option(self) -> Option<ExternalComputeResource> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::ExternalHostProvider;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The external discovered host type of the API.
 ///
@@ -51,6 +51,162 @@ impl ExternalDiscoveredHost {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl ExternalDiscoveredHost {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the external discovered host. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the external discovered host. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the external discovered host. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the external discovered host. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The ip of the external discovered host. `None` when not set.
+    pub fn ip(&self) -> Option<&str> {
+        self.ip.as_deref()
+    }
+
+    /// The mac of the external discovered host. `None` when not set.
+    pub fn mac(&self) -> Option<&str> {
+        self.mac.as_deref()
+    }
+
+    /// The subnet name of the external discovered host. `None` when not set.
+    pub fn subnet_name(&self) -> Option<&str> {
+        self.subnet_name.as_deref()
+    }
+
+    /// The last report of the external discovered host. `None` when not set.
+    pub fn last_report(&self) -> Option<&str> {
+        self.last_report.as_deref()
+    }
+
+    /// The external host provider of the external discovered host. `None` when not set.
+    pub fn external_host_provider(&self) -> Option<&ExternalHostProvider> {
+        self.external_host_provider.as_deref()
+    }
+}
+
+impl Identity for ExternalDiscoveredHost {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl ExternalDiscoveredHost {
+    /// A builder of a `ExternalDiscoveredHost` with every member unset.
+    pub fn builder() -> ExternalDiscoveredHostBuilder {
+        ExternalDiscoveredHostBuilder::default()
+    }
+}
+
+/// Builds a [`ExternalDiscoveredHost`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `ExternalDiscoveredHost` is expected (it converts), or call [`build`](ExternalDiscoveredHostBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ExternalDiscoveredHostBuilder(ExternalDiscoveredHost);
+
+#[allow(clippy::wrong_self_convention)]
+impl ExternalDiscoveredHostBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `ip`.
+    pub fn ip(mut self, value: impl Optional<String>) -> Self {
+        self.0.ip = value.into_option();
+        self
+    }
+
+    /// Sets `mac`.
+    pub fn mac(mut self, value: impl Optional<String>) -> Self {
+        self.0.mac = value.into_option();
+        self
+    }
+
+    /// Sets `subnet_name`.
+    pub fn subnet_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.subnet_name = value.into_option();
+        self
+    }
+
+    /// Sets `last_report`.
+    pub fn last_report(mut self, value: impl Optional<String>) -> Self {
+        self.0.last_report = value.into_option();
+        self
+    }
+
+    /// Sets `external_host_provider`.
+    pub fn external_host_provider(
+        mut self,
+        value: impl Optional<ExternalHostProvider>,
+    ) -> Self {
+        self.0.external_host_provider = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> ExternalDiscoveredHost {
+        self.0
+    }
+}
+
+impl From<ExternalDiscoveredHostBuilder> for ExternalDiscoveredHost {
+    fn from(builder: ExternalDiscoveredHostBuilder) -> ExternalDiscoveredHost {
+        builder.0
+    }
+}
+
+impl Optional<ExternalDiscoveredHost> for ExternalDiscoveredHostBuilder {
+    fn into_option(self) -> Option<ExternalDiscoveredHost> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::ExternalHostProvider;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The external host type of the API.
 ///
@@ -45,6 +45,129 @@ impl ExternalHost {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl ExternalHost {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the external host. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the external host. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the external host. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the external host. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The address of the external host. `None` when not set.
+    pub fn address(&self) -> Option<&str> {
+        self.address.as_deref()
+    }
+
+    /// The external host provider of the external host. `None` when not set.
+    pub fn external_host_provider(&self) -> Option<&ExternalHostProvider> {
+        self.external_host_provider.as_deref()
+    }
+}
+
+impl Identity for ExternalHost {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl ExternalHost {
+    /// A builder of a `ExternalHost` with every member unset.
+    pub fn builder() -> ExternalHostBuilder {
+        ExternalHostBuilder::default()
+    }
+}
+
+/// Builds a [`ExternalHost`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `ExternalHost` is expected (it converts), or call [`build`](ExternalHostBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ExternalHostBuilder(ExternalHost);
+
+#[allow(clippy::wrong_self_convention)]
+impl ExternalHostBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `address`.
+    pub fn address(mut self, value: impl Optional<String>) -> Self {
+        self.0.address = value.into_option();
+        self
+    }
+
+    /// Sets `external_host_provider`.
+    pub fn external_host_provider(
+        mut self,
+        value: impl Optional<ExternalHostProvider>,
+    ) -> Self {
+        self.0.external_host_provider = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> ExternalHost {
+        self.0
+    }
+}
+
+impl From<ExternalHostBuilder> for ExternalHost {
+    fn from(builder: ExternalHostBuilder) -> ExternalHost {
+        builder.0
+    }
+}
+
+impl Optional<ExternalHost> for ExternalHostBuilder {
+    fn into_option(self) -> Option<ExternalHost> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::ExternalHostProvider;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The external host group type of the API.
 ///
@@ -51,6 +51,162 @@ impl ExternalHostGroup {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl ExternalHostGroup {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the external host group. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the external host group. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the external host group. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the external host group. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The architecture name of the external host group. `None` when not set.
+    pub fn architecture_name(&self) -> Option<&str> {
+        self.architecture_name.as_deref()
+    }
+
+    /// The operating system name of the external host group. `None` when not set.
+    pub fn operating_system_name(&self) -> Option<&str> {
+        self.operating_system_name.as_deref()
+    }
+
+    /// The domain name of the external host group. `None` when not set.
+    pub fn domain_name(&self) -> Option<&str> {
+        self.domain_name.as_deref()
+    }
+
+    /// The subnet name of the external host group. `None` when not set.
+    pub fn subnet_name(&self) -> Option<&str> {
+        self.subnet_name.as_deref()
+    }
+
+    /// The external host provider of the external host group. `None` when not set.
+    pub fn external_host_provider(&self) -> Option<&ExternalHostProvider> {
+        self.external_host_provider.as_deref()
+    }
+}
+
+impl Identity for ExternalHostGroup {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl ExternalHostGroup {
+    /// A builder of a `ExternalHostGroup` with every member unset.
+    pub fn builder() -> ExternalHostGroupBuilder {
+        ExternalHostGroupBuilder::default()
+    }
+}
+
+/// Builds a [`ExternalHostGroup`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `ExternalHostGroup` is expected (it converts), or call [`build`](ExternalHostGroupBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ExternalHostGroupBuilder(ExternalHostGroup);
+
+#[allow(clippy::wrong_self_convention)]
+impl ExternalHostGroupBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `architecture_name`.
+    pub fn architecture_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.architecture_name = value.into_option();
+        self
+    }
+
+    /// Sets `operating_system_name`.
+    pub fn operating_system_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.operating_system_name = value.into_option();
+        self
+    }
+
+    /// Sets `domain_name`.
+    pub fn domain_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.domain_name = value.into_option();
+        self
+    }
+
+    /// Sets `subnet_name`.
+    pub fn subnet_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.subnet_name = value.into_option();
+        self
+    }
+
+    /// Sets `external_host_provider`.
+    pub fn external_host_provider(
+        mut self,
+        value: impl Optional<ExternalHostProvider>,
+    ) -> Self {
+        self.0.external_host_provider = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> ExternalHostGroup {
+        self.0
+    }
+}
+
+impl From<ExternalHostGroupBuilder> for ExternalHostGroup {
+    fn from(builder: ExternalHostGroupBuilder) -> ExternalHostGroup {
+        builder.0
+    }
+}
+
+impl Optional<ExternalHostGroup> for ExternalHostGroupBuilder {
+    fn into_option(self) -> Option<ExternalHostGroup> {
+        Some(self.0)
     }
 }
 

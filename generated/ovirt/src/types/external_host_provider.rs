@@ -5,7 +5,7 @@ use super::{
     Certificate, ExternalComputeResource, ExternalDiscoveredHost, ExternalHostGroup,
     Host, Property,
 };
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The external host provider type of the API.
 ///
@@ -66,6 +66,249 @@ impl ExternalHostProvider {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl ExternalHostProvider {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the external host provider. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the external host provider. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the external host provider. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the external host provider. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The url of the external host provider. `None` when not set.
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    /// The requires authentication of the external host provider. `None` when not set.
+    pub fn requires_authentication(&self) -> Option<bool> {
+        self.requires_authentication
+    }
+
+    /// The username of the external host provider. `None` when not set.
+    pub fn username(&self) -> Option<&str> {
+        self.username.as_deref()
+    }
+
+    /// The password of the external host provider. `None` when not set.
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
+
+    /// The authentication url of the external host provider. `None` when not set.
+    pub fn authentication_url(&self) -> Option<&str> {
+        self.authentication_url.as_deref()
+    }
+
+    /// The properties of the external host provider. Empty when not set.
+    pub fn properties(&self) -> &[Property] {
+        self.properties.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The certificates of the external host provider. Empty when not set.
+    pub fn certificates(&self) -> &[Certificate] {
+        self.certificates.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The compute resources of the external host provider. Empty when not set.
+    pub fn compute_resources(&self) -> &[ExternalComputeResource] {
+        self.compute_resources.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The discovered hosts of the external host provider. Empty when not set.
+    pub fn discovered_hosts(&self) -> &[ExternalDiscoveredHost] {
+        self.discovered_hosts.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The host groups of the external host provider. Empty when not set.
+    pub fn host_groups(&self) -> &[ExternalHostGroup] {
+        self.host_groups.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The hosts of the external host provider. Empty when not set.
+    pub fn hosts(&self) -> &[Host] {
+        self.hosts.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for ExternalHostProvider {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl ExternalHostProvider {
+    /// A builder of a `ExternalHostProvider` with every member unset.
+    pub fn builder() -> ExternalHostProviderBuilder {
+        ExternalHostProviderBuilder::default()
+    }
+}
+
+/// Builds a [`ExternalHostProvider`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `ExternalHostProvider` is expected (it converts), or call [`build`](ExternalHostProviderBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ExternalHostProviderBuilder(ExternalHostProvider);
+
+#[allow(clippy::wrong_self_convention)]
+impl ExternalHostProviderBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Optional<String>) -> Self {
+        self.0.url = value.into_option();
+        self
+    }
+
+    /// Sets `requires_authentication`.
+    pub fn requires_authentication(mut self, value: impl Optional<bool>) -> Self {
+        self.0.requires_authentication = value.into_option();
+        self
+    }
+
+    /// Sets `username`.
+    pub fn username(mut self, value: impl Optional<String>) -> Self {
+        self.0.username = value.into_option();
+        self
+    }
+
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Optional<String>) -> Self {
+        self.0.password = value.into_option();
+        self
+    }
+
+    /// Sets `authentication_url`.
+    pub fn authentication_url(mut self, value: impl Optional<String>) -> Self {
+        self.0.authentication_url = value.into_option();
+        self
+    }
+
+    /// Sets `properties`.
+    pub fn properties<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Property>,
+    {
+        self.0.properties = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `certificates`.
+    pub fn certificates<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Certificate>,
+    {
+        self.0.certificates = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `compute_resources`.
+    pub fn compute_resources<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<ExternalComputeResource>,
+    {
+        self.0.compute_resources = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `discovered_hosts`.
+    pub fn discovered_hosts<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<ExternalDiscoveredHost>,
+    {
+        self.0.discovered_hosts = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `host_groups`.
+    pub fn host_groups<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<ExternalHostGroup>,
+    {
+        self.0.host_groups = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `hosts`.
+    pub fn hosts<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Host>,
+    {
+        self.0.hosts = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> ExternalHostProvider {
+        self.0
+    }
+}
+
+impl From<ExternalHostProviderBuilder> for ExternalHostProvider {
+    fn from(builder: ExternalHostProviderBuilder) -> ExternalHostProvider {
+        builder.0
+    }
+}
+
+impl Optional<ExternalHostProvider> for ExternalHostProviderBuilder {
+    fn into_option(self) -> Option<ExternalHostProvider> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{ExternalProvider, Host};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The external network provider configuration type of the API.
 ///
@@ -45,6 +45,135 @@ impl ExternalNetworkProviderConfiguration {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl ExternalNetworkProviderConfiguration {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the external network provider configuration. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the external network provider configuration. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the external network provider configuration. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the external network provider configuration. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The external network provider of the external network provider configuration. `None` when not set.
+    pub fn external_network_provider(&self) -> Option<&ExternalProvider> {
+        self.external_network_provider.as_deref()
+    }
+
+    /// The host of the external network provider configuration. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+}
+
+impl Identity for ExternalNetworkProviderConfiguration {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl ExternalNetworkProviderConfiguration {
+    /// A builder of a `ExternalNetworkProviderConfiguration` with every member unset.
+    pub fn builder() -> ExternalNetworkProviderConfigurationBuilder {
+        ExternalNetworkProviderConfigurationBuilder::default()
+    }
+}
+
+/// Builds a [`ExternalNetworkProviderConfiguration`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `ExternalNetworkProviderConfiguration` is expected (it converts), or call [`build`](ExternalNetworkProviderConfigurationBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ExternalNetworkProviderConfigurationBuilder(
+    ExternalNetworkProviderConfiguration,
+);
+
+#[allow(clippy::wrong_self_convention)]
+impl ExternalNetworkProviderConfigurationBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `external_network_provider`.
+    pub fn external_network_provider(
+        mut self,
+        value: impl Optional<ExternalProvider>,
+    ) -> Self {
+        self.0.external_network_provider = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> ExternalNetworkProviderConfiguration {
+        self.0
+    }
+}
+
+impl From<ExternalNetworkProviderConfigurationBuilder>
+for ExternalNetworkProviderConfiguration {
+    fn from(
+        builder: ExternalNetworkProviderConfigurationBuilder,
+    ) -> ExternalNetworkProviderConfiguration {
+        builder.0
+    }
+}
+
+impl Optional<ExternalNetworkProviderConfiguration>
+for ExternalNetworkProviderConfigurationBuilder {
+    fn into_option(self) -> Option<ExternalNetworkProviderConfiguration> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Cluster, CpuProfile, Host, Quota, StorageDomain, Template};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The external template import type of the API.
 ///
@@ -29,6 +29,144 @@ pub struct ExternalTemplateImport {
     pub cpu_profile: Option<Box<CpuProfile>>,
     /// Link to a [`Quota`](super::Quota) object, sent as the element `<quota>`; usually only its `id` and `href` are set unless the link is followed.
     pub quota: Option<Box<Quota>>,
+}
+
+impl ExternalTemplateImport {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The url of the external template import. `None` when not set.
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    /// The clone of the external template import. `None` when not set.
+    pub fn clone_(&self) -> Option<bool> {
+        self.clone
+    }
+
+    /// The template of the external template import. `None` when not set.
+    pub fn template(&self) -> Option<&Template> {
+        self.template.as_deref()
+    }
+
+    /// The cluster of the external template import. `None` when not set.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_deref()
+    }
+
+    /// The storage domain of the external template import. `None` when not set.
+    pub fn storage_domain(&self) -> Option<&StorageDomain> {
+        self.storage_domain.as_deref()
+    }
+
+    /// The host of the external template import. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+
+    /// The cpu profile of the external template import. `None` when not set.
+    pub fn cpu_profile(&self) -> Option<&CpuProfile> {
+        self.cpu_profile.as_deref()
+    }
+
+    /// The quota of the external template import. `None` when not set.
+    pub fn quota(&self) -> Option<&Quota> {
+        self.quota.as_deref()
+    }
+}
+
+impl Identity for ExternalTemplateImport {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl ExternalTemplateImport {
+    /// A builder of a `ExternalTemplateImport` with every member unset.
+    pub fn builder() -> ExternalTemplateImportBuilder {
+        ExternalTemplateImportBuilder::default()
+    }
+}
+
+/// Builds a [`ExternalTemplateImport`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `ExternalTemplateImport` is expected (it converts), or call [`build`](ExternalTemplateImportBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ExternalTemplateImportBuilder(ExternalTemplateImport);
+
+#[allow(clippy::wrong_self_convention)]
+impl ExternalTemplateImportBuilder {
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Optional<String>) -> Self {
+        self.0.url = value.into_option();
+        self
+    }
+
+    /// Sets `clone`.
+    pub fn clone_(mut self, value: impl Optional<bool>) -> Self {
+        self.0.clone = value.into_option();
+        self
+    }
+
+    /// Sets `template`.
+    pub fn template(mut self, value: impl Optional<Template>) -> Self {
+        self.0.template = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `cluster`.
+    pub fn cluster(mut self, value: impl Optional<Cluster>) -> Self {
+        self.0.cluster = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `storage_domain`.
+    pub fn storage_domain(mut self, value: impl Optional<StorageDomain>) -> Self {
+        self.0.storage_domain = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `cpu_profile`.
+    pub fn cpu_profile(mut self, value: impl Optional<CpuProfile>) -> Self {
+        self.0.cpu_profile = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `quota`.
+    pub fn quota(mut self, value: impl Optional<Quota>) -> Self {
+        self.0.quota = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> ExternalTemplateImport {
+        self.0
+    }
+}
+
+impl From<ExternalTemplateImportBuilder> for ExternalTemplateImport {
+    fn from(builder: ExternalTemplateImportBuilder) -> ExternalTemplateImport {
+        builder.0
+    }
+}
+
+impl Optional<ExternalTemplateImport> for ExternalTemplateImportBuilder {
+    fn into_option(self) -> Option<ExternalTemplateImport> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for ExternalTemplateImport {

@@ -4,7 +4,7 @@
 use super::{
     Cluster, CpuProfile, ExternalVmProviderType, File, Host, Quota, StorageDomain, Vm,
 };
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The external vm import type of the API.
 ///
@@ -52,6 +52,203 @@ impl ExternalVmImport {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl ExternalVmImport {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The provider of the external vm import. `None` when not set.
+    pub fn provider(&self) -> Option<ExternalVmProviderType> {
+        self.provider.clone()
+    }
+
+    /// The url of the external vm import. `None` when not set.
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    /// The username of the external vm import. `None` when not set.
+    pub fn username(&self) -> Option<&str> {
+        self.username.as_deref()
+    }
+
+    /// The password of the external vm import. `None` when not set.
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
+
+    /// The name of the external vm import. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The sparse of the external vm import. `None` when not set.
+    pub fn sparse(&self) -> Option<bool> {
+        self.sparse
+    }
+
+    /// The vm of the external vm import. `None` when not set.
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+
+    /// The cluster of the external vm import. `None` when not set.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_deref()
+    }
+
+    /// The storage domain of the external vm import. `None` when not set.
+    pub fn storage_domain(&self) -> Option<&StorageDomain> {
+        self.storage_domain.as_deref()
+    }
+
+    /// The cpu profile of the external vm import. `None` when not set.
+    pub fn cpu_profile(&self) -> Option<&CpuProfile> {
+        self.cpu_profile.as_deref()
+    }
+
+    /// The quota of the external vm import. `None` when not set.
+    pub fn quota(&self) -> Option<&Quota> {
+        self.quota.as_deref()
+    }
+
+    /// The host of the external vm import. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+
+    /// The drivers iso of the external vm import. `None` when not set.
+    pub fn drivers_iso(&self) -> Option<&File> {
+        self.drivers_iso.as_deref()
+    }
+}
+
+impl Identity for ExternalVmImport {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl ExternalVmImport {
+    /// A builder of a `ExternalVmImport` with every member unset.
+    pub fn builder() -> ExternalVmImportBuilder {
+        ExternalVmImportBuilder::default()
+    }
+}
+
+/// Builds a [`ExternalVmImport`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `ExternalVmImport` is expected (it converts), or call [`build`](ExternalVmImportBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ExternalVmImportBuilder(ExternalVmImport);
+
+#[allow(clippy::wrong_self_convention)]
+impl ExternalVmImportBuilder {
+    /// Sets `provider`.
+    pub fn provider(mut self, value: impl Optional<ExternalVmProviderType>) -> Self {
+        self.0.provider = value.into_option();
+        self
+    }
+
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Optional<String>) -> Self {
+        self.0.url = value.into_option();
+        self
+    }
+
+    /// Sets `username`.
+    pub fn username(mut self, value: impl Optional<String>) -> Self {
+        self.0.username = value.into_option();
+        self
+    }
+
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Optional<String>) -> Self {
+        self.0.password = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `sparse`.
+    pub fn sparse(mut self, value: impl Optional<bool>) -> Self {
+        self.0.sparse = value.into_option();
+        self
+    }
+
+    /// Sets `vm`.
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `cluster`.
+    pub fn cluster(mut self, value: impl Optional<Cluster>) -> Self {
+        self.0.cluster = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `storage_domain`.
+    pub fn storage_domain(mut self, value: impl Optional<StorageDomain>) -> Self {
+        self.0.storage_domain = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `cpu_profile`.
+    pub fn cpu_profile(mut self, value: impl Optional<CpuProfile>) -> Self {
+        self.0.cpu_profile = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `quota`.
+    pub fn quota(mut self, value: impl Optional<Quota>) -> Self {
+        self.0.quota = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `drivers_iso`.
+    pub fn drivers_iso(mut self, value: impl Optional<File>) -> Self {
+        self.0.drivers_iso = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> ExternalVmImport {
+        self.0
+    }
+}
+
+impl From<ExternalVmImportBuilder> for ExternalVmImport {
+    fn from(builder: ExternalVmImportBuilder) -> ExternalVmImport {
+        builder.0
+    }
+}
+
+impl Optional<ExternalVmImport> for ExternalVmImportBuilder {
+    fn into_option(self) -> Option<ExternalVmImport> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{SkipIfConnectivityBroken, SkipIfSdActive};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The fencing policy type of the API.
 ///
@@ -21,6 +21,114 @@ pub struct FencingPolicy {
     pub skip_if_gluster_bricks_up: Option<bool>,
     /// A boolean, sent as the element `<skip_if_gluster_quorum_not_met>`.
     pub skip_if_gluster_quorum_not_met: Option<bool>,
+}
+
+impl FencingPolicy {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The enabled of the fencing policy. `None` when not set.
+    pub fn enabled(&self) -> Option<bool> {
+        self.enabled
+    }
+
+    /// The skip if sd active of the fencing policy. `None` when not set.
+    pub fn skip_if_sd_active(&self) -> Option<&SkipIfSdActive> {
+        self.skip_if_sd_active.as_deref()
+    }
+
+    /// The skip if connectivity broken of the fencing policy. `None` when not set.
+    pub fn skip_if_connectivity_broken(&self) -> Option<&SkipIfConnectivityBroken> {
+        self.skip_if_connectivity_broken.as_deref()
+    }
+
+    /// The skip if gluster bricks up of the fencing policy. `None` when not set.
+    pub fn skip_if_gluster_bricks_up(&self) -> Option<bool> {
+        self.skip_if_gluster_bricks_up
+    }
+
+    /// The skip if gluster quorum not met of the fencing policy. `None` when not set.
+    pub fn skip_if_gluster_quorum_not_met(&self) -> Option<bool> {
+        self.skip_if_gluster_quorum_not_met
+    }
+}
+
+impl Identity for FencingPolicy {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl FencingPolicy {
+    /// A builder of a `FencingPolicy` with every member unset.
+    pub fn builder() -> FencingPolicyBuilder {
+        FencingPolicyBuilder::default()
+    }
+}
+
+/// Builds a [`FencingPolicy`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `FencingPolicy` is expected (it converts), or call [`build`](FencingPolicyBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct FencingPolicyBuilder(FencingPolicy);
+
+#[allow(clippy::wrong_self_convention)]
+impl FencingPolicyBuilder {
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Optional<bool>) -> Self {
+        self.0.enabled = value.into_option();
+        self
+    }
+
+    /// Sets `skip_if_sd_active`.
+    pub fn skip_if_sd_active(mut self, value: impl Optional<SkipIfSdActive>) -> Self {
+        self.0.skip_if_sd_active = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `skip_if_connectivity_broken`.
+    pub fn skip_if_connectivity_broken(
+        mut self,
+        value: impl Optional<SkipIfConnectivityBroken>,
+    ) -> Self {
+        self.0.skip_if_connectivity_broken = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `skip_if_gluster_bricks_up`.
+    pub fn skip_if_gluster_bricks_up(mut self, value: impl Optional<bool>) -> Self {
+        self.0.skip_if_gluster_bricks_up = value.into_option();
+        self
+    }
+
+    /// Sets `skip_if_gluster_quorum_not_met`.
+    pub fn skip_if_gluster_quorum_not_met(mut self, value: impl Optional<bool>) -> Self {
+        self.0.skip_if_gluster_quorum_not_met = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> FencingPolicy {
+        self.0
+    }
+}
+
+impl From<FencingPolicyBuilder> for FencingPolicy {
+    fn from(builder: FencingPolicyBuilder) -> FencingPolicy {
+        builder.0
+    }
+}
+
+impl Optional<FencingPolicy> for FencingPolicyBuilder {
+    fn into_option(self) -> Option<FencingPolicy> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for FencingPolicy {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::StorageDomain;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The file type of the API.
 ///
@@ -47,6 +47,137 @@ impl File {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl File {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the file. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the file. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the file. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the file. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The content of the file. `None` when not set.
+    pub fn content(&self) -> Option<&str> {
+        self.content.as_deref()
+    }
+
+    /// The type of the file. `None` when not set.
+    pub fn type_(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+
+    /// The storage domain of the file. `None` when not set.
+    pub fn storage_domain(&self) -> Option<&StorageDomain> {
+        self.storage_domain.as_deref()
+    }
+}
+
+impl Identity for File {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl File {
+    /// A builder of a `File` with every member unset.
+    pub fn builder() -> FileBuilder {
+        FileBuilder::default()
+    }
+}
+
+/// Builds a [`File`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `File` is expected (it converts), or call [`build`](FileBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct FileBuilder(File);
+
+#[allow(clippy::wrong_self_convention)]
+impl FileBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `content`.
+    pub fn content(mut self, value: impl Optional<String>) -> Self {
+        self.0.content = value.into_option();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<String>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `storage_domain`.
+    pub fn storage_domain(mut self, value: impl Optional<StorageDomain>) -> Self {
+        self.0.storage_domain = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> File {
+        self.0
+    }
+}
+
+impl From<FileBuilder> for File {
+    fn from(builder: FileBuilder) -> File {
+        builder.0
+    }
+}
+
+impl Optional<File> for FileBuilder {
+    fn into_option(self) -> Option<File> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::SchedulingPolicyUnit;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The filter type of the API.
 ///
@@ -45,6 +45,129 @@ impl Filter {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Filter {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the filter. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the filter. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the filter. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the filter. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The position of the filter. `None` when not set.
+    pub fn position(&self) -> Option<i64> {
+        self.position
+    }
+
+    /// The scheduling policy unit of the filter. `None` when not set.
+    pub fn scheduling_policy_unit(&self) -> Option<&SchedulingPolicyUnit> {
+        self.scheduling_policy_unit.as_deref()
+    }
+}
+
+impl Identity for Filter {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Filter {
+    /// A builder of a `Filter` with every member unset.
+    pub fn builder() -> FilterBuilder {
+        FilterBuilder::default()
+    }
+}
+
+/// Builds a [`Filter`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Filter` is expected (it converts), or call [`build`](FilterBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct FilterBuilder(Filter);
+
+#[allow(clippy::wrong_self_convention)]
+impl FilterBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `position`.
+    pub fn position(mut self, value: impl Optional<i64>) -> Self {
+        self.0.position = value.into_option();
+        self
+    }
+
+    /// Sets `scheduling_policy_unit`.
+    pub fn scheduling_policy_unit(
+        mut self,
+        value: impl Optional<SchedulingPolicyUnit>,
+    ) -> Self {
+        self.0.scheduling_policy_unit = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Filter {
+        self.0
+    }
+}
+
+impl From<FilterBuilder> for Filter {
+    fn from(builder: FilterBuilder) -> Filter {
+        builder.0
+    }
+}
+
+impl Optional<Filter> for FilterBuilder {
+    fn into_option(self) -> Option<Filter> {
+        Some(self.0)
     }
 }
 

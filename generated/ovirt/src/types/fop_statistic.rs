@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Statistic;
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The fop statistic type of the API.
 ///
@@ -26,6 +26,86 @@ impl FopStatistic {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl FopStatistic {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The name of the fop statistic. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The statistics of the fop statistic. Empty when not set.
+    pub fn statistics(&self) -> &[Statistic] {
+        self.statistics.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for FopStatistic {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl FopStatistic {
+    /// A builder of a `FopStatistic` with every member unset.
+    pub fn builder() -> FopStatisticBuilder {
+        FopStatisticBuilder::default()
+    }
+}
+
+/// Builds a [`FopStatistic`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `FopStatistic` is expected (it converts), or call [`build`](FopStatisticBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct FopStatisticBuilder(FopStatistic);
+
+#[allow(clippy::wrong_self_convention)]
+impl FopStatisticBuilder {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `statistics`.
+    pub fn statistics<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Statistic>,
+    {
+        self.0.statistics = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> FopStatistic {
+        self.0
+    }
+}
+
+impl From<FopStatisticBuilder> for FopStatistic {
+    fn from(builder: FopStatisticBuilder) -> FopStatistic {
+        builder.0
+    }
+}
+
+impl Optional<FopStatistic> for FopStatisticBuilder {
+    fn into_option(self) -> Option<FopStatistic> {
+        Some(self.0)
     }
 }
 

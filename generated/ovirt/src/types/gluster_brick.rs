@@ -7,7 +7,7 @@ use super::{
     GlusterBrickStatus, GlusterClient, GlusterMemoryPool, GlusterVolume, InstanceType,
     Statistic, Template, Vm,
 };
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The gluster brick type of the API.
 ///
@@ -79,6 +79,298 @@ impl GlusterBrick {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl GlusterBrick {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the gluster brick. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the gluster brick. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the gluster brick. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the gluster brick. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The template of the gluster brick. `None` when not set.
+    pub fn template(&self) -> Option<&Template> {
+        self.template.as_deref()
+    }
+
+    /// The instance type of the gluster brick. `None` when not set.
+    pub fn instance_type(&self) -> Option<&InstanceType> {
+        self.instance_type.as_deref()
+    }
+
+    /// The vms of the gluster brick. Empty when not set.
+    pub fn vms(&self) -> &[Vm] {
+        self.vms.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The vm of the gluster brick. `None` when not set.
+    #[deprecated]
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+
+    /// The port of the gluster brick. `None` when not set.
+    pub fn port(&self) -> Option<i64> {
+        self.port
+    }
+
+    /// The pid of the gluster brick. `None` when not set.
+    pub fn pid(&self) -> Option<i64> {
+        self.pid
+    }
+
+    /// The device of the gluster brick. `None` when not set.
+    pub fn device(&self) -> Option<&str> {
+        self.device.as_deref()
+    }
+
+    /// The mnt options of the gluster brick. `None` when not set.
+    pub fn mnt_options(&self) -> Option<&str> {
+        self.mnt_options.as_deref()
+    }
+
+    /// The fs name of the gluster brick. `None` when not set.
+    pub fn fs_name(&self) -> Option<&str> {
+        self.fs_name.as_deref()
+    }
+
+    /// The gluster clients of the gluster brick. Empty when not set.
+    pub fn gluster_clients(&self) -> &[GlusterClient] {
+        self.gluster_clients.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The memory pools of the gluster brick. Empty when not set.
+    pub fn memory_pools(&self) -> &[GlusterMemoryPool] {
+        self.memory_pools.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The server id of the gluster brick. `None` when not set.
+    pub fn server_id(&self) -> Option<&str> {
+        self.server_id.as_deref()
+    }
+
+    /// The brick dir of the gluster brick. `None` when not set.
+    pub fn brick_dir(&self) -> Option<&str> {
+        self.brick_dir.as_deref()
+    }
+
+    /// The status of the gluster brick. `None` when not set.
+    pub fn status(&self) -> Option<GlusterBrickStatus> {
+        self.status.clone()
+    }
+
+    /// The gluster volume of the gluster brick. `None` when not set.
+    pub fn gluster_volume(&self) -> Option<&GlusterVolume> {
+        self.gluster_volume.as_deref()
+    }
+
+    /// The statistics of the gluster brick. Empty when not set.
+    pub fn statistics(&self) -> &[Statistic] {
+        self.statistics.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for GlusterBrick {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl GlusterBrick {
+    /// A builder of a `GlusterBrick` with every member unset.
+    pub fn builder() -> GlusterBrickBuilder {
+        GlusterBrickBuilder::default()
+    }
+}
+
+/// Builds a [`GlusterBrick`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `GlusterBrick` is expected (it converts), or call [`build`](GlusterBrickBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GlusterBrickBuilder(GlusterBrick);
+
+#[allow(clippy::wrong_self_convention)]
+impl GlusterBrickBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `template`.
+    pub fn template(mut self, value: impl Optional<Template>) -> Self {
+        self.0.template = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `instance_type`.
+    pub fn instance_type(mut self, value: impl Optional<InstanceType>) -> Self {
+        self.0.instance_type = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vms`.
+    pub fn vms<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Vm>,
+    {
+        self.0.vms = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `vm`.
+    #[deprecated]
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `port`.
+    pub fn port(mut self, value: impl Optional<i64>) -> Self {
+        self.0.port = value.into_option();
+        self
+    }
+
+    /// Sets `pid`.
+    pub fn pid(mut self, value: impl Optional<i64>) -> Self {
+        self.0.pid = value.into_option();
+        self
+    }
+
+    /// Sets `device`.
+    pub fn device(mut self, value: impl Optional<String>) -> Self {
+        self.0.device = value.into_option();
+        self
+    }
+
+    /// Sets `mnt_options`.
+    pub fn mnt_options(mut self, value: impl Optional<String>) -> Self {
+        self.0.mnt_options = value.into_option();
+        self
+    }
+
+    /// Sets `fs_name`.
+    pub fn fs_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.fs_name = value.into_option();
+        self
+    }
+
+    /// Sets `gluster_clients`.
+    pub fn gluster_clients<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<GlusterClient>,
+    {
+        self.0.gluster_clients = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `memory_pools`.
+    pub fn memory_pools<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<GlusterMemoryPool>,
+    {
+        self.0.memory_pools = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `server_id`.
+    pub fn server_id(mut self, value: impl Optional<String>) -> Self {
+        self.0.server_id = value.into_option();
+        self
+    }
+
+    /// Sets `brick_dir`.
+    pub fn brick_dir(mut self, value: impl Optional<String>) -> Self {
+        self.0.brick_dir = value.into_option();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Optional<GlusterBrickStatus>) -> Self {
+        self.0.status = value.into_option();
+        self
+    }
+
+    /// Sets `gluster_volume`.
+    pub fn gluster_volume(mut self, value: impl Optional<GlusterVolume>) -> Self {
+        self.0.gluster_volume = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `statistics`.
+    pub fn statistics<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Statistic>,
+    {
+        self.0.statistics = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> GlusterBrick {
+        self.0
+    }
+}
+
+impl From<GlusterBrickBuilder> for GlusterBrick {
+    fn from(builder: GlusterBrickBuilder) -> GlusterBrick {
+        builder.0
+    }
+}
+
+impl Optional<GlusterBrick> for GlusterBrickBuilder {
+    fn into_option(self) -> Option<GlusterBrick> {
+        Some(self.0)
     }
 }
 

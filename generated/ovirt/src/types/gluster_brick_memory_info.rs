@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::GlusterMemoryPool;
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The gluster brick memory info type of the API.
 ///
@@ -13,6 +13,71 @@ pub struct GlusterBrickMemoryInfo {
     pub href: Option<String>,
     /// A list of [`GlusterMemoryPool`](super::GlusterMemoryPool) objects, sent as the element `<memory_pools>` holding `<memory_pool>` items.
     pub memory_pools: Option<List<GlusterMemoryPool>>,
+}
+
+impl GlusterBrickMemoryInfo {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The memory pools of the gluster brick memory info. Empty when not set.
+    pub fn memory_pools(&self) -> &[GlusterMemoryPool] {
+        self.memory_pools.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for GlusterBrickMemoryInfo {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl GlusterBrickMemoryInfo {
+    /// A builder of a `GlusterBrickMemoryInfo` with every member unset.
+    pub fn builder() -> GlusterBrickMemoryInfoBuilder {
+        GlusterBrickMemoryInfoBuilder::default()
+    }
+}
+
+/// Builds a [`GlusterBrickMemoryInfo`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `GlusterBrickMemoryInfo` is expected (it converts), or call [`build`](GlusterBrickMemoryInfoBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GlusterBrickMemoryInfoBuilder(GlusterBrickMemoryInfo);
+
+#[allow(clippy::wrong_self_convention)]
+impl GlusterBrickMemoryInfoBuilder {
+    /// Sets `memory_pools`.
+    pub fn memory_pools<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<GlusterMemoryPool>,
+    {
+        self.0.memory_pools = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> GlusterBrickMemoryInfo {
+        self.0
+    }
+}
+
+impl From<GlusterBrickMemoryInfoBuilder> for GlusterBrickMemoryInfo {
+    fn from(builder: GlusterBrickMemoryInfoBuilder) -> GlusterBrickMemoryInfo {
+        builder.0
+    }
+}
+
+impl Optional<GlusterBrickMemoryInfo> for GlusterBrickMemoryInfoBuilder {
+    fn into_option(self) -> Option<GlusterBrickMemoryInfo> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for GlusterBrickMemoryInfo {

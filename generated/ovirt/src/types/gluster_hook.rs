@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Cluster, GlusterHookStatus, GlusterServerHook, HookContentType, HookStage};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The gluster hook type of the API.
 ///
@@ -61,6 +61,218 @@ impl GlusterHook {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl GlusterHook {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the gluster hook. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the gluster hook. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the gluster hook. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the gluster hook. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The gluster command of the gluster hook. `None` when not set.
+    pub fn gluster_command(&self) -> Option<&str> {
+        self.gluster_command.as_deref()
+    }
+
+    /// The stage of the gluster hook. `None` when not set.
+    pub fn stage(&self) -> Option<HookStage> {
+        self.stage.clone()
+    }
+
+    /// The content type of the gluster hook. `None` when not set.
+    pub fn content_type(&self) -> Option<HookContentType> {
+        self.content_type.clone()
+    }
+
+    /// The checksum of the gluster hook. `None` when not set.
+    pub fn checksum(&self) -> Option<&str> {
+        self.checksum.as_deref()
+    }
+
+    /// The content of the gluster hook. `None` when not set.
+    pub fn content(&self) -> Option<&str> {
+        self.content.as_deref()
+    }
+
+    /// The conflict status of the gluster hook. `None` when not set.
+    pub fn conflict_status(&self) -> Option<i64> {
+        self.conflict_status
+    }
+
+    /// The conflicts of the gluster hook. `None` when not set.
+    pub fn conflicts(&self) -> Option<&str> {
+        self.conflicts.as_deref()
+    }
+
+    /// The status of the gluster hook. `None` when not set.
+    pub fn status(&self) -> Option<GlusterHookStatus> {
+        self.status.clone()
+    }
+
+    /// The cluster of the gluster hook. `None` when not set.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_deref()
+    }
+
+    /// The server hooks of the gluster hook. Empty when not set.
+    pub fn server_hooks(&self) -> &[GlusterServerHook] {
+        self.server_hooks.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for GlusterHook {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl GlusterHook {
+    /// A builder of a `GlusterHook` with every member unset.
+    pub fn builder() -> GlusterHookBuilder {
+        GlusterHookBuilder::default()
+    }
+}
+
+/// Builds a [`GlusterHook`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `GlusterHook` is expected (it converts), or call [`build`](GlusterHookBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GlusterHookBuilder(GlusterHook);
+
+#[allow(clippy::wrong_self_convention)]
+impl GlusterHookBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `gluster_command`.
+    pub fn gluster_command(mut self, value: impl Optional<String>) -> Self {
+        self.0.gluster_command = value.into_option();
+        self
+    }
+
+    /// Sets `stage`.
+    pub fn stage(mut self, value: impl Optional<HookStage>) -> Self {
+        self.0.stage = value.into_option();
+        self
+    }
+
+    /// Sets `content_type`.
+    pub fn content_type(mut self, value: impl Optional<HookContentType>) -> Self {
+        self.0.content_type = value.into_option();
+        self
+    }
+
+    /// Sets `checksum`.
+    pub fn checksum(mut self, value: impl Optional<String>) -> Self {
+        self.0.checksum = value.into_option();
+        self
+    }
+
+    /// Sets `content`.
+    pub fn content(mut self, value: impl Optional<String>) -> Self {
+        self.0.content = value.into_option();
+        self
+    }
+
+    /// Sets `conflict_status`.
+    pub fn conflict_status(mut self, value: impl Optional<i64>) -> Self {
+        self.0.conflict_status = value.into_option();
+        self
+    }
+
+    /// Sets `conflicts`.
+    pub fn conflicts(mut self, value: impl Optional<String>) -> Self {
+        self.0.conflicts = value.into_option();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Optional<GlusterHookStatus>) -> Self {
+        self.0.status = value.into_option();
+        self
+    }
+
+    /// Sets `cluster`.
+    pub fn cluster(mut self, value: impl Optional<Cluster>) -> Self {
+        self.0.cluster = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `server_hooks`.
+    pub fn server_hooks<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<GlusterServerHook>,
+    {
+        self.0.server_hooks = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> GlusterHook {
+        self.0
+    }
+}
+
+impl From<GlusterHookBuilder> for GlusterHook {
+    fn from(builder: GlusterHookBuilder) -> GlusterHook {
+        builder.0
+    }
+}
+
+impl Optional<GlusterHook> for GlusterHookBuilder {
+    fn into_option(self) -> Option<GlusterHook> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{GlusterHookStatus, HookContentType, Host};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The gluster server hook type of the API.
 ///
@@ -47,6 +47,148 @@ impl GlusterServerHook {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl GlusterServerHook {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the gluster server hook. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the gluster server hook. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the gluster server hook. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the gluster server hook. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The content type of the gluster server hook. `None` when not set.
+    pub fn content_type(&self) -> Option<HookContentType> {
+        self.content_type.clone()
+    }
+
+    /// The status of the gluster server hook. `None` when not set.
+    pub fn status(&self) -> Option<GlusterHookStatus> {
+        self.status.clone()
+    }
+
+    /// The checksum of the gluster server hook. `None` when not set.
+    pub fn checksum(&self) -> Option<&str> {
+        self.checksum.as_deref()
+    }
+
+    /// The host of the gluster server hook. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+}
+
+impl Identity for GlusterServerHook {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl GlusterServerHook {
+    /// A builder of a `GlusterServerHook` with every member unset.
+    pub fn builder() -> GlusterServerHookBuilder {
+        GlusterServerHookBuilder::default()
+    }
+}
+
+/// Builds a [`GlusterServerHook`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `GlusterServerHook` is expected (it converts), or call [`build`](GlusterServerHookBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GlusterServerHookBuilder(GlusterServerHook);
+
+#[allow(clippy::wrong_self_convention)]
+impl GlusterServerHookBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `content_type`.
+    pub fn content_type(mut self, value: impl Optional<HookContentType>) -> Self {
+        self.0.content_type = value.into_option();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Optional<GlusterHookStatus>) -> Self {
+        self.0.status = value.into_option();
+        self
+    }
+
+    /// Sets `checksum`.
+    pub fn checksum(mut self, value: impl Optional<String>) -> Self {
+        self.0.checksum = value.into_option();
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> GlusterServerHook {
+        self.0
+    }
+}
+
+impl From<GlusterServerHookBuilder> for GlusterServerHook {
+    fn from(builder: GlusterServerHookBuilder) -> GlusterServerHook {
+        builder.0
+    }
+}
+
+impl Optional<GlusterServerHook> for GlusterServerHookBuilder {
+    fn into_option(self) -> Option<GlusterServerHook> {
+        Some(self.0)
     }
 }
 

@@ -5,7 +5,7 @@ use super::{
     ApiOption, Cluster, GlusterBrick, GlusterVolumeStatus, GlusterVolumeType, Statistic,
     TransportType,
 };
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The gluster volume type of the API.
 ///
@@ -66,6 +66,241 @@ impl GlusterVolume {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl GlusterVolume {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the gluster volume. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the gluster volume. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the gluster volume. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the gluster volume. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The volume type of the gluster volume. `None` when not set.
+    pub fn volume_type(&self) -> Option<GlusterVolumeType> {
+        self.volume_type.clone()
+    }
+
+    /// The transport types of the gluster volume. Empty when not set.
+    pub fn transport_types(&self) -> &[TransportType] {
+        self.transport_types.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The replica count of the gluster volume. `None` when not set.
+    pub fn replica_count(&self) -> Option<i64> {
+        self.replica_count
+    }
+
+    /// The stripe count of the gluster volume. `None` when not set.
+    pub fn stripe_count(&self) -> Option<i64> {
+        self.stripe_count
+    }
+
+    /// The disperse count of the gluster volume. `None` when not set.
+    pub fn disperse_count(&self) -> Option<i64> {
+        self.disperse_count
+    }
+
+    /// The redundancy count of the gluster volume. `None` when not set.
+    pub fn redundancy_count(&self) -> Option<i64> {
+        self.redundancy_count
+    }
+
+    /// The options of the gluster volume. Empty when not set.
+    pub fn options(&self) -> &[ApiOption] {
+        self.options.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The status of the gluster volume. `None` when not set.
+    pub fn status(&self) -> Option<GlusterVolumeStatus> {
+        self.status.clone()
+    }
+
+    /// The cluster of the gluster volume. `None` when not set.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_deref()
+    }
+
+    /// The bricks of the gluster volume. Empty when not set.
+    pub fn bricks(&self) -> &[GlusterBrick] {
+        self.bricks.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The statistics of the gluster volume. Empty when not set.
+    pub fn statistics(&self) -> &[Statistic] {
+        self.statistics.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for GlusterVolume {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl GlusterVolume {
+    /// A builder of a `GlusterVolume` with every member unset.
+    pub fn builder() -> GlusterVolumeBuilder {
+        GlusterVolumeBuilder::default()
+    }
+}
+
+/// Builds a [`GlusterVolume`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `GlusterVolume` is expected (it converts), or call [`build`](GlusterVolumeBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GlusterVolumeBuilder(GlusterVolume);
+
+#[allow(clippy::wrong_self_convention)]
+impl GlusterVolumeBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `volume_type`.
+    pub fn volume_type(mut self, value: impl Optional<GlusterVolumeType>) -> Self {
+        self.0.volume_type = value.into_option();
+        self
+    }
+
+    /// Sets `transport_types`.
+    pub fn transport_types<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<TransportType>,
+    {
+        self.0.transport_types = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `replica_count`.
+    pub fn replica_count(mut self, value: impl Optional<i64>) -> Self {
+        self.0.replica_count = value.into_option();
+        self
+    }
+
+    /// Sets `stripe_count`.
+    pub fn stripe_count(mut self, value: impl Optional<i64>) -> Self {
+        self.0.stripe_count = value.into_option();
+        self
+    }
+
+    /// Sets `disperse_count`.
+    pub fn disperse_count(mut self, value: impl Optional<i64>) -> Self {
+        self.0.disperse_count = value.into_option();
+        self
+    }
+
+    /// Sets `redundancy_count`.
+    pub fn redundancy_count(mut self, value: impl Optional<i64>) -> Self {
+        self.0.redundancy_count = value.into_option();
+        self
+    }
+
+    /// Sets `options`.
+    pub fn options<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<ApiOption>,
+    {
+        self.0.options = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Optional<GlusterVolumeStatus>) -> Self {
+        self.0.status = value.into_option();
+        self
+    }
+
+    /// Sets `cluster`.
+    pub fn cluster(mut self, value: impl Optional<Cluster>) -> Self {
+        self.0.cluster = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `bricks`.
+    pub fn bricks<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<GlusterBrick>,
+    {
+        self.0.bricks = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `statistics`.
+    pub fn statistics<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Statistic>,
+    {
+        self.0.statistics = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> GlusterVolume {
+        self.0
+    }
+}
+
+impl From<GlusterVolumeBuilder> for GlusterVolume {
+    fn from(builder: GlusterVolumeBuilder) -> GlusterVolume {
+        builder.0
+    }
+}
+
+impl Optional<GlusterVolume> for GlusterVolumeBuilder {
+    fn into_option(self) -> Option<GlusterVolume> {
+        Some(self.0)
     }
 }
 

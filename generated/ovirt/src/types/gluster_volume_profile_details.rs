@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{BrickProfileDetail, NfsProfileDetail};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The gluster volume profile details type of the API.
 ///
@@ -45,6 +45,134 @@ impl GlusterVolumeProfileDetails {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl GlusterVolumeProfileDetails {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the gluster volume profile details. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the gluster volume profile details. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the gluster volume profile details. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the gluster volume profile details. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The brick profile details of the gluster volume profile details. Empty when not set.
+    pub fn brick_profile_details(&self) -> &[BrickProfileDetail] {
+        self.brick_profile_details.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The nfs profile details of the gluster volume profile details. Empty when not set.
+    pub fn nfs_profile_details(&self) -> &[NfsProfileDetail] {
+        self.nfs_profile_details.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for GlusterVolumeProfileDetails {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl GlusterVolumeProfileDetails {
+    /// A builder of a `GlusterVolumeProfileDetails` with every member unset.
+    pub fn builder() -> GlusterVolumeProfileDetailsBuilder {
+        GlusterVolumeProfileDetailsBuilder::default()
+    }
+}
+
+/// Builds a [`GlusterVolumeProfileDetails`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `GlusterVolumeProfileDetails` is expected (it converts), or call [`build`](GlusterVolumeProfileDetailsBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GlusterVolumeProfileDetailsBuilder(GlusterVolumeProfileDetails);
+
+#[allow(clippy::wrong_self_convention)]
+impl GlusterVolumeProfileDetailsBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `brick_profile_details`.
+    pub fn brick_profile_details<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<BrickProfileDetail>,
+    {
+        self.0.brick_profile_details = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `nfs_profile_details`.
+    pub fn nfs_profile_details<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<NfsProfileDetail>,
+    {
+        self.0.nfs_profile_details = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> GlusterVolumeProfileDetails {
+        self.0
+    }
+}
+
+impl From<GlusterVolumeProfileDetailsBuilder> for GlusterVolumeProfileDetails {
+    fn from(builder: GlusterVolumeProfileDetailsBuilder) -> GlusterVolumeProfileDetails {
+        builder.0
+    }
+}
+
+impl Optional<GlusterVolumeProfileDetails> for GlusterVolumeProfileDetailsBuilder {
+    fn into_option(self) -> Option<GlusterVolumeProfileDetails> {
+        Some(self.0)
     }
 }
 

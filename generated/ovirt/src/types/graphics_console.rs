@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{GraphicsType, InstanceType, Template, Vm};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The graphics console type of the API.
 ///
@@ -55,6 +55,181 @@ impl GraphicsConsole {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl GraphicsConsole {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the graphics console. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the graphics console. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the graphics console. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the graphics console. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The protocol of the graphics console. `None` when not set.
+    pub fn protocol(&self) -> Option<GraphicsType> {
+        self.protocol.clone()
+    }
+
+    /// The port of the graphics console. `None` when not set.
+    pub fn port(&self) -> Option<i64> {
+        self.port
+    }
+
+    /// The tls port of the graphics console. `None` when not set.
+    pub fn tls_port(&self) -> Option<i64> {
+        self.tls_port
+    }
+
+    /// The address of the graphics console. `None` when not set.
+    pub fn address(&self) -> Option<&str> {
+        self.address.as_deref()
+    }
+
+    /// The vm of the graphics console. `None` when not set.
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+
+    /// The template of the graphics console. `None` when not set.
+    pub fn template(&self) -> Option<&Template> {
+        self.template.as_deref()
+    }
+
+    /// The instance type of the graphics console. `None` when not set.
+    pub fn instance_type(&self) -> Option<&InstanceType> {
+        self.instance_type.as_deref()
+    }
+}
+
+impl Identity for GraphicsConsole {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl GraphicsConsole {
+    /// A builder of a `GraphicsConsole` with every member unset.
+    pub fn builder() -> GraphicsConsoleBuilder {
+        GraphicsConsoleBuilder::default()
+    }
+}
+
+/// Builds a [`GraphicsConsole`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `GraphicsConsole` is expected (it converts), or call [`build`](GraphicsConsoleBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GraphicsConsoleBuilder(GraphicsConsole);
+
+#[allow(clippy::wrong_self_convention)]
+impl GraphicsConsoleBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `protocol`.
+    pub fn protocol(mut self, value: impl Optional<GraphicsType>) -> Self {
+        self.0.protocol = value.into_option();
+        self
+    }
+
+    /// Sets `port`.
+    pub fn port(mut self, value: impl Optional<i64>) -> Self {
+        self.0.port = value.into_option();
+        self
+    }
+
+    /// Sets `tls_port`.
+    pub fn tls_port(mut self, value: impl Optional<i64>) -> Self {
+        self.0.tls_port = value.into_option();
+        self
+    }
+
+    /// Sets `address`.
+    pub fn address(mut self, value: impl Optional<String>) -> Self {
+        self.0.address = value.into_option();
+        self
+    }
+
+    /// Sets `vm`.
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `template`.
+    pub fn template(mut self, value: impl Optional<Template>) -> Self {
+        self.0.template = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `instance_type`.
+    pub fn instance_type(mut self, value: impl Optional<InstanceType>) -> Self {
+        self.0.instance_type = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> GraphicsConsole {
+        self.0
+    }
+}
+
+impl From<GraphicsConsoleBuilder> for GraphicsConsole {
+    fn from(builder: GraphicsConsoleBuilder) -> GraphicsConsole {
+        builder.0
+    }
+}
+
+impl Optional<GraphicsConsole> for GraphicsConsoleBuilder {
+    fn into_option(self) -> Option<GraphicsConsole> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Domain, Permission, Role, Tag};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// A group of users that comes from a directory service.
 ///
@@ -53,6 +53,182 @@ impl Group {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Group {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the group. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the group. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the group. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the group. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The domain entry id of the group. `None` when not set.
+    pub fn domain_entry_id(&self) -> Option<&str> {
+        self.domain_entry_id.as_deref()
+    }
+
+    /// The namespace of the group. `None` when not set.
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
+    /// The domain of the group. `None` when not set.
+    pub fn domain(&self) -> Option<&Domain> {
+        self.domain.as_deref()
+    }
+
+    /// The roles of the group. Empty when not set.
+    pub fn roles(&self) -> &[Role] {
+        self.roles.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The permissions of the group. Empty when not set.
+    pub fn permissions(&self) -> &[Permission] {
+        self.permissions.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The tags of the group. Empty when not set.
+    pub fn tags(&self) -> &[Tag] {
+        self.tags.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for Group {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Group {
+    /// A builder of a `Group` with every member unset.
+    pub fn builder() -> GroupBuilder {
+        GroupBuilder::default()
+    }
+}
+
+/// Builds a [`Group`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Group` is expected (it converts), or call [`build`](GroupBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GroupBuilder(Group);
+
+#[allow(clippy::wrong_self_convention)]
+impl GroupBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `domain_entry_id`.
+    pub fn domain_entry_id(mut self, value: impl Optional<String>) -> Self {
+        self.0.domain_entry_id = value.into_option();
+        self
+    }
+
+    /// Sets `namespace`.
+    pub fn namespace(mut self, value: impl Optional<String>) -> Self {
+        self.0.namespace = value.into_option();
+        self
+    }
+
+    /// Sets `domain`.
+    pub fn domain(mut self, value: impl Optional<Domain>) -> Self {
+        self.0.domain = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `roles`.
+    pub fn roles<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Role>,
+    {
+        self.0.roles = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `permissions`.
+    pub fn permissions<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Permission>,
+    {
+        self.0.permissions = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Tag>,
+    {
+        self.0.tags = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Group {
+        self.0
+    }
+}
+
+impl From<GroupBuilder> for Group {
+    fn from(builder: GroupBuilder) -> Group {
+        builder.0
+    }
+}
+
+impl Optional<Group> for GroupBuilder {
+    fn into_option(self) -> Option<Group> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Kernel, Version};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The guest operating system type of the API.
 ///
@@ -23,6 +23,122 @@ pub struct GuestOperatingSystem {
     pub family: Option<String>,
     /// A [`Version`](super::Version) object, sent as the element `<version>`.
     pub version: Option<Box<Version>>,
+}
+
+impl GuestOperatingSystem {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The architecture of the guest operating system. `None` when not set.
+    pub fn architecture(&self) -> Option<&str> {
+        self.architecture.as_deref()
+    }
+
+    /// The codename of the guest operating system. `None` when not set.
+    pub fn codename(&self) -> Option<&str> {
+        self.codename.as_deref()
+    }
+
+    /// The distribution of the guest operating system. `None` when not set.
+    pub fn distribution(&self) -> Option<&str> {
+        self.distribution.as_deref()
+    }
+
+    /// The kernel of the guest operating system. `None` when not set.
+    pub fn kernel(&self) -> Option<&Kernel> {
+        self.kernel.as_deref()
+    }
+
+    /// The family of the guest operating system. `None` when not set.
+    pub fn family(&self) -> Option<&str> {
+        self.family.as_deref()
+    }
+
+    /// The version of the guest operating system. `None` when not set.
+    pub fn version(&self) -> Option<&Version> {
+        self.version.as_deref()
+    }
+}
+
+impl Identity for GuestOperatingSystem {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl GuestOperatingSystem {
+    /// A builder of a `GuestOperatingSystem` with every member unset.
+    pub fn builder() -> GuestOperatingSystemBuilder {
+        GuestOperatingSystemBuilder::default()
+    }
+}
+
+/// Builds a [`GuestOperatingSystem`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `GuestOperatingSystem` is expected (it converts), or call [`build`](GuestOperatingSystemBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GuestOperatingSystemBuilder(GuestOperatingSystem);
+
+#[allow(clippy::wrong_self_convention)]
+impl GuestOperatingSystemBuilder {
+    /// Sets `architecture`.
+    pub fn architecture(mut self, value: impl Optional<String>) -> Self {
+        self.0.architecture = value.into_option();
+        self
+    }
+
+    /// Sets `codename`.
+    pub fn codename(mut self, value: impl Optional<String>) -> Self {
+        self.0.codename = value.into_option();
+        self
+    }
+
+    /// Sets `distribution`.
+    pub fn distribution(mut self, value: impl Optional<String>) -> Self {
+        self.0.distribution = value.into_option();
+        self
+    }
+
+    /// Sets `kernel`.
+    pub fn kernel(mut self, value: impl Optional<Kernel>) -> Self {
+        self.0.kernel = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `family`.
+    pub fn family(mut self, value: impl Optional<String>) -> Self {
+        self.0.family = value.into_option();
+        self
+    }
+
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Optional<Version>) -> Self {
+        self.0.version = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> GuestOperatingSystem {
+        self.0
+    }
+}
+
+impl From<GuestOperatingSystemBuilder> for GuestOperatingSystem {
+    fn from(builder: GuestOperatingSystemBuilder) -> GuestOperatingSystem {
+        builder.0
+    }
+}
+
+impl Optional<GuestOperatingSystem> for GuestOperatingSystemBuilder {
+    fn into_option(self) -> Option<GuestOperatingSystem> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for GuestOperatingSystem {

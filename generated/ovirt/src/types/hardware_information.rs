@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::RngSource;
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The hardware information type of the API.
 ///
@@ -25,6 +25,137 @@ pub struct HardwareInformation {
     pub family: Option<String>,
     /// A list of [`RngSource`](super::RngSource) values, sent as the element `<supported_rng_sources>` holding `<supported_rng_source>` items.
     pub supported_rng_sources: Option<List<RngSource>>,
+}
+
+impl HardwareInformation {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The manufacturer of the hardware information. `None` when not set.
+    pub fn manufacturer(&self) -> Option<&str> {
+        self.manufacturer.as_deref()
+    }
+
+    /// The version of the hardware information. `None` when not set.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+
+    /// The serial number of the hardware information. `None` when not set.
+    pub fn serial_number(&self) -> Option<&str> {
+        self.serial_number.as_deref()
+    }
+
+    /// The product name of the hardware information. `None` when not set.
+    pub fn product_name(&self) -> Option<&str> {
+        self.product_name.as_deref()
+    }
+
+    /// The uuid of the hardware information. `None` when not set.
+    pub fn uuid(&self) -> Option<&str> {
+        self.uuid.as_deref()
+    }
+
+    /// The family of the hardware information. `None` when not set.
+    pub fn family(&self) -> Option<&str> {
+        self.family.as_deref()
+    }
+
+    /// The supported rng sources of the hardware information. Empty when not set.
+    pub fn supported_rng_sources(&self) -> &[RngSource] {
+        self.supported_rng_sources.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for HardwareInformation {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl HardwareInformation {
+    /// A builder of a `HardwareInformation` with every member unset.
+    pub fn builder() -> HardwareInformationBuilder {
+        HardwareInformationBuilder::default()
+    }
+}
+
+/// Builds a [`HardwareInformation`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `HardwareInformation` is expected (it converts), or call [`build`](HardwareInformationBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct HardwareInformationBuilder(HardwareInformation);
+
+#[allow(clippy::wrong_self_convention)]
+impl HardwareInformationBuilder {
+    /// Sets `manufacturer`.
+    pub fn manufacturer(mut self, value: impl Optional<String>) -> Self {
+        self.0.manufacturer = value.into_option();
+        self
+    }
+
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Optional<String>) -> Self {
+        self.0.version = value.into_option();
+        self
+    }
+
+    /// Sets `serial_number`.
+    pub fn serial_number(mut self, value: impl Optional<String>) -> Self {
+        self.0.serial_number = value.into_option();
+        self
+    }
+
+    /// Sets `product_name`.
+    pub fn product_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.product_name = value.into_option();
+        self
+    }
+
+    /// Sets `uuid`.
+    pub fn uuid(mut self, value: impl Optional<String>) -> Self {
+        self.0.uuid = value.into_option();
+        self
+    }
+
+    /// Sets `family`.
+    pub fn family(mut self, value: impl Optional<String>) -> Self {
+        self.0.family = value.into_option();
+        self
+    }
+
+    /// Sets `supported_rng_sources`.
+    pub fn supported_rng_sources<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<RngSource>,
+    {
+        self.0.supported_rng_sources = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> HardwareInformation {
+        self.0
+    }
+}
+
+impl From<HardwareInformationBuilder> for HardwareInformation {
+    fn from(builder: HardwareInformationBuilder) -> HardwareInformation {
+        builder.0
+    }
+}
+
+impl Optional<HardwareInformation> for HardwareInformationBuilder {
+    fn into_option(self) -> Option<HardwareInformation> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for HardwareInformation {

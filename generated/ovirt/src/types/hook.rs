@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Host;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The hook type of the API.
 ///
@@ -47,6 +47,137 @@ impl Hook {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Hook {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the hook. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the hook. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the hook. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the hook. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The event name of the hook. `None` when not set.
+    pub fn event_name(&self) -> Option<&str> {
+        self.event_name.as_deref()
+    }
+
+    /// The md5 of the hook. `None` when not set.
+    pub fn md5(&self) -> Option<&str> {
+        self.md5.as_deref()
+    }
+
+    /// The host of the hook. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+}
+
+impl Identity for Hook {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Hook {
+    /// A builder of a `Hook` with every member unset.
+    pub fn builder() -> HookBuilder {
+        HookBuilder::default()
+    }
+}
+
+/// Builds a [`Hook`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Hook` is expected (it converts), or call [`build`](HookBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct HookBuilder(Hook);
+
+#[allow(clippy::wrong_self_convention)]
+impl HookBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `event_name`.
+    pub fn event_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.event_name = value.into_option();
+        self
+    }
+
+    /// Sets `md5`.
+    pub fn md5(mut self, value: impl Optional<String>) -> Self {
+        self.0.md5 = value.into_option();
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Hook {
+        self.0
+    }
+}
+
+impl From<HookBuilder> for Hook {
+    fn from(builder: HookBuilder) -> Hook {
+        builder.0
+    }
+}
+
+impl Optional<Hook> for HookBuilder {
+    fn into_option(self) -> Option<Hook> {
+        Some(self.0)
     }
 }
 

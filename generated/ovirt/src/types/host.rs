@@ -11,7 +11,7 @@ use super::{
     StorageConnectionExtension, Tag, TransparentHugePages, UnmanagedNetwork, Version,
     VgpuPlacement, VmSummary,
 };
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// A physical server that runs virtual machines.
 ///
@@ -160,6 +160,782 @@ impl Host {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Host {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the host. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the host. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the host. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the host. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The address of the host. `None` when not set.
+    pub fn address(&self) -> Option<&str> {
+        self.address.as_deref()
+    }
+
+    /// The status of the host. `None` when not set.
+    pub fn status(&self) -> Option<HostStatus> {
+        self.status.clone()
+    }
+
+    /// The status detail of the host. `None` when not set.
+    pub fn status_detail(&self) -> Option<&str> {
+        self.status_detail.as_deref()
+    }
+
+    /// The certificate of the host. `None` when not set.
+    pub fn certificate(&self) -> Option<&Certificate> {
+        self.certificate.as_deref()
+    }
+
+    /// The external status of the host. `None` when not set.
+    pub fn external_status(&self) -> Option<ExternalStatus> {
+        self.external_status.clone()
+    }
+
+    /// The port of the host. `None` when not set.
+    pub fn port(&self) -> Option<i64> {
+        self.port
+    }
+
+    /// The type of the host. `None` when not set.
+    pub fn type_(&self) -> Option<HostType> {
+        self.r#type.clone()
+    }
+
+    /// The spm of the host. `None` when not set.
+    pub fn spm(&self) -> Option<&Spm> {
+        self.spm.as_deref()
+    }
+
+    /// The version of the host. `None` when not set.
+    pub fn version(&self) -> Option<&Version> {
+        self.version.as_deref()
+    }
+
+    /// The hardware information of the host. `None` when not set.
+    pub fn hardware_information(&self) -> Option<&HardwareInformation> {
+        self.hardware_information.as_deref()
+    }
+
+    /// The power management of the host. `None` when not set.
+    pub fn power_management(&self) -> Option<&PowerManagement> {
+        self.power_management.as_deref()
+    }
+
+    /// The ksm of the host. `None` when not set.
+    pub fn ksm(&self) -> Option<&Ksm> {
+        self.ksm.as_deref()
+    }
+
+    /// The transparent huge pages of the host. `None` when not set.
+    pub fn transparent_huge_pages(&self) -> Option<&TransparentHugePages> {
+        self.transparent_huge_pages.as_deref()
+    }
+
+    /// The iscsi of the host. `None` when not set.
+    pub fn iscsi(&self) -> Option<&IscsiDetails> {
+        self.iscsi.as_deref()
+    }
+
+    /// The root password of the host. `None` when not set.
+    pub fn root_password(&self) -> Option<&str> {
+        self.root_password.as_deref()
+    }
+
+    /// The ssh of the host. `None` when not set.
+    pub fn ssh(&self) -> Option<&Ssh> {
+        self.ssh.as_deref()
+    }
+
+    /// The cpu of the host. `None` when not set.
+    pub fn cpu(&self) -> Option<&Cpu> {
+        self.cpu.as_deref()
+    }
+
+    /// The memory of the host. `None` when not set.
+    pub fn memory(&self) -> Option<i64> {
+        self.memory
+    }
+
+    /// The max scheduling memory of the host. `None` when not set.
+    pub fn max_scheduling_memory(&self) -> Option<i64> {
+        self.max_scheduling_memory
+    }
+
+    /// The summary of the host. `None` when not set.
+    pub fn summary(&self) -> Option<&VmSummary> {
+        self.summary.as_deref()
+    }
+
+    /// The override iptables of the host. `None` when not set.
+    pub fn override_iptables(&self) -> Option<bool> {
+        self.override_iptables
+    }
+
+    /// The protocol of the host. `None` when not set.
+    pub fn protocol(&self) -> Option<HostProtocol> {
+        self.protocol.clone()
+    }
+
+    /// The os of the host. `None` when not set.
+    pub fn os(&self) -> Option<&OperatingSystem> {
+        self.os.as_deref()
+    }
+
+    /// The libvirt version of the host. `None` when not set.
+    pub fn libvirt_version(&self) -> Option<&Version> {
+        self.libvirt_version.as_deref()
+    }
+
+    /// The display of the host. `None` when not set.
+    pub fn display(&self) -> Option<&Display> {
+        self.display.as_deref()
+    }
+
+    /// The hosted engine of the host. `None` when not set.
+    pub fn hosted_engine(&self) -> Option<&HostedEngine> {
+        self.hosted_engine.as_deref()
+    }
+
+    /// The kdump status of the host. `None` when not set.
+    pub fn kdump_status(&self) -> Option<KdumpStatus> {
+        self.kdump_status.clone()
+    }
+
+    /// The se linux of the host. `None` when not set.
+    pub fn se_linux(&self) -> Option<&SeLinux> {
+        self.se_linux.as_deref()
+    }
+
+    /// The auto numa status of the host. `None` when not set.
+    pub fn auto_numa_status(&self) -> Option<AutoNumaStatus> {
+        self.auto_numa_status.clone()
+    }
+
+    /// The numa supported of the host. `None` when not set.
+    pub fn numa_supported(&self) -> Option<bool> {
+        self.numa_supported
+    }
+
+    /// The update available of the host. `None` when not set.
+    pub fn update_available(&self) -> Option<bool> {
+        self.update_available
+    }
+
+    /// The network operation in progress of the host. `None` when not set.
+    pub fn network_operation_in_progress(&self) -> Option<bool> {
+        self.network_operation_in_progress
+    }
+
+    /// The reinstallation required of the host. `None` when not set.
+    pub fn reinstallation_required(&self) -> Option<bool> {
+        self.reinstallation_required
+    }
+
+    /// The device passthrough of the host. `None` when not set.
+    pub fn device_passthrough(&self) -> Option<&HostDevicePassthrough> {
+        self.device_passthrough.as_deref()
+    }
+
+    /// The vgpu placement of the host. `None` when not set.
+    pub fn vgpu_placement(&self) -> Option<VgpuPlacement> {
+        self.vgpu_placement.clone()
+    }
+
+    /// The ovn configured of the host. `None` when not set.
+    pub fn ovn_configured(&self) -> Option<bool> {
+        self.ovn_configured
+    }
+
+    /// The cpu units of the host. Empty when not set.
+    pub fn cpu_units(&self) -> &[HostCpuUnit] {
+        self.cpu_units.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The cluster of the host. `None` when not set.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_deref()
+    }
+
+    /// The hooks of the host. Empty when not set.
+    pub fn hooks(&self) -> &[Hook] {
+        self.hooks.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The external host provider of the host. `None` when not set.
+    pub fn external_host_provider(&self) -> Option<&ExternalHostProvider> {
+        self.external_host_provider.as_deref()
+    }
+
+    /// The storage connection extensions of the host. Empty when not set.
+    pub fn storage_connection_extensions(&self) -> &[StorageConnectionExtension] {
+        self.storage_connection_extensions.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The affinity labels of the host. Empty when not set.
+    pub fn affinity_labels(&self) -> &[AffinityLabel] {
+        self.affinity_labels.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The devices of the host. Empty when not set.
+    pub fn devices(&self) -> &[HostDevice] {
+        self.devices.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The agents of the host. Empty when not set.
+    pub fn agents(&self) -> &[Agent] {
+        self.agents.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The katello errata of the host. Empty when not set.
+    pub fn katello_errata(&self) -> &[KatelloErratum] {
+        self.katello_errata.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The network attachments of the host. Empty when not set.
+    pub fn network_attachments(&self) -> &[NetworkAttachment] {
+        self.network_attachments.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The nics of the host. Empty when not set.
+    pub fn nics(&self) -> &[HostNic] {
+        self.nics.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The numa nodes of the host. Empty when not set.
+    pub fn numa_nodes(&self) -> &[NumaNode] {
+        self.numa_nodes.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The permissions of the host. Empty when not set.
+    pub fn permissions(&self) -> &[Permission] {
+        self.permissions.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The statistics of the host. Empty when not set.
+    pub fn statistics(&self) -> &[Statistic] {
+        self.statistics.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The storages of the host. Empty when not set.
+    pub fn storages(&self) -> &[HostStorage] {
+        self.storages.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The tags of the host. Empty when not set.
+    pub fn tags(&self) -> &[Tag] {
+        self.tags.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The unmanaged networks of the host. Empty when not set.
+    pub fn unmanaged_networks(&self) -> &[UnmanagedNetwork] {
+        self.unmanaged_networks.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The external network provider configurations of the host. Empty when not set.
+    pub fn external_network_provider_configurations(
+        &self,
+    ) -> &[ExternalNetworkProviderConfiguration] {
+        self.external_network_provider_configurations
+            .as_deref()
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for Host {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Host {
+    /// A builder of a `Host` with every member unset.
+    pub fn builder() -> HostBuilder {
+        HostBuilder::default()
+    }
+}
+
+/// Builds a [`Host`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Host` is expected (it converts), or call [`build`](HostBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct HostBuilder(Host);
+
+#[allow(clippy::wrong_self_convention)]
+impl HostBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `address`.
+    pub fn address(mut self, value: impl Optional<String>) -> Self {
+        self.0.address = value.into_option();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Optional<HostStatus>) -> Self {
+        self.0.status = value.into_option();
+        self
+    }
+
+    /// Sets `status_detail`.
+    pub fn status_detail(mut self, value: impl Optional<String>) -> Self {
+        self.0.status_detail = value.into_option();
+        self
+    }
+
+    /// Sets `certificate`.
+    pub fn certificate(mut self, value: impl Optional<Certificate>) -> Self {
+        self.0.certificate = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `external_status`.
+    pub fn external_status(mut self, value: impl Optional<ExternalStatus>) -> Self {
+        self.0.external_status = value.into_option();
+        self
+    }
+
+    /// Sets `port`.
+    pub fn port(mut self, value: impl Optional<i64>) -> Self {
+        self.0.port = value.into_option();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<HostType>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `spm`.
+    pub fn spm(mut self, value: impl Optional<Spm>) -> Self {
+        self.0.spm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Optional<Version>) -> Self {
+        self.0.version = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `hardware_information`.
+    pub fn hardware_information(
+        mut self,
+        value: impl Optional<HardwareInformation>,
+    ) -> Self {
+        self.0.hardware_information = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `power_management`.
+    pub fn power_management(mut self, value: impl Optional<PowerManagement>) -> Self {
+        self.0.power_management = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `ksm`.
+    pub fn ksm(mut self, value: impl Optional<Ksm>) -> Self {
+        self.0.ksm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `transparent_huge_pages`.
+    pub fn transparent_huge_pages(
+        mut self,
+        value: impl Optional<TransparentHugePages>,
+    ) -> Self {
+        self.0.transparent_huge_pages = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `iscsi`.
+    pub fn iscsi(mut self, value: impl Optional<IscsiDetails>) -> Self {
+        self.0.iscsi = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `root_password`.
+    pub fn root_password(mut self, value: impl Optional<String>) -> Self {
+        self.0.root_password = value.into_option();
+        self
+    }
+
+    /// Sets `ssh`.
+    pub fn ssh(mut self, value: impl Optional<Ssh>) -> Self {
+        self.0.ssh = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `cpu`.
+    pub fn cpu(mut self, value: impl Optional<Cpu>) -> Self {
+        self.0.cpu = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `memory`.
+    pub fn memory(mut self, value: impl Optional<i64>) -> Self {
+        self.0.memory = value.into_option();
+        self
+    }
+
+    /// Sets `max_scheduling_memory`.
+    pub fn max_scheduling_memory(mut self, value: impl Optional<i64>) -> Self {
+        self.0.max_scheduling_memory = value.into_option();
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(mut self, value: impl Optional<VmSummary>) -> Self {
+        self.0.summary = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `override_iptables`.
+    pub fn override_iptables(mut self, value: impl Optional<bool>) -> Self {
+        self.0.override_iptables = value.into_option();
+        self
+    }
+
+    /// Sets `protocol`.
+    pub fn protocol(mut self, value: impl Optional<HostProtocol>) -> Self {
+        self.0.protocol = value.into_option();
+        self
+    }
+
+    /// Sets `os`.
+    pub fn os(mut self, value: impl Optional<OperatingSystem>) -> Self {
+        self.0.os = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `libvirt_version`.
+    pub fn libvirt_version(mut self, value: impl Optional<Version>) -> Self {
+        self.0.libvirt_version = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `display`.
+    pub fn display(mut self, value: impl Optional<Display>) -> Self {
+        self.0.display = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `hosted_engine`.
+    pub fn hosted_engine(mut self, value: impl Optional<HostedEngine>) -> Self {
+        self.0.hosted_engine = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `kdump_status`.
+    pub fn kdump_status(mut self, value: impl Optional<KdumpStatus>) -> Self {
+        self.0.kdump_status = value.into_option();
+        self
+    }
+
+    /// Sets `se_linux`.
+    pub fn se_linux(mut self, value: impl Optional<SeLinux>) -> Self {
+        self.0.se_linux = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `auto_numa_status`.
+    pub fn auto_numa_status(mut self, value: impl Optional<AutoNumaStatus>) -> Self {
+        self.0.auto_numa_status = value.into_option();
+        self
+    }
+
+    /// Sets `numa_supported`.
+    pub fn numa_supported(mut self, value: impl Optional<bool>) -> Self {
+        self.0.numa_supported = value.into_option();
+        self
+    }
+
+    /// Sets `update_available`.
+    pub fn update_available(mut self, value: impl Optional<bool>) -> Self {
+        self.0.update_available = value.into_option();
+        self
+    }
+
+    /// Sets `network_operation_in_progress`.
+    pub fn network_operation_in_progress(mut self, value: impl Optional<bool>) -> Self {
+        self.0.network_operation_in_progress = value.into_option();
+        self
+    }
+
+    /// Sets `reinstallation_required`.
+    pub fn reinstallation_required(mut self, value: impl Optional<bool>) -> Self {
+        self.0.reinstallation_required = value.into_option();
+        self
+    }
+
+    /// Sets `device_passthrough`.
+    pub fn device_passthrough(
+        mut self,
+        value: impl Optional<HostDevicePassthrough>,
+    ) -> Self {
+        self.0.device_passthrough = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vgpu_placement`.
+    pub fn vgpu_placement(mut self, value: impl Optional<VgpuPlacement>) -> Self {
+        self.0.vgpu_placement = value.into_option();
+        self
+    }
+
+    /// Sets `ovn_configured`.
+    pub fn ovn_configured(mut self, value: impl Optional<bool>) -> Self {
+        self.0.ovn_configured = value.into_option();
+        self
+    }
+
+    /// Sets `cpu_units`.
+    pub fn cpu_units<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<HostCpuUnit>,
+    {
+        self.0.cpu_units = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `cluster`.
+    pub fn cluster(mut self, value: impl Optional<Cluster>) -> Self {
+        self.0.cluster = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `hooks`.
+    pub fn hooks<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Hook>,
+    {
+        self.0.hooks = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `external_host_provider`.
+    pub fn external_host_provider(
+        mut self,
+        value: impl Optional<ExternalHostProvider>,
+    ) -> Self {
+        self.0.external_host_provider = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `storage_connection_extensions`.
+    pub fn storage_connection_extensions<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<StorageConnectionExtension>,
+    {
+        self.0.storage_connection_extensions = Some(
+            items.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `affinity_labels`.
+    pub fn affinity_labels<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<AffinityLabel>,
+    {
+        self.0.affinity_labels = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `devices`.
+    pub fn devices<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<HostDevice>,
+    {
+        self.0.devices = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `agents`.
+    pub fn agents<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Agent>,
+    {
+        self.0.agents = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `katello_errata`.
+    pub fn katello_errata<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<KatelloErratum>,
+    {
+        self.0.katello_errata = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `network_attachments`.
+    pub fn network_attachments<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<NetworkAttachment>,
+    {
+        self.0.network_attachments = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `nics`.
+    pub fn nics<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<HostNic>,
+    {
+        self.0.nics = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `numa_nodes`.
+    pub fn numa_nodes<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<NumaNode>,
+    {
+        self.0.numa_nodes = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `permissions`.
+    pub fn permissions<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Permission>,
+    {
+        self.0.permissions = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `statistics`.
+    pub fn statistics<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Statistic>,
+    {
+        self.0.statistics = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `storages`.
+    pub fn storages<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<HostStorage>,
+    {
+        self.0.storages = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Tag>,
+    {
+        self.0.tags = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `unmanaged_networks`.
+    pub fn unmanaged_networks<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<UnmanagedNetwork>,
+    {
+        self.0.unmanaged_networks = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `external_network_provider_configurations`.
+    pub fn external_network_provider_configurations<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<ExternalNetworkProviderConfiguration>,
+    {
+        self.0.external_network_provider_configurations = Some(
+            items.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Host {
+        self.0
+    }
+}
+
+impl From<HostBuilder> for Host {
+    fn from(builder: HostBuilder) -> Host {
+        builder.0
+    }
+}
+
+impl Optional<Host> for HostBuilder {
+    fn into_option(self) -> Option<Host> {
+        Some(self.0)
     }
 }
 

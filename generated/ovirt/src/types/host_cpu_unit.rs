@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Vm;
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The host cpu unit type of the API.
 ///
@@ -51,6 +51,163 @@ impl HostCpuUnit {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl HostCpuUnit {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the host cpu unit. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the host cpu unit. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the host cpu unit. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the host cpu unit. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The socket id of the host cpu unit. `None` when not set.
+    pub fn socket_id(&self) -> Option<i64> {
+        self.socket_id
+    }
+
+    /// The core id of the host cpu unit. `None` when not set.
+    pub fn core_id(&self) -> Option<i64> {
+        self.core_id
+    }
+
+    /// The cpu id of the host cpu unit. `None` when not set.
+    pub fn cpu_id(&self) -> Option<i64> {
+        self.cpu_id
+    }
+
+    /// The runs vdsm of the host cpu unit. `None` when not set.
+    pub fn runs_vdsm(&self) -> Option<bool> {
+        self.runs_vdsm
+    }
+
+    /// The vms of the host cpu unit. Empty when not set.
+    pub fn vms(&self) -> &[Vm] {
+        self.vms.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for HostCpuUnit {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl HostCpuUnit {
+    /// A builder of a `HostCpuUnit` with every member unset.
+    pub fn builder() -> HostCpuUnitBuilder {
+        HostCpuUnitBuilder::default()
+    }
+}
+
+/// Builds a [`HostCpuUnit`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `HostCpuUnit` is expected (it converts), or call [`build`](HostCpuUnitBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct HostCpuUnitBuilder(HostCpuUnit);
+
+#[allow(clippy::wrong_self_convention)]
+impl HostCpuUnitBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `socket_id`.
+    pub fn socket_id(mut self, value: impl Optional<i64>) -> Self {
+        self.0.socket_id = value.into_option();
+        self
+    }
+
+    /// Sets `core_id`.
+    pub fn core_id(mut self, value: impl Optional<i64>) -> Self {
+        self.0.core_id = value.into_option();
+        self
+    }
+
+    /// Sets `cpu_id`.
+    pub fn cpu_id(mut self, value: impl Optional<i64>) -> Self {
+        self.0.cpu_id = value.into_option();
+        self
+    }
+
+    /// Sets `runs_vdsm`.
+    pub fn runs_vdsm(mut self, value: impl Optional<bool>) -> Self {
+        self.0.runs_vdsm = value.into_option();
+        self
+    }
+
+    /// Sets `vms`.
+    pub fn vms<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Vm>,
+    {
+        self.0.vms = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> HostCpuUnit {
+        self.0
+    }
+}
+
+impl From<HostCpuUnitBuilder> for HostCpuUnit {
+    fn from(builder: HostCpuUnitBuilder) -> HostCpuUnit {
+        builder.0
+    }
+}
+
+impl Optional<HostCpuUnit> for HostCpuUnitBuilder {
+    fn into_option(self) -> Option<HostCpuUnit> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Host, MDevType, Product, Vendor, Vm};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The host device type of the API.
 ///
@@ -65,6 +65,240 @@ impl HostDevice {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl HostDevice {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the host device. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the host device. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the host device. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the host device. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The capability of the host device. `None` when not set.
+    pub fn capability(&self) -> Option<&str> {
+        self.capability.as_deref()
+    }
+
+    /// The product of the host device. `None` when not set.
+    pub fn product(&self) -> Option<&Product> {
+        self.product.as_deref()
+    }
+
+    /// The vendor of the host device. `None` when not set.
+    pub fn vendor(&self) -> Option<&Vendor> {
+        self.vendor.as_deref()
+    }
+
+    /// The iommu group of the host device. `None` when not set.
+    pub fn iommu_group(&self) -> Option<i64> {
+        self.iommu_group
+    }
+
+    /// The physical function of the host device. `None` when not set.
+    pub fn physical_function(&self) -> Option<&HostDevice> {
+        self.physical_function.as_deref()
+    }
+
+    /// The virtual functions of the host device. `None` when not set.
+    pub fn virtual_functions(&self) -> Option<i64> {
+        self.virtual_functions
+    }
+
+    /// The placeholder of the host device. `None` when not set.
+    pub fn placeholder(&self) -> Option<bool> {
+        self.placeholder
+    }
+
+    /// The driver of the host device. `None` when not set.
+    pub fn driver(&self) -> Option<&str> {
+        self.driver.as_deref()
+    }
+
+    /// The m dev types of the host device. Empty when not set.
+    pub fn m_dev_types(&self) -> &[MDevType] {
+        self.m_dev_types.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The host of the host device. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+
+    /// The parent device of the host device. `None` when not set.
+    pub fn parent_device(&self) -> Option<&HostDevice> {
+        self.parent_device.as_deref()
+    }
+
+    /// The vm of the host device. `None` when not set.
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+}
+
+impl Identity for HostDevice {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl HostDevice {
+    /// A builder of a `HostDevice` with every member unset.
+    pub fn builder() -> HostDeviceBuilder {
+        HostDeviceBuilder::default()
+    }
+}
+
+/// Builds a [`HostDevice`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `HostDevice` is expected (it converts), or call [`build`](HostDeviceBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct HostDeviceBuilder(HostDevice);
+
+#[allow(clippy::wrong_self_convention)]
+impl HostDeviceBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `capability`.
+    pub fn capability(mut self, value: impl Optional<String>) -> Self {
+        self.0.capability = value.into_option();
+        self
+    }
+
+    /// Sets `product`.
+    pub fn product(mut self, value: impl Optional<Product>) -> Self {
+        self.0.product = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vendor`.
+    pub fn vendor(mut self, value: impl Optional<Vendor>) -> Self {
+        self.0.vendor = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `iommu_group`.
+    pub fn iommu_group(mut self, value: impl Optional<i64>) -> Self {
+        self.0.iommu_group = value.into_option();
+        self
+    }
+
+    /// Sets `physical_function`.
+    pub fn physical_function(mut self, value: impl Optional<HostDevice>) -> Self {
+        self.0.physical_function = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `virtual_functions`.
+    pub fn virtual_functions(mut self, value: impl Optional<i64>) -> Self {
+        self.0.virtual_functions = value.into_option();
+        self
+    }
+
+    /// Sets `placeholder`.
+    pub fn placeholder(mut self, value: impl Optional<bool>) -> Self {
+        self.0.placeholder = value.into_option();
+        self
+    }
+
+    /// Sets `driver`.
+    pub fn driver(mut self, value: impl Optional<String>) -> Self {
+        self.0.driver = value.into_option();
+        self
+    }
+
+    /// Sets `m_dev_types`.
+    pub fn m_dev_types<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<MDevType>,
+    {
+        self.0.m_dev_types = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `parent_device`.
+    pub fn parent_device(mut self, value: impl Optional<HostDevice>) -> Self {
+        self.0.parent_device = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vm`.
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> HostDevice {
+        self.0
+    }
+}
+
+impl From<HostDeviceBuilder> for HostDevice {
+    fn from(builder: HostDeviceBuilder) -> HostDevice {
+        builder.0
+    }
+}
+
+impl Optional<HostDevice> for HostDeviceBuilder {
+    fn into_option(self) -> Option<HostDevice> {
+        Some(self.0)
     }
 }
 

@@ -5,7 +5,7 @@ use super::{
     Bonding, BootProtocol, Host, HostNicVirtualFunctionsConfiguration, Ip, Mac, Network,
     NetworkLabel, NicStatus, Property, Qos, Statistic, Vlan,
 };
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The host nic type of the API.
 ///
@@ -94,6 +94,385 @@ impl HostNic {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl HostNic {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the host nic. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the host nic. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the host nic. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the host nic. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The mac of the host nic. `None` when not set.
+    pub fn mac(&self) -> Option<&Mac> {
+        self.mac.as_deref()
+    }
+
+    /// The ip of the host nic. `None` when not set.
+    pub fn ip(&self) -> Option<&Ip> {
+        self.ip.as_deref()
+    }
+
+    /// The ipv6 of the host nic. `None` when not set.
+    pub fn ipv6(&self) -> Option<&Ip> {
+        self.ipv6.as_deref()
+    }
+
+    /// The base interface of the host nic. `None` when not set.
+    pub fn base_interface(&self) -> Option<&str> {
+        self.base_interface.as_deref()
+    }
+
+    /// The vlan of the host nic. `None` when not set.
+    pub fn vlan(&self) -> Option<&Vlan> {
+        self.vlan.as_deref()
+    }
+
+    /// The bonding of the host nic. `None` when not set.
+    pub fn bonding(&self) -> Option<&Bonding> {
+        self.bonding.as_deref()
+    }
+
+    /// The boot protocol of the host nic. `None` when not set.
+    pub fn boot_protocol(&self) -> Option<BootProtocol> {
+        self.boot_protocol.clone()
+    }
+
+    /// The ipv6 boot protocol of the host nic. `None` when not set.
+    pub fn ipv6_boot_protocol(&self) -> Option<BootProtocol> {
+        self.ipv6_boot_protocol.clone()
+    }
+
+    /// The check connectivity of the host nic. `None` when not set.
+    pub fn check_connectivity(&self) -> Option<bool> {
+        self.check_connectivity
+    }
+
+    /// The speed of the host nic. `None` when not set.
+    pub fn speed(&self) -> Option<i64> {
+        self.speed
+    }
+
+    /// The status of the host nic. `None` when not set.
+    pub fn status(&self) -> Option<NicStatus> {
+        self.status.clone()
+    }
+
+    /// The mtu of the host nic. `None` when not set.
+    pub fn mtu(&self) -> Option<i64> {
+        self.mtu
+    }
+
+    /// The bridged of the host nic. `None` when not set.
+    pub fn bridged(&self) -> Option<bool> {
+        self.bridged
+    }
+
+    /// The custom configuration of the host nic. `None` when not set.
+    pub fn custom_configuration(&self) -> Option<bool> {
+        self.custom_configuration
+    }
+
+    /// The override configuration of the host nic. `None` when not set.
+    pub fn override_configuration(&self) -> Option<bool> {
+        self.override_configuration
+    }
+
+    /// The properties of the host nic. Empty when not set.
+    pub fn properties(&self) -> &[Property] {
+        self.properties.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The ad aggregator id of the host nic. `None` when not set.
+    pub fn ad_aggregator_id(&self) -> Option<i64> {
+        self.ad_aggregator_id
+    }
+
+    /// The virtual functions configuration of the host nic. `None` when not set.
+    pub fn virtual_functions_configuration(
+        &self,
+    ) -> Option<&HostNicVirtualFunctionsConfiguration> {
+        self.virtual_functions_configuration.as_deref()
+    }
+
+    /// The statistics of the host nic. Empty when not set.
+    pub fn statistics(&self) -> &[Statistic] {
+        self.statistics.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The network labels of the host nic. Empty when not set.
+    pub fn network_labels(&self) -> &[NetworkLabel] {
+        self.network_labels.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The host of the host nic. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+
+    /// The network of the host nic. `None` when not set.
+    pub fn network(&self) -> Option<&Network> {
+        self.network.as_deref()
+    }
+
+    /// The qos of the host nic. `None` when not set.
+    pub fn qos(&self) -> Option<&Qos> {
+        self.qos.as_deref()
+    }
+
+    /// The physical function of the host nic. `None` when not set.
+    pub fn physical_function(&self) -> Option<&HostNic> {
+        self.physical_function.as_deref()
+    }
+}
+
+impl Identity for HostNic {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl HostNic {
+    /// A builder of a `HostNic` with every member unset.
+    pub fn builder() -> HostNicBuilder {
+        HostNicBuilder::default()
+    }
+}
+
+/// Builds a [`HostNic`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `HostNic` is expected (it converts), or call [`build`](HostNicBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct HostNicBuilder(HostNic);
+
+#[allow(clippy::wrong_self_convention)]
+impl HostNicBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `mac`.
+    pub fn mac(mut self, value: impl Optional<Mac>) -> Self {
+        self.0.mac = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `ip`.
+    pub fn ip(mut self, value: impl Optional<Ip>) -> Self {
+        self.0.ip = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `ipv6`.
+    pub fn ipv6(mut self, value: impl Optional<Ip>) -> Self {
+        self.0.ipv6 = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `base_interface`.
+    pub fn base_interface(mut self, value: impl Optional<String>) -> Self {
+        self.0.base_interface = value.into_option();
+        self
+    }
+
+    /// Sets `vlan`.
+    pub fn vlan(mut self, value: impl Optional<Vlan>) -> Self {
+        self.0.vlan = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `bonding`.
+    pub fn bonding(mut self, value: impl Optional<Bonding>) -> Self {
+        self.0.bonding = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `boot_protocol`.
+    pub fn boot_protocol(mut self, value: impl Optional<BootProtocol>) -> Self {
+        self.0.boot_protocol = value.into_option();
+        self
+    }
+
+    /// Sets `ipv6_boot_protocol`.
+    pub fn ipv6_boot_protocol(mut self, value: impl Optional<BootProtocol>) -> Self {
+        self.0.ipv6_boot_protocol = value.into_option();
+        self
+    }
+
+    /// Sets `check_connectivity`.
+    pub fn check_connectivity(mut self, value: impl Optional<bool>) -> Self {
+        self.0.check_connectivity = value.into_option();
+        self
+    }
+
+    /// Sets `speed`.
+    pub fn speed(mut self, value: impl Optional<i64>) -> Self {
+        self.0.speed = value.into_option();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Optional<NicStatus>) -> Self {
+        self.0.status = value.into_option();
+        self
+    }
+
+    /// Sets `mtu`.
+    pub fn mtu(mut self, value: impl Optional<i64>) -> Self {
+        self.0.mtu = value.into_option();
+        self
+    }
+
+    /// Sets `bridged`.
+    pub fn bridged(mut self, value: impl Optional<bool>) -> Self {
+        self.0.bridged = value.into_option();
+        self
+    }
+
+    /// Sets `custom_configuration`.
+    pub fn custom_configuration(mut self, value: impl Optional<bool>) -> Self {
+        self.0.custom_configuration = value.into_option();
+        self
+    }
+
+    /// Sets `override_configuration`.
+    pub fn override_configuration(mut self, value: impl Optional<bool>) -> Self {
+        self.0.override_configuration = value.into_option();
+        self
+    }
+
+    /// Sets `properties`.
+    pub fn properties<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Property>,
+    {
+        self.0.properties = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `ad_aggregator_id`.
+    pub fn ad_aggregator_id(mut self, value: impl Optional<i64>) -> Self {
+        self.0.ad_aggregator_id = value.into_option();
+        self
+    }
+
+    /// Sets `virtual_functions_configuration`.
+    pub fn virtual_functions_configuration(
+        mut self,
+        value: impl Optional<HostNicVirtualFunctionsConfiguration>,
+    ) -> Self {
+        self.0.virtual_functions_configuration = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `statistics`.
+    pub fn statistics<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Statistic>,
+    {
+        self.0.statistics = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `network_labels`.
+    pub fn network_labels<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<NetworkLabel>,
+    {
+        self.0.network_labels = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `network`.
+    pub fn network(mut self, value: impl Optional<Network>) -> Self {
+        self.0.network = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `qos`.
+    pub fn qos(mut self, value: impl Optional<Qos>) -> Self {
+        self.0.qos = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `physical_function`.
+    pub fn physical_function(mut self, value: impl Optional<HostNic>) -> Self {
+        self.0.physical_function = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> HostNic {
+        self.0
+    }
+}
+
+impl From<HostNicBuilder> for HostNic {
+    fn from(builder: HostNicBuilder) -> HostNic {
+        builder.0
+    }
+}
+
+impl Optional<HostNic> for HostNicBuilder {
+    fn into_option(self) -> Option<HostNic> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Host, LogicalUnit, NfsVersion, Property, StorageType, VolumeGroup};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The host storage type of the API.
 ///
@@ -79,6 +79,327 @@ impl HostStorage {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl HostStorage {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the host storage. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the host storage. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the host storage. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the host storage. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The address of the host storage. `None` when not set.
+    pub fn address(&self) -> Option<&str> {
+        self.address.as_deref()
+    }
+
+    /// The type of the host storage. `None` when not set.
+    pub fn type_(&self) -> Option<StorageType> {
+        self.r#type.clone()
+    }
+
+    /// The path of the host storage. `None` when not set.
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+
+    /// The mount options of the host storage. `None` when not set.
+    pub fn mount_options(&self) -> Option<&str> {
+        self.mount_options.as_deref()
+    }
+
+    /// The vfs type of the host storage. `None` when not set.
+    pub fn vfs_type(&self) -> Option<&str> {
+        self.vfs_type.as_deref()
+    }
+
+    /// The nfs version of the host storage. `None` when not set.
+    pub fn nfs_version(&self) -> Option<NfsVersion> {
+        self.nfs_version.clone()
+    }
+
+    /// The nfs timeo of the host storage. `None` when not set.
+    pub fn nfs_timeo(&self) -> Option<i64> {
+        self.nfs_timeo
+    }
+
+    /// The nfs retrans of the host storage. `None` when not set.
+    pub fn nfs_retrans(&self) -> Option<i64> {
+        self.nfs_retrans
+    }
+
+    /// The port of the host storage. `None` when not set.
+    pub fn port(&self) -> Option<i64> {
+        self.port
+    }
+
+    /// The target of the host storage. `None` when not set.
+    pub fn target(&self) -> Option<&str> {
+        self.target.as_deref()
+    }
+
+    /// The username of the host storage. `None` when not set.
+    pub fn username(&self) -> Option<&str> {
+        self.username.as_deref()
+    }
+
+    /// The password of the host storage. `None` when not set.
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
+
+    /// The portal of the host storage. `None` when not set.
+    pub fn portal(&self) -> Option<&str> {
+        self.portal.as_deref()
+    }
+
+    /// The logical units of the host storage. Empty when not set.
+    pub fn logical_units(&self) -> &[LogicalUnit] {
+        self.logical_units.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The volume group of the host storage. `None` when not set.
+    pub fn volume_group(&self) -> Option<&VolumeGroup> {
+        self.volume_group.as_deref()
+    }
+
+    /// The override luns of the host storage. `None` when not set.
+    pub fn override_luns(&self) -> Option<bool> {
+        self.override_luns
+    }
+
+    /// The driver options of the host storage. Empty when not set.
+    pub fn driver_options(&self) -> &[Property] {
+        self.driver_options.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The driver sensitive options of the host storage. Empty when not set.
+    pub fn driver_sensitive_options(&self) -> &[Property] {
+        self.driver_sensitive_options.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The host of the host storage. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+}
+
+impl Identity for HostStorage {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl HostStorage {
+    /// A builder of a `HostStorage` with every member unset.
+    pub fn builder() -> HostStorageBuilder {
+        HostStorageBuilder::default()
+    }
+}
+
+/// Builds a [`HostStorage`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `HostStorage` is expected (it converts), or call [`build`](HostStorageBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct HostStorageBuilder(HostStorage);
+
+#[allow(clippy::wrong_self_convention)]
+impl HostStorageBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `address`.
+    pub fn address(mut self, value: impl Optional<String>) -> Self {
+        self.0.address = value.into_option();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<StorageType>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `path`.
+    pub fn path(mut self, value: impl Optional<String>) -> Self {
+        self.0.path = value.into_option();
+        self
+    }
+
+    /// Sets `mount_options`.
+    pub fn mount_options(mut self, value: impl Optional<String>) -> Self {
+        self.0.mount_options = value.into_option();
+        self
+    }
+
+    /// Sets `vfs_type`.
+    pub fn vfs_type(mut self, value: impl Optional<String>) -> Self {
+        self.0.vfs_type = value.into_option();
+        self
+    }
+
+    /// Sets `nfs_version`.
+    pub fn nfs_version(mut self, value: impl Optional<NfsVersion>) -> Self {
+        self.0.nfs_version = value.into_option();
+        self
+    }
+
+    /// Sets `nfs_timeo`.
+    pub fn nfs_timeo(mut self, value: impl Optional<i64>) -> Self {
+        self.0.nfs_timeo = value.into_option();
+        self
+    }
+
+    /// Sets `nfs_retrans`.
+    pub fn nfs_retrans(mut self, value: impl Optional<i64>) -> Self {
+        self.0.nfs_retrans = value.into_option();
+        self
+    }
+
+    /// Sets `port`.
+    pub fn port(mut self, value: impl Optional<i64>) -> Self {
+        self.0.port = value.into_option();
+        self
+    }
+
+    /// Sets `target`.
+    pub fn target(mut self, value: impl Optional<String>) -> Self {
+        self.0.target = value.into_option();
+        self
+    }
+
+    /// Sets `username`.
+    pub fn username(mut self, value: impl Optional<String>) -> Self {
+        self.0.username = value.into_option();
+        self
+    }
+
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Optional<String>) -> Self {
+        self.0.password = value.into_option();
+        self
+    }
+
+    /// Sets `portal`.
+    pub fn portal(mut self, value: impl Optional<String>) -> Self {
+        self.0.portal = value.into_option();
+        self
+    }
+
+    /// Sets `logical_units`.
+    pub fn logical_units<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<LogicalUnit>,
+    {
+        self.0.logical_units = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `volume_group`.
+    pub fn volume_group(mut self, value: impl Optional<VolumeGroup>) -> Self {
+        self.0.volume_group = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `override_luns`.
+    pub fn override_luns(mut self, value: impl Optional<bool>) -> Self {
+        self.0.override_luns = value.into_option();
+        self
+    }
+
+    /// Sets `driver_options`.
+    pub fn driver_options<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Property>,
+    {
+        self.0.driver_options = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `driver_sensitive_options`.
+    pub fn driver_sensitive_options<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Property>,
+    {
+        self.0.driver_sensitive_options = Some(
+            items.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> HostStorage {
+        self.0
+    }
+}
+
+impl From<HostStorageBuilder> for HostStorage {
+    fn from(builder: HostStorageBuilder) -> HostStorage {
+        builder.0
+    }
+}
+
+impl Optional<HostStorage> for HostStorageBuilder {
+    fn into_option(self) -> Option<HostStorage> {
+        Some(self.0)
     }
 }
 

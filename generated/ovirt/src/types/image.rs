@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{ImageFileType, StorageDomain};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The image type of the API.
 ///
@@ -47,6 +47,137 @@ impl Image {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Image {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the image. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the image. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the image. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the image. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The type of the image. `None` when not set.
+    pub fn type_(&self) -> Option<ImageFileType> {
+        self.r#type.clone()
+    }
+
+    /// The size of the image. `None` when not set.
+    pub fn size(&self) -> Option<i64> {
+        self.size
+    }
+
+    /// The storage domain of the image. `None` when not set.
+    pub fn storage_domain(&self) -> Option<&StorageDomain> {
+        self.storage_domain.as_deref()
+    }
+}
+
+impl Identity for Image {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Image {
+    /// A builder of a `Image` with every member unset.
+    pub fn builder() -> ImageBuilder {
+        ImageBuilder::default()
+    }
+}
+
+/// Builds a [`Image`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Image` is expected (it converts), or call [`build`](ImageBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageBuilder(Image);
+
+#[allow(clippy::wrong_self_convention)]
+impl ImageBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<ImageFileType>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `size`.
+    pub fn size(mut self, value: impl Optional<i64>) -> Self {
+        self.0.size = value.into_option();
+        self
+    }
+
+    /// Sets `storage_domain`.
+    pub fn storage_domain(mut self, value: impl Optional<StorageDomain>) -> Self {
+        self.0.storage_domain = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Image {
+        self.0
+    }
+}
+
+impl From<ImageBuilder> for Image {
+    fn from(builder: ImageBuilder) -> Image {
+        builder.0
+    }
+}
+
+impl Optional<Image> for ImageBuilder {
+    fn into_option(self) -> Option<Image> {
+        Some(self.0)
     }
 }
 

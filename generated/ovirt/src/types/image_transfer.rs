@@ -7,7 +7,7 @@ use super::{
     Backup, Disk, DiskFormat, DiskSnapshot, Host, Image, ImageTransferDirection,
     ImageTransferPhase, ImageTransferTimeoutPolicy,
 };
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The image transfer type of the API.
 ///
@@ -77,6 +77,274 @@ impl ImageTransfer {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl ImageTransfer {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the image transfer. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the image transfer. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the image transfer. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the image transfer. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The proxy url of the image transfer. `None` when not set.
+    pub fn proxy_url(&self) -> Option<&str> {
+        self.proxy_url.as_deref()
+    }
+
+    /// The transfer url of the image transfer. `None` when not set.
+    pub fn transfer_url(&self) -> Option<&str> {
+        self.transfer_url.as_deref()
+    }
+
+    /// The phase of the image transfer. `None` when not set.
+    pub fn phase(&self) -> Option<ImageTransferPhase> {
+        self.phase.clone()
+    }
+
+    /// The direction of the image transfer. `None` when not set.
+    pub fn direction(&self) -> Option<ImageTransferDirection> {
+        self.direction.clone()
+    }
+
+    /// The active of the image transfer. `None` when not set.
+    pub fn active(&self) -> Option<bool> {
+        self.active
+    }
+
+    /// The transferred of the image transfer. `None` when not set.
+    pub fn transferred(&self) -> Option<i64> {
+        self.transferred
+    }
+
+    /// The inactivity timeout of the image transfer. `None` when not set.
+    pub fn inactivity_timeout(&self) -> Option<i64> {
+        self.inactivity_timeout
+    }
+
+    /// The timeout policy of the image transfer. `None` when not set.
+    pub fn timeout_policy(&self) -> Option<ImageTransferTimeoutPolicy> {
+        self.timeout_policy.clone()
+    }
+
+    /// The format of the image transfer. `None` when not set.
+    pub fn format(&self) -> Option<DiskFormat> {
+        self.format.clone()
+    }
+
+    /// The shallow of the image transfer. `None` when not set.
+    pub fn shallow(&self) -> Option<bool> {
+        self.shallow
+    }
+
+    /// The image of the image transfer. `None` when not set.
+    #[deprecated]
+    pub fn image(&self) -> Option<&Image> {
+        self.image.as_deref()
+    }
+
+    /// The disk of the image transfer. `None` when not set.
+    pub fn disk(&self) -> Option<&Disk> {
+        self.disk.as_deref()
+    }
+
+    /// The snapshot of the image transfer. `None` when not set.
+    pub fn snapshot(&self) -> Option<&DiskSnapshot> {
+        self.snapshot.as_deref()
+    }
+
+    /// The host of the image transfer. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+
+    /// The backup of the image transfer. `None` when not set.
+    pub fn backup(&self) -> Option<&Backup> {
+        self.backup.as_deref()
+    }
+}
+
+impl Identity for ImageTransfer {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl ImageTransfer {
+    /// A builder of a `ImageTransfer` with every member unset.
+    pub fn builder() -> ImageTransferBuilder {
+        ImageTransferBuilder::default()
+    }
+}
+
+/// Builds a [`ImageTransfer`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `ImageTransfer` is expected (it converts), or call [`build`](ImageTransferBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageTransferBuilder(ImageTransfer);
+
+#[allow(clippy::wrong_self_convention)]
+impl ImageTransferBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `proxy_url`.
+    pub fn proxy_url(mut self, value: impl Optional<String>) -> Self {
+        self.0.proxy_url = value.into_option();
+        self
+    }
+
+    /// Sets `transfer_url`.
+    pub fn transfer_url(mut self, value: impl Optional<String>) -> Self {
+        self.0.transfer_url = value.into_option();
+        self
+    }
+
+    /// Sets `phase`.
+    pub fn phase(mut self, value: impl Optional<ImageTransferPhase>) -> Self {
+        self.0.phase = value.into_option();
+        self
+    }
+
+    /// Sets `direction`.
+    pub fn direction(mut self, value: impl Optional<ImageTransferDirection>) -> Self {
+        self.0.direction = value.into_option();
+        self
+    }
+
+    /// Sets `active`.
+    pub fn active(mut self, value: impl Optional<bool>) -> Self {
+        self.0.active = value.into_option();
+        self
+    }
+
+    /// Sets `transferred`.
+    pub fn transferred(mut self, value: impl Optional<i64>) -> Self {
+        self.0.transferred = value.into_option();
+        self
+    }
+
+    /// Sets `inactivity_timeout`.
+    pub fn inactivity_timeout(mut self, value: impl Optional<i64>) -> Self {
+        self.0.inactivity_timeout = value.into_option();
+        self
+    }
+
+    /// Sets `timeout_policy`.
+    pub fn timeout_policy(
+        mut self,
+        value: impl Optional<ImageTransferTimeoutPolicy>,
+    ) -> Self {
+        self.0.timeout_policy = value.into_option();
+        self
+    }
+
+    /// Sets `format`.
+    pub fn format(mut self, value: impl Optional<DiskFormat>) -> Self {
+        self.0.format = value.into_option();
+        self
+    }
+
+    /// Sets `shallow`.
+    pub fn shallow(mut self, value: impl Optional<bool>) -> Self {
+        self.0.shallow = value.into_option();
+        self
+    }
+
+    /// Sets `image`.
+    #[deprecated]
+    pub fn image(mut self, value: impl Optional<Image>) -> Self {
+        self.0.image = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `disk`.
+    pub fn disk(mut self, value: impl Optional<Disk>) -> Self {
+        self.0.disk = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `snapshot`.
+    pub fn snapshot(mut self, value: impl Optional<DiskSnapshot>) -> Self {
+        self.0.snapshot = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `backup`.
+    pub fn backup(mut self, value: impl Optional<Backup>) -> Self {
+        self.0.backup = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> ImageTransfer {
+        self.0
+    }
+}
+
+impl From<ImageTransferBuilder> for ImageTransfer {
+    fn from(builder: ImageTransferBuilder) -> ImageTransfer {
+        builder.0
+    }
+}
+
+impl Optional<ImageTransfer> for ImageTransferBuilder {
+    fn into_option(self) -> Option<ImageTransfer> {
+        Some(self.0)
     }
 }
 

@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::{CloudInit, CloudInitNetworkProtocol, Configuration, NicConfiguration};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The initialization type of the API.
 ///
@@ -58,6 +58,307 @@ pub struct Initialization {
     pub org_name: Option<String>,
     /// A [`CloudInitNetworkProtocol`](super::CloudInitNetworkProtocol) value, sent as the element `<cloud_init_network_protocol>`.
     pub cloud_init_network_protocol: Option<CloudInitNetworkProtocol>,
+}
+
+impl Initialization {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The configuration of the initialization. `None` when not set.
+    pub fn configuration(&self) -> Option<&Configuration> {
+        self.configuration.as_deref()
+    }
+
+    /// The cloud init of the initialization. `None` when not set.
+    #[deprecated]
+    pub fn cloud_init(&self) -> Option<&CloudInit> {
+        self.cloud_init.as_deref()
+    }
+
+    /// The host name of the initialization. `None` when not set.
+    pub fn host_name(&self) -> Option<&str> {
+        self.host_name.as_deref()
+    }
+
+    /// The domain of the initialization. `None` when not set.
+    pub fn domain(&self) -> Option<&str> {
+        self.domain.as_deref()
+    }
+
+    /// The timezone of the initialization. `None` when not set.
+    pub fn timezone(&self) -> Option<&str> {
+        self.timezone.as_deref()
+    }
+
+    /// The authorized ssh keys of the initialization. `None` when not set.
+    pub fn authorized_ssh_keys(&self) -> Option<&str> {
+        self.authorized_ssh_keys.as_deref()
+    }
+
+    /// The regenerate ssh keys of the initialization. `None` when not set.
+    pub fn regenerate_ssh_keys(&self) -> Option<bool> {
+        self.regenerate_ssh_keys
+    }
+
+    /// The regenerate ids of the initialization. `None` when not set.
+    pub fn regenerate_ids(&self) -> Option<bool> {
+        self.regenerate_ids
+    }
+
+    /// The dns servers of the initialization. `None` when not set.
+    pub fn dns_servers(&self) -> Option<&str> {
+        self.dns_servers.as_deref()
+    }
+
+    /// The dns search of the initialization. `None` when not set.
+    pub fn dns_search(&self) -> Option<&str> {
+        self.dns_search.as_deref()
+    }
+
+    /// The nic configurations of the initialization. Empty when not set.
+    pub fn nic_configurations(&self) -> &[NicConfiguration] {
+        self.nic_configurations.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The windows license key of the initialization. `None` when not set.
+    pub fn windows_license_key(&self) -> Option<&str> {
+        self.windows_license_key.as_deref()
+    }
+
+    /// The root password of the initialization. `None` when not set.
+    pub fn root_password(&self) -> Option<&str> {
+        self.root_password.as_deref()
+    }
+
+    /// The custom script of the initialization. `None` when not set.
+    pub fn custom_script(&self) -> Option<&str> {
+        self.custom_script.as_deref()
+    }
+
+    /// The input locale of the initialization. `None` when not set.
+    pub fn input_locale(&self) -> Option<&str> {
+        self.input_locale.as_deref()
+    }
+
+    /// The ui language of the initialization. `None` when not set.
+    pub fn ui_language(&self) -> Option<&str> {
+        self.ui_language.as_deref()
+    }
+
+    /// The system locale of the initialization. `None` when not set.
+    pub fn system_locale(&self) -> Option<&str> {
+        self.system_locale.as_deref()
+    }
+
+    /// The user locale of the initialization. `None` when not set.
+    pub fn user_locale(&self) -> Option<&str> {
+        self.user_locale.as_deref()
+    }
+
+    /// The user name of the initialization. `None` when not set.
+    pub fn user_name(&self) -> Option<&str> {
+        self.user_name.as_deref()
+    }
+
+    /// The active directory ou of the initialization. `None` when not set.
+    pub fn active_directory_ou(&self) -> Option<&str> {
+        self.active_directory_ou.as_deref()
+    }
+
+    /// The org name of the initialization. `None` when not set.
+    pub fn org_name(&self) -> Option<&str> {
+        self.org_name.as_deref()
+    }
+
+    /// The cloud init network protocol of the initialization. `None` when not set.
+    pub fn cloud_init_network_protocol(&self) -> Option<CloudInitNetworkProtocol> {
+        self.cloud_init_network_protocol.clone()
+    }
+}
+
+impl Identity for Initialization {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Initialization {
+    /// A builder of a `Initialization` with every member unset.
+    pub fn builder() -> InitializationBuilder {
+        InitializationBuilder::default()
+    }
+}
+
+/// Builds a [`Initialization`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Initialization` is expected (it converts), or call [`build`](InitializationBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct InitializationBuilder(Initialization);
+
+#[allow(clippy::wrong_self_convention)]
+impl InitializationBuilder {
+    /// Sets `configuration`.
+    pub fn configuration(mut self, value: impl Optional<Configuration>) -> Self {
+        self.0.configuration = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `cloud_init`.
+    #[deprecated]
+    pub fn cloud_init(mut self, value: impl Optional<CloudInit>) -> Self {
+        self.0.cloud_init = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `host_name`.
+    pub fn host_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.host_name = value.into_option();
+        self
+    }
+
+    /// Sets `domain`.
+    pub fn domain(mut self, value: impl Optional<String>) -> Self {
+        self.0.domain = value.into_option();
+        self
+    }
+
+    /// Sets `timezone`.
+    pub fn timezone(mut self, value: impl Optional<String>) -> Self {
+        self.0.timezone = value.into_option();
+        self
+    }
+
+    /// Sets `authorized_ssh_keys`.
+    pub fn authorized_ssh_keys(mut self, value: impl Optional<String>) -> Self {
+        self.0.authorized_ssh_keys = value.into_option();
+        self
+    }
+
+    /// Sets `regenerate_ssh_keys`.
+    pub fn regenerate_ssh_keys(mut self, value: impl Optional<bool>) -> Self {
+        self.0.regenerate_ssh_keys = value.into_option();
+        self
+    }
+
+    /// Sets `regenerate_ids`.
+    pub fn regenerate_ids(mut self, value: impl Optional<bool>) -> Self {
+        self.0.regenerate_ids = value.into_option();
+        self
+    }
+
+    /// Sets `dns_servers`.
+    pub fn dns_servers(mut self, value: impl Optional<String>) -> Self {
+        self.0.dns_servers = value.into_option();
+        self
+    }
+
+    /// Sets `dns_search`.
+    pub fn dns_search(mut self, value: impl Optional<String>) -> Self {
+        self.0.dns_search = value.into_option();
+        self
+    }
+
+    /// Sets `nic_configurations`.
+    pub fn nic_configurations<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<NicConfiguration>,
+    {
+        self.0.nic_configurations = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `windows_license_key`.
+    pub fn windows_license_key(mut self, value: impl Optional<String>) -> Self {
+        self.0.windows_license_key = value.into_option();
+        self
+    }
+
+    /// Sets `root_password`.
+    pub fn root_password(mut self, value: impl Optional<String>) -> Self {
+        self.0.root_password = value.into_option();
+        self
+    }
+
+    /// Sets `custom_script`.
+    pub fn custom_script(mut self, value: impl Optional<String>) -> Self {
+        self.0.custom_script = value.into_option();
+        self
+    }
+
+    /// Sets `input_locale`.
+    pub fn input_locale(mut self, value: impl Optional<String>) -> Self {
+        self.0.input_locale = value.into_option();
+        self
+    }
+
+    /// Sets `ui_language`.
+    pub fn ui_language(mut self, value: impl Optional<String>) -> Self {
+        self.0.ui_language = value.into_option();
+        self
+    }
+
+    /// Sets `system_locale`.
+    pub fn system_locale(mut self, value: impl Optional<String>) -> Self {
+        self.0.system_locale = value.into_option();
+        self
+    }
+
+    /// Sets `user_locale`.
+    pub fn user_locale(mut self, value: impl Optional<String>) -> Self {
+        self.0.user_locale = value.into_option();
+        self
+    }
+
+    /// Sets `user_name`.
+    pub fn user_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.user_name = value.into_option();
+        self
+    }
+
+    /// Sets `active_directory_ou`.
+    pub fn active_directory_ou(mut self, value: impl Optional<String>) -> Self {
+        self.0.active_directory_ou = value.into_option();
+        self
+    }
+
+    /// Sets `org_name`.
+    pub fn org_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.org_name = value.into_option();
+        self
+    }
+
+    /// Sets `cloud_init_network_protocol`.
+    pub fn cloud_init_network_protocol(
+        mut self,
+        value: impl Optional<CloudInitNetworkProtocol>,
+    ) -> Self {
+        self.0.cloud_init_network_protocol = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Initialization {
+        self.0
+    }
+}
+
+impl From<InitializationBuilder> for Initialization {
+    fn from(builder: InitializationBuilder) -> Initialization {
+        builder.0
+    }
+}
+
+impl Optional<Initialization> for InitializationBuilder {
+    fn into_option(self) -> Option<Initialization> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for Initialization {

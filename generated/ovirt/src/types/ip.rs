@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::IpVersion;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The ip type of the API.
 ///
@@ -19,6 +19,100 @@ pub struct Ip {
     pub gateway: Option<String>,
     /// An [`IpVersion`](super::IpVersion) value, sent as the element `<version>`.
     pub version: Option<IpVersion>,
+}
+
+impl Ip {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The address of the ip. `None` when not set.
+    pub fn address(&self) -> Option<&str> {
+        self.address.as_deref()
+    }
+
+    /// The netmask of the ip. `None` when not set.
+    pub fn netmask(&self) -> Option<&str> {
+        self.netmask.as_deref()
+    }
+
+    /// The gateway of the ip. `None` when not set.
+    pub fn gateway(&self) -> Option<&str> {
+        self.gateway.as_deref()
+    }
+
+    /// The version of the ip. `None` when not set.
+    pub fn version(&self) -> Option<IpVersion> {
+        self.version.clone()
+    }
+}
+
+impl Identity for Ip {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Ip {
+    /// A builder of a `Ip` with every member unset.
+    pub fn builder() -> IpBuilder {
+        IpBuilder::default()
+    }
+}
+
+/// Builds a [`Ip`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Ip` is expected (it converts), or call [`build`](IpBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct IpBuilder(Ip);
+
+#[allow(clippy::wrong_self_convention)]
+impl IpBuilder {
+    /// Sets `address`.
+    pub fn address(mut self, value: impl Optional<String>) -> Self {
+        self.0.address = value.into_option();
+        self
+    }
+
+    /// Sets `netmask`.
+    pub fn netmask(mut self, value: impl Optional<String>) -> Self {
+        self.0.netmask = value.into_option();
+        self
+    }
+
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: impl Optional<String>) -> Self {
+        self.0.gateway = value.into_option();
+        self
+    }
+
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Optional<IpVersion>) -> Self {
+        self.0.version = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Ip {
+        self.0
+    }
+}
+
+impl From<IpBuilder> for Ip {
+    fn from(builder: IpBuilder) -> Ip {
+        builder.0
+    }
+}
+
+impl Optional<Ip> for IpBuilder {
+    fn into_option(self) -> Option<Ip> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for Ip {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{BootProtocol, Ip};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The ip address assignment type of the API.
 ///
@@ -15,6 +15,78 @@ pub struct IpAddressAssignment {
     pub ip: Option<Box<Ip>>,
     /// A [`BootProtocol`](super::BootProtocol) value, sent as the element `<assignment_method>`.
     pub assignment_method: Option<BootProtocol>,
+}
+
+impl IpAddressAssignment {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The ip of the ip address assignment. `None` when not set.
+    pub fn ip(&self) -> Option<&Ip> {
+        self.ip.as_deref()
+    }
+
+    /// The assignment method of the ip address assignment. `None` when not set.
+    pub fn assignment_method(&self) -> Option<BootProtocol> {
+        self.assignment_method.clone()
+    }
+}
+
+impl Identity for IpAddressAssignment {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl IpAddressAssignment {
+    /// A builder of a `IpAddressAssignment` with every member unset.
+    pub fn builder() -> IpAddressAssignmentBuilder {
+        IpAddressAssignmentBuilder::default()
+    }
+}
+
+/// Builds a [`IpAddressAssignment`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `IpAddressAssignment` is expected (it converts), or call [`build`](IpAddressAssignmentBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct IpAddressAssignmentBuilder(IpAddressAssignment);
+
+#[allow(clippy::wrong_self_convention)]
+impl IpAddressAssignmentBuilder {
+    /// Sets `ip`.
+    pub fn ip(mut self, value: impl Optional<Ip>) -> Self {
+        self.0.ip = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `assignment_method`.
+    pub fn assignment_method(mut self, value: impl Optional<BootProtocol>) -> Self {
+        self.0.assignment_method = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> IpAddressAssignment {
+        self.0
+    }
+}
+
+impl From<IpAddressAssignmentBuilder> for IpAddressAssignment {
+    fn from(builder: IpAddressAssignmentBuilder) -> IpAddressAssignment {
+        builder.0
+    }
+}
+
+impl Optional<IpAddressAssignment> for IpAddressAssignmentBuilder {
+    fn into_option(self) -> Option<IpAddressAssignment> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for IpAddressAssignment {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{DataCenter, Network, StorageConnection};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The iscsi bond type of the API.
 ///
@@ -47,6 +47,145 @@ impl IscsiBond {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl IscsiBond {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the iscsi bond. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the iscsi bond. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the iscsi bond. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the iscsi bond. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The data center of the iscsi bond. `None` when not set.
+    pub fn data_center(&self) -> Option<&DataCenter> {
+        self.data_center.as_deref()
+    }
+
+    /// The storage connections of the iscsi bond. Empty when not set.
+    pub fn storage_connections(&self) -> &[StorageConnection] {
+        self.storage_connections.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The networks of the iscsi bond. Empty when not set.
+    pub fn networks(&self) -> &[Network] {
+        self.networks.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for IscsiBond {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl IscsiBond {
+    /// A builder of a `IscsiBond` with every member unset.
+    pub fn builder() -> IscsiBondBuilder {
+        IscsiBondBuilder::default()
+    }
+}
+
+/// Builds a [`IscsiBond`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `IscsiBond` is expected (it converts), or call [`build`](IscsiBondBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct IscsiBondBuilder(IscsiBond);
+
+#[allow(clippy::wrong_self_convention)]
+impl IscsiBondBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `data_center`.
+    pub fn data_center(mut self, value: impl Optional<DataCenter>) -> Self {
+        self.0.data_center = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `storage_connections`.
+    pub fn storage_connections<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<StorageConnection>,
+    {
+        self.0.storage_connections = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `networks`.
+    pub fn networks<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Network>,
+    {
+        self.0.networks = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> IscsiBond {
+        self.0
+    }
+}
+
+impl From<IscsiBondBuilder> for IscsiBond {
+    fn from(builder: IscsiBondBuilder) -> IscsiBond {
+        builder.0
+    }
+}
+
+impl Optional<IscsiBond> for IscsiBondBuilder {
+    fn into_option(self) -> Option<IscsiBond> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{JobStatus, Step, User};
-use sdkgen_runtime::{DateTime, List, require_send_sync};
+use sdkgen_runtime::{DateTime, Identity, List, Optional, require_send_sync};
 
 /// A long-running task that the engine keeps track of.
 ///
@@ -57,6 +57,196 @@ impl Job {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Job {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the job. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the job. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the job. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the job. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The status of the job. `None` when not set.
+    pub fn status(&self) -> Option<JobStatus> {
+        self.status.clone()
+    }
+
+    /// The start time of the job. `None` when not set.
+    pub fn start_time(&self) -> Option<&DateTime> {
+        self.start_time.as_ref()
+    }
+
+    /// The end time of the job. `None` when not set.
+    pub fn end_time(&self) -> Option<&DateTime> {
+        self.end_time.as_ref()
+    }
+
+    /// The last updated of the job. `None` when not set.
+    pub fn last_updated(&self) -> Option<&DateTime> {
+        self.last_updated.as_ref()
+    }
+
+    /// The external of the job. `None` when not set.
+    pub fn external(&self) -> Option<bool> {
+        self.external
+    }
+
+    /// The auto cleared of the job. `None` when not set.
+    pub fn auto_cleared(&self) -> Option<bool> {
+        self.auto_cleared
+    }
+
+    /// The owner of the job. `None` when not set.
+    pub fn owner(&self) -> Option<&User> {
+        self.owner.as_deref()
+    }
+
+    /// The steps of the job. Empty when not set.
+    pub fn steps(&self) -> &[Step] {
+        self.steps.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for Job {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Job {
+    /// A builder of a `Job` with every member unset.
+    pub fn builder() -> JobBuilder {
+        JobBuilder::default()
+    }
+}
+
+/// Builds a [`Job`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Job` is expected (it converts), or call [`build`](JobBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct JobBuilder(Job);
+
+#[allow(clippy::wrong_self_convention)]
+impl JobBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Optional<JobStatus>) -> Self {
+        self.0.status = value.into_option();
+        self
+    }
+
+    /// Sets `start_time`.
+    pub fn start_time(mut self, value: impl Optional<DateTime>) -> Self {
+        self.0.start_time = value.into_option();
+        self
+    }
+
+    /// Sets `end_time`.
+    pub fn end_time(mut self, value: impl Optional<DateTime>) -> Self {
+        self.0.end_time = value.into_option();
+        self
+    }
+
+    /// Sets `last_updated`.
+    pub fn last_updated(mut self, value: impl Optional<DateTime>) -> Self {
+        self.0.last_updated = value.into_option();
+        self
+    }
+
+    /// Sets `external`.
+    pub fn external(mut self, value: impl Optional<bool>) -> Self {
+        self.0.external = value.into_option();
+        self
+    }
+
+    /// Sets `auto_cleared`.
+    pub fn auto_cleared(mut self, value: impl Optional<bool>) -> Self {
+        self.0.auto_cleared = value.into_option();
+        self
+    }
+
+    /// Sets `owner`.
+    pub fn owner(mut self, value: impl Optional<User>) -> Self {
+        self.0.owner = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `steps`.
+    pub fn steps<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Step>,
+    {
+        self.0.steps = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Job {
+        self.0
+    }
+}
+
+impl From<JobBuilder> for Job {
+    fn from(builder: JobBuilder) -> Job {
+        builder.0
+    }
+}
+
+impl Optional<Job> for JobBuilder {
+    fn into_option(self) -> Option<Job> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Host, Package, Vm};
-use sdkgen_runtime::{DateTime, List, require_send_sync};
+use sdkgen_runtime::{DateTime, Identity, List, Optional, require_send_sync};
 
 /// The katello erratum type of the API.
 ///
@@ -59,6 +59,207 @@ impl KatelloErratum {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl KatelloErratum {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the katello erratum. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the katello erratum. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the katello erratum. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the katello erratum. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The title of the katello erratum. `None` when not set.
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+
+    /// The type of the katello erratum. `None` when not set.
+    pub fn type_(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+
+    /// The issued of the katello erratum. `None` when not set.
+    pub fn issued(&self) -> Option<&DateTime> {
+        self.issued.as_ref()
+    }
+
+    /// The severity of the katello erratum. `None` when not set.
+    pub fn severity(&self) -> Option<&str> {
+        self.severity.as_deref()
+    }
+
+    /// The solution of the katello erratum. `None` when not set.
+    pub fn solution(&self) -> Option<&str> {
+        self.solution.as_deref()
+    }
+
+    /// The summary of the katello erratum. `None` when not set.
+    pub fn summary(&self) -> Option<&str> {
+        self.summary.as_deref()
+    }
+
+    /// The packages of the katello erratum. Empty when not set.
+    pub fn packages(&self) -> &[Package] {
+        self.packages.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The host of the katello erratum. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+
+    /// The vm of the katello erratum. `None` when not set.
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+}
+
+impl Identity for KatelloErratum {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl KatelloErratum {
+    /// A builder of a `KatelloErratum` with every member unset.
+    pub fn builder() -> KatelloErratumBuilder {
+        KatelloErratumBuilder::default()
+    }
+}
+
+/// Builds a [`KatelloErratum`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `KatelloErratum` is expected (it converts), or call [`build`](KatelloErratumBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct KatelloErratumBuilder(KatelloErratum);
+
+#[allow(clippy::wrong_self_convention)]
+impl KatelloErratumBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Optional<String>) -> Self {
+        self.0.title = value.into_option();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<String>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `issued`.
+    pub fn issued(mut self, value: impl Optional<DateTime>) -> Self {
+        self.0.issued = value.into_option();
+        self
+    }
+
+    /// Sets `severity`.
+    pub fn severity(mut self, value: impl Optional<String>) -> Self {
+        self.0.severity = value.into_option();
+        self
+    }
+
+    /// Sets `solution`.
+    pub fn solution(mut self, value: impl Optional<String>) -> Self {
+        self.0.solution = value.into_option();
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(mut self, value: impl Optional<String>) -> Self {
+        self.0.summary = value.into_option();
+        self
+    }
+
+    /// Sets `packages`.
+    pub fn packages<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Package>,
+    {
+        self.0.packages = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vm`.
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> KatelloErratum {
+        self.0
+    }
+}
+
+impl From<KatelloErratumBuilder> for KatelloErratum {
+    fn from(builder: KatelloErratumBuilder) -> KatelloErratum {
+        builder.0
+    }
+}
+
+impl Optional<KatelloErratum> for KatelloErratumBuilder {
+    fn into_option(self) -> Option<KatelloErratum> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Version;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The kernel type of the API.
 ///
@@ -13,6 +13,67 @@ pub struct Kernel {
     pub href: Option<String>,
     /// A [`Version`](super::Version) object, sent as the element `<version>`.
     pub version: Option<Box<Version>>,
+}
+
+impl Kernel {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The version of the kernel. `None` when not set.
+    pub fn version(&self) -> Option<&Version> {
+        self.version.as_deref()
+    }
+}
+
+impl Identity for Kernel {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Kernel {
+    /// A builder of a `Kernel` with every member unset.
+    pub fn builder() -> KernelBuilder {
+        KernelBuilder::default()
+    }
+}
+
+/// Builds a [`Kernel`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Kernel` is expected (it converts), or call [`build`](KernelBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct KernelBuilder(Kernel);
+
+#[allow(clippy::wrong_self_convention)]
+impl KernelBuilder {
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Optional<Version>) -> Self {
+        self.0.version = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Kernel {
+        self.0
+    }
+}
+
+impl From<KernelBuilder> for Kernel {
+    fn from(builder: KernelBuilder) -> Kernel {
+        builder.0
+    }
+}
+
+impl Optional<Kernel> for KernelBuilder {
+    fn into_option(self) -> Option<Kernel> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for Kernel {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Property;
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The link layer discovery protocol element type of the API.
 ///
@@ -49,6 +49,156 @@ impl LinkLayerDiscoveryProtocolElement {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl LinkLayerDiscoveryProtocolElement {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the link layer discovery protocol element. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the link layer discovery protocol element. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the link layer discovery protocol element. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the link layer discovery protocol element. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The type of the link layer discovery protocol element. `None` when not set.
+    pub fn type_(&self) -> Option<i64> {
+        self.r#type
+    }
+
+    /// The oui of the link layer discovery protocol element. `None` when not set.
+    pub fn oui(&self) -> Option<i64> {
+        self.oui
+    }
+
+    /// The subtype of the link layer discovery protocol element. `None` when not set.
+    pub fn subtype(&self) -> Option<i64> {
+        self.subtype
+    }
+
+    /// The properties of the link layer discovery protocol element. Empty when not set.
+    pub fn properties(&self) -> &[Property] {
+        self.properties.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for LinkLayerDiscoveryProtocolElement {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl LinkLayerDiscoveryProtocolElement {
+    /// A builder of a `LinkLayerDiscoveryProtocolElement` with every member unset.
+    pub fn builder() -> LinkLayerDiscoveryProtocolElementBuilder {
+        LinkLayerDiscoveryProtocolElementBuilder::default()
+    }
+}
+
+/// Builds a [`LinkLayerDiscoveryProtocolElement`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `LinkLayerDiscoveryProtocolElement` is expected (it converts), or call [`build`](LinkLayerDiscoveryProtocolElementBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct LinkLayerDiscoveryProtocolElementBuilder(LinkLayerDiscoveryProtocolElement);
+
+#[allow(clippy::wrong_self_convention)]
+impl LinkLayerDiscoveryProtocolElementBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<i64>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `oui`.
+    pub fn oui(mut self, value: impl Optional<i64>) -> Self {
+        self.0.oui = value.into_option();
+        self
+    }
+
+    /// Sets `subtype`.
+    pub fn subtype(mut self, value: impl Optional<i64>) -> Self {
+        self.0.subtype = value.into_option();
+        self
+    }
+
+    /// Sets `properties`.
+    pub fn properties<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Property>,
+    {
+        self.0.properties = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> LinkLayerDiscoveryProtocolElement {
+        self.0
+    }
+}
+
+impl From<LinkLayerDiscoveryProtocolElementBuilder>
+for LinkLayerDiscoveryProtocolElement {
+    fn from(
+        builder: LinkLayerDiscoveryProtocolElementBuilder,
+    ) -> LinkLayerDiscoveryProtocolElement {
+        builder.0
+    }
+}
+
+impl Optional<LinkLayerDiscoveryProtocolElement>
+for LinkLayerDiscoveryProtocolElementBuilder {
+    fn into_option(self) -> Option<LinkLayerDiscoveryProtocolElement> {
+        Some(self.0)
     }
 }
 

@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::LunStatus;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The logical unit type of the API.
 ///
@@ -65,6 +65,278 @@ impl LogicalUnit {
             id: Some(id.into()),
             ..Self::default()
         }
+    }
+}
+
+impl LogicalUnit {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the logical unit. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The address of the logical unit. `None` when not set.
+    pub fn address(&self) -> Option<&str> {
+        self.address.as_deref()
+    }
+
+    /// The port of the logical unit. `None` when not set.
+    pub fn port(&self) -> Option<i64> {
+        self.port
+    }
+
+    /// The target of the logical unit. `None` when not set.
+    pub fn target(&self) -> Option<&str> {
+        self.target.as_deref()
+    }
+
+    /// The username of the logical unit. `None` when not set.
+    pub fn username(&self) -> Option<&str> {
+        self.username.as_deref()
+    }
+
+    /// The password of the logical unit. `None` when not set.
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
+
+    /// The portal of the logical unit. `None` when not set.
+    pub fn portal(&self) -> Option<&str> {
+        self.portal.as_deref()
+    }
+
+    /// The serial of the logical unit. `None` when not set.
+    pub fn serial(&self) -> Option<&str> {
+        self.serial.as_deref()
+    }
+
+    /// The vendor id of the logical unit. `None` when not set.
+    pub fn vendor_id(&self) -> Option<&str> {
+        self.vendor_id.as_deref()
+    }
+
+    /// The product id of the logical unit. `None` when not set.
+    pub fn product_id(&self) -> Option<&str> {
+        self.product_id.as_deref()
+    }
+
+    /// The lun mapping of the logical unit. `None` when not set.
+    pub fn lun_mapping(&self) -> Option<i64> {
+        self.lun_mapping
+    }
+
+    /// The size of the logical unit. `None` when not set.
+    pub fn size(&self) -> Option<i64> {
+        self.size
+    }
+
+    /// The paths of the logical unit. `None` when not set.
+    pub fn paths(&self) -> Option<i64> {
+        self.paths
+    }
+
+    /// The active paths of the logical unit. `None` when not set.
+    pub fn active_paths(&self) -> Option<i64> {
+        self.active_paths
+    }
+
+    /// The status of the logical unit. `None` when not set.
+    pub fn status(&self) -> Option<LunStatus> {
+        self.status.clone()
+    }
+
+    /// The volume group id of the logical unit. `None` when not set.
+    pub fn volume_group_id(&self) -> Option<&str> {
+        self.volume_group_id.as_deref()
+    }
+
+    /// The storage domain id of the logical unit. `None` when not set.
+    pub fn storage_domain_id(&self) -> Option<&str> {
+        self.storage_domain_id.as_deref()
+    }
+
+    /// The disk id of the logical unit. `None` when not set.
+    pub fn disk_id(&self) -> Option<&str> {
+        self.disk_id.as_deref()
+    }
+
+    /// The discard max size of the logical unit. `None` when not set.
+    pub fn discard_max_size(&self) -> Option<i64> {
+        self.discard_max_size
+    }
+
+    /// The discard zeroes data of the logical unit. `None` when not set.
+    #[deprecated]
+    pub fn discard_zeroes_data(&self) -> Option<bool> {
+        self.discard_zeroes_data
+    }
+}
+
+impl Identity for LogicalUnit {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl LogicalUnit {
+    /// A builder of a `LogicalUnit` with every member unset.
+    pub fn builder() -> LogicalUnitBuilder {
+        LogicalUnitBuilder::default()
+    }
+}
+
+/// Builds a [`LogicalUnit`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `LogicalUnit` is expected (it converts), or call [`build`](LogicalUnitBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct LogicalUnitBuilder(LogicalUnit);
+
+#[allow(clippy::wrong_self_convention)]
+impl LogicalUnitBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `address`.
+    pub fn address(mut self, value: impl Optional<String>) -> Self {
+        self.0.address = value.into_option();
+        self
+    }
+
+    /// Sets `port`.
+    pub fn port(mut self, value: impl Optional<i64>) -> Self {
+        self.0.port = value.into_option();
+        self
+    }
+
+    /// Sets `target`.
+    pub fn target(mut self, value: impl Optional<String>) -> Self {
+        self.0.target = value.into_option();
+        self
+    }
+
+    /// Sets `username`.
+    pub fn username(mut self, value: impl Optional<String>) -> Self {
+        self.0.username = value.into_option();
+        self
+    }
+
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Optional<String>) -> Self {
+        self.0.password = value.into_option();
+        self
+    }
+
+    /// Sets `portal`.
+    pub fn portal(mut self, value: impl Optional<String>) -> Self {
+        self.0.portal = value.into_option();
+        self
+    }
+
+    /// Sets `serial`.
+    pub fn serial(mut self, value: impl Optional<String>) -> Self {
+        self.0.serial = value.into_option();
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: impl Optional<String>) -> Self {
+        self.0.vendor_id = value.into_option();
+        self
+    }
+
+    /// Sets `product_id`.
+    pub fn product_id(mut self, value: impl Optional<String>) -> Self {
+        self.0.product_id = value.into_option();
+        self
+    }
+
+    /// Sets `lun_mapping`.
+    pub fn lun_mapping(mut self, value: impl Optional<i64>) -> Self {
+        self.0.lun_mapping = value.into_option();
+        self
+    }
+
+    /// Sets `size`.
+    pub fn size(mut self, value: impl Optional<i64>) -> Self {
+        self.0.size = value.into_option();
+        self
+    }
+
+    /// Sets `paths`.
+    pub fn paths(mut self, value: impl Optional<i64>) -> Self {
+        self.0.paths = value.into_option();
+        self
+    }
+
+    /// Sets `active_paths`.
+    pub fn active_paths(mut self, value: impl Optional<i64>) -> Self {
+        self.0.active_paths = value.into_option();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Optional<LunStatus>) -> Self {
+        self.0.status = value.into_option();
+        self
+    }
+
+    /// Sets `volume_group_id`.
+    pub fn volume_group_id(mut self, value: impl Optional<String>) -> Self {
+        self.0.volume_group_id = value.into_option();
+        self
+    }
+
+    /// Sets `storage_domain_id`.
+    pub fn storage_domain_id(mut self, value: impl Optional<String>) -> Self {
+        self.0.storage_domain_id = value.into_option();
+        self
+    }
+
+    /// Sets `disk_id`.
+    pub fn disk_id(mut self, value: impl Optional<String>) -> Self {
+        self.0.disk_id = value.into_option();
+        self
+    }
+
+    /// Sets `discard_max_size`.
+    pub fn discard_max_size(mut self, value: impl Optional<i64>) -> Self {
+        self.0.discard_max_size = value.into_option();
+        self
+    }
+
+    /// Sets `discard_zeroes_data`.
+    #[deprecated]
+    pub fn discard_zeroes_data(mut self, value: impl Optional<bool>) -> Self {
+        self.0.discard_zeroes_data = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> LogicalUnit {
+        self.0
+    }
+}
+
+impl From<LogicalUnitBuilder> for LogicalUnit {
+    fn from(builder: LogicalUnitBuilder) -> LogicalUnit {
+        builder.0
+    }
+}
+
+impl Optional<LogicalUnit> for LogicalUnitBuilder {
+    fn into_option(self) -> Option<LogicalUnit> {
+        Some(self.0)
     }
 }
 

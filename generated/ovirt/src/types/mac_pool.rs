@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Permission, Range};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The mac pool type of the API.
 ///
@@ -49,6 +49,156 @@ impl MacPool {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl MacPool {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the mac pool. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the mac pool. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the mac pool. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the mac pool. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The allow duplicates of the mac pool. `None` when not set.
+    pub fn allow_duplicates(&self) -> Option<bool> {
+        self.allow_duplicates
+    }
+
+    /// The default pool of the mac pool. `None` when not set.
+    pub fn default_pool(&self) -> Option<bool> {
+        self.default_pool
+    }
+
+    /// The ranges of the mac pool. Empty when not set.
+    pub fn ranges(&self) -> &[Range] {
+        self.ranges.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The permissions of the mac pool. Empty when not set.
+    pub fn permissions(&self) -> &[Permission] {
+        self.permissions.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for MacPool {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl MacPool {
+    /// A builder of a `MacPool` with every member unset.
+    pub fn builder() -> MacPoolBuilder {
+        MacPoolBuilder::default()
+    }
+}
+
+/// Builds a [`MacPool`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `MacPool` is expected (it converts), or call [`build`](MacPoolBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct MacPoolBuilder(MacPool);
+
+#[allow(clippy::wrong_self_convention)]
+impl MacPoolBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `allow_duplicates`.
+    pub fn allow_duplicates(mut self, value: impl Optional<bool>) -> Self {
+        self.0.allow_duplicates = value.into_option();
+        self
+    }
+
+    /// Sets `default_pool`.
+    pub fn default_pool(mut self, value: impl Optional<bool>) -> Self {
+        self.0.default_pool = value.into_option();
+        self
+    }
+
+    /// Sets `ranges`.
+    pub fn ranges<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Range>,
+    {
+        self.0.ranges = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `permissions`.
+    pub fn permissions<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Permission>,
+    {
+        self.0.permissions = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> MacPool {
+        self.0
+    }
+}
+
+impl From<MacPoolBuilder> for MacPool {
+    fn from(builder: MacPoolBuilder) -> MacPool {
+        builder.0
+    }
+}
+
+impl Optional<MacPool> for MacPoolBuilder {
+    fn into_option(self) -> Option<MacPool> {
+        Some(self.0)
     }
 }
 

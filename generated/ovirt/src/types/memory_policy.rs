@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{MemoryOverCommit, TransparentHugePages};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The memory policy type of the API.
 ///
@@ -21,6 +21,114 @@ pub struct MemoryPolicy {
     pub over_commit: Option<Box<MemoryOverCommit>>,
     /// A [`TransparentHugePages`](super::TransparentHugePages) object, sent as the element `<transparent_hugepages>`.
     pub transparent_huge_pages: Option<Box<TransparentHugePages>>,
+}
+
+impl MemoryPolicy {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The guaranteed of the memory policy. `None` when not set.
+    pub fn guaranteed(&self) -> Option<i64> {
+        self.guaranteed
+    }
+
+    /// The max of the memory policy. `None` when not set.
+    pub fn max(&self) -> Option<i64> {
+        self.max
+    }
+
+    /// The ballooning of the memory policy. `None` when not set.
+    pub fn ballooning(&self) -> Option<bool> {
+        self.ballooning
+    }
+
+    /// The over commit of the memory policy. `None` when not set.
+    pub fn over_commit(&self) -> Option<&MemoryOverCommit> {
+        self.over_commit.as_deref()
+    }
+
+    /// The transparent huge pages of the memory policy. `None` when not set.
+    pub fn transparent_huge_pages(&self) -> Option<&TransparentHugePages> {
+        self.transparent_huge_pages.as_deref()
+    }
+}
+
+impl Identity for MemoryPolicy {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl MemoryPolicy {
+    /// A builder of a `MemoryPolicy` with every member unset.
+    pub fn builder() -> MemoryPolicyBuilder {
+        MemoryPolicyBuilder::default()
+    }
+}
+
+/// Builds a [`MemoryPolicy`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `MemoryPolicy` is expected (it converts), or call [`build`](MemoryPolicyBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct MemoryPolicyBuilder(MemoryPolicy);
+
+#[allow(clippy::wrong_self_convention)]
+impl MemoryPolicyBuilder {
+    /// Sets `guaranteed`.
+    pub fn guaranteed(mut self, value: impl Optional<i64>) -> Self {
+        self.0.guaranteed = value.into_option();
+        self
+    }
+
+    /// Sets `max`.
+    pub fn max(mut self, value: impl Optional<i64>) -> Self {
+        self.0.max = value.into_option();
+        self
+    }
+
+    /// Sets `ballooning`.
+    pub fn ballooning(mut self, value: impl Optional<bool>) -> Self {
+        self.0.ballooning = value.into_option();
+        self
+    }
+
+    /// Sets `over_commit`.
+    pub fn over_commit(mut self, value: impl Optional<MemoryOverCommit>) -> Self {
+        self.0.over_commit = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `transparent_huge_pages`.
+    pub fn transparent_huge_pages(
+        mut self,
+        value: impl Optional<TransparentHugePages>,
+    ) -> Self {
+        self.0.transparent_huge_pages = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> MemoryPolicy {
+        self.0
+    }
+}
+
+impl From<MemoryPolicyBuilder> for MemoryPolicy {
+    fn from(builder: MemoryPolicyBuilder) -> MemoryPolicy {
+        builder.0
+    }
+}
+
+impl Optional<MemoryPolicy> for MemoryPolicyBuilder {
+    fn into_option(self) -> Option<MemoryPolicy> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for MemoryPolicy {

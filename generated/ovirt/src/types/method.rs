@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::SsoMethod;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The method type of the API.
 ///
@@ -13,6 +13,67 @@ pub struct Method {
     pub href: Option<String>,
     /// A [`SsoMethod`](super::SsoMethod) value, sent as the XML attribute `id`.
     pub id: Option<SsoMethod>,
+}
+
+impl Method {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the method. `None` when not set.
+    pub fn id(&self) -> Option<SsoMethod> {
+        self.id.clone()
+    }
+}
+
+impl Identity for Method {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Method {
+    /// A builder of a `Method` with every member unset.
+    pub fn builder() -> MethodBuilder {
+        MethodBuilder::default()
+    }
+}
+
+/// Builds a [`Method`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Method` is expected (it converts), or call [`build`](MethodBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct MethodBuilder(Method);
+
+#[allow(clippy::wrong_self_convention)]
+impl MethodBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<SsoMethod>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Method {
+        self.0
+    }
+}
+
+impl From<MethodBuilder> for Method {
+    fn from(builder: MethodBuilder) -> Method {
+        builder.0
+    }
+}
+
+impl Optional<Method> for MethodBuilder {
+    fn into_option(self) -> Option<Method> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for Method {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::MigrationBandwidthAssignmentMethod;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The migration bandwidth type of the API.
 ///
@@ -15,6 +15,81 @@ pub struct MigrationBandwidth {
     pub assignment_method: Option<MigrationBandwidthAssignmentMethod>,
     /// An integer, sent as the element `<custom_value>`.
     pub custom_value: Option<i64>,
+}
+
+impl MigrationBandwidth {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The assignment method of the migration bandwidth. `None` when not set.
+    pub fn assignment_method(&self) -> Option<MigrationBandwidthAssignmentMethod> {
+        self.assignment_method.clone()
+    }
+
+    /// The custom value of the migration bandwidth. `None` when not set.
+    pub fn custom_value(&self) -> Option<i64> {
+        self.custom_value
+    }
+}
+
+impl Identity for MigrationBandwidth {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl MigrationBandwidth {
+    /// A builder of a `MigrationBandwidth` with every member unset.
+    pub fn builder() -> MigrationBandwidthBuilder {
+        MigrationBandwidthBuilder::default()
+    }
+}
+
+/// Builds a [`MigrationBandwidth`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `MigrationBandwidth` is expected (it converts), or call [`build`](MigrationBandwidthBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct MigrationBandwidthBuilder(MigrationBandwidth);
+
+#[allow(clippy::wrong_self_convention)]
+impl MigrationBandwidthBuilder {
+    /// Sets `assignment_method`.
+    pub fn assignment_method(
+        mut self,
+        value: impl Optional<MigrationBandwidthAssignmentMethod>,
+    ) -> Self {
+        self.0.assignment_method = value.into_option();
+        self
+    }
+
+    /// Sets `custom_value`.
+    pub fn custom_value(mut self, value: impl Optional<i64>) -> Self {
+        self.0.custom_value = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> MigrationBandwidth {
+        self.0
+    }
+}
+
+impl From<MigrationBandwidthBuilder> for MigrationBandwidth {
+    fn from(builder: MigrationBandwidthBuilder) -> MigrationBandwidth {
+        builder.0
+    }
+}
+
+impl Optional<MigrationBandwidth> for MigrationBandwidthBuilder {
+    fn into_option(self) -> Option<MigrationBandwidth> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for MigrationBandwidth {

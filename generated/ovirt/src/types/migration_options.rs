@@ -4,7 +4,7 @@
 use super::{
     InheritableBoolean, MigrationBandwidth, MigrationPolicy, ParallelMigrationsPolicy,
 };
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The migration options type of the API.
 ///
@@ -27,6 +27,136 @@ pub struct MigrationOptions {
     pub bandwidth: Option<Box<MigrationBandwidth>>,
     /// Link to a [`MigrationPolicy`](super::MigrationPolicy) object, sent as the element `<policy>`; usually only its `id` and `href` are set unless the link is followed.
     pub policy: Option<Box<MigrationPolicy>>,
+}
+
+impl MigrationOptions {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The auto converge of the migration options. `None` when not set.
+    pub fn auto_converge(&self) -> Option<InheritableBoolean> {
+        self.auto_converge.clone()
+    }
+
+    /// The compressed of the migration options. `None` when not set.
+    pub fn compressed(&self) -> Option<InheritableBoolean> {
+        self.compressed.clone()
+    }
+
+    /// The encrypted of the migration options. `None` when not set.
+    pub fn encrypted(&self) -> Option<InheritableBoolean> {
+        self.encrypted.clone()
+    }
+
+    /// The parallel migrations policy of the migration options. `None` when not set.
+    pub fn parallel_migrations_policy(&self) -> Option<ParallelMigrationsPolicy> {
+        self.parallel_migrations_policy.clone()
+    }
+
+    /// The custom parallel migrations of the migration options. `None` when not set.
+    pub fn custom_parallel_migrations(&self) -> Option<i64> {
+        self.custom_parallel_migrations
+    }
+
+    /// The bandwidth of the migration options. `None` when not set.
+    pub fn bandwidth(&self) -> Option<&MigrationBandwidth> {
+        self.bandwidth.as_deref()
+    }
+
+    /// The policy of the migration options. `None` when not set.
+    pub fn policy(&self) -> Option<&MigrationPolicy> {
+        self.policy.as_deref()
+    }
+}
+
+impl Identity for MigrationOptions {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl MigrationOptions {
+    /// A builder of a `MigrationOptions` with every member unset.
+    pub fn builder() -> MigrationOptionsBuilder {
+        MigrationOptionsBuilder::default()
+    }
+}
+
+/// Builds a [`MigrationOptions`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `MigrationOptions` is expected (it converts), or call [`build`](MigrationOptionsBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct MigrationOptionsBuilder(MigrationOptions);
+
+#[allow(clippy::wrong_self_convention)]
+impl MigrationOptionsBuilder {
+    /// Sets `auto_converge`.
+    pub fn auto_converge(mut self, value: impl Optional<InheritableBoolean>) -> Self {
+        self.0.auto_converge = value.into_option();
+        self
+    }
+
+    /// Sets `compressed`.
+    pub fn compressed(mut self, value: impl Optional<InheritableBoolean>) -> Self {
+        self.0.compressed = value.into_option();
+        self
+    }
+
+    /// Sets `encrypted`.
+    pub fn encrypted(mut self, value: impl Optional<InheritableBoolean>) -> Self {
+        self.0.encrypted = value.into_option();
+        self
+    }
+
+    /// Sets `parallel_migrations_policy`.
+    pub fn parallel_migrations_policy(
+        mut self,
+        value: impl Optional<ParallelMigrationsPolicy>,
+    ) -> Self {
+        self.0.parallel_migrations_policy = value.into_option();
+        self
+    }
+
+    /// Sets `custom_parallel_migrations`.
+    pub fn custom_parallel_migrations(mut self, value: impl Optional<i64>) -> Self {
+        self.0.custom_parallel_migrations = value.into_option();
+        self
+    }
+
+    /// Sets `bandwidth`.
+    pub fn bandwidth(mut self, value: impl Optional<MigrationBandwidth>) -> Self {
+        self.0.bandwidth = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `policy`.
+    pub fn policy(mut self, value: impl Optional<MigrationPolicy>) -> Self {
+        self.0.policy = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> MigrationOptions {
+        self.0
+    }
+}
+
+impl From<MigrationOptionsBuilder> for MigrationOptions {
+    fn from(builder: MigrationOptionsBuilder) -> MigrationOptions {
+        builder.0
+    }
+}
+
+impl Optional<MigrationOptions> for MigrationOptionsBuilder {
+    fn into_option(self) -> Option<MigrationOptions> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for MigrationOptions {

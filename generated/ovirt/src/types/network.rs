@@ -7,7 +7,7 @@ use super::{
     Cluster, DataCenter, DnsResolverConfiguration, Ip, NetworkLabel, NetworkStatus,
     NetworkUsage, OpenStackNetworkProvider, Permission, Qos, Vlan, VnicProfile,
 };
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// A logical network that connects hosts and virtual machines.
 ///
@@ -88,6 +88,353 @@ impl Network {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Network {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the network. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the network. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the network. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the network. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The ip of the network. `None` when not set.
+    #[deprecated]
+    pub fn ip(&self) -> Option<&Ip> {
+        self.ip.as_deref()
+    }
+
+    /// The vlan of the network. `None` when not set.
+    pub fn vlan(&self) -> Option<&Vlan> {
+        self.vlan.as_deref()
+    }
+
+    /// The stp of the network. `None` when not set.
+    pub fn stp(&self) -> Option<bool> {
+        self.stp
+    }
+
+    /// The status of the network. `None` when not set.
+    pub fn status(&self) -> Option<NetworkStatus> {
+        self.status.clone()
+    }
+
+    /// The display of the network. `None` when not set.
+    #[deprecated]
+    pub fn display(&self) -> Option<bool> {
+        self.display
+    }
+
+    /// The mtu of the network. `None` when not set.
+    pub fn mtu(&self) -> Option<i64> {
+        self.mtu
+    }
+
+    /// The usages of the network. Empty when not set.
+    pub fn usages(&self) -> &[NetworkUsage] {
+        self.usages.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The required of the network. `None` when not set.
+    pub fn required(&self) -> Option<bool> {
+        self.required
+    }
+
+    /// The profile required of the network. `None` when not set.
+    pub fn profile_required(&self) -> Option<bool> {
+        self.profile_required
+    }
+
+    /// The dns resolver configuration of the network. `None` when not set.
+    pub fn dns_resolver_configuration(&self) -> Option<&DnsResolverConfiguration> {
+        self.dns_resolver_configuration.as_deref()
+    }
+
+    /// The vdsm name of the network. `None` when not set.
+    pub fn vdsm_name(&self) -> Option<&str> {
+        self.vdsm_name.as_deref()
+    }
+
+    /// The port isolation of the network. `None` when not set.
+    pub fn port_isolation(&self) -> Option<bool> {
+        self.port_isolation
+    }
+
+    /// The data center of the network. `None` when not set.
+    pub fn data_center(&self) -> Option<&DataCenter> {
+        self.data_center.as_deref()
+    }
+
+    /// The cluster of the network. `None` when not set.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_deref()
+    }
+
+    /// The qos of the network. `None` when not set.
+    pub fn qos(&self) -> Option<&Qos> {
+        self.qos.as_deref()
+    }
+
+    /// The network labels of the network. Empty when not set.
+    pub fn network_labels(&self) -> &[NetworkLabel] {
+        self.network_labels.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The permissions of the network. Empty when not set.
+    pub fn permissions(&self) -> &[Permission] {
+        self.permissions.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The vnic profiles of the network. Empty when not set.
+    pub fn vnic_profiles(&self) -> &[VnicProfile] {
+        self.vnic_profiles.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The external provider of the network. `None` when not set.
+    pub fn external_provider(&self) -> Option<&OpenStackNetworkProvider> {
+        self.external_provider.as_deref()
+    }
+
+    /// The external provider physical network of the network. `None` when not set.
+    pub fn external_provider_physical_network(&self) -> Option<&Network> {
+        self.external_provider_physical_network.as_deref()
+    }
+}
+
+impl Identity for Network {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Network {
+    /// A builder of a `Network` with every member unset.
+    pub fn builder() -> NetworkBuilder {
+        NetworkBuilder::default()
+    }
+}
+
+/// Builds a [`Network`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Network` is expected (it converts), or call [`build`](NetworkBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct NetworkBuilder(Network);
+
+#[allow(clippy::wrong_self_convention)]
+impl NetworkBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `ip`.
+    #[deprecated]
+    pub fn ip(mut self, value: impl Optional<Ip>) -> Self {
+        self.0.ip = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vlan`.
+    pub fn vlan(mut self, value: impl Optional<Vlan>) -> Self {
+        self.0.vlan = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `stp`.
+    pub fn stp(mut self, value: impl Optional<bool>) -> Self {
+        self.0.stp = value.into_option();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Optional<NetworkStatus>) -> Self {
+        self.0.status = value.into_option();
+        self
+    }
+
+    /// Sets `display`.
+    #[deprecated]
+    pub fn display(mut self, value: impl Optional<bool>) -> Self {
+        self.0.display = value.into_option();
+        self
+    }
+
+    /// Sets `mtu`.
+    pub fn mtu(mut self, value: impl Optional<i64>) -> Self {
+        self.0.mtu = value.into_option();
+        self
+    }
+
+    /// Sets `usages`.
+    pub fn usages<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<NetworkUsage>,
+    {
+        self.0.usages = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `required`.
+    pub fn required(mut self, value: impl Optional<bool>) -> Self {
+        self.0.required = value.into_option();
+        self
+    }
+
+    /// Sets `profile_required`.
+    pub fn profile_required(mut self, value: impl Optional<bool>) -> Self {
+        self.0.profile_required = value.into_option();
+        self
+    }
+
+    /// Sets `dns_resolver_configuration`.
+    pub fn dns_resolver_configuration(
+        mut self,
+        value: impl Optional<DnsResolverConfiguration>,
+    ) -> Self {
+        self.0.dns_resolver_configuration = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vdsm_name`.
+    pub fn vdsm_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.vdsm_name = value.into_option();
+        self
+    }
+
+    /// Sets `port_isolation`.
+    pub fn port_isolation(mut self, value: impl Optional<bool>) -> Self {
+        self.0.port_isolation = value.into_option();
+        self
+    }
+
+    /// Sets `data_center`.
+    pub fn data_center(mut self, value: impl Optional<DataCenter>) -> Self {
+        self.0.data_center = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `cluster`.
+    pub fn cluster(mut self, value: impl Optional<Cluster>) -> Self {
+        self.0.cluster = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `qos`.
+    pub fn qos(mut self, value: impl Optional<Qos>) -> Self {
+        self.0.qos = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `network_labels`.
+    pub fn network_labels<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<NetworkLabel>,
+    {
+        self.0.network_labels = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `permissions`.
+    pub fn permissions<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Permission>,
+    {
+        self.0.permissions = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `vnic_profiles`.
+    pub fn vnic_profiles<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<VnicProfile>,
+    {
+        self.0.vnic_profiles = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `external_provider`.
+    pub fn external_provider(
+        mut self,
+        value: impl Optional<OpenStackNetworkProvider>,
+    ) -> Self {
+        self.0.external_provider = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `external_provider_physical_network`.
+    pub fn external_provider_physical_network(
+        mut self,
+        value: impl Optional<Network>,
+    ) -> Self {
+        self.0.external_provider_physical_network = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Network {
+        self.0
+    }
+}
+
+impl From<NetworkBuilder> for Network {
+    fn from(builder: NetworkBuilder) -> Network {
+        builder.0
+    }
+}
+
+impl Optional<Network> for NetworkBuilder {
+    fn into_option(self) -> Option<Network> {
+        Some(self.0)
     }
 }
 

@@ -5,7 +5,7 @@ use super::{
     DnsResolverConfiguration, Host, HostNic, IpAddressAssignment, Network, Property, Qos,
     ReportedConfiguration,
 };
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The network attachment type of the API.
 ///
@@ -62,6 +62,222 @@ impl NetworkAttachment {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl NetworkAttachment {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the network attachment. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the network attachment. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the network attachment. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the network attachment. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The ip address assignments of the network attachment. Empty when not set.
+    pub fn ip_address_assignments(&self) -> &[IpAddressAssignment] {
+        self.ip_address_assignments.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The properties of the network attachment. Empty when not set.
+    pub fn properties(&self) -> &[Property] {
+        self.properties.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The in sync of the network attachment. `None` when not set.
+    pub fn in_sync(&self) -> Option<bool> {
+        self.in_sync
+    }
+
+    /// The reported configurations of the network attachment. Empty when not set.
+    pub fn reported_configurations(&self) -> &[ReportedConfiguration] {
+        self.reported_configurations.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The dns resolver configuration of the network attachment. `None` when not set.
+    pub fn dns_resolver_configuration(&self) -> Option<&DnsResolverConfiguration> {
+        self.dns_resolver_configuration.as_deref()
+    }
+
+    /// The network of the network attachment. `None` when not set.
+    pub fn network(&self) -> Option<&Network> {
+        self.network.as_deref()
+    }
+
+    /// The host nic of the network attachment. `None` when not set.
+    pub fn host_nic(&self) -> Option<&HostNic> {
+        self.host_nic.as_deref()
+    }
+
+    /// The host of the network attachment. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+
+    /// The qos of the network attachment. `None` when not set.
+    pub fn qos(&self) -> Option<&Qos> {
+        self.qos.as_deref()
+    }
+}
+
+impl Identity for NetworkAttachment {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl NetworkAttachment {
+    /// A builder of a `NetworkAttachment` with every member unset.
+    pub fn builder() -> NetworkAttachmentBuilder {
+        NetworkAttachmentBuilder::default()
+    }
+}
+
+/// Builds a [`NetworkAttachment`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `NetworkAttachment` is expected (it converts), or call [`build`](NetworkAttachmentBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct NetworkAttachmentBuilder(NetworkAttachment);
+
+#[allow(clippy::wrong_self_convention)]
+impl NetworkAttachmentBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `ip_address_assignments`.
+    pub fn ip_address_assignments<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<IpAddressAssignment>,
+    {
+        self.0.ip_address_assignments = Some(
+            items.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `properties`.
+    pub fn properties<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Property>,
+    {
+        self.0.properties = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `in_sync`.
+    pub fn in_sync(mut self, value: impl Optional<bool>) -> Self {
+        self.0.in_sync = value.into_option();
+        self
+    }
+
+    /// Sets `reported_configurations`.
+    pub fn reported_configurations<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<ReportedConfiguration>,
+    {
+        self.0.reported_configurations = Some(
+            items.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `dns_resolver_configuration`.
+    pub fn dns_resolver_configuration(
+        mut self,
+        value: impl Optional<DnsResolverConfiguration>,
+    ) -> Self {
+        self.0.dns_resolver_configuration = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `network`.
+    pub fn network(mut self, value: impl Optional<Network>) -> Self {
+        self.0.network = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `host_nic`.
+    pub fn host_nic(mut self, value: impl Optional<HostNic>) -> Self {
+        self.0.host_nic = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `qos`.
+    pub fn qos(mut self, value: impl Optional<Qos>) -> Self {
+        self.0.qos = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> NetworkAttachment {
+        self.0
+    }
+}
+
+impl From<NetworkAttachmentBuilder> for NetworkAttachment {
+    fn from(builder: NetworkAttachmentBuilder) -> NetworkAttachment {
+        builder.0
+    }
+}
+
+impl Optional<NetworkAttachment> for NetworkAttachmentBuilder {
+    fn into_option(self) -> Option<NetworkAttachment> {
+        Some(self.0)
     }
 }
 

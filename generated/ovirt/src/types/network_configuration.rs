@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Dns, Nic};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The network configuration type of the API.
 ///
@@ -15,6 +15,82 @@ pub struct NetworkConfiguration {
     pub nics: Option<List<Nic>>,
     /// A [`Dns`](super::Dns) object, sent as the element `<dns>`.
     pub dns: Option<Box<Dns>>,
+}
+
+impl NetworkConfiguration {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The nics of the network configuration. Empty when not set.
+    pub fn nics(&self) -> &[Nic] {
+        self.nics.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The dns of the network configuration. `None` when not set.
+    pub fn dns(&self) -> Option<&Dns> {
+        self.dns.as_deref()
+    }
+}
+
+impl Identity for NetworkConfiguration {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl NetworkConfiguration {
+    /// A builder of a `NetworkConfiguration` with every member unset.
+    pub fn builder() -> NetworkConfigurationBuilder {
+        NetworkConfigurationBuilder::default()
+    }
+}
+
+/// Builds a [`NetworkConfiguration`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `NetworkConfiguration` is expected (it converts), or call [`build`](NetworkConfigurationBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct NetworkConfigurationBuilder(NetworkConfiguration);
+
+#[allow(clippy::wrong_self_convention)]
+impl NetworkConfigurationBuilder {
+    /// Sets `nics`.
+    pub fn nics<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Nic>,
+    {
+        self.0.nics = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `dns`.
+    pub fn dns(mut self, value: impl Optional<Dns>) -> Self {
+        self.0.dns = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> NetworkConfiguration {
+        self.0
+    }
+}
+
+impl From<NetworkConfigurationBuilder> for NetworkConfiguration {
+    fn from(builder: NetworkConfigurationBuilder) -> NetworkConfiguration {
+        builder.0
+    }
+}
+
+impl Optional<NetworkConfiguration> for NetworkConfigurationBuilder {
+    fn into_option(self) -> Option<NetworkConfiguration> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for NetworkConfiguration {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Version;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The network filter type of the API.
 ///
@@ -43,6 +43,115 @@ impl NetworkFilter {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl NetworkFilter {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the network filter. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the network filter. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the network filter. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the network filter. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The version of the network filter. `None` when not set.
+    pub fn version(&self) -> Option<&Version> {
+        self.version.as_deref()
+    }
+}
+
+impl Identity for NetworkFilter {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl NetworkFilter {
+    /// A builder of a `NetworkFilter` with every member unset.
+    pub fn builder() -> NetworkFilterBuilder {
+        NetworkFilterBuilder::default()
+    }
+}
+
+/// Builds a [`NetworkFilter`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `NetworkFilter` is expected (it converts), or call [`build`](NetworkFilterBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct NetworkFilterBuilder(NetworkFilter);
+
+#[allow(clippy::wrong_self_convention)]
+impl NetworkFilterBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Optional<Version>) -> Self {
+        self.0.version = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> NetworkFilter {
+        self.0
+    }
+}
+
+impl From<NetworkFilterBuilder> for NetworkFilter {
+    fn from(builder: NetworkFilterBuilder) -> NetworkFilter {
+        builder.0
+    }
+}
+
+impl Optional<NetworkFilter> for NetworkFilterBuilder {
+    fn into_option(self) -> Option<NetworkFilter> {
+        Some(self.0)
     }
 }
 

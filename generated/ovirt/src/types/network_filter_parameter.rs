@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Nic;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The network filter parameter type of the API.
 ///
@@ -45,6 +45,126 @@ impl NetworkFilterParameter {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl NetworkFilterParameter {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the network filter parameter. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the network filter parameter. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the network filter parameter. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the network filter parameter. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The value of the network filter parameter. `None` when not set.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+
+    /// The nic of the network filter parameter. `None` when not set.
+    pub fn nic(&self) -> Option<&Nic> {
+        self.nic.as_deref()
+    }
+}
+
+impl Identity for NetworkFilterParameter {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl NetworkFilterParameter {
+    /// A builder of a `NetworkFilterParameter` with every member unset.
+    pub fn builder() -> NetworkFilterParameterBuilder {
+        NetworkFilterParameterBuilder::default()
+    }
+}
+
+/// Builds a [`NetworkFilterParameter`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `NetworkFilterParameter` is expected (it converts), or call [`build`](NetworkFilterParameterBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct NetworkFilterParameterBuilder(NetworkFilterParameter);
+
+#[allow(clippy::wrong_self_convention)]
+impl NetworkFilterParameterBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Optional<String>) -> Self {
+        self.0.value = value.into_option();
+        self
+    }
+
+    /// Sets `nic`.
+    pub fn nic(mut self, value: impl Optional<Nic>) -> Self {
+        self.0.nic = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> NetworkFilterParameter {
+        self.0
+    }
+}
+
+impl From<NetworkFilterParameterBuilder> for NetworkFilterParameter {
+    fn from(builder: NetworkFilterParameterBuilder) -> NetworkFilterParameter {
+        builder.0
+    }
+}
+
+impl Optional<NetworkFilterParameter> for NetworkFilterParameterBuilder {
+    fn into_option(self) -> Option<NetworkFilterParameter> {
+        Some(self.0)
     }
 }
 

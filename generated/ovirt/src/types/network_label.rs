@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{HostNic, Network};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The network label type of the API.
 ///
@@ -45,6 +45,126 @@ impl NetworkLabel {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl NetworkLabel {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the network label. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the network label. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the network label. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the network label. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The network of the network label. `None` when not set.
+    pub fn network(&self) -> Option<&Network> {
+        self.network.as_deref()
+    }
+
+    /// The host nic of the network label. `None` when not set.
+    pub fn host_nic(&self) -> Option<&HostNic> {
+        self.host_nic.as_deref()
+    }
+}
+
+impl Identity for NetworkLabel {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl NetworkLabel {
+    /// A builder of a `NetworkLabel` with every member unset.
+    pub fn builder() -> NetworkLabelBuilder {
+        NetworkLabelBuilder::default()
+    }
+}
+
+/// Builds a [`NetworkLabel`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `NetworkLabel` is expected (it converts), or call [`build`](NetworkLabelBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct NetworkLabelBuilder(NetworkLabel);
+
+#[allow(clippy::wrong_self_convention)]
+impl NetworkLabelBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `network`.
+    pub fn network(mut self, value: impl Optional<Network>) -> Self {
+        self.0.network = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `host_nic`.
+    pub fn host_nic(mut self, value: impl Optional<HostNic>) -> Self {
+        self.0.host_nic = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> NetworkLabel {
+        self.0
+    }
+}
+
+impl From<NetworkLabelBuilder> for NetworkLabel {
+    fn from(builder: NetworkLabelBuilder) -> NetworkLabel {
+        builder.0
+    }
+}
+
+impl Optional<NetworkLabel> for NetworkLabelBuilder {
+    fn into_option(self) -> Option<NetworkLabel> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::ProfileDetail;
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The nfs profile detail type of the API.
 ///
@@ -16,6 +16,82 @@ pub struct NfsProfileDetail {
     pub profile_details: Option<List<ProfileDetail>>,
     /// Text, sent as the element `<nfs_server_ip>`.
     pub nfs_server_ip: Option<String>,
+}
+
+impl NfsProfileDetail {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The profile details of the nfs profile detail. Empty when not set.
+    pub fn profile_details(&self) -> &[ProfileDetail] {
+        self.profile_details.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The nfs server ip of the nfs profile detail. `None` when not set.
+    pub fn nfs_server_ip(&self) -> Option<&str> {
+        self.nfs_server_ip.as_deref()
+    }
+}
+
+impl Identity for NfsProfileDetail {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl NfsProfileDetail {
+    /// A builder of a `NfsProfileDetail` with every member unset.
+    pub fn builder() -> NfsProfileDetailBuilder {
+        NfsProfileDetailBuilder::default()
+    }
+}
+
+/// Builds a [`NfsProfileDetail`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `NfsProfileDetail` is expected (it converts), or call [`build`](NfsProfileDetailBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct NfsProfileDetailBuilder(NfsProfileDetail);
+
+#[allow(clippy::wrong_self_convention)]
+impl NfsProfileDetailBuilder {
+    /// Sets `profile_details`.
+    pub fn profile_details<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<ProfileDetail>,
+    {
+        self.0.profile_details = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `nfs_server_ip`.
+    pub fn nfs_server_ip(mut self, value: impl Optional<String>) -> Self {
+        self.0.nfs_server_ip = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> NfsProfileDetail {
+        self.0
+    }
+}
+
+impl From<NfsProfileDetailBuilder> for NfsProfileDetail {
+    fn from(builder: NfsProfileDetailBuilder) -> NfsProfileDetail {
+        builder.0
+    }
+}
+
+impl Optional<NfsProfileDetail> for NfsProfileDetailBuilder {
+    fn into_option(self) -> Option<NfsProfileDetail> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for NfsProfileDetail {

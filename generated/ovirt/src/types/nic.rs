@@ -7,7 +7,7 @@ use super::{
     BootProtocol, InstanceType, Mac, Network, NetworkAttachment, NetworkFilterParameter,
     NetworkLabel, NicInterface, ReportedDevice, Statistic, Template, Vm, VnicProfile,
 };
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// A virtual network interface card of a virtual machine.
 ///
@@ -87,6 +87,364 @@ impl Nic {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Nic {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the nic. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the nic. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the nic. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the nic. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The template of the nic. `None` when not set.
+    pub fn template(&self) -> Option<&Template> {
+        self.template.as_deref()
+    }
+
+    /// The instance type of the nic. `None` when not set.
+    pub fn instance_type(&self) -> Option<&InstanceType> {
+        self.instance_type.as_deref()
+    }
+
+    /// The vms of the nic. Empty when not set.
+    pub fn vms(&self) -> &[Vm] {
+        self.vms.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The vm of the nic. `None` when not set.
+    #[deprecated]
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+
+    /// The linked of the nic. `None` when not set.
+    pub fn linked(&self) -> Option<bool> {
+        self.linked
+    }
+
+    /// The interface of the nic. `None` when not set.
+    pub fn interface(&self) -> Option<NicInterface> {
+        self.interface.clone()
+    }
+
+    /// The mac of the nic. `None` when not set.
+    pub fn mac(&self) -> Option<&Mac> {
+        self.mac.as_deref()
+    }
+
+    /// The plugged of the nic. `None` when not set.
+    pub fn plugged(&self) -> Option<bool> {
+        self.plugged
+    }
+
+    /// The synced of the nic. `None` when not set.
+    pub fn synced(&self) -> Option<bool> {
+        self.synced
+    }
+
+    /// The boot protocol of the nic. `None` when not set.
+    pub fn boot_protocol(&self) -> Option<BootProtocol> {
+        self.boot_protocol.clone()
+    }
+
+    /// The on boot of the nic. `None` when not set.
+    pub fn on_boot(&self) -> Option<bool> {
+        self.on_boot
+    }
+
+    /// The network of the nic. `None` when not set.
+    pub fn network(&self) -> Option<&Network> {
+        self.network.as_deref()
+    }
+
+    /// The statistics of the nic. Empty when not set.
+    pub fn statistics(&self) -> &[Statistic] {
+        self.statistics.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The vnic profile of the nic. `None` when not set.
+    pub fn vnic_profile(&self) -> Option<&VnicProfile> {
+        self.vnic_profile.as_deref()
+    }
+
+    /// The network labels of the nic. Empty when not set.
+    pub fn network_labels(&self) -> &[NetworkLabel] {
+        self.network_labels.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The network attachments of the nic. Empty when not set.
+    pub fn network_attachments(&self) -> &[NetworkAttachment] {
+        self.network_attachments.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The virtual function allowed labels of the nic. Empty when not set.
+    pub fn virtual_function_allowed_labels(&self) -> &[NetworkLabel] {
+        self.virtual_function_allowed_labels.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The virtual function allowed networks of the nic. Empty when not set.
+    pub fn virtual_function_allowed_networks(&self) -> &[Network] {
+        self.virtual_function_allowed_networks.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The reported devices of the nic. Empty when not set.
+    pub fn reported_devices(&self) -> &[ReportedDevice] {
+        self.reported_devices.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The network filter parameters of the nic. Empty when not set.
+    pub fn network_filter_parameters(&self) -> &[NetworkFilterParameter] {
+        self.network_filter_parameters.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for Nic {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Nic {
+    /// A builder of a `Nic` with every member unset.
+    pub fn builder() -> NicBuilder {
+        NicBuilder::default()
+    }
+}
+
+/// Builds a [`Nic`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Nic` is expected (it converts), or call [`build`](NicBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct NicBuilder(Nic);
+
+#[allow(clippy::wrong_self_convention)]
+impl NicBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `template`.
+    pub fn template(mut self, value: impl Optional<Template>) -> Self {
+        self.0.template = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `instance_type`.
+    pub fn instance_type(mut self, value: impl Optional<InstanceType>) -> Self {
+        self.0.instance_type = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vms`.
+    pub fn vms<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Vm>,
+    {
+        self.0.vms = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `vm`.
+    #[deprecated]
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `linked`.
+    pub fn linked(mut self, value: impl Optional<bool>) -> Self {
+        self.0.linked = value.into_option();
+        self
+    }
+
+    /// Sets `interface`.
+    pub fn interface(mut self, value: impl Optional<NicInterface>) -> Self {
+        self.0.interface = value.into_option();
+        self
+    }
+
+    /// Sets `mac`.
+    pub fn mac(mut self, value: impl Optional<Mac>) -> Self {
+        self.0.mac = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `plugged`.
+    pub fn plugged(mut self, value: impl Optional<bool>) -> Self {
+        self.0.plugged = value.into_option();
+        self
+    }
+
+    /// Sets `synced`.
+    pub fn synced(mut self, value: impl Optional<bool>) -> Self {
+        self.0.synced = value.into_option();
+        self
+    }
+
+    /// Sets `boot_protocol`.
+    pub fn boot_protocol(mut self, value: impl Optional<BootProtocol>) -> Self {
+        self.0.boot_protocol = value.into_option();
+        self
+    }
+
+    /// Sets `on_boot`.
+    pub fn on_boot(mut self, value: impl Optional<bool>) -> Self {
+        self.0.on_boot = value.into_option();
+        self
+    }
+
+    /// Sets `network`.
+    pub fn network(mut self, value: impl Optional<Network>) -> Self {
+        self.0.network = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `statistics`.
+    pub fn statistics<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Statistic>,
+    {
+        self.0.statistics = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `vnic_profile`.
+    pub fn vnic_profile(mut self, value: impl Optional<VnicProfile>) -> Self {
+        self.0.vnic_profile = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `network_labels`.
+    pub fn network_labels<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<NetworkLabel>,
+    {
+        self.0.network_labels = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `network_attachments`.
+    pub fn network_attachments<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<NetworkAttachment>,
+    {
+        self.0.network_attachments = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `virtual_function_allowed_labels`.
+    pub fn virtual_function_allowed_labels<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<NetworkLabel>,
+    {
+        self.0.virtual_function_allowed_labels = Some(
+            items.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `virtual_function_allowed_networks`.
+    pub fn virtual_function_allowed_networks<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Network>,
+    {
+        self.0.virtual_function_allowed_networks = Some(
+            items.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `reported_devices`.
+    pub fn reported_devices<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<ReportedDevice>,
+    {
+        self.0.reported_devices = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `network_filter_parameters`.
+    pub fn network_filter_parameters<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<NetworkFilterParameter>,
+    {
+        self.0.network_filter_parameters = Some(
+            items.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Nic {
+        self.0
+    }
+}
+
+impl From<NicBuilder> for Nic {
+    fn from(builder: NicBuilder) -> Nic {
+        builder.0
+    }
+}
+
+impl Optional<Nic> for NicBuilder {
+    fn into_option(self) -> Option<Nic> {
+        Some(self.0)
     }
 }
 

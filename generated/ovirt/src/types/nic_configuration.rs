@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{BootProtocol, Ip};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The nic configuration type of the API.
 ///
@@ -34,6 +34,126 @@ impl NicConfiguration {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl NicConfiguration {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The name of the nic configuration. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The ip of the nic configuration. `None` when not set.
+    pub fn ip(&self) -> Option<&Ip> {
+        self.ip.as_deref()
+    }
+
+    /// The boot protocol of the nic configuration. `None` when not set.
+    pub fn boot_protocol(&self) -> Option<BootProtocol> {
+        self.boot_protocol.clone()
+    }
+
+    /// The ipv6 of the nic configuration. `None` when not set.
+    pub fn ipv6(&self) -> Option<&Ip> {
+        self.ipv6.as_deref()
+    }
+
+    /// The ipv6 boot protocol of the nic configuration. `None` when not set.
+    pub fn ipv6_boot_protocol(&self) -> Option<BootProtocol> {
+        self.ipv6_boot_protocol.clone()
+    }
+
+    /// The on boot of the nic configuration. `None` when not set.
+    pub fn on_boot(&self) -> Option<bool> {
+        self.on_boot
+    }
+}
+
+impl Identity for NicConfiguration {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl NicConfiguration {
+    /// A builder of a `NicConfiguration` with every member unset.
+    pub fn builder() -> NicConfigurationBuilder {
+        NicConfigurationBuilder::default()
+    }
+}
+
+/// Builds a [`NicConfiguration`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `NicConfiguration` is expected (it converts), or call [`build`](NicConfigurationBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct NicConfigurationBuilder(NicConfiguration);
+
+#[allow(clippy::wrong_self_convention)]
+impl NicConfigurationBuilder {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `ip`.
+    pub fn ip(mut self, value: impl Optional<Ip>) -> Self {
+        self.0.ip = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `boot_protocol`.
+    pub fn boot_protocol(mut self, value: impl Optional<BootProtocol>) -> Self {
+        self.0.boot_protocol = value.into_option();
+        self
+    }
+
+    /// Sets `ipv6`.
+    pub fn ipv6(mut self, value: impl Optional<Ip>) -> Self {
+        self.0.ipv6 = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `ipv6_boot_protocol`.
+    pub fn ipv6_boot_protocol(mut self, value: impl Optional<BootProtocol>) -> Self {
+        self.0.ipv6_boot_protocol = value.into_option();
+        self
+    }
+
+    /// Sets `on_boot`.
+    pub fn on_boot(mut self, value: impl Optional<bool>) -> Self {
+        self.0.on_boot = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> NicConfiguration {
+        self.0
+    }
+}
+
+impl From<NicConfigurationBuilder> for NicConfiguration {
+    fn from(builder: NicConfigurationBuilder) -> NicConfiguration {
+        builder.0
+    }
+}
+
+impl Optional<NicConfiguration> for NicConfigurationBuilder {
+    fn into_option(self) -> Option<NicConfiguration> {
+        Some(self.0)
     }
 }
 

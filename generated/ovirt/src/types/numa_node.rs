@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Cpu, Host, Statistic};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The numa node type of the API.
 ///
@@ -53,6 +53,174 @@ impl NumaNode {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl NumaNode {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the numa node. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the numa node. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the numa node. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the numa node. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The index of the numa node. `None` when not set.
+    pub fn index(&self) -> Option<i64> {
+        self.index
+    }
+
+    /// The memory of the numa node. `None` when not set.
+    pub fn memory(&self) -> Option<i64> {
+        self.memory
+    }
+
+    /// The cpu of the numa node. `None` when not set.
+    pub fn cpu(&self) -> Option<&Cpu> {
+        self.cpu.as_deref()
+    }
+
+    /// The node distance of the numa node. `None` when not set.
+    pub fn node_distance(&self) -> Option<&str> {
+        self.node_distance.as_deref()
+    }
+
+    /// The host of the numa node. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+
+    /// The statistics of the numa node. Empty when not set.
+    pub fn statistics(&self) -> &[Statistic] {
+        self.statistics.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for NumaNode {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl NumaNode {
+    /// A builder of a `NumaNode` with every member unset.
+    pub fn builder() -> NumaNodeBuilder {
+        NumaNodeBuilder::default()
+    }
+}
+
+/// Builds a [`NumaNode`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `NumaNode` is expected (it converts), or call [`build`](NumaNodeBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct NumaNodeBuilder(NumaNode);
+
+#[allow(clippy::wrong_self_convention)]
+impl NumaNodeBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `index`.
+    pub fn index(mut self, value: impl Optional<i64>) -> Self {
+        self.0.index = value.into_option();
+        self
+    }
+
+    /// Sets `memory`.
+    pub fn memory(mut self, value: impl Optional<i64>) -> Self {
+        self.0.memory = value.into_option();
+        self
+    }
+
+    /// Sets `cpu`.
+    pub fn cpu(mut self, value: impl Optional<Cpu>) -> Self {
+        self.0.cpu = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `node_distance`.
+    pub fn node_distance(mut self, value: impl Optional<String>) -> Self {
+        self.0.node_distance = value.into_option();
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `statistics`.
+    pub fn statistics<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Statistic>,
+    {
+        self.0.statistics = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> NumaNode {
+        self.0
+    }
+}
+
+impl From<NumaNodeBuilder> for NumaNode {
+    fn from(builder: NumaNodeBuilder) -> NumaNode {
+        builder.0
+    }
+}
+
+impl Optional<NumaNode> for NumaNodeBuilder {
+    fn into_option(self) -> Option<NumaNode> {
+        Some(self.0)
     }
 }
 

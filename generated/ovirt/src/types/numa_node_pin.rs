@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::NumaNode;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The numa node pin type of the API.
 ///
@@ -21,6 +21,93 @@ pub struct NumaNodePin {
     pub pinned: Option<bool>,
     /// An integer, sent as the element `<index>`.
     pub index: Option<i64>,
+}
+
+impl NumaNodePin {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The host numa node of the numa node pin. `None` when not set.
+    #[deprecated]
+    pub fn host_numa_node(&self) -> Option<&NumaNode> {
+        self.host_numa_node.as_deref()
+    }
+
+    /// The pinned of the numa node pin. `None` when not set.
+    #[deprecated]
+    pub fn pinned(&self) -> Option<bool> {
+        self.pinned
+    }
+
+    /// The index of the numa node pin. `None` when not set.
+    pub fn index(&self) -> Option<i64> {
+        self.index
+    }
+}
+
+impl Identity for NumaNodePin {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl NumaNodePin {
+    /// A builder of a `NumaNodePin` with every member unset.
+    pub fn builder() -> NumaNodePinBuilder {
+        NumaNodePinBuilder::default()
+    }
+}
+
+/// Builds a [`NumaNodePin`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `NumaNodePin` is expected (it converts), or call [`build`](NumaNodePinBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct NumaNodePinBuilder(NumaNodePin);
+
+#[allow(clippy::wrong_self_convention)]
+impl NumaNodePinBuilder {
+    /// Sets `host_numa_node`.
+    #[deprecated]
+    pub fn host_numa_node(mut self, value: impl Optional<NumaNode>) -> Self {
+        self.0.host_numa_node = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `pinned`.
+    #[deprecated]
+    pub fn pinned(mut self, value: impl Optional<bool>) -> Self {
+        self.0.pinned = value.into_option();
+        self
+    }
+
+    /// Sets `index`.
+    pub fn index(mut self, value: impl Optional<i64>) -> Self {
+        self.0.index = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> NumaNodePin {
+        self.0
+    }
+}
+
+impl From<NumaNodePinBuilder> for NumaNodePin {
+    fn from(builder: NumaNodePinBuilder) -> NumaNodePin {
+        builder.0
+    }
+}
+
+impl Optional<NumaNodePin> for NumaNodePinBuilder {
+    fn into_option(self) -> Option<NumaNodePin> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for NumaNodePin {

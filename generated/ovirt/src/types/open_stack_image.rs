@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::OpenStackImageProvider;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The open stack image type of the API.
 ///
@@ -43,6 +43,118 @@ impl OpenStackImage {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl OpenStackImage {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the open stack image. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the open stack image. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the open stack image. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the open stack image. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The openstack image provider of the open stack image. `None` when not set.
+    pub fn openstack_image_provider(&self) -> Option<&OpenStackImageProvider> {
+        self.openstack_image_provider.as_deref()
+    }
+}
+
+impl Identity for OpenStackImage {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl OpenStackImage {
+    /// A builder of a `OpenStackImage` with every member unset.
+    pub fn builder() -> OpenStackImageBuilder {
+        OpenStackImageBuilder::default()
+    }
+}
+
+/// Builds a [`OpenStackImage`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `OpenStackImage` is expected (it converts), or call [`build`](OpenStackImageBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct OpenStackImageBuilder(OpenStackImage);
+
+#[allow(clippy::wrong_self_convention)]
+impl OpenStackImageBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `openstack_image_provider`.
+    pub fn openstack_image_provider(
+        mut self,
+        value: impl Optional<OpenStackImageProvider>,
+    ) -> Self {
+        self.0.openstack_image_provider = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> OpenStackImage {
+        self.0
+    }
+}
+
+impl From<OpenStackImageBuilder> for OpenStackImage {
+    fn from(builder: OpenStackImageBuilder) -> OpenStackImage {
+        builder.0
+    }
+}
+
+impl Optional<OpenStackImage> for OpenStackImageBuilder {
+    fn into_option(self) -> Option<OpenStackImage> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::OpenStackNetworkProvider;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The open stack network type of the API.
 ///
@@ -43,6 +43,118 @@ impl OpenStackNetwork {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl OpenStackNetwork {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the open stack network. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the open stack network. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the open stack network. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the open stack network. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The openstack network provider of the open stack network. `None` when not set.
+    pub fn openstack_network_provider(&self) -> Option<&OpenStackNetworkProvider> {
+        self.openstack_network_provider.as_deref()
+    }
+}
+
+impl Identity for OpenStackNetwork {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl OpenStackNetwork {
+    /// A builder of a `OpenStackNetwork` with every member unset.
+    pub fn builder() -> OpenStackNetworkBuilder {
+        OpenStackNetworkBuilder::default()
+    }
+}
+
+/// Builds a [`OpenStackNetwork`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `OpenStackNetwork` is expected (it converts), or call [`build`](OpenStackNetworkBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct OpenStackNetworkBuilder(OpenStackNetwork);
+
+#[allow(clippy::wrong_self_convention)]
+impl OpenStackNetworkBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `openstack_network_provider`.
+    pub fn openstack_network_provider(
+        mut self,
+        value: impl Optional<OpenStackNetworkProvider>,
+    ) -> Self {
+        self.0.openstack_network_provider = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> OpenStackNetwork {
+        self.0
+    }
+}
+
+impl From<OpenStackNetworkBuilder> for OpenStackNetwork {
+    fn from(builder: OpenStackNetworkBuilder) -> OpenStackNetwork {
+        builder.0
+    }
+}
+
+impl Optional<OpenStackNetwork> for OpenStackNetworkBuilder {
+    fn into_option(self) -> Option<OpenStackNetwork> {
+        Some(self.0)
     }
 }
 

@@ -7,7 +7,7 @@ use super::{
     AgentConfiguration, Certificate, NetworkPluginType, OpenStackNetwork,
     OpenStackNetworkProviderType, OpenStackSubnet, Property,
 };
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The open stack network provider type of the API.
 ///
@@ -88,6 +88,347 @@ impl OpenStackNetworkProvider {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl OpenStackNetworkProvider {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the open stack network provider. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the open stack network provider. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the open stack network provider. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the open stack network provider. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The url of the open stack network provider. `None` when not set.
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    /// The requires authentication of the open stack network provider. `None` when not set.
+    pub fn requires_authentication(&self) -> Option<bool> {
+        self.requires_authentication
+    }
+
+    /// The username of the open stack network provider. `None` when not set.
+    pub fn username(&self) -> Option<&str> {
+        self.username.as_deref()
+    }
+
+    /// The password of the open stack network provider. `None` when not set.
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
+
+    /// The authentication url of the open stack network provider. `None` when not set.
+    pub fn authentication_url(&self) -> Option<&str> {
+        self.authentication_url.as_deref()
+    }
+
+    /// The properties of the open stack network provider. Empty when not set.
+    pub fn properties(&self) -> &[Property] {
+        self.properties.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The tenant name of the open stack network provider. `None` when not set.
+    pub fn tenant_name(&self) -> Option<&str> {
+        self.tenant_name.as_deref()
+    }
+
+    /// The plugin type of the open stack network provider. `None` when not set.
+    #[deprecated]
+    pub fn plugin_type(&self) -> Option<NetworkPluginType> {
+        self.plugin_type.clone()
+    }
+
+    /// The external plugin type of the open stack network provider. `None` when not set.
+    pub fn external_plugin_type(&self) -> Option<&str> {
+        self.external_plugin_type.as_deref()
+    }
+
+    /// The agent configuration of the open stack network provider. `None` when not set.
+    #[deprecated]
+    pub fn agent_configuration(&self) -> Option<&AgentConfiguration> {
+        self.agent_configuration.as_deref()
+    }
+
+    /// The read only of the open stack network provider. `None` when not set.
+    pub fn read_only(&self) -> Option<bool> {
+        self.read_only
+    }
+
+    /// The type of the open stack network provider. `None` when not set.
+    pub fn type_(&self) -> Option<OpenStackNetworkProviderType> {
+        self.r#type.clone()
+    }
+
+    /// The auto sync of the open stack network provider. `None` when not set.
+    pub fn auto_sync(&self) -> Option<bool> {
+        self.auto_sync
+    }
+
+    /// The unmanaged of the open stack network provider. `None` when not set.
+    pub fn unmanaged(&self) -> Option<bool> {
+        self.unmanaged
+    }
+
+    /// The user domain name of the open stack network provider. `None` when not set.
+    pub fn user_domain_name(&self) -> Option<&str> {
+        self.user_domain_name.as_deref()
+    }
+
+    /// The project name of the open stack network provider. `None` when not set.
+    pub fn project_name(&self) -> Option<&str> {
+        self.project_name.as_deref()
+    }
+
+    /// The project domain name of the open stack network provider. `None` when not set.
+    pub fn project_domain_name(&self) -> Option<&str> {
+        self.project_domain_name.as_deref()
+    }
+
+    /// The certificates of the open stack network provider. Empty when not set.
+    pub fn certificates(&self) -> &[Certificate] {
+        self.certificates.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The networks of the open stack network provider. Empty when not set.
+    pub fn networks(&self) -> &[OpenStackNetwork] {
+        self.networks.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The subnets of the open stack network provider. Empty when not set.
+    pub fn subnets(&self) -> &[OpenStackSubnet] {
+        self.subnets.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for OpenStackNetworkProvider {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl OpenStackNetworkProvider {
+    /// A builder of a `OpenStackNetworkProvider` with every member unset.
+    pub fn builder() -> OpenStackNetworkProviderBuilder {
+        OpenStackNetworkProviderBuilder::default()
+    }
+}
+
+/// Builds a [`OpenStackNetworkProvider`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `OpenStackNetworkProvider` is expected (it converts), or call [`build`](OpenStackNetworkProviderBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct OpenStackNetworkProviderBuilder(OpenStackNetworkProvider);
+
+#[allow(clippy::wrong_self_convention)]
+impl OpenStackNetworkProviderBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Optional<String>) -> Self {
+        self.0.url = value.into_option();
+        self
+    }
+
+    /// Sets `requires_authentication`.
+    pub fn requires_authentication(mut self, value: impl Optional<bool>) -> Self {
+        self.0.requires_authentication = value.into_option();
+        self
+    }
+
+    /// Sets `username`.
+    pub fn username(mut self, value: impl Optional<String>) -> Self {
+        self.0.username = value.into_option();
+        self
+    }
+
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Optional<String>) -> Self {
+        self.0.password = value.into_option();
+        self
+    }
+
+    /// Sets `authentication_url`.
+    pub fn authentication_url(mut self, value: impl Optional<String>) -> Self {
+        self.0.authentication_url = value.into_option();
+        self
+    }
+
+    /// Sets `properties`.
+    pub fn properties<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Property>,
+    {
+        self.0.properties = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `tenant_name`.
+    pub fn tenant_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.tenant_name = value.into_option();
+        self
+    }
+
+    /// Sets `plugin_type`.
+    #[deprecated]
+    pub fn plugin_type(mut self, value: impl Optional<NetworkPluginType>) -> Self {
+        self.0.plugin_type = value.into_option();
+        self
+    }
+
+    /// Sets `external_plugin_type`.
+    pub fn external_plugin_type(mut self, value: impl Optional<String>) -> Self {
+        self.0.external_plugin_type = value.into_option();
+        self
+    }
+
+    /// Sets `agent_configuration`.
+    #[deprecated]
+    pub fn agent_configuration(
+        mut self,
+        value: impl Optional<AgentConfiguration>,
+    ) -> Self {
+        self.0.agent_configuration = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `read_only`.
+    pub fn read_only(mut self, value: impl Optional<bool>) -> Self {
+        self.0.read_only = value.into_option();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<OpenStackNetworkProviderType>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `auto_sync`.
+    pub fn auto_sync(mut self, value: impl Optional<bool>) -> Self {
+        self.0.auto_sync = value.into_option();
+        self
+    }
+
+    /// Sets `unmanaged`.
+    pub fn unmanaged(mut self, value: impl Optional<bool>) -> Self {
+        self.0.unmanaged = value.into_option();
+        self
+    }
+
+    /// Sets `user_domain_name`.
+    pub fn user_domain_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.user_domain_name = value.into_option();
+        self
+    }
+
+    /// Sets `project_name`.
+    pub fn project_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.project_name = value.into_option();
+        self
+    }
+
+    /// Sets `project_domain_name`.
+    pub fn project_domain_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.project_domain_name = value.into_option();
+        self
+    }
+
+    /// Sets `certificates`.
+    pub fn certificates<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Certificate>,
+    {
+        self.0.certificates = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `networks`.
+    pub fn networks<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<OpenStackNetwork>,
+    {
+        self.0.networks = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `subnets`.
+    pub fn subnets<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<OpenStackSubnet>,
+    {
+        self.0.subnets = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> OpenStackNetworkProvider {
+        self.0
+    }
+}
+
+impl From<OpenStackNetworkProviderBuilder> for OpenStackNetworkProvider {
+    fn from(builder: OpenStackNetworkProviderBuilder) -> OpenStackNetworkProvider {
+        builder.0
+    }
+}
+
+impl Optional<OpenStackNetworkProvider> for OpenStackNetworkProviderBuilder {
+    fn into_option(self) -> Option<OpenStackNetworkProvider> {
+        Some(self.0)
     }
 }
 

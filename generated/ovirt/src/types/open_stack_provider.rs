@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Property;
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The open stack provider type of the API.
 ///
@@ -53,6 +53,185 @@ impl OpenStackProvider {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl OpenStackProvider {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the open stack provider. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the open stack provider. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the open stack provider. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the open stack provider. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The url of the open stack provider. `None` when not set.
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    /// The requires authentication of the open stack provider. `None` when not set.
+    pub fn requires_authentication(&self) -> Option<bool> {
+        self.requires_authentication
+    }
+
+    /// The username of the open stack provider. `None` when not set.
+    pub fn username(&self) -> Option<&str> {
+        self.username.as_deref()
+    }
+
+    /// The password of the open stack provider. `None` when not set.
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
+
+    /// The authentication url of the open stack provider. `None` when not set.
+    pub fn authentication_url(&self) -> Option<&str> {
+        self.authentication_url.as_deref()
+    }
+
+    /// The properties of the open stack provider. Empty when not set.
+    pub fn properties(&self) -> &[Property] {
+        self.properties.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The tenant name of the open stack provider. `None` when not set.
+    pub fn tenant_name(&self) -> Option<&str> {
+        self.tenant_name.as_deref()
+    }
+}
+
+impl Identity for OpenStackProvider {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl OpenStackProvider {
+    /// A builder of a `OpenStackProvider` with every member unset.
+    pub fn builder() -> OpenStackProviderBuilder {
+        OpenStackProviderBuilder::default()
+    }
+}
+
+/// Builds a [`OpenStackProvider`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `OpenStackProvider` is expected (it converts), or call [`build`](OpenStackProviderBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct OpenStackProviderBuilder(OpenStackProvider);
+
+#[allow(clippy::wrong_self_convention)]
+impl OpenStackProviderBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Optional<String>) -> Self {
+        self.0.url = value.into_option();
+        self
+    }
+
+    /// Sets `requires_authentication`.
+    pub fn requires_authentication(mut self, value: impl Optional<bool>) -> Self {
+        self.0.requires_authentication = value.into_option();
+        self
+    }
+
+    /// Sets `username`.
+    pub fn username(mut self, value: impl Optional<String>) -> Self {
+        self.0.username = value.into_option();
+        self
+    }
+
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Optional<String>) -> Self {
+        self.0.password = value.into_option();
+        self
+    }
+
+    /// Sets `authentication_url`.
+    pub fn authentication_url(mut self, value: impl Optional<String>) -> Self {
+        self.0.authentication_url = value.into_option();
+        self
+    }
+
+    /// Sets `properties`.
+    pub fn properties<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Property>,
+    {
+        self.0.properties = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `tenant_name`.
+    pub fn tenant_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.tenant_name = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> OpenStackProvider {
+        self.0
+    }
+}
+
+impl From<OpenStackProviderBuilder> for OpenStackProvider {
+    fn from(builder: OpenStackProviderBuilder) -> OpenStackProvider {
+        builder.0
+    }
+}
+
+impl Optional<OpenStackProvider> for OpenStackProviderBuilder {
+    fn into_option(self) -> Option<OpenStackProvider> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::OpenStackNetwork;
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The open stack subnet type of the API.
 ///
@@ -51,6 +51,163 @@ impl OpenStackSubnet {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl OpenStackSubnet {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the open stack subnet. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the open stack subnet. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the open stack subnet. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the open stack subnet. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The cidr of the open stack subnet. `None` when not set.
+    pub fn cidr(&self) -> Option<&str> {
+        self.cidr.as_deref()
+    }
+
+    /// The ip version of the open stack subnet. `None` when not set.
+    pub fn ip_version(&self) -> Option<&str> {
+        self.ip_version.as_deref()
+    }
+
+    /// The gateway of the open stack subnet. `None` when not set.
+    pub fn gateway(&self) -> Option<&str> {
+        self.gateway.as_deref()
+    }
+
+    /// The dns servers of the open stack subnet. Empty when not set.
+    pub fn dns_servers(&self) -> &[String] {
+        self.dns_servers.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The openstack network of the open stack subnet. `None` when not set.
+    pub fn openstack_network(&self) -> Option<&OpenStackNetwork> {
+        self.openstack_network.as_deref()
+    }
+}
+
+impl Identity for OpenStackSubnet {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl OpenStackSubnet {
+    /// A builder of a `OpenStackSubnet` with every member unset.
+    pub fn builder() -> OpenStackSubnetBuilder {
+        OpenStackSubnetBuilder::default()
+    }
+}
+
+/// Builds a [`OpenStackSubnet`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `OpenStackSubnet` is expected (it converts), or call [`build`](OpenStackSubnetBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct OpenStackSubnetBuilder(OpenStackSubnet);
+
+#[allow(clippy::wrong_self_convention)]
+impl OpenStackSubnetBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `cidr`.
+    pub fn cidr(mut self, value: impl Optional<String>) -> Self {
+        self.0.cidr = value.into_option();
+        self
+    }
+
+    /// Sets `ip_version`.
+    pub fn ip_version(mut self, value: impl Optional<String>) -> Self {
+        self.0.ip_version = value.into_option();
+        self
+    }
+
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: impl Optional<String>) -> Self {
+        self.0.gateway = value.into_option();
+        self
+    }
+
+    /// Sets `dns_servers`.
+    pub fn dns_servers<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.0.dns_servers = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `openstack_network`.
+    pub fn openstack_network(mut self, value: impl Optional<OpenStackNetwork>) -> Self {
+        self.0.openstack_network = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> OpenStackSubnet {
+        self.0
+    }
+}
+
+impl From<OpenStackSubnetBuilder> for OpenStackSubnet {
+    fn from(builder: OpenStackSubnetBuilder) -> OpenStackSubnet {
+        builder.0
+    }
+}
+
+impl Optional<OpenStackSubnet> for OpenStackSubnetBuilder {
+    fn into_option(self) -> Option<OpenStackSubnet> {
+        Some(self.0)
     }
 }
 

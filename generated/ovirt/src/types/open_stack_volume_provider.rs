@@ -7,7 +7,7 @@ use super::{
     Certificate, DataCenter, OpenStackVolumeType, OpenstackVolumeAuthenticationKey,
     Property,
 };
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The open stack volume provider type of the API.
 ///
@@ -69,6 +69,242 @@ impl OpenStackVolumeProvider {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl OpenStackVolumeProvider {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the open stack volume provider. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the open stack volume provider. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the open stack volume provider. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the open stack volume provider. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The url of the open stack volume provider. `None` when not set.
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    /// The requires authentication of the open stack volume provider. `None` when not set.
+    pub fn requires_authentication(&self) -> Option<bool> {
+        self.requires_authentication
+    }
+
+    /// The username of the open stack volume provider. `None` when not set.
+    pub fn username(&self) -> Option<&str> {
+        self.username.as_deref()
+    }
+
+    /// The password of the open stack volume provider. `None` when not set.
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
+
+    /// The authentication url of the open stack volume provider. `None` when not set.
+    pub fn authentication_url(&self) -> Option<&str> {
+        self.authentication_url.as_deref()
+    }
+
+    /// The properties of the open stack volume provider. Empty when not set.
+    pub fn properties(&self) -> &[Property] {
+        self.properties.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The tenant name of the open stack volume provider. `None` when not set.
+    pub fn tenant_name(&self) -> Option<&str> {
+        self.tenant_name.as_deref()
+    }
+
+    /// The data center of the open stack volume provider. `None` when not set.
+    pub fn data_center(&self) -> Option<&DataCenter> {
+        self.data_center.as_deref()
+    }
+
+    /// The certificates of the open stack volume provider. Empty when not set.
+    pub fn certificates(&self) -> &[Certificate] {
+        self.certificates.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The volume types of the open stack volume provider. Empty when not set.
+    pub fn volume_types(&self) -> &[OpenStackVolumeType] {
+        self.volume_types.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The authentication keys of the open stack volume provider. Empty when not set.
+    pub fn authentication_keys(&self) -> &[OpenstackVolumeAuthenticationKey] {
+        self.authentication_keys.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for OpenStackVolumeProvider {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl OpenStackVolumeProvider {
+    /// A builder of a `OpenStackVolumeProvider` with every member unset.
+    pub fn builder() -> OpenStackVolumeProviderBuilder {
+        OpenStackVolumeProviderBuilder::default()
+    }
+}
+
+/// Builds a [`OpenStackVolumeProvider`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `OpenStackVolumeProvider` is expected (it converts), or call [`build`](OpenStackVolumeProviderBuilder::build).
+#[deprecated]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct OpenStackVolumeProviderBuilder(OpenStackVolumeProvider);
+
+#[allow(clippy::wrong_self_convention)]
+impl OpenStackVolumeProviderBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Optional<String>) -> Self {
+        self.0.url = value.into_option();
+        self
+    }
+
+    /// Sets `requires_authentication`.
+    pub fn requires_authentication(mut self, value: impl Optional<bool>) -> Self {
+        self.0.requires_authentication = value.into_option();
+        self
+    }
+
+    /// Sets `username`.
+    pub fn username(mut self, value: impl Optional<String>) -> Self {
+        self.0.username = value.into_option();
+        self
+    }
+
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Optional<String>) -> Self {
+        self.0.password = value.into_option();
+        self
+    }
+
+    /// Sets `authentication_url`.
+    pub fn authentication_url(mut self, value: impl Optional<String>) -> Self {
+        self.0.authentication_url = value.into_option();
+        self
+    }
+
+    /// Sets `properties`.
+    pub fn properties<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Property>,
+    {
+        self.0.properties = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `tenant_name`.
+    pub fn tenant_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.tenant_name = value.into_option();
+        self
+    }
+
+    /// Sets `data_center`.
+    pub fn data_center(mut self, value: impl Optional<DataCenter>) -> Self {
+        self.0.data_center = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `certificates`.
+    pub fn certificates<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Certificate>,
+    {
+        self.0.certificates = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `volume_types`.
+    pub fn volume_types<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<OpenStackVolumeType>,
+    {
+        self.0.volume_types = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `authentication_keys`.
+    pub fn authentication_keys<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<OpenstackVolumeAuthenticationKey>,
+    {
+        self.0.authentication_keys = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> OpenStackVolumeProvider {
+        self.0
+    }
+}
+
+impl From<OpenStackVolumeProviderBuilder> for OpenStackVolumeProvider {
+    fn from(builder: OpenStackVolumeProviderBuilder) -> OpenStackVolumeProvider {
+        builder.0
+    }
+}
+
+impl Optional<OpenStackVolumeProvider> for OpenStackVolumeProviderBuilder {
+    fn into_option(self) -> Option<OpenStackVolumeProvider> {
+        Some(self.0)
     }
 }
 

@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::{OpenStackVolumeProvider, Property};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The open stack volume type type of the API.
 ///
@@ -48,6 +48,134 @@ impl OpenStackVolumeType {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl OpenStackVolumeType {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the open stack volume type. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the open stack volume type. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the open stack volume type. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the open stack volume type. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The properties of the open stack volume type. Empty when not set.
+    pub fn properties(&self) -> &[Property] {
+        self.properties.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The openstack volume provider of the open stack volume type. `None` when not set.
+    pub fn openstack_volume_provider(&self) -> Option<&OpenStackVolumeProvider> {
+        self.openstack_volume_provider.as_deref()
+    }
+}
+
+impl Identity for OpenStackVolumeType {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl OpenStackVolumeType {
+    /// A builder of a `OpenStackVolumeType` with every member unset.
+    pub fn builder() -> OpenStackVolumeTypeBuilder {
+        OpenStackVolumeTypeBuilder::default()
+    }
+}
+
+/// Builds a [`OpenStackVolumeType`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `OpenStackVolumeType` is expected (it converts), or call [`build`](OpenStackVolumeTypeBuilder::build).
+#[deprecated]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct OpenStackVolumeTypeBuilder(OpenStackVolumeType);
+
+#[allow(clippy::wrong_self_convention)]
+impl OpenStackVolumeTypeBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `properties`.
+    pub fn properties<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Property>,
+    {
+        self.0.properties = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `openstack_volume_provider`.
+    pub fn openstack_volume_provider(
+        mut self,
+        value: impl Optional<OpenStackVolumeProvider>,
+    ) -> Self {
+        self.0.openstack_volume_provider = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> OpenStackVolumeType {
+        self.0
+    }
+}
+
+impl From<OpenStackVolumeTypeBuilder> for OpenStackVolumeType {
+    fn from(builder: OpenStackVolumeTypeBuilder) -> OpenStackVolumeType {
+        builder.0
+    }
+}
+
+impl Optional<OpenStackVolumeType> for OpenStackVolumeTypeBuilder {
+    fn into_option(self) -> Option<OpenStackVolumeType> {
+        Some(self.0)
     }
 }
 

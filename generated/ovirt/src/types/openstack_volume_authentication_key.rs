@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::{OpenStackVolumeProvider, OpenstackVolumeAuthenticationKeyUsageType};
-use sdkgen_runtime::{DateTime, require_send_sync};
+use sdkgen_runtime::{DateTime, Identity, Optional, require_send_sync};
 
 /// The openstack volume authentication key type of the API.
 ///
@@ -54,6 +54,169 @@ impl OpenstackVolumeAuthenticationKey {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl OpenstackVolumeAuthenticationKey {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the openstack volume authentication key. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the openstack volume authentication key. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the openstack volume authentication key. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the openstack volume authentication key. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The uuid of the openstack volume authentication key. `None` when not set.
+    pub fn uuid(&self) -> Option<&str> {
+        self.uuid.as_deref()
+    }
+
+    /// The value of the openstack volume authentication key. `None` when not set.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+
+    /// The usage type of the openstack volume authentication key. `None` when not set.
+    pub fn usage_type(&self) -> Option<OpenstackVolumeAuthenticationKeyUsageType> {
+        self.usage_type.clone()
+    }
+
+    /// The creation date of the openstack volume authentication key. `None` when not set.
+    pub fn creation_date(&self) -> Option<&DateTime> {
+        self.creation_date.as_ref()
+    }
+
+    /// The openstack volume provider of the openstack volume authentication key. `None` when not set.
+    pub fn openstack_volume_provider(&self) -> Option<&OpenStackVolumeProvider> {
+        self.openstack_volume_provider.as_deref()
+    }
+}
+
+impl Identity for OpenstackVolumeAuthenticationKey {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl OpenstackVolumeAuthenticationKey {
+    /// A builder of a `OpenstackVolumeAuthenticationKey` with every member unset.
+    pub fn builder() -> OpenstackVolumeAuthenticationKeyBuilder {
+        OpenstackVolumeAuthenticationKeyBuilder::default()
+    }
+}
+
+/// Builds a [`OpenstackVolumeAuthenticationKey`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `OpenstackVolumeAuthenticationKey` is expected (it converts), or call [`build`](OpenstackVolumeAuthenticationKeyBuilder::build).
+#[deprecated]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct OpenstackVolumeAuthenticationKeyBuilder(OpenstackVolumeAuthenticationKey);
+
+#[allow(clippy::wrong_self_convention)]
+impl OpenstackVolumeAuthenticationKeyBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `uuid`.
+    pub fn uuid(mut self, value: impl Optional<String>) -> Self {
+        self.0.uuid = value.into_option();
+        self
+    }
+
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Optional<String>) -> Self {
+        self.0.value = value.into_option();
+        self
+    }
+
+    /// Sets `usage_type`.
+    pub fn usage_type(
+        mut self,
+        value: impl Optional<OpenstackVolumeAuthenticationKeyUsageType>,
+    ) -> Self {
+        self.0.usage_type = value.into_option();
+        self
+    }
+
+    /// Sets `creation_date`.
+    pub fn creation_date(mut self, value: impl Optional<DateTime>) -> Self {
+        self.0.creation_date = value.into_option();
+        self
+    }
+
+    /// Sets `openstack_volume_provider`.
+    pub fn openstack_volume_provider(
+        mut self,
+        value: impl Optional<OpenStackVolumeProvider>,
+    ) -> Self {
+        self.0.openstack_volume_provider = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> OpenstackVolumeAuthenticationKey {
+        self.0
+    }
+}
+
+impl From<OpenstackVolumeAuthenticationKeyBuilder> for OpenstackVolumeAuthenticationKey {
+    fn from(
+        builder: OpenstackVolumeAuthenticationKeyBuilder,
+    ) -> OpenstackVolumeAuthenticationKey {
+        builder.0
+    }
+}
+
+impl Optional<OpenstackVolumeAuthenticationKey>
+for OpenstackVolumeAuthenticationKeyBuilder {
+    fn into_option(self) -> Option<OpenstackVolumeAuthenticationKey> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Boot, Version};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The operating system type of the API.
 ///
@@ -29,6 +29,155 @@ pub struct OperatingSystem {
     pub description: Option<String>,
     /// A [`Version`](super::Version) object, sent as the element `<version>`.
     pub version: Option<Box<Version>>,
+}
+
+impl OperatingSystem {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The type of the operating system. `None` when not set.
+    pub fn type_(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+
+    /// The boot of the operating system. `None` when not set.
+    pub fn boot(&self) -> Option<&Boot> {
+        self.boot.as_deref()
+    }
+
+    /// The kernel of the operating system. `None` when not set.
+    pub fn kernel(&self) -> Option<&str> {
+        self.kernel.as_deref()
+    }
+
+    /// The initrd of the operating system. `None` when not set.
+    pub fn initrd(&self) -> Option<&str> {
+        self.initrd.as_deref()
+    }
+
+    /// The cmdline of the operating system. `None` when not set.
+    pub fn cmdline(&self) -> Option<&str> {
+        self.cmdline.as_deref()
+    }
+
+    /// The reported kernel cmdline of the operating system. `None` when not set.
+    pub fn reported_kernel_cmdline(&self) -> Option<&str> {
+        self.reported_kernel_cmdline.as_deref()
+    }
+
+    /// The custom kernel cmdline of the operating system. `None` when not set.
+    pub fn custom_kernel_cmdline(&self) -> Option<&str> {
+        self.custom_kernel_cmdline.as_deref()
+    }
+
+    /// The description of the operating system. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The version of the operating system. `None` when not set.
+    pub fn version(&self) -> Option<&Version> {
+        self.version.as_deref()
+    }
+}
+
+impl Identity for OperatingSystem {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl OperatingSystem {
+    /// A builder of a `OperatingSystem` with every member unset.
+    pub fn builder() -> OperatingSystemBuilder {
+        OperatingSystemBuilder::default()
+    }
+}
+
+/// Builds a [`OperatingSystem`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `OperatingSystem` is expected (it converts), or call [`build`](OperatingSystemBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct OperatingSystemBuilder(OperatingSystem);
+
+#[allow(clippy::wrong_self_convention)]
+impl OperatingSystemBuilder {
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<String>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `boot`.
+    pub fn boot(mut self, value: impl Optional<Boot>) -> Self {
+        self.0.boot = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `kernel`.
+    pub fn kernel(mut self, value: impl Optional<String>) -> Self {
+        self.0.kernel = value.into_option();
+        self
+    }
+
+    /// Sets `initrd`.
+    pub fn initrd(mut self, value: impl Optional<String>) -> Self {
+        self.0.initrd = value.into_option();
+        self
+    }
+
+    /// Sets `cmdline`.
+    pub fn cmdline(mut self, value: impl Optional<String>) -> Self {
+        self.0.cmdline = value.into_option();
+        self
+    }
+
+    /// Sets `reported_kernel_cmdline`.
+    pub fn reported_kernel_cmdline(mut self, value: impl Optional<String>) -> Self {
+        self.0.reported_kernel_cmdline = value.into_option();
+        self
+    }
+
+    /// Sets `custom_kernel_cmdline`.
+    pub fn custom_kernel_cmdline(mut self, value: impl Optional<String>) -> Self {
+        self.0.custom_kernel_cmdline = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Optional<Version>) -> Self {
+        self.0.version = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> OperatingSystem {
+        self.0
+    }
+}
+
+impl From<OperatingSystemBuilder> for OperatingSystem {
+    fn from(builder: OperatingSystemBuilder) -> OperatingSystem {
+        builder.0
+    }
+}
+
+impl Optional<OperatingSystem> for OperatingSystemBuilder {
+    fn into_option(self) -> Option<OperatingSystem> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for OperatingSystem {

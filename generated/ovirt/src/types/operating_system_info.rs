@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Architecture, Icon, TpmSupport};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The operating system info type of the API.
 ///
@@ -49,6 +49,148 @@ impl OperatingSystemInfo {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl OperatingSystemInfo {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the operating system info. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the operating system info. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the operating system info. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the operating system info. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The large icon of the operating system info. `None` when not set.
+    pub fn large_icon(&self) -> Option<&Icon> {
+        self.large_icon.as_deref()
+    }
+
+    /// The small icon of the operating system info. `None` when not set.
+    pub fn small_icon(&self) -> Option<&Icon> {
+        self.small_icon.as_deref()
+    }
+
+    /// The architecture of the operating system info. `None` when not set.
+    pub fn architecture(&self) -> Option<Architecture> {
+        self.architecture.clone()
+    }
+
+    /// The tpm support of the operating system info. `None` when not set.
+    pub fn tpm_support(&self) -> Option<TpmSupport> {
+        self.tpm_support.clone()
+    }
+}
+
+impl Identity for OperatingSystemInfo {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl OperatingSystemInfo {
+    /// A builder of a `OperatingSystemInfo` with every member unset.
+    pub fn builder() -> OperatingSystemInfoBuilder {
+        OperatingSystemInfoBuilder::default()
+    }
+}
+
+/// Builds a [`OperatingSystemInfo`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `OperatingSystemInfo` is expected (it converts), or call [`build`](OperatingSystemInfoBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct OperatingSystemInfoBuilder(OperatingSystemInfo);
+
+#[allow(clippy::wrong_self_convention)]
+impl OperatingSystemInfoBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `large_icon`.
+    pub fn large_icon(mut self, value: impl Optional<Icon>) -> Self {
+        self.0.large_icon = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `small_icon`.
+    pub fn small_icon(mut self, value: impl Optional<Icon>) -> Self {
+        self.0.small_icon = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `architecture`.
+    pub fn architecture(mut self, value: impl Optional<Architecture>) -> Self {
+        self.0.architecture = value.into_option();
+        self
+    }
+
+    /// Sets `tpm_support`.
+    pub fn tpm_support(mut self, value: impl Optional<TpmSupport>) -> Self {
+        self.0.tpm_support = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> OperatingSystemInfo {
+        self.0
+    }
+}
+
+impl From<OperatingSystemInfoBuilder> for OperatingSystemInfo {
+    fn from(builder: OperatingSystemInfoBuilder) -> OperatingSystemInfo {
+        builder.0
+    }
+}
+
+impl Optional<OperatingSystemInfo> for OperatingSystemInfoBuilder {
+    fn into_option(self) -> Option<OperatingSystemInfo> {
+        Some(self.0)
     }
 }
 

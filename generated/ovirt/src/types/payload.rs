@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{File, VmDeviceType};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The payload type of the API.
 ///
@@ -17,6 +17,93 @@ pub struct Payload {
     pub volume_id: Option<String>,
     /// A [`VmDeviceType`](super::VmDeviceType) value, sent as the element `<type>`.
     pub r#type: Option<VmDeviceType>,
+}
+
+impl Payload {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The files of the payload. Empty when not set.
+    pub fn files(&self) -> &[File] {
+        self.files.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The volume id of the payload. `None` when not set.
+    pub fn volume_id(&self) -> Option<&str> {
+        self.volume_id.as_deref()
+    }
+
+    /// The type of the payload. `None` when not set.
+    pub fn type_(&self) -> Option<VmDeviceType> {
+        self.r#type.clone()
+    }
+}
+
+impl Identity for Payload {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Payload {
+    /// A builder of a `Payload` with every member unset.
+    pub fn builder() -> PayloadBuilder {
+        PayloadBuilder::default()
+    }
+}
+
+/// Builds a [`Payload`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Payload` is expected (it converts), or call [`build`](PayloadBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PayloadBuilder(Payload);
+
+#[allow(clippy::wrong_self_convention)]
+impl PayloadBuilder {
+    /// Sets `files`.
+    pub fn files<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<File>,
+    {
+        self.0.files = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `volume_id`.
+    pub fn volume_id(mut self, value: impl Optional<String>) -> Self {
+        self.0.volume_id = value.into_option();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<VmDeviceType>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Payload {
+        self.0
+    }
+}
+
+impl From<PayloadBuilder> for Payload {
+    fn from(builder: PayloadBuilder) -> Payload {
+        builder.0
+    }
+}
+
+impl Optional<Payload> for PayloadBuilder {
+    fn into_option(self) -> Option<Payload> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for Payload {

@@ -5,7 +5,7 @@ use super::{
     Cluster, DataCenter, Disk, Group, Host, Role, StorageDomain, Template, User, Vm,
     VmPool,
 };
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// Grants a role to a user or group on one object.
 ///
@@ -66,6 +66,225 @@ impl Permission {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Permission {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the permission. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the permission. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the permission. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the permission. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The role of the permission. `None` when not set.
+    pub fn role(&self) -> Option<&Role> {
+        self.role.as_deref()
+    }
+
+    /// The user of the permission. `None` when not set.
+    pub fn user(&self) -> Option<&User> {
+        self.user.as_deref()
+    }
+
+    /// The group of the permission. `None` when not set.
+    pub fn group(&self) -> Option<&Group> {
+        self.group.as_deref()
+    }
+
+    /// The data center of the permission. `None` when not set.
+    pub fn data_center(&self) -> Option<&DataCenter> {
+        self.data_center.as_deref()
+    }
+
+    /// The cluster of the permission. `None` when not set.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_deref()
+    }
+
+    /// The host of the permission. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+
+    /// The storage domain of the permission. `None` when not set.
+    pub fn storage_domain(&self) -> Option<&StorageDomain> {
+        self.storage_domain.as_deref()
+    }
+
+    /// The vm of the permission. `None` when not set.
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+
+    /// The vm pool of the permission. `None` when not set.
+    pub fn vm_pool(&self) -> Option<&VmPool> {
+        self.vm_pool.as_deref()
+    }
+
+    /// The template of the permission. `None` when not set.
+    pub fn template(&self) -> Option<&Template> {
+        self.template.as_deref()
+    }
+
+    /// The disk of the permission. `None` when not set.
+    pub fn disk(&self) -> Option<&Disk> {
+        self.disk.as_deref()
+    }
+}
+
+impl Identity for Permission {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Permission {
+    /// A builder of a `Permission` with every member unset.
+    pub fn builder() -> PermissionBuilder {
+        PermissionBuilder::default()
+    }
+}
+
+/// Builds a [`Permission`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Permission` is expected (it converts), or call [`build`](PermissionBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PermissionBuilder(Permission);
+
+#[allow(clippy::wrong_self_convention)]
+impl PermissionBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `role`.
+    pub fn role(mut self, value: impl Optional<Role>) -> Self {
+        self.0.role = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `user`.
+    pub fn user(mut self, value: impl Optional<User>) -> Self {
+        self.0.user = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `group`.
+    pub fn group(mut self, value: impl Optional<Group>) -> Self {
+        self.0.group = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `data_center`.
+    pub fn data_center(mut self, value: impl Optional<DataCenter>) -> Self {
+        self.0.data_center = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `cluster`.
+    pub fn cluster(mut self, value: impl Optional<Cluster>) -> Self {
+        self.0.cluster = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `storage_domain`.
+    pub fn storage_domain(mut self, value: impl Optional<StorageDomain>) -> Self {
+        self.0.storage_domain = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vm`.
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vm_pool`.
+    pub fn vm_pool(mut self, value: impl Optional<VmPool>) -> Self {
+        self.0.vm_pool = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `template`.
+    pub fn template(mut self, value: impl Optional<Template>) -> Self {
+        self.0.template = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `disk`.
+    pub fn disk(mut self, value: impl Optional<Disk>) -> Self {
+        self.0.disk = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Permission {
+        self.0
+    }
+}
+
+impl From<PermissionBuilder> for Permission {
+    fn from(builder: PermissionBuilder) -> Permission {
+        builder.0
+    }
+}
+
+impl Optional<Permission> for PermissionBuilder {
+    fn into_option(self) -> Option<Permission> {
+        Some(self.0)
     }
 }
 

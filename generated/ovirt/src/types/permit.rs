@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Role;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The permit type of the API.
 ///
@@ -45,6 +45,126 @@ impl Permit {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Permit {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the permit. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the permit. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the permit. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the permit. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The administrative of the permit. `None` when not set.
+    pub fn administrative(&self) -> Option<bool> {
+        self.administrative
+    }
+
+    /// The role of the permit. `None` when not set.
+    pub fn role(&self) -> Option<&Role> {
+        self.role.as_deref()
+    }
+}
+
+impl Identity for Permit {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Permit {
+    /// A builder of a `Permit` with every member unset.
+    pub fn builder() -> PermitBuilder {
+        PermitBuilder::default()
+    }
+}
+
+/// Builds a [`Permit`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Permit` is expected (it converts), or call [`build`](PermitBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PermitBuilder(Permit);
+
+#[allow(clippy::wrong_self_convention)]
+impl PermitBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `administrative`.
+    pub fn administrative(mut self, value: impl Optional<bool>) -> Self {
+        self.0.administrative = value.into_option();
+        self
+    }
+
+    /// Sets `role`.
+    pub fn role(mut self, value: impl Optional<Role>) -> Self {
+        self.0.role = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Permit {
+        self.0
+    }
+}
+
+impl From<PermitBuilder> for Permit {
+    fn from(builder: PermitBuilder) -> Permit {
+        builder.0
+    }
+}
+
+impl Optional<Permit> for PermitBuilder {
+    fn into_option(self) -> Option<Permit> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::PmProxyType;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The pm proxy type of the API.
 ///
@@ -13,6 +13,67 @@ pub struct PmProxy {
     pub href: Option<String>,
     /// A [`PmProxyType`](super::PmProxyType) value, sent as the element `<type>`.
     pub r#type: Option<PmProxyType>,
+}
+
+impl PmProxy {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The type of the pm proxy. `None` when not set.
+    pub fn type_(&self) -> Option<PmProxyType> {
+        self.r#type.clone()
+    }
+}
+
+impl Identity for PmProxy {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl PmProxy {
+    /// A builder of a `PmProxy` with every member unset.
+    pub fn builder() -> PmProxyBuilder {
+        PmProxyBuilder::default()
+    }
+}
+
+/// Builds a [`PmProxy`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `PmProxy` is expected (it converts), or call [`build`](PmProxyBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PmProxyBuilder(PmProxy);
+
+#[allow(clippy::wrong_self_convention)]
+impl PmProxyBuilder {
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<PmProxyType>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> PmProxy {
+        self.0
+    }
+}
+
+impl From<PmProxyBuilder> for PmProxy {
+    fn from(builder: PmProxyBuilder) -> PmProxy {
+        builder.0
+    }
+}
+
+impl Optional<PmProxy> for PmProxyBuilder {
+    fn into_option(self) -> Option<PmProxy> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for PmProxy {

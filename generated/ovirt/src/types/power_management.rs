@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Agent, ApiOption, PmProxy, PowerManagementStatus};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The power management type of the API.
 ///
@@ -35,6 +35,189 @@ pub struct PowerManagement {
     pub kdump_detection: Option<bool>,
     /// Text, sent as the element `<type>`.
     pub r#type: Option<String>,
+}
+
+impl PowerManagement {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The enabled of the power management. `None` when not set.
+    pub fn enabled(&self) -> Option<bool> {
+        self.enabled
+    }
+
+    /// The address of the power management. `None` when not set.
+    pub fn address(&self) -> Option<&str> {
+        self.address.as_deref()
+    }
+
+    /// The username of the power management. `None` when not set.
+    pub fn username(&self) -> Option<&str> {
+        self.username.as_deref()
+    }
+
+    /// The password of the power management. `None` when not set.
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
+
+    /// The options of the power management. Empty when not set.
+    pub fn options(&self) -> &[ApiOption] {
+        self.options.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The status of the power management. `None` when not set.
+    pub fn status(&self) -> Option<PowerManagementStatus> {
+        self.status.clone()
+    }
+
+    /// The pm proxies of the power management. Empty when not set.
+    pub fn pm_proxies(&self) -> &[PmProxy] {
+        self.pm_proxies.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The agents of the power management. Empty when not set.
+    pub fn agents(&self) -> &[Agent] {
+        self.agents.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The automatic pm enabled of the power management. `None` when not set.
+    pub fn automatic_pm_enabled(&self) -> Option<bool> {
+        self.automatic_pm_enabled
+    }
+
+    /// The kdump detection of the power management. `None` when not set.
+    pub fn kdump_detection(&self) -> Option<bool> {
+        self.kdump_detection
+    }
+
+    /// The type of the power management. `None` when not set.
+    pub fn type_(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+}
+
+impl Identity for PowerManagement {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl PowerManagement {
+    /// A builder of a `PowerManagement` with every member unset.
+    pub fn builder() -> PowerManagementBuilder {
+        PowerManagementBuilder::default()
+    }
+}
+
+/// Builds a [`PowerManagement`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `PowerManagement` is expected (it converts), or call [`build`](PowerManagementBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PowerManagementBuilder(PowerManagement);
+
+#[allow(clippy::wrong_self_convention)]
+impl PowerManagementBuilder {
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Optional<bool>) -> Self {
+        self.0.enabled = value.into_option();
+        self
+    }
+
+    /// Sets `address`.
+    pub fn address(mut self, value: impl Optional<String>) -> Self {
+        self.0.address = value.into_option();
+        self
+    }
+
+    /// Sets `username`.
+    pub fn username(mut self, value: impl Optional<String>) -> Self {
+        self.0.username = value.into_option();
+        self
+    }
+
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Optional<String>) -> Self {
+        self.0.password = value.into_option();
+        self
+    }
+
+    /// Sets `options`.
+    pub fn options<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<ApiOption>,
+    {
+        self.0.options = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Optional<PowerManagementStatus>) -> Self {
+        self.0.status = value.into_option();
+        self
+    }
+
+    /// Sets `pm_proxies`.
+    pub fn pm_proxies<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<PmProxy>,
+    {
+        self.0.pm_proxies = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `agents`.
+    pub fn agents<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Agent>,
+    {
+        self.0.agents = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `automatic_pm_enabled`.
+    pub fn automatic_pm_enabled(mut self, value: impl Optional<bool>) -> Self {
+        self.0.automatic_pm_enabled = value.into_option();
+        self
+    }
+
+    /// Sets `kdump_detection`.
+    pub fn kdump_detection(mut self, value: impl Optional<bool>) -> Self {
+        self.0.kdump_detection = value.into_option();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<String>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> PowerManagement {
+        self.0
+    }
+}
+
+impl From<PowerManagementBuilder> for PowerManagement {
+    fn from(builder: PowerManagementBuilder) -> PowerManagement {
+        builder.0
+    }
+}
+
+impl Optional<PowerManagement> for PowerManagementBuilder {
+    fn into_option(self) -> Option<PowerManagement> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for PowerManagement {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Version;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The product info type of the API.
 ///
@@ -30,6 +30,104 @@ impl ProductInfo {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl ProductInfo {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The name of the product info. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The vendor of the product info. `None` when not set.
+    pub fn vendor(&self) -> Option<&str> {
+        self.vendor.as_deref()
+    }
+
+    /// The version of the product info. `None` when not set.
+    pub fn version(&self) -> Option<&Version> {
+        self.version.as_deref()
+    }
+
+    /// The instance id of the product info. `None` when not set.
+    pub fn instance_id(&self) -> Option<&str> {
+        self.instance_id.as_deref()
+    }
+}
+
+impl Identity for ProductInfo {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl ProductInfo {
+    /// A builder of a `ProductInfo` with every member unset.
+    pub fn builder() -> ProductInfoBuilder {
+        ProductInfoBuilder::default()
+    }
+}
+
+/// Builds a [`ProductInfo`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `ProductInfo` is expected (it converts), or call [`build`](ProductInfoBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ProductInfoBuilder(ProductInfo);
+
+#[allow(clippy::wrong_self_convention)]
+impl ProductInfoBuilder {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `vendor`.
+    pub fn vendor(mut self, value: impl Optional<String>) -> Self {
+        self.0.vendor = value.into_option();
+        self
+    }
+
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Optional<Version>) -> Self {
+        self.0.version = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `instance_id`.
+    pub fn instance_id(mut self, value: impl Optional<String>) -> Self {
+        self.0.instance_id = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> ProductInfo {
+        self.0
+    }
+}
+
+impl From<ProductInfoBuilder> for ProductInfo {
+    fn from(builder: ProductInfoBuilder) -> ProductInfo {
+        builder.0
+    }
+}
+
+impl Optional<ProductInfo> for ProductInfoBuilder {
+    fn into_option(self) -> Option<ProductInfo> {
+        Some(self.0)
     }
 }
 

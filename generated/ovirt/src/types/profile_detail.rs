@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{BlockStatistic, FopStatistic, Statistic};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The profile detail type of the API.
 ///
@@ -21,6 +21,123 @@ pub struct ProfileDetail {
     pub block_statistics: Option<List<BlockStatistic>>,
     /// A list of [`FopStatistic`](super::FopStatistic) objects, sent as the element `<fop_statistics>` holding `<fop_statistic>` items.
     pub fop_statistics: Option<List<FopStatistic>>,
+}
+
+impl ProfileDetail {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The profile type of the profile detail. `None` when not set.
+    pub fn profile_type(&self) -> Option<&str> {
+        self.profile_type.as_deref()
+    }
+
+    /// The duration of the profile detail. `None` when not set.
+    pub fn duration(&self) -> Option<i64> {
+        self.duration
+    }
+
+    /// The statistics of the profile detail. Empty when not set.
+    pub fn statistics(&self) -> &[Statistic] {
+        self.statistics.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The block statistics of the profile detail. Empty when not set.
+    pub fn block_statistics(&self) -> &[BlockStatistic] {
+        self.block_statistics.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The fop statistics of the profile detail. Empty when not set.
+    pub fn fop_statistics(&self) -> &[FopStatistic] {
+        self.fop_statistics.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for ProfileDetail {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl ProfileDetail {
+    /// A builder of a `ProfileDetail` with every member unset.
+    pub fn builder() -> ProfileDetailBuilder {
+        ProfileDetailBuilder::default()
+    }
+}
+
+/// Builds a [`ProfileDetail`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `ProfileDetail` is expected (it converts), or call [`build`](ProfileDetailBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ProfileDetailBuilder(ProfileDetail);
+
+#[allow(clippy::wrong_self_convention)]
+impl ProfileDetailBuilder {
+    /// Sets `profile_type`.
+    pub fn profile_type(mut self, value: impl Optional<String>) -> Self {
+        self.0.profile_type = value.into_option();
+        self
+    }
+
+    /// Sets `duration`.
+    pub fn duration(mut self, value: impl Optional<i64>) -> Self {
+        self.0.duration = value.into_option();
+        self
+    }
+
+    /// Sets `statistics`.
+    pub fn statistics<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Statistic>,
+    {
+        self.0.statistics = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `block_statistics`.
+    pub fn block_statistics<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<BlockStatistic>,
+    {
+        self.0.block_statistics = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `fop_statistics`.
+    pub fn fop_statistics<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<FopStatistic>,
+    {
+        self.0.fop_statistics = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> ProfileDetail {
+        self.0
+    }
+}
+
+impl From<ProfileDetailBuilder> for ProfileDetail {
+    fn from(builder: ProfileDetailBuilder) -> ProfileDetail {
+        builder.0
+    }
+}
+
+impl Optional<ProfileDetail> for ProfileDetailBuilder {
+    fn into_option(self) -> Option<ProfileDetail> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for ProfileDetail {

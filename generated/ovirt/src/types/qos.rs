@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{DataCenter, QosType};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The qos type of the API.
 ///
@@ -77,6 +77,302 @@ impl Qos {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Qos {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the qos. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the qos. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the qos. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the qos. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The type of the qos. `None` when not set.
+    pub fn type_(&self) -> Option<QosType> {
+        self.r#type.clone()
+    }
+
+    /// The max throughput of the qos. `None` when not set.
+    pub fn max_throughput(&self) -> Option<i64> {
+        self.max_throughput
+    }
+
+    /// The max read throughput of the qos. `None` when not set.
+    pub fn max_read_throughput(&self) -> Option<i64> {
+        self.max_read_throughput
+    }
+
+    /// The max write throughput of the qos. `None` when not set.
+    pub fn max_write_throughput(&self) -> Option<i64> {
+        self.max_write_throughput
+    }
+
+    /// The max iops of the qos. `None` when not set.
+    pub fn max_iops(&self) -> Option<i64> {
+        self.max_iops
+    }
+
+    /// The max read iops of the qos. `None` when not set.
+    pub fn max_read_iops(&self) -> Option<i64> {
+        self.max_read_iops
+    }
+
+    /// The max write iops of the qos. `None` when not set.
+    pub fn max_write_iops(&self) -> Option<i64> {
+        self.max_write_iops
+    }
+
+    /// The cpu limit of the qos. `None` when not set.
+    pub fn cpu_limit(&self) -> Option<i64> {
+        self.cpu_limit
+    }
+
+    /// The inbound average of the qos. `None` when not set.
+    pub fn inbound_average(&self) -> Option<i64> {
+        self.inbound_average
+    }
+
+    /// The inbound peak of the qos. `None` when not set.
+    pub fn inbound_peak(&self) -> Option<i64> {
+        self.inbound_peak
+    }
+
+    /// The inbound burst of the qos. `None` when not set.
+    pub fn inbound_burst(&self) -> Option<i64> {
+        self.inbound_burst
+    }
+
+    /// The outbound average of the qos. `None` when not set.
+    pub fn outbound_average(&self) -> Option<i64> {
+        self.outbound_average
+    }
+
+    /// The outbound peak of the qos. `None` when not set.
+    pub fn outbound_peak(&self) -> Option<i64> {
+        self.outbound_peak
+    }
+
+    /// The outbound burst of the qos. `None` when not set.
+    pub fn outbound_burst(&self) -> Option<i64> {
+        self.outbound_burst
+    }
+
+    /// The outbound average linkshare of the qos. `None` when not set.
+    pub fn outbound_average_linkshare(&self) -> Option<i64> {
+        self.outbound_average_linkshare
+    }
+
+    /// The outbound average upperlimit of the qos. `None` when not set.
+    pub fn outbound_average_upperlimit(&self) -> Option<i64> {
+        self.outbound_average_upperlimit
+    }
+
+    /// The outbound average realtime of the qos. `None` when not set.
+    pub fn outbound_average_realtime(&self) -> Option<i64> {
+        self.outbound_average_realtime
+    }
+
+    /// The data center of the qos. `None` when not set.
+    pub fn data_center(&self) -> Option<&DataCenter> {
+        self.data_center.as_deref()
+    }
+}
+
+impl Identity for Qos {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Qos {
+    /// A builder of a `Qos` with every member unset.
+    pub fn builder() -> QosBuilder {
+        QosBuilder::default()
+    }
+}
+
+/// Builds a [`Qos`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Qos` is expected (it converts), or call [`build`](QosBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct QosBuilder(Qos);
+
+#[allow(clippy::wrong_self_convention)]
+impl QosBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<QosType>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `max_throughput`.
+    pub fn max_throughput(mut self, value: impl Optional<i64>) -> Self {
+        self.0.max_throughput = value.into_option();
+        self
+    }
+
+    /// Sets `max_read_throughput`.
+    pub fn max_read_throughput(mut self, value: impl Optional<i64>) -> Self {
+        self.0.max_read_throughput = value.into_option();
+        self
+    }
+
+    /// Sets `max_write_throughput`.
+    pub fn max_write_throughput(mut self, value: impl Optional<i64>) -> Self {
+        self.0.max_write_throughput = value.into_option();
+        self
+    }
+
+    /// Sets `max_iops`.
+    pub fn max_iops(mut self, value: impl Optional<i64>) -> Self {
+        self.0.max_iops = value.into_option();
+        self
+    }
+
+    /// Sets `max_read_iops`.
+    pub fn max_read_iops(mut self, value: impl Optional<i64>) -> Self {
+        self.0.max_read_iops = value.into_option();
+        self
+    }
+
+    /// Sets `max_write_iops`.
+    pub fn max_write_iops(mut self, value: impl Optional<i64>) -> Self {
+        self.0.max_write_iops = value.into_option();
+        self
+    }
+
+    /// Sets `cpu_limit`.
+    pub fn cpu_limit(mut self, value: impl Optional<i64>) -> Self {
+        self.0.cpu_limit = value.into_option();
+        self
+    }
+
+    /// Sets `inbound_average`.
+    pub fn inbound_average(mut self, value: impl Optional<i64>) -> Self {
+        self.0.inbound_average = value.into_option();
+        self
+    }
+
+    /// Sets `inbound_peak`.
+    pub fn inbound_peak(mut self, value: impl Optional<i64>) -> Self {
+        self.0.inbound_peak = value.into_option();
+        self
+    }
+
+    /// Sets `inbound_burst`.
+    pub fn inbound_burst(mut self, value: impl Optional<i64>) -> Self {
+        self.0.inbound_burst = value.into_option();
+        self
+    }
+
+    /// Sets `outbound_average`.
+    pub fn outbound_average(mut self, value: impl Optional<i64>) -> Self {
+        self.0.outbound_average = value.into_option();
+        self
+    }
+
+    /// Sets `outbound_peak`.
+    pub fn outbound_peak(mut self, value: impl Optional<i64>) -> Self {
+        self.0.outbound_peak = value.into_option();
+        self
+    }
+
+    /// Sets `outbound_burst`.
+    pub fn outbound_burst(mut self, value: impl Optional<i64>) -> Self {
+        self.0.outbound_burst = value.into_option();
+        self
+    }
+
+    /// Sets `outbound_average_linkshare`.
+    pub fn outbound_average_linkshare(mut self, value: impl Optional<i64>) -> Self {
+        self.0.outbound_average_linkshare = value.into_option();
+        self
+    }
+
+    /// Sets `outbound_average_upperlimit`.
+    pub fn outbound_average_upperlimit(mut self, value: impl Optional<i64>) -> Self {
+        self.0.outbound_average_upperlimit = value.into_option();
+        self
+    }
+
+    /// Sets `outbound_average_realtime`.
+    pub fn outbound_average_realtime(mut self, value: impl Optional<i64>) -> Self {
+        self.0.outbound_average_realtime = value.into_option();
+        self
+    }
+
+    /// Sets `data_center`.
+    pub fn data_center(mut self, value: impl Optional<DataCenter>) -> Self {
+        self.0.data_center = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Qos {
+        self.0
+    }
+}
+
+impl From<QosBuilder> for Qos {
+    fn from(builder: QosBuilder) -> Qos {
+        builder.0
+    }
+}
+
+impl Optional<Qos> for QosBuilder {
+    fn into_option(self) -> Option<Qos> {
+        Some(self.0)
     }
 }
 

@@ -4,7 +4,7 @@
 use super::{
     DataCenter, Disk, Permission, QuotaClusterLimit, QuotaStorageLimit, User, Vm,
 };
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The quota type of the API.
 ///
@@ -65,6 +65,249 @@ impl Quota {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Quota {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the quota. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the quota. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the quota. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the quota. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The data center of the quota. `None` when not set.
+    pub fn data_center(&self) -> Option<&DataCenter> {
+        self.data_center.as_deref()
+    }
+
+    /// The vms of the quota. Empty when not set.
+    pub fn vms(&self) -> &[Vm] {
+        self.vms.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The disks of the quota. Empty when not set.
+    pub fn disks(&self) -> &[Disk] {
+        self.disks.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The users of the quota. Empty when not set.
+    pub fn users(&self) -> &[User] {
+        self.users.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The cluster soft limit pct of the quota. `None` when not set.
+    pub fn cluster_soft_limit_pct(&self) -> Option<i64> {
+        self.cluster_soft_limit_pct
+    }
+
+    /// The cluster hard limit pct of the quota. `None` when not set.
+    pub fn cluster_hard_limit_pct(&self) -> Option<i64> {
+        self.cluster_hard_limit_pct
+    }
+
+    /// The storage soft limit pct of the quota. `None` when not set.
+    pub fn storage_soft_limit_pct(&self) -> Option<i64> {
+        self.storage_soft_limit_pct
+    }
+
+    /// The storage hard limit pct of the quota. `None` when not set.
+    pub fn storage_hard_limit_pct(&self) -> Option<i64> {
+        self.storage_hard_limit_pct
+    }
+
+    /// The permissions of the quota. Empty when not set.
+    pub fn permissions(&self) -> &[Permission] {
+        self.permissions.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The quota cluster limits of the quota. Empty when not set.
+    pub fn quota_cluster_limits(&self) -> &[QuotaClusterLimit] {
+        self.quota_cluster_limits.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The quota storage limits of the quota. Empty when not set.
+    pub fn quota_storage_limits(&self) -> &[QuotaStorageLimit] {
+        self.quota_storage_limits.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for Quota {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Quota {
+    /// A builder of a `Quota` with every member unset.
+    pub fn builder() -> QuotaBuilder {
+        QuotaBuilder::default()
+    }
+}
+
+/// Builds a [`Quota`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Quota` is expected (it converts), or call [`build`](QuotaBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct QuotaBuilder(Quota);
+
+#[allow(clippy::wrong_self_convention)]
+impl QuotaBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `data_center`.
+    pub fn data_center(mut self, value: impl Optional<DataCenter>) -> Self {
+        self.0.data_center = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vms`.
+    pub fn vms<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Vm>,
+    {
+        self.0.vms = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `disks`.
+    pub fn disks<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Disk>,
+    {
+        self.0.disks = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `users`.
+    pub fn users<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<User>,
+    {
+        self.0.users = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `cluster_soft_limit_pct`.
+    pub fn cluster_soft_limit_pct(mut self, value: impl Optional<i64>) -> Self {
+        self.0.cluster_soft_limit_pct = value.into_option();
+        self
+    }
+
+    /// Sets `cluster_hard_limit_pct`.
+    pub fn cluster_hard_limit_pct(mut self, value: impl Optional<i64>) -> Self {
+        self.0.cluster_hard_limit_pct = value.into_option();
+        self
+    }
+
+    /// Sets `storage_soft_limit_pct`.
+    pub fn storage_soft_limit_pct(mut self, value: impl Optional<i64>) -> Self {
+        self.0.storage_soft_limit_pct = value.into_option();
+        self
+    }
+
+    /// Sets `storage_hard_limit_pct`.
+    pub fn storage_hard_limit_pct(mut self, value: impl Optional<i64>) -> Self {
+        self.0.storage_hard_limit_pct = value.into_option();
+        self
+    }
+
+    /// Sets `permissions`.
+    pub fn permissions<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Permission>,
+    {
+        self.0.permissions = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `quota_cluster_limits`.
+    pub fn quota_cluster_limits<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<QuotaClusterLimit>,
+    {
+        self.0.quota_cluster_limits = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `quota_storage_limits`.
+    pub fn quota_storage_limits<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<QuotaStorageLimit>,
+    {
+        self.0.quota_storage_limits = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Quota {
+        self.0
+    }
+}
+
+impl From<QuotaBuilder> for Quota {
+    fn from(builder: QuotaBuilder) -> Quota {
+        builder.0
+    }
+}
+
+impl Optional<Quota> for QuotaBuilder {
+    fn into_option(self) -> Option<Quota> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Cluster, Quota};
-use sdkgen_runtime::{Decimal, require_send_sync};
+use sdkgen_runtime::{Decimal, Identity, Optional, require_send_sync};
 
 /// The quota cluster limit type of the API.
 ///
@@ -53,6 +53,170 @@ impl QuotaClusterLimit {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl QuotaClusterLimit {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the quota cluster limit. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the quota cluster limit. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the quota cluster limit. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the quota cluster limit. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The vcpu limit of the quota cluster limit. `None` when not set.
+    pub fn vcpu_limit(&self) -> Option<i64> {
+        self.vcpu_limit
+    }
+
+    /// The vcpu usage of the quota cluster limit. `None` when not set.
+    pub fn vcpu_usage(&self) -> Option<i64> {
+        self.vcpu_usage
+    }
+
+    /// The memory limit of the quota cluster limit. `None` when not set.
+    pub fn memory_limit(&self) -> Option<&Decimal> {
+        self.memory_limit.as_ref()
+    }
+
+    /// The memory usage of the quota cluster limit. `None` when not set.
+    pub fn memory_usage(&self) -> Option<&Decimal> {
+        self.memory_usage.as_ref()
+    }
+
+    /// The quota of the quota cluster limit. `None` when not set.
+    pub fn quota(&self) -> Option<&Quota> {
+        self.quota.as_deref()
+    }
+
+    /// The cluster of the quota cluster limit. `None` when not set.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_deref()
+    }
+}
+
+impl Identity for QuotaClusterLimit {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl QuotaClusterLimit {
+    /// A builder of a `QuotaClusterLimit` with every member unset.
+    pub fn builder() -> QuotaClusterLimitBuilder {
+        QuotaClusterLimitBuilder::default()
+    }
+}
+
+/// Builds a [`QuotaClusterLimit`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `QuotaClusterLimit` is expected (it converts), or call [`build`](QuotaClusterLimitBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct QuotaClusterLimitBuilder(QuotaClusterLimit);
+
+#[allow(clippy::wrong_self_convention)]
+impl QuotaClusterLimitBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `vcpu_limit`.
+    pub fn vcpu_limit(mut self, value: impl Optional<i64>) -> Self {
+        self.0.vcpu_limit = value.into_option();
+        self
+    }
+
+    /// Sets `vcpu_usage`.
+    pub fn vcpu_usage(mut self, value: impl Optional<i64>) -> Self {
+        self.0.vcpu_usage = value.into_option();
+        self
+    }
+
+    /// Sets `memory_limit`.
+    pub fn memory_limit(mut self, value: impl Optional<Decimal>) -> Self {
+        self.0.memory_limit = value.into_option();
+        self
+    }
+
+    /// Sets `memory_usage`.
+    pub fn memory_usage(mut self, value: impl Optional<Decimal>) -> Self {
+        self.0.memory_usage = value.into_option();
+        self
+    }
+
+    /// Sets `quota`.
+    pub fn quota(mut self, value: impl Optional<Quota>) -> Self {
+        self.0.quota = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `cluster`.
+    pub fn cluster(mut self, value: impl Optional<Cluster>) -> Self {
+        self.0.cluster = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> QuotaClusterLimit {
+        self.0
+    }
+}
+
+impl From<QuotaClusterLimitBuilder> for QuotaClusterLimit {
+    fn from(builder: QuotaClusterLimitBuilder) -> QuotaClusterLimit {
+        builder.0
+    }
+}
+
+impl Optional<QuotaClusterLimit> for QuotaClusterLimitBuilder {
+    fn into_option(self) -> Option<QuotaClusterLimit> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Quota, StorageDomain};
-use sdkgen_runtime::{Decimal, require_send_sync};
+use sdkgen_runtime::{Decimal, Identity, Optional, require_send_sync};
 
 /// The quota storage limit type of the API.
 ///
@@ -49,6 +49,148 @@ impl QuotaStorageLimit {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl QuotaStorageLimit {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the quota storage limit. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the quota storage limit. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the quota storage limit. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the quota storage limit. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The limit of the quota storage limit. `None` when not set.
+    pub fn limit(&self) -> Option<i64> {
+        self.limit
+    }
+
+    /// The usage of the quota storage limit. `None` when not set.
+    pub fn usage(&self) -> Option<&Decimal> {
+        self.usage.as_ref()
+    }
+
+    /// The quota of the quota storage limit. `None` when not set.
+    pub fn quota(&self) -> Option<&Quota> {
+        self.quota.as_deref()
+    }
+
+    /// The storage domain of the quota storage limit. `None` when not set.
+    pub fn storage_domain(&self) -> Option<&StorageDomain> {
+        self.storage_domain.as_deref()
+    }
+}
+
+impl Identity for QuotaStorageLimit {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl QuotaStorageLimit {
+    /// A builder of a `QuotaStorageLimit` with every member unset.
+    pub fn builder() -> QuotaStorageLimitBuilder {
+        QuotaStorageLimitBuilder::default()
+    }
+}
+
+/// Builds a [`QuotaStorageLimit`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `QuotaStorageLimit` is expected (it converts), or call [`build`](QuotaStorageLimitBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct QuotaStorageLimitBuilder(QuotaStorageLimit);
+
+#[allow(clippy::wrong_self_convention)]
+impl QuotaStorageLimitBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `limit`.
+    pub fn limit(mut self, value: impl Optional<i64>) -> Self {
+        self.0.limit = value.into_option();
+        self
+    }
+
+    /// Sets `usage`.
+    pub fn usage(mut self, value: impl Optional<Decimal>) -> Self {
+        self.0.usage = value.into_option();
+        self
+    }
+
+    /// Sets `quota`.
+    pub fn quota(mut self, value: impl Optional<Quota>) -> Self {
+        self.0.quota = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `storage_domain`.
+    pub fn storage_domain(mut self, value: impl Optional<StorageDomain>) -> Self {
+        self.0.storage_domain = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> QuotaStorageLimit {
+        self.0
+    }
+}
+
+impl From<QuotaStorageLimitBuilder> for QuotaStorageLimit {
+    fn from(builder: QuotaStorageLimitBuilder) -> QuotaStorageLimit {
+        builder.0
+    }
+}
+
+impl Optional<QuotaStorageLimit> for QuotaStorageLimitBuilder {
+    fn into_option(self) -> Option<QuotaStorageLimit> {
+        Some(self.0)
     }
 }
 

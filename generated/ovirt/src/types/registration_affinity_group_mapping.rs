@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::AffinityGroup;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The registration affinity group mapping type of the API.
 ///
@@ -15,6 +15,81 @@ pub struct RegistrationAffinityGroupMapping {
     pub from: Option<Box<AffinityGroup>>,
     /// Link to an [`AffinityGroup`](super::AffinityGroup) object, sent as the element `<to>`; usually only its `id` and `href` are set unless the link is followed.
     pub to: Option<Box<AffinityGroup>>,
+}
+
+impl RegistrationAffinityGroupMapping {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The from of the registration affinity group mapping. `None` when not set.
+    pub fn from_(&self) -> Option<&AffinityGroup> {
+        self.from.as_deref()
+    }
+
+    /// The to of the registration affinity group mapping. `None` when not set.
+    pub fn to(&self) -> Option<&AffinityGroup> {
+        self.to.as_deref()
+    }
+}
+
+impl Identity for RegistrationAffinityGroupMapping {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl RegistrationAffinityGroupMapping {
+    /// A builder of a `RegistrationAffinityGroupMapping` with every member unset.
+    pub fn builder() -> RegistrationAffinityGroupMappingBuilder {
+        RegistrationAffinityGroupMappingBuilder::default()
+    }
+}
+
+/// Builds a [`RegistrationAffinityGroupMapping`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `RegistrationAffinityGroupMapping` is expected (it converts), or call [`build`](RegistrationAffinityGroupMappingBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RegistrationAffinityGroupMappingBuilder(RegistrationAffinityGroupMapping);
+
+#[allow(clippy::wrong_self_convention)]
+impl RegistrationAffinityGroupMappingBuilder {
+    /// Sets `from`.
+    pub fn from_(mut self, value: impl Optional<AffinityGroup>) -> Self {
+        self.0.from = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `to`.
+    pub fn to(mut self, value: impl Optional<AffinityGroup>) -> Self {
+        self.0.to = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> RegistrationAffinityGroupMapping {
+        self.0
+    }
+}
+
+impl From<RegistrationAffinityGroupMappingBuilder> for RegistrationAffinityGroupMapping {
+    fn from(
+        builder: RegistrationAffinityGroupMappingBuilder,
+    ) -> RegistrationAffinityGroupMapping {
+        builder.0
+    }
+}
+
+impl Optional<RegistrationAffinityGroupMapping>
+for RegistrationAffinityGroupMappingBuilder {
+    fn into_option(self) -> Option<RegistrationAffinityGroupMapping> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for RegistrationAffinityGroupMapping {

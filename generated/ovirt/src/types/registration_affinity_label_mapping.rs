@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::AffinityLabel;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The registration affinity label mapping type of the API.
 ///
@@ -15,6 +15,81 @@ pub struct RegistrationAffinityLabelMapping {
     pub from: Option<Box<AffinityLabel>>,
     /// Link to an [`AffinityLabel`](super::AffinityLabel) object, sent as the element `<to>`; usually only its `id` and `href` are set unless the link is followed.
     pub to: Option<Box<AffinityLabel>>,
+}
+
+impl RegistrationAffinityLabelMapping {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The from of the registration affinity label mapping. `None` when not set.
+    pub fn from_(&self) -> Option<&AffinityLabel> {
+        self.from.as_deref()
+    }
+
+    /// The to of the registration affinity label mapping. `None` when not set.
+    pub fn to(&self) -> Option<&AffinityLabel> {
+        self.to.as_deref()
+    }
+}
+
+impl Identity for RegistrationAffinityLabelMapping {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl RegistrationAffinityLabelMapping {
+    /// A builder of a `RegistrationAffinityLabelMapping` with every member unset.
+    pub fn builder() -> RegistrationAffinityLabelMappingBuilder {
+        RegistrationAffinityLabelMappingBuilder::default()
+    }
+}
+
+/// Builds a [`RegistrationAffinityLabelMapping`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `RegistrationAffinityLabelMapping` is expected (it converts), or call [`build`](RegistrationAffinityLabelMappingBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RegistrationAffinityLabelMappingBuilder(RegistrationAffinityLabelMapping);
+
+#[allow(clippy::wrong_self_convention)]
+impl RegistrationAffinityLabelMappingBuilder {
+    /// Sets `from`.
+    pub fn from_(mut self, value: impl Optional<AffinityLabel>) -> Self {
+        self.0.from = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `to`.
+    pub fn to(mut self, value: impl Optional<AffinityLabel>) -> Self {
+        self.0.to = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> RegistrationAffinityLabelMapping {
+        self.0
+    }
+}
+
+impl From<RegistrationAffinityLabelMappingBuilder> for RegistrationAffinityLabelMapping {
+    fn from(
+        builder: RegistrationAffinityLabelMappingBuilder,
+    ) -> RegistrationAffinityLabelMapping {
+        builder.0
+    }
+}
+
+impl Optional<RegistrationAffinityLabelMapping>
+for RegistrationAffinityLabelMappingBuilder {
+    fn into_option(self) -> Option<RegistrationAffinityLabelMapping> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for RegistrationAffinityLabelMapping {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Cluster;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The registration cluster mapping type of the API.
 ///
@@ -15,6 +15,78 @@ pub struct RegistrationClusterMapping {
     pub from: Option<Box<Cluster>>,
     /// Link to a [`Cluster`](super::Cluster) object, sent as the element `<to>`; usually only its `id` and `href` are set unless the link is followed.
     pub to: Option<Box<Cluster>>,
+}
+
+impl RegistrationClusterMapping {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The from of the registration cluster mapping. `None` when not set.
+    pub fn from_(&self) -> Option<&Cluster> {
+        self.from.as_deref()
+    }
+
+    /// The to of the registration cluster mapping. `None` when not set.
+    pub fn to(&self) -> Option<&Cluster> {
+        self.to.as_deref()
+    }
+}
+
+impl Identity for RegistrationClusterMapping {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl RegistrationClusterMapping {
+    /// A builder of a `RegistrationClusterMapping` with every member unset.
+    pub fn builder() -> RegistrationClusterMappingBuilder {
+        RegistrationClusterMappingBuilder::default()
+    }
+}
+
+/// Builds a [`RegistrationClusterMapping`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `RegistrationClusterMapping` is expected (it converts), or call [`build`](RegistrationClusterMappingBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RegistrationClusterMappingBuilder(RegistrationClusterMapping);
+
+#[allow(clippy::wrong_self_convention)]
+impl RegistrationClusterMappingBuilder {
+    /// Sets `from`.
+    pub fn from_(mut self, value: impl Optional<Cluster>) -> Self {
+        self.0.from = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `to`.
+    pub fn to(mut self, value: impl Optional<Cluster>) -> Self {
+        self.0.to = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> RegistrationClusterMapping {
+        self.0
+    }
+}
+
+impl From<RegistrationClusterMappingBuilder> for RegistrationClusterMapping {
+    fn from(builder: RegistrationClusterMappingBuilder) -> RegistrationClusterMapping {
+        builder.0
+    }
+}
+
+impl Optional<RegistrationClusterMapping> for RegistrationClusterMappingBuilder {
+    fn into_option(self) -> Option<RegistrationClusterMapping> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for RegistrationClusterMapping {

@@ -6,7 +6,7 @@ use super::{
     RegistrationClusterMapping, RegistrationDomainMapping, RegistrationLunMapping,
     RegistrationRoleMapping, RegistrationVnicProfileMapping,
 };
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The registration configuration type of the API.
 ///
@@ -29,6 +29,165 @@ pub struct RegistrationConfiguration {
     pub affinity_label_mappings: Option<List<RegistrationAffinityLabelMapping>>,
     /// A list of [`RegistrationVnicProfileMapping`](super::RegistrationVnicProfileMapping) objects, sent as the element `<vnic_profile_mappings>` holding `<registration_vnic_profile_mapping>` items.
     pub vnic_profile_mappings: Option<List<RegistrationVnicProfileMapping>>,
+}
+
+impl RegistrationConfiguration {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The cluster mappings of the registration configuration. Empty when not set.
+    pub fn cluster_mappings(&self) -> &[RegistrationClusterMapping] {
+        self.cluster_mappings.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The role mappings of the registration configuration. Empty when not set.
+    pub fn role_mappings(&self) -> &[RegistrationRoleMapping] {
+        self.role_mappings.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The lun mappings of the registration configuration. Empty when not set.
+    pub fn lun_mappings(&self) -> &[RegistrationLunMapping] {
+        self.lun_mappings.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The domain mappings of the registration configuration. Empty when not set.
+    pub fn domain_mappings(&self) -> &[RegistrationDomainMapping] {
+        self.domain_mappings.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The affinity group mappings of the registration configuration. Empty when not set.
+    pub fn affinity_group_mappings(&self) -> &[RegistrationAffinityGroupMapping] {
+        self.affinity_group_mappings.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The affinity label mappings of the registration configuration. Empty when not set.
+    pub fn affinity_label_mappings(&self) -> &[RegistrationAffinityLabelMapping] {
+        self.affinity_label_mappings.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The vnic profile mappings of the registration configuration. Empty when not set.
+    pub fn vnic_profile_mappings(&self) -> &[RegistrationVnicProfileMapping] {
+        self.vnic_profile_mappings.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for RegistrationConfiguration {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl RegistrationConfiguration {
+    /// A builder of a `RegistrationConfiguration` with every member unset.
+    pub fn builder() -> RegistrationConfigurationBuilder {
+        RegistrationConfigurationBuilder::default()
+    }
+}
+
+/// Builds a [`RegistrationConfiguration`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `RegistrationConfiguration` is expected (it converts), or call [`build`](RegistrationConfigurationBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RegistrationConfigurationBuilder(RegistrationConfiguration);
+
+#[allow(clippy::wrong_self_convention)]
+impl RegistrationConfigurationBuilder {
+    /// Sets `cluster_mappings`.
+    pub fn cluster_mappings<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<RegistrationClusterMapping>,
+    {
+        self.0.cluster_mappings = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `role_mappings`.
+    pub fn role_mappings<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<RegistrationRoleMapping>,
+    {
+        self.0.role_mappings = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `lun_mappings`.
+    pub fn lun_mappings<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<RegistrationLunMapping>,
+    {
+        self.0.lun_mappings = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `domain_mappings`.
+    pub fn domain_mappings<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<RegistrationDomainMapping>,
+    {
+        self.0.domain_mappings = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `affinity_group_mappings`.
+    pub fn affinity_group_mappings<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<RegistrationAffinityGroupMapping>,
+    {
+        self.0.affinity_group_mappings = Some(
+            items.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `affinity_label_mappings`.
+    pub fn affinity_label_mappings<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<RegistrationAffinityLabelMapping>,
+    {
+        self.0.affinity_label_mappings = Some(
+            items.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `vnic_profile_mappings`.
+    pub fn vnic_profile_mappings<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<RegistrationVnicProfileMapping>,
+    {
+        self.0.vnic_profile_mappings = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> RegistrationConfiguration {
+        self.0
+    }
+}
+
+impl From<RegistrationConfigurationBuilder> for RegistrationConfiguration {
+    fn from(builder: RegistrationConfigurationBuilder) -> RegistrationConfiguration {
+        builder.0
+    }
+}
+
+impl Optional<RegistrationConfiguration> for RegistrationConfigurationBuilder {
+    fn into_option(self) -> Option<RegistrationConfiguration> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for RegistrationConfiguration {

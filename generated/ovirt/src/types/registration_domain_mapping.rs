@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Domain;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The registration domain mapping type of the API.
 ///
@@ -15,6 +15,78 @@ pub struct RegistrationDomainMapping {
     pub from: Option<Box<Domain>>,
     /// Link to a [`Domain`](super::Domain) object, sent as the element `<to>`; usually only its `id` and `href` are set unless the link is followed.
     pub to: Option<Box<Domain>>,
+}
+
+impl RegistrationDomainMapping {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The from of the registration domain mapping. `None` when not set.
+    pub fn from_(&self) -> Option<&Domain> {
+        self.from.as_deref()
+    }
+
+    /// The to of the registration domain mapping. `None` when not set.
+    pub fn to(&self) -> Option<&Domain> {
+        self.to.as_deref()
+    }
+}
+
+impl Identity for RegistrationDomainMapping {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl RegistrationDomainMapping {
+    /// A builder of a `RegistrationDomainMapping` with every member unset.
+    pub fn builder() -> RegistrationDomainMappingBuilder {
+        RegistrationDomainMappingBuilder::default()
+    }
+}
+
+/// Builds a [`RegistrationDomainMapping`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `RegistrationDomainMapping` is expected (it converts), or call [`build`](RegistrationDomainMappingBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RegistrationDomainMappingBuilder(RegistrationDomainMapping);
+
+#[allow(clippy::wrong_self_convention)]
+impl RegistrationDomainMappingBuilder {
+    /// Sets `from`.
+    pub fn from_(mut self, value: impl Optional<Domain>) -> Self {
+        self.0.from = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `to`.
+    pub fn to(mut self, value: impl Optional<Domain>) -> Self {
+        self.0.to = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> RegistrationDomainMapping {
+        self.0
+    }
+}
+
+impl From<RegistrationDomainMappingBuilder> for RegistrationDomainMapping {
+    fn from(builder: RegistrationDomainMappingBuilder) -> RegistrationDomainMapping {
+        builder.0
+    }
+}
+
+impl Optional<RegistrationDomainMapping> for RegistrationDomainMappingBuilder {
+    fn into_option(self) -> Option<RegistrationDomainMapping> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for RegistrationDomainMapping {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Disk;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The registration lun mapping type of the API.
 ///
@@ -15,6 +15,78 @@ pub struct RegistrationLunMapping {
     pub from: Option<Box<Disk>>,
     /// Link to a [`Disk`](super::Disk) object, sent as the element `<to>`; usually only its `id` and `href` are set unless the link is followed.
     pub to: Option<Box<Disk>>,
+}
+
+impl RegistrationLunMapping {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The from of the registration lun mapping. `None` when not set.
+    pub fn from_(&self) -> Option<&Disk> {
+        self.from.as_deref()
+    }
+
+    /// The to of the registration lun mapping. `None` when not set.
+    pub fn to(&self) -> Option<&Disk> {
+        self.to.as_deref()
+    }
+}
+
+impl Identity for RegistrationLunMapping {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl RegistrationLunMapping {
+    /// A builder of a `RegistrationLunMapping` with every member unset.
+    pub fn builder() -> RegistrationLunMappingBuilder {
+        RegistrationLunMappingBuilder::default()
+    }
+}
+
+/// Builds a [`RegistrationLunMapping`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `RegistrationLunMapping` is expected (it converts), or call [`build`](RegistrationLunMappingBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RegistrationLunMappingBuilder(RegistrationLunMapping);
+
+#[allow(clippy::wrong_self_convention)]
+impl RegistrationLunMappingBuilder {
+    /// Sets `from`.
+    pub fn from_(mut self, value: impl Optional<Disk>) -> Self {
+        self.0.from = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `to`.
+    pub fn to(mut self, value: impl Optional<Disk>) -> Self {
+        self.0.to = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> RegistrationLunMapping {
+        self.0
+    }
+}
+
+impl From<RegistrationLunMappingBuilder> for RegistrationLunMapping {
+    fn from(builder: RegistrationLunMappingBuilder) -> RegistrationLunMapping {
+        builder.0
+    }
+}
+
+impl Optional<RegistrationLunMapping> for RegistrationLunMappingBuilder {
+    fn into_option(self) -> Option<RegistrationLunMapping> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for RegistrationLunMapping {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Role;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The registration role mapping type of the API.
 ///
@@ -15,6 +15,78 @@ pub struct RegistrationRoleMapping {
     pub from: Option<Box<Role>>,
     /// Link to a [`Role`](super::Role) object, sent as the element `<to>`; usually only its `id` and `href` are set unless the link is followed.
     pub to: Option<Box<Role>>,
+}
+
+impl RegistrationRoleMapping {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The from of the registration role mapping. `None` when not set.
+    pub fn from_(&self) -> Option<&Role> {
+        self.from.as_deref()
+    }
+
+    /// The to of the registration role mapping. `None` when not set.
+    pub fn to(&self) -> Option<&Role> {
+        self.to.as_deref()
+    }
+}
+
+impl Identity for RegistrationRoleMapping {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl RegistrationRoleMapping {
+    /// A builder of a `RegistrationRoleMapping` with every member unset.
+    pub fn builder() -> RegistrationRoleMappingBuilder {
+        RegistrationRoleMappingBuilder::default()
+    }
+}
+
+/// Builds a [`RegistrationRoleMapping`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `RegistrationRoleMapping` is expected (it converts), or call [`build`](RegistrationRoleMappingBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RegistrationRoleMappingBuilder(RegistrationRoleMapping);
+
+#[allow(clippy::wrong_self_convention)]
+impl RegistrationRoleMappingBuilder {
+    /// Sets `from`.
+    pub fn from_(mut self, value: impl Optional<Role>) -> Self {
+        self.0.from = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `to`.
+    pub fn to(mut self, value: impl Optional<Role>) -> Self {
+        self.0.to = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> RegistrationRoleMapping {
+        self.0
+    }
+}
+
+impl From<RegistrationRoleMappingBuilder> for RegistrationRoleMapping {
+    fn from(builder: RegistrationRoleMappingBuilder) -> RegistrationRoleMapping {
+        builder.0
+    }
+}
+
+impl Optional<RegistrationRoleMapping> for RegistrationRoleMappingBuilder {
+    fn into_option(self) -> Option<RegistrationRoleMapping> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for RegistrationRoleMapping {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::VnicProfile;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The registration vnic profile mapping type of the API.
 ///
@@ -15,6 +15,80 @@ pub struct RegistrationVnicProfileMapping {
     pub from: Option<Box<VnicProfile>>,
     /// Link to a [`VnicProfile`](super::VnicProfile) object, sent as the element `<to>`; usually only its `id` and `href` are set unless the link is followed.
     pub to: Option<Box<VnicProfile>>,
+}
+
+impl RegistrationVnicProfileMapping {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The from of the registration vnic profile mapping. `None` when not set.
+    pub fn from_(&self) -> Option<&VnicProfile> {
+        self.from.as_deref()
+    }
+
+    /// The to of the registration vnic profile mapping. `None` when not set.
+    pub fn to(&self) -> Option<&VnicProfile> {
+        self.to.as_deref()
+    }
+}
+
+impl Identity for RegistrationVnicProfileMapping {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl RegistrationVnicProfileMapping {
+    /// A builder of a `RegistrationVnicProfileMapping` with every member unset.
+    pub fn builder() -> RegistrationVnicProfileMappingBuilder {
+        RegistrationVnicProfileMappingBuilder::default()
+    }
+}
+
+/// Builds a [`RegistrationVnicProfileMapping`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `RegistrationVnicProfileMapping` is expected (it converts), or call [`build`](RegistrationVnicProfileMappingBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RegistrationVnicProfileMappingBuilder(RegistrationVnicProfileMapping);
+
+#[allow(clippy::wrong_self_convention)]
+impl RegistrationVnicProfileMappingBuilder {
+    /// Sets `from`.
+    pub fn from_(mut self, value: impl Optional<VnicProfile>) -> Self {
+        self.0.from = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `to`.
+    pub fn to(mut self, value: impl Optional<VnicProfile>) -> Self {
+        self.0.to = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> RegistrationVnicProfileMapping {
+        self.0
+    }
+}
+
+impl From<RegistrationVnicProfileMappingBuilder> for RegistrationVnicProfileMapping {
+    fn from(
+        builder: RegistrationVnicProfileMappingBuilder,
+    ) -> RegistrationVnicProfileMapping {
+        builder.0
+    }
+}
+
+impl Optional<RegistrationVnicProfileMapping> for RegistrationVnicProfileMappingBuilder {
+    fn into_option(self) -> Option<RegistrationVnicProfileMapping> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for RegistrationVnicProfileMapping {

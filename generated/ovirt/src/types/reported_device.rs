@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Ip, Mac, ReportedDeviceType, Vm};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The reported device type of the API.
 ///
@@ -49,6 +49,152 @@ impl ReportedDevice {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl ReportedDevice {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the reported device. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the reported device. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the reported device. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the reported device. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The type of the reported device. `None` when not set.
+    pub fn type_(&self) -> Option<ReportedDeviceType> {
+        self.r#type.clone()
+    }
+
+    /// The mac of the reported device. `None` when not set.
+    pub fn mac(&self) -> Option<&Mac> {
+        self.mac.as_deref()
+    }
+
+    /// The ips of the reported device. Empty when not set.
+    pub fn ips(&self) -> &[Ip] {
+        self.ips.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The vm of the reported device. `None` when not set.
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+}
+
+impl Identity for ReportedDevice {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl ReportedDevice {
+    /// A builder of a `ReportedDevice` with every member unset.
+    pub fn builder() -> ReportedDeviceBuilder {
+        ReportedDeviceBuilder::default()
+    }
+}
+
+/// Builds a [`ReportedDevice`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `ReportedDevice` is expected (it converts), or call [`build`](ReportedDeviceBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ReportedDeviceBuilder(ReportedDevice);
+
+#[allow(clippy::wrong_self_convention)]
+impl ReportedDeviceBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<ReportedDeviceType>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `mac`.
+    pub fn mac(mut self, value: impl Optional<Mac>) -> Self {
+        self.0.mac = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `ips`.
+    pub fn ips<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Ip>,
+    {
+        self.0.ips = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `vm`.
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> ReportedDevice {
+        self.0
+    }
+}
+
+impl From<ReportedDeviceBuilder> for ReportedDevice {
+    fn from(builder: ReportedDeviceBuilder) -> ReportedDevice {
+        builder.0
+    }
+}
+
+impl Optional<ReportedDevice> for ReportedDeviceBuilder {
+    fn into_option(self) -> Option<ReportedDevice> {
+        Some(self.0)
     }
 }
 

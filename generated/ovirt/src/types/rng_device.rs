@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Rate, RngSource};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The rng device type of the API.
 ///
@@ -15,6 +15,78 @@ pub struct RngDevice {
     pub rate: Option<Box<Rate>>,
     /// A [`RngSource`](super::RngSource) value, sent as the element `<source>`.
     pub source: Option<RngSource>,
+}
+
+impl RngDevice {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The rate of the rng device. `None` when not set.
+    pub fn rate(&self) -> Option<&Rate> {
+        self.rate.as_deref()
+    }
+
+    /// The source of the rng device. `None` when not set.
+    pub fn source(&self) -> Option<RngSource> {
+        self.source.clone()
+    }
+}
+
+impl Identity for RngDevice {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl RngDevice {
+    /// A builder of a `RngDevice` with every member unset.
+    pub fn builder() -> RngDeviceBuilder {
+        RngDeviceBuilder::default()
+    }
+}
+
+/// Builds a [`RngDevice`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `RngDevice` is expected (it converts), or call [`build`](RngDeviceBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RngDeviceBuilder(RngDevice);
+
+#[allow(clippy::wrong_self_convention)]
+impl RngDeviceBuilder {
+    /// Sets `rate`.
+    pub fn rate(mut self, value: impl Optional<Rate>) -> Self {
+        self.0.rate = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `source`.
+    pub fn source(mut self, value: impl Optional<RngSource>) -> Self {
+        self.0.source = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> RngDevice {
+        self.0
+    }
+}
+
+impl From<RngDeviceBuilder> for RngDevice {
+    fn from(builder: RngDeviceBuilder) -> RngDevice {
+        builder.0
+    }
+}
+
+impl Optional<RngDevice> for RngDeviceBuilder {
+    fn into_option(self) -> Option<RngDevice> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for RngDevice {

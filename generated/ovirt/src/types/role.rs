@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Permit, User};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// A named set of permits that can be granted to users and groups.
 ///
@@ -49,6 +49,152 @@ impl Role {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Role {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the role. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the role. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the role. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the role. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The mutable of the role. `None` when not set.
+    pub fn mutable(&self) -> Option<bool> {
+        self.mutable
+    }
+
+    /// The administrative of the role. `None` when not set.
+    pub fn administrative(&self) -> Option<bool> {
+        self.administrative
+    }
+
+    /// The user of the role. `None` when not set.
+    pub fn user(&self) -> Option<&User> {
+        self.user.as_deref()
+    }
+
+    /// The permits of the role. Empty when not set.
+    pub fn permits(&self) -> &[Permit] {
+        self.permits.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for Role {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Role {
+    /// A builder of a `Role` with every member unset.
+    pub fn builder() -> RoleBuilder {
+        RoleBuilder::default()
+    }
+}
+
+/// Builds a [`Role`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Role` is expected (it converts), or call [`build`](RoleBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RoleBuilder(Role);
+
+#[allow(clippy::wrong_self_convention)]
+impl RoleBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `mutable`.
+    pub fn mutable(mut self, value: impl Optional<bool>) -> Self {
+        self.0.mutable = value.into_option();
+        self
+    }
+
+    /// Sets `administrative`.
+    pub fn administrative(mut self, value: impl Optional<bool>) -> Self {
+        self.0.administrative = value.into_option();
+        self
+    }
+
+    /// Sets `user`.
+    pub fn user(mut self, value: impl Optional<User>) -> Self {
+        self.0.user = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `permits`.
+    pub fn permits<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Permit>,
+    {
+        self.0.permits = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Role {
+        self.0
+    }
+}
+
+impl From<RoleBuilder> for Role {
+    fn from(builder: RoleBuilder) -> Role {
+        builder.0
+    }
+}
+
+impl Optional<Role> for RoleBuilder {
+    fn into_option(self) -> Option<Role> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Balance, Filter, Property, Weight};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The scheduling policy type of the API.
 ///
@@ -53,6 +53,186 @@ impl SchedulingPolicy {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl SchedulingPolicy {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the scheduling policy. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the scheduling policy. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the scheduling policy. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the scheduling policy. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The locked of the scheduling policy. `None` when not set.
+    pub fn locked(&self) -> Option<bool> {
+        self.locked
+    }
+
+    /// The default policy of the scheduling policy. `None` when not set.
+    pub fn default_policy(&self) -> Option<bool> {
+        self.default_policy
+    }
+
+    /// The properties of the scheduling policy. Empty when not set.
+    pub fn properties(&self) -> &[Property] {
+        self.properties.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The balances of the scheduling policy. Empty when not set.
+    pub fn balances(&self) -> &[Balance] {
+        self.balances.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The filters of the scheduling policy. Empty when not set.
+    pub fn filters(&self) -> &[Filter] {
+        self.filters.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The weight of the scheduling policy. Empty when not set.
+    pub fn weight(&self) -> &[Weight] {
+        self.weight.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for SchedulingPolicy {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl SchedulingPolicy {
+    /// A builder of a `SchedulingPolicy` with every member unset.
+    pub fn builder() -> SchedulingPolicyBuilder {
+        SchedulingPolicyBuilder::default()
+    }
+}
+
+/// Builds a [`SchedulingPolicy`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `SchedulingPolicy` is expected (it converts), or call [`build`](SchedulingPolicyBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SchedulingPolicyBuilder(SchedulingPolicy);
+
+#[allow(clippy::wrong_self_convention)]
+impl SchedulingPolicyBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `locked`.
+    pub fn locked(mut self, value: impl Optional<bool>) -> Self {
+        self.0.locked = value.into_option();
+        self
+    }
+
+    /// Sets `default_policy`.
+    pub fn default_policy(mut self, value: impl Optional<bool>) -> Self {
+        self.0.default_policy = value.into_option();
+        self
+    }
+
+    /// Sets `properties`.
+    pub fn properties<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Property>,
+    {
+        self.0.properties = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `balances`.
+    pub fn balances<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Balance>,
+    {
+        self.0.balances = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `filters`.
+    pub fn filters<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Filter>,
+    {
+        self.0.filters = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `weight`.
+    pub fn weight<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Weight>,
+    {
+        self.0.weight = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> SchedulingPolicy {
+        self.0
+    }
+}
+
+impl From<SchedulingPolicyBuilder> for SchedulingPolicy {
+    fn from(builder: SchedulingPolicyBuilder) -> SchedulingPolicy {
+        builder.0
+    }
+}
+
+impl Optional<SchedulingPolicy> for SchedulingPolicyBuilder {
+    fn into_option(self) -> Option<SchedulingPolicy> {
+        Some(self.0)
     }
 }
 

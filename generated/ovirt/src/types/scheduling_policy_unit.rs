@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{PolicyUnitType, Property};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The scheduling policy unit type of the API.
 ///
@@ -49,6 +49,152 @@ impl SchedulingPolicyUnit {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl SchedulingPolicyUnit {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the scheduling policy unit. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the scheduling policy unit. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the scheduling policy unit. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the scheduling policy unit. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The type of the scheduling policy unit. `None` when not set.
+    pub fn type_(&self) -> Option<PolicyUnitType> {
+        self.r#type.clone()
+    }
+
+    /// The internal of the scheduling policy unit. `None` when not set.
+    pub fn internal(&self) -> Option<bool> {
+        self.internal
+    }
+
+    /// The enabled of the scheduling policy unit. `None` when not set.
+    pub fn enabled(&self) -> Option<bool> {
+        self.enabled
+    }
+
+    /// The properties of the scheduling policy unit. Empty when not set.
+    pub fn properties(&self) -> &[Property] {
+        self.properties.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for SchedulingPolicyUnit {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl SchedulingPolicyUnit {
+    /// A builder of a `SchedulingPolicyUnit` with every member unset.
+    pub fn builder() -> SchedulingPolicyUnitBuilder {
+        SchedulingPolicyUnitBuilder::default()
+    }
+}
+
+/// Builds a [`SchedulingPolicyUnit`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `SchedulingPolicyUnit` is expected (it converts), or call [`build`](SchedulingPolicyUnitBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SchedulingPolicyUnitBuilder(SchedulingPolicyUnit);
+
+#[allow(clippy::wrong_self_convention)]
+impl SchedulingPolicyUnitBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<PolicyUnitType>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `internal`.
+    pub fn internal(mut self, value: impl Optional<bool>) -> Self {
+        self.0.internal = value.into_option();
+        self
+    }
+
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Optional<bool>) -> Self {
+        self.0.enabled = value.into_option();
+        self
+    }
+
+    /// Sets `properties`.
+    pub fn properties<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Property>,
+    {
+        self.0.properties = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> SchedulingPolicyUnit {
+        self.0
+    }
+}
+
+impl From<SchedulingPolicyUnitBuilder> for SchedulingPolicyUnit {
+    fn from(builder: SchedulingPolicyUnitBuilder) -> SchedulingPolicyUnit {
+        builder.0
+    }
+}
+
+impl Optional<SchedulingPolicyUnit> for SchedulingPolicyUnitBuilder {
+    fn into_option(self) -> Option<SchedulingPolicyUnit> {
+        Some(self.0)
     }
 }
 

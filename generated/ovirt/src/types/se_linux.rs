@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::SeLinuxMode;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The se linux type of the API.
 ///
@@ -13,6 +13,67 @@ pub struct SeLinux {
     pub href: Option<String>,
     /// A [`SeLinuxMode`](super::SeLinuxMode) value, sent as the element `<mode>`.
     pub mode: Option<SeLinuxMode>,
+}
+
+impl SeLinux {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The mode of the se linux. `None` when not set.
+    pub fn mode(&self) -> Option<SeLinuxMode> {
+        self.mode.clone()
+    }
+}
+
+impl Identity for SeLinux {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl SeLinux {
+    /// A builder of a `SeLinux` with every member unset.
+    pub fn builder() -> SeLinuxBuilder {
+        SeLinuxBuilder::default()
+    }
+}
+
+/// Builds a [`SeLinux`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `SeLinux` is expected (it converts), or call [`build`](SeLinuxBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SeLinuxBuilder(SeLinux);
+
+#[allow(clippy::wrong_self_convention)]
+impl SeLinuxBuilder {
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Optional<SeLinuxMode>) -> Self {
+        self.0.mode = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> SeLinux {
+        self.0
+    }
+}
+
+impl From<SeLinuxBuilder> for SeLinux {
+    fn from(builder: SeLinuxBuilder) -> SeLinux {
+        builder.0
+    }
+}
+
+impl Optional<SeLinux> for SeLinuxBuilder {
+    fn into_option(self) -> Option<SeLinux> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for SeLinux {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::SerialNumberPolicy;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The serial number type of the API.
 ///
@@ -15,6 +15,78 @@ pub struct SerialNumber {
     pub policy: Option<SerialNumberPolicy>,
     /// Text, sent as the element `<value>`.
     pub value: Option<String>,
+}
+
+impl SerialNumber {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The policy of the serial number. `None` when not set.
+    pub fn policy(&self) -> Option<SerialNumberPolicy> {
+        self.policy.clone()
+    }
+
+    /// The value of the serial number. `None` when not set.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+}
+
+impl Identity for SerialNumber {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl SerialNumber {
+    /// A builder of a `SerialNumber` with every member unset.
+    pub fn builder() -> SerialNumberBuilder {
+        SerialNumberBuilder::default()
+    }
+}
+
+/// Builds a [`SerialNumber`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `SerialNumber` is expected (it converts), or call [`build`](SerialNumberBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SerialNumberBuilder(SerialNumber);
+
+#[allow(clippy::wrong_self_convention)]
+impl SerialNumberBuilder {
+    /// Sets `policy`.
+    pub fn policy(mut self, value: impl Optional<SerialNumberPolicy>) -> Self {
+        self.0.policy = value.into_option();
+        self
+    }
+
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Optional<String>) -> Self {
+        self.0.value = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> SerialNumber {
+        self.0
+    }
+}
+
+impl From<SerialNumberBuilder> for SerialNumber {
+    fn from(builder: SerialNumberBuilder) -> SerialNumber {
+        builder.0
+    }
+}
+
+impl Optional<SerialNumber> for SerialNumberBuilder {
+    fn into_option(self) -> Option<SerialNumber> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for SerialNumber {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Ip, User, Vm};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The session type of the API.
 ///
@@ -51,6 +51,159 @@ impl Session {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Session {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the session. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the session. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the session. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the session. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The protocol of the session. `None` when not set.
+    pub fn protocol(&self) -> Option<&str> {
+        self.protocol.as_deref()
+    }
+
+    /// The ip of the session. `None` when not set.
+    pub fn ip(&self) -> Option<&Ip> {
+        self.ip.as_deref()
+    }
+
+    /// The console user of the session. `None` when not set.
+    pub fn console_user(&self) -> Option<bool> {
+        self.console_user
+    }
+
+    /// The user of the session. `None` when not set.
+    pub fn user(&self) -> Option<&User> {
+        self.user.as_deref()
+    }
+
+    /// The vm of the session. `None` when not set.
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+}
+
+impl Identity for Session {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Session {
+    /// A builder of a `Session` with every member unset.
+    pub fn builder() -> SessionBuilder {
+        SessionBuilder::default()
+    }
+}
+
+/// Builds a [`Session`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Session` is expected (it converts), or call [`build`](SessionBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SessionBuilder(Session);
+
+#[allow(clippy::wrong_self_convention)]
+impl SessionBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `protocol`.
+    pub fn protocol(mut self, value: impl Optional<String>) -> Self {
+        self.0.protocol = value.into_option();
+        self
+    }
+
+    /// Sets `ip`.
+    pub fn ip(mut self, value: impl Optional<Ip>) -> Self {
+        self.0.ip = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `console_user`.
+    pub fn console_user(mut self, value: impl Optional<bool>) -> Self {
+        self.0.console_user = value.into_option();
+        self
+    }
+
+    /// Sets `user`.
+    pub fn user(mut self, value: impl Optional<User>) -> Self {
+        self.0.user = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vm`.
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Session {
+        self.0
+    }
+}
+
+impl From<SessionBuilder> for Session {
+    fn from(builder: SessionBuilder) -> Session {
+        builder.0
+    }
+}
+
+impl Optional<Session> for SessionBuilder {
+    fn into_option(self) -> Option<Session> {
+        Some(self.0)
     }
 }
 

@@ -15,7 +15,7 @@ use super::{
     VmMediatedDevice, VmPlacementPolicy, VmPool, VmStatus, VmStorageErrorResumeBehaviour,
     VmType, Watchdog,
 };
-use sdkgen_runtime::{DateTime, List, require_send_sync};
+use sdkgen_runtime::{DateTime, Identity, List, Optional, require_send_sync};
 
 /// A saved state of a virtual machine at one moment in time.
 ///
@@ -240,6 +240,1224 @@ impl Snapshot {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Snapshot {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the snapshot. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the snapshot. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the snapshot. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the snapshot. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The type of the snapshot. `None` when not set.
+    pub fn type_(&self) -> Option<VmType> {
+        self.r#type.clone()
+    }
+
+    /// The memory of the snapshot. `None` when not set.
+    pub fn memory(&self) -> Option<i64> {
+        self.memory
+    }
+
+    /// The cpu of the snapshot. `None` when not set.
+    pub fn cpu(&self) -> Option<&Cpu> {
+        self.cpu.as_deref()
+    }
+
+    /// The cpu shares of the snapshot. `None` when not set.
+    pub fn cpu_shares(&self) -> Option<i64> {
+        self.cpu_shares
+    }
+
+    /// The bios of the snapshot. `None` when not set.
+    pub fn bios(&self) -> Option<&Bios> {
+        self.bios.as_deref()
+    }
+
+    /// The os of the snapshot. `None` when not set.
+    pub fn os(&self) -> Option<&OperatingSystem> {
+        self.os.as_deref()
+    }
+
+    /// The creation time of the snapshot. `None` when not set.
+    pub fn creation_time(&self) -> Option<&DateTime> {
+        self.creation_time.as_ref()
+    }
+
+    /// The origin of the snapshot. `None` when not set.
+    pub fn origin(&self) -> Option<&str> {
+        self.origin.as_deref()
+    }
+
+    /// The stateless of the snapshot. `None` when not set.
+    pub fn stateless(&self) -> Option<bool> {
+        self.stateless
+    }
+
+    /// The delete protected of the snapshot. `None` when not set.
+    pub fn delete_protected(&self) -> Option<bool> {
+        self.delete_protected
+    }
+
+    /// The high availability of the snapshot. `None` when not set.
+    pub fn high_availability(&self) -> Option<&HighAvailability> {
+        self.high_availability.as_deref()
+    }
+
+    /// The display of the snapshot. `None` when not set.
+    pub fn display(&self) -> Option<&Display> {
+        self.display.as_deref()
+    }
+
+    /// The sso of the snapshot. `None` when not set.
+    pub fn sso(&self) -> Option<&Sso> {
+        self.sso.as_deref()
+    }
+
+    /// The rng device of the snapshot. `None` when not set.
+    pub fn rng_device(&self) -> Option<&RngDevice> {
+        self.rng_device.as_deref()
+    }
+
+    /// The console of the snapshot. `None` when not set.
+    pub fn console(&self) -> Option<&Console> {
+        self.console.as_deref()
+    }
+
+    /// The domain of the snapshot. `None` when not set.
+    pub fn domain(&self) -> Option<&Domain> {
+        self.domain.as_deref()
+    }
+
+    /// The usb of the snapshot. `None` when not set.
+    pub fn usb(&self) -> Option<&Usb> {
+        self.usb.as_deref()
+    }
+
+    /// The soundcard enabled of the snapshot. `None` when not set.
+    pub fn soundcard_enabled(&self) -> Option<bool> {
+        self.soundcard_enabled
+    }
+
+    /// The tunnel migration of the snapshot. `None` when not set.
+    pub fn tunnel_migration(&self) -> Option<bool> {
+        self.tunnel_migration
+    }
+
+    /// The migration downtime of the snapshot. `None` when not set.
+    pub fn migration_downtime(&self) -> Option<i64> {
+        self.migration_downtime
+    }
+
+    /// The virtio scsi of the snapshot. `None` when not set.
+    pub fn virtio_scsi(&self) -> Option<&VirtioScsi> {
+        self.virtio_scsi.as_deref()
+    }
+
+    /// The serial number of the snapshot. `None` when not set.
+    pub fn serial_number(&self) -> Option<&SerialNumber> {
+        self.serial_number.as_deref()
+    }
+
+    /// The start paused of the snapshot. `None` when not set.
+    pub fn start_paused(&self) -> Option<bool> {
+        self.start_paused
+    }
+
+    /// The migration of the snapshot. `None` when not set.
+    pub fn migration(&self) -> Option<&MigrationOptions> {
+        self.migration.as_deref()
+    }
+
+    /// The io of the snapshot. `None` when not set.
+    pub fn io(&self) -> Option<&Io> {
+        self.io.as_deref()
+    }
+
+    /// The custom properties of the snapshot. Empty when not set.
+    pub fn custom_properties(&self) -> &[CustomProperty] {
+        self.custom_properties.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The custom emulated machine of the snapshot. `None` when not set.
+    pub fn custom_emulated_machine(&self) -> Option<&str> {
+        self.custom_emulated_machine.as_deref()
+    }
+
+    /// The custom cpu model of the snapshot. `None` when not set.
+    pub fn custom_cpu_model(&self) -> Option<&str> {
+        self.custom_cpu_model.as_deref()
+    }
+
+    /// The time zone of the snapshot. `None` when not set.
+    pub fn time_zone(&self) -> Option<&TimeZone> {
+        self.time_zone.as_deref()
+    }
+
+    /// The small icon of the snapshot. `None` when not set.
+    pub fn small_icon(&self) -> Option<&Icon> {
+        self.small_icon.as_deref()
+    }
+
+    /// The large icon of the snapshot. `None` when not set.
+    pub fn large_icon(&self) -> Option<&Icon> {
+        self.large_icon.as_deref()
+    }
+
+    /// The initialization of the snapshot. `None` when not set.
+    pub fn initialization(&self) -> Option<&Initialization> {
+        self.initialization.as_deref()
+    }
+
+    /// The memory policy of the snapshot. `None` when not set.
+    pub fn memory_policy(&self) -> Option<&MemoryPolicy> {
+        self.memory_policy.as_deref()
+    }
+
+    /// The custom compatibility version of the snapshot. `None` when not set.
+    pub fn custom_compatibility_version(&self) -> Option<&Version> {
+        self.custom_compatibility_version.as_deref()
+    }
+
+    /// The lease of the snapshot. `None` when not set.
+    pub fn lease(&self) -> Option<&StorageDomainLease> {
+        self.lease.as_deref()
+    }
+
+    /// The storage error resume behaviour of the snapshot. `None` when not set.
+    pub fn storage_error_resume_behaviour(
+        &self,
+    ) -> Option<VmStorageErrorResumeBehaviour> {
+        self.storage_error_resume_behaviour.clone()
+    }
+
+    /// The placement policy of the snapshot. `None` when not set.
+    pub fn placement_policy(&self) -> Option<&VmPlacementPolicy> {
+        self.placement_policy.as_deref()
+    }
+
+    /// The multi queues enabled of the snapshot. `None` when not set.
+    pub fn multi_queues_enabled(&self) -> Option<bool> {
+        self.multi_queues_enabled
+    }
+
+    /// The virtio scsi multi queues enabled of the snapshot. `None` when not set.
+    pub fn virtio_scsi_multi_queues_enabled(&self) -> Option<bool> {
+        self.virtio_scsi_multi_queues_enabled
+    }
+
+    /// The virtio scsi multi queues of the snapshot. `None` when not set.
+    pub fn virtio_scsi_multi_queues(&self) -> Option<i64> {
+        self.virtio_scsi_multi_queues
+    }
+
+    /// The tpm enabled of the snapshot. `None` when not set.
+    pub fn tpm_enabled(&self) -> Option<bool> {
+        self.tpm_enabled
+    }
+
+    /// The auto pinning policy of the snapshot. `None` when not set.
+    #[deprecated]
+    pub fn auto_pinning_policy(&self) -> Option<AutoPinningPolicy> {
+        self.auto_pinning_policy.clone()
+    }
+
+    /// The cpu pinning policy of the snapshot. `None` when not set.
+    pub fn cpu_pinning_policy(&self) -> Option<CpuPinningPolicy> {
+        self.cpu_pinning_policy.clone()
+    }
+
+    /// The cluster of the snapshot. `None` when not set.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_deref()
+    }
+
+    /// The storage domain of the snapshot. `None` when not set.
+    pub fn storage_domain(&self) -> Option<&StorageDomain> {
+        self.storage_domain.as_deref()
+    }
+
+    /// The cpu profile of the snapshot. `None` when not set.
+    pub fn cpu_profile(&self) -> Option<&CpuProfile> {
+        self.cpu_profile.as_deref()
+    }
+
+    /// The quota of the snapshot. `None` when not set.
+    pub fn quota(&self) -> Option<&Quota> {
+        self.quota.as_deref()
+    }
+
+    /// The status of the snapshot. `None` when not set.
+    pub fn status(&self) -> Option<VmStatus> {
+        self.status.clone()
+    }
+
+    /// The status detail of the snapshot. `None` when not set.
+    pub fn status_detail(&self) -> Option<&str> {
+        self.status_detail.as_deref()
+    }
+
+    /// The stop reason of the snapshot. `None` when not set.
+    pub fn stop_reason(&self) -> Option<&str> {
+        self.stop_reason.as_deref()
+    }
+
+    /// The start time of the snapshot. `None` when not set.
+    pub fn start_time(&self) -> Option<&DateTime> {
+        self.start_time.as_ref()
+    }
+
+    /// The stop time of the snapshot. `None` when not set.
+    pub fn stop_time(&self) -> Option<&DateTime> {
+        self.stop_time.as_ref()
+    }
+
+    /// The run once of the snapshot. `None` when not set.
+    pub fn run_once(&self) -> Option<bool> {
+        self.run_once
+    }
+
+    /// The payloads of the snapshot. Empty when not set.
+    pub fn payloads(&self) -> &[Payload] {
+        self.payloads.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The fqdn of the snapshot. `None` when not set.
+    pub fn fqdn(&self) -> Option<&str> {
+        self.fqdn.as_deref()
+    }
+
+    /// The use latest template version of the snapshot. `None` when not set.
+    pub fn use_latest_template_version(&self) -> Option<bool> {
+        self.use_latest_template_version
+    }
+
+    /// The next run configuration exists of the snapshot. `None` when not set.
+    pub fn next_run_configuration_exists(&self) -> Option<bool> {
+        self.next_run_configuration_exists
+    }
+
+    /// The numa tune mode of the snapshot. `None` when not set.
+    #[deprecated]
+    pub fn numa_tune_mode(&self) -> Option<NumaTuneMode> {
+        self.numa_tune_mode.clone()
+    }
+
+    /// The guest time zone of the snapshot. `None` when not set.
+    pub fn guest_time_zone(&self) -> Option<&TimeZone> {
+        self.guest_time_zone.as_deref()
+    }
+
+    /// The guest operating system of the snapshot. `None` when not set.
+    pub fn guest_operating_system(&self) -> Option<&GuestOperatingSystem> {
+        self.guest_operating_system.as_deref()
+    }
+
+    /// The has illegal images of the snapshot. `None` when not set.
+    pub fn has_illegal_images(&self) -> Option<bool> {
+        self.has_illegal_images
+    }
+
+    /// The host of the snapshot. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+
+    /// The template of the snapshot. `None` when not set.
+    pub fn template(&self) -> Option<&Template> {
+        self.template.as_deref()
+    }
+
+    /// The original template of the snapshot. `None` when not set.
+    pub fn original_template(&self) -> Option<&Template> {
+        self.original_template.as_deref()
+    }
+
+    /// The instance type of the snapshot. `None` when not set.
+    pub fn instance_type(&self) -> Option<&InstanceType> {
+        self.instance_type.as_deref()
+    }
+
+    /// The nics of the snapshot. Empty when not set.
+    pub fn nics(&self) -> &[Nic] {
+        self.nics.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The snapshots of the snapshot. Empty when not set.
+    pub fn snapshots(&self) -> &[Snapshot] {
+        self.snapshots.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The vm pool of the snapshot. `None` when not set.
+    pub fn vm_pool(&self) -> Option<&VmPool> {
+        self.vm_pool.as_deref()
+    }
+
+    /// The cdroms of the snapshot. Empty when not set.
+    pub fn cdroms(&self) -> &[Cdrom] {
+        self.cdroms.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The floppies of the snapshot. Empty when not set.
+    pub fn floppies(&self) -> &[Floppy] {
+        self.floppies.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The reported devices of the snapshot. Empty when not set.
+    pub fn reported_devices(&self) -> &[ReportedDevice] {
+        self.reported_devices.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The watchdogs of the snapshot. Empty when not set.
+    pub fn watchdogs(&self) -> &[Watchdog] {
+        self.watchdogs.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The permissions of the snapshot. Empty when not set.
+    pub fn permissions(&self) -> &[Permission] {
+        self.permissions.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The external host provider of the snapshot. `None` when not set.
+    pub fn external_host_provider(&self) -> Option<&ExternalHostProvider> {
+        self.external_host_provider.as_deref()
+    }
+
+    /// The affinity labels of the snapshot. Empty when not set.
+    pub fn affinity_labels(&self) -> &[AffinityLabel] {
+        self.affinity_labels.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The applications of the snapshot. Empty when not set.
+    pub fn applications(&self) -> &[Application] {
+        self.applications.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The graphics consoles of the snapshot. Empty when not set.
+    pub fn graphics_consoles(&self) -> &[GraphicsConsole] {
+        self.graphics_consoles.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The host devices of the snapshot. Empty when not set.
+    pub fn host_devices(&self) -> &[HostDevice] {
+        self.host_devices.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The katello errata of the snapshot. Empty when not set.
+    pub fn katello_errata(&self) -> &[KatelloErratum] {
+        self.katello_errata.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The numa nodes of the snapshot. Empty when not set.
+    pub fn numa_nodes(&self) -> &[NumaNode] {
+        self.numa_nodes.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The sessions of the snapshot. Empty when not set.
+    pub fn sessions(&self) -> &[Session] {
+        self.sessions.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The statistics of the snapshot. Empty when not set.
+    pub fn statistics(&self) -> &[Statistic] {
+        self.statistics.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The tags of the snapshot. Empty when not set.
+    pub fn tags(&self) -> &[Tag] {
+        self.tags.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The disk attachments of the snapshot. Empty when not set.
+    pub fn disk_attachments(&self) -> &[DiskAttachment] {
+        self.disk_attachments.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The dynamic cpu of the snapshot. `None` when not set.
+    pub fn dynamic_cpu(&self) -> Option<&DynamicCpu> {
+        self.dynamic_cpu.as_deref()
+    }
+
+    /// The mediated devices of the snapshot. Empty when not set.
+    pub fn mediated_devices(&self) -> &[VmMediatedDevice] {
+        self.mediated_devices.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The date of the snapshot. `None` when not set.
+    pub fn date(&self) -> Option<&DateTime> {
+        self.date.as_ref()
+    }
+
+    /// The snapshot status of the snapshot. `None` when not set.
+    pub fn snapshot_status(&self) -> Option<SnapshotStatus> {
+        self.snapshot_status.clone()
+    }
+
+    /// The persist memorystate of the snapshot. `None` when not set.
+    pub fn persist_memorystate(&self) -> Option<bool> {
+        self.persist_memorystate
+    }
+
+    /// The snapshot type of the snapshot. `None` when not set.
+    pub fn snapshot_type(&self) -> Option<SnapshotType> {
+        self.snapshot_type.clone()
+    }
+
+    /// The vm of the snapshot. `None` when not set.
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+
+    /// The disks of the snapshot. Empty when not set.
+    pub fn disks(&self) -> &[Disk] {
+        self.disks.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for Snapshot {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Snapshot {
+    /// A builder of a `Snapshot` with every member unset.
+    pub fn builder() -> SnapshotBuilder {
+        SnapshotBuilder::default()
+    }
+}
+
+/// Builds a [`Snapshot`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Snapshot` is expected (it converts), or call [`build`](SnapshotBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SnapshotBuilder(Snapshot);
+
+#[allow(clippy::wrong_self_convention)]
+impl SnapshotBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<VmType>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `memory`.
+    pub fn memory(mut self, value: impl Optional<i64>) -> Self {
+        self.0.memory = value.into_option();
+        self
+    }
+
+    /// Sets `cpu`.
+    pub fn cpu(mut self, value: impl Optional<Cpu>) -> Self {
+        self.0.cpu = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `cpu_shares`.
+    pub fn cpu_shares(mut self, value: impl Optional<i64>) -> Self {
+        self.0.cpu_shares = value.into_option();
+        self
+    }
+
+    /// Sets `bios`.
+    pub fn bios(mut self, value: impl Optional<Bios>) -> Self {
+        self.0.bios = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `os`.
+    pub fn os(mut self, value: impl Optional<OperatingSystem>) -> Self {
+        self.0.os = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `creation_time`.
+    pub fn creation_time(mut self, value: impl Optional<DateTime>) -> Self {
+        self.0.creation_time = value.into_option();
+        self
+    }
+
+    /// Sets `origin`.
+    pub fn origin(mut self, value: impl Optional<String>) -> Self {
+        self.0.origin = value.into_option();
+        self
+    }
+
+    /// Sets `stateless`.
+    pub fn stateless(mut self, value: impl Optional<bool>) -> Self {
+        self.0.stateless = value.into_option();
+        self
+    }
+
+    /// Sets `delete_protected`.
+    pub fn delete_protected(mut self, value: impl Optional<bool>) -> Self {
+        self.0.delete_protected = value.into_option();
+        self
+    }
+
+    /// Sets `high_availability`.
+    pub fn high_availability(mut self, value: impl Optional<HighAvailability>) -> Self {
+        self.0.high_availability = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `display`.
+    pub fn display(mut self, value: impl Optional<Display>) -> Self {
+        self.0.display = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `sso`.
+    pub fn sso(mut self, value: impl Optional<Sso>) -> Self {
+        self.0.sso = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `rng_device`.
+    pub fn rng_device(mut self, value: impl Optional<RngDevice>) -> Self {
+        self.0.rng_device = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `console`.
+    pub fn console(mut self, value: impl Optional<Console>) -> Self {
+        self.0.console = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `domain`.
+    pub fn domain(mut self, value: impl Optional<Domain>) -> Self {
+        self.0.domain = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `usb`.
+    pub fn usb(mut self, value: impl Optional<Usb>) -> Self {
+        self.0.usb = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `soundcard_enabled`.
+    pub fn soundcard_enabled(mut self, value: impl Optional<bool>) -> Self {
+        self.0.soundcard_enabled = value.into_option();
+        self
+    }
+
+    /// Sets `tunnel_migration`.
+    pub fn tunnel_migration(mut self, value: impl Optional<bool>) -> Self {
+        self.0.tunnel_migration = value.into_option();
+        self
+    }
+
+    /// Sets `migration_downtime`.
+    pub fn migration_downtime(mut self, value: impl Optional<i64>) -> Self {
+        self.0.migration_downtime = value.into_option();
+        self
+    }
+
+    /// Sets `virtio_scsi`.
+    pub fn virtio_scsi(mut self, value: impl Optional<VirtioScsi>) -> Self {
+        self.0.virtio_scsi = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `serial_number`.
+    pub fn serial_number(mut self, value: impl Optional<SerialNumber>) -> Self {
+        self.0.serial_number = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `start_paused`.
+    pub fn start_paused(mut self, value: impl Optional<bool>) -> Self {
+        self.0.start_paused = value.into_option();
+        self
+    }
+
+    /// Sets `migration`.
+    pub fn migration(mut self, value: impl Optional<MigrationOptions>) -> Self {
+        self.0.migration = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `io`.
+    pub fn io(mut self, value: impl Optional<Io>) -> Self {
+        self.0.io = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `custom_properties`.
+    pub fn custom_properties<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<CustomProperty>,
+    {
+        self.0.custom_properties = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `custom_emulated_machine`.
+    pub fn custom_emulated_machine(mut self, value: impl Optional<String>) -> Self {
+        self.0.custom_emulated_machine = value.into_option();
+        self
+    }
+
+    /// Sets `custom_cpu_model`.
+    pub fn custom_cpu_model(mut self, value: impl Optional<String>) -> Self {
+        self.0.custom_cpu_model = value.into_option();
+        self
+    }
+
+    /// Sets `time_zone`.
+    pub fn time_zone(mut self, value: impl Optional<TimeZone>) -> Self {
+        self.0.time_zone = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `small_icon`.
+    pub fn small_icon(mut self, value: impl Optional<Icon>) -> Self {
+        self.0.small_icon = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `large_icon`.
+    pub fn large_icon(mut self, value: impl Optional<Icon>) -> Self {
+        self.0.large_icon = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `initialization`.
+    pub fn initialization(mut self, value: impl Optional<Initialization>) -> Self {
+        self.0.initialization = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `memory_policy`.
+    pub fn memory_policy(mut self, value: impl Optional<MemoryPolicy>) -> Self {
+        self.0.memory_policy = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `custom_compatibility_version`.
+    pub fn custom_compatibility_version(
+        mut self,
+        value: impl Optional<Version>,
+    ) -> Self {
+        self.0.custom_compatibility_version = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `lease`.
+    pub fn lease(mut self, value: impl Optional<StorageDomainLease>) -> Self {
+        self.0.lease = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `storage_error_resume_behaviour`.
+    pub fn storage_error_resume_behaviour(
+        mut self,
+        value: impl Optional<VmStorageErrorResumeBehaviour>,
+    ) -> Self {
+        self.0.storage_error_resume_behaviour = value.into_option();
+        self
+    }
+
+    /// Sets `placement_policy`.
+    pub fn placement_policy(mut self, value: impl Optional<VmPlacementPolicy>) -> Self {
+        self.0.placement_policy = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `multi_queues_enabled`.
+    pub fn multi_queues_enabled(mut self, value: impl Optional<bool>) -> Self {
+        self.0.multi_queues_enabled = value.into_option();
+        self
+    }
+
+    /// Sets `virtio_scsi_multi_queues_enabled`.
+    pub fn virtio_scsi_multi_queues_enabled(
+        mut self,
+        value: impl Optional<bool>,
+    ) -> Self {
+        self.0.virtio_scsi_multi_queues_enabled = value.into_option();
+        self
+    }
+
+    /// Sets `virtio_scsi_multi_queues`.
+    pub fn virtio_scsi_multi_queues(mut self, value: impl Optional<i64>) -> Self {
+        self.0.virtio_scsi_multi_queues = value.into_option();
+        self
+    }
+
+    /// Sets `tpm_enabled`.
+    pub fn tpm_enabled(mut self, value: impl Optional<bool>) -> Self {
+        self.0.tpm_enabled = value.into_option();
+        self
+    }
+
+    /// Sets `auto_pinning_policy`.
+    #[deprecated]
+    pub fn auto_pinning_policy(
+        mut self,
+        value: impl Optional<AutoPinningPolicy>,
+    ) -> Self {
+        self.0.auto_pinning_policy = value.into_option();
+        self
+    }
+
+    /// Sets `cpu_pinning_policy`.
+    pub fn cpu_pinning_policy(mut self, value: impl Optional<CpuPinningPolicy>) -> Self {
+        self.0.cpu_pinning_policy = value.into_option();
+        self
+    }
+
+    /// Sets `cluster`.
+    pub fn cluster(mut self, value: impl Optional<Cluster>) -> Self {
+        self.0.cluster = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `storage_domain`.
+    pub fn storage_domain(mut self, value: impl Optional<StorageDomain>) -> Self {
+        self.0.storage_domain = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `cpu_profile`.
+    pub fn cpu_profile(mut self, value: impl Optional<CpuProfile>) -> Self {
+        self.0.cpu_profile = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `quota`.
+    pub fn quota(mut self, value: impl Optional<Quota>) -> Self {
+        self.0.quota = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Optional<VmStatus>) -> Self {
+        self.0.status = value.into_option();
+        self
+    }
+
+    /// Sets `status_detail`.
+    pub fn status_detail(mut self, value: impl Optional<String>) -> Self {
+        self.0.status_detail = value.into_option();
+        self
+    }
+
+    /// Sets `stop_reason`.
+    pub fn stop_reason(mut self, value: impl Optional<String>) -> Self {
+        self.0.stop_reason = value.into_option();
+        self
+    }
+
+    /// Sets `start_time`.
+    pub fn start_time(mut self, value: impl Optional<DateTime>) -> Self {
+        self.0.start_time = value.into_option();
+        self
+    }
+
+    /// Sets `stop_time`.
+    pub fn stop_time(mut self, value: impl Optional<DateTime>) -> Self {
+        self.0.stop_time = value.into_option();
+        self
+    }
+
+    /// Sets `run_once`.
+    pub fn run_once(mut self, value: impl Optional<bool>) -> Self {
+        self.0.run_once = value.into_option();
+        self
+    }
+
+    /// Sets `payloads`.
+    pub fn payloads<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Payload>,
+    {
+        self.0.payloads = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `fqdn`.
+    pub fn fqdn(mut self, value: impl Optional<String>) -> Self {
+        self.0.fqdn = value.into_option();
+        self
+    }
+
+    /// Sets `use_latest_template_version`.
+    pub fn use_latest_template_version(mut self, value: impl Optional<bool>) -> Self {
+        self.0.use_latest_template_version = value.into_option();
+        self
+    }
+
+    /// Sets `next_run_configuration_exists`.
+    pub fn next_run_configuration_exists(mut self, value: impl Optional<bool>) -> Self {
+        self.0.next_run_configuration_exists = value.into_option();
+        self
+    }
+
+    /// Sets `numa_tune_mode`.
+    #[deprecated]
+    pub fn numa_tune_mode(mut self, value: impl Optional<NumaTuneMode>) -> Self {
+        self.0.numa_tune_mode = value.into_option();
+        self
+    }
+
+    /// Sets `guest_time_zone`.
+    pub fn guest_time_zone(mut self, value: impl Optional<TimeZone>) -> Self {
+        self.0.guest_time_zone = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `guest_operating_system`.
+    pub fn guest_operating_system(
+        mut self,
+        value: impl Optional<GuestOperatingSystem>,
+    ) -> Self {
+        self.0.guest_operating_system = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `has_illegal_images`.
+    pub fn has_illegal_images(mut self, value: impl Optional<bool>) -> Self {
+        self.0.has_illegal_images = value.into_option();
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `template`.
+    pub fn template(mut self, value: impl Optional<Template>) -> Self {
+        self.0.template = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `original_template`.
+    pub fn original_template(mut self, value: impl Optional<Template>) -> Self {
+        self.0.original_template = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `instance_type`.
+    pub fn instance_type(mut self, value: impl Optional<InstanceType>) -> Self {
+        self.0.instance_type = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `nics`.
+    pub fn nics<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Nic>,
+    {
+        self.0.nics = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `snapshots`.
+    pub fn snapshots<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Snapshot>,
+    {
+        self.0.snapshots = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `vm_pool`.
+    pub fn vm_pool(mut self, value: impl Optional<VmPool>) -> Self {
+        self.0.vm_pool = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `cdroms`.
+    pub fn cdroms<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Cdrom>,
+    {
+        self.0.cdroms = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `floppies`.
+    pub fn floppies<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Floppy>,
+    {
+        self.0.floppies = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `reported_devices`.
+    pub fn reported_devices<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<ReportedDevice>,
+    {
+        self.0.reported_devices = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `watchdogs`.
+    pub fn watchdogs<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Watchdog>,
+    {
+        self.0.watchdogs = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `permissions`.
+    pub fn permissions<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Permission>,
+    {
+        self.0.permissions = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `external_host_provider`.
+    pub fn external_host_provider(
+        mut self,
+        value: impl Optional<ExternalHostProvider>,
+    ) -> Self {
+        self.0.external_host_provider = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `affinity_labels`.
+    pub fn affinity_labels<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<AffinityLabel>,
+    {
+        self.0.affinity_labels = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `applications`.
+    pub fn applications<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Application>,
+    {
+        self.0.applications = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `graphics_consoles`.
+    pub fn graphics_consoles<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<GraphicsConsole>,
+    {
+        self.0.graphics_consoles = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `host_devices`.
+    pub fn host_devices<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<HostDevice>,
+    {
+        self.0.host_devices = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `katello_errata`.
+    pub fn katello_errata<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<KatelloErratum>,
+    {
+        self.0.katello_errata = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `numa_nodes`.
+    pub fn numa_nodes<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<NumaNode>,
+    {
+        self.0.numa_nodes = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `sessions`.
+    pub fn sessions<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Session>,
+    {
+        self.0.sessions = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `statistics`.
+    pub fn statistics<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Statistic>,
+    {
+        self.0.statistics = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Tag>,
+    {
+        self.0.tags = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `disk_attachments`.
+    pub fn disk_attachments<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<DiskAttachment>,
+    {
+        self.0.disk_attachments = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `dynamic_cpu`.
+    pub fn dynamic_cpu(mut self, value: impl Optional<DynamicCpu>) -> Self {
+        self.0.dynamic_cpu = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `mediated_devices`.
+    pub fn mediated_devices<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<VmMediatedDevice>,
+    {
+        self.0.mediated_devices = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Optional<DateTime>) -> Self {
+        self.0.date = value.into_option();
+        self
+    }
+
+    /// Sets `snapshot_status`.
+    pub fn snapshot_status(mut self, value: impl Optional<SnapshotStatus>) -> Self {
+        self.0.snapshot_status = value.into_option();
+        self
+    }
+
+    /// Sets `persist_memorystate`.
+    pub fn persist_memorystate(mut self, value: impl Optional<bool>) -> Self {
+        self.0.persist_memorystate = value.into_option();
+        self
+    }
+
+    /// Sets `snapshot_type`.
+    pub fn snapshot_type(mut self, value: impl Optional<SnapshotType>) -> Self {
+        self.0.snapshot_type = value.into_option();
+        self
+    }
+
+    /// Sets `vm`.
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `disks`.
+    pub fn disks<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Disk>,
+    {
+        self.0.disks = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Snapshot {
+        self.0
+    }
+}
+
+impl From<SnapshotBuilder> for Snapshot {
+    fn from(builder: SnapshotBuilder) -> Snapshot {
+        builder.0
+    }
+}
+
+impl Optional<Snapshot> for SnapshotBuilder {
+    fn into_option(self) -> Option<Snapshot> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Tag, Template};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The special objects type of the API.
 ///
@@ -15,6 +15,78 @@ pub struct SpecialObjects {
     pub blank_template: Option<Box<Template>>,
     /// Link to a [`Tag`](super::Tag) object, sent as the element `<root_tag>`; usually only its `id` and `href` are set unless the link is followed.
     pub root_tag: Option<Box<Tag>>,
+}
+
+impl SpecialObjects {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The blank template of the special objects. `None` when not set.
+    pub fn blank_template(&self) -> Option<&Template> {
+        self.blank_template.as_deref()
+    }
+
+    /// The root tag of the special objects. `None` when not set.
+    pub fn root_tag(&self) -> Option<&Tag> {
+        self.root_tag.as_deref()
+    }
+}
+
+impl Identity for SpecialObjects {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl SpecialObjects {
+    /// A builder of a `SpecialObjects` with every member unset.
+    pub fn builder() -> SpecialObjectsBuilder {
+        SpecialObjectsBuilder::default()
+    }
+}
+
+/// Builds a [`SpecialObjects`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `SpecialObjects` is expected (it converts), or call [`build`](SpecialObjectsBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SpecialObjectsBuilder(SpecialObjects);
+
+#[allow(clippy::wrong_self_convention)]
+impl SpecialObjectsBuilder {
+    /// Sets `blank_template`.
+    pub fn blank_template(mut self, value: impl Optional<Template>) -> Self {
+        self.0.blank_template = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `root_tag`.
+    pub fn root_tag(mut self, value: impl Optional<Tag>) -> Self {
+        self.0.root_tag = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> SpecialObjects {
+        self.0
+    }
+}
+
+impl From<SpecialObjectsBuilder> for SpecialObjects {
+    fn from(builder: SpecialObjectsBuilder) -> SpecialObjects {
+        builder.0
+    }
+}
+
+impl Optional<SpecialObjects> for SpecialObjectsBuilder {
+    fn into_option(self) -> Option<SpecialObjects> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for SpecialObjects {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::SpmStatus;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The spm type of the API.
 ///
@@ -15,6 +15,78 @@ pub struct Spm {
     pub priority: Option<i64>,
     /// A [`SpmStatus`](super::SpmStatus) value, sent as the element `<status>`.
     pub status: Option<SpmStatus>,
+}
+
+impl Spm {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The priority of the spm. `None` when not set.
+    pub fn priority(&self) -> Option<i64> {
+        self.priority
+    }
+
+    /// The status of the spm. `None` when not set.
+    pub fn status(&self) -> Option<SpmStatus> {
+        self.status.clone()
+    }
+}
+
+impl Identity for Spm {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Spm {
+    /// A builder of a `Spm` with every member unset.
+    pub fn builder() -> SpmBuilder {
+        SpmBuilder::default()
+    }
+}
+
+/// Builds a [`Spm`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Spm` is expected (it converts), or call [`build`](SpmBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SpmBuilder(Spm);
+
+#[allow(clippy::wrong_self_convention)]
+impl SpmBuilder {
+    /// Sets `priority`.
+    pub fn priority(mut self, value: impl Optional<i64>) -> Self {
+        self.0.priority = value.into_option();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Optional<SpmStatus>) -> Self {
+        self.0.status = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Spm {
+        self.0
+    }
+}
+
+impl From<SpmBuilder> for Spm {
+    fn from(builder: SpmBuilder) -> Spm {
+        builder.0
+    }
+}
+
+impl Optional<Spm> for SpmBuilder {
+    fn into_option(self) -> Option<Spm> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for Spm {

@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::{SshAuthenticationMethod, User};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The ssh type of the API.
 ///
@@ -52,6 +52,164 @@ impl Ssh {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Ssh {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the ssh. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the ssh. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the ssh. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the ssh. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The port of the ssh. `None` when not set.
+    pub fn port(&self) -> Option<i64> {
+        self.port
+    }
+
+    /// The fingerprint of the ssh. `None` when not set.
+    #[deprecated]
+    pub fn fingerprint(&self) -> Option<&str> {
+        self.fingerprint.as_deref()
+    }
+
+    /// The public key of the ssh. `None` when not set.
+    pub fn public_key(&self) -> Option<&str> {
+        self.public_key.as_deref()
+    }
+
+    /// The authentication method of the ssh. `None` when not set.
+    pub fn authentication_method(&self) -> Option<SshAuthenticationMethod> {
+        self.authentication_method.clone()
+    }
+
+    /// The user of the ssh. `None` when not set.
+    pub fn user(&self) -> Option<&User> {
+        self.user.as_deref()
+    }
+}
+
+impl Identity for Ssh {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Ssh {
+    /// A builder of a `Ssh` with every member unset.
+    pub fn builder() -> SshBuilder {
+        SshBuilder::default()
+    }
+}
+
+/// Builds a [`Ssh`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Ssh` is expected (it converts), or call [`build`](SshBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SshBuilder(Ssh);
+
+#[allow(clippy::wrong_self_convention)]
+impl SshBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `port`.
+    pub fn port(mut self, value: impl Optional<i64>) -> Self {
+        self.0.port = value.into_option();
+        self
+    }
+
+    /// Sets `fingerprint`.
+    #[deprecated]
+    pub fn fingerprint(mut self, value: impl Optional<String>) -> Self {
+        self.0.fingerprint = value.into_option();
+        self
+    }
+
+    /// Sets `public_key`.
+    pub fn public_key(mut self, value: impl Optional<String>) -> Self {
+        self.0.public_key = value.into_option();
+        self
+    }
+
+    /// Sets `authentication_method`.
+    pub fn authentication_method(
+        mut self,
+        value: impl Optional<SshAuthenticationMethod>,
+    ) -> Self {
+        self.0.authentication_method = value.into_option();
+        self
+    }
+
+    /// Sets `user`.
+    pub fn user(mut self, value: impl Optional<User>) -> Self {
+        self.0.user = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Ssh {
+        self.0
+    }
+}
+
+impl From<SshBuilder> for Ssh {
+    fn from(builder: SshBuilder) -> Ssh {
+        builder.0
+    }
+}
+
+impl Optional<Ssh> for SshBuilder {
+    fn into_option(self) -> Option<Ssh> {
+        Some(self.0)
     }
 }
 

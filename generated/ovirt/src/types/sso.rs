@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Method;
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The sso type of the API.
 ///
@@ -13,6 +13,71 @@ pub struct Sso {
     pub href: Option<String>,
     /// A list of [`Method`](super::Method) objects, sent as the element `<methods>` holding `<method>` items.
     pub methods: Option<List<Method>>,
+}
+
+impl Sso {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The methods of the sso. Empty when not set.
+    pub fn methods(&self) -> &[Method] {
+        self.methods.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for Sso {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Sso {
+    /// A builder of a `Sso` with every member unset.
+    pub fn builder() -> SsoBuilder {
+        SsoBuilder::default()
+    }
+}
+
+/// Builds a [`Sso`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Sso` is expected (it converts), or call [`build`](SsoBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SsoBuilder(Sso);
+
+#[allow(clippy::wrong_self_convention)]
+impl SsoBuilder {
+    /// Sets `methods`.
+    pub fn methods<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Method>,
+    {
+        self.0.methods = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Sso {
+        self.0
+    }
+}
+
+impl From<SsoBuilder> for Sso {
+    fn from(builder: SsoBuilder) -> Sso {
+        builder.0
+    }
+}
+
+impl Optional<Sso> for SsoBuilder {
+    fn into_option(self) -> Option<Sso> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for Sso {

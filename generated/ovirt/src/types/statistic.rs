@@ -5,7 +5,7 @@ use super::{
     Disk, GlusterBrick, GlusterVolume, Host, HostNic, Nic, NumaNode, StatisticKind,
     StatisticUnit, Step, Value, ValueType, Vm,
 };
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The statistic type of the API.
 ///
@@ -70,6 +70,251 @@ impl Statistic {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Statistic {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the statistic. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the statistic. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the statistic. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the statistic. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The values of the statistic. Empty when not set.
+    pub fn values(&self) -> &[Value] {
+        self.values.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The kind of the statistic. `None` when not set.
+    pub fn kind(&self) -> Option<StatisticKind> {
+        self.kind.clone()
+    }
+
+    /// The type of the statistic. `None` when not set.
+    pub fn type_(&self) -> Option<ValueType> {
+        self.r#type.clone()
+    }
+
+    /// The unit of the statistic. `None` when not set.
+    pub fn unit(&self) -> Option<StatisticUnit> {
+        self.unit.clone()
+    }
+
+    /// The disk of the statistic. `None` when not set.
+    pub fn disk(&self) -> Option<&Disk> {
+        self.disk.as_deref()
+    }
+
+    /// The host of the statistic. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+
+    /// The host nic of the statistic. `None` when not set.
+    pub fn host_nic(&self) -> Option<&HostNic> {
+        self.host_nic.as_deref()
+    }
+
+    /// The host numa node of the statistic. `None` when not set.
+    pub fn host_numa_node(&self) -> Option<&NumaNode> {
+        self.host_numa_node.as_deref()
+    }
+
+    /// The nic of the statistic. `None` when not set.
+    pub fn nic(&self) -> Option<&Nic> {
+        self.nic.as_deref()
+    }
+
+    /// The vm of the statistic. `None` when not set.
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+
+    /// The brick of the statistic. `None` when not set.
+    pub fn brick(&self) -> Option<&GlusterBrick> {
+        self.brick.as_deref()
+    }
+
+    /// The step of the statistic. `None` when not set.
+    pub fn step(&self) -> Option<&Step> {
+        self.step.as_deref()
+    }
+
+    /// The gluster volume of the statistic. `None` when not set.
+    pub fn gluster_volume(&self) -> Option<&GlusterVolume> {
+        self.gluster_volume.as_deref()
+    }
+}
+
+impl Identity for Statistic {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Statistic {
+    /// A builder of a `Statistic` with every member unset.
+    pub fn builder() -> StatisticBuilder {
+        StatisticBuilder::default()
+    }
+}
+
+/// Builds a [`Statistic`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Statistic` is expected (it converts), or call [`build`](StatisticBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct StatisticBuilder(Statistic);
+
+#[allow(clippy::wrong_self_convention)]
+impl StatisticBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `values`.
+    pub fn values<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Value>,
+    {
+        self.0.values = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `kind`.
+    pub fn kind(mut self, value: impl Optional<StatisticKind>) -> Self {
+        self.0.kind = value.into_option();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<ValueType>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `unit`.
+    pub fn unit(mut self, value: impl Optional<StatisticUnit>) -> Self {
+        self.0.unit = value.into_option();
+        self
+    }
+
+    /// Sets `disk`.
+    pub fn disk(mut self, value: impl Optional<Disk>) -> Self {
+        self.0.disk = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `host_nic`.
+    pub fn host_nic(mut self, value: impl Optional<HostNic>) -> Self {
+        self.0.host_nic = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `host_numa_node`.
+    pub fn host_numa_node(mut self, value: impl Optional<NumaNode>) -> Self {
+        self.0.host_numa_node = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `nic`.
+    pub fn nic(mut self, value: impl Optional<Nic>) -> Self {
+        self.0.nic = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vm`.
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `brick`.
+    pub fn brick(mut self, value: impl Optional<GlusterBrick>) -> Self {
+        self.0.brick = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `step`.
+    pub fn step(mut self, value: impl Optional<Step>) -> Self {
+        self.0.step = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `gluster_volume`.
+    pub fn gluster_volume(mut self, value: impl Optional<GlusterVolume>) -> Self {
+        self.0.gluster_volume = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Statistic {
+        self.0
+    }
+}
+
+impl From<StatisticBuilder> for Statistic {
+    fn from(builder: StatisticBuilder) -> Statistic {
+        builder.0
+    }
+}
+
+impl Optional<Statistic> for StatisticBuilder {
+    fn into_option(self) -> Option<Statistic> {
+        Some(self.0)
     }
 }
 

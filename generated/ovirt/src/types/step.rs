@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{ExternalSystemType, Host, Job, Statistic, StepEnum, StepStatus};
-use sdkgen_runtime::{DateTime, List, require_send_sync};
+use sdkgen_runtime::{DateTime, Identity, List, Optional, require_send_sync};
 
 /// The step type of the API.
 ///
@@ -65,6 +65,240 @@ impl Step {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Step {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the step. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the step. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the step. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the step. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The type of the step. `None` when not set.
+    pub fn type_(&self) -> Option<StepEnum> {
+        self.r#type.clone()
+    }
+
+    /// The number of the step. `None` when not set.
+    pub fn number(&self) -> Option<i64> {
+        self.number
+    }
+
+    /// The status of the step. `None` when not set.
+    pub fn status(&self) -> Option<StepStatus> {
+        self.status.clone()
+    }
+
+    /// The start time of the step. `None` when not set.
+    pub fn start_time(&self) -> Option<&DateTime> {
+        self.start_time.as_ref()
+    }
+
+    /// The end time of the step. `None` when not set.
+    pub fn end_time(&self) -> Option<&DateTime> {
+        self.end_time.as_ref()
+    }
+
+    /// The external of the step. `None` when not set.
+    pub fn external(&self) -> Option<bool> {
+        self.external
+    }
+
+    /// The external type of the step. `None` when not set.
+    pub fn external_type(&self) -> Option<ExternalSystemType> {
+        self.external_type.clone()
+    }
+
+    /// The progress of the step. `None` when not set.
+    pub fn progress(&self) -> Option<i64> {
+        self.progress
+    }
+
+    /// The parent step of the step. `None` when not set.
+    pub fn parent_step(&self) -> Option<&Step> {
+        self.parent_step.as_deref()
+    }
+
+    /// The job of the step. `None` when not set.
+    pub fn job(&self) -> Option<&Job> {
+        self.job.as_deref()
+    }
+
+    /// The statistics of the step. Empty when not set.
+    pub fn statistics(&self) -> &[Statistic] {
+        self.statistics.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The execution host of the step. `None` when not set.
+    pub fn execution_host(&self) -> Option<&Host> {
+        self.execution_host.as_deref()
+    }
+}
+
+impl Identity for Step {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Step {
+    /// A builder of a `Step` with every member unset.
+    pub fn builder() -> StepBuilder {
+        StepBuilder::default()
+    }
+}
+
+/// Builds a [`Step`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Step` is expected (it converts), or call [`build`](StepBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct StepBuilder(Step);
+
+#[allow(clippy::wrong_self_convention)]
+impl StepBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<StepEnum>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `number`.
+    pub fn number(mut self, value: impl Optional<i64>) -> Self {
+        self.0.number = value.into_option();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Optional<StepStatus>) -> Self {
+        self.0.status = value.into_option();
+        self
+    }
+
+    /// Sets `start_time`.
+    pub fn start_time(mut self, value: impl Optional<DateTime>) -> Self {
+        self.0.start_time = value.into_option();
+        self
+    }
+
+    /// Sets `end_time`.
+    pub fn end_time(mut self, value: impl Optional<DateTime>) -> Self {
+        self.0.end_time = value.into_option();
+        self
+    }
+
+    /// Sets `external`.
+    pub fn external(mut self, value: impl Optional<bool>) -> Self {
+        self.0.external = value.into_option();
+        self
+    }
+
+    /// Sets `external_type`.
+    pub fn external_type(mut self, value: impl Optional<ExternalSystemType>) -> Self {
+        self.0.external_type = value.into_option();
+        self
+    }
+
+    /// Sets `progress`.
+    pub fn progress(mut self, value: impl Optional<i64>) -> Self {
+        self.0.progress = value.into_option();
+        self
+    }
+
+    /// Sets `parent_step`.
+    pub fn parent_step(mut self, value: impl Optional<Step>) -> Self {
+        self.0.parent_step = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `job`.
+    pub fn job(mut self, value: impl Optional<Job>) -> Self {
+        self.0.job = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `statistics`.
+    pub fn statistics<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Statistic>,
+    {
+        self.0.statistics = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `execution_host`.
+    pub fn execution_host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.execution_host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Step {
+        self.0
+    }
+}
+
+impl From<StepBuilder> for Step {
+    fn from(builder: StepBuilder) -> Step {
+        builder.0
+    }
+}
+
+impl Optional<Step> for StepBuilder {
+    fn into_option(self) -> Option<Step> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Host;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The storage connection extension type of the API.
 ///
@@ -49,6 +49,148 @@ impl StorageConnectionExtension {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl StorageConnectionExtension {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the storage connection extension. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the storage connection extension. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the storage connection extension. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the storage connection extension. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The target of the storage connection extension. `None` when not set.
+    pub fn target(&self) -> Option<&str> {
+        self.target.as_deref()
+    }
+
+    /// The username of the storage connection extension. `None` when not set.
+    pub fn username(&self) -> Option<&str> {
+        self.username.as_deref()
+    }
+
+    /// The password of the storage connection extension. `None` when not set.
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
+
+    /// The host of the storage connection extension. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+}
+
+impl Identity for StorageConnectionExtension {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl StorageConnectionExtension {
+    /// A builder of a `StorageConnectionExtension` with every member unset.
+    pub fn builder() -> StorageConnectionExtensionBuilder {
+        StorageConnectionExtensionBuilder::default()
+    }
+}
+
+/// Builds a [`StorageConnectionExtension`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `StorageConnectionExtension` is expected (it converts), or call [`build`](StorageConnectionExtensionBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct StorageConnectionExtensionBuilder(StorageConnectionExtension);
+
+#[allow(clippy::wrong_self_convention)]
+impl StorageConnectionExtensionBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `target`.
+    pub fn target(mut self, value: impl Optional<String>) -> Self {
+        self.0.target = value.into_option();
+        self
+    }
+
+    /// Sets `username`.
+    pub fn username(mut self, value: impl Optional<String>) -> Self {
+        self.0.username = value.into_option();
+        self
+    }
+
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Optional<String>) -> Self {
+        self.0.password = value.into_option();
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> StorageConnectionExtension {
+        self.0
+    }
+}
+
+impl From<StorageConnectionExtensionBuilder> for StorageConnectionExtension {
+    fn from(builder: StorageConnectionExtensionBuilder) -> StorageConnectionExtension {
+        builder.0
+    }
+}
+
+impl Optional<StorageConnectionExtension> for StorageConnectionExtensionBuilder {
+    fn into_option(self) -> Option<StorageConnectionExtension> {
+        Some(self.0)
     }
 }
 

@@ -8,7 +8,7 @@ use super::{
     Image, Permission, StorageConnection, StorageDomainStatus, StorageDomainType,
     StorageFormat, Template, Vm,
 };
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// A storage area that holds disk images, templates or ISO files.
 ///
@@ -108,6 +108,476 @@ impl StorageDomain {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl StorageDomain {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the storage domain. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the storage domain. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the storage domain. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the storage domain. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The type of the storage domain. `None` when not set.
+    pub fn type_(&self) -> Option<StorageDomainType> {
+        self.r#type.clone()
+    }
+
+    /// The status of the storage domain. `None` when not set.
+    pub fn status(&self) -> Option<StorageDomainStatus> {
+        self.status.clone()
+    }
+
+    /// The external status of the storage domain. `None` when not set.
+    pub fn external_status(&self) -> Option<ExternalStatus> {
+        self.external_status.clone()
+    }
+
+    /// The master of the storage domain. `None` when not set.
+    pub fn master(&self) -> Option<bool> {
+        self.master
+    }
+
+    /// The storage of the storage domain. `None` when not set.
+    pub fn storage(&self) -> Option<&HostStorage> {
+        self.storage.as_deref()
+    }
+
+    /// The available of the storage domain. `None` when not set.
+    pub fn available(&self) -> Option<i64> {
+        self.available
+    }
+
+    /// The used of the storage domain. `None` when not set.
+    pub fn used(&self) -> Option<i64> {
+        self.used
+    }
+
+    /// The committed of the storage domain. `None` when not set.
+    pub fn committed(&self) -> Option<i64> {
+        self.committed
+    }
+
+    /// The storage format of the storage domain. `None` when not set.
+    pub fn storage_format(&self) -> Option<StorageFormat> {
+        self.storage_format.clone()
+    }
+
+    /// The wipe after delete of the storage domain. `None` when not set.
+    pub fn wipe_after_delete(&self) -> Option<bool> {
+        self.wipe_after_delete
+    }
+
+    /// The discard after delete of the storage domain. `None` when not set.
+    pub fn discard_after_delete(&self) -> Option<bool> {
+        self.discard_after_delete
+    }
+
+    /// The supports discard of the storage domain. `None` when not set.
+    pub fn supports_discard(&self) -> Option<bool> {
+        self.supports_discard
+    }
+
+    /// The supports discard zeroes data of the storage domain. `None` when not set.
+    #[deprecated]
+    pub fn supports_discard_zeroes_data(&self) -> Option<bool> {
+        self.supports_discard_zeroes_data
+    }
+
+    /// The import of the storage domain. `None` when not set.
+    pub fn import(&self) -> Option<bool> {
+        self.import
+    }
+
+    /// The warning low space indicator of the storage domain. `None` when not set.
+    pub fn warning_low_space_indicator(&self) -> Option<i64> {
+        self.warning_low_space_indicator
+    }
+
+    /// The critical space action blocker of the storage domain. `None` when not set.
+    pub fn critical_space_action_blocker(&self) -> Option<i64> {
+        self.critical_space_action_blocker
+    }
+
+    /// The backup of the storage domain. `None` when not set.
+    pub fn backup(&self) -> Option<bool> {
+        self.backup
+    }
+
+    /// The block size of the storage domain. `None` when not set.
+    pub fn block_size(&self) -> Option<i64> {
+        self.block_size
+    }
+
+    /// The host of the storage domain. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+
+    /// The data center of the storage domain. `None` when not set.
+    pub fn data_center(&self) -> Option<&DataCenter> {
+        self.data_center.as_deref()
+    }
+
+    /// The data centers of the storage domain. Empty when not set.
+    pub fn data_centers(&self) -> &[DataCenter] {
+        self.data_centers.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The disks of the storage domain. Empty when not set.
+    pub fn disks(&self) -> &[Disk] {
+        self.disks.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The disk profiles of the storage domain. Empty when not set.
+    pub fn disk_profiles(&self) -> &[DiskProfile] {
+        self.disk_profiles.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The disk snapshots of the storage domain. Empty when not set.
+    pub fn disk_snapshots(&self) -> &[DiskSnapshot] {
+        self.disk_snapshots.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The files of the storage domain. Empty when not set.
+    pub fn files(&self) -> &[File] {
+        self.files.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The images of the storage domain. Empty when not set.
+    pub fn images(&self) -> &[Image] {
+        self.images.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The permissions of the storage domain. Empty when not set.
+    pub fn permissions(&self) -> &[Permission] {
+        self.permissions.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The storage connections of the storage domain. Empty when not set.
+    pub fn storage_connections(&self) -> &[StorageConnection] {
+        self.storage_connections.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The templates of the storage domain. Empty when not set.
+    pub fn templates(&self) -> &[Template] {
+        self.templates.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The vms of the storage domain. Empty when not set.
+    pub fn vms(&self) -> &[Vm] {
+        self.vms.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for StorageDomain {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl StorageDomain {
+    /// A builder of a `StorageDomain` with every member unset.
+    pub fn builder() -> StorageDomainBuilder {
+        StorageDomainBuilder::default()
+    }
+}
+
+/// Builds a [`StorageDomain`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `StorageDomain` is expected (it converts), or call [`build`](StorageDomainBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct StorageDomainBuilder(StorageDomain);
+
+#[allow(clippy::wrong_self_convention)]
+impl StorageDomainBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<StorageDomainType>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Optional<StorageDomainStatus>) -> Self {
+        self.0.status = value.into_option();
+        self
+    }
+
+    /// Sets `external_status`.
+    pub fn external_status(mut self, value: impl Optional<ExternalStatus>) -> Self {
+        self.0.external_status = value.into_option();
+        self
+    }
+
+    /// Sets `master`.
+    pub fn master(mut self, value: impl Optional<bool>) -> Self {
+        self.0.master = value.into_option();
+        self
+    }
+
+    /// Sets `storage`.
+    pub fn storage(mut self, value: impl Optional<HostStorage>) -> Self {
+        self.0.storage = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `available`.
+    pub fn available(mut self, value: impl Optional<i64>) -> Self {
+        self.0.available = value.into_option();
+        self
+    }
+
+    /// Sets `used`.
+    pub fn used(mut self, value: impl Optional<i64>) -> Self {
+        self.0.used = value.into_option();
+        self
+    }
+
+    /// Sets `committed`.
+    pub fn committed(mut self, value: impl Optional<i64>) -> Self {
+        self.0.committed = value.into_option();
+        self
+    }
+
+    /// Sets `storage_format`.
+    pub fn storage_format(mut self, value: impl Optional<StorageFormat>) -> Self {
+        self.0.storage_format = value.into_option();
+        self
+    }
+
+    /// Sets `wipe_after_delete`.
+    pub fn wipe_after_delete(mut self, value: impl Optional<bool>) -> Self {
+        self.0.wipe_after_delete = value.into_option();
+        self
+    }
+
+    /// Sets `discard_after_delete`.
+    pub fn discard_after_delete(mut self, value: impl Optional<bool>) -> Self {
+        self.0.discard_after_delete = value.into_option();
+        self
+    }
+
+    /// Sets `supports_discard`.
+    pub fn supports_discard(mut self, value: impl Optional<bool>) -> Self {
+        self.0.supports_discard = value.into_option();
+        self
+    }
+
+    /// Sets `supports_discard_zeroes_data`.
+    #[deprecated]
+    pub fn supports_discard_zeroes_data(mut self, value: impl Optional<bool>) -> Self {
+        self.0.supports_discard_zeroes_data = value.into_option();
+        self
+    }
+
+    /// Sets `import`.
+    pub fn import(mut self, value: impl Optional<bool>) -> Self {
+        self.0.import = value.into_option();
+        self
+    }
+
+    /// Sets `warning_low_space_indicator`.
+    pub fn warning_low_space_indicator(mut self, value: impl Optional<i64>) -> Self {
+        self.0.warning_low_space_indicator = value.into_option();
+        self
+    }
+
+    /// Sets `critical_space_action_blocker`.
+    pub fn critical_space_action_blocker(mut self, value: impl Optional<i64>) -> Self {
+        self.0.critical_space_action_blocker = value.into_option();
+        self
+    }
+
+    /// Sets `backup`.
+    pub fn backup(mut self, value: impl Optional<bool>) -> Self {
+        self.0.backup = value.into_option();
+        self
+    }
+
+    /// Sets `block_size`.
+    pub fn block_size(mut self, value: impl Optional<i64>) -> Self {
+        self.0.block_size = value.into_option();
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `data_center`.
+    pub fn data_center(mut self, value: impl Optional<DataCenter>) -> Self {
+        self.0.data_center = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `data_centers`.
+    pub fn data_centers<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<DataCenter>,
+    {
+        self.0.data_centers = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `disks`.
+    pub fn disks<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Disk>,
+    {
+        self.0.disks = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `disk_profiles`.
+    pub fn disk_profiles<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<DiskProfile>,
+    {
+        self.0.disk_profiles = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `disk_snapshots`.
+    pub fn disk_snapshots<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<DiskSnapshot>,
+    {
+        self.0.disk_snapshots = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `files`.
+    pub fn files<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<File>,
+    {
+        self.0.files = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `images`.
+    pub fn images<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Image>,
+    {
+        self.0.images = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `permissions`.
+    pub fn permissions<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Permission>,
+    {
+        self.0.permissions = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `storage_connections`.
+    pub fn storage_connections<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<StorageConnection>,
+    {
+        self.0.storage_connections = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `templates`.
+    pub fn templates<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Template>,
+    {
+        self.0.templates = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `vms`.
+    pub fn vms<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Vm>,
+    {
+        self.0.vms = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> StorageDomain {
+        self.0
+    }
+}
+
+impl From<StorageDomainBuilder> for StorageDomain {
+    fn from(builder: StorageDomainBuilder) -> StorageDomain {
+        builder.0
+    }
+}
+
+impl Optional<StorageDomain> for StorageDomainBuilder {
+    fn into_option(self) -> Option<StorageDomain> {
+        Some(self.0)
     }
 }
 

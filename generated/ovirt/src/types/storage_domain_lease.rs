@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::StorageDomain;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The storage domain lease type of the API.
 ///
@@ -13,6 +13,67 @@ pub struct StorageDomainLease {
     pub href: Option<String>,
     /// Link to a [`StorageDomain`](super::StorageDomain) object, sent as the element `<storage_domain>`; usually only its `id` and `href` are set unless the link is followed.
     pub storage_domain: Option<Box<StorageDomain>>,
+}
+
+impl StorageDomainLease {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The storage domain of the storage domain lease. `None` when not set.
+    pub fn storage_domain(&self) -> Option<&StorageDomain> {
+        self.storage_domain.as_deref()
+    }
+}
+
+impl Identity for StorageDomainLease {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl StorageDomainLease {
+    /// A builder of a `StorageDomainLease` with every member unset.
+    pub fn builder() -> StorageDomainLeaseBuilder {
+        StorageDomainLeaseBuilder::default()
+    }
+}
+
+/// Builds a [`StorageDomainLease`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `StorageDomainLease` is expected (it converts), or call [`build`](StorageDomainLeaseBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct StorageDomainLeaseBuilder(StorageDomainLease);
+
+#[allow(clippy::wrong_self_convention)]
+impl StorageDomainLeaseBuilder {
+    /// Sets `storage_domain`.
+    pub fn storage_domain(mut self, value: impl Optional<StorageDomain>) -> Self {
+        self.0.storage_domain = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> StorageDomainLease {
+        self.0
+    }
+}
+
+impl From<StorageDomainLeaseBuilder> for StorageDomainLease {
+    fn from(builder: StorageDomainLeaseBuilder) -> StorageDomainLease {
+        builder.0
+    }
+}
+
+impl Optional<StorageDomainLease> for StorageDomainLeaseBuilder {
+    fn into_option(self) -> Option<StorageDomainLease> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for StorageDomainLease {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::SystemOptionValue;
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The system option type of the API.
 ///
@@ -43,6 +43,119 @@ impl SystemOption {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl SystemOption {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the system option. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the system option. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the system option. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the system option. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The values of the system option. Empty when not set.
+    pub fn values(&self) -> &[SystemOptionValue] {
+        self.values.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for SystemOption {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl SystemOption {
+    /// A builder of a `SystemOption` with every member unset.
+    pub fn builder() -> SystemOptionBuilder {
+        SystemOptionBuilder::default()
+    }
+}
+
+/// Builds a [`SystemOption`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `SystemOption` is expected (it converts), or call [`build`](SystemOptionBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SystemOptionBuilder(SystemOption);
+
+#[allow(clippy::wrong_self_convention)]
+impl SystemOptionBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `values`.
+    pub fn values<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<SystemOptionValue>,
+    {
+        self.0.values = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> SystemOption {
+        self.0
+    }
+}
+
+impl From<SystemOptionBuilder> for SystemOption {
+    fn from(builder: SystemOptionBuilder) -> SystemOption {
+        builder.0
+    }
+}
+
+impl Optional<SystemOption> for SystemOptionBuilder {
+    fn into_option(self) -> Option<SystemOption> {
+        Some(self.0)
     }
 }
 

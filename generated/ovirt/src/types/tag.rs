@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Group, Host, Template, User, Vm};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// A label that can be attached to objects to organise them.
 ///
@@ -53,6 +53,170 @@ impl Tag {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Tag {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the tag. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the tag. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the tag. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the tag. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The host of the tag. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+
+    /// The vm of the tag. `None` when not set.
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+
+    /// The user of the tag. `None` when not set.
+    pub fn user(&self) -> Option<&User> {
+        self.user.as_deref()
+    }
+
+    /// The group of the tag. `None` when not set.
+    pub fn group(&self) -> Option<&Group> {
+        self.group.as_deref()
+    }
+
+    /// The template of the tag. `None` when not set.
+    pub fn template(&self) -> Option<&Template> {
+        self.template.as_deref()
+    }
+
+    /// The parent of the tag. `None` when not set.
+    pub fn parent(&self) -> Option<&Tag> {
+        self.parent.as_deref()
+    }
+}
+
+impl Identity for Tag {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Tag {
+    /// A builder of a `Tag` with every member unset.
+    pub fn builder() -> TagBuilder {
+        TagBuilder::default()
+    }
+}
+
+/// Builds a [`Tag`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Tag` is expected (it converts), or call [`build`](TagBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct TagBuilder(Tag);
+
+#[allow(clippy::wrong_self_convention)]
+impl TagBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vm`.
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `user`.
+    pub fn user(mut self, value: impl Optional<User>) -> Self {
+        self.0.user = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `group`.
+    pub fn group(mut self, value: impl Optional<Group>) -> Self {
+        self.0.group = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `template`.
+    pub fn template(mut self, value: impl Optional<Template>) -> Self {
+        self.0.template = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `parent`.
+    pub fn parent(mut self, value: impl Optional<Tag>) -> Self {
+        self.0.parent = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Tag {
+        self.0
+    }
+}
+
+impl From<TagBuilder> for Tag {
+    fn from(builder: TagBuilder) -> Tag {
+        builder.0
+    }
+}
+
+impl Optional<Tag> for TagBuilder {
+    fn into_option(self) -> Option<Tag> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::Template;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The template version type of the API.
 ///
@@ -17,6 +17,89 @@ pub struct TemplateVersion {
     pub version_name: Option<String>,
     /// Link to a [`Template`](super::Template) object, sent as the element `<base_template>`; usually only its `id` and `href` are set unless the link is followed.
     pub base_template: Option<Box<Template>>,
+}
+
+impl TemplateVersion {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The version number of the template version. `None` when not set.
+    pub fn version_number(&self) -> Option<i64> {
+        self.version_number
+    }
+
+    /// The version name of the template version. `None` when not set.
+    pub fn version_name(&self) -> Option<&str> {
+        self.version_name.as_deref()
+    }
+
+    /// The base template of the template version. `None` when not set.
+    pub fn base_template(&self) -> Option<&Template> {
+        self.base_template.as_deref()
+    }
+}
+
+impl Identity for TemplateVersion {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl TemplateVersion {
+    /// A builder of a `TemplateVersion` with every member unset.
+    pub fn builder() -> TemplateVersionBuilder {
+        TemplateVersionBuilder::default()
+    }
+}
+
+/// Builds a [`TemplateVersion`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `TemplateVersion` is expected (it converts), or call [`build`](TemplateVersionBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct TemplateVersionBuilder(TemplateVersion);
+
+#[allow(clippy::wrong_self_convention)]
+impl TemplateVersionBuilder {
+    /// Sets `version_number`.
+    pub fn version_number(mut self, value: impl Optional<i64>) -> Self {
+        self.0.version_number = value.into_option();
+        self
+    }
+
+    /// Sets `version_name`.
+    pub fn version_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.version_name = value.into_option();
+        self
+    }
+
+    /// Sets `base_template`.
+    pub fn base_template(mut self, value: impl Optional<Template>) -> Self {
+        self.0.base_template = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> TemplateVersion {
+        self.0
+    }
+}
+
+impl From<TemplateVersionBuilder> for TemplateVersion {
+    fn from(builder: TemplateVersionBuilder) -> TemplateVersion {
+        builder.0
+    }
+}
+
+impl Optional<TemplateVersion> for TemplateVersionBuilder {
+    fn into_option(self) -> Option<TemplateVersion> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for TemplateVersion {

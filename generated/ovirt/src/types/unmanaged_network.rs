@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Host, HostNic};
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The unmanaged network type of the API.
 ///
@@ -45,6 +45,126 @@ impl UnmanagedNetwork {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl UnmanagedNetwork {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the unmanaged network. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the unmanaged network. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the unmanaged network. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the unmanaged network. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The host nic of the unmanaged network. `None` when not set.
+    pub fn host_nic(&self) -> Option<&HostNic> {
+        self.host_nic.as_deref()
+    }
+
+    /// The host of the unmanaged network. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+}
+
+impl Identity for UnmanagedNetwork {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl UnmanagedNetwork {
+    /// A builder of a `UnmanagedNetwork` with every member unset.
+    pub fn builder() -> UnmanagedNetworkBuilder {
+        UnmanagedNetworkBuilder::default()
+    }
+}
+
+/// Builds a [`UnmanagedNetwork`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `UnmanagedNetwork` is expected (it converts), or call [`build`](UnmanagedNetworkBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct UnmanagedNetworkBuilder(UnmanagedNetwork);
+
+#[allow(clippy::wrong_self_convention)]
+impl UnmanagedNetworkBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `host_nic`.
+    pub fn host_nic(mut self, value: impl Optional<HostNic>) -> Self {
+        self.0.host_nic = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> UnmanagedNetwork {
+        self.0
+    }
+}
+
+impl From<UnmanagedNetworkBuilder> for UnmanagedNetwork {
+    fn from(builder: UnmanagedNetworkBuilder) -> UnmanagedNetwork {
+        builder.0
+    }
+}
+
+impl Optional<UnmanagedNetwork> for UnmanagedNetworkBuilder {
+    fn into_option(self) -> Option<UnmanagedNetwork> {
+        Some(self.0)
     }
 }
 

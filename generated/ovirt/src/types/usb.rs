@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::UsbType;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The usb type of the API.
 ///
@@ -15,6 +15,78 @@ pub struct Usb {
     pub enabled: Option<bool>,
     /// An [`UsbType`](super::UsbType) value, sent as the element `<type>`.
     pub r#type: Option<UsbType>,
+}
+
+impl Usb {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The enabled of the usb. `None` when not set.
+    pub fn enabled(&self) -> Option<bool> {
+        self.enabled
+    }
+
+    /// The type of the usb. `None` when not set.
+    pub fn type_(&self) -> Option<UsbType> {
+        self.r#type.clone()
+    }
+}
+
+impl Identity for Usb {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Usb {
+    /// A builder of a `Usb` with every member unset.
+    pub fn builder() -> UsbBuilder {
+        UsbBuilder::default()
+    }
+}
+
+/// Builds a [`Usb`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Usb` is expected (it converts), or call [`build`](UsbBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct UsbBuilder(Usb);
+
+#[allow(clippy::wrong_self_convention)]
+impl UsbBuilder {
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Optional<bool>) -> Self {
+        self.0.enabled = value.into_option();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<UsbType>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Usb {
+        self.0
+    }
+}
+
+impl From<UsbBuilder> for Usb {
+    fn from(builder: UsbBuilder) -> Usb {
+        builder.0
+    }
+}
+
+impl Optional<Usb> for UsbBuilder {
+    fn into_option(self) -> Option<Usb> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for Usb {

@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::{Domain, Group, Permission, Property, Role, SshPublicKey, Tag, UserOption};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// A user account known to the engine.
 ///
@@ -78,6 +78,321 @@ impl User {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl User {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the user. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the user. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the user. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the user. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The domain entry id of the user. `None` when not set.
+    pub fn domain_entry_id(&self) -> Option<&str> {
+        self.domain_entry_id.as_deref()
+    }
+
+    /// The department of the user. `None` when not set.
+    pub fn department(&self) -> Option<&str> {
+        self.department.as_deref()
+    }
+
+    /// The logged in of the user. `None` when not set.
+    pub fn logged_in(&self) -> Option<bool> {
+        self.logged_in
+    }
+
+    /// The namespace of the user. `None` when not set.
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
+    /// The last name of the user. `None` when not set.
+    pub fn last_name(&self) -> Option<&str> {
+        self.last_name.as_deref()
+    }
+
+    /// The user name of the user. `None` when not set.
+    pub fn user_name(&self) -> Option<&str> {
+        self.user_name.as_deref()
+    }
+
+    /// The principal of the user. `None` when not set.
+    pub fn principal(&self) -> Option<&str> {
+        self.principal.as_deref()
+    }
+
+    /// The password of the user. `None` when not set.
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
+
+    /// The email of the user. `None` when not set.
+    pub fn email(&self) -> Option<&str> {
+        self.email.as_deref()
+    }
+
+    /// The user options of the user. Empty when not set.
+    #[deprecated]
+    pub fn user_options(&self) -> &[Property] {
+        self.user_options.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The domain of the user. `None` when not set.
+    pub fn domain(&self) -> Option<&Domain> {
+        self.domain.as_deref()
+    }
+
+    /// The roles of the user. Empty when not set.
+    pub fn roles(&self) -> &[Role] {
+        self.roles.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The groups of the user. Empty when not set.
+    pub fn groups(&self) -> &[Group] {
+        self.groups.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The permissions of the user. Empty when not set.
+    pub fn permissions(&self) -> &[Permission] {
+        self.permissions.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The tags of the user. Empty when not set.
+    pub fn tags(&self) -> &[Tag] {
+        self.tags.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The ssh public keys of the user. Empty when not set.
+    pub fn ssh_public_keys(&self) -> &[SshPublicKey] {
+        self.ssh_public_keys.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The options of the user. Empty when not set.
+    pub fn options(&self) -> &[UserOption] {
+        self.options.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for User {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl User {
+    /// A builder of a `User` with every member unset.
+    pub fn builder() -> UserBuilder {
+        UserBuilder::default()
+    }
+}
+
+/// Builds a [`User`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `User` is expected (it converts), or call [`build`](UserBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct UserBuilder(User);
+
+#[allow(clippy::wrong_self_convention)]
+impl UserBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `domain_entry_id`.
+    pub fn domain_entry_id(mut self, value: impl Optional<String>) -> Self {
+        self.0.domain_entry_id = value.into_option();
+        self
+    }
+
+    /// Sets `department`.
+    pub fn department(mut self, value: impl Optional<String>) -> Self {
+        self.0.department = value.into_option();
+        self
+    }
+
+    /// Sets `logged_in`.
+    pub fn logged_in(mut self, value: impl Optional<bool>) -> Self {
+        self.0.logged_in = value.into_option();
+        self
+    }
+
+    /// Sets `namespace`.
+    pub fn namespace(mut self, value: impl Optional<String>) -> Self {
+        self.0.namespace = value.into_option();
+        self
+    }
+
+    /// Sets `last_name`.
+    pub fn last_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.last_name = value.into_option();
+        self
+    }
+
+    /// Sets `user_name`.
+    pub fn user_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.user_name = value.into_option();
+        self
+    }
+
+    /// Sets `principal`.
+    pub fn principal(mut self, value: impl Optional<String>) -> Self {
+        self.0.principal = value.into_option();
+        self
+    }
+
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Optional<String>) -> Self {
+        self.0.password = value.into_option();
+        self
+    }
+
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Optional<String>) -> Self {
+        self.0.email = value.into_option();
+        self
+    }
+
+    /// Sets `user_options`.
+    #[deprecated]
+    pub fn user_options<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Property>,
+    {
+        self.0.user_options = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `domain`.
+    pub fn domain(mut self, value: impl Optional<Domain>) -> Self {
+        self.0.domain = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `roles`.
+    pub fn roles<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Role>,
+    {
+        self.0.roles = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `groups`.
+    pub fn groups<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Group>,
+    {
+        self.0.groups = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `permissions`.
+    pub fn permissions<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Permission>,
+    {
+        self.0.permissions = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Tag>,
+    {
+        self.0.tags = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `ssh_public_keys`.
+    pub fn ssh_public_keys<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<SshPublicKey>,
+    {
+        self.0.ssh_public_keys = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `options`.
+    pub fn options<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<UserOption>,
+    {
+        self.0.options = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> User {
+        self.0
+    }
+}
+
+impl From<UserBuilder> for User {
+    fn from(builder: UserBuilder) -> User {
+        builder.0
+    }
+}
+
+impl Optional<User> for UserBuilder {
+    fn into_option(self) -> Option<User> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::User;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The user option type of the API.
 ///
@@ -45,6 +45,126 @@ impl UserOption {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl UserOption {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the user option. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the user option. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the user option. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the user option. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The content of the user option. `None` when not set.
+    pub fn content(&self) -> Option<&str> {
+        self.content.as_deref()
+    }
+
+    /// The user of the user option. `None` when not set.
+    pub fn user(&self) -> Option<&User> {
+        self.user.as_deref()
+    }
+}
+
+impl Identity for UserOption {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl UserOption {
+    /// A builder of a `UserOption` with every member unset.
+    pub fn builder() -> UserOptionBuilder {
+        UserOptionBuilder::default()
+    }
+}
+
+/// Builds a [`UserOption`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `UserOption` is expected (it converts), or call [`build`](UserOptionBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct UserOptionBuilder(UserOption);
+
+#[allow(clippy::wrong_self_convention)]
+impl UserOptionBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `content`.
+    pub fn content(mut self, value: impl Optional<String>) -> Self {
+        self.0.content = value.into_option();
+        self
+    }
+
+    /// Sets `user`.
+    pub fn user(mut self, value: impl Optional<User>) -> Self {
+        self.0.user = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> UserOption {
+        self.0
+    }
+}
+
+impl From<UserOptionBuilder> for UserOption {
+    fn from(builder: UserOptionBuilder) -> UserOption {
+        builder.0
+    }
+}
+
+impl Optional<UserOption> for UserOptionBuilder {
+    fn into_option(self) -> Option<UserOption> {
+        Some(self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Cpu, Host, NumaNodePin, NumaTuneMode, Statistic, Vm};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The virtual numa node type of the API.
 ///
@@ -59,6 +59,211 @@ impl VirtualNumaNode {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl VirtualNumaNode {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the virtual numa node. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the virtual numa node. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the virtual numa node. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the virtual numa node. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The index of the virtual numa node. `None` when not set.
+    pub fn index(&self) -> Option<i64> {
+        self.index
+    }
+
+    /// The memory of the virtual numa node. `None` when not set.
+    pub fn memory(&self) -> Option<i64> {
+        self.memory
+    }
+
+    /// The cpu of the virtual numa node. `None` when not set.
+    pub fn cpu(&self) -> Option<&Cpu> {
+        self.cpu.as_deref()
+    }
+
+    /// The node distance of the virtual numa node. `None` when not set.
+    pub fn node_distance(&self) -> Option<&str> {
+        self.node_distance.as_deref()
+    }
+
+    /// The host of the virtual numa node. `None` when not set.
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_deref()
+    }
+
+    /// The statistics of the virtual numa node. Empty when not set.
+    pub fn statistics(&self) -> &[Statistic] {
+        self.statistics.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The numa node pins of the virtual numa node. Empty when not set.
+    pub fn numa_node_pins(&self) -> &[NumaNodePin] {
+        self.numa_node_pins.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The numa tune mode of the virtual numa node. `None` when not set.
+    pub fn numa_tune_mode(&self) -> Option<NumaTuneMode> {
+        self.numa_tune_mode.clone()
+    }
+
+    /// The vm of the virtual numa node. `None` when not set.
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+}
+
+impl Identity for VirtualNumaNode {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl VirtualNumaNode {
+    /// A builder of a `VirtualNumaNode` with every member unset.
+    pub fn builder() -> VirtualNumaNodeBuilder {
+        VirtualNumaNodeBuilder::default()
+    }
+}
+
+/// Builds a [`VirtualNumaNode`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `VirtualNumaNode` is expected (it converts), or call [`build`](VirtualNumaNodeBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct VirtualNumaNodeBuilder(VirtualNumaNode);
+
+#[allow(clippy::wrong_self_convention)]
+impl VirtualNumaNodeBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `index`.
+    pub fn index(mut self, value: impl Optional<i64>) -> Self {
+        self.0.index = value.into_option();
+        self
+    }
+
+    /// Sets `memory`.
+    pub fn memory(mut self, value: impl Optional<i64>) -> Self {
+        self.0.memory = value.into_option();
+        self
+    }
+
+    /// Sets `cpu`.
+    pub fn cpu(mut self, value: impl Optional<Cpu>) -> Self {
+        self.0.cpu = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `node_distance`.
+    pub fn node_distance(mut self, value: impl Optional<String>) -> Self {
+        self.0.node_distance = value.into_option();
+        self
+    }
+
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Optional<Host>) -> Self {
+        self.0.host = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `statistics`.
+    pub fn statistics<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Statistic>,
+    {
+        self.0.statistics = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `numa_node_pins`.
+    pub fn numa_node_pins<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<NumaNodePin>,
+    {
+        self.0.numa_node_pins = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `numa_tune_mode`.
+    pub fn numa_tune_mode(mut self, value: impl Optional<NumaTuneMode>) -> Self {
+        self.0.numa_tune_mode = value.into_option();
+        self
+    }
+
+    /// Sets `vm`.
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> VirtualNumaNode {
+        self.0
+    }
+}
+
+impl From<VirtualNumaNodeBuilder> for VirtualNumaNode {
+    fn from(builder: VirtualNumaNodeBuilder) -> VirtualNumaNode {
+        builder.0
+    }
+}
+
+impl Optional<VirtualNumaNode> for VirtualNumaNodeBuilder {
+    fn into_option(self) -> Option<VirtualNumaNode> {
+        Some(self.0)
     }
 }
 

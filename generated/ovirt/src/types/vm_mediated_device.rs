@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::{InstanceType, Property, Template, Vm};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The vm mediated device type of the API.
 ///
@@ -54,6 +54,169 @@ impl VmMediatedDevice {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl VmMediatedDevice {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the vm mediated device. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the vm mediated device. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the vm mediated device. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the vm mediated device. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The template of the vm mediated device. `None` when not set.
+    pub fn template(&self) -> Option<&Template> {
+        self.template.as_deref()
+    }
+
+    /// The instance type of the vm mediated device. `None` when not set.
+    pub fn instance_type(&self) -> Option<&InstanceType> {
+        self.instance_type.as_deref()
+    }
+
+    /// The vms of the vm mediated device. Empty when not set.
+    pub fn vms(&self) -> &[Vm] {
+        self.vms.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The vm of the vm mediated device. `None` when not set.
+    #[deprecated]
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+
+    /// The spec params of the vm mediated device. Empty when not set.
+    pub fn spec_params(&self) -> &[Property] {
+        self.spec_params.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for VmMediatedDevice {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl VmMediatedDevice {
+    /// A builder of a `VmMediatedDevice` with every member unset.
+    pub fn builder() -> VmMediatedDeviceBuilder {
+        VmMediatedDeviceBuilder::default()
+    }
+}
+
+/// Builds a [`VmMediatedDevice`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `VmMediatedDevice` is expected (it converts), or call [`build`](VmMediatedDeviceBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct VmMediatedDeviceBuilder(VmMediatedDevice);
+
+#[allow(clippy::wrong_self_convention)]
+impl VmMediatedDeviceBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `template`.
+    pub fn template(mut self, value: impl Optional<Template>) -> Self {
+        self.0.template = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `instance_type`.
+    pub fn instance_type(mut self, value: impl Optional<InstanceType>) -> Self {
+        self.0.instance_type = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vms`.
+    pub fn vms<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Vm>,
+    {
+        self.0.vms = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `vm`.
+    #[deprecated]
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `spec_params`.
+    pub fn spec_params<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Property>,
+    {
+        self.0.spec_params = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> VmMediatedDevice {
+        self.0
+    }
+}
+
+impl From<VmMediatedDeviceBuilder> for VmMediatedDevice {
+    fn from(builder: VmMediatedDeviceBuilder) -> VmMediatedDevice {
+        builder.0
+    }
+}
+
+impl Optional<VmMediatedDevice> for VmMediatedDeviceBuilder {
+    fn into_option(self) -> Option<VmMediatedDevice> {
+        Some(self.0)
     }
 }
 

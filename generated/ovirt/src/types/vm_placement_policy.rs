@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{Host, VmAffinity};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The vm placement policy type of the API.
 ///
@@ -15,6 +15,82 @@ pub struct VmPlacementPolicy {
     pub affinity: Option<VmAffinity>,
     /// Link to a list of [`Host`](super::Host) objects. The server sends `<link rel="hosts" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<hosts>` holding `<host>` items when the link is followed.
     pub hosts: Option<List<Host>>,
+}
+
+impl VmPlacementPolicy {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The affinity of the vm placement policy. `None` when not set.
+    pub fn affinity(&self) -> Option<VmAffinity> {
+        self.affinity.clone()
+    }
+
+    /// The hosts of the vm placement policy. Empty when not set.
+    pub fn hosts(&self) -> &[Host] {
+        self.hosts.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for VmPlacementPolicy {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl VmPlacementPolicy {
+    /// A builder of a `VmPlacementPolicy` with every member unset.
+    pub fn builder() -> VmPlacementPolicyBuilder {
+        VmPlacementPolicyBuilder::default()
+    }
+}
+
+/// Builds a [`VmPlacementPolicy`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `VmPlacementPolicy` is expected (it converts), or call [`build`](VmPlacementPolicyBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct VmPlacementPolicyBuilder(VmPlacementPolicy);
+
+#[allow(clippy::wrong_self_convention)]
+impl VmPlacementPolicyBuilder {
+    /// Sets `affinity`.
+    pub fn affinity(mut self, value: impl Optional<VmAffinity>) -> Self {
+        self.0.affinity = value.into_option();
+        self
+    }
+
+    /// Sets `hosts`.
+    pub fn hosts<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Host>,
+    {
+        self.0.hosts = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> VmPlacementPolicy {
+        self.0
+    }
+}
+
+impl From<VmPlacementPolicyBuilder> for VmPlacementPolicy {
+    fn from(builder: VmPlacementPolicyBuilder) -> VmPlacementPolicy {
+        builder.0
+    }
+}
+
+impl Optional<VmPlacementPolicy> for VmPlacementPolicyBuilder {
+    fn into_option(self) -> Option<VmPlacementPolicy> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for VmPlacementPolicy {

@@ -6,7 +6,7 @@
 use super::{
     Cluster, Display, InstanceType, Permission, RngDevice, Template, Vm, VmPoolType,
 };
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The vm pool type of the API.
 ///
@@ -78,6 +78,286 @@ impl VmPool {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl VmPool {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the vm pool. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the vm pool. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the vm pool. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the vm pool. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The size of the vm pool. `None` when not set.
+    pub fn size(&self) -> Option<i64> {
+        self.size
+    }
+
+    /// The prestarted vms of the vm pool. `None` when not set.
+    pub fn prestarted_vms(&self) -> Option<i64> {
+        self.prestarted_vms
+    }
+
+    /// The max user vms of the vm pool. `None` when not set.
+    pub fn max_user_vms(&self) -> Option<i64> {
+        self.max_user_vms
+    }
+
+    /// The display of the vm pool. `None` when not set.
+    #[deprecated]
+    pub fn display(&self) -> Option<&Display> {
+        self.display.as_deref()
+    }
+
+    /// The rng device of the vm pool. `None` when not set.
+    pub fn rng_device(&self) -> Option<&RngDevice> {
+        self.rng_device.as_deref()
+    }
+
+    /// The soundcard enabled of the vm pool. `None` when not set.
+    pub fn soundcard_enabled(&self) -> Option<bool> {
+        self.soundcard_enabled
+    }
+
+    /// The type of the vm pool. `None` when not set.
+    pub fn type_(&self) -> Option<VmPoolType> {
+        self.r#type.clone()
+    }
+
+    /// The use latest template version of the vm pool. `None` when not set.
+    pub fn use_latest_template_version(&self) -> Option<bool> {
+        self.use_latest_template_version
+    }
+
+    /// The stateful of the vm pool. `None` when not set.
+    pub fn stateful(&self) -> Option<bool> {
+        self.stateful
+    }
+
+    /// The auto storage select of the vm pool. `None` when not set.
+    pub fn auto_storage_select(&self) -> Option<bool> {
+        self.auto_storage_select
+    }
+
+    /// The tpm enabled of the vm pool. `None` when not set.
+    pub fn tpm_enabled(&self) -> Option<bool> {
+        self.tpm_enabled
+    }
+
+    /// The cluster of the vm pool. `None` when not set.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_deref()
+    }
+
+    /// The template of the vm pool. `None` when not set.
+    pub fn template(&self) -> Option<&Template> {
+        self.template.as_deref()
+    }
+
+    /// The instance type of the vm pool. `None` when not set.
+    pub fn instance_type(&self) -> Option<&InstanceType> {
+        self.instance_type.as_deref()
+    }
+
+    /// The vm of the vm pool. `None` when not set.
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+
+    /// The permissions of the vm pool. Empty when not set.
+    pub fn permissions(&self) -> &[Permission] {
+        self.permissions.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for VmPool {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl VmPool {
+    /// A builder of a `VmPool` with every member unset.
+    pub fn builder() -> VmPoolBuilder {
+        VmPoolBuilder::default()
+    }
+}
+
+/// Builds a [`VmPool`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `VmPool` is expected (it converts), or call [`build`](VmPoolBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct VmPoolBuilder(VmPool);
+
+#[allow(clippy::wrong_self_convention)]
+impl VmPoolBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `size`.
+    pub fn size(mut self, value: impl Optional<i64>) -> Self {
+        self.0.size = value.into_option();
+        self
+    }
+
+    /// Sets `prestarted_vms`.
+    pub fn prestarted_vms(mut self, value: impl Optional<i64>) -> Self {
+        self.0.prestarted_vms = value.into_option();
+        self
+    }
+
+    /// Sets `max_user_vms`.
+    pub fn max_user_vms(mut self, value: impl Optional<i64>) -> Self {
+        self.0.max_user_vms = value.into_option();
+        self
+    }
+
+    /// Sets `display`.
+    #[deprecated]
+    pub fn display(mut self, value: impl Optional<Display>) -> Self {
+        self.0.display = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `rng_device`.
+    pub fn rng_device(mut self, value: impl Optional<RngDevice>) -> Self {
+        self.0.rng_device = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `soundcard_enabled`.
+    pub fn soundcard_enabled(mut self, value: impl Optional<bool>) -> Self {
+        self.0.soundcard_enabled = value.into_option();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Optional<VmPoolType>) -> Self {
+        self.0.r#type = value.into_option();
+        self
+    }
+
+    /// Sets `use_latest_template_version`.
+    pub fn use_latest_template_version(mut self, value: impl Optional<bool>) -> Self {
+        self.0.use_latest_template_version = value.into_option();
+        self
+    }
+
+    /// Sets `stateful`.
+    pub fn stateful(mut self, value: impl Optional<bool>) -> Self {
+        self.0.stateful = value.into_option();
+        self
+    }
+
+    /// Sets `auto_storage_select`.
+    pub fn auto_storage_select(mut self, value: impl Optional<bool>) -> Self {
+        self.0.auto_storage_select = value.into_option();
+        self
+    }
+
+    /// Sets `tpm_enabled`.
+    pub fn tpm_enabled(mut self, value: impl Optional<bool>) -> Self {
+        self.0.tpm_enabled = value.into_option();
+        self
+    }
+
+    /// Sets `cluster`.
+    pub fn cluster(mut self, value: impl Optional<Cluster>) -> Self {
+        self.0.cluster = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `template`.
+    pub fn template(mut self, value: impl Optional<Template>) -> Self {
+        self.0.template = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `instance_type`.
+    pub fn instance_type(mut self, value: impl Optional<InstanceType>) -> Self {
+        self.0.instance_type = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vm`.
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `permissions`.
+    pub fn permissions<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Permission>,
+    {
+        self.0.permissions = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> VmPool {
+        self.0
+    }
+}
+
+impl From<VmPoolBuilder> for VmPool {
+    fn from(builder: VmPoolBuilder) -> VmPool {
+        builder.0
+    }
+}
+
+impl Optional<VmPool> for VmPoolBuilder {
+    fn into_option(self) -> Option<VmPool> {
+        Some(self.0)
     }
 }
 

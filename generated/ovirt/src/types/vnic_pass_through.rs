@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::VnicPassThroughMode;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The vnic pass through type of the API.
 ///
@@ -13,6 +13,67 @@ pub struct VnicPassThrough {
     pub href: Option<String>,
     /// A [`VnicPassThroughMode`](super::VnicPassThroughMode) value, sent as the element `<mode>`.
     pub mode: Option<VnicPassThroughMode>,
+}
+
+impl VnicPassThrough {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The mode of the vnic pass through. `None` when not set.
+    pub fn mode(&self) -> Option<VnicPassThroughMode> {
+        self.mode.clone()
+    }
+}
+
+impl Identity for VnicPassThrough {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl VnicPassThrough {
+    /// A builder of a `VnicPassThrough` with every member unset.
+    pub fn builder() -> VnicPassThroughBuilder {
+        VnicPassThroughBuilder::default()
+    }
+}
+
+/// Builds a [`VnicPassThrough`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `VnicPassThrough` is expected (it converts), or call [`build`](VnicPassThroughBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct VnicPassThroughBuilder(VnicPassThrough);
+
+#[allow(clippy::wrong_self_convention)]
+impl VnicPassThroughBuilder {
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Optional<VnicPassThroughMode>) -> Self {
+        self.0.mode = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> VnicPassThrough {
+        self.0
+    }
+}
+
+impl From<VnicPassThroughBuilder> for VnicPassThrough {
+    fn from(builder: VnicPassThroughBuilder) -> VnicPassThrough {
+        builder.0
+    }
+}
+
+impl Optional<VnicPassThrough> for VnicPassThroughBuilder {
+    fn into_option(self) -> Option<VnicPassThrough> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for VnicPassThrough {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::{CustomProperty, Network, NetworkFilter, Permission, Qos, VnicPassThrough};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// A named set of settings for virtual network interfaces on a network.
 ///
@@ -59,6 +59,211 @@ impl VnicProfile {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl VnicProfile {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the vnic profile. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the vnic profile. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the vnic profile. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the vnic profile. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The port mirroring of the vnic profile. `None` when not set.
+    pub fn port_mirroring(&self) -> Option<bool> {
+        self.port_mirroring
+    }
+
+    /// The custom properties of the vnic profile. Empty when not set.
+    pub fn custom_properties(&self) -> &[CustomProperty] {
+        self.custom_properties.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The pass through of the vnic profile. `None` when not set.
+    pub fn pass_through(&self) -> Option<&VnicPassThrough> {
+        self.pass_through.as_deref()
+    }
+
+    /// The migratable of the vnic profile. `None` when not set.
+    pub fn migratable(&self) -> Option<bool> {
+        self.migratable
+    }
+
+    /// The network of the vnic profile. `None` when not set.
+    pub fn network(&self) -> Option<&Network> {
+        self.network.as_deref()
+    }
+
+    /// The qos of the vnic profile. `None` when not set.
+    pub fn qos(&self) -> Option<&Qos> {
+        self.qos.as_deref()
+    }
+
+    /// The network filter of the vnic profile. `None` when not set.
+    pub fn network_filter(&self) -> Option<&NetworkFilter> {
+        self.network_filter.as_deref()
+    }
+
+    /// The failover of the vnic profile. `None` when not set.
+    pub fn failover(&self) -> Option<&VnicProfile> {
+        self.failover.as_deref()
+    }
+
+    /// The permissions of the vnic profile. Empty when not set.
+    pub fn permissions(&self) -> &[Permission] {
+        self.permissions.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for VnicProfile {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl VnicProfile {
+    /// A builder of a `VnicProfile` with every member unset.
+    pub fn builder() -> VnicProfileBuilder {
+        VnicProfileBuilder::default()
+    }
+}
+
+/// Builds a [`VnicProfile`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `VnicProfile` is expected (it converts), or call [`build`](VnicProfileBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct VnicProfileBuilder(VnicProfile);
+
+#[allow(clippy::wrong_self_convention)]
+impl VnicProfileBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `port_mirroring`.
+    pub fn port_mirroring(mut self, value: impl Optional<bool>) -> Self {
+        self.0.port_mirroring = value.into_option();
+        self
+    }
+
+    /// Sets `custom_properties`.
+    pub fn custom_properties<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<CustomProperty>,
+    {
+        self.0.custom_properties = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `pass_through`.
+    pub fn pass_through(mut self, value: impl Optional<VnicPassThrough>) -> Self {
+        self.0.pass_through = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `migratable`.
+    pub fn migratable(mut self, value: impl Optional<bool>) -> Self {
+        self.0.migratable = value.into_option();
+        self
+    }
+
+    /// Sets `network`.
+    pub fn network(mut self, value: impl Optional<Network>) -> Self {
+        self.0.network = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `qos`.
+    pub fn qos(mut self, value: impl Optional<Qos>) -> Self {
+        self.0.qos = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `network_filter`.
+    pub fn network_filter(mut self, value: impl Optional<NetworkFilter>) -> Self {
+        self.0.network_filter = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `failover`.
+    pub fn failover(mut self, value: impl Optional<VnicProfile>) -> Self {
+        self.0.failover = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `permissions`.
+    pub fn permissions<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Permission>,
+    {
+        self.0.permissions = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> VnicProfile {
+        self.0
+    }
+}
+
+impl From<VnicProfileBuilder> for VnicProfile {
+    fn from(builder: VnicProfileBuilder) -> VnicProfile {
+        builder.0
+    }
+}
+
+impl Optional<VnicProfile> for VnicProfileBuilder {
+    fn into_option(self) -> Option<VnicProfile> {
+        Some(self.0)
     }
 }
 

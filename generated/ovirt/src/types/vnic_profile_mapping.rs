@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::VnicProfile;
-use sdkgen_runtime::require_send_sync;
+use sdkgen_runtime::{Identity, Optional, require_send_sync};
 
 /// The vnic profile mapping type of the API.
 ///
@@ -23,6 +23,96 @@ pub struct VnicProfileMapping {
     /// Link to a [`VnicProfile`](super::VnicProfile) object, sent as the element `<target_vnic_profile>`; usually only its `id` and `href` are set unless the link is followed.
     #[deprecated]
     pub target_vnic_profile: Option<Box<VnicProfile>>,
+}
+
+impl VnicProfileMapping {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The source network name of the vnic profile mapping. `None` when not set.
+    #[deprecated]
+    pub fn source_network_name(&self) -> Option<&str> {
+        self.source_network_name.as_deref()
+    }
+
+    /// The source network profile name of the vnic profile mapping. `None` when not set.
+    #[deprecated]
+    pub fn source_network_profile_name(&self) -> Option<&str> {
+        self.source_network_profile_name.as_deref()
+    }
+
+    /// The target vnic profile of the vnic profile mapping. `None` when not set.
+    #[deprecated]
+    pub fn target_vnic_profile(&self) -> Option<&VnicProfile> {
+        self.target_vnic_profile.as_deref()
+    }
+}
+
+impl Identity for VnicProfileMapping {
+    fn id(&self) -> Option<&str> {
+        None
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl VnicProfileMapping {
+    /// A builder of a `VnicProfileMapping` with every member unset.
+    pub fn builder() -> VnicProfileMappingBuilder {
+        VnicProfileMappingBuilder::default()
+    }
+}
+
+/// Builds a [`VnicProfileMapping`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `VnicProfileMapping` is expected (it converts), or call [`build`](VnicProfileMappingBuilder::build).
+#[deprecated]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct VnicProfileMappingBuilder(VnicProfileMapping);
+
+#[allow(clippy::wrong_self_convention)]
+impl VnicProfileMappingBuilder {
+    /// Sets `source_network_name`.
+    #[deprecated]
+    pub fn source_network_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.source_network_name = value.into_option();
+        self
+    }
+
+    /// Sets `source_network_profile_name`.
+    #[deprecated]
+    pub fn source_network_profile_name(mut self, value: impl Optional<String>) -> Self {
+        self.0.source_network_profile_name = value.into_option();
+        self
+    }
+
+    /// Sets `target_vnic_profile`.
+    #[deprecated]
+    pub fn target_vnic_profile(mut self, value: impl Optional<VnicProfile>) -> Self {
+        self.0.target_vnic_profile = value.into_option().map(Box::new);
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> VnicProfileMapping {
+        self.0
+    }
+}
+
+impl From<VnicProfileMappingBuilder> for VnicProfileMapping {
+    fn from(builder: VnicProfileMappingBuilder) -> VnicProfileMapping {
+        builder.0
+    }
+}
+
+impl Optional<VnicProfileMapping> for VnicProfileMappingBuilder {
+    fn into_option(self) -> Option<VnicProfileMapping> {
+        Some(self.0)
+    }
 }
 
 impl std::fmt::Debug for VnicProfileMapping {

@@ -2,7 +2,7 @@
 // Do not edit: change the model and regenerate.
 
 use super::LogicalUnit;
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The volume group type of the API.
 ///
@@ -36,6 +36,97 @@ impl VolumeGroup {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl VolumeGroup {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the volume group. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the volume group. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The logical units of the volume group. Empty when not set.
+    pub fn logical_units(&self) -> &[LogicalUnit] {
+        self.logical_units.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Identity for VolumeGroup {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl VolumeGroup {
+    /// A builder of a `VolumeGroup` with every member unset.
+    pub fn builder() -> VolumeGroupBuilder {
+        VolumeGroupBuilder::default()
+    }
+}
+
+/// Builds a [`VolumeGroup`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `VolumeGroup` is expected (it converts), or call [`build`](VolumeGroupBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct VolumeGroupBuilder(VolumeGroup);
+
+#[allow(clippy::wrong_self_convention)]
+impl VolumeGroupBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `logical_units`.
+    pub fn logical_units<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<LogicalUnit>,
+    {
+        self.0.logical_units = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> VolumeGroup {
+        self.0
+    }
+}
+
+impl From<VolumeGroupBuilder> for VolumeGroup {
+    fn from(builder: VolumeGroupBuilder) -> VolumeGroup {
+        builder.0
+    }
+}
+
+impl Optional<VolumeGroup> for VolumeGroupBuilder {
+    fn into_option(self) -> Option<VolumeGroup> {
+        Some(self.0)
     }
 }
 

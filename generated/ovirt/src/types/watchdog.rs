@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 use super::{InstanceType, Template, Vm, WatchdogAction, WatchdogModel};
-use sdkgen_runtime::{List, require_send_sync};
+use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 
 /// The watchdog type of the API.
 ///
@@ -56,6 +56,176 @@ impl Watchdog {
             name: Some(name.into()),
             ..Self::default()
         }
+    }
+}
+
+impl Watchdog {
+    /// The URL path of the object on the server (`None` for an object that
+    /// was not read from the server).
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    /// The id of the watchdog. `None` when not set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name of the watchdog. `None` when not set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The description of the watchdog. `None` when not set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The comment of the watchdog. `None` when not set.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The template of the watchdog. `None` when not set.
+    pub fn template(&self) -> Option<&Template> {
+        self.template.as_deref()
+    }
+
+    /// The instance type of the watchdog. `None` when not set.
+    pub fn instance_type(&self) -> Option<&InstanceType> {
+        self.instance_type.as_deref()
+    }
+
+    /// The vms of the watchdog. Empty when not set.
+    pub fn vms(&self) -> &[Vm] {
+        self.vms.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The vm of the watchdog. `None` when not set.
+    #[deprecated]
+    pub fn vm(&self) -> Option<&Vm> {
+        self.vm.as_deref()
+    }
+
+    /// The model of the watchdog. `None` when not set.
+    pub fn model(&self) -> Option<WatchdogModel> {
+        self.model.clone()
+    }
+
+    /// The action of the watchdog. `None` when not set.
+    pub fn action(&self) -> Option<WatchdogAction> {
+        self.action.clone()
+    }
+}
+
+impl Identity for Watchdog {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+}
+
+impl Watchdog {
+    /// A builder of a `Watchdog` with every member unset.
+    pub fn builder() -> WatchdogBuilder {
+        WatchdogBuilder::default()
+    }
+}
+
+/// Builds a [`Watchdog`] member by member, each setter taking the value or an `Option` of it; pass the builder wherever a `Watchdog` is expected (it converts), or call [`build`](WatchdogBuilder::build).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct WatchdogBuilder(Watchdog);
+
+#[allow(clippy::wrong_self_convention)]
+impl WatchdogBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Optional<String>) -> Self {
+        self.0.id = value.into_option();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Optional<String>) -> Self {
+        self.0.name = value.into_option();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Optional<String>) -> Self {
+        self.0.description = value.into_option();
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Optional<String>) -> Self {
+        self.0.comment = value.into_option();
+        self
+    }
+
+    /// Sets `template`.
+    pub fn template(mut self, value: impl Optional<Template>) -> Self {
+        self.0.template = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `instance_type`.
+    pub fn instance_type(mut self, value: impl Optional<InstanceType>) -> Self {
+        self.0.instance_type = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `vms`.
+    pub fn vms<I>(mut self, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Vm>,
+    {
+        self.0.vms = Some(items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `vm`.
+    #[deprecated]
+    pub fn vm(mut self, value: impl Optional<Vm>) -> Self {
+        self.0.vm = value.into_option().map(Box::new);
+        self
+    }
+
+    /// Sets `model`.
+    pub fn model(mut self, value: impl Optional<WatchdogModel>) -> Self {
+        self.0.model = value.into_option();
+        self
+    }
+
+    /// Sets `action`.
+    pub fn action(mut self, value: impl Optional<WatchdogAction>) -> Self {
+        self.0.action = value.into_option();
+        self
+    }
+
+    /// The value built.
+    pub fn build(self) -> Watchdog {
+        self.0
+    }
+}
+
+impl From<WatchdogBuilder> for Watchdog {
+    fn from(builder: WatchdogBuilder) -> Watchdog {
+        builder.0
+    }
+}
+
+impl Optional<Watchdog> for WatchdogBuilder {
+    fn into_option(self) -> Option<Watchdog> {
+        Some(self.0)
     }
 }
 
