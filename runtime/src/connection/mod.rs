@@ -28,6 +28,7 @@ mod auth;
 mod builder;
 mod error;
 mod log;
+pub(crate) mod path;
 mod request;
 mod secret;
 mod stream;
@@ -167,7 +168,15 @@ impl Connection {
     /// items as they are read from the body, holding only a few of them in
     /// memory at a time (see [`ItemStream`]). A reply with a status other
     /// than 200, or one that is not XML, is an error before any item.
-    pub async fn stream_list<T: XmlType + Send + 'static>(&self, request: Request) -> Result<ItemStream<T>, Error> {
+    pub fn stream_list<T: XmlType + Send + 'static>(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<ItemStream<T>, Error>> + Send + use<T> {
+        let connection = self.clone();
+        async move { connection.open_stream(request).await }
+    }
+
+    async fn open_stream<T: XmlType + Send + 'static>(&self, request: Request) -> Result<ItemStream<T>, Error> {
         self.check_open()?;
         let prepared = self.inner.prepare(request)?;
         let (generation, mut token) = self.inner.current_token().await?;
@@ -258,6 +267,10 @@ impl Connection {
 
     /// Fetches the object `object` links to (its `href`), as a `T`.
     ///
+    /// The `href` is taken (and the connection cloned) when this is called;
+    /// the future holds nothing of `T`, so it is `Send` for any `T` without
+    /// the compiler having to look into `T`.
+    ///
     /// ```no_run
     /// # use sdkgen_runtime::connection::{Connection, Error};
     /// # use sdkgen_runtime::xml::XmlType;
@@ -266,35 +279,52 @@ impl Connection {
     /// let data_center: DataCenter = connection.follow_link(dc_link).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn follow_link<T: XmlType>(&self, object: &T) -> Result<T, Error> {
-        let href = href_of(object).ok_or_else(no_href)?;
-        self.follow_href(&href).await
+    pub fn follow_link<T: XmlType>(&self, object: &T) -> impl Future<Output = Result<T, Error>> + Send + use<T> {
+        let request = href_of(object).ok_or_else(no_href).and_then(|href| self.link_request(&href));
+        self.fetch_link(request, Response::read)
     }
 
     /// Fetches the list a link stands for (such as `vm.nics` read from
-    /// `<link rel="nics" href="…"/>`).
-    pub async fn follow_list_link<T: XmlType>(&self, list: &List<T>) -> Result<List<T>, Error> {
-        let href = list.href().ok_or_else(no_href)?;
-        self.follow_list_href(href).await
+    /// `<link rel="nics" href="…"/>`). As with
+    /// [`follow_link`](Self::follow_link), the future holds nothing of `T`.
+    pub fn follow_list_link<T: XmlType>(
+        &self,
+        list: &List<T>,
+    ) -> impl Future<Output = Result<List<T>, Error>> + Send + use<T> {
+        let request = list.href().ok_or_else(no_href).and_then(|href| self.link_request(href));
+        self.fetch_link(request, Response::read_list)
     }
 
     /// Fetches the object at `href` (a path under the connection URL, as
     /// the server writes them: `/ovirt-engine/api/datacenters/123`).
-    pub async fn follow_href<T: XmlType>(&self, href: &str) -> Result<T, Error> {
-        let request = self.link_request(href)?;
-        self.execute(request, &[200]).await?.read()
+    pub fn follow_href<T: XmlType>(&self, href: &str) -> impl Future<Output = Result<T, Error>> + Send + use<T> {
+        self.fetch_link(self.link_request(href), Response::read)
     }
 
     /// Fetches the list at `href`.
-    pub async fn follow_list_href<T: XmlType>(&self, href: &str) -> Result<List<T>, Error> {
-        let request = self.link_request(href)?;
-        self.execute(request, &[200]).await?.read_list()
+    pub fn follow_list_href<T: XmlType>(
+        &self,
+        href: &str,
+    ) -> impl Future<Output = Result<List<T>, Error>> + Send + use<T> {
+        self.fetch_link(self.link_request(href), Response::read_list)
+    }
+
+    /// Sends the `GET` of a link and reads its reply with `read`. Everything
+    /// the future needs is owned and none of it depends on `R`.
+    fn fetch_link<R>(
+        &self,
+        request: Result<Request, Error>,
+        read: fn(&Response) -> Result<R, Error>,
+    ) -> impl Future<Output = Result<R, Error>> + Send + use<R> {
+        let connection = self.clone();
+        async move { read(&connection.execute(request?, &[200]).await?) }
     }
 
     /// The request path (relative to the API root) of an `href` the
     /// server sent, such as `datacenters/123` for
     /// `/ovirt-engine/api/datacenters/123` (a full URL on the same server
-    /// works too). Its query, if any, is left out.
+    /// works too), in URL form (its `%XX` escapes kept). Its query, if any,
+    /// is left out.
     pub fn relative_path(&self, href: &str) -> Result<String, Error> {
         self.link_request(href).map(|r| r.path)
     }
@@ -324,8 +354,8 @@ impl Connection {
         } else {
             path.strip_prefix(root).and_then(|r| r.strip_prefix('/')).ok_or_else(incompatible)?
         };
-        let decoded: Vec<String> = rest.split('/').map(percent_decode).collect();
-        let mut request = Request::get(if rest.is_empty() { String::new() } else { decoded.join("/") });
+        // The path stays in URL form: an escaped `/` in an id stays inside its segment.
+        let mut request = Request::get(rest);
         if let Some(q) = query {
             request.query = url::form_urlencoded::parse(q.as_bytes()).into_owned().collect();
         }
@@ -399,8 +429,9 @@ impl Inner {
         Ok(Prepared { method: request.method, url, headers, body: request.body.map(bytes::Bytes::from), timeout })
     }
 
-    /// The URL of `path` (relative to the API root) with `query`; each
-    /// segment of the path is percent-encoded as needed.
+    /// The URL of `path` (relative to the API root, in URL form) with
+    /// `query`: the escapes of each segment are kept and anything else a
+    /// segment can't hold is percent-encoded.
     fn url_for(&self, path: &str, query: &[(String, String)]) -> Result<Url, Error> {
         if path.starts_with('/') {
             return Err(Error::new(
@@ -410,19 +441,18 @@ impl Inner {
         }
         let mut url = self.base.clone();
         if !path.is_empty() {
-            let mut segments = url
-                .path_segments_mut()
-                .map_err(|_| Error::new(ErrorKind::InvalidInput, "The connection URL can't have a path."))?;
-            segments.pop_if_empty();
+            let mut full = self.base.path().trim_end_matches('/').to_owned();
             for segment in path.split('/') {
-                if segment.is_empty() || segment == "." || segment == ".." {
+                if matches!(path::decode_segment(segment).as_str(), "" | "." | "..") {
                     return Err(Error::new(
                         ErrorKind::InvalidInput,
                         format!("The path '{path}' has an empty, '.' or '..' segment."),
                     ));
                 }
-                segments.push(segment);
+                full.push('/');
+                full.push_str(&path::encode_path_segment(segment));
             }
+            url.set_path(&full);
         }
         if !query.is_empty() {
             let mut pairs = url.query_pairs_mut();
@@ -668,40 +698,9 @@ fn no_href() -> Error {
     Error::new(ErrorKind::InvalidInput, "Can't follow link because the 'href' attribute doesn't have a value.")
 }
 
-/// Decodes `%XX` escapes of a path segment (others are kept as they are).
-fn percent_decode(segment: &str) -> String {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percent_decoding() {
-        assert_eq!(percent_decode("a%20b"), "a b");
-        assert_eq!(percent_decode("123"), "123");
-        assert_eq!(percent_decode("%"), "%");
-        assert_eq!(percent_decode("%2"), "%2");
-        assert_eq!(percent_decode("%zz"), "%zz");
-        assert_eq!(percent_decode("%C3%A9"), "é");
-        assert_eq!(percent_decode("x%41"), "xA");
-    }
 
     #[test]
     fn connection_is_send_sync_clone() {
@@ -722,10 +721,17 @@ mod tests {
         send(c.test());
         send(c.close());
         send(c.follow_list_href::<Unit>(""));
+        send(c.follow_href::<Unit>(""));
+        // `Unit` is not `Sync`: a future holding `&Unit` would not be `Send`.
+        send(c.follow_link(&Unit::default()));
+        send(c.follow_list_link(&List::<Unit>::default()));
+        send(c.stream_list::<Unit>(Request::get("")));
     }
 
+    /// Not `Sync`, like no generated type, to show the futures of the
+    /// `follow_*` helpers do not depend on it.
     #[derive(Default)]
-    struct Unit;
+    struct Unit(std::marker::PhantomData<std::cell::Cell<u8>>);
 
     impl XmlType for Unit {
         const TAG: &'static str = "unit";

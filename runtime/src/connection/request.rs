@@ -46,7 +46,10 @@ impl fmt::Display for Method {
 /// (authentication, `Version`, `Accept`, …).
 ///
 /// `path` is relative to the API root given as the connection URL: `""` is
-/// the root itself, `"vms/123/start"` an action of a VM. Query parameters are
+/// the root itself, `"vms/123/start"` an action of a VM. It is in URL form:
+/// `%XX` escapes are sent as they are (`vms/a%2Fb` is the VM whose id is
+/// `a/b`), and any other character a path segment can't hold is
+/// percent-encoded. Query parameters are
 /// sent in the order given, form-encoded. Per-call `headers` override the
 /// connection's headers of the same name. A query parameter `all_content`
 /// is mirrored into the `All-Content` header, as the API requires.
@@ -66,7 +69,7 @@ impl fmt::Display for Method {
 pub struct Request {
     /// The HTTP method.
     pub method: Method,
-    /// The path relative to the API root, without a leading `/`.
+    /// The path relative to the API root, without a leading `/`, in URL form.
     pub path: String,
     /// Query parameters, in order.
     pub query: Vec<(String, String)>,
