@@ -35,6 +35,7 @@ pub mod datetime;
 pub mod decimal;
 pub mod list;
 pub mod service;
+mod transport;
 pub mod xml;
 
 pub use datetime::{DateTime, DateTimeErrorKind, Offset, ParseDateTimeError};

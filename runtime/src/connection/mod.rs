@@ -40,7 +40,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use url::Url;
 
 pub use builder::ConnectionBuilder;
@@ -50,6 +50,7 @@ pub use secret::Secret;
 pub use stream::ItemStream;
 
 use crate::List;
+use crate::transport::{Outgoing, Transport};
 use crate::xml::{XmlReader, XmlType, to_xml};
 
 /// The `Version` header every API request carries.
@@ -85,7 +86,7 @@ pub(crate) struct TokenSlot {
 }
 
 pub(crate) struct Inner {
-    client: reqwest::Client,
+    transport: Transport,
     /// The URL as given (minus a trailing `/`), for `url()`.
     url: String,
     base: Url,
@@ -117,9 +118,13 @@ struct Prepared {
 impl Prepared {
     /// `GET https://host/ovirt-engine/api/vms` (no query), for messages.
     fn describe(&self) -> String {
-        let mut shown = self.url.clone();
-        shown.set_query(None);
-        format!("{} {shown}", self.method)
+        crate::transport::describe(&self.method.to_http(), &self.url)
+    }
+
+    /// What the transport sends, with `headers` (those of the request and
+    /// the token).
+    fn outgoing<'a>(&'a self, headers: &'a HeaderMap) -> Outgoing<'a> {
+        Outgoing { method: self.method.to_http(), url: &self.url, headers, body: self.body.clone() }
     }
 
     /// The path and query, for logs.
@@ -466,7 +471,7 @@ impl Inner {
     /// One exchange with the API: the request with the token, the whole reply.
     async fn exchange(&self, prepared: &Prepared, token: &Secret) -> Result<Response, Error> {
         let what = prepared.describe();
-        let builder = self.http_request(prepared, token)?;
+        let headers = self.headers_with_token(prepared, token)?;
         let _permit = self.permit().await?;
         let target = prepared.target();
         tracing::debug!(connection = %self.label, method = %prepared.method, url = %target, "sending request");
@@ -478,20 +483,10 @@ impl Inner {
         }
         let started = Instant::now();
         let exchange = async {
-            let reply = builder.send().await.map_err(|e| self.transport_error(&e, &what, false))?;
-            let status = reply.status();
-            let headers = reply_headers(&reply);
-            let body = reply.bytes().await.map_err(|e| self.transport_error(&e, &what, true))?;
-            Ok(Response {
-                status: status.as_u16(),
-                reason: status.canonical_reason().unwrap_or("").to_owned(),
-                headers,
-                body: body.into(),
-                method: prepared.method,
-                url_path: prepared.url.path().to_owned(),
-                api_path: self.api_path.clone(),
-                secrets: self.secrets(token),
-            })
+            let reply = self.transport.send(prepared.outgoing(&headers)).await?;
+            let head = reply_headers(&reply.headers);
+            let body = reply.body.read_all().await?;
+            Ok(self.response(prepared, token, reply.status, head, body))
         };
         let result = self.with_timeout(prepared.timeout, &what, exchange).await;
         let elapsed_ms = started.elapsed().as_millis() as u64;
@@ -525,6 +520,30 @@ impl Inner {
         result
     }
 
+    /// The reply to `prepared`, with what its errors need to name it and
+    /// to hide the secrets.
+    fn response(
+        &self,
+        prepared: &Prepared,
+        token: &Secret,
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> Response {
+        let reason = http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
+        Response {
+            status,
+            reason: reason.to_owned(),
+            headers,
+            body,
+            method: prepared.method,
+            url_path: prepared.url.path().to_owned(),
+            request: prepared.describe(),
+            api_path: self.api_path.clone(),
+            secrets: self.secrets(token),
+        }
+    }
+
     /// What must never be logged or shown: the password and the token.
     fn secrets(&self, token: &Secret) -> Vec<Secret> {
         let mut secrets = vec![token.clone()];
@@ -546,25 +565,15 @@ impl Inner {
         }
     }
 
-    /// The HTTP request for `prepared`, with the token.
-    fn http_request(&self, prepared: &Prepared, token: &Secret) -> Result<reqwest::RequestBuilder, Error> {
+    /// The headers of `prepared` with the token.
+    fn headers_with_token(&self, prepared: &Prepared, token: &Secret) -> Result<HeaderMap, Error> {
         let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
             Error::new(ErrorKind::InvalidInput, "The token contains characters that can't be sent in an HTTP header.")
         })?;
         authorization.set_sensitive(true);
         let mut headers = prepared.headers.clone();
         headers.insert(AUTHORIZATION, authorization);
-        let method = match prepared.method {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Put => reqwest::Method::PUT,
-            Method::Delete => reqwest::Method::DELETE,
-        };
-        let mut builder = self.client.request(method, prepared.url.clone()).headers(headers);
-        if let Some(body) = &prepared.body {
-            builder = builder.body(body.clone());
-        }
-        Ok(builder)
+        Ok(headers)
     }
 
     /// Whether a reply of `status` to `prepared` calls for a new token and
@@ -585,27 +594,24 @@ impl Inner {
     /// reply (within the request's timeout); the body is left to be read.
     async fn open(&self, prepared: &Prepared, token: &Secret) -> Result<stream::Opened, Error> {
         let what = prepared.describe();
-        let builder = self.http_request(prepared, token)?;
+        let headers = self.headers_with_token(prepared, token)?;
         let permit = self.permit().await?;
         let target = prepared.target();
         tracing::debug!(connection = %self.label, method = %prepared.method, url = %target, "sending request (streamed reply)");
         let deadline = prepared.timeout.map(|t| tokio::time::Instant::now() + t);
-        let head = async { builder.send().await.map_err(|e| self.transport_error(&e, &what, false)) };
+        let head = async { Ok(self.transport.send(prepared.outgoing(&headers)).await?) };
         let reply = self.with_timeout(prepared.timeout, &what, head).await?;
-        let status = reply.status();
         tracing::debug!(
             connection = %self.label,
             method = %prepared.method,
             url = %target,
-            status = status.as_u16(),
+            status = reply.status,
             "reply headers received; the body is streamed"
         );
-        let headers = reply_headers(&reply);
         Ok(stream::Opened {
-            status: status.as_u16(),
-            reason: status.canonical_reason().unwrap_or("").to_owned(),
-            headers,
-            reply,
+            status: reply.status,
+            headers: reply_headers(&reply.headers),
+            body: reply.body,
             permit,
             deadline,
             what,
@@ -625,65 +631,16 @@ impl Inner {
                 Ok(result) => result,
                 Err(_) => Err(Error::new(
                     ErrorKind::Timeout,
-                    format!("Timeout: no complete reply to {what} within {} s.", limit.as_secs_f64()),
+                    format!("No complete reply to {what} within the timeout of {} s.", limit.as_secs_f64()),
                 )),
             },
         }
     }
-
-    /// Turns a failure of the HTTP stack into an error of the right kind,
-    /// with the causes spelled out (and no type of the stack exposed).
-    fn transport_error(&self, e: &reqwest::Error, what: &str, reading_body: bool) -> Error {
-        let causes = causes(e);
-        if let Some(tls) = tls::find_tls_cause(e) {
-            let hint = if tls.contains("UnknownIssuer") {
-                " Is the CA of the server trusted (see 'ca_file' and 'ca_pem')?"
-            } else if tls.contains("not valid for name") {
-                " The host name of the URL must be one the certificate names."
-            } else {
-                ""
-            };
-            return Error::new(ErrorKind::Tls, format!("TLS failed for {what}: {tls}.{hint}"));
-        }
-        if e.is_timeout() {
-            return Error::new(ErrorKind::Timeout, format!("Timeout while connecting for {what}: {causes}."));
-        }
-        if reading_body {
-            return Error::new(ErrorKind::Connection, format!("Failed to read the response to {what}: {causes}."));
-        }
-        if e.is_connect() {
-            return Error::new(ErrorKind::Connection, format!("Can't connect to send {what}: {causes}."));
-        }
-        Error::new(ErrorKind::Connection, format!("Failed to send {what}: {causes}."))
-    }
 }
 
 /// The headers of a reply, as text.
-fn reply_headers(reply: &reqwest::Response) -> Vec<(String, String)> {
-    reply
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-        .collect()
-}
-
-/// The causes of a transport error, innermost last, without the top-level
-/// text (which repeats the URL with its query).
-fn causes(e: &reqwest::Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut current = std::error::Error::source(e);
-    while let Some(cause) = current {
-        let text = cause.to_string();
-        if parts.last() != Some(&text) {
-            parts.push(text);
-        }
-        current = cause.source();
-    }
-    if parts.is_empty() {
-        if e.is_body() { "the body of the reply could not be read".to_owned() } else { "unknown cause".to_owned() }
-    } else {
-        parts.join(": ")
-    }
+fn reply_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers.iter().map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect()
 }
 
 /// The `href` of an object, read from the attribute the writer puts on it.
