@@ -205,6 +205,29 @@ async fn gzip_when_compress_is_on() {
     assert_eq!(reply.body(), expected.as_bytes());
 }
 
+#[tokio::test]
+async fn gzip_bodies_are_decompressed_when_streamed_and_corrupt_ones_are_errors() {
+    let body = format!("<data_centers>{}</data_centers>", "<data_center><name>dc</name></data_center>".repeat(500));
+    let server = Server::start(engine(move |r: &Recorded| match r.path.as_str() {
+        "/ovirt-engine/api/corrupt" => Reply::xml(200, "not gzip at all").header("Content-Encoding", "gzip"),
+        _ => Reply::xml(200, body.clone()).gzip(),
+    }))
+    .await;
+    let connection = connect(&server);
+    let mut items = connection.stream_list::<DataCenter>(Request::get("datacenters")).await.unwrap();
+    let mut count = 0;
+    while let Some(item) = items.try_next().await.unwrap() {
+        assert_eq!(item.name.as_deref(), Some("dc"));
+        count += 1;
+    }
+    assert_eq!(count, 500);
+
+    let err = connection.execute(Request::get("corrupt"), &[200]).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidResponse, "{err}");
+    let expected = format!("The gzip body of the reply to GET {}/corrupt is corrupt: ", server.url());
+    assert!(err.to_string().starts_with(&expected), "{err}");
+}
+
 // Scenario 7 and "a server that never answers".
 #[tokio::test]
 async fn a_server_that_never_answers_times_out() {

@@ -20,7 +20,7 @@ use std::io::Read as _;
 use std::pin::{Pin, pin};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH, HOST, PROXY_AUTHORIZATION};
@@ -38,6 +38,11 @@ pub(crate) use proxy::{ProxyChoice, ProxyServer};
 
 /// The most a gzip body may grow to when decompressed whole.
 const MAX_INFLATED: u64 = 1 << 30;
+
+/// How long an idle connection is kept for reuse. A server usually closes
+/// one sooner (which is noticed); this also covers a network that dropped
+/// it without a word.
+const MAX_IDLE_TIME: Duration = Duration::from_secs(90);
 
 /// How a transport connects.
 pub(crate) struct Settings {
@@ -60,7 +65,14 @@ pub(crate) struct Transport {
 
 struct Shared {
     settings: Settings,
-    idle: Mutex<Vec<(Endpoint, Conn)>>,
+    idle: Mutex<Vec<Idle>>,
+}
+
+/// A connection waiting in the pool.
+struct Idle {
+    endpoint: Endpoint,
+    conn: Conn,
+    since: Instant,
 }
 
 /// A request as the transport sends it.
@@ -209,8 +221,9 @@ impl Transport {
     /// open (those the server closed are dropped on the way).
     fn checkout(&self, endpoint: &Endpoint) -> Option<Conn> {
         let mut idle = self.shared.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        while let Some(i) = idle.iter().rposition(|(e, _)| e == endpoint) {
-            let (_, mut conn) = idle.remove(i);
+        idle.retain(|i| i.since.elapsed() < MAX_IDLE_TIME);
+        while let Some(i) = idle.iter().rposition(|i| i.endpoint == *endpoint) {
+            let mut conn = idle.remove(i).conn;
             if conn.is_usable() {
                 return Some(conn);
             }
@@ -226,15 +239,13 @@ impl Shared {
             return;
         }
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        idle.push((endpoint, conn));
         let max = self.settings.max_idle;
-        let endpoint = &idle[idle.len() - 1].0;
-        if max > 0 && idle.iter().filter(|(e, _)| e == endpoint).count() > max {
-            let endpoint = endpoint.clone();
-            if let Some(oldest) = idle.iter().position(|(e, _)| *e == endpoint) {
+        if max > 0 && idle.iter().filter(|i| i.endpoint == endpoint).count() >= max {
+            if let Some(oldest) = idle.iter().position(|i| i.endpoint == endpoint) {
                 idle.remove(oldest);
             }
         }
+        idle.push(Idle { endpoint, conn, since: Instant::now() });
     }
 }
 
