@@ -6,6 +6,8 @@
 //!   connection, the reply read by its `Content-Length` and not parsed: what
 //!   the server, TLS and the loopback allow a client at best;
 //! * `ours_current_thread`: our connection on a `current_thread` runtime;
+//! * `ours_unparsed`: the same, the reply's body left unread as XML (what
+//!   the HTTP side costs without the XML reader);
 //! * `ours_multi_thread`: our connection on a default multi-thread runtime,
 //!   driven from `block_on` as `#[tokio::main]` does;
 //! * `ours_8_tasks`: the same number of requests from 8 tasks sharing one
@@ -314,6 +316,14 @@ async fn get(connection: &Connection) {
     assert_eq!(vm.status.as_deref(), Some("down"));
 }
 
+/// The requests of our sequential client, the replies not read as XML.
+async fn unparsed(connection: &Connection, requests: usize) {
+    for _ in 0..requests {
+        let reply = connection.execute(Request::get("vms/123"), &[200]).await.unwrap();
+        assert_eq!(reply.body().len(), VM.len());
+    }
+}
+
 /// The same number of requests from 8 tasks sharing the connection.
 async fn eight_tasks(connection: &Connection, requests: usize) {
     let tasks: Vec<_> = (0..8)
@@ -383,6 +393,7 @@ fn main() {
 
     let mut limit = Client::new("limit");
     let mut current = Client::new("ours_current_thread");
+    let mut bare = Client::new("ours_unparsed");
     let mut threads = Client::new("ours_multi_thread");
     let mut tasks = Client::new("ours_8_tasks");
     let mut peer = Client::new("python");
@@ -401,6 +412,9 @@ fn main() {
         if runs(current.name) {
             current.runs.push(measure(|f| single.block_on(f), sequential(&on_single, requests), &server));
         }
+        if runs(bare.name) {
+            bare.runs.push(measure(|f| single.block_on(f), unparsed(&on_single, requests), &server));
+        }
         if runs(threads.name) {
             threads.runs.push(measure(|f| multi.block_on(f), sequential(&on_multi, requests), &server));
         }
@@ -411,7 +425,7 @@ fn main() {
             peer.runs.push(python_run(python, script, &url, requests));
         }
     }
-    for client in [&limit, &current, &threads, &peer].into_iter().filter(|c| !c.runs.is_empty()) {
+    for client in [&limit, &current, &bare, &threads, &peer].into_iter().filter(|c| !c.runs.is_empty()) {
         client.print(requests);
     }
     if !tasks.runs.is_empty() {
@@ -421,7 +435,7 @@ fn main() {
         return;
     }
     let limit_rate = limit.median(requests);
-    for client in [&current, &threads, &tasks].into_iter().filter(|c| !c.runs.is_empty()) {
+    for client in [&current, &bare, &threads, &tasks].into_iter().filter(|c| !c.runs.is_empty()) {
         let rate = client.median(requests);
         let versus_python = if peer.runs.is_empty() { f64::NAN } else { rate / peer.median(requests) };
         println!("{}: of_limit={:.2} of_python={versus_python:.1}", client.name, rate / limit_rate);

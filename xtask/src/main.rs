@@ -292,6 +292,7 @@ fn bench_connection(root: &std::path::Path, extra: &[String]) -> ExitCode {
     let clients = [
         ("limit", "raw-TCP limit: the request written by hand on one TLS connection, reply not parsed"),
         ("ours_current_thread", "ours, `current_thread` runtime"),
+        ("ours_unparsed", "ours, `current_thread`, reply not read as XML (the HTTP side alone)"),
         ("ours_multi_thread", "ours, multi-thread runtime (as `#[tokio::main]`)"),
         ("ours_8_tasks", "ours, 8 tasks sharing the connection (multi-thread)"),
         ("python", "Python SDK 4.6.3 (pycurl)"),
