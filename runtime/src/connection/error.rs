@@ -22,16 +22,19 @@ pub enum ErrorKind {
     /// The API answered with another error status, or an action reply
     /// carried a `<fault>`.
     Fault,
-    /// The server could not be reached, or the connection broke before the
-    /// whole reply arrived.
+    /// The server (or the proxy) could not be reached, the proxy would not
+    /// open a tunnel, or the connection broke before the whole reply arrived.
     Connection,
-    /// The request (or connecting) took longer than the timeout.
+    /// The request took longer than its timeout, or connecting longer than
+    /// the connect timeout.
     Timeout,
     /// The TLS handshake failed: an untrusted certificate, a host name that
     /// does not match, or a CA that could not be loaded.
     Tls,
     /// The reply is not what the protocol promises: not XML, not JSON from
-    /// the SSO service, an empty body where one was needed.
+    /// the SSO service, an empty body where one was needed, a redirect
+    /// (never followed), a gzip body that can't be decompressed, or a reply
+    /// that is not HTTP.
     InvalidResponse,
     /// The caller gave something unusable: a bad URL, a header value that
     /// is not valid, a missing CA file, a closed connection.
