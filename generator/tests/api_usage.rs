@@ -288,6 +288,45 @@ async fn a_stream_cut_short_or_stalled_is_an_error_after_the_items_that_arrived(
     Ok(())
 }
 
+/// An id is one path segment whatever it holds, a path given to
+/// `service()` is in URL form, and an `href` with escapes is followed to the
+/// path it names.
+#[tokio::test]
+async fn an_id_is_always_one_path_segment() -> Result<(), Error> {
+    let (url, log) = engine().await;
+    let conn = Connection::builder(&url).token("t").build()?;
+    let vms = conn.system_service().vms_service();
+    let ids = [
+        ("a/b", "a%2Fb"),
+        ("what?", "what%3F"),
+        ("#1", "%231"),
+        ("100%", "100%25"),
+        ("%2F", "%252F"),
+        ("my vm", "my%20vm"),
+        ("vm-\u{e9}", "vm-%C3%A9"),
+    ];
+    for (id, segment) in ids {
+        let service = vms.vm_service(id).nics_service();
+        assert_eq!(service.path(), format!("vms/{segment}/nics"));
+        let err = service.list().send().await.expect_err("the fake engine knows no such VM");
+        assert!(err.is_not_found(), "{err}");
+        match conn.service(&format!("vms/{segment}/nics"))? {
+            ovirt_sdk::services::AnyService::VmNics(found) => assert_eq!(found.path(), service.path()),
+            other => panic!("{other:?}"),
+        }
+    }
+    let err = conn.follow_href::<Vm>(&format!("{API}/vms/a%2Fb")).await.expect_err("no such VM");
+    assert!(err.is_not_found(), "{err}");
+    assert_eq!(conn.relative_path(&format!("{API}/vms/a%2Fb/nics"))?, "vms/a%2Fb/nics");
+
+    let seen = log.lock().expect("log").clone();
+    let targets: Vec<&str> = seen.iter().map(|s| s.target.as_str()).collect();
+    let mut expected: Vec<String> = ids.iter().map(|(_, segment)| format!("{API}/vms/{segment}/nics")).collect();
+    expected.push(format!("{API}/vms/a%2Fb"));
+    assert_eq!(targets, expected);
+    Ok(())
+}
+
 /// Every generated type can travel between tasks without the user raising
 /// `recursion_limit`: a spawned task returns a type with a long chain of
 /// nested members.

@@ -36,6 +36,7 @@ pub mod datetime;
 pub mod decimal;
 pub mod list;
 pub mod service;
+mod transport;
 pub mod xml;
 
 pub use access::{Identity, Optional};

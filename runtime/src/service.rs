@@ -18,8 +18,10 @@
 //! | action | `POST` | the service + `/<action>` | an `<action>` | 200, 201, 202, and no `<fault>` in the reply |
 
 use std::fmt;
+use std::future::Future;
 use std::time::Duration;
 
+use crate::connection::path::{decode_segment as decode, encode_id};
 use crate::connection::{Connection, Error, ErrorKind, ItemStream, Method, Request, Response};
 use crate::xml::XmlType;
 
@@ -37,20 +39,23 @@ impl ServiceContext {
         ServiceContext { connection: connection.clone(), path: String::new() }
     }
 
-    /// The service at `path` (relative to the API root, no leading `/`).
+    /// The service at `path` (relative to the API root, no leading `/`, in
+    /// URL form: `vms/a%2Fb` is the VM whose id is `a/b`).
     pub fn at(connection: &Connection, path: impl Into<String>) -> ServiceContext {
         ServiceContext { connection: connection.clone(), path: path.into() }
     }
 
     /// The service one segment below this one: a fixed segment (`nics`)
-    /// or the id of an object. The id is sent as given (it is
-    /// percent-encoded where a URL needs it).
+    /// or the id of an object. The segment is percent-encoded so that it
+    /// stays exactly one segment: `a/b` becomes `a%2Fb`, and `%`, `?`, `#`,
+    /// spaces and non-ASCII characters are escaped too.
     pub fn child(&self, segment: &str) -> ServiceContext {
-        let path = if self.path.is_empty() { segment.to_owned() } else { format!("{}/{segment}", self.path) };
+        let segment = encode_id(segment);
+        let path = if self.path.is_empty() { segment } else { format!("{}/{segment}", self.path) };
         ServiceContext { connection: self.connection.clone(), path }
     }
 
-    /// The path of the service below the API root.
+    /// The path of the service below the API root, in URL form.
     pub fn path(&self) -> &str {
         &self.path
     }
@@ -141,9 +146,11 @@ impl Call {
     }
 
     /// Sends a `list` whose items are read from the body as it arrives.
-    pub async fn stream<T: XmlType + Send + 'static>(self) -> Result<ItemStream<T>, Error> {
+    pub fn stream<T: XmlType + Send + 'static>(
+        self,
+    ) -> impl Future<Output = Result<ItemStream<T>, Error>> + Send + use<T> {
         let (connection, request) = self.into_request(Method::Get, None, None);
-        connection.stream_list(request).await
+        async move { connection.stream_list(request).await }
     }
 
     /// Sends an `add`: `POST` of `body` (the object's document), success
@@ -187,31 +194,45 @@ impl Call {
 
 /// The typed forms generated `send()` methods return: one instance per
 /// result type, not one per method, which keeps the generated crate quick
-/// to compile.
+/// to compile. Each future is declared `Send` and holds no value of its
+/// type parameters across an `.await`, so a user crate never has to prove
+/// `Send` by walking a (deeply nested) generated type. (They are written as
+/// functions returning `async` blocks, not as `async fn`, for the `+ Send`
+/// and `use<T>` that an `async fn` can't declare.)
+#[allow(clippy::manual_async_fn)]
 impl Call {
     /// A `get`, its reply read as a `T`.
-    pub async fn fetch<T: XmlType>(self) -> Result<T, Error> {
-        self.get().await?.read()
+    pub fn fetch<T: XmlType>(self) -> impl Future<Output = Result<T, Error>> + Send + use<T> {
+        async move { self.get().await?.read() }
     }
 
     /// A `list`, its reply read as a collection of `T`.
-    pub async fn fetch_list<T: XmlType>(self) -> Result<Vec<T>, Error> {
-        Ok(self.get().await?.read_list::<T>()?.into_vec())
+    pub fn fetch_list<T: XmlType>(self) -> impl Future<Output = Result<Vec<T>, Error>> + Send + use<T> {
+        async move { Ok(self.get().await?.read_list::<T>()?.into_vec()) }
     }
 
     /// An `add`, its reply (the created object) read as a `T`.
-    pub async fn add_as<T: XmlType>(self, body: Result<String, crate::xml::XmlError>) -> Result<T, Error> {
-        self.add(body).await?.read()
+    pub fn add_as<T: XmlType>(
+        self,
+        body: Result<String, crate::xml::XmlError>,
+    ) -> impl Future<Output = Result<T, Error>> + Send + use<T> {
+        async move { self.add(body).await?.read() }
     }
 
     /// An `add` of several objects at once, its reply read as a collection of `T`.
-    pub async fn add_list_as<T: XmlType>(self, body: Result<String, crate::xml::XmlError>) -> Result<Vec<T>, Error> {
-        Ok(self.add(body).await?.read_list::<T>()?.into_vec())
+    pub fn add_list_as<T: XmlType>(
+        self,
+        body: Result<String, crate::xml::XmlError>,
+    ) -> impl Future<Output = Result<Vec<T>, Error>> + Send + use<T> {
+        async move { Ok(self.add(body).await?.read_list::<T>()?.into_vec()) }
     }
 
     /// An `update`, its reply read as a `T`.
-    pub async fn update_as<T: XmlType>(self, body: Result<String, crate::xml::XmlError>) -> Result<T, Error> {
-        self.update(body).await?.read()
+    pub fn update_as<T: XmlType>(
+        self,
+        body: Result<String, crate::xml::XmlError>,
+    ) -> impl Future<Output = Result<T, Error>> + Send + use<T> {
+        async move { self.update(body).await?.read() }
     }
 
     /// An action without output: the reply is only checked for a fault.
@@ -225,14 +246,16 @@ impl Call {
 
     /// An action with output: the reply is read as an `A` (the action
     /// document) and `pick` takes the output out of it.
-    pub async fn action_output<A: XmlType, R>(
+    pub fn action_output<A: XmlType, R>(
         self,
         action: &'static str,
         body: Result<String, crate::xml::XmlError>,
         pick: fn(A) -> R,
-    ) -> Result<R, Error> {
-        let reply: A = self.action(action, body).await?.read()?;
-        Ok(pick(reply))
+    ) -> impl Future<Output = Result<R, Error>> + Send + use<A, R> {
+        async move {
+            let reply: A = self.action(action, body).await?.read()?;
+            Ok(pick(reply))
+        }
     }
 }
 
@@ -255,6 +278,13 @@ impl fmt::Debug for Call {
 /// A body that cannot be written (text XML cannot carry) is the caller's error.
 fn invalid_body(e: crate::xml::XmlError) -> Error {
     Error::new(ErrorKind::InvalidInput, format!("The request body can't be written: {e}."))
+}
+
+/// The text of one segment of a path in URL form, its `%XX` escapes
+/// decoded: what [`ServiceContext::child`] was given for it. Generated code
+/// uses it to resolve a path (`vms/a%2Fb`) to a service (`vm_service("a/b")`).
+pub fn decode_segment(segment: &str) -> String {
+    decode(segment)
 }
 
 /// Renders a boolean query parameter as the API expects it.

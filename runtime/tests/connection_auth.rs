@@ -88,7 +88,12 @@ async fn a_certificate_from_another_ca_is_a_tls_error() {
     let err = connection.authenticate().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
     assert!(err.is_tls());
-    assert!(err.to_string().contains("UnknownIssuer"), "{err}");
+    let expected = format!(
+        "The TLS handshake with 127.0.0.1:{} failed: invalid peer certificate: UnknownIssuer. Is the CA of the \
+         server trusted (see 'ca_file' and 'ca_pem')?",
+        server.addr.port()
+    );
+    assert_eq!(err.to_string(), expected);
     // Nothing got through the handshake.
     assert!(server.requests().is_empty());
 }

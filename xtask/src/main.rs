@@ -7,8 +7,8 @@ const HELP: &str = "\
 cargo xtask generate [--check]   regenerate generated/ from model/ (--check: write nothing, fail on drift)
 cargo xtask test                 run every test of the workspace, after its own set-up
 cargo xtask bench [--vms=N]      benchmark the generator, XML and the connection against the Python SDK (release build)
-cargo xtask bench connection [--requests=N]
-                                 only the connection: small GETs per second, ours and the Python SDK's
+cargo xtask bench connection [--requests=N] [--rounds=R]
+                                 only the connection: GETs per second, ours, the raw-TCP limit and the Python SDK's
 ";
 
 fn main() -> ExitCode {
@@ -251,11 +251,13 @@ fn bench(extra: &[String]) -> ExitCode {
     bench_connection(&root, extra)
 }
 
-/// Small GETs per second over one kept-alive connection against a local
-/// HTTPS server: ours (one task, then 8 tasks sharing the connection) and
-/// the official Python SDK against the same server, in the same run.
+/// Sequential GETs per second over one kept-alive connection against a
+/// local HTTPS server, in alternating rounds: the raw-TCP limit, ours on a
+/// `current_thread` and on a multi-thread runtime, ours with 8 tasks, and
+/// the official Python SDK; each as a ratio to the limit and to Python.
 fn bench_connection(root: &std::path::Path, extra: &[String]) -> ExitCode {
     let requests: usize = extra.iter().find_map(|a| a.strip_prefix("--requests=")?.parse().ok()).unwrap_or(5000);
+    let rounds: usize = extra.iter().find_map(|a| a.strip_prefix("--rounds=")?.parse().ok()).unwrap_or(7);
     let python = match xtask::ensure_oracle(root) {
         Ok(p) => p,
         Err(e) => {
@@ -269,24 +271,45 @@ fn bench_connection(root: &std::path::Path, extra: &[String]) -> ExitCode {
         .current_dir(root)
         .args(["bench", "-q", "-p", "sdkgen-runtime", "--bench", "connection", "--"])
         .arg(format!("--requests={requests}"))
+        .arg(format!("--rounds={rounds}"))
         .arg(format!("--python={}", python.display()))
         .arg(format!("--script={}", script.display()));
     let Some(out) = capture(bench) else { return ExitCode::FAILURE };
-    let rate = |name: &str| {
-        out.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(':').and_then(|rest| field(rest, "req/s")))
+    let figure = |name: &str, key: &str| {
+        out.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(':').and_then(|rest| field(rest, key)))
     };
-    let (Some(ours), Some(tasks), Some(py)) = (rate("ours"), rate("ours_8_tasks"), rate("python")) else {
+    let (Some(limit), Some(py)) = (figure("limit", "req/s"), figure("python", "req/s")) else {
         eprintln!("error: could not read the connection benchmark figures");
         return ExitCode::FAILURE;
     };
     println!(
-        "\n## Connection: small GET (`vms/123`) over HTTPS with keep-alive, {requests} requests, {} cores\n",
+        "\n## Connection: sequential GETs of a 6.6 KB `<vm>` over HTTPS with keep-alive, {requests} requests, \
+         median of {rounds} alternating rounds, {} cores\n",
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
-    println!("| client | requests/s | / Python |");
-    println!("| --- | --- | --- |");
-    println!("| ours, one task | {ours:.0} | {:.1}x |", ours / py);
-    println!("| ours, 8 tasks sharing the connection | {tasks:.0} | {:.1}x |", tasks / py);
-    println!("| Python SDK 4.6.3 | {py:.0} | 1.0x |");
+    println!("| client | requests/s | slowest / median | / limit | / Python | switches / request | CPU µs / request |");
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    let clients = [
+        ("limit", "raw-TCP limit: the request written by hand on one TLS connection, reply not parsed"),
+        ("ours_current_thread", "ours, `current_thread` runtime"),
+        ("ours_unparsed", "ours, `current_thread`, reply not read as XML (the HTTP side alone)"),
+        ("ours_multi_thread", "ours, multi-thread runtime (as `#[tokio::main]`)"),
+        ("ours_8_tasks", "ours, 8 tasks sharing the connection (multi-thread)"),
+        ("python", "Python SDK 4.6.3 (pycurl)"),
+    ];
+    for (name, label) in clients {
+        let Some(rate) = figure(name, "req/s") else { continue };
+        let shown = |key: &str, digits: usize| {
+            figure(name, key).filter(|_| name != "python").map_or("–".to_owned(), |v| format!("{v:.digits$}"))
+        };
+        println!(
+            "| {label} | {rate:.0} | {:.2} | {:.2} | {:.1}x | {} | {} |",
+            figure(name, "slowest/median").unwrap_or(f64::NAN),
+            rate / limit,
+            rate / py,
+            shown("switches/req", 2),
+            shown("cpu_us/req", 0),
+        );
+    }
     ExitCode::SUCCESS
 }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use serde_json::Value;
 use url::Url;
 
@@ -11,6 +11,7 @@ use super::error::{Error, ErrorKind, MessageParts};
 use super::request::{content_type_message, is_json_content_type};
 use super::secret::Secret;
 use super::{Inner, TokenSlot};
+use crate::transport::{Outgoing, describe};
 
 /// The hook that produces a SPNEGO (`Negotiate`) token for a host, for
 /// the Kerberos grant. See [`ConnectionBuilder::negotiate`](super::ConnectionBuilder::negotiate).
@@ -118,7 +119,7 @@ impl Inner {
                     lead: Some(&format!("The SSO response doesn't contain the token field '{}'.", auth.token_name)),
                     fault: None,
                     status: Some((reply.status, reason(reply.status))),
-                    request: Some(("POST", auth.token_url.path())),
+                    request: Some(&describe(&http::Method::POST, &auth.token_url)),
                 }
                 .render(),
             )
@@ -178,7 +179,7 @@ impl Inner {
                     lead: Some("Error during SSO revoke."),
                     fault: None,
                     status: Some((reply.status, reason(reply.status))),
-                    request: Some(("POST", url.path())),
+                    request: Some(&describe(&http::Method::POST, url)),
                 }
                 .render(),
             )
@@ -236,25 +237,22 @@ impl Inner {
     /// One form POST to the SSO service, within the connection's limits
     /// and timeout. The body (credentials, tokens) is never logged.
     async fn sso_post(&self, url: &Url, form: String, authorization: Option<HeaderValue>) -> Result<SsoReply, Error> {
-        let what = format!("POST {url}");
+        let what = describe(&http::Method::POST, url);
         let _permit = self.permit().await?;
-        let mut builder = self
-            .client
-            .post(url.clone())
-            .header(USER_AGENT, self.user_agent.clone())
-            .header(ACCEPT, "application/json")
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(form);
+        let mut headers = HeaderMap::new();
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
         if let Some(value) = authorization {
-            builder = builder.header(AUTHORIZATION, value);
+            headers.insert(AUTHORIZATION, value);
         }
+        let outgoing = Outgoing { method: http::Method::POST, url, headers: &headers, body: Some(form.into()) };
         let exchange = async {
-            let response = builder.send().await.map_err(|e| self.transport_error(&e, &what, false))?;
-            let status = response.status().as_u16();
+            let reply = self.transport.send(outgoing).await?;
             let content_type =
-                response.headers().get(CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-            let body = response.bytes().await.map_err(|e| self.transport_error(&e, &what, true))?;
-            Ok(SsoReply { status, content_type, body: body.into() })
+                reply.headers.get(CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            let body = reply.body.read_all().await?;
+            Ok(SsoReply { status: reply.status, content_type, body })
         };
         self.with_timeout(self.timeout, &what, exchange).await
     }
@@ -278,5 +276,5 @@ fn json_text(value: Option<&Value>) -> String {
 }
 
 fn reason(status: u16) -> &'static str {
-    reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("")
+    http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("")
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use reqwest::header::{HeaderName, HeaderValue};
+use http::header::{HeaderName, HeaderValue};
 use url::Url;
 
 use super::auth::{Auth, NegotiateFn};
@@ -14,6 +14,7 @@ use super::error::{Error, ErrorKind};
 use super::secret::Secret;
 use super::tls::{TlsSettings, client_config};
 use super::{Connection, Inner, TokenSlot};
+use crate::transport::{ProxyChoice, ProxyServer, Settings, Transport};
 
 /// Which proxy the connection goes through.
 #[derive(Clone)]
@@ -304,30 +305,22 @@ impl ConnectionBuilder {
             ca_file: self.ca_file.as_deref(),
             ca_pem: &self.ca_pem,
         })?;
-        let mut client = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .redirect(reqwest::redirect::Policy::none())
-            .referer(false)
-            .gzip(self.compress);
-        if let Some(d) = self.connect_timeout {
-            client = client.connect_timeout(d);
-        }
-        if self.connections > 0 {
-            client = client.pool_max_idle_per_host(self.connections);
-        }
-        client = match &self.proxy {
-            ProxySetting::Environment => client,
-            ProxySetting::Direct => client.no_proxy(),
-            ProxySetting::Url(url) => {
-                // The message does not repeat the URL: it may hold a password.
-                let proxy = reqwest::Proxy::all(url.expose())
-                    .map_err(|_| Error::new(ErrorKind::InvalidInput, "The 'proxy' parameter isn't a valid URL."))?;
-                client.proxy(proxy)
-            }
+        let proxy = match &self.proxy {
+            ProxySetting::Environment => ProxyChoice::from_environment(),
+            ProxySetting::Direct => ProxyChoice::Direct,
+            // The message does not repeat the URL: it may hold a password.
+            ProxySetting::Url(url) => ProxyChoice::Fixed(
+                ProxyServer::parse(url.expose())
+                    .map_err(|why| Error::new(ErrorKind::InvalidInput, format!("The 'proxy' parameter {why}.")))?,
+            ),
         };
-        let client = client
-            .build()
-            .map_err(|e| Error::new(ErrorKind::InvalidInput, format!("Can't set up the HTTP client: {e}.")))?;
+        let transport = Transport::new(Settings {
+            tls: Arc::new(tls),
+            proxy,
+            connect_timeout: self.connect_timeout,
+            max_idle: self.connections,
+            compress: self.compress,
+        });
 
         if self.insecure {
             tracing::warn!(
@@ -341,7 +334,7 @@ impl ConnectionBuilder {
 
         let slot = TokenSlot { generation: u64::from(self.token.is_some()), token: self.token.clone() };
         let inner = Inner {
-            client,
+            transport,
             url: self.url.trim_end_matches('/').to_owned(),
             base,
             api_path,

@@ -22,16 +22,19 @@ pub enum ErrorKind {
     /// The API answered with another error status, or an action reply
     /// carried a `<fault>`.
     Fault,
-    /// The server could not be reached, or the connection broke before the
-    /// whole reply arrived.
+    /// The server (or the proxy) could not be reached, the proxy would not
+    /// open a tunnel, or the connection broke before the whole reply arrived.
     Connection,
-    /// The request (or connecting) took longer than the timeout.
+    /// The request took longer than its timeout, or connecting longer than
+    /// the connect timeout.
     Timeout,
     /// The TLS handshake failed: an untrusted certificate, a host name that
     /// does not match, or a CA that could not be loaded.
     Tls,
     /// The reply is not what the protocol promises: not XML, not JSON from
-    /// the SSO service, an empty body where one was needed.
+    /// the SSO service, an empty body where one was needed, a redirect
+    /// (never followed), a gzip body that can't be decompressed, or a reply
+    /// that is not HTTP.
     InvalidResponse,
     /// The caller gave something unusable: a bad URL, a header value that
     /// is not valid, a missing CA file, a closed connection.
@@ -55,11 +58,15 @@ pub struct Fault {
 
 /// An error of the connection or of a request made through it.
 ///
-/// The message reads like the official SDKs' (`Fault reason is "…". Fault
-/// detail is "…". HTTP response code is 404.`) followed by the HTTP status
-/// text and the request (`HTTP response message is "Not Found". Request was
-/// GET /ovirt-engine/api/vms/123.`). It never contains a password, a token or
-/// an `Authorization` value.
+/// The message of a reply with an error status reads like the official
+/// SDKs' (`Fault reason is "…". Fault detail is "…". HTTP response code is
+/// 404.`) followed by the HTTP status text and the request (`HTTP response
+/// message is "Not Found". Request was GET
+/// https://engine.example.com/ovirt-engine/api/vms/123.`). A transport
+/// failure is one sentence naming the server or the request the same way
+/// (`The server closed the connection before it replied to GET https://…`),
+/// with the underlying error as [`source`](std::error::Error::source). A
+/// message never contains a password, a token or an `Authorization` value.
 pub struct Error {
     inner: Box<Inner>,
 }
@@ -75,6 +82,8 @@ struct Inner {
 enum Source {
     Xml(XmlError),
     Io(std::io::Error),
+    /// The transport's cause (an I/O, TLS or HTTP error).
+    Transport(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl Error {
@@ -115,6 +124,11 @@ impl Error {
 
     pub(crate) fn with_io_source(mut self, e: std::io::Error) -> Error {
         self.inner.source = Some(Source::Io(e));
+        self
+    }
+
+    pub(crate) fn with_transport_source(mut self, e: Option<Box<dyn std::error::Error + Send + Sync>>) -> Error {
+        self.inner.source = e.map(Source::Transport);
         self
     }
 
@@ -195,6 +209,7 @@ impl std::error::Error for Error {
         match &self.inner.source {
             Some(Source::Xml(e)) => Some(e),
             Some(Source::Io(e)) => Some(e),
+            Some(Source::Transport(e)) => Some(&**e),
             None => None,
         }
     }
@@ -203,6 +218,22 @@ impl std::error::Error for Error {
 impl From<XmlError> for Error {
     fn from(e: XmlError) -> Error {
         Error::new(ErrorKind::Xml, e.to_string()).with_xml_source(e)
+    }
+}
+
+impl From<crate::transport::TransportError> for Error {
+    fn from(e: crate::transport::TransportError) -> Error {
+        use crate::transport::Step;
+        let kind = match e.step {
+            Step::Request => ErrorKind::InvalidInput,
+            Step::ConnectTimeout => ErrorKind::Timeout,
+            Step::Tls => ErrorKind::Tls,
+            Step::Protocol | Step::Decode => ErrorKind::InvalidResponse,
+            Step::Resolve | Step::Connect | Step::Proxy | Step::Exchange | Step::Closed | Step::Body => {
+                ErrorKind::Connection
+            }
+        };
+        Error::new(kind, e.message).with_transport_source(e.source)
     }
 }
 
@@ -232,7 +263,8 @@ pub(crate) struct MessageParts<'a> {
     pub(crate) lead: Option<&'a str>,
     pub(crate) fault: Option<&'a Fault>,
     pub(crate) status: Option<(u16, &'a str)>,
-    pub(crate) request: Option<(&'a str, &'a str)>,
+    /// The request, as [`describe`](crate::transport::describe) names it.
+    pub(crate) request: Option<&'a str>,
 }
 
 impl MessageParts<'_> {
@@ -255,8 +287,8 @@ impl MessageParts<'_> {
                 parts.push(format!("HTTP response message is \"{reason}\"."));
             }
         }
-        if let Some((method, path)) = self.request {
-            parts.push(format!("Request was {method} {path}."));
+        if let Some(request) = self.request {
+            parts.push(format!("Request was {request}."));
         }
         parts.join(" ")
     }
@@ -323,13 +355,14 @@ mod tests {
             lead: None,
             fault: Some(&fault),
             status: Some((400, "Bad Request")),
-            request: Some(("POST", "/ovirt-engine/api/vms/1/start")),
+            request: Some("POST https://engine.example.com/ovirt-engine/api/vms/1/start"),
         }
         .render();
         assert_eq!(
             m,
             "Fault reason is \"myreason\". Fault detail is \"mydetail\". HTTP response code is 400. \
-             HTTP response message is \"Bad Request\". Request was POST /ovirt-engine/api/vms/1/start."
+             HTTP response message is \"Bad Request\". Request was POST \
+             https://engine.example.com/ovirt-engine/api/vms/1/start."
         );
         let m = MessageParts { lead: None, fault: None, status: Some((404, "")), request: None }.render();
         assert_eq!(m, "HTTP response code is 404.");

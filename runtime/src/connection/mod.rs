@@ -28,6 +28,7 @@ mod auth;
 mod builder;
 mod error;
 mod log;
+pub(crate) mod path;
 mod request;
 mod secret;
 mod stream;
@@ -39,7 +40,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use url::Url;
 
 pub use builder::ConnectionBuilder;
@@ -49,6 +50,7 @@ pub use secret::Secret;
 pub use stream::ItemStream;
 
 use crate::List;
+use crate::transport::{Outgoing, Transport};
 use crate::xml::{XmlReader, XmlType, to_xml};
 
 /// The `Version` header every API request carries.
@@ -84,7 +86,7 @@ pub(crate) struct TokenSlot {
 }
 
 pub(crate) struct Inner {
-    client: reqwest::Client,
+    transport: Transport,
     /// The URL as given (minus a trailing `/`), for `url()`.
     url: String,
     base: Url,
@@ -116,9 +118,13 @@ struct Prepared {
 impl Prepared {
     /// `GET https://host/ovirt-engine/api/vms` (no query), for messages.
     fn describe(&self) -> String {
-        let mut shown = self.url.clone();
-        shown.set_query(None);
-        format!("{} {shown}", self.method)
+        crate::transport::describe(&self.method.to_http(), &self.url)
+    }
+
+    /// What the transport sends, with `headers` (those of the request and
+    /// the token).
+    fn outgoing<'a>(&'a self, headers: &'a HeaderMap) -> Outgoing<'a> {
+        Outgoing { method: self.method.to_http(), url: &self.url, headers, body: self.body.clone() }
     }
 
     /// The path and query, for logs.
@@ -167,7 +173,15 @@ impl Connection {
     /// items as they are read from the body, holding only a few of them in
     /// memory at a time (see [`ItemStream`]). A reply with a status other
     /// than 200, or one that is not XML, is an error before any item.
-    pub async fn stream_list<T: XmlType + Send + 'static>(&self, request: Request) -> Result<ItemStream<T>, Error> {
+    pub fn stream_list<T: XmlType + Send + 'static>(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<ItemStream<T>, Error>> + Send + use<T> {
+        let connection = self.clone();
+        async move { connection.open_stream(request).await }
+    }
+
+    async fn open_stream<T: XmlType + Send + 'static>(&self, request: Request) -> Result<ItemStream<T>, Error> {
         self.check_open()?;
         let prepared = self.inner.prepare(request)?;
         let (generation, mut token) = self.inner.current_token().await?;
@@ -258,6 +272,10 @@ impl Connection {
 
     /// Fetches the object `object` links to (its `href`), as a `T`.
     ///
+    /// The `href` is taken (and the connection cloned) when this is called;
+    /// the future holds nothing of `T`, so it is `Send` for any `T` without
+    /// the compiler having to look into `T`.
+    ///
     /// ```no_run
     /// # use sdkgen_runtime::connection::{Connection, Error};
     /// # use sdkgen_runtime::xml::XmlType;
@@ -266,35 +284,52 @@ impl Connection {
     /// let data_center: DataCenter = connection.follow_link(dc_link).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn follow_link<T: XmlType>(&self, object: &T) -> Result<T, Error> {
-        let href = href_of(object).ok_or_else(no_href)?;
-        self.follow_href(&href).await
+    pub fn follow_link<T: XmlType>(&self, object: &T) -> impl Future<Output = Result<T, Error>> + Send + use<T> {
+        let request = href_of(object).ok_or_else(no_href).and_then(|href| self.link_request(&href));
+        self.fetch_link(request, Response::read)
     }
 
     /// Fetches the list a link stands for (such as `vm.nics` read from
-    /// `<link rel="nics" href="…"/>`).
-    pub async fn follow_list_link<T: XmlType>(&self, list: &List<T>) -> Result<List<T>, Error> {
-        let href = list.href().ok_or_else(no_href)?;
-        self.follow_list_href(href).await
+    /// `<link rel="nics" href="…"/>`). As with
+    /// [`follow_link`](Self::follow_link), the future holds nothing of `T`.
+    pub fn follow_list_link<T: XmlType>(
+        &self,
+        list: &List<T>,
+    ) -> impl Future<Output = Result<List<T>, Error>> + Send + use<T> {
+        let request = list.href().ok_or_else(no_href).and_then(|href| self.link_request(href));
+        self.fetch_link(request, Response::read_list)
     }
 
     /// Fetches the object at `href` (a path under the connection URL, as
     /// the server writes them: `/ovirt-engine/api/datacenters/123`).
-    pub async fn follow_href<T: XmlType>(&self, href: &str) -> Result<T, Error> {
-        let request = self.link_request(href)?;
-        self.execute(request, &[200]).await?.read()
+    pub fn follow_href<T: XmlType>(&self, href: &str) -> impl Future<Output = Result<T, Error>> + Send + use<T> {
+        self.fetch_link(self.link_request(href), Response::read)
     }
 
     /// Fetches the list at `href`.
-    pub async fn follow_list_href<T: XmlType>(&self, href: &str) -> Result<List<T>, Error> {
-        let request = self.link_request(href)?;
-        self.execute(request, &[200]).await?.read_list()
+    pub fn follow_list_href<T: XmlType>(
+        &self,
+        href: &str,
+    ) -> impl Future<Output = Result<List<T>, Error>> + Send + use<T> {
+        self.fetch_link(self.link_request(href), Response::read_list)
+    }
+
+    /// Sends the `GET` of a link and reads its reply with `read`. Everything
+    /// the future needs is owned and none of it depends on `R`.
+    fn fetch_link<R>(
+        &self,
+        request: Result<Request, Error>,
+        read: fn(&Response) -> Result<R, Error>,
+    ) -> impl Future<Output = Result<R, Error>> + Send + use<R> {
+        let connection = self.clone();
+        async move { read(&connection.execute(request?, &[200]).await?) }
     }
 
     /// The request path (relative to the API root) of an `href` the
     /// server sent, such as `datacenters/123` for
     /// `/ovirt-engine/api/datacenters/123` (a full URL on the same server
-    /// works too). Its query, if any, is left out.
+    /// works too), in URL form (its `%XX` escapes kept). Its query, if any,
+    /// is left out.
     pub fn relative_path(&self, href: &str) -> Result<String, Error> {
         self.link_request(href).map(|r| r.path)
     }
@@ -324,8 +359,8 @@ impl Connection {
         } else {
             path.strip_prefix(root).and_then(|r| r.strip_prefix('/')).ok_or_else(incompatible)?
         };
-        let decoded: Vec<String> = rest.split('/').map(percent_decode).collect();
-        let mut request = Request::get(if rest.is_empty() { String::new() } else { decoded.join("/") });
+        // The path stays in URL form: an escaped `/` in an id stays inside its segment.
+        let mut request = Request::get(rest);
         if let Some(q) = query {
             request.query = url::form_urlencoded::parse(q.as_bytes()).into_owned().collect();
         }
@@ -399,8 +434,9 @@ impl Inner {
         Ok(Prepared { method: request.method, url, headers, body: request.body.map(bytes::Bytes::from), timeout })
     }
 
-    /// The URL of `path` (relative to the API root) with `query`; each
-    /// segment of the path is percent-encoded as needed.
+    /// The URL of `path` (relative to the API root, in URL form) with
+    /// `query`: the escapes of each segment are kept and anything else a
+    /// segment can't hold is percent-encoded.
     fn url_for(&self, path: &str, query: &[(String, String)]) -> Result<Url, Error> {
         if path.starts_with('/') {
             return Err(Error::new(
@@ -410,19 +446,18 @@ impl Inner {
         }
         let mut url = self.base.clone();
         if !path.is_empty() {
-            let mut segments = url
-                .path_segments_mut()
-                .map_err(|_| Error::new(ErrorKind::InvalidInput, "The connection URL can't have a path."))?;
-            segments.pop_if_empty();
+            let mut full = self.base.path().trim_end_matches('/').to_owned();
             for segment in path.split('/') {
-                if segment.is_empty() || segment == "." || segment == ".." {
+                if matches!(path::decode_segment(segment).as_str(), "" | "." | "..") {
                     return Err(Error::new(
                         ErrorKind::InvalidInput,
                         format!("The path '{path}' has an empty, '.' or '..' segment."),
                     ));
                 }
-                segments.push(segment);
+                full.push('/');
+                full.push_str(&path::encode_path_segment(segment));
             }
+            url.set_path(&full);
         }
         if !query.is_empty() {
             let mut pairs = url.query_pairs_mut();
@@ -436,7 +471,7 @@ impl Inner {
     /// One exchange with the API: the request with the token, the whole reply.
     async fn exchange(&self, prepared: &Prepared, token: &Secret) -> Result<Response, Error> {
         let what = prepared.describe();
-        let builder = self.http_request(prepared, token)?;
+        let headers = self.headers_with_token(prepared, token)?;
         let _permit = self.permit().await?;
         let target = prepared.target();
         tracing::debug!(connection = %self.label, method = %prepared.method, url = %target, "sending request");
@@ -448,20 +483,10 @@ impl Inner {
         }
         let started = Instant::now();
         let exchange = async {
-            let reply = builder.send().await.map_err(|e| self.transport_error(&e, &what, false))?;
-            let status = reply.status();
-            let headers = reply_headers(&reply);
-            let body = reply.bytes().await.map_err(|e| self.transport_error(&e, &what, true))?;
-            Ok(Response {
-                status: status.as_u16(),
-                reason: status.canonical_reason().unwrap_or("").to_owned(),
-                headers,
-                body: body.into(),
-                method: prepared.method,
-                url_path: prepared.url.path().to_owned(),
-                api_path: self.api_path.clone(),
-                secrets: self.secrets(token),
-            })
+            let reply = self.transport.send(prepared.outgoing(&headers)).await?;
+            let head = reply_headers(&reply.headers);
+            let body = reply.body.read_all().await?;
+            Ok(self.response(prepared, token, reply.status, head, body))
         };
         let result = self.with_timeout(prepared.timeout, &what, exchange).await;
         let elapsed_ms = started.elapsed().as_millis() as u64;
@@ -495,6 +520,30 @@ impl Inner {
         result
     }
 
+    /// The reply to `prepared`, with what its errors need to name it and
+    /// to hide the secrets.
+    fn response(
+        &self,
+        prepared: &Prepared,
+        token: &Secret,
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> Response {
+        let reason = http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
+        Response {
+            status,
+            reason: reason.to_owned(),
+            headers,
+            body,
+            method: prepared.method,
+            url_path: prepared.url.path().to_owned(),
+            request: prepared.describe(),
+            api_path: self.api_path.clone(),
+            secrets: self.secrets(token),
+        }
+    }
+
     /// What must never be logged or shown: the password and the token.
     fn secrets(&self, token: &Secret) -> Vec<Secret> {
         let mut secrets = vec![token.clone()];
@@ -516,25 +565,15 @@ impl Inner {
         }
     }
 
-    /// The HTTP request for `prepared`, with the token.
-    fn http_request(&self, prepared: &Prepared, token: &Secret) -> Result<reqwest::RequestBuilder, Error> {
+    /// The headers of `prepared` with the token.
+    fn headers_with_token(&self, prepared: &Prepared, token: &Secret) -> Result<HeaderMap, Error> {
         let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
             Error::new(ErrorKind::InvalidInput, "The token contains characters that can't be sent in an HTTP header.")
         })?;
         authorization.set_sensitive(true);
         let mut headers = prepared.headers.clone();
         headers.insert(AUTHORIZATION, authorization);
-        let method = match prepared.method {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Put => reqwest::Method::PUT,
-            Method::Delete => reqwest::Method::DELETE,
-        };
-        let mut builder = self.client.request(method, prepared.url.clone()).headers(headers);
-        if let Some(body) = &prepared.body {
-            builder = builder.body(body.clone());
-        }
-        Ok(builder)
+        Ok(headers)
     }
 
     /// Whether a reply of `status` to `prepared` calls for a new token and
@@ -555,27 +594,24 @@ impl Inner {
     /// reply (within the request's timeout); the body is left to be read.
     async fn open(&self, prepared: &Prepared, token: &Secret) -> Result<stream::Opened, Error> {
         let what = prepared.describe();
-        let builder = self.http_request(prepared, token)?;
+        let headers = self.headers_with_token(prepared, token)?;
         let permit = self.permit().await?;
         let target = prepared.target();
         tracing::debug!(connection = %self.label, method = %prepared.method, url = %target, "sending request (streamed reply)");
         let deadline = prepared.timeout.map(|t| tokio::time::Instant::now() + t);
-        let head = async { builder.send().await.map_err(|e| self.transport_error(&e, &what, false)) };
+        let head = async { Ok(self.transport.send(prepared.outgoing(&headers)).await?) };
         let reply = self.with_timeout(prepared.timeout, &what, head).await?;
-        let status = reply.status();
         tracing::debug!(
             connection = %self.label,
             method = %prepared.method,
             url = %target,
-            status = status.as_u16(),
+            status = reply.status,
             "reply headers received; the body is streamed"
         );
-        let headers = reply_headers(&reply);
         Ok(stream::Opened {
-            status: status.as_u16(),
-            reason: status.canonical_reason().unwrap_or("").to_owned(),
-            headers,
-            reply,
+            status: reply.status,
+            headers: reply_headers(&reply.headers),
+            body: reply.body,
             permit,
             deadline,
             what,
@@ -595,65 +631,16 @@ impl Inner {
                 Ok(result) => result,
                 Err(_) => Err(Error::new(
                     ErrorKind::Timeout,
-                    format!("Timeout: no complete reply to {what} within {} s.", limit.as_secs_f64()),
+                    format!("No complete reply to {what} within the timeout of {} s.", limit.as_secs_f64()),
                 )),
             },
         }
     }
-
-    /// Turns a failure of the HTTP stack into an error of the right kind,
-    /// with the causes spelled out (and no type of the stack exposed).
-    fn transport_error(&self, e: &reqwest::Error, what: &str, reading_body: bool) -> Error {
-        let causes = causes(e);
-        if let Some(tls) = tls::find_tls_cause(e) {
-            let hint = if tls.contains("UnknownIssuer") {
-                " Is the CA of the server trusted (see 'ca_file' and 'ca_pem')?"
-            } else if tls.contains("not valid for name") {
-                " The host name of the URL must be one the certificate names."
-            } else {
-                ""
-            };
-            return Error::new(ErrorKind::Tls, format!("TLS failed for {what}: {tls}.{hint}"));
-        }
-        if e.is_timeout() {
-            return Error::new(ErrorKind::Timeout, format!("Timeout while connecting for {what}: {causes}."));
-        }
-        if reading_body {
-            return Error::new(ErrorKind::Connection, format!("Failed to read the response to {what}: {causes}."));
-        }
-        if e.is_connect() {
-            return Error::new(ErrorKind::Connection, format!("Can't connect to send {what}: {causes}."));
-        }
-        Error::new(ErrorKind::Connection, format!("Failed to send {what}: {causes}."))
-    }
 }
 
 /// The headers of a reply, as text.
-fn reply_headers(reply: &reqwest::Response) -> Vec<(String, String)> {
-    reply
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-        .collect()
-}
-
-/// The causes of a transport error, innermost last, without the top-level
-/// text (which repeats the URL with its query).
-fn causes(e: &reqwest::Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut current = std::error::Error::source(e);
-    while let Some(cause) = current {
-        let text = cause.to_string();
-        if parts.last() != Some(&text) {
-            parts.push(text);
-        }
-        current = cause.source();
-    }
-    if parts.is_empty() {
-        if e.is_body() { "the body of the reply could not be read".to_owned() } else { "unknown cause".to_owned() }
-    } else {
-        parts.join(": ")
-    }
+fn reply_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers.iter().map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect()
 }
 
 /// The `href` of an object, read from the attribute the writer puts on it.
@@ -668,40 +655,9 @@ fn no_href() -> Error {
     Error::new(ErrorKind::InvalidInput, "Can't follow link because the 'href' attribute doesn't have a value.")
 }
 
-/// Decodes `%XX` escapes of a path segment (others are kept as they are).
-fn percent_decode(segment: &str) -> String {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percent_decoding() {
-        assert_eq!(percent_decode("a%20b"), "a b");
-        assert_eq!(percent_decode("123"), "123");
-        assert_eq!(percent_decode("%"), "%");
-        assert_eq!(percent_decode("%2"), "%2");
-        assert_eq!(percent_decode("%zz"), "%zz");
-        assert_eq!(percent_decode("%C3%A9"), "é");
-        assert_eq!(percent_decode("x%41"), "xA");
-    }
 
     #[test]
     fn connection_is_send_sync_clone() {
@@ -722,10 +678,17 @@ mod tests {
         send(c.test());
         send(c.close());
         send(c.follow_list_href::<Unit>(""));
+        send(c.follow_href::<Unit>(""));
+        // `Unit` is not `Sync`: a future holding `&Unit` would not be `Send`.
+        send(c.follow_link(&Unit::default()));
+        send(c.follow_list_link(&List::<Unit>::default()));
+        send(c.stream_list::<Unit>(Request::get("")));
     }
 
+    /// Not `Sync`, like no generated type, to show the futures of the
+    /// `follow_*` helpers do not depend on it.
     #[derive(Default)]
-    struct Unit;
+    struct Unit(std::marker::PhantomData<std::cell::Cell<u8>>);
 
     impl XmlType for Unit {
         const TAG: &'static str = "unit";

@@ -25,6 +25,15 @@ pub enum Method {
 }
 
 impl Method {
+    pub(crate) fn to_http(self) -> http::Method {
+        match self {
+            Method::Get => http::Method::GET,
+            Method::Post => http::Method::POST,
+            Method::Put => http::Method::PUT,
+            Method::Delete => http::Method::DELETE,
+        }
+    }
+
     /// The method as it goes on the wire (`GET`, …).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -46,7 +55,10 @@ impl fmt::Display for Method {
 /// (authentication, `Version`, `Accept`, …).
 ///
 /// `path` is relative to the API root given as the connection URL: `""` is
-/// the root itself, `"vms/123/start"` an action of a VM. Query parameters are
+/// the root itself, `"vms/123/start"` an action of a VM. It is in URL form:
+/// `%XX` escapes are sent as they are (`vms/a%2Fb` is the VM whose id is
+/// `a/b`), and any other character a path segment can't hold is
+/// percent-encoded. Query parameters are
 /// sent in the order given, form-encoded. Per-call `headers` override the
 /// connection's headers of the same name. A query parameter `all_content`
 /// is mirrored into the `All-Content` header, as the API requires.
@@ -66,7 +78,7 @@ impl fmt::Display for Method {
 pub struct Request {
     /// The HTTP method.
     pub method: Method,
-    /// The path relative to the API root, without a leading `/`.
+    /// The path relative to the API root, without a leading `/`, in URL form.
     pub path: String,
     /// Query parameters, in order.
     pub query: Vec<(String, String)>,
@@ -151,6 +163,8 @@ pub struct Response {
     pub(crate) method: Method,
     /// The URL path requested (no query).
     pub(crate) url_path: String,
+    /// The request as messages name it: `GET https://host/ovirt-engine/api/vms`.
+    pub(crate) request: String,
     /// The path of the connection URL, for the hint of content-type errors.
     pub(crate) api_path: Arc<str>,
     /// The token and password of the connection, taken out of errors made
@@ -225,8 +239,12 @@ impl Response {
     /// kind follows the status (401/403 authentication, 404 not found, 409
     /// conflict, other errors fault; an unexpected success or redirect is an
     /// invalid response), with the fault when the body holds one, or the
-    /// content-type message when the body is not XML.
+    /// content-type message when the body is not XML. A redirect (which is
+    /// never followed) says where to, and what it likely means.
     pub fn to_error(&self) -> Error {
+        if (300..400).contains(&self.status) {
+            return self.redirect_error();
+        }
         let kind = if self.status >= 400 { kind_for_status(self.status) } else { ErrorKind::InvalidResponse };
         let not_xml = !self.body.is_empty() && !self.is_xml();
         let lead = not_xml.then(|| self.content_type_message("XML"));
@@ -235,10 +253,23 @@ impl Response {
             lead: lead.as_deref(),
             fault: fault.as_ref(),
             status: Some((self.status, &self.reason)),
-            request: Some((self.method.as_str(), &self.url_path)),
+            request: Some(&self.request),
         }
         .render();
         Error::new(kind, message).with_code(self.status).with_fault(fault).scrubbed(&self.secrets)
+    }
+
+    fn redirect_error(&self) -> Error {
+        let target = match self.header("location") {
+            Some(location) => format!("to {location}"),
+            None => "elsewhere (without a Location header)".to_owned(),
+        };
+        let message = format!(
+            "The server redirected {} {target} (HTTP {}): redirects are not followed. The URL is probably not \
+             the API root, or a login proxy is in front of the engine.",
+            self.request, self.status
+        );
+        Error::new(ErrorKind::InvalidResponse, message).with_code(self.status).scrubbed(&self.secrets)
     }
 
     /// Checks that a non-empty body is XML; otherwise the error carries
@@ -265,7 +296,7 @@ impl Response {
                     lead: None,
                     fault: Some(&fault),
                     status: Some((self.status, &self.reason)),
-                    request: Some((self.method.as_str(), &self.url_path)),
+                    request: Some(&self.request),
                 }
                 .render();
                 Err(Error::new(kind, message).with_code(self.status).with_fault(Some(fault)).scrubbed(&self.secrets))
@@ -280,7 +311,7 @@ impl Response {
             lead: Some(detail),
             fault: None,
             status: Some((self.status, &self.reason)),
-            request: Some((self.method.as_str(), &self.url_path)),
+            request: Some(&self.request),
         }
         .render();
         Error::new(kind, message).with_code(self.status).scrubbed(&self.secrets)

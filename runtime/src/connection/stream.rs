@@ -3,13 +3,16 @@
 //! Three parts run at once, joined by two bounded channels so that only a
 //! few chunks and a few items are ever held in memory:
 //!
-//! 1. a task that reads the body chunk by chunk from the HTTP stack;
+//! 1. a task that reads the body chunk by chunk from its connection (which
+//!    that task drives);
 //! 2. a blocking thread that runs the synchronous XML reader
-//!    ([`ListStream`]) over those chunks and builds one item at a time;
+//!    ([`ListStream`]) over those chunks (decompressed first when the body
+//!    is gzip) and builds one item at a time;
 //! 3. the [`ItemStream`] the caller polls.
 //!
 //! Dropping the [`ItemStream`] stops the other two.
 
+use std::future::Future;
 use std::io::Read;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -19,9 +22,9 @@ use bytes::Bytes;
 use tokio::sync::mpsc;
 
 use super::error::{Error, ErrorKind};
-use super::request::{Method, Response};
 use super::secret::Secret;
 use super::{Inner, Prepared};
+use crate::transport::{Body, TransportError};
 use crate::xml::{ListStream, XmlType};
 
 /// Chunks of the body waiting for the XML reader.
@@ -32,9 +35,8 @@ const ITEMS_IN_FLIGHT: usize = 32;
 /// A reply whose status and headers arrived and whose body is still to be read.
 pub(crate) struct Opened {
     pub(crate) status: u16,
-    pub(crate) reason: String,
     pub(crate) headers: Vec<(String, String)>,
-    pub(crate) reply: reqwest::Response,
+    pub(crate) body: Body,
     pub(crate) permit: Option<tokio::sync::OwnedSemaphorePermit>,
     pub(crate) deadline: Option<tokio::time::Instant>,
     pub(crate) what: String,
@@ -106,40 +108,30 @@ pub(crate) async fn start<T: XmlType + Send + 'static>(
     token: &Secret,
     opened: Opened,
 ) -> Result<ItemStream<T>, Error> {
-    let Opened { status, reason, headers, mut reply, permit, deadline, what } = opened;
-    let mut response = Response {
-        status,
-        reason,
-        headers,
-        body: Vec::new(),
-        method: Method::Get,
-        url_path: prepared.url.path().to_owned(),
-        api_path: inner.api_path.clone(),
-        secrets: inner.secrets(token),
-    };
+    let Opened { status, headers, mut body, permit, deadline, what } = opened;
+    let mut response = inner.response(prepared, token, status, headers, Vec::new());
     let xml = response.content_type().is_some_and(super::request::is_xml_content_type);
     if status != 200 || !xml {
         // A fault or an error page: small, read whole for the message.
-        let body = read_all(&inner, &mut reply, deadline, &what).await?;
-        response.body = body;
-        if status != 200 {
-            return Err(response.to_error());
-        }
-        response.check_xml_content_type()?;
-        if response.body.is_empty() {
-            return Err(response.error(ErrorKind::InvalidResponse, "The response body is empty."));
-        }
+        response.body = within(deadline, &what, body.read_all()).await?;
+        let error = match response.check_xml_content_type() {
+            _ if status != 200 => response.to_error(),
+            Err(not_xml) => not_xml,
+            Ok(()) => response.error(ErrorKind::InvalidResponse, "The response body is empty."),
+        };
+        return Err(error);
     }
 
     let (chunk_tx, chunk_rx) = mpsc::channel::<Result<Bytes, Error>>(CHUNKS_IN_FLIGHT);
     let (item_tx, item_rx) = mpsc::channel::<Result<T, Error>>(ITEMS_IN_FLIGHT);
     // The transport error behind an I/O error the XML reader reports.
     let failure: Arc<Mutex<Option<Error>>> = Arc::default();
+    let gzip = body.is_gzip();
 
     let pump = tokio::spawn(async move {
         let _permit = permit;
         loop {
-            let item = match next_chunk(&inner, &mut reply, deadline, &what).await {
+            let item = match within(deadline, &what, body.chunk()).await {
                 Ok(Some(bytes)) => Ok(bytes),
                 Ok(None) => break,
                 Err(e) => Err(e),
@@ -152,7 +144,9 @@ pub(crate) async fn start<T: XmlType + Send + 'static>(
     });
 
     let reader: Box<dyn FnOnce() + Send> = Box::new(move || {
-        let source = ChunkReader { chunks: chunk_rx, current: Bytes::new(), failure: failure.clone() };
+        let chunks = ChunkReader { chunks: chunk_rx, current: Bytes::new(), failure: failure.clone() };
+        let source: Box<dyn Read + Send> =
+            if gzip { Box::new(flate2::read::MultiGzDecoder::new(chunks)) } else { Box::new(chunks) };
         for item in ListStream::<T>::new(source) {
             let item = item.map_err(|e| match failure.lock().ok().and_then(|mut f| f.take()) {
                 Some(transport) => transport,
@@ -176,38 +170,21 @@ fn spawn_reader(reader: Box<dyn FnOnce() + Send>) {
     tokio::task::spawn_blocking(reader);
 }
 
-/// Reads the whole body (a fault or an error page) within the deadline.
-async fn read_all(
-    inner: &Inner,
-    reply: &mut reqwest::Response,
+/// Reads (part of) the body within the deadline of the request.
+async fn within<R>(
     deadline: Option<tokio::time::Instant>,
     what: &str,
-) -> Result<Vec<u8>, Error> {
-    let mut body = Vec::new();
-    while let Some(bytes) = next_chunk(inner, reply, deadline, what).await? {
-        body.extend_from_slice(&bytes);
-    }
-    Ok(body)
-}
-
-/// The next chunk of the body (`None` at its end), within the deadline.
-async fn next_chunk(
-    inner: &Inner,
-    reply: &mut reqwest::Response,
-    deadline: Option<tokio::time::Instant>,
-    what: &str,
-) -> Result<Option<Bytes>, Error> {
-    let next = match deadline {
-        None => Ok(reply.chunk().await),
-        Some(deadline) => tokio::time::timeout_at(deadline, reply.chunk()).await,
+    reading: impl Future<Output = Result<R, TransportError>>,
+) -> Result<R, Error> {
+    let read = match deadline {
+        None => Ok(reading.await),
+        Some(deadline) => tokio::time::timeout_at(deadline, reading).await,
     };
-    match next {
-        Ok(Ok(chunk)) => Ok(chunk),
-        Ok(Err(e)) => Err(inner.transport_error(&e, what, true)),
-        Err(_) => Err(Error::new(
-            ErrorKind::Timeout,
-            format!("Timeout: the reply to {what} was not complete within the timeout."),
-        )),
+    match read {
+        Ok(result) => Ok(result?),
+        Err(_) => {
+            Err(Error::new(ErrorKind::Timeout, format!("The reply to {what} was not complete within the timeout.")))
+        }
     }
 }
 

@@ -141,24 +141,3 @@ impl ServerCertVerifier for AcceptAnyCertificate {
         self.algorithms.supported_schemes()
     }
 }
-
-/// Whether a failure was caused by TLS, and its description: the causes of
-/// the transport error are searched for a rustls error (directly, or inside
-/// an `io::Error` as the TLS stream reports it).
-pub(crate) fn find_tls_cause(error: &(dyn std::error::Error + 'static)) -> Option<String> {
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    // Bounded, in case a cause refers back to itself.
-    for _ in 0..32 {
-        let e = current?;
-        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
-            return Some(tls.to_string());
-        }
-        // An `io::Error` reports the source of the error it wraps, not that
-        // error itself: step into it.
-        current = match e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
-            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
-            None => e.source(),
-        };
-    }
-    None
-}

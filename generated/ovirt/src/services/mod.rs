@@ -2657,7 +2657,8 @@ pub fn root(connection: &Connection) -> SystemService {
 
 /// The service at `path` below the API root (`""` is the root, `"vms/123/nics"`
 /// the NICs of a VM), found by following the locators segment by segment.
-/// A path that leads nowhere is an error naming the first segment that did not resolve.
+/// The path is in URL form: `vms/a%2Fb` is the VM whose id is `a/b`. A path that leads
+/// nowhere is an error naming the first segment that did not resolve.
 pub fn resolve(connection: &Connection, path: &str) -> Result<AnyService, Error> {
     let mut current = AnyService::System(root(connection));
     let trimmed = path.trim_matches('/');
@@ -2665,7 +2666,11 @@ pub fn resolve(connection: &Connection, path: &str) -> Result<AnyService, Error>
         return Ok(current);
     }
     for segment in trimmed.split('/') {
-        let next = if segment.is_empty() { None } else { current.locate(segment) };
+        let next = if segment.is_empty() {
+            None
+        } else {
+            current.locate(&sdkgen_runtime::service::decode_segment(segment))
+        };
         current = next
             .ok_or_else(|| {
                 Error::new(
