@@ -46,6 +46,7 @@ fn answer(seen: &Seen) -> (u16, String) {
             body.push_str("</vms>");
             (200, body)
         }
+        ("GET", "/vms") if seen.target.contains("search=nothing") => (200, "<vms/>".into()),
         ("GET", "/vms") => {
             (200, format!("<vms>{}{}</vms>", vm("1", "web-1", "up"), vm("2", "web-2", "migrating_to_mars")))
         }
@@ -324,6 +325,48 @@ async fn an_id_is_always_one_path_segment() -> Result<(), Error> {
     let mut expected: Vec<String> = ids.iter().map(|(_, segment)| format!("{API}/vms/{segment}/nics")).collect();
     expected.push(format!("{API}/vms/a%2Fb"));
     assert_eq!(targets, expected);
+    Ok(())
+}
+
+/// `first()`/`one()` of a list, setters that take an `Option`, and services
+/// made from an object or from a missing id.
+#[tokio::test]
+async fn first_one_optional_parameters_and_ids() -> Result<(), Error> {
+    let (url, log) = engine().await;
+    let conn = Connection::builder(&url).token("t").build()?;
+    let vms = conn.system_service().vms_service();
+
+    let first = vms.list().search("name=web*").first().await?.expect("the engine has VMs");
+    assert_eq!(first.name(), Some("web-1"));
+    assert_eq!(vms.list().search("nothing").first().await?, None);
+    let err = vms.list().search("nothing").one().await.expect_err("nothing matches");
+    assert!(err.is_not_found(), "{err}");
+    assert!(err.to_string().contains("search=nothing"), "{err}");
+
+    // `None` leaves a parameter out; `Some` and plain values set it.
+    let no_limit: Option<i64> = None;
+    vms.list().max(no_limit).search(Some("name=web*")).case_sensitive(false).send().await?;
+    let target = log.lock().unwrap().last().expect("sent").target.clone();
+    assert!(target.contains("search=name%3Dweb*") && target.contains("case_sensitive=false"), "{target}");
+    assert!(!target.contains("max="), "{target}");
+    vms.list().max(10).max(None).send().await?;
+    assert!(!log.lock().unwrap().last().expect("sent").target.contains("max="));
+
+    // A service from an object (its id), and from an id that is missing.
+    let vm = vms.vm_service(&Vm::with_id("3")).get().send().await?;
+    assert_eq!(vm.name(), Some("web-3"));
+    let sent = log.lock().unwrap().len();
+    let err = vms.vm_service(&Vm::named("no-id")).start().send().await.expect_err("no id");
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(
+        err.to_string(),
+        "VmsService::vm_service was given a Vm without an id, so the service it returned can't send requests."
+    );
+    let err = vms.vm_service("").nics_service().list().send().await.expect_err("empty id");
+    assert!(err.to_string().contains("was given an empty id"), "{err}");
+    let err = vms.vm_service(vm.host()).get().send().await.expect_err("no host");
+    assert!(err.to_string().contains("was given no Host (None)"), "{err}");
+    assert_eq!(log.lock().unwrap().len(), sent, "nothing is sent for a missing id");
     Ok(())
 }
 

@@ -1,6 +1,8 @@
 //! What every generated type shares: [`Identity`] (the id, name and `href`
-//! of an object, for any generated type and for an optional or boxed one)
-//! and [`Optional`] (setters that take a value or an `Option` of it).
+//! of an object, for any generated type and for an optional or boxed one),
+//! [`Optional`] (setters that take a value or an `Option` of it) and
+//! [`IdSource`] (what a locator such as `vm_service` takes: an id or an
+//! object that has one).
 
 /// The identity of an object: its id, its name and the URL it can be
 /// fetched from, for every generated struct type (`None` where the type has
@@ -130,6 +132,65 @@ impl Optional<String> for Option<&String> {
     }
 }
 
+/// What a locator that takes an id (`vms.vm_service(…)`) accepts: the id
+/// itself (`&str`, `String`, `Option<&str>`) or an object whose id it uses
+/// (`&vm`, `vm.cluster()`).
+///
+/// A missing or empty id does not silently become the path `vms/`: the
+/// service is made, and each of its requests fails at once with an error
+/// that names the locator (see `ServiceContext::child_id`).
+pub trait IdSource {
+    /// The id, or why there is none (`"an empty id"`, `"a Vm without an id"`).
+    fn object_id(&self) -> Result<&str, String>;
+}
+
+fn non_empty(id: &str) -> Result<&str, String> {
+    if id.is_empty() { Err("an empty id".to_owned()) } else { Ok(id) }
+}
+
+impl IdSource for &str {
+    fn object_id(&self) -> Result<&str, String> {
+        non_empty(self)
+    }
+}
+
+impl IdSource for String {
+    fn object_id(&self) -> Result<&str, String> {
+        non_empty(self)
+    }
+}
+
+impl IdSource for &String {
+    fn object_id(&self) -> Result<&str, String> {
+        non_empty(self)
+    }
+}
+
+impl IdSource for Option<&str> {
+    fn object_id(&self) -> Result<&str, String> {
+        self.ok_or_else(|| "no id (None)".to_owned()).and_then(non_empty)
+    }
+}
+
+impl<T: Identity + ?Sized> IdSource for &T {
+    fn object_id(&self) -> Result<&str, String> {
+        let name = std::any::type_name::<T>().rsplit("::").next().unwrap_or("object");
+        self.id().ok_or_else(|| format!("a {name} without an id")).and_then(non_empty)
+    }
+}
+
+impl<T: Identity> IdSource for Option<&T> {
+    fn object_id(&self) -> Result<&str, String> {
+        match self {
+            Some(object) => object.object_id(),
+            None => {
+                let name = std::any::type_name::<T>().rsplit("::").next().unwrap_or("object");
+                Err(format!("no {name} (None)"))
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +219,20 @@ mod tests {
         assert_eq!(boxed.as_deref().id(), Some("1"));
         let none: Option<Box<Named>> = None;
         assert_eq!((none.id(), none.name()), (None, None));
+    }
+
+    #[test]
+    fn id_sources_refuse_missing_and_empty_ids() {
+        let named = Named { id: Some("1".into()), name: None };
+        let unnamed = Named { id: None, name: None };
+        assert_eq!("7".object_id(), Ok("7"));
+        assert_eq!(String::from("8").object_id(), Ok("8"));
+        assert_eq!((&named).object_id(), Ok("1"));
+        assert_eq!(Some(&named).object_id(), Ok("1"));
+        assert_eq!("".object_id(), Err("an empty id".to_owned()));
+        assert_eq!(None::<&str>.object_id(), Err("no id (None)".to_owned()));
+        assert_eq!((&unnamed).object_id(), Err("a Named without an id".to_owned()));
+        assert_eq!(None::<&Named>.object_id(), Err("no Named (None)".to_owned()));
     }
 
     #[test]

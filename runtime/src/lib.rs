@@ -39,7 +39,7 @@ pub mod service;
 mod transport;
 pub mod xml;
 
-pub use access::{Identity, Optional};
+pub use access::{IdSource, Identity, Optional};
 pub use datetime::{DateTime, DateTimeErrorKind, Offset, ParseDateTimeError};
 pub use decimal::{Decimal, DecimalErrorKind, ParseDecimalError};
 pub use list::List;

@@ -19,8 +19,10 @@
 
 use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
+use crate::IdSource;
 use crate::connection::path::{decode_segment as decode, encode_id};
 use crate::connection::{Connection, Error, ErrorKind, ItemStream, Method, Request, Response};
 use crate::xml::XmlType;
@@ -31,18 +33,21 @@ use crate::xml::XmlType;
 pub struct ServiceContext {
     connection: Connection,
     path: String,
+    /// Why the service can't be used (a locator was given no id): every
+    /// request of it fails with an error saying so, before anything is sent.
+    unusable: Option<Arc<str>>,
 }
 
 impl ServiceContext {
     /// The root service of `connection`.
     pub fn root(connection: &Connection) -> ServiceContext {
-        ServiceContext { connection: connection.clone(), path: String::new() }
+        ServiceContext { connection: connection.clone(), path: String::new(), unusable: None }
     }
 
     /// The service at `path` (relative to the API root, no leading `/`, in
     /// URL form: `vms/a%2Fb` is the VM whose id is `a/b`).
     pub fn at(connection: &Connection, path: impl Into<String>) -> ServiceContext {
-        ServiceContext { connection: connection.clone(), path: path.into() }
+        ServiceContext { connection: connection.clone(), path: path.into(), unusable: None }
     }
 
     /// The service one segment below this one: a fixed segment (`nics`)
@@ -52,7 +57,23 @@ impl ServiceContext {
     pub fn child(&self, segment: &str) -> ServiceContext {
         let segment = encode_id(segment);
         let path = if self.path.is_empty() { segment } else { format!("{}/{segment}", self.path) };
-        ServiceContext { connection: self.connection.clone(), path }
+        ServiceContext { connection: self.connection.clone(), path, unusable: self.unusable.clone() }
+    }
+
+    /// The service of one object below this one, reached by `locator` (such
+    /// as `VmsService::vm_service`) with the id `id` gives. A missing or
+    /// empty id makes a service whose every request fails at once with an
+    /// error naming the locator, instead of a request to a wrong path.
+    pub fn child_id(&self, id: impl IdSource, locator: &str) -> ServiceContext {
+        match id.object_id() {
+            Ok(id) => self.child(id),
+            Err(why) => {
+                let message = format!("{locator} was given {why}, so the service it returned can't send requests.");
+                let mut child = self.child("");
+                child.unusable.get_or_insert_with(|| Arc::from(message));
+                child
+            }
+        }
     }
 
     /// The path of the service below the API root, in URL form.
@@ -69,6 +90,7 @@ impl ServiceContext {
     pub fn call(&self) -> Call {
         Call {
             connection: self.connection.clone(),
+            unusable: self.unusable.clone(),
             path: self.path.clone(),
             params: Vec::new(),
             query: Vec::new(),
@@ -91,6 +113,7 @@ impl fmt::Debug for ServiceContext {
 /// official SDKs.
 pub struct Call {
     connection: Connection,
+    unusable: Option<Arc<str>>,
     path: String,
     params: Vec<(&'static str, String)>,
     query: Vec<(String, String)>,
@@ -105,6 +128,15 @@ impl Call {
         match self.params.iter_mut().find(|(n, _)| *n == name) {
             Some(slot) => slot.1 = value,
             None => self.params.push((name, value)),
+        }
+    }
+
+    /// Sets the query parameter `name` of the method to `value`, or leaves
+    /// it out when `value` is `None` (removing an earlier value).
+    pub fn set_param(&mut self, name: &'static str, value: Option<String>) {
+        match value {
+            Some(value) => self.param(name, value),
+            None => self.params.retain(|(n, _)| *n != name),
         }
     }
 
@@ -125,7 +157,15 @@ impl Call {
         self.timeout = Some(timeout);
     }
 
-    fn into_request(self, method: Method, action: Option<&str>, body: Option<String>) -> (Connection, Request) {
+    fn into_request(
+        self,
+        method: Method,
+        action: Option<&str>,
+        body: Option<String>,
+    ) -> Result<(Connection, Request), Error> {
+        if let Some(why) = self.unusable {
+            return Err(Error::new(ErrorKind::InvalidInput, why.to_string()));
+        }
         let path = match action {
             Some(action) if self.path.is_empty() => action.to_owned(),
             Some(action) => format!("{}/{action}", self.path),
@@ -135,13 +175,13 @@ impl Call {
             self.query.into_iter().filter(|(n, _)| !self.params.iter().any(|(p, _)| p == n)).collect();
         query.extend(self.params.into_iter().map(|(n, v)| (n.to_owned(), v)));
         let request = Request { method, path, query, headers: self.headers, body, timeout: self.timeout };
-        (self.connection, request)
+        Ok((self.connection, request))
     }
 
     /// Sends a `get` or `list`: `GET`, success 200. The reply is read by
     /// the caller.
     pub async fn get(self) -> Result<Response, Error> {
-        let (connection, request) = self.into_request(Method::Get, None, None);
+        let (connection, request) = self.into_request(Method::Get, None, None)?;
         connection.execute(request, &[200]).await
     }
 
@@ -149,22 +189,25 @@ impl Call {
     pub fn stream<T: XmlType + Send + 'static>(
         self,
     ) -> impl Future<Output = Result<ItemStream<T>, Error>> + Send + use<T> {
-        let (connection, request) = self.into_request(Method::Get, None, None);
-        async move { connection.stream_list(request).await }
+        let prepared = self.into_request(Method::Get, None, None);
+        async move {
+            let (connection, request) = prepared?;
+            connection.stream_list(request).await
+        }
     }
 
     /// Sends an `add`: `POST` of `body` (the object's document), success
     /// 200, 201 or 202.
     pub async fn add(self, body: Result<String, crate::xml::XmlError>) -> Result<Response, Error> {
         let body = body.map_err(invalid_body)?;
-        let (connection, request) = self.into_request(Method::Post, None, Some(body));
+        let (connection, request) = self.into_request(Method::Post, None, Some(body))?;
         connection.execute(request, &[200, 201, 202]).await
     }
 
     /// Sends an `update`: `PUT` of `body`, success 200.
     pub async fn update(self, body: Result<String, crate::xml::XmlError>) -> Result<Response, Error> {
         let body = body.map_err(invalid_body)?;
-        let (connection, request) = self.into_request(Method::Put, None, Some(body));
+        let (connection, request) = self.into_request(Method::Put, None, Some(body))?;
         connection.execute(request, &[200]).await
     }
 
@@ -173,7 +216,7 @@ impl Call {
     /// of a Gluster volume): `body` is that document.
     pub async fn remove(self, body: Option<Result<String, crate::xml::XmlError>>) -> Result<(), Error> {
         let body = body.transpose().map_err(invalid_body)?;
-        let (connection, request) = self.into_request(Method::Delete, None, body);
+        let (connection, request) = self.into_request(Method::Delete, None, body)?;
         connection.execute(request, &[200]).await.map(|_| ())
     }
 
@@ -187,7 +230,7 @@ impl Call {
         body: Result<String, crate::xml::XmlError>,
     ) -> Result<Response, Error> {
         let body = body.map_err(invalid_body)?;
-        let (connection, request) = self.into_request(Method::Post, Some(action), Some(body));
+        let (connection, request) = self.into_request(Method::Post, Some(action), Some(body))?;
         connection.execute_action(request).await
     }
 }
@@ -209,6 +252,34 @@ impl Call {
     /// A `list`, its reply read as a collection of `T`.
     pub fn fetch_list<T: XmlType>(self) -> impl Future<Output = Result<Vec<T>, Error>> + Send + use<T> {
         async move { Ok(self.get().await?.read_list::<T>()?.into_vec()) }
+    }
+
+    /// The first item of a `list` (`None` when the list is empty).
+    pub fn fetch_first<T: XmlType>(self) -> impl Future<Output = Result<Option<T>, Error>> + Send + use<T> {
+        async move { Ok(self.fetch_list::<T>().await?.into_iter().next()) }
+    }
+
+    /// The first item of a `list`; an empty list is a
+    /// [`NotFound`](ErrorKind::NotFound) error that names the request.
+    pub fn fetch_one<T: XmlType>(self) -> impl Future<Output = Result<T, Error>> + Send + use<T> {
+        let what = self.describe();
+        async move {
+            let first = self.fetch_list::<T>().await?.into_iter().next();
+            first.ok_or_else(|| {
+                Error::new(ErrorKind::NotFound, format!("Nothing matched: {what} returned an empty list."))
+            })
+        }
+    }
+
+    /// The request as it reads in messages: `GET vms?search=name%3Dweb`.
+    fn describe(&self) -> String {
+        let mut pairs = url::form_urlencoded::Serializer::new(String::new());
+        let named = self.params.iter().map(|(n, v)| (*n, v.as_str()));
+        for (name, value) in self.query.iter().map(|(n, v)| (n.as_str(), v.as_str())).chain(named) {
+            pairs.append_pair(name, value);
+        }
+        let query = pairs.finish();
+        if query.is_empty() { format!("GET {}", self.path) } else { format!("GET {}?{query}", self.path) }
     }
 
     /// An `add`, its reply (the created object) read as a `T`.

@@ -207,13 +207,16 @@ pub(crate) fn emit_service(cx: &Context<'_>, index: usize) -> Result<TokenStream
         };
         if l.takes_id {
             let ldoc = doc(&format!(
-                "{text}The service of the object with the given `id` (the path `…/{{id}}` below this one)."
+                "{text}The service of one object below this one (the path `…/{{id}}`), given its id (`\"123\"`) or \
+                 the object itself (`&vm`, `vm.cluster()`). A missing or empty id is reported by the first request \
+                 of the service, before anything is sent."
             ));
+            let locator_name = format!("{}::{}", s.rust_name, l.rust);
             locators.push(quote! {
                 #ldoc
                 #ldep
-                pub fn #lname(&self, id: &str) -> #tname {
-                    #tname { ctx: self.ctx.child(id) }
+                pub fn #lname(&self, id: impl IdSource) -> #tname {
+                    #tname { ctx: self.ctx.child_id(id, #locator_name) }
                 }
             });
             id_arm = Some((variant, lname));
@@ -292,6 +295,12 @@ pub(crate) fn emit_service(cx: &Context<'_>, index: usize) -> Result<TokenStream
     }
     if text.contains("types ::") {
         imports.push(quote! { use crate::types; });
+    }
+    if text.contains("impl Optional <") {
+        imports.push(quote! { use sdkgen_runtime::Optional; });
+    }
+    if text.contains("impl IdSource") {
+        imports.push(quote! { use sdkgen_runtime::IdSource; });
     }
     imports.push(quote! { use super::*; });
     Ok(quote! {
@@ -410,19 +419,18 @@ fn emit_builder(
             let field = ident(&member.rust);
             let item = value_type(cx, p.ty);
             let (arg_ty, value) = match (p.ty, p.list) {
-                (_, true) => (quote! { Vec<#item> }, quote! { value.into() }),
-                (TypeRef::Primitive(Primitive::String), false) => {
-                    (quote! { impl Into<String> }, quote! { value.into() })
+                (_, true) => (quote! { Vec<#item> }, quote! { Some(value.into()) }),
+                (TypeRef::Struct(_), false) => {
+                    (quote! { impl Optional<#item> }, quote! { value.into_option().map(Box::new) })
                 }
-                (TypeRef::Struct(_), false) => (quote! { #item }, quote! { Box::new(value) }),
-                _ => (quote! { #item }, quote! { value }),
+                _ => (quote! { impl Optional<#item> }, quote! { value.into_option() }),
             };
             let sdoc = doc(&text);
             quote! {
                 #sdoc
                 #pdep
                 pub fn #setter(mut self, value: #arg_ty) -> Self {
-                    self.action.#field = Some(#value);
+                    self.action.#field = #value;
                     self
                 }
             }
@@ -452,19 +460,22 @@ fn emit_builder(
                 return Err(format!("{}.{}: list parameter `{}` can't be a query parameter", s.name, m.name, p.name));
             }
             let wire = &p.xml;
-            text.push_str(&format!("Sent as the query parameter `{wire}` ({}).", type_words(cx, p.ty, false)));
-            let (arg_ty, render) = match p.ty {
-                TypeRef::Primitive(Primitive::String) => (quote! { impl Into<String> }, quote! { value.into() }),
+            text.push_str(&format!(
+                "Sent as the query parameter `{wire}` ({}); takes the value or an `Option` of it (`None` leaves it out).",
+                type_words(cx, p.ty, false)
+            ));
+            let render = match p.ty {
+                TypeRef::Primitive(Primitive::String) => quote! { value.into_option() },
                 TypeRef::Primitive(Primitive::Boolean) => {
-                    (quote! { bool }, quote! { sdkgen_runtime::service::render_bool(value) })
+                    quote! { value.into_option().map(sdkgen_runtime::service::render_bool) }
                 }
                 TypeRef::Primitive(Primitive::Integer) => {
-                    (quote! { i64 }, quote! { sdkgen_runtime::service::render_integer(value) })
+                    quote! { value.into_option().map(sdkgen_runtime::service::render_integer) }
                 }
                 TypeRef::Primitive(Primitive::Decimal | Primitive::Date) => {
-                    (value_type(cx, p.ty), quote! { value.to_string() })
+                    quote! { value.into_option().map(|v| v.to_string()) }
                 }
-                TypeRef::Enum(_) => (value_type(cx, p.ty), quote! { value.as_str().to_owned() }),
+                TypeRef::Enum(_) => quote! { value.into_option().map(|v| v.as_str().to_owned()) },
                 TypeRef::Struct(_) => {
                     return Err(format!(
                         "{}.{}: struct parameter `{}` can't be a query parameter",
@@ -472,12 +483,13 @@ fn emit_builder(
                     ));
                 }
             };
+            let item = value_type(cx, p.ty);
             let sdoc = doc(&text);
             quote! {
                 #sdoc
                 #pdep
-                pub fn #setter(mut self, value: #arg_ty) -> Self {
-                    self.call.param(#wire, #render);
+                pub fn #setter(mut self, value: impl Optional<#item>) -> Self {
+                    self.call.set_param(#wire, #render);
                     self
                 }
             }
@@ -508,6 +520,17 @@ fn emit_builder(
                     self,
                 ) -> impl std::future::Future<Output = Result<sdkgen_runtime::connection::ItemStream<#t>, Error>> + Send {
                     self.call.stream()
+                }
+
+                /// Sends the request and returns the first item, `None` when the list is empty.
+                pub fn first(self) -> impl std::future::Future<Output = Result<Option<#t>, Error>> + Send {
+                    self.call.fetch_first()
+                }
+
+                /// Sends the request and returns the first item; an empty list is an error
+                /// of kind `NotFound` that names the request (with its search).
+                pub fn one(self) -> impl std::future::Future<Output = Result<#t, Error>> + Send {
+                    self.call.fetch_one()
                 }
             };
             (quote! { Vec<#t> }, quote! { self.call.fetch_list() })

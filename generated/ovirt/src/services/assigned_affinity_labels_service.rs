@@ -7,6 +7,8 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
+use sdkgen_runtime::IdSource;
 use super::*;
 
 /// The assigned affinity labels service.
@@ -49,10 +51,10 @@ impl AssignedAffinityLabelsService {
         }
     }
 
-    /// The service of the object with the given `id` (the path `…/{id}` below this one).
-    pub fn label_service(&self, id: &str) -> AssignedAffinityLabelService {
+    /// The service of one object below this one (the path `…/{id}`), given its id (`"123"`) or the object itself (`&vm`, `vm.cluster()`). A missing or empty id is reported by the first request of the service, before anything is sent.
+    pub fn label_service(&self, id: impl IdSource) -> AssignedAffinityLabelService {
         AssignedAffinityLabelService {
-            ctx: self.ctx.child(id),
+            ctx: self.ctx.child_id(id, "AssignedAffinityLabelsService::label_service"),
         }
     }
 
@@ -104,9 +106,9 @@ pub struct AssignedAffinityLabelsListRequest {
 }
 
 impl AssignedAffinityLabelsListRequest {
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -149,5 +151,22 @@ impl AssignedAffinityLabelsListRequest {
         >,
     > + Send {
         self.call.stream()
+    }
+
+    /// Sends the request and returns the first item, `None` when the list is empty.
+    pub fn first(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Option<types::AffinityLabel>, Error>,
+    > + Send {
+        self.call.fetch_first()
+    }
+
+    /// Sends the request and returns the first item; an empty list is an error
+    /// of kind `NotFound` that names the request (with its search).
+    pub fn one(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::AffinityLabel, Error>> + Send {
+        self.call.fetch_one()
     }
 }

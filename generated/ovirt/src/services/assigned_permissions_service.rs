@@ -7,6 +7,8 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
+use sdkgen_runtime::IdSource;
 use super::*;
 
 /// The assigned permissions service.
@@ -186,10 +188,10 @@ impl AssignedPermissionsService {
         }
     }
 
-    /// The service of the object with the given `id` (the path `…/{id}` below this one).
-    pub fn permission_service(&self, id: &str) -> PermissionService {
+    /// The service of one object below this one (the path `…/{id}`), given its id (`"123"`) or the object itself (`&vm`, `vm.cluster()`). A missing or empty id is reported by the first request of the service, before anything is sent.
+    pub fn permission_service(&self, id: impl IdSource) -> PermissionService {
         PermissionService {
-            ctx: self.ctx.child(id),
+            ctx: self.ctx.child_id(id, "AssignedPermissionsService::permission_service"),
         }
     }
 
@@ -556,9 +558,9 @@ pub struct AssignedPermissionsListRequest {
 }
 
 impl AssignedPermissionsListRequest {
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -598,5 +600,22 @@ impl AssignedPermissionsListRequest {
         Output = Result<sdkgen_runtime::connection::ItemStream<types::Permission>, Error>,
     > + Send {
         self.call.stream()
+    }
+
+    /// Sends the request and returns the first item, `None` when the list is empty.
+    pub fn first(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Option<types::Permission>, Error>,
+    > + Send {
+        self.call.fetch_first()
+    }
+
+    /// Sends the request and returns the first item; an empty list is an error
+    /// of kind `NotFound` that names the request (with its search).
+    pub fn one(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
+        self.call.fetch_one()
     }
 }

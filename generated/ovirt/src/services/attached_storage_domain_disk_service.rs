@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The attached storage domain disk service.
@@ -135,14 +136,14 @@ pub struct AttachedStorageDomainDiskCopyRequest {
 
 impl AttachedStorageDomainDiskCopyRequest {
     /// Sent as the element `<disk>` of the action document ([`Disk`](crate::types::Disk)).
-    pub fn disk(mut self, value: types::Disk) -> Self {
-        self.action.disk = Some(Box::new(value));
+    pub fn disk(mut self, value: impl Optional<types::Disk>) -> Self {
+        self.action.disk = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
-        self.action.storage_domain = Some(Box::new(value));
+    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
+        self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
@@ -215,8 +216,8 @@ pub struct AttachedStorageDomainDiskExportRequest {
 
 impl AttachedStorageDomainDiskExportRequest {
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
-        self.action.storage_domain = Some(Box::new(value));
+    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
+        self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
@@ -252,9 +253,9 @@ pub struct AttachedStorageDomainDiskGetRequest {
 }
 
 impl AttachedStorageDomainDiskGetRequest {
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -294,20 +295,20 @@ pub struct AttachedStorageDomainDiskMoveRequest {
 
 impl AttachedStorageDomainDiskMoveRequest {
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
-        self.action.storage_domain = Some(Box::new(value));
+    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
+        self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<filter>` of the action document (a boolean).
-    pub fn filter(mut self, value: bool) -> Self {
-        self.action.filter = Some(value);
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.action.filter = value.into_option();
         self
     }
 

@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The attached storage domain service.
@@ -89,8 +90,8 @@ pub struct AttachedStorageDomainActivateRequest {
 
 impl AttachedStorageDomainActivateRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -128,14 +129,14 @@ pub struct AttachedStorageDomainDeactivateRequest {
 
 impl AttachedStorageDomainDeactivateRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<force>` of the action document (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.action.force = Some(value);
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.action.force = value.into_option();
         self
     }
 
@@ -171,9 +172,9 @@ pub struct AttachedStorageDomainGetRequest {
 }
 
 impl AttachedStorageDomainGetRequest {
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -211,9 +212,13 @@ pub struct AttachedStorageDomainRemoveRequest {
 }
 
 impl AttachedStorageDomainRemoveRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 

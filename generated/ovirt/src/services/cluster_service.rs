@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The cluster service.
@@ -197,15 +198,19 @@ pub struct ClusterGetRequest {
 }
 
 impl ClusterGetRequest {
-    /// Sent as the query parameter `filter` (a boolean).
-    pub fn filter(mut self, value: bool) -> Self {
-        self.call.param("filter", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "filter",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -244,9 +249,13 @@ pub struct ClusterUpdateRequest {
 }
 
 impl ClusterUpdateRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -284,9 +293,13 @@ pub struct ClusterRemoveRequest {
 }
 
 impl ClusterRemoveRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -324,8 +337,8 @@ pub struct ClusterResetEmulatedMachineRequest {
 
 impl ClusterResetEmulatedMachineRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -363,8 +376,8 @@ pub struct ClusterSyncAllNetworksRequest {
 
 impl ClusterSyncAllNetworksRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -402,26 +415,29 @@ pub struct ClusterUpgradeRequest {
 
 impl ClusterUpgradeRequest {
     /// Sent as the element `<upgrade_action>` of the action document ([`ClusterUpgradeAction`](crate::types::ClusterUpgradeAction)).
-    pub fn upgrade_action(mut self, value: types::ClusterUpgradeAction) -> Self {
-        self.action.upgrade_action = Some(value);
+    pub fn upgrade_action(
+        mut self,
+        value: impl Optional<types::ClusterUpgradeAction>,
+    ) -> Self {
+        self.action.upgrade_action = value.into_option();
         self
     }
 
     /// Sent as the element `<correlation_id>` of the action document (text).
-    pub fn correlation_id(mut self, value: impl Into<String>) -> Self {
-        self.action.correlation_id = Some(value.into());
+    pub fn correlation_id(mut self, value: impl Optional<String>) -> Self {
+        self.action.correlation_id = value.into_option();
         self
     }
 
     /// Sent as the element `<upgrade_percent_complete>` of the action document (an integer).
-    pub fn upgrade_percent_complete(mut self, value: i64) -> Self {
-        self.action.upgrade_percent_complete = Some(value);
+    pub fn upgrade_percent_complete(mut self, value: impl Optional<i64>) -> Self {
+        self.action.upgrade_percent_complete = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 

@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The data center service.
@@ -151,15 +152,19 @@ pub struct DataCenterGetRequest {
 }
 
 impl DataCenterGetRequest {
-    /// Sent as the query parameter `filter` (a boolean).
-    pub fn filter(mut self, value: bool) -> Self {
-        self.call.param("filter", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "filter",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -198,9 +203,13 @@ pub struct DataCenterUpdateRequest {
 }
 
 impl DataCenterUpdateRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -238,15 +247,23 @@ pub struct DataCenterRemoveRequest {
 }
 
 impl DataCenterRemoveRequest {
-    /// Sent as the query parameter `force` (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.call.param("force", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `force` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "force",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -284,14 +301,14 @@ pub struct DataCenterSetMasterRequest {
 
 impl DataCenterSetMasterRequest {
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
-        self.action.storage_domain = Some(Box::new(value));
+    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
+        self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -329,8 +346,8 @@ pub struct DataCenterCleanFinishedTasksRequest {
 
 impl DataCenterCleanFinishedTasksRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 

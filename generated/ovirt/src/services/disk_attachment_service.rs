@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The disk attachment service.
@@ -75,9 +76,9 @@ pub struct DiskAttachmentGetRequest {
 }
 
 impl DiskAttachmentGetRequest {
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -115,9 +116,13 @@ pub struct DiskAttachmentRemoveRequest {
 }
 
 impl DiskAttachmentRemoveRequest {
-    /// Sent as the query parameter `detach_only` (a boolean).
-    pub fn detach_only(mut self, value: bool) -> Self {
-        self.call.param("detach_only", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `detach_only` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn detach_only(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "detach_only",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 

@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The disk service.
@@ -175,38 +176,38 @@ pub struct DiskCopyRequest {
 
 impl DiskCopyRequest {
     /// Sent as the element `<disk>` of the action document ([`Disk`](crate::types::Disk)).
-    pub fn disk(mut self, value: types::Disk) -> Self {
-        self.action.disk = Some(Box::new(value));
+    pub fn disk(mut self, value: impl Optional<types::Disk>) -> Self {
+        self.action.disk = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
-        self.action.storage_domain = Some(Box::new(value));
+    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
+        self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<disk_profile>` of the action document ([`DiskProfile`](crate::types::DiskProfile)).
-    pub fn disk_profile(mut self, value: types::DiskProfile) -> Self {
-        self.action.disk_profile = Some(Box::new(value));
+    pub fn disk_profile(mut self, value: impl Optional<types::DiskProfile>) -> Self {
+        self.action.disk_profile = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<quota>` of the action document ([`Quota`](crate::types::Quota)).
-    pub fn quota(mut self, value: types::Quota) -> Self {
-        self.action.quota = Some(Box::new(value));
+    pub fn quota(mut self, value: impl Optional<types::Quota>) -> Self {
+        self.action.quota = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<filter>` of the action document (a boolean).
-    pub fn filter(mut self, value: bool) -> Self {
-        self.action.filter = Some(value);
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.action.filter = value.into_option();
         self
     }
 
@@ -279,20 +280,20 @@ pub struct DiskExportRequest {
 
 impl DiskExportRequest {
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
-        self.action.storage_domain = Some(Box::new(value));
+    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
+        self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<filter>` of the action document (a boolean).
-    pub fn filter(mut self, value: bool) -> Self {
-        self.action.filter = Some(value);
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.action.filter = value.into_option();
         self
     }
 
@@ -328,15 +329,19 @@ pub struct DiskGetRequest {
 }
 
 impl DiskGetRequest {
-    /// Sent as the query parameter `all_content` (a boolean).
-    pub fn all_content(mut self, value: bool) -> Self {
-        self.call.param("all_content", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `all_content` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn all_content(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "all_content",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -376,32 +381,32 @@ pub struct DiskMoveRequest {
 
 impl DiskMoveRequest {
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
-        self.action.storage_domain = Some(Box::new(value));
+    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
+        self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<disk_profile>` of the action document ([`DiskProfile`](crate::types::DiskProfile)).
-    pub fn disk_profile(mut self, value: types::DiskProfile) -> Self {
-        self.action.disk_profile = Some(Box::new(value));
+    pub fn disk_profile(mut self, value: impl Optional<types::DiskProfile>) -> Self {
+        self.action.disk_profile = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<quota>` of the action document ([`Quota`](crate::types::Quota)).
-    pub fn quota(mut self, value: types::Quota) -> Self {
-        self.action.quota = Some(Box::new(value));
+    pub fn quota(mut self, value: impl Optional<types::Quota>) -> Self {
+        self.action.quota = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<filter>` of the action document (a boolean).
-    pub fn filter(mut self, value: bool) -> Self {
-        self.action.filter = Some(value);
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.action.filter = value.into_option();
         self
     }
 
@@ -437,9 +442,13 @@ pub struct DiskRemoveRequest {
 }
 
 impl DiskRemoveRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -510,8 +519,8 @@ pub struct DiskRefreshLunRequest {
 
 impl DiskRefreshLunRequest {
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
-    pub fn host(mut self, value: types::Host) -> Self {
-        self.action.host = Some(Box::new(value));
+    pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
+        self.action.host = value.into_option().map(Box::new);
         self
     }
 
@@ -549,8 +558,8 @@ pub struct DiskReduceRequest {
 
 impl DiskReduceRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -588,14 +597,14 @@ pub struct DiskConvertRequest {
 
 impl DiskConvertRequest {
     /// Sent as the element `<disk>` of the action document ([`Disk`](crate::types::Disk)).
-    pub fn disk(mut self, value: types::Disk) -> Self {
-        self.action.disk = Some(Box::new(value));
+    pub fn disk(mut self, value: impl Optional<types::Disk>) -> Self {
+        self.action.disk = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<follow>` of the action document (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.action.follow = Some(value.into());
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.action.follow = value.into_option();
         self
     }
 

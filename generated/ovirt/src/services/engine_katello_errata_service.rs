@@ -5,6 +5,7 @@
 #![allow(deprecated)]
 
 use sdkgen_runtime::service::ServiceContext;
+use sdkgen_runtime::IdSource;
 use super::*;
 
 /// The engine katello errata service.
@@ -41,10 +42,12 @@ impl EngineKatelloErrataService {
         }
     }
 
-    /// The service of the object with the given `id` (the path `…/{id}` below this one).
-    pub fn katello_erratum_service(&self, id: &str) -> KatelloErratumService {
+    /// The service of one object below this one (the path `…/{id}`), given its id (`"123"`) or the object itself (`&vm`, `vm.cluster()`). A missing or empty id is reported by the first request of the service, before anything is sent.
+    pub fn katello_erratum_service(&self, id: impl IdSource) -> KatelloErratumService {
         KatelloErratumService {
-            ctx: self.ctx.child(id),
+            ctx: self
+                .ctx
+                .child_id(id, "EngineKatelloErrataService::katello_erratum_service"),
         }
     }
 

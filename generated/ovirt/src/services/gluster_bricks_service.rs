@@ -7,6 +7,8 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
+use sdkgen_runtime::IdSource;
 use super::*;
 
 /// The gluster bricks service.
@@ -81,10 +83,10 @@ impl GlusterBricksService {
         }
     }
 
-    /// The service of the object with the given `id` (the path `…/{id}` below this one).
-    pub fn brick_service(&self, id: &str) -> GlusterBrickService {
+    /// The service of one object below this one (the path `…/{id}`), given its id (`"123"`) or the object itself (`&vm`, `vm.cluster()`). A missing or empty id is reported by the first request of the service, before anything is sent.
+    pub fn brick_service(&self, id: impl IdSource) -> GlusterBrickService {
         GlusterBrickService {
-            ctx: self.ctx.child(id),
+            ctx: self.ctx.child_id(id, "GlusterBricksService::brick_service"),
         }
     }
 
@@ -109,8 +111,8 @@ impl GlusterBricksActivateRequest {
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -147,15 +149,23 @@ pub struct GlusterBricksAddRequest {
 }
 
 impl GlusterBricksAddRequest {
-    /// Sent as the query parameter `replica_count` (an integer).
-    pub fn replica_count(mut self, value: i64) -> Self {
-        self.call.param("replica_count", sdkgen_runtime::service::render_integer(value));
+    /// Sent as the query parameter `replica_count` (an integer); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn replica_count(mut self, value: impl Optional<i64>) -> Self {
+        self.call
+            .set_param(
+                "replica_count",
+                value.into_option().map(sdkgen_runtime::service::render_integer),
+            );
         self
     }
 
-    /// Sent as the query parameter `stripe_count` (an integer).
-    pub fn stripe_count(mut self, value: i64) -> Self {
-        self.call.param("stripe_count", sdkgen_runtime::service::render_integer(value));
+    /// Sent as the query parameter `stripe_count` (an integer); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn stripe_count(mut self, value: impl Optional<i64>) -> Self {
+        self.call
+            .set_param(
+                "stripe_count",
+                value.into_option().map(sdkgen_runtime::service::render_integer),
+            );
         self
     }
 
@@ -195,15 +205,19 @@ pub struct GlusterBricksListRequest {
 }
 
 impl GlusterBricksListRequest {
-    /// Sent as the query parameter `max` (an integer).
-    pub fn max(mut self, value: i64) -> Self {
-        self.call.param("max", sdkgen_runtime::service::render_integer(value));
+    /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn max(mut self, value: impl Optional<i64>) -> Self {
+        self.call
+            .set_param(
+                "max",
+                value.into_option().map(sdkgen_runtime::service::render_integer),
+            );
         self
     }
 
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -247,6 +261,23 @@ impl GlusterBricksListRequest {
     > + Send {
         self.call.stream()
     }
+
+    /// Sends the request and returns the first item, `None` when the list is empty.
+    pub fn first(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Option<types::GlusterBrick>, Error>,
+    > + Send {
+        self.call.fetch_first()
+    }
+
+    /// Sends the request and returns the first item; an empty list is an error
+    /// of kind `NotFound` that names the request (with its search).
+    pub fn one(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::GlusterBrick, Error>> + Send {
+        self.call.fetch_one()
+    }
 }
 
 /// The request of [`GlusterBricksService::migrate`](super::GlusterBricksService::migrate): set its parameters, then `send()` it.
@@ -264,8 +295,8 @@ impl GlusterBricksMigrateRequest {
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -308,15 +339,23 @@ impl GlusterBricksRemoveRequest {
         self
     }
 
-    /// Sent as the query parameter `replica_count` (an integer).
-    pub fn replica_count(mut self, value: i64) -> Self {
-        self.call.param("replica_count", sdkgen_runtime::service::render_integer(value));
+    /// Sent as the query parameter `replica_count` (an integer); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn replica_count(mut self, value: impl Optional<i64>) -> Self {
+        self.call
+            .set_param(
+                "replica_count",
+                value.into_option().map(sdkgen_runtime::service::render_integer),
+            );
         self
     }
 
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -364,8 +403,8 @@ impl GlusterBricksStopMigrateRequest {
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 

@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The gluster hook service.
@@ -92,8 +93,8 @@ pub struct GlusterHookDisableRequest {
 
 impl GlusterHookDisableRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -131,8 +132,8 @@ pub struct GlusterHookEnableRequest {
 
 impl GlusterHookEnableRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -168,9 +169,9 @@ pub struct GlusterHookGetRequest {
 }
 
 impl GlusterHookGetRequest {
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -208,9 +209,13 @@ pub struct GlusterHookRemoveRequest {
 }
 
 impl GlusterHookRemoveRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -248,20 +253,20 @@ pub struct GlusterHookResolveRequest {
 
 impl GlusterHookResolveRequest {
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
-    pub fn host(mut self, value: types::Host) -> Self {
-        self.action.host = Some(Box::new(value));
+    pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
+        self.action.host = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<resolution_type>` of the action document (text).
-    pub fn resolution_type(mut self, value: impl Into<String>) -> Self {
-        self.action.resolution_type = Some(value.into());
+    pub fn resolution_type(mut self, value: impl Optional<String>) -> Self {
+        self.action.resolution_type = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 

@@ -7,6 +7,8 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
+use sdkgen_runtime::IdSource;
 use super::*;
 
 /// The gluster hooks service.
@@ -41,10 +43,10 @@ impl GlusterHooksService {
         }
     }
 
-    /// The service of the object with the given `id` (the path `…/{id}` below this one).
-    pub fn hook_service(&self, id: &str) -> GlusterHookService {
+    /// The service of one object below this one (the path `…/{id}`), given its id (`"123"`) or the object itself (`&vm`, `vm.cluster()`). A missing or empty id is reported by the first request of the service, before anything is sent.
+    pub fn hook_service(&self, id: impl IdSource) -> GlusterHookService {
         GlusterHookService {
-            ctx: self.ctx.child(id),
+            ctx: self.ctx.child_id(id, "GlusterHooksService::hook_service"),
         }
     }
 
@@ -61,15 +63,19 @@ pub struct GlusterHooksListRequest {
 }
 
 impl GlusterHooksListRequest {
-    /// Sent as the query parameter `max` (an integer).
-    pub fn max(mut self, value: i64) -> Self {
-        self.call.param("max", sdkgen_runtime::service::render_integer(value));
+    /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn max(mut self, value: impl Optional<i64>) -> Self {
+        self.call
+            .set_param(
+                "max",
+                value.into_option().map(sdkgen_runtime::service::render_integer),
+            );
         self
     }
 
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -112,5 +118,22 @@ impl GlusterHooksListRequest {
         >,
     > + Send {
         self.call.stream()
+    }
+
+    /// Sends the request and returns the first item, `None` when the list is empty.
+    pub fn first(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Option<types::GlusterHook>, Error>,
+    > + Send {
+        self.call.fetch_first()
+    }
+
+    /// Sends the request and returns the first item; an empty list is an error
+    /// of kind `NotFound` that names the request (with its search).
+    pub fn one(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::GlusterHook, Error>> + Send {
+        self.call.fetch_one()
     }
 }

@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The gluster volume service.
@@ -173,9 +174,9 @@ pub struct GlusterVolumeGetRequest {
 }
 
 impl GlusterVolumeGetRequest {
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -257,20 +258,20 @@ pub struct GlusterVolumeRebalanceRequest {
 
 impl GlusterVolumeRebalanceRequest {
     /// Sent as the element `<fix_layout>` of the action document (a boolean).
-    pub fn fix_layout(mut self, value: bool) -> Self {
-        self.action.fix_layout = Some(value);
+    pub fn fix_layout(mut self, value: impl Optional<bool>) -> Self {
+        self.action.fix_layout = value.into_option();
         self
     }
 
     /// Sent as the element `<force>` of the action document (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.action.force = Some(value);
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.action.force = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -306,9 +307,13 @@ pub struct GlusterVolumeRemoveRequest {
 }
 
 impl GlusterVolumeRemoveRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -346,8 +351,8 @@ pub struct GlusterVolumeResetAllOptionsRequest {
 
 impl GlusterVolumeResetAllOptionsRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -385,20 +390,20 @@ pub struct GlusterVolumeResetOptionRequest {
 
 impl GlusterVolumeResetOptionRequest {
     /// Sent as the element `<force>` of the action document (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.action.force = Some(value);
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.action.force = value.into_option();
         self
     }
 
     /// Sent as the element `<option>` of the action document ([`ApiOption`](crate::types::ApiOption)).
-    pub fn option(mut self, value: types::ApiOption) -> Self {
-        self.action.option = Some(Box::new(value));
+    pub fn option(mut self, value: impl Optional<types::ApiOption>) -> Self {
+        self.action.option = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -436,14 +441,14 @@ pub struct GlusterVolumeSetOptionRequest {
 
 impl GlusterVolumeSetOptionRequest {
     /// Sent as the element `<option>` of the action document ([`ApiOption`](crate::types::ApiOption)).
-    pub fn option(mut self, value: types::ApiOption) -> Self {
-        self.action.option = Some(Box::new(value));
+    pub fn option(mut self, value: impl Optional<types::ApiOption>) -> Self {
+        self.action.option = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -481,14 +486,14 @@ pub struct GlusterVolumeStartRequest {
 
 impl GlusterVolumeStartRequest {
     /// Sent as the element `<force>` of the action document (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.action.force = Some(value);
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.action.force = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -526,8 +531,8 @@ pub struct GlusterVolumeStartProfileRequest {
 
 impl GlusterVolumeStartProfileRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -565,14 +570,14 @@ pub struct GlusterVolumeStopRequest {
 
 impl GlusterVolumeStopRequest {
     /// Sent as the element `<force>` of the action document (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.action.force = Some(value);
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.action.force = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -610,8 +615,8 @@ pub struct GlusterVolumeStopProfileRequest {
 
 impl GlusterVolumeStopProfileRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -649,8 +654,8 @@ pub struct GlusterVolumeStopRebalanceRequest {
 
 impl GlusterVolumeStopRebalanceRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 

@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The host nic service.
@@ -144,15 +145,19 @@ pub struct HostNicGetRequest {
 }
 
 impl HostNicGetRequest {
-    /// Sent as the query parameter `all_content` (a boolean).
-    pub fn all_content(mut self, value: bool) -> Self {
-        self.call.param("all_content", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `all_content` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn all_content(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "all_content",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -194,15 +199,15 @@ impl HostNicUpdateVirtualFunctionsConfigurationRequest {
     /// Sent as the element `<virtual_functions_configuration>` of the action document ([`HostNicVirtualFunctionsConfiguration`](crate::types::HostNicVirtualFunctionsConfiguration)).
     pub fn virtual_functions_configuration(
         mut self,
-        value: types::HostNicVirtualFunctionsConfiguration,
+        value: impl Optional<types::HostNicVirtualFunctionsConfiguration>,
     ) -> Self {
-        self.action.virtual_functions_configuration = Some(Box::new(value));
+        self.action.virtual_functions_configuration = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 

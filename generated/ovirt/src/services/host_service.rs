@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// One host and the operations on it.
@@ -479,8 +480,8 @@ pub struct HostActivateRequest {
 
 impl HostActivateRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -518,32 +519,32 @@ pub struct HostApproveRequest {
 
 impl HostApproveRequest {
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
-    pub fn host(mut self, value: types::Host) -> Self {
-        self.action.host = Some(Box::new(value));
+    pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
+        self.action.host = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
-    pub fn cluster(mut self, value: types::Cluster) -> Self {
-        self.action.cluster = Some(Box::new(value));
+    pub fn cluster(mut self, value: impl Optional<types::Cluster>) -> Self {
+        self.action.cluster = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<activate>` of the action document (a boolean).
-    pub fn activate(mut self, value: bool) -> Self {
-        self.action.activate = Some(value);
+    pub fn activate(mut self, value: impl Optional<bool>) -> Self {
+        self.action.activate = value.into_option();
         self
     }
 
     /// Sent as the element `<reboot>` of the action document (a boolean).
-    pub fn reboot(mut self, value: bool) -> Self {
-        self.action.reboot = Some(value);
+    pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
+        self.action.reboot = value.into_option();
         self
     }
 
@@ -581,32 +582,32 @@ pub struct HostApproveUsingRootPasswordRequest {
 
 impl HostApproveUsingRootPasswordRequest {
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
-    pub fn host(mut self, value: types::Host) -> Self {
-        self.action.host = Some(Box::new(value));
+    pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
+        self.action.host = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
-    pub fn cluster(mut self, value: types::Cluster) -> Self {
-        self.action.cluster = Some(Box::new(value));
+    pub fn cluster(mut self, value: impl Optional<types::Cluster>) -> Self {
+        self.action.cluster = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<activate>` of the action document (a boolean).
-    pub fn activate(mut self, value: bool) -> Self {
-        self.action.activate = Some(value);
+    pub fn activate(mut self, value: impl Optional<bool>) -> Self {
+        self.action.activate = value.into_option();
         self
     }
 
     /// Sent as the element `<reboot>` of the action document (a boolean).
-    pub fn reboot(mut self, value: bool) -> Self {
-        self.action.reboot = Some(value);
+    pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
+        self.action.reboot = value.into_option();
         self
     }
 
@@ -644,32 +645,32 @@ pub struct HostApproveUsingSshRequest {
 
 impl HostApproveUsingSshRequest {
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
-    pub fn host(mut self, value: types::Host) -> Self {
-        self.action.host = Some(Box::new(value));
+    pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
+        self.action.host = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
-    pub fn cluster(mut self, value: types::Cluster) -> Self {
-        self.action.cluster = Some(Box::new(value));
+    pub fn cluster(mut self, value: impl Optional<types::Cluster>) -> Self {
+        self.action.cluster = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<activate>` of the action document (a boolean).
-    pub fn activate(mut self, value: bool) -> Self {
-        self.action.activate = Some(value);
+    pub fn activate(mut self, value: impl Optional<bool>) -> Self {
+        self.action.activate = value.into_option();
         self
     }
 
     /// Sent as the element `<reboot>` of the action document (a boolean).
-    pub fn reboot(mut self, value: bool) -> Self {
-        self.action.reboot = Some(value);
+    pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
+        self.action.reboot = value.into_option();
         self
     }
 
@@ -707,8 +708,8 @@ pub struct HostCommitNetConfigRequest {
 
 impl HostCommitNetConfigRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -746,20 +747,20 @@ pub struct HostDeactivateRequest {
 
 impl HostDeactivateRequest {
     /// Sent as the element `<reason>` of the action document (text).
-    pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.action.reason = Some(value.into());
+    pub fn reason(mut self, value: impl Optional<String>) -> Self {
+        self.action.reason = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<stop_gluster_service>` of the action document (a boolean).
-    pub fn stop_gluster_service(mut self, value: bool) -> Self {
-        self.action.stop_gluster_service = Some(value);
+    pub fn stop_gluster_service(mut self, value: impl Optional<bool>) -> Self {
+        self.action.stop_gluster_service = value.into_option();
         self
     }
 
@@ -797,8 +798,8 @@ pub struct HostEnrollCertificateRequest {
 
 impl HostEnrollCertificateRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -836,20 +837,20 @@ pub struct HostFenceRequest {
 
 impl HostFenceRequest {
     /// Sent as the element `<fence_type>` of the action document (text).
-    pub fn fence_type(mut self, value: impl Into<String>) -> Self {
-        self.action.fence_type = Some(value.into());
+    pub fn fence_type(mut self, value: impl Optional<String>) -> Self {
+        self.action.fence_type = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<maintenance_after_restart>` of the action document (a boolean).
-    pub fn maintenance_after_restart(mut self, value: bool) -> Self {
-        self.action.maintenance_after_restart = Some(value);
+    pub fn maintenance_after_restart(mut self, value: impl Optional<bool>) -> Self {
+        self.action.maintenance_after_restart = value.into_option();
         self
     }
 
@@ -896,8 +897,8 @@ pub struct HostForceSelectSpmRequest {
 
 impl HostForceSelectSpmRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -933,21 +934,29 @@ pub struct HostGetRequest {
 }
 
 impl HostGetRequest {
-    /// Sent as the query parameter `filter` (a boolean).
-    pub fn filter(mut self, value: bool) -> Self {
-        self.call.param("filter", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "filter",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `all_content` (a boolean).
-    pub fn all_content(mut self, value: bool) -> Self {
-        self.call.param("all_content", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `all_content` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn all_content(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "all_content",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -987,56 +996,56 @@ pub struct HostInstallRequest {
 
 impl HostInstallRequest {
     /// Sent as the element `<activate>` of the action document (a boolean).
-    pub fn activate(mut self, value: bool) -> Self {
-        self.action.activate = Some(value);
+    pub fn activate(mut self, value: impl Optional<bool>) -> Self {
+        self.action.activate = value.into_option();
         self
     }
 
     /// Sent as the element `<root_password>` of the action document (text).
-    pub fn root_password(mut self, value: impl Into<String>) -> Self {
-        self.action.root_password = Some(value.into());
+    pub fn root_password(mut self, value: impl Optional<String>) -> Self {
+        self.action.root_password = value.into_option();
         self
     }
 
     /// Sent as the element `<ssh>` of the action document ([`Ssh`](crate::types::Ssh)).
-    pub fn ssh(mut self, value: types::Ssh) -> Self {
-        self.action.ssh = Some(Box::new(value));
+    pub fn ssh(mut self, value: impl Optional<types::Ssh>) -> Self {
+        self.action.ssh = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
-    pub fn host(mut self, value: types::Host) -> Self {
-        self.action.host = Some(Box::new(value));
+    pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
+        self.action.host = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<image>` of the action document (text).
-    pub fn image(mut self, value: impl Into<String>) -> Self {
-        self.action.image = Some(value.into());
+    pub fn image(mut self, value: impl Optional<String>) -> Self {
+        self.action.image = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<deploy_hosted_engine>` of the action document (a boolean).
-    pub fn deploy_hosted_engine(mut self, value: bool) -> Self {
-        self.action.deploy_hosted_engine = Some(value);
+    pub fn deploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
+        self.action.deploy_hosted_engine = value.into_option();
         self
     }
 
     /// Sent as the element `<undeploy_hosted_engine>` of the action document (a boolean).
-    pub fn undeploy_hosted_engine(mut self, value: bool) -> Self {
-        self.action.undeploy_hosted_engine = Some(value);
+    pub fn undeploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
+        self.action.undeploy_hosted_engine = value.into_option();
         self
     }
 
     /// Sent as the element `<reboot>` of the action document (a boolean).
-    pub fn reboot(mut self, value: bool) -> Self {
-        self.action.reboot = Some(value);
+    pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
+        self.action.reboot = value.into_option();
         self
     }
 
@@ -1074,56 +1083,56 @@ pub struct HostInstallUsingRootPasswordRequest {
 
 impl HostInstallUsingRootPasswordRequest {
     /// Sent as the element `<activate>` of the action document (a boolean).
-    pub fn activate(mut self, value: bool) -> Self {
-        self.action.activate = Some(value);
+    pub fn activate(mut self, value: impl Optional<bool>) -> Self {
+        self.action.activate = value.into_option();
         self
     }
 
     /// Sent as the element `<root_password>` of the action document (text).
-    pub fn root_password(mut self, value: impl Into<String>) -> Self {
-        self.action.root_password = Some(value.into());
+    pub fn root_password(mut self, value: impl Optional<String>) -> Self {
+        self.action.root_password = value.into_option();
         self
     }
 
     /// Sent as the element `<ssh>` of the action document ([`Ssh`](crate::types::Ssh)).
-    pub fn ssh(mut self, value: types::Ssh) -> Self {
-        self.action.ssh = Some(Box::new(value));
+    pub fn ssh(mut self, value: impl Optional<types::Ssh>) -> Self {
+        self.action.ssh = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
-    pub fn host(mut self, value: types::Host) -> Self {
-        self.action.host = Some(Box::new(value));
+    pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
+        self.action.host = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<image>` of the action document (text).
-    pub fn image(mut self, value: impl Into<String>) -> Self {
-        self.action.image = Some(value.into());
+    pub fn image(mut self, value: impl Optional<String>) -> Self {
+        self.action.image = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<deploy_hosted_engine>` of the action document (a boolean).
-    pub fn deploy_hosted_engine(mut self, value: bool) -> Self {
-        self.action.deploy_hosted_engine = Some(value);
+    pub fn deploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
+        self.action.deploy_hosted_engine = value.into_option();
         self
     }
 
     /// Sent as the element `<undeploy_hosted_engine>` of the action document (a boolean).
-    pub fn undeploy_hosted_engine(mut self, value: bool) -> Self {
-        self.action.undeploy_hosted_engine = Some(value);
+    pub fn undeploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
+        self.action.undeploy_hosted_engine = value.into_option();
         self
     }
 
     /// Sent as the element `<reboot>` of the action document (a boolean).
-    pub fn reboot(mut self, value: bool) -> Self {
-        self.action.reboot = Some(value);
+    pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
+        self.action.reboot = value.into_option();
         self
     }
 
@@ -1161,56 +1170,56 @@ pub struct HostInstallUsingSshRequest {
 
 impl HostInstallUsingSshRequest {
     /// Sent as the element `<activate>` of the action document (a boolean).
-    pub fn activate(mut self, value: bool) -> Self {
-        self.action.activate = Some(value);
+    pub fn activate(mut self, value: impl Optional<bool>) -> Self {
+        self.action.activate = value.into_option();
         self
     }
 
     /// Sent as the element `<root_password>` of the action document (text).
-    pub fn root_password(mut self, value: impl Into<String>) -> Self {
-        self.action.root_password = Some(value.into());
+    pub fn root_password(mut self, value: impl Optional<String>) -> Self {
+        self.action.root_password = value.into_option();
         self
     }
 
     /// Sent as the element `<ssh>` of the action document ([`Ssh`](crate::types::Ssh)).
-    pub fn ssh(mut self, value: types::Ssh) -> Self {
-        self.action.ssh = Some(Box::new(value));
+    pub fn ssh(mut self, value: impl Optional<types::Ssh>) -> Self {
+        self.action.ssh = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
-    pub fn host(mut self, value: types::Host) -> Self {
-        self.action.host = Some(Box::new(value));
+    pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
+        self.action.host = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<image>` of the action document (text).
-    pub fn image(mut self, value: impl Into<String>) -> Self {
-        self.action.image = Some(value.into());
+    pub fn image(mut self, value: impl Optional<String>) -> Self {
+        self.action.image = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<deploy_hosted_engine>` of the action document (a boolean).
-    pub fn deploy_hosted_engine(mut self, value: bool) -> Self {
-        self.action.deploy_hosted_engine = Some(value);
+    pub fn deploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
+        self.action.deploy_hosted_engine = value.into_option();
         self
     }
 
     /// Sent as the element `<undeploy_hosted_engine>` of the action document (a boolean).
-    pub fn undeploy_hosted_engine(mut self, value: bool) -> Self {
-        self.action.undeploy_hosted_engine = Some(value);
+    pub fn undeploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
+        self.action.undeploy_hosted_engine = value.into_option();
         self
     }
 
     /// Sent as the element `<reboot>` of the action document (a boolean).
-    pub fn reboot(mut self, value: bool) -> Self {
-        self.action.reboot = Some(value);
+    pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
+        self.action.reboot = value.into_option();
         self
     }
 
@@ -1249,14 +1258,14 @@ pub struct HostIscsiDiscoverRequest {
 
 impl HostIscsiDiscoverRequest {
     /// Sent as the element `<iscsi>` of the action document ([`IscsiDetails`](crate::types::IscsiDetails)).
-    pub fn iscsi(mut self, value: types::IscsiDetails) -> Self {
-        self.action.iscsi = Some(Box::new(value));
+    pub fn iscsi(mut self, value: impl Optional<types::IscsiDetails>) -> Self {
+        self.action.iscsi = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -1306,14 +1315,14 @@ pub struct HostDiscoverIscsiRequest {
 
 impl HostDiscoverIscsiRequest {
     /// Sent as the element `<iscsi>` of the action document ([`IscsiDetails`](crate::types::IscsiDetails)).
-    pub fn iscsi(mut self, value: types::IscsiDetails) -> Self {
-        self.action.iscsi = Some(Box::new(value));
+    pub fn iscsi(mut self, value: impl Optional<types::IscsiDetails>) -> Self {
+        self.action.iscsi = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -1365,14 +1374,14 @@ pub struct HostIscsiLoginRequest {
 
 impl HostIscsiLoginRequest {
     /// Sent as the element `<iscsi>` of the action document ([`IscsiDetails`](crate::types::IscsiDetails)).
-    pub fn iscsi(mut self, value: types::IscsiDetails) -> Self {
-        self.action.iscsi = Some(Box::new(value));
+    pub fn iscsi(mut self, value: impl Optional<types::IscsiDetails>) -> Self {
+        self.action.iscsi = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -1410,14 +1419,14 @@ pub struct HostUnregisteredStorageDomainsDiscoverRequest {
 
 impl HostUnregisteredStorageDomainsDiscoverRequest {
     /// Sent as the element `<iscsi>` of the action document ([`IscsiDetails`](crate::types::IscsiDetails)).
-    pub fn iscsi(mut self, value: types::IscsiDetails) -> Self {
-        self.action.iscsi = Some(Box::new(value));
+    pub fn iscsi(mut self, value: impl Optional<types::IscsiDetails>) -> Self {
+        self.action.iscsi = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -1468,9 +1477,13 @@ pub struct HostUpdateRequest {
 }
 
 impl HostUpdateRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -1509,9 +1522,13 @@ pub struct HostUpdateUsingRootPasswordRequest {
 }
 
 impl HostUpdateUsingRootPasswordRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -1550,9 +1567,13 @@ pub struct HostUpdateUsingSshRequest {
 }
 
 impl HostUpdateUsingSshRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -1593,26 +1614,26 @@ pub struct HostUpgradeRequest {
 impl HostUpgradeRequest {
     /// Sent as the element `<image>` of the action document (text).
     #[deprecated]
-    pub fn image(mut self, value: impl Into<String>) -> Self {
-        self.action.image = Some(value.into());
+    pub fn image(mut self, value: impl Optional<String>) -> Self {
+        self.action.image = value.into_option();
         self
     }
 
     /// Sent as the element `<reboot>` of the action document (a boolean).
-    pub fn reboot(mut self, value: bool) -> Self {
-        self.action.reboot = Some(value);
+    pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
+        self.action.reboot = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<timeout>` of the action document (an integer).
-    pub fn timeout_param(mut self, value: i64) -> Self {
-        self.action.timeout = Some(value);
+    pub fn timeout_param(mut self, value: impl Optional<i64>) -> Self {
+        self.action.timeout = value.into_option();
         self
     }
 
@@ -1683,8 +1704,8 @@ pub struct HostRefreshRequest {
 
 impl HostRefreshRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -1720,15 +1741,23 @@ pub struct HostRemoveRequest {
 }
 
 impl HostRemoveRequest {
-    /// Sent as the query parameter `force` (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.call.param("force", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `force` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "force",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -1817,26 +1846,26 @@ impl HostSetupNetworksRequest {
     }
 
     /// Sent as the element `<commit_on_success>` of the action document (a boolean).
-    pub fn commit_on_success(mut self, value: bool) -> Self {
-        self.action.commit_on_success = Some(value);
+    pub fn commit_on_success(mut self, value: impl Optional<bool>) -> Self {
+        self.action.commit_on_success = value.into_option();
         self
     }
 
     /// Sent as the element `<check_connectivity>` of the action document (a boolean).
-    pub fn check_connectivity(mut self, value: bool) -> Self {
-        self.action.check_connectivity = Some(value);
+    pub fn check_connectivity(mut self, value: impl Optional<bool>) -> Self {
+        self.action.check_connectivity = value.into_option();
         self
     }
 
     /// Sent as the element `<connectivity_timeout>` of the action document (an integer).
-    pub fn connectivity_timeout(mut self, value: i64) -> Self {
-        self.action.connectivity_timeout = Some(value);
+    pub fn connectivity_timeout(mut self, value: impl Optional<i64>) -> Self {
+        self.action.connectivity_timeout = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -1874,8 +1903,8 @@ pub struct HostSyncAllNetworksRequest {
 
 impl HostSyncAllNetworksRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -1913,14 +1942,14 @@ pub struct HostCopyHostNetworksRequest {
 
 impl HostCopyHostNetworksRequest {
     /// Sent as the element `<source_host>` of the action document ([`Host`](crate::types::Host)).
-    pub fn source_host(mut self, value: types::Host) -> Self {
-        self.action.source_host = Some(Box::new(value));
+    pub fn source_host(mut self, value: impl Optional<types::Host>) -> Self {
+        self.action.source_host = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 

@@ -7,6 +7,8 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
+use sdkgen_runtime::IdSource;
 use super::*;
 
 /// The host storage service.
@@ -41,10 +43,10 @@ impl HostStorageService {
         }
     }
 
-    /// The service of the object with the given `id` (the path `…/{id}` below this one).
-    pub fn storage_service(&self, id: &str) -> StorageService {
+    /// The service of one object below this one (the path `…/{id}`), given its id (`"123"`) or the object itself (`&vm`, `vm.cluster()`). A missing or empty id is reported by the first request of the service, before anything is sent.
+    pub fn storage_service(&self, id: impl IdSource) -> StorageService {
         StorageService {
-            ctx: self.ctx.child(id),
+            ctx: self.ctx.child_id(id, "HostStorageService::storage_service"),
         }
     }
 
@@ -61,15 +63,19 @@ pub struct HostStorageListRequest {
 }
 
 impl HostStorageListRequest {
-    /// Sent as the query parameter `report_status` (a boolean).
-    pub fn report_status(mut self, value: bool) -> Self {
-        self.call.param("report_status", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `report_status` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn report_status(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "report_status",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -112,5 +118,22 @@ impl HostStorageListRequest {
         >,
     > + Send {
         self.call.stream()
+    }
+
+    /// Sends the request and returns the first item, `None` when the list is empty.
+    pub fn first(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Option<types::HostStorage>, Error>,
+    > + Send {
+        self.call.fetch_first()
+    }
+
+    /// Sends the request and returns the first item; an empty list is an error
+    /// of kind `NotFound` that names the request (with its search).
+    pub fn one(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::HostStorage, Error>> + Send {
+        self.call.fetch_one()
     }
 }

@@ -7,6 +7,8 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
+use sdkgen_runtime::IdSource;
 use super::*;
 
 /// The collection of hosts.
@@ -84,10 +86,10 @@ impl HostsService {
         }
     }
 
-    /// The service of the object with the given `id` (the path `…/{id}` below this one).
-    pub fn host_service(&self, id: &str) -> HostService {
+    /// The service of one object below this one (the path `…/{id}`), given its id (`"123"`) or the object itself (`&vm`, `vm.cluster()`). A missing or empty id is reported by the first request of the service, before anything is sent.
+    pub fn host_service(&self, id: impl IdSource) -> HostService {
         HostService {
-            ctx: self.ctx.child(id),
+            ctx: self.ctx.child_id(id, "HostsService::host_service"),
         }
     }
 
@@ -105,32 +107,43 @@ pub struct HostsAddRequest {
 }
 
 impl HostsAddRequest {
-    /// Sent as the query parameter `deploy_hosted_engine` (a boolean).
-    pub fn deploy_hosted_engine(mut self, value: bool) -> Self {
+    /// Sent as the query parameter `deploy_hosted_engine` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn deploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
         self.call
-            .param("deploy_hosted_engine", sdkgen_runtime::service::render_bool(value));
-        self
-    }
-
-    /// Sent as the query parameter `undeploy_hosted_engine` (a boolean).
-    pub fn undeploy_hosted_engine(mut self, value: bool) -> Self {
-        self.call
-            .param(
-                "undeploy_hosted_engine",
-                sdkgen_runtime::service::render_bool(value),
+            .set_param(
+                "deploy_hosted_engine",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
             );
         self
     }
 
-    /// Sent as the query parameter `activate` (a boolean).
-    pub fn activate(mut self, value: bool) -> Self {
-        self.call.param("activate", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `undeploy_hosted_engine` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn undeploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "undeploy_hosted_engine",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `reboot` (a boolean).
-    pub fn reboot(mut self, value: bool) -> Self {
-        self.call.param("reboot", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `activate` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn activate(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "activate",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
+        self
+    }
+
+    /// Sent as the query parameter `reboot` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "reboot",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -169,32 +182,43 @@ pub struct HostsAddUsingRootPasswordRequest {
 }
 
 impl HostsAddUsingRootPasswordRequest {
-    /// Sent as the query parameter `deploy_hosted_engine` (a boolean).
-    pub fn deploy_hosted_engine(mut self, value: bool) -> Self {
+    /// Sent as the query parameter `deploy_hosted_engine` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn deploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
         self.call
-            .param("deploy_hosted_engine", sdkgen_runtime::service::render_bool(value));
-        self
-    }
-
-    /// Sent as the query parameter `undeploy_hosted_engine` (a boolean).
-    pub fn undeploy_hosted_engine(mut self, value: bool) -> Self {
-        self.call
-            .param(
-                "undeploy_hosted_engine",
-                sdkgen_runtime::service::render_bool(value),
+            .set_param(
+                "deploy_hosted_engine",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
             );
         self
     }
 
-    /// Sent as the query parameter `activate` (a boolean).
-    pub fn activate(mut self, value: bool) -> Self {
-        self.call.param("activate", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `undeploy_hosted_engine` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn undeploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "undeploy_hosted_engine",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `reboot` (a boolean).
-    pub fn reboot(mut self, value: bool) -> Self {
-        self.call.param("reboot", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `activate` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn activate(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "activate",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
+        self
+    }
+
+    /// Sent as the query parameter `reboot` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "reboot",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -233,32 +257,43 @@ pub struct HostsAddUsingSshRequest {
 }
 
 impl HostsAddUsingSshRequest {
-    /// Sent as the query parameter `deploy_hosted_engine` (a boolean).
-    pub fn deploy_hosted_engine(mut self, value: bool) -> Self {
+    /// Sent as the query parameter `deploy_hosted_engine` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn deploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
         self.call
-            .param("deploy_hosted_engine", sdkgen_runtime::service::render_bool(value));
-        self
-    }
-
-    /// Sent as the query parameter `undeploy_hosted_engine` (a boolean).
-    pub fn undeploy_hosted_engine(mut self, value: bool) -> Self {
-        self.call
-            .param(
-                "undeploy_hosted_engine",
-                sdkgen_runtime::service::render_bool(value),
+            .set_param(
+                "deploy_hosted_engine",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
             );
         self
     }
 
-    /// Sent as the query parameter `activate` (a boolean).
-    pub fn activate(mut self, value: bool) -> Self {
-        self.call.param("activate", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `undeploy_hosted_engine` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn undeploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "undeploy_hosted_engine",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `reboot` (a boolean).
-    pub fn reboot(mut self, value: bool) -> Self {
-        self.call.param("reboot", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `activate` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn activate(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "activate",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
+        self
+    }
+
+    /// Sent as the query parameter `reboot` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "reboot",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -296,55 +331,71 @@ pub struct HostsListRequest {
 }
 
 impl HostsListRequest {
-    /// Sent as the query parameter `max` (an integer).
-    pub fn max(mut self, value: i64) -> Self {
-        self.call.param("max", sdkgen_runtime::service::render_integer(value));
-        self
-    }
-
-    /// Sent as the query parameter `search` (text).
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.call.param("search", value.into());
-        self
-    }
-
-    /// Sent as the query parameter `case_sensitive` (a boolean).
-    pub fn case_sensitive(mut self, value: bool) -> Self {
-        self.call.param("case_sensitive", sdkgen_runtime::service::render_bool(value));
-        self
-    }
-
-    /// Sent as the query parameter `filter` (a boolean).
-    pub fn filter(mut self, value: bool) -> Self {
-        self.call.param("filter", sdkgen_runtime::service::render_bool(value));
-        self
-    }
-
-    /// Sent as the query parameter `all_content` (a boolean).
-    pub fn all_content(mut self, value: bool) -> Self {
-        self.call.param("all_content", sdkgen_runtime::service::render_bool(value));
-        self
-    }
-
-    /// Sent as the query parameter `migration_target_of` (text).
-    pub fn migration_target_of(mut self, value: impl Into<String>) -> Self {
-        self.call.param("migration_target_of", value.into());
-        self
-    }
-
-    /// Sent as the query parameter `check_vms_in_affinity_closure` (a boolean).
-    pub fn check_vms_in_affinity_closure(mut self, value: bool) -> Self {
+    /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call
-            .param(
-                "check_vms_in_affinity_closure",
-                sdkgen_runtime::service::render_bool(value),
+            .set_param(
+                "max",
+                value.into_option().map(sdkgen_runtime::service::render_integer),
             );
         self
     }
 
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `search` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn search(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("search", value.into_option());
+        self
+    }
+
+    /// Sent as the query parameter `case_sensitive` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn case_sensitive(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "case_sensitive",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
+        self
+    }
+
+    /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "filter",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
+        self
+    }
+
+    /// Sent as the query parameter `all_content` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn all_content(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "all_content",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
+        self
+    }
+
+    /// Sent as the query parameter `migration_target_of` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn migration_target_of(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("migration_target_of", value.into_option());
+        self
+    }
+
+    /// Sent as the query parameter `check_vms_in_affinity_closure` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn check_vms_in_affinity_closure(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "check_vms_in_affinity_closure",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
+        self
+    }
+
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -382,5 +433,20 @@ impl HostsListRequest {
         Output = Result<sdkgen_runtime::connection::ItemStream<types::Host>, Error>,
     > + Send {
         self.call.stream()
+    }
+
+    /// Sends the request and returns the first item, `None` when the list is empty.
+    pub fn first(
+        self,
+    ) -> impl std::future::Future<Output = Result<Option<types::Host>, Error>> + Send {
+        self.call.fetch_first()
+    }
+
+    /// Sends the request and returns the first item; an empty list is an error
+    /// of kind `NotFound` that names the request (with its search).
+    pub fn one(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Host, Error>> + Send {
+        self.call.fetch_one()
     }
 }

@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The image service.
@@ -67,9 +68,9 @@ pub struct ImageGetRequest {
 }
 
 impl ImageGetRequest {
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -109,38 +110,38 @@ pub struct ImageImportRequest {
 
 impl ImageImportRequest {
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
-    pub fn cluster(mut self, value: types::Cluster) -> Self {
-        self.action.cluster = Some(Box::new(value));
+    pub fn cluster(mut self, value: impl Optional<types::Cluster>) -> Self {
+        self.action.cluster = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<disk>` of the action document ([`Disk`](crate::types::Disk)).
-    pub fn disk(mut self, value: types::Disk) -> Self {
-        self.action.disk = Some(Box::new(value));
+    pub fn disk(mut self, value: impl Optional<types::Disk>) -> Self {
+        self.action.disk = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<import_as_template>` of the action document (a boolean).
-    pub fn import_as_template(mut self, value: bool) -> Self {
-        self.action.import_as_template = Some(value);
+    pub fn import_as_template(mut self, value: impl Optional<bool>) -> Self {
+        self.action.import_as_template = value.into_option();
         self
     }
 
     /// Sent as the element `<template>` of the action document ([`Template`](crate::types::Template)).
-    pub fn template(mut self, value: types::Template) -> Self {
-        self.action.template = Some(Box::new(value));
+    pub fn template(mut self, value: impl Optional<types::Template>) -> Self {
+        self.action.template = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
-        self.action.storage_domain = Some(Box::new(value));
+    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
+        self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 

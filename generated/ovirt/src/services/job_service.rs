@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The job service.
@@ -82,8 +83,8 @@ pub struct JobClearRequest {
 
 impl JobClearRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -121,20 +122,20 @@ pub struct JobEndRequest {
 
 impl JobEndRequest {
     /// Sent as the element `<force>` of the action document (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.action.force = Some(value);
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.action.force = value.into_option();
         self
     }
 
     /// Sent as the element `<succeeded>` of the action document (a boolean).
-    pub fn succeeded(mut self, value: bool) -> Self {
-        self.action.succeeded = Some(value);
+    pub fn succeeded(mut self, value: impl Optional<bool>) -> Self {
+        self.action.succeeded = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -170,9 +171,9 @@ pub struct JobGetRequest {
 }
 
 impl JobGetRequest {
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 

@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The link layer discovery protocol service.
@@ -55,9 +56,9 @@ pub struct LinkLayerDiscoveryProtocolListRequest {
 }
 
 impl LinkLayerDiscoveryProtocolListRequest {
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -102,5 +103,24 @@ impl LinkLayerDiscoveryProtocolListRequest {
         >,
     > + Send {
         self.call.stream()
+    }
+
+    /// Sends the request and returns the first item, `None` when the list is empty.
+    pub fn first(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Option<types::LinkLayerDiscoveryProtocolElement>, Error>,
+    > + Send {
+        self.call.fetch_first()
+    }
+
+    /// Sends the request and returns the first item; an empty list is an error
+    /// of kind `NotFound` that names the request (with its search).
+    pub fn one(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<types::LinkLayerDiscoveryProtocolElement, Error>,
+    > + Send {
+        self.call.fetch_one()
     }
 }

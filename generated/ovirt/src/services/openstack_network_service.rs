@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The openstack network service.
@@ -72,9 +73,9 @@ pub struct OpenstackNetworkGetRequest {
 }
 
 impl OpenstackNetworkGetRequest {
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -116,14 +117,14 @@ pub struct OpenstackNetworkImportRequest {
 
 impl OpenstackNetworkImportRequest {
     /// Sent as the element `<data_center>` of the action document ([`DataCenter`](crate::types::DataCenter)).
-    pub fn data_center(mut self, value: types::DataCenter) -> Self {
-        self.action.data_center = Some(Box::new(value));
+    pub fn data_center(mut self, value: impl Optional<types::DataCenter>) -> Self {
+        self.action.data_center = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 

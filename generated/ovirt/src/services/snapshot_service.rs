@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The snapshot service.
@@ -97,9 +98,9 @@ pub struct SnapshotGetRequest {
 }
 
 impl SnapshotGetRequest {
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -137,15 +138,23 @@ pub struct SnapshotRemoveRequest {
 }
 
 impl SnapshotRemoveRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `all_content` (a boolean).
-    pub fn all_content(mut self, value: bool) -> Self {
-        self.call.param("all_content", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `all_content` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn all_content(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "all_content",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -189,14 +198,14 @@ impl SnapshotRestoreRequest {
     }
 
     /// Sent as the element `<restore_memory>` of the action document (a boolean).
-    pub fn restore_memory(mut self, value: bool) -> Self {
-        self.action.restore_memory = Some(value);
+    pub fn restore_memory(mut self, value: impl Optional<bool>) -> Self {
+        self.action.restore_memory = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 

@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The storage domain service.
@@ -196,15 +197,19 @@ pub struct StorageDomainGetRequest {
 }
 
 impl StorageDomainGetRequest {
-    /// Sent as the query parameter `filter` (a boolean).
-    pub fn filter(mut self, value: bool) -> Self {
-        self.call.param("filter", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "filter",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -244,14 +249,14 @@ pub struct StorageDomainIsAttachedRequest {
 
 impl StorageDomainIsAttachedRequest {
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
-    pub fn host(mut self, value: types::Host) -> Self {
-        self.action.host = Some(Box::new(value));
+    pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
+        self.action.host = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -295,9 +300,13 @@ pub struct StorageDomainUpdateRequest {
 }
 
 impl StorageDomainUpdateRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -337,8 +346,8 @@ pub struct StorageDomainUpdateOvfStoreRequest {
 
 impl StorageDomainUpdateOvfStoreRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -382,8 +391,8 @@ impl StorageDomainRefreshLunsRequest {
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -458,27 +467,39 @@ pub struct StorageDomainRemoveRequest {
 }
 
 impl StorageDomainRemoveRequest {
-    /// Sent as the query parameter `host` (text).
-    pub fn host(mut self, value: impl Into<String>) -> Self {
-        self.call.param("host", value.into());
+    /// Sent as the query parameter `host` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn host(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("host", value.into_option());
         self
     }
 
-    /// Sent as the query parameter `format` (a boolean).
-    pub fn format(mut self, value: bool) -> Self {
-        self.call.param("format", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `format` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn format(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "format",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `destroy` (a boolean).
-    pub fn destroy(mut self, value: bool) -> Self {
-        self.call.param("destroy", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `destroy` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn destroy(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "destroy",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 

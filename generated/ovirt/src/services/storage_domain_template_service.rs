@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The storage domain template service.
@@ -91,9 +92,9 @@ pub struct StorageDomainTemplateGetRequest {
 }
 
 impl StorageDomainTemplateGetRequest {
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -133,44 +134,44 @@ pub struct StorageDomainTemplateImportRequest {
 
 impl StorageDomainTemplateImportRequest {
     /// Sent as the element `<clone>` of the action document (a boolean).
-    pub fn clone_param(mut self, value: bool) -> Self {
-        self.action.clone = Some(value);
+    pub fn clone_param(mut self, value: impl Optional<bool>) -> Self {
+        self.action.clone = value.into_option();
         self
     }
 
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
-    pub fn cluster(mut self, value: types::Cluster) -> Self {
-        self.action.cluster = Some(Box::new(value));
+    pub fn cluster(mut self, value: impl Optional<types::Cluster>) -> Self {
+        self.action.cluster = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<exclusive>` of the action document (a boolean).
-    pub fn exclusive(mut self, value: bool) -> Self {
-        self.action.exclusive = Some(value);
+    pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
+        self.action.exclusive = value.into_option();
         self
     }
 
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
-        self.action.storage_domain = Some(Box::new(value));
+    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
+        self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<template>` of the action document ([`Template`](crate::types::Template)).
-    pub fn template(mut self, value: types::Template) -> Self {
-        self.action.template = Some(Box::new(value));
+    pub fn template(mut self, value: impl Optional<types::Template>) -> Self {
+        self.action.template = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<vm>` of the action document ([`Vm`](crate::types::Vm)).
-    pub fn vm(mut self, value: types::Vm) -> Self {
-        self.action.vm = Some(Box::new(value));
+    pub fn vm(mut self, value: impl Optional<types::Vm>) -> Self {
+        self.action.vm = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -208,32 +209,32 @@ pub struct StorageDomainTemplateRegisterRequest {
 
 impl StorageDomainTemplateRegisterRequest {
     /// Sent as the element `<clone>` of the action document (a boolean).
-    pub fn clone_param(mut self, value: bool) -> Self {
-        self.action.clone = Some(value);
+    pub fn clone_param(mut self, value: impl Optional<bool>) -> Self {
+        self.action.clone = value.into_option();
         self
     }
 
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
-    pub fn cluster(mut self, value: types::Cluster) -> Self {
-        self.action.cluster = Some(Box::new(value));
+    pub fn cluster(mut self, value: impl Optional<types::Cluster>) -> Self {
+        self.action.cluster = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<exclusive>` of the action document (a boolean).
-    pub fn exclusive(mut self, value: bool) -> Self {
-        self.action.exclusive = Some(value);
+    pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
+        self.action.exclusive = value.into_option();
         self
     }
 
     /// Sent as the element `<template>` of the action document ([`Template`](crate::types::Template)).
-    pub fn template(mut self, value: types::Template) -> Self {
-        self.action.template = Some(Box::new(value));
+    pub fn template(mut self, value: impl Optional<types::Template>) -> Self {
+        self.action.template = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<allow_partial_import>` of the action document (a boolean).
-    pub fn allow_partial_import(mut self, value: bool) -> Self {
-        self.action.allow_partial_import = Some(value);
+    pub fn allow_partial_import(mut self, value: impl Optional<bool>) -> Self {
+        self.action.allow_partial_import = value.into_option();
         self
     }
 
@@ -250,15 +251,15 @@ impl StorageDomainTemplateRegisterRequest {
     /// Sent as the element `<registration_configuration>` of the action document ([`RegistrationConfiguration`](crate::types::RegistrationConfiguration)).
     pub fn registration_configuration(
         mut self,
-        value: types::RegistrationConfiguration,
+        value: impl Optional<types::RegistrationConfiguration>,
     ) -> Self {
-        self.action.registration_configuration = Some(Box::new(value));
+        self.action.registration_configuration = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -294,9 +295,13 @@ pub struct StorageDomainTemplateRemoveRequest {
 }
 
 impl StorageDomainTemplateRemoveRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 

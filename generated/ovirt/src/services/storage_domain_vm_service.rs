@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The storage domain vm service.
@@ -105,9 +106,9 @@ pub struct StorageDomainVmGetRequest {
 }
 
 impl StorageDomainVmGetRequest {
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -147,44 +148,44 @@ pub struct StorageDomainVmImportRequest {
 
 impl StorageDomainVmImportRequest {
     /// Sent as the element `<clone>` of the action document (a boolean).
-    pub fn clone_param(mut self, value: bool) -> Self {
-        self.action.clone = Some(value);
+    pub fn clone_param(mut self, value: impl Optional<bool>) -> Self {
+        self.action.clone = value.into_option();
         self
     }
 
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
-    pub fn cluster(mut self, value: types::Cluster) -> Self {
-        self.action.cluster = Some(Box::new(value));
+    pub fn cluster(mut self, value: impl Optional<types::Cluster>) -> Self {
+        self.action.cluster = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
-        self.action.storage_domain = Some(Box::new(value));
+    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
+        self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<vm>` of the action document ([`Vm`](crate::types::Vm)).
-    pub fn vm(mut self, value: types::Vm) -> Self {
-        self.action.vm = Some(Box::new(value));
+    pub fn vm(mut self, value: impl Optional<types::Vm>) -> Self {
+        self.action.vm = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<exclusive>` of the action document (a boolean).
-    pub fn exclusive(mut self, value: bool) -> Self {
-        self.action.exclusive = Some(value);
+    pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
+        self.action.exclusive = value.into_option();
         self
     }
 
     /// Sent as the element `<collapse_snapshots>` of the action document (a boolean).
-    pub fn collapse_snapshots(mut self, value: bool) -> Self {
-        self.action.collapse_snapshots = Some(value);
+    pub fn collapse_snapshots(mut self, value: impl Optional<bool>) -> Self {
+        self.action.collapse_snapshots = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -222,26 +223,26 @@ pub struct StorageDomainVmRegisterRequest {
 
 impl StorageDomainVmRegisterRequest {
     /// Sent as the element `<clone>` of the action document (a boolean).
-    pub fn clone_param(mut self, value: bool) -> Self {
-        self.action.clone = Some(value);
+    pub fn clone_param(mut self, value: impl Optional<bool>) -> Self {
+        self.action.clone = value.into_option();
         self
     }
 
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
-    pub fn cluster(mut self, value: types::Cluster) -> Self {
-        self.action.cluster = Some(Box::new(value));
+    pub fn cluster(mut self, value: impl Optional<types::Cluster>) -> Self {
+        self.action.cluster = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<vm>` of the action document ([`Vm`](crate::types::Vm)).
-    pub fn vm(mut self, value: types::Vm) -> Self {
-        self.action.vm = Some(Box::new(value));
+    pub fn vm(mut self, value: impl Optional<types::Vm>) -> Self {
+        self.action.vm = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<allow_partial_import>` of the action document (a boolean).
-    pub fn allow_partial_import(mut self, value: bool) -> Self {
-        self.action.allow_partial_import = Some(value);
+    pub fn allow_partial_import(mut self, value: impl Optional<bool>) -> Self {
+        self.action.allow_partial_import = value.into_option();
         self
     }
 
@@ -256,23 +257,23 @@ impl StorageDomainVmRegisterRequest {
     }
 
     /// Sent as the element `<reassign_bad_macs>` of the action document (a boolean).
-    pub fn reassign_bad_macs(mut self, value: bool) -> Self {
-        self.action.reassign_bad_macs = Some(value);
+    pub fn reassign_bad_macs(mut self, value: impl Optional<bool>) -> Self {
+        self.action.reassign_bad_macs = value.into_option();
         self
     }
 
     /// Sent as the element `<registration_configuration>` of the action document ([`RegistrationConfiguration`](crate::types::RegistrationConfiguration)).
     pub fn registration_configuration(
         mut self,
-        value: types::RegistrationConfiguration,
+        value: impl Optional<types::RegistrationConfiguration>,
     ) -> Self {
-        self.action.registration_configuration = Some(Box::new(value));
+        self.action.registration_configuration = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -308,9 +309,13 @@ pub struct StorageDomainVmRemoveRequest {
 }
 
 impl StorageDomainVmRemoveRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 

@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The storage server connection service.
@@ -148,9 +149,9 @@ pub struct StorageServerConnectionGetRequest {
 }
 
 impl StorageServerConnectionGetRequest {
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -191,15 +192,23 @@ pub struct StorageServerConnectionUpdateRequest {
 }
 
 impl StorageServerConnectionUpdateRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `force` (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.call.param("force", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `force` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "force",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -240,15 +249,23 @@ pub struct StorageServerConnectionUpdateIscsiRequest {
 }
 
 impl StorageServerConnectionUpdateIscsiRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `force` (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.call.param("force", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `force` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "force",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -289,15 +306,23 @@ pub struct StorageServerConnectionUpdateNfsRequest {
 }
 
 impl StorageServerConnectionUpdateNfsRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `force` (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.call.param("force", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `force` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "force",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -338,15 +363,23 @@ pub struct StorageServerConnectionUpdateVfsRequest {
 }
 
 impl StorageServerConnectionUpdateVfsRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `force` (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.call.param("force", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `force` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "force",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -387,15 +420,23 @@ pub struct StorageServerConnectionUpdateGlusterfsRequest {
 }
 
 impl StorageServerConnectionUpdateGlusterfsRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `force` (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.call.param("force", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `force` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "force",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -436,15 +477,23 @@ pub struct StorageServerConnectionUpdateLocalRequest {
 }
 
 impl StorageServerConnectionUpdateLocalRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `force` (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.call.param("force", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `force` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "force",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -484,15 +533,19 @@ pub struct StorageServerConnectionRemoveRequest {
 }
 
 impl StorageServerConnectionRemoveRequest {
-    /// Sent as the query parameter `host` (text).
-    pub fn host(mut self, value: impl Into<String>) -> Self {
-        self.call.param("host", value.into());
+    /// Sent as the query parameter `host` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn host(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("host", value.into_option());
         self
     }
 
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 

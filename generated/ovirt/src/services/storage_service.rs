@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The storage service.
@@ -55,15 +56,19 @@ pub struct StorageGetRequest {
 }
 
 impl StorageGetRequest {
-    /// Sent as the query parameter `report_status` (a boolean).
-    pub fn report_status(mut self, value: bool) -> Self {
-        self.call.param("report_status", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `report_status` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn report_status(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "report_status",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 

@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The system option service.
@@ -55,9 +56,9 @@ pub struct SystemOptionGetRequest {
 }
 
 impl SystemOptionGetRequest {
-    /// Sent as the query parameter `version` (text).
-    pub fn version(mut self, value: impl Into<String>) -> Self {
-        self.call.param("version", value.into());
+    /// Sent as the query parameter `version` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn version(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("version", value.into_option());
         self
     }
 

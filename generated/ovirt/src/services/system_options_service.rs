@@ -5,6 +5,7 @@
 #![allow(deprecated)]
 
 use sdkgen_runtime::service::ServiceContext;
+use sdkgen_runtime::IdSource;
 use super::*;
 
 /// The system options service.
@@ -32,10 +33,10 @@ impl SystemOptionsService {
         self.ctx.path()
     }
 
-    /// The service of the object with the given `id` (the path `…/{id}` below this one).
-    pub fn option_service(&self, id: &str) -> SystemOptionService {
+    /// The service of one object below this one (the path `…/{id}`), given its id (`"123"`) or the object itself (`&vm`, `vm.cluster()`). A missing or empty id is reported by the first request of the service, before anything is sent.
+    pub fn option_service(&self, id: impl IdSource) -> SystemOptionService {
         SystemOptionService {
-            ctx: self.ctx.child(id),
+            ctx: self.ctx.child_id(id, "SystemOptionsService::option_service"),
         }
     }
 

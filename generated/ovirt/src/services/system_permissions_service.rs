@@ -6,6 +6,7 @@
 
 use sdkgen_runtime::service::ServiceContext;
 use crate::types;
+use sdkgen_runtime::IdSource;
 use super::*;
 
 /// The system permissions service.
@@ -187,10 +188,10 @@ impl SystemPermissionsService {
         }
     }
 
-    /// The service of the object with the given `id` (the path `…/{id}` below this one).
-    pub fn permission_service(&self, id: &str) -> PermissionService {
+    /// The service of one object below this one (the path `…/{id}`), given its id (`"123"`) or the object itself (`&vm`, `vm.cluster()`). A missing or empty id is reported by the first request of the service, before anything is sent.
+    pub fn permission_service(&self, id: impl IdSource) -> PermissionService {
         PermissionService {
-            ctx: self.ctx.child(id),
+            ctx: self.ctx.child_id(id, "SystemPermissionsService::permission_service"),
         }
     }
 

@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The template disk attachment service.
@@ -62,9 +63,9 @@ pub struct TemplateDiskAttachmentGetRequest {
 }
 
 impl TemplateDiskAttachmentGetRequest {
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -102,15 +103,19 @@ pub struct TemplateDiskAttachmentRemoveRequest {
 }
 
 impl TemplateDiskAttachmentRemoveRequest {
-    /// Sent as the query parameter `storage_domain` (text).
-    pub fn storage_domain(mut self, value: impl Into<String>) -> Self {
-        self.call.param("storage_domain", value.into());
+    /// Sent as the query parameter `storage_domain` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn storage_domain(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("storage_domain", value.into_option());
         self
     }
 
-    /// Sent as the query parameter `force` (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.call.param("force", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `force` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "force",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 

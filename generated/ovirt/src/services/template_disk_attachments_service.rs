@@ -7,6 +7,8 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
+use sdkgen_runtime::IdSource;
 use super::*;
 
 /// The template disk attachments service.
@@ -41,10 +43,15 @@ impl TemplateDiskAttachmentsService {
         }
     }
 
-    /// The service of the object with the given `id` (the path `…/{id}` below this one).
-    pub fn attachment_service(&self, id: &str) -> TemplateDiskAttachmentService {
+    /// The service of one object below this one (the path `…/{id}`), given its id (`"123"`) or the object itself (`&vm`, `vm.cluster()`). A missing or empty id is reported by the first request of the service, before anything is sent.
+    pub fn attachment_service(
+        &self,
+        id: impl IdSource,
+    ) -> TemplateDiskAttachmentService {
         TemplateDiskAttachmentService {
-            ctx: self.ctx.child(id),
+            ctx: self
+                .ctx
+                .child_id(id, "TemplateDiskAttachmentsService::attachment_service"),
         }
     }
 
@@ -61,9 +68,9 @@ pub struct TemplateDiskAttachmentsListRequest {
 }
 
 impl TemplateDiskAttachmentsListRequest {
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -106,5 +113,22 @@ impl TemplateDiskAttachmentsListRequest {
         >,
     > + Send {
         self.call.stream()
+    }
+
+    /// Sends the request and returns the first item, `None` when the list is empty.
+    pub fn first(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Option<types::DiskAttachment>, Error>,
+    > + Send {
+        self.call.fetch_first()
+    }
+
+    /// Sends the request and returns the first item; an empty list is an error
+    /// of kind `NotFound` that names the request (with its search).
+    pub fn one(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::DiskAttachment, Error>> + Send {
+        self.call.fetch_one()
     }
 }

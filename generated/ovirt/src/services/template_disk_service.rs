@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The template disk service.
@@ -84,20 +85,20 @@ pub struct TemplateDiskCopyRequest {
 
 impl TemplateDiskCopyRequest {
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
-        self.action.storage_domain = Some(Box::new(value));
+    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
+        self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<filter>` of the action document (a boolean).
-    pub fn filter(mut self, value: bool) -> Self {
-        self.action.filter = Some(value);
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.action.filter = value.into_option();
         self
     }
 
@@ -135,20 +136,20 @@ pub struct TemplateDiskExportRequest {
 
 impl TemplateDiskExportRequest {
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
-        self.action.storage_domain = Some(Box::new(value));
+    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
+        self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<filter>` of the action document (a boolean).
-    pub fn filter(mut self, value: bool) -> Self {
-        self.action.filter = Some(value);
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.action.filter = value.into_option();
         self
     }
 
@@ -184,9 +185,9 @@ pub struct TemplateDiskGetRequest {
 }
 
 impl TemplateDiskGetRequest {
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -224,9 +225,13 @@ pub struct TemplateDiskRemoveRequest {
 }
 
 impl TemplateDiskRemoveRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 

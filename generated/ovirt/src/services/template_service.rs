@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The template service.
@@ -191,14 +192,14 @@ pub struct TemplateExportRequest {
 
 impl TemplateExportRequest {
     /// Sent as the element `<exclusive>` of the action document (a boolean).
-    pub fn exclusive(mut self, value: bool) -> Self {
-        self.action.exclusive = Some(value);
+    pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
+        self.action.exclusive = value.into_option();
         self
     }
 
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
-        self.action.storage_domain = Some(Box::new(value));
+    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
+        self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
@@ -236,14 +237,14 @@ pub struct TemplateExportToExportDomainRequest {
 
 impl TemplateExportToExportDomainRequest {
     /// Sent as the element `<exclusive>` of the action document (a boolean).
-    pub fn exclusive(mut self, value: bool) -> Self {
-        self.action.exclusive = Some(value);
+    pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
+        self.action.exclusive = value.into_option();
         self
     }
 
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
-        self.action.storage_domain = Some(Box::new(value));
+    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
+        self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
@@ -281,32 +282,32 @@ pub struct TemplateExportToPathOnHostRequest {
 
 impl TemplateExportToPathOnHostRequest {
     /// Sent as the element `<exclusive>` of the action document (a boolean).
-    pub fn exclusive(mut self, value: bool) -> Self {
-        self.action.exclusive = Some(value);
+    pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
+        self.action.exclusive = value.into_option();
         self
     }
 
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
-        self.action.storage_domain = Some(Box::new(value));
+    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
+        self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
-    pub fn host(mut self, value: types::Host) -> Self {
-        self.action.host = Some(Box::new(value));
+    pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
+        self.action.host = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<directory>` of the action document (text).
-    pub fn directory(mut self, value: impl Into<String>) -> Self {
-        self.action.directory = Some(value.into());
+    pub fn directory(mut self, value: impl Optional<String>) -> Self {
+        self.action.directory = value.into_option();
         self
     }
 
     /// Sent as the element `<filename>` of the action document (text).
-    pub fn filename(mut self, value: impl Into<String>) -> Self {
-        self.action.filename = Some(value.into());
+    pub fn filename(mut self, value: impl Optional<String>) -> Self {
+        self.action.filename = value.into_option();
         self
     }
 
@@ -342,15 +343,19 @@ pub struct TemplateGetRequest {
 }
 
 impl TemplateGetRequest {
-    /// Sent as the query parameter `filter` (a boolean).
-    pub fn filter(mut self, value: bool) -> Self {
-        self.call.param("filter", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "filter",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -389,9 +394,13 @@ pub struct TemplateUpdateRequest {
 }
 
 impl TemplateUpdateRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -429,9 +438,13 @@ pub struct TemplateRemoveRequest {
 }
 
 impl TemplateRemoveRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 

@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::IdSource;
 use super::*;
 
 /// The user options service.
@@ -51,10 +52,10 @@ impl UserOptionsService {
         }
     }
 
-    /// The service of the object with the given `id` (the path `…/{id}` below this one).
-    pub fn option_service(&self, id: &str) -> UserOptionService {
+    /// The service of one object below this one (the path `…/{id}`), given its id (`"123"`) or the object itself (`&vm`, `vm.cluster()`). A missing or empty id is reported by the first request of the service, before anything is sent.
+    pub fn option_service(&self, id: impl IdSource) -> UserOptionService {
         UserOptionService {
-            ctx: self.ctx.child(id),
+            ctx: self.ctx.child_id(id, "UserOptionsService::option_service"),
         }
     }
 
@@ -142,5 +143,22 @@ impl UserOptionsListRequest {
         Output = Result<sdkgen_runtime::connection::ItemStream<types::UserOption>, Error>,
     > + Send {
         self.call.stream()
+    }
+
+    /// Sends the request and returns the first item, `None` when the list is empty.
+    pub fn first(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Option<types::UserOption>, Error>,
+    > + Send {
+        self.call.fetch_first()
+    }
+
+    /// Sends the request and returns the first item; an empty list is an error
+    /// of kind `NotFound` that names the request (with its search).
+    pub fn one(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::UserOption, Error>> + Send {
+        self.call.fetch_one()
     }
 }

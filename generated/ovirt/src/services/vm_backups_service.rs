@@ -7,6 +7,8 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
+use sdkgen_runtime::IdSource;
 use super::*;
 
 /// The vm backups service.
@@ -53,10 +55,10 @@ impl VmBackupsService {
         }
     }
 
-    /// The service of the object with the given `id` (the path `…/{id}` below this one).
-    pub fn backup_service(&self, id: &str) -> VmBackupService {
+    /// The service of one object below this one (the path `…/{id}`), given its id (`"123"`) or the object itself (`&vm`, `vm.cluster()`). A missing or empty id is reported by the first request of the service, before anything is sent.
+    pub fn backup_service(&self, id: impl IdSource) -> VmBackupService {
         VmBackupService {
-            ctx: self.ctx.child(id),
+            ctx: self.ctx.child_id(id, "VmBackupsService::backup_service"),
         }
     }
 
@@ -74,16 +76,23 @@ pub struct VmBackupsAddRequest {
 }
 
 impl VmBackupsAddRequest {
-    /// Sent as the query parameter `require_consistency` (a boolean).
-    pub fn require_consistency(mut self, value: bool) -> Self {
+    /// Sent as the query parameter `require_consistency` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn require_consistency(mut self, value: impl Optional<bool>) -> Self {
         self.call
-            .param("require_consistency", sdkgen_runtime::service::render_bool(value));
+            .set_param(
+                "require_consistency",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `use_active` (a boolean).
-    pub fn use_active(mut self, value: bool) -> Self {
-        self.call.param("use_active", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `use_active` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn use_active(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "use_active",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -121,15 +130,19 @@ pub struct VmBackupsListRequest {
 }
 
 impl VmBackupsListRequest {
-    /// Sent as the query parameter `max` (an integer).
-    pub fn max(mut self, value: i64) -> Self {
-        self.call.param("max", sdkgen_runtime::service::render_integer(value));
+    /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn max(mut self, value: impl Optional<i64>) -> Self {
+        self.call
+            .set_param(
+                "max",
+                value.into_option().map(sdkgen_runtime::service::render_integer),
+            );
         self
     }
 
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -167,5 +180,20 @@ impl VmBackupsListRequest {
         Output = Result<sdkgen_runtime::connection::ItemStream<types::Backup>, Error>,
     > + Send {
         self.call.stream()
+    }
+
+    /// Sends the request and returns the first item, `None` when the list is empty.
+    pub fn first(
+        self,
+    ) -> impl std::future::Future<Output = Result<Option<types::Backup>, Error>> + Send {
+        self.call.fetch_first()
+    }
+
+    /// Sends the request and returns the first item; an empty list is an error
+    /// of kind `NotFound` that names the request (with its search).
+    pub fn one(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Backup, Error>> + Send {
+        self.call.fetch_one()
     }
 }

@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The vm cdrom service.
@@ -65,15 +66,19 @@ pub struct VmCdromGetRequest {
 }
 
 impl VmCdromGetRequest {
-    /// Sent as the query parameter `current` (a boolean).
-    pub fn current(mut self, value: bool) -> Self {
-        self.call.param("current", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `current` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn current(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "current",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -112,9 +117,13 @@ pub struct VmCdromUpdateRequest {
 }
 
 impl VmCdromUpdateRequest {
-    /// Sent as the query parameter `current` (a boolean).
-    pub fn current(mut self, value: bool) -> Self {
-        self.call.param("current", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `current` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn current(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "current",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 

@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// The vm graphics console service.
@@ -88,15 +89,19 @@ pub struct VmGraphicsConsoleGetRequest {
 }
 
 impl VmGraphicsConsoleGetRequest {
-    /// Sent as the query parameter `current` (a boolean).
-    pub fn current(mut self, value: bool) -> Self {
-        self.call.param("current", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `current` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn current(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "current",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -138,8 +143,8 @@ pub struct VmGraphicsConsoleProxyTicketRequest {
 
 impl VmGraphicsConsoleProxyTicketRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -186,8 +191,8 @@ pub struct VmGraphicsConsoleTicketRequest {
 
 impl VmGraphicsConsoleTicketRequest {
     /// Sent as the element `<ticket>` of the action document ([`Ticket`](crate::types::Ticket)).
-    pub fn ticket(mut self, value: types::Ticket) -> Self {
-        self.action.ticket = Some(Box::new(value));
+    pub fn ticket(mut self, value: impl Optional<types::Ticket>) -> Self {
+        self.action.ticket = value.into_option().map(Box::new);
         self
     }
 
@@ -270,9 +275,13 @@ pub struct VmGraphicsConsoleRemoveRequest {
 }
 
 impl VmGraphicsConsoleRemoveRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 

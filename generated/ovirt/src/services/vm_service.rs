@@ -7,6 +7,7 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
 use super::*;
 
 /// One virtual machine and the operations on it.
@@ -472,8 +473,8 @@ pub struct VmCancelMigrationRequest {
 
 impl VmCancelMigrationRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -511,8 +512,8 @@ pub struct VmCommitSnapshotRequest {
 
 impl VmCommitSnapshotRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -550,26 +551,26 @@ pub struct VmCloneRequest {
 
 impl VmCloneRequest {
     /// Sent as the element `<vm>` of the action document ([`Vm`](crate::types::Vm)).
-    pub fn vm(mut self, value: types::Vm) -> Self {
-        self.action.vm = Some(Box::new(value));
+    pub fn vm(mut self, value: impl Optional<types::Vm>) -> Self {
+        self.action.vm = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<discard_snapshots>` of the action document (a boolean).
-    pub fn discard_snapshots(mut self, value: bool) -> Self {
-        self.action.discard_snapshots = Some(value);
+    pub fn discard_snapshots(mut self, value: impl Optional<bool>) -> Self {
+        self.action.discard_snapshots = value.into_option();
         self
     }
 
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
-        self.action.storage_domain = Some(Box::new(value));
+    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
+        self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
@@ -607,8 +608,8 @@ pub struct VmDetachRequest {
 
 impl VmDetachRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -646,26 +647,26 @@ pub struct VmExportRequest {
 
 impl VmExportRequest {
     /// Sent as the element `<discard_snapshots>` of the action document (a boolean).
-    pub fn discard_snapshots(mut self, value: bool) -> Self {
-        self.action.discard_snapshots = Some(value);
+    pub fn discard_snapshots(mut self, value: impl Optional<bool>) -> Self {
+        self.action.discard_snapshots = value.into_option();
         self
     }
 
     /// Sent as the element `<exclusive>` of the action document (a boolean).
-    pub fn exclusive(mut self, value: bool) -> Self {
-        self.action.exclusive = Some(value);
+    pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
+        self.action.exclusive = value.into_option();
         self
     }
 
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
-        self.action.storage_domain = Some(Box::new(value));
+    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
+        self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -703,26 +704,26 @@ pub struct VmExportToExportDomainRequest {
 
 impl VmExportToExportDomainRequest {
     /// Sent as the element `<discard_snapshots>` of the action document (a boolean).
-    pub fn discard_snapshots(mut self, value: bool) -> Self {
-        self.action.discard_snapshots = Some(value);
+    pub fn discard_snapshots(mut self, value: impl Optional<bool>) -> Self {
+        self.action.discard_snapshots = value.into_option();
         self
     }
 
     /// Sent as the element `<exclusive>` of the action document (a boolean).
-    pub fn exclusive(mut self, value: bool) -> Self {
-        self.action.exclusive = Some(value);
+    pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
+        self.action.exclusive = value.into_option();
         self
     }
 
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
-        self.action.storage_domain = Some(Box::new(value));
+    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
+        self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -760,44 +761,44 @@ pub struct VmExportToPathOnHostRequest {
 
 impl VmExportToPathOnHostRequest {
     /// Sent as the element `<discard_snapshots>` of the action document (a boolean).
-    pub fn discard_snapshots(mut self, value: bool) -> Self {
-        self.action.discard_snapshots = Some(value);
+    pub fn discard_snapshots(mut self, value: impl Optional<bool>) -> Self {
+        self.action.discard_snapshots = value.into_option();
         self
     }
 
     /// Sent as the element `<exclusive>` of the action document (a boolean).
-    pub fn exclusive(mut self, value: bool) -> Self {
-        self.action.exclusive = Some(value);
+    pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
+        self.action.exclusive = value.into_option();
         self
     }
 
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
-        self.action.storage_domain = Some(Box::new(value));
+    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
+        self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
-    pub fn host(mut self, value: types::Host) -> Self {
-        self.action.host = Some(Box::new(value));
+    pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
+        self.action.host = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<directory>` of the action document (text).
-    pub fn directory(mut self, value: impl Into<String>) -> Self {
-        self.action.directory = Some(value.into());
+    pub fn directory(mut self, value: impl Optional<String>) -> Self {
+        self.action.directory = value.into_option();
         self
     }
 
     /// Sent as the element `<filename>` of the action document (text).
-    pub fn filename(mut self, value: impl Into<String>) -> Self {
-        self.action.filename = Some(value.into());
+    pub fn filename(mut self, value: impl Optional<String>) -> Self {
+        self.action.filename = value.into_option();
         self
     }
 
@@ -835,8 +836,8 @@ pub struct VmFreezeFilesystemsRequest {
 
 impl VmFreezeFilesystemsRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -872,33 +873,49 @@ pub struct VmGetRequest {
 }
 
 impl VmGetRequest {
-    /// Sent as the query parameter `next_run` (a boolean).
-    pub fn next_run(mut self, value: bool) -> Self {
-        self.call.param("next_run", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `next_run` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn next_run(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "next_run",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `all_content` (a boolean).
-    pub fn all_content(mut self, value: bool) -> Self {
-        self.call.param("all_content", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `all_content` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn all_content(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "all_content",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `filter` (a boolean).
-    pub fn filter(mut self, value: bool) -> Self {
-        self.call.param("filter", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "filter",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `ovf_as_ova` (a boolean).
-    pub fn ovf_as_ova(mut self, value: bool) -> Self {
-        self.call.param("ovf_as_ova", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `ovf_as_ova` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn ovf_as_ova(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "ovf_as_ova",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -938,8 +955,8 @@ pub struct VmLogonRequest {
 
 impl VmLogonRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -977,14 +994,14 @@ pub struct VmMaintenanceRequest {
 
 impl VmMaintenanceRequest {
     /// Sent as the element `<maintenance_enabled>` of the action document (a boolean).
-    pub fn maintenance_enabled(mut self, value: bool) -> Self {
-        self.action.maintenance_enabled = Some(value);
+    pub fn maintenance_enabled(mut self, value: impl Optional<bool>) -> Self {
+        self.action.maintenance_enabled = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -1022,32 +1039,35 @@ pub struct VmMigrateRequest {
 
 impl VmMigrateRequest {
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
-    pub fn cluster(mut self, value: types::Cluster) -> Self {
-        self.action.cluster = Some(Box::new(value));
+    pub fn cluster(mut self, value: impl Optional<types::Cluster>) -> Self {
+        self.action.cluster = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<force>` of the action document (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.action.force = Some(value);
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.action.force = value.into_option();
         self
     }
 
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
-    pub fn host(mut self, value: types::Host) -> Self {
-        self.action.host = Some(Box::new(value));
+    pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
+        self.action.host = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<migrate_vms_in_affinity_closure>` of the action document (a boolean).
-    pub fn migrate_vms_in_affinity_closure(mut self, value: bool) -> Self {
-        self.action.migrate_vms_in_affinity_closure = Some(value);
+    pub fn migrate_vms_in_affinity_closure(
+        mut self,
+        value: impl Optional<bool>,
+    ) -> Self {
+        self.action.migrate_vms_in_affinity_closure = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -1091,32 +1111,32 @@ impl VmPreviewSnapshotRequest {
     }
 
     /// Sent as the element `<restore_memory>` of the action document (a boolean).
-    pub fn restore_memory(mut self, value: bool) -> Self {
-        self.action.restore_memory = Some(value);
+    pub fn restore_memory(mut self, value: impl Optional<bool>) -> Self {
+        self.action.restore_memory = value.into_option();
         self
     }
 
     /// Sent as the element `<lease>` of the action document ([`StorageDomainLease`](crate::types::StorageDomainLease)).
-    pub fn lease(mut self, value: types::StorageDomainLease) -> Self {
-        self.action.lease = Some(Box::new(value));
+    pub fn lease(mut self, value: impl Optional<types::StorageDomainLease>) -> Self {
+        self.action.lease = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<snapshot>` of the action document ([`Snapshot`](crate::types::Snapshot)).
-    pub fn snapshot(mut self, value: types::Snapshot) -> Self {
-        self.action.snapshot = Some(Box::new(value));
+    pub fn snapshot(mut self, value: impl Optional<types::Snapshot>) -> Self {
+        self.action.snapshot = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<vm>` of the action document ([`Vm`](crate::types::Vm)).
-    pub fn vm(mut self, value: types::Vm) -> Self {
-        self.action.vm = Some(Box::new(value));
+    pub fn vm(mut self, value: impl Optional<types::Vm>) -> Self {
+        self.action.vm = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -1155,14 +1175,14 @@ pub struct VmAutoPinCpuAndNumaNodesRequest {
 
 impl VmAutoPinCpuAndNumaNodesRequest {
     /// Sent as the element `<optimize_cpu_settings>` of the action document (a boolean).
-    pub fn optimize_cpu_settings(mut self, value: bool) -> Self {
-        self.action.optimize_cpu_settings = Some(value);
+    pub fn optimize_cpu_settings(mut self, value: impl Optional<bool>) -> Self {
+        self.action.optimize_cpu_settings = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -1199,15 +1219,23 @@ pub struct VmUpdateRequest {
 }
 
 impl VmUpdateRequest {
-    /// Sent as the query parameter `next_run` (a boolean).
-    pub fn next_run(mut self, value: bool) -> Self {
-        self.call.param("next_run", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `next_run` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn next_run(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "next_run",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -1247,14 +1275,14 @@ pub struct VmRebootRequest {
 
 impl VmRebootRequest {
     /// Sent as the element `<force>` of the action document (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.action.force = Some(value);
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.action.force = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -1290,21 +1318,33 @@ pub struct VmRemoveRequest {
 }
 
 impl VmRemoveRequest {
-    /// Sent as the query parameter `async` (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.call.param("async", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "async",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `detach_only` (a boolean).
-    pub fn detach_only(mut self, value: bool) -> Self {
-        self.call.param("detach_only", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `detach_only` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn detach_only(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "detach_only",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `force` (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.call.param("force", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `force` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "force",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -1342,8 +1382,8 @@ pub struct VmResetRequest {
 
 impl VmResetRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -1381,8 +1421,8 @@ pub struct VmReorderMacAddressesRequest {
 
 impl VmReorderMacAddressesRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -1420,20 +1460,20 @@ pub struct VmShutdownRequest {
 
 impl VmShutdownRequest {
     /// Sent as the element `<force>` of the action document (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.action.force = Some(value);
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.action.force = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<reason>` of the action document (text).
-    pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.action.reason = Some(value.into());
+    pub fn reason(mut self, value: impl Optional<String>) -> Self {
+        self.action.reason = value.into_option();
         self
     }
 
@@ -1471,68 +1511,68 @@ pub struct VmStartRequest {
 
 impl VmStartRequest {
     /// Sent as the element `<authorized_key>` of the action document ([`AuthorizedKey`](crate::types::AuthorizedKey)).
-    pub fn authorized_key(mut self, value: types::AuthorizedKey) -> Self {
-        self.action.authorized_key = Some(Box::new(value));
+    pub fn authorized_key(mut self, value: impl Optional<types::AuthorizedKey>) -> Self {
+        self.action.authorized_key = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<pause>` of the action document (a boolean).
-    pub fn pause(mut self, value: bool) -> Self {
-        self.action.pause = Some(value);
+    pub fn pause(mut self, value: impl Optional<bool>) -> Self {
+        self.action.pause = value.into_option();
         self
     }
 
     /// Sent as the element `<vm>` of the action document ([`Vm`](crate::types::Vm)).
-    pub fn vm(mut self, value: types::Vm) -> Self {
-        self.action.vm = Some(Box::new(value));
+    pub fn vm(mut self, value: impl Optional<types::Vm>) -> Self {
+        self.action.vm = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<use_cloud_init>` of the action document (a boolean).
-    pub fn use_cloud_init(mut self, value: bool) -> Self {
-        self.action.use_cloud_init = Some(value);
+    pub fn use_cloud_init(mut self, value: impl Optional<bool>) -> Self {
+        self.action.use_cloud_init = value.into_option();
         self
     }
 
     /// Sent as the element `<use_sysprep>` of the action document (a boolean).
-    pub fn use_sysprep(mut self, value: bool) -> Self {
-        self.action.use_sysprep = Some(value);
+    pub fn use_sysprep(mut self, value: impl Optional<bool>) -> Self {
+        self.action.use_sysprep = value.into_option();
         self
     }
 
     /// Sent as the element `<use_ignition>` of the action document (a boolean).
-    pub fn use_ignition(mut self, value: bool) -> Self {
-        self.action.use_ignition = Some(value);
+    pub fn use_ignition(mut self, value: impl Optional<bool>) -> Self {
+        self.action.use_ignition = value.into_option();
         self
     }
 
     /// Sent as the element `<use_initialization>` of the action document (a boolean).
-    pub fn use_initialization(mut self, value: bool) -> Self {
-        self.action.use_initialization = Some(value);
+    pub fn use_initialization(mut self, value: impl Optional<bool>) -> Self {
+        self.action.use_initialization = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<filter>` of the action document (a boolean).
-    pub fn filter(mut self, value: bool) -> Self {
-        self.action.filter = Some(value);
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.action.filter = value.into_option();
         self
     }
 
     /// Sent as the element `<volatile>` of the action document (a boolean).
-    pub fn volatile(mut self, value: bool) -> Self {
-        self.action.volatile = Some(value);
+    pub fn volatile(mut self, value: impl Optional<bool>) -> Self {
+        self.action.volatile = value.into_option();
         self
     }
 
     /// Sent as the element `<attach_wgt>` of the action document (a boolean).
-    pub fn attach_wgt(mut self, value: bool) -> Self {
-        self.action.attach_wgt = Some(value);
+    pub fn attach_wgt(mut self, value: impl Optional<bool>) -> Self {
+        self.action.attach_wgt = value.into_option();
         self
     }
 
@@ -1570,20 +1610,20 @@ pub struct VmStopRequest {
 
 impl VmStopRequest {
     /// Sent as the element `<force>` of the action document (a boolean).
-    pub fn force(mut self, value: bool) -> Self {
-        self.action.force = Some(value);
+    pub fn force(mut self, value: impl Optional<bool>) -> Self {
+        self.action.force = value.into_option();
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
     /// Sent as the element `<reason>` of the action document (text).
-    pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.action.reason = Some(value.into());
+    pub fn reason(mut self, value: impl Optional<String>) -> Self {
+        self.action.reason = value.into_option();
         self
     }
 
@@ -1621,8 +1661,8 @@ pub struct VmSuspendRequest {
 
 impl VmSuspendRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -1660,8 +1700,8 @@ pub struct VmThawFilesystemsRequest {
 
 impl VmThawFilesystemsRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -1699,14 +1739,14 @@ pub struct VmTicketRequest {
 
 impl VmTicketRequest {
     /// Sent as the element `<ticket>` of the action document ([`Ticket`](crate::types::Ticket)).
-    pub fn ticket(mut self, value: types::Ticket) -> Self {
-        self.action.ticket = Some(Box::new(value));
+    pub fn ticket(mut self, value: impl Optional<types::Ticket>) -> Self {
+        self.action.ticket = value.into_option().map(Box::new);
         self
     }
 
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 
@@ -1751,8 +1791,8 @@ pub struct VmUndoSnapshotRequest {
 
 impl VmUndoSnapshotRequest {
     /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: bool) -> Self {
-        self.action.r#async = Some(value);
+    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
+        self.action.r#async = value.into_option();
         self
     }
 

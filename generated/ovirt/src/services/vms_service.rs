@@ -7,6 +7,8 @@
 use sdkgen_runtime::connection::Error;
 use sdkgen_runtime::service::{Call, ServiceContext};
 use crate::types;
+use sdkgen_runtime::Optional;
+use sdkgen_runtime::IdSource;
 use super::*;
 
 /// The collection of virtual machines.
@@ -96,10 +98,10 @@ impl VmsService {
         }
     }
 
-    /// The service of the object with the given `id` (the path `…/{id}` below this one).
-    pub fn vm_service(&self, id: &str) -> VmService {
+    /// The service of one object below this one (the path `…/{id}`), given its id (`"123"`) or the object itself (`&vm`, `vm.cluster()`). A missing or empty id is reported by the first request of the service, before anything is sent.
+    pub fn vm_service(&self, id: impl IdSource) -> VmService {
         VmService {
-            ctx: self.ctx.child(id),
+            ctx: self.ctx.child_id(id, "VmsService::vm_service"),
         }
     }
 
@@ -117,35 +119,57 @@ pub struct VmsAddRequest {
 }
 
 impl VmsAddRequest {
-    /// Sent as the query parameter `clone` (a boolean).
-    pub fn clone_param(mut self, value: bool) -> Self {
-        self.call.param("clone", sdkgen_runtime::service::render_bool(value));
-        self
-    }
-
-    /// Sent as the query parameter `clone_permissions` (a boolean).
-    pub fn clone_permissions(mut self, value: bool) -> Self {
+    /// Sent as the query parameter `clone` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn clone_param(mut self, value: impl Optional<bool>) -> Self {
         self.call
-            .param("clone_permissions", sdkgen_runtime::service::render_bool(value));
+            .set_param(
+                "clone",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `filter` (a boolean).
-    pub fn filter(mut self, value: bool) -> Self {
-        self.call.param("filter", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `clone_permissions` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn clone_permissions(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "clone_permissions",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `auto_pinning_policy` ([`AutoPinningPolicy`](crate::types::AutoPinningPolicy)).
+    /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "filter",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
+        self
+    }
+
+    /// Sent as the query parameter `auto_pinning_policy` ([`AutoPinningPolicy`](crate::types::AutoPinningPolicy)); takes the value or an `Option` of it (`None` leaves it out).
     #[deprecated]
-    pub fn auto_pinning_policy(mut self, value: types::AutoPinningPolicy) -> Self {
-        self.call.param("auto_pinning_policy", value.as_str().to_owned());
+    pub fn auto_pinning_policy(
+        mut self,
+        value: impl Optional<types::AutoPinningPolicy>,
+    ) -> Self {
+        self.call
+            .set_param(
+                "auto_pinning_policy",
+                value.into_option().map(|v| v.as_str().to_owned()),
+            );
         self
     }
 
-    /// Sent as the query parameter `seal` (a boolean).
-    pub fn seal(mut self, value: bool) -> Self {
-        self.call.param("seal", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn seal(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "seal",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -184,35 +208,57 @@ pub struct VmsAddFromScratchRequest {
 }
 
 impl VmsAddFromScratchRequest {
-    /// Sent as the query parameter `clone` (a boolean).
-    pub fn clone_param(mut self, value: bool) -> Self {
-        self.call.param("clone", sdkgen_runtime::service::render_bool(value));
-        self
-    }
-
-    /// Sent as the query parameter `clone_permissions` (a boolean).
-    pub fn clone_permissions(mut self, value: bool) -> Self {
+    /// Sent as the query parameter `clone` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn clone_param(mut self, value: impl Optional<bool>) -> Self {
         self.call
-            .param("clone_permissions", sdkgen_runtime::service::render_bool(value));
+            .set_param(
+                "clone",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `filter` (a boolean).
-    pub fn filter(mut self, value: bool) -> Self {
-        self.call.param("filter", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `clone_permissions` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn clone_permissions(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "clone_permissions",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `auto_pinning_policy` ([`AutoPinningPolicy`](crate::types::AutoPinningPolicy)).
+    /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "filter",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
+        self
+    }
+
+    /// Sent as the query parameter `auto_pinning_policy` ([`AutoPinningPolicy`](crate::types::AutoPinningPolicy)); takes the value or an `Option` of it (`None` leaves it out).
     #[deprecated]
-    pub fn auto_pinning_policy(mut self, value: types::AutoPinningPolicy) -> Self {
-        self.call.param("auto_pinning_policy", value.as_str().to_owned());
+    pub fn auto_pinning_policy(
+        mut self,
+        value: impl Optional<types::AutoPinningPolicy>,
+    ) -> Self {
+        self.call
+            .set_param(
+                "auto_pinning_policy",
+                value.into_option().map(|v| v.as_str().to_owned()),
+            );
         self
     }
 
-    /// Sent as the query parameter `seal` (a boolean).
-    pub fn seal(mut self, value: bool) -> Self {
-        self.call.param("seal", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn seal(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "seal",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -251,35 +297,57 @@ pub struct VmsAddFromSnapshotRequest {
 }
 
 impl VmsAddFromSnapshotRequest {
-    /// Sent as the query parameter `clone` (a boolean).
-    pub fn clone_param(mut self, value: bool) -> Self {
-        self.call.param("clone", sdkgen_runtime::service::render_bool(value));
-        self
-    }
-
-    /// Sent as the query parameter `clone_permissions` (a boolean).
-    pub fn clone_permissions(mut self, value: bool) -> Self {
+    /// Sent as the query parameter `clone` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn clone_param(mut self, value: impl Optional<bool>) -> Self {
         self.call
-            .param("clone_permissions", sdkgen_runtime::service::render_bool(value));
+            .set_param(
+                "clone",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `filter` (a boolean).
-    pub fn filter(mut self, value: bool) -> Self {
-        self.call.param("filter", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `clone_permissions` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn clone_permissions(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "clone_permissions",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `auto_pinning_policy` ([`AutoPinningPolicy`](crate::types::AutoPinningPolicy)).
+    /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "filter",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
+        self
+    }
+
+    /// Sent as the query parameter `auto_pinning_policy` ([`AutoPinningPolicy`](crate::types::AutoPinningPolicy)); takes the value or an `Option` of it (`None` leaves it out).
     #[deprecated]
-    pub fn auto_pinning_policy(mut self, value: types::AutoPinningPolicy) -> Self {
-        self.call.param("auto_pinning_policy", value.as_str().to_owned());
+    pub fn auto_pinning_policy(
+        mut self,
+        value: impl Optional<types::AutoPinningPolicy>,
+    ) -> Self {
+        self.call
+            .set_param(
+                "auto_pinning_policy",
+                value.into_option().map(|v| v.as_str().to_owned()),
+            );
         self
     }
 
-    /// Sent as the query parameter `seal` (a boolean).
-    pub fn seal(mut self, value: bool) -> Self {
-        self.call.param("seal", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn seal(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "seal",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -318,35 +386,57 @@ pub struct VmsAddFromConfigurationRequest {
 }
 
 impl VmsAddFromConfigurationRequest {
-    /// Sent as the query parameter `clone` (a boolean).
-    pub fn clone_param(mut self, value: bool) -> Self {
-        self.call.param("clone", sdkgen_runtime::service::render_bool(value));
-        self
-    }
-
-    /// Sent as the query parameter `clone_permissions` (a boolean).
-    pub fn clone_permissions(mut self, value: bool) -> Self {
+    /// Sent as the query parameter `clone` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn clone_param(mut self, value: impl Optional<bool>) -> Self {
         self.call
-            .param("clone_permissions", sdkgen_runtime::service::render_bool(value));
+            .set_param(
+                "clone",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `filter` (a boolean).
-    pub fn filter(mut self, value: bool) -> Self {
-        self.call.param("filter", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `clone_permissions` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn clone_permissions(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "clone_permissions",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `auto_pinning_policy` ([`AutoPinningPolicy`](crate::types::AutoPinningPolicy)).
+    /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "filter",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
+        self
+    }
+
+    /// Sent as the query parameter `auto_pinning_policy` ([`AutoPinningPolicy`](crate::types::AutoPinningPolicy)); takes the value or an `Option` of it (`None` leaves it out).
     #[deprecated]
-    pub fn auto_pinning_policy(mut self, value: types::AutoPinningPolicy) -> Self {
-        self.call.param("auto_pinning_policy", value.as_str().to_owned());
+    pub fn auto_pinning_policy(
+        mut self,
+        value: impl Optional<types::AutoPinningPolicy>,
+    ) -> Self {
+        self.call
+            .set_param(
+                "auto_pinning_policy",
+                value.into_option().map(|v| v.as_str().to_owned()),
+            );
         self
     }
 
-    /// Sent as the query parameter `seal` (a boolean).
-    pub fn seal(mut self, value: bool) -> Self {
-        self.call.param("seal", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn seal(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "seal",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
@@ -384,45 +474,65 @@ pub struct VmsListRequest {
 }
 
 impl VmsListRequest {
-    /// Sent as the query parameter `search` (text).
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.call.param("search", value.into());
+    /// Sent as the query parameter `search` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn search(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("search", value.into_option());
         self
     }
 
-    /// Sent as the query parameter `max` (an integer).
-    pub fn max(mut self, value: i64) -> Self {
-        self.call.param("max", sdkgen_runtime::service::render_integer(value));
+    /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn max(mut self, value: impl Optional<i64>) -> Self {
+        self.call
+            .set_param(
+                "max",
+                value.into_option().map(sdkgen_runtime::service::render_integer),
+            );
         self
     }
 
-    /// Sent as the query parameter `case_sensitive` (a boolean).
-    pub fn case_sensitive(mut self, value: bool) -> Self {
-        self.call.param("case_sensitive", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `case_sensitive` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn case_sensitive(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "case_sensitive",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `filter` (a boolean).
-    pub fn filter(mut self, value: bool) -> Self {
-        self.call.param("filter", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "filter",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `all_content` (a boolean).
-    pub fn all_content(mut self, value: bool) -> Self {
-        self.call.param("all_content", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `all_content` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn all_content(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "all_content",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `ovf_as_ova` (a boolean).
-    pub fn ovf_as_ova(mut self, value: bool) -> Self {
-        self.call.param("ovf_as_ova", sdkgen_runtime::service::render_bool(value));
+    /// Sent as the query parameter `ovf_as_ova` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn ovf_as_ova(mut self, value: impl Optional<bool>) -> Self {
+        self.call
+            .set_param(
+                "ovf_as_ova",
+                value.into_option().map(sdkgen_runtime::service::render_bool),
+            );
         self
     }
 
-    /// Sent as the query parameter `follow` (text).
-    pub fn follow(mut self, value: impl Into<String>) -> Self {
-        self.call.param("follow", value.into());
+    /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
+    pub fn follow(mut self, value: impl Optional<String>) -> Self {
+        self.call.set_param("follow", value.into_option());
         self
     }
 
@@ -460,5 +570,20 @@ impl VmsListRequest {
         Output = Result<sdkgen_runtime::connection::ItemStream<types::Vm>, Error>,
     > + Send {
         self.call.stream()
+    }
+
+    /// Sends the request and returns the first item, `None` when the list is empty.
+    pub fn first(
+        self,
+    ) -> impl std::future::Future<Output = Result<Option<types::Vm>, Error>> + Send {
+        self.call.fetch_first()
+    }
+
+    /// Sends the request and returns the first item; an empty list is an error
+    /// of kind `NotFound` that names the request (with its search).
+    pub fn one(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Vm, Error>> + Send {
+        self.call.fetch_one()
     }
 }
