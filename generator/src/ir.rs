@@ -228,6 +228,29 @@ pub struct Service {
     pub methods: Vec<Method>,
     /// Locators declared here.
     pub locators: Vec<Locator>,
+    /// Waiters declared here.
+    pub waiters: Vec<Waiter>,
+}
+
+/// A waiter of a service: poll `get` until a member reaches a value.
+#[derive(Debug)]
+pub struct Waiter {
+    /// Snake name (`up`).
+    pub name: String,
+    /// Rust method name (`wait_until_up`).
+    pub rust: String,
+    /// The struct `get` returns.
+    pub object: usize,
+    /// Index of the watched member in the struct's members.
+    pub member: usize,
+    /// The enum of the member.
+    pub values_of: usize,
+    /// Indexes into the enum's values that end the wait.
+    pub done: Vec<usize>,
+    /// Indexes into the enum's values that fail it.
+    pub fail: Vec<usize>,
+    /// Documentation.
+    pub doc: Option<String>,
 }
 
 /// Kinds of methods.
@@ -726,6 +749,7 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
             base: None,
             methods: Vec::new(),
             locators: Vec::new(),
+            waiters: Vec::new(),
         });
     }
     for (idx, &ri) in service_order.iter().enumerate() {
@@ -833,6 +857,8 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
         enums,
         services,
     };
+    let mut api = api;
+    build_waiters(&mut cx, raw, &service_order, &mut api);
     check_reachability(&mut cx, &api);
     check_action_members(&mut cx, &api);
     check_input_details(&mut cx, &api);
@@ -1214,6 +1240,97 @@ fn build_method(
         body,
         result,
     })
+}
+
+/// Resolves the `waiters:` of every service: the watched member must be a
+/// single enum member of what the service's `get` returns, and every value
+/// one of that enum's.
+fn build_waiters(cx: &mut Ctx, raw: &RawModel, service_order: &[usize], api: &mut Api) {
+    for (idx, &ri) in service_order.iter().enumerate() {
+        let r = &raw.services[ri].value;
+        let file = api.services[idx].file.clone();
+        let entity = format!("service {}", r.name);
+        let mut waiters = Vec::new();
+        for (name, w) in &r.waiters.0 {
+            let key = format!("waiters.{name}");
+            if !names::is_snake(name) {
+                cx.err(&file, &entity, &key, format!("`{name}` is not a snake-case name"));
+                continue;
+            }
+            let get = api.all_methods(idx).into_iter().find(|(_, m)| m.kind == MethodKind::Get).map(|(_, m)| m);
+            let object = match get.and_then(|m| m.result).zip(get) {
+                Some((r, m)) => match m.params[r].ty {
+                    TypeRef::Struct(t) => t,
+                    _ => {
+                        cx.err(&file, &entity, &key, "a waiter needs a `get` method that returns a struct");
+                        continue;
+                    }
+                },
+                None => {
+                    cx.err(&file, &entity, &key, "a waiter needs a `get` method (its own or its base's)");
+                    continue;
+                }
+            };
+            let st = &api.structs[object];
+            let Some(member) = st.members.iter().position(|m| m.name == w.member) else {
+                cx.err(
+                    &file,
+                    &entity,
+                    format!("{key}.member"),
+                    format!("struct {} has no member `{}`", st.name, w.member),
+                );
+                continue;
+            };
+            let TypeRef::Enum(e) = st.members[member].ty else {
+                cx.err(&file, &entity, format!("{key}.member"), format!("`{}` is not an enum member", w.member));
+                continue;
+            };
+            if st.members[member].list {
+                cx.err(&file, &entity, format!("{key}.member"), format!("`{}` is a list", w.member));
+                continue;
+            }
+            let en = &api.enums[e];
+            let mut lookup = |field: &str, wires: &[String]| -> Vec<usize> {
+                let mut out = Vec::new();
+                for wire in wires {
+                    match en.values.iter().position(|v| &v.wire == wire) {
+                        Some(i) => out.push(i),
+                        None => cx.err(
+                            &file,
+                            &entity,
+                            format!("{key}.{field}"),
+                            format!("`{wire}` is not a value of enum {}", en.name),
+                        ),
+                    }
+                }
+                out
+            };
+            let done = lookup("values", &w.values);
+            let fail = lookup("fail", &w.fail);
+            if w.values.is_empty() {
+                cx.err(&file, &entity, format!("{key}.values"), "a waiter needs at least one value to wait for");
+            }
+            if let Some(both) = w.values.iter().find(|v| w.fail.contains(v)) {
+                cx.err(
+                    &file,
+                    &entity,
+                    format!("{key}.fail"),
+                    format!("`{both}` is both a value to wait for and a failure"),
+                );
+            }
+            waiters.push(Waiter {
+                name: name.clone(),
+                rust: format!("wait_until_{name}"),
+                object,
+                member,
+                values_of: e,
+                done,
+                fail,
+                doc: w.doc.clone(),
+            });
+        }
+        api.services[idx].waiters = waiters;
+    }
 }
 
 /// The struct every action sends and receives.

@@ -280,6 +280,25 @@ pub struct RawService {
     /// Locators by snake name.
     #[serde(default)]
     pub locators: OrderedMap<RawLocator>,
+    /// Waiters by snake name (`up` gives `wait_until_up`).
+    #[serde(default)]
+    pub waiters: OrderedMap<RawWaiter>,
+}
+
+/// A waiter: poll the service's `get` until a member of the object has one
+/// of `values` (or one of `fail`, which is an error).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWaiter {
+    /// The member of the object to watch (an enum member of the `get` result).
+    pub member: String,
+    /// The values that end the wait successfully.
+    pub values: Vec<String>,
+    /// The values that end the wait with an error.
+    #[serde(default)]
+    pub fail: Vec<String>,
+    /// Documentation.
+    pub doc: Option<String>,
 }
 
 /// An input-detail item: one path, or one of several paths.

@@ -56,6 +56,8 @@ fn answer(seen: &Seen) -> (u16, String) {
         ("GET", "/clusters/c1") => {
             (200, format!(r#"<cluster id="c1" href="{API}/clusters/c1"><name>prod</name></cluster>"#))
         }
+        ("GET", "/disks/d1") => (200, r#"<disk id="d1"><status>ok</status></disk>"#.into()),
+        ("GET", "/disks/d2") => (200, r#"<disk id="d2"><status>illegal</status></disk>"#.into()),
         ("GET", "/vms/3/nics") => (200, r#"<nics><nic id="n1"><name>eth0</name></nic></nics>"#.into()),
         ("DELETE", "/vms/3") => (200, String::new()),
         _ => {
@@ -367,6 +369,42 @@ async fn first_one_optional_parameters_and_ids() -> Result<(), Error> {
     let err = vms.vm_service(vm.host()).get().send().await.expect_err("no host");
     assert!(err.to_string().contains("was given no Host (None)"), "{err}");
     assert_eq!(log.lock().unwrap().len(), sent, "nothing is sent for a missing id");
+    Ok(())
+}
+
+/// Waiters declared in the model: done, failed, timed out; and the generic
+/// `wait_until` of any service that has a `get`.
+#[tokio::test]
+async fn waiters_poll_until_done_failed_or_timed_out() -> Result<(), Error> {
+    let (url, _log) = engine().await;
+    let conn = Connection::builder(&url).token("t").build()?;
+    let disks = conn.system_service().disks_service();
+    let disk = disks.disk_service("d1").wait_until_ok().send().await?;
+    assert_eq!(disk.id(), Some("d1"));
+
+    let err = disks.disk_service("d2").wait_until_ok().send().await.expect_err("illegal");
+    assert_eq!(err.kind(), ErrorKind::Failed);
+    assert_eq!(
+        err.to_string(),
+        "Gave up waiting for the Disk at 'disks/d2' to have status ok: it is status illegal, which means it failed."
+    );
+
+    let vm_service = conn.system_service().vms_service().vm_service("3");
+    let err = vm_service
+        .wait_until_down()
+        .interval(std::time::Duration::from_millis(10))
+        .timeout(std::time::Duration::from_millis(35))
+        .send()
+        .await
+        .expect_err("the VM stays up");
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert!(
+        err.to_string().ends_with("for the Vm at 'vms/3' to have status down, and it is still status up."),
+        "{err}"
+    );
+
+    let vm = vm_service.wait_until(|vm| vm.name() == Some("web-3")).send().await?;
+    assert_eq!(vm.status(), Some(VmStatus::Up));
     Ok(())
 }
 

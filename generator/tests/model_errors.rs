@@ -1782,3 +1782,51 @@ fn an_action_parameter_needs_a_member_of_the_action_struct() {
     let right = "struct: Action\nattributes:\n  pause: Boolean\n";
     loads(&with(&[("services/vm.yaml", VM_WITH_START), ("types/action.yaml", right)]));
 }
+
+// ---------------------------------------------------------------------------
+// Waiters
+// ---------------------------------------------------------------------------
+
+/// The `Vm` service with a waiter written as `waiter` (the YAML of its map).
+fn vm_waiter(waiter: &str) -> String {
+    format!("{VM_SERVICE}waiters:\n  up: {waiter}\n")
+}
+
+#[test]
+fn a_valid_waiter_loads() {
+    let api = loads(&with(&[("services/vm.yaml", &vm_waiter("{member: status, values: [up], fail: [down]}"))]));
+    let vm = api.services.iter().find(|s| s.name == "Vm").expect("the Vm service");
+    assert_eq!(vm.waiters.len(), 1);
+    assert_eq!(vm.waiters[0].rust, "wait_until_up");
+}
+
+#[test]
+fn waiter_mistakes_name_the_waiter_and_its_key() {
+    let cases = [
+        ("{member: colour, values: [up]}", "waiters.up.member", "struct Vm has no member `colour`"),
+        ("{member: name, values: [up]}", "waiters.up.member", "`name` is not an enum member"),
+        ("{member: status, values: [sideways]}", "waiters.up.values", "`sideways` is not a value of enum VmStatus"),
+        ("{member: status, values: [up], fail: [gone]}", "waiters.up.fail", "`gone` is not a value of enum VmStatus"),
+        (
+            "{member: status, values: [up], fail: [up]}",
+            "waiters.up.fail",
+            "`up` is both a value to wait for and a failure",
+        ),
+        ("{member: status, values: []}", "waiters.up.values", "a waiter needs at least one value to wait for"),
+    ];
+    for (waiter, key, message) in cases {
+        single(&[("services/vm.yaml", &vm_waiter(waiter))], "services/vm.yaml", Some("service Vm"), Some(key), message);
+    }
+}
+
+#[test]
+fn a_waiter_needs_a_get() {
+    let vms = format!("{VMS}waiters:\n  up: {{member: status, values: [up]}}\n");
+    single(
+        &[("services/vms.yaml", &vms)],
+        "services/vms.yaml",
+        Some("service Vms"),
+        Some("waiters.up"),
+        "a waiter needs a `get` method (its own or its base's)",
+    );
+}

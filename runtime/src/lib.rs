@@ -37,6 +37,7 @@ pub mod decimal;
 pub mod list;
 pub mod service;
 mod transport;
+pub mod wait;
 pub mod xml;
 
 pub use access::{IdSource, Identity, Optional};

@@ -25,6 +25,7 @@ use std::time::Duration;
 use crate::IdSource;
 use crate::connection::path::{decode_segment as decode, encode_id};
 use crate::connection::{Connection, Error, ErrorKind, ItemStream, Method, Request, Response};
+use crate::wait::{Progress, Wait};
 use crate::xml::XmlType;
 
 /// A service: the connection it uses and its path below the API root
@@ -84,6 +85,30 @@ impl ServiceContext {
     /// The connection the service uses.
     pub fn connection(&self) -> &Connection {
         &self.connection
+    }
+
+    /// A wait that fetches this service's object (`GET`) until `check`
+    /// says it is done; `what` completes "waiting for the {type} at {path} …"
+    /// in messages (such as `to have status up`).
+    pub fn wait_for<T: XmlType + Send + 'static>(
+        &self,
+        what: &str,
+        check: impl Fn(&T) -> Progress + Send + Sync + 'static,
+    ) -> Wait<T> {
+        let service = self.clone();
+        let name = std::any::type_name::<T>().rsplit("::").next().unwrap_or("object");
+        let what = format!("the {name} at '{}' {what}", self.path);
+        Wait::new(what, move || service.call().fetch::<T>(), check)
+    }
+
+    /// A wait that fetches this service's object until `done` is true of it.
+    pub fn wait_until<T: XmlType + Send + 'static>(
+        &self,
+        done: impl Fn(&T) -> bool + Send + Sync + 'static,
+    ) -> Wait<T> {
+        self.wait_for("to meet the condition", move |value| {
+            if done(value) { Progress::Done } else { Progress::Pending("not meeting it".to_owned()) }
+        })
     }
 
     /// Starts a request to this service.

@@ -401,6 +401,37 @@ async fn close_revokes_the_token() {
     assert_eq!(server.requests_to(REVOKE).len(), 1);
 }
 
+/// `scope` closes the connection (revoking the token) when the work
+/// succeeds and when it fails half-way, and returns the work's result.
+#[tokio::test]
+async fn scope_closes_the_connection_however_the_work_ends() {
+    let server = Server::start(engine(api_ok)).await;
+    let status = connect(&server)
+        .scope(|connection| async move {
+            let reply = connection.execute(Request::get(""), &[200]).await?;
+            Ok::<_, sdkgen_runtime::connection::Error>(reply.status())
+        })
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(server.requests_to(REVOKE).len(), 1);
+
+    let connection = connect(&server);
+    let kept = connection.clone();
+    let err = connection
+        .scope(|connection| async move {
+            connection.test_or_error().await?;
+            // A failure after the token was obtained, as `?` would return it.
+            connection.execute(Request::get("missing"), &[204]).await?;
+            Ok::<_, sdkgen_runtime::connection::Error>(())
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(200), "{err}");
+    assert!(kept.is_closed());
+    assert_eq!(server.requests_to(REVOKE).len(), 2);
+}
+
 #[tokio::test]
 async fn close_without_logout_keeps_the_token() {
     let server = Server::start(engine(api_ok)).await;

@@ -256,6 +256,8 @@ pub(crate) fn emit_service(cx: &Context<'_>, index: usize) -> Result<TokenStream
         }
     };
 
+    let waiters = emit_waiters(cx, index);
+
     let module_doc = inner_doc(&format!("The [`{0}`] and the request builders of its methods.", s.rust_name));
     let items = quote! {
         #service_doc
@@ -278,6 +280,7 @@ pub(crate) fn emit_service(cx: &Context<'_>, index: usize) -> Result<TokenStream
             }
 
             #(#methods)*
+            #(#waiters)*
             #(#locators)*
             #locate
         }
@@ -312,6 +315,89 @@ pub(crate) fn emit_service(cx: &Context<'_>, index: usize) -> Result<TokenStream
 
         #items
     })
+}
+
+/// The waiters of a service: `wait_until(|object| …)` for every service
+/// whose `get` returns a struct, and one `wait_until_<name>()` per waiter
+/// the model declares.
+fn emit_waiters(cx: &Context<'_>, index: usize) -> Vec<TokenStream> {
+    let api = cx.api;
+    let get = api.all_methods(index).into_iter().find(|(_, m)| m.kind == MethodKind::Get).map(|(_, m)| m);
+    let Some(TypeRef::Struct(object)) = get.and_then(|m| m.result).zip(get).map(|(r, m)| m.params[r].ty) else {
+        return Vec::new();
+    };
+    let t = struct_path(cx, object);
+    let type_name = &api.structs[object].rust_name;
+    let generic_doc = doc(&format!(
+        "Waits until `done` is true of the {type_name}, fetching it with `get()` every 2 s for at most \
+         10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the {type_name} that \
+         met the condition. Dropping the future stops waiting."
+    ));
+    let mut out = vec![quote! {
+        #generic_doc
+        pub fn wait_until(
+            &self,
+            done: impl Fn(&#t) -> bool + Send + Sync + 'static,
+        ) -> sdkgen_runtime::wait::Wait<#t> {
+            self.ctx.wait_until(done)
+        }
+    }];
+    for w in &api.services[index].waiters {
+        let member = &api.structs[w.object].members[w.member];
+        let en = &api.enums[w.values_of];
+        let e = format_ident!("{}", en.rust_name);
+        let field = ident(&member.rust);
+        let variants = |ix: &[usize]| -> Vec<TokenStream> {
+            ix.iter()
+                .map(|&i| {
+                    let v = format_ident!("{}", en.values[i].rust);
+                    quote! { types::#e::#v }
+                })
+                .collect()
+        };
+        let wires = |ix: &[usize]| ix.iter().map(|&i| format!("`{}`", en.values[i].wire)).collect::<Vec<_>>();
+        let done = variants(&w.done);
+        let fail = variants(&w.fail);
+        let seen = format!("{} {{value}}", member.name);
+        let unset = format!("without {}", member.name);
+        let fail_arm = match fail.as_slice() {
+            [] => TokenStream::new(),
+            [one] => quote! { Some(value @ #one) => Progress::Failed(format!(#seen)), },
+            many => quote! { Some(value @ (#(#many)|*)) => Progress::Failed(format!(#seen)), },
+        };
+        let what = format!("to have {} {}", member.name, wires(&w.done).join(" or ").replace('`', ""));
+        let mut text = match &w.doc {
+            Some(d) => format!("{}\n\n", d.trim()),
+            None => String::new(),
+        };
+        text.push_str(&format!(
+            "Waits until the `{}` of the {type_name} is {}, fetching it with `get()` every 2 s for at most 10 min \
+             (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the {type_name}.",
+            member.name,
+            wires(&w.done).join(" or ")
+        ));
+        if !w.fail.is_empty() {
+            text.push_str(&format!(
+                " It is an error of kind `Failed` as soon as it is {}.",
+                wires(&w.fail).join(" or ")
+            ));
+        }
+        let d = doc(&text);
+        let method = format_ident!("{}", w.rust);
+        out.push(quote! {
+            #d
+            pub fn #method(&self) -> sdkgen_runtime::wait::Wait<#t> {
+                use sdkgen_runtime::wait::Progress;
+                self.ctx.wait_for(#what, |object: &#t| match &object.#field {
+                    Some(#(#done)|*) => Progress::Done,
+                    #fail_arm
+                    Some(value) => Progress::Pending(format!(#seen)),
+                    None => Progress::Pending(#unset.to_owned()),
+                })
+            }
+        });
+    }
+    out
 }
 
 /// What the server requires and accepts of the input, from the model's

@@ -41,6 +41,10 @@ pub enum ErrorKind {
     InvalidInput,
     /// A reply that claims to be XML could not be read.
     Xml,
+    /// What was waited for failed: the object reached a state that means
+    /// the operation failed (a disk that became `illegal`, a job that
+    /// `failed`), as a waiter's model declares.
+    Failed,
 }
 
 /// The `<fault>` the server sent with an error: the built-in `Fault` type

@@ -30,6 +30,7 @@ mod error;
 mod log;
 pub(crate) mod path;
 mod request;
+mod scope;
 mod secret;
 mod stream;
 mod tls;

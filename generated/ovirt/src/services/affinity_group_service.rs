@@ -59,6 +59,14 @@ impl AffinityGroupService {
         }
     }
 
+    /// Waits until `done` is true of the AffinityGroup, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the AffinityGroup that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::AffinityGroup) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::AffinityGroup> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/vms` below this one.
     pub fn vms_service(&self) -> AffinityGroupVmsService {
         AffinityGroupVmsService {

@@ -57,6 +57,14 @@ impl AffinityLabelService {
         }
     }
 
+    /// Waits until `done` is true of the AffinityLabel, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the AffinityLabel that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::AffinityLabel) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::AffinityLabel> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/vms` below this one.
     pub fn vms_service(&self) -> AffinityLabelVmsService {
         AffinityLabelVmsService {

@@ -57,6 +57,14 @@ impl BookmarkService {
         }
     }
 
+    /// Waits until `done` is true of the Bookmark, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Bookmark that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::Bookmark) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::Bookmark> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service one segment below this one, as [`AnyService`].
     pub(crate) fn locate(&self, segment: &str) -> Option<AnyService> {
         let _ = segment;

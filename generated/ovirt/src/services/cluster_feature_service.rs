@@ -42,6 +42,14 @@ impl ClusterFeatureService {
         }
     }
 
+    /// Waits until `done` is true of the ClusterFeature, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the ClusterFeature that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::ClusterFeature) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::ClusterFeature> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service one segment below this one, as [`AnyService`].
     pub(crate) fn locate(&self, segment: &str) -> Option<AnyService> {
         let _ = segment;

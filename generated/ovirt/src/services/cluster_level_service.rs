@@ -42,6 +42,14 @@ impl ClusterLevelService {
         }
     }
 
+    /// Waits until `done` is true of the ClusterLevel, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the ClusterLevel that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::ClusterLevel) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::ClusterLevel> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/clusterfeatures` below this one.
     pub fn cluster_features_service(&self) -> ClusterFeaturesService {
         ClusterFeaturesService {

@@ -91,6 +91,14 @@ impl ClusterService {
         }
     }
 
+    /// Waits until `done` is true of the Cluster, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Cluster that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::Cluster) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::Cluster> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/affinitygroups` below this one.
     pub fn affinity_groups_service(&self) -> AffinityGroupsService {
         AffinityGroupsService {

@@ -59,6 +59,14 @@ impl CpuProfileService {
         }
     }
 
+    /// Waits until `done` is true of the CpuProfile, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the CpuProfile that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::CpuProfile) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::CpuProfile> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/permissions` below this one.
     pub fn permissions_service(&self) -> AssignedPermissionsService {
         AssignedPermissionsService {

@@ -77,6 +77,14 @@ impl DataCenterService {
         }
     }
 
+    /// Waits until `done` is true of the DataCenter, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the DataCenter that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::DataCenter) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::DataCenter> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/storagedomains` below this one.
     pub fn storage_domains_service(&self) -> AttachedStorageDomainsService {
         AttachedStorageDomainsService {

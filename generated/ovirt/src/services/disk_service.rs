@@ -131,6 +131,33 @@ impl DiskService {
         }
     }
 
+    /// Waits until `done` is true of the Disk, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Disk that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::Disk) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::Disk> {
+        self.ctx.wait_until(done)
+    }
+
+    /// For a disk that is being created, copied or moved (it is `locked` meanwhile).
+    ///
+    /// Waits until the `status` of the Disk is `ok`, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Disk. It is an error of kind `Failed` as soon as it is `illegal`.
+    pub fn wait_until_ok(&self) -> sdkgen_runtime::wait::Wait<types::Disk> {
+        use sdkgen_runtime::wait::Progress;
+        self.ctx
+            .wait_for(
+                "to have status ok",
+                |object: &types::Disk| match &object.status {
+                    Some(types::DiskStatus::Ok) => Progress::Done,
+                    Some(value @ types::DiskStatus::Illegal) => {
+                        Progress::Failed(format!("status {value}"))
+                    }
+                    Some(value) => Progress::Pending(format!("status {value}")),
+                    None => Progress::Pending("without status".to_owned()),
+                },
+            )
+    }
+
     /// The service at `…/permissions` below this one.
     pub fn permissions_service(&self) -> AssignedPermissionsService {
         AssignedPermissionsService {

@@ -42,6 +42,14 @@ impl DomainService {
         }
     }
 
+    /// Waits until `done` is true of the Domain, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Domain that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::Domain) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::Domain> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/users` below this one.
     pub fn users_service(&self) -> DomainUsersService {
         DomainUsersService {

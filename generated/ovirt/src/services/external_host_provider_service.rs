@@ -82,6 +82,14 @@ impl ExternalHostProviderService {
         }
     }
 
+    /// Waits until `done` is true of the ExternalHostProvider, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the ExternalHostProvider that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::ExternalHostProvider) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::ExternalHostProvider> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/computeresources` below this one.
     pub fn compute_resources_service(&self) -> ExternalComputeResourcesService {
         ExternalComputeResourcesService {

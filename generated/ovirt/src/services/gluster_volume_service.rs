@@ -141,6 +141,14 @@ impl GlusterVolumeService {
         }
     }
 
+    /// Waits until `done` is true of the GlusterVolume, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the GlusterVolume that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::GlusterVolume) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::GlusterVolume> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/glusterbricks` below this one.
     pub fn gluster_bricks_service(&self) -> GlusterBricksService {
         GlusterBricksService {

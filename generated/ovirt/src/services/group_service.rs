@@ -49,6 +49,14 @@ impl GroupService {
         }
     }
 
+    /// Waits until `done` is true of the Group, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Group that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::Group) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::Group> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/roles` below this one.
     pub fn roles_service(&self) -> AssignedRolesService {
         AssignedRolesService {

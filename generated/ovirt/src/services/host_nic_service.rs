@@ -56,6 +56,14 @@ impl HostNicService {
         }
     }
 
+    /// Waits until `done` is true of the HostNic, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the HostNic that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::HostNic) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::HostNic> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/networklabels` below this one.
     pub fn network_labels_service(&self) -> NetworkLabelsService {
         NetworkLabelsService {

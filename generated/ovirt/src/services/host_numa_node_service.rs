@@ -44,6 +44,14 @@ impl HostNumaNodeService {
         }
     }
 
+    /// Waits until `done` is true of the NumaNode, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the NumaNode that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::NumaNode) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::NumaNode> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/statistics` below this one.
     pub fn statistics_service(&self) -> StatisticsService {
         StatisticsService {

@@ -309,6 +309,53 @@ impl HostService {
         }
     }
 
+    /// Waits until `done` is true of the Host, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Host that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::Host) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::Host> {
+        self.ctx.wait_until(done)
+    }
+
+    /// For a host that is being installed, activated or restarted.
+    ///
+    /// Waits until the `status` of the Host is `up`, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Host. It is an error of kind `Failed` as soon as it is `install_failed` or `error`.
+    pub fn wait_until_up(&self) -> sdkgen_runtime::wait::Wait<types::Host> {
+        use sdkgen_runtime::wait::Progress;
+        self.ctx
+            .wait_for(
+                "to have status up",
+                |object: &types::Host| match &object.status {
+                    Some(types::HostStatus::Up) => Progress::Done,
+                    Some(
+                        value @ (types::HostStatus::InstallFailed
+                        | types::HostStatus::Error),
+                    ) => Progress::Failed(format!("status {value}")),
+                    Some(value) => Progress::Pending(format!("status {value}")),
+                    None => Progress::Pending("without status".to_owned()),
+                },
+            )
+    }
+
+    /// For a host that is being put into maintenance.
+    ///
+    /// Waits until the `status` of the Host is `maintenance`, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Host. It is an error of kind `Failed` as soon as it is `error`.
+    pub fn wait_until_maintenance(&self) -> sdkgen_runtime::wait::Wait<types::Host> {
+        use sdkgen_runtime::wait::Progress;
+        self.ctx
+            .wait_for(
+                "to have status maintenance",
+                |object: &types::Host| match &object.status {
+                    Some(types::HostStatus::Maintenance) => Progress::Done,
+                    Some(value @ types::HostStatus::Error) => {
+                        Progress::Failed(format!("status {value}"))
+                    }
+                    Some(value) => Progress::Pending(format!("status {value}")),
+                    None => Progress::Pending("without status".to_owned()),
+                },
+            )
+    }
+
     /// The service at `…/permissions` below this one.
     pub fn permissions_service(&self) -> AssignedPermissionsService {
         AssignedPermissionsService {

@@ -82,6 +82,65 @@ impl ImageTransferService {
         }
     }
 
+    /// Waits until `done` is true of the ImageTransfer, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the ImageTransfer that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::ImageTransfer) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::ImageTransfer> {
+        self.ctx.wait_until(done)
+    }
+
+    /// For a new transfer, before data is sent to or read from its URL.
+    ///
+    /// Waits until the `phase` of the ImageTransfer is `transferring`, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the ImageTransfer. It is an error of kind `Failed` as soon as it is `cancelled` or `cancelled_system` or `cancelled_user` or `finished_failure` or `finalizing_failure` or `paused_system`.
+    pub fn wait_until_transferring(
+        &self,
+    ) -> sdkgen_runtime::wait::Wait<types::ImageTransfer> {
+        use sdkgen_runtime::wait::Progress;
+        self.ctx
+            .wait_for(
+                "to have phase transferring",
+                |object: &types::ImageTransfer| match &object.phase {
+                    Some(types::ImageTransferPhase::Transferring) => Progress::Done,
+                    Some(
+                        value @ (types::ImageTransferPhase::Cancelled
+                        | types::ImageTransferPhase::CancelledSystem
+                        | types::ImageTransferPhase::CancelledUser
+                        | types::ImageTransferPhase::FinishedFailure
+                        | types::ImageTransferPhase::FinalizingFailure
+                        | types::ImageTransferPhase::PausedSystem),
+                    ) => Progress::Failed(format!("phase {value}")),
+                    Some(value) => Progress::Pending(format!("phase {value}")),
+                    None => Progress::Pending("without phase".to_owned()),
+                },
+            )
+    }
+
+    /// For a transfer that was finalized.
+    ///
+    /// Waits until the `phase` of the ImageTransfer is `finished_success`, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the ImageTransfer. It is an error of kind `Failed` as soon as it is `cancelled` or `cancelled_system` or `cancelled_user` or `finished_failure` or `finalizing_failure`.
+    pub fn wait_until_finished(
+        &self,
+    ) -> sdkgen_runtime::wait::Wait<types::ImageTransfer> {
+        use sdkgen_runtime::wait::Progress;
+        self.ctx
+            .wait_for(
+                "to have phase finished_success",
+                |object: &types::ImageTransfer| match &object.phase {
+                    Some(types::ImageTransferPhase::FinishedSuccess) => Progress::Done,
+                    Some(
+                        value @ (types::ImageTransferPhase::Cancelled
+                        | types::ImageTransferPhase::CancelledSystem
+                        | types::ImageTransferPhase::CancelledUser
+                        | types::ImageTransferPhase::FinishedFailure
+                        | types::ImageTransferPhase::FinalizingFailure),
+                    ) => Progress::Failed(format!("phase {value}")),
+                    Some(value) => Progress::Pending(format!("phase {value}")),
+                    None => Progress::Pending("without phase".to_owned()),
+                },
+            )
+    }
+
     /// The service one segment below this one, as [`AnyService`].
     pub(crate) fn locate(&self, segment: &str) -> Option<AnyService> {
         let _ = segment;

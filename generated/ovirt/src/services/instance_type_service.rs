@@ -62,6 +62,14 @@ impl InstanceTypeService {
         }
     }
 
+    /// Waits until `done` is true of the InstanceType, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the InstanceType that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::InstanceType) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::InstanceType> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/nics` below this one.
     pub fn nics_service(&self) -> InstanceTypeNicsService {
         InstanceTypeNicsService {

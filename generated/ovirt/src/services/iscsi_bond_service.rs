@@ -57,6 +57,14 @@ impl IscsiBondService {
         }
     }
 
+    /// Waits until `done` is true of the IscsiBond, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the IscsiBond that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::IscsiBond) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::IscsiBond> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/networks` below this one.
     pub fn networks_service(&self) -> NetworksService {
         NetworksService {

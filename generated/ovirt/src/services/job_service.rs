@@ -58,6 +58,33 @@ impl JobService {
         }
     }
 
+    /// Waits until `done` is true of the Job, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Job that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::Job) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::Job> {
+        self.ctx.wait_until(done)
+    }
+
+    /// For a job of the engine that is running.
+    ///
+    /// Waits until the `status` of the Job is `finished`, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Job. It is an error of kind `Failed` as soon as it is `failed` or `aborted`.
+    pub fn wait_until_finished(&self) -> sdkgen_runtime::wait::Wait<types::Job> {
+        use sdkgen_runtime::wait::Progress;
+        self.ctx
+            .wait_for(
+                "to have status finished",
+                |object: &types::Job| match &object.status {
+                    Some(types::JobStatus::Finished) => Progress::Done,
+                    Some(
+                        value @ (types::JobStatus::Failed | types::JobStatus::Aborted),
+                    ) => Progress::Failed(format!("status {value}")),
+                    Some(value) => Progress::Pending(format!("status {value}")),
+                    None => Progress::Pending("without status".to_owned()),
+                },
+            )
+    }
+
     /// The service at `…/steps` below this one.
     pub fn steps_service(&self) -> StepsService {
         StepsService {

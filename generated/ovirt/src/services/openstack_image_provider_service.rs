@@ -82,6 +82,14 @@ impl OpenstackImageProviderService {
         }
     }
 
+    /// Waits until `done` is true of the OpenStackImageProvider, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the OpenStackImageProvider that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::OpenStackImageProvider) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::OpenStackImageProvider> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/images` below this one.
     pub fn images_service(&self) -> OpenstackImagesService {
         OpenstackImagesService {

@@ -82,6 +82,14 @@ impl OpenstackNetworkProviderService {
         }
     }
 
+    /// Waits until `done` is true of the OpenStackNetworkProvider, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the OpenStackNetworkProvider that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::OpenStackNetworkProvider) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::OpenStackNetworkProvider> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/networks` below this one.
     pub fn networks_service(&self) -> OpenstackNetworksService {
         OpenstackNetworksService {

@@ -50,6 +50,14 @@ impl OpenstackNetworkService {
         }
     }
 
+    /// Waits until `done` is true of the OpenStackNetwork, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the OpenStackNetwork that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::OpenStackNetwork) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::OpenStackNetwork> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/subnets` below this one.
     pub fn subnets_service(&self) -> OpenstackSubnetsService {
         OpenstackSubnetsService {

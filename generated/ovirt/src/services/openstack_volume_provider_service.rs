@@ -83,6 +83,14 @@ impl OpenstackVolumeProviderService {
         }
     }
 
+    /// Waits until `done` is true of the OpenStackVolumeProvider, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the OpenStackVolumeProvider that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::OpenStackVolumeProvider) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::OpenStackVolumeProvider> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/volumetypes` below this one.
     pub fn volume_types_service(&self) -> OpenstackVolumeTypesService {
         OpenstackVolumeTypesService {

@@ -59,6 +59,14 @@ impl QuotaService {
         }
     }
 
+    /// Waits until `done` is true of the Quota, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Quota that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::Quota) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::Quota> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/quotastoragelimits` below this one.
     pub fn quota_storage_limits_service(&self) -> QuotaStorageLimitsService {
         QuotaStorageLimitsService {

@@ -57,6 +57,14 @@ impl RoleService {
         }
     }
 
+    /// Waits until `done` is true of the Role, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Role that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::Role) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::Role> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/permits` below this one.
     pub fn permits_service(&self) -> PermitsService {
         PermitsService {

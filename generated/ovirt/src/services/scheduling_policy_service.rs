@@ -62,6 +62,14 @@ impl SchedulingPolicyService {
         }
     }
 
+    /// Waits until `done` is true of the SchedulingPolicy, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the SchedulingPolicy that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::SchedulingPolicy) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::SchedulingPolicy> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/filters` below this one.
     pub fn filters_service(&self) -> FiltersService {
         FiltersService {

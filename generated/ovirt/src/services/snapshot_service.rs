@@ -59,6 +59,30 @@ impl SnapshotService {
         }
     }
 
+    /// Waits until `done` is true of the Snapshot, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Snapshot that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::Snapshot) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::Snapshot> {
+        self.ctx.wait_until(done)
+    }
+
+    /// For a snapshot that is being created or restored (it is `locked` meanwhile).
+    ///
+    /// Waits until the `snapshot_status` of the Snapshot is `ok`, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Snapshot.
+    pub fn wait_until_ok(&self) -> sdkgen_runtime::wait::Wait<types::Snapshot> {
+        use sdkgen_runtime::wait::Progress;
+        self.ctx
+            .wait_for(
+                "to have snapshot_status ok",
+                |object: &types::Snapshot| match &object.snapshot_status {
+                    Some(types::SnapshotStatus::Ok) => Progress::Done,
+                    Some(value) => Progress::Pending(format!("snapshot_status {value}")),
+                    None => Progress::Pending("without snapshot_status".to_owned()),
+                },
+            )
+    }
+
     /// The service at `…/cdroms` below this one.
     pub fn cdroms_service(&self) -> SnapshotCdromsService {
         SnapshotCdromsService {

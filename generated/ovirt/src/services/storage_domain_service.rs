@@ -96,6 +96,14 @@ impl StorageDomainService {
         }
     }
 
+    /// Waits until `done` is true of the StorageDomain, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the StorageDomain that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::StorageDomain) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::StorageDomain> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/diskprofiles` below this one.
     pub fn disk_profiles_service(&self) -> AssignedDiskProfilesService {
         AssignedDiskProfilesService {

@@ -69,6 +69,14 @@ impl StorageDomainTemplateService {
         }
     }
 
+    /// Waits until `done` is true of the Template, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Template that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::Template) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::Template> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/disks` below this one.
     pub fn disks_service(&self) -> StorageDomainContentDisksService {
         StorageDomainContentDisksService {

@@ -50,6 +50,14 @@ impl SystemService {
         }
     }
 
+    /// Waits until `done` is true of the Api, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Api that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::Api) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::Api> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/clusterlevels` below this one.
     pub fn cluster_levels_service(&self) -> ClusterLevelsService {
         ClusterLevelsService {

@@ -60,6 +60,14 @@ impl UserService {
         }
     }
 
+    /// Waits until `done` is true of the User, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the User that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::User) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::User> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/groups` below this one.
     pub fn groups_service(&self) -> DomainUserGroupsService {
         DomainUserGroupsService {

@@ -50,6 +50,14 @@ impl VmBackupService {
         }
     }
 
+    /// Waits until `done` is true of the Backup, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Backup that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::Backup) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::Backup> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/disks` below this one.
     pub fn disks_service(&self) -> VmBackupDisksService {
         VmBackupDisksService {

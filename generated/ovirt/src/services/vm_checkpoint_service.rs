@@ -49,6 +49,14 @@ impl VmCheckpointService {
         }
     }
 
+    /// Waits until `done` is true of the Checkpoint, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Checkpoint that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::Checkpoint) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::Checkpoint> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/disks` below this one.
     pub fn disks_service(&self) -> VmCheckpointDisksService {
         VmCheckpointDisksService {

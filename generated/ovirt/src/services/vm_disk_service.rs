@@ -99,6 +99,14 @@ impl VmDiskService {
         }
     }
 
+    /// Waits until `done` is true of the Disk, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Disk that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::Disk) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::Disk> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/permissions` below this one.
     pub fn permissions_service(&self) -> AssignedPermissionsService {
         AssignedPermissionsService {

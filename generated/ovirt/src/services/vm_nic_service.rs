@@ -77,6 +77,14 @@ impl VmNicService {
         }
     }
 
+    /// Waits until `done` is true of the Nic, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Nic that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::Nic) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::Nic> {
+        self.ctx.wait_until(done)
+    }
+
     /// The service at `…/reporteddevices` below this one.
     pub fn reported_devices_service(&self) -> VmReportedDevicesService {
         VmReportedDevicesService {

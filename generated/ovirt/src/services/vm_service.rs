@@ -288,6 +288,46 @@ impl VmService {
         }
     }
 
+    /// Waits until `done` is true of the Vm, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Vm that met the condition. Dropping the future stops waiting.
+    pub fn wait_until(
+        &self,
+        done: impl Fn(&types::Vm) -> bool + Send + Sync + 'static,
+    ) -> sdkgen_runtime::wait::Wait<types::Vm> {
+        self.ctx.wait_until(done)
+    }
+
+    /// For a VM that was started.
+    ///
+    /// Waits until the `status` of the Vm is `up`, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Vm.
+    pub fn wait_until_up(&self) -> sdkgen_runtime::wait::Wait<types::Vm> {
+        use sdkgen_runtime::wait::Progress;
+        self.ctx
+            .wait_for(
+                "to have status up",
+                |object: &types::Vm| match &object.status {
+                    Some(types::VmStatus::Up) => Progress::Done,
+                    Some(value) => Progress::Pending(format!("status {value}")),
+                    None => Progress::Pending("without status".to_owned()),
+                },
+            )
+    }
+
+    /// For a VM that was stopped or shut down.
+    ///
+    /// Waits until the `status` of the Vm is `down`, fetching it with `get()` every 2 s for at most 10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the Vm.
+    pub fn wait_until_down(&self) -> sdkgen_runtime::wait::Wait<types::Vm> {
+        use sdkgen_runtime::wait::Progress;
+        self.ctx
+            .wait_for(
+                "to have status down",
+                |object: &types::Vm| match &object.status {
+                    Some(types::VmStatus::Down) => Progress::Done,
+                    Some(value) => Progress::Pending(format!("status {value}")),
+                    None => Progress::Pending("without status".to_owned()),
+                },
+            )
+    }
+
     /// The service at `…/permissions` below this one.
     pub fn permissions_service(&self) -> AssignedPermissionsService {
         AssignedPermissionsService {
