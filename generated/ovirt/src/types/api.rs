@@ -13,18 +13,32 @@ use sdkgen_runtime::{DateTime, require_send_sync};
 pub struct Api {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Well-known objects of the installation, such as the `Blank` template and the root tag.
+    ///
     /// A [`SpecialObjects`](super::SpecialObjects) object, sent as the element `<special_objects>`.
     pub special_objects: Option<Box<SpecialObjects>>,
+    /// Product name, vendor and version of the engine that answered.
+    ///
     /// A [`ProductInfo`](super::ProductInfo) object, sent as the element `<product_info>`.
     pub product_info: Option<Box<ProductInfo>>,
+    /// Counts of VMs, hosts, users and storage domains (total and active), for a quick health overview.
+    ///
     /// An [`ApiSummary`](super::ApiSummary) object, sent as the element `<summary>`.
     pub summary: Option<Box<ApiSummary>>,
+    /// Current date and time of the engine's clock, useful to detect clock skew.
+    ///
     /// A date and time, sent as the element `<time>`.
     pub time: Option<DateTime>,
+    /// When the engine database was last backed up, if known.
+    ///
     /// An [`EngineBackupInfo`](super::EngineBackupInfo) object, sent as the element `<engine_backup>`.
     pub engine_backup: Option<Box<EngineBackupInfo>>,
+    /// The user whose credentials authenticated this session.
+    ///
     /// Link to an [`User`](super::User) object, sent as the element `<authenticated_user>`; usually only its `id` and `href` are set unless the link is followed.
     pub authenticated_user: Option<Box<User>>,
+    /// The user the engine acts as for this session; normally the same as `authenticated_user`.
+    ///
     /// Link to an [`User`](super::User) object, sent as the element `<effective_user>`; usually only its `id` and `href` are set unless the link is followed.
     pub effective_user: Option<Box<User>>,
 }

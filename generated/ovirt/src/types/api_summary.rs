@@ -11,12 +11,20 @@ use sdkgen_runtime::require_send_sync;
 pub struct ApiSummary {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Number of virtual machines in total and running.
+    ///
     /// An [`ApiSummaryItem`](super::ApiSummaryItem) object, sent as the element `<vms>`.
     pub vms: Option<Box<ApiSummaryItem>>,
+    /// Number of hosts in total and active.
+    ///
     /// An [`ApiSummaryItem`](super::ApiSummaryItem) object, sent as the element `<hosts>`.
     pub hosts: Option<Box<ApiSummaryItem>>,
+    /// Number of users known to the engine (total and active).
+    ///
     /// An [`ApiSummaryItem`](super::ApiSummaryItem) object, sent as the element `<users>`.
     pub users: Option<Box<ApiSummaryItem>>,
+    /// Number of storage domains in total and active.
+    ///
     /// An [`ApiSummaryItem`](super::ApiSummaryItem) object, sent as the element `<storage_domains>`.
     pub storage_domains: Option<Box<ApiSummaryItem>>,
 }

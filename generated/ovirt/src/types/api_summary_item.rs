@@ -10,8 +10,12 @@ use sdkgen_runtime::require_send_sync;
 pub struct ApiSummaryItem {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Number of objects of this kind.
+    ///
     /// An integer, sent as the element `<total>`.
     pub total: Option<i64>,
+    /// Number of those objects that are active (running VMs, hosts that are up, and so on).
+    ///
     /// An integer, sent as the element `<active>`.
     pub active: Option<i64>,
 }

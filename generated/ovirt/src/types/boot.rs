@@ -11,6 +11,8 @@ use sdkgen_runtime::{List, require_send_sync};
 pub struct Boot {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Boot devices in the order they are tried: `hd`, `cdrom`, `network`.
+    ///
     /// A list of [`BootDevice`](super::BootDevice) values, sent as the element `<devices>` holding `<device>` items.
     pub devices: Option<List<BootDevice>>,
 }

@@ -24,104 +24,202 @@ use sdkgen_runtime::{List, require_send_sync};
 pub struct Cluster {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// CPU type every host of the cluster must support, and the CPU architecture.
+    ///
     /// A [`Cpu`](super::Cpu) object, sent as the element `<cpu>`.
     pub cpu: Option<Box<Cpu>>,
+    /// Memory over-commit and transparent huge pages settings.
+    ///
     /// A [`MemoryPolicy`](super::MemoryPolicy) object, sent as the element `<memory_policy>`.
     pub memory_policy: Option<Box<MemoryPolicy>>,
+    /// Compatibility version of the cluster, which decides the available features.
+    ///
     /// A [`Version`](super::Version) object, sent as the element `<version>`.
     pub version: Option<Box<Version>>,
+    /// Compatibility versions the cluster can be set to; read-only.
+    ///
     /// A list of [`Version`](super::Version) objects, sent as the element `<supported_versions>` holding `<version>` items.
     pub supported_versions: Option<List<Version>>,
+    /// What happens to VMs when a host becomes non-operational (`migrate`, `migrate_highly_available` or `do_not_migrate`).
+    ///
     /// An [`ErrorHandling`](super::ErrorHandling) object, sent as the element `<error_handling>`.
     pub error_handling: Option<Box<ErrorHandling>>,
+    /// Whether the hosts run virtual machines; defaults to `true`.
+    ///
     /// A boolean, sent as the element `<virt_service>`.
     pub virt_service: Option<bool>,
+    /// Whether the hosts provide Gluster storage.
+    ///
     /// A boolean, sent as the element `<gluster_service>`.
     pub gluster_service: Option<bool>,
+    /// Whether host CPU threads count as cores when scheduling VMs.
+    ///
     /// A boolean, sent as the element `<threads_as_cores>`.
     pub threads_as_cores: Option<bool>,
+    /// Whether migration traffic goes through the libvirt tunnel.
+    ///
     /// A boolean, sent as the element `<tunnel_migration>`.
     pub tunnel_migration: Option<bool>,
+    /// Whether hosts must pass attestation before they can run VMs.
+    ///
     /// A boolean, sent as the element `<trusted_service>`.
     pub trusted_service: Option<bool>,
+    /// Whether the scheduler keeps room to restart highly available VMs if a host fails.
+    ///
     /// A boolean, sent as the element `<ha_reservation>`.
     pub ha_reservation: Option<bool>,
+    /// Whether VNC consoles are encrypted with TLS.
+    ///
     /// A boolean, sent as the element `<vnc_encryption>`.
     pub vnc_encryption: Option<bool>,
+    /// Default firmware type for new VMs in the cluster (`i440fx_sea_bios`, `q35_ovmf`, `q35_secure_boot`, ...).
+    ///
     /// A [`BiosType`](super::BiosType) value, sent as the element `<bios_type>`.
     pub bios_type: Option<BiosType>,
+    /// Deprecated: whether a reason may be given when shutting down a VM.
+    ///
     /// A boolean, sent as the element `<optional_reason>`.
     #[deprecated]
     pub optional_reason: Option<bool>,
+    /// Deprecated: whether a reason is required when putting a host into maintenance.
+    ///
     /// A boolean, sent as the element `<maintenance_reason_required>`.
     #[deprecated]
     pub maintenance_reason_required: Option<bool>,
+    /// Whether memory ballooning is allowed for VMs in the cluster.
+    ///
     /// A boolean, sent as the element `<ballooning_enabled>`.
     pub ballooning_enabled: Option<bool>,
+    /// Default display settings for VMs in the cluster.
+    ///
     /// A [`Display`](super::Display) object, sent as the element `<display>`.
     pub display: Option<Box<Display>>,
+    /// Kernel same-page merging setting of the hosts.
+    ///
     /// A [`Ksm`](super::Ksm) object, sent as the element `<ksm>`.
     pub ksm: Option<Box<Ksm>>,
+    /// Default serial number policy for VMs in the cluster.
+    ///
     /// A [`SerialNumber`](super::SerialNumber) object, sent as the element `<serial_number>`.
     pub serial_number: Option<Box<SerialNumber>>,
+    /// Random number sources every host of the cluster must provide.
+    ///
     /// A list of [`RngSource`](super::RngSource) values, sent as the element `<required_rng_sources>` holding `<required_rng_source>` items.
     pub required_rng_sources: Option<List<RngSource>>,
+    /// When hosts may be fenced (power-cycled) by the engine.
+    ///
     /// A [`FencingPolicy`](super::FencingPolicy) object, sent as the element `<fencing_policy>`.
     pub fencing_policy: Option<Box<FencingPolicy>>,
+    /// Default migration settings of the cluster (policy, bandwidth, auto-converge, compression).
+    ///
     /// A [`MigrationOptions`](super::MigrationOptions) object, sent as the element `<migration>`.
     pub migration: Option<Box<MigrationOptions>>,
+    /// Properties that tune the cluster's scheduling policy.
+    ///
     /// A list of [`Property`](super::Property) objects, sent as the element `<custom_scheduling_policy_properties>` holding `<property>` items.
     pub custom_scheduling_policy_properties: Option<List<Property>>,
+    /// Virtual switch type used by the hosts (`legacy` Linux bridge or `ovs`).
+    ///
     /// A [`SwitchType`](super::SwitchType) value, sent as the element `<switch_type>`.
     pub switch_type: Option<SwitchType>,
+    /// Firewall the engine configures on the hosts (`firewalld`).
+    ///
     /// A [`FirewallType`](super::FirewallType) value, sent as the element `<firewall_type>`.
     pub firewall_type: Option<FirewallType>,
+    /// Memory use threshold for the "host low on memory" warning; a percentage or MB depending on `log_max_memory_used_threshold_type`.
+    ///
     /// An integer, sent as the element `<log_max_memory_used_threshold>`.
     pub log_max_memory_used_threshold: Option<i64>,
+    /// Whether `log_max_memory_used_threshold` is a `percentage` or an absolute value in MB.
+    ///
     /// A [`LogMaxMemoryUsedThresholdType`](super::LogMaxMemoryUsedThresholdType) value, sent as the element `<log_max_memory_used_threshold_type>`.
     pub log_max_memory_used_threshold_type: Option<LogMaxMemoryUsedThresholdType>,
+    /// Tuned profile applied to Gluster hosts.
+    ///
     /// Text, sent as the element `<gluster_tuned_profile>`.
     pub gluster_tuned_profile: Option<String>,
+    /// Whether hosts must run in FIPS mode.
+    ///
     /// A [`FipsMode`](super::FipsMode) value, sent as the element `<fips_mode>`.
     pub fips_mode: Option<FipsMode>,
+    /// Whether a cluster upgrade is running; read-only.
+    ///
     /// A boolean, sent as the element `<upgrade_in_progress>`.
     pub upgrade_in_progress: Option<bool>,
+    /// Progress of a running cluster upgrade, in percent; read-only.
+    ///
     /// An integer, sent as the element `<upgrade_percent_complete>`.
     pub upgrade_percent_complete: Option<i64>,
+    /// Correlation id of the running cluster upgrade, to find its events and jobs.
+    ///
     /// Text, sent as the element `<upgrade_correlation_id>`.
     pub upgrade_correlation_id: Option<String>,
+    /// Optional features turned on for the cluster.
+    ///
     /// Link to a list of [`ClusterFeature`](super::ClusterFeature) objects. The server sends `<link rel="enabledfeatures" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<enabled_features>` holding `<cluster_feature>` items when the link is followed.
     pub enabled_features: Option<List<ClusterFeature>>,
+    /// Scheduling policy that places and balances VMs on hosts.
+    ///
     /// Link to a [`SchedulingPolicy`](super::SchedulingPolicy) object, sent as the element `<scheduling_policy>`; usually only its `id` and `href` are set unless the link is followed.
     pub scheduling_policy: Option<Box<SchedulingPolicy>>,
+    /// Data center the cluster belongs to; required when creating a cluster.
+    ///
     /// Link to a [`DataCenter`](super::DataCenter) object, sent as the element `<data_center>`; usually only its `id` and `href` are set unless the link is followed.
     pub data_center: Option<Box<DataCenter>>,
+    /// Logical network used for engine-host traffic (normally `ovirtmgmt`).
+    ///
     /// Link to a [`Network`](super::Network) object, sent as the element `<management_network>`; usually only its `id` and `href` are set unless the link is followed.
     pub management_network: Option<Box<Network>>,
+    /// External network providers the cluster's hosts use.
+    ///
     /// Link to a list of [`ExternalProvider`](super::ExternalProvider) objects. The server sends `<link rel="externalnetworkproviders" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<external_network_providers>` holding `<external_provider>` items when the link is followed.
     pub external_network_providers: Option<List<ExternalProvider>>,
+    /// MAC address pool for VM interfaces in the cluster.
+    ///
     /// Link to a [`MacPool`](super::MacPool) object, sent as the element `<mac_pool>`; usually only its `id` and `href` are set unless the link is followed.
     pub mac_pool: Option<Box<MacPool>>,
+    /// Affinity groups of the cluster.
+    ///
     /// Link to a list of [`AffinityGroup`](super::AffinityGroup) objects. The server sends `<link rel="affinitygroups" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<affinity_groups>` holding `<affinity_group>` items when the link is followed.
     pub affinity_groups: Option<List<AffinityGroup>>,
+    /// CPU profiles available in the cluster.
+    ///
     /// Link to a list of [`CpuProfile`](super::CpuProfile) objects. The server sends `<link rel="cpuprofiles" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<cpu_profiles>` holding `<cpu_profile>` items when the link is followed.
     pub cpu_profiles: Option<List<CpuProfile>>,
+    /// Gluster hooks of the cluster.
+    ///
     /// Link to a list of [`GlusterHook`](super::GlusterHook) objects. The server sends `<link rel="glusterhooks" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<gluster_hooks>` holding `<gluster_hook>` items when the link is followed.
     pub gluster_hooks: Option<List<GlusterHook>>,
+    /// Gluster volumes of the cluster.
+    ///
     /// Link to a list of [`GlusterVolume`](super::GlusterVolume) objects. The server sends `<link rel="glustervolumes" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<gluster_volumes>` holding `<gluster_volume>` items when the link is followed.
     pub gluster_volumes: Option<List<GlusterVolume>>,
+    /// Network filters available in the cluster.
+    ///
     /// Link to a list of [`NetworkFilter`](super::NetworkFilter) objects. The server sends `<link rel="networkfilters" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<network_filters>` holding `<network_filter>` items when the link is followed.
     pub network_filters: Option<List<NetworkFilter>>,
+    /// Logical networks attached to the cluster.
+    ///
     /// Link to a list of [`Network`](super::Network) objects. The server sends `<link rel="networks" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<networks>` holding `<network>` items when the link is followed.
     pub networks: Option<List<Network>>,
+    /// Permissions granted on the cluster.
+    ///
     /// Link to a list of [`Permission`](super::Permission) objects. The server sends `<link rel="permissions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<permissions>` holding `<permission>` items when the link is followed.
     pub permissions: Option<List<Permission>>,
 }

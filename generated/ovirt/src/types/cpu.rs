@@ -13,22 +13,40 @@ use sdkgen_runtime::{Decimal, List, require_send_sync};
 pub struct Cpu {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// CPU model name reported by a host, or the CPU type of a cluster (e.g. `Intel Cascadelake Server Family`).
+    ///
     /// Text, sent as the element `<type>`.
     pub r#type: Option<String>,
+    /// Number of sockets, cores per socket and threads per core.
+    ///
     /// A [`CpuTopology`](super::CpuTopology) object, sent as the element `<topology>`.
     pub topology: Option<Box<CpuTopology>>,
+    /// CPU level of a host, used to find the cluster CPU types it supports; read-only.
+    ///
     /// An integer, sent as the element `<level>`.
     pub level: Option<i64>,
+    /// CPU model name as reported by the host; read-only.
+    ///
     /// Text, sent as the element `<name>`.
     pub name: Option<String>,
+    /// CPU clock speed of a host, in MHz; read-only.
+    ///
     /// A decimal number, sent as the element `<speed>`.
     pub speed: Option<Decimal>,
+    /// Pinning of virtual CPUs to host CPUs.
+    ///
     /// A [`CpuTune`](super::CpuTune) object, sent as the element `<cpu_tune>`.
     pub cpu_tune: Option<Box<CpuTune>>,
+    /// How the guest sees the CPU: `custom` (the cluster CPU type), `host_model` or `host_passthrough`.
+    ///
     /// A [`CpuMode`](super::CpuMode) value, sent as the element `<mode>`.
     pub mode: Option<CpuMode>,
+    /// CPU architecture, such as `x86_64`, `ppc64` or `s390x`.
+    ///
     /// An [`Architecture`](super::Architecture) value, sent as the element `<architecture>`.
     pub architecture: Option<Architecture>,
+    /// Individual cores with their sockets, as reported for host CPUs.
+    ///
     /// A list of [`Core`](super::Core) objects, sent as the element `<cores>` holding `<core>` items.
     pub cores: Option<List<Core>>,
 }

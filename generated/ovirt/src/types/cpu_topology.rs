@@ -10,10 +10,16 @@ use sdkgen_runtime::require_send_sync;
 pub struct CpuTopology {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Number of CPU sockets.
+    ///
     /// An integer, sent as the element `<sockets>`.
     pub sockets: Option<i64>,
+    /// Number of cores in each socket.
+    ///
     /// An integer, sent as the element `<cores>`.
     pub cores: Option<i64>,
+    /// Number of threads in each core; the number of virtual CPUs is sockets × cores × threads.
+    ///
     /// An integer, sent as the element `<threads>`.
     pub threads: Option<i64>,
 }

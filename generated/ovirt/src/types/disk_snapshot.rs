@@ -23,94 +23,180 @@ use sdkgen_runtime::{List, require_send_sync};
 pub struct DiskSnapshot {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Template the device belongs to, for a device of a template.
+    ///
     /// Link to a [`Template`](super::Template) object, sent as the element `<template>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Device`](super::Device).
     pub template: Option<Box<Template>>,
+    /// Instance type the device belongs to, for a device of an instance type.
+    ///
     /// Link to an [`InstanceType`](super::InstanceType) object, sent as the element `<instance_type>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Device`](super::Device).
     pub instance_type: Option<Box<InstanceType>>,
+    /// VMs that use the device; more than one for a shareable disk.
+    ///
     /// Link to a list of [`Vm`](super::Vm) objects. The server sends `<link rel="vms" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<vms>` holding `<vm>` items when the link is followed. Declared by [`Device`](super::Device).
     pub vms: Option<List<Vm>>,
+    /// Deprecated: the VM the device belongs to; use `vms`.
+    ///
     /// Link to a [`Vm`](super::Vm) object, sent as the element `<vm>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Device`](super::Device).
     #[deprecated]
     pub vm: Option<Box<Vm>>,
+    /// Name of the disk shown in the Administration Portal; defaults to a name derived from the VM.
+    ///
     /// Text, sent as the element `<alias>`. Declared by [`Disk`](super::Disk).
     pub alias: Option<String>,
+    /// Id of the disk's current image (volume) on storage; changes with snapshots.
+    ///
     /// Text, sent as the element `<image_id>`. Declared by [`Disk`](super::Disk).
     pub image_id: Option<String>,
+    /// Size of the disk as the guest sees it, in bytes; required when creating an image disk, and can only grow later.
+    ///
     /// An integer, sent as the element `<provisioned_size>`. Schema type `xs:long`. Declared by [`Disk`](super::Disk).
     pub provisioned_size: Option<i64>,
+    /// Space to allocate up front for a thin (`cow`) disk on block storage, in bytes; used when uploading or importing images.
+    ///
     /// An integer, sent as the element `<initial_size>`. Schema type `xs:long`. Declared by [`Disk`](super::Disk).
     pub initial_size: Option<i64>,
+    /// Space the disk really takes on storage, in bytes; read-only and smaller than `provisioned_size` for thin disks.
+    ///
     /// An integer, sent as the element `<actual_size>`. Schema type `xs:long`. Declared by [`Disk`](super::Disk).
     pub actual_size: Option<i64>,
+    /// Space taken by the disk including all its snapshots, in bytes; read-only.
+    ///
     /// An integer, sent as the element `<total_size>`. Schema type `xs:long`. Declared by [`Disk`](super::Disk).
     pub total_size: Option<i64>,
+    /// State of the disk: `ok`, `locked` (an operation runs on it) or `illegal`; read-only. Wait for `ok` after creating a disk.
+    ///
     /// A [`DiskStatus`](super::DiskStatus) value, sent as the element `<status>`. Declared by [`Disk`](super::Disk).
     pub status: Option<DiskStatus>,
+    /// Deprecated: the interface now belongs to the `DiskAttachment`.
+    ///
     /// A [`DiskInterface`](super::DiskInterface) value, sent as the element `<interface>`. Declared by [`Disk`](super::Disk).
     #[deprecated]
     pub interface: Option<DiskInterface>,
+    /// Image format on storage: `cow` (qcow2, allows thin provisioning and snapshots) or `raw`.
+    ///
     /// A [`DiskFormat`](super::DiskFormat) value, sent as the element `<format>`. Declared by [`Disk`](super::Disk).
     pub format: Option<DiskFormat>,
+    /// Version of the qcow2 format (`qcow2_v2` or `qcow2_v3`) for `cow` disks.
+    ///
     /// A [`QcowVersion`](super::QcowVersion) value, sent as the element `<qcow_version>`. Declared by [`Disk`](super::Disk).
     pub qcow_version: Option<QcowVersion>,
+    /// Whether space is allocated on demand (thin) instead of all at once (preallocated).
+    ///
     /// A boolean, sent as the element `<sparse>`. Declared by [`Disk`](super::Disk).
     pub sparse: Option<bool>,
+    /// Deprecated: whether the disk is bootable now belongs to the `DiskAttachment`.
+    ///
     /// A boolean, sent as the element `<bootable>`. Declared by [`Disk`](super::Disk).
     #[deprecated]
     pub bootable: Option<bool>,
+    /// Whether several VMs may attach the disk at the same time; defaults to `false`.
+    ///
     /// A boolean, sent as the element `<shareable>`. Declared by [`Disk`](super::Disk).
     pub shareable: Option<bool>,
+    /// Whether the disk's blocks are overwritten with zeros when it is removed; defaults to the storage domain's setting.
+    ///
     /// A boolean, sent as the element `<wipe_after_delete>`. Declared by [`Disk`](super::Disk).
     pub wipe_after_delete: Option<bool>,
+    /// Whether I/O errors are passed to the guest instead of pausing the VM.
+    ///
     /// A boolean, sent as the element `<propagate_errors>`. Declared by [`Disk`](super::Disk).
     pub propagate_errors: Option<bool>,
+    /// Deprecated: whether the disk is plugged in now belongs to the `DiskAttachment`.
+    ///
     /// A boolean, sent as the element `<active>`. Declared by [`Disk`](super::Disk).
     pub active: Option<bool>,
+    /// Whether incremental backup is enabled for the disk (`incremental` or `none`).
+    ///
     /// A [`DiskBackup`](super::DiskBackup) value, sent as the element `<backup>`. Declared by [`Disk`](super::Disk).
     pub backup: Option<DiskBackup>,
+    /// Whether the disk is in a full or incremental backup.
+    ///
     /// A [`DiskBackupMode`](super::DiskBackupMode) value, sent as the element `<backup_mode>`. Declared by [`Disk`](super::Disk).
     pub backup_mode: Option<DiskBackupMode>,
+    /// Deprecated: whether the disk is read-only now belongs to the `DiskAttachment`.
+    ///
     /// A boolean, sent as the element `<read_only>`. Declared by [`Disk`](super::Disk).
     #[deprecated]
     pub read_only: Option<bool>,
+    /// The LUN behind a direct-LUN disk (storage type, target, logical units).
+    ///
     /// A [`HostStorage`](super::HostStorage) object, sent as the element `<lun_storage>`. Declared by [`Disk`](super::Disk).
     pub lun_storage: Option<Box<HostStorage>>,
+    /// Whether SCSI generic I/O of a direct LUN is `filtered` or `unfiltered`.
+    ///
     /// A [`ScsiGenericIO`](super::ScsiGenericIO) value, sent as the element `<sgio>`. Declared by [`Disk`](super::Disk).
     pub sgio: Option<ScsiGenericIO>,
+    /// Whether the VM may place SCSI reservations on the disk.
+    ///
     /// A boolean, sent as the element `<uses_scsi_reservation>`. Declared by [`Disk`](super::Disk).
     pub uses_scsi_reservation: Option<bool>,
+    /// Kind of disk: `image` (a file or volume on a storage domain), `lun` (a direct LUN) or `managed_block_storage`.
+    ///
     /// A [`DiskStorageType`](super::DiskStorageType) value, sent as the element `<storage_type>`. Declared by [`Disk`](super::Disk).
     pub storage_type: Option<DiskStorageType>,
+    /// Device name in the guest, e.g. `/dev/vda`, as reported by the guest agent; read-only.
+    ///
     /// Text, sent as the element `<logical_name>`. Declared by [`Disk`](super::Disk).
     pub logical_name: Option<String>,
+    /// What the disk holds: `data` (the default), `iso`, `memory_dump_volume`, ...; set it to `iso` when uploading an ISO image.
+    ///
     /// A [`DiskContentType`](super::DiskContentType) value, sent as the element `<content_type>`. Declared by [`Disk`](super::Disk).
     pub content_type: Option<DiskContentType>,
+    /// Path or identifier of an external disk, used by some imports.
+    ///
     /// Text, sent as the element `<external_disk>`. Declared by [`Disk`](super::Disk).
     pub external_disk: Option<String>,
+    /// Storage domain the disk is on; when creating a disk, give it in `storage_domains`.
+    ///
     /// Link to a [`StorageDomain`](super::StorageDomain) object, sent as the element `<storage_domain>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Disk`](super::Disk).
     pub storage_domain: Option<Box<StorageDomain>>,
+    /// Storage domains that hold the disk; give one when creating an image disk.
+    ///
     /// Link to a list of [`StorageDomain`](super::StorageDomain) objects. The server sends `<link rel="storagedomains" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<storage_domains>` holding `<storage_domain>` items when the link is followed. Declared by [`Disk`](super::Disk).
     pub storage_domains: Option<List<StorageDomain>>,
+    /// Quota the disk's space is counted against.
+    ///
     /// Link to a [`Quota`](super::Quota) object, sent as the element `<quota>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Disk`](super::Disk).
     pub quota: Option<Box<Quota>>,
+    /// Disk profile that limits the disk's I/O.
+    ///
     /// Link to a [`DiskProfile`](super::DiskProfile) object, sent as the element `<disk_profile>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Disk`](super::Disk).
     pub disk_profile: Option<Box<DiskProfile>>,
+    /// Snapshot the disk image belongs to, for a disk listed in a snapshot.
+    ///
     /// Link to a [`Snapshot`](super::Snapshot) object, sent as the element `<snapshot>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Disk`](super::Disk).
     pub snapshot: Option<Box<Snapshot>>,
+    /// Volume type, for a disk on an OpenStack Cinder domain.
+    ///
     /// Link to an [`OpenStackVolumeType`](super::OpenStackVolumeType) object, sent as the element `<openstack_volume_type>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Disk`](super::Disk).
     pub openstack_volume_type: Option<Box<OpenStackVolumeType>>,
+    /// Permissions granted on the disk.
+    ///
     /// Link to a list of [`Permission`](super::Permission) objects. The server sends `<link rel="permissions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<permissions>` holding `<permission>` items when the link is followed. Declared by [`Disk`](super::Disk).
     pub permissions: Option<List<Permission>>,
+    /// Snapshots of this disk.
+    ///
     /// Link to a list of [`DiskSnapshot`](super::DiskSnapshot) objects. The server sends `<link rel="disksnapshots" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<disk_snapshots>` holding `<disk_snapshot>` items when the link is followed. Declared by [`Disk`](super::Disk).
     pub disk_snapshots: Option<List<DiskSnapshot>>,
+    /// I/O statistics of the disk.
+    ///
     /// Link to a list of [`Statistic`](super::Statistic) objects. The server sends `<link rel="statistics" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<statistics>` holding `<statistic>` items when the link is followed. Declared by [`Disk`](super::Disk).
     pub statistics: Option<List<Statistic>>,
     /// Link to a [`Disk`](super::Disk) object, sent as the element `<disk>`; usually only its `id` and `href` are set unless the link is followed.

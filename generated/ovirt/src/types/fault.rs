@@ -10,8 +10,12 @@ use sdkgen_runtime::require_send_sync;
 pub struct Fault {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Short summary of what went wrong, e.g. `Operation Failed`.
+    ///
     /// Text, sent as the element `<reason>`.
     pub reason: Option<String>,
+    /// Explanation from the engine, often naming the object and the condition that failed.
+    ///
     /// Text, sent as the element `<detail>`.
     pub detail: Option<String>,
 }

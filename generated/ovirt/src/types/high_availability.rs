@@ -10,8 +10,12 @@ use sdkgen_runtime::require_send_sync;
 pub struct HighAvailability {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Whether the engine restarts the VM if it stops unexpectedly or its host fails; defaults to `false`.
+    ///
     /// A boolean, sent as the element `<enabled>`.
     pub enabled: Option<bool>,
+    /// Restart priority among highly available VMs; a higher number restarts first (the UI uses 1 low, 50 medium, 100 high).
+    ///
     /// An integer, sent as the element `<priority>`.
     pub priority: Option<i64>,
 }

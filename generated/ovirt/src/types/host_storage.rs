@@ -16,50 +16,96 @@ use sdkgen_runtime::{List, require_send_sync};
 pub struct HostStorage {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Address of the storage server (NFS server, iSCSI portal, Gluster server), as a host name or IP address.
+    ///
     /// Text, sent as the element `<address>`.
     pub address: Option<String>,
+    /// Storage technology: `nfs`, `iscsi`, `fcp`, `localfs`, `posixfs`, `glusterfs`, ...
+    ///
     /// A [`StorageType`](super::StorageType) value, sent as the element `<type>`.
     pub r#type: Option<StorageType>,
+    /// Exported path on the server (NFS, POSIX, Gluster) or the directory on a host (local storage).
+    ///
     /// Text, sent as the element `<path>`.
     pub path: Option<String>,
+    /// Extra mount options, for NFS and POSIX storage.
+    ///
     /// Text, sent as the element `<mount_options>`.
     pub mount_options: Option<String>,
+    /// File system type to mount POSIX storage with, e.g. `cephfs`, or `glusterfs`.
+    ///
     /// Text, sent as the element `<vfs_type>`.
     pub vfs_type: Option<String>,
+    /// NFS protocol version: `v3`, `v4`, `v4_1`, `v4_2` or `auto`.
+    ///
     /// A [`NfsVersion`](super::NfsVersion) value, sent as the element `<nfs_version>`.
     pub nfs_version: Option<NfsVersion>,
+    /// NFS timeout before a retry, in tenths of a second.
+    ///
     /// An integer, sent as the element `<nfs_timeo>`.
     pub nfs_timeo: Option<i64>,
+    /// Number of NFS retries before a major timeout.
+    ///
     /// An integer, sent as the element `<nfs_retrans>`.
     pub nfs_retrans: Option<i64>,
+    /// Port of the iSCSI target; defaults to `3260`.
+    ///
     /// An integer, sent as the element `<port>`.
     pub port: Option<i64>,
+    /// iSCSI target name (IQN).
+    ///
     /// Text, sent as the element `<target>`.
     pub target: Option<String>,
+    /// User name for iSCSI CHAP authentication.
+    ///
     /// Text, sent as the element `<username>`.
     pub username: Option<String>,
+    /// Password for iSCSI CHAP authentication.
+    ///
     /// Text, sent as the element `<password>`. Secret: never shown by `Debug`.
     pub password: Option<String>,
+    /// iSCSI portal group of the target.
+    ///
     /// Text, sent as the element `<portal>`.
     pub portal: Option<String>,
+    /// LUNs of the storage, for iSCSI and FCP domains.
+    ///
     /// A list of [`LogicalUnit`](super::LogicalUnit) objects, sent as the element `<logical_units>` holding `<logical_unit>` items.
     pub logical_units: Option<List<LogicalUnit>>,
+    /// LVM volume group of a block storage domain.
+    ///
     /// A [`VolumeGroup`](super::VolumeGroup) object, sent as the element `<volume_group>`.
     pub volume_group: Option<Box<VolumeGroup>>,
+    /// Whether LUNs that already hold data may be used (their content is destroyed).
+    ///
     /// A boolean, sent as the element `<override_luns>`.
     pub override_luns: Option<bool>,
+    /// Driver options, for managed block storage domains.
+    ///
     /// A list of [`Property`](super::Property) objects, sent as the element `<driver_options>` holding `<property>` items.
     pub driver_options: Option<List<Property>>,
+    /// Secret driver options (such as passwords), for managed block storage; never returned.
+    ///
     /// A list of [`Property`](super::Property) objects, sent as the element `<driver_sensitive_options>` holding `<property>` items.
     pub driver_sensitive_options: Option<List<Property>>,
+    /// Host that sees this storage.
+    ///
     /// Link to a [`Host`](super::Host) object, sent as the element `<host>`; usually only its `id` and `href` are set unless the link is followed.
     pub host: Option<Box<Host>>,
 }

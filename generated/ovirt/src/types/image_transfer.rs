@@ -21,43 +21,81 @@ use sdkgen_runtime::require_send_sync;
 pub struct ImageTransfer {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// URL of the transfer through the engine's image proxy; use it when the client cannot reach the host directly.
+    ///
     /// Text, sent as the element `<proxy_url>`.
     pub proxy_url: Option<String>,
+    /// URL on the host's image daemon to send or read the image data with HTTP `PUT`/`GET`; faster than `proxy_url`.
+    ///
     /// Text, sent as the element `<transfer_url>`.
     pub transfer_url: Option<String>,
+    /// Stage of the transfer: wait for `transferring` before sending data, and for `finished_success` after `finalize`.
+    ///
     /// An [`ImageTransferPhase`](super::ImageTransferPhase) value, sent as the element `<phase>`.
     pub phase: Option<ImageTransferPhase>,
+    /// `upload` (the default) or `download`.
+    ///
     /// An [`ImageTransferDirection`](super::ImageTransferDirection) value, sent as the element `<direction>`.
     pub direction: Option<ImageTransferDirection>,
+    /// Whether data is flowing; read-only.
+    ///
     /// A boolean, sent as the element `<active>`.
     pub active: Option<bool>,
+    /// Number of bytes transferred so far; read-only.
+    ///
     /// An integer, sent as the element `<transferred>`. Schema type `xs:long`.
     pub transferred: Option<i64>,
+    /// Seconds without activity after which the engine pauses or cancels the transfer; defaults to 60.
+    ///
     /// An integer, sent as the element `<inactivity_timeout>`.
     pub inactivity_timeout: Option<i64>,
+    /// What happens on inactivity timeout: `legacy`, `pause` or `cancel`.
+    ///
     /// An [`ImageTransferTimeoutPolicy`](super::ImageTransferTimeoutPolicy) value, sent as the element `<timeout_policy>`.
     pub timeout_policy: Option<ImageTransferTimeoutPolicy>,
+    /// Format of the data the client sends or receives: `raw` or `cow` (qcow2); defaults to the disk's format.
+    ///
     /// A [`DiskFormat`](super::DiskFormat) value, sent as the element `<format>`.
     pub format: Option<DiskFormat>,
+    /// For a download, whether to read only the top layer instead of the whole disk with its snapshots.
+    ///
     /// A boolean, sent as the element `<shallow>`.
     pub shallow: Option<bool>,
+    /// Deprecated: the image to transfer; use `disk`.
+    ///
     /// Link to an [`Image`](super::Image) object, sent as the element `<image>`; usually only its `id` and `href` are set unless the link is followed.
     #[deprecated]
     pub image: Option<Box<Image>>,
+    /// Disk to upload to or download from.
+    ///
     /// Link to a [`Disk`](super::Disk) object, sent as the element `<disk>`; usually only its `id` and `href` are set unless the link is followed.
     pub disk: Option<Box<Disk>>,
+    /// Disk snapshot to download or upload instead of the disk's current state.
+    ///
     /// Link to a [`DiskSnapshot`](super::DiskSnapshot) object, sent as the element `<snapshot>`; usually only its `id` and `href` are set unless the link is followed.
     pub snapshot: Option<Box<DiskSnapshot>>,
+    /// Host that runs the transfer; chosen by the engine when not given.
+    ///
     /// Link to a [`Host`](super::Host) object, sent as the element `<host>`; usually only its `id` and `href` are set unless the link is followed.
     pub host: Option<Box<Host>>,
+    /// Backup whose data is downloaded, for incremental backup.
+    ///
     /// Link to a [`Backup`](super::Backup) object, sent as the element `<backup>`; usually only its `id` and `href` are set unless the link is followed.
     pub backup: Option<Box<Backup>>,
 }

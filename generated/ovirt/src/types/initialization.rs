@@ -13,49 +13,93 @@ use sdkgen_runtime::{List, require_send_sync};
 pub struct Initialization {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// An OVF configuration to create a VM or template from (used with `add_from_configuration`).
+    ///
     /// A [`Configuration`](super::Configuration) object, sent as the element `<configuration>`.
     pub configuration: Option<Box<Configuration>>,
+    /// Deprecated: old cloud-init settings; use the other members of this object.
+    ///
     /// A [`CloudInit`](super::CloudInit) object, sent as the element `<cloud_init>`.
     #[deprecated]
     pub cloud_init: Option<Box<CloudInit>>,
+    /// Host name to set in the guest.
+    ///
     /// Text, sent as the element `<host_name>`.
     pub host_name: Option<String>,
+    /// DNS domain for the guest; for Windows (Sysprep), the domain to join.
+    ///
     /// Text, sent as the element `<domain>`.
     pub domain: Option<String>,
+    /// Time zone to set in the guest, e.g. `Europe/Paris` for Linux or `W. Europe Standard Time` for Windows.
+    ///
     /// Text, sent as the element `<timezone>`.
     pub timezone: Option<String>,
+    /// Public SSH keys to allow for the guest user, one per line in `authorized_keys` format.
+    ///
     /// Text, sent as the element `<authorized_ssh_keys>`.
     pub authorized_ssh_keys: Option<String>,
+    /// Whether the guest's SSH host keys are regenerated at first boot.
+    ///
     /// A boolean, sent as the element `<regenerate_ssh_keys>`.
     pub regenerate_ssh_keys: Option<bool>,
+    /// Whether new ids are given to the objects created from an OVF `configuration` instead of keeping those in the OVF.
+    ///
     /// A boolean, sent as the element `<regenerate_ids>`.
     pub regenerate_ids: Option<bool>,
+    /// DNS servers for the guest, separated by spaces.
+    ///
     /// Text, sent as the element `<dns_servers>`.
     pub dns_servers: Option<String>,
+    /// DNS search domains for the guest, separated by spaces.
+    ///
     /// Text, sent as the element `<dns_search>`.
     pub dns_search: Option<String>,
+    /// Network settings (static or DHCP) for guest interfaces.
+    ///
     /// A list of [`NicConfiguration`](super::NicConfiguration) objects, sent as the element `<nic_configurations>` holding `<nic_configuration>` items.
     pub nic_configurations: Option<List<NicConfiguration>>,
+    /// Product key used by Sysprep to activate Windows.
+    ///
     /// Text, sent as the element `<windows_license_key>`. Secret: never shown by `Debug`.
     pub windows_license_key: Option<String>,
+    /// Password to set for the root user (or for `user_name`, when given).
+    ///
     /// Text, sent as the element `<root_password>`. Secret: never shown by `Debug`.
     pub root_password: Option<String>,
+    /// Extra cloud-init user data (YAML) or a full Sysprep answer file, used as given.
+    ///
     /// Text, sent as the element `<custom_script>`.
     pub custom_script: Option<String>,
+    /// Keyboard input locale for a Windows guest, e.g. `en-US`.
+    ///
     /// Text, sent as the element `<input_locale>`.
     pub input_locale: Option<String>,
+    /// User interface language for a Windows guest.
+    ///
     /// Text, sent as the element `<ui_language>`.
     pub ui_language: Option<String>,
+    /// System locale for a Windows guest.
+    ///
     /// Text, sent as the element `<system_locale>`.
     pub system_locale: Option<String>,
+    /// User locale for a Windows guest.
+    ///
     /// Text, sent as the element `<user_locale>`.
     pub user_locale: Option<String>,
+    /// Name of the user whose password and SSH keys are set; defaults to `root` for cloud-init.
+    ///
     /// Text, sent as the element `<user_name>`.
     pub user_name: Option<String>,
+    /// Active Directory organizational unit where a Windows guest's computer account is created.
+    ///
     /// Text, sent as the element `<active_directory_ou>`.
     pub active_directory_ou: Option<String>,
+    /// Organization name used by Sysprep.
+    ///
     /// Text, sent as the element `<org_name>`.
     pub org_name: Option<String>,
+    /// Format of the network data given to cloud-init: `eni` (Debian style) or `openstack_metadata`.
+    ///
     /// A [`CloudInitNetworkProtocol`](super::CloudInitNetworkProtocol) value, sent as the element `<cloud_init_network_protocol>`.
     pub cloud_init_network_protocol: Option<CloudInitNetworkProtocol>,
 }

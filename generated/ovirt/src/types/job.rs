@@ -16,28 +16,52 @@ use sdkgen_runtime::{DateTime, List, require_send_sync};
 pub struct Job {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// State: `started`, `finished`, `failed`, `aborted` or `unknown`; read-only.
+    ///
     /// A [`JobStatus`](super::JobStatus) value, sent as the element `<status>`.
     pub status: Option<JobStatus>,
+    /// When the job started.
+    ///
     /// A date and time, sent as the element `<start_time>`.
     pub start_time: Option<DateTime>,
+    /// When the job ended; empty while it runs.
+    ///
     /// A date and time, sent as the element `<end_time>`.
     pub end_time: Option<DateTime>,
+    /// When the job last changed.
+    ///
     /// A date and time, sent as the element `<last_updated>`.
     pub last_updated: Option<DateTime>,
+    /// Whether the job was created by a client rather than by the engine.
+    ///
     /// A boolean, sent as the element `<external>`.
     pub external: Option<bool>,
+    /// Whether the engine removes the job from the list some time after it ends.
+    ///
     /// A boolean, sent as the element `<auto_cleared>`.
     pub auto_cleared: Option<bool>,
+    /// User who started the job.
+    ///
     /// Link to an [`User`](super::User) object, sent as the element `<owner>`; usually only its `id` and `href` are set unless the link is followed.
     pub owner: Option<Box<User>>,
+    /// Steps the job consists of.
+    ///
     /// Link to a list of [`Step`](super::Step) objects. The server sends `<link rel="steps" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<steps>` holding `<step>` items when the link is followed.
     pub steps: Option<List<Step>>,
 }

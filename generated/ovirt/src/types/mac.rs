@@ -10,6 +10,8 @@ use sdkgen_runtime::require_send_sync;
 pub struct Mac {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// MAC address as six colon-separated hexadecimal bytes, e.g. `56:6f:1a:2b:3c:4d`.
+    ///
     /// Text, sent as the element `<address>`.
     pub address: Option<String>,
 }

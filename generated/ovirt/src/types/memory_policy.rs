@@ -11,14 +11,24 @@ use sdkgen_runtime::require_send_sync;
 pub struct MemoryPolicy {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Memory the host always keeps for the VM, in bytes; the balloon never shrinks the guest below it. Defaults to the VM memory.
+    ///
     /// An integer, sent as the element `<guaranteed>`. Schema type `xs:long`.
     pub guaranteed: Option<i64>,
+    /// Upper limit for memory hot plug, in bytes; usually four times the VM memory.
+    ///
     /// An integer, sent as the element `<max>`. Schema type `xs:long`.
     pub max: Option<i64>,
+    /// Whether the memory balloon device is enabled, so that the host can reclaim unused guest memory.
+    ///
     /// A boolean, sent as the element `<ballooning>`.
     pub ballooning: Option<bool>,
+    /// Memory over-commit percentage of a cluster (100 means no over-commit).
+    ///
     /// A [`MemoryOverCommit`](super::MemoryOverCommit) object, sent as the element `<over_commit>`.
     pub over_commit: Option<Box<MemoryOverCommit>>,
+    /// Whether transparent huge pages are enabled.
+    ///
     /// A [`TransparentHugePages`](super::TransparentHugePages) object, sent as the element `<transparent_hugepages>`.
     pub transparent_huge_pages: Option<Box<TransparentHugePages>>,
 }

@@ -21,54 +21,102 @@ use sdkgen_runtime::{List, require_send_sync};
 pub struct Network {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Deprecated: IP settings of the network.
+    ///
     /// An [`Ip`](super::Ip) object, sent as the element `<ip>`.
     #[deprecated]
     pub ip: Option<Box<Ip>>,
+    /// VLAN tag of the network; no VLAN means untagged traffic.
+    ///
     /// A [`Vlan`](super::Vlan) object, sent as the element `<vlan>`.
     pub vlan: Option<Box<Vlan>>,
+    /// Whether the Spanning Tree Protocol is enabled on the network's bridge; defaults to `false`.
+    ///
     /// A boolean, sent as the element `<stp>`.
     pub stp: Option<bool>,
+    /// Whether the network is `operational` or `non_operational` in the cluster; read-only.
+    ///
     /// A [`NetworkStatus`](super::NetworkStatus) value, sent as the element `<status>`.
     pub status: Option<NetworkStatus>,
+    /// Deprecated: use `usages` with `display`.
+    ///
     /// A boolean, sent as the element `<display>`.
     #[deprecated]
     pub display: Option<bool>,
+    /// Maximum transmission unit, in bytes; `0` (the default) means the engine default of 1500.
+    ///
     /// An integer, sent as the element `<mtu>`.
     pub mtu: Option<i64>,
+    /// Roles of the network in a cluster: `vm`, `management`, `display`, `migration`, `gluster`, `default_route`. Without `vm` it cannot carry VM traffic.
+    ///
     /// A list of [`NetworkUsage`](super::NetworkUsage) values, sent as the element `<usages>` holding `<usage>` items.
     pub usages: Option<List<NetworkUsage>>,
+    /// Whether the network must be present on every host of the cluster; defaults to `true`.
+    ///
     /// A boolean, sent as the element `<required>`.
     pub required: Option<bool>,
+    /// Whether a vNIC profile is needed to use the network.
+    ///
     /// A boolean, sent as the element `<profile_required>`.
     pub profile_required: Option<bool>,
+    /// DNS servers set on hosts for this network.
+    ///
     /// A [`DnsResolverConfiguration`](super::DnsResolverConfiguration) object, sent as the element `<dns_resolver_configuration>`.
     pub dns_resolver_configuration: Option<Box<DnsResolverConfiguration>>,
+    /// Name of the network on the hosts, which can differ from `name` for long names; read-only.
+    ///
     /// Text, sent as the element `<vdsm_name>`.
     pub vdsm_name: Option<String>,
+    /// Whether VMs on the network are blocked from talking to each other directly.
+    ///
     /// A boolean, sent as the element `<port_isolation>`.
     pub port_isolation: Option<bool>,
+    /// Data center the network belongs to; required when creating a network.
+    ///
     /// Link to a [`DataCenter`](super::DataCenter) object, sent as the element `<data_center>`; usually only its `id` and `href` are set unless the link is followed.
     pub data_center: Option<Box<DataCenter>>,
+    /// Cluster, when the network is listed or attached through a cluster.
+    ///
     /// Link to a [`Cluster`](super::Cluster) object, sent as the element `<cluster>`; usually only its `id` and `href` are set unless the link is followed.
     pub cluster: Option<Box<Cluster>>,
+    /// Host network QoS of the network.
+    ///
     /// Link to a [`Qos`](super::Qos) object, sent as the element `<qos>`; usually only its `id` and `href` are set unless the link is followed.
     pub qos: Option<Box<Qos>>,
+    /// Labels that attach the network automatically to host interfaces carrying them.
+    ///
     /// Link to a list of [`NetworkLabel`](super::NetworkLabel) objects. The server sends `<link rel="networklabels" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<network_labels>` holding `<network_label>` items when the link is followed.
     pub network_labels: Option<List<NetworkLabel>>,
+    /// Permissions granted on the network.
+    ///
     /// Link to a list of [`Permission`](super::Permission) objects. The server sends `<link rel="permissions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<permissions>` holding `<permission>` items when the link is followed.
     pub permissions: Option<List<Permission>>,
+    /// vNIC profiles defined for the network.
+    ///
     /// Link to a list of [`VnicProfile`](super::VnicProfile) objects. The server sends `<link rel="vnicprofiles" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<vnic_profiles>` holding `<vnic_profile>` items when the link is followed.
     pub vnic_profiles: Option<List<VnicProfile>>,
+    /// External provider the network comes from, such as OVN.
+    ///
     /// Link to an [`OpenStackNetworkProvider`](super::OpenStackNetworkProvider) object, sent as the element `<external_provider>`; usually only its `id` and `href` are set unless the link is followed.
     pub external_provider: Option<Box<OpenStackNetworkProvider>>,
+    /// Physical network that an external network is mapped to.
+    ///
     /// Link to a [`Network`](super::Network) object, sent as the element `<external_provider_physical_network>`; usually only its `id` and `href` are set unless the link is followed.
     pub external_provider_physical_network: Option<Box<Network>>,
 }

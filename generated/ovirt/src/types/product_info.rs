@@ -13,12 +13,20 @@ use sdkgen_runtime::require_send_sync;
 pub struct ProductInfo {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Product name, for example `oVirt Engine`.
+    ///
     /// Text, sent as the element `<name>`.
     pub name: Option<String>,
+    /// Vendor of the product, for example `ovirt.org`.
+    ///
     /// Text, sent as the element `<vendor>`.
     pub vendor: Option<String>,
+    /// Engine version, as numbers and as a full version string.
+    ///
     /// A [`Version`](super::Version) object, sent as the element `<version>`.
     pub version: Option<Box<Version>>,
+    /// Identifier of this engine installation, stable across restarts.
+    ///
     /// Text, sent as the element `<instance_id>`.
     pub instance_id: Option<String>,
 }

@@ -18,47 +18,89 @@ use sdkgen_runtime::{List, require_send_sync};
 pub struct User {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Id of the user in the directory service, encoded.
+    ///
     /// Text, sent as the element `<domain_entry_id>`.
     pub domain_entry_id: Option<String>,
+    /// Department, from the directory service.
+    ///
     /// Text, sent as the element `<department>`.
     pub department: Option<String>,
+    /// Whether the user is logged in; read-only.
+    ///
     /// A boolean, sent as the element `<logged_in>`.
     pub logged_in: Option<bool>,
+    /// Directory namespace (LDAP base) the user belongs to.
+    ///
     /// Text, sent as the element `<namespace>`.
     pub namespace: Option<String>,
+    /// Last name, from the directory service.
+    ///
     /// Text, sent as the element `<last_name>`.
     pub last_name: Option<String>,
+    /// Login name including the authorization domain, e.g. `jdoe@internal-authz`; required when adding a user.
+    ///
     /// Text, sent as the element `<user_name>`.
     pub user_name: Option<String>,
+    /// Principal name the user logs in with, without the domain.
+    ///
     /// Text, sent as the element `<principal>`.
     pub principal: Option<String>,
+    /// Password; not returned by the engine.
+    ///
     /// Text, sent as the element `<password>`. Secret: never shown by `Debug`.
     pub password: Option<String>,
+    /// E-mail address, from the directory service.
+    ///
     /// Text, sent as the element `<email>`.
     pub email: Option<String>,
+    /// Deprecated: user preferences; use `options`.
+    ///
     /// A list of [`Property`](super::Property) objects, sent as the element `<user_options>` holding `<property>` items.
     #[deprecated]
     pub user_options: Option<List<Property>>,
+    /// Authorization domain (directory) the user comes from.
+    ///
     /// Link to a [`Domain`](super::Domain) object, sent as the element `<domain>`; usually only its `id` and `href` are set unless the link is followed.
     pub domain: Option<Box<Domain>>,
+    /// Roles granted to the user.
+    ///
     /// Link to a list of [`Role`](super::Role) objects. The server sends `<link rel="roles" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<roles>` holding `<role>` items when the link is followed.
     pub roles: Option<List<Role>>,
+    /// Directory groups the user belongs to.
+    ///
     /// Link to a list of [`Group`](super::Group) objects. The server sends `<link rel="groups" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<groups>` holding `<group>` items when the link is followed.
     pub groups: Option<List<Group>>,
+    /// Permissions granted to the user.
+    ///
     /// Link to a list of [`Permission`](super::Permission) objects. The server sends `<link rel="permissions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<permissions>` holding `<permission>` items when the link is followed.
     pub permissions: Option<List<Permission>>,
+    /// Tags attached to the user.
+    ///
     /// Link to a list of [`Tag`](super::Tag) objects. The server sends `<link rel="tags" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<tags>` holding `<tag>` items when the link is followed.
     pub tags: Option<List<Tag>>,
+    /// Public SSH keys of the user, for the serial console.
+    ///
     /// Link to a list of [`SshPublicKey`](super::SshPublicKey) objects. The server sends `<link rel="sshpublickeys" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<ssh_public_keys>` holding `<ssh_public_key>` items when the link is followed.
     pub ssh_public_keys: Option<List<SshPublicKey>>,
+    /// User preferences stored by the engine.
+    ///
     /// Link to a list of [`UserOption`](super::UserOption) objects. The server sends `<link rel="options" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<options>` holding `<user_option>` items when the link is followed.
     pub options: Option<List<UserOption>>,
 }

@@ -13,22 +13,40 @@ use sdkgen_runtime::require_send_sync;
 pub struct Version {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Major version number, e.g. `4` in 4.5.3.
+    ///
     /// An integer, sent as the element `<major>`.
     pub major: Option<i64>,
+    /// Minor version number, e.g. `5` in 4.5.3.
+    ///
     /// An integer, sent as the element `<minor>`.
     pub minor: Option<i64>,
+    /// Build number, the third component, e.g. `3` in 4.5.3.
+    ///
     /// An integer, sent as the element `<build>`.
     pub build: Option<i64>,
+    /// Revision number, the fourth component; often `0`.
+    ///
     /// An integer, sent as the element `<revision>`.
     pub revision: Option<i64>,
+    /// Complete version as text, including release suffixes (e.g. `4.5.3.2-1.el8`).
+    ///
     /// Text, sent as the element `<full_version>`.
     pub full_version: Option<String>,
 }

@@ -16,30 +16,56 @@ use sdkgen_runtime::{List, require_send_sync};
 pub struct VnicProfile {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Whether traffic on the network is also copied to interfaces using this profile; defaults to `false`.
+    ///
     /// A boolean, sent as the element `<port_mirroring>`.
     pub port_mirroring: Option<bool>,
+    /// Name/value pairs passed to VDSM hooks for interfaces with this profile.
+    ///
     /// A list of [`CustomProperty`](super::CustomProperty) objects, sent as the element `<custom_properties>` holding `<custom_property>` items.
     pub custom_properties: Option<List<CustomProperty>>,
+    /// Whether interfaces with this profile get an SR-IOV virtual function directly.
+    ///
     /// A [`VnicPassThrough`](super::VnicPassThrough) object, sent as the element `<pass_through>`.
     pub pass_through: Option<Box<VnicPassThrough>>,
+    /// Whether VMs with a pass-through interface of this profile can migrate.
+    ///
     /// A boolean, sent as the element `<migratable>`.
     pub migratable: Option<bool>,
+    /// Logical network the profile connects to; required when creating a profile.
+    ///
     /// Link to a [`Network`](super::Network) object, sent as the element `<network>`; usually only its `id` and `href` are set unless the link is followed.
     pub network: Option<Box<Network>>,
+    /// Network QoS applied to interfaces with this profile.
+    ///
     /// Link to a [`Qos`](super::Qos) object, sent as the element `<qos>`; usually only its `id` and `href` are set unless the link is followed.
     pub qos: Option<Box<Qos>>,
+    /// Network filter applied to interfaces with this profile; the default is `vdsm-no-mac-spoofing`.
+    ///
     /// Link to a [`NetworkFilter`](super::NetworkFilter) object, sent as the element `<network_filter>`; usually only its `id` and `href` are set unless the link is followed.
     pub network_filter: Option<Box<NetworkFilter>>,
+    /// Profile used as failover for a pass-through interface during migration.
+    ///
     /// Link to a [`VnicProfile`](super::VnicProfile) object, sent as the element `<failover>`; usually only its `id` and `href` are set unless the link is followed.
     pub failover: Option<Box<VnicProfile>>,
+    /// Permissions granted on the profile.
+    ///
     /// Link to a list of [`Permission`](super::Permission) objects. The server sends `<link rel="permissions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<permissions>` holding `<permission>` items when the link is followed.
     pub permissions: Option<List<Permission>>,
 }
