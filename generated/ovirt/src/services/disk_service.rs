@@ -36,6 +36,8 @@ impl DiskService {
         self.ctx.path()
     }
 
+    /// Copies the disk to a storage domain as a new, unattached disk; returns when copying has started, and the copy is `locked` until done.
+    ///
     /// Sends `POST` with an `<action>` document to `…/copy` below this service.
     ///
     /// The server requires: `storage_domain.id` or `storage_domain.name`.
@@ -48,6 +50,8 @@ impl DiskService {
         }
     }
 
+    /// Changes the disk (alias, size, sharing, ...) and returns it; set only the members to change. A larger `provisioned_size` extends it.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `disk.alias`, `disk.bootable`, `disk.description`, `disk.disk_profile.id`, `disk.format`, `disk.name`, `disk.propagate_errors`, `disk.provisioned_size`, `disk.quota.id`, `disk.read_only`, `disk.sgio`, `disk.shareable`, `disk.sparse`, `disk.uses_scsi_reservation`, `disk.wipe_after_delete`.
@@ -68,6 +72,8 @@ impl DiskService {
         }
     }
 
+    /// Reads the disk; poll its `status` until `ok` after creating, copying or moving it.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> DiskGetRequest {
         DiskGetRequest {
@@ -75,6 +81,8 @@ impl DiskService {
         }
     }
 
+    /// Moves the disk to another storage domain, live if its VM is running; returns when the move has started, and the disk is `locked` until done.
+    ///
     /// Sends `POST` with an `<action>` document to `…/move` below this service.
     ///
     /// The server requires: `storage_domain.id` or `storage_domain.name`.
@@ -87,6 +95,8 @@ impl DiskService {
         }
     }
 
+    /// Deletes the disk and its data; it must not be attached to a running VM. Returns once the engine accepted the removal.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> DiskRemoveRequest {
         DiskRemoveRequest {
@@ -174,36 +184,48 @@ pub struct DiskCopyRequest {
 }
 
 impl DiskCopyRequest {
+    /// Name or alias for the copy; by default the copy keeps the source's alias.
+    ///
     /// Sent as the element `<disk>` of the action document ([`Disk`](crate::types::Disk)).
     pub fn disk(mut self, value: types::Disk) -> Self {
         self.action.disk = Some(Box::new(value));
         self
     }
 
+    /// Storage domain to copy to; required.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
         self.action.storage_domain = Some(Box::new(value));
         self
     }
 
+    /// Disk profile for the copy on the target domain.
+    ///
     /// Sent as the element `<disk_profile>` of the action document ([`DiskProfile`](crate::types::DiskProfile)).
     pub fn disk_profile(mut self, value: types::DiskProfile) -> Self {
         self.action.disk_profile = Some(Box::new(value));
         self
     }
 
+    /// Quota the copy is counted against.
+    ///
     /// Sent as the element `<quota>` of the action document ([`Quota`](crate::types::Quota)).
     pub fn quota(mut self, value: types::Quota) -> Self {
         self.action.quota = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
         self
     }
 
+    /// When `true`, the request runs with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the element `<filter>` of the action document (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.action.filter = Some(value);
@@ -328,6 +350,8 @@ pub struct DiskGetRequest {
 }
 
 impl DiskGetRequest {
+    /// When `true`, every member is filled in, including expensive ones left out by default; defaults to `false`.
+    ///
     /// Sent as the query parameter `all_content` (a boolean).
     pub fn all_content(mut self, value: bool) -> Self {
         self.call.param("all_content", sdkgen_runtime::service::render_bool(value));
@@ -375,30 +399,40 @@ pub struct DiskMoveRequest {
 }
 
 impl DiskMoveRequest {
+    /// Storage domain to move to; required.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
         self.action.storage_domain = Some(Box::new(value));
         self
     }
 
+    /// Disk profile for the disk on the target domain.
+    ///
     /// Sent as the element `<disk_profile>` of the action document ([`DiskProfile`](crate::types::DiskProfile)).
     pub fn disk_profile(mut self, value: types::DiskProfile) -> Self {
         self.action.disk_profile = Some(Box::new(value));
         self
     }
 
+    /// Quota the moved disk is counted against.
+    ///
     /// Sent as the element `<quota>` of the action document ([`Quota`](crate::types::Quota)).
     pub fn quota(mut self, value: types::Quota) -> Self {
         self.action.quota = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
         self
     }
 
+    /// When `true`, the request runs with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the element `<filter>` of the action document (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.action.filter = Some(value);
@@ -437,6 +471,8 @@ pub struct DiskRemoveRequest {
 }
 
 impl DiskRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));

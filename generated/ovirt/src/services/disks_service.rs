@@ -34,6 +34,10 @@ impl DisksService {
         self.ctx.path()
     }
 
+    /// Creates a disk that is not attached to any VM yet and returns it; attach it later through the VM's disk attachments.
+    ///
+    /// For an image disk, give `format`, `provisioned_size` (bytes) and one storage domain in `storage_domains` (see `add_on_storage_domain`); for a direct LUN, `lun_storage` (see `add_lun`). The disk is `locked` until created; wait for status `ok`. This is also the first step of an upload: create the disk, then an image transfer for it.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `disk.format`, `disk.interface`.
@@ -46,6 +50,8 @@ impl DisksService {
         }
     }
 
+    /// Creates an image disk on a storage domain; `provisioned_size` (bytes) is required and the domain is given in `storage_domains`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `on_storage_domain` form of `add`: same request, with the parameters that form uses.
@@ -63,6 +69,8 @@ impl DisksService {
         }
     }
 
+    /// Creates a direct-LUN disk from a LUN described in `lun_storage` (storage type and the LUN's address, id, port and target).
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `lun` form of `add`: same request, with the parameters that form uses.
@@ -77,6 +85,8 @@ impl DisksService {
         }
     }
 
+    /// Lists the disks the user may see, attached or not, or those matching `search`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> DisksListRequest {
         DisksListRequest {
@@ -209,18 +219,24 @@ pub struct DisksListRequest {
 }
 
 impl DisksListRequest {
+    /// Largest number of disks to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));
         self
     }
 
+    /// Query in the engine's search language (for example `alias=db* and provisioned_size>10G`); see "Searching" in the oVirt REST API guide. Unset lists every disk.
+    ///
     /// Sent as the query parameter `search` (text).
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.call.param("search", value.into());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean).
     pub fn case_sensitive(mut self, value: bool) -> Self {
         self.call.param("case_sensitive", sdkgen_runtime::service::render_bool(value));

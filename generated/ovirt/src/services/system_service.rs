@@ -34,6 +34,10 @@ impl SystemService {
         self.ctx.path()
     }
 
+    /// Reads the root of the API: product name and version, summary counts and the logged-in user.
+    ///
+    /// Cheap and always allowed, so it is a good way to check that a connection and its credentials work.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> SystemGetRequest {
         SystemGetRequest {

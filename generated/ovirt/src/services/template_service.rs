@@ -70,6 +70,8 @@ impl TemplateService {
         }
     }
 
+    /// Reads the template's configuration and status.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> TemplateGetRequest {
         TemplateGetRequest {
@@ -87,6 +89,8 @@ impl TemplateService {
         }
     }
 
+    /// Removes the template and its disks; refused while VMs still depend on it (thin VMs made from it).
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> TemplateRemoveRequest {
         TemplateRemoveRequest {
@@ -342,6 +346,8 @@ pub struct TemplateGetRequest {
 }
 
 impl TemplateGetRequest {
+    /// When `true`, the template is read with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.call.param("filter", sdkgen_runtime::service::render_bool(value));
@@ -429,6 +435,8 @@ pub struct TemplateRemoveRequest {
 }
 
 impl TemplateRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));

@@ -52,6 +52,8 @@ impl VmNicService {
         }
     }
 
+    /// Reads the interface: its profile, MAC address, link and plug state.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> VmNicGetRequest {
         VmNicGetRequest {
@@ -59,6 +61,8 @@ impl VmNicService {
         }
     }
 
+    /// Changes the interface (profile, MAC, link state, ...) and returns it; set only the members to change. Some changes on a running VM need the interface unplugged first.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `nic.linked`, `nic.mac.address`, `nic.name`, `nic.plugged`, `nic.vnic_profile.id`.
@@ -69,6 +73,8 @@ impl VmNicService {
         }
     }
 
+    /// Removes the interface from the VM; on a running VM it is unplugged first if the guest allows it.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> VmNicRemoveRequest {
         VmNicRemoveRequest {
@@ -244,6 +250,8 @@ pub struct VmNicUpdateRequest {
 }
 
 impl VmNicUpdateRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));
@@ -284,6 +292,8 @@ pub struct VmNicRemoveRequest {
 }
 
 impl VmNicRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));

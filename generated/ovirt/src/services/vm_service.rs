@@ -52,6 +52,10 @@ impl VmService {
         }
     }
 
+    /// Makes a new VM that is a copy of this one, disks included; `vm.name` names the copy.
+    ///
+    /// Returns when copying has started; the new VM stays `image_locked` until its disks are copied. The source VM should be down.
+    ///
     /// Sends `POST` with an `<action>` document to `…/clone` below this service.
     ///
     /// The server requires: `vm.name`.
@@ -116,6 +120,8 @@ impl VmService {
         }
     }
 
+    /// Reads the VM's current configuration and run-time state (status, host, ...); poll it to wait for a status change.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> VmGetRequest {
         VmGetRequest {
@@ -141,6 +147,10 @@ impl VmService {
         }
     }
 
+    /// Moves the running VM to another host without stopping it (live migration).
+    ///
+    /// Returns when the migration has started; the VM shows status `migrating` and is done when it is `up` again with a new `host`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/migrate` below this service.
     ///
     /// The server also reads: `cluster.id`, `force`, `host.id` or `host.name`.
@@ -172,6 +182,10 @@ impl VmService {
         }
     }
 
+    /// Changes the VM's configuration and returns the result; set only the members to change.
+    ///
+    /// On a running VM some changes (for example most CPU and memory changes) wait for the next restart; `next_run_configuration_exists` then becomes `true`.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `vm.bios.boot_menu.enabled`, `vm.comment`, `vm.console.enabled`, `vm.cpu.architecture`, `vm.cpu.mode`, `vm.cpu.topology.cores`, `vm.cpu.topology.sockets`, `vm.cpu.topology.threads`, `vm.cpu_profile.id`, `vm.cpu_shares`, `vm.custom_cpu_model`, `vm.custom_emulated_machine`, `vm.delete_protected`, `vm.description`, `vm.display.allow_override`, `vm.display.copy_paste_enabled`, `vm.display.file_transfer_enabled`, `vm.display.keyboard_layout`, `vm.display.monitors`, `vm.display.single_qxl_pci`, `vm.display.smartcard_enabled`, `vm.display.type`, `vm.display.video_type`, `vm.domain.name`, `vm.external_host_provider.id`, `vm.high_availability.enabled`, `vm.high_availability.priority`, `vm.io.threads`, `vm.large_icon.data`, `vm.large_icon.id`, `vm.large_icon.media_type`, `vm.memory`, `vm.memory_policy.ballooning`, `vm.memory_policy.guaranteed`, `vm.migration.auto_converge`, `vm.migration.compressed`, `vm.migration_downtime`, `vm.name`, `vm.numa_tune_mode`, `vm.origin`, `vm.os.cmdline`, `vm.os.initrd`, `vm.os.kernel`, `vm.os.type`, `vm.placement_policy.affinity`, `vm.rng_device.rate.bytes`, `vm.rng_device.rate.period`, `vm.rng_device.source`, `vm.serial_number.policy`, `vm.serial_number.value`, `vm.small_icon.id`, `vm.soundcard_enabled`, `vm.start_paused`, `vm.stateless`, `vm.time_zone.name`, `vm.tunnel_migration`, `vm.type`, `vm.usb.enabled`, `vm.usb.type`, `vm.use_latest_template_version`, `vm.virtio_scsi.enabled`, `vm.cluster.id` or `vm.cluster.name`, `vm.instance_type.id` or `vm.instance_type.name`, `vm.os.boot.devices[]`, `vm.placement_policy.hosts[].id` or `vm.placement_policy.hosts[].name`, `vm.cpu.cpu_tune.vcpu_pins[].cpu_set`, `vm.cpu.cpu_tune.vcpu_pins[].vcpu`, `vm.custom_properties[].name`, `vm.custom_properties[].value`, `vm.sso.methods[].id`, `vm.payloads[].files[].name`, `vm.payloads[].files[].content`, `vm.payloads[].type`, `vm.payloads[].volume_id`, `vm.storage_error_resume_behaviour`, `vm.multi_queues_enabled`, `vm.virtio_scsi_multi_queues_enabled`, `vm.virtio_scsi_multi_queues`, `vm.tpm_enabled`, `vm.auto_pinning_policy`.
@@ -182,6 +196,8 @@ impl VmService {
         }
     }
 
+    /// Asks the guest to restart, through the guest agent or ACPI; returns once the request is passed on, while the VM goes through `reboot_in_progress`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/reboot` below this service.
     ///
     /// The server also reads: `force`.
@@ -192,6 +208,10 @@ impl VmService {
         }
     }
 
+    /// Removes the VM, together with its disks unless `detach_only` is set.
+    ///
+    /// The VM must be down and not delete-protected. Returns once the engine accepted the removal; the VM may still be listed for a short while.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> VmRemoveRequest {
         VmRemoveRequest {
@@ -215,6 +235,10 @@ impl VmService {
         }
     }
 
+    /// Asks the guest operating system to shut down cleanly, through the guest agent or an ACPI power button event.
+    ///
+    /// Returns once the request is passed on, not when the VM is down: wait for status `down`. A guest that ignores the request stays up; use `stop` then.
+    ///
     /// Sends `POST` with an `<action>` document to `…/shutdown` below this service.
     ///
     /// The server also reads: `force`.
@@ -225,6 +249,10 @@ impl VmService {
         }
     }
 
+    /// Starts the VM; returns when the engine accepted the request, not when the VM is up: wait for status `up`.
+    ///
+    /// Giving `vm` makes a one-time ("run once") start with different settings, such as other boot devices or initialization data, that are not saved in the VM.
+    ///
     /// Sends `POST` with an `<action>` document to `…/start` below this service.
     ///
     /// The server also reads: `pause`, `use_cloud_init`, `use_sysprep`, `use_ignition`, `use_initialization`, `vm.custom_cpu_model`, `vm.custom_emulated_machine`, `vm.display.type`, `vm.display.video_type`, `vm.domain.name`, `vm.domain.user.password`, `vm.domain.user.user_name`, `vm.initialization.active_directory_ou`, `vm.initialization.authorized_ssh_keys`, `vm.initialization.cloud_init.host.address`, `vm.initialization.cloud_init.regenerate_ssh_keys`, `vm.initialization.cloud_init.timezone`, `vm.initialization.custom_script`, `vm.initialization.dns_search`, `vm.initialization.dns_servers`, `vm.initialization.domain`, `vm.initialization.host_name`, `vm.initialization.input_locale`, `vm.initialization.org_name`, `vm.initialization.regenerate_ssh_keys`, `vm.initialization.root_password`, `vm.initialization.system_locale`, `vm.initialization.timezone`, `vm.initialization.ui_language`, `vm.initialization.user_name`, `vm.initialization.windows_license_key`, `vm.os.cmdline`, `vm.os.initrd`, `vm.os.kernel`, `vm.placement_policy.affinity`, `vm.stateless`, `authorized_key.user.name`, `vm.os.boot.devices[]`, `vm.initialization.cloud_init.network_configuration.dns.search_domains[].address`, `vm.initialization.cloud_init.users[].name`, `vm.initialization.cloud_init.users[].password`, `vm.initialization.cloud_init.authorized_keys[].key`, `vm.initialization.cloud_init.network_configuration.nics[].boot_protocol`, `vm.initialization.cloud_init.network_configuration.nics[].name`, `vm.initialization.cloud_init.network_configuration.nics[].network.ip.gateway`, `vm.initialization.cloud_init.network_configuration.nics[].network.ip.netmask`, `vm.initialization.cloud_init.network_configuration.nics[].on_boot`, `vm.initialization.cloud_init.network_configuration.dns.servers[].address`, `vm.placement_policy.hosts[].id` or `vm.placement_policy.hosts[].name`, `vm.initialization.nic_configurations[].boot_protocol`, `vm.initialization.nic_configurations[].ip.address`, `vm.initialization.nic_configurations[].ip.gateway`, `vm.initialization.nic_configurations[].ip.netmask`, `vm.initialization.nic_configurations[].name`, `vm.initialization.nic_configurations[].on_boot`, `volatile`, `attach_wgt`.
@@ -235,6 +263,10 @@ impl VmService {
         }
     }
 
+    /// Powers the VM off at once, like pulling the power cord; the guest is not asked and unsaved data is lost.
+    ///
+    /// Returns when the engine accepted the request; wait for status `down`. Prefer `shutdown` for a clean stop.
+    ///
     /// Sends `POST` with an `<action>` document to `…/stop` below this service.
     ///
     /// The server also reads: `force`.
@@ -245,6 +277,8 @@ impl VmService {
         }
     }
 
+    /// Saves the VM's memory to storage and stops it (hibernation); returns when started, the VM reaches status `suspended` later and `start` resumes it.
+    ///
     /// Sends `POST` with an `<action>` document to `…/suspend` below this service.
     pub fn suspend(&self) -> VmSuspendRequest {
         VmSuspendRequest {
@@ -549,24 +583,32 @@ pub struct VmCloneRequest {
 }
 
 impl VmCloneRequest {
+    /// The new VM; give at least its `name`.
+    ///
     /// Sent as the element `<vm>` of the action document ([`Vm`](crate::types::Vm)).
     pub fn vm(mut self, value: types::Vm) -> Self {
         self.action.vm = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
         self
     }
 
+    /// When `true`, the copy gets the current state of the disks only, without the snapshot history.
+    ///
     /// Sent as the element `<discard_snapshots>` of the action document (a boolean).
     pub fn discard_snapshots(mut self, value: bool) -> Self {
         self.action.discard_snapshots = Some(value);
         self
     }
 
+    /// Storage domain for the copied disks; by default they go where the source disks are.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
         self.action.storage_domain = Some(Box::new(value));
@@ -872,24 +914,32 @@ pub struct VmGetRequest {
 }
 
 impl VmGetRequest {
+    /// When `true`, returns the configuration the VM will have after its next restart, with the changes still pending, instead of the current one; defaults to `false`.
+    ///
     /// Sent as the query parameter `next_run` (a boolean).
     pub fn next_run(mut self, value: bool) -> Self {
         self.call.param("next_run", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, every member is filled in, including the expensive ones left out by default (such as the OVF configuration); defaults to `false`.
+    ///
     /// Sent as the query parameter `all_content` (a boolean).
     pub fn all_content(mut self, value: bool) -> Self {
         self.call.param("all_content", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, the VM is read with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.call.param("filter", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// With `all_content`, returns the OVF configuration in the form used inside OVA files; defaults to `false`.
+    ///
     /// Sent as the query parameter `ovf_as_ova` (a boolean).
     pub fn ovf_as_ova(mut self, value: bool) -> Self {
         self.call.param("ovf_as_ova", sdkgen_runtime::service::render_bool(value));
@@ -1021,30 +1071,40 @@ pub struct VmMigrateRequest {
 }
 
 impl VmMigrateRequest {
+    /// Cluster to migrate to, when it is not the VM's current cluster.
+    ///
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
     pub fn cluster(mut self, value: types::Cluster) -> Self {
         self.action.cluster = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the VM is migrated even if its placement policy pins it to its host or marks it non-migratable; defaults to `false`.
+    ///
     /// Sent as the element `<force>` of the action document (a boolean).
     pub fn force(mut self, value: bool) -> Self {
         self.action.force = Some(value);
         self
     }
 
+    /// Host to migrate to; unset lets the scheduler pick the best one.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: types::Host) -> Self {
         self.action.host = Some(Box::new(value));
         self
     }
 
+    /// When `true`, VMs bound to this one by enforcing positive affinity groups are migrated with it; defaults to `false`.
+    ///
     /// Sent as the element `<migrate_vms_in_affinity_closure>` of the action document (a boolean).
     pub fn migrate_vms_in_affinity_closure(mut self, value: bool) -> Self {
         self.action.migrate_vms_in_affinity_closure = Some(value);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -1199,12 +1259,16 @@ pub struct VmUpdateRequest {
 }
 
 impl VmUpdateRequest {
+    /// When `true`, the change is stored for the next run only and the running VM keeps its settings; defaults to `false`.
+    ///
     /// Sent as the query parameter `next_run` (a boolean).
     pub fn next_run(mut self, value: bool) -> Self {
         self.call.param("next_run", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the change is accepted instead of when it is done; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));
@@ -1246,12 +1310,16 @@ pub struct VmRebootRequest {
 }
 
 impl VmRebootRequest {
+    /// When `true`, the reboot goes ahead even if a backup of the VM is running; defaults to `false`.
+    ///
     /// Sent as the element `<force>` of the action document (a boolean).
     pub fn force(mut self, value: bool) -> Self {
         self.action.force = Some(value);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -1290,18 +1358,24 @@ pub struct VmRemoveRequest {
 }
 
 impl VmRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, the disks are detached and kept as floating disks instead of removed; defaults to `false`.
+    ///
     /// Sent as the query parameter `detach_only` (a boolean).
     pub fn detach_only(mut self, value: bool) -> Self {
         self.call.param("detach_only", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, the removal goes ahead even in situations where the engine would otherwise refuse it; use with care. Defaults to `false`.
+    ///
     /// Sent as the query parameter `force` (a boolean).
     pub fn force(mut self, value: bool) -> Self {
         self.call.param("force", sdkgen_runtime::service::render_bool(value));
@@ -1419,18 +1493,24 @@ pub struct VmShutdownRequest {
 }
 
 impl VmShutdownRequest {
+    /// When `true`, the shutdown goes ahead even if a backup of the VM is running; defaults to `false`.
+    ///
     /// Sent as the element `<force>` of the action document (a boolean).
     pub fn force(mut self, value: bool) -> Self {
         self.action.force = Some(value);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
         self
     }
 
+    /// Why the VM is shut down; kept in the audit log and as the VM's `stop_reason`.
+    ///
     /// Sent as the element `<reason>` of the action document (text).
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.action.reason = Some(value.into());
@@ -1470,66 +1550,88 @@ pub struct VmStartRequest {
 }
 
 impl VmStartRequest {
+    /// SSH public key and the user it is for, to place in the guest through initialization on this start.
+    ///
     /// Sent as the element `<authorized_key>` of the action document ([`AuthorizedKey`](crate::types::AuthorizedKey)).
     pub fn authorized_key(mut self, value: types::AuthorizedKey) -> Self {
         self.action.authorized_key = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the VM is started paused (its CPUs do not run until it is resumed); defaults to `false`.
+    ///
     /// Sent as the element `<pause>` of the action document (a boolean).
     pub fn pause(mut self, value: bool) -> Self {
         self.action.pause = Some(value);
         self
     }
 
+    /// One-time settings for this start only ("run once"), such as boot devices, `initialization`, display or host placement; the saved configuration is not changed.
+    ///
     /// Sent as the element `<vm>` of the action document ([`Vm`](crate::types::Vm)).
     pub fn vm(mut self, value: types::Vm) -> Self {
         self.action.vm = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the VM's initialization data (or the one in `vm`) is handed to the guest through cloud-init on this start; defaults to `false`.
+    ///
     /// Sent as the element `<use_cloud_init>` of the action document (a boolean).
     pub fn use_cloud_init(mut self, value: bool) -> Self {
         self.action.use_cloud_init = Some(value);
         self
     }
 
+    /// When `true`, the initialization data is handed to a Windows guest through Sysprep on this start; defaults to `false`.
+    ///
     /// Sent as the element `<use_sysprep>` of the action document (a boolean).
     pub fn use_sysprep(mut self, value: bool) -> Self {
         self.action.use_sysprep = Some(value);
         self
     }
 
+    /// When `true`, the initialization data is handed to the guest through Ignition (for CoreOS-like guests) on this start; defaults to `false`.
+    ///
     /// Sent as the element `<use_ignition>` of the action document (a boolean).
     pub fn use_ignition(mut self, value: bool) -> Self {
         self.action.use_ignition = Some(value);
         self
     }
 
+    /// When `true`, the initialization data is handed to the guest with the tool that fits its operating system (cloud-init, Ignition or Sysprep); defaults to `false`.
+    ///
     /// Sent as the element `<use_initialization>` of the action document (a boolean).
     pub fn use_initialization(mut self, value: bool) -> Self {
         self.action.use_initialization = Some(value);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`. Either way, wait for status `up`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
         self
     }
 
+    /// When `true`, the request runs with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the element `<filter>` of the action document (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.action.filter = Some(value);
         self
     }
 
+    /// When `true`, this run is stateless: changes made to the disks while it runs are discarded when it stops; defaults to `false`.
+    ///
     /// Sent as the element `<volatile>` of the action document (a boolean).
     pub fn volatile(mut self, value: bool) -> Self {
         self.action.volatile = Some(value);
         self
     }
 
+    /// When `true`, the Windows guest tools ISO is attached as a CD-ROM for this run; defaults to `false`.
+    ///
     /// Sent as the element `<attach_wgt>` of the action document (a boolean).
     pub fn attach_wgt(mut self, value: bool) -> Self {
         self.action.attach_wgt = Some(value);
@@ -1569,18 +1671,24 @@ pub struct VmStopRequest {
 }
 
 impl VmStopRequest {
+    /// When `true`, the VM is stopped even if a backup of it is running; defaults to `false`.
+    ///
     /// Sent as the element `<force>` of the action document (a boolean).
     pub fn force(mut self, value: bool) -> Self {
         self.action.force = Some(value);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
         self
     }
 
+    /// Why the VM is stopped; kept in the audit log and as the VM's `stop_reason`.
+    ///
     /// Sent as the element `<reason>` of the action document (text).
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.action.reason = Some(value.into());
@@ -1620,6 +1728,8 @@ pub struct VmSuspendRequest {
 }
 
 impl VmSuspendRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);

@@ -34,6 +34,10 @@ impl VmsService {
         self.ctx.path()
     }
 
+    /// Creates a virtual machine and returns it as the engine stored it.
+    ///
+    /// In practice `vm.name`, `vm.cluster` (by id or name) and `vm.template` (by id or name; `Blank` for an empty VM) are required. The VM comes back in status `image_locked` while template disks are copied; wait for status `down` before starting it. The `add_from_*` forms say what each way of creating a VM needs.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server also reads: `vm.bios.boot_menu.enabled`, `vm.comment`, `vm.cpu.topology.cores`, `vm.cpu.topology.sockets`, `vm.cpu.topology.threads`, `vm.cpu_profile.id`, `vm.delete_protected`, `vm.description`, `vm.display.allow_override`, `vm.display.copy_paste_enabled`, `vm.display.disconnect_action`, `vm.display.file_transfer_enabled`, `vm.display.keyboard_layout`, `vm.display.monitors`, `vm.display.smartcard_enabled`, `vm.display.type`, `vm.display.video_type`, `vm.domain.name`, `vm.high_availability.enabled`, `vm.high_availability.priority`, `vm.large_icon.data`, `vm.large_icon.id`, `vm.large_icon.media_type`, `vm.memory`, `vm.memory_policy.ballooning`, `vm.memory_policy.guaranteed`, `vm.migration.auto_converge`, `vm.migration.compressed`, `vm.migration_downtime`, `vm.numa_tune_mode`, `vm.origin`, `vm.os.cmdline`, `vm.os.initrd`, `vm.os.kernel`, `vm.os.type`, `vm.placement_policy.affinity`, `vm.quota.id`, `vm.rng_device.rate.bytes`, `vm.rng_device.rate.period`, `vm.rng_device.source`, `vm.serial_number.policy`, `vm.serial_number.value`, `vm.small_icon.id`, `vm.start_paused`, `vm.stateless`, `vm.time_zone.name`, `vm.tunnel_migration`, `vm.type`, `vm.usb.enabled`, `vm.usb.type`, `vm.virtio_scsi.enabled`, `vm.placement_policy.hosts[].id` or `vm.placement_policy.hosts[].name`, `vm.custom_properties[].name`, `vm.custom_properties[].value`, `vm.payloads[].files[].name`, `vm.payloads[].files[].content`, `vm.payloads[].type`, `vm.payloads[].volume_id`, `vm.sso.methods[].id`, `vm.cpu.cpu_tune.vcpu_pins[].cpu_set`, `vm.cpu.cpu_tune.vcpu_pins[].vcpu`, `vm.storage_error_resume_behaviour`, `vm.multi_queues_enabled`, `vm.virtio_scsi_multi_queues_enabled`, `vm.virtio_scsi_multi_queues`, `vm.tpm_enabled`, `vm.auto_pinning_policy`.
@@ -44,6 +48,8 @@ impl VmsService {
         }
     }
 
+    /// Creates a VM from a template (`Blank` for an empty one) with the settings given in `vm`; needs the name, cluster and template.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `from_scratch` form of `add`: same request, with the parameters that form uses.
@@ -58,6 +64,8 @@ impl VmsService {
         }
     }
 
+    /// Creates a VM from a snapshot of another VM, named by id in `vm.snapshots`; needs the name, cluster and template as well.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `from_snapshot` form of `add`: same request, with the parameters that form uses.
@@ -72,6 +80,8 @@ impl VmsService {
         }
     }
 
+    /// Creates a VM from an OVF document given in `vm.initialization.configuration` (its `type` and `data`), for example one saved from another engine.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `from_configuration` form of `add`: same request, with the parameters that form uses.
@@ -89,6 +99,10 @@ impl VmsService {
         }
     }
 
+    /// Lists the virtual machines the user may see, or those matching `search`.
+    ///
+    /// Returns all matches in one reply unless `max` limits them. Lists leave out some expensive members; ask for them with `all_content`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> VmsListRequest {
         VmsListRequest {
@@ -117,12 +131,16 @@ pub struct VmsAddRequest {
 }
 
 impl VmsAddRequest {
+    /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false` (thin) for desktop VMs.
+    ///
     /// Sent as the query parameter `clone` (a boolean).
     pub fn clone(mut self, value: bool) -> Self {
         self.call.param("clone", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, the permissions set on the template are copied to the new VM; defaults to `false`.
+    ///
     /// Sent as the query parameter `clone_permissions` (a boolean).
     pub fn clone_permissions(mut self, value: bool) -> Self {
         self.call
@@ -130,12 +148,16 @@ impl VmsAddRequest {
         self
     }
 
+    /// When `true`, the request runs with the permissions of the logged-in user only, as a non-administrator would; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.call.param("filter", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// Deprecated: asks for automatic CPU and NUMA pinning; set `vm.cpu_pinning_policy` instead.
+    ///
     /// Sent as the query parameter `auto_pinning_policy` ([`AutoPinningPolicy`](crate::types::AutoPinningPolicy)).
     #[deprecated]
     pub fn auto_pinning_policy(mut self, value: types::AutoPinningPolicy) -> Self {
@@ -143,6 +165,8 @@ impl VmsAddRequest {
         self
     }
 
+    /// When `true`, machine-specific data (SSH host keys, machine id, ...) is wiped from the new VM's disks after creation, for Linux guests; defaults to `false`.
+    ///
     /// Sent as the query parameter `seal` (a boolean).
     pub fn seal(mut self, value: bool) -> Self {
         self.call.param("seal", sdkgen_runtime::service::render_bool(value));
@@ -184,12 +208,16 @@ pub struct VmsAddFromScratchRequest {
 }
 
 impl VmsAddFromScratchRequest {
+    /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false` (thin) for desktop VMs.
+    ///
     /// Sent as the query parameter `clone` (a boolean).
     pub fn clone(mut self, value: bool) -> Self {
         self.call.param("clone", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, the permissions set on the template are copied to the new VM; defaults to `false`.
+    ///
     /// Sent as the query parameter `clone_permissions` (a boolean).
     pub fn clone_permissions(mut self, value: bool) -> Self {
         self.call
@@ -197,12 +225,16 @@ impl VmsAddFromScratchRequest {
         self
     }
 
+    /// When `true`, the request runs with the permissions of the logged-in user only, as a non-administrator would; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.call.param("filter", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// Deprecated: asks for automatic CPU and NUMA pinning; set `vm.cpu_pinning_policy` instead.
+    ///
     /// Sent as the query parameter `auto_pinning_policy` ([`AutoPinningPolicy`](crate::types::AutoPinningPolicy)).
     #[deprecated]
     pub fn auto_pinning_policy(mut self, value: types::AutoPinningPolicy) -> Self {
@@ -210,6 +242,8 @@ impl VmsAddFromScratchRequest {
         self
     }
 
+    /// When `true`, machine-specific data (SSH host keys, machine id, ...) is wiped from the new VM's disks after creation, for Linux guests; defaults to `false`.
+    ///
     /// Sent as the query parameter `seal` (a boolean).
     pub fn seal(mut self, value: bool) -> Self {
         self.call.param("seal", sdkgen_runtime::service::render_bool(value));
@@ -251,12 +285,16 @@ pub struct VmsAddFromSnapshotRequest {
 }
 
 impl VmsAddFromSnapshotRequest {
+    /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false` (thin) for desktop VMs.
+    ///
     /// Sent as the query parameter `clone` (a boolean).
     pub fn clone(mut self, value: bool) -> Self {
         self.call.param("clone", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, the permissions set on the template are copied to the new VM; defaults to `false`.
+    ///
     /// Sent as the query parameter `clone_permissions` (a boolean).
     pub fn clone_permissions(mut self, value: bool) -> Self {
         self.call
@@ -264,12 +302,16 @@ impl VmsAddFromSnapshotRequest {
         self
     }
 
+    /// When `true`, the request runs with the permissions of the logged-in user only, as a non-administrator would; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.call.param("filter", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// Deprecated: asks for automatic CPU and NUMA pinning; set `vm.cpu_pinning_policy` instead.
+    ///
     /// Sent as the query parameter `auto_pinning_policy` ([`AutoPinningPolicy`](crate::types::AutoPinningPolicy)).
     #[deprecated]
     pub fn auto_pinning_policy(mut self, value: types::AutoPinningPolicy) -> Self {
@@ -277,6 +319,8 @@ impl VmsAddFromSnapshotRequest {
         self
     }
 
+    /// When `true`, machine-specific data (SSH host keys, machine id, ...) is wiped from the new VM's disks after creation, for Linux guests; defaults to `false`.
+    ///
     /// Sent as the query parameter `seal` (a boolean).
     pub fn seal(mut self, value: bool) -> Self {
         self.call.param("seal", sdkgen_runtime::service::render_bool(value));
@@ -318,12 +362,16 @@ pub struct VmsAddFromConfigurationRequest {
 }
 
 impl VmsAddFromConfigurationRequest {
+    /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false` (thin) for desktop VMs.
+    ///
     /// Sent as the query parameter `clone` (a boolean).
     pub fn clone(mut self, value: bool) -> Self {
         self.call.param("clone", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, the permissions set on the template are copied to the new VM; defaults to `false`.
+    ///
     /// Sent as the query parameter `clone_permissions` (a boolean).
     pub fn clone_permissions(mut self, value: bool) -> Self {
         self.call
@@ -331,12 +379,16 @@ impl VmsAddFromConfigurationRequest {
         self
     }
 
+    /// When `true`, the request runs with the permissions of the logged-in user only, as a non-administrator would; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.call.param("filter", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// Deprecated: asks for automatic CPU and NUMA pinning; set `vm.cpu_pinning_policy` instead.
+    ///
     /// Sent as the query parameter `auto_pinning_policy` ([`AutoPinningPolicy`](crate::types::AutoPinningPolicy)).
     #[deprecated]
     pub fn auto_pinning_policy(mut self, value: types::AutoPinningPolicy) -> Self {
@@ -344,6 +396,8 @@ impl VmsAddFromConfigurationRequest {
         self
     }
 
+    /// When `true`, machine-specific data (SSH host keys, machine id, ...) is wiped from the new VM's disks after creation, for Linux guests; defaults to `false`.
+    ///
     /// Sent as the query parameter `seal` (a boolean).
     pub fn seal(mut self, value: bool) -> Self {
         self.call.param("seal", sdkgen_runtime::service::render_bool(value));
@@ -384,36 +438,48 @@ pub struct VmsListRequest {
 }
 
 impl VmsListRequest {
+    /// Query in the engine's search language, the one of the Administration Portal search bar (for example `name=web* and status=up`); see "Searching" in the oVirt REST API guide. Unset lists every VM.
+    ///
     /// Sent as the query parameter `search` (text).
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.call.param("search", value.into());
         self
     }
 
+    /// Largest number of VMs to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`. Set `false` to match names regardless of case.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean).
     pub fn case_sensitive(mut self, value: bool) -> Self {
         self.call.param("case_sensitive", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, only the VMs the logged-in user has permissions on are returned, as in the VM Portal; defaults to `false` (needs administrator rights).
+    ///
     /// Sent as the query parameter `filter` (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.call.param("filter", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, every member is filled in, including the expensive ones left out by default (such as the OVF configuration); defaults to `false`.
+    ///
     /// Sent as the query parameter `all_content` (a boolean).
     pub fn all_content(mut self, value: bool) -> Self {
         self.call.param("all_content", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// With `all_content`, returns the OVF configuration in the form used inside OVA files; defaults to `false`.
+    ///
     /// Sent as the query parameter `ovf_as_ova` (a boolean).
     pub fn ovf_as_ova(mut self, value: bool) -> Self {
         self.call.param("ovf_as_ova", sdkgen_runtime::service::render_bool(value));
