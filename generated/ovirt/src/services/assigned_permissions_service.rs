@@ -34,6 +34,10 @@ impl AssignedPermissionsService {
         self.ctx.path()
     }
 
+    /// Grants a role on the object this service belongs to and returns the permission.
+    ///
+    /// `permission.role` (by id or name) is required, and either `permission.user.id` or `permission.group.id` says who gets it; the `add_*` forms name each case.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `permission.role.id` or `permission.role.name`.
@@ -44,6 +48,8 @@ impl AssignedPermissionsService {
         }
     }
 
+    /// Grants the role to the user named by `permission.user.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `user_level` form of `add`: same request, with the parameters that form uses.
@@ -59,6 +65,8 @@ impl AssignedPermissionsService {
         }
     }
 
+    /// Grants the role to the group named by `permission.group.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `group_level` form of `add`: same request, with the parameters that form uses.
@@ -74,6 +82,8 @@ impl AssignedPermissionsService {
         }
     }
 
+    /// Grants the role on the data center named by `permission.data_center.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `data_center_permission` form of `add`: same request, with the parameters that form uses.
@@ -89,6 +99,8 @@ impl AssignedPermissionsService {
         }
     }
 
+    /// Grants the role on the cluster named by `permission.cluster.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `cluster_permission` form of `add`: same request, with the parameters that form uses.
@@ -104,6 +116,8 @@ impl AssignedPermissionsService {
         }
     }
 
+    /// Grants the role on the host named by `permission.host.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `host_permission` form of `add`: same request, with the parameters that form uses.
@@ -119,6 +133,8 @@ impl AssignedPermissionsService {
         }
     }
 
+    /// Grants the role on the storage domain named by `permission.storage_domain.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `storage_domain_permission` form of `add`: same request, with the parameters that form uses.
@@ -134,6 +150,8 @@ impl AssignedPermissionsService {
         }
     }
 
+    /// Grants the role on the VM named by `permission.vm.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `vm_permission` form of `add`: same request, with the parameters that form uses.
@@ -149,6 +167,8 @@ impl AssignedPermissionsService {
         }
     }
 
+    /// Grants the role on the VM pool named by `permission.vm_pool.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `vm_pool_permission` form of `add`: same request, with the parameters that form uses.
@@ -164,6 +184,8 @@ impl AssignedPermissionsService {
         }
     }
 
+    /// Grants the role on the template named by `permission.template.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `template_permission` form of `add`: same request, with the parameters that form uses.
@@ -179,6 +201,8 @@ impl AssignedPermissionsService {
         }
     }
 
+    /// Lists the permissions granted on the object this service belongs to (or held by the user or group).
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> AssignedPermissionsListRequest {
         AssignedPermissionsListRequest {

@@ -34,6 +34,8 @@ impl ClusterService {
         self.ctx.path()
     }
 
+    /// Reads the cluster's settings.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> ClusterGetRequest {
         ClusterGetRequest {
@@ -41,6 +43,8 @@ impl ClusterService {
         }
     }
 
+    /// Changes the cluster's settings and returns them; set only the members to change.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `cluster.ballooning_enabled`, `cluster.cpu.architecture`, `cluster.cpu.type`, `cluster.description`, `cluster.display.proxy`, `cluster.error_handling.on_error`, `cluster.gluster_service`, `cluster.ha_reservation`, `cluster.ksm.enabled`, `cluster.memory_policy.over_commit.percent`, `cluster.memory_policy.transparent_huge_pages.enabled`, `cluster.name`, `cluster.threads_as_cores`, `cluster.trusted_service`, `cluster.tunnel_migration`, `cluster.version.major`, `cluster.version.minor`, `cluster.virt_service`, `cluster.scheduling_policy.id` or `cluster.scheduling_policy.name`, `cluster.fips_mode`.
@@ -51,6 +55,8 @@ impl ClusterService {
         }
     }
 
+    /// Removes the cluster; it must hold no hosts and no VMs.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> ClusterRemoveRequest {
         ClusterRemoveRequest {
@@ -197,6 +203,8 @@ pub struct ClusterGetRequest {
 }
 
 impl ClusterGetRequest {
+    /// When `true`, the cluster is read with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.call.param("filter", sdkgen_runtime::service::render_bool(value));
@@ -244,6 +252,8 @@ pub struct ClusterUpdateRequest {
 }
 
 impl ClusterUpdateRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));
@@ -284,6 +294,8 @@ pub struct ClusterRemoveRequest {
 }
 
 impl ClusterRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));

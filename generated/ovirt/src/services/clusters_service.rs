@@ -34,6 +34,10 @@ impl ClustersService {
         self.ctx.path()
     }
 
+    /// Creates a cluster and returns it.
+    ///
+    /// `cluster.name` and `cluster.data_center` (by id or name) are required; usually `cluster.cpu.type` is given too, and the compatibility `version` defaults to the newest one.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `cluster.name`, `cluster.data_center.id` or `cluster.data_center.name`.
@@ -46,6 +50,8 @@ impl ClustersService {
         }
     }
 
+    /// Lists the clusters the user may see, or those matching `search`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> ClustersListRequest {
         ClustersListRequest {
@@ -108,24 +114,32 @@ pub struct ClustersListRequest {
 }
 
 impl ClustersListRequest {
+    /// Largest number of clusters to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));
         self
     }
 
+    /// Query in the engine's search language (for example `name=prod*`); see "Searching" in the oVirt REST API guide. Unset lists every cluster.
+    ///
     /// Sent as the query parameter `search` (text).
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.call.param("search", value.into());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean).
     pub fn case_sensitive(mut self, value: bool) -> Self {
         self.call.param("case_sensitive", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, only clusters the logged-in user has permissions on are returned; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.call.param("filter", sdkgen_runtime::service::render_bool(value));

@@ -34,6 +34,8 @@ impl DataCenterService {
         self.ctx.path()
     }
 
+    /// Reads the data center's settings and status.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> DataCenterGetRequest {
         DataCenterGetRequest {
@@ -51,6 +53,8 @@ impl DataCenterService {
         }
     }
 
+    /// Removes the data center; its storage domains must be detached first, unless `force` is used.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> DataCenterRemoveRequest {
         DataCenterRemoveRequest {
@@ -151,6 +155,8 @@ pub struct DataCenterGetRequest {
 }
 
 impl DataCenterGetRequest {
+    /// When `true`, the data center is read with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.call.param("filter", sdkgen_runtime::service::render_bool(value));
@@ -238,12 +244,16 @@ pub struct DataCenterRemoveRequest {
 }
 
 impl DataCenterRemoveRequest {
+    /// When `true`, the data center is removed even when its storage cannot be reached, leaving whatever is on the storage behind; for recovery only. Defaults to `false`.
+    ///
     /// Sent as the query parameter `force` (a boolean).
     pub fn force(mut self, value: bool) -> Self {
         self.call.param("force", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));

@@ -34,6 +34,8 @@ impl DataCentersService {
         self.ctx.path()
     }
 
+    /// Creates a data center and returns it; `data_center.name` and `data_center.local` (shared or local storage) are required. It stays `uninitialized` until a data storage domain is attached.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `data_center.local`, `data_center.name`.
@@ -46,6 +48,8 @@ impl DataCentersService {
         }
     }
 
+    /// Lists the data centers the user may see, or those matching `search`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> DataCentersListRequest {
         DataCentersListRequest {
@@ -108,24 +112,32 @@ pub struct DataCentersListRequest {
 }
 
 impl DataCentersListRequest {
+    /// Largest number of data centers to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));
         self
     }
 
+    /// Query in the engine's search language (for example `name=dc1`); see "Searching" in the oVirt REST API guide. Unset lists every data center.
+    ///
     /// Sent as the query parameter `search` (text).
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.call.param("search", value.into());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean).
     pub fn case_sensitive(mut self, value: bool) -> Self {
         self.call.param("case_sensitive", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, only data centers the logged-in user has permissions on are returned; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.call.param("filter", sdkgen_runtime::service::render_bool(value));

@@ -227,7 +227,7 @@ impl DisksListRequest {
         self
     }
 
-    /// Query in the engine's search language (for example `alias=db* and provisioned_size>10G`); see "Searching" in the oVirt REST API guide. Unset lists every disk.
+    /// Query in the engine's search language (for example `name=db*`); see "Searching" in the oVirt REST API guide. Unset lists every disk.
     ///
     /// Sent as the query parameter `search` (text).
     pub fn search(mut self, value: impl Into<String>) -> Self {

@@ -34,6 +34,8 @@ impl EventsService {
         self.ctx.path()
     }
 
+    /// Writes an event of the caller's own into the audit log and returns it; `custom_id`, `description`, `origin` and `severity` are required.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `event.custom_id`, `event.description`, `event.origin`, `event.severity`.
@@ -46,6 +48,10 @@ impl EventsService {
         }
     }
 
+    /// Lists entries of the audit log, or those matching `search`.
+    ///
+    /// To follow the log, remember the highest `index` seen and pass it as `from` on the next call.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> EventsListRequest {
         EventsListRequest {
@@ -116,24 +122,32 @@ pub struct EventsListRequest {
 }
 
 impl EventsListRequest {
+    /// Index of an event; only events with a greater index are returned. Used to fetch only what is new since the last call.
+    ///
     /// Sent as the query parameter `from` (an integer).
     pub fn from(mut self, value: i64) -> Self {
         self.call.param("from", sdkgen_runtime::service::render_integer(value));
         self
     }
 
+    /// Largest number of events to return; unset means no limit (the log can be long, so set it).
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));
         self
     }
 
+    /// Query in the engine's search language (for example `severity=error`); see "Searching" in the oVirt REST API guide. Unset lists every event.
+    ///
     /// Sent as the query parameter `search` (text).
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.call.param("search", value.into());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean).
     pub fn case_sensitive(mut self, value: bool) -> Self {
         self.call.param("case_sensitive", sdkgen_runtime::service::render_bool(value));

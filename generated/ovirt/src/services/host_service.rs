@@ -36,6 +36,8 @@ impl HostService {
         self.ctx.path()
     }
 
+    /// Takes the host out of maintenance so that it can run VMs again; returns when requested, wait for status `up`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/activate` below this service.
     pub fn activate(&self) -> HostActivateRequest {
         HostActivateRequest {
@@ -90,6 +92,10 @@ impl HostService {
         }
     }
 
+    /// Puts the host into maintenance: its running VMs are migrated away first.
+    ///
+    /// Returns when requested; the host shows `preparing_for_maintenance` and reaches `maintenance` when it is empty.
+    ///
     /// Sends `POST` with an `<action>` document to `…/deactivate` below this service.
     ///
     /// The server also reads: `reason`.
@@ -126,6 +132,8 @@ impl HostService {
         }
     }
 
+    /// Reads the host's configuration and state; poll its `status` after adding, activating or deactivating it.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> HostGetRequest {
         HostGetRequest {
@@ -273,6 +281,8 @@ impl HostService {
         }
     }
 
+    /// Removes the host from the engine; it must be in maintenance first.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> HostRemoveRequest {
         HostRemoveRequest {
@@ -478,6 +488,8 @@ pub struct HostActivateRequest {
 }
 
 impl HostActivateRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -745,18 +757,24 @@ pub struct HostDeactivateRequest {
 }
 
 impl HostDeactivateRequest {
+    /// Why the host goes into maintenance, kept in the audit log; the cluster may require it.
+    ///
     /// Sent as the element `<reason>` of the action document (text).
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.action.reason = Some(value.into());
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
         self
     }
 
+    /// When `true`, the Gluster service on the host is stopped as well; defaults to `false`.
+    ///
     /// Sent as the element `<stop_gluster_service>` of the action document (a boolean).
     pub fn stop_gluster_service(mut self, value: bool) -> Self {
         self.action.stop_gluster_service = Some(value);
@@ -933,12 +951,16 @@ pub struct HostGetRequest {
 }
 
 impl HostGetRequest {
+    /// When `true`, the host is read with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.call.param("filter", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, every member is filled in, including the expensive ones left out by default; defaults to `false`.
+    ///
     /// Sent as the query parameter `all_content` (a boolean).
     pub fn all_content(mut self, value: bool) -> Self {
         self.call.param("all_content", sdkgen_runtime::service::render_bool(value));
@@ -1720,12 +1742,16 @@ pub struct HostRemoveRequest {
 }
 
 impl HostRemoveRequest {
+    /// When `true`, the host is removed even when it does not respond or still holds Gluster bricks; defaults to `false`.
+    ///
     /// Sent as the query parameter `force` (a boolean).
     pub fn force(mut self, value: bool) -> Self {
         self.call.param("force", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));

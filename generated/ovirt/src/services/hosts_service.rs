@@ -34,6 +34,10 @@ impl HostsService {
         self.ctx.path()
     }
 
+    /// Adds a host to a cluster and installs the engine's software on it over SSH; returns the host at once.
+    ///
+    /// In practice `host.name`, `host.address` and `host.cluster` (by id or name) are required, plus a way to log in: `host.root_password` (see `add_using_root_password`) or the engine's public SSH key installed on the host (see `add_using_ssh`). The host goes through `installing`; wait for status `up`, or `install_failed` / `non_operational` on trouble.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `host.address`, `host.name`, `host.cluster.id` or `host.cluster.name`.
@@ -46,6 +50,8 @@ impl HostsService {
         }
     }
 
+    /// Installs the host logging in as root with `host.root_password`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `using_root_password` form of `add`: same request, with the parameters that form uses.
@@ -63,6 +69,8 @@ impl HostsService {
         }
     }
 
+    /// Installs the host with public key SSH authentication (the engine's key must be in root's `authorized_keys`); port, user and fingerprint can be given in `host.ssh`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `using_ssh` form of `add`: same request, with the parameters that form uses.
@@ -77,6 +85,8 @@ impl HostsService {
         }
     }
 
+    /// Lists the hosts the user may see, or those matching `search`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> HostsListRequest {
         HostsListRequest {
@@ -105,6 +115,8 @@ pub struct HostsAddRequest {
 }
 
 impl HostsAddRequest {
+    /// When `true`, the host is also set up to run the hosted engine VM; defaults to `false`.
+    ///
     /// Sent as the query parameter `deploy_hosted_engine` (a boolean).
     pub fn deploy_hosted_engine(mut self, value: bool) -> Self {
         self.call
@@ -112,6 +124,8 @@ impl HostsAddRequest {
         self
     }
 
+    /// When `true`, hosted engine configuration is removed from the host; defaults to `false`.
+    ///
     /// Sent as the query parameter `undeploy_hosted_engine` (a boolean).
     pub fn undeploy_hosted_engine(mut self, value: bool) -> Self {
         self.call
@@ -122,12 +136,16 @@ impl HostsAddRequest {
         self
     }
 
+    /// When `true` (the default), the host is activated after installation; `false` leaves it in maintenance.
+    ///
     /// Sent as the query parameter `activate` (a boolean).
     pub fn activate(mut self, value: bool) -> Self {
         self.call.param("activate", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true` (the default), the host is rebooted after installation.
+    ///
     /// Sent as the query parameter `reboot` (a boolean).
     pub fn reboot(mut self, value: bool) -> Self {
         self.call.param("reboot", sdkgen_runtime::service::render_bool(value));
@@ -169,6 +187,8 @@ pub struct HostsAddUsingRootPasswordRequest {
 }
 
 impl HostsAddUsingRootPasswordRequest {
+    /// When `true`, the host is also set up to run the hosted engine VM; defaults to `false`.
+    ///
     /// Sent as the query parameter `deploy_hosted_engine` (a boolean).
     pub fn deploy_hosted_engine(mut self, value: bool) -> Self {
         self.call
@@ -176,6 +196,8 @@ impl HostsAddUsingRootPasswordRequest {
         self
     }
 
+    /// When `true`, hosted engine configuration is removed from the host; defaults to `false`.
+    ///
     /// Sent as the query parameter `undeploy_hosted_engine` (a boolean).
     pub fn undeploy_hosted_engine(mut self, value: bool) -> Self {
         self.call
@@ -186,12 +208,16 @@ impl HostsAddUsingRootPasswordRequest {
         self
     }
 
+    /// When `true` (the default), the host is activated after installation; `false` leaves it in maintenance.
+    ///
     /// Sent as the query parameter `activate` (a boolean).
     pub fn activate(mut self, value: bool) -> Self {
         self.call.param("activate", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true` (the default), the host is rebooted after installation.
+    ///
     /// Sent as the query parameter `reboot` (a boolean).
     pub fn reboot(mut self, value: bool) -> Self {
         self.call.param("reboot", sdkgen_runtime::service::render_bool(value));
@@ -233,6 +259,8 @@ pub struct HostsAddUsingSshRequest {
 }
 
 impl HostsAddUsingSshRequest {
+    /// When `true`, the host is also set up to run the hosted engine VM; defaults to `false`.
+    ///
     /// Sent as the query parameter `deploy_hosted_engine` (a boolean).
     pub fn deploy_hosted_engine(mut self, value: bool) -> Self {
         self.call
@@ -240,6 +268,8 @@ impl HostsAddUsingSshRequest {
         self
     }
 
+    /// When `true`, hosted engine configuration is removed from the host; defaults to `false`.
+    ///
     /// Sent as the query parameter `undeploy_hosted_engine` (a boolean).
     pub fn undeploy_hosted_engine(mut self, value: bool) -> Self {
         self.call
@@ -250,12 +280,16 @@ impl HostsAddUsingSshRequest {
         self
     }
 
+    /// When `true` (the default), the host is activated after installation; `false` leaves it in maintenance.
+    ///
     /// Sent as the query parameter `activate` (a boolean).
     pub fn activate(mut self, value: bool) -> Self {
         self.call.param("activate", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true` (the default), the host is rebooted after installation.
+    ///
     /// Sent as the query parameter `reboot` (a boolean).
     pub fn reboot(mut self, value: bool) -> Self {
         self.call.param("reboot", sdkgen_runtime::service::render_bool(value));
@@ -296,42 +330,56 @@ pub struct HostsListRequest {
 }
 
 impl HostsListRequest {
+    /// Largest number of hosts to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));
         self
     }
 
+    /// Query in the engine's search language (for example `status=up and cluster=prod`); see "Searching" in the oVirt REST API guide. Unset lists every host.
+    ///
     /// Sent as the query parameter `search` (text).
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.call.param("search", value.into());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean).
     pub fn case_sensitive(mut self, value: bool) -> Self {
         self.call.param("case_sensitive", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, only hosts the logged-in user has permissions on are returned; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.call.param("filter", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, every member is filled in, including the expensive ones left out by default (such as hosted engine details); defaults to `false`.
+    ///
     /// Sent as the query parameter `all_content` (a boolean).
     pub fn all_content(mut self, value: bool) -> Self {
         self.call.param("all_content", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// Comma-separated VM ids; only the hosts those VMs can be migrated to are returned.
+    ///
     /// Sent as the query parameter `migration_target_of` (text).
     pub fn migration_target_of(mut self, value: impl Into<String>) -> Self {
         self.call.param("migration_target_of", value.into());
         self
     }
 
+    /// With `migration_target_of`, also takes into account the VMs bound to those VMs by affinity groups; defaults to `false`.
+    ///
     /// Sent as the query parameter `check_vms_in_affinity_closure` (a boolean).
     pub fn check_vms_in_affinity_closure(mut self, value: bool) -> Self {
         self.call

@@ -34,6 +34,8 @@ impl ImageTransferService {
         self.ctx.path()
     }
 
+    /// Reads the transfer; poll its `phase` to know when data can be sent and when the transfer is over.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> ImageTransferGetRequest {
         ImageTransferGetRequest {
@@ -41,6 +43,8 @@ impl ImageTransferService {
         }
     }
 
+    /// Renews the transfer's ticket so that a long transfer does not expire; returns at once.
+    ///
     /// Sends `POST` with an `<action>` document to `…/extend` below this service.
     pub fn extend(&self) -> ImageTransferExtendRequest {
         ImageTransferExtendRequest {
@@ -49,6 +53,8 @@ impl ImageTransferService {
         }
     }
 
+    /// Pauses the transfer; `resume` continues it.
+    ///
     /// Sends `POST` with an `<action>` document to `…/pause` below this service.
     pub fn pause(&self) -> ImageTransferPauseRequest {
         ImageTransferPauseRequest {
@@ -57,6 +63,8 @@ impl ImageTransferService {
         }
     }
 
+    /// Resumes a paused transfer.
+    ///
     /// Sends `POST` with an `<action>` document to `…/resume` below this service.
     pub fn resume(&self) -> ImageTransferResumeRequest {
         ImageTransferResumeRequest {
@@ -65,6 +73,8 @@ impl ImageTransferService {
         }
     }
 
+    /// Aborts the transfer; the engine cleans up and the transfer ends in a cancelled phase. Returns at once.
+    ///
     /// Sends `POST` with an `<action>` document to `…/cancel` below this service.
     pub fn cancel(&self) -> ImageTransferCancelRequest {
         ImageTransferCancelRequest {
@@ -73,6 +83,10 @@ impl ImageTransferService {
         }
     }
 
+    /// Tells the engine that all data was sent or read; returns at once.
+    ///
+    /// The engine then checks and closes the image: poll `get` until the phase is `finished_success` or `finished_failure`. The transfer may vanish soon after, so a 404 from `get` also means it ended.
+    ///
     /// Sends `POST` with an `<action>` document to `…/finalize` below this service.
     pub fn finalize(&self) -> ImageTransferFinalizeRequest {
         ImageTransferFinalizeRequest {

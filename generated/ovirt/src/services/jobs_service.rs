@@ -46,6 +46,8 @@ impl JobsService {
         }
     }
 
+    /// Lists the jobs of the engine, running or recently ended; each tells its status and its steps.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> JobsListRequest {
         JobsListRequest {
@@ -108,18 +110,24 @@ pub struct JobsListRequest {
 }
 
 impl JobsListRequest {
+    /// Query in the engine's search language; see "Searching" in the oVirt REST API guide. Unset lists every job.
+    ///
     /// Sent as the query parameter `search` (text).
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.call.param("search", value.into());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean).
     pub fn case_sensitive(mut self, value: bool) -> Self {
         self.call.param("case_sensitive", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// Largest number of jobs to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));

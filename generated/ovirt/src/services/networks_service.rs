@@ -34,6 +34,8 @@ impl NetworksService {
         self.ctx.path()
     }
 
+    /// Creates a logical network and returns it; in practice `network.name` and `network.data_center` (by id or name) are needed. To use it, attach it to clusters and hosts, and create or use its vNIC profile.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `network.id` or `network.name`.
@@ -46,6 +48,8 @@ impl NetworksService {
         }
     }
 
+    /// Lists the logical networks the user may see, or those matching `search`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> NetworksListRequest {
         NetworksListRequest {
@@ -108,18 +112,24 @@ pub struct NetworksListRequest {
 }
 
 impl NetworksListRequest {
+    /// Largest number of networks to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));
         self
     }
 
+    /// Query in the engine's search language (for example `name=ovirtmgmt`); see "Searching" in the oVirt REST API guide. Unset lists every network.
+    ///
     /// Sent as the query parameter `search` (text).
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.call.param("search", value.into());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean).
     pub fn case_sensitive(mut self, value: bool) -> Self {
         self.call.param("case_sensitive", sdkgen_runtime::service::render_bool(value));

@@ -34,6 +34,8 @@ impl StorageDomainService {
         self.ctx.path()
     }
 
+    /// Reads the storage domain, including its free and used space.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> StorageDomainGetRequest {
         StorageDomainGetRequest {
@@ -88,6 +90,8 @@ impl StorageDomainService {
         }
     }
 
+    /// Removes an unattached storage domain from the engine, keeping or wiping its data as the parameters say.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> StorageDomainRemoveRequest {
         StorageDomainRemoveRequest {
@@ -196,6 +200,8 @@ pub struct StorageDomainGetRequest {
 }
 
 impl StorageDomainGetRequest {
+    /// When `true`, the domain is read with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.call.param("filter", sdkgen_runtime::service::render_bool(value));
@@ -458,24 +464,32 @@ pub struct StorageDomainRemoveRequest {
 }
 
 impl StorageDomainRemoveRequest {
+    /// Name or id of the host used to remove the domain; required unless `destroy` is set.
+    ///
     /// Sent as the query parameter `host` (text).
     pub fn host(mut self, value: impl Into<String>) -> Self {
         self.call.param("host", value.into());
         self
     }
 
+    /// When `true`, the storage is wiped so that the domain cannot be imported again; defaults to `false` (data is kept).
+    ///
     /// Sent as the query parameter `format` (a boolean).
     pub fn format(mut self, value: bool) -> Self {
         self.call.param("format", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, the engine only forgets the domain without touching the storage, for domains that cannot be reached; defaults to `false`.
+    ///
     /// Sent as the query parameter `destroy` (a boolean).
     pub fn destroy(mut self, value: bool) -> Self {
         self.call.param("destroy", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));

@@ -34,6 +34,10 @@ impl StorageDomainsService {
         self.ctx.path()
     }
 
+    /// Creates a storage domain, or imports an existing one when `import` is set, and returns it.
+    ///
+    /// `storage_domain.name`, `storage_domain.type` (usually `data`), `storage_domain.host` (by id or name; the host that prepares the storage) and `storage_domain.storage` (its `type` and where it is) are required. The new domain is unattached: attach it to a data center through the data center's storage domains.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `storage_domain.storage.type`, `storage_domain.type`, `storage_domain.host.id` or `storage_domain.host.name`.
@@ -46,6 +50,8 @@ impl StorageDomainsService {
         }
     }
 
+    /// Creates a domain on iSCSI or FC LUNs listed in `storage.logical_units` (each with address, id, port and target).
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `direct_lun` form of `add`: same request, with the parameters that form uses.
@@ -63,6 +69,8 @@ impl StorageDomainsService {
         }
     }
 
+    /// Creates a domain on block storage (iSCSI or FC) whose volume group or LUNs are given in `storage`; `storage.address` is the iSCSI server.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `block_domain` form of `add`: same request, with the parameters that form uses.
@@ -80,6 +88,8 @@ impl StorageDomainsService {
         }
     }
 
+    /// Creates a domain on a file share, such as NFS, from `storage.address` (the server) and `storage.path` (the export).
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `by_path` form of `add`: same request, with the parameters that form uses.
@@ -97,6 +107,8 @@ impl StorageDomainsService {
         }
     }
 
+    /// Creates a domain on a directory of the host, named by `storage.path`, for data centers with local storage.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `local` form of `add`: same request, with the parameters that form uses.
@@ -114,6 +126,8 @@ impl StorageDomainsService {
         }
     }
 
+    /// Creates a Gluster or POSIX-compliant file system domain from `storage.path` and `storage.vfs_type`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `gluster_or_postfs` form of `add`: same request, with the parameters that form uses.
@@ -131,6 +145,8 @@ impl StorageDomainsService {
         }
     }
 
+    /// Lists the storage domains the user may see, or those matching `search`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> StorageDomainsListRequest {
         StorageDomainsListRequest {
@@ -368,24 +384,32 @@ pub struct StorageDomainsListRequest {
 }
 
 impl StorageDomainsListRequest {
+    /// Largest number of storage domains to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));
         self
     }
 
+    /// Query in the engine's search language (for example `name=nfs*`); see "Searching" in the oVirt REST API guide. Unset lists every domain.
+    ///
     /// Sent as the query parameter `search` (text).
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.call.param("search", value.into());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean).
     pub fn case_sensitive(mut self, value: bool) -> Self {
         self.call.param("case_sensitive", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, only domains the logged-in user has permissions on are returned; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.call.param("filter", sdkgen_runtime::service::render_bool(value));

@@ -35,6 +35,10 @@ impl SystemPermissionsService {
         self.ctx.path()
     }
 
+    /// Grants a role on the object this service belongs to and returns the permission.
+    ///
+    /// `permission.role` (by id or name) is required, and either `permission.user.id` or `permission.group.id` says who gets it; the `add_*` forms name each case.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `permission.role.id` or `permission.role.name`.
@@ -45,6 +49,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Grants the role to the user named by `permission.user.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `user_level` form of `add`: same request, with the parameters that form uses.
@@ -60,6 +66,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Grants the role to the group named by `permission.group.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `group_level` form of `add`: same request, with the parameters that form uses.
@@ -75,6 +83,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Grants the role on the data center named by `permission.data_center.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `data_center_permission` form of `add`: same request, with the parameters that form uses.
@@ -90,6 +100,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Grants the role on the cluster named by `permission.cluster.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `cluster_permission` form of `add`: same request, with the parameters that form uses.
@@ -105,6 +117,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Grants the role on the host named by `permission.host.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `host_permission` form of `add`: same request, with the parameters that form uses.
@@ -120,6 +134,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Grants the role on the storage domain named by `permission.storage_domain.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `storage_domain_permission` form of `add`: same request, with the parameters that form uses.
@@ -135,6 +151,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Grants the role on the VM named by `permission.vm.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `vm_permission` form of `add`: same request, with the parameters that form uses.
@@ -150,6 +168,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Grants the role on the VM pool named by `permission.vm_pool.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `vm_pool_permission` form of `add`: same request, with the parameters that form uses.
@@ -165,6 +185,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Grants the role on the template named by `permission.template.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `template_permission` form of `add`: same request, with the parameters that form uses.
@@ -180,6 +202,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Lists the permissions granted on the object this service belongs to (or held by the user or group).
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> AssignedPermissionsListRequest {
         AssignedPermissionsListRequest {

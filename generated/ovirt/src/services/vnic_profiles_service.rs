@@ -34,6 +34,8 @@ impl VnicProfilesService {
         self.ctx.path()
     }
 
+    /// Creates a vNIC profile and returns it; `profile.name` and `profile.network.id` are required. A network usually gets a profile of its own name when it is created.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `profile.name`, `profile.network.id`.
@@ -46,6 +48,8 @@ impl VnicProfilesService {
         }
     }
 
+    /// Lists every vNIC profile; to find the profile of a network, compare `network.id` or list the network's own profiles.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> VnicProfilesListRequest {
         VnicProfilesListRequest {
@@ -108,6 +112,8 @@ pub struct VnicProfilesListRequest {
 }
 
 impl VnicProfilesListRequest {
+    /// Largest number of profiles to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));
