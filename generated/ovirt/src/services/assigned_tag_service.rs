@@ -34,6 +34,8 @@ impl AssignedTagService {
         self.ctx.path()
     }
 
+    /// Reads the tag attached to the object.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> AssignedTagGetRequest {
         AssignedTagGetRequest {
@@ -41,6 +43,8 @@ impl AssignedTagService {
         }
     }
 
+    /// Detaches the tag from the object; the tag itself is kept.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> AssignedTagRemoveRequest {
         AssignedTagRemoveRequest {
@@ -102,6 +106,8 @@ pub struct AssignedTagRemoveRequest {
 }
 
 impl AssignedTagRemoveRequest {
+    /// When `true`, the engine replies as soon as the request is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));

@@ -54,6 +54,8 @@ impl AttachedStorageDomainService {
         }
     }
 
+    /// Reads the domain as seen by this data center, including its status in it.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> AttachedStorageDomainGetRequest {
         AttachedStorageDomainGetRequest {

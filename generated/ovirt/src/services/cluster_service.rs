@@ -64,6 +64,8 @@ impl ClusterService {
         }
     }
 
+    /// Makes the VMs of the cluster take the cluster's current emulated machine type at their next start.
+    ///
     /// Sends `POST` with an `<action>` document to `…/resetemulatedmachine` below this service.
     pub fn reset_emulated_machine(&self) -> ClusterResetEmulatedMachineRequest {
         ClusterResetEmulatedMachineRequest {
@@ -72,6 +74,8 @@ impl ClusterService {
         }
     }
 
+    /// Brings the networks of every host of the cluster back in line with their definitions in the engine.
+    ///
     /// Sends `POST` with an `<action>` document to `…/syncallnetworks` below this service.
     pub fn sync_all_networks(&self) -> ClusterSyncAllNetworksRequest {
         ClusterSyncAllNetworksRequest {
@@ -80,6 +84,8 @@ impl ClusterService {
         }
     }
 
+    /// Marks the start, progress or end of a cluster upgrade run by an outside tool, so that the engine and other users know about it.
+    ///
     /// Sends `POST` with an `<action>` document to `…/upgrade` below this service.
     pub fn upgrade(&self) -> ClusterUpgradeRequest {
         ClusterUpgradeRequest {
@@ -88,6 +94,8 @@ impl ClusterService {
         }
     }
 
+    /// Makes the engine read the self-heal status of the cluster's Gluster volumes again.
+    ///
     /// Sends `POST` with an `<action>` document to `…/refreshglusterhealstatus` below this service.
     pub fn refresh_gluster_heal_status(&self) -> ClusterRefreshGlusterHealStatusRequest {
         ClusterRefreshGlusterHealStatusRequest {
@@ -335,6 +343,8 @@ pub struct ClusterResetEmulatedMachineRequest {
 }
 
 impl ClusterResetEmulatedMachineRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -374,6 +384,8 @@ pub struct ClusterSyncAllNetworksRequest {
 }
 
 impl ClusterSyncAllNetworksRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -413,24 +425,32 @@ pub struct ClusterUpgradeRequest {
 }
 
 impl ClusterUpgradeRequest {
+    /// `start`, `update_progress` or `finish`.
+    ///
     /// Sent as the element `<upgrade_action>` of the action document ([`ClusterUpgradeAction`](crate::types::ClusterUpgradeAction)).
     pub fn upgrade_action(mut self, value: types::ClusterUpgradeAction) -> Self {
         self.action.upgrade_action = Some(value);
         self
     }
 
+    /// Correlation id of the upgrade, shown on its events.
+    ///
     /// Sent as the element `<correlation_id>` of the action document (text).
     pub fn correlation_id(mut self, value: impl Into<String>) -> Self {
         self.action.correlation_id = Some(value.into());
         self
     }
 
+    /// Progress of the upgrade, in percent, for `update_progress`.
+    ///
     /// Sent as the element `<upgrade_percent_complete>` of the action document (an integer).
     pub fn upgrade_percent_complete(mut self, value: i64) -> Self {
         self.action.upgrade_percent_complete = Some(value);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);

@@ -43,6 +43,8 @@ impl DataCenterService {
         }
     }
 
+    /// Changes the data center's settings (name, compatibility version, quota mode, ...) and returns them; set only the members to change.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `data_center.comment`, `data_center.description`, `data_center.local`, `data_center.mac_pool.id`, `data_center.name`, `data_center.storage_format`, `data_center.version.major`, `data_center.version.minor`.
@@ -62,6 +64,8 @@ impl DataCenterService {
         }
     }
 
+    /// Makes the given storage domain the master domain of the data center.
+    ///
     /// Sends `POST` with an `<action>` document to `…/setmaster` below this service.
     ///
     /// The server requires: `storage_domain.id` or `storage_domain.name`.
@@ -72,6 +76,8 @@ impl DataCenterService {
         }
     }
 
+    /// Removes finished storage tasks from the data center's hosts.
+    ///
     /// Sends `POST` with an `<action>` document to `…/cleanfinishedtasks` below this service.
     pub fn clean_finished_tasks(&self) -> DataCenterCleanFinishedTasksRequest {
         DataCenterCleanFinishedTasksRequest {
@@ -204,6 +210,8 @@ pub struct DataCenterUpdateRequest {
 }
 
 impl DataCenterUpdateRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));
@@ -293,12 +301,16 @@ pub struct DataCenterSetMasterRequest {
 }
 
 impl DataCenterSetMasterRequest {
+    /// The new master domain, by id or name; required.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
         self.action.storage_domain = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -338,6 +350,8 @@ pub struct DataCenterCleanFinishedTasksRequest {
 }
 
 impl DataCenterCleanFinishedTasksRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);

@@ -62,6 +62,8 @@ impl DiskService {
         }
     }
 
+    /// Exports the disk to an image storage domain (such as OpenStack Glance); returns when started.
+    ///
     /// Sends `POST` with an `<action>` document to `…/export` below this service.
     ///
     /// The server requires: `storage_domain.id` or `storage_domain.name`.
@@ -104,6 +106,8 @@ impl DiskService {
         }
     }
 
+    /// Releases the space of blocks the guest no longer uses inside the disk image; the VM must be down. Returns when started.
+    ///
     /// Sends `POST` with an `<action>` document to `…/sparsify` below this service.
     pub fn sparsify(&self) -> DiskSparsifyRequest {
         DiskSparsifyRequest {
@@ -112,6 +116,8 @@ impl DiskService {
         }
     }
 
+    /// Re-reads the size of a direct-LUN disk through a host, after the LUN was resized on the storage.
+    ///
     /// Sends `POST` with an `<action>` document to `…/refreshlun` below this service.
     ///
     /// The server requires: `host.id` or `host.name`.
@@ -122,6 +128,8 @@ impl DiskService {
         }
     }
 
+    /// Shrinks a qcow2 disk on block storage to the space its data really takes; the VM must be down.
+    ///
     /// Sends `POST` with an `<action>` document to `…/reduce` below this service.
     pub fn reduce(&self) -> DiskReduceRequest {
         DiskReduceRequest {
@@ -130,6 +138,8 @@ impl DiskService {
         }
     }
 
+    /// Changes the disk's format and allocation (for example from raw preallocated to qcow2 thin); returns when started, the disk is `locked` until done.
+    ///
     /// Sends `POST` with an `<action>` document to `…/convert` below this service.
     ///
     /// The server requires: `disk.format` or `disk.sparse`.
@@ -300,18 +310,24 @@ pub struct DiskExportRequest {
 }
 
 impl DiskExportRequest {
+    /// Image domain to export to, by id or name; required.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
         self.action.storage_domain = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
         self
     }
 
+    /// When `true`, the request runs with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the element `<filter>` of the action document (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.action.filter = Some(value);
@@ -545,6 +561,8 @@ pub struct DiskRefreshLunRequest {
 }
 
 impl DiskRefreshLunRequest {
+    /// Host that reads the LUN, by id or name; required.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: types::Host) -> Self {
         self.action.host = Some(Box::new(value));
@@ -584,6 +602,8 @@ pub struct DiskReduceRequest {
 }
 
 impl DiskReduceRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -623,6 +643,8 @@ pub struct DiskConvertRequest {
 }
 
 impl DiskConvertRequest {
+    /// The wanted `format` and `sparse` values.
+    ///
     /// Sent as the element `<disk>` of the action document ([`Disk`](crate::types::Disk)).
     pub fn disk(mut self, value: types::Disk) -> Self {
         self.action.disk = Some(Box::new(value));

@@ -34,6 +34,8 @@ impl EventService {
         self.ctx.path()
     }
 
+    /// Reads one event of the audit log.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> EventGetRequest {
         EventGetRequest {
@@ -41,6 +43,8 @@ impl EventService {
         }
     }
 
+    /// Removes the event from the audit log (it is hidden, and `undelete` can bring it back).
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> EventRemoveRequest {
         EventRemoveRequest {
@@ -102,6 +106,8 @@ pub struct EventRemoveRequest {
 }
 
 impl EventRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));

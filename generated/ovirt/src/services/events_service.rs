@@ -59,6 +59,8 @@ impl EventsService {
         }
     }
 
+    /// Brings back the events that were dismissed from the audit log view.
+    ///
     /// Sends `POST` with an `<action>` document to `…/undelete` below this service.
     pub fn undelete(&self) -> EventsUndeleteRequest {
         EventsUndeleteRequest {
@@ -205,6 +207,8 @@ pub struct EventsUndeleteRequest {
 }
 
 impl EventsUndeleteRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);

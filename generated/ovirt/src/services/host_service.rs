@@ -46,6 +46,8 @@ impl HostService {
         }
     }
 
+    /// Accepts a host that registered itself with the engine (for example an oVirt Node) and installs it into a cluster.
+    ///
     /// Sends `POST` with an `<action>` document to `…/approve` below this service.
     ///
     /// The server also reads: `cluster.id` or `cluster.name`.
@@ -56,6 +58,8 @@ impl HostService {
         }
     }
 
+    /// Installs the host logging in as root with `host.root_password`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/approve` below this service.
     ///
     /// The `using_root_password` form of `approve`: same request, with the parameters that form uses.
@@ -70,6 +74,8 @@ impl HostService {
         }
     }
 
+    /// Installs the host with the SSH settings in `host.ssh` (user name, password and authentication method).
+    ///
     /// Sends `POST` with an `<action>` document to `…/approve` below this service.
     ///
     /// The `using_ssh` form of `approve`: same request, with the parameters that form uses.
@@ -84,6 +90,8 @@ impl HostService {
         }
     }
 
+    /// Saves the host's current network configuration so that it survives a reboot.
+    ///
     /// Sends `POST` with an `<action>` document to `…/commitnetconfig` below this service.
     pub fn commit_net_config(&self) -> HostCommitNetConfigRequest {
         HostCommitNetConfigRequest {
@@ -106,6 +114,8 @@ impl HostService {
         }
     }
 
+    /// Issues the host a new certificate signed by the engine's CA; the host must be in maintenance.
+    ///
     /// Sends `POST` with an `<action>` document to `…/enrollcertificate` below this service.
     pub fn enroll_certificate(&self) -> HostEnrollCertificateRequest {
         HostEnrollCertificateRequest {
@@ -114,6 +124,8 @@ impl HostService {
         }
     }
 
+    /// Runs a power management action on the host through its fencing agents, such as a restart; `fence_type` says which.
+    ///
     /// Sends `POST` with an `<action>` document to `…/fence` below this service and returns its `power_management` ([`PowerManagement`](crate::types::PowerManagement)).
     ///
     /// The server requires: `fence_type`.
@@ -124,6 +136,8 @@ impl HostService {
         }
     }
 
+    /// Makes this host the Storage Pool Manager of its data center.
+    ///
     /// Sends `POST` with an `<action>` document to `…/forceselectspm` below this service.
     pub fn force_select_spm(&self) -> HostForceSelectSpmRequest {
         HostForceSelectSpmRequest {
@@ -141,6 +155,10 @@ impl HostService {
         }
     }
 
+    /// Reinstalls the engine's software on the host and reapplies its configuration; the host must be in maintenance.
+    ///
+    /// Returns when the installation has started; the host shows `installing` and then goes back to maintenance or `up`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/install` below this service.
     ///
     /// The server also reads: `host.override_iptables`, `image`.
@@ -151,6 +169,8 @@ impl HostService {
         }
     }
 
+    /// Logs in as root with `root_password`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/install` below this service.
     ///
     /// The `using_root_password` form of `install`: same request, with the parameters that form uses.
@@ -163,6 +183,8 @@ impl HostService {
         }
     }
 
+    /// Logs in with the SSH settings in `ssh`, usually the engine's public key.
+    ///
     /// Sends `POST` with an `<action>` document to `…/install` below this service.
     ///
     /// The `using_ssh` form of `install`: same request, with the parameters that form uses.
@@ -175,6 +197,8 @@ impl HostService {
         }
     }
 
+    /// Deprecated: lists the target names an iSCSI portal offers; use `discover_iscsi`, which returns more detail.
+    ///
     /// Sends `POST` with an `<action>` document to `…/iscsidiscover` below this service and returns its `iscsi_targets` (a list of text).
     ///
     /// The server requires: `iscsi.address`.
@@ -186,6 +210,8 @@ impl HostService {
         }
     }
 
+    /// Asks the host which targets an iSCSI portal offers, and returns them with their addresses and portals.
+    ///
     /// Sends `POST` with an `<action>` document to `…/discoveriscsi` below this service and returns its `discovered_targets` (a list of [`IscsiDetails`](crate::types::IscsiDetails)).
     ///
     /// The server requires: `iscsi.address`.
@@ -196,6 +222,8 @@ impl HostService {
         }
     }
 
+    /// Logs the host into an iSCSI target so that its LUNs become visible to the host.
+    ///
     /// Sends `POST` with an `<action>` document to `…/iscsilogin` below this service.
     ///
     /// The server requires: `iscsi.address`, `iscsi.target`.
@@ -206,6 +234,8 @@ impl HostService {
         }
     }
 
+    /// Looks for storage domains, reachable from the host, that the engine does not know yet, so that they can be imported.
+    ///
     /// Sends `POST` with an `<action>` document to `…/unregisteredstoragedomainsdiscover` below this service and returns its `storage_domains` (a list of [`StorageDomain`](crate::types::StorageDomain)).
     ///
     /// The server also reads: `iscsi.address`, `iscsi.target`.
@@ -218,6 +248,8 @@ impl HostService {
         }
     }
 
+    /// Changes the host's settings and returns them; set only the members to change.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `host.address`, `host.comment`, `host.display.address`, `host.name`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.spm.priority`, `host.vgpu_placement`, `host.cluster.id` or `host.cluster.name`.
@@ -228,6 +260,8 @@ impl HostService {
         }
     }
 
+    /// Update form that can also change the root password and the external host provider.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The `using_root_password` form of `update`: same request, with the parameters that form uses.
@@ -243,6 +277,8 @@ impl HostService {
         }
     }
 
+    /// Update form that can also change the SSH settings.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The `using_ssh` form of `update`: same request, with the parameters that form uses.
@@ -255,6 +291,10 @@ impl HostService {
         }
     }
 
+    /// Upgrades the host's packages (or its oVirt Node image); the host is moved to maintenance first when needed.
+    ///
+    /// Returns when the upgrade has started; afterwards the host is rebooted if `reboot` is set and comes back `up` or in maintenance. Run `upgrade_check` first to know whether updates exist.
+    ///
     /// Sends `POST` with an `<action>` document to `…/upgrade` below this service.
     ///
     /// The server also reads: `image`.
@@ -265,6 +305,8 @@ impl HostService {
         }
     }
 
+    /// Starts a check for available updates on the host and returns at once; the result shows up later in `update_available` and as an event.
+    ///
     /// Sends `POST` with an `<action>` document to `…/upgradecheck` below this service.
     pub fn upgrade_check(&self) -> HostUpgradeCheckRequest {
         HostUpgradeCheckRequest {
@@ -273,6 +315,8 @@ impl HostService {
         }
     }
 
+    /// Makes the engine read the host's capabilities (devices, networks, storage) again.
+    ///
     /// Sends `POST` with an `<action>` document to `…/refresh` below this service.
     pub fn refresh(&self) -> HostRefreshRequest {
         HostRefreshRequest {
@@ -290,6 +334,10 @@ impl HostService {
         }
     }
 
+    /// Changes the host's network configuration in one step: which networks sit on which interfaces, bonds and labels.
+    ///
+    /// Give only what changes. With `check_connectivity` the host rolls back if it loses the engine; with `commit_on_success` the result survives a reboot.
+    ///
     /// Sends `POST` with an `<action>` document to `…/setupnetworks` below this service.
     ///
     /// The server also reads: `commit_on_success`, `check_connectivity`, `connectivity_timeout`, `modified_network_attachments[].host_nic.name` or `modified_network_attachments[].host_nic.id`, `modified_network_attachments[].id`, `modified_network_attachments[].ip_address_assignments[].ip`, `modified_network_attachments[].ip_address_assignments[].assignment_method`, `modified_network_attachments[].network.name` or `modified_network_attachments[].network.id`, `modified_network_attachments[].properties[].name`, `modified_network_attachments[].properties[].value`, `removed_labels[].id`, `synchronized_network_attachments[].id`, `removed_network_attachments[].id`, `modified_labels[].host_nic.name` or `modified_labels[].host_nic.id`, `modified_labels[].id`, `modified_bonds[].bonding.options[].name`, `modified_bonds[].bonding.options[].value`, `modified_bonds[].name` or `modified_bonds[].id`, `removed_bonds[].name` or `removed_bonds[].id`.
@@ -300,6 +348,8 @@ impl HostService {
         }
     }
 
+    /// Brings every network of the host back in line with its definition in the engine.
+    ///
     /// Sends `POST` with an `<action>` document to `…/syncallnetworks` below this service.
     pub fn sync_all_networks(&self) -> HostSyncAllNetworksRequest {
         HostSyncAllNetworksRequest {
@@ -308,6 +358,8 @@ impl HostService {
         }
     }
 
+    /// Copies the network configuration of another host (`source_host`) to this one; both must have matching interfaces.
+    ///
     /// Sends `POST` with an `<action>` document to `…/copyhostnetworks` below this service.
     ///
     /// The server requires: `source_host.id`.
@@ -529,30 +581,40 @@ pub struct HostApproveRequest {
 }
 
 impl HostApproveRequest {
+    /// Settings of the approved host, such as the credentials to install it with.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: types::Host) -> Self {
         self.action.host = Some(Box::new(value));
         self
     }
 
+    /// Cluster to add the host to, by id or name.
+    ///
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
     pub fn cluster(mut self, value: types::Cluster) -> Self {
         self.action.cluster = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
         self
     }
 
+    /// When `true` (the default), the host is activated after installation.
+    ///
     /// Sent as the element `<activate>` of the action document (a boolean).
     pub fn activate(mut self, value: bool) -> Self {
         self.action.activate = Some(value);
         self
     }
 
+    /// When `true` (the default), the host is rebooted after installation.
+    ///
     /// Sent as the element `<reboot>` of the action document (a boolean).
     pub fn reboot(mut self, value: bool) -> Self {
         self.action.reboot = Some(value);
@@ -592,30 +654,40 @@ pub struct HostApproveUsingRootPasswordRequest {
 }
 
 impl HostApproveUsingRootPasswordRequest {
+    /// Settings of the approved host, such as the credentials to install it with.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: types::Host) -> Self {
         self.action.host = Some(Box::new(value));
         self
     }
 
+    /// Cluster to add the host to, by id or name.
+    ///
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
     pub fn cluster(mut self, value: types::Cluster) -> Self {
         self.action.cluster = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
         self
     }
 
+    /// When `true` (the default), the host is activated after installation.
+    ///
     /// Sent as the element `<activate>` of the action document (a boolean).
     pub fn activate(mut self, value: bool) -> Self {
         self.action.activate = Some(value);
         self
     }
 
+    /// When `true` (the default), the host is rebooted after installation.
+    ///
     /// Sent as the element `<reboot>` of the action document (a boolean).
     pub fn reboot(mut self, value: bool) -> Self {
         self.action.reboot = Some(value);
@@ -655,30 +727,40 @@ pub struct HostApproveUsingSshRequest {
 }
 
 impl HostApproveUsingSshRequest {
+    /// Settings of the approved host, such as the credentials to install it with.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: types::Host) -> Self {
         self.action.host = Some(Box::new(value));
         self
     }
 
+    /// Cluster to add the host to, by id or name.
+    ///
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
     pub fn cluster(mut self, value: types::Cluster) -> Self {
         self.action.cluster = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
         self
     }
 
+    /// When `true` (the default), the host is activated after installation.
+    ///
     /// Sent as the element `<activate>` of the action document (a boolean).
     pub fn activate(mut self, value: bool) -> Self {
         self.action.activate = Some(value);
         self
     }
 
+    /// When `true` (the default), the host is rebooted after installation.
+    ///
     /// Sent as the element `<reboot>` of the action document (a boolean).
     pub fn reboot(mut self, value: bool) -> Self {
         self.action.reboot = Some(value);
@@ -718,6 +800,8 @@ pub struct HostCommitNetConfigRequest {
 }
 
 impl HostCommitNetConfigRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -814,6 +898,8 @@ pub struct HostEnrollCertificateRequest {
 }
 
 impl HostEnrollCertificateRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -853,18 +939,24 @@ pub struct HostFenceRequest {
 }
 
 impl HostFenceRequest {
+    /// Action to run: `restart`, `start`, `stop`, `status` or `manual` (confirm by hand that the host was rebooted); required.
+    ///
     /// Sent as the element `<fence_type>` of the action document (text).
     pub fn fence_type(mut self, value: impl Into<String>) -> Self {
         self.action.fence_type = Some(value.into());
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
         self
     }
 
+    /// With `restart`, when `true` the host is left in maintenance once it is back; defaults to `false`.
+    ///
     /// Sent as the element `<maintenance_after_restart>` of the action document (a boolean).
     pub fn maintenance_after_restart(mut self, value: bool) -> Self {
         self.action.maintenance_after_restart = Some(value);
@@ -913,6 +1005,8 @@ pub struct HostForceSelectSpmRequest {
 }
 
 impl HostForceSelectSpmRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -1008,54 +1102,72 @@ pub struct HostInstallRequest {
 }
 
 impl HostInstallRequest {
+    /// When `true` (the default), the host is activated after installation.
+    ///
     /// Sent as the element `<activate>` of the action document (a boolean).
     pub fn activate(mut self, value: bool) -> Self {
         self.action.activate = Some(value);
         self
     }
 
+    /// Root password to log in with over SSH.
+    ///
     /// Sent as the element `<root_password>` of the action document (text).
     pub fn root_password(mut self, value: impl Into<String>) -> Self {
         self.action.root_password = Some(value.into());
         self
     }
 
+    /// SSH settings to log in with, when public key authentication is used.
+    ///
     /// Sent as the element `<ssh>` of the action document ([`Ssh`](crate::types::Ssh)).
     pub fn ssh(mut self, value: types::Ssh) -> Self {
         self.action.ssh = Some(Box::new(value));
         self
     }
 
+    /// Host settings to apply while installing, such as `override_iptables`.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: types::Host) -> Self {
         self.action.host = Some(Box::new(value));
         self
     }
 
+    /// oVirt Node image to install, for Node hosts.
+    ///
     /// Sent as the element `<image>` of the action document (text).
     pub fn image(mut self, value: impl Into<String>) -> Self {
         self.action.image = Some(value.into());
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
         self
     }
 
+    /// When `true`, the host is also set up to run the hosted engine VM; defaults to `false`.
+    ///
     /// Sent as the element `<deploy_hosted_engine>` of the action document (a boolean).
     pub fn deploy_hosted_engine(mut self, value: bool) -> Self {
         self.action.deploy_hosted_engine = Some(value);
         self
     }
 
+    /// When `true`, hosted engine configuration is removed from the host; defaults to `false`.
+    ///
     /// Sent as the element `<undeploy_hosted_engine>` of the action document (a boolean).
     pub fn undeploy_hosted_engine(mut self, value: bool) -> Self {
         self.action.undeploy_hosted_engine = Some(value);
         self
     }
 
+    /// When `true` (the default), the host is rebooted after installation.
+    ///
     /// Sent as the element `<reboot>` of the action document (a boolean).
     pub fn reboot(mut self, value: bool) -> Self {
         self.action.reboot = Some(value);
@@ -1095,54 +1207,72 @@ pub struct HostInstallUsingRootPasswordRequest {
 }
 
 impl HostInstallUsingRootPasswordRequest {
+    /// When `true` (the default), the host is activated after installation.
+    ///
     /// Sent as the element `<activate>` of the action document (a boolean).
     pub fn activate(mut self, value: bool) -> Self {
         self.action.activate = Some(value);
         self
     }
 
+    /// Root password to log in with over SSH.
+    ///
     /// Sent as the element `<root_password>` of the action document (text).
     pub fn root_password(mut self, value: impl Into<String>) -> Self {
         self.action.root_password = Some(value.into());
         self
     }
 
+    /// SSH settings to log in with, when public key authentication is used.
+    ///
     /// Sent as the element `<ssh>` of the action document ([`Ssh`](crate::types::Ssh)).
     pub fn ssh(mut self, value: types::Ssh) -> Self {
         self.action.ssh = Some(Box::new(value));
         self
     }
 
+    /// Host settings to apply while installing, such as `override_iptables`.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: types::Host) -> Self {
         self.action.host = Some(Box::new(value));
         self
     }
 
+    /// oVirt Node image to install, for Node hosts.
+    ///
     /// Sent as the element `<image>` of the action document (text).
     pub fn image(mut self, value: impl Into<String>) -> Self {
         self.action.image = Some(value.into());
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
         self
     }
 
+    /// When `true`, the host is also set up to run the hosted engine VM; defaults to `false`.
+    ///
     /// Sent as the element `<deploy_hosted_engine>` of the action document (a boolean).
     pub fn deploy_hosted_engine(mut self, value: bool) -> Self {
         self.action.deploy_hosted_engine = Some(value);
         self
     }
 
+    /// When `true`, hosted engine configuration is removed from the host; defaults to `false`.
+    ///
     /// Sent as the element `<undeploy_hosted_engine>` of the action document (a boolean).
     pub fn undeploy_hosted_engine(mut self, value: bool) -> Self {
         self.action.undeploy_hosted_engine = Some(value);
         self
     }
 
+    /// When `true` (the default), the host is rebooted after installation.
+    ///
     /// Sent as the element `<reboot>` of the action document (a boolean).
     pub fn reboot(mut self, value: bool) -> Self {
         self.action.reboot = Some(value);
@@ -1182,54 +1312,72 @@ pub struct HostInstallUsingSshRequest {
 }
 
 impl HostInstallUsingSshRequest {
+    /// When `true` (the default), the host is activated after installation.
+    ///
     /// Sent as the element `<activate>` of the action document (a boolean).
     pub fn activate(mut self, value: bool) -> Self {
         self.action.activate = Some(value);
         self
     }
 
+    /// Root password to log in with over SSH.
+    ///
     /// Sent as the element `<root_password>` of the action document (text).
     pub fn root_password(mut self, value: impl Into<String>) -> Self {
         self.action.root_password = Some(value.into());
         self
     }
 
+    /// SSH settings to log in with, when public key authentication is used.
+    ///
     /// Sent as the element `<ssh>` of the action document ([`Ssh`](crate::types::Ssh)).
     pub fn ssh(mut self, value: types::Ssh) -> Self {
         self.action.ssh = Some(Box::new(value));
         self
     }
 
+    /// Host settings to apply while installing, such as `override_iptables`.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: types::Host) -> Self {
         self.action.host = Some(Box::new(value));
         self
     }
 
+    /// oVirt Node image to install, for Node hosts.
+    ///
     /// Sent as the element `<image>` of the action document (text).
     pub fn image(mut self, value: impl Into<String>) -> Self {
         self.action.image = Some(value.into());
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
         self
     }
 
+    /// When `true`, the host is also set up to run the hosted engine VM; defaults to `false`.
+    ///
     /// Sent as the element `<deploy_hosted_engine>` of the action document (a boolean).
     pub fn deploy_hosted_engine(mut self, value: bool) -> Self {
         self.action.deploy_hosted_engine = Some(value);
         self
     }
 
+    /// When `true`, hosted engine configuration is removed from the host; defaults to `false`.
+    ///
     /// Sent as the element `<undeploy_hosted_engine>` of the action document (a boolean).
     pub fn undeploy_hosted_engine(mut self, value: bool) -> Self {
         self.action.undeploy_hosted_engine = Some(value);
         self
     }
 
+    /// When `true` (the default), the host is rebooted after installation.
+    ///
     /// Sent as the element `<reboot>` of the action document (a boolean).
     pub fn reboot(mut self, value: bool) -> Self {
         self.action.reboot = Some(value);
@@ -1270,12 +1418,16 @@ pub struct HostIscsiDiscoverRequest {
 }
 
 impl HostIscsiDiscoverRequest {
+    /// The portal to ask (`address`, and `port` when not 3260); required.
+    ///
     /// Sent as the element `<iscsi>` of the action document ([`IscsiDetails`](crate::types::IscsiDetails)).
     pub fn iscsi(mut self, value: types::IscsiDetails) -> Self {
         self.action.iscsi = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -1327,12 +1479,16 @@ pub struct HostDiscoverIscsiRequest {
 }
 
 impl HostDiscoverIscsiRequest {
+    /// The portal to ask (`address`, and `port` when not 3260, plus CHAP credentials if needed); required.
+    ///
     /// Sent as the element `<iscsi>` of the action document ([`IscsiDetails`](crate::types::IscsiDetails)).
     pub fn iscsi(mut self, value: types::IscsiDetails) -> Self {
         self.action.iscsi = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -1386,12 +1542,16 @@ pub struct HostIscsiLoginRequest {
 }
 
 impl HostIscsiLoginRequest {
+    /// The target to log into (`address`, `target`, and CHAP credentials if needed); required.
+    ///
     /// Sent as the element `<iscsi>` of the action document ([`IscsiDetails`](crate::types::IscsiDetails)).
     pub fn iscsi(mut self, value: types::IscsiDetails) -> Self {
         self.action.iscsi = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -1431,12 +1591,16 @@ pub struct HostUnregisteredStorageDomainsDiscoverRequest {
 }
 
 impl HostUnregisteredStorageDomainsDiscoverRequest {
+    /// iSCSI target to look on, for block storage.
+    ///
     /// Sent as the element `<iscsi>` of the action document ([`IscsiDetails`](crate::types::IscsiDetails)).
     pub fn iscsi(mut self, value: types::IscsiDetails) -> Self {
         self.action.iscsi = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -1490,6 +1654,8 @@ pub struct HostUpdateRequest {
 }
 
 impl HostUpdateRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));
@@ -1531,6 +1697,8 @@ pub struct HostUpdateUsingRootPasswordRequest {
 }
 
 impl HostUpdateUsingRootPasswordRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));
@@ -1572,6 +1740,8 @@ pub struct HostUpdateUsingSshRequest {
 }
 
 impl HostUpdateUsingSshRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));
@@ -1613,6 +1783,8 @@ pub struct HostUpgradeRequest {
 }
 
 impl HostUpgradeRequest {
+    /// Deprecated: oVirt Node image to upgrade to.
+    ///
     /// Sent as the element `<image>` of the action document (text).
     #[deprecated]
     pub fn image(mut self, value: impl Into<String>) -> Self {
@@ -1620,18 +1792,24 @@ impl HostUpgradeRequest {
         self
     }
 
+    /// When `true` (the default), the host is rebooted after the upgrade.
+    ///
     /// Sent as the element `<reboot>` of the action document (a boolean).
     pub fn reboot(mut self, value: bool) -> Self {
         self.action.reboot = Some(value);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
         self
     }
 
+    /// Longest time the upgrade may take, in minutes; unset means the engine's default.
+    ///
     /// Sent as the element `<timeout>` of the action document (an integer).
     pub fn timeout_param(mut self, value: i64) -> Self {
         self.action.timeout = Some(value);
@@ -1704,6 +1882,8 @@ pub struct HostRefreshRequest {
 }
 
 impl HostRefreshRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -1791,6 +1971,8 @@ pub struct HostSetupNetworksRequest {
 }
 
 impl HostSetupNetworksRequest {
+    /// Network attachments to add or change.
+    ///
     /// Sent as the element `<modified_network_attachments>` of the action document (a list of [`NetworkAttachment`](crate::types::NetworkAttachment)).
     pub fn modified_network_attachments(
         mut self,
@@ -1800,6 +1982,8 @@ impl HostSetupNetworksRequest {
         self
     }
 
+    /// Network attachments to remove, by id.
+    ///
     /// Sent as the element `<removed_network_attachments>` of the action document (a list of [`NetworkAttachment`](crate::types::NetworkAttachment)).
     pub fn removed_network_attachments(
         mut self,
@@ -1809,6 +1993,8 @@ impl HostSetupNetworksRequest {
         self
     }
 
+    /// Network attachments to bring back in line with their network's definition.
+    ///
     /// Sent as the element `<synchronized_network_attachments>` of the action document (a list of [`NetworkAttachment`](crate::types::NetworkAttachment)).
     pub fn synchronized_network_attachments(
         mut self,
@@ -1818,48 +2004,64 @@ impl HostSetupNetworksRequest {
         self
     }
 
+    /// Bonds to create or change (name, slave interfaces, bonding options).
+    ///
     /// Sent as the element `<modified_bonds>` of the action document (a list of [`HostNic`](crate::types::HostNic)).
     pub fn modified_bonds(mut self, value: Vec<types::HostNic>) -> Self {
         self.action.modified_bonds = Some(value.into());
         self
     }
 
+    /// Bonds to remove.
+    ///
     /// Sent as the element `<removed_bonds>` of the action document (a list of [`HostNic`](crate::types::HostNic)).
     pub fn removed_bonds(mut self, value: Vec<types::HostNic>) -> Self {
         self.action.removed_bonds = Some(value.into());
         self
     }
 
+    /// Network labels to put on interfaces.
+    ///
     /// Sent as the element `<modified_labels>` of the action document (a list of [`NetworkLabel`](crate::types::NetworkLabel)).
     pub fn modified_labels(mut self, value: Vec<types::NetworkLabel>) -> Self {
         self.action.modified_labels = Some(value.into());
         self
     }
 
+    /// Network labels to take off interfaces.
+    ///
     /// Sent as the element `<removed_labels>` of the action document (a list of [`NetworkLabel`](crate::types::NetworkLabel)).
     pub fn removed_labels(mut self, value: Vec<types::NetworkLabel>) -> Self {
         self.action.removed_labels = Some(value.into());
         self
     }
 
+    /// When `true`, the new configuration is saved on the host once it works, so that it survives a reboot; defaults to `false`.
+    ///
     /// Sent as the element `<commit_on_success>` of the action document (a boolean).
     pub fn commit_on_success(mut self, value: bool) -> Self {
         self.action.commit_on_success = Some(value);
         self
     }
 
+    /// When `true`, the host rolls the change back if it cannot reach the engine afterwards; defaults to `false`.
+    ///
     /// Sent as the element `<check_connectivity>` of the action document (a boolean).
     pub fn check_connectivity(mut self, value: bool) -> Self {
         self.action.check_connectivity = Some(value);
         self
     }
 
+    /// How long the host waits to reach the engine before rolling back, in seconds.
+    ///
     /// Sent as the element `<connectivity_timeout>` of the action document (an integer).
     pub fn connectivity_timeout(mut self, value: i64) -> Self {
         self.action.connectivity_timeout = Some(value);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -1899,6 +2101,8 @@ pub struct HostSyncAllNetworksRequest {
 }
 
 impl HostSyncAllNetworksRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -1938,12 +2142,16 @@ pub struct HostCopyHostNetworksRequest {
 }
 
 impl HostCopyHostNetworksRequest {
+    /// Host to copy from, by id; required.
+    ///
     /// Sent as the element `<source_host>` of the action document ([`Host`](crate::types::Host)).
     pub fn source_host(mut self, value: types::Host) -> Self {
         self.action.source_host = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);

@@ -34,6 +34,8 @@ impl JobService {
         self.ctx.path()
     }
 
+    /// Lets the engine remove an ended external job from the list.
+    ///
     /// Sends `POST` with an `<action>` document to `…/clear` below this service.
     pub fn clear(&self) -> JobClearRequest {
         JobClearRequest {
@@ -42,6 +44,8 @@ impl JobService {
         }
     }
 
+    /// Marks an external job as ended, successfully or not.
+    ///
     /// Sends `POST` with an `<action>` document to `…/end` below this service.
     pub fn end(&self) -> JobEndRequest {
         JobEndRequest {
@@ -50,6 +54,8 @@ impl JobService {
         }
     }
 
+    /// Reads the job: its status, times and steps.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> JobGetRequest {
         JobGetRequest {
@@ -81,6 +87,8 @@ pub struct JobClearRequest {
 }
 
 impl JobClearRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -120,18 +128,24 @@ pub struct JobEndRequest {
 }
 
 impl JobEndRequest {
+    /// When `true`, the job is ended by force, even if the engine would otherwise refuse; defaults to `false`.
+    ///
     /// Sent as the element `<force>` of the action document (a boolean).
     pub fn force(mut self, value: bool) -> Self {
         self.action.force = Some(value);
         self
     }
 
+    /// Whether the job succeeded; defaults to `true`.
+    ///
     /// Sent as the element `<succeeded>` of the action document (a boolean).
     pub fn succeeded(mut self, value: bool) -> Self {
         self.action.succeeded = Some(value);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);

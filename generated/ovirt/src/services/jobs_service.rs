@@ -34,6 +34,8 @@ impl JobsService {
         self.ctx.path()
     }
 
+    /// Creates an external job, so that a client can show a long task of its own in the engine next to the engine's jobs; `job.description` is required.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `job.description`.

@@ -43,6 +43,8 @@ impl StorageDomainService {
         }
     }
 
+    /// Tells, through the given host, whether the domain is attached to a data center; the answer comes in `is_attached`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/isattached` below this service and returns its `is_attached` (a boolean).
     ///
     /// The server requires: `host.id`.
@@ -53,6 +55,8 @@ impl StorageDomainService {
         }
     }
 
+    /// Changes the domain's settings (name, space thresholds, ...) and returns them; set only the members to change.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     pub fn update(
         &self,
@@ -64,6 +68,8 @@ impl StorageDomainService {
         }
     }
 
+    /// Writes the configurations (OVF) of the VMs and templates on the domain now, instead of at the next periodic update.
+    ///
     /// Sends `POST` with an `<action>` document to `…/updateovfstore` below this service.
     pub fn update_ovf_store(&self) -> StorageDomainUpdateOvfStoreRequest {
         StorageDomainUpdateOvfStoreRequest {
@@ -72,6 +78,8 @@ impl StorageDomainService {
         }
     }
 
+    /// Makes the domain use the new size of its LUNs after they were grown on the storage server.
+    ///
     /// Sends `POST` with an `<action>` document to `…/refreshluns` below this service.
     ///
     /// The server also reads: `logical_units[].id`.
@@ -82,6 +90,8 @@ impl StorageDomainService {
         }
     }
 
+    /// Removes LUNs from a block storage domain; data on them is moved off first, and the domain must be in maintenance.
+    ///
     /// Sends `POST` with an `<action>` document to `…/reduceluns` below this service.
     pub fn reduce_luns(&self) -> StorageDomainReduceLunsRequest {
         StorageDomainReduceLunsRequest {
@@ -249,12 +259,16 @@ pub struct StorageDomainIsAttachedRequest {
 }
 
 impl StorageDomainIsAttachedRequest {
+    /// Host used to look at the storage, by id; required.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: types::Host) -> Self {
         self.action.host = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -301,6 +315,8 @@ pub struct StorageDomainUpdateRequest {
 }
 
 impl StorageDomainUpdateRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));
@@ -342,6 +358,8 @@ pub struct StorageDomainUpdateOvfStoreRequest {
 }
 
 impl StorageDomainUpdateOvfStoreRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -381,12 +399,16 @@ pub struct StorageDomainRefreshLunsRequest {
 }
 
 impl StorageDomainRefreshLunsRequest {
+    /// LUNs to refresh, by id; unset refreshes all of them.
+    ///
     /// Sent as the element `<logical_units>` of the action document (a list of [`LogicalUnit`](crate::types::LogicalUnit)).
     pub fn logical_units(mut self, value: Vec<types::LogicalUnit>) -> Self {
         self.action.logical_units = Some(value.into());
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -426,6 +448,8 @@ pub struct StorageDomainReduceLunsRequest {
 }
 
 impl StorageDomainReduceLunsRequest {
+    /// LUNs to remove, by id.
+    ///
     /// Sent as the element `<logical_units>` of the action document (a list of [`LogicalUnit`](crate::types::LogicalUnit)).
     pub fn logical_units(mut self, value: Vec<types::LogicalUnit>) -> Self {
         self.action.logical_units = Some(value.into());

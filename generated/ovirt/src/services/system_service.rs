@@ -45,6 +45,8 @@ impl SystemService {
         }
     }
 
+    /// Makes the engine read again the configuration values that can change without a restart.
+    ///
     /// Sends `POST` with an `<action>` document to `…/reloadconfigurations` below this service.
     pub fn reload_configurations(&self) -> SystemReloadConfigurationsRequest {
         SystemReloadConfigurationsRequest {
@@ -499,6 +501,8 @@ pub struct SystemReloadConfigurationsRequest {
 }
 
 impl SystemReloadConfigurationsRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);

@@ -36,6 +36,8 @@ impl VmNicService {
         self.ctx.path()
     }
 
+    /// Plugs the interface into the VM (hot plug when it runs).
+    ///
     /// Sends `POST` with an `<action>` document to `…/activate` below this service.
     pub fn activate(&self) -> VmNicActivateRequest {
         VmNicActivateRequest {
@@ -44,6 +46,8 @@ impl VmNicService {
         }
     }
 
+    /// Unplugs the interface from the VM (hot unplug when it runs).
+    ///
     /// Sends `POST` with an `<action>` document to `…/deactivate` below this service.
     pub fn deactivate(&self) -> VmNicDeactivateRequest {
         VmNicDeactivateRequest {
@@ -73,7 +77,7 @@ impl VmNicService {
         }
     }
 
-    /// Removes the interface from the VM; on a running VM it is unplugged first if the guest allows it.
+    /// Removes the interface from the VM; on a running VM it may have to be unplugged first (update `plugged` to `false`).
     ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> VmNicRemoveRequest {
@@ -132,6 +136,8 @@ pub struct VmNicActivateRequest {
 }
 
 impl VmNicActivateRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -171,6 +177,8 @@ pub struct VmNicDeactivateRequest {
 }
 
 impl VmNicDeactivateRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);

@@ -36,6 +36,8 @@ impl VmService {
         self.ctx.path()
     }
 
+    /// Stops a migration that is in progress; the VM keeps running on its source host.
+    ///
     /// Sends `POST` with an `<action>` document to `…/cancelmigration` below this service.
     pub fn cancel_migration(&self) -> VmCancelMigrationRequest {
         VmCancelMigrationRequest {
@@ -44,6 +46,8 @@ impl VmService {
         }
     }
 
+    /// Keeps the state of the snapshot being previewed for good; snapshots taken after it are dropped. Use after `preview_snapshot`, with the VM down.
+    ///
     /// Sends `POST` with an `<action>` document to `…/commitsnapshot` below this service.
     pub fn commit_snapshot(&self) -> VmCommitSnapshotRequest {
         VmCommitSnapshotRequest {
@@ -68,6 +72,8 @@ impl VmService {
         }
     }
 
+    /// Takes the VM out of its pool, so that it becomes an ordinary VM.
+    ///
     /// Sends `POST` with an `<action>` document to `…/detach` below this service.
     pub fn detach(&self) -> VmDetachRequest {
         VmDetachRequest {
@@ -76,6 +82,10 @@ impl VmService {
         }
     }
 
+    /// Exports the VM, either to an export storage domain (`export_to_export_domain`) or as an OVA file in a directory of a host (`export_to_path_on_host`).
+    ///
+    /// Returns when the export has started; the VM is locked while it runs.
+    ///
     /// Sends `POST` with an `<action>` document to `…/export` below this service.
     pub fn export(&self) -> VmExportRequest {
         VmExportRequest {
@@ -84,6 +94,8 @@ impl VmService {
         }
     }
 
+    /// Exports to the export storage domain given in `storage_domain`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/export` below this service.
     ///
     /// The `to_export_domain` form of `export`: same request, with the parameters that form uses.
@@ -98,6 +110,8 @@ impl VmService {
         }
     }
 
+    /// Writes an OVA file into `directory` on `host`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/export` below this service.
     ///
     /// The `to_path_on_host` form of `export`: same request, with the parameters that form uses.
@@ -112,6 +126,8 @@ impl VmService {
         }
     }
 
+    /// Asks the guest agent to freeze the guest's file systems so that a snapshot taken now is consistent; undo it with `thaw_filesystems`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/freezefilesystems` below this service.
     pub fn freeze_filesystems(&self) -> VmFreezeFilesystemsRequest {
         VmFreezeFilesystemsRequest {
@@ -129,6 +145,8 @@ impl VmService {
         }
     }
 
+    /// Logs the console user into the guest through the guest agent (single sign-on).
+    ///
     /// Sends `POST` with an `<action>` document to `…/logon` below this service.
     pub fn logon(&self) -> VmLogonRequest {
         VmLogonRequest {
@@ -137,6 +155,8 @@ impl VmService {
         }
     }
 
+    /// Turns global maintenance of the hosted engine on or off, through the hosted engine VM.
+    ///
     /// Sends `POST` with an `<action>` document to `…/maintenance` below this service.
     ///
     /// The server requires: `maintenance_enabled`.
@@ -161,6 +181,10 @@ impl VmService {
         }
     }
 
+    /// Switches the VM to the state of a snapshot so that it can be checked; the VM must be down.
+    ///
+    /// Then either `commit_snapshot` keeps that state or `undo_snapshot` goes back. Returns when the switch has started; wait for the snapshot status `in_preview`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/previewsnapshot` below this service.
     ///
     /// The server requires: `snapshot.id`.
@@ -173,6 +197,8 @@ impl VmService {
         }
     }
 
+    /// Deprecated: pins the VM's virtual CPUs and NUMA nodes to those of its host automatically; set `cpu_pinning_policy` instead.
+    ///
     /// Sends `POST` with an `<action>` document to `…/autopincpuandnumanodes` below this service.
     #[deprecated]
     pub fn auto_pin_cpu_and_numa_nodes(&self) -> VmAutoPinCpuAndNumaNodesRequest {
@@ -219,6 +245,8 @@ impl VmService {
         }
     }
 
+    /// Resets the VM like a hardware reset button: the guest restarts at once, without shutting down.
+    ///
     /// Sends `POST` with an `<action>` document to `…/reset` below this service.
     pub fn reset(&self) -> VmResetRequest {
         VmResetRequest {
@@ -227,6 +255,8 @@ impl VmService {
         }
     }
 
+    /// Reassigns the MAC addresses of the VM's interfaces so that they follow the order of the interfaces.
+    ///
     /// Sends `POST` with an `<action>` document to `…/reordermacaddresses` below this service.
     pub fn reorder_mac_addresses(&self) -> VmReorderMacAddressesRequest {
         VmReorderMacAddressesRequest {
@@ -287,6 +317,8 @@ impl VmService {
         }
     }
 
+    /// Unfreezes the guest's file systems after `freeze_filesystems`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/thawfilesystems` below this service.
     pub fn thaw_filesystems(&self) -> VmThawFilesystemsRequest {
         VmThawFilesystemsRequest {
@@ -295,6 +327,8 @@ impl VmService {
         }
     }
 
+    /// Sets a temporary password (ticket) for the VM's graphical console and returns it; console clients log in with it until it expires.
+    ///
     /// Sends `POST` with an `<action>` document to `…/ticket` below this service and returns its `ticket` ([`Ticket`](crate::types::Ticket)).
     ///
     /// The server also reads: `ticket.value`.
@@ -305,6 +339,8 @@ impl VmService {
         }
     }
 
+    /// Ends a snapshot preview and brings the VM back to the state it had before the preview.
+    ///
     /// Sends `POST` with an `<action>` document to `…/undosnapshot` below this service.
     pub fn undo_snapshot(&self) -> VmUndoSnapshotRequest {
         VmUndoSnapshotRequest {
@@ -505,6 +541,8 @@ pub struct VmCancelMigrationRequest {
 }
 
 impl VmCancelMigrationRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -544,6 +582,8 @@ pub struct VmCommitSnapshotRequest {
 }
 
 impl VmCommitSnapshotRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -648,6 +688,8 @@ pub struct VmDetachRequest {
 }
 
 impl VmDetachRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -687,24 +729,32 @@ pub struct VmExportRequest {
 }
 
 impl VmExportRequest {
+    /// When `true`, only the current state is exported, without the snapshot history; defaults to `false`.
+    ///
     /// Sent as the element `<discard_snapshots>` of the action document (a boolean).
     pub fn discard_snapshots(mut self, value: bool) -> Self {
         self.action.discard_snapshots = Some(value);
         self
     }
 
+    /// When `true`, a VM of the same name already on the export domain is replaced; defaults to `false`.
+    ///
     /// Sent as the element `<exclusive>` of the action document (a boolean).
     pub fn exclusive(mut self, value: bool) -> Self {
         self.action.exclusive = Some(value);
         self
     }
 
+    /// Export domain to write to, by id or name.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
         self.action.storage_domain = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -744,24 +794,32 @@ pub struct VmExportToExportDomainRequest {
 }
 
 impl VmExportToExportDomainRequest {
+    /// When `true`, only the current state is exported, without the snapshot history; defaults to `false`.
+    ///
     /// Sent as the element `<discard_snapshots>` of the action document (a boolean).
     pub fn discard_snapshots(mut self, value: bool) -> Self {
         self.action.discard_snapshots = Some(value);
         self
     }
 
+    /// When `true`, a VM of the same name already on the export domain is replaced; defaults to `false`.
+    ///
     /// Sent as the element `<exclusive>` of the action document (a boolean).
     pub fn exclusive(mut self, value: bool) -> Self {
         self.action.exclusive = Some(value);
         self
     }
 
+    /// Export domain to write to, by id or name.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
         self.action.storage_domain = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -801,42 +859,56 @@ pub struct VmExportToPathOnHostRequest {
 }
 
 impl VmExportToPathOnHostRequest {
+    /// When `true`, only the current state is exported, without the snapshot history; defaults to `false`.
+    ///
     /// Sent as the element `<discard_snapshots>` of the action document (a boolean).
     pub fn discard_snapshots(mut self, value: bool) -> Self {
         self.action.discard_snapshots = Some(value);
         self
     }
 
+    /// When `true`, a VM of the same name already on the export domain is replaced; defaults to `false`.
+    ///
     /// Sent as the element `<exclusive>` of the action document (a boolean).
     pub fn exclusive(mut self, value: bool) -> Self {
         self.action.exclusive = Some(value);
         self
     }
 
+    /// Export domain to write to, by id or name.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: types::StorageDomain) -> Self {
         self.action.storage_domain = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
         self
     }
 
+    /// Host that writes the OVA file, by id or name.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: types::Host) -> Self {
         self.action.host = Some(Box::new(value));
         self
     }
 
+    /// Directory on the host to write the OVA file into; required.
+    ///
     /// Sent as the element `<directory>` of the action document (text).
     pub fn directory(mut self, value: impl Into<String>) -> Self {
         self.action.directory = Some(value.into());
         self
     }
 
+    /// Name of the OVA file; defaults to one derived from the VM name.
+    ///
     /// Sent as the element `<filename>` of the action document (text).
     pub fn filename(mut self, value: impl Into<String>) -> Self {
         self.action.filename = Some(value.into());
@@ -876,6 +948,8 @@ pub struct VmFreezeFilesystemsRequest {
 }
 
 impl VmFreezeFilesystemsRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -987,6 +1061,8 @@ pub struct VmLogonRequest {
 }
 
 impl VmLogonRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -1026,12 +1102,16 @@ pub struct VmMaintenanceRequest {
 }
 
 impl VmMaintenanceRequest {
+    /// `true` to enter global maintenance, `false` to leave it; required.
+    ///
     /// Sent as the element `<maintenance_enabled>` of the action document (a boolean).
     pub fn maintenance_enabled(mut self, value: bool) -> Self {
         self.action.maintenance_enabled = Some(value);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -1144,36 +1224,48 @@ pub struct VmPreviewSnapshotRequest {
 }
 
 impl VmPreviewSnapshotRequest {
+    /// Disks to preview (by id, image id and snapshot id); unset previews every disk of the snapshot.
+    ///
     /// Sent as the element `<disks>` of the action document (a list of [`Disk`](crate::types::Disk)).
     pub fn disks(mut self, value: Vec<types::Disk>) -> Self {
         self.action.disks = Some(value.into());
         self
     }
 
+    /// When `true` and the snapshot holds memory, the VM resumes from that memory at its next start; defaults to `false`.
+    ///
     /// Sent as the element `<restore_memory>` of the action document (a boolean).
     pub fn restore_memory(mut self, value: bool) -> Self {
         self.action.restore_memory = Some(value);
         self
     }
 
+    /// Storage domain lease to use during the preview, for highly available VMs with a lease.
+    ///
     /// Sent as the element `<lease>` of the action document ([`StorageDomainLease`](crate::types::StorageDomainLease)).
     pub fn lease(mut self, value: types::StorageDomainLease) -> Self {
         self.action.lease = Some(Box::new(value));
         self
     }
 
+    /// The snapshot to preview, by id; required.
+    ///
     /// Sent as the element `<snapshot>` of the action document ([`Snapshot`](crate::types::Snapshot)).
     pub fn snapshot(mut self, value: types::Snapshot) -> Self {
         self.action.snapshot = Some(Box::new(value));
         self
     }
 
+    /// VM settings for the preview.
+    ///
     /// Sent as the element `<vm>` of the action document ([`Vm`](crate::types::Vm)).
     pub fn vm(mut self, value: types::Vm) -> Self {
         self.action.vm = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -1214,12 +1306,16 @@ pub struct VmAutoPinCpuAndNumaNodesRequest {
 }
 
 impl VmAutoPinCpuAndNumaNodesRequest {
+    /// When `true`, the CPU topology of the VM is also adjusted to that of the host.
+    ///
     /// Sent as the element `<optimize_cpu_settings>` of the action document (a boolean).
     pub fn optimize_cpu_settings(mut self, value: bool) -> Self {
         self.action.optimize_cpu_settings = Some(value);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -1415,6 +1511,8 @@ pub struct VmResetRequest {
 }
 
 impl VmResetRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -1454,6 +1552,8 @@ pub struct VmReorderMacAddressesRequest {
 }
 
 impl VmReorderMacAddressesRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -1769,6 +1869,8 @@ pub struct VmThawFilesystemsRequest {
 }
 
 impl VmThawFilesystemsRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -1808,12 +1910,16 @@ pub struct VmTicketRequest {
 }
 
 impl VmTicketRequest {
+    /// The ticket; give `value` to choose the password (otherwise one is generated) and `expiry` in seconds.
+    ///
     /// Sent as the element `<ticket>` of the action document ([`Ticket`](crate::types::Ticket)).
     pub fn ticket(mut self, value: types::Ticket) -> Self {
         self.action.ticket = Some(Box::new(value));
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -1860,6 +1966,8 @@ pub struct VmUndoSnapshotRequest {
 }
 
 impl VmUndoSnapshotRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);

@@ -131,7 +131,7 @@ pub struct VmsAddRequest {
 }
 
 impl VmsAddRequest {
-    /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false` (thin) for desktop VMs.
+    /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false`.
     ///
     /// Sent as the query parameter `clone` (a boolean).
     pub fn clone(mut self, value: bool) -> Self {
@@ -208,7 +208,7 @@ pub struct VmsAddFromScratchRequest {
 }
 
 impl VmsAddFromScratchRequest {
-    /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false` (thin) for desktop VMs.
+    /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false`.
     ///
     /// Sent as the query parameter `clone` (a boolean).
     pub fn clone(mut self, value: bool) -> Self {
@@ -285,7 +285,7 @@ pub struct VmsAddFromSnapshotRequest {
 }
 
 impl VmsAddFromSnapshotRequest {
-    /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false` (thin) for desktop VMs.
+    /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false`.
     ///
     /// Sent as the query parameter `clone` (a boolean).
     pub fn clone(mut self, value: bool) -> Self {
@@ -362,7 +362,7 @@ pub struct VmsAddFromConfigurationRequest {
 }
 
 impl VmsAddFromConfigurationRequest {
-    /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false` (thin) for desktop VMs.
+    /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false`.
     ///
     /// Sent as the query parameter `clone` (a boolean).
     pub fn clone(mut self, value: bool) -> Self {

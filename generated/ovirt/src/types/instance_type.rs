@@ -119,7 +119,7 @@ pub struct InstanceType {
     ///
     /// A boolean, sent as the element `<tunnel_migration>`. Declared by [`VmBase`](super::VmBase).
     pub tunnel_migration: Option<bool>,
-    /// Longest pause of the guest allowed at the end of a live migration, in milliseconds; `-1` means the engine default.
+    /// Longest pause of the guest allowed at the end of a live migration, in milliseconds; unset means the engine's default.
     ///
     /// An integer, sent as the element `<migration_downtime>`. Declared by [`VmBase`](super::VmBase).
     pub migration_downtime: Option<i64>,

@@ -122,7 +122,7 @@ pub struct Vm {
     ///
     /// A boolean, sent as the element `<tunnel_migration>`. Declared by [`VmBase`](super::VmBase).
     pub tunnel_migration: Option<bool>,
-    /// Longest pause of the guest allowed at the end of a live migration, in milliseconds; `-1` means the engine default.
+    /// Longest pause of the guest allowed at the end of a live migration, in milliseconds; unset means the engine's default.
     ///
     /// An integer, sent as the element `<migration_downtime>`. Declared by [`VmBase`](super::VmBase).
     pub migration_downtime: Option<i64>,
@@ -267,7 +267,7 @@ pub struct Vm {
     ///
     /// Text, sent as the element `<fqdn>`.
     pub fqdn: Option<String>,
-    /// When `true`, the VM is recreated from the newest version of its template each time it starts (used by stateless pools).
+    /// When `true`, the VM is rebuilt from the newest version of its template when it is next started; meant for stateless VMs and pools.
     ///
     /// A boolean, sent as the element `<use_latest_template_version>`.
     pub use_latest_template_version: Option<bool>,
