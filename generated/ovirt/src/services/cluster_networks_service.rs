@@ -34,6 +34,8 @@ impl ClusterNetworksService {
         self.ctx.path()
     }
 
+    /// Attaches an existing network of the data center (by id) to the cluster and returns it; `required` and `usages` say how the cluster uses it.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     pub fn add(&self, network: types::Network) -> ClusterNetworksAddRequest {
         ClusterNetworksAddRequest {
@@ -42,6 +44,8 @@ impl ClusterNetworksService {
         }
     }
 
+    /// Lists the networks attached to the cluster, with their role in it.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> ClusterNetworksListRequest {
         ClusterNetworksListRequest {
@@ -104,6 +108,8 @@ pub struct ClusterNetworksListRequest {
 }
 
 impl ClusterNetworksListRequest {
+    /// Largest number of networks to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));

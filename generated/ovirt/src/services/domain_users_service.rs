@@ -34,6 +34,8 @@ impl DomainUsersService {
         self.ctx.path()
     }
 
+    /// Lists or searches the users of the directory, including those not added to the engine yet; use it to find a user before adding it.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> DomainUsersListRequest {
         DomainUsersListRequest {
@@ -61,18 +63,24 @@ pub struct DomainUsersListRequest {
 }
 
 impl DomainUsersListRequest {
+    /// Largest number of users to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));
         self
     }
 
+    /// Query in the engine's search language to find users in the directory by name; see "Searching" in the oVirt REST API guide.
+    ///
     /// Sent as the query parameter `search` (text).
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.call.param("search", value.into());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean).
     pub fn case_sensitive(mut self, value: bool) -> Self {
         self.call.param("case_sensitive", sdkgen_runtime::service::render_bool(value));

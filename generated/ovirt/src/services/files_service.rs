@@ -34,6 +34,8 @@ impl FilesService {
         self.ctx.path()
     }
 
+    /// Lists the files of an ISO (or image) domain, such as the ISO images that can be inserted into a CD-ROM drive.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> FilesListRequest {
         FilesListRequest {
@@ -61,24 +63,32 @@ pub struct FilesListRequest {
 }
 
 impl FilesListRequest {
+    /// Largest number of files to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));
         self
     }
 
+    /// Query in the engine's search language to filter the files by name; see "Searching" in the oVirt REST API guide.
+    ///
     /// Sent as the query parameter `search` (text).
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.call.param("search", value.into());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean).
     pub fn case_sensitive(mut self, value: bool) -> Self {
         self.call.param("case_sensitive", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, the list is read from the storage now instead of the copy the engine refreshes from time to time.
+    ///
     /// Sent as the query parameter `refresh` (a boolean).
     pub fn refresh(mut self, value: bool) -> Self {
         self.call.param("refresh", sdkgen_runtime::service::render_bool(value));

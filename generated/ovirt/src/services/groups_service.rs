@@ -34,6 +34,8 @@ impl GroupsService {
         self.ctx.path()
     }
 
+    /// Adds a group from a configured directory to the engine, so that roles can be granted to it; `group.name` is required, with `namespace` and `domain` to find it.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `group.name`.
@@ -46,6 +48,8 @@ impl GroupsService {
         }
     }
 
+    /// Lists the groups known to the engine, or those matching `search`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> GroupsListRequest {
         GroupsListRequest {
@@ -108,18 +112,24 @@ pub struct GroupsListRequest {
 }
 
 impl GroupsListRequest {
+    /// Largest number of groups to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));
         self
     }
 
+    /// Query in the engine's search language (for example `name=admins*`); see "Searching" in the oVirt REST API guide. Unset lists every group.
+    ///
     /// Sent as the query parameter `search` (text).
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.call.param("search", value.into());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean).
     pub fn case_sensitive(mut self, value: bool) -> Self {
         self.call.param("case_sensitive", sdkgen_runtime::service::render_bool(value));

@@ -34,6 +34,8 @@ impl HostNicsService {
         self.ctx.path()
     }
 
+    /// Lists the host's network interfaces, bonds and VLAN devices, with their addresses and state.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> HostNicsListRequest {
         HostNicsListRequest {
@@ -61,12 +63,16 @@ pub struct HostNicsListRequest {
 }
 
 impl HostNicsListRequest {
+    /// Largest number of interfaces to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));
         self
     }
 
+    /// When `true`, every member is filled in, including the expensive ones left out by default; defaults to `false`.
+    ///
     /// Sent as the query parameter `all_content` (a boolean).
     pub fn all_content(mut self, value: bool) -> Self {
         self.call.param("all_content", sdkgen_runtime::service::render_bool(value));

@@ -34,6 +34,8 @@ impl NetworkService {
         self.ctx.path()
     }
 
+    /// Reads the logical network's settings.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> NetworkGetRequest {
         NetworkGetRequest {
@@ -41,6 +43,8 @@ impl NetworkService {
         }
     }
 
+    /// Changes the network's settings (name, VLAN, MTU, ...) and returns them; set only the members to change. Hosts get the change when they sync their networks.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `network.comment`, `network.description`, `network.display`, `network.ip.address`, `network.ip.gateway`, `network.ip.netmask`, `network.mtu`, `network.name`, `network.stp`, `network.vlan.id`.
@@ -51,6 +55,8 @@ impl NetworkService {
         }
     }
 
+    /// Removes the logical network; refused while VMs or templates still use it.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> NetworkRemoveRequest {
         NetworkRemoveRequest {
@@ -144,6 +150,8 @@ pub struct NetworkUpdateRequest {
 }
 
 impl NetworkUpdateRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));
@@ -184,6 +192,8 @@ pub struct NetworkRemoveRequest {
 }
 
 impl NetworkRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));

@@ -34,6 +34,8 @@ impl PermissionService {
         self.ctx.path()
     }
 
+    /// Reads the permission: its role, who holds it and on which object.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> PermissionGetRequest {
         PermissionGetRequest {
@@ -41,6 +43,8 @@ impl PermissionService {
         }
     }
 
+    /// Takes the permission away.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> PermissionRemoveRequest {
         PermissionRemoveRequest {
@@ -102,6 +106,8 @@ pub struct PermissionRemoveRequest {
 }
 
 impl PermissionRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));

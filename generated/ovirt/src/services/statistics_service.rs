@@ -34,6 +34,8 @@ impl StatisticsService {
         self.ctx.path()
     }
 
+    /// Lists the current statistics of the object (for example CPU, memory and network use), each with its unit and values.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> StatisticsListRequest {
         StatisticsListRequest {
@@ -61,6 +63,8 @@ pub struct StatisticsListRequest {
 }
 
 impl StatisticsListRequest {
+    /// Largest number of statistics to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));

@@ -34,6 +34,8 @@ impl StorageDomainDisksService {
         self.ctx.path()
     }
 
+    /// Deprecated: creates a disk on this storage domain; use the top-level `Disks.add` with `storage_domains`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     #[deprecated]
     pub fn add(&self, disk: types::Disk) -> StorageDomainDisksAddRequest {
@@ -43,6 +45,8 @@ impl StorageDomainDisksService {
         }
     }
 
+    /// Lists the disks stored on the domain.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> StorageDomainDisksListRequest {
         StorageDomainDisksListRequest {
@@ -72,6 +76,8 @@ pub struct StorageDomainDisksAddRequest {
 }
 
 impl StorageDomainDisksAddRequest {
+    /// When `true`, registers a disk found on the storage that the engine does not know yet; defaults to `false`.
+    ///
     /// Sent as the query parameter `unregistered` (a boolean).
     pub fn unregistered(mut self, value: bool) -> Self {
         self.call.param("unregistered", sdkgen_runtime::service::render_bool(value));
@@ -112,12 +118,16 @@ pub struct StorageDomainDisksListRequest {
 }
 
 impl StorageDomainDisksListRequest {
+    /// Largest number of disks to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));
         self
     }
 
+    /// When `true`, lists disks found on the storage that the engine does not know yet (after importing a domain); defaults to `false`.
+    ///
     /// Sent as the query parameter `unregistered` (a boolean).
     pub fn unregistered(mut self, value: bool) -> Self {
         self.call.param("unregistered", sdkgen_runtime::service::render_bool(value));

@@ -34,6 +34,8 @@ impl StorageDomainTemplatesService {
         self.ctx.path()
     }
 
+    /// Lists the templates on the domain; for an export domain or an imported data domain, those that can be imported or registered.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> StorageDomainTemplatesListRequest {
         StorageDomainTemplatesListRequest {
@@ -61,12 +63,16 @@ pub struct StorageDomainTemplatesListRequest {
 }
 
 impl StorageDomainTemplatesListRequest {
+    /// Largest number of templates to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));
         self
     }
 
+    /// When `true`, lists templates found on the storage that the engine does not know yet, ready to `register`; defaults to `false`.
+    ///
     /// Sent as the query parameter `unregistered` (a boolean).
     pub fn unregistered(mut self, value: bool) -> Self {
         self.call.param("unregistered", sdkgen_runtime::service::render_bool(value));

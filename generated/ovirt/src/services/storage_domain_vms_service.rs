@@ -34,6 +34,8 @@ impl StorageDomainVmsService {
         self.ctx.path()
     }
 
+    /// Lists the VMs on the domain; for an export domain or an imported data domain, those that can be imported or registered.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> StorageDomainVmsListRequest {
         StorageDomainVmsListRequest {
@@ -61,12 +63,16 @@ pub struct StorageDomainVmsListRequest {
 }
 
 impl StorageDomainVmsListRequest {
+    /// Largest number of VMs to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));
         self
     }
 
+    /// When `true`, lists VMs found on the storage that the engine does not know yet, ready to `register`; defaults to `false`.
+    ///
     /// Sent as the query parameter `unregistered` (a boolean).
     pub fn unregistered(mut self, value: bool) -> Self {
         self.call.param("unregistered", sdkgen_runtime::service::render_bool(value));

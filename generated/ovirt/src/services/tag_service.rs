@@ -34,6 +34,8 @@ impl TagService {
         self.ctx.path()
     }
 
+    /// Reads the tag.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> TagGetRequest {
         TagGetRequest {
@@ -41,6 +43,8 @@ impl TagService {
         }
     }
 
+    /// Renames the tag, changes its description or moves it under another parent; returns the tag.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `tag.description`, `tag.name`, `tag.parent.id` or `tag.parent.name`.
@@ -51,6 +55,8 @@ impl TagService {
         }
     }
 
+    /// Deletes the tag and detaches it from every object it was attached to.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> TagRemoveRequest {
         TagRemoveRequest {
@@ -113,6 +119,8 @@ pub struct TagUpdateRequest {
 }
 
 impl TagUpdateRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));
@@ -153,6 +161,8 @@ pub struct TagRemoveRequest {
 }
 
 impl TagRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));

@@ -34,6 +34,8 @@ impl UserService {
         self.ctx.path()
     }
 
+    /// Reads the user as known to the engine.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> UserGetRequest {
         UserGetRequest {
@@ -41,6 +43,8 @@ impl UserService {
         }
     }
 
+    /// Deprecated: changes the user's stored preferences; use the user's options service.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `user.user_options`.
@@ -52,6 +56,8 @@ impl UserService {
         }
     }
 
+    /// Removes the user from the engine, with the permissions granted to it; the account in the directory is not touched.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> UserRemoveRequest {
         UserRemoveRequest {
@@ -212,6 +218,8 @@ pub struct UserRemoveRequest {
 }
 
 impl UserRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));

@@ -34,6 +34,8 @@ impl VmGraphicsConsoleService {
         self.ctx.path()
     }
 
+    /// Reads the console: its protocol and, for a running VM with `current`, where to connect.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> VmGraphicsConsoleGetRequest {
         VmGraphicsConsoleGetRequest {
@@ -41,6 +43,8 @@ impl VmGraphicsConsoleService {
         }
     }
 
+    /// Returns a ticket for the engine's websocket proxy, used by browser console clients (noVNC, SPICE HTML5).
+    ///
     /// Sends `POST` with an `<action>` document to `…/proxyticket` below this service and returns its `proxy_ticket` ([`ProxyTicket`](crate::types::ProxyTicket)).
     pub fn proxy_ticket(&self) -> VmGraphicsConsoleProxyTicketRequest {
         VmGraphicsConsoleProxyTicketRequest {
@@ -49,6 +53,8 @@ impl VmGraphicsConsoleService {
         }
     }
 
+    /// Sets a temporary password for this console and returns it; a client connecting directly to the host must give it.
+    ///
     /// Sends `POST` with an `<action>` document to `…/ticket` below this service and returns its `ticket` ([`Ticket`](crate::types::Ticket)).
     pub fn ticket(&self) -> VmGraphicsConsoleTicketRequest {
         VmGraphicsConsoleTicketRequest {
@@ -57,6 +63,10 @@ impl VmGraphicsConsoleService {
         }
     }
 
+    /// Returns the text of a `.vv` file that `remote-viewer` opens to connect to this console of the running VM.
+    ///
+    /// The file holds a fresh temporary password, so use it soon after fetching it.
+    ///
     /// Sends `POST` with an `<action>` document to `…/remoteviewerconnectionfile` below this service and returns its `remote_viewer_connection_file` (text).
     pub fn remote_viewer_connection_file(
         &self,
@@ -67,6 +77,8 @@ impl VmGraphicsConsoleService {
         }
     }
 
+    /// Removes the graphical console from the VM's configuration.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> VmGraphicsConsoleRemoveRequest {
         VmGraphicsConsoleRemoveRequest {
@@ -88,6 +100,8 @@ pub struct VmGraphicsConsoleGetRequest {
 }
 
 impl VmGraphicsConsoleGetRequest {
+    /// When `true`, shows the console of the running VM (address, port, TLS port) rather than the saved configuration; defaults to `false`.
+    ///
     /// Sent as the query parameter `current` (a boolean).
     pub fn current(mut self, value: bool) -> Self {
         self.call.param("current", sdkgen_runtime::service::render_bool(value));
@@ -137,6 +151,8 @@ pub struct VmGraphicsConsoleProxyTicketRequest {
 }
 
 impl VmGraphicsConsoleProxyTicketRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -185,6 +201,8 @@ pub struct VmGraphicsConsoleTicketRequest {
 }
 
 impl VmGraphicsConsoleTicketRequest {
+    /// The ticket; give `value` to choose the password (otherwise one is generated) and `expiry` in seconds.
+    ///
     /// Sent as the element `<ticket>` of the action document ([`Ticket`](crate::types::Ticket)).
     pub fn ticket(mut self, value: types::Ticket) -> Self {
         self.action.ticket = Some(Box::new(value));
@@ -270,6 +288,8 @@ pub struct VmGraphicsConsoleRemoveRequest {
 }
 
 impl VmGraphicsConsoleRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));

@@ -34,6 +34,8 @@ impl VmGraphicsConsolesService {
         self.ctx.path()
     }
 
+    /// Adds a graphical console of the given `protocol` (`spice` or `vnc`) to the VM and returns it.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `console.protocol`.
@@ -44,6 +46,8 @@ impl VmGraphicsConsolesService {
         }
     }
 
+    /// Lists the VM's graphical consoles (SPICE and VNC).
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> VmGraphicsConsolesListRequest {
         VmGraphicsConsolesListRequest {
@@ -108,12 +112,16 @@ pub struct VmGraphicsConsolesListRequest {
 }
 
 impl VmGraphicsConsolesListRequest {
+    /// Largest number of consoles to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));
         self
     }
 
+    /// When `true`, shows the consoles of the running VM (with address and port) rather than the saved configuration; defaults to `false`.
+    ///
     /// Sent as the query parameter `current` (a boolean).
     pub fn current(mut self, value: bool) -> Self {
         self.call.param("current", sdkgen_runtime::service::render_bool(value));

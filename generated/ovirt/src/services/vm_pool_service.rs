@@ -34,6 +34,8 @@ impl VmPoolService {
         self.ctx.path()
     }
 
+    /// Gives the calling user a VM from the pool, started if needed; returns once one is assigned.
+    ///
     /// Sends `POST` with an `<action>` document to `…/allocatevm` below this service.
     pub fn allocate_vm(&self) -> VmPoolAllocateVmRequest {
         VmPoolAllocateVmRequest {
@@ -42,6 +44,8 @@ impl VmPoolService {
         }
     }
 
+    /// Reads the pool's settings, such as its size and template.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> VmPoolGetRequest {
         VmPoolGetRequest {
@@ -49,6 +53,8 @@ impl VmPoolService {
         }
     }
 
+    /// Changes the pool (size, number of prestarted VMs, ...) and returns it; set only the members to change.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `pool.comment`, `pool.description`, `pool.display.proxy`, `pool.max_user_vms`, `pool.name`, `pool.prestarted_vms`, `pool.size`, `pool.type`, `pool.use_latest_template_version`, `pool.cluster.id` or `pool.cluster.name`, `pool.template.id` or `pool.template.name`.
@@ -59,6 +65,8 @@ impl VmPoolService {
         }
     }
 
+    /// Removes the pool and its VMs; the VMs must be down.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> VmPoolRemoveRequest {
         VmPoolRemoveRequest {
@@ -92,6 +100,8 @@ pub struct VmPoolAllocateVmRequest {
 }
 
 impl VmPoolAllocateVmRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.action.r#async = Some(value);
@@ -130,6 +140,8 @@ pub struct VmPoolGetRequest {
 }
 
 impl VmPoolGetRequest {
+    /// When `true`, the pool is read with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.call.param("filter", sdkgen_runtime::service::render_bool(value));
@@ -177,12 +189,16 @@ pub struct VmPoolUpdateRequest {
 }
 
 impl VmPoolUpdateRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, machine-specific data is wiped from newly created VMs of the pool; defaults to `false`.
+    ///
     /// Sent as the query parameter `seal` (a boolean).
     pub fn seal(mut self, value: bool) -> Self {
         self.call.param("seal", sdkgen_runtime::service::render_bool(value));
@@ -223,6 +239,8 @@ pub struct VmPoolRemoveRequest {
 }
 
 impl VmPoolRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean).
     pub fn async_(mut self, value: bool) -> Self {
         self.call.param("async", sdkgen_runtime::service::render_bool(value));

@@ -34,6 +34,8 @@ impl VmPoolsService {
         self.ctx.path()
     }
 
+    /// Creates a pool of identical VMs from a template and returns it; `pool.name`, `pool.cluster` and `pool.template` (each by id or name) are required, and `pool.size` says how many VMs it holds.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `pool.name`, `pool.cluster.id` or `pool.cluster.name`, `pool.template.id` or `pool.template.name`.
@@ -46,6 +48,8 @@ impl VmPoolsService {
         }
     }
 
+    /// Lists the VM pools the user may see, or those matching `search`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> VmPoolsListRequest {
         VmPoolsListRequest {
@@ -74,6 +78,8 @@ pub struct VmPoolsAddRequest {
 }
 
 impl VmPoolsAddRequest {
+    /// When `true`, machine-specific data is wiped from the pool's VMs (Linux guests); defaults to `false`.
+    ///
     /// Sent as the query parameter `seal` (a boolean).
     pub fn seal(mut self, value: bool) -> Self {
         self.call.param("seal", sdkgen_runtime::service::render_bool(value));
@@ -114,24 +120,32 @@ pub struct VmPoolsListRequest {
 }
 
 impl VmPoolsListRequest {
+    /// Largest number of pools to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer).
     pub fn max(mut self, value: i64) -> Self {
         self.call.param("max", sdkgen_runtime::service::render_integer(value));
         self
     }
 
+    /// Query in the engine's search language (for example `name=desk*`); see "Searching" in the oVirt REST API guide. Unset lists every pool.
+    ///
     /// Sent as the query parameter `search` (text).
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.call.param("search", value.into());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean).
     pub fn case_sensitive(mut self, value: bool) -> Self {
         self.call.param("case_sensitive", sdkgen_runtime::service::render_bool(value));
         self
     }
 
+    /// When `true`, only pools the logged-in user has permissions on are returned; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
         self.call.param("filter", sdkgen_runtime::service::render_bool(value));
