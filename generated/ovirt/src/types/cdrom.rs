@@ -51,6 +51,8 @@ pub struct Cdrom {
     /// Link to a [`Vm`](super::Vm) object, sent as the element `<vm>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Device`](super::Device).
     #[deprecated]
     pub vm: Option<Box<Vm>>,
+    /// ISO file in the drive, by id (the file name on an ISO domain, or the id of an ISO disk); no id means the drive is empty.
+    ///
     /// A [`File`](super::File) object, sent as the element `<file>`.
     pub file: Option<Box<File>>,
 }

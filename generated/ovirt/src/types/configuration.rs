@@ -11,8 +11,12 @@ use sdkgen_runtime::require_send_sync;
 pub struct Configuration {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Format of `data`: `ovf` or `ova`.
+    ///
     /// A [`ConfigurationType`](super::ConfigurationType) value, sent as the element `<type>`.
     pub r#type: Option<ConfigurationType>,
+    /// The configuration document, such as OVF text.
+    ///
     /// Text, sent as the element `<data>`.
     pub data: Option<String>,
 }

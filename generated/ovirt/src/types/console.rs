@@ -10,6 +10,8 @@ use sdkgen_runtime::require_send_sync;
 pub struct Console {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Whether the VM has a serial console reachable over the engine's SSH proxy.
+    ///
     /// A boolean, sent as the element `<enabled>`.
     pub enabled: Option<bool>,
 }

@@ -12,10 +12,16 @@ use sdkgen_runtime::require_send_sync;
 pub struct CustomProperty {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Name of the property, as known to the VDSM hook.
+    ///
     /// Text, sent as the element `<name>`.
     pub name: Option<String>,
+    /// Value of the property.
+    ///
     /// Text, sent as the element `<value>`.
     pub value: Option<String>,
+    /// Pattern valid values must match; shown when listing the properties a cluster supports.
+    ///
     /// Text, sent as the element `<regexp>`.
     pub regexp: Option<String>,
 }

@@ -13,38 +13,70 @@ use sdkgen_runtime::require_send_sync;
 pub struct Display {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Deprecated: console protocol; use the VM's graphics consoles.
+    ///
     /// A [`DisplayType`](super::DisplayType) value, sent as the element `<type>`.
     #[deprecated]
     pub r#type: Option<DisplayType>,
+    /// Emulated video card: `vga` or `bochs`; `qxl` and `cirrus` are deprecated.
+    ///
     /// A [`VideoType`](super::VideoType) value, sent as the element `<video_type>`.
     pub video_type: Option<VideoType>,
+    /// Address a console client connects to for a running VM; read-only.
+    ///
     /// Text, sent as the element `<address>`.
     pub address: Option<String>,
+    /// Plain-text console port of a running VM; read-only, assigned at start.
+    ///
     /// An integer, sent as the element `<port>`.
     pub port: Option<i64>,
+    /// TLS console port of a running VM; read-only, assigned at start.
+    ///
     /// An integer, sent as the element `<secure_port>`.
     pub secure_port: Option<i64>,
+    /// Number of monitors the guest sees (1, 2 or 4, for SPICE).
+    ///
     /// An integer, sent as the element `<monitors>`.
     pub monitors: Option<i64>,
+    /// Deprecated: whether several monitors share one QXL device.
+    ///
     /// A boolean, sent as the element `<single_qxl_pci>`.
     #[deprecated]
     pub single_qxl_pci: Option<bool>,
+    /// Whether a user may open the console while another user is connected, taking it over.
+    ///
     /// A boolean, sent as the element `<allow_override>`.
     pub allow_override: Option<bool>,
+    /// Certificate a console client should expect from the host, for TLS connections.
+    ///
     /// A [`Certificate`](super::Certificate) object, sent as the element `<certificate>`.
     pub certificate: Option<Box<Certificate>>,
+    /// Whether smart cards on the client are passed to the guest (SPICE).
+    ///
     /// A boolean, sent as the element `<smartcard_enabled>`.
     pub smartcard_enabled: Option<bool>,
+    /// Keyboard layout of a VNC console, e.g. `en-us`.
+    ///
     /// Text, sent as the element `<keyboard_layout>`.
     pub keyboard_layout: Option<String>,
+    /// SPICE proxy that console clients go through, e.g. `http://proxy.example.com:3128`.
+    ///
     /// Text, sent as the element `<proxy>`.
     pub proxy: Option<String>,
+    /// Whether files can be dragged from the client into the guest (SPICE).
+    ///
     /// A boolean, sent as the element `<file_transfer_enabled>`.
     pub file_transfer_enabled: Option<bool>,
+    /// Whether the clipboard is shared between client and guest (SPICE).
+    ///
     /// A boolean, sent as the element `<copy_paste_enabled>`.
     pub copy_paste_enabled: Option<bool>,
+    /// What happens in the guest when the console client disconnects: `LOCK_SCREEN` (default), `LOGOUT`, `SHUTDOWN`, `REBOOT` or `NONE`.
+    ///
     /// Text, sent as the element `<disconnect_action>`.
     pub disconnect_action: Option<String>,
+    /// Wait before `disconnect_action` runs, in minutes.
+    ///
     /// An integer, sent as the element `<disconnect_action_delay>`.
     pub disconnect_action_delay: Option<i64>,
 }

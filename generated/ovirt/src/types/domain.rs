@@ -32,10 +32,16 @@ pub struct Domain {
     ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// User the domain is listed for.
+    ///
     /// An [`User`](super::User) object, sent as the element `<user>`.
     pub user: Option<Box<User>>,
+    /// Groups of the directory.
+    ///
     /// Link to a list of [`Group`](super::Group) objects. The server sends `<link rel="groups" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<groups>` holding `<group>` items when the link is followed.
     pub groups: Option<List<Group>>,
+    /// Users of the directory.
+    ///
     /// Link to a list of [`User`](super::User) objects. The server sends `<link rel="users" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<users>` holding `<user>` items when the link is followed.
     pub users: Option<List<User>>,
 }

@@ -10,16 +10,28 @@ use sdkgen_runtime::{DateTime, require_send_sync};
 pub struct EngineBackupInfo {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// When the engine was last backed up.
+    ///
     /// A date and time, sent as the element `<last_engine_backup>`.
     pub last_engine_backup: Option<DateTime>,
+    /// When the engine database was last backed up.
+    ///
     /// A date and time, sent as the element `<last_db_backup>`.
     pub last_db_backup: Option<DateTime>,
+    /// When the data warehouse database was last backed up.
+    ///
     /// A date and time, sent as the element `<last_dwh_backup>`.
     pub last_dwh_backup: Option<DateTime>,
+    /// When the Cinder library database was last backed up.
+    ///
     /// A date and time, sent as the element `<last_cinder_backup>`.
     pub last_cinder_backup: Option<DateTime>,
+    /// When the Keycloak database was last backed up.
+    ///
     /// A date and time, sent as the element `<last_keycloak_backup>`.
     pub last_keycloak_backup: Option<DateTime>,
+    /// When the Grafana database was last backed up.
+    ///
     /// A date and time, sent as the element `<last_grafana_backup>`.
     pub last_grafana_backup: Option<DateTime>,
 }

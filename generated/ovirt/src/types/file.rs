@@ -32,10 +32,16 @@ pub struct File {
     ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Text content of the file, for files handed to a guest in a payload.
+    ///
     /// Text, sent as the element `<content>`.
     pub content: Option<String>,
+    /// Kind of file, e.g. `iso`.
+    ///
     /// Text, sent as the element `<type>`.
     pub r#type: Option<String>,
+    /// Storage domain the file is on.
+    ///
     /// Link to a [`StorageDomain`](super::StorageDomain) object, sent as the element `<storage_domain>`; usually only its `id` and `href` are set unless the link is followed.
     pub storage_domain: Option<Box<StorageDomain>>,
 }

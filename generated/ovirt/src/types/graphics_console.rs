@@ -32,18 +32,32 @@ pub struct GraphicsConsole {
     ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// `spice` or `vnc`.
+    ///
     /// A [`GraphicsType`](super::GraphicsType) value, sent as the element `<protocol>`.
     pub protocol: Option<GraphicsType>,
+    /// Plain-text port to connect to on a running VM; read-only.
+    ///
     /// An integer, sent as the element `<port>`.
     pub port: Option<i64>,
+    /// TLS port to connect to on a running VM; read-only.
+    ///
     /// An integer, sent as the element `<tls_port>`.
     pub tls_port: Option<i64>,
+    /// Address to connect to on a running VM; read-only.
+    ///
     /// Text, sent as the element `<address>`.
     pub address: Option<String>,
+    /// VM the console belongs to.
+    ///
     /// Link to a [`Vm`](super::Vm) object, sent as the element `<vm>`; usually only its `id` and `href` are set unless the link is followed.
     pub vm: Option<Box<Vm>>,
+    /// Template the console belongs to.
+    ///
     /// Link to a [`Template`](super::Template) object, sent as the element `<template>`; usually only its `id` and `href` are set unless the link is followed.
     pub template: Option<Box<Template>>,
+    /// Instance type the console belongs to.
+    ///
     /// Link to an [`InstanceType`](super::InstanceType) object, sent as the element `<instance_type>`; usually only its `id` and `href` are set unless the link is followed.
     pub instance_type: Option<Box<InstanceType>>,
 }

@@ -11,16 +11,28 @@ use sdkgen_runtime::require_send_sync;
 pub struct GuestOperatingSystem {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// CPU architecture of the guest, e.g. `x86_64`.
+    ///
     /// Text, sent as the element `<architecture>`.
     pub architecture: Option<String>,
+    /// Release code name of the guest OS.
+    ///
     /// Text, sent as the element `<codename>`.
     pub codename: Option<String>,
+    /// Distribution name, e.g. `Red Hat Enterprise Linux`.
+    ///
     /// Text, sent as the element `<distribution>`.
     pub distribution: Option<String>,
+    /// Kernel version of the guest.
+    ///
     /// A [`Kernel`](super::Kernel) object, sent as the element `<kernel>`.
     pub kernel: Option<Box<Kernel>>,
+    /// OS family, e.g. `Linux` or `Windows`.
+    ///
     /// Text, sent as the element `<family>`.
     pub family: Option<String>,
+    /// Version of the guest OS.
+    ///
     /// A [`Version`](super::Version) object, sent as the element `<version>`.
     pub version: Option<Box<Version>>,
 }

@@ -11,18 +11,32 @@ use sdkgen_runtime::{List, require_send_sync};
 pub struct HardwareInformation {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Manufacturer of the machine.
+    ///
     /// Text, sent as the element `<manufacturer>`.
     pub manufacturer: Option<String>,
+    /// Hardware version.
+    ///
     /// Text, sent as the element `<version>`.
     pub version: Option<String>,
+    /// Serial number of the machine.
+    ///
     /// Text, sent as the element `<serial_number>`.
     pub serial_number: Option<String>,
+    /// Product (model) name of the machine.
+    ///
     /// Text, sent as the element `<product_name>`.
     pub product_name: Option<String>,
+    /// UUID of the machine from its firmware.
+    ///
     /// Text, sent as the element `<uuid>`.
     pub uuid: Option<String>,
+    /// Product family.
+    ///
     /// Text, sent as the element `<family>`.
     pub family: Option<String>,
+    /// Random number sources the host offers to VMs.
+    ///
     /// A list of [`RngSource`](super::RngSource) values, sent as the element `<supported_rng_sources>` holding `<supported_rng_source>` items.
     pub supported_rng_sources: Option<List<RngSource>>,
 }

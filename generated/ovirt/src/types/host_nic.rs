@@ -35,54 +35,102 @@ pub struct HostNic {
     ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// MAC address of the interface.
+    ///
     /// A [`Mac`](super::Mac) object, sent as the element `<mac>`.
     pub mac: Option<Box<Mac>>,
+    /// IPv4 address, netmask and gateway of the interface.
+    ///
     /// An [`Ip`](super::Ip) object, sent as the element `<ip>`.
     pub ip: Option<Box<Ip>>,
+    /// IPv6 address, prefix and gateway of the interface.
+    ///
     /// An [`Ip`](super::Ip) object, sent as the element `<ipv6>`.
     pub ipv6: Option<Box<Ip>>,
+    /// For a VLAN device, the interface it sits on.
+    ///
     /// Text, sent as the element `<base_interface>`.
     pub base_interface: Option<String>,
+    /// VLAN tag, for a VLAN device.
+    ///
     /// A [`Vlan`](super::Vlan) object, sent as the element `<vlan>`.
     pub vlan: Option<Box<Vlan>>,
+    /// For a bond, its slave interfaces and bonding options.
+    ///
     /// A [`Bonding`](super::Bonding) object, sent as the element `<bonding>`.
     pub bonding: Option<Box<Bonding>>,
+    /// How the host gets the interface's IPv4 address (`dhcp`, `static`, `none`).
+    ///
     /// A [`BootProtocol`](super::BootProtocol) value, sent as the element `<boot_protocol>`.
     pub boot_protocol: Option<BootProtocol>,
+    /// How the host gets the interface's IPv6 address.
+    ///
     /// A [`BootProtocol`](super::BootProtocol) value, sent as the element `<ipv6_boot_protocol>`.
     pub ipv6_boot_protocol: Option<BootProtocol>,
+    /// When changing the interface, whether to roll back if the engine loses the host.
+    ///
     /// A boolean, sent as the element `<check_connectivity>`.
     pub check_connectivity: Option<bool>,
+    /// Link speed, in bits per second; read-only.
+    ///
     /// An integer, sent as the element `<speed>`. Schema type `xs:long`.
     pub speed: Option<i64>,
+    /// Link state, `up` or `down`; read-only.
+    ///
     /// A [`NicStatus`](super::NicStatus) value, sent as the element `<status>`.
     pub status: Option<NicStatus>,
+    /// Maximum transmission unit, in bytes.
+    ///
     /// An integer, sent as the element `<mtu>`.
     pub mtu: Option<i64>,
+    /// Whether the network on the interface goes through a Linux bridge (needed for VM networks).
+    ///
     /// A boolean, sent as the element `<bridged>`.
     pub bridged: Option<bool>,
+    /// Whether the interface has settings made outside the engine's network definitions.
+    ///
     /// A boolean, sent as the element `<custom_configuration>`.
     pub custom_configuration: Option<bool>,
+    /// Whether the engine's configuration replaces what is on the host.
+    ///
     /// A boolean, sent as the element `<override_configuration>`.
     pub override_configuration: Option<bool>,
+    /// Extra options of the interface, such as bridge or ethtool options.
+    ///
     /// A list of [`Property`](super::Property) objects, sent as the element `<properties>` holding `<property>` items.
     pub properties: Option<List<Property>>,
+    /// LACP aggregator id of a bond (mode 4), to check that all slaves joined the same aggregator; read-only.
+    ///
     /// An integer, sent as the element `<ad_aggregator_id>`.
     pub ad_aggregator_id: Option<i64>,
+    /// SR-IOV settings of a physical function (number of virtual functions, allowed networks).
+    ///
     /// A [`HostNicVirtualFunctionsConfiguration`](super::HostNicVirtualFunctionsConfiguration) object, sent as the element `<virtual_functions_configuration>`.
     pub virtual_functions_configuration: Option<
         Box<HostNicVirtualFunctionsConfiguration>,
     >,
+    /// Traffic counters and rates of the interface.
+    ///
     /// Link to a list of [`Statistic`](super::Statistic) objects. The server sends `<link rel="statistics" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<statistics>` holding `<statistic>` items when the link is followed.
     pub statistics: Option<List<Statistic>>,
+    /// Labels on the interface; networks with the same label are attached automatically.
+    ///
     /// Link to a list of [`NetworkLabel`](super::NetworkLabel) objects. The server sends `<link rel="networklabels" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<network_labels>` holding `<network_label>` items when the link is followed.
     pub network_labels: Option<List<NetworkLabel>>,
+    /// Host the interface belongs to.
+    ///
     /// Link to a [`Host`](super::Host) object, sent as the element `<host>`; usually only its `id` and `href` are set unless the link is followed.
     pub host: Option<Box<Host>>,
+    /// Network on the interface, for older clients; see the host's network attachments.
+    ///
     /// Link to a [`Network`](super::Network) object, sent as the element `<network>`; usually only its `id` and `href` are set unless the link is followed.
     pub network: Option<Box<Network>>,
+    /// Network QoS of the interface.
+    ///
     /// Link to a [`Qos`](super::Qos) object, sent as the element `<qos>`; usually only its `id` and `href` are set unless the link is followed.
     pub qos: Option<Box<Qos>>,
+    /// For an SR-IOV virtual function, its physical function.
+    ///
     /// Link to a [`HostNic`](super::HostNic) object, sent as the element `<physical_function>`; usually only its `id` and `href` are set unless the link is followed.
     pub physical_function: Option<Box<HostNic>>,
 }

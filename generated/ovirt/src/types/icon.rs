@@ -31,8 +31,12 @@ pub struct Icon {
     ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// MIME type of the image, e.g. `image/png`.
+    ///
     /// Text, sent as the element `<media_type>`.
     pub media_type: Option<String>,
+    /// Image data, Base64 encoded.
+    ///
     /// Text, sent as the element `<data>`.
     pub data: Option<String>,
 }

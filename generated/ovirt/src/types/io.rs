@@ -10,6 +10,8 @@ use sdkgen_runtime::require_send_sync;
 pub struct Io {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Number of I/O threads for the VM's disks; `0` means none.
+    ///
     /// An integer, sent as the element `<threads>`.
     pub threads: Option<i64>,
 }

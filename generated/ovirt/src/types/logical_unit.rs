@@ -15,44 +15,84 @@ use sdkgen_runtime::require_send_sync;
 pub struct LogicalUnit {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// LUN id, usually its WWID; used to pick the LUN when creating a domain or a direct-LUN disk.
+    ///
     /// Text, sent as the XML attribute `id`.
     pub id: Option<String>,
+    /// Address of the iSCSI portal that serves the LUN.
+    ///
     /// Text, sent as the element `<address>`.
     pub address: Option<String>,
+    /// Port of the iSCSI portal; defaults to 3260.
+    ///
     /// An integer, sent as the element `<port>`.
     pub port: Option<i64>,
+    /// iSCSI target name (IQN) of the LUN.
+    ///
     /// Text, sent as the element `<target>`.
     pub target: Option<String>,
+    /// User name for iSCSI CHAP authentication.
+    ///
     /// Text, sent as the element `<username>`.
     pub username: Option<String>,
+    /// Password for iSCSI CHAP authentication.
+    ///
     /// Text, sent as the element `<password>`. Secret: never shown by `Debug`.
     pub password: Option<String>,
+    /// iSCSI portal group of the target.
+    ///
     /// Text, sent as the element `<portal>`.
     pub portal: Option<String>,
+    /// Serial number of the LUN.
+    ///
     /// Text, sent as the element `<serial>`.
     pub serial: Option<String>,
+    /// Vendor of the storage.
+    ///
     /// Text, sent as the element `<vendor_id>`.
     pub vendor_id: Option<String>,
+    /// Product id of the storage.
+    ///
     /// Text, sent as the element `<product_id>`.
     pub product_id: Option<String>,
+    /// LUN number on the target.
+    ///
     /// An integer, sent as the element `<lun_mapping>`.
     pub lun_mapping: Option<i64>,
+    /// Size of the LUN, in bytes.
+    ///
     /// An integer, sent as the element `<size>`. Schema type `xs:long`.
     pub size: Option<i64>,
+    /// Number of multipath paths to the LUN.
+    ///
     /// An integer, sent as the element `<paths>`.
     pub paths: Option<i64>,
+    /// Number of working multipath paths; read-only.
+    ///
     /// An integer, sent as the element `<active_paths>`.
     pub active_paths: Option<i64>,
+    /// Whether the LUN is `free`, `used` (by a domain or disk) or `unusable`; read-only.
+    ///
     /// A [`LunStatus`](super::LunStatus) value, sent as the element `<status>`.
     pub status: Option<LunStatus>,
+    /// Id of the LVM volume group on the LUN, if any.
+    ///
     /// Text, sent as the element `<volume_group_id>`.
     pub volume_group_id: Option<String>,
+    /// Id of the storage domain that uses the LUN, if any.
+    ///
     /// Text, sent as the element `<storage_domain_id>`.
     pub storage_domain_id: Option<String>,
+    /// Id of the direct-LUN disk that uses the LUN, if any.
+    ///
     /// Text, sent as the element `<disk_id>`.
     pub disk_id: Option<String>,
+    /// Largest discard request the LUN accepts, in bytes; `0` means no discard support.
+    ///
     /// An integer, sent as the element `<discard_max_size>`. Schema type `xs:long`.
     pub discard_max_size: Option<i64>,
+    /// Deprecated: whether discarded blocks read back as zeros.
+    ///
     /// A boolean, sent as the element `<discard_zeroes_data>`.
     #[deprecated]
     pub discard_zeroes_data: Option<bool>,

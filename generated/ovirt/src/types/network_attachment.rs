@@ -35,22 +35,40 @@ pub struct NetworkAttachment {
     ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// How the host gets its address on this network (DHCP or a static address).
+    ///
     /// A list of [`IpAddressAssignment`](super::IpAddressAssignment) objects, sent as the element `<ip_address_assignments>` holding `<ip_address_assignment>` items.
     pub ip_address_assignments: Option<List<IpAddressAssignment>>,
+    /// Extra options of the network on this interface, such as bridge options.
+    ///
     /// A list of [`Property`](super::Property) objects, sent as the element `<properties>` holding `<property>` items.
     pub properties: Option<List<Property>>,
+    /// Whether the host's configuration matches the network's definition; read-only. Sync it with `setup_networks`.
+    ///
     /// A boolean, sent as the element `<in_sync>`.
     pub in_sync: Option<bool>,
+    /// Values the host reports next to the expected ones, to see what is out of sync; read-only.
+    ///
     /// A list of [`ReportedConfiguration`](super::ReportedConfiguration) objects, sent as the element `<reported_configurations>` holding `<reported_configuration>` items.
     pub reported_configurations: Option<List<ReportedConfiguration>>,
+    /// DNS servers set on the host for this network.
+    ///
     /// A [`DnsResolverConfiguration`](super::DnsResolverConfiguration) object, sent as the element `<dns_resolver_configuration>`.
     pub dns_resolver_configuration: Option<Box<DnsResolverConfiguration>>,
+    /// The logical network attached; required when attaching.
+    ///
     /// Link to a [`Network`](super::Network) object, sent as the element `<network>`; usually only its `id` and `href` are set unless the link is followed.
     pub network: Option<Box<Network>>,
+    /// Host interface (or bond) the network is attached to.
+    ///
     /// Link to a [`HostNic`](super::HostNic) object, sent as the element `<host_nic>`; usually only its `id` and `href` are set unless the link is followed.
     pub host_nic: Option<Box<HostNic>>,
+    /// Host of the attachment.
+    ///
     /// Link to a [`Host`](super::Host) object, sent as the element `<host>`; usually only its `id` and `href` are set unless the link is followed.
     pub host: Option<Box<Host>>,
+    /// Host network QoS of the attachment, overriding the network's.
+    ///
     /// Link to a [`Qos`](super::Qos) object, sent as the element `<qos>`; usually only its `id` and `href` are set unless the link is followed.
     pub qos: Option<Box<Qos>>,
 }

@@ -11,10 +11,16 @@ use sdkgen_runtime::{List, require_send_sync};
 pub struct Payload {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Files on the payload device; each file's `name` is its path and `content` its text.
+    ///
     /// A list of [`File`](super::File) objects, sent as the element `<files>` holding `<file>` items.
     pub files: Option<List<File>>,
+    /// Volume label of the payload disc.
+    ///
     /// Text, sent as the element `<volume_id>`.
     pub volume_id: Option<String>,
+    /// Device that carries the files, `cdrom` or `floppy`.
+    ///
     /// A [`VmDeviceType`](super::VmDeviceType) value, sent as the element `<type>`.
     pub r#type: Option<VmDeviceType>,
 }

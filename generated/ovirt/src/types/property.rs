@@ -12,8 +12,12 @@ use sdkgen_runtime::require_send_sync;
 pub struct Property {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Name of the property.
+    ///
     /// Text, sent as the element `<name>`.
     pub name: Option<String>,
+    /// Value of the property.
+    ///
     /// Text, sent as the element `<value>`.
     pub value: Option<String>,
 }

@@ -12,6 +12,8 @@ use sdkgen_runtime::require_send_sync;
 pub struct ProxyTicket {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Signed ticket to give to the websocket proxy.
+    ///
     /// Text, sent as the element `<value>`.
     pub value: Option<String>,
 }

@@ -32,12 +32,20 @@ pub struct ReportedDevice {
     ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Kind of device, such as `network`.
+    ///
     /// A [`ReportedDeviceType`](super::ReportedDeviceType) value, sent as the element `<type>`.
     pub r#type: Option<ReportedDeviceType>,
+    /// MAC address, for a network device.
+    ///
     /// A [`Mac`](super::Mac) object, sent as the element `<mac>`.
     pub mac: Option<Box<Mac>>,
+    /// IP addresses the guest has on the device.
+    ///
     /// A list of [`Ip`](super::Ip) objects, sent as the element `<ips>` holding `<ip>` items.
     pub ips: Option<List<Ip>>,
+    /// VM that reports the device.
+    ///
     /// Link to a [`Vm`](super::Vm) object, sent as the element `<vm>`; usually only its `id` and `href` are set unless the link is followed.
     pub vm: Option<Box<Vm>>,
 }

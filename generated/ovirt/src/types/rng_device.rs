@@ -11,8 +11,12 @@ use sdkgen_runtime::require_send_sync;
 pub struct RngDevice {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Limit of how many bytes the guest may read per period.
+    ///
     /// A [`Rate`](super::Rate) object, sent as the element `<rate>`.
     pub rate: Option<Box<Rate>>,
+    /// Source on the host: `urandom`, `random` or `hwrng`.
+    ///
     /// A [`RngSource`](super::RngSource) value, sent as the element `<source>`.
     pub source: Option<RngSource>,
 }

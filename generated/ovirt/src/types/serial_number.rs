@@ -11,8 +11,12 @@ use sdkgen_runtime::require_send_sync;
 pub struct SerialNumber {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Where the serial number comes from: `host`, `vm` (the VM id), `custom` or `none`.
+    ///
     /// A [`SerialNumberPolicy`](super::SerialNumberPolicy) value, sent as the element `<policy>`.
     pub policy: Option<SerialNumberPolicy>,
+    /// The serial number, for the `custom` policy.
+    ///
     /// Text, sent as the element `<value>`.
     pub value: Option<String>,
 }

@@ -11,8 +11,12 @@ use sdkgen_runtime::require_send_sync;
 pub struct SpecialObjects {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// The `Blank` template, the starting point of a VM made from scratch.
+    ///
     /// Link to a [`Template`](super::Template) object, sent as the element `<blank_template>`; usually only its `id` and `href` are set unless the link is followed.
     pub blank_template: Option<Box<Template>>,
+    /// The root of the tag tree.
+    ///
     /// Link to a [`Tag`](super::Tag) object, sent as the element `<root_tag>`; usually only its `id` and `href` are set unless the link is followed.
     pub root_tag: Option<Box<Tag>>,
 }

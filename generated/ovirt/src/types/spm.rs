@@ -11,8 +11,12 @@ use sdkgen_runtime::require_send_sync;
 pub struct Spm {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Priority of the host in the Storage Pool Manager election; higher is preferred, `-1` means never.
+    ///
     /// An integer, sent as the element `<priority>`.
     pub priority: Option<i64>,
+    /// Whether the host is the SPM: `spm`, `contending` or `none`.
+    ///
     /// A [`SpmStatus`](super::SpmStatus) value, sent as the element `<status>`.
     pub status: Option<SpmStatus>,
 }

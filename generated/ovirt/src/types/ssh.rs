@@ -32,15 +32,25 @@ pub struct Ssh {
     ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// SSH port of the host; defaults to 22.
+    ///
     /// An integer, sent as the element `<port>`.
     pub port: Option<i64>,
+    /// Deprecated: fingerprint of the host's SSH key; use `public_key`.
+    ///
     /// Text, sent as the element `<fingerprint>`.
     #[deprecated]
     pub fingerprint: Option<String>,
+    /// Public SSH key of the host, to check that the engine talks to the right machine.
+    ///
     /// Text, sent as the element `<public_key>`.
     pub public_key: Option<String>,
+    /// How the engine logs in: `password` or `publickey` (the engine's own key).
+    ///
     /// A [`SshAuthenticationMethod`](super::SshAuthenticationMethod) value, sent as the element `<authentication_method>`.
     pub authentication_method: Option<SshAuthenticationMethod>,
+    /// User to log in as (default `root`), with the password for `password` authentication.
+    ///
     /// An [`User`](super::User) object, sent as the element `<user>`.
     pub user: Option<Box<User>>,
 }

@@ -11,6 +11,8 @@ use sdkgen_runtime::{List, require_send_sync};
 pub struct Sso {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Single sign-on methods, e.g. `guest_agent`.
+    ///
     /// A list of [`Method`](super::Method) objects, sent as the element `<methods>` holding `<method>` items.
     pub methods: Option<List<Method>>,
 }

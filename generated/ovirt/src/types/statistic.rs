@@ -35,30 +35,56 @@ pub struct Statistic {
     ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Current value (a list, but usually one value).
+    ///
     /// A list of [`Value`](super::Value) objects, sent as the element `<values>` holding `<value>` items.
     pub values: Option<List<Value>>,
+    /// `gauge` (a level, like memory in use) or `counter` (a total that only grows, like bytes received).
+    ///
     /// A [`StatisticKind`](super::StatisticKind) value, sent as the element `<kind>`.
     pub kind: Option<StatisticKind>,
+    /// Type of the values: `integer`, `decimal` or `string`.
+    ///
     /// A [`ValueType`](super::ValueType) value, sent as the element `<type>`.
     pub r#type: Option<ValueType>,
+    /// Unit of the values, such as `bytes`, `percent`, `bits_per_second` or `seconds`.
+    ///
     /// A [`StatisticUnit`](super::StatisticUnit) value, sent as the element `<unit>`.
     pub unit: Option<StatisticUnit>,
+    /// Disk measured, for a disk statistic.
+    ///
     /// Link to a [`Disk`](super::Disk) object, sent as the element `<disk>`; usually only its `id` and `href` are set unless the link is followed.
     pub disk: Option<Box<Disk>>,
+    /// Host measured, for a host statistic.
+    ///
     /// Link to a [`Host`](super::Host) object, sent as the element `<host>`; usually only its `id` and `href` are set unless the link is followed.
     pub host: Option<Box<Host>>,
+    /// Host interface measured, for a host interface statistic.
+    ///
     /// Link to a [`HostNic`](super::HostNic) object, sent as the element `<host_nic>`; usually only its `id` and `href` are set unless the link is followed.
     pub host_nic: Option<Box<HostNic>>,
+    /// Host NUMA node measured, for a NUMA node statistic.
+    ///
     /// Link to a [`NumaNode`](super::NumaNode) object, sent as the element `<host_numa_node>`; usually only its `id` and `href` are set unless the link is followed.
     pub host_numa_node: Option<Box<NumaNode>>,
+    /// VM interface measured, for a VM interface statistic.
+    ///
     /// Link to a [`Nic`](super::Nic) object, sent as the element `<nic>`; usually only its `id` and `href` are set unless the link is followed.
     pub nic: Option<Box<Nic>>,
+    /// VM measured, for a VM statistic.
+    ///
     /// Link to a [`Vm`](super::Vm) object, sent as the element `<vm>`; usually only its `id` and `href` are set unless the link is followed.
     pub vm: Option<Box<Vm>>,
+    /// Gluster brick measured, for a brick statistic.
+    ///
     /// Link to a [`GlusterBrick`](super::GlusterBrick) object, sent as the element `<brick>`; usually only its `id` and `href` are set unless the link is followed.
     pub brick: Option<Box<GlusterBrick>>,
+    /// Job step measured, for a step statistic.
+    ///
     /// Link to a [`Step`](super::Step) object, sent as the element `<step>`; usually only its `id` and `href` are set unless the link is followed.
     pub step: Option<Box<Step>>,
+    /// Gluster volume measured, for a volume statistic.
+    ///
     /// Link to a [`GlusterVolume`](super::GlusterVolume) object, sent as the element `<gluster_volume>`; usually only its `id` and `href` are set unless the link is followed.
     pub gluster_volume: Option<Box<GlusterVolume>>,
 }

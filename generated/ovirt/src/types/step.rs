@@ -32,28 +32,52 @@ pub struct Step {
     ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Kind of step: `validating`, `executing`, `finalizing`, `rebalancing_volume`, ...
+    ///
     /// A [`StepEnum`](super::StepEnum) value, sent as the element `<type>`.
     pub r#type: Option<StepEnum>,
+    /// Position of the step among the steps of its parent.
+    ///
     /// An integer, sent as the element `<number>`.
     pub number: Option<i64>,
+    /// State: `started`, `finished`, `failed`, `aborted` or `unknown`.
+    ///
     /// A [`StepStatus`](super::StepStatus) value, sent as the element `<status>`.
     pub status: Option<StepStatus>,
+    /// When the step started.
+    ///
     /// A date and time, sent as the element `<start_time>`.
     pub start_time: Option<DateTime>,
+    /// When the step ended; empty while it runs.
+    ///
     /// A date and time, sent as the element `<end_time>`.
     pub end_time: Option<DateTime>,
+    /// Whether the step was added by a client rather than by the engine.
+    ///
     /// A boolean, sent as the element `<external>`.
     pub external: Option<bool>,
+    /// System that runs the step, such as `vdsm` or `gluster`.
+    ///
     /// An [`ExternalSystemType`](super::ExternalSystemType) value, sent as the element `<external_type>`.
     pub external_type: Option<ExternalSystemType>,
+    /// How far the step is, in percent, when known.
+    ///
     /// An integer, sent as the element `<progress>`.
     pub progress: Option<i64>,
+    /// Step this one is part of, if any.
+    ///
     /// Link to a [`Step`](super::Step) object, sent as the element `<parent_step>`; usually only its `id` and `href` are set unless the link is followed.
     pub parent_step: Option<Box<Step>>,
+    /// Job the step belongs to.
+    ///
     /// Link to a [`Job`](super::Job) object, sent as the element `<job>`; usually only its `id` and `href` are set unless the link is followed.
     pub job: Option<Box<Job>>,
+    /// Statistics of the step.
+    ///
     /// Link to a list of [`Statistic`](super::Statistic) objects. The server sends `<link rel="statistics" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<statistics>` holding `<statistic>` items when the link is followed.
     pub statistics: Option<List<Statistic>>,
+    /// Host that runs the step.
+    ///
     /// Link to a [`Host`](super::Host) object, sent as the element `<execution_host>`; usually only its `id` and `href` are set unless the link is followed.
     pub execution_host: Option<Box<Host>>,
 }

@@ -32,34 +32,64 @@ pub struct StorageConnection {
     ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Address of the storage server, as a host name or IP address.
+    ///
     /// Text, sent as the element `<address>`.
     pub address: Option<String>,
+    /// Storage technology: `nfs`, `iscsi`, `fcp`, `localfs`, `posixfs`, `glusterfs`, ...
+    ///
     /// A [`StorageType`](super::StorageType) value, sent as the element `<type>`.
     pub r#type: Option<StorageType>,
+    /// Exported path (NFS, POSIX, Gluster) or local directory.
+    ///
     /// Text, sent as the element `<path>`.
     pub path: Option<String>,
+    /// Extra mount options, for NFS and POSIX storage.
+    ///
     /// Text, sent as the element `<mount_options>`.
     pub mount_options: Option<String>,
+    /// File system type to mount POSIX storage with.
+    ///
     /// Text, sent as the element `<vfs_type>`.
     pub vfs_type: Option<String>,
+    /// NFS protocol version.
+    ///
     /// A [`NfsVersion`](super::NfsVersion) value, sent as the element `<nfs_version>`.
     pub nfs_version: Option<NfsVersion>,
+    /// NFS timeout before a retry, in tenths of a second.
+    ///
     /// An integer, sent as the element `<nfs_timeo>`.
     pub nfs_timeo: Option<i64>,
+    /// Number of NFS retries before a major timeout.
+    ///
     /// An integer, sent as the element `<nfs_retrans>`.
     pub nfs_retrans: Option<i64>,
+    /// Port of the iSCSI target; defaults to 3260.
+    ///
     /// An integer, sent as the element `<port>`.
     pub port: Option<i64>,
+    /// iSCSI target name (IQN).
+    ///
     /// Text, sent as the element `<target>`.
     pub target: Option<String>,
+    /// User name for iSCSI CHAP authentication.
+    ///
     /// Text, sent as the element `<username>`.
     pub username: Option<String>,
+    /// Password for iSCSI CHAP authentication.
+    ///
     /// Text, sent as the element `<password>`. Secret: never shown by `Debug`.
     pub password: Option<String>,
+    /// iSCSI portal group of the target.
+    ///
     /// Text, sent as the element `<portal>`.
     pub portal: Option<String>,
+    /// Gluster volume the connection points to.
+    ///
     /// Link to a [`GlusterVolume`](super::GlusterVolume) object, sent as the element `<gluster_volume>`; usually only its `id` and `href` are set unless the link is followed.
     pub gluster_volume: Option<Box<GlusterVolume>>,
+    /// Host used to test or make the connection.
+    ///
     /// Link to a [`Host`](super::Host) object, sent as the element `<host>`; usually only its `id` and `href` are set unless the link is followed.
     pub host: Option<Box<Host>>,
 }

@@ -12,8 +12,12 @@ use sdkgen_runtime::require_send_sync;
 pub struct Ticket {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// The temporary console password.
+    ///
     /// Text, sent as the element `<value>`. Secret: never shown by `Debug`.
     pub value: Option<String>,
+    /// How long the password stays valid, in seconds.
+    ///
     /// An integer, sent as the element `<expiry>`. Schema type `xs:unsignedInt`.
     pub expiry: Option<i64>,
 }

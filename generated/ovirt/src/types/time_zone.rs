@@ -12,8 +12,12 @@ use sdkgen_runtime::require_send_sync;
 pub struct TimeZone {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Time zone name, such as `Etc/GMT` or `GMT Standard Time`.
+    ///
     /// Text, sent as the element `<name>`.
     pub name: Option<String>,
+    /// Offset from UTC, such as `+01:00`; read-only.
+    ///
     /// Text, sent as the element `<utc_offset>`.
     pub utc_offset: Option<String>,
 }

@@ -11,8 +11,12 @@ use sdkgen_runtime::require_send_sync;
 pub struct Usb {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Whether USB devices of the console client can be redirected to the guest.
+    ///
     /// A boolean, sent as the element `<enabled>`.
     pub enabled: Option<bool>,
+    /// USB support type (`native` or `legacy`).
+    ///
     /// An [`UsbType`](super::UsbType) value, sent as the element `<type>`.
     pub r#type: Option<UsbType>,
 }

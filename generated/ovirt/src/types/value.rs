@@ -10,8 +10,12 @@ use sdkgen_runtime::{Decimal, require_send_sync};
 pub struct Value {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// The number, for `integer` and `decimal` statistics.
+    ///
     /// A decimal number, sent as the element `<datum>`.
     pub datum: Option<Decimal>,
+    /// The text, for `string` statistics.
+    ///
     /// Text, sent as the element `<detail>`.
     pub detail: Option<String>,
 }

@@ -10,6 +10,8 @@ use sdkgen_runtime::require_send_sync;
 pub struct Vlan {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// VLAN tag, from 0 to 4094.
+    ///
     /// An integer, sent as the XML attribute `id`.
     pub id: Option<i64>,
 }

@@ -36,37 +36,69 @@ pub struct VmPool {
     ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Number of VMs in the pool.
+    ///
     /// An integer, sent as the element `<size>`.
     pub size: Option<i64>,
+    /// Number of VMs kept running and ready for users.
+    ///
     /// An integer, sent as the element `<prestarted_vms>`.
     pub prestarted_vms: Option<i64>,
+    /// Largest number of VMs one user may take from the pool.
+    ///
     /// An integer, sent as the element `<max_user_vms>`.
     pub max_user_vms: Option<i64>,
+    /// Deprecated: display settings of the pool's VMs.
+    ///
     /// A [`Display`](super::Display) object, sent as the element `<display>`.
     #[deprecated]
     pub display: Option<Box<Display>>,
+    /// Random number generator device of the pool's VMs.
+    ///
     /// A [`RngDevice`](super::RngDevice) object, sent as the element `<rng_device>`.
     pub rng_device: Option<Box<RngDevice>>,
+    /// Whether the pool's VMs get a sound card.
+    ///
     /// A boolean, sent as the element `<soundcard_enabled>`.
     pub soundcard_enabled: Option<bool>,
+    /// `automatic` (a VM goes back to the pool when its user shuts it down) or `manual` (an administrator returns it).
+    ///
     /// A [`VmPoolType`](super::VmPoolType) value, sent as the element `<type>`.
     pub r#type: Option<VmPoolType>,
+    /// Whether the pool's VMs follow the latest version of the template.
+    ///
     /// A boolean, sent as the element `<use_latest_template_version>`.
     pub use_latest_template_version: Option<bool>,
+    /// Whether the pool's VMs keep their changes between runs.
+    ///
     /// A boolean, sent as the element `<stateful>`.
     pub stateful: Option<bool>,
+    /// Whether the engine picks the storage domain for each new VM's disks.
+    ///
     /// A boolean, sent as the element `<auto_storage_select>`.
     pub auto_storage_select: Option<bool>,
+    /// Whether the pool's VMs get a virtual TPM device.
+    ///
     /// A boolean, sent as the element `<tpm_enabled>`.
     pub tpm_enabled: Option<bool>,
+    /// Cluster the pool's VMs run in; required when creating a pool.
+    ///
     /// Link to a [`Cluster`](super::Cluster) object, sent as the element `<cluster>`; usually only its `id` and `href` are set unless the link is followed.
     pub cluster: Option<Box<Cluster>>,
+    /// Template the pool's VMs are made from; required when creating a pool.
+    ///
     /// Link to a [`Template`](super::Template) object, sent as the element `<template>`; usually only its `id` and `href` are set unless the link is followed.
     pub template: Option<Box<Template>>,
+    /// Instance type of the pool's VMs, if any.
+    ///
     /// Link to an [`InstanceType`](super::InstanceType) object, sent as the element `<instance_type>`; usually only its `id` and `href` are set unless the link is followed.
     pub instance_type: Option<Box<InstanceType>>,
+    /// Settings for the pool's VMs.
+    ///
     /// Link to a [`Vm`](super::Vm) object, sent as the element `<vm>`; usually only its `id` and `href` are set unless the link is followed.
     pub vm: Option<Box<Vm>>,
+    /// Permissions granted on the pool.
+    ///
     /// Link to a list of [`Permission`](super::Permission) objects. The server sends `<link rel="permissions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<permissions>` holding `<permission>` items when the link is followed.
     pub permissions: Option<List<Permission>>,
 }

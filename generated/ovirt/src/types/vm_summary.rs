@@ -10,10 +10,16 @@ use sdkgen_runtime::require_send_sync;
 pub struct VmSummary {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Number of VMs running on the host.
+    ///
     /// An integer, sent as the element `<active>`.
     pub active: Option<i64>,
+    /// Number of VMs migrating to or from the host.
+    ///
     /// An integer, sent as the element `<migrating>`.
     pub migrating: Option<i64>,
+    /// Number of VMs on the host.
+    ///
     /// An integer, sent as the element `<total>`.
     pub total: Option<i64>,
 }
