@@ -462,7 +462,7 @@ impl VmsListRequest {
         self
     }
 
-    /// When `true`, only the VMs the logged-in user has permissions on are returned, as in the VM Portal; defaults to `false` (needs administrator rights).
+    /// When `true`, only the VMs the logged-in user has permissions on are returned, as in the VM Portal; defaults to `false`, which needs administrator rights.
     ///
     /// Sent as the query parameter `filter` (a boolean).
     pub fn filter(mut self, value: bool) -> Self {
