@@ -35,6 +35,8 @@ impl AssignedTagService {
         self.ctx.path()
     }
 
+    /// Reads the tag attached to the object.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> AssignedTagGetRequest {
         AssignedTagGetRequest {
@@ -42,6 +44,8 @@ impl AssignedTagService {
         }
     }
 
+    /// Detaches the tag from the object; the tag itself is kept.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> AssignedTagRemoveRequest {
         AssignedTagRemoveRequest {
@@ -111,6 +115,8 @@ pub struct AssignedTagRemoveRequest {
 }
 
 impl AssignedTagRemoveRequest {
+    /// When `true`, the engine replies as soon as the request is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call

@@ -36,6 +36,8 @@ impl AssignedTagsService {
         self.ctx.path()
     }
 
+    /// Attaches an existing tag, given by id or name, to the object this service belongs to and returns it.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `tag.id` or `tag.name`.
@@ -46,6 +48,8 @@ impl AssignedTagsService {
         }
     }
 
+    /// Lists the tags attached to the object.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> AssignedTagsListRequest {
         AssignedTagsListRequest {
@@ -108,6 +112,8 @@ pub struct AssignedTagsListRequest {
 }
 
 impl AssignedTagsListRequest {
+    /// Largest number of tags to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call

@@ -35,6 +35,8 @@ impl AttachedStorageDomainService {
         self.ctx.path()
     }
 
+    /// Brings the domain out of maintenance so that VMs can use it again; returns when requested, wait for status `active`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/activate` below this service.
     pub fn activate(&self) -> AttachedStorageDomainActivateRequest {
         AttachedStorageDomainActivateRequest {
@@ -43,6 +45,8 @@ impl AttachedStorageDomainService {
         }
     }
 
+    /// Moves the domain into maintenance; needed before detaching it. Disks on it must not be in use by running VMs.
+    ///
     /// Sends `POST` with an `<action>` document to `…/deactivate` below this service.
     pub fn deactivate(&self) -> AttachedStorageDomainDeactivateRequest {
         AttachedStorageDomainDeactivateRequest {
@@ -51,6 +55,8 @@ impl AttachedStorageDomainService {
         }
     }
 
+    /// Reads the domain as seen by this data center, including its status in it.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> AttachedStorageDomainGetRequest {
         AttachedStorageDomainGetRequest {
@@ -58,6 +64,8 @@ impl AttachedStorageDomainService {
         }
     }
 
+    /// Detaches the domain from this data center; it must be in maintenance. The domain and its data remain and can be attached elsewhere.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> AttachedStorageDomainRemoveRequest {
         AttachedStorageDomainRemoveRequest {
@@ -97,6 +105,8 @@ pub struct AttachedStorageDomainActivateRequest {
 }
 
 impl AttachedStorageDomainActivateRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -136,12 +146,16 @@ pub struct AttachedStorageDomainDeactivateRequest {
 }
 
 impl AttachedStorageDomainDeactivateRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
         self
     }
 
+    /// When `true`, the domain goes into maintenance even if the engine cannot save the VM configurations (OVF) on it first; defaults to `false`.
+    ///
     /// Sent as the element `<force>` of the action document (a boolean).
     pub fn force(mut self, value: impl Optional<bool>) -> Self {
         self.action.force = value.into_option();
@@ -220,6 +234,8 @@ pub struct AttachedStorageDomainRemoveRequest {
 }
 
 impl AttachedStorageDomainRemoveRequest {
+    /// When `true`, the engine replies as soon as the request is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call

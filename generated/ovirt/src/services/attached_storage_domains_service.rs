@@ -36,6 +36,8 @@ impl AttachedStorageDomainsService {
         self.ctx.path()
     }
 
+    /// Attaches an unattached storage domain (by id or name) to this data center and returns it; the domain is then activated, so wait for status `active`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `storage_domain.id` or `storage_domain.name`.
@@ -49,6 +51,8 @@ impl AttachedStorageDomainsService {
         }
     }
 
+    /// Lists the storage domains attached to this data center, with their status in it.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> AttachedStorageDomainsListRequest {
         AttachedStorageDomainsListRequest {
@@ -116,6 +120,8 @@ pub struct AttachedStorageDomainsListRequest {
 }
 
 impl AttachedStorageDomainsListRequest {
+    /// Largest number of domains to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call

@@ -36,6 +36,8 @@ impl ClusterNetworksService {
         self.ctx.path()
     }
 
+    /// Attaches an existing network of the data center (by id) to the cluster and returns it; `required` and `usages` say how the cluster uses it.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     pub fn add(&self, network: types::Network) -> ClusterNetworksAddRequest {
         ClusterNetworksAddRequest {
@@ -44,6 +46,8 @@ impl ClusterNetworksService {
         }
     }
 
+    /// Lists the networks attached to the cluster, with their role in it.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> ClusterNetworksListRequest {
         ClusterNetworksListRequest {
@@ -106,6 +110,8 @@ pub struct ClusterNetworksListRequest {
 }
 
 impl ClusterNetworksListRequest {
+    /// Largest number of networks to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call

@@ -35,6 +35,8 @@ impl ClusterService {
         self.ctx.path()
     }
 
+    /// Reads the cluster's settings.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> ClusterGetRequest {
         ClusterGetRequest {
@@ -42,6 +44,8 @@ impl ClusterService {
         }
     }
 
+    /// Changes the cluster's settings and returns them; set only the members to change.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `cluster.ballooning_enabled`, `cluster.cpu.architecture`, `cluster.cpu.type`, `cluster.description`, `cluster.display.proxy`, `cluster.error_handling.on_error`, `cluster.gluster_service`, `cluster.ha_reservation`, `cluster.ksm.enabled`, `cluster.memory_policy.over_commit.percent`, `cluster.memory_policy.transparent_huge_pages.enabled`, `cluster.name`, `cluster.threads_as_cores`, `cluster.trusted_service`, `cluster.tunnel_migration`, `cluster.version.major`, `cluster.version.minor`, `cluster.virt_service`, `cluster.scheduling_policy.id` or `cluster.scheduling_policy.name`, `cluster.fips_mode`.
@@ -52,6 +56,8 @@ impl ClusterService {
         }
     }
 
+    /// Removes the cluster; it must hold no hosts and no VMs.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> ClusterRemoveRequest {
         ClusterRemoveRequest {
@@ -59,6 +65,8 @@ impl ClusterService {
         }
     }
 
+    /// Makes the VMs of the cluster take the cluster's current emulated machine type at their next start.
+    ///
     /// Sends `POST` with an `<action>` document to `…/resetemulatedmachine` below this service.
     pub fn reset_emulated_machine(&self) -> ClusterResetEmulatedMachineRequest {
         ClusterResetEmulatedMachineRequest {
@@ -67,6 +75,8 @@ impl ClusterService {
         }
     }
 
+    /// Brings the networks of every host of the cluster back in line with their definitions in the engine.
+    ///
     /// Sends `POST` with an `<action>` document to `…/syncallnetworks` below this service.
     pub fn sync_all_networks(&self) -> ClusterSyncAllNetworksRequest {
         ClusterSyncAllNetworksRequest {
@@ -75,6 +85,8 @@ impl ClusterService {
         }
     }
 
+    /// Marks the start, progress or end of a cluster upgrade run by an outside tool, so that the engine and other users know about it.
+    ///
     /// Sends `POST` with an `<action>` document to `…/upgrade` below this service.
     pub fn upgrade(&self) -> ClusterUpgradeRequest {
         ClusterUpgradeRequest {
@@ -83,6 +95,8 @@ impl ClusterService {
         }
     }
 
+    /// Makes the engine read the self-heal status of the cluster's Gluster volumes again.
+    ///
     /// Sends `POST` with an `<action>` document to `…/refreshglusterhealstatus` below this service.
     pub fn refresh_gluster_heal_status(&self) -> ClusterRefreshGlusterHealStatusRequest {
         ClusterRefreshGlusterHealStatusRequest {
@@ -206,6 +220,8 @@ pub struct ClusterGetRequest {
 }
 
 impl ClusterGetRequest {
+    /// When `true`, the cluster is read with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -257,6 +273,8 @@ pub struct ClusterUpdateRequest {
 }
 
 impl ClusterUpdateRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -301,6 +319,8 @@ pub struct ClusterRemoveRequest {
 }
 
 impl ClusterRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -344,6 +364,8 @@ pub struct ClusterResetEmulatedMachineRequest {
 }
 
 impl ClusterResetEmulatedMachineRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -383,6 +405,8 @@ pub struct ClusterSyncAllNetworksRequest {
 }
 
 impl ClusterSyncAllNetworksRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -422,6 +446,8 @@ pub struct ClusterUpgradeRequest {
 }
 
 impl ClusterUpgradeRequest {
+    /// `start`, `update_progress` or `finish`.
+    ///
     /// Sent as the element `<upgrade_action>` of the action document ([`ClusterUpgradeAction`](crate::types::ClusterUpgradeAction)).
     pub fn upgrade_action(
         mut self,
@@ -431,18 +457,24 @@ impl ClusterUpgradeRequest {
         self
     }
 
+    /// Correlation id of the upgrade, shown on its events.
+    ///
     /// Sent as the element `<correlation_id>` of the action document (text).
     pub fn correlation_id(mut self, value: impl Optional<String>) -> Self {
         self.action.correlation_id = value.into_option();
         self
     }
 
+    /// Progress of the upgrade, in percent, for `update_progress`.
+    ///
     /// Sent as the element `<upgrade_percent_complete>` of the action document (an integer).
     pub fn upgrade_percent_complete(mut self, value: impl Optional<i64>) -> Self {
         self.action.upgrade_percent_complete = value.into_option();
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();

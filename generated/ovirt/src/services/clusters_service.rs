@@ -36,6 +36,10 @@ impl ClustersService {
         self.ctx.path()
     }
 
+    /// Creates a cluster and returns it.
+    ///
+    /// `cluster.name` and `cluster.data_center` (by id or name) are required; usually `cluster.cpu.type` is given too, and the compatibility `version` defaults to the newest one.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `cluster.name`, `cluster.data_center.id` or `cluster.data_center.name`.
@@ -48,6 +52,8 @@ impl ClustersService {
         }
     }
 
+    /// Lists the clusters the user may see, or those matching `search`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> ClustersListRequest {
         ClustersListRequest {
@@ -110,6 +116,8 @@ pub struct ClustersListRequest {
 }
 
 impl ClustersListRequest {
+    /// Largest number of clusters to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call
@@ -120,12 +128,16 @@ impl ClustersListRequest {
         self
     }
 
+    /// Query in the engine's search language (for example `name=prod*`); see "Searching" in the oVirt REST API guide. Unset lists every cluster.
+    ///
     /// Sent as the query parameter `search` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn search(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("search", value.into_option());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn case_sensitive(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -136,6 +148,8 @@ impl ClustersListRequest {
         self
     }
 
+    /// When `true`, only clusters the logged-in user has permissions on are returned; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.call

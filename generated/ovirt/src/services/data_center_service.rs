@@ -35,6 +35,8 @@ impl DataCenterService {
         self.ctx.path()
     }
 
+    /// Reads the data center's settings and status.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> DataCenterGetRequest {
         DataCenterGetRequest {
@@ -42,6 +44,8 @@ impl DataCenterService {
         }
     }
 
+    /// Changes the data center's settings (name, compatibility version, quota mode, ...) and returns them; set only the members to change.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `data_center.comment`, `data_center.description`, `data_center.local`, `data_center.mac_pool.id`, `data_center.name`, `data_center.storage_format`, `data_center.version.major`, `data_center.version.minor`.
@@ -52,6 +56,8 @@ impl DataCenterService {
         }
     }
 
+    /// Removes the data center; its storage domains must be detached first, unless `force` is used.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> DataCenterRemoveRequest {
         DataCenterRemoveRequest {
@@ -59,6 +65,8 @@ impl DataCenterService {
         }
     }
 
+    /// Makes the given storage domain the master domain of the data center.
+    ///
     /// Sends `POST` with an `<action>` document to `…/setmaster` below this service.
     ///
     /// The server requires: `storage_domain.id` or `storage_domain.name`.
@@ -69,6 +77,8 @@ impl DataCenterService {
         }
     }
 
+    /// Removes finished storage tasks from the data center's hosts.
+    ///
     /// Sends `POST` with an `<action>` document to `…/cleanfinishedtasks` below this service.
     pub fn clean_finished_tasks(&self) -> DataCenterCleanFinishedTasksRequest {
         DataCenterCleanFinishedTasksRequest {
@@ -160,6 +170,8 @@ pub struct DataCenterGetRequest {
 }
 
 impl DataCenterGetRequest {
+    /// When `true`, the data center is read with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -211,6 +223,8 @@ pub struct DataCenterUpdateRequest {
 }
 
 impl DataCenterUpdateRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -255,6 +269,8 @@ pub struct DataCenterRemoveRequest {
 }
 
 impl DataCenterRemoveRequest {
+    /// When `true`, the data center is removed even when its storage cannot be reached, leaving whatever is on the storage behind; for recovery only. Defaults to `false`.
+    ///
     /// Sent as the query parameter `force` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn force(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -265,6 +281,8 @@ impl DataCenterRemoveRequest {
         self
     }
 
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -308,12 +326,16 @@ pub struct DataCenterSetMasterRequest {
 }
 
 impl DataCenterSetMasterRequest {
+    /// The new master domain, by id or name; required.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
         self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -353,6 +375,8 @@ pub struct DataCenterCleanFinishedTasksRequest {
 }
 
 impl DataCenterCleanFinishedTasksRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();

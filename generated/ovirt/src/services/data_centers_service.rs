@@ -36,6 +36,8 @@ impl DataCentersService {
         self.ctx.path()
     }
 
+    /// Creates a data center and returns it; `data_center.name` and `data_center.local` (shared or local storage) are required. It stays `uninitialized` until a data storage domain is attached.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `data_center.local`, `data_center.name`.
@@ -48,6 +50,8 @@ impl DataCentersService {
         }
     }
 
+    /// Lists the data centers the user may see, or those matching `search`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> DataCentersListRequest {
         DataCentersListRequest {
@@ -110,6 +114,8 @@ pub struct DataCentersListRequest {
 }
 
 impl DataCentersListRequest {
+    /// Largest number of data centers to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call
@@ -120,12 +126,16 @@ impl DataCentersListRequest {
         self
     }
 
+    /// Query in the engine's search language (for example `name=dc1`); see "Searching" in the oVirt REST API guide. Unset lists every data center.
+    ///
     /// Sent as the query parameter `search` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn search(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("search", value.into_option());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn case_sensitive(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -136,6 +146,8 @@ impl DataCentersListRequest {
         self
     }
 
+    /// When `true`, only data centers the logged-in user has permissions on are returned; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.call

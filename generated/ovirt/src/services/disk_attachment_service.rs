@@ -35,6 +35,8 @@ impl DiskAttachmentService {
         self.ctx.path()
     }
 
+    /// Reads the attachment (bootable, interface, plugged state) and links to its disk.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> DiskAttachmentGetRequest {
         DiskAttachmentGetRequest {
@@ -42,6 +44,8 @@ impl DiskAttachmentService {
         }
     }
 
+    /// Detaches the disk from the VM, and also deletes it unless `detach_only` is left `true`. The disk should be deactivated (or the VM down) first.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> DiskAttachmentRemoveRequest {
         DiskAttachmentRemoveRequest {
@@ -49,6 +53,10 @@ impl DiskAttachmentService {
         }
     }
 
+    /// Changes how the disk is attached and, through `disk`, some settings of the disk itself; returns the result.
+    ///
+    /// To extend a disk, set a larger `disk.provisioned_size` (in bytes); disks cannot shrink.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `disk_attachment.disk.alias`, `disk_attachment.bootable`, `disk_attachment.description`, `disk_attachment.disk.disk_profile.id`, `disk_attachment.disk.format`, `disk_attachment.name`, `disk_attachment.disk.propagate_errors`, `disk_attachment.disk.provisioned_size`, `disk_attachment.disk.quota.id`, `disk_attachment.disk.read_only`, `disk_attachment.disk.sgio`, `disk_attachment.disk.shareable`, `disk_attachment.disk.sparse`, `disk_attachment.uses_scsi_reservation`, `disk_attachment.disk.wipe_after_delete`.
@@ -124,6 +132,8 @@ pub struct DiskAttachmentRemoveRequest {
 }
 
 impl DiskAttachmentRemoveRequest {
+    /// When `true` (the default), the disk is only detached and stays in the system as a floating disk; `false` deletes it as well.
+    ///
     /// Sent as the query parameter `detach_only` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn detach_only(mut self, value: impl Optional<bool>) -> Self {
         self.call

@@ -36,6 +36,10 @@ impl DiskAttachmentsService {
         self.ctx.path()
     }
 
+    /// Attaches a disk to the VM, or creates a new disk and attaches it, and returns the attachment.
+    ///
+    /// In practice `attachment.interface` (e.g. `virtio_scsi`) and `attachment.bootable` are needed, plus the disk: either `attachment.disk.id` of an existing disk, or a new disk described in full (`format`, `provisioned_size` in bytes, `storage_domains`). A new disk is `locked` until it is created; wait for disk status `ok`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     pub fn add(&self, attachment: types::DiskAttachment) -> DiskAttachmentsAddRequest {
         DiskAttachmentsAddRequest {
@@ -44,6 +48,8 @@ impl DiskAttachmentsService {
         }
     }
 
+    /// Attaches with the attachment settings spelled out (`bootable`, `interface` and `pass_discard` required); the disk is given in `attachment.disk`, an existing one by id or a new one in full.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `signature1` form of `add`: same request, with the parameters that form uses.
@@ -59,6 +65,8 @@ impl DiskAttachmentsService {
         }
     }
 
+    /// Attaches an existing disk, named by `attachment.disk.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `providing_disk_id` form of `add`: same request, with the parameters that form uses.
@@ -74,6 +82,8 @@ impl DiskAttachmentsService {
         }
     }
 
+    /// Lists the disks attached to the VM with their attachment settings; add `follow("disk")` to get the disks themselves in the same reply.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> DiskAttachmentsListRequest {
         DiskAttachmentsListRequest {

@@ -37,6 +37,8 @@ impl DiskService {
         self.ctx.path()
     }
 
+    /// Copies the disk to a storage domain as a new, unattached disk; returns when copying has started, and the copy is `locked` until done.
+    ///
     /// Sends `POST` with an `<action>` document to `…/copy` below this service.
     ///
     /// The server requires: `storage_domain.id` or `storage_domain.name`.
@@ -49,6 +51,8 @@ impl DiskService {
         }
     }
 
+    /// Changes the disk (alias, size, sharing, ...) and returns it; set only the members to change. A larger `provisioned_size` extends it.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `disk.alias`, `disk.bootable`, `disk.description`, `disk.disk_profile.id`, `disk.format`, `disk.name`, `disk.propagate_errors`, `disk.provisioned_size`, `disk.quota.id`, `disk.read_only`, `disk.sgio`, `disk.shareable`, `disk.sparse`, `disk.uses_scsi_reservation`, `disk.wipe_after_delete`.
@@ -59,6 +63,8 @@ impl DiskService {
         }
     }
 
+    /// Exports the disk to an image storage domain (such as OpenStack Glance); returns when started.
+    ///
     /// Sends `POST` with an `<action>` document to `…/export` below this service.
     ///
     /// The server requires: `storage_domain.id` or `storage_domain.name`.
@@ -69,6 +75,8 @@ impl DiskService {
         }
     }
 
+    /// Reads the disk; poll its `status` until `ok` after creating, copying or moving it.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> DiskGetRequest {
         DiskGetRequest {
@@ -76,6 +84,8 @@ impl DiskService {
         }
     }
 
+    /// Moves the disk to another storage domain, live if its VM is running; returns when the move has started, and the disk is `locked` until done.
+    ///
     /// Sends `POST` with an `<action>` document to `…/move` below this service.
     ///
     /// The server requires: `storage_domain.id` or `storage_domain.name`.
@@ -88,6 +98,8 @@ impl DiskService {
         }
     }
 
+    /// Deletes the disk and its data; it must not be attached to a running VM. Returns once the engine accepted the removal.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> DiskRemoveRequest {
         DiskRemoveRequest {
@@ -95,6 +107,8 @@ impl DiskService {
         }
     }
 
+    /// Releases the space of blocks the guest no longer uses inside the disk image; the VM must be down. Returns when started.
+    ///
     /// Sends `POST` with an `<action>` document to `…/sparsify` below this service.
     pub fn sparsify(&self) -> DiskSparsifyRequest {
         DiskSparsifyRequest {
@@ -103,6 +117,8 @@ impl DiskService {
         }
     }
 
+    /// Re-reads the size of a direct-LUN disk through a host, after the LUN was resized on the storage.
+    ///
     /// Sends `POST` with an `<action>` document to `…/refreshlun` below this service.
     ///
     /// The server requires: `host.id` or `host.name`.
@@ -113,6 +129,8 @@ impl DiskService {
         }
     }
 
+    /// Shrinks a qcow2 disk on block storage to the space its data really takes; the VM must be down.
+    ///
     /// Sends `POST` with an `<action>` document to `…/reduce` below this service.
     pub fn reduce(&self) -> DiskReduceRequest {
         DiskReduceRequest {
@@ -121,6 +139,8 @@ impl DiskService {
         }
     }
 
+    /// Changes the disk's format and allocation (for example from raw preallocated to qcow2 thin); returns when started, the disk is `locked` until done.
+    ///
     /// Sends `POST` with an `<action>` document to `…/convert` below this service.
     ///
     /// The server requires: `disk.format` or `disk.sparse`.
@@ -202,36 +222,48 @@ pub struct DiskCopyRequest {
 }
 
 impl DiskCopyRequest {
+    /// Name or alias for the copy; by default the copy keeps the source's alias.
+    ///
     /// Sent as the element `<disk>` of the action document ([`Disk`](crate::types::Disk)).
     pub fn disk(mut self, value: impl Optional<types::Disk>) -> Self {
         self.action.disk = value.into_option().map(Box::new);
         self
     }
 
+    /// Storage domain to copy to; required.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
         self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
+    /// Disk profile for the copy on the target domain.
+    ///
     /// Sent as the element `<disk_profile>` of the action document ([`DiskProfile`](crate::types::DiskProfile)).
     pub fn disk_profile(mut self, value: impl Optional<types::DiskProfile>) -> Self {
         self.action.disk_profile = value.into_option().map(Box::new);
         self
     }
 
+    /// Quota the copy is counted against.
+    ///
     /// Sent as the element `<quota>` of the action document ([`Quota`](crate::types::Quota)).
     pub fn quota(mut self, value: impl Optional<types::Quota>) -> Self {
         self.action.quota = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
         self
     }
 
+    /// When `true`, the request runs with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the element `<filter>` of the action document (a boolean).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.action.filter = value.into_option();
@@ -306,18 +338,24 @@ pub struct DiskExportRequest {
 }
 
 impl DiskExportRequest {
+    /// Image domain to export to, by id or name; required.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
         self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
         self
     }
 
+    /// When `true`, the request runs with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the element `<filter>` of the action document (a boolean).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.action.filter = value.into_option();
@@ -356,6 +394,8 @@ pub struct DiskGetRequest {
 }
 
 impl DiskGetRequest {
+    /// When `true`, every member is filled in, including expensive ones left out by default; defaults to `false`.
+    ///
     /// Sent as the query parameter `all_content` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn all_content(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -407,30 +447,40 @@ pub struct DiskMoveRequest {
 }
 
 impl DiskMoveRequest {
+    /// Storage domain to move to; required.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
         self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
+    /// Disk profile for the disk on the target domain.
+    ///
     /// Sent as the element `<disk_profile>` of the action document ([`DiskProfile`](crate::types::DiskProfile)).
     pub fn disk_profile(mut self, value: impl Optional<types::DiskProfile>) -> Self {
         self.action.disk_profile = value.into_option().map(Box::new);
         self
     }
 
+    /// Quota the moved disk is counted against.
+    ///
     /// Sent as the element `<quota>` of the action document ([`Quota`](crate::types::Quota)).
     pub fn quota(mut self, value: impl Optional<types::Quota>) -> Self {
         self.action.quota = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
         self
     }
 
+    /// When `true`, the request runs with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the element `<filter>` of the action document (a boolean).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.action.filter = value.into_option();
@@ -469,6 +519,8 @@ pub struct DiskRemoveRequest {
 }
 
 impl DiskRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -545,6 +597,8 @@ pub struct DiskRefreshLunRequest {
 }
 
 impl DiskRefreshLunRequest {
+    /// Host that reads the LUN, by id or name; required.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
         self.action.host = value.into_option().map(Box::new);
@@ -584,6 +638,8 @@ pub struct DiskReduceRequest {
 }
 
 impl DiskReduceRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -623,6 +679,8 @@ pub struct DiskConvertRequest {
 }
 
 impl DiskConvertRequest {
+    /// The wanted `format` and `sparse` values.
+    ///
     /// Sent as the element `<disk>` of the action document ([`Disk`](crate::types::Disk)).
     pub fn disk(mut self, value: impl Optional<types::Disk>) -> Self {
         self.action.disk = value.into_option().map(Box::new);

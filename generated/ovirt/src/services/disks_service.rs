@@ -36,6 +36,10 @@ impl DisksService {
         self.ctx.path()
     }
 
+    /// Creates a disk that is not attached to any VM yet and returns it; attach it later through the VM's disk attachments.
+    ///
+    /// For an image disk, give `format`, `provisioned_size` (bytes) and one storage domain in `storage_domains` (see `add_on_storage_domain`); for a direct LUN, `lun_storage` (see `add_lun`). The disk is `locked` until created; wait for status `ok`. This is also the first step of an upload: create the disk, then an image transfer for it.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `disk.format`, `disk.interface`.
@@ -48,6 +52,8 @@ impl DisksService {
         }
     }
 
+    /// Creates an image disk on a storage domain; `provisioned_size` (bytes) is required and the domain is given in `storage_domains`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `on_storage_domain` form of `add`: same request, with the parameters that form uses.
@@ -65,6 +71,8 @@ impl DisksService {
         }
     }
 
+    /// Creates a direct-LUN disk from a LUN described in `lun_storage` (storage type and the LUN's address, id, port and target).
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `lun` form of `add`: same request, with the parameters that form uses.
@@ -79,6 +87,8 @@ impl DisksService {
         }
     }
 
+    /// Lists the disks the user may see, attached or not, or those matching `search`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> DisksListRequest {
         DisksListRequest {
@@ -211,6 +221,8 @@ pub struct DisksListRequest {
 }
 
 impl DisksListRequest {
+    /// Largest number of disks to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call
@@ -221,12 +233,16 @@ impl DisksListRequest {
         self
     }
 
+    /// Query in the engine's search language (for example `name=db*`); see "Searching" in the oVirt REST API guide. Unset lists every disk.
+    ///
     /// Sent as the query parameter `search` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn search(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("search", value.into_option());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn case_sensitive(mut self, value: impl Optional<bool>) -> Self {
         self.call

@@ -36,6 +36,8 @@ impl DomainUsersService {
         self.ctx.path()
     }
 
+    /// Lists or searches the users of the directory, including those not added to the engine yet; use it to find a user before adding it.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> DomainUsersListRequest {
         DomainUsersListRequest {
@@ -63,6 +65,8 @@ pub struct DomainUsersListRequest {
 }
 
 impl DomainUsersListRequest {
+    /// Largest number of users to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call
@@ -73,12 +77,16 @@ impl DomainUsersListRequest {
         self
     }
 
+    /// Query in the engine's search language to find users in the directory by name; see "Searching" in the oVirt REST API guide.
+    ///
     /// Sent as the query parameter `search` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn search(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("search", value.into_option());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn case_sensitive(mut self, value: impl Optional<bool>) -> Self {
         self.call

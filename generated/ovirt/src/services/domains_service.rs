@@ -36,6 +36,8 @@ impl DomainsService {
         self.ctx.path()
     }
 
+    /// Lists the authorization domains (directories) configured in the engine, such as `internal-authz`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> DomainsListRequest {
         DomainsListRequest {
@@ -63,6 +65,8 @@ pub struct DomainsListRequest {
 }
 
 impl DomainsListRequest {
+    /// Largest number of domains to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call

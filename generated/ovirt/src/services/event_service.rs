@@ -35,6 +35,8 @@ impl EventService {
         self.ctx.path()
     }
 
+    /// Reads one event of the audit log.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> EventGetRequest {
         EventGetRequest {
@@ -42,6 +44,8 @@ impl EventService {
         }
     }
 
+    /// Removes the event from the audit log (it is hidden, and `undelete` can bring it back).
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> EventRemoveRequest {
         EventRemoveRequest {
@@ -111,6 +115,8 @@ pub struct EventRemoveRequest {
 }
 
 impl EventRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call

@@ -36,6 +36,8 @@ impl EventsService {
         self.ctx.path()
     }
 
+    /// Writes an event of the caller's own into the audit log and returns it; `custom_id`, `description`, `origin` and `severity` are required.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `event.custom_id`, `event.description`, `event.origin`, `event.severity`.
@@ -48,6 +50,10 @@ impl EventsService {
         }
     }
 
+    /// Lists entries of the audit log, or those matching `search`.
+    ///
+    /// To follow the log, remember the highest `index` seen and pass it as `from` on the next call.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> EventsListRequest {
         EventsListRequest {
@@ -55,6 +61,8 @@ impl EventsService {
         }
     }
 
+    /// Brings back the events that were dismissed from the audit log view.
+    ///
     /// Sends `POST` with an `<action>` document to `…/undelete` below this service.
     pub fn undelete(&self) -> EventsUndeleteRequest {
         EventsUndeleteRequest {
@@ -118,6 +126,8 @@ pub struct EventsListRequest {
 }
 
 impl EventsListRequest {
+    /// Index of an event; only events with a greater index are returned. Used to fetch only what is new since the last call.
+    ///
     /// Sent as the query parameter `from` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn from(mut self, value: impl Optional<i64>) -> Self {
         self.call
@@ -128,6 +138,8 @@ impl EventsListRequest {
         self
     }
 
+    /// Largest number of events to return; unset means no limit (the log can be long, so set it).
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call
@@ -138,12 +150,16 @@ impl EventsListRequest {
         self
     }
 
+    /// Query in the engine's search language (for example `severity=error`); see "Searching" in the oVirt REST API guide. Unset lists every event.
+    ///
     /// Sent as the query parameter `search` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn search(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("search", value.into_option());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn case_sensitive(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -220,6 +236,8 @@ pub struct EventsUndeleteRequest {
 }
 
 impl EventsUndeleteRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();

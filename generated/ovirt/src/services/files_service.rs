@@ -36,6 +36,8 @@ impl FilesService {
         self.ctx.path()
     }
 
+    /// Lists the files of an ISO (or image) domain, such as the ISO images that can be inserted into a CD-ROM drive.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> FilesListRequest {
         FilesListRequest {
@@ -63,6 +65,8 @@ pub struct FilesListRequest {
 }
 
 impl FilesListRequest {
+    /// Largest number of files to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call
@@ -73,12 +77,16 @@ impl FilesListRequest {
         self
     }
 
+    /// Query in the engine's search language to filter the files by name; see "Searching" in the oVirt REST API guide.
+    ///
     /// Sent as the query parameter `search` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn search(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("search", value.into_option());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn case_sensitive(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -89,6 +97,8 @@ impl FilesListRequest {
         self
     }
 
+    /// When `true`, the list is read from the storage now instead of the copy the engine refreshes from time to time.
+    ///
     /// Sent as the query parameter `refresh` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn refresh(mut self, value: impl Optional<bool>) -> Self {
         self.call

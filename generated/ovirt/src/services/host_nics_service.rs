@@ -36,6 +36,8 @@ impl HostNicsService {
         self.ctx.path()
     }
 
+    /// Lists the host's network interfaces, bonds and VLAN devices, with their addresses and state.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> HostNicsListRequest {
         HostNicsListRequest {
@@ -63,6 +65,8 @@ pub struct HostNicsListRequest {
 }
 
 impl HostNicsListRequest {
+    /// Largest number of interfaces to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call
@@ -73,6 +77,8 @@ impl HostNicsListRequest {
         self
     }
 
+    /// When `true`, every member is filled in, including the expensive ones left out by default; defaults to `false`.
+    ///
     /// Sent as the query parameter `all_content` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn all_content(mut self, value: impl Optional<bool>) -> Self {
         self.call

@@ -37,6 +37,8 @@ impl HostService {
         self.ctx.path()
     }
 
+    /// Takes the host out of maintenance so that it can run VMs again; returns when requested, wait for status `up`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/activate` below this service.
     pub fn activate(&self) -> HostActivateRequest {
         HostActivateRequest {
@@ -45,6 +47,8 @@ impl HostService {
         }
     }
 
+    /// Accepts a host that registered itself with the engine (for example an oVirt Node) and installs it into a cluster.
+    ///
     /// Sends `POST` with an `<action>` document to `…/approve` below this service.
     ///
     /// The server also reads: `cluster.id` or `cluster.name`.
@@ -55,6 +59,8 @@ impl HostService {
         }
     }
 
+    /// Installs the host logging in as root with `host.root_password`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/approve` below this service.
     ///
     /// The `using_root_password` form of `approve`: same request, with the parameters that form uses.
@@ -69,6 +75,8 @@ impl HostService {
         }
     }
 
+    /// Installs the host with the SSH settings in `host.ssh` (user name, password and authentication method).
+    ///
     /// Sends `POST` with an `<action>` document to `…/approve` below this service.
     ///
     /// The `using_ssh` form of `approve`: same request, with the parameters that form uses.
@@ -83,6 +91,8 @@ impl HostService {
         }
     }
 
+    /// Saves the host's current network configuration so that it survives a reboot.
+    ///
     /// Sends `POST` with an `<action>` document to `…/commitnetconfig` below this service.
     pub fn commit_net_config(&self) -> HostCommitNetConfigRequest {
         HostCommitNetConfigRequest {
@@ -91,6 +101,10 @@ impl HostService {
         }
     }
 
+    /// Puts the host into maintenance: its running VMs are migrated away first.
+    ///
+    /// Returns when requested; the host shows `preparing_for_maintenance` and reaches `maintenance` when it is empty.
+    ///
     /// Sends `POST` with an `<action>` document to `…/deactivate` below this service.
     ///
     /// The server also reads: `reason`.
@@ -101,6 +115,8 @@ impl HostService {
         }
     }
 
+    /// Issues the host a new certificate signed by the engine's CA; the host must be in maintenance.
+    ///
     /// Sends `POST` with an `<action>` document to `…/enrollcertificate` below this service.
     pub fn enroll_certificate(&self) -> HostEnrollCertificateRequest {
         HostEnrollCertificateRequest {
@@ -109,6 +125,8 @@ impl HostService {
         }
     }
 
+    /// Runs a power management action on the host through its fencing agents, such as a restart; `fence_type` says which.
+    ///
     /// Sends `POST` with an `<action>` document to `…/fence` below this service and returns its `power_management` ([`PowerManagement`](crate::types::PowerManagement)).
     ///
     /// The server requires: `fence_type`.
@@ -119,6 +137,8 @@ impl HostService {
         }
     }
 
+    /// Makes this host the Storage Pool Manager of its data center.
+    ///
     /// Sends `POST` with an `<action>` document to `…/forceselectspm` below this service.
     pub fn force_select_spm(&self) -> HostForceSelectSpmRequest {
         HostForceSelectSpmRequest {
@@ -127,6 +147,8 @@ impl HostService {
         }
     }
 
+    /// Reads the host's configuration and state; poll its `status` after adding, activating or deactivating it.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> HostGetRequest {
         HostGetRequest {
@@ -134,6 +156,10 @@ impl HostService {
         }
     }
 
+    /// Reinstalls the engine's software on the host and reapplies its configuration; the host must be in maintenance.
+    ///
+    /// Returns when the installation has started; the host shows `installing` and then goes back to maintenance or `up`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/install` below this service.
     ///
     /// The server also reads: `host.override_iptables`, `image`.
@@ -144,6 +170,8 @@ impl HostService {
         }
     }
 
+    /// Logs in as root with `root_password`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/install` below this service.
     ///
     /// The `using_root_password` form of `install`: same request, with the parameters that form uses.
@@ -156,6 +184,8 @@ impl HostService {
         }
     }
 
+    /// Logs in with the SSH settings in `ssh`, usually the engine's public key.
+    ///
     /// Sends `POST` with an `<action>` document to `…/install` below this service.
     ///
     /// The `using_ssh` form of `install`: same request, with the parameters that form uses.
@@ -168,6 +198,8 @@ impl HostService {
         }
     }
 
+    /// Deprecated: lists the target names an iSCSI portal offers; use `discover_iscsi`, which returns more detail.
+    ///
     /// Sends `POST` with an `<action>` document to `…/iscsidiscover` below this service and returns its `iscsi_targets` (a list of text).
     ///
     /// The server requires: `iscsi.address`.
@@ -179,6 +211,8 @@ impl HostService {
         }
     }
 
+    /// Asks the host which targets an iSCSI portal offers, and returns them with their addresses and portals.
+    ///
     /// Sends `POST` with an `<action>` document to `…/discoveriscsi` below this service and returns its `discovered_targets` (a list of [`IscsiDetails`](crate::types::IscsiDetails)).
     ///
     /// The server requires: `iscsi.address`.
@@ -189,6 +223,8 @@ impl HostService {
         }
     }
 
+    /// Logs the host into an iSCSI target so that its LUNs become visible to the host.
+    ///
     /// Sends `POST` with an `<action>` document to `…/iscsilogin` below this service.
     ///
     /// The server requires: `iscsi.address`, `iscsi.target`.
@@ -199,6 +235,8 @@ impl HostService {
         }
     }
 
+    /// Looks for storage domains, reachable from the host, that the engine does not know yet, so that they can be imported.
+    ///
     /// Sends `POST` with an `<action>` document to `…/unregisteredstoragedomainsdiscover` below this service and returns its `storage_domains` (a list of [`StorageDomain`](crate::types::StorageDomain)).
     ///
     /// The server also reads: `iscsi.address`, `iscsi.target`.
@@ -211,6 +249,8 @@ impl HostService {
         }
     }
 
+    /// Changes the host's settings and returns them; set only the members to change.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `host.address`, `host.comment`, `host.display.address`, `host.name`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.spm.priority`, `host.vgpu_placement`, `host.cluster.id` or `host.cluster.name`.
@@ -221,6 +261,8 @@ impl HostService {
         }
     }
 
+    /// Update form that can also change the root password and the external host provider.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The `using_root_password` form of `update`: same request, with the parameters that form uses.
@@ -236,6 +278,8 @@ impl HostService {
         }
     }
 
+    /// Update form that can also change the SSH settings.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The `using_ssh` form of `update`: same request, with the parameters that form uses.
@@ -248,6 +292,10 @@ impl HostService {
         }
     }
 
+    /// Upgrades the host's packages (or its oVirt Node image); the host is moved to maintenance first when needed.
+    ///
+    /// Returns when the upgrade has started; afterwards the host is rebooted if `reboot` is set and comes back `up` or in maintenance. Run `upgrade_check` first to know whether updates exist.
+    ///
     /// Sends `POST` with an `<action>` document to `…/upgrade` below this service.
     ///
     /// The server also reads: `image`.
@@ -258,6 +306,8 @@ impl HostService {
         }
     }
 
+    /// Starts a check for available updates on the host and returns at once; the result shows up later in `update_available` and as an event.
+    ///
     /// Sends `POST` with an `<action>` document to `…/upgradecheck` below this service.
     pub fn upgrade_check(&self) -> HostUpgradeCheckRequest {
         HostUpgradeCheckRequest {
@@ -266,6 +316,8 @@ impl HostService {
         }
     }
 
+    /// Makes the engine read the host's capabilities (devices, networks, storage) again.
+    ///
     /// Sends `POST` with an `<action>` document to `…/refresh` below this service.
     pub fn refresh(&self) -> HostRefreshRequest {
         HostRefreshRequest {
@@ -274,6 +326,8 @@ impl HostService {
         }
     }
 
+    /// Removes the host from the engine; it must be in maintenance first.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> HostRemoveRequest {
         HostRemoveRequest {
@@ -281,6 +335,10 @@ impl HostService {
         }
     }
 
+    /// Changes the host's network configuration in one step: which networks sit on which interfaces, bonds and labels.
+    ///
+    /// Give only what changes. With `check_connectivity` the host rolls back if it loses the engine; with `commit_on_success` the result survives a reboot.
+    ///
     /// Sends `POST` with an `<action>` document to `…/setupnetworks` below this service.
     ///
     /// The server also reads: `commit_on_success`, `check_connectivity`, `connectivity_timeout`, `modified_network_attachments[].host_nic.name` or `modified_network_attachments[].host_nic.id`, `modified_network_attachments[].id`, `modified_network_attachments[].ip_address_assignments[].ip`, `modified_network_attachments[].ip_address_assignments[].assignment_method`, `modified_network_attachments[].network.name` or `modified_network_attachments[].network.id`, `modified_network_attachments[].properties[].name`, `modified_network_attachments[].properties[].value`, `removed_labels[].id`, `synchronized_network_attachments[].id`, `removed_network_attachments[].id`, `modified_labels[].host_nic.name` or `modified_labels[].host_nic.id`, `modified_labels[].id`, `modified_bonds[].bonding.options[].name`, `modified_bonds[].bonding.options[].value`, `modified_bonds[].name` or `modified_bonds[].id`, `removed_bonds[].name` or `removed_bonds[].id`.
@@ -291,6 +349,8 @@ impl HostService {
         }
     }
 
+    /// Brings every network of the host back in line with its definition in the engine.
+    ///
     /// Sends `POST` with an `<action>` document to `…/syncallnetworks` below this service.
     pub fn sync_all_networks(&self) -> HostSyncAllNetworksRequest {
         HostSyncAllNetworksRequest {
@@ -299,6 +359,8 @@ impl HostService {
         }
     }
 
+    /// Copies the network configuration of another host (`source_host`) to this one; both must have matching interfaces.
+    ///
     /// Sends `POST` with an `<action>` document to `…/copyhostnetworks` below this service.
     ///
     /// The server requires: `source_host.id`.
@@ -526,6 +588,8 @@ pub struct HostActivateRequest {
 }
 
 impl HostActivateRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -565,30 +629,40 @@ pub struct HostApproveRequest {
 }
 
 impl HostApproveRequest {
+    /// Settings of the approved host, such as the credentials to install it with.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
         self.action.host = value.into_option().map(Box::new);
         self
     }
 
+    /// Cluster to add the host to, by id or name.
+    ///
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
     pub fn cluster(mut self, value: impl Optional<types::Cluster>) -> Self {
         self.action.cluster = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
         self
     }
 
+    /// When `true` (the default), the host is activated after installation.
+    ///
     /// Sent as the element `<activate>` of the action document (a boolean).
     pub fn activate(mut self, value: impl Optional<bool>) -> Self {
         self.action.activate = value.into_option();
         self
     }
 
+    /// When `true` (the default), the host is rebooted after installation.
+    ///
     /// Sent as the element `<reboot>` of the action document (a boolean).
     pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
         self.action.reboot = value.into_option();
@@ -628,30 +702,40 @@ pub struct HostApproveUsingRootPasswordRequest {
 }
 
 impl HostApproveUsingRootPasswordRequest {
+    /// Settings of the approved host, such as the credentials to install it with.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
         self.action.host = value.into_option().map(Box::new);
         self
     }
 
+    /// Cluster to add the host to, by id or name.
+    ///
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
     pub fn cluster(mut self, value: impl Optional<types::Cluster>) -> Self {
         self.action.cluster = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
         self
     }
 
+    /// When `true` (the default), the host is activated after installation.
+    ///
     /// Sent as the element `<activate>` of the action document (a boolean).
     pub fn activate(mut self, value: impl Optional<bool>) -> Self {
         self.action.activate = value.into_option();
         self
     }
 
+    /// When `true` (the default), the host is rebooted after installation.
+    ///
     /// Sent as the element `<reboot>` of the action document (a boolean).
     pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
         self.action.reboot = value.into_option();
@@ -691,30 +775,40 @@ pub struct HostApproveUsingSshRequest {
 }
 
 impl HostApproveUsingSshRequest {
+    /// Settings of the approved host, such as the credentials to install it with.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
         self.action.host = value.into_option().map(Box::new);
         self
     }
 
+    /// Cluster to add the host to, by id or name.
+    ///
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
     pub fn cluster(mut self, value: impl Optional<types::Cluster>) -> Self {
         self.action.cluster = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
         self
     }
 
+    /// When `true` (the default), the host is activated after installation.
+    ///
     /// Sent as the element `<activate>` of the action document (a boolean).
     pub fn activate(mut self, value: impl Optional<bool>) -> Self {
         self.action.activate = value.into_option();
         self
     }
 
+    /// When `true` (the default), the host is rebooted after installation.
+    ///
     /// Sent as the element `<reboot>` of the action document (a boolean).
     pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
         self.action.reboot = value.into_option();
@@ -754,6 +848,8 @@ pub struct HostCommitNetConfigRequest {
 }
 
 impl HostCommitNetConfigRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -793,18 +889,24 @@ pub struct HostDeactivateRequest {
 }
 
 impl HostDeactivateRequest {
+    /// Why the host goes into maintenance, kept in the audit log; the cluster may require it.
+    ///
     /// Sent as the element `<reason>` of the action document (text).
     pub fn reason(mut self, value: impl Optional<String>) -> Self {
         self.action.reason = value.into_option();
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
         self
     }
 
+    /// When `true`, the Gluster service on the host is stopped as well; defaults to `false`.
+    ///
     /// Sent as the element `<stop_gluster_service>` of the action document (a boolean).
     pub fn stop_gluster_service(mut self, value: impl Optional<bool>) -> Self {
         self.action.stop_gluster_service = value.into_option();
@@ -844,6 +946,8 @@ pub struct HostEnrollCertificateRequest {
 }
 
 impl HostEnrollCertificateRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -883,18 +987,24 @@ pub struct HostFenceRequest {
 }
 
 impl HostFenceRequest {
+    /// Action to run: `restart`, `start`, `stop`, `status` or `manual` (confirm by hand that the host was rebooted); required.
+    ///
     /// Sent as the element `<fence_type>` of the action document (text).
     pub fn fence_type(mut self, value: impl Optional<String>) -> Self {
         self.action.fence_type = value.into_option();
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
         self
     }
 
+    /// With `restart`, when `true` the host is left in maintenance once it is back; defaults to `false`.
+    ///
     /// Sent as the element `<maintenance_after_restart>` of the action document (a boolean).
     pub fn maintenance_after_restart(mut self, value: impl Optional<bool>) -> Self {
         self.action.maintenance_after_restart = value.into_option();
@@ -943,6 +1053,8 @@ pub struct HostForceSelectSpmRequest {
 }
 
 impl HostForceSelectSpmRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -981,6 +1093,8 @@ pub struct HostGetRequest {
 }
 
 impl HostGetRequest {
+    /// When `true`, the host is read with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -991,6 +1105,8 @@ impl HostGetRequest {
         self
     }
 
+    /// When `true`, every member is filled in, including the expensive ones left out by default; defaults to `false`.
+    ///
     /// Sent as the query parameter `all_content` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn all_content(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -1042,54 +1158,72 @@ pub struct HostInstallRequest {
 }
 
 impl HostInstallRequest {
+    /// When `true` (the default), the host is activated after installation.
+    ///
     /// Sent as the element `<activate>` of the action document (a boolean).
     pub fn activate(mut self, value: impl Optional<bool>) -> Self {
         self.action.activate = value.into_option();
         self
     }
 
+    /// Root password to log in with over SSH.
+    ///
     /// Sent as the element `<root_password>` of the action document (text).
     pub fn root_password(mut self, value: impl Optional<String>) -> Self {
         self.action.root_password = value.into_option();
         self
     }
 
+    /// SSH settings to log in with, when public key authentication is used.
+    ///
     /// Sent as the element `<ssh>` of the action document ([`Ssh`](crate::types::Ssh)).
     pub fn ssh(mut self, value: impl Optional<types::Ssh>) -> Self {
         self.action.ssh = value.into_option().map(Box::new);
         self
     }
 
+    /// Host settings to apply while installing, such as `override_iptables`.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
         self.action.host = value.into_option().map(Box::new);
         self
     }
 
+    /// oVirt Node image to install, for Node hosts.
+    ///
     /// Sent as the element `<image>` of the action document (text).
     pub fn image(mut self, value: impl Optional<String>) -> Self {
         self.action.image = value.into_option();
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
         self
     }
 
+    /// When `true`, the host is also set up to run the hosted engine VM; defaults to `false`.
+    ///
     /// Sent as the element `<deploy_hosted_engine>` of the action document (a boolean).
     pub fn deploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
         self.action.deploy_hosted_engine = value.into_option();
         self
     }
 
+    /// When `true`, hosted engine configuration is removed from the host; defaults to `false`.
+    ///
     /// Sent as the element `<undeploy_hosted_engine>` of the action document (a boolean).
     pub fn undeploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
         self.action.undeploy_hosted_engine = value.into_option();
         self
     }
 
+    /// When `true` (the default), the host is rebooted after installation.
+    ///
     /// Sent as the element `<reboot>` of the action document (a boolean).
     pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
         self.action.reboot = value.into_option();
@@ -1129,54 +1263,72 @@ pub struct HostInstallUsingRootPasswordRequest {
 }
 
 impl HostInstallUsingRootPasswordRequest {
+    /// When `true` (the default), the host is activated after installation.
+    ///
     /// Sent as the element `<activate>` of the action document (a boolean).
     pub fn activate(mut self, value: impl Optional<bool>) -> Self {
         self.action.activate = value.into_option();
         self
     }
 
+    /// Root password to log in with over SSH.
+    ///
     /// Sent as the element `<root_password>` of the action document (text).
     pub fn root_password(mut self, value: impl Optional<String>) -> Self {
         self.action.root_password = value.into_option();
         self
     }
 
+    /// SSH settings to log in with, when public key authentication is used.
+    ///
     /// Sent as the element `<ssh>` of the action document ([`Ssh`](crate::types::Ssh)).
     pub fn ssh(mut self, value: impl Optional<types::Ssh>) -> Self {
         self.action.ssh = value.into_option().map(Box::new);
         self
     }
 
+    /// Host settings to apply while installing, such as `override_iptables`.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
         self.action.host = value.into_option().map(Box::new);
         self
     }
 
+    /// oVirt Node image to install, for Node hosts.
+    ///
     /// Sent as the element `<image>` of the action document (text).
     pub fn image(mut self, value: impl Optional<String>) -> Self {
         self.action.image = value.into_option();
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
         self
     }
 
+    /// When `true`, the host is also set up to run the hosted engine VM; defaults to `false`.
+    ///
     /// Sent as the element `<deploy_hosted_engine>` of the action document (a boolean).
     pub fn deploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
         self.action.deploy_hosted_engine = value.into_option();
         self
     }
 
+    /// When `true`, hosted engine configuration is removed from the host; defaults to `false`.
+    ///
     /// Sent as the element `<undeploy_hosted_engine>` of the action document (a boolean).
     pub fn undeploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
         self.action.undeploy_hosted_engine = value.into_option();
         self
     }
 
+    /// When `true` (the default), the host is rebooted after installation.
+    ///
     /// Sent as the element `<reboot>` of the action document (a boolean).
     pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
         self.action.reboot = value.into_option();
@@ -1216,54 +1368,72 @@ pub struct HostInstallUsingSshRequest {
 }
 
 impl HostInstallUsingSshRequest {
+    /// When `true` (the default), the host is activated after installation.
+    ///
     /// Sent as the element `<activate>` of the action document (a boolean).
     pub fn activate(mut self, value: impl Optional<bool>) -> Self {
         self.action.activate = value.into_option();
         self
     }
 
+    /// Root password to log in with over SSH.
+    ///
     /// Sent as the element `<root_password>` of the action document (text).
     pub fn root_password(mut self, value: impl Optional<String>) -> Self {
         self.action.root_password = value.into_option();
         self
     }
 
+    /// SSH settings to log in with, when public key authentication is used.
+    ///
     /// Sent as the element `<ssh>` of the action document ([`Ssh`](crate::types::Ssh)).
     pub fn ssh(mut self, value: impl Optional<types::Ssh>) -> Self {
         self.action.ssh = value.into_option().map(Box::new);
         self
     }
 
+    /// Host settings to apply while installing, such as `override_iptables`.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
         self.action.host = value.into_option().map(Box::new);
         self
     }
 
+    /// oVirt Node image to install, for Node hosts.
+    ///
     /// Sent as the element `<image>` of the action document (text).
     pub fn image(mut self, value: impl Optional<String>) -> Self {
         self.action.image = value.into_option();
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
         self
     }
 
+    /// When `true`, the host is also set up to run the hosted engine VM; defaults to `false`.
+    ///
     /// Sent as the element `<deploy_hosted_engine>` of the action document (a boolean).
     pub fn deploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
         self.action.deploy_hosted_engine = value.into_option();
         self
     }
 
+    /// When `true`, hosted engine configuration is removed from the host; defaults to `false`.
+    ///
     /// Sent as the element `<undeploy_hosted_engine>` of the action document (a boolean).
     pub fn undeploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
         self.action.undeploy_hosted_engine = value.into_option();
         self
     }
 
+    /// When `true` (the default), the host is rebooted after installation.
+    ///
     /// Sent as the element `<reboot>` of the action document (a boolean).
     pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
         self.action.reboot = value.into_option();
@@ -1304,12 +1474,16 @@ pub struct HostIscsiDiscoverRequest {
 }
 
 impl HostIscsiDiscoverRequest {
+    /// The portal to ask (`address`, and `port` when not 3260); required.
+    ///
     /// Sent as the element `<iscsi>` of the action document ([`IscsiDetails`](crate::types::IscsiDetails)).
     pub fn iscsi(mut self, value: impl Optional<types::IscsiDetails>) -> Self {
         self.action.iscsi = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -1361,12 +1535,16 @@ pub struct HostDiscoverIscsiRequest {
 }
 
 impl HostDiscoverIscsiRequest {
+    /// The portal to ask (`address`, and `port` when not 3260, plus CHAP credentials if needed); required.
+    ///
     /// Sent as the element `<iscsi>` of the action document ([`IscsiDetails`](crate::types::IscsiDetails)).
     pub fn iscsi(mut self, value: impl Optional<types::IscsiDetails>) -> Self {
         self.action.iscsi = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -1420,12 +1598,16 @@ pub struct HostIscsiLoginRequest {
 }
 
 impl HostIscsiLoginRequest {
+    /// The target to log into (`address`, `target`, and CHAP credentials if needed); required.
+    ///
     /// Sent as the element `<iscsi>` of the action document ([`IscsiDetails`](crate::types::IscsiDetails)).
     pub fn iscsi(mut self, value: impl Optional<types::IscsiDetails>) -> Self {
         self.action.iscsi = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -1465,12 +1647,16 @@ pub struct HostUnregisteredStorageDomainsDiscoverRequest {
 }
 
 impl HostUnregisteredStorageDomainsDiscoverRequest {
+    /// iSCSI target to look on, for block storage.
+    ///
     /// Sent as the element `<iscsi>` of the action document ([`IscsiDetails`](crate::types::IscsiDetails)).
     pub fn iscsi(mut self, value: impl Optional<types::IscsiDetails>) -> Self {
         self.action.iscsi = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -1524,6 +1710,8 @@ pub struct HostUpdateRequest {
 }
 
 impl HostUpdateRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -1569,6 +1757,8 @@ pub struct HostUpdateUsingRootPasswordRequest {
 }
 
 impl HostUpdateUsingRootPasswordRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -1614,6 +1804,8 @@ pub struct HostUpdateUsingSshRequest {
 }
 
 impl HostUpdateUsingSshRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -1659,6 +1851,8 @@ pub struct HostUpgradeRequest {
 }
 
 impl HostUpgradeRequest {
+    /// Deprecated: oVirt Node image to upgrade to.
+    ///
     /// Sent as the element `<image>` of the action document (text).
     #[deprecated]
     pub fn image(mut self, value: impl Optional<String>) -> Self {
@@ -1666,18 +1860,24 @@ impl HostUpgradeRequest {
         self
     }
 
+    /// When `true` (the default), the host is rebooted after the upgrade.
+    ///
     /// Sent as the element `<reboot>` of the action document (a boolean).
     pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
         self.action.reboot = value.into_option();
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
         self
     }
 
+    /// Longest time the upgrade may take, in minutes; unset means the engine's default.
+    ///
     /// Sent as the element `<timeout>` of the action document (an integer).
     pub fn timeout_param(mut self, value: impl Optional<i64>) -> Self {
         self.action.timeout = value.into_option();
@@ -1750,6 +1950,8 @@ pub struct HostRefreshRequest {
 }
 
 impl HostRefreshRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -1788,6 +1990,8 @@ pub struct HostRemoveRequest {
 }
 
 impl HostRemoveRequest {
+    /// When `true`, the host is removed even when it does not respond or still holds Gluster bricks; defaults to `false`.
+    ///
     /// Sent as the query parameter `force` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn force(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -1798,6 +2002,8 @@ impl HostRemoveRequest {
         self
     }
 
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -1841,6 +2047,8 @@ pub struct HostSetupNetworksRequest {
 }
 
 impl HostSetupNetworksRequest {
+    /// Network attachments to add or change.
+    ///
     /// Sent as the element `<modified_network_attachments>` of the action document (a list of [`NetworkAttachment`](crate::types::NetworkAttachment)).
     pub fn modified_network_attachments(
         mut self,
@@ -1850,6 +2058,8 @@ impl HostSetupNetworksRequest {
         self
     }
 
+    /// Network attachments to remove, by id.
+    ///
     /// Sent as the element `<removed_network_attachments>` of the action document (a list of [`NetworkAttachment`](crate::types::NetworkAttachment)).
     pub fn removed_network_attachments(
         mut self,
@@ -1859,6 +2069,8 @@ impl HostSetupNetworksRequest {
         self
     }
 
+    /// Network attachments to bring back in line with their network's definition.
+    ///
     /// Sent as the element `<synchronized_network_attachments>` of the action document (a list of [`NetworkAttachment`](crate::types::NetworkAttachment)).
     pub fn synchronized_network_attachments(
         mut self,
@@ -1868,48 +2080,64 @@ impl HostSetupNetworksRequest {
         self
     }
 
+    /// Bonds to create or change (name, slave interfaces, bonding options).
+    ///
     /// Sent as the element `<modified_bonds>` of the action document (a list of [`HostNic`](crate::types::HostNic)).
     pub fn modified_bonds(mut self, value: Vec<types::HostNic>) -> Self {
         self.action.modified_bonds = Some(value.into());
         self
     }
 
+    /// Bonds to remove.
+    ///
     /// Sent as the element `<removed_bonds>` of the action document (a list of [`HostNic`](crate::types::HostNic)).
     pub fn removed_bonds(mut self, value: Vec<types::HostNic>) -> Self {
         self.action.removed_bonds = Some(value.into());
         self
     }
 
+    /// Network labels to put on interfaces.
+    ///
     /// Sent as the element `<modified_labels>` of the action document (a list of [`NetworkLabel`](crate::types::NetworkLabel)).
     pub fn modified_labels(mut self, value: Vec<types::NetworkLabel>) -> Self {
         self.action.modified_labels = Some(value.into());
         self
     }
 
+    /// Network labels to take off interfaces.
+    ///
     /// Sent as the element `<removed_labels>` of the action document (a list of [`NetworkLabel`](crate::types::NetworkLabel)).
     pub fn removed_labels(mut self, value: Vec<types::NetworkLabel>) -> Self {
         self.action.removed_labels = Some(value.into());
         self
     }
 
+    /// When `true`, the new configuration is saved on the host once it works, so that it survives a reboot; defaults to `false`.
+    ///
     /// Sent as the element `<commit_on_success>` of the action document (a boolean).
     pub fn commit_on_success(mut self, value: impl Optional<bool>) -> Self {
         self.action.commit_on_success = value.into_option();
         self
     }
 
+    /// When `true`, the host rolls the change back if it cannot reach the engine afterwards; defaults to `false`.
+    ///
     /// Sent as the element `<check_connectivity>` of the action document (a boolean).
     pub fn check_connectivity(mut self, value: impl Optional<bool>) -> Self {
         self.action.check_connectivity = value.into_option();
         self
     }
 
+    /// How long the host waits to reach the engine before rolling back, in seconds.
+    ///
     /// Sent as the element `<connectivity_timeout>` of the action document (an integer).
     pub fn connectivity_timeout(mut self, value: impl Optional<i64>) -> Self {
         self.action.connectivity_timeout = value.into_option();
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -1949,6 +2177,8 @@ pub struct HostSyncAllNetworksRequest {
 }
 
 impl HostSyncAllNetworksRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -1988,12 +2218,16 @@ pub struct HostCopyHostNetworksRequest {
 }
 
 impl HostCopyHostNetworksRequest {
+    /// Host to copy from, by id; required.
+    ///
     /// Sent as the element `<source_host>` of the action document ([`Host`](crate::types::Host)).
     pub fn source_host(mut self, value: impl Optional<types::Host>) -> Self {
         self.action.source_host = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();

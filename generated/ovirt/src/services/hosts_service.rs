@@ -36,6 +36,10 @@ impl HostsService {
         self.ctx.path()
     }
 
+    /// Adds a host to a cluster and installs the engine's software on it over SSH; returns the host at once.
+    ///
+    /// In practice `host.name`, `host.address` and `host.cluster` (by id or name) are required, plus a way to log in: `host.root_password` (see `add_using_root_password`) or the engine's public SSH key installed on the host (see `add_using_ssh`). The host goes through `installing`; wait for status `up`, or `install_failed` / `non_operational` on trouble.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `host.address`, `host.name`, `host.cluster.id` or `host.cluster.name`.
@@ -48,6 +52,8 @@ impl HostsService {
         }
     }
 
+    /// Installs the host logging in as root with `host.root_password`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `using_root_password` form of `add`: same request, with the parameters that form uses.
@@ -65,6 +71,8 @@ impl HostsService {
         }
     }
 
+    /// Installs the host with public key SSH authentication (the engine's key must be in root's `authorized_keys`); port, user and fingerprint can be given in `host.ssh`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `using_ssh` form of `add`: same request, with the parameters that form uses.
@@ -79,6 +87,8 @@ impl HostsService {
         }
     }
 
+    /// Lists the hosts the user may see, or those matching `search`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> HostsListRequest {
         HostsListRequest {
@@ -107,6 +117,8 @@ pub struct HostsAddRequest {
 }
 
 impl HostsAddRequest {
+    /// When `true`, the host is also set up to run the hosted engine VM; defaults to `false`.
+    ///
     /// Sent as the query parameter `deploy_hosted_engine` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn deploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -117,6 +129,8 @@ impl HostsAddRequest {
         self
     }
 
+    /// When `true`, hosted engine configuration is removed from the host; defaults to `false`.
+    ///
     /// Sent as the query parameter `undeploy_hosted_engine` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn undeploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -127,6 +141,8 @@ impl HostsAddRequest {
         self
     }
 
+    /// When `true` (the default), the host is activated after installation; `false` leaves it in maintenance.
+    ///
     /// Sent as the query parameter `activate` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn activate(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -137,6 +153,8 @@ impl HostsAddRequest {
         self
     }
 
+    /// When `true` (the default), the host is rebooted after installation.
+    ///
     /// Sent as the query parameter `reboot` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -182,6 +200,8 @@ pub struct HostsAddUsingRootPasswordRequest {
 }
 
 impl HostsAddUsingRootPasswordRequest {
+    /// When `true`, the host is also set up to run the hosted engine VM; defaults to `false`.
+    ///
     /// Sent as the query parameter `deploy_hosted_engine` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn deploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -192,6 +212,8 @@ impl HostsAddUsingRootPasswordRequest {
         self
     }
 
+    /// When `true`, hosted engine configuration is removed from the host; defaults to `false`.
+    ///
     /// Sent as the query parameter `undeploy_hosted_engine` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn undeploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -202,6 +224,8 @@ impl HostsAddUsingRootPasswordRequest {
         self
     }
 
+    /// When `true` (the default), the host is activated after installation; `false` leaves it in maintenance.
+    ///
     /// Sent as the query parameter `activate` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn activate(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -212,6 +236,8 @@ impl HostsAddUsingRootPasswordRequest {
         self
     }
 
+    /// When `true` (the default), the host is rebooted after installation.
+    ///
     /// Sent as the query parameter `reboot` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -257,6 +283,8 @@ pub struct HostsAddUsingSshRequest {
 }
 
 impl HostsAddUsingSshRequest {
+    /// When `true`, the host is also set up to run the hosted engine VM; defaults to `false`.
+    ///
     /// Sent as the query parameter `deploy_hosted_engine` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn deploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -267,6 +295,8 @@ impl HostsAddUsingSshRequest {
         self
     }
 
+    /// When `true`, hosted engine configuration is removed from the host; defaults to `false`.
+    ///
     /// Sent as the query parameter `undeploy_hosted_engine` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn undeploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -277,6 +307,8 @@ impl HostsAddUsingSshRequest {
         self
     }
 
+    /// When `true` (the default), the host is activated after installation; `false` leaves it in maintenance.
+    ///
     /// Sent as the query parameter `activate` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn activate(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -287,6 +319,8 @@ impl HostsAddUsingSshRequest {
         self
     }
 
+    /// When `true` (the default), the host is rebooted after installation.
+    ///
     /// Sent as the query parameter `reboot` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -331,6 +365,8 @@ pub struct HostsListRequest {
 }
 
 impl HostsListRequest {
+    /// Largest number of hosts to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call
@@ -341,12 +377,16 @@ impl HostsListRequest {
         self
     }
 
+    /// Query in the engine's search language (for example `status=up and cluster=prod`); see "Searching" in the oVirt REST API guide. Unset lists every host.
+    ///
     /// Sent as the query parameter `search` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn search(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("search", value.into_option());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn case_sensitive(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -357,6 +397,8 @@ impl HostsListRequest {
         self
     }
 
+    /// When `true`, only hosts the logged-in user has permissions on are returned; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -367,6 +409,8 @@ impl HostsListRequest {
         self
     }
 
+    /// When `true`, every member is filled in, including the expensive ones left out by default (such as hosted engine details); defaults to `false`.
+    ///
     /// Sent as the query parameter `all_content` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn all_content(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -377,12 +421,16 @@ impl HostsListRequest {
         self
     }
 
+    /// Comma-separated VM ids; only the hosts those VMs can be migrated to are returned.
+    ///
     /// Sent as the query parameter `migration_target_of` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn migration_target_of(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("migration_target_of", value.into_option());
         self
     }
 
+    /// With `migration_target_of`, also takes into account the VMs bound to those VMs by affinity groups; defaults to `false`.
+    ///
     /// Sent as the query parameter `check_vms_in_affinity_closure` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn check_vms_in_affinity_closure(mut self, value: impl Optional<bool>) -> Self {
         self.call

@@ -35,6 +35,8 @@ impl ImageTransferService {
         self.ctx.path()
     }
 
+    /// Reads the transfer; poll its `phase` to know when data can be sent and when the transfer is over.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> ImageTransferGetRequest {
         ImageTransferGetRequest {
@@ -42,6 +44,8 @@ impl ImageTransferService {
         }
     }
 
+    /// Renews the transfer's ticket so that a long transfer does not expire; returns at once.
+    ///
     /// Sends `POST` with an `<action>` document to `…/extend` below this service.
     pub fn extend(&self) -> ImageTransferExtendRequest {
         ImageTransferExtendRequest {
@@ -50,6 +54,8 @@ impl ImageTransferService {
         }
     }
 
+    /// Pauses the transfer; `resume` continues it.
+    ///
     /// Sends `POST` with an `<action>` document to `…/pause` below this service.
     pub fn pause(&self) -> ImageTransferPauseRequest {
         ImageTransferPauseRequest {
@@ -58,6 +64,8 @@ impl ImageTransferService {
         }
     }
 
+    /// Resumes a paused transfer.
+    ///
     /// Sends `POST` with an `<action>` document to `…/resume` below this service.
     pub fn resume(&self) -> ImageTransferResumeRequest {
         ImageTransferResumeRequest {
@@ -66,6 +74,8 @@ impl ImageTransferService {
         }
     }
 
+    /// Aborts the transfer; the engine cleans up and the transfer ends in a cancelled phase. Returns at once.
+    ///
     /// Sends `POST` with an `<action>` document to `…/cancel` below this service.
     pub fn cancel(&self) -> ImageTransferCancelRequest {
         ImageTransferCancelRequest {
@@ -74,6 +84,10 @@ impl ImageTransferService {
         }
     }
 
+    /// Tells the engine that all data was sent or read; returns at once.
+    ///
+    /// The engine then checks and closes the image: `wait_until_finished()` waits for `finished_success` (and fails on `finished_failure`). The transfer may vanish soon after, so a 404 from `get` also means it ended.
+    ///
     /// Sends `POST` with an `<action>` document to `…/finalize` below this service.
     pub fn finalize(&self) -> ImageTransferFinalizeRequest {
         ImageTransferFinalizeRequest {

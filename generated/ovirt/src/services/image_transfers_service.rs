@@ -36,6 +36,10 @@ impl ImageTransfersService {
         self.ctx.path()
     }
 
+    /// Starts an upload to, or a download from, a disk or disk snapshot and returns the transfer.
+    ///
+    /// Give `image_transfer.disk.id` (or `snapshot.id`) and, for a download, `direction` = `download`. The transfer starts in phase `initializing`: poll until it is `transferring`, then send or read the bytes at `transfer_url` (or `proxy_url`), and call `finalize` when done.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server also reads: `image_transfer.inactivity_timeout`, `image_transfer.timeout_policy`.
@@ -46,6 +50,8 @@ impl ImageTransfersService {
         }
     }
 
+    /// Deprecated: starts a transfer for an image named by `image_transfer.image.id`; use `add_for_disk`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `for_image` form of `add`: same request, with the parameters that form uses.
@@ -64,6 +70,8 @@ impl ImageTransfersService {
         }
     }
 
+    /// Starts a transfer for the disk named by `image_transfer.disk.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `for_disk` form of `add`: same request, with the parameters that form uses.
@@ -81,6 +89,8 @@ impl ImageTransfersService {
         }
     }
 
+    /// Starts a transfer for the disk snapshot named by `image_transfer.snapshot.id`, e.g. for backups.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `for_snapshot` form of `add`: same request, with the parameters that form uses.
@@ -98,6 +108,8 @@ impl ImageTransfersService {
         }
     }
 
+    /// Lists the image transfers that are in progress.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> ImageTransfersListRequest {
         ImageTransfersListRequest {

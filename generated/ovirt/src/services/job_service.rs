@@ -35,6 +35,8 @@ impl JobService {
         self.ctx.path()
     }
 
+    /// Lets the engine remove an ended external job from the list.
+    ///
     /// Sends `POST` with an `<action>` document to `…/clear` below this service.
     pub fn clear(&self) -> JobClearRequest {
         JobClearRequest {
@@ -43,6 +45,8 @@ impl JobService {
         }
     }
 
+    /// Marks an external job as ended, successfully or not.
+    ///
     /// Sends `POST` with an `<action>` document to `…/end` below this service.
     pub fn end(&self) -> JobEndRequest {
         JobEndRequest {
@@ -51,6 +55,8 @@ impl JobService {
         }
     }
 
+    /// Reads the job: its status, times and steps.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> JobGetRequest {
         JobGetRequest {
@@ -109,6 +115,8 @@ pub struct JobClearRequest {
 }
 
 impl JobClearRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -148,18 +156,24 @@ pub struct JobEndRequest {
 }
 
 impl JobEndRequest {
+    /// When `true`, the job is ended by force, even if the engine would otherwise refuse; defaults to `false`.
+    ///
     /// Sent as the element `<force>` of the action document (a boolean).
     pub fn force(mut self, value: impl Optional<bool>) -> Self {
         self.action.force = value.into_option();
         self
     }
 
+    /// Whether the job succeeded; defaults to `true`.
+    ///
     /// Sent as the element `<succeeded>` of the action document (a boolean).
     pub fn succeeded(mut self, value: impl Optional<bool>) -> Self {
         self.action.succeeded = value.into_option();
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();

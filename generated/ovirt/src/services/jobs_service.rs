@@ -36,6 +36,8 @@ impl JobsService {
         self.ctx.path()
     }
 
+    /// Creates an external job, so that a client can show a long task of its own in the engine next to the engine's jobs; `job.description` is required.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `job.description`.
@@ -48,6 +50,8 @@ impl JobsService {
         }
     }
 
+    /// Lists the jobs of the engine, running or recently ended; each tells its status and its steps.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> JobsListRequest {
         JobsListRequest {
@@ -110,12 +114,16 @@ pub struct JobsListRequest {
 }
 
 impl JobsListRequest {
+    /// Query in the engine's search language; see "Searching" in the oVirt REST API guide. Unset lists every job.
+    ///
     /// Sent as the query parameter `search` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn search(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("search", value.into_option());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn case_sensitive(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -126,6 +134,8 @@ impl JobsListRequest {
         self
     }
 
+    /// Largest number of jobs to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call

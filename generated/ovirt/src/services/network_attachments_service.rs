@@ -36,6 +36,8 @@ impl NetworkAttachmentsService {
         self.ctx.path()
     }
 
+    /// Attaches a logical network (by id or name) to a host interface and returns the attachment; for several changes at once, prefer the host's `setup_networks`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `attachment.network.name` or `attachment.network.id`.
@@ -51,6 +53,8 @@ impl NetworkAttachmentsService {
         }
     }
 
+    /// Lists which logical networks are attached to which interfaces of the host.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> NetworkAttachmentsListRequest {
         NetworkAttachmentsListRequest {
@@ -115,6 +119,8 @@ pub struct NetworkAttachmentsListRequest {
 }
 
 impl NetworkAttachmentsListRequest {
+    /// Largest number of attachments to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call

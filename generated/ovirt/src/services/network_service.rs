@@ -35,6 +35,8 @@ impl NetworkService {
         self.ctx.path()
     }
 
+    /// Reads the logical network's settings.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> NetworkGetRequest {
         NetworkGetRequest {
@@ -42,6 +44,8 @@ impl NetworkService {
         }
     }
 
+    /// Changes the network's settings (name, VLAN, MTU, ...) and returns them; set only the members to change. Hosts get the change when they sync their networks.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `network.comment`, `network.description`, `network.display`, `network.ip.address`, `network.ip.gateway`, `network.ip.netmask`, `network.mtu`, `network.name`, `network.stp`, `network.vlan.id`.
@@ -52,6 +56,8 @@ impl NetworkService {
         }
     }
 
+    /// Removes the logical network; refused while VMs or templates still use it.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> NetworkRemoveRequest {
         NetworkRemoveRequest {
@@ -153,6 +159,8 @@ pub struct NetworkUpdateRequest {
 }
 
 impl NetworkUpdateRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -197,6 +205,8 @@ pub struct NetworkRemoveRequest {
 }
 
 impl NetworkRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call

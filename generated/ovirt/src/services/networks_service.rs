@@ -36,6 +36,8 @@ impl NetworksService {
         self.ctx.path()
     }
 
+    /// Creates a logical network and returns it; in practice `network.name` and `network.data_center` (by id or name) are needed. To use it, attach it to clusters and hosts, and create or use its vNIC profile.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `network.id` or `network.name`.
@@ -48,6 +50,8 @@ impl NetworksService {
         }
     }
 
+    /// Lists the logical networks the user may see, or those matching `search`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> NetworksListRequest {
         NetworksListRequest {
@@ -110,6 +114,8 @@ pub struct NetworksListRequest {
 }
 
 impl NetworksListRequest {
+    /// Largest number of networks to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call
@@ -120,12 +126,16 @@ impl NetworksListRequest {
         self
     }
 
+    /// Query in the engine's search language (for example `name=ovirtmgmt`); see "Searching" in the oVirt REST API guide. Unset lists every network.
+    ///
     /// Sent as the query parameter `search` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn search(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("search", value.into_option());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn case_sensitive(mut self, value: impl Optional<bool>) -> Self {
         self.call

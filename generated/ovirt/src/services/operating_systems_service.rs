@@ -36,6 +36,8 @@ impl OperatingSystemsService {
         self.ctx.path()
     }
 
+    /// Lists the guest operating systems the engine knows, with the identifiers to use in `os.type`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> OperatingSystemsListRequest {
         OperatingSystemsListRequest {
@@ -65,6 +67,8 @@ pub struct OperatingSystemsListRequest {
 }
 
 impl OperatingSystemsListRequest {
+    /// Largest number of entries to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call

@@ -35,6 +35,8 @@ impl PermissionService {
         self.ctx.path()
     }
 
+    /// Reads the permission: its role, who holds it and on which object.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> PermissionGetRequest {
         PermissionGetRequest {
@@ -42,6 +44,8 @@ impl PermissionService {
         }
     }
 
+    /// Takes the permission away.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> PermissionRemoveRequest {
         PermissionRemoveRequest {
@@ -111,6 +115,8 @@ pub struct PermissionRemoveRequest {
 }
 
 impl PermissionRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call

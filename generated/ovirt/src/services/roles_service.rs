@@ -36,6 +36,8 @@ impl RolesService {
         self.ctx.path()
     }
 
+    /// Creates a role from a set of permits and returns it; `role.name` and the permit ids in `role.permits` are required.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `role.name`, `role.permits[].id`.
@@ -48,6 +50,8 @@ impl RolesService {
         }
     }
 
+    /// Lists the roles defined in the engine, built-in and custom.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> RolesListRequest {
         RolesListRequest {
@@ -110,6 +114,8 @@ pub struct RolesListRequest {
 }
 
 impl RolesListRequest {
+    /// Largest number of roles to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call

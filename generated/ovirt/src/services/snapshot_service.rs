@@ -35,6 +35,8 @@ impl SnapshotService {
         self.ctx.path()
     }
 
+    /// Reads the snapshot; poll its `snapshot_status` until `ok` after taking it.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> SnapshotGetRequest {
         SnapshotGetRequest {
@@ -42,6 +44,10 @@ impl SnapshotService {
         }
     }
 
+    /// Deletes the snapshot, merging its data into the neighbouring image; works while the VM runs.
+    ///
+    /// Returns when the merge has started; the snapshot is gone once the merge is done.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> SnapshotRemoveRequest {
         SnapshotRemoveRequest {
@@ -49,6 +55,10 @@ impl SnapshotService {
         }
     }
 
+    /// Brings the VM back to the state saved in this snapshot; the VM must be down and the current state is lost.
+    ///
+    /// Returns when the restore has started; wait for the snapshot status `ok` before starting the VM.
+    ///
     /// Sends `POST` with an `<action>` document to `…/restore` below this service.
     ///
     /// The server also reads: `restore_memory`, `disks[].id`, `disks[].image_id`.
@@ -162,6 +172,8 @@ pub struct SnapshotRemoveRequest {
 }
 
 impl SnapshotRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -172,6 +184,8 @@ impl SnapshotRemoveRequest {
         self
     }
 
+    /// Same flag as on reads; it does not change what is removed.
+    ///
     /// Sent as the query parameter `all_content` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn all_content(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -215,18 +229,24 @@ pub struct SnapshotRestoreRequest {
 }
 
 impl SnapshotRestoreRequest {
+    /// Disks to restore (by `id` and `image_id`); unset restores all of the snapshot's disks.
+    ///
     /// Sent as the element `<disks>` of the action document (a list of [`Disk`](crate::types::Disk)).
     pub fn disks(mut self, value: Vec<types::Disk>) -> Self {
         self.action.disks = Some(value.into());
         self
     }
 
+    /// When `true` and the snapshot holds memory, the VM resumes from the saved memory at its next start; defaults to `false`.
+    ///
     /// Sent as the element `<restore_memory>` of the action document (a boolean).
     pub fn restore_memory(mut self, value: impl Optional<bool>) -> Self {
         self.action.restore_memory = value.into_option();
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();

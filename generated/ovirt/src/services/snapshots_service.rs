@@ -36,6 +36,10 @@ impl SnapshotsService {
         self.ctx.path()
     }
 
+    /// Takes a snapshot of the VM and returns it; `snapshot.description` is required.
+    ///
+    /// The snapshot comes back in status `locked`; wait for `ok` (poll it) before using or removing it. Running VMs can be snapshotted, with their memory when `persist_memorystate` is set.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `snapshot.description`.
@@ -48,6 +52,8 @@ impl SnapshotsService {
         }
     }
 
+    /// Lists the VM's snapshots, including the `active` one that stands for the current state.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> SnapshotsListRequest {
         SnapshotsListRequest {
@@ -110,6 +116,8 @@ pub struct SnapshotsListRequest {
 }
 
 impl SnapshotsListRequest {
+    /// Largest number of snapshots to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call
@@ -120,6 +128,8 @@ impl SnapshotsListRequest {
         self
     }
 
+    /// When `true`, each snapshot comes with its full VM configuration; defaults to `false`.
+    ///
     /// Sent as the query parameter `all_content` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn all_content(mut self, value: impl Optional<bool>) -> Self {
         self.call

@@ -35,6 +35,8 @@ impl StatisticService {
         self.ctx.path()
     }
 
+    /// Reads one statistic with its current value.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> StatisticGetRequest {
         StatisticGetRequest {

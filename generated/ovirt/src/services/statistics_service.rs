@@ -36,6 +36,8 @@ impl StatisticsService {
         self.ctx.path()
     }
 
+    /// Lists the current statistics of the object (for example CPU, memory and network use), each with its unit and values.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> StatisticsListRequest {
         StatisticsListRequest {
@@ -63,6 +65,8 @@ pub struct StatisticsListRequest {
 }
 
 impl StatisticsListRequest {
+    /// Largest number of statistics to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call

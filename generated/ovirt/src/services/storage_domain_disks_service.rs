@@ -36,6 +36,8 @@ impl StorageDomainDisksService {
         self.ctx.path()
     }
 
+    /// Deprecated: creates a disk on this storage domain; use the top-level `Disks.add` with `storage_domains`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     #[deprecated]
     pub fn add(&self, disk: types::Disk) -> StorageDomainDisksAddRequest {
@@ -45,6 +47,8 @@ impl StorageDomainDisksService {
         }
     }
 
+    /// Lists the disks stored on the domain.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> StorageDomainDisksListRequest {
         StorageDomainDisksListRequest {
@@ -74,6 +78,8 @@ pub struct StorageDomainDisksAddRequest {
 }
 
 impl StorageDomainDisksAddRequest {
+    /// When `true`, registers a disk found on the storage that the engine does not know yet; defaults to `false`.
+    ///
     /// Sent as the query parameter `unregistered` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn unregistered(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -118,6 +124,8 @@ pub struct StorageDomainDisksListRequest {
 }
 
 impl StorageDomainDisksListRequest {
+    /// Largest number of disks to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call
@@ -128,6 +136,8 @@ impl StorageDomainDisksListRequest {
         self
     }
 
+    /// When `true`, lists disks found on the storage that the engine does not know yet (after importing a domain); defaults to `false`.
+    ///
     /// Sent as the query parameter `unregistered` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn unregistered(mut self, value: impl Optional<bool>) -> Self {
         self.call

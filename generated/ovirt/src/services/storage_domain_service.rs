@@ -35,6 +35,8 @@ impl StorageDomainService {
         self.ctx.path()
     }
 
+    /// Reads the storage domain, including its free and used space.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> StorageDomainGetRequest {
         StorageDomainGetRequest {
@@ -42,6 +44,8 @@ impl StorageDomainService {
         }
     }
 
+    /// Tells, through the given host, whether the domain is attached to a data center; the answer comes in `is_attached`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/isattached` below this service and returns its `is_attached` (a boolean).
     ///
     /// The server requires: `host.id`.
@@ -52,6 +56,8 @@ impl StorageDomainService {
         }
     }
 
+    /// Changes the domain's settings (name, space thresholds, ...) and returns them; set only the members to change.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     pub fn update(
         &self,
@@ -63,6 +69,8 @@ impl StorageDomainService {
         }
     }
 
+    /// Writes the configurations (OVF) of the VMs and templates on the domain now, instead of at the next periodic update.
+    ///
     /// Sends `POST` with an `<action>` document to `…/updateovfstore` below this service.
     pub fn update_ovf_store(&self) -> StorageDomainUpdateOvfStoreRequest {
         StorageDomainUpdateOvfStoreRequest {
@@ -71,6 +79,8 @@ impl StorageDomainService {
         }
     }
 
+    /// Makes the domain use the new size of its LUNs after they were grown on the storage server.
+    ///
     /// Sends `POST` with an `<action>` document to `…/refreshluns` below this service.
     ///
     /// The server also reads: `logical_units[].id`.
@@ -81,6 +91,8 @@ impl StorageDomainService {
         }
     }
 
+    /// Removes LUNs from a block storage domain; data on them is moved off first, and the domain must be in maintenance.
+    ///
     /// Sends `POST` with an `<action>` document to `…/reduceluns` below this service.
     pub fn reduce_luns(&self) -> StorageDomainReduceLunsRequest {
         StorageDomainReduceLunsRequest {
@@ -89,6 +101,8 @@ impl StorageDomainService {
         }
     }
 
+    /// Removes an unattached storage domain from the engine, keeping or wiping its data as the parameters say.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> StorageDomainRemoveRequest {
         StorageDomainRemoveRequest {
@@ -205,6 +219,8 @@ pub struct StorageDomainGetRequest {
 }
 
 impl StorageDomainGetRequest {
+    /// When `true`, the domain is read with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -256,12 +272,16 @@ pub struct StorageDomainIsAttachedRequest {
 }
 
 impl StorageDomainIsAttachedRequest {
+    /// Host used to look at the storage, by id; required.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
         self.action.host = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -308,6 +328,8 @@ pub struct StorageDomainUpdateRequest {
 }
 
 impl StorageDomainUpdateRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -353,6 +375,8 @@ pub struct StorageDomainUpdateOvfStoreRequest {
 }
 
 impl StorageDomainUpdateOvfStoreRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -392,12 +416,16 @@ pub struct StorageDomainRefreshLunsRequest {
 }
 
 impl StorageDomainRefreshLunsRequest {
+    /// LUNs to refresh, by id; unset refreshes all of them.
+    ///
     /// Sent as the element `<logical_units>` of the action document (a list of [`LogicalUnit`](crate::types::LogicalUnit)).
     pub fn logical_units(mut self, value: Vec<types::LogicalUnit>) -> Self {
         self.action.logical_units = Some(value.into());
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -437,6 +465,8 @@ pub struct StorageDomainReduceLunsRequest {
 }
 
 impl StorageDomainReduceLunsRequest {
+    /// LUNs to remove, by id.
+    ///
     /// Sent as the element `<logical_units>` of the action document (a list of [`LogicalUnit`](crate::types::LogicalUnit)).
     pub fn logical_units(mut self, value: Vec<types::LogicalUnit>) -> Self {
         self.action.logical_units = Some(value.into());
@@ -475,12 +505,16 @@ pub struct StorageDomainRemoveRequest {
 }
 
 impl StorageDomainRemoveRequest {
+    /// Name or id of the host used to remove the domain; required unless `destroy` is set.
+    ///
     /// Sent as the query parameter `host` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn host(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("host", value.into_option());
         self
     }
 
+    /// When `true`, the storage is wiped so that the domain cannot be imported again; defaults to `false` (data is kept).
+    ///
     /// Sent as the query parameter `format` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn format(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -491,6 +525,8 @@ impl StorageDomainRemoveRequest {
         self
     }
 
+    /// When `true`, the engine only forgets the domain without touching the storage, for domains that cannot be reached; defaults to `false`.
+    ///
     /// Sent as the query parameter `destroy` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn destroy(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -501,6 +537,8 @@ impl StorageDomainRemoveRequest {
         self
     }
 
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call

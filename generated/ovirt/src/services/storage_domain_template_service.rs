@@ -35,6 +35,8 @@ impl StorageDomainTemplateService {
         self.ctx.path()
     }
 
+    /// Reads the template as stored on the domain.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> StorageDomainTemplateGetRequest {
         StorageDomainTemplateGetRequest {
@@ -42,6 +44,8 @@ impl StorageDomainTemplateService {
         }
     }
 
+    /// Copies a template from an export domain into a data domain and a cluster; returns when the import has started.
+    ///
     /// Sends `POST` with an `<action>` document to `…/import` below this service.
     ///
     /// The server also reads: `cluster.id` or `cluster.name`, `clone`, `exclusive`, `template.name`, `storage_domain.id` or `storage_domain.name`, `vm.disk_attachments[].id`.
@@ -52,6 +56,8 @@ impl StorageDomainTemplateService {
         }
     }
 
+    /// Makes the engine know a template found on an imported data domain, in the given cluster; returns when registration has started.
+    ///
     /// Sends `POST` with an `<action>` document to `…/register` below this service.
     ///
     /// The server also reads: `cluster.id` or `cluster.name`, `clone`, `exclusive`, `template.name`, `registration_configuration`.
@@ -62,6 +68,8 @@ impl StorageDomainTemplateService {
         }
     }
 
+    /// Deletes the template from the export domain.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> StorageDomainTemplateRemoveRequest {
         StorageDomainTemplateRemoveRequest {
@@ -141,42 +149,56 @@ pub struct StorageDomainTemplateImportRequest {
 }
 
 impl StorageDomainTemplateImportRequest {
+    /// When `true`, the imported template gets new ids, so that it can sit next to the original; defaults to `false`.
+    ///
     /// Sent as the element `<clone>` of the action document (a boolean).
     pub fn clone_param(mut self, value: impl Optional<bool>) -> Self {
         self.action.clone = value.into_option();
         self
     }
 
+    /// Cluster for the imported template, by id or name.
+    ///
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
     pub fn cluster(mut self, value: impl Optional<types::Cluster>) -> Self {
         self.action.cluster = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, an existing template of the same id is replaced; defaults to `false`.
+    ///
     /// Sent as the element `<exclusive>` of the action document (a boolean).
     pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
         self.action.exclusive = value.into_option();
         self
     }
 
+    /// Data domain to copy the disks to, by id or name.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
         self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
+    /// Settings of the imported template, such as a new name when cloning.
+    ///
     /// Sent as the element `<template>` of the action document ([`Template`](crate::types::Template)).
     pub fn template(mut self, value: impl Optional<types::Template>) -> Self {
         self.action.template = value.into_option().map(Box::new);
         self
     }
 
+    /// VM settings to apply to the imported template.
+    ///
     /// Sent as the element `<vm>` of the action document ([`Vm`](crate::types::Vm)).
     pub fn vm(mut self, value: impl Optional<types::Vm>) -> Self {
         self.action.vm = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -216,36 +238,48 @@ pub struct StorageDomainTemplateRegisterRequest {
 }
 
 impl StorageDomainTemplateRegisterRequest {
+    /// When `true`, the registered template gets new ids; defaults to `false`.
+    ///
     /// Sent as the element `<clone>` of the action document (a boolean).
     pub fn clone_param(mut self, value: impl Optional<bool>) -> Self {
         self.action.clone = value.into_option();
         self
     }
 
+    /// Cluster to register the template in, by id or name.
+    ///
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
     pub fn cluster(mut self, value: impl Optional<types::Cluster>) -> Self {
         self.action.cluster = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, an existing template of the same id is replaced; defaults to `false`.
+    ///
     /// Sent as the element `<exclusive>` of the action document (a boolean).
     pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
         self.action.exclusive = value.into_option();
         self
     }
 
+    /// Settings of the registered template, such as a new name when cloning.
+    ///
     /// Sent as the element `<template>` of the action document ([`Template`](crate::types::Template)).
     pub fn template(mut self, value: impl Optional<types::Template>) -> Self {
         self.action.template = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the template is registered even if some of its disks are missing; defaults to `false`.
+    ///
     /// Sent as the element `<allow_partial_import>` of the action document (a boolean).
     pub fn allow_partial_import(mut self, value: impl Optional<bool>) -> Self {
         self.action.allow_partial_import = value.into_option();
         self
     }
 
+    /// Deprecated: vNIC profile mappings; use `registration_configuration`.
+    ///
     /// Sent as the element `<vnic_profile_mappings>` of the action document (a list of [`VnicProfileMapping`](crate::types::VnicProfileMapping)).
     #[deprecated]
     pub fn vnic_profile_mappings(
@@ -256,6 +290,8 @@ impl StorageDomainTemplateRegisterRequest {
         self
     }
 
+    /// How names from the source environment (clusters, networks, roles, ...) map to this one.
+    ///
     /// Sent as the element `<registration_configuration>` of the action document ([`RegistrationConfiguration`](crate::types::RegistrationConfiguration)).
     pub fn registration_configuration(
         mut self,
@@ -265,6 +301,8 @@ impl StorageDomainTemplateRegisterRequest {
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -303,6 +341,8 @@ pub struct StorageDomainTemplateRemoveRequest {
 }
 
 impl StorageDomainTemplateRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call

@@ -36,6 +36,8 @@ impl StorageDomainTemplatesService {
         self.ctx.path()
     }
 
+    /// Lists the templates on the domain; for an export domain or an imported data domain, those that can be imported or registered.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> StorageDomainTemplatesListRequest {
         StorageDomainTemplatesListRequest {
@@ -63,6 +65,8 @@ pub struct StorageDomainTemplatesListRequest {
 }
 
 impl StorageDomainTemplatesListRequest {
+    /// Largest number of templates to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call
@@ -73,6 +77,8 @@ impl StorageDomainTemplatesListRequest {
         self
     }
 
+    /// When `true`, lists templates found on the storage that the engine does not know yet, ready to `register`; defaults to `false`.
+    ///
     /// Sent as the query parameter `unregistered` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn unregistered(mut self, value: impl Optional<bool>) -> Self {
         self.call

@@ -35,6 +35,8 @@ impl StorageDomainVmService {
         self.ctx.path()
     }
 
+    /// Reads the VM as stored on the domain.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> StorageDomainVmGetRequest {
         StorageDomainVmGetRequest {
@@ -42,6 +44,8 @@ impl StorageDomainVmService {
         }
     }
 
+    /// Copies a VM from an export domain into a data domain and a cluster; returns when the import has started.
+    ///
     /// Sends `POST` with an `<action>` document to `…/import` below this service.
     ///
     /// The server also reads: `cluster.id` or `cluster.name`, `clone`, `exclusive`, `vm.name`, `storage_domain.id` or `storage_domain.name`, `vm.disk_attachments[].disk.format`, `vm.disk_attachments[].id`, `vm.disk_attachments[].disk.sparse`.
@@ -52,6 +56,8 @@ impl StorageDomainVmService {
         }
     }
 
+    /// Makes the engine know a VM found on an imported data domain, in the given cluster; its disks stay where they are. Returns when registration has started.
+    ///
     /// Sends `POST` with an `<action>` document to `…/register` below this service.
     ///
     /// The server also reads: `cluster.id` or `cluster.name`, `registration_configuration`.
@@ -62,6 +68,8 @@ impl StorageDomainVmService {
         }
     }
 
+    /// Deletes the VM from the export domain.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> StorageDomainVmRemoveRequest {
         StorageDomainVmRemoveRequest {
@@ -155,42 +163,56 @@ pub struct StorageDomainVmImportRequest {
 }
 
 impl StorageDomainVmImportRequest {
+    /// When `true`, the imported VM gets new ids, so that it can sit next to the original; give a new name in `vm`. Defaults to `false`.
+    ///
     /// Sent as the element `<clone>` of the action document (a boolean).
     pub fn clone_param(mut self, value: impl Optional<bool>) -> Self {
         self.action.clone = value.into_option();
         self
     }
 
+    /// Cluster for the imported VM, by id or name.
+    ///
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
     pub fn cluster(mut self, value: impl Optional<types::Cluster>) -> Self {
         self.action.cluster = value.into_option().map(Box::new);
         self
     }
 
+    /// Data domain to copy the disks to, by id or name.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
         self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
+    /// Settings of the imported VM, such as a new name when cloning.
+    ///
     /// Sent as the element `<vm>` of the action document ([`Vm`](crate::types::Vm)).
     pub fn vm(mut self, value: impl Optional<types::Vm>) -> Self {
         self.action.vm = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, an existing VM of the same id is replaced; defaults to `false`.
+    ///
     /// Sent as the element `<exclusive>` of the action document (a boolean).
     pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
         self.action.exclusive = value.into_option();
         self
     }
 
+    /// When `true`, the snapshots are merged so that the imported VM has only its current state; defaults to `false`.
+    ///
     /// Sent as the element `<collapse_snapshots>` of the action document (a boolean).
     pub fn collapse_snapshots(mut self, value: impl Optional<bool>) -> Self {
         self.action.collapse_snapshots = value.into_option();
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -230,30 +252,40 @@ pub struct StorageDomainVmRegisterRequest {
 }
 
 impl StorageDomainVmRegisterRequest {
+    /// When `true`, the registered VM gets new ids, so that it can sit next to the original; defaults to `false`.
+    ///
     /// Sent as the element `<clone>` of the action document (a boolean).
     pub fn clone_param(mut self, value: impl Optional<bool>) -> Self {
         self.action.clone = value.into_option();
         self
     }
 
+    /// Cluster to register the VM in, by id or name.
+    ///
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
     pub fn cluster(mut self, value: impl Optional<types::Cluster>) -> Self {
         self.action.cluster = value.into_option().map(Box::new);
         self
     }
 
+    /// Settings of the registered VM, such as a new name when cloning.
+    ///
     /// Sent as the element `<vm>` of the action document ([`Vm`](crate::types::Vm)).
     pub fn vm(mut self, value: impl Optional<types::Vm>) -> Self {
         self.action.vm = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the VM is registered even if some of its disks are missing; defaults to `false`.
+    ///
     /// Sent as the element `<allow_partial_import>` of the action document (a boolean).
     pub fn allow_partial_import(mut self, value: impl Optional<bool>) -> Self {
         self.action.allow_partial_import = value.into_option();
         self
     }
 
+    /// Deprecated: vNIC profile mappings; use `registration_configuration`.
+    ///
     /// Sent as the element `<vnic_profile_mappings>` of the action document (a list of [`VnicProfileMapping`](crate::types::VnicProfileMapping)).
     #[deprecated]
     pub fn vnic_profile_mappings(
@@ -264,12 +296,16 @@ impl StorageDomainVmRegisterRequest {
         self
     }
 
+    /// When `true`, interfaces whose MAC address is invalid or already used get a new one from the pool; defaults to `false`.
+    ///
     /// Sent as the element `<reassign_bad_macs>` of the action document (a boolean).
     pub fn reassign_bad_macs(mut self, value: impl Optional<bool>) -> Self {
         self.action.reassign_bad_macs = value.into_option();
         self
     }
 
+    /// How names from the source environment (clusters, networks, roles, users, ...) map to this one.
+    ///
     /// Sent as the element `<registration_configuration>` of the action document ([`RegistrationConfiguration`](crate::types::RegistrationConfiguration)).
     pub fn registration_configuration(
         mut self,
@@ -279,6 +315,8 @@ impl StorageDomainVmRegisterRequest {
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -317,6 +355,8 @@ pub struct StorageDomainVmRemoveRequest {
 }
 
 impl StorageDomainVmRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call

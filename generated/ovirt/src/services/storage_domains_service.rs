@@ -36,6 +36,10 @@ impl StorageDomainsService {
         self.ctx.path()
     }
 
+    /// Creates a storage domain, or imports an existing one when `import` is set, and returns it.
+    ///
+    /// `storage_domain.name`, `storage_domain.type` (usually `data`), `storage_domain.host` (by id or name; the host that prepares the storage) and `storage_domain.storage` (its `type` and where it is) are required. The new domain is unattached: attach it to a data center through the data center's storage domains.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `storage_domain.storage.type`, `storage_domain.type`, `storage_domain.host.id` or `storage_domain.host.name`.
@@ -48,6 +52,8 @@ impl StorageDomainsService {
         }
     }
 
+    /// Creates a domain on iSCSI or FC LUNs listed in `storage.logical_units` (each with address, id, port and target).
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `direct_lun` form of `add`: same request, with the parameters that form uses.
@@ -65,6 +71,8 @@ impl StorageDomainsService {
         }
     }
 
+    /// Creates a domain on block storage (iSCSI or FC) whose volume group or LUNs are given in `storage`; `storage.address` is the iSCSI server.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `block_domain` form of `add`: same request, with the parameters that form uses.
@@ -82,6 +90,8 @@ impl StorageDomainsService {
         }
     }
 
+    /// Creates a domain on a file share, such as NFS, from `storage.address` (the server) and `storage.path` (the export).
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `by_path` form of `add`: same request, with the parameters that form uses.
@@ -99,6 +109,8 @@ impl StorageDomainsService {
         }
     }
 
+    /// Creates a domain on a directory of the host, named by `storage.path`, for data centers with local storage.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `local` form of `add`: same request, with the parameters that form uses.
@@ -116,6 +128,8 @@ impl StorageDomainsService {
         }
     }
 
+    /// Creates a Gluster or POSIX-compliant file system domain from `storage.path` and `storage.vfs_type`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `gluster_or_postfs` form of `add`: same request, with the parameters that form uses.
@@ -133,6 +147,8 @@ impl StorageDomainsService {
         }
     }
 
+    /// Lists the storage domains the user may see, or those matching `search`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> StorageDomainsListRequest {
         StorageDomainsListRequest {
@@ -370,6 +386,8 @@ pub struct StorageDomainsListRequest {
 }
 
 impl StorageDomainsListRequest {
+    /// Largest number of storage domains to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call
@@ -380,12 +398,16 @@ impl StorageDomainsListRequest {
         self
     }
 
+    /// Query in the engine's search language (for example `name=nfs*`); see "Searching" in the oVirt REST API guide. Unset lists every domain.
+    ///
     /// Sent as the query parameter `search` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn search(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("search", value.into_option());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn case_sensitive(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -396,6 +418,8 @@ impl StorageDomainsListRequest {
         self
     }
 
+    /// When `true`, only domains the logged-in user has permissions on are returned; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.call

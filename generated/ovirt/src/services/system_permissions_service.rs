@@ -36,6 +36,10 @@ impl SystemPermissionsService {
         self.ctx.path()
     }
 
+    /// Grants a role on the object this service belongs to and returns the permission.
+    ///
+    /// `permission.role` (by id or name) is required, and either `permission.user.id` or `permission.group.id` says who gets it; the `add_*` forms name each case.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `permission.role.id` or `permission.role.name`.
@@ -46,6 +50,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Grants the role to the user named by `permission.user.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `user_level` form of `add`: same request, with the parameters that form uses.
@@ -61,6 +67,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Grants the role to the group named by `permission.group.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `group_level` form of `add`: same request, with the parameters that form uses.
@@ -76,6 +84,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Grants the role on the data center named by `permission.data_center.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `data_center_permission` form of `add`: same request, with the parameters that form uses.
@@ -91,6 +101,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Grants the role on the cluster named by `permission.cluster.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `cluster_permission` form of `add`: same request, with the parameters that form uses.
@@ -106,6 +118,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Grants the role on the host named by `permission.host.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `host_permission` form of `add`: same request, with the parameters that form uses.
@@ -121,6 +135,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Grants the role on the storage domain named by `permission.storage_domain.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `storage_domain_permission` form of `add`: same request, with the parameters that form uses.
@@ -136,6 +152,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Grants the role on the VM named by `permission.vm.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `vm_permission` form of `add`: same request, with the parameters that form uses.
@@ -151,6 +169,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Grants the role on the VM pool named by `permission.vm_pool.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `vm_pool_permission` form of `add`: same request, with the parameters that form uses.
@@ -166,6 +186,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Grants the role on the template named by `permission.template.id`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `template_permission` form of `add`: same request, with the parameters that form uses.
@@ -181,6 +203,8 @@ impl SystemPermissionsService {
         }
     }
 
+    /// Lists the permissions granted on the object this service belongs to (or held by the user or group).
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> AssignedPermissionsListRequest {
         AssignedPermissionsListRequest {

@@ -35,6 +35,10 @@ impl SystemService {
         self.ctx.path()
     }
 
+    /// Reads the root of the API: product name and version, summary counts and the logged-in user.
+    ///
+    /// Cheap and always allowed, so it is a good way to check that a connection and its credentials work.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> SystemGetRequest {
         SystemGetRequest {
@@ -42,6 +46,8 @@ impl SystemService {
         }
     }
 
+    /// Makes the engine read again the configuration values that can change without a restart.
+    ///
     /// Sends `POST` with an `<action>` document to `…/reloadconfigurations` below this service.
     pub fn reload_configurations(&self) -> SystemReloadConfigurationsRequest {
         SystemReloadConfigurationsRequest {
@@ -504,6 +510,8 @@ pub struct SystemReloadConfigurationsRequest {
 }
 
 impl SystemReloadConfigurationsRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();

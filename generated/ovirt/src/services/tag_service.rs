@@ -35,6 +35,8 @@ impl TagService {
         self.ctx.path()
     }
 
+    /// Reads the tag.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> TagGetRequest {
         TagGetRequest {
@@ -42,6 +44,8 @@ impl TagService {
         }
     }
 
+    /// Renames the tag, changes its description or moves it under another parent; returns the tag.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `tag.description`, `tag.name`, `tag.parent.id` or `tag.parent.name`.
@@ -52,6 +56,8 @@ impl TagService {
         }
     }
 
+    /// Deletes the tag and detaches it from every object it was attached to.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> TagRemoveRequest {
         TagRemoveRequest {
@@ -122,6 +128,8 @@ pub struct TagUpdateRequest {
 }
 
 impl TagUpdateRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -166,6 +174,8 @@ pub struct TagRemoveRequest {
 }
 
 impl TagRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call

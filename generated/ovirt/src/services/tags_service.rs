@@ -36,6 +36,8 @@ impl TagsService {
         self.ctx.path()
     }
 
+    /// Creates a tag and returns it; `tag.name` is required and `tag.parent` places it in the tag tree (under the root tag by default).
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `tag.name`.
@@ -48,6 +50,8 @@ impl TagsService {
         }
     }
 
+    /// Lists every tag, including the root tag.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> TagsListRequest {
         TagsListRequest {
@@ -110,6 +114,8 @@ pub struct TagsListRequest {
 }
 
 impl TagsListRequest {
+    /// Largest number of tags to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call

@@ -35,6 +35,10 @@ impl TemplateService {
         self.ctx.path()
     }
 
+    /// Exports the template, either to an export storage domain (`export_to_export_domain`) or as an OVA file in a directory of a host (`export_to_path_on_host`).
+    ///
+    /// Returns when the export has started.
+    ///
     /// Sends `POST` with an `<action>` document to `…/export` below this service.
     pub fn export(&self) -> TemplateExportRequest {
         TemplateExportRequest {
@@ -43,6 +47,8 @@ impl TemplateService {
         }
     }
 
+    /// Exports to the export storage domain given in `storage_domain`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/export` below this service.
     ///
     /// The `to_export_domain` form of `export`: same request, with the parameters that form uses.
@@ -57,6 +63,8 @@ impl TemplateService {
         }
     }
 
+    /// Writes an OVA file into `directory` on `host`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/export` below this service.
     ///
     /// The `to_path_on_host` form of `export`: same request, with the parameters that form uses.
@@ -71,6 +79,8 @@ impl TemplateService {
         }
     }
 
+    /// Reads the template's configuration and status.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> TemplateGetRequest {
         TemplateGetRequest {
@@ -78,6 +88,8 @@ impl TemplateService {
         }
     }
 
+    /// Changes the template's settings and returns them; set only the members to change. VMs already made from it are not changed.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `template.bios.boot_menu.enabled`, `template.comment`, `template.console.enabled`, `template.cpu.architecture`, `template.cpu.topology.cores`, `template.cpu.topology.sockets`, `template.cpu.cpu_tune.vcpu_pins[].cpu_set`, `template.cpu.cpu_tune.vcpu_pins[].vcpu`, `template.cpu_profile.id`, `template.cpu_shares`, `template.custom_cpu_model`, `template.custom_emulated_machine`, `template.delete_protected`, `template.description`, `template.display.allow_override`, `template.display.disconnect_action`, `template.display.keyboard_layout`, `template.display.monitors`, `template.display.smartcard_enabled`, `template.display.type`, `template.domain.name`, `template.high_availability.enabled`, `template.high_availability.priority`, `template.initialization.configuration.data`, `template.initialization.configuration.type`, `template.io.threads`, `template.large_icon.data`, `template.large_icon.id`, `template.large_icon.media_type`, `template.memory`, `template.memory_policy.ballooning`, `template.memory_policy.guaranteed`, `template.migration.auto_converge`, `template.migration.compressed`, `template.migration_downtime`, `template.name`, `template.origin`, `template.os.cmdline`, `template.os.initrd`, `template.os.kernel`, `template.os.type`, `template.vm.placement_policy.affinity`, `template.placement_policy.hosts[].id` or `template.placement_policy.hosts[].name`, `template.serial_number.policy`, `template.serial_number.value`, `template.small_icon.id`, `template.soundcard_enabled`, `template.start_paused`, `template.stateless`, `template.time_zone.name`, `template.tunnel_migration`, `template.type`, `template.usb.enabled`, `template.usb.type`, `template.version.version_name`, `template.virtio_scsi.enabled`, `template.display.copy_paste_enabled`, `template.display.file_transfer_enabled`, `template.display.single_qxl_pci`, `template.rng_device.rate.bytes`, `template.rng_device.rate.period`, `template.rng_device.source`, `template.custom_properties[].name`, `template.custom_properties[].value`, `template.os.boot.devices[]`, `template.sso.methods[].id`, `template.storage_error_resume_behaviour`, `template.multi_queues_enabled`, `template.virtio_scsi_multi_queues_enabled`, `template.virtio_scsi_multi_queues`, `template.tpm_enabled`, `template.auto_pinning_policy`.
@@ -88,6 +100,8 @@ impl TemplateService {
         }
     }
 
+    /// Removes the template and its disks; refused while VMs still depend on it (thin VMs made from it).
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> TemplateRemoveRequest {
         TemplateRemoveRequest {
@@ -199,12 +213,16 @@ pub struct TemplateExportRequest {
 }
 
 impl TemplateExportRequest {
+    /// When `true`, a template of the same name already on the export domain is replaced; defaults to `false`.
+    ///
     /// Sent as the element `<exclusive>` of the action document (a boolean).
     pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
         self.action.exclusive = value.into_option();
         self
     }
 
+    /// Export domain to write to, by id or name.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
         self.action.storage_domain = value.into_option().map(Box::new);
@@ -244,12 +262,16 @@ pub struct TemplateExportToExportDomainRequest {
 }
 
 impl TemplateExportToExportDomainRequest {
+    /// When `true`, a template of the same name already on the export domain is replaced; defaults to `false`.
+    ///
     /// Sent as the element `<exclusive>` of the action document (a boolean).
     pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
         self.action.exclusive = value.into_option();
         self
     }
 
+    /// Export domain to write to, by id or name.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
         self.action.storage_domain = value.into_option().map(Box::new);
@@ -289,30 +311,40 @@ pub struct TemplateExportToPathOnHostRequest {
 }
 
 impl TemplateExportToPathOnHostRequest {
+    /// When `true`, a template of the same name already on the export domain is replaced; defaults to `false`.
+    ///
     /// Sent as the element `<exclusive>` of the action document (a boolean).
     pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
         self.action.exclusive = value.into_option();
         self
     }
 
+    /// Export domain to write to, by id or name.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
         self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
+    /// Host that writes the OVA file, by id or name.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
         self.action.host = value.into_option().map(Box::new);
         self
     }
 
+    /// Directory on the host to write the OVA file into; required.
+    ///
     /// Sent as the element `<directory>` of the action document (text).
     pub fn directory(mut self, value: impl Optional<String>) -> Self {
         self.action.directory = value.into_option();
         self
     }
 
+    /// Name of the OVA file; defaults to one derived from the template name.
+    ///
     /// Sent as the element `<filename>` of the action document (text).
     pub fn filename(mut self, value: impl Optional<String>) -> Self {
         self.action.filename = value.into_option();
@@ -351,6 +383,8 @@ pub struct TemplateGetRequest {
 }
 
 impl TemplateGetRequest {
+    /// When `true`, the template is read with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -402,6 +436,8 @@ pub struct TemplateUpdateRequest {
 }
 
 impl TemplateUpdateRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -446,6 +482,8 @@ pub struct TemplateRemoveRequest {
 }
 
 impl TemplateRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call

@@ -36,6 +36,10 @@ impl TemplatesService {
         self.ctx.path()
     }
 
+    /// Creates a template from a VM and returns it.
+    ///
+    /// In practice `template.name` and `template.vm` (by id or name) are required, and the VM should be down. The template comes back `locked` while the disks are copied; wait for status `ok`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server also reads: `template.bios.boot_menu.enabled`, `template.cluster.id`, `template.cluster.name`, `template.comment`, `template.console.enabled`, `template.cpu.architecture`, `template.cpu.topology.cores`, `template.cpu.topology.sockets`, `template.cpu.topology.threads`, `template.cpu_profile.id`, `template.cpu_shares`, `template.custom_cpu_model`, `template.custom_emulated_machine`, `template.delete_protected`, `template.description`, `template.display.allow_override`, `template.display.copy_paste_enabled`, `template.display.disconnect_action`, `template.display.file_transfer_enabled`, `template.display.keyboard_layout`, `template.display.monitors`, `template.display.smartcard_enabled`, `template.display.type`, `template.domain.name`, `template.high_availability.enabled`, `template.high_availability.priority`, `template.initialization.configuration.data`, `template.initialization.configuration.type`, `template.io.threads`, `template.large_icon.data`, `template.large_icon.id`, `template.large_icon.media_type`, `template.memory`, `template.memory_policy.ballooning`, `template.memory_policy.guaranteed`, `template.migration.auto_converge`, `template.migration.compressed`, `template.migration_downtime`, `template.origin`, `template.os.cmdline`, `template.os.initrd`, `template.os.kernel`, `template.os.type`, `template.vm.placement_policy.affinity`, `template.placement_policy.hosts[].id` or `template.placement_policy.hosts[].name`, `template.serial_number.policy`, `template.serial_number.value`, `template.small_icon.id`, `template.soundcard_enabled`, `template.start_paused`, `template.stateless`, `template.storage_domain.id`, `template.time_zone.name`, `template.tunnel_migration`, `template.type`, `template.usb.enabled`, `template.usb.type`, `template.version.base_template.id`, `template.version.version_name`, `template.virtio_scsi.enabled`, `template.display.single_qxl_pci`, `template.rng_device.rate.bytes`, `template.rng_device.rate.period`, `template.rng_device.source`, `template.vm.disk_attachments[].name`, `template.vm.disk_attachments[].description`, `template.vm.disk_attachments[].id`, `template.custom_properties[].name`, `template.custom_properties[].value`, `template.os.boot.devices[]`, `template.cpu.cpu_tune.vcpu_pins[].cpu_set`, `template.cpu.cpu_tune.vcpu_pins[].vcpu`, `template.sso.methods[].id`, `template.storage_error_resume_behaviour`, `template.multi_queues_enabled`, `template.virtio_scsi_multi_queues_enabled`, `template.virtio_scsi_multi_queues`, `template.tpm_enabled`, `template.auto_pinning_policy`.
@@ -46,6 +50,8 @@ impl TemplatesService {
         }
     }
 
+    /// Creates a template from the current state of a VM; needs the template name and the VM.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `from_vm` form of `add`: same request, with the parameters that form uses.
@@ -60,6 +66,8 @@ impl TemplatesService {
         }
     }
 
+    /// Creates a template from an OVF document in `template.initialization.configuration`; needs the cluster.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `from_configuration` form of `add`: same request, with the parameters that form uses.
@@ -77,6 +85,8 @@ impl TemplatesService {
         }
     }
 
+    /// Creates a template from a snapshot of a VM, named by id in `template.vm.snapshots`.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `from_vm_snapshot` form of `add`: same request, with the parameters that form uses.
@@ -94,6 +104,8 @@ impl TemplatesService {
         }
     }
 
+    /// Lists the templates the user may see, or those matching `search`; the `Blank` template is always there.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> TemplatesListRequest {
         TemplatesListRequest {
@@ -122,6 +134,8 @@ pub struct TemplatesAddRequest {
 }
 
 impl TemplatesAddRequest {
+    /// When `true`, the permissions set on the source VM are copied to the template; defaults to `false`.
+    ///
     /// Sent as the query parameter `clone_permissions` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn clone_permissions(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -132,6 +146,8 @@ impl TemplatesAddRequest {
         self
     }
 
+    /// When `true`, machine-specific data (SSH host keys, machine id, ...) is wiped from the template's disks, for Linux guests; defaults to `false`.
+    ///
     /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn seal(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -177,6 +193,8 @@ pub struct TemplatesAddFromVmRequest {
 }
 
 impl TemplatesAddFromVmRequest {
+    /// When `true`, the permissions set on the source VM are copied to the template; defaults to `false`.
+    ///
     /// Sent as the query parameter `clone_permissions` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn clone_permissions(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -187,6 +205,8 @@ impl TemplatesAddFromVmRequest {
         self
     }
 
+    /// When `true`, machine-specific data (SSH host keys, machine id, ...) is wiped from the template's disks, for Linux guests; defaults to `false`.
+    ///
     /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn seal(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -232,6 +252,8 @@ pub struct TemplatesAddFromConfigurationRequest {
 }
 
 impl TemplatesAddFromConfigurationRequest {
+    /// When `true`, the permissions set on the source VM are copied to the template; defaults to `false`.
+    ///
     /// Sent as the query parameter `clone_permissions` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn clone_permissions(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -242,6 +264,8 @@ impl TemplatesAddFromConfigurationRequest {
         self
     }
 
+    /// When `true`, machine-specific data (SSH host keys, machine id, ...) is wiped from the template's disks, for Linux guests; defaults to `false`.
+    ///
     /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn seal(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -287,6 +311,8 @@ pub struct TemplatesAddFromVmSnapshotRequest {
 }
 
 impl TemplatesAddFromVmSnapshotRequest {
+    /// When `true`, the permissions set on the source VM are copied to the template; defaults to `false`.
+    ///
     /// Sent as the query parameter `clone_permissions` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn clone_permissions(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -297,6 +323,8 @@ impl TemplatesAddFromVmSnapshotRequest {
         self
     }
 
+    /// When `true`, machine-specific data (SSH host keys, machine id, ...) is wiped from the template's disks, for Linux guests; defaults to `false`.
+    ///
     /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn seal(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -341,6 +369,8 @@ pub struct TemplatesListRequest {
 }
 
 impl TemplatesListRequest {
+    /// Largest number of templates to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call
@@ -351,12 +381,16 @@ impl TemplatesListRequest {
         self
     }
 
+    /// Query in the engine's search language (for example `name=rhel9*`); see "Searching" in the oVirt REST API guide. Unset lists every template.
+    ///
     /// Sent as the query parameter `search` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn search(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("search", value.into_option());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn case_sensitive(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -367,6 +401,8 @@ impl TemplatesListRequest {
         self
     }
 
+    /// When `true`, only templates the logged-in user has permissions on are returned; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.call

@@ -35,6 +35,8 @@ impl UserService {
         self.ctx.path()
     }
 
+    /// Reads the user as known to the engine.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> UserGetRequest {
         UserGetRequest {
@@ -42,6 +44,8 @@ impl UserService {
         }
     }
 
+    /// Deprecated: changes the user's stored preferences; use the user's options service.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `user.user_options`.
@@ -53,6 +57,8 @@ impl UserService {
         }
     }
 
+    /// Removes the user from the engine, with the permissions granted to it; the account in the directory is not touched.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> UserRemoveRequest {
         UserRemoveRequest {
@@ -221,6 +227,8 @@ pub struct UserRemoveRequest {
 }
 
 impl UserRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call

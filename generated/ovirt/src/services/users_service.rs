@@ -36,6 +36,8 @@ impl UsersService {
         self.ctx.path()
     }
 
+    /// Adds a user from a configured directory to the engine, so that roles can be granted to it; `user.user_name` and `user.domain` (by id or name) are required.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `user.user_name`, `user.domain.id` or `user.domain.name`.
@@ -48,6 +50,8 @@ impl UsersService {
         }
     }
 
+    /// Lists the users known to the engine, or those matching `search`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> UsersListRequest {
         UsersListRequest {
@@ -110,6 +114,8 @@ pub struct UsersListRequest {
 }
 
 impl UsersListRequest {
+    /// Largest number of users to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call
@@ -120,12 +126,16 @@ impl UsersListRequest {
         self
     }
 
+    /// Query in the engine's search language (for example `usrname=jdoe*`); see "Searching" in the oVirt REST API guide. Unset lists every user.
+    ///
     /// Sent as the query parameter `search` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn search(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("search", value.into_option());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn case_sensitive(mut self, value: impl Optional<bool>) -> Self {
         self.call

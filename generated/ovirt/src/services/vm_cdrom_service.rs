@@ -35,6 +35,8 @@ impl VmCdromService {
         self.ctx.path()
     }
 
+    /// Reads the drive and the ISO file it holds, in the saved configuration or, with `current`, in the running VM.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> VmCdromGetRequest {
         VmCdromGetRequest {
@@ -42,6 +44,10 @@ impl VmCdromService {
         }
     }
 
+    /// Inserts a different ISO file (`cdrom.file.id`) into the drive, or ejects the disc with an empty file id, and returns the drive.
+    ///
+    /// Without `current` the change is saved in the configuration and applies from the next start; with `current` it applies to the running VM only.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `cdrom.file.id`.
@@ -74,6 +80,8 @@ pub struct VmCdromGetRequest {
 }
 
 impl VmCdromGetRequest {
+    /// When `true`, shows the disc inserted in the running VM rather than the one in the saved configuration; defaults to `false`.
+    ///
     /// Sent as the query parameter `current` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn current(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -125,6 +133,8 @@ pub struct VmCdromUpdateRequest {
 }
 
 impl VmCdromUpdateRequest {
+    /// When `true`, the disc of the running VM is changed now, without saving it for later starts; defaults to `false`.
+    ///
     /// Sent as the query parameter `current` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn current(mut self, value: impl Optional<bool>) -> Self {
         self.call

@@ -36,6 +36,8 @@ impl VmCdromsService {
         self.ctx.path()
     }
 
+    /// Adds a CD-ROM drive to the VM, with the ISO file named by `cdrom.file.id` inserted; returns the drive. Most VMs already have one drive; change its disc through the drive's own service instead.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `cdrom.file.id`.
@@ -46,6 +48,8 @@ impl VmCdromsService {
         }
     }
 
+    /// Lists the VM's CD-ROM drives and the ISO file in each.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> VmCdromsListRequest {
         VmCdromsListRequest {
@@ -108,6 +112,8 @@ pub struct VmCdromsListRequest {
 }
 
 impl VmCdromsListRequest {
+    /// Largest number of drives to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call

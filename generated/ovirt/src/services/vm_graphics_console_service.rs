@@ -35,6 +35,8 @@ impl VmGraphicsConsoleService {
         self.ctx.path()
     }
 
+    /// Reads the console: its protocol and, for a running VM with `current`, where to connect.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> VmGraphicsConsoleGetRequest {
         VmGraphicsConsoleGetRequest {
@@ -42,6 +44,8 @@ impl VmGraphicsConsoleService {
         }
     }
 
+    /// Returns a ticket for the engine's websocket proxy, used by browser console clients (noVNC, SPICE HTML5).
+    ///
     /// Sends `POST` with an `<action>` document to `…/proxyticket` below this service and returns its `proxy_ticket` ([`ProxyTicket`](crate::types::ProxyTicket)).
     pub fn proxy_ticket(&self) -> VmGraphicsConsoleProxyTicketRequest {
         VmGraphicsConsoleProxyTicketRequest {
@@ -50,6 +54,8 @@ impl VmGraphicsConsoleService {
         }
     }
 
+    /// Sets a temporary password for this console and returns it; a client connecting directly to the host must give it.
+    ///
     /// Sends `POST` with an `<action>` document to `…/ticket` below this service and returns its `ticket` ([`Ticket`](crate::types::Ticket)).
     pub fn ticket(&self) -> VmGraphicsConsoleTicketRequest {
         VmGraphicsConsoleTicketRequest {
@@ -58,6 +64,10 @@ impl VmGraphicsConsoleService {
         }
     }
 
+    /// Returns the text of a `.vv` file that `remote-viewer` opens to connect to this console of the running VM.
+    ///
+    /// The file holds a fresh temporary password, so use it soon after fetching it.
+    ///
     /// Sends `POST` with an `<action>` document to `…/remoteviewerconnectionfile` below this service and returns its `remote_viewer_connection_file` (text).
     pub fn remote_viewer_connection_file(
         &self,
@@ -68,6 +78,8 @@ impl VmGraphicsConsoleService {
         }
     }
 
+    /// Removes the graphical console from the VM's configuration.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> VmGraphicsConsoleRemoveRequest {
         VmGraphicsConsoleRemoveRequest {
@@ -97,6 +109,8 @@ pub struct VmGraphicsConsoleGetRequest {
 }
 
 impl VmGraphicsConsoleGetRequest {
+    /// When `true`, shows the console of the running VM (address, port, TLS port) rather than the saved configuration; defaults to `false`.
+    ///
     /// Sent as the query parameter `current` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn current(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -150,6 +164,8 @@ pub struct VmGraphicsConsoleProxyTicketRequest {
 }
 
 impl VmGraphicsConsoleProxyTicketRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -198,6 +214,8 @@ pub struct VmGraphicsConsoleTicketRequest {
 }
 
 impl VmGraphicsConsoleTicketRequest {
+    /// The ticket; give `value` to choose the password (otherwise one is generated) and `expiry` in seconds.
+    ///
     /// Sent as the element `<ticket>` of the action document ([`Ticket`](crate::types::Ticket)).
     pub fn ticket(mut self, value: impl Optional<types::Ticket>) -> Self {
         self.action.ticket = value.into_option().map(Box::new);
@@ -283,6 +301,8 @@ pub struct VmGraphicsConsoleRemoveRequest {
 }
 
 impl VmGraphicsConsoleRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call

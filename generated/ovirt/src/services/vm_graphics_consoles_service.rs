@@ -36,6 +36,8 @@ impl VmGraphicsConsolesService {
         self.ctx.path()
     }
 
+    /// Adds a graphical console of the given `protocol` (`spice` or `vnc`) to the VM and returns it.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `console.protocol`.
@@ -46,6 +48,8 @@ impl VmGraphicsConsolesService {
         }
     }
 
+    /// Lists the VM's graphical consoles (SPICE and VNC).
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> VmGraphicsConsolesListRequest {
         VmGraphicsConsolesListRequest {
@@ -110,6 +114,8 @@ pub struct VmGraphicsConsolesListRequest {
 }
 
 impl VmGraphicsConsolesListRequest {
+    /// Largest number of consoles to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call
@@ -120,6 +126,8 @@ impl VmGraphicsConsolesListRequest {
         self
     }
 
+    /// When `true`, shows the consoles of the running VM (with address and port) rather than the saved configuration; defaults to `false`.
+    ///
     /// Sent as the query parameter `current` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn current(mut self, value: impl Optional<bool>) -> Self {
         self.call

@@ -37,6 +37,8 @@ impl VmNicService {
         self.ctx.path()
     }
 
+    /// Plugs the interface into the VM (hot plug when it runs).
+    ///
     /// Sends `POST` with an `<action>` document to `…/activate` below this service.
     pub fn activate(&self) -> VmNicActivateRequest {
         VmNicActivateRequest {
@@ -45,6 +47,8 @@ impl VmNicService {
         }
     }
 
+    /// Unplugs the interface from the VM (hot unplug when it runs).
+    ///
     /// Sends `POST` with an `<action>` document to `…/deactivate` below this service.
     pub fn deactivate(&self) -> VmNicDeactivateRequest {
         VmNicDeactivateRequest {
@@ -53,6 +57,8 @@ impl VmNicService {
         }
     }
 
+    /// Reads the interface: its profile, MAC address, link and plug state.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> VmNicGetRequest {
         VmNicGetRequest {
@@ -60,6 +66,8 @@ impl VmNicService {
         }
     }
 
+    /// Changes the interface (profile, MAC, link state, ...) and returns it; set only the members to change. Some changes on a running VM need the interface unplugged first.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `nic.linked`, `nic.mac.address`, `nic.name`, `nic.plugged`, `nic.vnic_profile.id`.
@@ -70,6 +78,8 @@ impl VmNicService {
         }
     }
 
+    /// Removes the interface from the VM; on a running VM it may have to be unplugged first (update `plugged` to `false`).
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> VmNicRemoveRequest {
         VmNicRemoveRequest {
@@ -135,6 +145,8 @@ pub struct VmNicActivateRequest {
 }
 
 impl VmNicActivateRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -174,6 +186,8 @@ pub struct VmNicDeactivateRequest {
 }
 
 impl VmNicDeactivateRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -253,6 +267,8 @@ pub struct VmNicUpdateRequest {
 }
 
 impl VmNicUpdateRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -297,6 +313,8 @@ pub struct VmNicRemoveRequest {
 }
 
 impl VmNicRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call

@@ -36,6 +36,10 @@ impl VmNicsService {
         self.ctx.path()
     }
 
+    /// Adds a virtual network interface to the VM and returns it; it is hot plugged if the VM is running.
+    ///
+    /// `nic.name` is required (e.g. `nic1`); set `nic.vnic_profile` (by id) to connect it to a network, otherwise it is left unconnected. The MAC address comes from the cluster's pool unless given.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `nic.name`.
@@ -48,6 +52,8 @@ impl VmNicsService {
         }
     }
 
+    /// Lists the VM's network interfaces.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> VmNicsListRequest {
         VmNicsListRequest {
@@ -110,6 +116,8 @@ pub struct VmNicsListRequest {
 }
 
 impl VmNicsListRequest {
+    /// Largest number of interfaces to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call

@@ -35,6 +35,8 @@ impl VmPoolService {
         self.ctx.path()
     }
 
+    /// Gives the calling user a VM from the pool, started if needed; returns once one is assigned.
+    ///
     /// Sends `POST` with an `<action>` document to `…/allocatevm` below this service.
     pub fn allocate_vm(&self) -> VmPoolAllocateVmRequest {
         VmPoolAllocateVmRequest {
@@ -43,6 +45,8 @@ impl VmPoolService {
         }
     }
 
+    /// Reads the pool's settings, such as its size and template.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> VmPoolGetRequest {
         VmPoolGetRequest {
@@ -50,6 +54,8 @@ impl VmPoolService {
         }
     }
 
+    /// Changes the pool (size, number of prestarted VMs, ...) and returns it; set only the members to change.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `pool.comment`, `pool.description`, `pool.display.proxy`, `pool.max_user_vms`, `pool.name`, `pool.prestarted_vms`, `pool.size`, `pool.type`, `pool.use_latest_template_version`, `pool.cluster.id` or `pool.cluster.name`, `pool.template.id` or `pool.template.name`.
@@ -60,6 +66,8 @@ impl VmPoolService {
         }
     }
 
+    /// Removes the pool and its VMs; the VMs must be down.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> VmPoolRemoveRequest {
         VmPoolRemoveRequest {
@@ -101,6 +109,8 @@ pub struct VmPoolAllocateVmRequest {
 }
 
 impl VmPoolAllocateVmRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -139,6 +149,8 @@ pub struct VmPoolGetRequest {
 }
 
 impl VmPoolGetRequest {
+    /// When `true`, the pool is read with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -190,6 +202,8 @@ pub struct VmPoolUpdateRequest {
 }
 
 impl VmPoolUpdateRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -200,6 +214,8 @@ impl VmPoolUpdateRequest {
         self
     }
 
+    /// When `true`, machine-specific data is wiped from newly created VMs of the pool; defaults to `false`.
+    ///
     /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn seal(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -244,6 +260,8 @@ pub struct VmPoolRemoveRequest {
 }
 
 impl VmPoolRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call

@@ -36,6 +36,8 @@ impl VmPoolsService {
         self.ctx.path()
     }
 
+    /// Creates a pool of identical VMs from a template and returns it; `pool.name`, `pool.cluster` and `pool.template` (each by id or name) are required, and `pool.size` says how many VMs it holds.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `pool.name`, `pool.cluster.id` or `pool.cluster.name`, `pool.template.id` or `pool.template.name`.
@@ -48,6 +50,8 @@ impl VmPoolsService {
         }
     }
 
+    /// Lists the VM pools the user may see, or those matching `search`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> VmPoolsListRequest {
         VmPoolsListRequest {
@@ -76,6 +80,8 @@ pub struct VmPoolsAddRequest {
 }
 
 impl VmPoolsAddRequest {
+    /// When `true`, machine-specific data is wiped from the pool's VMs (Linux guests); defaults to `false`.
+    ///
     /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn seal(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -120,6 +126,8 @@ pub struct VmPoolsListRequest {
 }
 
 impl VmPoolsListRequest {
+    /// Largest number of pools to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call
@@ -130,12 +138,16 @@ impl VmPoolsListRequest {
         self
     }
 
+    /// Query in the engine's search language (for example `name=desk*`); see "Searching" in the oVirt REST API guide. Unset lists every pool.
+    ///
     /// Sent as the query parameter `search` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn search(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("search", value.into_option());
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn case_sensitive(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -146,6 +158,8 @@ impl VmPoolsListRequest {
         self
     }
 
+    /// When `true`, only pools the logged-in user has permissions on are returned; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.call

@@ -37,6 +37,8 @@ impl VmService {
         self.ctx.path()
     }
 
+    /// Stops a migration that is in progress; the VM keeps running on its source host.
+    ///
     /// Sends `POST` with an `<action>` document to `…/cancelmigration` below this service.
     pub fn cancel_migration(&self) -> VmCancelMigrationRequest {
         VmCancelMigrationRequest {
@@ -45,6 +47,8 @@ impl VmService {
         }
     }
 
+    /// Keeps the state of the snapshot being previewed for good; snapshots taken after it are dropped. Use after `preview_snapshot`, with the VM down.
+    ///
     /// Sends `POST` with an `<action>` document to `…/commitsnapshot` below this service.
     pub fn commit_snapshot(&self) -> VmCommitSnapshotRequest {
         VmCommitSnapshotRequest {
@@ -53,6 +57,10 @@ impl VmService {
         }
     }
 
+    /// Makes a new VM that is a copy of this one, disks included; `vm.name` names the copy.
+    ///
+    /// Returns when copying has started; the new VM stays `image_locked` until its disks are copied. The source VM should be down.
+    ///
     /// Sends `POST` with an `<action>` document to `…/clone` below this service.
     ///
     /// The server requires: `vm.name`.
@@ -65,6 +73,8 @@ impl VmService {
         }
     }
 
+    /// Takes the VM out of its pool, so that it becomes an ordinary VM.
+    ///
     /// Sends `POST` with an `<action>` document to `…/detach` below this service.
     pub fn detach(&self) -> VmDetachRequest {
         VmDetachRequest {
@@ -73,6 +83,10 @@ impl VmService {
         }
     }
 
+    /// Exports the VM, either to an export storage domain (`export_to_export_domain`) or as an OVA file in a directory of a host (`export_to_path_on_host`).
+    ///
+    /// Returns when the export has started; the VM is locked while it runs.
+    ///
     /// Sends `POST` with an `<action>` document to `…/export` below this service.
     pub fn export(&self) -> VmExportRequest {
         VmExportRequest {
@@ -81,6 +95,8 @@ impl VmService {
         }
     }
 
+    /// Exports to the export storage domain given in `storage_domain`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/export` below this service.
     ///
     /// The `to_export_domain` form of `export`: same request, with the parameters that form uses.
@@ -95,6 +111,8 @@ impl VmService {
         }
     }
 
+    /// Writes an OVA file into `directory` on `host`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/export` below this service.
     ///
     /// The `to_path_on_host` form of `export`: same request, with the parameters that form uses.
@@ -109,6 +127,8 @@ impl VmService {
         }
     }
 
+    /// Asks the guest agent to freeze the guest's file systems so that a snapshot taken now is consistent; undo it with `thaw_filesystems`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/freezefilesystems` below this service.
     pub fn freeze_filesystems(&self) -> VmFreezeFilesystemsRequest {
         VmFreezeFilesystemsRequest {
@@ -117,6 +137,8 @@ impl VmService {
         }
     }
 
+    /// Reads the VM's current configuration and run-time state (status, host, ...); poll it to wait for a status change.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> VmGetRequest {
         VmGetRequest {
@@ -124,6 +146,8 @@ impl VmService {
         }
     }
 
+    /// Logs the console user into the guest through the guest agent (single sign-on).
+    ///
     /// Sends `POST` with an `<action>` document to `…/logon` below this service.
     pub fn logon(&self) -> VmLogonRequest {
         VmLogonRequest {
@@ -132,6 +156,8 @@ impl VmService {
         }
     }
 
+    /// Turns global maintenance of the hosted engine on or off, through the hosted engine VM.
+    ///
     /// Sends `POST` with an `<action>` document to `…/maintenance` below this service.
     ///
     /// The server requires: `maintenance_enabled`.
@@ -142,6 +168,10 @@ impl VmService {
         }
     }
 
+    /// Moves the running VM to another host without stopping it (live migration).
+    ///
+    /// Returns when the migration has started; the VM shows status `migrating` and is done when it is `up` again with a new `host`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/migrate` below this service.
     ///
     /// The server also reads: `cluster.id`, `force`, `host.id` or `host.name`.
@@ -152,6 +182,10 @@ impl VmService {
         }
     }
 
+    /// Switches the VM to the state of a snapshot so that it can be checked; the VM must be down.
+    ///
+    /// Then either `commit_snapshot` keeps that state or `undo_snapshot` goes back. Returns when the switch has started; wait for the snapshot status `in_preview`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/previewsnapshot` below this service.
     ///
     /// The server requires: `snapshot.id`.
@@ -164,6 +198,8 @@ impl VmService {
         }
     }
 
+    /// Deprecated: pins the VM's virtual CPUs and NUMA nodes to those of its host automatically; set `cpu_pinning_policy` instead.
+    ///
     /// Sends `POST` with an `<action>` document to `…/autopincpuandnumanodes` below this service.
     #[deprecated]
     pub fn auto_pin_cpu_and_numa_nodes(&self) -> VmAutoPinCpuAndNumaNodesRequest {
@@ -173,6 +209,10 @@ impl VmService {
         }
     }
 
+    /// Changes the VM's configuration and returns the result; set only the members to change.
+    ///
+    /// On a running VM some changes (for example most CPU and memory changes) wait for the next restart; `next_run_configuration_exists` then becomes `true`.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `vm.bios.boot_menu.enabled`, `vm.comment`, `vm.console.enabled`, `vm.cpu.architecture`, `vm.cpu.mode`, `vm.cpu.topology.cores`, `vm.cpu.topology.sockets`, `vm.cpu.topology.threads`, `vm.cpu_profile.id`, `vm.cpu_shares`, `vm.custom_cpu_model`, `vm.custom_emulated_machine`, `vm.delete_protected`, `vm.description`, `vm.display.allow_override`, `vm.display.copy_paste_enabled`, `vm.display.file_transfer_enabled`, `vm.display.keyboard_layout`, `vm.display.monitors`, `vm.display.single_qxl_pci`, `vm.display.smartcard_enabled`, `vm.display.type`, `vm.display.video_type`, `vm.domain.name`, `vm.external_host_provider.id`, `vm.high_availability.enabled`, `vm.high_availability.priority`, `vm.io.threads`, `vm.large_icon.data`, `vm.large_icon.id`, `vm.large_icon.media_type`, `vm.memory`, `vm.memory_policy.ballooning`, `vm.memory_policy.guaranteed`, `vm.migration.auto_converge`, `vm.migration.compressed`, `vm.migration_downtime`, `vm.name`, `vm.numa_tune_mode`, `vm.origin`, `vm.os.cmdline`, `vm.os.initrd`, `vm.os.kernel`, `vm.os.type`, `vm.placement_policy.affinity`, `vm.rng_device.rate.bytes`, `vm.rng_device.rate.period`, `vm.rng_device.source`, `vm.serial_number.policy`, `vm.serial_number.value`, `vm.small_icon.id`, `vm.soundcard_enabled`, `vm.start_paused`, `vm.stateless`, `vm.time_zone.name`, `vm.tunnel_migration`, `vm.type`, `vm.usb.enabled`, `vm.usb.type`, `vm.use_latest_template_version`, `vm.virtio_scsi.enabled`, `vm.cluster.id` or `vm.cluster.name`, `vm.instance_type.id` or `vm.instance_type.name`, `vm.os.boot.devices[]`, `vm.placement_policy.hosts[].id` or `vm.placement_policy.hosts[].name`, `vm.cpu.cpu_tune.vcpu_pins[].cpu_set`, `vm.cpu.cpu_tune.vcpu_pins[].vcpu`, `vm.custom_properties[].name`, `vm.custom_properties[].value`, `vm.sso.methods[].id`, `vm.payloads[].files[].name`, `vm.payloads[].files[].content`, `vm.payloads[].type`, `vm.payloads[].volume_id`, `vm.storage_error_resume_behaviour`, `vm.multi_queues_enabled`, `vm.virtio_scsi_multi_queues_enabled`, `vm.virtio_scsi_multi_queues`, `vm.tpm_enabled`, `vm.auto_pinning_policy`.
@@ -183,6 +223,8 @@ impl VmService {
         }
     }
 
+    /// Asks the guest to restart, through the guest agent or ACPI; returns once the request is passed on, while the VM goes through `reboot_in_progress`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/reboot` below this service.
     ///
     /// The server also reads: `force`.
@@ -193,6 +235,10 @@ impl VmService {
         }
     }
 
+    /// Removes the VM, together with its disks unless `detach_only` is set.
+    ///
+    /// The VM must be down and not delete-protected. Returns once the engine accepted the removal; the VM may still be listed for a short while.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> VmRemoveRequest {
         VmRemoveRequest {
@@ -200,6 +246,8 @@ impl VmService {
         }
     }
 
+    /// Resets the VM like a hardware reset button: the guest restarts at once, without shutting down.
+    ///
     /// Sends `POST` with an `<action>` document to `…/reset` below this service.
     pub fn reset(&self) -> VmResetRequest {
         VmResetRequest {
@@ -208,6 +256,8 @@ impl VmService {
         }
     }
 
+    /// Reassigns the MAC addresses of the VM's interfaces so that they follow the order of the interfaces.
+    ///
     /// Sends `POST` with an `<action>` document to `…/reordermacaddresses` below this service.
     pub fn reorder_mac_addresses(&self) -> VmReorderMacAddressesRequest {
         VmReorderMacAddressesRequest {
@@ -216,6 +266,10 @@ impl VmService {
         }
     }
 
+    /// Asks the guest operating system to shut down cleanly, through the guest agent or an ACPI power button event.
+    ///
+    /// Returns once the request is passed on, not when the VM is down: wait for status `down`. A guest that ignores the request stays up; use `stop` then.
+    ///
     /// Sends `POST` with an `<action>` document to `…/shutdown` below this service.
     ///
     /// The server also reads: `force`.
@@ -226,6 +280,10 @@ impl VmService {
         }
     }
 
+    /// Starts the VM; returns when the engine accepted the request, not when the VM is up: wait for status `up`.
+    ///
+    /// Giving `vm` makes a one-time ("run once") start with different settings, such as other boot devices or initialization data, that are not saved in the VM.
+    ///
     /// Sends `POST` with an `<action>` document to `…/start` below this service.
     ///
     /// The server also reads: `pause`, `use_cloud_init`, `use_sysprep`, `use_ignition`, `use_initialization`, `vm.custom_cpu_model`, `vm.custom_emulated_machine`, `vm.display.type`, `vm.display.video_type`, `vm.domain.name`, `vm.domain.user.password`, `vm.domain.user.user_name`, `vm.initialization.active_directory_ou`, `vm.initialization.authorized_ssh_keys`, `vm.initialization.cloud_init.host.address`, `vm.initialization.cloud_init.regenerate_ssh_keys`, `vm.initialization.cloud_init.timezone`, `vm.initialization.custom_script`, `vm.initialization.dns_search`, `vm.initialization.dns_servers`, `vm.initialization.domain`, `vm.initialization.host_name`, `vm.initialization.input_locale`, `vm.initialization.org_name`, `vm.initialization.regenerate_ssh_keys`, `vm.initialization.root_password`, `vm.initialization.system_locale`, `vm.initialization.timezone`, `vm.initialization.ui_language`, `vm.initialization.user_name`, `vm.initialization.windows_license_key`, `vm.os.cmdline`, `vm.os.initrd`, `vm.os.kernel`, `vm.placement_policy.affinity`, `vm.stateless`, `authorized_key.user.name`, `vm.os.boot.devices[]`, `vm.initialization.cloud_init.network_configuration.dns.search_domains[].address`, `vm.initialization.cloud_init.users[].name`, `vm.initialization.cloud_init.users[].password`, `vm.initialization.cloud_init.authorized_keys[].key`, `vm.initialization.cloud_init.network_configuration.nics[].boot_protocol`, `vm.initialization.cloud_init.network_configuration.nics[].name`, `vm.initialization.cloud_init.network_configuration.nics[].network.ip.gateway`, `vm.initialization.cloud_init.network_configuration.nics[].network.ip.netmask`, `vm.initialization.cloud_init.network_configuration.nics[].on_boot`, `vm.initialization.cloud_init.network_configuration.dns.servers[].address`, `vm.placement_policy.hosts[].id` or `vm.placement_policy.hosts[].name`, `vm.initialization.nic_configurations[].boot_protocol`, `vm.initialization.nic_configurations[].ip.address`, `vm.initialization.nic_configurations[].ip.gateway`, `vm.initialization.nic_configurations[].ip.netmask`, `vm.initialization.nic_configurations[].name`, `vm.initialization.nic_configurations[].on_boot`, `volatile`, `attach_wgt`.
@@ -236,6 +294,10 @@ impl VmService {
         }
     }
 
+    /// Powers the VM off at once, like pulling the power cord; the guest is not asked and unsaved data is lost.
+    ///
+    /// Returns when the engine accepted the request; wait for status `down`. Prefer `shutdown` for a clean stop.
+    ///
     /// Sends `POST` with an `<action>` document to `…/stop` below this service.
     ///
     /// The server also reads: `force`.
@@ -246,6 +308,8 @@ impl VmService {
         }
     }
 
+    /// Saves the VM's memory to storage and stops it (hibernation); returns when started, the VM reaches status `suspended` later and `start` resumes it.
+    ///
     /// Sends `POST` with an `<action>` document to `…/suspend` below this service.
     pub fn suspend(&self) -> VmSuspendRequest {
         VmSuspendRequest {
@@ -254,6 +318,8 @@ impl VmService {
         }
     }
 
+    /// Unfreezes the guest's file systems after `freeze_filesystems`.
+    ///
     /// Sends `POST` with an `<action>` document to `…/thawfilesystems` below this service.
     pub fn thaw_filesystems(&self) -> VmThawFilesystemsRequest {
         VmThawFilesystemsRequest {
@@ -262,6 +328,8 @@ impl VmService {
         }
     }
 
+    /// Sets a temporary password (ticket) for the VM's graphical console and returns it; console clients log in with it until it expires.
+    ///
     /// Sends `POST` with an `<action>` document to `…/ticket` below this service and returns its `ticket` ([`Ticket`](crate::types::Ticket)).
     ///
     /// The server also reads: `ticket.value`.
@@ -272,6 +340,8 @@ impl VmService {
         }
     }
 
+    /// Ends a snapshot preview and brings the VM back to the state it had before the preview.
+    ///
     /// Sends `POST` with an `<action>` document to `…/undosnapshot` below this service.
     pub fn undo_snapshot(&self) -> VmUndoSnapshotRequest {
         VmUndoSnapshotRequest {
@@ -512,6 +582,8 @@ pub struct VmCancelMigrationRequest {
 }
 
 impl VmCancelMigrationRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -551,6 +623,8 @@ pub struct VmCommitSnapshotRequest {
 }
 
 impl VmCommitSnapshotRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -590,24 +664,32 @@ pub struct VmCloneRequest {
 }
 
 impl VmCloneRequest {
+    /// The new VM; give at least its `name`.
+    ///
     /// Sent as the element `<vm>` of the action document ([`Vm`](crate::types::Vm)).
     pub fn vm(mut self, value: impl Optional<types::Vm>) -> Self {
         self.action.vm = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
         self
     }
 
+    /// When `true`, the copy gets the current state of the disks only, without the snapshot history.
+    ///
     /// Sent as the element `<discard_snapshots>` of the action document (a boolean).
     pub fn discard_snapshots(mut self, value: impl Optional<bool>) -> Self {
         self.action.discard_snapshots = value.into_option();
         self
     }
 
+    /// Storage domain for the copied disks; by default they go where the source disks are.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
         self.action.storage_domain = value.into_option().map(Box::new);
@@ -647,6 +729,8 @@ pub struct VmDetachRequest {
 }
 
 impl VmDetachRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -686,24 +770,32 @@ pub struct VmExportRequest {
 }
 
 impl VmExportRequest {
+    /// When `true`, only the current state is exported, without the snapshot history; defaults to `false`.
+    ///
     /// Sent as the element `<discard_snapshots>` of the action document (a boolean).
     pub fn discard_snapshots(mut self, value: impl Optional<bool>) -> Self {
         self.action.discard_snapshots = value.into_option();
         self
     }
 
+    /// When `true`, a VM of the same name already on the export domain is replaced; defaults to `false`.
+    ///
     /// Sent as the element `<exclusive>` of the action document (a boolean).
     pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
         self.action.exclusive = value.into_option();
         self
     }
 
+    /// Export domain to write to, by id or name.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
         self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -743,24 +835,32 @@ pub struct VmExportToExportDomainRequest {
 }
 
 impl VmExportToExportDomainRequest {
+    /// When `true`, only the current state is exported, without the snapshot history; defaults to `false`.
+    ///
     /// Sent as the element `<discard_snapshots>` of the action document (a boolean).
     pub fn discard_snapshots(mut self, value: impl Optional<bool>) -> Self {
         self.action.discard_snapshots = value.into_option();
         self
     }
 
+    /// When `true`, a VM of the same name already on the export domain is replaced; defaults to `false`.
+    ///
     /// Sent as the element `<exclusive>` of the action document (a boolean).
     pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
         self.action.exclusive = value.into_option();
         self
     }
 
+    /// Export domain to write to, by id or name.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
         self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -800,42 +900,56 @@ pub struct VmExportToPathOnHostRequest {
 }
 
 impl VmExportToPathOnHostRequest {
+    /// When `true`, only the current state is exported, without the snapshot history; defaults to `false`.
+    ///
     /// Sent as the element `<discard_snapshots>` of the action document (a boolean).
     pub fn discard_snapshots(mut self, value: impl Optional<bool>) -> Self {
         self.action.discard_snapshots = value.into_option();
         self
     }
 
+    /// When `true`, a VM of the same name already on the export domain is replaced; defaults to `false`.
+    ///
     /// Sent as the element `<exclusive>` of the action document (a boolean).
     pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
         self.action.exclusive = value.into_option();
         self
     }
 
+    /// Export domain to write to, by id or name.
+    ///
     /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
     pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
         self.action.storage_domain = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
         self
     }
 
+    /// Host that writes the OVA file, by id or name.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
         self.action.host = value.into_option().map(Box::new);
         self
     }
 
+    /// Directory on the host to write the OVA file into; required.
+    ///
     /// Sent as the element `<directory>` of the action document (text).
     pub fn directory(mut self, value: impl Optional<String>) -> Self {
         self.action.directory = value.into_option();
         self
     }
 
+    /// Name of the OVA file; defaults to one derived from the VM name.
+    ///
     /// Sent as the element `<filename>` of the action document (text).
     pub fn filename(mut self, value: impl Optional<String>) -> Self {
         self.action.filename = value.into_option();
@@ -875,6 +989,8 @@ pub struct VmFreezeFilesystemsRequest {
 }
 
 impl VmFreezeFilesystemsRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -913,6 +1029,8 @@ pub struct VmGetRequest {
 }
 
 impl VmGetRequest {
+    /// When `true`, returns the configuration the VM will have after its next restart, with the changes still pending, instead of the current one; defaults to `false`.
+    ///
     /// Sent as the query parameter `next_run` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn next_run(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -923,6 +1041,8 @@ impl VmGetRequest {
         self
     }
 
+    /// When `true`, every member is filled in, including the expensive ones left out by default (such as the OVF configuration); defaults to `false`.
+    ///
     /// Sent as the query parameter `all_content` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn all_content(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -933,6 +1053,8 @@ impl VmGetRequest {
         self
     }
 
+    /// When `true`, the VM is read with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -943,6 +1065,8 @@ impl VmGetRequest {
         self
     }
 
+    /// With `all_content`, returns the OVF configuration in the form used inside OVA files; defaults to `false`.
+    ///
     /// Sent as the query parameter `ovf_as_ova` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn ovf_as_ova(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -994,6 +1118,8 @@ pub struct VmLogonRequest {
 }
 
 impl VmLogonRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -1033,12 +1159,16 @@ pub struct VmMaintenanceRequest {
 }
 
 impl VmMaintenanceRequest {
+    /// `true` to enter global maintenance, `false` to leave it; required.
+    ///
     /// Sent as the element `<maintenance_enabled>` of the action document (a boolean).
     pub fn maintenance_enabled(mut self, value: impl Optional<bool>) -> Self {
         self.action.maintenance_enabled = value.into_option();
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -1078,24 +1208,32 @@ pub struct VmMigrateRequest {
 }
 
 impl VmMigrateRequest {
+    /// Cluster to migrate to, when it is not the VM's current cluster.
+    ///
     /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
     pub fn cluster(mut self, value: impl Optional<types::Cluster>) -> Self {
         self.action.cluster = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the VM is migrated even if its placement policy pins it to its host or marks it non-migratable; defaults to `false`.
+    ///
     /// Sent as the element `<force>` of the action document (a boolean).
     pub fn force(mut self, value: impl Optional<bool>) -> Self {
         self.action.force = value.into_option();
         self
     }
 
+    /// Host to migrate to; unset lets the scheduler pick the best one.
+    ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
     pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
         self.action.host = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, VMs bound to this one by enforcing positive affinity groups are migrated with it; defaults to `false`.
+    ///
     /// Sent as the element `<migrate_vms_in_affinity_closure>` of the action document (a boolean).
     pub fn migrate_vms_in_affinity_closure(
         mut self,
@@ -1105,6 +1243,8 @@ impl VmMigrateRequest {
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -1144,36 +1284,48 @@ pub struct VmPreviewSnapshotRequest {
 }
 
 impl VmPreviewSnapshotRequest {
+    /// Disks to preview (by id, image id and snapshot id); unset previews every disk of the snapshot.
+    ///
     /// Sent as the element `<disks>` of the action document (a list of [`Disk`](crate::types::Disk)).
     pub fn disks(mut self, value: Vec<types::Disk>) -> Self {
         self.action.disks = Some(value.into());
         self
     }
 
+    /// When `true` and the snapshot holds memory, the VM resumes from that memory at its next start; defaults to `false`.
+    ///
     /// Sent as the element `<restore_memory>` of the action document (a boolean).
     pub fn restore_memory(mut self, value: impl Optional<bool>) -> Self {
         self.action.restore_memory = value.into_option();
         self
     }
 
+    /// Storage domain lease to use during the preview, for highly available VMs with a lease.
+    ///
     /// Sent as the element `<lease>` of the action document ([`StorageDomainLease`](crate::types::StorageDomainLease)).
     pub fn lease(mut self, value: impl Optional<types::StorageDomainLease>) -> Self {
         self.action.lease = value.into_option().map(Box::new);
         self
     }
 
+    /// The snapshot to preview, by id; required.
+    ///
     /// Sent as the element `<snapshot>` of the action document ([`Snapshot`](crate::types::Snapshot)).
     pub fn snapshot(mut self, value: impl Optional<types::Snapshot>) -> Self {
         self.action.snapshot = value.into_option().map(Box::new);
         self
     }
 
+    /// VM settings for the preview.
+    ///
     /// Sent as the element `<vm>` of the action document ([`Vm`](crate::types::Vm)).
     pub fn vm(mut self, value: impl Optional<types::Vm>) -> Self {
         self.action.vm = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -1214,12 +1366,16 @@ pub struct VmAutoPinCpuAndNumaNodesRequest {
 }
 
 impl VmAutoPinCpuAndNumaNodesRequest {
+    /// When `true`, the CPU topology of the VM is also adjusted to that of the host.
+    ///
     /// Sent as the element `<optimize_cpu_settings>` of the action document (a boolean).
     pub fn optimize_cpu_settings(mut self, value: impl Optional<bool>) -> Self {
         self.action.optimize_cpu_settings = value.into_option();
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -1259,6 +1415,8 @@ pub struct VmUpdateRequest {
 }
 
 impl VmUpdateRequest {
+    /// When `true`, the change is stored for the next run only and the running VM keeps its settings; defaults to `false`.
+    ///
     /// Sent as the query parameter `next_run` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn next_run(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -1269,6 +1427,8 @@ impl VmUpdateRequest {
         self
     }
 
+    /// When `true`, the engine replies as soon as the change is accepted instead of when it is done; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -1314,12 +1474,16 @@ pub struct VmRebootRequest {
 }
 
 impl VmRebootRequest {
+    /// When `true`, the reboot goes ahead even if a backup of the VM is running; defaults to `false`.
+    ///
     /// Sent as the element `<force>` of the action document (a boolean).
     pub fn force(mut self, value: impl Optional<bool>) -> Self {
         self.action.force = value.into_option();
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -1358,6 +1522,8 @@ pub struct VmRemoveRequest {
 }
 
 impl VmRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -1368,6 +1534,8 @@ impl VmRemoveRequest {
         self
     }
 
+    /// When `true`, the disks are detached and kept as floating disks instead of removed; defaults to `false`.
+    ///
     /// Sent as the query parameter `detach_only` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn detach_only(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -1378,6 +1546,8 @@ impl VmRemoveRequest {
         self
     }
 
+    /// When `true`, the removal goes ahead even in situations where the engine would otherwise refuse it; use with care. Defaults to `false`.
+    ///
     /// Sent as the query parameter `force` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn force(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -1421,6 +1591,8 @@ pub struct VmResetRequest {
 }
 
 impl VmResetRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -1460,6 +1632,8 @@ pub struct VmReorderMacAddressesRequest {
 }
 
 impl VmReorderMacAddressesRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -1499,18 +1673,24 @@ pub struct VmShutdownRequest {
 }
 
 impl VmShutdownRequest {
+    /// When `true`, the shutdown goes ahead even if a backup of the VM is running; defaults to `false`.
+    ///
     /// Sent as the element `<force>` of the action document (a boolean).
     pub fn force(mut self, value: impl Optional<bool>) -> Self {
         self.action.force = value.into_option();
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
         self
     }
 
+    /// Why the VM is shut down; kept in the audit log and as the VM's `stop_reason`.
+    ///
     /// Sent as the element `<reason>` of the action document (text).
     pub fn reason(mut self, value: impl Optional<String>) -> Self {
         self.action.reason = value.into_option();
@@ -1550,66 +1730,88 @@ pub struct VmStartRequest {
 }
 
 impl VmStartRequest {
+    /// SSH public key and the user it is for, to place in the guest through initialization on this start.
+    ///
     /// Sent as the element `<authorized_key>` of the action document ([`AuthorizedKey`](crate::types::AuthorizedKey)).
     pub fn authorized_key(mut self, value: impl Optional<types::AuthorizedKey>) -> Self {
         self.action.authorized_key = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the VM is started paused (its CPUs do not run until it is resumed); defaults to `false`.
+    ///
     /// Sent as the element `<pause>` of the action document (a boolean).
     pub fn pause(mut self, value: impl Optional<bool>) -> Self {
         self.action.pause = value.into_option();
         self
     }
 
+    /// One-time settings for this start only ("run once"), such as boot devices, `initialization`, display or host placement; the saved configuration is not changed.
+    ///
     /// Sent as the element `<vm>` of the action document ([`Vm`](crate::types::Vm)).
     pub fn vm(mut self, value: impl Optional<types::Vm>) -> Self {
         self.action.vm = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the VM's initialization data (or the one in `vm`) is handed to the guest through cloud-init on this start; defaults to `false`.
+    ///
     /// Sent as the element `<use_cloud_init>` of the action document (a boolean).
     pub fn use_cloud_init(mut self, value: impl Optional<bool>) -> Self {
         self.action.use_cloud_init = value.into_option();
         self
     }
 
+    /// When `true`, the initialization data is handed to a Windows guest through Sysprep on this start; defaults to `false`.
+    ///
     /// Sent as the element `<use_sysprep>` of the action document (a boolean).
     pub fn use_sysprep(mut self, value: impl Optional<bool>) -> Self {
         self.action.use_sysprep = value.into_option();
         self
     }
 
+    /// When `true`, the initialization data is handed to the guest through Ignition (for CoreOS-like guests) on this start; defaults to `false`.
+    ///
     /// Sent as the element `<use_ignition>` of the action document (a boolean).
     pub fn use_ignition(mut self, value: impl Optional<bool>) -> Self {
         self.action.use_ignition = value.into_option();
         self
     }
 
+    /// When `true`, the initialization data is handed to the guest with the tool that fits its operating system (cloud-init, Ignition or Sysprep); defaults to `false`.
+    ///
     /// Sent as the element `<use_initialization>` of the action document (a boolean).
     pub fn use_initialization(mut self, value: impl Optional<bool>) -> Self {
         self.action.use_initialization = value.into_option();
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`. Either way, wait for status `up`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
         self
     }
 
+    /// When `true`, the request runs with the permissions of the logged-in user only; defaults to `false`.
+    ///
     /// Sent as the element `<filter>` of the action document (a boolean).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.action.filter = value.into_option();
         self
     }
 
+    /// When `true`, this run is stateless: changes made to the disks while it runs are discarded when it stops; defaults to `false`.
+    ///
     /// Sent as the element `<volatile>` of the action document (a boolean).
     pub fn volatile(mut self, value: impl Optional<bool>) -> Self {
         self.action.volatile = value.into_option();
         self
     }
 
+    /// When `true`, the Windows guest tools ISO is attached as a CD-ROM for this run; defaults to `false`.
+    ///
     /// Sent as the element `<attach_wgt>` of the action document (a boolean).
     pub fn attach_wgt(mut self, value: impl Optional<bool>) -> Self {
         self.action.attach_wgt = value.into_option();
@@ -1649,18 +1851,24 @@ pub struct VmStopRequest {
 }
 
 impl VmStopRequest {
+    /// When `true`, the VM is stopped even if a backup of it is running; defaults to `false`.
+    ///
     /// Sent as the element `<force>` of the action document (a boolean).
     pub fn force(mut self, value: impl Optional<bool>) -> Self {
         self.action.force = value.into_option();
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
         self
     }
 
+    /// Why the VM is stopped; kept in the audit log and as the VM's `stop_reason`.
+    ///
     /// Sent as the element `<reason>` of the action document (text).
     pub fn reason(mut self, value: impl Optional<String>) -> Self {
         self.action.reason = value.into_option();
@@ -1700,6 +1908,8 @@ pub struct VmSuspendRequest {
 }
 
 impl VmSuspendRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -1739,6 +1949,8 @@ pub struct VmThawFilesystemsRequest {
 }
 
 impl VmThawFilesystemsRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -1778,12 +1990,16 @@ pub struct VmTicketRequest {
 }
 
 impl VmTicketRequest {
+    /// The ticket; give `value` to choose the password (otherwise one is generated) and `expiry` in seconds.
+    ///
     /// Sent as the element `<ticket>` of the action document ([`Ticket`](crate::types::Ticket)).
     pub fn ticket(mut self, value: impl Optional<types::Ticket>) -> Self {
         self.action.ticket = value.into_option().map(Box::new);
         self
     }
 
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();
@@ -1830,6 +2046,8 @@ pub struct VmUndoSnapshotRequest {
 }
 
 impl VmUndoSnapshotRequest {
+    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
+    ///
     /// Sent as the element `<async>` of the action document (a boolean).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.action.r#async = value.into_option();

@@ -36,6 +36,10 @@ impl VmsService {
         self.ctx.path()
     }
 
+    /// Creates a virtual machine and returns it as the engine stored it.
+    ///
+    /// In practice `vm.name`, `vm.cluster` (by id or name) and `vm.template` (by id or name; `Blank` for an empty VM) are required. The VM comes back in status `image_locked` while template disks are copied; wait for status `down` before starting it. The `add_from_*` forms say what each way of creating a VM needs.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server also reads: `vm.bios.boot_menu.enabled`, `vm.comment`, `vm.cpu.topology.cores`, `vm.cpu.topology.sockets`, `vm.cpu.topology.threads`, `vm.cpu_profile.id`, `vm.delete_protected`, `vm.description`, `vm.display.allow_override`, `vm.display.copy_paste_enabled`, `vm.display.disconnect_action`, `vm.display.file_transfer_enabled`, `vm.display.keyboard_layout`, `vm.display.monitors`, `vm.display.smartcard_enabled`, `vm.display.type`, `vm.display.video_type`, `vm.domain.name`, `vm.high_availability.enabled`, `vm.high_availability.priority`, `vm.large_icon.data`, `vm.large_icon.id`, `vm.large_icon.media_type`, `vm.memory`, `vm.memory_policy.ballooning`, `vm.memory_policy.guaranteed`, `vm.migration.auto_converge`, `vm.migration.compressed`, `vm.migration_downtime`, `vm.numa_tune_mode`, `vm.origin`, `vm.os.cmdline`, `vm.os.initrd`, `vm.os.kernel`, `vm.os.type`, `vm.placement_policy.affinity`, `vm.quota.id`, `vm.rng_device.rate.bytes`, `vm.rng_device.rate.period`, `vm.rng_device.source`, `vm.serial_number.policy`, `vm.serial_number.value`, `vm.small_icon.id`, `vm.start_paused`, `vm.stateless`, `vm.time_zone.name`, `vm.tunnel_migration`, `vm.type`, `vm.usb.enabled`, `vm.usb.type`, `vm.virtio_scsi.enabled`, `vm.placement_policy.hosts[].id` or `vm.placement_policy.hosts[].name`, `vm.custom_properties[].name`, `vm.custom_properties[].value`, `vm.payloads[].files[].name`, `vm.payloads[].files[].content`, `vm.payloads[].type`, `vm.payloads[].volume_id`, `vm.sso.methods[].id`, `vm.cpu.cpu_tune.vcpu_pins[].cpu_set`, `vm.cpu.cpu_tune.vcpu_pins[].vcpu`, `vm.storage_error_resume_behaviour`, `vm.multi_queues_enabled`, `vm.virtio_scsi_multi_queues_enabled`, `vm.virtio_scsi_multi_queues`, `vm.tpm_enabled`, `vm.auto_pinning_policy`.
@@ -46,6 +50,8 @@ impl VmsService {
         }
     }
 
+    /// Creates a VM from a template (`Blank` for an empty one) with the settings given in `vm`; needs the name, cluster and template.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `from_scratch` form of `add`: same request, with the parameters that form uses.
@@ -60,6 +66,8 @@ impl VmsService {
         }
     }
 
+    /// Creates a VM from a snapshot of another VM, named by id in `vm.snapshots`; needs the name, cluster and template as well.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `from_snapshot` form of `add`: same request, with the parameters that form uses.
@@ -74,6 +82,8 @@ impl VmsService {
         }
     }
 
+    /// Creates a VM from an OVF document given in `vm.initialization.configuration` (its `type` and `data`), for example one saved from another engine.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The `from_configuration` form of `add`: same request, with the parameters that form uses.
@@ -91,6 +101,10 @@ impl VmsService {
         }
     }
 
+    /// Lists the virtual machines the user may see, or those matching `search`.
+    ///
+    /// Returns all matches in one reply unless `max` limits them. Lists leave out some expensive members; ask for them with `all_content`.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> VmsListRequest {
         VmsListRequest {
@@ -119,6 +133,8 @@ pub struct VmsAddRequest {
 }
 
 impl VmsAddRequest {
+    /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false`.
+    ///
     /// Sent as the query parameter `clone` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn clone_param(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -129,6 +145,8 @@ impl VmsAddRequest {
         self
     }
 
+    /// When `true`, the permissions set on the template are copied to the new VM; defaults to `false`.
+    ///
     /// Sent as the query parameter `clone_permissions` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn clone_permissions(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -139,6 +157,8 @@ impl VmsAddRequest {
         self
     }
 
+    /// When `true`, the request runs with the permissions of the logged-in user only, as a non-administrator would; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -149,6 +169,8 @@ impl VmsAddRequest {
         self
     }
 
+    /// Deprecated: asks for automatic CPU and NUMA pinning; set `vm.cpu_pinning_policy` instead.
+    ///
     /// Sent as the query parameter `auto_pinning_policy` ([`AutoPinningPolicy`](crate::types::AutoPinningPolicy)); takes the value or an `Option` of it (`None` leaves it out).
     #[deprecated]
     pub fn auto_pinning_policy(
@@ -163,6 +185,8 @@ impl VmsAddRequest {
         self
     }
 
+    /// When `true`, machine-specific data (SSH host keys, machine id, ...) is wiped from the new VM's disks after creation, for Linux guests; defaults to `false`.
+    ///
     /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn seal(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -208,6 +232,8 @@ pub struct VmsAddFromScratchRequest {
 }
 
 impl VmsAddFromScratchRequest {
+    /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false`.
+    ///
     /// Sent as the query parameter `clone` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn clone_param(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -218,6 +244,8 @@ impl VmsAddFromScratchRequest {
         self
     }
 
+    /// When `true`, the permissions set on the template are copied to the new VM; defaults to `false`.
+    ///
     /// Sent as the query parameter `clone_permissions` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn clone_permissions(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -228,6 +256,8 @@ impl VmsAddFromScratchRequest {
         self
     }
 
+    /// When `true`, the request runs with the permissions of the logged-in user only, as a non-administrator would; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -238,6 +268,8 @@ impl VmsAddFromScratchRequest {
         self
     }
 
+    /// Deprecated: asks for automatic CPU and NUMA pinning; set `vm.cpu_pinning_policy` instead.
+    ///
     /// Sent as the query parameter `auto_pinning_policy` ([`AutoPinningPolicy`](crate::types::AutoPinningPolicy)); takes the value or an `Option` of it (`None` leaves it out).
     #[deprecated]
     pub fn auto_pinning_policy(
@@ -252,6 +284,8 @@ impl VmsAddFromScratchRequest {
         self
     }
 
+    /// When `true`, machine-specific data (SSH host keys, machine id, ...) is wiped from the new VM's disks after creation, for Linux guests; defaults to `false`.
+    ///
     /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn seal(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -297,6 +331,8 @@ pub struct VmsAddFromSnapshotRequest {
 }
 
 impl VmsAddFromSnapshotRequest {
+    /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false`.
+    ///
     /// Sent as the query parameter `clone` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn clone_param(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -307,6 +343,8 @@ impl VmsAddFromSnapshotRequest {
         self
     }
 
+    /// When `true`, the permissions set on the template are copied to the new VM; defaults to `false`.
+    ///
     /// Sent as the query parameter `clone_permissions` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn clone_permissions(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -317,6 +355,8 @@ impl VmsAddFromSnapshotRequest {
         self
     }
 
+    /// When `true`, the request runs with the permissions of the logged-in user only, as a non-administrator would; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -327,6 +367,8 @@ impl VmsAddFromSnapshotRequest {
         self
     }
 
+    /// Deprecated: asks for automatic CPU and NUMA pinning; set `vm.cpu_pinning_policy` instead.
+    ///
     /// Sent as the query parameter `auto_pinning_policy` ([`AutoPinningPolicy`](crate::types::AutoPinningPolicy)); takes the value or an `Option` of it (`None` leaves it out).
     #[deprecated]
     pub fn auto_pinning_policy(
@@ -341,6 +383,8 @@ impl VmsAddFromSnapshotRequest {
         self
     }
 
+    /// When `true`, machine-specific data (SSH host keys, machine id, ...) is wiped from the new VM's disks after creation, for Linux guests; defaults to `false`.
+    ///
     /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn seal(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -386,6 +430,8 @@ pub struct VmsAddFromConfigurationRequest {
 }
 
 impl VmsAddFromConfigurationRequest {
+    /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false`.
+    ///
     /// Sent as the query parameter `clone` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn clone_param(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -396,6 +442,8 @@ impl VmsAddFromConfigurationRequest {
         self
     }
 
+    /// When `true`, the permissions set on the template are copied to the new VM; defaults to `false`.
+    ///
     /// Sent as the query parameter `clone_permissions` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn clone_permissions(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -406,6 +454,8 @@ impl VmsAddFromConfigurationRequest {
         self
     }
 
+    /// When `true`, the request runs with the permissions of the logged-in user only, as a non-administrator would; defaults to `false`.
+    ///
     /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -416,6 +466,8 @@ impl VmsAddFromConfigurationRequest {
         self
     }
 
+    /// Deprecated: asks for automatic CPU and NUMA pinning; set `vm.cpu_pinning_policy` instead.
+    ///
     /// Sent as the query parameter `auto_pinning_policy` ([`AutoPinningPolicy`](crate::types::AutoPinningPolicy)); takes the value or an `Option` of it (`None` leaves it out).
     #[deprecated]
     pub fn auto_pinning_policy(
@@ -430,6 +482,8 @@ impl VmsAddFromConfigurationRequest {
         self
     }
 
+    /// When `true`, machine-specific data (SSH host keys, machine id, ...) is wiped from the new VM's disks after creation, for Linux guests; defaults to `false`.
+    ///
     /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn seal(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -474,12 +528,16 @@ pub struct VmsListRequest {
 }
 
 impl VmsListRequest {
+    /// Query in the engine's search language, the one of the Administration Portal search bar (for example `name=web* and status=up`); see "Searching" in the oVirt REST API guide. Unset lists every VM.
+    ///
     /// Sent as the query parameter `search` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn search(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("search", value.into_option());
         self
     }
 
+    /// Largest number of VMs to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call
@@ -490,6 +548,8 @@ impl VmsListRequest {
         self
     }
 
+    /// Whether `search` compares text case-sensitively; defaults to `true`. Set `false` to match names regardless of case.
+    ///
     /// Sent as the query parameter `case_sensitive` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn case_sensitive(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -500,6 +560,8 @@ impl VmsListRequest {
         self
     }
 
+    /// When `true`, only the VMs the logged-in user has permissions on are returned, as in the VM Portal; defaults to `false`, which needs administrator rights.
+    ///
     /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn filter(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -510,6 +572,8 @@ impl VmsListRequest {
         self
     }
 
+    /// When `true`, every member is filled in, including the expensive ones left out by default (such as the OVF configuration); defaults to `false`.
+    ///
     /// Sent as the query parameter `all_content` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn all_content(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -520,6 +584,8 @@ impl VmsListRequest {
         self
     }
 
+    /// With `all_content`, returns the OVF configuration in the form used inside OVA files; defaults to `false`.
+    ///
     /// Sent as the query parameter `ovf_as_ova` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn ovf_as_ova(mut self, value: impl Optional<bool>) -> Self {
         self.call

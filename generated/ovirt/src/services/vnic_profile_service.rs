@@ -35,6 +35,8 @@ impl VnicProfileService {
         self.ctx.path()
     }
 
+    /// Reads the vNIC profile.
+    ///
     /// Sends `GET` to this service and returns the object.
     pub fn get(&self) -> VnicProfileGetRequest {
         VnicProfileGetRequest {
@@ -42,6 +44,8 @@ impl VnicProfileService {
         }
     }
 
+    /// Changes the profile (QoS, filter, port mirroring, ...) and returns it; set only the members to change.
+    ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `profile.description`, `profile.name`, `profile.pass_through.mode`, `profile.port_mirroring`, `profile.custom_properties[].name`, `profile.custom_properties[].value`, `profile.network_filter`, `profile.qos`, `profile.failover`.
@@ -52,6 +56,8 @@ impl VnicProfileService {
         }
     }
 
+    /// Removes the profile; no interface may use it.
+    ///
     /// Sends `DELETE` to this service.
     pub fn remove(&self) -> VnicProfileRemoveRequest {
         VnicProfileRemoveRequest {
@@ -133,6 +139,8 @@ pub struct VnicProfileUpdateRequest {
 }
 
 impl VnicProfileUpdateRequest {
+    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call
@@ -177,6 +185,8 @@ pub struct VnicProfileRemoveRequest {
 }
 
 impl VnicProfileRemoveRequest {
+    /// When `true`, the engine replies as soon as the removal is accepted; defaults to `false`.
+    ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call

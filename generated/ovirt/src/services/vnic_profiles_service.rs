@@ -36,6 +36,8 @@ impl VnicProfilesService {
         self.ctx.path()
     }
 
+    /// Creates a vNIC profile and returns it; `profile.name` and `profile.network.id` are required. A network usually gets a profile of its own name when it is created.
+    ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `profile.name`, `profile.network.id`.
@@ -48,6 +50,8 @@ impl VnicProfilesService {
         }
     }
 
+    /// Lists every vNIC profile; to find the profile of a network, compare `network.id` or list the network's own profiles.
+    ///
     /// Sends `GET` to this service and returns the collection; `stream()` on the request returns the items as they arrive instead.
     pub fn list(&self) -> VnicProfilesListRequest {
         VnicProfilesListRequest {
@@ -110,6 +114,8 @@ pub struct VnicProfilesListRequest {
 }
 
 impl VnicProfilesListRequest {
+    /// Largest number of profiles to return; unset means no limit.
+    ///
     /// Sent as the query parameter `max` (an integer); takes the value or an `Option` of it (`None` leaves it out).
     pub fn max(mut self, value: impl Optional<i64>) -> Self {
         self.call

@@ -13,18 +13,32 @@ use sdkgen_runtime::{DateTime, Identity, Optional, require_send_sync};
 pub struct Api {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Well-known objects of the installation, such as the `Blank` template and the root tag.
+    ///
     /// A [`SpecialObjects`](super::SpecialObjects) object, sent as the element `<special_objects>`.
     pub special_objects: Option<Box<SpecialObjects>>,
+    /// Product name, vendor and version of the engine that answered.
+    ///
     /// A [`ProductInfo`](super::ProductInfo) object, sent as the element `<product_info>`.
     pub product_info: Option<Box<ProductInfo>>,
+    /// Counts of VMs, hosts, users and storage domains (total and active), for a quick health overview.
+    ///
     /// An [`ApiSummary`](super::ApiSummary) object, sent as the element `<summary>`.
     pub summary: Option<Box<ApiSummary>>,
+    /// Current date and time of the engine's clock, useful to detect clock skew.
+    ///
     /// A date and time, sent as the element `<time>`.
     pub time: Option<DateTime>,
+    /// When the engine database was last backed up, if known.
+    ///
     /// An [`EngineBackupInfo`](super::EngineBackupInfo) object, sent as the element `<engine_backup>`.
     pub engine_backup: Option<Box<EngineBackupInfo>>,
+    /// The user whose credentials authenticated this session.
+    ///
     /// Link to an [`User`](super::User) object, sent as the element `<authenticated_user>`; usually only its `id` and `href` are set unless the link is followed.
     pub authenticated_user: Option<Box<User>>,
+    /// The user the engine acts as for this session; normally the same as `authenticated_user`.
+    ///
     /// Link to an [`User`](super::User) object, sent as the element `<effective_user>`; usually only its `id` and `href` are set unless the link is followed.
     pub effective_user: Option<Box<User>>,
 }
@@ -36,37 +50,37 @@ impl Api {
         self.href.as_deref()
     }
 
-    /// The special objects of the api. `None` when not set.
+    /// Well-known objects of the installation, such as the `Blank` template and the root tag. `None` when not set.
     pub fn special_objects(&self) -> Option<&SpecialObjects> {
         self.special_objects.as_deref()
     }
 
-    /// The product info of the api. `None` when not set.
+    /// Product name, vendor and version of the engine that answered. `None` when not set.
     pub fn product_info(&self) -> Option<&ProductInfo> {
         self.product_info.as_deref()
     }
 
-    /// The summary of the api. `None` when not set.
+    /// Counts of VMs, hosts, users and storage domains (total and active), for a quick health overview. `None` when not set.
     pub fn summary(&self) -> Option<&ApiSummary> {
         self.summary.as_deref()
     }
 
-    /// The time of the api. `None` when not set.
+    /// Current date and time of the engine's clock, useful to detect clock skew. `None` when not set.
     pub fn time(&self) -> Option<&DateTime> {
         self.time.as_ref()
     }
 
-    /// The engine backup of the api. `None` when not set.
+    /// When the engine database was last backed up, if known. `None` when not set.
     pub fn engine_backup(&self) -> Option<&EngineBackupInfo> {
         self.engine_backup.as_deref()
     }
 
-    /// The authenticated user of the api. `None` when not set.
+    /// The user whose credentials authenticated this session. `None` when not set.
     pub fn authenticated_user(&self) -> Option<&User> {
         self.authenticated_user.as_deref()
     }
 
-    /// The effective user of the api. `None` when not set.
+    /// The user the engine acts as for this session; normally the same as `authenticated_user`. `None` when not set.
     pub fn effective_user(&self) -> Option<&User> {
         self.effective_user.as_deref()
     }

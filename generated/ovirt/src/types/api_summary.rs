@@ -11,12 +11,20 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct ApiSummary {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Number of virtual machines in total and running.
+    ///
     /// An [`ApiSummaryItem`](super::ApiSummaryItem) object, sent as the element `<vms>`.
     pub vms: Option<Box<ApiSummaryItem>>,
+    /// Number of hosts in total and active.
+    ///
     /// An [`ApiSummaryItem`](super::ApiSummaryItem) object, sent as the element `<hosts>`.
     pub hosts: Option<Box<ApiSummaryItem>>,
+    /// Number of users known to the engine (total and active).
+    ///
     /// An [`ApiSummaryItem`](super::ApiSummaryItem) object, sent as the element `<users>`.
     pub users: Option<Box<ApiSummaryItem>>,
+    /// Number of storage domains in total and active.
+    ///
     /// An [`ApiSummaryItem`](super::ApiSummaryItem) object, sent as the element `<storage_domains>`.
     pub storage_domains: Option<Box<ApiSummaryItem>>,
 }
@@ -28,22 +36,22 @@ impl ApiSummary {
         self.href.as_deref()
     }
 
-    /// The vms of the api summary. `None` when not set.
+    /// Number of virtual machines in total and running. `None` when not set.
     pub fn vms(&self) -> Option<&ApiSummaryItem> {
         self.vms.as_deref()
     }
 
-    /// The hosts of the api summary. `None` when not set.
+    /// Number of hosts in total and active. `None` when not set.
     pub fn hosts(&self) -> Option<&ApiSummaryItem> {
         self.hosts.as_deref()
     }
 
-    /// The users of the api summary. `None` when not set.
+    /// Number of users known to the engine (total and active). `None` when not set.
     pub fn users(&self) -> Option<&ApiSummaryItem> {
         self.users.as_deref()
     }
 
-    /// The storage domains of the api summary. `None` when not set.
+    /// Number of storage domains in total and active. `None` when not set.
     pub fn storage_domains(&self) -> Option<&ApiSummaryItem> {
         self.storage_domains.as_deref()
     }

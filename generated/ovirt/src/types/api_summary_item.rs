@@ -10,8 +10,12 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct ApiSummaryItem {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Number of objects of this kind.
+    ///
     /// An integer, sent as the element `<total>`.
     pub total: Option<i64>,
+    /// Number of those objects that are active (running VMs, hosts that are up, and so on).
+    ///
     /// An integer, sent as the element `<active>`.
     pub active: Option<i64>,
 }
@@ -23,12 +27,12 @@ impl ApiSummaryItem {
         self.href.as_deref()
     }
 
-    /// The total of the api summary item. `None` when not set.
+    /// Number of objects of this kind. `None` when not set.
     pub fn total(&self) -> Option<i64> {
         self.total
     }
 
-    /// The active of the api summary item. `None` when not set.
+    /// Number of those objects that are active (running VMs, hosts that are up, and so on). `None` when not set.
     pub fn active(&self) -> Option<i64> {
         self.active
     }

@@ -11,8 +11,12 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct Bios {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Whether the firmware shows a boot menu at start.
+    ///
     /// A [`BootMenu`](super::BootMenu) object, sent as the element `<boot_menu>`.
     pub boot_menu: Option<Box<BootMenu>>,
+    /// Firmware and chipset: `i440fx_sea_bios`, `q35_sea_bios`, `q35_ovmf` (UEFI), `q35_secure_boot` or `cluster_default`.
+    ///
     /// A [`BiosType`](super::BiosType) value, sent as the element `<type>`.
     pub r#type: Option<BiosType>,
 }
@@ -24,12 +28,12 @@ impl Bios {
         self.href.as_deref()
     }
 
-    /// The boot menu of the bios. `None` when not set.
+    /// Whether the firmware shows a boot menu at start. `None` when not set.
     pub fn boot_menu(&self) -> Option<&BootMenu> {
         self.boot_menu.as_deref()
     }
 
-    /// The type of the bios. `None` when not set.
+    /// Firmware and chipset: `i440fx_sea_bios`, `q35_sea_bios`, `q35_ovmf` (UEFI), `q35_secure_boot` or `cluster_default`. `None` when not set.
     pub fn type_(&self) -> Option<BiosType> {
         self.r#type.clone()
     }

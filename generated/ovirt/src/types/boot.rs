@@ -11,6 +11,8 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct Boot {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Boot devices in the order they are tried: `hd`, `cdrom`, `network`.
+    ///
     /// A list of [`BootDevice`](super::BootDevice) values, sent as the element `<devices>` holding `<device>` items.
     pub devices: Option<List<BootDevice>>,
 }
@@ -22,7 +24,7 @@ impl Boot {
         self.href.as_deref()
     }
 
-    /// The devices of the boot. Empty when not set.
+    /// Boot devices in the order they are tried: `hd`, `cdrom`, `network`. Empty when not set.
     pub fn devices(&self) -> &[BootDevice] {
         self.devices.as_deref().map_or(&[], Vec::as_slice)
     }

@@ -10,6 +10,8 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct BootMenu {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Whether the boot menu is shown; defaults to `false`.
+    ///
     /// A boolean, sent as the element `<enabled>`.
     pub enabled: Option<bool>,
 }
@@ -21,7 +23,7 @@ impl BootMenu {
         self.href.as_deref()
     }
 
-    /// The enabled of the boot menu. `None` when not set.
+    /// Whether the boot menu is shown; defaults to `false`. `None` when not set.
     pub fn enabled(&self) -> Option<bool> {
         self.enabled
     }

@@ -24,104 +24,202 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct Cluster {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// CPU type every host of the cluster must support, and the CPU architecture.
+    ///
     /// A [`Cpu`](super::Cpu) object, sent as the element `<cpu>`.
     pub cpu: Option<Box<Cpu>>,
+    /// Memory over-commit and transparent huge pages settings.
+    ///
     /// A [`MemoryPolicy`](super::MemoryPolicy) object, sent as the element `<memory_policy>`.
     pub memory_policy: Option<Box<MemoryPolicy>>,
+    /// Compatibility version of the cluster, which decides the available features.
+    ///
     /// A [`Version`](super::Version) object, sent as the element `<version>`.
     pub version: Option<Box<Version>>,
+    /// Compatibility versions the cluster can be set to; read-only.
+    ///
     /// A list of [`Version`](super::Version) objects, sent as the element `<supported_versions>` holding `<version>` items.
     pub supported_versions: Option<List<Version>>,
+    /// What happens to VMs when a host becomes non-operational (`migrate`, `migrate_highly_available` or `do_not_migrate`).
+    ///
     /// An [`ErrorHandling`](super::ErrorHandling) object, sent as the element `<error_handling>`.
     pub error_handling: Option<Box<ErrorHandling>>,
+    /// Whether the hosts run virtual machines; defaults to `true`.
+    ///
     /// A boolean, sent as the element `<virt_service>`.
     pub virt_service: Option<bool>,
+    /// Whether the hosts provide Gluster storage.
+    ///
     /// A boolean, sent as the element `<gluster_service>`.
     pub gluster_service: Option<bool>,
+    /// Whether host CPU threads count as cores when scheduling VMs.
+    ///
     /// A boolean, sent as the element `<threads_as_cores>`.
     pub threads_as_cores: Option<bool>,
+    /// Whether migration traffic goes through the libvirt tunnel.
+    ///
     /// A boolean, sent as the element `<tunnel_migration>`.
     pub tunnel_migration: Option<bool>,
+    /// Whether hosts must pass attestation before they can run VMs.
+    ///
     /// A boolean, sent as the element `<trusted_service>`.
     pub trusted_service: Option<bool>,
+    /// Whether the scheduler keeps room to restart highly available VMs if a host fails.
+    ///
     /// A boolean, sent as the element `<ha_reservation>`.
     pub ha_reservation: Option<bool>,
+    /// Whether VNC consoles are encrypted with TLS.
+    ///
     /// A boolean, sent as the element `<vnc_encryption>`.
     pub vnc_encryption: Option<bool>,
+    /// Default firmware type for new VMs in the cluster (`i440fx_sea_bios`, `q35_ovmf`, `q35_secure_boot`, ...).
+    ///
     /// A [`BiosType`](super::BiosType) value, sent as the element `<bios_type>`.
     pub bios_type: Option<BiosType>,
+    /// Deprecated: whether a reason may be given when shutting down a VM.
+    ///
     /// A boolean, sent as the element `<optional_reason>`.
     #[deprecated]
     pub optional_reason: Option<bool>,
+    /// Deprecated: whether a reason is required when putting a host into maintenance.
+    ///
     /// A boolean, sent as the element `<maintenance_reason_required>`.
     #[deprecated]
     pub maintenance_reason_required: Option<bool>,
+    /// Whether memory ballooning is allowed for VMs in the cluster.
+    ///
     /// A boolean, sent as the element `<ballooning_enabled>`.
     pub ballooning_enabled: Option<bool>,
+    /// Default display settings for VMs in the cluster.
+    ///
     /// A [`Display`](super::Display) object, sent as the element `<display>`.
     pub display: Option<Box<Display>>,
+    /// Kernel same-page merging setting of the hosts.
+    ///
     /// A [`Ksm`](super::Ksm) object, sent as the element `<ksm>`.
     pub ksm: Option<Box<Ksm>>,
+    /// Default serial number policy for VMs in the cluster.
+    ///
     /// A [`SerialNumber`](super::SerialNumber) object, sent as the element `<serial_number>`.
     pub serial_number: Option<Box<SerialNumber>>,
+    /// Random number sources every host of the cluster must provide.
+    ///
     /// A list of [`RngSource`](super::RngSource) values, sent as the element `<required_rng_sources>` holding `<required_rng_source>` items.
     pub required_rng_sources: Option<List<RngSource>>,
+    /// When hosts may be fenced (power-cycled) by the engine.
+    ///
     /// A [`FencingPolicy`](super::FencingPolicy) object, sent as the element `<fencing_policy>`.
     pub fencing_policy: Option<Box<FencingPolicy>>,
+    /// Default migration settings of the cluster (policy, bandwidth, auto-converge, compression).
+    ///
     /// A [`MigrationOptions`](super::MigrationOptions) object, sent as the element `<migration>`.
     pub migration: Option<Box<MigrationOptions>>,
+    /// Properties that tune the cluster's scheduling policy.
+    ///
     /// A list of [`Property`](super::Property) objects, sent as the element `<custom_scheduling_policy_properties>` holding `<property>` items.
     pub custom_scheduling_policy_properties: Option<List<Property>>,
+    /// Virtual switch type used by the hosts (`legacy` Linux bridge or `ovs`).
+    ///
     /// A [`SwitchType`](super::SwitchType) value, sent as the element `<switch_type>`.
     pub switch_type: Option<SwitchType>,
+    /// Firewall the engine configures on the hosts (`firewalld`).
+    ///
     /// A [`FirewallType`](super::FirewallType) value, sent as the element `<firewall_type>`.
     pub firewall_type: Option<FirewallType>,
+    /// Memory use threshold for the "host low on memory" warning; a percentage or MB depending on `log_max_memory_used_threshold_type`.
+    ///
     /// An integer, sent as the element `<log_max_memory_used_threshold>`.
     pub log_max_memory_used_threshold: Option<i64>,
+    /// Whether `log_max_memory_used_threshold` is a `percentage` or an absolute value in MB.
+    ///
     /// A [`LogMaxMemoryUsedThresholdType`](super::LogMaxMemoryUsedThresholdType) value, sent as the element `<log_max_memory_used_threshold_type>`.
     pub log_max_memory_used_threshold_type: Option<LogMaxMemoryUsedThresholdType>,
+    /// Tuned profile applied to Gluster hosts.
+    ///
     /// Text, sent as the element `<gluster_tuned_profile>`.
     pub gluster_tuned_profile: Option<String>,
+    /// Whether hosts must run in FIPS mode.
+    ///
     /// A [`FipsMode`](super::FipsMode) value, sent as the element `<fips_mode>`.
     pub fips_mode: Option<FipsMode>,
+    /// Whether a cluster upgrade is running; read-only.
+    ///
     /// A boolean, sent as the element `<upgrade_in_progress>`.
     pub upgrade_in_progress: Option<bool>,
+    /// Progress of a running cluster upgrade, in percent; read-only.
+    ///
     /// An integer, sent as the element `<upgrade_percent_complete>`.
     pub upgrade_percent_complete: Option<i64>,
+    /// Correlation id of the running cluster upgrade, to find its events and jobs.
+    ///
     /// Text, sent as the element `<upgrade_correlation_id>`.
     pub upgrade_correlation_id: Option<String>,
+    /// Optional features turned on for the cluster.
+    ///
     /// Link to a list of [`ClusterFeature`](super::ClusterFeature) objects. The server sends `<link rel="enabledfeatures" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<enabled_features>` holding `<cluster_feature>` items when the link is followed.
     pub enabled_features: Option<List<ClusterFeature>>,
+    /// Scheduling policy that places and balances VMs on hosts.
+    ///
     /// Link to a [`SchedulingPolicy`](super::SchedulingPolicy) object, sent as the element `<scheduling_policy>`; usually only its `id` and `href` are set unless the link is followed.
     pub scheduling_policy: Option<Box<SchedulingPolicy>>,
+    /// Data center the cluster belongs to; required when creating a cluster.
+    ///
     /// Link to a [`DataCenter`](super::DataCenter) object, sent as the element `<data_center>`; usually only its `id` and `href` are set unless the link is followed.
     pub data_center: Option<Box<DataCenter>>,
+    /// Logical network used for engine-host traffic (normally `ovirtmgmt`).
+    ///
     /// Link to a [`Network`](super::Network) object, sent as the element `<management_network>`; usually only its `id` and `href` are set unless the link is followed.
     pub management_network: Option<Box<Network>>,
+    /// External network providers the cluster's hosts use.
+    ///
     /// Link to a list of [`ExternalProvider`](super::ExternalProvider) objects. The server sends `<link rel="externalnetworkproviders" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<external_network_providers>` holding `<external_provider>` items when the link is followed.
     pub external_network_providers: Option<List<ExternalProvider>>,
+    /// MAC address pool for VM interfaces in the cluster.
+    ///
     /// Link to a [`MacPool`](super::MacPool) object, sent as the element `<mac_pool>`; usually only its `id` and `href` are set unless the link is followed.
     pub mac_pool: Option<Box<MacPool>>,
+    /// Affinity groups of the cluster.
+    ///
     /// Link to a list of [`AffinityGroup`](super::AffinityGroup) objects. The server sends `<link rel="affinitygroups" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<affinity_groups>` holding `<affinity_group>` items when the link is followed.
     pub affinity_groups: Option<List<AffinityGroup>>,
+    /// CPU profiles available in the cluster.
+    ///
     /// Link to a list of [`CpuProfile`](super::CpuProfile) objects. The server sends `<link rel="cpuprofiles" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<cpu_profiles>` holding `<cpu_profile>` items when the link is followed.
     pub cpu_profiles: Option<List<CpuProfile>>,
+    /// Gluster hooks of the cluster.
+    ///
     /// Link to a list of [`GlusterHook`](super::GlusterHook) objects. The server sends `<link rel="glusterhooks" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<gluster_hooks>` holding `<gluster_hook>` items when the link is followed.
     pub gluster_hooks: Option<List<GlusterHook>>,
+    /// Gluster volumes of the cluster.
+    ///
     /// Link to a list of [`GlusterVolume`](super::GlusterVolume) objects. The server sends `<link rel="glustervolumes" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<gluster_volumes>` holding `<gluster_volume>` items when the link is followed.
     pub gluster_volumes: Option<List<GlusterVolume>>,
+    /// Network filters available in the cluster.
+    ///
     /// Link to a list of [`NetworkFilter`](super::NetworkFilter) objects. The server sends `<link rel="networkfilters" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<network_filters>` holding `<network_filter>` items when the link is followed.
     pub network_filters: Option<List<NetworkFilter>>,
+    /// Logical networks attached to the cluster.
+    ///
     /// Link to a list of [`Network`](super::Network) objects. The server sends `<link rel="networks" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<networks>` holding `<network>` items when the link is followed.
     pub networks: Option<List<Network>>,
+    /// Permissions granted on the cluster.
+    ///
     /// Link to a list of [`Permission`](super::Permission) objects. The server sends `<link rel="permissions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<permissions>` holding `<permission>` items when the link is followed.
     pub permissions: Option<List<Permission>>,
 }
@@ -151,251 +249,251 @@ impl Cluster {
         self.href.as_deref()
     }
 
-    /// The id of the cluster. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the cluster. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the cluster. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the cluster. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The cpu of the cluster. `None` when not set.
+    /// CPU type every host of the cluster must support, and the CPU architecture. `None` when not set.
     pub fn cpu(&self) -> Option<&Cpu> {
         self.cpu.as_deref()
     }
 
-    /// The memory policy of the cluster. `None` when not set.
+    /// Memory over-commit and transparent huge pages settings. `None` when not set.
     pub fn memory_policy(&self) -> Option<&MemoryPolicy> {
         self.memory_policy.as_deref()
     }
 
-    /// The version of the cluster. `None` when not set.
+    /// Compatibility version of the cluster, which decides the available features. `None` when not set.
     pub fn version(&self) -> Option<&Version> {
         self.version.as_deref()
     }
 
-    /// The supported versions of the cluster. Empty when not set.
+    /// Compatibility versions the cluster can be set to; read-only. Empty when not set.
     pub fn supported_versions(&self) -> &[Version] {
         self.supported_versions.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The error handling of the cluster. `None` when not set.
+    /// What happens to VMs when a host becomes non-operational (`migrate`, `migrate_highly_available` or `do_not_migrate`). `None` when not set.
     pub fn error_handling(&self) -> Option<&ErrorHandling> {
         self.error_handling.as_deref()
     }
 
-    /// The virt service of the cluster. `None` when not set.
+    /// Whether the hosts run virtual machines; defaults to `true`. `None` when not set.
     pub fn virt_service(&self) -> Option<bool> {
         self.virt_service
     }
 
-    /// The gluster service of the cluster. `None` when not set.
+    /// Whether the hosts provide Gluster storage. `None` when not set.
     pub fn gluster_service(&self) -> Option<bool> {
         self.gluster_service
     }
 
-    /// The threads as cores of the cluster. `None` when not set.
+    /// Whether host CPU threads count as cores when scheduling VMs. `None` when not set.
     pub fn threads_as_cores(&self) -> Option<bool> {
         self.threads_as_cores
     }
 
-    /// The tunnel migration of the cluster. `None` when not set.
+    /// Whether migration traffic goes through the libvirt tunnel. `None` when not set.
     pub fn tunnel_migration(&self) -> Option<bool> {
         self.tunnel_migration
     }
 
-    /// The trusted service of the cluster. `None` when not set.
+    /// Whether hosts must pass attestation before they can run VMs. `None` when not set.
     pub fn trusted_service(&self) -> Option<bool> {
         self.trusted_service
     }
 
-    /// The ha reservation of the cluster. `None` when not set.
+    /// Whether the scheduler keeps room to restart highly available VMs if a host fails. `None` when not set.
     pub fn ha_reservation(&self) -> Option<bool> {
         self.ha_reservation
     }
 
-    /// The vnc encryption of the cluster. `None` when not set.
+    /// Whether VNC consoles are encrypted with TLS. `None` when not set.
     pub fn vnc_encryption(&self) -> Option<bool> {
         self.vnc_encryption
     }
 
-    /// The bios type of the cluster. `None` when not set.
+    /// Default firmware type for new VMs in the cluster (`i440fx_sea_bios`, `q35_ovmf`, `q35_secure_boot`, ...). `None` when not set.
     pub fn bios_type(&self) -> Option<BiosType> {
         self.bios_type.clone()
     }
 
-    /// The optional reason of the cluster. `None` when not set.
+    /// Deprecated: whether a reason may be given when shutting down a VM. `None` when not set.
     #[deprecated]
     pub fn optional_reason(&self) -> Option<bool> {
         self.optional_reason
     }
 
-    /// The maintenance reason required of the cluster. `None` when not set.
+    /// Deprecated: whether a reason is required when putting a host into maintenance. `None` when not set.
     #[deprecated]
     pub fn maintenance_reason_required(&self) -> Option<bool> {
         self.maintenance_reason_required
     }
 
-    /// The ballooning enabled of the cluster. `None` when not set.
+    /// Whether memory ballooning is allowed for VMs in the cluster. `None` when not set.
     pub fn ballooning_enabled(&self) -> Option<bool> {
         self.ballooning_enabled
     }
 
-    /// The display of the cluster. `None` when not set.
+    /// Default display settings for VMs in the cluster. `None` when not set.
     pub fn display(&self) -> Option<&Display> {
         self.display.as_deref()
     }
 
-    /// The ksm of the cluster. `None` when not set.
+    /// Kernel same-page merging setting of the hosts. `None` when not set.
     pub fn ksm(&self) -> Option<&Ksm> {
         self.ksm.as_deref()
     }
 
-    /// The serial number of the cluster. `None` when not set.
+    /// Default serial number policy for VMs in the cluster. `None` when not set.
     pub fn serial_number(&self) -> Option<&SerialNumber> {
         self.serial_number.as_deref()
     }
 
-    /// The required rng sources of the cluster. Empty when not set.
+    /// Random number sources every host of the cluster must provide. Empty when not set.
     pub fn required_rng_sources(&self) -> &[RngSource] {
         self.required_rng_sources.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The fencing policy of the cluster. `None` when not set.
+    /// When hosts may be fenced (power-cycled) by the engine. `None` when not set.
     pub fn fencing_policy(&self) -> Option<&FencingPolicy> {
         self.fencing_policy.as_deref()
     }
 
-    /// The migration of the cluster. `None` when not set.
+    /// Default migration settings of the cluster (policy, bandwidth, auto-converge, compression). `None` when not set.
     pub fn migration(&self) -> Option<&MigrationOptions> {
         self.migration.as_deref()
     }
 
-    /// The custom scheduling policy properties of the cluster. Empty when not set.
+    /// Properties that tune the cluster's scheduling policy. Empty when not set.
     pub fn custom_scheduling_policy_properties(&self) -> &[Property] {
         self.custom_scheduling_policy_properties.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The switch type of the cluster. `None` when not set.
+    /// Virtual switch type used by the hosts (`legacy` Linux bridge or `ovs`). `None` when not set.
     pub fn switch_type(&self) -> Option<SwitchType> {
         self.switch_type.clone()
     }
 
-    /// The firewall type of the cluster. `None` when not set.
+    /// Firewall the engine configures on the hosts (`firewalld`). `None` when not set.
     pub fn firewall_type(&self) -> Option<FirewallType> {
         self.firewall_type.clone()
     }
 
-    /// The log max memory used threshold of the cluster. `None` when not set.
+    /// Memory use threshold for the "host low on memory" warning; a percentage or MB depending on `log_max_memory_used_threshold_type`. `None` when not set.
     pub fn log_max_memory_used_threshold(&self) -> Option<i64> {
         self.log_max_memory_used_threshold
     }
 
-    /// The log max memory used threshold type of the cluster. `None` when not set.
+    /// Whether `log_max_memory_used_threshold` is a `percentage` or an absolute value in MB. `None` when not set.
     pub fn log_max_memory_used_threshold_type(
         &self,
     ) -> Option<LogMaxMemoryUsedThresholdType> {
         self.log_max_memory_used_threshold_type.clone()
     }
 
-    /// The gluster tuned profile of the cluster. `None` when not set.
+    /// Tuned profile applied to Gluster hosts. `None` when not set.
     pub fn gluster_tuned_profile(&self) -> Option<&str> {
         self.gluster_tuned_profile.as_deref()
     }
 
-    /// The fips mode of the cluster. `None` when not set.
+    /// Whether hosts must run in FIPS mode. `None` when not set.
     pub fn fips_mode(&self) -> Option<FipsMode> {
         self.fips_mode.clone()
     }
 
-    /// The upgrade in progress of the cluster. `None` when not set.
+    /// Whether a cluster upgrade is running; read-only. `None` when not set.
     pub fn upgrade_in_progress(&self) -> Option<bool> {
         self.upgrade_in_progress
     }
 
-    /// The upgrade percent complete of the cluster. `None` when not set.
+    /// Progress of a running cluster upgrade, in percent; read-only. `None` when not set.
     pub fn upgrade_percent_complete(&self) -> Option<i64> {
         self.upgrade_percent_complete
     }
 
-    /// The upgrade correlation id of the cluster. `None` when not set.
+    /// Correlation id of the running cluster upgrade, to find its events and jobs. `None` when not set.
     pub fn upgrade_correlation_id(&self) -> Option<&str> {
         self.upgrade_correlation_id.as_deref()
     }
 
-    /// The enabled features of the cluster. Empty when not set.
+    /// Optional features turned on for the cluster. Empty when not set.
     pub fn enabled_features(&self) -> &[ClusterFeature] {
         self.enabled_features.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The scheduling policy of the cluster. `None` when not set.
+    /// Scheduling policy that places and balances VMs on hosts. `None` when not set.
     pub fn scheduling_policy(&self) -> Option<&SchedulingPolicy> {
         self.scheduling_policy.as_deref()
     }
 
-    /// The data center of the cluster. `None` when not set.
+    /// Data center the cluster belongs to; required when creating a cluster. `None` when not set.
     pub fn data_center(&self) -> Option<&DataCenter> {
         self.data_center.as_deref()
     }
 
-    /// The management network of the cluster. `None` when not set.
+    /// Logical network used for engine-host traffic (normally `ovirtmgmt`). `None` when not set.
     pub fn management_network(&self) -> Option<&Network> {
         self.management_network.as_deref()
     }
 
-    /// The external network providers of the cluster. Empty when not set.
+    /// External network providers the cluster's hosts use. Empty when not set.
     pub fn external_network_providers(&self) -> &[ExternalProvider] {
         self.external_network_providers.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The mac pool of the cluster. `None` when not set.
+    /// MAC address pool for VM interfaces in the cluster. `None` when not set.
     pub fn mac_pool(&self) -> Option<&MacPool> {
         self.mac_pool.as_deref()
     }
 
-    /// The affinity groups of the cluster. Empty when not set.
+    /// Affinity groups of the cluster. Empty when not set.
     pub fn affinity_groups(&self) -> &[AffinityGroup] {
         self.affinity_groups.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The cpu profiles of the cluster. Empty when not set.
+    /// CPU profiles available in the cluster. Empty when not set.
     pub fn cpu_profiles(&self) -> &[CpuProfile] {
         self.cpu_profiles.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The gluster hooks of the cluster. Empty when not set.
+    /// Gluster hooks of the cluster. Empty when not set.
     pub fn gluster_hooks(&self) -> &[GlusterHook] {
         self.gluster_hooks.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The gluster volumes of the cluster. Empty when not set.
+    /// Gluster volumes of the cluster. Empty when not set.
     pub fn gluster_volumes(&self) -> &[GlusterVolume] {
         self.gluster_volumes.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The network filters of the cluster. Empty when not set.
+    /// Network filters available in the cluster. Empty when not set.
     pub fn network_filters(&self) -> &[NetworkFilter] {
         self.network_filters.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The networks of the cluster. Empty when not set.
+    /// Logical networks attached to the cluster. Empty when not set.
     pub fn networks(&self) -> &[Network] {
         self.networks.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The permissions of the cluster. Empty when not set.
+    /// Permissions granted on the cluster. Empty when not set.
     pub fn permissions(&self) -> &[Permission] {
         self.permissions.as_deref().map_or(&[], Vec::as_slice)
     }

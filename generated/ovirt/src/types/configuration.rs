@@ -11,8 +11,12 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct Configuration {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Format of `data`: `ovf` or `ova`.
+    ///
     /// A [`ConfigurationType`](super::ConfigurationType) value, sent as the element `<type>`.
     pub r#type: Option<ConfigurationType>,
+    /// The configuration document, such as OVF text.
+    ///
     /// Text, sent as the element `<data>`.
     pub data: Option<String>,
 }
@@ -24,12 +28,12 @@ impl Configuration {
         self.href.as_deref()
     }
 
-    /// The type of the configuration. `None` when not set.
+    /// Format of `data`: `ovf` or `ova`. `None` when not set.
     pub fn type_(&self) -> Option<ConfigurationType> {
         self.r#type.clone()
     }
 
-    /// The data of the configuration. `None` when not set.
+    /// The configuration document, such as OVF text. `None` when not set.
     pub fn data(&self) -> Option<&str> {
         self.data.as_deref()
     }

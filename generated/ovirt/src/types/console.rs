@@ -10,6 +10,8 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct Console {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Whether the VM has a serial console reachable over the engine's SSH proxy.
+    ///
     /// A boolean, sent as the element `<enabled>`.
     pub enabled: Option<bool>,
 }
@@ -21,7 +23,7 @@ impl Console {
         self.href.as_deref()
     }
 
-    /// The enabled of the console. `None` when not set.
+    /// Whether the VM has a serial console reachable over the engine's SSH proxy. `None` when not set.
     pub fn enabled(&self) -> Option<bool> {
         self.enabled
     }

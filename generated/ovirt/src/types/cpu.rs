@@ -13,22 +13,40 @@ use sdkgen_runtime::{Decimal, Identity, List, Optional, require_send_sync};
 pub struct Cpu {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// CPU model name reported by a host, or the CPU type of a cluster (e.g. `Intel Cascadelake Server Family`).
+    ///
     /// Text, sent as the element `<type>`.
     pub r#type: Option<String>,
+    /// Number of sockets, cores per socket and threads per core.
+    ///
     /// A [`CpuTopology`](super::CpuTopology) object, sent as the element `<topology>`.
     pub topology: Option<Box<CpuTopology>>,
+    /// CPU level of a host, used to find the cluster CPU types it supports; read-only.
+    ///
     /// An integer, sent as the element `<level>`.
     pub level: Option<i64>,
+    /// CPU model name as reported by the host; read-only.
+    ///
     /// Text, sent as the element `<name>`.
     pub name: Option<String>,
+    /// CPU clock speed of a host, in MHz; read-only.
+    ///
     /// A decimal number, sent as the element `<speed>`.
     pub speed: Option<Decimal>,
+    /// Pinning of virtual CPUs to host CPUs.
+    ///
     /// A [`CpuTune`](super::CpuTune) object, sent as the element `<cpu_tune>`.
     pub cpu_tune: Option<Box<CpuTune>>,
+    /// How the guest sees the CPU: `custom` (the cluster CPU type), `host_model` or `host_passthrough`.
+    ///
     /// A [`CpuMode`](super::CpuMode) value, sent as the element `<mode>`.
     pub mode: Option<CpuMode>,
+    /// CPU architecture, such as `x86_64`, `ppc64` or `s390x`.
+    ///
     /// An [`Architecture`](super::Architecture) value, sent as the element `<architecture>`.
     pub architecture: Option<Architecture>,
+    /// Individual cores with their sockets, as reported for host CPUs.
+    ///
     /// A list of [`Core`](super::Core) objects, sent as the element `<cores>` holding `<core>` items.
     pub cores: Option<List<Core>>,
 }
@@ -50,47 +68,47 @@ impl Cpu {
         self.href.as_deref()
     }
 
-    /// The type of the cpu. `None` when not set.
+    /// CPU model name reported by a host, or the CPU type of a cluster (e.g. `None` when not set.
     pub fn type_(&self) -> Option<&str> {
         self.r#type.as_deref()
     }
 
-    /// The topology of the cpu. `None` when not set.
+    /// Number of sockets, cores per socket and threads per core. `None` when not set.
     pub fn topology(&self) -> Option<&CpuTopology> {
         self.topology.as_deref()
     }
 
-    /// The level of the cpu. `None` when not set.
+    /// CPU level of a host, used to find the cluster CPU types it supports; read-only. `None` when not set.
     pub fn level(&self) -> Option<i64> {
         self.level
     }
 
-    /// The name of the cpu. `None` when not set.
+    /// CPU model name as reported by the host; read-only. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The speed of the cpu. `None` when not set.
+    /// CPU clock speed of a host, in MHz; read-only. `None` when not set.
     pub fn speed(&self) -> Option<&Decimal> {
         self.speed.as_ref()
     }
 
-    /// The cpu tune of the cpu. `None` when not set.
+    /// Pinning of virtual CPUs to host CPUs. `None` when not set.
     pub fn cpu_tune(&self) -> Option<&CpuTune> {
         self.cpu_tune.as_deref()
     }
 
-    /// The mode of the cpu. `None` when not set.
+    /// How the guest sees the CPU: `custom` (the cluster CPU type), `host_model` or `host_passthrough`. `None` when not set.
     pub fn mode(&self) -> Option<CpuMode> {
         self.mode.clone()
     }
 
-    /// The architecture of the cpu. `None` when not set.
+    /// CPU architecture, such as `x86_64`, `ppc64` or `s390x`. `None` when not set.
     pub fn architecture(&self) -> Option<Architecture> {
         self.architecture.clone()
     }
 
-    /// The cores of the cpu. Empty when not set.
+    /// Individual cores with their sockets, as reported for host CPUs. Empty when not set.
     pub fn cores(&self) -> &[Core] {
         self.cores.as_deref().map_or(&[], Vec::as_slice)
     }

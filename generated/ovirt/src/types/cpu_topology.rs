@@ -10,10 +10,16 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct CpuTopology {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Number of CPU sockets.
+    ///
     /// An integer, sent as the element `<sockets>`.
     pub sockets: Option<i64>,
+    /// Number of cores in each socket.
+    ///
     /// An integer, sent as the element `<cores>`.
     pub cores: Option<i64>,
+    /// Number of threads in each core; the number of virtual CPUs is sockets × cores × threads.
+    ///
     /// An integer, sent as the element `<threads>`.
     pub threads: Option<i64>,
 }
@@ -25,17 +31,17 @@ impl CpuTopology {
         self.href.as_deref()
     }
 
-    /// The sockets of the cpu topology. `None` when not set.
+    /// Number of CPU sockets. `None` when not set.
     pub fn sockets(&self) -> Option<i64> {
         self.sockets
     }
 
-    /// The cores of the cpu topology. `None` when not set.
+    /// Number of cores in each socket. `None` when not set.
     pub fn cores(&self) -> Option<i64> {
         self.cores
     }
 
-    /// The threads of the cpu topology. `None` when not set.
+    /// Number of threads in each core; the number of virtual CPUs is sockets × cores × threads. `None` when not set.
     pub fn threads(&self) -> Option<i64> {
         self.threads
     }

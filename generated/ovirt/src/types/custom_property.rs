@@ -12,10 +12,16 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct CustomProperty {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Name of the property, as known to the VDSM hook.
+    ///
     /// Text, sent as the element `<name>`.
     pub name: Option<String>,
+    /// Value of the property.
+    ///
     /// Text, sent as the element `<value>`.
     pub value: Option<String>,
+    /// Pattern valid values must match; shown when listing the properties a cluster supports.
+    ///
     /// Text, sent as the element `<regexp>`.
     pub regexp: Option<String>,
 }
@@ -37,17 +43,17 @@ impl CustomProperty {
         self.href.as_deref()
     }
 
-    /// The name of the custom property. `None` when not set.
+    /// Name of the property, as known to the VDSM hook. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The value of the custom property. `None` when not set.
+    /// Value of the property. `None` when not set.
     pub fn value(&self) -> Option<&str> {
         self.value.as_deref()
     }
 
-    /// The regexp of the custom property. `None` when not set.
+    /// Pattern valid values must match; shown when listing the properties a cluster supports. `None` when not set.
     pub fn regexp(&self) -> Option<&str> {
         self.regexp.as_deref()
     }

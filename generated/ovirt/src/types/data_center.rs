@@ -19,40 +19,76 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct DataCenter {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Whether storage is local to a single host instead of shared; required when creating a data center.
+    ///
     /// A boolean, sent as the element `<local>`.
     pub local: Option<bool>,
+    /// Storage domain format version used in the data center (`v5`, ...).
+    ///
     /// A [`StorageFormat`](super::StorageFormat) value, sent as the element `<storage_format>`.
     pub storage_format: Option<StorageFormat>,
+    /// Compatibility version of the data center.
+    ///
     /// A [`Version`](super::Version) object, sent as the element `<version>`.
     pub version: Option<Box<Version>>,
+    /// Compatibility versions the data center can be set to; read-only.
+    ///
     /// A list of [`Version`](super::Version) objects, sent as the element `<supported_versions>` holding `<version>` items.
     pub supported_versions: Option<List<Version>>,
+    /// State of the data center, such as `up`, `uninitialized` or `not_operational`; read-only.
+    ///
     /// A [`DataCenterStatus`](super::DataCenterStatus) value, sent as the element `<status>`.
     pub status: Option<DataCenterStatus>,
+    /// Quota enforcement: `disabled`, `audit` or `enabled`.
+    ///
     /// A [`QuotaModeType`](super::QuotaModeType) value, sent as the element `<quota_mode>`.
     pub quota_mode: Option<QuotaModeType>,
+    /// MAC address pool linked to the data center; current versions choose the pool per cluster.
+    ///
     /// Link to a [`MacPool`](super::MacPool) object, sent as the element `<mac_pool>`; usually only its `id` and `href` are set unless the link is followed.
     pub mac_pool: Option<Box<MacPool>>,
+    /// Storage domains attached to the data center.
+    ///
     /// Link to a list of [`StorageDomain`](super::StorageDomain) objects. The server sends `<link rel="storagedomains" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<storage_domains>` holding `<storage_domain>` items when the link is followed.
     pub storage_domains: Option<List<StorageDomain>>,
+    /// Clusters of the data center.
+    ///
     /// Link to a list of [`Cluster`](super::Cluster) objects. The server sends `<link rel="clusters" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<clusters>` holding `<cluster>` items when the link is followed.
     pub clusters: Option<List<Cluster>>,
+    /// Logical networks of the data center.
+    ///
     /// Link to a list of [`Network`](super::Network) objects. The server sends `<link rel="networks" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<networks>` holding `<network>` items when the link is followed.
     pub networks: Option<List<Network>>,
+    /// Permissions granted on the data center.
+    ///
     /// Link to a list of [`Permission`](super::Permission) objects. The server sends `<link rel="permissions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<permissions>` holding `<permission>` items when the link is followed.
     pub permissions: Option<List<Permission>>,
+    /// Quotas defined in the data center.
+    ///
     /// Link to a list of [`Quota`](super::Quota) objects. The server sends `<link rel="quotas" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<quotas>` holding `<quota>` items when the link is followed.
     pub quotas: Option<List<Quota>>,
+    /// Quality-of-service entries defined in the data center.
+    ///
     /// Link to a list of [`Qos`](super::Qos) objects. The server sends `<link rel="qoss" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<qoss>` holding `<qos>` items when the link is followed.
     pub qoss: Option<List<Qos>>,
+    /// iSCSI bonds (multipath groups) of the data center.
+    ///
     /// Link to a list of [`IscsiBond`](super::IscsiBond) objects. The server sends `<link rel="iscsibonds" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<iscsi_bonds>` holding `<iscsi_bond>` items when the link is followed.
     pub iscsi_bonds: Option<List<IscsiBond>>,
 }
@@ -82,92 +118,92 @@ impl DataCenter {
         self.href.as_deref()
     }
 
-    /// The id of the data center. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the data center. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the data center. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the data center. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The local of the data center. `None` when not set.
+    /// Whether storage is local to a single host instead of shared; required when creating a data center. `None` when not set.
     pub fn local(&self) -> Option<bool> {
         self.local
     }
 
-    /// The storage format of the data center. `None` when not set.
+    /// Storage domain format version used in the data center (`v5`, ...). `None` when not set.
     pub fn storage_format(&self) -> Option<StorageFormat> {
         self.storage_format.clone()
     }
 
-    /// The version of the data center. `None` when not set.
+    /// Compatibility version of the data center. `None` when not set.
     pub fn version(&self) -> Option<&Version> {
         self.version.as_deref()
     }
 
-    /// The supported versions of the data center. Empty when not set.
+    /// Compatibility versions the data center can be set to; read-only. Empty when not set.
     pub fn supported_versions(&self) -> &[Version] {
         self.supported_versions.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The status of the data center. `None` when not set.
+    /// State of the data center, such as `up`, `uninitialized` or `not_operational`; read-only. `None` when not set.
     pub fn status(&self) -> Option<DataCenterStatus> {
         self.status.clone()
     }
 
-    /// The quota mode of the data center. `None` when not set.
+    /// Quota enforcement: `disabled`, `audit` or `enabled`. `None` when not set.
     pub fn quota_mode(&self) -> Option<QuotaModeType> {
         self.quota_mode.clone()
     }
 
-    /// The mac pool of the data center. `None` when not set.
+    /// MAC address pool linked to the data center; current versions choose the pool per cluster. `None` when not set.
     pub fn mac_pool(&self) -> Option<&MacPool> {
         self.mac_pool.as_deref()
     }
 
-    /// The storage domains of the data center. Empty when not set.
+    /// Storage domains attached to the data center. Empty when not set.
     pub fn storage_domains(&self) -> &[StorageDomain] {
         self.storage_domains.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The clusters of the data center. Empty when not set.
+    /// Clusters of the data center. Empty when not set.
     pub fn clusters(&self) -> &[Cluster] {
         self.clusters.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The networks of the data center. Empty when not set.
+    /// Logical networks of the data center. Empty when not set.
     pub fn networks(&self) -> &[Network] {
         self.networks.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The permissions of the data center. Empty when not set.
+    /// Permissions granted on the data center. Empty when not set.
     pub fn permissions(&self) -> &[Permission] {
         self.permissions.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The quotas of the data center. Empty when not set.
+    /// Quotas defined in the data center. Empty when not set.
     pub fn quotas(&self) -> &[Quota] {
         self.quotas.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The qoss of the data center. Empty when not set.
+    /// Quality-of-service entries defined in the data center. Empty when not set.
     pub fn qoss(&self) -> &[Qos] {
         self.qoss.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The iscsi bonds of the data center. Empty when not set.
+    /// iSCSI bonds (multipath groups) of the data center. Empty when not set.
     pub fn iscsi_bonds(&self) -> &[IscsiBond] {
         self.iscsi_bonds.as_deref().map_or(&[], Vec::as_slice)
     }

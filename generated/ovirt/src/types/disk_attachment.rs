@@ -16,32 +16,60 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct DiskAttachment {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Whether the VM may boot from this disk; only one disk of a VM should be bootable.
+    ///
     /// A boolean, sent as the element `<bootable>`.
     pub bootable: Option<bool>,
+    /// Whether the guest's discard (TRIM) requests are passed to the storage, freeing space on thin storage.
+    ///
     /// A boolean, sent as the element `<pass_discard>`.
     pub pass_discard: Option<bool>,
+    /// Bus the disk is attached with: `virtio_scsi`, `virtio`, `sata` or `ide`; required when attaching.
+    ///
     /// A [`DiskInterface`](super::DiskInterface) value, sent as the element `<interface>`.
     pub interface: Option<DiskInterface>,
+    /// Whether the VM may place SCSI reservations on the disk (for shared direct LUNs).
+    ///
     /// A boolean, sent as the element `<uses_scsi_reservation>`.
     pub uses_scsi_reservation: Option<bool>,
+    /// Whether the disk is plugged into the VM; defaults to `true`. Set to `false` to attach it unplugged.
+    ///
     /// A boolean, sent as the element `<active>`.
     pub active: Option<bool>,
+    /// Device name in the guest, e.g. `/dev/vda`, as reported by the guest agent; read-only.
+    ///
     /// Text, sent as the element `<logical_name>`.
     pub logical_name: Option<String>,
+    /// Whether the VM sees the disk as read-only; defaults to `false`.
+    ///
     /// A boolean, sent as the element `<read_only>`.
     pub read_only: Option<bool>,
+    /// The disk that is attached. Give its `id` to attach an existing disk, or describe a new disk to create it.
+    ///
     /// Link to a [`Disk`](super::Disk) object, sent as the element `<disk>`; usually only its `id` and `href` are set unless the link is followed.
     pub disk: Option<Box<Disk>>,
+    /// VM the disk is attached to.
+    ///
     /// Link to a [`Vm`](super::Vm) object, sent as the element `<vm>`; usually only its `id` and `href` are set unless the link is followed.
     pub vm: Option<Box<Vm>>,
+    /// Template the disk is attached to.
+    ///
     /// Link to a [`Template`](super::Template) object, sent as the element `<template>`; usually only its `id` and `href` are set unless the link is followed.
     pub template: Option<Box<Template>>,
 }
@@ -71,72 +99,72 @@ impl DiskAttachment {
         self.href.as_deref()
     }
 
-    /// The id of the disk attachment. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the disk attachment. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the disk attachment. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the disk attachment. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The bootable of the disk attachment. `None` when not set.
+    /// Whether the VM may boot from this disk; only one disk of a VM should be bootable. `None` when not set.
     pub fn bootable(&self) -> Option<bool> {
         self.bootable
     }
 
-    /// The pass discard of the disk attachment. `None` when not set.
+    /// Whether the guest's discard (TRIM) requests are passed to the storage, freeing space on thin storage. `None` when not set.
     pub fn pass_discard(&self) -> Option<bool> {
         self.pass_discard
     }
 
-    /// The interface of the disk attachment. `None` when not set.
+    /// Bus the disk is attached with: `virtio_scsi`, `virtio`, `sata` or `ide`; required when attaching. `None` when not set.
     pub fn interface(&self) -> Option<DiskInterface> {
         self.interface.clone()
     }
 
-    /// The uses scsi reservation of the disk attachment. `None` when not set.
+    /// Whether the VM may place SCSI reservations on the disk (for shared direct LUNs). `None` when not set.
     pub fn uses_scsi_reservation(&self) -> Option<bool> {
         self.uses_scsi_reservation
     }
 
-    /// The active of the disk attachment. `None` when not set.
+    /// Whether the disk is plugged into the VM; defaults to `true`. `None` when not set.
     pub fn active(&self) -> Option<bool> {
         self.active
     }
 
-    /// The logical name of the disk attachment. `None` when not set.
+    /// Device name in the guest, e.g. `None` when not set.
     pub fn logical_name(&self) -> Option<&str> {
         self.logical_name.as_deref()
     }
 
-    /// The read only of the disk attachment. `None` when not set.
+    /// Whether the VM sees the disk as read-only; defaults to `false`. `None` when not set.
     pub fn read_only(&self) -> Option<bool> {
         self.read_only
     }
 
-    /// The disk of the disk attachment. `None` when not set.
+    /// The disk that is attached. `None` when not set.
     pub fn disk(&self) -> Option<&Disk> {
         self.disk.as_deref()
     }
 
-    /// The vm of the disk attachment. `None` when not set.
+    /// VM the disk is attached to. `None` when not set.
     pub fn vm(&self) -> Option<&Vm> {
         self.vm.as_deref()
     }
 
-    /// The template of the disk attachment. `None` when not set.
+    /// Template the disk is attached to. `None` when not set.
     pub fn template(&self) -> Option<&Template> {
         self.template.as_deref()
     }

@@ -23,94 +23,180 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct DiskSnapshot {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Template the device belongs to, for a device of a template.
+    ///
     /// Link to a [`Template`](super::Template) object, sent as the element `<template>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Device`](super::Device).
     pub template: Option<Box<Template>>,
+    /// Instance type the device belongs to, for a device of an instance type.
+    ///
     /// Link to an [`InstanceType`](super::InstanceType) object, sent as the element `<instance_type>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Device`](super::Device).
     pub instance_type: Option<Box<InstanceType>>,
+    /// VMs that use the device; more than one for a shareable disk.
+    ///
     /// Link to a list of [`Vm`](super::Vm) objects. The server sends `<link rel="vms" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<vms>` holding `<vm>` items when the link is followed. Declared by [`Device`](super::Device).
     pub vms: Option<List<Vm>>,
+    /// Deprecated: the VM the device belongs to; use `vms`.
+    ///
     /// Link to a [`Vm`](super::Vm) object, sent as the element `<vm>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Device`](super::Device).
     #[deprecated]
     pub vm: Option<Box<Vm>>,
+    /// Name of the disk shown in the Administration Portal; defaults to a name derived from the VM.
+    ///
     /// Text, sent as the element `<alias>`. Declared by [`Disk`](super::Disk).
     pub alias: Option<String>,
+    /// Id of the disk's current image (volume) on storage; changes with snapshots.
+    ///
     /// Text, sent as the element `<image_id>`. Declared by [`Disk`](super::Disk).
     pub image_id: Option<String>,
+    /// Size of the disk as the guest sees it, in bytes; required when creating an image disk, and can only grow later.
+    ///
     /// An integer, sent as the element `<provisioned_size>`. Schema type `xs:long`. Declared by [`Disk`](super::Disk).
     pub provisioned_size: Option<i64>,
+    /// Space to allocate up front for a thin (`cow`) disk on block storage, in bytes; used when uploading or importing images.
+    ///
     /// An integer, sent as the element `<initial_size>`. Schema type `xs:long`. Declared by [`Disk`](super::Disk).
     pub initial_size: Option<i64>,
+    /// Space the disk really takes on storage, in bytes; read-only and smaller than `provisioned_size` for thin disks.
+    ///
     /// An integer, sent as the element `<actual_size>`. Schema type `xs:long`. Declared by [`Disk`](super::Disk).
     pub actual_size: Option<i64>,
+    /// Space taken by the disk including all its snapshots, in bytes; read-only.
+    ///
     /// An integer, sent as the element `<total_size>`. Schema type `xs:long`. Declared by [`Disk`](super::Disk).
     pub total_size: Option<i64>,
+    /// State of the disk: `ok`, `locked` (an operation runs on it) or `illegal`; read-only. Wait for `ok` after creating a disk.
+    ///
     /// A [`DiskStatus`](super::DiskStatus) value, sent as the element `<status>`. Declared by [`Disk`](super::Disk).
     pub status: Option<DiskStatus>,
+    /// Deprecated: the interface now belongs to the `DiskAttachment`.
+    ///
     /// A [`DiskInterface`](super::DiskInterface) value, sent as the element `<interface>`. Declared by [`Disk`](super::Disk).
     #[deprecated]
     pub interface: Option<DiskInterface>,
+    /// Image format on storage: `cow` (qcow2, allows thin provisioning and snapshots) or `raw`.
+    ///
     /// A [`DiskFormat`](super::DiskFormat) value, sent as the element `<format>`. Declared by [`Disk`](super::Disk).
     pub format: Option<DiskFormat>,
+    /// Version of the qcow2 format (`qcow2_v2` or `qcow2_v3`) for `cow` disks.
+    ///
     /// A [`QcowVersion`](super::QcowVersion) value, sent as the element `<qcow_version>`. Declared by [`Disk`](super::Disk).
     pub qcow_version: Option<QcowVersion>,
+    /// Whether space is allocated on demand (thin) instead of all at once (preallocated).
+    ///
     /// A boolean, sent as the element `<sparse>`. Declared by [`Disk`](super::Disk).
     pub sparse: Option<bool>,
+    /// Deprecated: whether the disk is bootable now belongs to the `DiskAttachment`.
+    ///
     /// A boolean, sent as the element `<bootable>`. Declared by [`Disk`](super::Disk).
     #[deprecated]
     pub bootable: Option<bool>,
+    /// Whether several VMs may attach the disk at the same time; defaults to `false`.
+    ///
     /// A boolean, sent as the element `<shareable>`. Declared by [`Disk`](super::Disk).
     pub shareable: Option<bool>,
+    /// Whether the disk's blocks are overwritten with zeros when it is removed; defaults to the storage domain's setting.
+    ///
     /// A boolean, sent as the element `<wipe_after_delete>`. Declared by [`Disk`](super::Disk).
     pub wipe_after_delete: Option<bool>,
+    /// Whether I/O errors are passed to the guest instead of pausing the VM.
+    ///
     /// A boolean, sent as the element `<propagate_errors>`. Declared by [`Disk`](super::Disk).
     pub propagate_errors: Option<bool>,
+    /// Deprecated: whether the disk is plugged in now belongs to the `DiskAttachment`.
+    ///
     /// A boolean, sent as the element `<active>`. Declared by [`Disk`](super::Disk).
     pub active: Option<bool>,
+    /// Whether incremental backup is enabled for the disk (`incremental` or `none`).
+    ///
     /// A [`DiskBackup`](super::DiskBackup) value, sent as the element `<backup>`. Declared by [`Disk`](super::Disk).
     pub backup: Option<DiskBackup>,
+    /// Whether the disk is in a full or incremental backup.
+    ///
     /// A [`DiskBackupMode`](super::DiskBackupMode) value, sent as the element `<backup_mode>`. Declared by [`Disk`](super::Disk).
     pub backup_mode: Option<DiskBackupMode>,
+    /// Deprecated: whether the disk is read-only now belongs to the `DiskAttachment`.
+    ///
     /// A boolean, sent as the element `<read_only>`. Declared by [`Disk`](super::Disk).
     #[deprecated]
     pub read_only: Option<bool>,
+    /// The LUN behind a direct-LUN disk (storage type, target, logical units).
+    ///
     /// A [`HostStorage`](super::HostStorage) object, sent as the element `<lun_storage>`. Declared by [`Disk`](super::Disk).
     pub lun_storage: Option<Box<HostStorage>>,
+    /// Whether SCSI generic I/O of a direct LUN is `filtered` or `unfiltered`.
+    ///
     /// A [`ScsiGenericIO`](super::ScsiGenericIO) value, sent as the element `<sgio>`. Declared by [`Disk`](super::Disk).
     pub sgio: Option<ScsiGenericIO>,
+    /// Whether the VM may place SCSI reservations on the disk.
+    ///
     /// A boolean, sent as the element `<uses_scsi_reservation>`. Declared by [`Disk`](super::Disk).
     pub uses_scsi_reservation: Option<bool>,
+    /// Kind of disk: `image` (a file or volume on a storage domain), `lun` (a direct LUN) or `managed_block_storage`.
+    ///
     /// A [`DiskStorageType`](super::DiskStorageType) value, sent as the element `<storage_type>`. Declared by [`Disk`](super::Disk).
     pub storage_type: Option<DiskStorageType>,
+    /// Device name in the guest, e.g. `/dev/vda`, as reported by the guest agent; read-only.
+    ///
     /// Text, sent as the element `<logical_name>`. Declared by [`Disk`](super::Disk).
     pub logical_name: Option<String>,
+    /// What the disk holds: `data` (the default), `iso`, `memory_dump_volume`, ...; set it to `iso` when uploading an ISO image.
+    ///
     /// A [`DiskContentType`](super::DiskContentType) value, sent as the element `<content_type>`. Declared by [`Disk`](super::Disk).
     pub content_type: Option<DiskContentType>,
+    /// Path or identifier of an external disk, used by some imports.
+    ///
     /// Text, sent as the element `<external_disk>`. Declared by [`Disk`](super::Disk).
     pub external_disk: Option<String>,
+    /// Storage domain the disk is on; when creating a disk, give it in `storage_domains`.
+    ///
     /// Link to a [`StorageDomain`](super::StorageDomain) object, sent as the element `<storage_domain>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Disk`](super::Disk).
     pub storage_domain: Option<Box<StorageDomain>>,
+    /// Storage domains that hold the disk; give one when creating an image disk.
+    ///
     /// Link to a list of [`StorageDomain`](super::StorageDomain) objects. The server sends `<link rel="storagedomains" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<storage_domains>` holding `<storage_domain>` items when the link is followed. Declared by [`Disk`](super::Disk).
     pub storage_domains: Option<List<StorageDomain>>,
+    /// Quota the disk's space is counted against.
+    ///
     /// Link to a [`Quota`](super::Quota) object, sent as the element `<quota>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Disk`](super::Disk).
     pub quota: Option<Box<Quota>>,
+    /// Disk profile that limits the disk's I/O.
+    ///
     /// Link to a [`DiskProfile`](super::DiskProfile) object, sent as the element `<disk_profile>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Disk`](super::Disk).
     pub disk_profile: Option<Box<DiskProfile>>,
+    /// Snapshot the disk image belongs to, for a disk listed in a snapshot.
+    ///
     /// Link to a [`Snapshot`](super::Snapshot) object, sent as the element `<snapshot>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Disk`](super::Disk).
     pub snapshot: Option<Box<Snapshot>>,
+    /// Volume type, for a disk on an OpenStack Cinder domain.
+    ///
     /// Link to an [`OpenStackVolumeType`](super::OpenStackVolumeType) object, sent as the element `<openstack_volume_type>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Disk`](super::Disk).
     pub openstack_volume_type: Option<Box<OpenStackVolumeType>>,
+    /// Permissions granted on the disk.
+    ///
     /// Link to a list of [`Permission`](super::Permission) objects. The server sends `<link rel="permissions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<permissions>` holding `<permission>` items when the link is followed. Declared by [`Disk`](super::Disk).
     pub permissions: Option<List<Permission>>,
+    /// Snapshots of this disk.
+    ///
     /// Link to a list of [`DiskSnapshot`](super::DiskSnapshot) objects. The server sends `<link rel="disksnapshots" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<disk_snapshots>` holding `<disk_snapshot>` items when the link is followed. Declared by [`Disk`](super::Disk).
     pub disk_snapshots: Option<List<DiskSnapshot>>,
+    /// I/O statistics of the disk.
+    ///
     /// Link to a list of [`Statistic`](super::Statistic) objects. The server sends `<link rel="statistics" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<statistics>` holding `<statistic>` items when the link is followed. Declared by [`Disk`](super::Disk).
     pub statistics: Option<List<Statistic>>,
     /// Link to a [`Disk`](super::Disk) object, sent as the element `<disk>`; usually only its `id` and `href` are set unless the link is followed.
@@ -144,221 +230,221 @@ impl DiskSnapshot {
         self.href.as_deref()
     }
 
-    /// The id of the disk snapshot. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the disk snapshot. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the disk snapshot. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the disk snapshot. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The template of the disk snapshot. `None` when not set.
+    /// Template the device belongs to, for a device of a template. `None` when not set.
     pub fn template(&self) -> Option<&Template> {
         self.template.as_deref()
     }
 
-    /// The instance type of the disk snapshot. `None` when not set.
+    /// Instance type the device belongs to, for a device of an instance type. `None` when not set.
     pub fn instance_type(&self) -> Option<&InstanceType> {
         self.instance_type.as_deref()
     }
 
-    /// The vms of the disk snapshot. Empty when not set.
+    /// VMs that use the device; more than one for a shareable disk. Empty when not set.
     pub fn vms(&self) -> &[Vm] {
         self.vms.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The vm of the disk snapshot. `None` when not set.
+    /// Deprecated: the VM the device belongs to; use `vms`. `None` when not set.
     #[deprecated]
     pub fn vm(&self) -> Option<&Vm> {
         self.vm.as_deref()
     }
 
-    /// The alias of the disk snapshot. `None` when not set.
+    /// Name of the disk shown in the Administration Portal; defaults to a name derived from the VM. `None` when not set.
     pub fn alias(&self) -> Option<&str> {
         self.alias.as_deref()
     }
 
-    /// The image id of the disk snapshot. `None` when not set.
+    /// Id of the disk's current image (volume) on storage; changes with snapshots. `None` when not set.
     pub fn image_id(&self) -> Option<&str> {
         self.image_id.as_deref()
     }
 
-    /// The provisioned size of the disk snapshot. `None` when not set.
+    /// Size of the disk as the guest sees it, in bytes; required when creating an image disk, and can only grow later. `None` when not set.
     pub fn provisioned_size(&self) -> Option<i64> {
         self.provisioned_size
     }
 
-    /// The initial size of the disk snapshot. `None` when not set.
+    /// Space to allocate up front for a thin (`cow`) disk on block storage, in bytes; used when uploading or importing images. `None` when not set.
     pub fn initial_size(&self) -> Option<i64> {
         self.initial_size
     }
 
-    /// The actual size of the disk snapshot. `None` when not set.
+    /// Space the disk really takes on storage, in bytes; read-only and smaller than `provisioned_size` for thin disks. `None` when not set.
     pub fn actual_size(&self) -> Option<i64> {
         self.actual_size
     }
 
-    /// The total size of the disk snapshot. `None` when not set.
+    /// Space taken by the disk including all its snapshots, in bytes; read-only. `None` when not set.
     pub fn total_size(&self) -> Option<i64> {
         self.total_size
     }
 
-    /// The status of the disk snapshot. `None` when not set.
+    /// State of the disk: `ok`, `locked` (an operation runs on it) or `illegal`; read-only. `None` when not set.
     pub fn status(&self) -> Option<DiskStatus> {
         self.status.clone()
     }
 
-    /// The interface of the disk snapshot. `None` when not set.
+    /// Deprecated: the interface now belongs to the `DiskAttachment`. `None` when not set.
     #[deprecated]
     pub fn interface(&self) -> Option<DiskInterface> {
         self.interface.clone()
     }
 
-    /// The format of the disk snapshot. `None` when not set.
+    /// Image format on storage: `cow` (qcow2, allows thin provisioning and snapshots) or `raw`. `None` when not set.
     pub fn format(&self) -> Option<DiskFormat> {
         self.format.clone()
     }
 
-    /// The qcow version of the disk snapshot. `None` when not set.
+    /// Version of the qcow2 format (`qcow2_v2` or `qcow2_v3`) for `cow` disks. `None` when not set.
     pub fn qcow_version(&self) -> Option<QcowVersion> {
         self.qcow_version.clone()
     }
 
-    /// The sparse of the disk snapshot. `None` when not set.
+    /// Whether space is allocated on demand (thin) instead of all at once (preallocated). `None` when not set.
     pub fn sparse(&self) -> Option<bool> {
         self.sparse
     }
 
-    /// The bootable of the disk snapshot. `None` when not set.
+    /// Deprecated: whether the disk is bootable now belongs to the `DiskAttachment`. `None` when not set.
     #[deprecated]
     pub fn bootable(&self) -> Option<bool> {
         self.bootable
     }
 
-    /// The shareable of the disk snapshot. `None` when not set.
+    /// Whether several VMs may attach the disk at the same time; defaults to `false`. `None` when not set.
     pub fn shareable(&self) -> Option<bool> {
         self.shareable
     }
 
-    /// The wipe after delete of the disk snapshot. `None` when not set.
+    /// Whether the disk's blocks are overwritten with zeros when it is removed; defaults to the storage domain's setting. `None` when not set.
     pub fn wipe_after_delete(&self) -> Option<bool> {
         self.wipe_after_delete
     }
 
-    /// The propagate errors of the disk snapshot. `None` when not set.
+    /// Whether I/O errors are passed to the guest instead of pausing the VM. `None` when not set.
     pub fn propagate_errors(&self) -> Option<bool> {
         self.propagate_errors
     }
 
-    /// The active of the disk snapshot. `None` when not set.
+    /// Deprecated: whether the disk is plugged in now belongs to the `DiskAttachment`. `None` when not set.
     pub fn active(&self) -> Option<bool> {
         self.active
     }
 
-    /// The backup of the disk snapshot. `None` when not set.
+    /// Whether incremental backup is enabled for the disk (`incremental` or `none`). `None` when not set.
     pub fn backup(&self) -> Option<DiskBackup> {
         self.backup.clone()
     }
 
-    /// The backup mode of the disk snapshot. `None` when not set.
+    /// Whether the disk is in a full or incremental backup. `None` when not set.
     pub fn backup_mode(&self) -> Option<DiskBackupMode> {
         self.backup_mode.clone()
     }
 
-    /// The read only of the disk snapshot. `None` when not set.
+    /// Deprecated: whether the disk is read-only now belongs to the `DiskAttachment`. `None` when not set.
     #[deprecated]
     pub fn read_only(&self) -> Option<bool> {
         self.read_only
     }
 
-    /// The lun storage of the disk snapshot. `None` when not set.
+    /// The LUN behind a direct-LUN disk (storage type, target, logical units). `None` when not set.
     pub fn lun_storage(&self) -> Option<&HostStorage> {
         self.lun_storage.as_deref()
     }
 
-    /// The sgio of the disk snapshot. `None` when not set.
+    /// Whether SCSI generic I/O of a direct LUN is `filtered` or `unfiltered`. `None` when not set.
     pub fn sgio(&self) -> Option<ScsiGenericIO> {
         self.sgio.clone()
     }
 
-    /// The uses scsi reservation of the disk snapshot. `None` when not set.
+    /// Whether the VM may place SCSI reservations on the disk. `None` when not set.
     pub fn uses_scsi_reservation(&self) -> Option<bool> {
         self.uses_scsi_reservation
     }
 
-    /// The storage type of the disk snapshot. `None` when not set.
+    /// Kind of disk: `image` (a file or volume on a storage domain), `lun` (a direct LUN) or `managed_block_storage`. `None` when not set.
     pub fn storage_type(&self) -> Option<DiskStorageType> {
         self.storage_type.clone()
     }
 
-    /// The logical name of the disk snapshot. `None` when not set.
+    /// Device name in the guest, e.g. `None` when not set.
     pub fn logical_name(&self) -> Option<&str> {
         self.logical_name.as_deref()
     }
 
-    /// The content type of the disk snapshot. `None` when not set.
+    /// What the disk holds: `data` (the default), `iso`, `memory_dump_volume`, ...; set it to `iso` when uploading an ISO image. `None` when not set.
     pub fn content_type(&self) -> Option<DiskContentType> {
         self.content_type.clone()
     }
 
-    /// The external disk of the disk snapshot. `None` when not set.
+    /// Path or identifier of an external disk, used by some imports. `None` when not set.
     pub fn external_disk(&self) -> Option<&str> {
         self.external_disk.as_deref()
     }
 
-    /// The storage domain of the disk snapshot. `None` when not set.
+    /// Storage domain the disk is on; when creating a disk, give it in `storage_domains`. `None` when not set.
     pub fn storage_domain(&self) -> Option<&StorageDomain> {
         self.storage_domain.as_deref()
     }
 
-    /// The storage domains of the disk snapshot. Empty when not set.
+    /// Storage domains that hold the disk; give one when creating an image disk. Empty when not set.
     pub fn storage_domains(&self) -> &[StorageDomain] {
         self.storage_domains.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The quota of the disk snapshot. `None` when not set.
+    /// Quota the disk's space is counted against. `None` when not set.
     pub fn quota(&self) -> Option<&Quota> {
         self.quota.as_deref()
     }
 
-    /// The disk profile of the disk snapshot. `None` when not set.
+    /// Disk profile that limits the disk's I/O. `None` when not set.
     pub fn disk_profile(&self) -> Option<&DiskProfile> {
         self.disk_profile.as_deref()
     }
 
-    /// The snapshot of the disk snapshot. `None` when not set.
+    /// Snapshot the disk image belongs to, for a disk listed in a snapshot. `None` when not set.
     pub fn snapshot(&self) -> Option<&Snapshot> {
         self.snapshot.as_deref()
     }
 
-    /// The openstack volume type of the disk snapshot. `None` when not set.
+    /// Volume type, for a disk on an OpenStack Cinder domain. `None` when not set.
     pub fn openstack_volume_type(&self) -> Option<&OpenStackVolumeType> {
         self.openstack_volume_type.as_deref()
     }
 
-    /// The permissions of the disk snapshot. Empty when not set.
+    /// Permissions granted on the disk. Empty when not set.
     pub fn permissions(&self) -> &[Permission] {
         self.permissions.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The disk snapshots of the disk snapshot. Empty when not set.
+    /// Snapshots of this disk. Empty when not set.
     pub fn disk_snapshots(&self) -> &[DiskSnapshot] {
         self.disk_snapshots.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The statistics of the disk snapshot. Empty when not set.
+    /// I/O statistics of the disk. Empty when not set.
     pub fn statistics(&self) -> &[Statistic] {
         self.statistics.as_deref().map_or(&[], Vec::as_slice)
     }

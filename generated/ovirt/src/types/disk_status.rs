@@ -7,10 +7,16 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DiskStatus {
+    /// The disk image is inconsistent and should not be used.
+    ///
     /// Wire value `illegal`.
     Illegal,
+    /// An operation on the disk is running (creation, copy, move, upload); wait for `ok`.
+    ///
     /// Wire value `locked`.
     Locked,
+    /// Ready to use.
+    ///
     /// Wire value `ok`.
     Ok,
     /// A value the model does not know, exactly as received (see the type's documentation).

@@ -13,38 +13,70 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct Display {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Deprecated: console protocol; use the VM's graphics consoles.
+    ///
     /// A [`DisplayType`](super::DisplayType) value, sent as the element `<type>`.
     #[deprecated]
     pub r#type: Option<DisplayType>,
+    /// Emulated video card: `vga` or `bochs`; `qxl` and `cirrus` are deprecated.
+    ///
     /// A [`VideoType`](super::VideoType) value, sent as the element `<video_type>`.
     pub video_type: Option<VideoType>,
+    /// Address a console client connects to for a running VM; read-only.
+    ///
     /// Text, sent as the element `<address>`.
     pub address: Option<String>,
+    /// Plain-text console port of a running VM; read-only, assigned at start.
+    ///
     /// An integer, sent as the element `<port>`.
     pub port: Option<i64>,
+    /// TLS console port of a running VM; read-only, assigned at start.
+    ///
     /// An integer, sent as the element `<secure_port>`.
     pub secure_port: Option<i64>,
+    /// Number of monitors the guest sees (1, 2 or 4, for SPICE).
+    ///
     /// An integer, sent as the element `<monitors>`.
     pub monitors: Option<i64>,
+    /// Deprecated: whether several monitors share one QXL device.
+    ///
     /// A boolean, sent as the element `<single_qxl_pci>`.
     #[deprecated]
     pub single_qxl_pci: Option<bool>,
+    /// Whether a user may open the console while another user is connected, taking it over.
+    ///
     /// A boolean, sent as the element `<allow_override>`.
     pub allow_override: Option<bool>,
+    /// Certificate a console client should expect from the host, for TLS connections.
+    ///
     /// A [`Certificate`](super::Certificate) object, sent as the element `<certificate>`.
     pub certificate: Option<Box<Certificate>>,
+    /// Whether smart cards on the client are passed to the guest (SPICE).
+    ///
     /// A boolean, sent as the element `<smartcard_enabled>`.
     pub smartcard_enabled: Option<bool>,
+    /// Keyboard layout of a VNC console, e.g. `en-us`.
+    ///
     /// Text, sent as the element `<keyboard_layout>`.
     pub keyboard_layout: Option<String>,
+    /// SPICE proxy that console clients go through, e.g. `http://proxy.example.com:3128`.
+    ///
     /// Text, sent as the element `<proxy>`.
     pub proxy: Option<String>,
+    /// Whether files can be dragged from the client into the guest (SPICE).
+    ///
     /// A boolean, sent as the element `<file_transfer_enabled>`.
     pub file_transfer_enabled: Option<bool>,
+    /// Whether the clipboard is shared between client and guest (SPICE).
+    ///
     /// A boolean, sent as the element `<copy_paste_enabled>`.
     pub copy_paste_enabled: Option<bool>,
+    /// What happens in the guest when the console client disconnects: `LOCK_SCREEN` (default), `LOGOUT`, `SHUTDOWN`, `REBOOT` or `NONE`.
+    ///
     /// Text, sent as the element `<disconnect_action>`.
     pub disconnect_action: Option<String>,
+    /// Wait before `disconnect_action` runs, in minutes.
+    ///
     /// An integer, sent as the element `<disconnect_action_delay>`.
     pub disconnect_action_delay: Option<i64>,
 }
@@ -56,84 +88,84 @@ impl Display {
         self.href.as_deref()
     }
 
-    /// The type of the display. `None` when not set.
+    /// Deprecated: console protocol; use the VM's graphics consoles. `None` when not set.
     #[deprecated]
     pub fn type_(&self) -> Option<DisplayType> {
         self.r#type.clone()
     }
 
-    /// The video type of the display. `None` when not set.
+    /// Emulated video card: `vga` or `bochs`; `qxl` and `cirrus` are deprecated. `None` when not set.
     pub fn video_type(&self) -> Option<VideoType> {
         self.video_type.clone()
     }
 
-    /// The address of the display. `None` when not set.
+    /// Address a console client connects to for a running VM; read-only. `None` when not set.
     pub fn address(&self) -> Option<&str> {
         self.address.as_deref()
     }
 
-    /// The port of the display. `None` when not set.
+    /// Plain-text console port of a running VM; read-only, assigned at start. `None` when not set.
     pub fn port(&self) -> Option<i64> {
         self.port
     }
 
-    /// The secure port of the display. `None` when not set.
+    /// TLS console port of a running VM; read-only, assigned at start. `None` when not set.
     pub fn secure_port(&self) -> Option<i64> {
         self.secure_port
     }
 
-    /// The monitors of the display. `None` when not set.
+    /// Number of monitors the guest sees (1, 2 or 4, for SPICE). `None` when not set.
     pub fn monitors(&self) -> Option<i64> {
         self.monitors
     }
 
-    /// The single qxl pci of the display. `None` when not set.
+    /// Deprecated: whether several monitors share one QXL device. `None` when not set.
     #[deprecated]
     pub fn single_qxl_pci(&self) -> Option<bool> {
         self.single_qxl_pci
     }
 
-    /// The allow override of the display. `None` when not set.
+    /// Whether a user may open the console while another user is connected, taking it over. `None` when not set.
     pub fn allow_override(&self) -> Option<bool> {
         self.allow_override
     }
 
-    /// The certificate of the display. `None` when not set.
+    /// Certificate a console client should expect from the host, for TLS connections. `None` when not set.
     pub fn certificate(&self) -> Option<&Certificate> {
         self.certificate.as_deref()
     }
 
-    /// The smartcard enabled of the display. `None` when not set.
+    /// Whether smart cards on the client are passed to the guest (SPICE). `None` when not set.
     pub fn smartcard_enabled(&self) -> Option<bool> {
         self.smartcard_enabled
     }
 
-    /// The keyboard layout of the display. `None` when not set.
+    /// Keyboard layout of a VNC console, e.g. `None` when not set.
     pub fn keyboard_layout(&self) -> Option<&str> {
         self.keyboard_layout.as_deref()
     }
 
-    /// The proxy of the display. `None` when not set.
+    /// SPICE proxy that console clients go through, e.g. `None` when not set.
     pub fn proxy(&self) -> Option<&str> {
         self.proxy.as_deref()
     }
 
-    /// The file transfer enabled of the display. `None` when not set.
+    /// Whether files can be dragged from the client into the guest (SPICE). `None` when not set.
     pub fn file_transfer_enabled(&self) -> Option<bool> {
         self.file_transfer_enabled
     }
 
-    /// The copy paste enabled of the display. `None` when not set.
+    /// Whether the clipboard is shared between client and guest (SPICE). `None` when not set.
     pub fn copy_paste_enabled(&self) -> Option<bool> {
         self.copy_paste_enabled
     }
 
-    /// The disconnect action of the display. `None` when not set.
+    /// What happens in the guest when the console client disconnects: `LOCK_SCREEN` (default), `LOGOUT`, `SHUTDOWN`, `REBOOT` or `NONE`. `None` when not set.
     pub fn disconnect_action(&self) -> Option<&str> {
         self.disconnect_action.as_deref()
     }
 
-    /// The disconnect action delay of the display. `None` when not set.
+    /// Wait before `disconnect_action` runs, in minutes. `None` when not set.
     pub fn disconnect_action_delay(&self) -> Option<i64> {
         self.disconnect_action_delay
     }

@@ -16,18 +16,32 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct Domain {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// User the domain is listed for.
+    ///
     /// An [`User`](super::User) object, sent as the element `<user>`.
     pub user: Option<Box<User>>,
+    /// Groups of the directory.
+    ///
     /// Link to a list of [`Group`](super::Group) objects. The server sends `<link rel="groups" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<groups>` holding `<group>` items when the link is followed.
     pub groups: Option<List<Group>>,
+    /// Users of the directory.
+    ///
     /// Link to a list of [`User`](super::User) objects. The server sends `<link rel="users" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<users>` holding `<user>` items when the link is followed.
     pub users: Option<List<User>>,
 }
@@ -57,37 +71,37 @@ impl Domain {
         self.href.as_deref()
     }
 
-    /// The id of the domain. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the domain. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the domain. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the domain. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The user of the domain. `None` when not set.
+    /// User the domain is listed for. `None` when not set.
     pub fn user(&self) -> Option<&User> {
         self.user.as_deref()
     }
 
-    /// The groups of the domain. Empty when not set.
+    /// Groups of the directory. Empty when not set.
     pub fn groups(&self) -> &[Group] {
         self.groups.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The users of the domain. Empty when not set.
+    /// Users of the directory. Empty when not set.
     pub fn users(&self) -> &[User] {
         self.users.as_deref().map_or(&[], Vec::as_slice)
     }

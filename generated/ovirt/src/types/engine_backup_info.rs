@@ -10,16 +10,28 @@ use sdkgen_runtime::{DateTime, Identity, Optional, require_send_sync};
 pub struct EngineBackupInfo {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// When the engine was last backed up.
+    ///
     /// A date and time, sent as the element `<last_engine_backup>`.
     pub last_engine_backup: Option<DateTime>,
+    /// When the engine database was last backed up.
+    ///
     /// A date and time, sent as the element `<last_db_backup>`.
     pub last_db_backup: Option<DateTime>,
+    /// When the data warehouse database was last backed up.
+    ///
     /// A date and time, sent as the element `<last_dwh_backup>`.
     pub last_dwh_backup: Option<DateTime>,
+    /// When the Cinder library database was last backed up.
+    ///
     /// A date and time, sent as the element `<last_cinder_backup>`.
     pub last_cinder_backup: Option<DateTime>,
+    /// When the Keycloak database was last backed up.
+    ///
     /// A date and time, sent as the element `<last_keycloak_backup>`.
     pub last_keycloak_backup: Option<DateTime>,
+    /// When the Grafana database was last backed up.
+    ///
     /// A date and time, sent as the element `<last_grafana_backup>`.
     pub last_grafana_backup: Option<DateTime>,
 }
@@ -31,32 +43,32 @@ impl EngineBackupInfo {
         self.href.as_deref()
     }
 
-    /// The last engine backup of the engine backup info. `None` when not set.
+    /// When the engine was last backed up. `None` when not set.
     pub fn last_engine_backup(&self) -> Option<&DateTime> {
         self.last_engine_backup.as_ref()
     }
 
-    /// The last db backup of the engine backup info. `None` when not set.
+    /// When the engine database was last backed up. `None` when not set.
     pub fn last_db_backup(&self) -> Option<&DateTime> {
         self.last_db_backup.as_ref()
     }
 
-    /// The last dwh backup of the engine backup info. `None` when not set.
+    /// When the data warehouse database was last backed up. `None` when not set.
     pub fn last_dwh_backup(&self) -> Option<&DateTime> {
         self.last_dwh_backup.as_ref()
     }
 
-    /// The last cinder backup of the engine backup info. `None` when not set.
+    /// When the Cinder library database was last backed up. `None` when not set.
     pub fn last_cinder_backup(&self) -> Option<&DateTime> {
         self.last_cinder_backup.as_ref()
     }
 
-    /// The last keycloak backup of the engine backup info. `None` when not set.
+    /// When the Keycloak database was last backed up. `None` when not set.
     pub fn last_keycloak_backup(&self) -> Option<&DateTime> {
         self.last_keycloak_backup.as_ref()
     }
 
-    /// The last grafana backup of the engine backup info. `None` when not set.
+    /// When the Grafana database was last backed up. `None` when not set.
     pub fn last_grafana_backup(&self) -> Option<&DateTime> {
         self.last_grafana_backup.as_ref()
     }

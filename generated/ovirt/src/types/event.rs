@@ -16,46 +16,88 @@ use sdkgen_runtime::{DateTime, Identity, Optional, require_send_sync};
 pub struct Event {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Position of the event in the audit log; increases over time, so pass the last one seen as `from` to list only newer events.
+    ///
     /// An integer, sent as the element `<index>`.
     pub index: Option<i64>,
+    /// Numeric type of the event (e.g. `30` for a user login); the same kind of event always has the same code.
+    ///
     /// An integer, sent as the element `<code>`.
     pub code: Option<i64>,
+    /// Severity: `normal`, `warning`, `error` or `alert`.
+    ///
     /// A [`LogSeverity`](super::LogSeverity) value, sent as the element `<severity>`.
     pub severity: Option<LogSeverity>,
+    /// When the event happened.
+    ///
     /// A date and time, sent as the element `<time>`.
     pub time: Option<DateTime>,
+    /// Correlation id of the request that caused the event, if the client gave one.
+    ///
     /// Text, sent as the element `<correlation_id>`.
     pub correlation_id: Option<String>,
+    /// Source of the event; for events added by clients, a name of the client's choice.
+    ///
     /// Text, sent as the element `<origin>`.
     pub origin: Option<String>,
+    /// Identifier chosen by the client for an event it adds; required when adding an event.
+    ///
     /// An integer, sent as the element `<custom_id>`.
     pub custom_id: Option<i64>,
+    /// Least time between two similar events of a client before the engine drops repeats, in seconds.
+    ///
     /// An integer, sent as the element `<flood_rate>`.
     pub flood_rate: Option<i64>,
+    /// Whether the event is also logged on the host.
+    ///
     /// A boolean, sent as the element `<log_on_host>`.
     pub log_on_host: Option<bool>,
+    /// Free data attached to the event by its source.
+    ///
     /// Text, sent as the element `<custom_data>`.
     pub custom_data: Option<String>,
+    /// User the event is about.
+    ///
     /// Link to an [`User`](super::User) object, sent as the element `<user>`; usually only its `id` and `href` are set unless the link is followed.
     pub user: Option<Box<User>>,
+    /// VM the event is about.
+    ///
     /// Link to a [`Vm`](super::Vm) object, sent as the element `<vm>`; usually only its `id` and `href` are set unless the link is followed.
     pub vm: Option<Box<Vm>>,
+    /// Storage domain the event is about.
+    ///
     /// Link to a [`StorageDomain`](super::StorageDomain) object, sent as the element `<storage_domain>`; usually only its `id` and `href` are set unless the link is followed.
     pub storage_domain: Option<Box<StorageDomain>>,
+    /// Host the event is about.
+    ///
     /// Link to a [`Host`](super::Host) object, sent as the element `<host>`; usually only its `id` and `href` are set unless the link is followed.
     pub host: Option<Box<Host>>,
+    /// Template the event is about.
+    ///
     /// Link to a [`Template`](super::Template) object, sent as the element `<template>`; usually only its `id` and `href` are set unless the link is followed.
     pub template: Option<Box<Template>>,
+    /// Cluster the event is about.
+    ///
     /// Link to a [`Cluster`](super::Cluster) object, sent as the element `<cluster>`; usually only its `id` and `href` are set unless the link is followed.
     pub cluster: Option<Box<Cluster>>,
+    /// Data center the event is about.
+    ///
     /// Link to a [`DataCenter`](super::DataCenter) object, sent as the element `<data_center>`; usually only its `id` and `href` are set unless the link is followed.
     pub data_center: Option<Box<DataCenter>>,
 }
@@ -85,107 +127,107 @@ impl Event {
         self.href.as_deref()
     }
 
-    /// The id of the event. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the event. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the event. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the event. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The index of the event. `None` when not set.
+    /// Position of the event in the audit log; increases over time, so pass the last one seen as `from` to list only newer events. `None` when not set.
     pub fn index(&self) -> Option<i64> {
         self.index
     }
 
-    /// The code of the event. `None` when not set.
+    /// Numeric type of the event (e.g. `None` when not set.
     pub fn code(&self) -> Option<i64> {
         self.code
     }
 
-    /// The severity of the event. `None` when not set.
+    /// Severity: `normal`, `warning`, `error` or `alert`. `None` when not set.
     pub fn severity(&self) -> Option<LogSeverity> {
         self.severity.clone()
     }
 
-    /// The time of the event. `None` when not set.
+    /// When the event happened. `None` when not set.
     pub fn time(&self) -> Option<&DateTime> {
         self.time.as_ref()
     }
 
-    /// The correlation id of the event. `None` when not set.
+    /// Correlation id of the request that caused the event, if the client gave one. `None` when not set.
     pub fn correlation_id(&self) -> Option<&str> {
         self.correlation_id.as_deref()
     }
 
-    /// The origin of the event. `None` when not set.
+    /// Source of the event; for events added by clients, a name of the client's choice. `None` when not set.
     pub fn origin(&self) -> Option<&str> {
         self.origin.as_deref()
     }
 
-    /// The custom id of the event. `None` when not set.
+    /// Identifier chosen by the client for an event it adds; required when adding an event. `None` when not set.
     pub fn custom_id(&self) -> Option<i64> {
         self.custom_id
     }
 
-    /// The flood rate of the event. `None` when not set.
+    /// Least time between two similar events of a client before the engine drops repeats, in seconds. `None` when not set.
     pub fn flood_rate(&self) -> Option<i64> {
         self.flood_rate
     }
 
-    /// The log on host of the event. `None` when not set.
+    /// Whether the event is also logged on the host. `None` when not set.
     pub fn log_on_host(&self) -> Option<bool> {
         self.log_on_host
     }
 
-    /// The custom data of the event. `None` when not set.
+    /// Free data attached to the event by its source. `None` when not set.
     pub fn custom_data(&self) -> Option<&str> {
         self.custom_data.as_deref()
     }
 
-    /// The user of the event. `None` when not set.
+    /// User the event is about. `None` when not set.
     pub fn user(&self) -> Option<&User> {
         self.user.as_deref()
     }
 
-    /// The vm of the event. `None` when not set.
+    /// VM the event is about. `None` when not set.
     pub fn vm(&self) -> Option<&Vm> {
         self.vm.as_deref()
     }
 
-    /// The storage domain of the event. `None` when not set.
+    /// Storage domain the event is about. `None` when not set.
     pub fn storage_domain(&self) -> Option<&StorageDomain> {
         self.storage_domain.as_deref()
     }
 
-    /// The host of the event. `None` when not set.
+    /// Host the event is about. `None` when not set.
     pub fn host(&self) -> Option<&Host> {
         self.host.as_deref()
     }
 
-    /// The template of the event. `None` when not set.
+    /// Template the event is about. `None` when not set.
     pub fn template(&self) -> Option<&Template> {
         self.template.as_deref()
     }
 
-    /// The cluster of the event. `None` when not set.
+    /// Cluster the event is about. `None` when not set.
     pub fn cluster(&self) -> Option<&Cluster> {
         self.cluster.as_deref()
     }
 
-    /// The data center of the event. `None` when not set.
+    /// Data center the event is about. `None` when not set.
     pub fn data_center(&self) -> Option<&DataCenter> {
         self.data_center.as_deref()
     }

@@ -10,8 +10,12 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct Fault {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Short summary of what went wrong, e.g. `Operation Failed`.
+    ///
     /// Text, sent as the element `<reason>`.
     pub reason: Option<String>,
+    /// Explanation from the engine, often naming the object and the condition that failed.
+    ///
     /// Text, sent as the element `<detail>`.
     pub detail: Option<String>,
 }
@@ -23,12 +27,12 @@ impl Fault {
         self.href.as_deref()
     }
 
-    /// The reason of the fault. `None` when not set.
+    /// Short summary of what went wrong, e.g. `None` when not set.
     pub fn reason(&self) -> Option<&str> {
         self.reason.as_deref()
     }
 
-    /// The detail of the fault. `None` when not set.
+    /// Explanation from the engine, often naming the object and the condition that failed. `None` when not set.
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_deref()
     }

@@ -16,26 +16,48 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct GraphicsConsole {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// `spice` or `vnc`.
+    ///
     /// A [`GraphicsType`](super::GraphicsType) value, sent as the element `<protocol>`.
     pub protocol: Option<GraphicsType>,
+    /// Plain-text port to connect to on a running VM; read-only.
+    ///
     /// An integer, sent as the element `<port>`.
     pub port: Option<i64>,
+    /// TLS port to connect to on a running VM; read-only.
+    ///
     /// An integer, sent as the element `<tls_port>`.
     pub tls_port: Option<i64>,
+    /// Address to connect to on a running VM; read-only.
+    ///
     /// Text, sent as the element `<address>`.
     pub address: Option<String>,
+    /// VM the console belongs to.
+    ///
     /// Link to a [`Vm`](super::Vm) object, sent as the element `<vm>`; usually only its `id` and `href` are set unless the link is followed.
     pub vm: Option<Box<Vm>>,
+    /// Template the console belongs to.
+    ///
     /// Link to a [`Template`](super::Template) object, sent as the element `<template>`; usually only its `id` and `href` are set unless the link is followed.
     pub template: Option<Box<Template>>,
+    /// Instance type the console belongs to.
+    ///
     /// Link to an [`InstanceType`](super::InstanceType) object, sent as the element `<instance_type>`; usually only its `id` and `href` are set unless the link is followed.
     pub instance_type: Option<Box<InstanceType>>,
 }
@@ -65,57 +87,57 @@ impl GraphicsConsole {
         self.href.as_deref()
     }
 
-    /// The id of the graphics console. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the graphics console. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the graphics console. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the graphics console. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The protocol of the graphics console. `None` when not set.
+    /// `spice` or `vnc`. `None` when not set.
     pub fn protocol(&self) -> Option<GraphicsType> {
         self.protocol.clone()
     }
 
-    /// The port of the graphics console. `None` when not set.
+    /// Plain-text port to connect to on a running VM; read-only. `None` when not set.
     pub fn port(&self) -> Option<i64> {
         self.port
     }
 
-    /// The tls port of the graphics console. `None` when not set.
+    /// TLS port to connect to on a running VM; read-only. `None` when not set.
     pub fn tls_port(&self) -> Option<i64> {
         self.tls_port
     }
 
-    /// The address of the graphics console. `None` when not set.
+    /// Address to connect to on a running VM; read-only. `None` when not set.
     pub fn address(&self) -> Option<&str> {
         self.address.as_deref()
     }
 
-    /// The vm of the graphics console. `None` when not set.
+    /// VM the console belongs to. `None` when not set.
     pub fn vm(&self) -> Option<&Vm> {
         self.vm.as_deref()
     }
 
-    /// The template of the graphics console. `None` when not set.
+    /// Template the console belongs to. `None` when not set.
     pub fn template(&self) -> Option<&Template> {
         self.template.as_deref()
     }
 
-    /// The instance type of the graphics console. `None` when not set.
+    /// Instance type the console belongs to. `None` when not set.
     pub fn instance_type(&self) -> Option<&InstanceType> {
         self.instance_type.as_deref()
     }

@@ -16,24 +16,44 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct Group {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Id of the group in the directory service, encoded.
+    ///
     /// Text, sent as the element `<domain_entry_id>`.
     pub domain_entry_id: Option<String>,
+    /// Directory namespace (LDAP base) the group belongs to.
+    ///
     /// Text, sent as the element `<namespace>`.
     pub namespace: Option<String>,
+    /// Authorization domain (directory) the group comes from.
+    ///
     /// Link to a [`Domain`](super::Domain) object, sent as the element `<domain>`; usually only its `id` and `href` are set unless the link is followed.
     pub domain: Option<Box<Domain>>,
+    /// Roles granted to the group.
+    ///
     /// Link to a list of [`Role`](super::Role) objects. The server sends `<link rel="roles" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<roles>` holding `<role>` items when the link is followed.
     pub roles: Option<List<Role>>,
+    /// Permissions granted to the group.
+    ///
     /// Link to a list of [`Permission`](super::Permission) objects. The server sends `<link rel="permissions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<permissions>` holding `<permission>` items when the link is followed.
     pub permissions: Option<List<Permission>>,
+    /// Tags attached to the group.
+    ///
     /// Link to a list of [`Tag`](super::Tag) objects. The server sends `<link rel="tags" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<tags>` holding `<tag>` items when the link is followed.
     pub tags: Option<List<Tag>>,
 }
@@ -63,52 +83,52 @@ impl Group {
         self.href.as_deref()
     }
 
-    /// The id of the group. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the group. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the group. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the group. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The domain entry id of the group. `None` when not set.
+    /// Id of the group in the directory service, encoded. `None` when not set.
     pub fn domain_entry_id(&self) -> Option<&str> {
         self.domain_entry_id.as_deref()
     }
 
-    /// The namespace of the group. `None` when not set.
+    /// Directory namespace (LDAP base) the group belongs to. `None` when not set.
     pub fn namespace(&self) -> Option<&str> {
         self.namespace.as_deref()
     }
 
-    /// The domain of the group. `None` when not set.
+    /// Authorization domain (directory) the group comes from. `None` when not set.
     pub fn domain(&self) -> Option<&Domain> {
         self.domain.as_deref()
     }
 
-    /// The roles of the group. Empty when not set.
+    /// Roles granted to the group. Empty when not set.
     pub fn roles(&self) -> &[Role] {
         self.roles.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The permissions of the group. Empty when not set.
+    /// Permissions granted to the group. Empty when not set.
     pub fn permissions(&self) -> &[Permission] {
         self.permissions.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The tags of the group. Empty when not set.
+    /// Tags attached to the group. Empty when not set.
     pub fn tags(&self) -> &[Tag] {
         self.tags.as_deref().map_or(&[], Vec::as_slice)
     }

@@ -11,16 +11,28 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct GuestOperatingSystem {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// CPU architecture of the guest, e.g. `x86_64`.
+    ///
     /// Text, sent as the element `<architecture>`.
     pub architecture: Option<String>,
+    /// Release code name of the guest OS.
+    ///
     /// Text, sent as the element `<codename>`.
     pub codename: Option<String>,
+    /// Distribution name, e.g. `Red Hat Enterprise Linux`.
+    ///
     /// Text, sent as the element `<distribution>`.
     pub distribution: Option<String>,
+    /// Kernel version of the guest.
+    ///
     /// A [`Kernel`](super::Kernel) object, sent as the element `<kernel>`.
     pub kernel: Option<Box<Kernel>>,
+    /// OS family, e.g. `Linux` or `Windows`.
+    ///
     /// Text, sent as the element `<family>`.
     pub family: Option<String>,
+    /// Version of the guest OS.
+    ///
     /// A [`Version`](super::Version) object, sent as the element `<version>`.
     pub version: Option<Box<Version>>,
 }
@@ -32,32 +44,32 @@ impl GuestOperatingSystem {
         self.href.as_deref()
     }
 
-    /// The architecture of the guest operating system. `None` when not set.
+    /// CPU architecture of the guest, e.g. `None` when not set.
     pub fn architecture(&self) -> Option<&str> {
         self.architecture.as_deref()
     }
 
-    /// The codename of the guest operating system. `None` when not set.
+    /// Release code name of the guest OS. `None` when not set.
     pub fn codename(&self) -> Option<&str> {
         self.codename.as_deref()
     }
 
-    /// The distribution of the guest operating system. `None` when not set.
+    /// Distribution name, e.g. `None` when not set.
     pub fn distribution(&self) -> Option<&str> {
         self.distribution.as_deref()
     }
 
-    /// The kernel of the guest operating system. `None` when not set.
+    /// Kernel version of the guest. `None` when not set.
     pub fn kernel(&self) -> Option<&Kernel> {
         self.kernel.as_deref()
     }
 
-    /// The family of the guest operating system. `None` when not set.
+    /// OS family, e.g. `None` when not set.
     pub fn family(&self) -> Option<&str> {
         self.family.as_deref()
     }
 
-    /// The version of the guest operating system. `None` when not set.
+    /// Version of the guest OS. `None` when not set.
     pub fn version(&self) -> Option<&Version> {
         self.version.as_deref()
     }

@@ -11,18 +11,32 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct HardwareInformation {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Manufacturer of the machine.
+    ///
     /// Text, sent as the element `<manufacturer>`.
     pub manufacturer: Option<String>,
+    /// Hardware version.
+    ///
     /// Text, sent as the element `<version>`.
     pub version: Option<String>,
+    /// Serial number of the machine.
+    ///
     /// Text, sent as the element `<serial_number>`.
     pub serial_number: Option<String>,
+    /// Product (model) name of the machine.
+    ///
     /// Text, sent as the element `<product_name>`.
     pub product_name: Option<String>,
+    /// UUID of the machine from its firmware.
+    ///
     /// Text, sent as the element `<uuid>`.
     pub uuid: Option<String>,
+    /// Product family.
+    ///
     /// Text, sent as the element `<family>`.
     pub family: Option<String>,
+    /// Random number sources the host offers to VMs.
+    ///
     /// A list of [`RngSource`](super::RngSource) values, sent as the element `<supported_rng_sources>` holding `<supported_rng_source>` items.
     pub supported_rng_sources: Option<List<RngSource>>,
 }
@@ -34,37 +48,37 @@ impl HardwareInformation {
         self.href.as_deref()
     }
 
-    /// The manufacturer of the hardware information. `None` when not set.
+    /// Manufacturer of the machine. `None` when not set.
     pub fn manufacturer(&self) -> Option<&str> {
         self.manufacturer.as_deref()
     }
 
-    /// The version of the hardware information. `None` when not set.
+    /// Hardware version. `None` when not set.
     pub fn version(&self) -> Option<&str> {
         self.version.as_deref()
     }
 
-    /// The serial number of the hardware information. `None` when not set.
+    /// Serial number of the machine. `None` when not set.
     pub fn serial_number(&self) -> Option<&str> {
         self.serial_number.as_deref()
     }
 
-    /// The product name of the hardware information. `None` when not set.
+    /// Product (model) name of the machine. `None` when not set.
     pub fn product_name(&self) -> Option<&str> {
         self.product_name.as_deref()
     }
 
-    /// The uuid of the hardware information. `None` when not set.
+    /// UUID of the machine from its firmware. `None` when not set.
     pub fn uuid(&self) -> Option<&str> {
         self.uuid.as_deref()
     }
 
-    /// The family of the hardware information. `None` when not set.
+    /// Product family. `None` when not set.
     pub fn family(&self) -> Option<&str> {
         self.family.as_deref()
     }
 
-    /// The supported rng sources of the hardware information. Empty when not set.
+    /// Random number sources the host offers to VMs. Empty when not set.
     pub fn supported_rng_sources(&self) -> &[RngSource] {
         self.supported_rng_sources.as_deref().map_or(&[], Vec::as_slice)
     }

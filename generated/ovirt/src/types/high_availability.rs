@@ -10,8 +10,12 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct HighAvailability {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Whether the engine restarts the VM if it stops unexpectedly or its host fails; defaults to `false`.
+    ///
     /// A boolean, sent as the element `<enabled>`.
     pub enabled: Option<bool>,
+    /// Restart priority among highly available VMs; a higher number restarts first (the UI uses 1 low, 50 medium, 100 high).
+    ///
     /// An integer, sent as the element `<priority>`.
     pub priority: Option<i64>,
 }
@@ -23,12 +27,12 @@ impl HighAvailability {
         self.href.as_deref()
     }
 
-    /// The enabled of the high availability. `None` when not set.
+    /// Whether the engine restarts the VM if it stops unexpectedly or its host fails; defaults to `false`. `None` when not set.
     pub fn enabled(&self) -> Option<bool> {
         self.enabled
     }
 
-    /// The priority of the high availability. `None` when not set.
+    /// Restart priority among highly available VMs; a higher number restarts first (the UI uses 1 low, 50 medium, 100 high). `None` when not set.
     pub fn priority(&self) -> Option<i64> {
         self.priority
     }

@@ -25,120 +25,236 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct Host {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Address the engine uses to reach the host, as a host name or IP address; required when adding a host.
+    ///
     /// Text, sent as the element `<address>`.
     pub address: Option<String>,
+    /// State of the host, such as `up`, `maintenance`, `installing` or `non_responsive`; read-only. Wait for `up` after adding or activating.
+    ///
     /// A [`HostStatus`](super::HostStatus) value, sent as the element `<status>`.
     pub status: Option<HostStatus>,
+    /// Extra detail on the state; read-only.
+    ///
     /// Text, sent as the element `<status_detail>`.
     pub status_detail: Option<String>,
+    /// Certificate the host presents to the engine.
+    ///
     /// A [`Certificate`](super::Certificate) object, sent as the element `<certificate>`.
     pub certificate: Option<Box<Certificate>>,
+    /// Health state reported by external systems.
+    ///
     /// An [`ExternalStatus`](super::ExternalStatus) value, sent as the element `<external_status>`.
     pub external_status: Option<ExternalStatus>,
+    /// Port of VDSM on the host; defaults to `54321`.
+    ///
     /// An integer, sent as the element `<port>`.
     pub port: Option<i64>,
+    /// Kind of host: `rhel` or `ovirt_node`; read-only.
+    ///
     /// A [`HostType`](super::HostType) value, sent as the element `<type>`.
     pub r#type: Option<HostType>,
+    /// Whether the host is the Storage Pool Manager of its data center, and its SPM priority.
+    ///
     /// A [`Spm`](super::Spm) object, sent as the element `<spm>`.
     pub spm: Option<Box<Spm>>,
+    /// VDSM version running on the host; read-only.
+    ///
     /// A [`Version`](super::Version) object, sent as the element `<version>`.
     pub version: Option<Box<Version>>,
+    /// Manufacturer, product name, serial number and UUID of the hardware; read-only.
+    ///
     /// A [`HardwareInformation`](super::HardwareInformation) object, sent as the element `<hardware_information>`.
     pub hardware_information: Option<Box<HardwareInformation>>,
+    /// Fencing (power management) agents and settings.
+    ///
     /// A [`PowerManagement`](super::PowerManagement) object, sent as the element `<power_management>`.
     pub power_management: Option<Box<PowerManagement>>,
+    /// Kernel same-page merging setting.
+    ///
     /// A [`Ksm`](super::Ksm) object, sent as the element `<ksm>`.
     pub ksm: Option<Box<Ksm>>,
+    /// Whether transparent huge pages are enabled on the host.
+    ///
     /// A [`TransparentHugePages`](super::TransparentHugePages) object, sent as the element `<transparent_hugepages>`.
     pub transparent_huge_pages: Option<Box<TransparentHugePages>>,
+    /// iSCSI initiator name of the host.
+    ///
     /// An [`IscsiDetails`](super::IscsiDetails) object, sent as the element `<iscsi>`.
     pub iscsi: Option<Box<IscsiDetails>>,
+    /// Root password the engine uses once over SSH to install the host; never returned.
+    ///
     /// Text, sent as the element `<root_password>`. Secret: never shown by `Debug`.
     pub root_password: Option<String>,
+    /// SSH port, user, fingerprint and authentication method used to install the host.
+    ///
     /// A [`Ssh`](super::Ssh) object, sent as the element `<ssh>`.
     pub ssh: Option<Box<Ssh>>,
+    /// CPU model, speed and topology of the host; read-only.
+    ///
     /// A [`Cpu`](super::Cpu) object, sent as the element `<cpu>`.
     pub cpu: Option<Box<Cpu>>,
+    /// Physical memory of the host, in bytes; read-only.
+    ///
     /// An integer, sent as the element `<memory>`. Schema type `xs:long`.
     pub memory: Option<i64>,
+    /// Memory still available for new VMs on the host, in bytes; read-only.
+    ///
     /// An integer, sent as the element `<max_scheduling_memory>`. Schema type `xs:long`.
     pub max_scheduling_memory: Option<i64>,
+    /// Counts of VMs on the host (total, active, migrating); read-only.
+    ///
     /// A [`VmSummary`](super::VmSummary) object, sent as the element `<summary>`.
     pub summary: Option<Box<VmSummary>>,
+    /// Whether the engine replaces the host's firewall rules during installation.
+    ///
     /// A boolean, sent as the element `<override_iptables>`.
     pub override_iptables: Option<bool>,
+    /// Protocol the engine uses to talk to VDSM (`stomp`).
+    ///
     /// A [`HostProtocol`](super::HostProtocol) value, sent as the element `<protocol>`.
     pub protocol: Option<HostProtocol>,
+    /// Operating system of the host (type, version, kernel command line).
+    ///
     /// An [`OperatingSystem`](super::OperatingSystem) object, sent as the element `<os>`.
     pub os: Option<Box<OperatingSystem>>,
+    /// Version of libvirt on the host; read-only.
+    ///
     /// A [`Version`](super::Version) object, sent as the element `<libvirt_version>`.
     pub libvirt_version: Option<Box<Version>>,
+    /// Display address given to clients connecting to consoles of VMs on this host.
+    ///
     /// A [`Display`](super::Display) object, sent as the element `<display>`.
     pub display: Option<Box<Display>>,
+    /// Hosted engine state of the host, when it can run the engine VM.
+    ///
     /// A [`HostedEngine`](super::HostedEngine) object, sent as the element `<hosted_engine>`.
     pub hosted_engine: Option<Box<HostedEngine>>,
+    /// Whether kdump is configured on the host; read-only.
+    ///
     /// A [`KdumpStatus`](super::KdumpStatus) value, sent as the element `<kdump_status>`.
     pub kdump_status: Option<KdumpStatus>,
+    /// SELinux mode of the host; read-only.
+    ///
     /// A [`SeLinux`](super::SeLinux) object, sent as the element `<se_linux>`.
     pub se_linux: Option<Box<SeLinux>>,
+    /// Whether automatic NUMA balancing is enabled on the host; read-only.
+    ///
     /// An [`AutoNumaStatus`](super::AutoNumaStatus) value, sent as the element `<auto_numa_status>`.
     pub auto_numa_status: Option<AutoNumaStatus>,
+    /// Whether the host has NUMA support; read-only.
+    ///
     /// A boolean, sent as the element `<numa_supported>`.
     pub numa_supported: Option<bool>,
+    /// Whether package updates were found by the last upgrade check; read-only.
+    ///
     /// A boolean, sent as the element `<update_available>`.
     pub update_available: Option<bool>,
+    /// Whether a network change is still running on the host; read-only.
+    ///
     /// A boolean, sent as the element `<network_operation_in_progress>`.
     pub network_operation_in_progress: Option<bool>,
+    /// Whether the host must be reinstalled to apply configuration changes; read-only.
+    ///
     /// A boolean, sent as the element `<reinstallation_required>`.
     pub reinstallation_required: Option<bool>,
+    /// Whether device passthrough (IOMMU) is enabled.
+    ///
     /// A [`HostDevicePassthrough`](super::HostDevicePassthrough) object, sent as the element `<device_passthrough>`.
     pub device_passthrough: Option<Box<HostDevicePassthrough>>,
+    /// Whether vGPUs are packed on few physical cards or spread over them (`consolidated` or `separated`).
+    ///
     /// A [`VgpuPlacement`](super::VgpuPlacement) value, sent as the element `<vgpu_placement>`.
     pub vgpu_placement: Option<VgpuPlacement>,
+    /// Whether OVN is configured on the host; read-only.
+    ///
     /// A boolean, sent as the element `<ovn_configured>`.
     pub ovn_configured: Option<bool>,
+    /// Physical CPUs of the host and the VMs pinned to them.
+    ///
     /// Link to a list of [`HostCpuUnit`](super::HostCpuUnit) objects. The server sends `<link rel="cpuunits" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<cpu_units>` holding `<host_cpu_unit>` items when the link is followed.
     pub cpu_units: Option<List<HostCpuUnit>>,
+    /// Cluster the host belongs to; required when adding a host.
+    ///
     /// Link to a [`Cluster`](super::Cluster) object, sent as the element `<cluster>`; usually only its `id` and `href` are set unless the link is followed.
     pub cluster: Option<Box<Cluster>>,
+    /// VDSM hooks installed on the host.
+    ///
     /// Link to a list of [`Hook`](super::Hook) objects. The server sends `<link rel="hooks" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<hooks>` holding `<hook>` items when the link is followed.
     pub hooks: Option<List<Hook>>,
+    /// External provider (Foreman) the host was provisioned from.
+    ///
     /// Link to an [`ExternalHostProvider`](super::ExternalHostProvider) object, sent as the element `<external_host_provider>`; usually only its `id` and `href` are set unless the link is followed.
     pub external_host_provider: Option<Box<ExternalHostProvider>>,
+    /// iSCSI credentials specific to this host.
+    ///
     /// Link to a list of [`StorageConnectionExtension`](super::StorageConnectionExtension) objects. The server sends `<link rel="storageconnectionextensions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<storage_connection_extensions>` holding `<storage_connection_extension>` items when the link is followed.
     pub storage_connection_extensions: Option<List<StorageConnectionExtension>>,
+    /// Affinity labels attached to the host.
+    ///
     /// Link to a list of [`AffinityLabel`](super::AffinityLabel) objects. The server sends `<link rel="affinitylabels" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<affinity_labels>` holding `<affinity_label>` items when the link is followed.
     pub affinity_labels: Option<List<AffinityLabel>>,
+    /// Devices of the host, such as PCI and USB devices.
+    ///
     /// Link to a list of [`HostDevice`](super::HostDevice) objects. The server sends `<link rel="devices" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<devices>` holding `<host_device>` items when the link is followed.
     pub devices: Option<List<HostDevice>>,
+    /// Fencing agents of the host.
+    ///
     /// Link to a list of [`Agent`](super::Agent) objects. The server sends `<link rel="agents" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<agents>` holding `<agent>` items when the link is followed.
     pub agents: Option<List<Agent>>,
+    /// Errata available for the host from Foreman/Katello.
+    ///
     /// Link to a list of [`KatelloErratum`](super::KatelloErratum) objects. The server sends `<link rel="katelloerrata" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<katello_errata>` holding `<katello_erratum>` items when the link is followed.
     pub katello_errata: Option<List<KatelloErratum>>,
+    /// Logical networks attached to the host's interfaces.
+    ///
     /// Link to a list of [`NetworkAttachment`](super::NetworkAttachment) objects. The server sends `<link rel="networkattachments" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<network_attachments>` holding `<network_attachment>` items when the link is followed.
     pub network_attachments: Option<List<NetworkAttachment>>,
+    /// Physical network interfaces, bonds and VLANs of the host.
+    ///
     /// Link to a list of [`HostNic`](super::HostNic) objects. The server sends `<link rel="nics" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<nics>` holding `<host_nic>` items when the link is followed.
     pub nics: Option<List<HostNic>>,
+    /// NUMA nodes of the host.
+    ///
     /// Link to a list of [`NumaNode`](super::NumaNode) objects. The server sends `<link rel="numanodes" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<host_numa_nodes>` holding `<host_numa_node>` items when the link is followed.
     pub numa_nodes: Option<List<NumaNode>>,
+    /// Permissions granted on the host.
+    ///
     /// Link to a list of [`Permission`](super::Permission) objects. The server sends `<link rel="permissions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<permissions>` holding `<permission>` items when the link is followed.
     pub permissions: Option<List<Permission>>,
+    /// Usage statistics such as CPU load and free memory.
+    ///
     /// Link to a list of [`Statistic`](super::Statistic) objects. The server sends `<link rel="statistics" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<statistics>` holding `<statistic>` items when the link is followed.
     pub statistics: Option<List<Statistic>>,
+    /// Storage (such as LUNs) visible from the host.
+    ///
     /// Link to a list of [`HostStorage`](super::HostStorage) objects. The server sends `<link rel="storages" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<storages>` holding `<host_storage>` items when the link is followed.
     pub storages: Option<List<HostStorage>>,
+    /// Tags attached to the host.
+    ///
     /// Link to a list of [`Tag`](super::Tag) objects. The server sends `<link rel="tags" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<tags>` holding `<tag>` items when the link is followed.
     pub tags: Option<List<Tag>>,
+    /// Networks on the host that the engine does not manage.
+    ///
     /// Link to a list of [`UnmanagedNetwork`](super::UnmanagedNetwork) objects. The server sends `<link rel="unmanagednetworks" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<unmanaged_networks>` holding `<unmanaged_network>` items when the link is followed.
     pub unmanaged_networks: Option<List<UnmanagedNetwork>>,
+    /// External network providers configured on the host.
+    ///
     /// Link to a list of [`ExternalNetworkProviderConfiguration`](super::ExternalNetworkProviderConfiguration) objects. The server sends `<link rel="externalnetworkproviderconfigurations" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<external_network_provider_configurations>` holding `<external_network_provider_configuration>` items when the link is followed.
     pub external_network_provider_configurations: Option<
         List<ExternalNetworkProviderConfiguration>,
@@ -170,292 +286,292 @@ impl Host {
         self.href.as_deref()
     }
 
-    /// The id of the host. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the host. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the host. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the host. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The address of the host. `None` when not set.
+    /// Address the engine uses to reach the host, as a host name or IP address; required when adding a host. `None` when not set.
     pub fn address(&self) -> Option<&str> {
         self.address.as_deref()
     }
 
-    /// The status of the host. `None` when not set.
+    /// State of the host, such as `up`, `maintenance`, `installing` or `non_responsive`; read-only. `None` when not set.
     pub fn status(&self) -> Option<HostStatus> {
         self.status.clone()
     }
 
-    /// The status detail of the host. `None` when not set.
+    /// Extra detail on the state; read-only. `None` when not set.
     pub fn status_detail(&self) -> Option<&str> {
         self.status_detail.as_deref()
     }
 
-    /// The certificate of the host. `None` when not set.
+    /// Certificate the host presents to the engine. `None` when not set.
     pub fn certificate(&self) -> Option<&Certificate> {
         self.certificate.as_deref()
     }
 
-    /// The external status of the host. `None` when not set.
+    /// Health state reported by external systems. `None` when not set.
     pub fn external_status(&self) -> Option<ExternalStatus> {
         self.external_status.clone()
     }
 
-    /// The port of the host. `None` when not set.
+    /// Port of VDSM on the host; defaults to `54321`. `None` when not set.
     pub fn port(&self) -> Option<i64> {
         self.port
     }
 
-    /// The type of the host. `None` when not set.
+    /// Kind of host: `rhel` or `ovirt_node`; read-only. `None` when not set.
     pub fn type_(&self) -> Option<HostType> {
         self.r#type.clone()
     }
 
-    /// The spm of the host. `None` when not set.
+    /// Whether the host is the Storage Pool Manager of its data center, and its SPM priority. `None` when not set.
     pub fn spm(&self) -> Option<&Spm> {
         self.spm.as_deref()
     }
 
-    /// The version of the host. `None` when not set.
+    /// VDSM version running on the host; read-only. `None` when not set.
     pub fn version(&self) -> Option<&Version> {
         self.version.as_deref()
     }
 
-    /// The hardware information of the host. `None` when not set.
+    /// Manufacturer, product name, serial number and UUID of the hardware; read-only. `None` when not set.
     pub fn hardware_information(&self) -> Option<&HardwareInformation> {
         self.hardware_information.as_deref()
     }
 
-    /// The power management of the host. `None` when not set.
+    /// Fencing (power management) agents and settings. `None` when not set.
     pub fn power_management(&self) -> Option<&PowerManagement> {
         self.power_management.as_deref()
     }
 
-    /// The ksm of the host. `None` when not set.
+    /// Kernel same-page merging setting. `None` when not set.
     pub fn ksm(&self) -> Option<&Ksm> {
         self.ksm.as_deref()
     }
 
-    /// The transparent huge pages of the host. `None` when not set.
+    /// Whether transparent huge pages are enabled on the host. `None` when not set.
     pub fn transparent_huge_pages(&self) -> Option<&TransparentHugePages> {
         self.transparent_huge_pages.as_deref()
     }
 
-    /// The iscsi of the host. `None` when not set.
+    /// iSCSI initiator name of the host. `None` when not set.
     pub fn iscsi(&self) -> Option<&IscsiDetails> {
         self.iscsi.as_deref()
     }
 
-    /// The root password of the host. `None` when not set.
+    /// Root password the engine uses once over SSH to install the host; never returned. `None` when not set.
     pub fn root_password(&self) -> Option<&str> {
         self.root_password.as_deref()
     }
 
-    /// The ssh of the host. `None` when not set.
+    /// SSH port, user, fingerprint and authentication method used to install the host. `None` when not set.
     pub fn ssh(&self) -> Option<&Ssh> {
         self.ssh.as_deref()
     }
 
-    /// The cpu of the host. `None` when not set.
+    /// CPU model, speed and topology of the host; read-only. `None` when not set.
     pub fn cpu(&self) -> Option<&Cpu> {
         self.cpu.as_deref()
     }
 
-    /// The memory of the host. `None` when not set.
+    /// Physical memory of the host, in bytes; read-only. `None` when not set.
     pub fn memory(&self) -> Option<i64> {
         self.memory
     }
 
-    /// The max scheduling memory of the host. `None` when not set.
+    /// Memory still available for new VMs on the host, in bytes; read-only. `None` when not set.
     pub fn max_scheduling_memory(&self) -> Option<i64> {
         self.max_scheduling_memory
     }
 
-    /// The summary of the host. `None` when not set.
+    /// Counts of VMs on the host (total, active, migrating); read-only. `None` when not set.
     pub fn summary(&self) -> Option<&VmSummary> {
         self.summary.as_deref()
     }
 
-    /// The override iptables of the host. `None` when not set.
+    /// Whether the engine replaces the host's firewall rules during installation. `None` when not set.
     pub fn override_iptables(&self) -> Option<bool> {
         self.override_iptables
     }
 
-    /// The protocol of the host. `None` when not set.
+    /// Protocol the engine uses to talk to VDSM (`stomp`). `None` when not set.
     pub fn protocol(&self) -> Option<HostProtocol> {
         self.protocol.clone()
     }
 
-    /// The os of the host. `None` when not set.
+    /// Operating system of the host (type, version, kernel command line). `None` when not set.
     pub fn os(&self) -> Option<&OperatingSystem> {
         self.os.as_deref()
     }
 
-    /// The libvirt version of the host. `None` when not set.
+    /// Version of libvirt on the host; read-only. `None` when not set.
     pub fn libvirt_version(&self) -> Option<&Version> {
         self.libvirt_version.as_deref()
     }
 
-    /// The display of the host. `None` when not set.
+    /// Display address given to clients connecting to consoles of VMs on this host. `None` when not set.
     pub fn display(&self) -> Option<&Display> {
         self.display.as_deref()
     }
 
-    /// The hosted engine of the host. `None` when not set.
+    /// Hosted engine state of the host, when it can run the engine VM. `None` when not set.
     pub fn hosted_engine(&self) -> Option<&HostedEngine> {
         self.hosted_engine.as_deref()
     }
 
-    /// The kdump status of the host. `None` when not set.
+    /// Whether kdump is configured on the host; read-only. `None` when not set.
     pub fn kdump_status(&self) -> Option<KdumpStatus> {
         self.kdump_status.clone()
     }
 
-    /// The se linux of the host. `None` when not set.
+    /// SELinux mode of the host; read-only. `None` when not set.
     pub fn se_linux(&self) -> Option<&SeLinux> {
         self.se_linux.as_deref()
     }
 
-    /// The auto numa status of the host. `None` when not set.
+    /// Whether automatic NUMA balancing is enabled on the host; read-only. `None` when not set.
     pub fn auto_numa_status(&self) -> Option<AutoNumaStatus> {
         self.auto_numa_status.clone()
     }
 
-    /// The numa supported of the host. `None` when not set.
+    /// Whether the host has NUMA support; read-only. `None` when not set.
     pub fn numa_supported(&self) -> Option<bool> {
         self.numa_supported
     }
 
-    /// The update available of the host. `None` when not set.
+    /// Whether package updates were found by the last upgrade check; read-only. `None` when not set.
     pub fn update_available(&self) -> Option<bool> {
         self.update_available
     }
 
-    /// The network operation in progress of the host. `None` when not set.
+    /// Whether a network change is still running on the host; read-only. `None` when not set.
     pub fn network_operation_in_progress(&self) -> Option<bool> {
         self.network_operation_in_progress
     }
 
-    /// The reinstallation required of the host. `None` when not set.
+    /// Whether the host must be reinstalled to apply configuration changes; read-only. `None` when not set.
     pub fn reinstallation_required(&self) -> Option<bool> {
         self.reinstallation_required
     }
 
-    /// The device passthrough of the host. `None` when not set.
+    /// Whether device passthrough (IOMMU) is enabled. `None` when not set.
     pub fn device_passthrough(&self) -> Option<&HostDevicePassthrough> {
         self.device_passthrough.as_deref()
     }
 
-    /// The vgpu placement of the host. `None` when not set.
+    /// Whether vGPUs are packed on few physical cards or spread over them (`consolidated` or `separated`). `None` when not set.
     pub fn vgpu_placement(&self) -> Option<VgpuPlacement> {
         self.vgpu_placement.clone()
     }
 
-    /// The ovn configured of the host. `None` when not set.
+    /// Whether OVN is configured on the host; read-only. `None` when not set.
     pub fn ovn_configured(&self) -> Option<bool> {
         self.ovn_configured
     }
 
-    /// The cpu units of the host. Empty when not set.
+    /// Physical CPUs of the host and the VMs pinned to them. Empty when not set.
     pub fn cpu_units(&self) -> &[HostCpuUnit] {
         self.cpu_units.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The cluster of the host. `None` when not set.
+    /// Cluster the host belongs to; required when adding a host. `None` when not set.
     pub fn cluster(&self) -> Option<&Cluster> {
         self.cluster.as_deref()
     }
 
-    /// The hooks of the host. Empty when not set.
+    /// VDSM hooks installed on the host. Empty when not set.
     pub fn hooks(&self) -> &[Hook] {
         self.hooks.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The external host provider of the host. `None` when not set.
+    /// External provider (Foreman) the host was provisioned from. `None` when not set.
     pub fn external_host_provider(&self) -> Option<&ExternalHostProvider> {
         self.external_host_provider.as_deref()
     }
 
-    /// The storage connection extensions of the host. Empty when not set.
+    /// iSCSI credentials specific to this host. Empty when not set.
     pub fn storage_connection_extensions(&self) -> &[StorageConnectionExtension] {
         self.storage_connection_extensions.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The affinity labels of the host. Empty when not set.
+    /// Affinity labels attached to the host. Empty when not set.
     pub fn affinity_labels(&self) -> &[AffinityLabel] {
         self.affinity_labels.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The devices of the host. Empty when not set.
+    /// Devices of the host, such as PCI and USB devices. Empty when not set.
     pub fn devices(&self) -> &[HostDevice] {
         self.devices.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The agents of the host. Empty when not set.
+    /// Fencing agents of the host. Empty when not set.
     pub fn agents(&self) -> &[Agent] {
         self.agents.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The katello errata of the host. Empty when not set.
+    /// Errata available for the host from Foreman/Katello. Empty when not set.
     pub fn katello_errata(&self) -> &[KatelloErratum] {
         self.katello_errata.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The network attachments of the host. Empty when not set.
+    /// Logical networks attached to the host's interfaces. Empty when not set.
     pub fn network_attachments(&self) -> &[NetworkAttachment] {
         self.network_attachments.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The nics of the host. Empty when not set.
+    /// Physical network interfaces, bonds and VLANs of the host. Empty when not set.
     pub fn nics(&self) -> &[HostNic] {
         self.nics.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The numa nodes of the host. Empty when not set.
+    /// NUMA nodes of the host. Empty when not set.
     pub fn numa_nodes(&self) -> &[NumaNode] {
         self.numa_nodes.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The permissions of the host. Empty when not set.
+    /// Permissions granted on the host. Empty when not set.
     pub fn permissions(&self) -> &[Permission] {
         self.permissions.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The statistics of the host. Empty when not set.
+    /// Usage statistics such as CPU load and free memory. Empty when not set.
     pub fn statistics(&self) -> &[Statistic] {
         self.statistics.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The storages of the host. Empty when not set.
+    /// Storage (such as LUNs) visible from the host. Empty when not set.
     pub fn storages(&self) -> &[HostStorage] {
         self.storages.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The tags of the host. Empty when not set.
+    /// Tags attached to the host. Empty when not set.
     pub fn tags(&self) -> &[Tag] {
         self.tags.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The unmanaged networks of the host. Empty when not set.
+    /// Networks on the host that the engine does not manage. Empty when not set.
     pub fn unmanaged_networks(&self) -> &[UnmanagedNetwork] {
         self.unmanaged_networks.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The external network provider configurations of the host. Empty when not set.
+    /// External network providers configured on the host. Empty when not set.
     pub fn external_network_provider_configurations(
         &self,
     ) -> &[ExternalNetworkProviderConfiguration] {

@@ -19,62 +19,118 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct HostNic {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// MAC address of the interface.
+    ///
     /// A [`Mac`](super::Mac) object, sent as the element `<mac>`.
     pub mac: Option<Box<Mac>>,
+    /// IPv4 address, netmask and gateway of the interface.
+    ///
     /// An [`Ip`](super::Ip) object, sent as the element `<ip>`.
     pub ip: Option<Box<Ip>>,
+    /// IPv6 address, prefix and gateway of the interface.
+    ///
     /// An [`Ip`](super::Ip) object, sent as the element `<ipv6>`.
     pub ipv6: Option<Box<Ip>>,
+    /// For a VLAN device, the interface it sits on.
+    ///
     /// Text, sent as the element `<base_interface>`.
     pub base_interface: Option<String>,
+    /// VLAN tag, for a VLAN device.
+    ///
     /// A [`Vlan`](super::Vlan) object, sent as the element `<vlan>`.
     pub vlan: Option<Box<Vlan>>,
+    /// For a bond, its slave interfaces and bonding options.
+    ///
     /// A [`Bonding`](super::Bonding) object, sent as the element `<bonding>`.
     pub bonding: Option<Box<Bonding>>,
+    /// How the host gets the interface's IPv4 address (`dhcp`, `static`, `none`).
+    ///
     /// A [`BootProtocol`](super::BootProtocol) value, sent as the element `<boot_protocol>`.
     pub boot_protocol: Option<BootProtocol>,
+    /// How the host gets the interface's IPv6 address.
+    ///
     /// A [`BootProtocol`](super::BootProtocol) value, sent as the element `<ipv6_boot_protocol>`.
     pub ipv6_boot_protocol: Option<BootProtocol>,
+    /// When changing the interface, whether to roll back if the engine loses the host.
+    ///
     /// A boolean, sent as the element `<check_connectivity>`.
     pub check_connectivity: Option<bool>,
+    /// Link speed, in bits per second; read-only.
+    ///
     /// An integer, sent as the element `<speed>`. Schema type `xs:long`.
     pub speed: Option<i64>,
+    /// Link state, `up` or `down`; read-only.
+    ///
     /// A [`NicStatus`](super::NicStatus) value, sent as the element `<status>`.
     pub status: Option<NicStatus>,
+    /// Maximum transmission unit, in bytes.
+    ///
     /// An integer, sent as the element `<mtu>`.
     pub mtu: Option<i64>,
+    /// Whether the network on the interface goes through a Linux bridge (needed for VM networks).
+    ///
     /// A boolean, sent as the element `<bridged>`.
     pub bridged: Option<bool>,
+    /// Whether the interface has settings made outside the engine's network definitions.
+    ///
     /// A boolean, sent as the element `<custom_configuration>`.
     pub custom_configuration: Option<bool>,
+    /// Whether the engine's configuration replaces what is on the host.
+    ///
     /// A boolean, sent as the element `<override_configuration>`.
     pub override_configuration: Option<bool>,
+    /// Extra options of the interface, such as bridge or ethtool options.
+    ///
     /// A list of [`Property`](super::Property) objects, sent as the element `<properties>` holding `<property>` items.
     pub properties: Option<List<Property>>,
+    /// LACP aggregator id of a bond (mode 4), to check that all slaves joined the same aggregator; read-only.
+    ///
     /// An integer, sent as the element `<ad_aggregator_id>`.
     pub ad_aggregator_id: Option<i64>,
+    /// SR-IOV settings of a physical function (number of virtual functions, allowed networks).
+    ///
     /// A [`HostNicVirtualFunctionsConfiguration`](super::HostNicVirtualFunctionsConfiguration) object, sent as the element `<virtual_functions_configuration>`.
     pub virtual_functions_configuration: Option<
         Box<HostNicVirtualFunctionsConfiguration>,
     >,
+    /// Traffic counters and rates of the interface.
+    ///
     /// Link to a list of [`Statistic`](super::Statistic) objects. The server sends `<link rel="statistics" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<statistics>` holding `<statistic>` items when the link is followed.
     pub statistics: Option<List<Statistic>>,
+    /// Labels on the interface; networks with the same label are attached automatically.
+    ///
     /// Link to a list of [`NetworkLabel`](super::NetworkLabel) objects. The server sends `<link rel="networklabels" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<network_labels>` holding `<network_label>` items when the link is followed.
     pub network_labels: Option<List<NetworkLabel>>,
+    /// Host the interface belongs to.
+    ///
     /// Link to a [`Host`](super::Host) object, sent as the element `<host>`; usually only its `id` and `href` are set unless the link is followed.
     pub host: Option<Box<Host>>,
+    /// Network on the interface, for older clients; see the host's network attachments.
+    ///
     /// Link to a [`Network`](super::Network) object, sent as the element `<network>`; usually only its `id` and `href` are set unless the link is followed.
     pub network: Option<Box<Network>>,
+    /// Network QoS of the interface.
+    ///
     /// Link to a [`Qos`](super::Qos) object, sent as the element `<qos>`; usually only its `id` and `href` are set unless the link is followed.
     pub qos: Option<Box<Qos>>,
+    /// For an SR-IOV virtual function, its physical function.
+    ///
     /// Link to a [`HostNic`](super::HostNic) object, sent as the element `<physical_function>`; usually only its `id` and `href` are set unless the link is followed.
     pub physical_function: Option<Box<HostNic>>,
 }
@@ -104,144 +160,144 @@ impl HostNic {
         self.href.as_deref()
     }
 
-    /// The id of the host nic. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the host nic. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the host nic. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the host nic. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The mac of the host nic. `None` when not set.
+    /// MAC address of the interface. `None` when not set.
     pub fn mac(&self) -> Option<&Mac> {
         self.mac.as_deref()
     }
 
-    /// The ip of the host nic. `None` when not set.
+    /// IPv4 address, netmask and gateway of the interface. `None` when not set.
     pub fn ip(&self) -> Option<&Ip> {
         self.ip.as_deref()
     }
 
-    /// The ipv6 of the host nic. `None` when not set.
+    /// IPv6 address, prefix and gateway of the interface. `None` when not set.
     pub fn ipv6(&self) -> Option<&Ip> {
         self.ipv6.as_deref()
     }
 
-    /// The base interface of the host nic. `None` when not set.
+    /// For a VLAN device, the interface it sits on. `None` when not set.
     pub fn base_interface(&self) -> Option<&str> {
         self.base_interface.as_deref()
     }
 
-    /// The vlan of the host nic. `None` when not set.
+    /// VLAN tag, for a VLAN device. `None` when not set.
     pub fn vlan(&self) -> Option<&Vlan> {
         self.vlan.as_deref()
     }
 
-    /// The bonding of the host nic. `None` when not set.
+    /// For a bond, its slave interfaces and bonding options. `None` when not set.
     pub fn bonding(&self) -> Option<&Bonding> {
         self.bonding.as_deref()
     }
 
-    /// The boot protocol of the host nic. `None` when not set.
+    /// How the host gets the interface's IPv4 address (`dhcp`, `static`, `none`). `None` when not set.
     pub fn boot_protocol(&self) -> Option<BootProtocol> {
         self.boot_protocol.clone()
     }
 
-    /// The ipv6 boot protocol of the host nic. `None` when not set.
+    /// How the host gets the interface's IPv6 address. `None` when not set.
     pub fn ipv6_boot_protocol(&self) -> Option<BootProtocol> {
         self.ipv6_boot_protocol.clone()
     }
 
-    /// The check connectivity of the host nic. `None` when not set.
+    /// When changing the interface, whether to roll back if the engine loses the host. `None` when not set.
     pub fn check_connectivity(&self) -> Option<bool> {
         self.check_connectivity
     }
 
-    /// The speed of the host nic. `None` when not set.
+    /// Link speed, in bits per second; read-only. `None` when not set.
     pub fn speed(&self) -> Option<i64> {
         self.speed
     }
 
-    /// The status of the host nic. `None` when not set.
+    /// Link state, `up` or `down`; read-only. `None` when not set.
     pub fn status(&self) -> Option<NicStatus> {
         self.status.clone()
     }
 
-    /// The mtu of the host nic. `None` when not set.
+    /// Maximum transmission unit, in bytes. `None` when not set.
     pub fn mtu(&self) -> Option<i64> {
         self.mtu
     }
 
-    /// The bridged of the host nic. `None` when not set.
+    /// Whether the network on the interface goes through a Linux bridge (needed for VM networks). `None` when not set.
     pub fn bridged(&self) -> Option<bool> {
         self.bridged
     }
 
-    /// The custom configuration of the host nic. `None` when not set.
+    /// Whether the interface has settings made outside the engine's network definitions. `None` when not set.
     pub fn custom_configuration(&self) -> Option<bool> {
         self.custom_configuration
     }
 
-    /// The override configuration of the host nic. `None` when not set.
+    /// Whether the engine's configuration replaces what is on the host. `None` when not set.
     pub fn override_configuration(&self) -> Option<bool> {
         self.override_configuration
     }
 
-    /// The properties of the host nic. Empty when not set.
+    /// Extra options of the interface, such as bridge or ethtool options. Empty when not set.
     pub fn properties(&self) -> &[Property] {
         self.properties.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The ad aggregator id of the host nic. `None` when not set.
+    /// LACP aggregator id of a bond (mode 4), to check that all slaves joined the same aggregator; read-only. `None` when not set.
     pub fn ad_aggregator_id(&self) -> Option<i64> {
         self.ad_aggregator_id
     }
 
-    /// The virtual functions configuration of the host nic. `None` when not set.
+    /// SR-IOV settings of a physical function (number of virtual functions, allowed networks). `None` when not set.
     pub fn virtual_functions_configuration(
         &self,
     ) -> Option<&HostNicVirtualFunctionsConfiguration> {
         self.virtual_functions_configuration.as_deref()
     }
 
-    /// The statistics of the host nic. Empty when not set.
+    /// Traffic counters and rates of the interface. Empty when not set.
     pub fn statistics(&self) -> &[Statistic] {
         self.statistics.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The network labels of the host nic. Empty when not set.
+    /// Labels on the interface; networks with the same label are attached automatically. Empty when not set.
     pub fn network_labels(&self) -> &[NetworkLabel] {
         self.network_labels.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The host of the host nic. `None` when not set.
+    /// Host the interface belongs to. `None` when not set.
     pub fn host(&self) -> Option<&Host> {
         self.host.as_deref()
     }
 
-    /// The network of the host nic. `None` when not set.
+    /// Network on the interface, for older clients; see the host's network attachments. `None` when not set.
     pub fn network(&self) -> Option<&Network> {
         self.network.as_deref()
     }
 
-    /// The qos of the host nic. `None` when not set.
+    /// Network QoS of the interface. `None` when not set.
     pub fn qos(&self) -> Option<&Qos> {
         self.qos.as_deref()
     }
 
-    /// The physical function of the host nic. `None` when not set.
+    /// For an SR-IOV virtual function, its physical function. `None` when not set.
     pub fn physical_function(&self) -> Option<&HostNic> {
         self.physical_function.as_deref()
     }

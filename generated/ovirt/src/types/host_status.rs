@@ -9,37 +9,69 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HostStatus {
+    /// The host is off or cannot be used.
+    ///
     /// Wire value `down`.
     Down,
+    /// The host failed to run a VM several times and is temporarily not used.
+    ///
     /// Wire value `error`.
     Error,
+    /// The host is starting its services and connecting to storage.
+    ///
     /// Wire value `initializing`.
     Initializing,
+    /// The engine is installing its software on the host.
+    ///
     /// Wire value `installing`.
     Installing,
+    /// Installation failed; see the events, fix the cause and reinstall.
+    ///
     /// Wire value `install_failed`.
     InstallFailed,
+    /// The host runs no VMs and can be serviced, upgraded or removed.
+    ///
     /// Wire value `maintenance`.
     Maintenance,
+    /// The host is reachable but does not meet the cluster's requirements (a network, storage or CPU feature is missing).
+    ///
     /// Wire value `non_operational`.
     NonOperational,
+    /// The engine cannot talk to the host.
+    ///
     /// Wire value `non_responsive`.
     NonResponsive,
+    /// Deprecated: the host registered itself and waits for an administrator to approve it.
+    ///
     /// Wire value `pending_approval`.
     #[deprecated]
     PendingApproval,
+    /// The host is moving its VMs away before entering maintenance.
+    ///
     /// Wire value `preparing_for_maintenance`.
     PreparingForMaintenance,
+    /// The engine is trying to reach the host again.
+    ///
     /// Wire value `connecting`.
     Connecting,
+    /// The host is restarting.
+    ///
     /// Wire value `reboot`.
     Reboot,
+    /// The engine has not determined the state yet.
+    ///
     /// Wire value `unassigned`.
     Unassigned,
+    /// The host is ready to run VMs.
+    ///
     /// Wire value `up`.
     Up,
+    /// The host's operating system is being installed by an external provider.
+    ///
     /// Wire value `installing_os`.
     InstallingOs,
+    /// The host crashed and is writing a kernel dump.
+    ///
     /// Wire value `kdumping`.
     Kdumping,
     /// A value the model does not know, exactly as received (see the type's documentation).

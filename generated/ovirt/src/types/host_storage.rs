@@ -16,50 +16,96 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct HostStorage {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Address of the storage server (NFS server, iSCSI portal, Gluster server), as a host name or IP address.
+    ///
     /// Text, sent as the element `<address>`.
     pub address: Option<String>,
+    /// Storage technology: `nfs`, `iscsi`, `fcp`, `localfs`, `posixfs`, `glusterfs`, ...
+    ///
     /// A [`StorageType`](super::StorageType) value, sent as the element `<type>`.
     pub r#type: Option<StorageType>,
+    /// Exported path on the server (NFS, POSIX, Gluster) or the directory on a host (local storage).
+    ///
     /// Text, sent as the element `<path>`.
     pub path: Option<String>,
+    /// Extra mount options, for NFS and POSIX storage.
+    ///
     /// Text, sent as the element `<mount_options>`.
     pub mount_options: Option<String>,
+    /// File system type to mount POSIX storage with, e.g. `cephfs`, or `glusterfs`.
+    ///
     /// Text, sent as the element `<vfs_type>`.
     pub vfs_type: Option<String>,
+    /// NFS protocol version: `v3`, `v4`, `v4_1`, `v4_2` or `auto`.
+    ///
     /// A [`NfsVersion`](super::NfsVersion) value, sent as the element `<nfs_version>`.
     pub nfs_version: Option<NfsVersion>,
+    /// NFS timeout before a retry, in tenths of a second.
+    ///
     /// An integer, sent as the element `<nfs_timeo>`.
     pub nfs_timeo: Option<i64>,
+    /// Number of NFS retries before a major timeout.
+    ///
     /// An integer, sent as the element `<nfs_retrans>`.
     pub nfs_retrans: Option<i64>,
+    /// Port of the iSCSI target; defaults to `3260`.
+    ///
     /// An integer, sent as the element `<port>`.
     pub port: Option<i64>,
+    /// iSCSI target name (IQN).
+    ///
     /// Text, sent as the element `<target>`.
     pub target: Option<String>,
+    /// User name for iSCSI CHAP authentication.
+    ///
     /// Text, sent as the element `<username>`.
     pub username: Option<String>,
+    /// Password for iSCSI CHAP authentication.
+    ///
     /// Text, sent as the element `<password>`. Secret: never shown by `Debug`.
     pub password: Option<String>,
+    /// iSCSI portal group of the target.
+    ///
     /// Text, sent as the element `<portal>`.
     pub portal: Option<String>,
+    /// LUNs of the storage, for iSCSI and FCP domains.
+    ///
     /// A list of [`LogicalUnit`](super::LogicalUnit) objects, sent as the element `<logical_units>` holding `<logical_unit>` items.
     pub logical_units: Option<List<LogicalUnit>>,
+    /// LVM volume group of a block storage domain.
+    ///
     /// A [`VolumeGroup`](super::VolumeGroup) object, sent as the element `<volume_group>`.
     pub volume_group: Option<Box<VolumeGroup>>,
+    /// Whether LUNs that already hold data may be used (their content is destroyed).
+    ///
     /// A boolean, sent as the element `<override_luns>`.
     pub override_luns: Option<bool>,
+    /// Driver options, for managed block storage domains.
+    ///
     /// A list of [`Property`](super::Property) objects, sent as the element `<driver_options>` holding `<property>` items.
     pub driver_options: Option<List<Property>>,
+    /// Secret driver options (such as passwords), for managed block storage; never returned.
+    ///
     /// A list of [`Property`](super::Property) objects, sent as the element `<driver_sensitive_options>` holding `<property>` items.
     pub driver_sensitive_options: Option<List<Property>>,
+    /// Host that sees this storage.
+    ///
     /// Link to a [`Host`](super::Host) object, sent as the element `<host>`; usually only its `id` and `href` are set unless the link is followed.
     pub host: Option<Box<Host>>,
 }
@@ -89,117 +135,117 @@ impl HostStorage {
         self.href.as_deref()
     }
 
-    /// The id of the host storage. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the host storage. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the host storage. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the host storage. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The address of the host storage. `None` when not set.
+    /// Address of the storage server (NFS server, iSCSI portal, Gluster server), as a host name or IP address. `None` when not set.
     pub fn address(&self) -> Option<&str> {
         self.address.as_deref()
     }
 
-    /// The type of the host storage. `None` when not set.
+    /// Storage technology: `nfs`, `iscsi`, `fcp`, `localfs`, `posixfs`, `glusterfs`, ... `None` when not set.
     pub fn type_(&self) -> Option<StorageType> {
         self.r#type.clone()
     }
 
-    /// The path of the host storage. `None` when not set.
+    /// Exported path on the server (NFS, POSIX, Gluster) or the directory on a host (local storage). `None` when not set.
     pub fn path(&self) -> Option<&str> {
         self.path.as_deref()
     }
 
-    /// The mount options of the host storage. `None` when not set.
+    /// Extra mount options, for NFS and POSIX storage. `None` when not set.
     pub fn mount_options(&self) -> Option<&str> {
         self.mount_options.as_deref()
     }
 
-    /// The vfs type of the host storage. `None` when not set.
+    /// File system type to mount POSIX storage with, e.g. `None` when not set.
     pub fn vfs_type(&self) -> Option<&str> {
         self.vfs_type.as_deref()
     }
 
-    /// The nfs version of the host storage. `None` when not set.
+    /// NFS protocol version: `v3`, `v4`, `v4_1`, `v4_2` or `auto`. `None` when not set.
     pub fn nfs_version(&self) -> Option<NfsVersion> {
         self.nfs_version.clone()
     }
 
-    /// The nfs timeo of the host storage. `None` when not set.
+    /// NFS timeout before a retry, in tenths of a second. `None` when not set.
     pub fn nfs_timeo(&self) -> Option<i64> {
         self.nfs_timeo
     }
 
-    /// The nfs retrans of the host storage. `None` when not set.
+    /// Number of NFS retries before a major timeout. `None` when not set.
     pub fn nfs_retrans(&self) -> Option<i64> {
         self.nfs_retrans
     }
 
-    /// The port of the host storage. `None` when not set.
+    /// Port of the iSCSI target; defaults to `3260`. `None` when not set.
     pub fn port(&self) -> Option<i64> {
         self.port
     }
 
-    /// The target of the host storage. `None` when not set.
+    /// iSCSI target name (IQN). `None` when not set.
     pub fn target(&self) -> Option<&str> {
         self.target.as_deref()
     }
 
-    /// The username of the host storage. `None` when not set.
+    /// User name for iSCSI CHAP authentication. `None` when not set.
     pub fn username(&self) -> Option<&str> {
         self.username.as_deref()
     }
 
-    /// The password of the host storage. `None` when not set.
+    /// Password for iSCSI CHAP authentication. `None` when not set.
     pub fn password(&self) -> Option<&str> {
         self.password.as_deref()
     }
 
-    /// The portal of the host storage. `None` when not set.
+    /// iSCSI portal group of the target. `None` when not set.
     pub fn portal(&self) -> Option<&str> {
         self.portal.as_deref()
     }
 
-    /// The logical units of the host storage. Empty when not set.
+    /// LUNs of the storage, for iSCSI and FCP domains. Empty when not set.
     pub fn logical_units(&self) -> &[LogicalUnit] {
         self.logical_units.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The volume group of the host storage. `None` when not set.
+    /// LVM volume group of a block storage domain. `None` when not set.
     pub fn volume_group(&self) -> Option<&VolumeGroup> {
         self.volume_group.as_deref()
     }
 
-    /// The override luns of the host storage. `None` when not set.
+    /// Whether LUNs that already hold data may be used (their content is destroyed). `None` when not set.
     pub fn override_luns(&self) -> Option<bool> {
         self.override_luns
     }
 
-    /// The driver options of the host storage. Empty when not set.
+    /// Driver options, for managed block storage domains. Empty when not set.
     pub fn driver_options(&self) -> &[Property] {
         self.driver_options.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The driver sensitive options of the host storage. Empty when not set.
+    /// Secret driver options (such as passwords), for managed block storage; never returned. Empty when not set.
     pub fn driver_sensitive_options(&self) -> &[Property] {
         self.driver_sensitive_options.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The host of the host storage. `None` when not set.
+    /// Host that sees this storage. `None` when not set.
     pub fn host(&self) -> Option<&Host> {
         self.host.as_deref()
     }

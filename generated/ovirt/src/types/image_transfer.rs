@@ -21,43 +21,81 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct ImageTransfer {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// URL of the transfer through the engine's image proxy; use it when the client cannot reach the host directly.
+    ///
     /// Text, sent as the element `<proxy_url>`.
     pub proxy_url: Option<String>,
+    /// URL on the host's image daemon to send or read the image data with HTTP `PUT`/`GET`; faster than `proxy_url`.
+    ///
     /// Text, sent as the element `<transfer_url>`.
     pub transfer_url: Option<String>,
+    /// Stage of the transfer: wait for `transferring` before sending data, and for `finished_success` after `finalize`.
+    ///
     /// An [`ImageTransferPhase`](super::ImageTransferPhase) value, sent as the element `<phase>`.
     pub phase: Option<ImageTransferPhase>,
+    /// `upload` (the default) or `download`.
+    ///
     /// An [`ImageTransferDirection`](super::ImageTransferDirection) value, sent as the element `<direction>`.
     pub direction: Option<ImageTransferDirection>,
+    /// Whether data is flowing; read-only.
+    ///
     /// A boolean, sent as the element `<active>`.
     pub active: Option<bool>,
+    /// Number of bytes transferred so far; read-only.
+    ///
     /// An integer, sent as the element `<transferred>`. Schema type `xs:long`.
     pub transferred: Option<i64>,
+    /// Seconds without activity after which the engine pauses or cancels the transfer; defaults to 60.
+    ///
     /// An integer, sent as the element `<inactivity_timeout>`.
     pub inactivity_timeout: Option<i64>,
+    /// What happens on inactivity timeout: `legacy`, `pause` or `cancel`.
+    ///
     /// An [`ImageTransferTimeoutPolicy`](super::ImageTransferTimeoutPolicy) value, sent as the element `<timeout_policy>`.
     pub timeout_policy: Option<ImageTransferTimeoutPolicy>,
+    /// Format of the data the client sends or receives: `raw` or `cow` (qcow2); defaults to the disk's format.
+    ///
     /// A [`DiskFormat`](super::DiskFormat) value, sent as the element `<format>`.
     pub format: Option<DiskFormat>,
+    /// For a download, whether to read only the top layer instead of the whole disk with its snapshots.
+    ///
     /// A boolean, sent as the element `<shallow>`.
     pub shallow: Option<bool>,
+    /// Deprecated: the image to transfer; use `disk`.
+    ///
     /// Link to an [`Image`](super::Image) object, sent as the element `<image>`; usually only its `id` and `href` are set unless the link is followed.
     #[deprecated]
     pub image: Option<Box<Image>>,
+    /// Disk to upload to or download from.
+    ///
     /// Link to a [`Disk`](super::Disk) object, sent as the element `<disk>`; usually only its `id` and `href` are set unless the link is followed.
     pub disk: Option<Box<Disk>>,
+    /// Disk snapshot to download or upload instead of the disk's current state.
+    ///
     /// Link to a [`DiskSnapshot`](super::DiskSnapshot) object, sent as the element `<snapshot>`; usually only its `id` and `href` are set unless the link is followed.
     pub snapshot: Option<Box<DiskSnapshot>>,
+    /// Host that runs the transfer; chosen by the engine when not given.
+    ///
     /// Link to a [`Host`](super::Host) object, sent as the element `<host>`; usually only its `id` and `href` are set unless the link is followed.
     pub host: Option<Box<Host>>,
+    /// Backup whose data is downloaded, for incremental backup.
+    ///
     /// Link to a [`Backup`](super::Backup) object, sent as the element `<backup>`; usually only its `id` and `href` are set unless the link is followed.
     pub backup: Option<Box<Backup>>,
 }
@@ -87,98 +125,98 @@ impl ImageTransfer {
         self.href.as_deref()
     }
 
-    /// The id of the image transfer. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the image transfer. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the image transfer. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the image transfer. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The proxy url of the image transfer. `None` when not set.
+    /// URL of the transfer through the engine's image proxy; use it when the client cannot reach the host directly. `None` when not set.
     pub fn proxy_url(&self) -> Option<&str> {
         self.proxy_url.as_deref()
     }
 
-    /// The transfer url of the image transfer. `None` when not set.
+    /// URL on the host's image daemon to send or read the image data with HTTP `PUT`/`GET`; faster than `proxy_url`. `None` when not set.
     pub fn transfer_url(&self) -> Option<&str> {
         self.transfer_url.as_deref()
     }
 
-    /// The phase of the image transfer. `None` when not set.
+    /// Stage of the transfer: wait for `transferring` before sending data, and for `finished_success` after `finalize`. `None` when not set.
     pub fn phase(&self) -> Option<ImageTransferPhase> {
         self.phase.clone()
     }
 
-    /// The direction of the image transfer. `None` when not set.
+    /// `upload` (the default) or `download`. `None` when not set.
     pub fn direction(&self) -> Option<ImageTransferDirection> {
         self.direction.clone()
     }
 
-    /// The active of the image transfer. `None` when not set.
+    /// Whether data is flowing; read-only. `None` when not set.
     pub fn active(&self) -> Option<bool> {
         self.active
     }
 
-    /// The transferred of the image transfer. `None` when not set.
+    /// Number of bytes transferred so far; read-only. `None` when not set.
     pub fn transferred(&self) -> Option<i64> {
         self.transferred
     }
 
-    /// The inactivity timeout of the image transfer. `None` when not set.
+    /// Seconds without activity after which the engine pauses or cancels the transfer; defaults to 60. `None` when not set.
     pub fn inactivity_timeout(&self) -> Option<i64> {
         self.inactivity_timeout
     }
 
-    /// The timeout policy of the image transfer. `None` when not set.
+    /// What happens on inactivity timeout: `legacy`, `pause` or `cancel`. `None` when not set.
     pub fn timeout_policy(&self) -> Option<ImageTransferTimeoutPolicy> {
         self.timeout_policy.clone()
     }
 
-    /// The format of the image transfer. `None` when not set.
+    /// Format of the data the client sends or receives: `raw` or `cow` (qcow2); defaults to the disk's format. `None` when not set.
     pub fn format(&self) -> Option<DiskFormat> {
         self.format.clone()
     }
 
-    /// The shallow of the image transfer. `None` when not set.
+    /// For a download, whether to read only the top layer instead of the whole disk with its snapshots. `None` when not set.
     pub fn shallow(&self) -> Option<bool> {
         self.shallow
     }
 
-    /// The image of the image transfer. `None` when not set.
+    /// Deprecated: the image to transfer; use `disk`. `None` when not set.
     #[deprecated]
     pub fn image(&self) -> Option<&Image> {
         self.image.as_deref()
     }
 
-    /// The disk of the image transfer. `None` when not set.
+    /// Disk to upload to or download from. `None` when not set.
     pub fn disk(&self) -> Option<&Disk> {
         self.disk.as_deref()
     }
 
-    /// The snapshot of the image transfer. `None` when not set.
+    /// Disk snapshot to download or upload instead of the disk's current state. `None` when not set.
     pub fn snapshot(&self) -> Option<&DiskSnapshot> {
         self.snapshot.as_deref()
     }
 
-    /// The host of the image transfer. `None` when not set.
+    /// Host that runs the transfer; chosen by the engine when not given. `None` when not set.
     pub fn host(&self) -> Option<&Host> {
         self.host.as_deref()
     }
 
-    /// The backup of the image transfer. `None` when not set.
+    /// Backup whose data is downloaded, for incremental backup. `None` when not set.
     pub fn backup(&self) -> Option<&Backup> {
         self.backup.as_deref()
     }

@@ -9,35 +9,65 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImageTransferPhase {
+    /// The phase cannot be determined.
+    ///
     /// Wire value `unknown`.
     Unknown,
+    /// The engine is preparing the transfer; wait before sending data.
+    ///
     /// Wire value `initializing`.
     Initializing,
+    /// Ready; data can be sent to or read from the transfer URL.
+    ///
     /// Wire value `transferring`.
     Transferring,
+    /// A paused transfer is being resumed.
+    ///
     /// Wire value `resuming`.
     Resuming,
+    /// Paused by the engine, for example after an inactivity timeout.
+    ///
     /// Wire value `paused_system`.
     PausedSystem,
+    /// Paused by a client.
+    ///
     /// Wire value `paused_user`.
     PausedUser,
+    /// Deprecated: the transfer was cancelled.
+    ///
     /// Wire value `cancelled`.
     #[deprecated]
     Cancelled,
+    /// After `finalize`, the engine is checking and closing the image.
+    ///
     /// Wire value `finalizing_success`.
     FinalizingSuccess,
+    /// The transfer failed and the engine is cleaning up.
+    ///
     /// Wire value `finalizing_failure`.
     FinalizingFailure,
+    /// The transfer is complete and the image can be used.
+    ///
     /// Wire value `finished_success`.
     FinishedSuccess,
+    /// The transfer failed; an uploaded image may be unusable.
+    ///
     /// Wire value `finished_failure`.
     FinishedFailure,
+    /// Cancelled by the engine.
+    ///
     /// Wire value `cancelled_system`.
     CancelledSystem,
+    /// Cancelled by a client.
+    ///
     /// Wire value `cancelled_user`.
     CancelledUser,
+    /// The engine is cleaning up after a cancelled transfer.
+    ///
     /// Wire value `finalizing_cleanup`.
     FinalizingCleanup,
+    /// Cleanup after a cancelled transfer is done.
+    ///
     /// Wire value `finished_cleanup`.
     FinishedCleanup,
     /// A value the model does not know, exactly as received (see the type's documentation).

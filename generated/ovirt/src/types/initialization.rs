@@ -13,49 +13,93 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct Initialization {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// An OVF configuration to create a VM or template from (used with `add_from_configuration`).
+    ///
     /// A [`Configuration`](super::Configuration) object, sent as the element `<configuration>`.
     pub configuration: Option<Box<Configuration>>,
+    /// Deprecated: old cloud-init settings; use the other members of this object.
+    ///
     /// A [`CloudInit`](super::CloudInit) object, sent as the element `<cloud_init>`.
     #[deprecated]
     pub cloud_init: Option<Box<CloudInit>>,
+    /// Host name to set in the guest.
+    ///
     /// Text, sent as the element `<host_name>`.
     pub host_name: Option<String>,
+    /// DNS domain for the guest; for Windows (Sysprep), the domain to join.
+    ///
     /// Text, sent as the element `<domain>`.
     pub domain: Option<String>,
+    /// Time zone to set in the guest, e.g. `Europe/Paris` for Linux or `W. Europe Standard Time` for Windows.
+    ///
     /// Text, sent as the element `<timezone>`.
     pub timezone: Option<String>,
+    /// Public SSH keys to allow for the guest user, one per line in `authorized_keys` format.
+    ///
     /// Text, sent as the element `<authorized_ssh_keys>`.
     pub authorized_ssh_keys: Option<String>,
+    /// Whether the guest's SSH host keys are regenerated at first boot.
+    ///
     /// A boolean, sent as the element `<regenerate_ssh_keys>`.
     pub regenerate_ssh_keys: Option<bool>,
+    /// Whether new ids are given to the objects created from an OVF `configuration` instead of keeping those in the OVF.
+    ///
     /// A boolean, sent as the element `<regenerate_ids>`.
     pub regenerate_ids: Option<bool>,
+    /// DNS servers for the guest, separated by spaces.
+    ///
     /// Text, sent as the element `<dns_servers>`.
     pub dns_servers: Option<String>,
+    /// DNS search domains for the guest, separated by spaces.
+    ///
     /// Text, sent as the element `<dns_search>`.
     pub dns_search: Option<String>,
+    /// Network settings (static or DHCP) for guest interfaces.
+    ///
     /// A list of [`NicConfiguration`](super::NicConfiguration) objects, sent as the element `<nic_configurations>` holding `<nic_configuration>` items.
     pub nic_configurations: Option<List<NicConfiguration>>,
+    /// Product key used by Sysprep to activate Windows.
+    ///
     /// Text, sent as the element `<windows_license_key>`. Secret: never shown by `Debug`.
     pub windows_license_key: Option<String>,
+    /// Password to set for the root user (or for `user_name`, when given).
+    ///
     /// Text, sent as the element `<root_password>`. Secret: never shown by `Debug`.
     pub root_password: Option<String>,
+    /// Extra cloud-init user data (YAML) or a full Sysprep answer file, used as given.
+    ///
     /// Text, sent as the element `<custom_script>`.
     pub custom_script: Option<String>,
+    /// Keyboard input locale for a Windows guest, e.g. `en-US`.
+    ///
     /// Text, sent as the element `<input_locale>`.
     pub input_locale: Option<String>,
+    /// User interface language for a Windows guest.
+    ///
     /// Text, sent as the element `<ui_language>`.
     pub ui_language: Option<String>,
+    /// System locale for a Windows guest.
+    ///
     /// Text, sent as the element `<system_locale>`.
     pub system_locale: Option<String>,
+    /// User locale for a Windows guest.
+    ///
     /// Text, sent as the element `<user_locale>`.
     pub user_locale: Option<String>,
+    /// Name of the user whose password and SSH keys are set; defaults to `root` for cloud-init.
+    ///
     /// Text, sent as the element `<user_name>`.
     pub user_name: Option<String>,
+    /// Active Directory organizational unit where a Windows guest's computer account is created.
+    ///
     /// Text, sent as the element `<active_directory_ou>`.
     pub active_directory_ou: Option<String>,
+    /// Organization name used by Sysprep.
+    ///
     /// Text, sent as the element `<org_name>`.
     pub org_name: Option<String>,
+    /// Format of the network data given to cloud-init: `eni` (Debian style) or `openstack_metadata`.
+    ///
     /// A [`CloudInitNetworkProtocol`](super::CloudInitNetworkProtocol) value, sent as the element `<cloud_init_network_protocol>`.
     pub cloud_init_network_protocol: Option<CloudInitNetworkProtocol>,
 }
@@ -67,113 +111,113 @@ impl Initialization {
         self.href.as_deref()
     }
 
-    /// The configuration of the initialization. `None` when not set.
+    /// An OVF configuration to create a VM or template from (used with `add_from_configuration`). `None` when not set.
     pub fn configuration(&self) -> Option<&Configuration> {
         self.configuration.as_deref()
     }
 
-    /// The cloud init of the initialization. `None` when not set.
+    /// Deprecated: old cloud-init settings; use the other members of this object. `None` when not set.
     #[deprecated]
     pub fn cloud_init(&self) -> Option<&CloudInit> {
         self.cloud_init.as_deref()
     }
 
-    /// The host name of the initialization. `None` when not set.
+    /// Host name to set in the guest. `None` when not set.
     pub fn host_name(&self) -> Option<&str> {
         self.host_name.as_deref()
     }
 
-    /// The domain of the initialization. `None` when not set.
+    /// DNS domain for the guest; for Windows (Sysprep), the domain to join. `None` when not set.
     pub fn domain(&self) -> Option<&str> {
         self.domain.as_deref()
     }
 
-    /// The timezone of the initialization. `None` when not set.
+    /// Time zone to set in the guest, e.g. `None` when not set.
     pub fn timezone(&self) -> Option<&str> {
         self.timezone.as_deref()
     }
 
-    /// The authorized ssh keys of the initialization. `None` when not set.
+    /// Public SSH keys to allow for the guest user, one per line in `authorized_keys` format. `None` when not set.
     pub fn authorized_ssh_keys(&self) -> Option<&str> {
         self.authorized_ssh_keys.as_deref()
     }
 
-    /// The regenerate ssh keys of the initialization. `None` when not set.
+    /// Whether the guest's SSH host keys are regenerated at first boot. `None` when not set.
     pub fn regenerate_ssh_keys(&self) -> Option<bool> {
         self.regenerate_ssh_keys
     }
 
-    /// The regenerate ids of the initialization. `None` when not set.
+    /// Whether new ids are given to the objects created from an OVF `configuration` instead of keeping those in the OVF. `None` when not set.
     pub fn regenerate_ids(&self) -> Option<bool> {
         self.regenerate_ids
     }
 
-    /// The dns servers of the initialization. `None` when not set.
+    /// DNS servers for the guest, separated by spaces. `None` when not set.
     pub fn dns_servers(&self) -> Option<&str> {
         self.dns_servers.as_deref()
     }
 
-    /// The dns search of the initialization. `None` when not set.
+    /// DNS search domains for the guest, separated by spaces. `None` when not set.
     pub fn dns_search(&self) -> Option<&str> {
         self.dns_search.as_deref()
     }
 
-    /// The nic configurations of the initialization. Empty when not set.
+    /// Network settings (static or DHCP) for guest interfaces. Empty when not set.
     pub fn nic_configurations(&self) -> &[NicConfiguration] {
         self.nic_configurations.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The windows license key of the initialization. `None` when not set.
+    /// Product key used by Sysprep to activate Windows. `None` when not set.
     pub fn windows_license_key(&self) -> Option<&str> {
         self.windows_license_key.as_deref()
     }
 
-    /// The root password of the initialization. `None` when not set.
+    /// Password to set for the root user (or for `user_name`, when given). `None` when not set.
     pub fn root_password(&self) -> Option<&str> {
         self.root_password.as_deref()
     }
 
-    /// The custom script of the initialization. `None` when not set.
+    /// Extra cloud-init user data (YAML) or a full Sysprep answer file, used as given. `None` when not set.
     pub fn custom_script(&self) -> Option<&str> {
         self.custom_script.as_deref()
     }
 
-    /// The input locale of the initialization. `None` when not set.
+    /// Keyboard input locale for a Windows guest, e.g. `None` when not set.
     pub fn input_locale(&self) -> Option<&str> {
         self.input_locale.as_deref()
     }
 
-    /// The ui language of the initialization. `None` when not set.
+    /// User interface language for a Windows guest. `None` when not set.
     pub fn ui_language(&self) -> Option<&str> {
         self.ui_language.as_deref()
     }
 
-    /// The system locale of the initialization. `None` when not set.
+    /// System locale for a Windows guest. `None` when not set.
     pub fn system_locale(&self) -> Option<&str> {
         self.system_locale.as_deref()
     }
 
-    /// The user locale of the initialization. `None` when not set.
+    /// User locale for a Windows guest. `None` when not set.
     pub fn user_locale(&self) -> Option<&str> {
         self.user_locale.as_deref()
     }
 
-    /// The user name of the initialization. `None` when not set.
+    /// Name of the user whose password and SSH keys are set; defaults to `root` for cloud-init. `None` when not set.
     pub fn user_name(&self) -> Option<&str> {
         self.user_name.as_deref()
     }
 
-    /// The active directory ou of the initialization. `None` when not set.
+    /// Active Directory organizational unit where a Windows guest's computer account is created. `None` when not set.
     pub fn active_directory_ou(&self) -> Option<&str> {
         self.active_directory_ou.as_deref()
     }
 
-    /// The org name of the initialization. `None` when not set.
+    /// Organization name used by Sysprep. `None` when not set.
     pub fn org_name(&self) -> Option<&str> {
         self.org_name.as_deref()
     }
 
-    /// The cloud init network protocol of the initialization. `None` when not set.
+    /// Format of the network data given to cloud-init: `eni` (Debian style) or `openstack_metadata`. `None` when not set.
     pub fn cloud_init_network_protocol(&self) -> Option<CloudInitNetworkProtocol> {
         self.cloud_init_network_protocol.clone()
     }

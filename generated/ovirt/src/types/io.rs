@@ -10,6 +10,8 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct Io {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Number of I/O threads for the VM's disks; `0` means none.
+    ///
     /// An integer, sent as the element `<threads>`.
     pub threads: Option<i64>,
 }
@@ -21,7 +23,7 @@ impl Io {
         self.href.as_deref()
     }
 
-    /// The threads of the io. `None` when not set.
+    /// Number of I/O threads for the VM's disks; `0` means none. `None` when not set.
     pub fn threads(&self) -> Option<i64> {
         self.threads
     }

@@ -11,12 +11,20 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct Ip {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// IP address, e.g. `192.0.2.10` or `2001:db8::10`.
+    ///
     /// Text, sent as the element `<address>`.
     pub address: Option<String>,
+    /// Network mask, e.g. `255.255.255.0`, or for IPv6 the prefix length, e.g. `64`.
+    ///
     /// Text, sent as the element `<netmask>`.
     pub netmask: Option<String>,
+    /// Default gateway address.
+    ///
     /// Text, sent as the element `<gateway>`.
     pub gateway: Option<String>,
+    /// IP version: `v4` or `v6`.
+    ///
     /// An [`IpVersion`](super::IpVersion) value, sent as the element `<version>`.
     pub version: Option<IpVersion>,
 }
@@ -28,22 +36,22 @@ impl Ip {
         self.href.as_deref()
     }
 
-    /// The address of the ip. `None` when not set.
+    /// IP address, e.g. `None` when not set.
     pub fn address(&self) -> Option<&str> {
         self.address.as_deref()
     }
 
-    /// The netmask of the ip. `None` when not set.
+    /// Network mask, e.g. `None` when not set.
     pub fn netmask(&self) -> Option<&str> {
         self.netmask.as_deref()
     }
 
-    /// The gateway of the ip. `None` when not set.
+    /// Default gateway address. `None` when not set.
     pub fn gateway(&self) -> Option<&str> {
         self.gateway.as_deref()
     }
 
-    /// The version of the ip. `None` when not set.
+    /// IP version: `v4` or `v6`. `None` when not set.
     pub fn version(&self) -> Option<IpVersion> {
         self.version.clone()
     }

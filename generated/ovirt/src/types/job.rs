@@ -16,28 +16,52 @@ use sdkgen_runtime::{DateTime, Identity, List, Optional, require_send_sync};
 pub struct Job {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// State: `started`, `finished`, `failed`, `aborted` or `unknown`; read-only.
+    ///
     /// A [`JobStatus`](super::JobStatus) value, sent as the element `<status>`.
     pub status: Option<JobStatus>,
+    /// When the job started.
+    ///
     /// A date and time, sent as the element `<start_time>`.
     pub start_time: Option<DateTime>,
+    /// When the job ended; empty while it runs.
+    ///
     /// A date and time, sent as the element `<end_time>`.
     pub end_time: Option<DateTime>,
+    /// When the job last changed.
+    ///
     /// A date and time, sent as the element `<last_updated>`.
     pub last_updated: Option<DateTime>,
+    /// Whether the job was created by a client rather than by the engine.
+    ///
     /// A boolean, sent as the element `<external>`.
     pub external: Option<bool>,
+    /// Whether the engine removes the job from the list some time after it ends.
+    ///
     /// A boolean, sent as the element `<auto_cleared>`.
     pub auto_cleared: Option<bool>,
+    /// User who started the job.
+    ///
     /// Link to an [`User`](super::User) object, sent as the element `<owner>`; usually only its `id` and `href` are set unless the link is followed.
     pub owner: Option<Box<User>>,
+    /// Steps the job consists of.
+    ///
     /// Link to a list of [`Step`](super::Step) objects. The server sends `<link rel="steps" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<steps>` holding `<step>` items when the link is followed.
     pub steps: Option<List<Step>>,
 }
@@ -67,62 +91,62 @@ impl Job {
         self.href.as_deref()
     }
 
-    /// The id of the job. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the job. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the job. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the job. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The status of the job. `None` when not set.
+    /// State: `started`, `finished`, `failed`, `aborted` or `unknown`; read-only. `None` when not set.
     pub fn status(&self) -> Option<JobStatus> {
         self.status.clone()
     }
 
-    /// The start time of the job. `None` when not set.
+    /// When the job started. `None` when not set.
     pub fn start_time(&self) -> Option<&DateTime> {
         self.start_time.as_ref()
     }
 
-    /// The end time of the job. `None` when not set.
+    /// When the job ended; empty while it runs. `None` when not set.
     pub fn end_time(&self) -> Option<&DateTime> {
         self.end_time.as_ref()
     }
 
-    /// The last updated of the job. `None` when not set.
+    /// When the job last changed. `None` when not set.
     pub fn last_updated(&self) -> Option<&DateTime> {
         self.last_updated.as_ref()
     }
 
-    /// The external of the job. `None` when not set.
+    /// Whether the job was created by a client rather than by the engine. `None` when not set.
     pub fn external(&self) -> Option<bool> {
         self.external
     }
 
-    /// The auto cleared of the job. `None` when not set.
+    /// Whether the engine removes the job from the list some time after it ends. `None` when not set.
     pub fn auto_cleared(&self) -> Option<bool> {
         self.auto_cleared
     }
 
-    /// The owner of the job. `None` when not set.
+    /// User who started the job. `None` when not set.
     pub fn owner(&self) -> Option<&User> {
         self.owner.as_deref()
     }
 
-    /// The steps of the job. Empty when not set.
+    /// Steps the job consists of. Empty when not set.
     pub fn steps(&self) -> &[Step] {
         self.steps.as_deref().map_or(&[], Vec::as_slice)
     }

@@ -7,14 +7,24 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobStatus {
+    /// The job was stopped before it ended.
+    ///
     /// Wire value `aborted`.
     Aborted,
+    /// The job ended with an error.
+    ///
     /// Wire value `failed`.
     Failed,
+    /// The job ended successfully.
+    ///
     /// Wire value `finished`.
     Finished,
+    /// The job is running.
+    ///
     /// Wire value `started`.
     Started,
+    /// The state cannot be determined.
+    ///
     /// Wire value `unknown`.
     Unknown,
     /// A value the model does not know, exactly as received (see the type's documentation).

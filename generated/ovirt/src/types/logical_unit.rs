@@ -15,44 +15,84 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct LogicalUnit {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// LUN id, usually its WWID; used to pick the LUN when creating a domain or a direct-LUN disk.
+    ///
     /// Text, sent as the XML attribute `id`.
     pub id: Option<String>,
+    /// Address of the iSCSI portal that serves the LUN.
+    ///
     /// Text, sent as the element `<address>`.
     pub address: Option<String>,
+    /// Port of the iSCSI portal; defaults to 3260.
+    ///
     /// An integer, sent as the element `<port>`.
     pub port: Option<i64>,
+    /// iSCSI target name (IQN) of the LUN.
+    ///
     /// Text, sent as the element `<target>`.
     pub target: Option<String>,
+    /// User name for iSCSI CHAP authentication.
+    ///
     /// Text, sent as the element `<username>`.
     pub username: Option<String>,
+    /// Password for iSCSI CHAP authentication.
+    ///
     /// Text, sent as the element `<password>`. Secret: never shown by `Debug`.
     pub password: Option<String>,
+    /// iSCSI portal group of the target.
+    ///
     /// Text, sent as the element `<portal>`.
     pub portal: Option<String>,
+    /// Serial number of the LUN.
+    ///
     /// Text, sent as the element `<serial>`.
     pub serial: Option<String>,
+    /// Vendor of the storage.
+    ///
     /// Text, sent as the element `<vendor_id>`.
     pub vendor_id: Option<String>,
+    /// Product id of the storage.
+    ///
     /// Text, sent as the element `<product_id>`.
     pub product_id: Option<String>,
+    /// LUN number on the target.
+    ///
     /// An integer, sent as the element `<lun_mapping>`.
     pub lun_mapping: Option<i64>,
+    /// Size of the LUN, in bytes.
+    ///
     /// An integer, sent as the element `<size>`. Schema type `xs:long`.
     pub size: Option<i64>,
+    /// Number of multipath paths to the LUN.
+    ///
     /// An integer, sent as the element `<paths>`.
     pub paths: Option<i64>,
+    /// Number of working multipath paths; read-only.
+    ///
     /// An integer, sent as the element `<active_paths>`.
     pub active_paths: Option<i64>,
+    /// Whether the LUN is `free`, `used` (by a domain or disk) or `unusable`; read-only.
+    ///
     /// A [`LunStatus`](super::LunStatus) value, sent as the element `<status>`.
     pub status: Option<LunStatus>,
+    /// Id of the LVM volume group on the LUN, if any.
+    ///
     /// Text, sent as the element `<volume_group_id>`.
     pub volume_group_id: Option<String>,
+    /// Id of the storage domain that uses the LUN, if any.
+    ///
     /// Text, sent as the element `<storage_domain_id>`.
     pub storage_domain_id: Option<String>,
+    /// Id of the direct-LUN disk that uses the LUN, if any.
+    ///
     /// Text, sent as the element `<disk_id>`.
     pub disk_id: Option<String>,
+    /// Largest discard request the LUN accepts, in bytes; `0` means no discard support.
+    ///
     /// An integer, sent as the element `<discard_max_size>`. Schema type `xs:long`.
     pub discard_max_size: Option<i64>,
+    /// Deprecated: whether discarded blocks read back as zeros.
+    ///
     /// A boolean, sent as the element `<discard_zeroes_data>`.
     #[deprecated]
     pub discard_zeroes_data: Option<bool>,
@@ -75,102 +115,102 @@ impl LogicalUnit {
         self.href.as_deref()
     }
 
-    /// The id of the logical unit. `None` when not set.
+    /// LUN id, usually its WWID; used to pick the LUN when creating a domain or a direct-LUN disk. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The address of the logical unit. `None` when not set.
+    /// Address of the iSCSI portal that serves the LUN. `None` when not set.
     pub fn address(&self) -> Option<&str> {
         self.address.as_deref()
     }
 
-    /// The port of the logical unit. `None` when not set.
+    /// Port of the iSCSI portal; defaults to 3260. `None` when not set.
     pub fn port(&self) -> Option<i64> {
         self.port
     }
 
-    /// The target of the logical unit. `None` when not set.
+    /// iSCSI target name (IQN) of the LUN. `None` when not set.
     pub fn target(&self) -> Option<&str> {
         self.target.as_deref()
     }
 
-    /// The username of the logical unit. `None` when not set.
+    /// User name for iSCSI CHAP authentication. `None` when not set.
     pub fn username(&self) -> Option<&str> {
         self.username.as_deref()
     }
 
-    /// The password of the logical unit. `None` when not set.
+    /// Password for iSCSI CHAP authentication. `None` when not set.
     pub fn password(&self) -> Option<&str> {
         self.password.as_deref()
     }
 
-    /// The portal of the logical unit. `None` when not set.
+    /// iSCSI portal group of the target. `None` when not set.
     pub fn portal(&self) -> Option<&str> {
         self.portal.as_deref()
     }
 
-    /// The serial of the logical unit. `None` when not set.
+    /// Serial number of the LUN. `None` when not set.
     pub fn serial(&self) -> Option<&str> {
         self.serial.as_deref()
     }
 
-    /// The vendor id of the logical unit. `None` when not set.
+    /// Vendor of the storage. `None` when not set.
     pub fn vendor_id(&self) -> Option<&str> {
         self.vendor_id.as_deref()
     }
 
-    /// The product id of the logical unit. `None` when not set.
+    /// Product id of the storage. `None` when not set.
     pub fn product_id(&self) -> Option<&str> {
         self.product_id.as_deref()
     }
 
-    /// The lun mapping of the logical unit. `None` when not set.
+    /// LUN number on the target. `None` when not set.
     pub fn lun_mapping(&self) -> Option<i64> {
         self.lun_mapping
     }
 
-    /// The size of the logical unit. `None` when not set.
+    /// Size of the LUN, in bytes. `None` when not set.
     pub fn size(&self) -> Option<i64> {
         self.size
     }
 
-    /// The paths of the logical unit. `None` when not set.
+    /// Number of multipath paths to the LUN. `None` when not set.
     pub fn paths(&self) -> Option<i64> {
         self.paths
     }
 
-    /// The active paths of the logical unit. `None` when not set.
+    /// Number of working multipath paths; read-only. `None` when not set.
     pub fn active_paths(&self) -> Option<i64> {
         self.active_paths
     }
 
-    /// The status of the logical unit. `None` when not set.
+    /// Whether the LUN is `free`, `used` (by a domain or disk) or `unusable`; read-only. `None` when not set.
     pub fn status(&self) -> Option<LunStatus> {
         self.status.clone()
     }
 
-    /// The volume group id of the logical unit. `None` when not set.
+    /// Id of the LVM volume group on the LUN, if any. `None` when not set.
     pub fn volume_group_id(&self) -> Option<&str> {
         self.volume_group_id.as_deref()
     }
 
-    /// The storage domain id of the logical unit. `None` when not set.
+    /// Id of the storage domain that uses the LUN, if any. `None` when not set.
     pub fn storage_domain_id(&self) -> Option<&str> {
         self.storage_domain_id.as_deref()
     }
 
-    /// The disk id of the logical unit. `None` when not set.
+    /// Id of the direct-LUN disk that uses the LUN, if any. `None` when not set.
     pub fn disk_id(&self) -> Option<&str> {
         self.disk_id.as_deref()
     }
 
-    /// The discard max size of the logical unit. `None` when not set.
+    /// Largest discard request the LUN accepts, in bytes; `0` means no discard support. `None` when not set.
     pub fn discard_max_size(&self) -> Option<i64> {
         self.discard_max_size
     }
 
-    /// The discard zeroes data of the logical unit. `None` when not set.
+    /// Deprecated: whether discarded blocks read back as zeros. `None` when not set.
     #[deprecated]
     pub fn discard_zeroes_data(&self) -> Option<bool> {
         self.discard_zeroes_data

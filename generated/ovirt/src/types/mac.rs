@@ -10,6 +10,8 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct Mac {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// MAC address as six colon-separated hexadecimal bytes, e.g. `56:6f:1a:2b:3c:4d`.
+    ///
     /// Text, sent as the element `<address>`.
     pub address: Option<String>,
 }
@@ -21,7 +23,7 @@ impl Mac {
         self.href.as_deref()
     }
 
-    /// The address of the mac. `None` when not set.
+    /// MAC address as six colon-separated hexadecimal bytes, e.g. `None` when not set.
     pub fn address(&self) -> Option<&str> {
         self.address.as_deref()
     }

@@ -11,14 +11,24 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct MemoryPolicy {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Memory the host always keeps for the VM, in bytes; the balloon never shrinks the guest below it. Defaults to the VM memory.
+    ///
     /// An integer, sent as the element `<guaranteed>`. Schema type `xs:long`.
     pub guaranteed: Option<i64>,
+    /// Upper limit for memory hot plug, in bytes; usually four times the VM memory.
+    ///
     /// An integer, sent as the element `<max>`. Schema type `xs:long`.
     pub max: Option<i64>,
+    /// Whether the memory balloon device is enabled, so that the host can reclaim unused guest memory.
+    ///
     /// A boolean, sent as the element `<ballooning>`.
     pub ballooning: Option<bool>,
+    /// Memory over-commit percentage of a cluster (100 means no over-commit).
+    ///
     /// A [`MemoryOverCommit`](super::MemoryOverCommit) object, sent as the element `<over_commit>`.
     pub over_commit: Option<Box<MemoryOverCommit>>,
+    /// Whether transparent huge pages are enabled.
+    ///
     /// A [`TransparentHugePages`](super::TransparentHugePages) object, sent as the element `<transparent_hugepages>`.
     pub transparent_huge_pages: Option<Box<TransparentHugePages>>,
 }
@@ -30,27 +40,27 @@ impl MemoryPolicy {
         self.href.as_deref()
     }
 
-    /// The guaranteed of the memory policy. `None` when not set.
+    /// Memory the host always keeps for the VM, in bytes; the balloon never shrinks the guest below it. `None` when not set.
     pub fn guaranteed(&self) -> Option<i64> {
         self.guaranteed
     }
 
-    /// The max of the memory policy. `None` when not set.
+    /// Upper limit for memory hot plug, in bytes; usually four times the VM memory. `None` when not set.
     pub fn max(&self) -> Option<i64> {
         self.max
     }
 
-    /// The ballooning of the memory policy. `None` when not set.
+    /// Whether the memory balloon device is enabled, so that the host can reclaim unused guest memory. `None` when not set.
     pub fn ballooning(&self) -> Option<bool> {
         self.ballooning
     }
 
-    /// The over commit of the memory policy. `None` when not set.
+    /// Memory over-commit percentage of a cluster (100 means no over-commit). `None` when not set.
     pub fn over_commit(&self) -> Option<&MemoryOverCommit> {
         self.over_commit.as_deref()
     }
 
-    /// The transparent huge pages of the memory policy. `None` when not set.
+    /// Whether transparent huge pages are enabled. `None` when not set.
     pub fn transparent_huge_pages(&self) -> Option<&TransparentHugePages> {
         self.transparent_huge_pages.as_deref()
     }

@@ -13,18 +13,32 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct MigrationOptions {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Whether the guest is slowed down when a migration does not converge (`true`, `false` or `inherit`).
+    ///
     /// An [`InheritableBoolean`](super::InheritableBoolean) value, sent as the element `<auto_converge>`.
     pub auto_converge: Option<InheritableBoolean>,
+    /// Whether migration traffic is compressed (`true`, `false` or `inherit`).
+    ///
     /// An [`InheritableBoolean`](super::InheritableBoolean) value, sent as the element `<compressed>`.
     pub compressed: Option<InheritableBoolean>,
+    /// Whether migration traffic is encrypted (`true`, `false` or `inherit`).
+    ///
     /// An [`InheritableBoolean`](super::InheritableBoolean) value, sent as the element `<encrypted>`.
     pub encrypted: Option<InheritableBoolean>,
+    /// Whether a migration uses several connections at once, and how many.
+    ///
     /// A [`ParallelMigrationsPolicy`](super::ParallelMigrationsPolicy) value, sent as the element `<parallel_migrations_policy>`.
     pub parallel_migrations_policy: Option<ParallelMigrationsPolicy>,
+    /// Number of parallel connections, with the `custom` policy.
+    ///
     /// An integer, sent as the element `<custom_parallel_migrations>`.
     pub custom_parallel_migrations: Option<i64>,
+    /// Bandwidth limit of migrations.
+    ///
     /// A [`MigrationBandwidth`](super::MigrationBandwidth) object, sent as the element `<bandwidth>`.
     pub bandwidth: Option<Box<MigrationBandwidth>>,
+    /// Migration policy that decides downtime and convergence steps.
+    ///
     /// Link to a [`MigrationPolicy`](super::MigrationPolicy) object, sent as the element `<policy>`; usually only its `id` and `href` are set unless the link is followed.
     pub policy: Option<Box<MigrationPolicy>>,
 }
@@ -36,37 +50,37 @@ impl MigrationOptions {
         self.href.as_deref()
     }
 
-    /// The auto converge of the migration options. `None` when not set.
+    /// Whether the guest is slowed down when a migration does not converge (`true`, `false` or `inherit`). `None` when not set.
     pub fn auto_converge(&self) -> Option<InheritableBoolean> {
         self.auto_converge.clone()
     }
 
-    /// The compressed of the migration options. `None` when not set.
+    /// Whether migration traffic is compressed (`true`, `false` or `inherit`). `None` when not set.
     pub fn compressed(&self) -> Option<InheritableBoolean> {
         self.compressed.clone()
     }
 
-    /// The encrypted of the migration options. `None` when not set.
+    /// Whether migration traffic is encrypted (`true`, `false` or `inherit`). `None` when not set.
     pub fn encrypted(&self) -> Option<InheritableBoolean> {
         self.encrypted.clone()
     }
 
-    /// The parallel migrations policy of the migration options. `None` when not set.
+    /// Whether a migration uses several connections at once, and how many. `None` when not set.
     pub fn parallel_migrations_policy(&self) -> Option<ParallelMigrationsPolicy> {
         self.parallel_migrations_policy.clone()
     }
 
-    /// The custom parallel migrations of the migration options. `None` when not set.
+    /// Number of parallel connections, with the `custom` policy. `None` when not set.
     pub fn custom_parallel_migrations(&self) -> Option<i64> {
         self.custom_parallel_migrations
     }
 
-    /// The bandwidth of the migration options. `None` when not set.
+    /// Bandwidth limit of migrations. `None` when not set.
     pub fn bandwidth(&self) -> Option<&MigrationBandwidth> {
         self.bandwidth.as_deref()
     }
 
-    /// The policy of the migration options. `None` when not set.
+    /// Migration policy that decides downtime and convergence steps. `None` when not set.
     pub fn policy(&self) -> Option<&MigrationPolicy> {
         self.policy.as_deref()
     }

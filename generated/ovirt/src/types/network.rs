@@ -21,54 +21,102 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct Network {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Deprecated: IP settings of the network.
+    ///
     /// An [`Ip`](super::Ip) object, sent as the element `<ip>`.
     #[deprecated]
     pub ip: Option<Box<Ip>>,
+    /// VLAN tag of the network; no VLAN means untagged traffic.
+    ///
     /// A [`Vlan`](super::Vlan) object, sent as the element `<vlan>`.
     pub vlan: Option<Box<Vlan>>,
+    /// Whether the Spanning Tree Protocol is enabled on the network's bridge; defaults to `false`.
+    ///
     /// A boolean, sent as the element `<stp>`.
     pub stp: Option<bool>,
+    /// Whether the network is `operational` or `non_operational` in the cluster; read-only.
+    ///
     /// A [`NetworkStatus`](super::NetworkStatus) value, sent as the element `<status>`.
     pub status: Option<NetworkStatus>,
+    /// Deprecated: use `usages` with `display`.
+    ///
     /// A boolean, sent as the element `<display>`.
     #[deprecated]
     pub display: Option<bool>,
+    /// Maximum transmission unit, in bytes; `0` (the default) means the engine default of 1500.
+    ///
     /// An integer, sent as the element `<mtu>`.
     pub mtu: Option<i64>,
+    /// Roles of the network in a cluster: `vm`, `management`, `display`, `migration`, `gluster`, `default_route`. Without `vm` it cannot carry VM traffic.
+    ///
     /// A list of [`NetworkUsage`](super::NetworkUsage) values, sent as the element `<usages>` holding `<usage>` items.
     pub usages: Option<List<NetworkUsage>>,
+    /// Whether the network must be present on every host of the cluster; defaults to `true`.
+    ///
     /// A boolean, sent as the element `<required>`.
     pub required: Option<bool>,
+    /// Whether a vNIC profile is needed to use the network.
+    ///
     /// A boolean, sent as the element `<profile_required>`.
     pub profile_required: Option<bool>,
+    /// DNS servers set on hosts for this network.
+    ///
     /// A [`DnsResolverConfiguration`](super::DnsResolverConfiguration) object, sent as the element `<dns_resolver_configuration>`.
     pub dns_resolver_configuration: Option<Box<DnsResolverConfiguration>>,
+    /// Name of the network on the hosts, which can differ from `name` for long names; read-only.
+    ///
     /// Text, sent as the element `<vdsm_name>`.
     pub vdsm_name: Option<String>,
+    /// Whether VMs on the network are blocked from talking to each other directly.
+    ///
     /// A boolean, sent as the element `<port_isolation>`.
     pub port_isolation: Option<bool>,
+    /// Data center the network belongs to; required when creating a network.
+    ///
     /// Link to a [`DataCenter`](super::DataCenter) object, sent as the element `<data_center>`; usually only its `id` and `href` are set unless the link is followed.
     pub data_center: Option<Box<DataCenter>>,
+    /// Cluster, when the network is listed or attached through a cluster.
+    ///
     /// Link to a [`Cluster`](super::Cluster) object, sent as the element `<cluster>`; usually only its `id` and `href` are set unless the link is followed.
     pub cluster: Option<Box<Cluster>>,
+    /// Host network QoS of the network.
+    ///
     /// Link to a [`Qos`](super::Qos) object, sent as the element `<qos>`; usually only its `id` and `href` are set unless the link is followed.
     pub qos: Option<Box<Qos>>,
+    /// Labels that attach the network automatically to host interfaces carrying them.
+    ///
     /// Link to a list of [`NetworkLabel`](super::NetworkLabel) objects. The server sends `<link rel="networklabels" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<network_labels>` holding `<network_label>` items when the link is followed.
     pub network_labels: Option<List<NetworkLabel>>,
+    /// Permissions granted on the network.
+    ///
     /// Link to a list of [`Permission`](super::Permission) objects. The server sends `<link rel="permissions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<permissions>` holding `<permission>` items when the link is followed.
     pub permissions: Option<List<Permission>>,
+    /// vNIC profiles defined for the network.
+    ///
     /// Link to a list of [`VnicProfile`](super::VnicProfile) objects. The server sends `<link rel="vnicprofiles" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<vnic_profiles>` holding `<vnic_profile>` items when the link is followed.
     pub vnic_profiles: Option<List<VnicProfile>>,
+    /// External provider the network comes from, such as OVN.
+    ///
     /// Link to an [`OpenStackNetworkProvider`](super::OpenStackNetworkProvider) object, sent as the element `<external_provider>`; usually only its `id` and `href` are set unless the link is followed.
     pub external_provider: Option<Box<OpenStackNetworkProvider>>,
+    /// Physical network that an external network is mapped to.
+    ///
     /// Link to a [`Network`](super::Network) object, sent as the element `<external_provider_physical_network>`; usually only its `id` and `href` are set unless the link is followed.
     pub external_provider_physical_network: Option<Box<Network>>,
 }
@@ -98,124 +146,124 @@ impl Network {
         self.href.as_deref()
     }
 
-    /// The id of the network. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the network. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the network. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the network. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The ip of the network. `None` when not set.
+    /// Deprecated: IP settings of the network. `None` when not set.
     #[deprecated]
     pub fn ip(&self) -> Option<&Ip> {
         self.ip.as_deref()
     }
 
-    /// The vlan of the network. `None` when not set.
+    /// VLAN tag of the network; no VLAN means untagged traffic. `None` when not set.
     pub fn vlan(&self) -> Option<&Vlan> {
         self.vlan.as_deref()
     }
 
-    /// The stp of the network. `None` when not set.
+    /// Whether the Spanning Tree Protocol is enabled on the network's bridge; defaults to `false`. `None` when not set.
     pub fn stp(&self) -> Option<bool> {
         self.stp
     }
 
-    /// The status of the network. `None` when not set.
+    /// Whether the network is `operational` or `non_operational` in the cluster; read-only. `None` when not set.
     pub fn status(&self) -> Option<NetworkStatus> {
         self.status.clone()
     }
 
-    /// The display of the network. `None` when not set.
+    /// Deprecated: use `usages` with `display`. `None` when not set.
     #[deprecated]
     pub fn display(&self) -> Option<bool> {
         self.display
     }
 
-    /// The mtu of the network. `None` when not set.
+    /// Maximum transmission unit, in bytes; `0` (the default) means the engine default of 1500. `None` when not set.
     pub fn mtu(&self) -> Option<i64> {
         self.mtu
     }
 
-    /// The usages of the network. Empty when not set.
+    /// Roles of the network in a cluster: `vm`, `management`, `display`, `migration`, `gluster`, `default_route`. Empty when not set.
     pub fn usages(&self) -> &[NetworkUsage] {
         self.usages.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The required of the network. `None` when not set.
+    /// Whether the network must be present on every host of the cluster; defaults to `true`. `None` when not set.
     pub fn required(&self) -> Option<bool> {
         self.required
     }
 
-    /// The profile required of the network. `None` when not set.
+    /// Whether a vNIC profile is needed to use the network. `None` when not set.
     pub fn profile_required(&self) -> Option<bool> {
         self.profile_required
     }
 
-    /// The dns resolver configuration of the network. `None` when not set.
+    /// DNS servers set on hosts for this network. `None` when not set.
     pub fn dns_resolver_configuration(&self) -> Option<&DnsResolverConfiguration> {
         self.dns_resolver_configuration.as_deref()
     }
 
-    /// The vdsm name of the network. `None` when not set.
+    /// Name of the network on the hosts, which can differ from `name` for long names; read-only. `None` when not set.
     pub fn vdsm_name(&self) -> Option<&str> {
         self.vdsm_name.as_deref()
     }
 
-    /// The port isolation of the network. `None` when not set.
+    /// Whether VMs on the network are blocked from talking to each other directly. `None` when not set.
     pub fn port_isolation(&self) -> Option<bool> {
         self.port_isolation
     }
 
-    /// The data center of the network. `None` when not set.
+    /// Data center the network belongs to; required when creating a network. `None` when not set.
     pub fn data_center(&self) -> Option<&DataCenter> {
         self.data_center.as_deref()
     }
 
-    /// The cluster of the network. `None` when not set.
+    /// Cluster, when the network is listed or attached through a cluster. `None` when not set.
     pub fn cluster(&self) -> Option<&Cluster> {
         self.cluster.as_deref()
     }
 
-    /// The qos of the network. `None` when not set.
+    /// Host network QoS of the network. `None` when not set.
     pub fn qos(&self) -> Option<&Qos> {
         self.qos.as_deref()
     }
 
-    /// The network labels of the network. Empty when not set.
+    /// Labels that attach the network automatically to host interfaces carrying them. Empty when not set.
     pub fn network_labels(&self) -> &[NetworkLabel] {
         self.network_labels.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The permissions of the network. Empty when not set.
+    /// Permissions granted on the network. Empty when not set.
     pub fn permissions(&self) -> &[Permission] {
         self.permissions.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The vnic profiles of the network. Empty when not set.
+    /// vNIC profiles defined for the network. Empty when not set.
     pub fn vnic_profiles(&self) -> &[VnicProfile] {
         self.vnic_profiles.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The external provider of the network. `None` when not set.
+    /// External provider the network comes from, such as OVN. `None` when not set.
     pub fn external_provider(&self) -> Option<&OpenStackNetworkProvider> {
         self.external_provider.as_deref()
     }
 
-    /// The external provider physical network of the network. `None` when not set.
+    /// Physical network that an external network is mapped to. `None` when not set.
     pub fn external_provider_physical_network(&self) -> Option<&Network> {
         self.external_provider_physical_network.as_deref()
     }

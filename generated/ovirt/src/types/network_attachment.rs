@@ -19,30 +19,56 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct NetworkAttachment {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// How the host gets its address on this network (DHCP or a static address).
+    ///
     /// A list of [`IpAddressAssignment`](super::IpAddressAssignment) objects, sent as the element `<ip_address_assignments>` holding `<ip_address_assignment>` items.
     pub ip_address_assignments: Option<List<IpAddressAssignment>>,
+    /// Extra options of the network on this interface, such as bridge options.
+    ///
     /// A list of [`Property`](super::Property) objects, sent as the element `<properties>` holding `<property>` items.
     pub properties: Option<List<Property>>,
+    /// Whether the host's configuration matches the network's definition; read-only. Sync it with `setup_networks`.
+    ///
     /// A boolean, sent as the element `<in_sync>`.
     pub in_sync: Option<bool>,
+    /// Values the host reports next to the expected ones, to see what is out of sync; read-only.
+    ///
     /// A list of [`ReportedConfiguration`](super::ReportedConfiguration) objects, sent as the element `<reported_configurations>` holding `<reported_configuration>` items.
     pub reported_configurations: Option<List<ReportedConfiguration>>,
+    /// DNS servers set on the host for this network.
+    ///
     /// A [`DnsResolverConfiguration`](super::DnsResolverConfiguration) object, sent as the element `<dns_resolver_configuration>`.
     pub dns_resolver_configuration: Option<Box<DnsResolverConfiguration>>,
+    /// The logical network attached; required when attaching.
+    ///
     /// Link to a [`Network`](super::Network) object, sent as the element `<network>`; usually only its `id` and `href` are set unless the link is followed.
     pub network: Option<Box<Network>>,
+    /// Host interface (or bond) the network is attached to.
+    ///
     /// Link to a [`HostNic`](super::HostNic) object, sent as the element `<host_nic>`; usually only its `id` and `href` are set unless the link is followed.
     pub host_nic: Option<Box<HostNic>>,
+    /// Host of the attachment.
+    ///
     /// Link to a [`Host`](super::Host) object, sent as the element `<host>`; usually only its `id` and `href` are set unless the link is followed.
     pub host: Option<Box<Host>>,
+    /// Host network QoS of the attachment, overriding the network's.
+    ///
     /// Link to a [`Qos`](super::Qos) object, sent as the element `<qos>`; usually only its `id` and `href` are set unless the link is followed.
     pub qos: Option<Box<Qos>>,
 }
@@ -72,67 +98,67 @@ impl NetworkAttachment {
         self.href.as_deref()
     }
 
-    /// The id of the network attachment. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the network attachment. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the network attachment. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the network attachment. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The ip address assignments of the network attachment. Empty when not set.
+    /// How the host gets its address on this network (DHCP or a static address). Empty when not set.
     pub fn ip_address_assignments(&self) -> &[IpAddressAssignment] {
         self.ip_address_assignments.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The properties of the network attachment. Empty when not set.
+    /// Extra options of the network on this interface, such as bridge options. Empty when not set.
     pub fn properties(&self) -> &[Property] {
         self.properties.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The in sync of the network attachment. `None` when not set.
+    /// Whether the host's configuration matches the network's definition; read-only. `None` when not set.
     pub fn in_sync(&self) -> Option<bool> {
         self.in_sync
     }
 
-    /// The reported configurations of the network attachment. Empty when not set.
+    /// Values the host reports next to the expected ones, to see what is out of sync; read-only. Empty when not set.
     pub fn reported_configurations(&self) -> &[ReportedConfiguration] {
         self.reported_configurations.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The dns resolver configuration of the network attachment. `None` when not set.
+    /// DNS servers set on the host for this network. `None` when not set.
     pub fn dns_resolver_configuration(&self) -> Option<&DnsResolverConfiguration> {
         self.dns_resolver_configuration.as_deref()
     }
 
-    /// The network of the network attachment. `None` when not set.
+    /// The logical network attached; required when attaching. `None` when not set.
     pub fn network(&self) -> Option<&Network> {
         self.network.as_deref()
     }
 
-    /// The host nic of the network attachment. `None` when not set.
+    /// Host interface (or bond) the network is attached to. `None` when not set.
     pub fn host_nic(&self) -> Option<&HostNic> {
         self.host_nic.as_deref()
     }
 
-    /// The host of the network attachment. `None` when not set.
+    /// Host of the attachment. `None` when not set.
     pub fn host(&self) -> Option<&Host> {
         self.host.as_deref()
     }
 
-    /// The qos of the network attachment. `None` when not set.
+    /// Host network QoS of the attachment, overriding the network's. `None` when not set.
     pub fn qos(&self) -> Option<&Qos> {
         self.qos.as_deref()
     }

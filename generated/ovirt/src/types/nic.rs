@@ -21,53 +21,101 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct Nic {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Template the device belongs to, for a device of a template.
+    ///
     /// Link to a [`Template`](super::Template) object, sent as the element `<template>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Device`](super::Device).
     pub template: Option<Box<Template>>,
+    /// Instance type the device belongs to, for a device of an instance type.
+    ///
     /// Link to an [`InstanceType`](super::InstanceType) object, sent as the element `<instance_type>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Device`](super::Device).
     pub instance_type: Option<Box<InstanceType>>,
+    /// VMs that use the device; more than one for a shareable disk.
+    ///
     /// Link to a list of [`Vm`](super::Vm) objects. The server sends `<link rel="vms" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<vms>` holding `<vm>` items when the link is followed. Declared by [`Device`](super::Device).
     pub vms: Option<List<Vm>>,
+    /// Deprecated: the VM the device belongs to; use `vms`.
+    ///
     /// Link to a [`Vm`](super::Vm) object, sent as the element `<vm>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Device`](super::Device).
     #[deprecated]
     pub vm: Option<Box<Vm>>,
+    /// Whether the virtual cable is plugged in, so that the guest sees link up; defaults to `true`.
+    ///
     /// A boolean, sent as the element `<linked>`.
     pub linked: Option<bool>,
+    /// Emulated device model the guest sees: `virtio` (the default and fastest), `e1000`, `rtl8139`, ...
+    ///
     /// A [`NicInterface`](super::NicInterface) value, sent as the element `<interface>`.
     pub interface: Option<NicInterface>,
+    /// MAC address of the interface; taken from the cluster's MAC pool when not given.
+    ///
     /// A [`Mac`](super::Mac) object, sent as the element `<mac>`.
     pub mac: Option<Box<Mac>>,
+    /// Whether the device is hot plugged into the VM (present on the virtual bus); defaults to `true`.
+    ///
     /// A boolean, sent as the element `<plugged>`.
     pub plugged: Option<bool>,
+    /// Whether the interface's configuration matches its network and profile; read-only.
+    ///
     /// A boolean, sent as the element `<synced>`.
     pub synced: Option<bool>,
+    /// How the guest configures this interface's address (`dhcp`, `static`, `none`); for guest initialization prefer `initialization.nic_configurations`.
+    ///
     /// A [`BootProtocol`](super::BootProtocol) value, sent as the element `<boot_protocol>`.
     pub boot_protocol: Option<BootProtocol>,
+    /// Whether the guest brings the interface up at boot; for guest initialization prefer `initialization.nic_configurations`.
+    ///
     /// A boolean, sent as the element `<on_boot>`.
     pub on_boot: Option<bool>,
+    /// Legacy way to name the interface's network; set `vnic_profile` instead.
+    ///
     /// Link to a [`Network`](super::Network) object, sent as the element `<network>`; usually only its `id` and `href` are set unless the link is followed.
     pub network: Option<Box<Network>>,
+    /// Traffic counters and rates of the interface.
+    ///
     /// Link to a list of [`Statistic`](super::Statistic) objects. The server sends `<link rel="statistics" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<statistics>` holding `<statistic>` items when the link is followed.
     pub statistics: Option<List<Statistic>>,
+    /// vNIC profile that connects the interface to a logical network; no profile means the interface is not connected.
+    ///
     /// Link to a [`VnicProfile`](super::VnicProfile) object, sent as the element `<vnic_profile>`; usually only its `id` and `href` are set unless the link is followed.
     pub vnic_profile: Option<Box<VnicProfile>>,
+    /// Network labels on the interface (for host interfaces).
+    ///
     /// Link to a list of [`NetworkLabel`](super::NetworkLabel) objects. The server sends `<link rel="networklabels" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<network_labels>` holding `<network_label>` items when the link is followed.
     pub network_labels: Option<List<NetworkLabel>>,
+    /// Network attachments of the interface (for host interfaces).
+    ///
     /// Link to a list of [`NetworkAttachment`](super::NetworkAttachment) objects. The server sends `<link rel="networkattachments" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<network_attachments>` holding `<network_attachment>` items when the link is followed.
     pub network_attachments: Option<List<NetworkAttachment>>,
+    /// Labels of the networks allowed on the SR-IOV virtual functions of this interface.
+    ///
     /// Link to a list of [`NetworkLabel`](super::NetworkLabel) objects. The server sends `<link rel="virtualfunctionallowedlabels" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<virtual_function_allowed_labels>` holding `<network_label>` items when the link is followed.
     pub virtual_function_allowed_labels: Option<List<NetworkLabel>>,
+    /// Networks allowed on the SR-IOV virtual functions of this interface.
+    ///
     /// Link to a list of [`Network`](super::Network) objects. The server sends `<link rel="virtualfunctionallowednetworks" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<virtual_function_allowed_networks>` holding `<network>` items when the link is followed.
     pub virtual_function_allowed_networks: Option<List<Network>>,
+    /// Devices the guest agent reports for this interface, with the guest's IP addresses.
+    ///
     /// Link to a list of [`ReportedDevice`](super::ReportedDevice) objects. The server sends `<link rel="reporteddevices" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<reported_devices>` holding `<reported_device>` items when the link is followed.
     pub reported_devices: Option<List<ReportedDevice>>,
+    /// Parameters of the network filter applied to the interface.
+    ///
     /// Link to a list of [`NetworkFilterParameter`](super::NetworkFilterParameter) objects. The server sends `<link rel="networkfilterparameters" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<network_filter_parameters>` holding `<network_filter_parameter>` items when the link is followed.
     pub network_filter_parameters: Option<List<NetworkFilterParameter>>,
 }
@@ -97,123 +145,123 @@ impl Nic {
         self.href.as_deref()
     }
 
-    /// The id of the nic. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the nic. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the nic. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the nic. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The template of the nic. `None` when not set.
+    /// Template the device belongs to, for a device of a template. `None` when not set.
     pub fn template(&self) -> Option<&Template> {
         self.template.as_deref()
     }
 
-    /// The instance type of the nic. `None` when not set.
+    /// Instance type the device belongs to, for a device of an instance type. `None` when not set.
     pub fn instance_type(&self) -> Option<&InstanceType> {
         self.instance_type.as_deref()
     }
 
-    /// The vms of the nic. Empty when not set.
+    /// VMs that use the device; more than one for a shareable disk. Empty when not set.
     pub fn vms(&self) -> &[Vm] {
         self.vms.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The vm of the nic. `None` when not set.
+    /// Deprecated: the VM the device belongs to; use `vms`. `None` when not set.
     #[deprecated]
     pub fn vm(&self) -> Option<&Vm> {
         self.vm.as_deref()
     }
 
-    /// The linked of the nic. `None` when not set.
+    /// Whether the virtual cable is plugged in, so that the guest sees link up; defaults to `true`. `None` when not set.
     pub fn linked(&self) -> Option<bool> {
         self.linked
     }
 
-    /// The interface of the nic. `None` when not set.
+    /// Emulated device model the guest sees: `virtio` (the default and fastest), `e1000`, `rtl8139`, ... `None` when not set.
     pub fn interface(&self) -> Option<NicInterface> {
         self.interface.clone()
     }
 
-    /// The mac of the nic. `None` when not set.
+    /// MAC address of the interface; taken from the cluster's MAC pool when not given. `None` when not set.
     pub fn mac(&self) -> Option<&Mac> {
         self.mac.as_deref()
     }
 
-    /// The plugged of the nic. `None` when not set.
+    /// Whether the device is hot plugged into the VM (present on the virtual bus); defaults to `true`. `None` when not set.
     pub fn plugged(&self) -> Option<bool> {
         self.plugged
     }
 
-    /// The synced of the nic. `None` when not set.
+    /// Whether the interface's configuration matches its network and profile; read-only. `None` when not set.
     pub fn synced(&self) -> Option<bool> {
         self.synced
     }
 
-    /// The boot protocol of the nic. `None` when not set.
+    /// How the guest configures this interface's address (`dhcp`, `static`, `none`); for guest initialization prefer `initialization.nic_configurations`. `None` when not set.
     pub fn boot_protocol(&self) -> Option<BootProtocol> {
         self.boot_protocol.clone()
     }
 
-    /// The on boot of the nic. `None` when not set.
+    /// Whether the guest brings the interface up at boot; for guest initialization prefer `initialization.nic_configurations`. `None` when not set.
     pub fn on_boot(&self) -> Option<bool> {
         self.on_boot
     }
 
-    /// The network of the nic. `None` when not set.
+    /// Legacy way to name the interface's network; set `vnic_profile` instead. `None` when not set.
     pub fn network(&self) -> Option<&Network> {
         self.network.as_deref()
     }
 
-    /// The statistics of the nic. Empty when not set.
+    /// Traffic counters and rates of the interface. Empty when not set.
     pub fn statistics(&self) -> &[Statistic] {
         self.statistics.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The vnic profile of the nic. `None` when not set.
+    /// vNIC profile that connects the interface to a logical network; no profile means the interface is not connected. `None` when not set.
     pub fn vnic_profile(&self) -> Option<&VnicProfile> {
         self.vnic_profile.as_deref()
     }
 
-    /// The network labels of the nic. Empty when not set.
+    /// Network labels on the interface (for host interfaces). Empty when not set.
     pub fn network_labels(&self) -> &[NetworkLabel] {
         self.network_labels.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The network attachments of the nic. Empty when not set.
+    /// Network attachments of the interface (for host interfaces). Empty when not set.
     pub fn network_attachments(&self) -> &[NetworkAttachment] {
         self.network_attachments.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The virtual function allowed labels of the nic. Empty when not set.
+    /// Labels of the networks allowed on the SR-IOV virtual functions of this interface. Empty when not set.
     pub fn virtual_function_allowed_labels(&self) -> &[NetworkLabel] {
         self.virtual_function_allowed_labels.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The virtual function allowed networks of the nic. Empty when not set.
+    /// Networks allowed on the SR-IOV virtual functions of this interface. Empty when not set.
     pub fn virtual_function_allowed_networks(&self) -> &[Network] {
         self.virtual_function_allowed_networks.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The reported devices of the nic. Empty when not set.
+    /// Devices the guest agent reports for this interface, with the guest's IP addresses. Empty when not set.
     pub fn reported_devices(&self) -> &[ReportedDevice] {
         self.reported_devices.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The network filter parameters of the nic. Empty when not set.
+    /// Parameters of the network filter applied to the interface. Empty when not set.
     pub fn network_filter_parameters(&self) -> &[NetworkFilterParameter] {
         self.network_filter_parameters.as_deref().map_or(&[], Vec::as_slice)
     }

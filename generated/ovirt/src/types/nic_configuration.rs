@@ -13,16 +13,28 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct NicConfiguration {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Name of the interface inside the guest, e.g. `eth0`.
+    ///
     /// Text, sent as the element `<name>`.
     pub name: Option<String>,
+    /// Static IPv4 address, netmask and gateway; used when `boot_protocol` is `static`.
+    ///
     /// An [`Ip`](super::Ip) object, sent as the element `<ip>`.
     pub ip: Option<Box<Ip>>,
+    /// How the interface gets its IPv4 address: `dhcp`, `static` or `none`.
+    ///
     /// A [`BootProtocol`](super::BootProtocol) value, sent as the element `<boot_protocol>`.
     pub boot_protocol: Option<BootProtocol>,
+    /// Static IPv6 address, prefix and gateway; used when `ipv6_boot_protocol` is `static`.
+    ///
     /// An [`Ip`](super::Ip) object, sent as the element `<ipv6>`.
     pub ipv6: Option<Box<Ip>>,
+    /// How the interface gets its IPv6 address (`dhcp`, `autoconf`, `static`, `none`).
+    ///
     /// A [`BootProtocol`](super::BootProtocol) value, sent as the element `<ipv6_boot_protocol>`.
     pub ipv6_boot_protocol: Option<BootProtocol>,
+    /// Whether the interface is brought up when the guest boots.
+    ///
     /// A boolean, sent as the element `<on_boot>`.
     pub on_boot: Option<bool>,
 }
@@ -44,32 +56,32 @@ impl NicConfiguration {
         self.href.as_deref()
     }
 
-    /// The name of the nic configuration. `None` when not set.
+    /// Name of the interface inside the guest, e.g. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The ip of the nic configuration. `None` when not set.
+    /// Static IPv4 address, netmask and gateway; used when `boot_protocol` is `static`. `None` when not set.
     pub fn ip(&self) -> Option<&Ip> {
         self.ip.as_deref()
     }
 
-    /// The boot protocol of the nic configuration. `None` when not set.
+    /// How the interface gets its IPv4 address: `dhcp`, `static` or `none`. `None` when not set.
     pub fn boot_protocol(&self) -> Option<BootProtocol> {
         self.boot_protocol.clone()
     }
 
-    /// The ipv6 of the nic configuration. `None` when not set.
+    /// Static IPv6 address, prefix and gateway; used when `ipv6_boot_protocol` is `static`. `None` when not set.
     pub fn ipv6(&self) -> Option<&Ip> {
         self.ipv6.as_deref()
     }
 
-    /// The ipv6 boot protocol of the nic configuration. `None` when not set.
+    /// How the interface gets its IPv6 address (`dhcp`, `autoconf`, `static`, `none`). `None` when not set.
     pub fn ipv6_boot_protocol(&self) -> Option<BootProtocol> {
         self.ipv6_boot_protocol.clone()
     }
 
-    /// The on boot of the nic configuration. `None` when not set.
+    /// Whether the interface is brought up when the guest boots. `None` when not set.
     pub fn on_boot(&self) -> Option<bool> {
         self.on_boot
     }

@@ -11,22 +11,40 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct OperatingSystem {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Guest OS identifier, e.g. `rhel_9x64` or `windows_2019x64`; the list is in `OperatingSystems`. Defaults to `other`.
+    ///
     /// Text, sent as the element `<type>`.
     pub r#type: Option<String>,
+    /// Boot device order.
+    ///
     /// A [`Boot`](super::Boot) object, sent as the element `<boot>`.
     pub boot: Option<Box<Boot>>,
+    /// Path on the host of a kernel to boot directly instead of from a disk.
+    ///
     /// Text, sent as the element `<kernel>`.
     pub kernel: Option<String>,
+    /// Path on the host of an initial RAM disk used with `kernel`.
+    ///
     /// Text, sent as the element `<initrd>`.
     pub initrd: Option<String>,
+    /// Kernel command line used with `kernel`.
+    ///
     /// Text, sent as the element `<cmdline>`.
     pub cmdline: Option<String>,
+    /// Kernel command line a host runs with; read-only.
+    ///
     /// Text, sent as the element `<reported_kernel_cmdline>`.
     pub reported_kernel_cmdline: Option<String>,
+    /// Extra kernel command line arguments the engine sets on a host when it is installed.
+    ///
     /// Text, sent as the element `<custom_kernel_cmdline>`.
     pub custom_kernel_cmdline: Option<String>,
+    /// Human-readable name of the operating system of a host.
+    ///
     /// Text, sent as the element `<description>`.
     pub description: Option<String>,
+    /// Version of the operating system of a host.
+    ///
     /// A [`Version`](super::Version) object, sent as the element `<version>`.
     pub version: Option<Box<Version>>,
 }
@@ -38,47 +56,47 @@ impl OperatingSystem {
         self.href.as_deref()
     }
 
-    /// The type of the operating system. `None` when not set.
+    /// Guest OS identifier, e.g. `None` when not set.
     pub fn type_(&self) -> Option<&str> {
         self.r#type.as_deref()
     }
 
-    /// The boot of the operating system. `None` when not set.
+    /// Boot device order. `None` when not set.
     pub fn boot(&self) -> Option<&Boot> {
         self.boot.as_deref()
     }
 
-    /// The kernel of the operating system. `None` when not set.
+    /// Path on the host of a kernel to boot directly instead of from a disk. `None` when not set.
     pub fn kernel(&self) -> Option<&str> {
         self.kernel.as_deref()
     }
 
-    /// The initrd of the operating system. `None` when not set.
+    /// Path on the host of an initial RAM disk used with `kernel`. `None` when not set.
     pub fn initrd(&self) -> Option<&str> {
         self.initrd.as_deref()
     }
 
-    /// The cmdline of the operating system. `None` when not set.
+    /// Kernel command line used with `kernel`. `None` when not set.
     pub fn cmdline(&self) -> Option<&str> {
         self.cmdline.as_deref()
     }
 
-    /// The reported kernel cmdline of the operating system. `None` when not set.
+    /// Kernel command line a host runs with; read-only. `None` when not set.
     pub fn reported_kernel_cmdline(&self) -> Option<&str> {
         self.reported_kernel_cmdline.as_deref()
     }
 
-    /// The custom kernel cmdline of the operating system. `None` when not set.
+    /// Extra kernel command line arguments the engine sets on a host when it is installed. `None` when not set.
     pub fn custom_kernel_cmdline(&self) -> Option<&str> {
         self.custom_kernel_cmdline.as_deref()
     }
 
-    /// The description of the operating system. `None` when not set.
+    /// Human-readable name of the operating system of a host. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The version of the operating system. `None` when not set.
+    /// Version of the operating system of a host. `None` when not set.
     pub fn version(&self) -> Option<&Version> {
         self.version.as_deref()
     }

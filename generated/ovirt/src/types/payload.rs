@@ -11,10 +11,16 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct Payload {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Files on the payload device; each file's `name` is its path and `content` its text.
+    ///
     /// A list of [`File`](super::File) objects, sent as the element `<files>` holding `<file>` items.
     pub files: Option<List<File>>,
+    /// Volume label of the payload disc.
+    ///
     /// Text, sent as the element `<volume_id>`.
     pub volume_id: Option<String>,
+    /// Device that carries the files, `cdrom` or `floppy`.
+    ///
     /// A [`VmDeviceType`](super::VmDeviceType) value, sent as the element `<type>`.
     pub r#type: Option<VmDeviceType>,
 }
@@ -26,17 +32,17 @@ impl Payload {
         self.href.as_deref()
     }
 
-    /// The files of the payload. Empty when not set.
+    /// Files on the payload device; each file's `name` is its path and `content` its text. Empty when not set.
     pub fn files(&self) -> &[File] {
         self.files.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The volume id of the payload. `None` when not set.
+    /// Volume label of the payload disc. `None` when not set.
     pub fn volume_id(&self) -> Option<&str> {
         self.volume_id.as_deref()
     }
 
-    /// The type of the payload. `None` when not set.
+    /// Device that carries the files, `cdrom` or `floppy`. `None` when not set.
     pub fn type_(&self) -> Option<VmDeviceType> {
         self.r#type.clone()
     }

@@ -19,34 +19,64 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct Permission {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Role that is granted, such as `UserRole` or `SuperUser`; required.
+    ///
     /// Link to a [`Role`](super::Role) object, sent as the element `<role>`; usually only its `id` and `href` are set unless the link is followed.
     pub role: Option<Box<Role>>,
+    /// User who receives the role; give either this or `group`.
+    ///
     /// Link to an [`User`](super::User) object, sent as the element `<user>`; usually only its `id` and `href` are set unless the link is followed.
     pub user: Option<Box<User>>,
+    /// Group that receives the role; give either this or `user`.
+    ///
     /// Link to a [`Group`](super::Group) object, sent as the element `<group>`; usually only its `id` and `href` are set unless the link is followed.
     pub group: Option<Box<Group>>,
+    /// Data center the role applies to, when the permission is on a data center.
+    ///
     /// Link to a [`DataCenter`](super::DataCenter) object, sent as the element `<data_center>`; usually only its `id` and `href` are set unless the link is followed.
     pub data_center: Option<Box<DataCenter>>,
+    /// Cluster the role applies to, when the permission is on a cluster.
+    ///
     /// Link to a [`Cluster`](super::Cluster) object, sent as the element `<cluster>`; usually only its `id` and `href` are set unless the link is followed.
     pub cluster: Option<Box<Cluster>>,
+    /// Host the role applies to, when the permission is on a host.
+    ///
     /// Link to a [`Host`](super::Host) object, sent as the element `<host>`; usually only its `id` and `href` are set unless the link is followed.
     pub host: Option<Box<Host>>,
+    /// Storage domain the role applies to, when the permission is on a storage domain.
+    ///
     /// Link to a [`StorageDomain`](super::StorageDomain) object, sent as the element `<storage_domain>`; usually only its `id` and `href` are set unless the link is followed.
     pub storage_domain: Option<Box<StorageDomain>>,
+    /// VM the role applies to, when the permission is on a VM.
+    ///
     /// Link to a [`Vm`](super::Vm) object, sent as the element `<vm>`; usually only its `id` and `href` are set unless the link is followed.
     pub vm: Option<Box<Vm>>,
+    /// VM pool the role applies to, when the permission is on a pool.
+    ///
     /// Link to a [`VmPool`](super::VmPool) object, sent as the element `<vm_pool>`; usually only its `id` and `href` are set unless the link is followed.
     pub vm_pool: Option<Box<VmPool>>,
+    /// Template the role applies to, when the permission is on a template.
+    ///
     /// Link to a [`Template`](super::Template) object, sent as the element `<template>`; usually only its `id` and `href` are set unless the link is followed.
     pub template: Option<Box<Template>>,
+    /// Disk the role applies to, when the permission is on a disk.
+    ///
     /// Link to a [`Disk`](super::Disk) object, sent as the element `<disk>`; usually only its `id` and `href` are set unless the link is followed.
     pub disk: Option<Box<Disk>>,
 }
@@ -76,77 +106,77 @@ impl Permission {
         self.href.as_deref()
     }
 
-    /// The id of the permission. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the permission. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the permission. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the permission. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The role of the permission. `None` when not set.
+    /// Role that is granted, such as `UserRole` or `SuperUser`; required. `None` when not set.
     pub fn role(&self) -> Option<&Role> {
         self.role.as_deref()
     }
 
-    /// The user of the permission. `None` when not set.
+    /// User who receives the role; give either this or `group`. `None` when not set.
     pub fn user(&self) -> Option<&User> {
         self.user.as_deref()
     }
 
-    /// The group of the permission. `None` when not set.
+    /// Group that receives the role; give either this or `user`. `None` when not set.
     pub fn group(&self) -> Option<&Group> {
         self.group.as_deref()
     }
 
-    /// The data center of the permission. `None` when not set.
+    /// Data center the role applies to, when the permission is on a data center. `None` when not set.
     pub fn data_center(&self) -> Option<&DataCenter> {
         self.data_center.as_deref()
     }
 
-    /// The cluster of the permission. `None` when not set.
+    /// Cluster the role applies to, when the permission is on a cluster. `None` when not set.
     pub fn cluster(&self) -> Option<&Cluster> {
         self.cluster.as_deref()
     }
 
-    /// The host of the permission. `None` when not set.
+    /// Host the role applies to, when the permission is on a host. `None` when not set.
     pub fn host(&self) -> Option<&Host> {
         self.host.as_deref()
     }
 
-    /// The storage domain of the permission. `None` when not set.
+    /// Storage domain the role applies to, when the permission is on a storage domain. `None` when not set.
     pub fn storage_domain(&self) -> Option<&StorageDomain> {
         self.storage_domain.as_deref()
     }
 
-    /// The vm of the permission. `None` when not set.
+    /// VM the role applies to, when the permission is on a VM. `None` when not set.
     pub fn vm(&self) -> Option<&Vm> {
         self.vm.as_deref()
     }
 
-    /// The vm pool of the permission. `None` when not set.
+    /// VM pool the role applies to, when the permission is on a pool. `None` when not set.
     pub fn vm_pool(&self) -> Option<&VmPool> {
         self.vm_pool.as_deref()
     }
 
-    /// The template of the permission. `None` when not set.
+    /// Template the role applies to, when the permission is on a template. `None` when not set.
     pub fn template(&self) -> Option<&Template> {
         self.template.as_deref()
     }
 
-    /// The disk of the permission. `None` when not set.
+    /// Disk the role applies to, when the permission is on a disk. `None` when not set.
     pub fn disk(&self) -> Option<&Disk> {
         self.disk.as_deref()
     }

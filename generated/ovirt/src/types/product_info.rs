@@ -13,12 +13,20 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct ProductInfo {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Product name, for example `oVirt Engine`.
+    ///
     /// Text, sent as the element `<name>`.
     pub name: Option<String>,
+    /// Vendor of the product, for example `ovirt.org`.
+    ///
     /// Text, sent as the element `<vendor>`.
     pub vendor: Option<String>,
+    /// Engine version, as numbers and as a full version string.
+    ///
     /// A [`Version`](super::Version) object, sent as the element `<version>`.
     pub version: Option<Box<Version>>,
+    /// Identifier of this engine installation, stable across restarts.
+    ///
     /// Text, sent as the element `<instance_id>`.
     pub instance_id: Option<String>,
 }
@@ -40,22 +48,22 @@ impl ProductInfo {
         self.href.as_deref()
     }
 
-    /// The name of the product info. `None` when not set.
+    /// Product name, for example `oVirt Engine`. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The vendor of the product info. `None` when not set.
+    /// Vendor of the product, for example `ovirt.org`. `None` when not set.
     pub fn vendor(&self) -> Option<&str> {
         self.vendor.as_deref()
     }
 
-    /// The version of the product info. `None` when not set.
+    /// Engine version, as numbers and as a full version string. `None` when not set.
     pub fn version(&self) -> Option<&Version> {
         self.version.as_deref()
     }
 
-    /// The instance id of the product info. `None` when not set.
+    /// Identifier of this engine installation, stable across restarts. `None` when not set.
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }

@@ -12,8 +12,12 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct Property {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Name of the property.
+    ///
     /// Text, sent as the element `<name>`.
     pub name: Option<String>,
+    /// Value of the property.
+    ///
     /// Text, sent as the element `<value>`.
     pub value: Option<String>,
 }
@@ -35,12 +39,12 @@ impl Property {
         self.href.as_deref()
     }
 
-    /// The name of the property. `None` when not set.
+    /// Name of the property. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The value of the property. `None` when not set.
+    /// Value of the property. `None` when not set.
     pub fn value(&self) -> Option<&str> {
         self.value.as_deref()
     }

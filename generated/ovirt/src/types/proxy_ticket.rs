@@ -12,6 +12,8 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct ProxyTicket {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Signed ticket to give to the websocket proxy.
+    ///
     /// Text, sent as the element `<value>`.
     pub value: Option<String>,
 }
@@ -23,7 +25,7 @@ impl ProxyTicket {
         self.href.as_deref()
     }
 
-    /// The value of the proxy ticket. `None` when not set.
+    /// Signed ticket to give to the websocket proxy. `None` when not set.
     pub fn value(&self) -> Option<&str> {
         self.value.as_deref()
     }

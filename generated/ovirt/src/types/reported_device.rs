@@ -16,20 +16,36 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct ReportedDevice {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Kind of device, such as `network`.
+    ///
     /// A [`ReportedDeviceType`](super::ReportedDeviceType) value, sent as the element `<type>`.
     pub r#type: Option<ReportedDeviceType>,
+    /// MAC address, for a network device.
+    ///
     /// A [`Mac`](super::Mac) object, sent as the element `<mac>`.
     pub mac: Option<Box<Mac>>,
+    /// IP addresses the guest has on the device.
+    ///
     /// A list of [`Ip`](super::Ip) objects, sent as the element `<ips>` holding `<ip>` items.
     pub ips: Option<List<Ip>>,
+    /// VM that reports the device.
+    ///
     /// Link to a [`Vm`](super::Vm) object, sent as the element `<vm>`; usually only its `id` and `href` are set unless the link is followed.
     pub vm: Option<Box<Vm>>,
 }
@@ -59,42 +75,42 @@ impl ReportedDevice {
         self.href.as_deref()
     }
 
-    /// The id of the reported device. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the reported device. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the reported device. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the reported device. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The type of the reported device. `None` when not set.
+    /// Kind of device, such as `network`. `None` when not set.
     pub fn type_(&self) -> Option<ReportedDeviceType> {
         self.r#type.clone()
     }
 
-    /// The mac of the reported device. `None` when not set.
+    /// MAC address, for a network device. `None` when not set.
     pub fn mac(&self) -> Option<&Mac> {
         self.mac.as_deref()
     }
 
-    /// The ips of the reported device. Empty when not set.
+    /// IP addresses the guest has on the device. Empty when not set.
     pub fn ips(&self) -> &[Ip] {
         self.ips.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The vm of the reported device. `None` when not set.
+    /// VM that reports the device. `None` when not set.
     pub fn vm(&self) -> Option<&Vm> {
         self.vm.as_deref()
     }

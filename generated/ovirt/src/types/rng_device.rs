@@ -11,8 +11,12 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct RngDevice {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Limit of how many bytes the guest may read per period.
+    ///
     /// A [`Rate`](super::Rate) object, sent as the element `<rate>`.
     pub rate: Option<Box<Rate>>,
+    /// Source on the host: `urandom`, `random` or `hwrng`.
+    ///
     /// A [`RngSource`](super::RngSource) value, sent as the element `<source>`.
     pub source: Option<RngSource>,
 }
@@ -24,12 +28,12 @@ impl RngDevice {
         self.href.as_deref()
     }
 
-    /// The rate of the rng device. `None` when not set.
+    /// Limit of how many bytes the guest may read per period. `None` when not set.
     pub fn rate(&self) -> Option<&Rate> {
         self.rate.as_deref()
     }
 
-    /// The source of the rng device. `None` when not set.
+    /// Source on the host: `urandom`, `random` or `hwrng`. `None` when not set.
     pub fn source(&self) -> Option<RngSource> {
         self.source.clone()
     }

@@ -16,20 +16,36 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct Role {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Whether the role can be changed; built-in roles cannot.
+    ///
     /// A boolean, sent as the element `<mutable>`.
     pub mutable: Option<bool>,
+    /// Whether the role grants administrator rights (Administration Portal) rather than user rights.
+    ///
     /// A boolean, sent as the element `<administrative>`.
     pub administrative: Option<bool>,
+    /// User the role is listed for, when listed through a user.
+    ///
     /// Link to an [`User`](super::User) object, sent as the element `<user>`; usually only its `id` and `href` are set unless the link is followed.
     pub user: Option<Box<User>>,
+    /// Actions the role allows.
+    ///
     /// Link to a list of [`Permit`](super::Permit) objects. The server sends `<link rel="permits" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<permits>` holding `<permit>` items when the link is followed.
     pub permits: Option<List<Permit>>,
 }
@@ -59,42 +75,42 @@ impl Role {
         self.href.as_deref()
     }
 
-    /// The id of the role. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the role. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the role. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the role. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The mutable of the role. `None` when not set.
+    /// Whether the role can be changed; built-in roles cannot. `None` when not set.
     pub fn mutable(&self) -> Option<bool> {
         self.mutable
     }
 
-    /// The administrative of the role. `None` when not set.
+    /// Whether the role grants administrator rights (Administration Portal) rather than user rights. `None` when not set.
     pub fn administrative(&self) -> Option<bool> {
         self.administrative
     }
 
-    /// The user of the role. `None` when not set.
+    /// User the role is listed for, when listed through a user. `None` when not set.
     pub fn user(&self) -> Option<&User> {
         self.user.as_deref()
     }
 
-    /// The permits of the role. Empty when not set.
+    /// Actions the role allows. Empty when not set.
     pub fn permits(&self) -> &[Permit] {
         self.permits.as_deref().map_or(&[], Vec::as_slice)
     }

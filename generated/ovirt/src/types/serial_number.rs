@@ -11,8 +11,12 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct SerialNumber {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Where the serial number comes from: `host`, `vm` (the VM id), `custom` or `none`.
+    ///
     /// A [`SerialNumberPolicy`](super::SerialNumberPolicy) value, sent as the element `<policy>`.
     pub policy: Option<SerialNumberPolicy>,
+    /// The serial number, for the `custom` policy.
+    ///
     /// Text, sent as the element `<value>`.
     pub value: Option<String>,
 }
@@ -24,12 +28,12 @@ impl SerialNumber {
         self.href.as_deref()
     }
 
-    /// The policy of the serial number. `None` when not set.
+    /// Where the serial number comes from: `host`, `vm` (the VM id), `custom` or `none`. `None` when not set.
     pub fn policy(&self) -> Option<SerialNumberPolicy> {
         self.policy.clone()
     }
 
-    /// The value of the serial number. `None` when not set.
+    /// The serial number, for the `custom` policy. `None` when not set.
     pub fn value(&self) -> Option<&str> {
         self.value.as_deref()
     }

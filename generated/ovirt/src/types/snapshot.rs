@@ -29,198 +29,392 @@ use sdkgen_runtime::{DateTime, Identity, List, Optional, require_send_sync};
 pub struct Snapshot {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Workload type the settings are tuned for: `server`, `desktop` or `high_performance`.
+    ///
     /// A [`VmType`](super::VmType) value, sent as the element `<type>`. Declared by [`VmBase`](super::VmBase).
     pub r#type: Option<VmType>,
+    /// Memory size of the guest, in bytes (so 4 GiB is `4294967296`).
+    ///
+    /// Changing it on a running VM may be applied by memory hot plug or only on the next run.
+    ///
     /// An integer, sent as the element `<memory>`. Schema type `xs:long`. Declared by [`VmBase`](super::VmBase).
     pub memory: Option<i64>,
+    /// Virtual CPU settings, mainly the topology (sockets, cores, threads) and the CPU mode.
+    ///
     /// A [`Cpu`](super::Cpu) object, sent as the element `<cpu>`. Declared by [`VmBase`](super::VmBase).
     pub cpu: Option<Box<Cpu>>,
+    /// Relative CPU weight against other VMs on the same host; `0` disables it, common values are 512 (low), 1024 (medium) and 2048 (high).
+    ///
     /// An integer, sent as the element `<cpu_shares>`. Declared by [`VmBase`](super::VmBase).
     pub cpu_shares: Option<i64>,
+    /// Firmware settings, such as the BIOS type (legacy or UEFI) and the boot menu.
+    ///
     /// A [`Bios`](super::Bios) object, sent as the element `<bios>`. Declared by [`VmBase`](super::VmBase).
     pub bios: Option<Box<Bios>>,
+    /// Guest operating system type and boot settings (boot device order, kernel, initrd, command line).
+    ///
     /// An [`OperatingSystem`](super::OperatingSystem) object, sent as the element `<os>`. Declared by [`VmBase`](super::VmBase).
     pub os: Option<Box<OperatingSystem>>,
+    /// When the object was created; read-only.
+    ///
     /// A date and time, sent as the element `<creation_time>`. Declared by [`VmBase`](super::VmBase).
     pub creation_time: Option<DateTime>,
+    /// Where the object came from, such as `ovirt`, `vmware` or `xen` for imported VMs; read-only in practice.
+    ///
     /// Text, sent as the element `<origin>`. Declared by [`VmBase`](super::VmBase).
     pub origin: Option<String>,
+    /// When `true`, changes made while running are discarded at shutdown (the engine uses a temporary snapshot); defaults to `false`.
+    ///
     /// A boolean, sent as the element `<stateless>`. Declared by [`VmBase`](super::VmBase).
     pub stateless: Option<bool>,
+    /// When `true`, the engine refuses to remove the object until this flag is cleared; defaults to `false`.
+    ///
     /// A boolean, sent as the element `<delete_protected>`. Declared by [`VmBase`](super::VmBase).
     pub delete_protected: Option<bool>,
+    /// Whether the engine restarts the VM automatically when it dies or its host fails, and with what priority.
+    ///
     /// A [`HighAvailability`](super::HighAvailability) object, sent as the element `<high_availability>`. Declared by [`VmBase`](super::VmBase).
     pub high_availability: Option<Box<HighAvailability>>,
+    /// Graphical console settings (SPICE or VNC, monitors, clipboard and file transfer).
+    ///
     /// A [`Display`](super::Display) object, sent as the element `<display>`. Declared by [`VmBase`](super::VmBase).
     pub display: Option<Box<Display>>,
+    /// Single sign-on settings for the guest agent.
+    ///
     /// A [`Sso`](super::Sso) object, sent as the element `<sso>`. Declared by [`VmBase`](super::VmBase).
     pub sso: Option<Box<Sso>>,
+    /// Random number generator device given to the guest, and its rate limit.
+    ///
     /// A [`RngDevice`](super::RngDevice) object, sent as the element `<rng_device>`. Declared by [`VmBase`](super::VmBase).
     pub rng_device: Option<Box<RngDevice>>,
+    /// Whether a serial console is available for the guest.
+    ///
     /// A [`Console`](super::Console) object, sent as the element `<console>`. Declared by [`VmBase`](super::VmBase).
     pub console: Option<Box<Console>>,
+    /// Active Directory domain that a Windows guest joins.
+    ///
     /// A [`Domain`](super::Domain) object, sent as the element `<domain>`. Declared by [`VmBase`](super::VmBase).
     pub domain: Option<Box<Domain>>,
+    /// Whether USB redirection is enabled, and its type.
+    ///
     /// An [`Usb`](super::Usb) object, sent as the element `<usb>`. Declared by [`VmBase`](super::VmBase).
     pub usb: Option<Box<Usb>>,
+    /// Whether the guest gets a sound card.
+    ///
     /// A boolean, sent as the element `<soundcard_enabled>`. Declared by [`VmBase`](super::VmBase).
     pub soundcard_enabled: Option<bool>,
+    /// Whether live migration traffic goes through the libvirt tunnel instead of a direct connection; unset means the cluster's setting.
+    ///
     /// A boolean, sent as the element `<tunnel_migration>`. Declared by [`VmBase`](super::VmBase).
     pub tunnel_migration: Option<bool>,
+    /// Longest pause of the guest allowed at the end of a live migration, in milliseconds; unset means the engine's default.
+    ///
     /// An integer, sent as the element `<migration_downtime>`. Declared by [`VmBase`](super::VmBase).
     pub migration_downtime: Option<i64>,
+    /// Whether the VirtIO-SCSI controller is present; needed for disks with the `virtio_scsi` interface.
+    ///
     /// A [`VirtioScsi`](super::VirtioScsi) object, sent as the element `<virtio_scsi>`. Declared by [`VmBase`](super::VmBase).
     pub virtio_scsi: Option<Box<VirtioScsi>>,
+    /// Serial number reported to the guest through SMBIOS, and how it is chosen.
+    ///
     /// A [`SerialNumber`](super::SerialNumber) object, sent as the element `<serial_number>`. Declared by [`VmBase`](super::VmBase).
     pub serial_number: Option<Box<SerialNumber>>,
+    /// When `true`, the VM starts in the paused state and must be resumed to run; defaults to `false`.
+    ///
     /// A boolean, sent as the element `<start_paused>`. Declared by [`VmBase`](super::VmBase).
     pub start_paused: Option<bool>,
+    /// Migration tuning (auto-converge, compression, policy) that overrides the cluster's settings.
+    ///
     /// A [`MigrationOptions`](super::MigrationOptions) object, sent as the element `<migration>`. Declared by [`VmBase`](super::VmBase).
     pub migration: Option<Box<MigrationOptions>>,
+    /// I/O settings, mainly the number of I/O threads.
+    ///
     /// An [`Io`](super::Io) object, sent as the element `<io>`. Declared by [`VmBase`](super::VmBase).
     pub io: Option<Box<Io>>,
+    /// Name/value pairs passed to VDSM hooks on the host.
+    ///
     /// A list of [`CustomProperty`](super::CustomProperty) objects, sent as the element `<custom_properties>` holding `<custom_property>` items. Declared by [`VmBase`](super::VmBase).
     pub custom_properties: Option<List<CustomProperty>>,
+    /// Machine type for QEMU (e.g. `pc-q35-rhel8.6.0`) instead of the cluster default.
+    ///
     /// Text, sent as the element `<custom_emulated_machine>`. Declared by [`VmBase`](super::VmBase).
     pub custom_emulated_machine: Option<String>,
+    /// CPU model for QEMU instead of the one the cluster CPU type implies.
+    ///
     /// Text, sent as the element `<custom_cpu_model>`. Declared by [`VmBase`](super::VmBase).
     pub custom_cpu_model: Option<String>,
+    /// Time zone of the guest's hardware clock, e.g. `Etc/GMT` or a Windows zone name.
+    ///
     /// A [`TimeZone`](super::TimeZone) object, sent as the element `<time_zone>`. Declared by [`VmBase`](super::VmBase).
     pub time_zone: Option<Box<TimeZone>>,
+    /// Small icon shown in the user portal.
+    ///
     /// An [`Icon`](super::Icon) object, sent as the element `<small_icon>`. Declared by [`VmBase`](super::VmBase).
     pub small_icon: Option<Box<Icon>>,
+    /// Large icon shown in the user portal.
+    ///
     /// An [`Icon`](super::Icon) object, sent as the element `<large_icon>`. Declared by [`VmBase`](super::VmBase).
     pub large_icon: Option<Box<Icon>>,
+    /// Guest initialization data (cloud-init, Ignition or Sysprep): host name, users, SSH keys, network settings, scripts.
+    ///
     /// An [`Initialization`](super::Initialization) object, sent as the element `<initialization>`. Declared by [`VmBase`](super::VmBase).
     pub initialization: Option<Box<Initialization>>,
+    /// Guaranteed and maximum memory, ballooning and huge pages.
+    ///
     /// A [`MemoryPolicy`](super::MemoryPolicy) object, sent as the element `<memory_policy>`. Declared by [`VmBase`](super::VmBase).
     pub memory_policy: Option<Box<MemoryPolicy>>,
+    /// Compatibility level to run the VM at instead of the cluster's, e.g. after a cluster upgrade.
+    ///
     /// A [`Version`](super::Version) object, sent as the element `<custom_compatibility_version>`. Declared by [`VmBase`](super::VmBase).
     pub custom_compatibility_version: Option<Box<Version>>,
+    /// Storage domain that holds the VM lease used for high availability without power management.
+    ///
     /// A [`StorageDomainLease`](super::StorageDomainLease) object, sent as the element `<lease>`. Declared by [`VmBase`](super::VmBase).
     pub lease: Option<Box<StorageDomainLease>>,
+    /// What happens to a VM paused by a storage I/O error once storage is back: `auto_resume`, `leave_paused` or `kill`.
+    ///
     /// A [`VmStorageErrorResumeBehaviour`](super::VmStorageErrorResumeBehaviour) value, sent as the element `<storage_error_resume_behaviour>`. Declared by [`VmBase`](super::VmBase).
     pub storage_error_resume_behaviour: Option<VmStorageErrorResumeBehaviour>,
+    /// Hosts the VM may run on and whether it may migrate (`migratable`, `user_migratable` or `pinned`).
+    ///
     /// A [`VmPlacementPolicy`](super::VmPlacementPolicy) object, sent as the element `<placement_policy>`. Declared by [`VmBase`](super::VmBase).
     pub placement_policy: Option<Box<VmPlacementPolicy>>,
+    /// Whether VirtIO network interfaces get one queue per virtual CPU.
+    ///
     /// A boolean, sent as the element `<multi_queues_enabled>`. Declared by [`VmBase`](super::VmBase).
     pub multi_queues_enabled: Option<bool>,
+    /// Whether the VirtIO-SCSI controller gets several queues.
+    ///
     /// A boolean, sent as the element `<virtio_scsi_multi_queues_enabled>`. Declared by [`VmBase`](super::VmBase).
     pub virtio_scsi_multi_queues_enabled: Option<bool>,
+    /// Number of VirtIO-SCSI queues when multi-queue is enabled.
+    ///
     /// An integer, sent as the element `<virtio_scsi_multi_queues>`. Declared by [`VmBase`](super::VmBase).
     pub virtio_scsi_multi_queues: Option<i64>,
+    /// Whether the guest gets a virtual TPM device.
+    ///
     /// A boolean, sent as the element `<tpm_enabled>`. Declared by [`VmBase`](super::VmBase).
     pub tpm_enabled: Option<bool>,
+    /// Deprecated: old way of asking for automatic CPU and NUMA pinning; use `cpu_pinning_policy`.
+    ///
     /// An [`AutoPinningPolicy`](super::AutoPinningPolicy) value, sent as the element `<auto_pinning_policy>`. Declared by [`VmBase`](super::VmBase).
     #[deprecated]
     pub auto_pinning_policy: Option<AutoPinningPolicy>,
+    /// How virtual CPUs are pinned to host CPUs (`none`, `manual`, `resize_and_pin_numa`, `dedicated`, ...).
+    ///
     /// A [`CpuPinningPolicy`](super::CpuPinningPolicy) value, sent as the element `<cpu_pinning_policy>`. Declared by [`VmBase`](super::VmBase).
     pub cpu_pinning_policy: Option<CpuPinningPolicy>,
+    /// Cluster the VM belongs to and runs in; required when creating a VM.
+    ///
     /// Link to a [`Cluster`](super::Cluster) object, sent as the element `<cluster>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`VmBase`](super::VmBase).
     pub cluster: Option<Box<Cluster>>,
+    /// Storage domain that holds the object's disks (for templates and VMs created from them).
+    ///
     /// Link to a [`StorageDomain`](super::StorageDomain) object, sent as the element `<storage_domain>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`VmBase`](super::VmBase).
     pub storage_domain: Option<Box<StorageDomain>>,
+    /// CPU profile that limits the VM's CPU usage.
+    ///
     /// Link to a [`CpuProfile`](super::CpuProfile) object, sent as the element `<cpu_profile>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`VmBase`](super::VmBase).
     pub cpu_profile: Option<Box<CpuProfile>>,
+    /// Quota the VM's resources are counted against.
+    ///
     /// Link to a [`Quota`](super::Quota) object, sent as the element `<quota>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`VmBase`](super::VmBase).
     pub quota: Option<Box<Quota>>,
+    /// Current state, such as `down`, `up`, `powering_up` or `paused`; read-only.
+    ///
     /// A [`VmStatus`](super::VmStatus) value, sent as the element `<status>`. Declared by [`Vm`](super::Vm).
     pub status: Option<VmStatus>,
+    /// Extra detail on the state, e.g. why a VM is paused; read-only.
+    ///
     /// Text, sent as the element `<status_detail>`. Declared by [`Vm`](super::Vm).
     pub status_detail: Option<String>,
+    /// Reason given by the user who stopped or shut down the VM.
+    ///
     /// Text, sent as the element `<stop_reason>`. Declared by [`Vm`](super::Vm).
     pub stop_reason: Option<String>,
+    /// When the VM was last started; read-only.
+    ///
     /// A date and time, sent as the element `<start_time>`. Declared by [`Vm`](super::Vm).
     pub start_time: Option<DateTime>,
+    /// When the VM was last stopped; read-only.
+    ///
     /// A date and time, sent as the element `<stop_time>`. Declared by [`Vm`](super::Vm).
     pub stop_time: Option<DateTime>,
+    /// Whether the current run was started with one-time settings (`start` with a `vm` parameter).
+    ///
     /// A boolean, sent as the element `<run_once>`. Declared by [`Vm`](super::Vm).
     pub run_once: Option<bool>,
+    /// Files handed to the guest on a virtual CD-ROM or floppy at start.
+    ///
     /// A list of [`Payload`](super::Payload) objects, sent as the element `<payloads>` holding `<payload>` items. Declared by [`Vm`](super::Vm).
     pub payloads: Option<List<Payload>>,
+    /// Fully qualified domain name as reported by the guest agent; read-only.
+    ///
     /// Text, sent as the element `<fqdn>`. Declared by [`Vm`](super::Vm).
     pub fqdn: Option<String>,
+    /// When `true`, the VM is rebuilt from the newest version of its template when it is next started; meant for stateless VMs and pools.
+    ///
     /// A boolean, sent as the element `<use_latest_template_version>`. Declared by [`Vm`](super::Vm).
     pub use_latest_template_version: Option<bool>,
+    /// Whether changes are pending that apply only after the next restart; read them with `get` and `next_run`.
+    ///
     /// A boolean, sent as the element `<next_run_configuration_exists>`. Declared by [`Vm`](super::Vm).
     pub next_run_configuration_exists: Option<bool>,
+    /// Deprecated: NUMA tuning mode of the VM.
+    ///
     /// A [`NumaTuneMode`](super::NumaTuneMode) value, sent as the element `<numa_tune_mode>`. Declared by [`Vm`](super::Vm).
     #[deprecated]
     pub numa_tune_mode: Option<NumaTuneMode>,
+    /// Time zone reported by the guest agent; read-only.
+    ///
     /// A [`TimeZone`](super::TimeZone) object, sent as the element `<guest_time_zone>`. Declared by [`Vm`](super::Vm).
     pub guest_time_zone: Option<Box<TimeZone>>,
+    /// Operating system details reported by the guest agent (distribution, version, kernel); read-only.
+    ///
     /// A [`GuestOperatingSystem`](super::GuestOperatingSystem) object, sent as the element `<guest_operating_system>`. Declared by [`Vm`](super::Vm).
     pub guest_operating_system: Option<Box<GuestOperatingSystem>>,
+    /// Whether some disk images are in an illegal state, in which case the VM should not be started; read-only.
+    ///
     /// A boolean, sent as the element `<has_illegal_images>`. Declared by [`Vm`](super::Vm).
     pub has_illegal_images: Option<bool>,
+    /// Host the VM runs on now; empty when the VM is down.
+    ///
     /// Link to a [`Host`](super::Host) object, sent as the element `<host>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Vm`](super::Vm).
     pub host: Option<Box<Host>>,
+    /// Template the VM was created from (`Blank` when made from scratch).
+    ///
     /// Link to a [`Template`](super::Template) object, sent as the element `<template>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Vm`](super::Vm).
     pub template: Option<Box<Template>>,
+    /// Template the VM was first created from, kept after a template change.
+    ///
     /// Link to a [`Template`](super::Template) object, sent as the element `<original_template>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Vm`](super::Vm).
     pub original_template: Option<Box<Template>>,
+    /// Instance type whose hardware settings the VM uses, if any.
+    ///
     /// Link to an [`InstanceType`](super::InstanceType) object, sent as the element `<instance_type>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Vm`](super::Vm).
     pub instance_type: Option<Box<InstanceType>>,
+    /// Virtual network interfaces of the VM.
+    ///
     /// Link to a list of [`Nic`](super::Nic) objects. The server sends `<link rel="nics" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<nics>` holding `<nic>` items when the link is followed. Declared by [`Vm`](super::Vm).
     pub nics: Option<List<Nic>>,
+    /// Snapshots of the VM, including the `active` one that stands for the current state.
+    ///
     /// Link to a list of [`Snapshot`](super::Snapshot) objects. The server sends `<link rel="snapshots" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<snapshots>` holding `<snapshot>` items when the link is followed. Declared by [`Vm`](super::Vm).
     pub snapshots: Option<List<Snapshot>>,
+    /// Pool the VM belongs to, if any.
+    ///
     /// Link to a [`VmPool`](super::VmPool) object, sent as the element `<vm_pool>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Vm`](super::Vm).
     pub vm_pool: Option<Box<VmPool>>,
+    /// Virtual CD-ROM drives; change the inserted ISO through them.
+    ///
     /// Link to a list of [`Cdrom`](super::Cdrom) objects. The server sends `<link rel="cdroms" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<cdroms>` holding `<cdrom>` items when the link is followed. Declared by [`Vm`](super::Vm).
     pub cdroms: Option<List<Cdrom>>,
+    /// Virtual floppy drives.
+    ///
     /// Link to a list of [`Floppy`](super::Floppy) objects. The server sends `<link rel="floppies" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<floppies>` holding `<floppy>` items when the link is followed. Declared by [`Vm`](super::Vm).
     pub floppies: Option<List<Floppy>>,
+    /// Devices the guest agent reports, such as network interfaces with their IP addresses.
+    ///
     /// Link to a list of [`ReportedDevice`](super::ReportedDevice) objects. The server sends `<link rel="reporteddevices" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<reported_devices>` holding `<reported_device>` items when the link is followed. Declared by [`Vm`](super::Vm).
     pub reported_devices: Option<List<ReportedDevice>>,
+    /// Watchdog devices and their actions.
+    ///
     /// Link to a list of [`Watchdog`](super::Watchdog) objects. The server sends `<link rel="watchdogs" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<watchdogs>` holding `<watchdog>` items when the link is followed. Declared by [`Vm`](super::Vm).
     pub watchdogs: Option<List<Watchdog>>,
+    /// Permissions granted on the VM.
+    ///
     /// Link to a list of [`Permission`](super::Permission) objects. The server sends `<link rel="permissions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<permissions>` holding `<permission>` items when the link is followed. Declared by [`Vm`](super::Vm).
     pub permissions: Option<List<Permission>>,
+    /// External provider the VM was imported from, if any.
+    ///
     /// Link to an [`ExternalHostProvider`](super::ExternalHostProvider) object, sent as the element `<external_host_provider>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Vm`](super::Vm).
     pub external_host_provider: Option<Box<ExternalHostProvider>>,
+    /// Affinity labels attached to the VM.
+    ///
     /// Link to a list of [`AffinityLabel`](super::AffinityLabel) objects. The server sends `<link rel="affinitylabels" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<affinity_labels>` holding `<affinity_label>` items when the link is followed. Declared by [`Vm`](super::Vm).
     pub affinity_labels: Option<List<AffinityLabel>>,
+    /// Applications installed in the guest, as reported by the guest agent.
+    ///
     /// Link to a list of [`Application`](super::Application) objects. The server sends `<link rel="applications" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<applications>` holding `<application>` items when the link is followed. Declared by [`Vm`](super::Vm).
     pub applications: Option<List<Application>>,
+    /// Graphical consoles (SPICE, VNC) of the VM.
+    ///
     /// Link to a list of [`GraphicsConsole`](super::GraphicsConsole) objects. The server sends `<link rel="graphicsconsoles" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<graphics_consoles>` holding `<graphics_console>` items when the link is followed. Declared by [`Vm`](super::Vm).
     pub graphics_consoles: Option<List<GraphicsConsole>>,
+    /// Host devices passed through to the VM.
+    ///
     /// Link to a list of [`HostDevice`](super::HostDevice) objects. The server sends `<link rel="hostdevices" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<host_devices>` holding `<host_device>` items when the link is followed. Declared by [`Vm`](super::Vm).
     pub host_devices: Option<List<HostDevice>>,
+    /// Errata that apply to the guest, from Foreman/Katello.
+    ///
     /// Link to a list of [`KatelloErratum`](super::KatelloErratum) objects. The server sends `<link rel="katelloerrata" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<katello_errata>` holding `<katello_erratum>` items when the link is followed. Declared by [`Vm`](super::Vm).
     pub katello_errata: Option<List<KatelloErratum>>,
+    /// Virtual NUMA nodes of the VM.
+    ///
     /// Link to a list of [`NumaNode`](super::NumaNode) objects. The server sends `<link rel="numanodes" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<host_numa_nodes>` holding `<host_numa_node>` items when the link is followed. Declared by [`Vm`](super::Vm).
     pub numa_nodes: Option<List<NumaNode>>,
+    /// User sessions open in the guest or on its console.
+    ///
     /// Link to a list of [`Session`](super::Session) objects. The server sends `<link rel="sessions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<sessions>` holding `<session>` items when the link is followed. Declared by [`Vm`](super::Vm).
     pub sessions: Option<List<Session>>,
+    /// Usage statistics such as memory and CPU use and network rates.
+    ///
     /// Link to a list of [`Statistic`](super::Statistic) objects. The server sends `<link rel="statistics" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<statistics>` holding `<statistic>` items when the link is followed. Declared by [`Vm`](super::Vm).
     pub statistics: Option<List<Statistic>>,
+    /// Tags attached to the VM.
+    ///
     /// Link to a list of [`Tag`](super::Tag) objects. The server sends `<link rel="tags" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<tags>` holding `<tag>` items when the link is followed. Declared by [`Vm`](super::Vm).
     pub tags: Option<List<Tag>>,
+    /// Disks attached to the VM, with how each one is plugged in.
+    ///
     /// Link to a list of [`DiskAttachment`](super::DiskAttachment) objects. The server sends `<link rel="diskattachments" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<disk_attachments>` holding `<disk_attachment>` items when the link is followed. Declared by [`Vm`](super::Vm).
     pub disk_attachments: Option<List<DiskAttachment>>,
+    /// CPU topology the VM actually runs with, which may differ from the configured one; read-only.
+    ///
     /// Link to a [`DynamicCpu`](super::DynamicCpu) object, sent as the element `<dynamic_cpu>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Vm`](super::Vm).
     pub dynamic_cpu: Option<Box<DynamicCpu>>,
+    /// Mediated devices (such as vGPUs) given to the VM.
+    ///
     /// Link to a list of [`VmMediatedDevice`](super::VmMediatedDevice) objects. The server sends `<link rel="mediateddevices" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<mediated_devices>` holding `<vm_mediated_device>` items when the link is followed. Declared by [`Vm`](super::Vm).
     pub mediated_devices: Option<List<VmMediatedDevice>>,
+    /// When the snapshot was taken; read-only.
+    ///
     /// A date and time, sent as the element `<date>`.
     pub date: Option<DateTime>,
+    /// State of the snapshot: `ok`, `locked` (being created or removed) or `in_preview`; read-only.
+    ///
     /// A [`SnapshotStatus`](super::SnapshotStatus) value, sent as the element `<snapshot_status>`.
     pub snapshot_status: Option<SnapshotStatus>,
+    /// Whether the snapshot also saves the guest memory, so that restoring it resumes the running state; applies to running VMs.
+    ///
     /// A boolean, sent as the element `<persist_memorystate>`.
     pub persist_memorystate: Option<bool>,
+    /// Kind of snapshot: `regular`, `active` (the current state), `stateless` or `preview`; read-only.
+    ///
     /// A [`SnapshotType`](super::SnapshotType) value, sent as the element `<snapshot_type>`.
     pub snapshot_type: Option<SnapshotType>,
+    /// VM the snapshot belongs to.
+    ///
     /// Link to a [`Vm`](super::Vm) object, sent as the element `<vm>`; usually only its `id` and `href` are set unless the link is followed.
     pub vm: Option<Box<Vm>>,
+    /// Disks as they were in the snapshot.
+    ///
     /// Link to a list of [`Disk`](super::Disk) objects. The server sends `<link rel="disks" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<disks>` holding `<disk>` items when the link is followed.
     pub disks: Option<List<Disk>>,
 }
@@ -250,486 +444,486 @@ impl Snapshot {
         self.href.as_deref()
     }
 
-    /// The id of the snapshot. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the snapshot. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the snapshot. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the snapshot. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The type of the snapshot. `None` when not set.
+    /// Workload type the settings are tuned for: `server`, `desktop` or `high_performance`. `None` when not set.
     pub fn type_(&self) -> Option<VmType> {
         self.r#type.clone()
     }
 
-    /// The memory of the snapshot. `None` when not set.
+    /// Memory size of the guest, in bytes (so 4 GiB is `4294967296`). `None` when not set.
     pub fn memory(&self) -> Option<i64> {
         self.memory
     }
 
-    /// The cpu of the snapshot. `None` when not set.
+    /// Virtual CPU settings, mainly the topology (sockets, cores, threads) and the CPU mode. `None` when not set.
     pub fn cpu(&self) -> Option<&Cpu> {
         self.cpu.as_deref()
     }
 
-    /// The cpu shares of the snapshot. `None` when not set.
+    /// Relative CPU weight against other VMs on the same host; `0` disables it, common values are 512 (low), 1024 (medium) and 2048 (high). `None` when not set.
     pub fn cpu_shares(&self) -> Option<i64> {
         self.cpu_shares
     }
 
-    /// The bios of the snapshot. `None` when not set.
+    /// Firmware settings, such as the BIOS type (legacy or UEFI) and the boot menu. `None` when not set.
     pub fn bios(&self) -> Option<&Bios> {
         self.bios.as_deref()
     }
 
-    /// The os of the snapshot. `None` when not set.
+    /// Guest operating system type and boot settings (boot device order, kernel, initrd, command line). `None` when not set.
     pub fn os(&self) -> Option<&OperatingSystem> {
         self.os.as_deref()
     }
 
-    /// The creation time of the snapshot. `None` when not set.
+    /// When the object was created; read-only. `None` when not set.
     pub fn creation_time(&self) -> Option<&DateTime> {
         self.creation_time.as_ref()
     }
 
-    /// The origin of the snapshot. `None` when not set.
+    /// Where the object came from, such as `ovirt`, `vmware` or `xen` for imported VMs; read-only in practice. `None` when not set.
     pub fn origin(&self) -> Option<&str> {
         self.origin.as_deref()
     }
 
-    /// The stateless of the snapshot. `None` when not set.
+    /// When `true`, changes made while running are discarded at shutdown (the engine uses a temporary snapshot); defaults to `false`. `None` when not set.
     pub fn stateless(&self) -> Option<bool> {
         self.stateless
     }
 
-    /// The delete protected of the snapshot. `None` when not set.
+    /// When `true`, the engine refuses to remove the object until this flag is cleared; defaults to `false`. `None` when not set.
     pub fn delete_protected(&self) -> Option<bool> {
         self.delete_protected
     }
 
-    /// The high availability of the snapshot. `None` when not set.
+    /// Whether the engine restarts the VM automatically when it dies or its host fails, and with what priority. `None` when not set.
     pub fn high_availability(&self) -> Option<&HighAvailability> {
         self.high_availability.as_deref()
     }
 
-    /// The display of the snapshot. `None` when not set.
+    /// Graphical console settings (SPICE or VNC, monitors, clipboard and file transfer). `None` when not set.
     pub fn display(&self) -> Option<&Display> {
         self.display.as_deref()
     }
 
-    /// The sso of the snapshot. `None` when not set.
+    /// Single sign-on settings for the guest agent. `None` when not set.
     pub fn sso(&self) -> Option<&Sso> {
         self.sso.as_deref()
     }
 
-    /// The rng device of the snapshot. `None` when not set.
+    /// Random number generator device given to the guest, and its rate limit. `None` when not set.
     pub fn rng_device(&self) -> Option<&RngDevice> {
         self.rng_device.as_deref()
     }
 
-    /// The console of the snapshot. `None` when not set.
+    /// Whether a serial console is available for the guest. `None` when not set.
     pub fn console(&self) -> Option<&Console> {
         self.console.as_deref()
     }
 
-    /// The domain of the snapshot. `None` when not set.
+    /// Active Directory domain that a Windows guest joins. `None` when not set.
     pub fn domain(&self) -> Option<&Domain> {
         self.domain.as_deref()
     }
 
-    /// The usb of the snapshot. `None` when not set.
+    /// Whether USB redirection is enabled, and its type. `None` when not set.
     pub fn usb(&self) -> Option<&Usb> {
         self.usb.as_deref()
     }
 
-    /// The soundcard enabled of the snapshot. `None` when not set.
+    /// Whether the guest gets a sound card. `None` when not set.
     pub fn soundcard_enabled(&self) -> Option<bool> {
         self.soundcard_enabled
     }
 
-    /// The tunnel migration of the snapshot. `None` when not set.
+    /// Whether live migration traffic goes through the libvirt tunnel instead of a direct connection; unset means the cluster's setting. `None` when not set.
     pub fn tunnel_migration(&self) -> Option<bool> {
         self.tunnel_migration
     }
 
-    /// The migration downtime of the snapshot. `None` when not set.
+    /// Longest pause of the guest allowed at the end of a live migration, in milliseconds; unset means the engine's default. `None` when not set.
     pub fn migration_downtime(&self) -> Option<i64> {
         self.migration_downtime
     }
 
-    /// The virtio scsi of the snapshot. `None` when not set.
+    /// Whether the VirtIO-SCSI controller is present; needed for disks with the `virtio_scsi` interface. `None` when not set.
     pub fn virtio_scsi(&self) -> Option<&VirtioScsi> {
         self.virtio_scsi.as_deref()
     }
 
-    /// The serial number of the snapshot. `None` when not set.
+    /// Serial number reported to the guest through SMBIOS, and how it is chosen. `None` when not set.
     pub fn serial_number(&self) -> Option<&SerialNumber> {
         self.serial_number.as_deref()
     }
 
-    /// The start paused of the snapshot. `None` when not set.
+    /// When `true`, the VM starts in the paused state and must be resumed to run; defaults to `false`. `None` when not set.
     pub fn start_paused(&self) -> Option<bool> {
         self.start_paused
     }
 
-    /// The migration of the snapshot. `None` when not set.
+    /// Migration tuning (auto-converge, compression, policy) that overrides the cluster's settings. `None` when not set.
     pub fn migration(&self) -> Option<&MigrationOptions> {
         self.migration.as_deref()
     }
 
-    /// The io of the snapshot. `None` when not set.
+    /// I/O settings, mainly the number of I/O threads. `None` when not set.
     pub fn io(&self) -> Option<&Io> {
         self.io.as_deref()
     }
 
-    /// The custom properties of the snapshot. Empty when not set.
+    /// Name/value pairs passed to VDSM hooks on the host. Empty when not set.
     pub fn custom_properties(&self) -> &[CustomProperty] {
         self.custom_properties.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The custom emulated machine of the snapshot. `None` when not set.
+    /// Machine type for QEMU (e.g. `None` when not set.
     pub fn custom_emulated_machine(&self) -> Option<&str> {
         self.custom_emulated_machine.as_deref()
     }
 
-    /// The custom cpu model of the snapshot. `None` when not set.
+    /// CPU model for QEMU instead of the one the cluster CPU type implies. `None` when not set.
     pub fn custom_cpu_model(&self) -> Option<&str> {
         self.custom_cpu_model.as_deref()
     }
 
-    /// The time zone of the snapshot. `None` when not set.
+    /// Time zone of the guest's hardware clock, e.g. `None` when not set.
     pub fn time_zone(&self) -> Option<&TimeZone> {
         self.time_zone.as_deref()
     }
 
-    /// The small icon of the snapshot. `None` when not set.
+    /// Small icon shown in the user portal. `None` when not set.
     pub fn small_icon(&self) -> Option<&Icon> {
         self.small_icon.as_deref()
     }
 
-    /// The large icon of the snapshot. `None` when not set.
+    /// Large icon shown in the user portal. `None` when not set.
     pub fn large_icon(&self) -> Option<&Icon> {
         self.large_icon.as_deref()
     }
 
-    /// The initialization of the snapshot. `None` when not set.
+    /// Guest initialization data (cloud-init, Ignition or Sysprep): host name, users, SSH keys, network settings, scripts. `None` when not set.
     pub fn initialization(&self) -> Option<&Initialization> {
         self.initialization.as_deref()
     }
 
-    /// The memory policy of the snapshot. `None` when not set.
+    /// Guaranteed and maximum memory, ballooning and huge pages. `None` when not set.
     pub fn memory_policy(&self) -> Option<&MemoryPolicy> {
         self.memory_policy.as_deref()
     }
 
-    /// The custom compatibility version of the snapshot. `None` when not set.
+    /// Compatibility level to run the VM at instead of the cluster's, e.g. `None` when not set.
     pub fn custom_compatibility_version(&self) -> Option<&Version> {
         self.custom_compatibility_version.as_deref()
     }
 
-    /// The lease of the snapshot. `None` when not set.
+    /// Storage domain that holds the VM lease used for high availability without power management. `None` when not set.
     pub fn lease(&self) -> Option<&StorageDomainLease> {
         self.lease.as_deref()
     }
 
-    /// The storage error resume behaviour of the snapshot. `None` when not set.
+    /// What happens to a VM paused by a storage I/O error once storage is back: `auto_resume`, `leave_paused` or `kill`. `None` when not set.
     pub fn storage_error_resume_behaviour(
         &self,
     ) -> Option<VmStorageErrorResumeBehaviour> {
         self.storage_error_resume_behaviour.clone()
     }
 
-    /// The placement policy of the snapshot. `None` when not set.
+    /// Hosts the VM may run on and whether it may migrate (`migratable`, `user_migratable` or `pinned`). `None` when not set.
     pub fn placement_policy(&self) -> Option<&VmPlacementPolicy> {
         self.placement_policy.as_deref()
     }
 
-    /// The multi queues enabled of the snapshot. `None` when not set.
+    /// Whether VirtIO network interfaces get one queue per virtual CPU. `None` when not set.
     pub fn multi_queues_enabled(&self) -> Option<bool> {
         self.multi_queues_enabled
     }
 
-    /// The virtio scsi multi queues enabled of the snapshot. `None` when not set.
+    /// Whether the VirtIO-SCSI controller gets several queues. `None` when not set.
     pub fn virtio_scsi_multi_queues_enabled(&self) -> Option<bool> {
         self.virtio_scsi_multi_queues_enabled
     }
 
-    /// The virtio scsi multi queues of the snapshot. `None` when not set.
+    /// Number of VirtIO-SCSI queues when multi-queue is enabled. `None` when not set.
     pub fn virtio_scsi_multi_queues(&self) -> Option<i64> {
         self.virtio_scsi_multi_queues
     }
 
-    /// The tpm enabled of the snapshot. `None` when not set.
+    /// Whether the guest gets a virtual TPM device. `None` when not set.
     pub fn tpm_enabled(&self) -> Option<bool> {
         self.tpm_enabled
     }
 
-    /// The auto pinning policy of the snapshot. `None` when not set.
+    /// Deprecated: old way of asking for automatic CPU and NUMA pinning; use `cpu_pinning_policy`. `None` when not set.
     #[deprecated]
     pub fn auto_pinning_policy(&self) -> Option<AutoPinningPolicy> {
         self.auto_pinning_policy.clone()
     }
 
-    /// The cpu pinning policy of the snapshot. `None` when not set.
+    /// How virtual CPUs are pinned to host CPUs (`none`, `manual`, `resize_and_pin_numa`, `dedicated`, ...). `None` when not set.
     pub fn cpu_pinning_policy(&self) -> Option<CpuPinningPolicy> {
         self.cpu_pinning_policy.clone()
     }
 
-    /// The cluster of the snapshot. `None` when not set.
+    /// Cluster the VM belongs to and runs in; required when creating a VM. `None` when not set.
     pub fn cluster(&self) -> Option<&Cluster> {
         self.cluster.as_deref()
     }
 
-    /// The storage domain of the snapshot. `None` when not set.
+    /// Storage domain that holds the object's disks (for templates and VMs created from them). `None` when not set.
     pub fn storage_domain(&self) -> Option<&StorageDomain> {
         self.storage_domain.as_deref()
     }
 
-    /// The cpu profile of the snapshot. `None` when not set.
+    /// CPU profile that limits the VM's CPU usage. `None` when not set.
     pub fn cpu_profile(&self) -> Option<&CpuProfile> {
         self.cpu_profile.as_deref()
     }
 
-    /// The quota of the snapshot. `None` when not set.
+    /// Quota the VM's resources are counted against. `None` when not set.
     pub fn quota(&self) -> Option<&Quota> {
         self.quota.as_deref()
     }
 
-    /// The status of the snapshot. `None` when not set.
+    /// Current state, such as `down`, `up`, `powering_up` or `paused`; read-only. `None` when not set.
     pub fn status(&self) -> Option<VmStatus> {
         self.status.clone()
     }
 
-    /// The status detail of the snapshot. `None` when not set.
+    /// Extra detail on the state, e.g. `None` when not set.
     pub fn status_detail(&self) -> Option<&str> {
         self.status_detail.as_deref()
     }
 
-    /// The stop reason of the snapshot. `None` when not set.
+    /// Reason given by the user who stopped or shut down the VM. `None` when not set.
     pub fn stop_reason(&self) -> Option<&str> {
         self.stop_reason.as_deref()
     }
 
-    /// The start time of the snapshot. `None` when not set.
+    /// When the VM was last started; read-only. `None` when not set.
     pub fn start_time(&self) -> Option<&DateTime> {
         self.start_time.as_ref()
     }
 
-    /// The stop time of the snapshot. `None` when not set.
+    /// When the VM was last stopped; read-only. `None` when not set.
     pub fn stop_time(&self) -> Option<&DateTime> {
         self.stop_time.as_ref()
     }
 
-    /// The run once of the snapshot. `None` when not set.
+    /// Whether the current run was started with one-time settings (`start` with a `vm` parameter). `None` when not set.
     pub fn run_once(&self) -> Option<bool> {
         self.run_once
     }
 
-    /// The payloads of the snapshot. Empty when not set.
+    /// Files handed to the guest on a virtual CD-ROM or floppy at start. Empty when not set.
     pub fn payloads(&self) -> &[Payload] {
         self.payloads.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The fqdn of the snapshot. `None` when not set.
+    /// Fully qualified domain name as reported by the guest agent; read-only. `None` when not set.
     pub fn fqdn(&self) -> Option<&str> {
         self.fqdn.as_deref()
     }
 
-    /// The use latest template version of the snapshot. `None` when not set.
+    /// When `true`, the VM is rebuilt from the newest version of its template when it is next started; meant for stateless VMs and pools. `None` when not set.
     pub fn use_latest_template_version(&self) -> Option<bool> {
         self.use_latest_template_version
     }
 
-    /// The next run configuration exists of the snapshot. `None` when not set.
+    /// Whether changes are pending that apply only after the next restart; read them with `get` and `next_run`. `None` when not set.
     pub fn next_run_configuration_exists(&self) -> Option<bool> {
         self.next_run_configuration_exists
     }
 
-    /// The numa tune mode of the snapshot. `None` when not set.
+    /// Deprecated: NUMA tuning mode of the VM. `None` when not set.
     #[deprecated]
     pub fn numa_tune_mode(&self) -> Option<NumaTuneMode> {
         self.numa_tune_mode.clone()
     }
 
-    /// The guest time zone of the snapshot. `None` when not set.
+    /// Time zone reported by the guest agent; read-only. `None` when not set.
     pub fn guest_time_zone(&self) -> Option<&TimeZone> {
         self.guest_time_zone.as_deref()
     }
 
-    /// The guest operating system of the snapshot. `None` when not set.
+    /// Operating system details reported by the guest agent (distribution, version, kernel); read-only. `None` when not set.
     pub fn guest_operating_system(&self) -> Option<&GuestOperatingSystem> {
         self.guest_operating_system.as_deref()
     }
 
-    /// The has illegal images of the snapshot. `None` when not set.
+    /// Whether some disk images are in an illegal state, in which case the VM should not be started; read-only. `None` when not set.
     pub fn has_illegal_images(&self) -> Option<bool> {
         self.has_illegal_images
     }
 
-    /// The host of the snapshot. `None` when not set.
+    /// Host the VM runs on now; empty when the VM is down. `None` when not set.
     pub fn host(&self) -> Option<&Host> {
         self.host.as_deref()
     }
 
-    /// The template of the snapshot. `None` when not set.
+    /// Template the VM was created from (`Blank` when made from scratch). `None` when not set.
     pub fn template(&self) -> Option<&Template> {
         self.template.as_deref()
     }
 
-    /// The original template of the snapshot. `None` when not set.
+    /// Template the VM was first created from, kept after a template change. `None` when not set.
     pub fn original_template(&self) -> Option<&Template> {
         self.original_template.as_deref()
     }
 
-    /// The instance type of the snapshot. `None` when not set.
+    /// Instance type whose hardware settings the VM uses, if any. `None` when not set.
     pub fn instance_type(&self) -> Option<&InstanceType> {
         self.instance_type.as_deref()
     }
 
-    /// The nics of the snapshot. Empty when not set.
+    /// Virtual network interfaces of the VM. Empty when not set.
     pub fn nics(&self) -> &[Nic] {
         self.nics.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The snapshots of the snapshot. Empty when not set.
+    /// Snapshots of the VM, including the `active` one that stands for the current state. Empty when not set.
     pub fn snapshots(&self) -> &[Snapshot] {
         self.snapshots.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The vm pool of the snapshot. `None` when not set.
+    /// Pool the VM belongs to, if any. `None` when not set.
     pub fn vm_pool(&self) -> Option<&VmPool> {
         self.vm_pool.as_deref()
     }
 
-    /// The cdroms of the snapshot. Empty when not set.
+    /// Virtual CD-ROM drives; change the inserted ISO through them. Empty when not set.
     pub fn cdroms(&self) -> &[Cdrom] {
         self.cdroms.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The floppies of the snapshot. Empty when not set.
+    /// Virtual floppy drives. Empty when not set.
     pub fn floppies(&self) -> &[Floppy] {
         self.floppies.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The reported devices of the snapshot. Empty when not set.
+    /// Devices the guest agent reports, such as network interfaces with their IP addresses. Empty when not set.
     pub fn reported_devices(&self) -> &[ReportedDevice] {
         self.reported_devices.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The watchdogs of the snapshot. Empty when not set.
+    /// Watchdog devices and their actions. Empty when not set.
     pub fn watchdogs(&self) -> &[Watchdog] {
         self.watchdogs.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The permissions of the snapshot. Empty when not set.
+    /// Permissions granted on the VM. Empty when not set.
     pub fn permissions(&self) -> &[Permission] {
         self.permissions.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The external host provider of the snapshot. `None` when not set.
+    /// External provider the VM was imported from, if any. `None` when not set.
     pub fn external_host_provider(&self) -> Option<&ExternalHostProvider> {
         self.external_host_provider.as_deref()
     }
 
-    /// The affinity labels of the snapshot. Empty when not set.
+    /// Affinity labels attached to the VM. Empty when not set.
     pub fn affinity_labels(&self) -> &[AffinityLabel] {
         self.affinity_labels.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The applications of the snapshot. Empty when not set.
+    /// Applications installed in the guest, as reported by the guest agent. Empty when not set.
     pub fn applications(&self) -> &[Application] {
         self.applications.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The graphics consoles of the snapshot. Empty when not set.
+    /// Graphical consoles (SPICE, VNC) of the VM. Empty when not set.
     pub fn graphics_consoles(&self) -> &[GraphicsConsole] {
         self.graphics_consoles.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The host devices of the snapshot. Empty when not set.
+    /// Host devices passed through to the VM. Empty when not set.
     pub fn host_devices(&self) -> &[HostDevice] {
         self.host_devices.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The katello errata of the snapshot. Empty when not set.
+    /// Errata that apply to the guest, from Foreman/Katello. Empty when not set.
     pub fn katello_errata(&self) -> &[KatelloErratum] {
         self.katello_errata.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The numa nodes of the snapshot. Empty when not set.
+    /// Virtual NUMA nodes of the VM. Empty when not set.
     pub fn numa_nodes(&self) -> &[NumaNode] {
         self.numa_nodes.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The sessions of the snapshot. Empty when not set.
+    /// User sessions open in the guest or on its console. Empty when not set.
     pub fn sessions(&self) -> &[Session] {
         self.sessions.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The statistics of the snapshot. Empty when not set.
+    /// Usage statistics such as memory and CPU use and network rates. Empty when not set.
     pub fn statistics(&self) -> &[Statistic] {
         self.statistics.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The tags of the snapshot. Empty when not set.
+    /// Tags attached to the VM. Empty when not set.
     pub fn tags(&self) -> &[Tag] {
         self.tags.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The disk attachments of the snapshot. Empty when not set.
+    /// Disks attached to the VM, with how each one is plugged in. Empty when not set.
     pub fn disk_attachments(&self) -> &[DiskAttachment] {
         self.disk_attachments.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The dynamic cpu of the snapshot. `None` when not set.
+    /// CPU topology the VM actually runs with, which may differ from the configured one; read-only. `None` when not set.
     pub fn dynamic_cpu(&self) -> Option<&DynamicCpu> {
         self.dynamic_cpu.as_deref()
     }
 
-    /// The mediated devices of the snapshot. Empty when not set.
+    /// Mediated devices (such as vGPUs) given to the VM. Empty when not set.
     pub fn mediated_devices(&self) -> &[VmMediatedDevice] {
         self.mediated_devices.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The date of the snapshot. `None` when not set.
+    /// When the snapshot was taken; read-only. `None` when not set.
     pub fn date(&self) -> Option<&DateTime> {
         self.date.as_ref()
     }
 
-    /// The snapshot status of the snapshot. `None` when not set.
+    /// State of the snapshot: `ok`, `locked` (being created or removed) or `in_preview`; read-only. `None` when not set.
     pub fn snapshot_status(&self) -> Option<SnapshotStatus> {
         self.snapshot_status.clone()
     }
 
-    /// The persist memorystate of the snapshot. `None` when not set.
+    /// Whether the snapshot also saves the guest memory, so that restoring it resumes the running state; applies to running VMs. `None` when not set.
     pub fn persist_memorystate(&self) -> Option<bool> {
         self.persist_memorystate
     }
 
-    /// The snapshot type of the snapshot. `None` when not set.
+    /// Kind of snapshot: `regular`, `active` (the current state), `stateless` or `preview`; read-only. `None` when not set.
     pub fn snapshot_type(&self) -> Option<SnapshotType> {
         self.snapshot_type.clone()
     }
 
-    /// The vm of the snapshot. `None` when not set.
+    /// VM the snapshot belongs to. `None` when not set.
     pub fn vm(&self) -> Option<&Vm> {
         self.vm.as_deref()
     }
 
-    /// The disks of the snapshot. Empty when not set.
+    /// Disks as they were in the snapshot. Empty when not set.
     pub fn disks(&self) -> &[Disk] {
         self.disks.as_deref().map_or(&[], Vec::as_slice)
     }

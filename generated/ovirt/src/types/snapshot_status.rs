@@ -7,10 +7,16 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SnapshotStatus {
+    /// Ready to use.
+    ///
     /// Wire value `ok`.
     Ok,
+    /// The snapshot is being created, removed or restored; wait for `ok`.
+    ///
     /// Wire value `locked`.
     Locked,
+    /// The VM currently runs from this snapshot, after `preview_snapshot`.
+    ///
     /// Wire value `in_preview`.
     InPreview,
     /// A value the model does not know, exactly as received (see the type's documentation).

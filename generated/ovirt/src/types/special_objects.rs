@@ -11,8 +11,12 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct SpecialObjects {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// The `Blank` template, the starting point of a VM made from scratch.
+    ///
     /// Link to a [`Template`](super::Template) object, sent as the element `<blank_template>`; usually only its `id` and `href` are set unless the link is followed.
     pub blank_template: Option<Box<Template>>,
+    /// The root of the tag tree.
+    ///
     /// Link to a [`Tag`](super::Tag) object, sent as the element `<root_tag>`; usually only its `id` and `href` are set unless the link is followed.
     pub root_tag: Option<Box<Tag>>,
 }
@@ -24,12 +28,12 @@ impl SpecialObjects {
         self.href.as_deref()
     }
 
-    /// The blank template of the special objects. `None` when not set.
+    /// The `Blank` template, the starting point of a VM made from scratch. `None` when not set.
     pub fn blank_template(&self) -> Option<&Template> {
         self.blank_template.as_deref()
     }
 
-    /// The root tag of the special objects. `None` when not set.
+    /// The root of the tag tree. `None` when not set.
     pub fn root_tag(&self) -> Option<&Tag> {
         self.root_tag.as_deref()
     }

@@ -11,8 +11,12 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct Spm {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Priority of the host in the Storage Pool Manager election; higher is preferred, `-1` means never.
+    ///
     /// An integer, sent as the element `<priority>`.
     pub priority: Option<i64>,
+    /// Whether the host is the SPM: `spm`, `contending` or `none`.
+    ///
     /// A [`SpmStatus`](super::SpmStatus) value, sent as the element `<status>`.
     pub status: Option<SpmStatus>,
 }
@@ -24,12 +28,12 @@ impl Spm {
         self.href.as_deref()
     }
 
-    /// The priority of the spm. `None` when not set.
+    /// Priority of the host in the Storage Pool Manager election; higher is preferred, `-1` means never. `None` when not set.
     pub fn priority(&self) -> Option<i64> {
         self.priority
     }
 
-    /// The status of the spm. `None` when not set.
+    /// Whether the host is the SPM: `spm`, `contending` or `none`. `None` when not set.
     pub fn status(&self) -> Option<SpmStatus> {
         self.status.clone()
     }

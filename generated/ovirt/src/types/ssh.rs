@@ -16,23 +16,41 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct Ssh {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// SSH port of the host; defaults to 22.
+    ///
     /// An integer, sent as the element `<port>`.
     pub port: Option<i64>,
+    /// Deprecated: fingerprint of the host's SSH key; use `public_key`.
+    ///
     /// Text, sent as the element `<fingerprint>`.
     #[deprecated]
     pub fingerprint: Option<String>,
+    /// Public SSH key of the host, to check that the engine talks to the right machine.
+    ///
     /// Text, sent as the element `<public_key>`.
     pub public_key: Option<String>,
+    /// How the engine logs in: `password` or `publickey` (the engine's own key).
+    ///
     /// A [`SshAuthenticationMethod`](super::SshAuthenticationMethod) value, sent as the element `<authentication_method>`.
     pub authentication_method: Option<SshAuthenticationMethod>,
+    /// User to log in as (default `root`), with the password for `password` authentication.
+    ///
     /// An [`User`](super::User) object, sent as the element `<user>`.
     pub user: Option<Box<User>>,
 }
@@ -62,48 +80,48 @@ impl Ssh {
         self.href.as_deref()
     }
 
-    /// The id of the ssh. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the ssh. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the ssh. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the ssh. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The port of the ssh. `None` when not set.
+    /// SSH port of the host; defaults to 22. `None` when not set.
     pub fn port(&self) -> Option<i64> {
         self.port
     }
 
-    /// The fingerprint of the ssh. `None` when not set.
+    /// Deprecated: fingerprint of the host's SSH key; use `public_key`. `None` when not set.
     #[deprecated]
     pub fn fingerprint(&self) -> Option<&str> {
         self.fingerprint.as_deref()
     }
 
-    /// The public key of the ssh. `None` when not set.
+    /// Public SSH key of the host, to check that the engine talks to the right machine. `None` when not set.
     pub fn public_key(&self) -> Option<&str> {
         self.public_key.as_deref()
     }
 
-    /// The authentication method of the ssh. `None` when not set.
+    /// How the engine logs in: `password` or `publickey` (the engine's own key). `None` when not set.
     pub fn authentication_method(&self) -> Option<SshAuthenticationMethod> {
         self.authentication_method.clone()
     }
 
-    /// The user of the ssh. `None` when not set.
+    /// User to log in as (default `root`), with the password for `password` authentication. `None` when not set.
     pub fn user(&self) -> Option<&User> {
         self.user.as_deref()
     }

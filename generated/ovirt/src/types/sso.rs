@@ -11,6 +11,8 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct Sso {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Single sign-on methods, e.g. `guest_agent`.
+    ///
     /// A list of [`Method`](super::Method) objects, sent as the element `<methods>` holding `<method>` items.
     pub methods: Option<List<Method>>,
 }
@@ -22,7 +24,7 @@ impl Sso {
         self.href.as_deref()
     }
 
-    /// The methods of the sso. Empty when not set.
+    /// Single sign-on methods, e.g. Empty when not set.
     pub fn methods(&self) -> &[Method] {
         self.methods.as_deref().map_or(&[], Vec::as_slice)
     }

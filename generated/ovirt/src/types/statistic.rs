@@ -19,38 +19,72 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct Statistic {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Current value (a list, but usually one value).
+    ///
     /// A list of [`Value`](super::Value) objects, sent as the element `<values>` holding `<value>` items.
     pub values: Option<List<Value>>,
+    /// `gauge` (a level, like memory in use) or `counter` (a total that only grows, like bytes received).
+    ///
     /// A [`StatisticKind`](super::StatisticKind) value, sent as the element `<kind>`.
     pub kind: Option<StatisticKind>,
+    /// Type of the values: `integer`, `decimal` or `string`.
+    ///
     /// A [`ValueType`](super::ValueType) value, sent as the element `<type>`.
     pub r#type: Option<ValueType>,
+    /// Unit of the values, such as `bytes`, `percent`, `bits_per_second` or `seconds`.
+    ///
     /// A [`StatisticUnit`](super::StatisticUnit) value, sent as the element `<unit>`.
     pub unit: Option<StatisticUnit>,
+    /// Disk measured, for a disk statistic.
+    ///
     /// Link to a [`Disk`](super::Disk) object, sent as the element `<disk>`; usually only its `id` and `href` are set unless the link is followed.
     pub disk: Option<Box<Disk>>,
+    /// Host measured, for a host statistic.
+    ///
     /// Link to a [`Host`](super::Host) object, sent as the element `<host>`; usually only its `id` and `href` are set unless the link is followed.
     pub host: Option<Box<Host>>,
+    /// Host interface measured, for a host interface statistic.
+    ///
     /// Link to a [`HostNic`](super::HostNic) object, sent as the element `<host_nic>`; usually only its `id` and `href` are set unless the link is followed.
     pub host_nic: Option<Box<HostNic>>,
+    /// Host NUMA node measured, for a NUMA node statistic.
+    ///
     /// Link to a [`NumaNode`](super::NumaNode) object, sent as the element `<host_numa_node>`; usually only its `id` and `href` are set unless the link is followed.
     pub host_numa_node: Option<Box<NumaNode>>,
+    /// VM interface measured, for a VM interface statistic.
+    ///
     /// Link to a [`Nic`](super::Nic) object, sent as the element `<nic>`; usually only its `id` and `href` are set unless the link is followed.
     pub nic: Option<Box<Nic>>,
+    /// VM measured, for a VM statistic.
+    ///
     /// Link to a [`Vm`](super::Vm) object, sent as the element `<vm>`; usually only its `id` and `href` are set unless the link is followed.
     pub vm: Option<Box<Vm>>,
+    /// Gluster brick measured, for a brick statistic.
+    ///
     /// Link to a [`GlusterBrick`](super::GlusterBrick) object, sent as the element `<brick>`; usually only its `id` and `href` are set unless the link is followed.
     pub brick: Option<Box<GlusterBrick>>,
+    /// Job step measured, for a step statistic.
+    ///
     /// Link to a [`Step`](super::Step) object, sent as the element `<step>`; usually only its `id` and `href` are set unless the link is followed.
     pub step: Option<Box<Step>>,
+    /// Gluster volume measured, for a volume statistic.
+    ///
     /// Link to a [`GlusterVolume`](super::GlusterVolume) object, sent as the element `<gluster_volume>`; usually only its `id` and `href` are set unless the link is followed.
     pub gluster_volume: Option<Box<GlusterVolume>>,
 }
@@ -80,87 +114,87 @@ impl Statistic {
         self.href.as_deref()
     }
 
-    /// The id of the statistic. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the statistic. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the statistic. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the statistic. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The values of the statistic. Empty when not set.
+    /// Current value (a list, but usually one value). Empty when not set.
     pub fn values(&self) -> &[Value] {
         self.values.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The kind of the statistic. `None` when not set.
+    /// `gauge` (a level, like memory in use) or `counter` (a total that only grows, like bytes received). `None` when not set.
     pub fn kind(&self) -> Option<StatisticKind> {
         self.kind.clone()
     }
 
-    /// The type of the statistic. `None` when not set.
+    /// Type of the values: `integer`, `decimal` or `string`. `None` when not set.
     pub fn type_(&self) -> Option<ValueType> {
         self.r#type.clone()
     }
 
-    /// The unit of the statistic. `None` when not set.
+    /// Unit of the values, such as `bytes`, `percent`, `bits_per_second` or `seconds`. `None` when not set.
     pub fn unit(&self) -> Option<StatisticUnit> {
         self.unit.clone()
     }
 
-    /// The disk of the statistic. `None` when not set.
+    /// Disk measured, for a disk statistic. `None` when not set.
     pub fn disk(&self) -> Option<&Disk> {
         self.disk.as_deref()
     }
 
-    /// The host of the statistic. `None` when not set.
+    /// Host measured, for a host statistic. `None` when not set.
     pub fn host(&self) -> Option<&Host> {
         self.host.as_deref()
     }
 
-    /// The host nic of the statistic. `None` when not set.
+    /// Host interface measured, for a host interface statistic. `None` when not set.
     pub fn host_nic(&self) -> Option<&HostNic> {
         self.host_nic.as_deref()
     }
 
-    /// The host numa node of the statistic. `None` when not set.
+    /// Host NUMA node measured, for a NUMA node statistic. `None` when not set.
     pub fn host_numa_node(&self) -> Option<&NumaNode> {
         self.host_numa_node.as_deref()
     }
 
-    /// The nic of the statistic. `None` when not set.
+    /// VM interface measured, for a VM interface statistic. `None` when not set.
     pub fn nic(&self) -> Option<&Nic> {
         self.nic.as_deref()
     }
 
-    /// The vm of the statistic. `None` when not set.
+    /// VM measured, for a VM statistic. `None` when not set.
     pub fn vm(&self) -> Option<&Vm> {
         self.vm.as_deref()
     }
 
-    /// The brick of the statistic. `None` when not set.
+    /// Gluster brick measured, for a brick statistic. `None` when not set.
     pub fn brick(&self) -> Option<&GlusterBrick> {
         self.brick.as_deref()
     }
 
-    /// The step of the statistic. `None` when not set.
+    /// Job step measured, for a step statistic. `None` when not set.
     pub fn step(&self) -> Option<&Step> {
         self.step.as_deref()
     }
 
-    /// The gluster volume of the statistic. `None` when not set.
+    /// Gluster volume measured, for a volume statistic. `None` when not set.
     pub fn gluster_volume(&self) -> Option<&GlusterVolume> {
         self.gluster_volume.as_deref()
     }

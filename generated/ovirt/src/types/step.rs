@@ -16,36 +16,68 @@ use sdkgen_runtime::{DateTime, Identity, List, Optional, require_send_sync};
 pub struct Step {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Kind of step: `validating`, `executing`, `finalizing`, `rebalancing_volume`, ...
+    ///
     /// A [`StepEnum`](super::StepEnum) value, sent as the element `<type>`.
     pub r#type: Option<StepEnum>,
+    /// Position of the step among the steps of its parent.
+    ///
     /// An integer, sent as the element `<number>`.
     pub number: Option<i64>,
+    /// State: `started`, `finished`, `failed`, `aborted` or `unknown`.
+    ///
     /// A [`StepStatus`](super::StepStatus) value, sent as the element `<status>`.
     pub status: Option<StepStatus>,
+    /// When the step started.
+    ///
     /// A date and time, sent as the element `<start_time>`.
     pub start_time: Option<DateTime>,
+    /// When the step ended; empty while it runs.
+    ///
     /// A date and time, sent as the element `<end_time>`.
     pub end_time: Option<DateTime>,
+    /// Whether the step was added by a client rather than by the engine.
+    ///
     /// A boolean, sent as the element `<external>`.
     pub external: Option<bool>,
+    /// System that runs the step, such as `vdsm` or `gluster`.
+    ///
     /// An [`ExternalSystemType`](super::ExternalSystemType) value, sent as the element `<external_type>`.
     pub external_type: Option<ExternalSystemType>,
+    /// How far the step is, in percent, when known.
+    ///
     /// An integer, sent as the element `<progress>`.
     pub progress: Option<i64>,
+    /// Step this one is part of, if any.
+    ///
     /// Link to a [`Step`](super::Step) object, sent as the element `<parent_step>`; usually only its `id` and `href` are set unless the link is followed.
     pub parent_step: Option<Box<Step>>,
+    /// Job the step belongs to.
+    ///
     /// Link to a [`Job`](super::Job) object, sent as the element `<job>`; usually only its `id` and `href` are set unless the link is followed.
     pub job: Option<Box<Job>>,
+    /// Statistics of the step.
+    ///
     /// Link to a list of [`Statistic`](super::Statistic) objects. The server sends `<link rel="statistics" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<statistics>` holding `<statistic>` items when the link is followed.
     pub statistics: Option<List<Statistic>>,
+    /// Host that runs the step.
+    ///
     /// Link to a [`Host`](super::Host) object, sent as the element `<execution_host>`; usually only its `id` and `href` are set unless the link is followed.
     pub execution_host: Option<Box<Host>>,
 }
@@ -75,82 +107,82 @@ impl Step {
         self.href.as_deref()
     }
 
-    /// The id of the step. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the step. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the step. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the step. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The type of the step. `None` when not set.
+    /// Kind of step: `validating`, `executing`, `finalizing`, `rebalancing_volume`, ... `None` when not set.
     pub fn type_(&self) -> Option<StepEnum> {
         self.r#type.clone()
     }
 
-    /// The number of the step. `None` when not set.
+    /// Position of the step among the steps of its parent. `None` when not set.
     pub fn number(&self) -> Option<i64> {
         self.number
     }
 
-    /// The status of the step. `None` when not set.
+    /// State: `started`, `finished`, `failed`, `aborted` or `unknown`. `None` when not set.
     pub fn status(&self) -> Option<StepStatus> {
         self.status.clone()
     }
 
-    /// The start time of the step. `None` when not set.
+    /// When the step started. `None` when not set.
     pub fn start_time(&self) -> Option<&DateTime> {
         self.start_time.as_ref()
     }
 
-    /// The end time of the step. `None` when not set.
+    /// When the step ended; empty while it runs. `None` when not set.
     pub fn end_time(&self) -> Option<&DateTime> {
         self.end_time.as_ref()
     }
 
-    /// The external of the step. `None` when not set.
+    /// Whether the step was added by a client rather than by the engine. `None` when not set.
     pub fn external(&self) -> Option<bool> {
         self.external
     }
 
-    /// The external type of the step. `None` when not set.
+    /// System that runs the step, such as `vdsm` or `gluster`. `None` when not set.
     pub fn external_type(&self) -> Option<ExternalSystemType> {
         self.external_type.clone()
     }
 
-    /// The progress of the step. `None` when not set.
+    /// How far the step is, in percent, when known. `None` when not set.
     pub fn progress(&self) -> Option<i64> {
         self.progress
     }
 
-    /// The parent step of the step. `None` when not set.
+    /// Step this one is part of, if any. `None` when not set.
     pub fn parent_step(&self) -> Option<&Step> {
         self.parent_step.as_deref()
     }
 
-    /// The job of the step. `None` when not set.
+    /// Job the step belongs to. `None` when not set.
     pub fn job(&self) -> Option<&Job> {
         self.job.as_deref()
     }
 
-    /// The statistics of the step. Empty when not set.
+    /// Statistics of the step. Empty when not set.
     pub fn statistics(&self) -> &[Statistic] {
         self.statistics.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The execution host of the step. `None` when not set.
+    /// Host that runs the step. `None` when not set.
     pub fn execution_host(&self) -> Option<&Host> {
         self.execution_host.as_deref()
     }

@@ -16,42 +16,80 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct StorageConnection {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Address of the storage server, as a host name or IP address.
+    ///
     /// Text, sent as the element `<address>`.
     pub address: Option<String>,
+    /// Storage technology: `nfs`, `iscsi`, `fcp`, `localfs`, `posixfs`, `glusterfs`, ...
+    ///
     /// A [`StorageType`](super::StorageType) value, sent as the element `<type>`.
     pub r#type: Option<StorageType>,
+    /// Exported path (NFS, POSIX, Gluster) or local directory.
+    ///
     /// Text, sent as the element `<path>`.
     pub path: Option<String>,
+    /// Extra mount options, for NFS and POSIX storage.
+    ///
     /// Text, sent as the element `<mount_options>`.
     pub mount_options: Option<String>,
+    /// File system type to mount POSIX storage with.
+    ///
     /// Text, sent as the element `<vfs_type>`.
     pub vfs_type: Option<String>,
+    /// NFS protocol version.
+    ///
     /// A [`NfsVersion`](super::NfsVersion) value, sent as the element `<nfs_version>`.
     pub nfs_version: Option<NfsVersion>,
+    /// NFS timeout before a retry, in tenths of a second.
+    ///
     /// An integer, sent as the element `<nfs_timeo>`.
     pub nfs_timeo: Option<i64>,
+    /// Number of NFS retries before a major timeout.
+    ///
     /// An integer, sent as the element `<nfs_retrans>`.
     pub nfs_retrans: Option<i64>,
+    /// Port of the iSCSI target; defaults to 3260.
+    ///
     /// An integer, sent as the element `<port>`.
     pub port: Option<i64>,
+    /// iSCSI target name (IQN).
+    ///
     /// Text, sent as the element `<target>`.
     pub target: Option<String>,
+    /// User name for iSCSI CHAP authentication.
+    ///
     /// Text, sent as the element `<username>`.
     pub username: Option<String>,
+    /// Password for iSCSI CHAP authentication.
+    ///
     /// Text, sent as the element `<password>`. Secret: never shown by `Debug`.
     pub password: Option<String>,
+    /// iSCSI portal group of the target.
+    ///
     /// Text, sent as the element `<portal>`.
     pub portal: Option<String>,
+    /// Gluster volume the connection points to.
+    ///
     /// Link to a [`GlusterVolume`](super::GlusterVolume) object, sent as the element `<gluster_volume>`; usually only its `id` and `href` are set unless the link is followed.
     pub gluster_volume: Option<Box<GlusterVolume>>,
+    /// Host used to test or make the connection.
+    ///
     /// Link to a [`Host`](super::Host) object, sent as the element `<host>`; usually only its `id` and `href` are set unless the link is followed.
     pub host: Option<Box<Host>>,
 }
@@ -81,97 +119,97 @@ impl StorageConnection {
         self.href.as_deref()
     }
 
-    /// The id of the storage connection. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the storage connection. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the storage connection. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the storage connection. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The address of the storage connection. `None` when not set.
+    /// Address of the storage server, as a host name or IP address. `None` when not set.
     pub fn address(&self) -> Option<&str> {
         self.address.as_deref()
     }
 
-    /// The type of the storage connection. `None` when not set.
+    /// Storage technology: `nfs`, `iscsi`, `fcp`, `localfs`, `posixfs`, `glusterfs`, ... `None` when not set.
     pub fn type_(&self) -> Option<StorageType> {
         self.r#type.clone()
     }
 
-    /// The path of the storage connection. `None` when not set.
+    /// Exported path (NFS, POSIX, Gluster) or local directory. `None` when not set.
     pub fn path(&self) -> Option<&str> {
         self.path.as_deref()
     }
 
-    /// The mount options of the storage connection. `None` when not set.
+    /// Extra mount options, for NFS and POSIX storage. `None` when not set.
     pub fn mount_options(&self) -> Option<&str> {
         self.mount_options.as_deref()
     }
 
-    /// The vfs type of the storage connection. `None` when not set.
+    /// File system type to mount POSIX storage with. `None` when not set.
     pub fn vfs_type(&self) -> Option<&str> {
         self.vfs_type.as_deref()
     }
 
-    /// The nfs version of the storage connection. `None` when not set.
+    /// NFS protocol version. `None` when not set.
     pub fn nfs_version(&self) -> Option<NfsVersion> {
         self.nfs_version.clone()
     }
 
-    /// The nfs timeo of the storage connection. `None` when not set.
+    /// NFS timeout before a retry, in tenths of a second. `None` when not set.
     pub fn nfs_timeo(&self) -> Option<i64> {
         self.nfs_timeo
     }
 
-    /// The nfs retrans of the storage connection. `None` when not set.
+    /// Number of NFS retries before a major timeout. `None` when not set.
     pub fn nfs_retrans(&self) -> Option<i64> {
         self.nfs_retrans
     }
 
-    /// The port of the storage connection. `None` when not set.
+    /// Port of the iSCSI target; defaults to 3260. `None` when not set.
     pub fn port(&self) -> Option<i64> {
         self.port
     }
 
-    /// The target of the storage connection. `None` when not set.
+    /// iSCSI target name (IQN). `None` when not set.
     pub fn target(&self) -> Option<&str> {
         self.target.as_deref()
     }
 
-    /// The username of the storage connection. `None` when not set.
+    /// User name for iSCSI CHAP authentication. `None` when not set.
     pub fn username(&self) -> Option<&str> {
         self.username.as_deref()
     }
 
-    /// The password of the storage connection. `None` when not set.
+    /// Password for iSCSI CHAP authentication. `None` when not set.
     pub fn password(&self) -> Option<&str> {
         self.password.as_deref()
     }
 
-    /// The portal of the storage connection. `None` when not set.
+    /// iSCSI portal group of the target. `None` when not set.
     pub fn portal(&self) -> Option<&str> {
         self.portal.as_deref()
     }
 
-    /// The gluster volume of the storage connection. `None` when not set.
+    /// Gluster volume the connection points to. `None` when not set.
     pub fn gluster_volume(&self) -> Option<&GlusterVolume> {
         self.gluster_volume.as_deref()
     }
 
-    /// The host of the storage connection. `None` when not set.
+    /// Host used to test or make the connection. `None` when not set.
     pub fn host(&self) -> Option<&Host> {
         self.host.as_deref()
     }

@@ -22,73 +22,141 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct StorageDomain {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Role of the domain: `data` (disks of VMs), `iso`, `export`, `image` or `volume`; `data` for almost every new domain.
+    ///
     /// A [`StorageDomainType`](super::StorageDomainType) value, sent as the element `<type>`.
     pub r#type: Option<StorageDomainType>,
+    /// State of an unattached domain, or the state inside a data center when listed through it (`active`, `maintenance`, `unattached`, ...); read-only.
+    ///
     /// A [`StorageDomainStatus`](super::StorageDomainStatus) value, sent as the element `<status>`.
     pub status: Option<StorageDomainStatus>,
+    /// Health state reported by external systems.
+    ///
     /// An [`ExternalStatus`](super::ExternalStatus) value, sent as the element `<external_status>`.
     pub external_status: Option<ExternalStatus>,
+    /// Whether this is the master domain of its data center; read-only.
+    ///
     /// A boolean, sent as the element `<master>`.
     pub master: Option<bool>,
+    /// Where the domain lives (NFS path, iSCSI LUNs, local path, ...); required when creating a domain.
+    ///
     /// A [`HostStorage`](super::HostStorage) object, sent as the element `<storage>`.
     pub storage: Option<Box<HostStorage>>,
+    /// Free space, in bytes; read-only.
+    ///
     /// An integer, sent as the element `<available>`. Schema type `xs:long`.
     pub available: Option<i64>,
+    /// Space in use, in bytes; read-only.
+    ///
     /// An integer, sent as the element `<used>`. Schema type `xs:long`.
     pub used: Option<i64>,
+    /// Space promised to disks (their virtual sizes added up), in bytes; can exceed the domain size with thin disks.
+    ///
     /// An integer, sent as the element `<committed>`. Schema type `xs:long`.
     pub committed: Option<i64>,
+    /// On-disk format version of the domain (`v5`, ...).
+    ///
     /// A [`StorageFormat`](super::StorageFormat) value, sent as the element `<storage_format>`.
     pub storage_format: Option<StorageFormat>,
+    /// Default for new disks on this domain; whether removed disks are overwritten with zeros.
+    ///
     /// A boolean, sent as the element `<wipe_after_delete>`.
     pub wipe_after_delete: Option<bool>,
+    /// Whether the storage is told to discard the blocks of removed disks (block domains).
+    ///
     /// A boolean, sent as the element `<discard_after_delete>`.
     pub discard_after_delete: Option<bool>,
+    /// Whether the underlying storage supports discard; read-only.
+    ///
     /// A boolean, sent as the element `<supports_discard>`.
     pub supports_discard: Option<bool>,
+    /// Deprecated: whether discarded blocks read back as zeros.
+    ///
     /// A boolean, sent as the element `<supports_discard_zeroes_data>`.
     #[deprecated]
     pub supports_discard_zeroes_data: Option<bool>,
+    /// When adding a domain, whether to import an existing domain found at the given storage instead of creating a new one.
+    ///
     /// A boolean, sent as the element `<import>`.
     pub import: Option<bool>,
+    /// Free space below which the engine warns, in percent of the domain size.
+    ///
     /// An integer, sent as the element `<warning_low_space_indicator>`.
     pub warning_low_space_indicator: Option<i64>,
+    /// Free space below which the engine blocks new disks, in GiB.
+    ///
     /// An integer, sent as the element `<critical_space_action_blocker>`.
     pub critical_space_action_blocker: Option<i64>,
+    /// Whether the domain is a backup domain, which VMs cannot run from.
+    ///
     /// A boolean, sent as the element `<backup>`.
     pub backup: Option<bool>,
+    /// Sector size of the storage, in bytes (`512` or `4096`).
+    ///
     /// An integer, sent as the element `<block_size>`.
     pub block_size: Option<i64>,
+    /// Host used to create, attach or remove the domain; required when adding a domain.
+    ///
     /// Link to a [`Host`](super::Host) object, sent as the element `<host>`; usually only its `id` and `href` are set unless the link is followed.
     pub host: Option<Box<Host>>,
+    /// Data center the domain is attached to, if any.
+    ///
     /// Link to a [`DataCenter`](super::DataCenter) object, sent as the element `<data_center>`; usually only its `id` and `href` are set unless the link is followed.
     pub data_center: Option<Box<DataCenter>>,
+    /// Data centers the domain is attached to.
+    ///
     /// Link to a list of [`DataCenter`](super::DataCenter) objects. The server sends `<link rel="datacenters" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<data_centers>` holding `<data_center>` items when the link is followed.
     pub data_centers: Option<List<DataCenter>>,
+    /// Disks stored on the domain.
+    ///
     /// Link to a list of [`Disk`](super::Disk) objects. The server sends `<link rel="disks" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<disks>` holding `<disk>` items when the link is followed.
     pub disks: Option<List<Disk>>,
+    /// Disk profiles that limit I/O on the domain.
+    ///
     /// Link to a list of [`DiskProfile`](super::DiskProfile) objects. The server sends `<link rel="diskprofiles" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<disk_profiles>` holding `<disk_profile>` items when the link is followed.
     pub disk_profiles: Option<List<DiskProfile>>,
+    /// Disk snapshots stored on the domain.
+    ///
     /// Link to a list of [`DiskSnapshot`](super::DiskSnapshot) objects. The server sends `<link rel="disksnapshots" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<disk_snapshots>` holding `<disk_snapshot>` items when the link is followed.
     pub disk_snapshots: Option<List<DiskSnapshot>>,
+    /// Files on an ISO domain.
+    ///
     /// Link to a list of [`File`](super::File) objects. The server sends `<link rel="files" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<files>` holding `<file>` items when the link is followed.
     pub files: Option<List<File>>,
+    /// Images of an image domain (e.g. from Glance).
+    ///
     /// Link to a list of [`Image`](super::Image) objects. The server sends `<link rel="images" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<images>` holding `<image>` items when the link is followed.
     pub images: Option<List<Image>>,
+    /// Permissions granted on the domain.
+    ///
     /// Link to a list of [`Permission`](super::Permission) objects. The server sends `<link rel="permissions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<permissions>` holding `<permission>` items when the link is followed.
     pub permissions: Option<List<Permission>>,
+    /// Connections to storage servers used by the domain.
+    ///
     /// Link to a list of [`StorageConnection`](super::StorageConnection) objects. The server sends `<link rel="storageconnections" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<storage_connections>` holding `<storage_connection>` items when the link is followed.
     pub storage_connections: Option<List<StorageConnection>>,
+    /// Templates stored on the domain.
+    ///
     /// Link to a list of [`Template`](super::Template) objects. The server sends `<link rel="templates" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<templates>` holding `<template>` items when the link is followed.
     pub templates: Option<List<Template>>,
+    /// VMs whose disks are on the domain (for export and data domains, those that can be imported).
+    ///
     /// Link to a list of [`Vm`](super::Vm) objects. The server sends `<link rel="vms" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<vms>` holding `<vm>` items when the link is followed.
     pub vms: Option<List<Vm>>,
 }
@@ -118,173 +186,173 @@ impl StorageDomain {
         self.href.as_deref()
     }
 
-    /// The id of the storage domain. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the storage domain. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the storage domain. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the storage domain. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The type of the storage domain. `None` when not set.
+    /// Role of the domain: `data` (disks of VMs), `iso`, `export`, `image` or `volume`; `data` for almost every new domain. `None` when not set.
     pub fn type_(&self) -> Option<StorageDomainType> {
         self.r#type.clone()
     }
 
-    /// The status of the storage domain. `None` when not set.
+    /// State of an unattached domain, or the state inside a data center when listed through it (`active`, `maintenance`, `unattached`, ...); read-only. `None` when not set.
     pub fn status(&self) -> Option<StorageDomainStatus> {
         self.status.clone()
     }
 
-    /// The external status of the storage domain. `None` when not set.
+    /// Health state reported by external systems. `None` when not set.
     pub fn external_status(&self) -> Option<ExternalStatus> {
         self.external_status.clone()
     }
 
-    /// The master of the storage domain. `None` when not set.
+    /// Whether this is the master domain of its data center; read-only. `None` when not set.
     pub fn master(&self) -> Option<bool> {
         self.master
     }
 
-    /// The storage of the storage domain. `None` when not set.
+    /// Where the domain lives (NFS path, iSCSI LUNs, local path, ...); required when creating a domain. `None` when not set.
     pub fn storage(&self) -> Option<&HostStorage> {
         self.storage.as_deref()
     }
 
-    /// The available of the storage domain. `None` when not set.
+    /// Free space, in bytes; read-only. `None` when not set.
     pub fn available(&self) -> Option<i64> {
         self.available
     }
 
-    /// The used of the storage domain. `None` when not set.
+    /// Space in use, in bytes; read-only. `None` when not set.
     pub fn used(&self) -> Option<i64> {
         self.used
     }
 
-    /// The committed of the storage domain. `None` when not set.
+    /// Space promised to disks (their virtual sizes added up), in bytes; can exceed the domain size with thin disks. `None` when not set.
     pub fn committed(&self) -> Option<i64> {
         self.committed
     }
 
-    /// The storage format of the storage domain. `None` when not set.
+    /// On-disk format version of the domain (`v5`, ...). `None` when not set.
     pub fn storage_format(&self) -> Option<StorageFormat> {
         self.storage_format.clone()
     }
 
-    /// The wipe after delete of the storage domain. `None` when not set.
+    /// Default for new disks on this domain; whether removed disks are overwritten with zeros. `None` when not set.
     pub fn wipe_after_delete(&self) -> Option<bool> {
         self.wipe_after_delete
     }
 
-    /// The discard after delete of the storage domain. `None` when not set.
+    /// Whether the storage is told to discard the blocks of removed disks (block domains). `None` when not set.
     pub fn discard_after_delete(&self) -> Option<bool> {
         self.discard_after_delete
     }
 
-    /// The supports discard of the storage domain. `None` when not set.
+    /// Whether the underlying storage supports discard; read-only. `None` when not set.
     pub fn supports_discard(&self) -> Option<bool> {
         self.supports_discard
     }
 
-    /// The supports discard zeroes data of the storage domain. `None` when not set.
+    /// Deprecated: whether discarded blocks read back as zeros. `None` when not set.
     #[deprecated]
     pub fn supports_discard_zeroes_data(&self) -> Option<bool> {
         self.supports_discard_zeroes_data
     }
 
-    /// The import of the storage domain. `None` when not set.
+    /// When adding a domain, whether to import an existing domain found at the given storage instead of creating a new one. `None` when not set.
     pub fn import(&self) -> Option<bool> {
         self.import
     }
 
-    /// The warning low space indicator of the storage domain. `None` when not set.
+    /// Free space below which the engine warns, in percent of the domain size. `None` when not set.
     pub fn warning_low_space_indicator(&self) -> Option<i64> {
         self.warning_low_space_indicator
     }
 
-    /// The critical space action blocker of the storage domain. `None` when not set.
+    /// Free space below which the engine blocks new disks, in GiB. `None` when not set.
     pub fn critical_space_action_blocker(&self) -> Option<i64> {
         self.critical_space_action_blocker
     }
 
-    /// The backup of the storage domain. `None` when not set.
+    /// Whether the domain is a backup domain, which VMs cannot run from. `None` when not set.
     pub fn backup(&self) -> Option<bool> {
         self.backup
     }
 
-    /// The block size of the storage domain. `None` when not set.
+    /// Sector size of the storage, in bytes (`512` or `4096`). `None` when not set.
     pub fn block_size(&self) -> Option<i64> {
         self.block_size
     }
 
-    /// The host of the storage domain. `None` when not set.
+    /// Host used to create, attach or remove the domain; required when adding a domain. `None` when not set.
     pub fn host(&self) -> Option<&Host> {
         self.host.as_deref()
     }
 
-    /// The data center of the storage domain. `None` when not set.
+    /// Data center the domain is attached to, if any. `None` when not set.
     pub fn data_center(&self) -> Option<&DataCenter> {
         self.data_center.as_deref()
     }
 
-    /// The data centers of the storage domain. Empty when not set.
+    /// Data centers the domain is attached to. Empty when not set.
     pub fn data_centers(&self) -> &[DataCenter] {
         self.data_centers.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The disks of the storage domain. Empty when not set.
+    /// Disks stored on the domain. Empty when not set.
     pub fn disks(&self) -> &[Disk] {
         self.disks.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The disk profiles of the storage domain. Empty when not set.
+    /// Disk profiles that limit I/O on the domain. Empty when not set.
     pub fn disk_profiles(&self) -> &[DiskProfile] {
         self.disk_profiles.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The disk snapshots of the storage domain. Empty when not set.
+    /// Disk snapshots stored on the domain. Empty when not set.
     pub fn disk_snapshots(&self) -> &[DiskSnapshot] {
         self.disk_snapshots.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The files of the storage domain. Empty when not set.
+    /// Files on an ISO domain. Empty when not set.
     pub fn files(&self) -> &[File] {
         self.files.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The images of the storage domain. Empty when not set.
+    /// Images of an image domain (e.g. Empty when not set.
     pub fn images(&self) -> &[Image] {
         self.images.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The permissions of the storage domain. Empty when not set.
+    /// Permissions granted on the domain. Empty when not set.
     pub fn permissions(&self) -> &[Permission] {
         self.permissions.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The storage connections of the storage domain. Empty when not set.
+    /// Connections to storage servers used by the domain. Empty when not set.
     pub fn storage_connections(&self) -> &[StorageConnection] {
         self.storage_connections.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The templates of the storage domain. Empty when not set.
+    /// Templates stored on the domain. Empty when not set.
     pub fn templates(&self) -> &[Template] {
         self.templates.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The vms of the storage domain. Empty when not set.
+    /// VMs whose disks are on the domain (for export and data domains, those that can be imported). Empty when not set.
     pub fn vms(&self) -> &[Vm] {
         self.vms.as_deref().map_or(&[], Vec::as_slice)
     }

@@ -7,24 +7,44 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StorageDomainStatus {
+    /// Attached and usable.
+    ///
     /// Wire value `active`.
     Active,
+    /// Attached but not usable, for example because hosts cannot reach it.
+    ///
     /// Wire value `inactive`.
     Inactive,
+    /// An operation on the domain is running.
+    ///
     /// Wire value `locked`.
     Locked,
+    /// Different states in different data centers.
+    ///
     /// Wire value `mixed`.
     Mixed,
+    /// Not attached to any data center.
+    ///
     /// Wire value `unattached`.
     Unattached,
+    /// Attached but taken out of use, so that it can be detached or serviced.
+    ///
     /// Wire value `maintenance`.
     Maintenance,
+    /// Being moved into maintenance.
+    ///
     /// Wire value `preparing_for_maintenance`.
     PreparingForMaintenance,
+    /// Being detached from its data center.
+    ///
     /// Wire value `detaching`.
     Detaching,
+    /// Being brought into use.
+    ///
     /// Wire value `activating`.
     Activating,
+    /// The state cannot be determined.
+    ///
     /// Wire value `unknown`.
     Unknown,
     /// A value the model does not know, exactly as received (see the type's documentation).

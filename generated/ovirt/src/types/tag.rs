@@ -16,24 +16,44 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct Tag {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Host the tag is attached to, when listed through a host.
+    ///
     /// Link to a [`Host`](super::Host) object, sent as the element `<host>`; usually only its `id` and `href` are set unless the link is followed.
     pub host: Option<Box<Host>>,
+    /// VM the tag is attached to, when listed through a VM.
+    ///
     /// Link to a [`Vm`](super::Vm) object, sent as the element `<vm>`; usually only its `id` and `href` are set unless the link is followed.
     pub vm: Option<Box<Vm>>,
+    /// User the tag is attached to, when listed through a user.
+    ///
     /// Link to an [`User`](super::User) object, sent as the element `<user>`; usually only its `id` and `href` are set unless the link is followed.
     pub user: Option<Box<User>>,
+    /// Group the tag is attached to, when listed through a group.
+    ///
     /// Link to a [`Group`](super::Group) object, sent as the element `<group>`; usually only its `id` and `href` are set unless the link is followed.
     pub group: Option<Box<Group>>,
+    /// Template the tag is attached to, when listed through a template.
+    ///
     /// Link to a [`Template`](super::Template) object, sent as the element `<template>`; usually only its `id` and `href` are set unless the link is followed.
     pub template: Option<Box<Template>>,
+    /// Parent tag; tags form a tree under the root tag, which is the parent when none is given.
+    ///
     /// Link to a [`Tag`](super::Tag) object, sent as the element `<parent>`; usually only its `id` and `href` are set unless the link is followed.
     pub parent: Option<Box<Tag>>,
 }
@@ -63,52 +83,52 @@ impl Tag {
         self.href.as_deref()
     }
 
-    /// The id of the tag. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the tag. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the tag. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the tag. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The host of the tag. `None` when not set.
+    /// Host the tag is attached to, when listed through a host. `None` when not set.
     pub fn host(&self) -> Option<&Host> {
         self.host.as_deref()
     }
 
-    /// The vm of the tag. `None` when not set.
+    /// VM the tag is attached to, when listed through a VM. `None` when not set.
     pub fn vm(&self) -> Option<&Vm> {
         self.vm.as_deref()
     }
 
-    /// The user of the tag. `None` when not set.
+    /// User the tag is attached to, when listed through a user. `None` when not set.
     pub fn user(&self) -> Option<&User> {
         self.user.as_deref()
     }
 
-    /// The group of the tag. `None` when not set.
+    /// Group the tag is attached to, when listed through a group. `None` when not set.
     pub fn group(&self) -> Option<&Group> {
         self.group.as_deref()
     }
 
-    /// The template of the tag. `None` when not set.
+    /// Template the tag is attached to, when listed through a template. `None` when not set.
     pub fn template(&self) -> Option<&Template> {
         self.template.as_deref()
     }
 
-    /// The parent of the tag. `None` when not set.
+    /// Parent tag; tags form a tree under the root tag, which is the parent when none is given. `None` when not set.
     pub fn parent(&self) -> Option<&Tag> {
         self.parent.as_deref()
     }

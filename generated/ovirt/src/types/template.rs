@@ -25,129 +25,255 @@ use sdkgen_runtime::{DateTime, Identity, List, Optional, require_send_sync};
 pub struct Template {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Workload type the settings are tuned for: `server`, `desktop` or `high_performance`.
+    ///
     /// A [`VmType`](super::VmType) value, sent as the element `<type>`. Declared by [`VmBase`](super::VmBase).
     pub r#type: Option<VmType>,
+    /// Memory size of the guest, in bytes (so 4 GiB is `4294967296`).
+    ///
+    /// Changing it on a running VM may be applied by memory hot plug or only on the next run.
+    ///
     /// An integer, sent as the element `<memory>`. Schema type `xs:long`. Declared by [`VmBase`](super::VmBase).
     pub memory: Option<i64>,
+    /// Virtual CPU settings, mainly the topology (sockets, cores, threads) and the CPU mode.
+    ///
     /// A [`Cpu`](super::Cpu) object, sent as the element `<cpu>`. Declared by [`VmBase`](super::VmBase).
     pub cpu: Option<Box<Cpu>>,
+    /// Relative CPU weight against other VMs on the same host; `0` disables it, common values are 512 (low), 1024 (medium) and 2048 (high).
+    ///
     /// An integer, sent as the element `<cpu_shares>`. Declared by [`VmBase`](super::VmBase).
     pub cpu_shares: Option<i64>,
+    /// Firmware settings, such as the BIOS type (legacy or UEFI) and the boot menu.
+    ///
     /// A [`Bios`](super::Bios) object, sent as the element `<bios>`. Declared by [`VmBase`](super::VmBase).
     pub bios: Option<Box<Bios>>,
+    /// Guest operating system type and boot settings (boot device order, kernel, initrd, command line).
+    ///
     /// An [`OperatingSystem`](super::OperatingSystem) object, sent as the element `<os>`. Declared by [`VmBase`](super::VmBase).
     pub os: Option<Box<OperatingSystem>>,
+    /// When the object was created; read-only.
+    ///
     /// A date and time, sent as the element `<creation_time>`. Declared by [`VmBase`](super::VmBase).
     pub creation_time: Option<DateTime>,
+    /// Where the object came from, such as `ovirt`, `vmware` or `xen` for imported VMs; read-only in practice.
+    ///
     /// Text, sent as the element `<origin>`. Declared by [`VmBase`](super::VmBase).
     pub origin: Option<String>,
+    /// When `true`, changes made while running are discarded at shutdown (the engine uses a temporary snapshot); defaults to `false`.
+    ///
     /// A boolean, sent as the element `<stateless>`. Declared by [`VmBase`](super::VmBase).
     pub stateless: Option<bool>,
+    /// When `true`, the engine refuses to remove the object until this flag is cleared; defaults to `false`.
+    ///
     /// A boolean, sent as the element `<delete_protected>`. Declared by [`VmBase`](super::VmBase).
     pub delete_protected: Option<bool>,
+    /// Whether the engine restarts the VM automatically when it dies or its host fails, and with what priority.
+    ///
     /// A [`HighAvailability`](super::HighAvailability) object, sent as the element `<high_availability>`. Declared by [`VmBase`](super::VmBase).
     pub high_availability: Option<Box<HighAvailability>>,
+    /// Graphical console settings (SPICE or VNC, monitors, clipboard and file transfer).
+    ///
     /// A [`Display`](super::Display) object, sent as the element `<display>`. Declared by [`VmBase`](super::VmBase).
     pub display: Option<Box<Display>>,
+    /// Single sign-on settings for the guest agent.
+    ///
     /// A [`Sso`](super::Sso) object, sent as the element `<sso>`. Declared by [`VmBase`](super::VmBase).
     pub sso: Option<Box<Sso>>,
+    /// Random number generator device given to the guest, and its rate limit.
+    ///
     /// A [`RngDevice`](super::RngDevice) object, sent as the element `<rng_device>`. Declared by [`VmBase`](super::VmBase).
     pub rng_device: Option<Box<RngDevice>>,
+    /// Whether a serial console is available for the guest.
+    ///
     /// A [`Console`](super::Console) object, sent as the element `<console>`. Declared by [`VmBase`](super::VmBase).
     pub console: Option<Box<Console>>,
+    /// Active Directory domain that a Windows guest joins.
+    ///
     /// A [`Domain`](super::Domain) object, sent as the element `<domain>`. Declared by [`VmBase`](super::VmBase).
     pub domain: Option<Box<Domain>>,
+    /// Whether USB redirection is enabled, and its type.
+    ///
     /// An [`Usb`](super::Usb) object, sent as the element `<usb>`. Declared by [`VmBase`](super::VmBase).
     pub usb: Option<Box<Usb>>,
+    /// Whether the guest gets a sound card.
+    ///
     /// A boolean, sent as the element `<soundcard_enabled>`. Declared by [`VmBase`](super::VmBase).
     pub soundcard_enabled: Option<bool>,
+    /// Whether live migration traffic goes through the libvirt tunnel instead of a direct connection; unset means the cluster's setting.
+    ///
     /// A boolean, sent as the element `<tunnel_migration>`. Declared by [`VmBase`](super::VmBase).
     pub tunnel_migration: Option<bool>,
+    /// Longest pause of the guest allowed at the end of a live migration, in milliseconds; unset means the engine's default.
+    ///
     /// An integer, sent as the element `<migration_downtime>`. Declared by [`VmBase`](super::VmBase).
     pub migration_downtime: Option<i64>,
+    /// Whether the VirtIO-SCSI controller is present; needed for disks with the `virtio_scsi` interface.
+    ///
     /// A [`VirtioScsi`](super::VirtioScsi) object, sent as the element `<virtio_scsi>`. Declared by [`VmBase`](super::VmBase).
     pub virtio_scsi: Option<Box<VirtioScsi>>,
+    /// Serial number reported to the guest through SMBIOS, and how it is chosen.
+    ///
     /// A [`SerialNumber`](super::SerialNumber) object, sent as the element `<serial_number>`. Declared by [`VmBase`](super::VmBase).
     pub serial_number: Option<Box<SerialNumber>>,
+    /// When `true`, the VM starts in the paused state and must be resumed to run; defaults to `false`.
+    ///
     /// A boolean, sent as the element `<start_paused>`. Declared by [`VmBase`](super::VmBase).
     pub start_paused: Option<bool>,
+    /// Migration tuning (auto-converge, compression, policy) that overrides the cluster's settings.
+    ///
     /// A [`MigrationOptions`](super::MigrationOptions) object, sent as the element `<migration>`. Declared by [`VmBase`](super::VmBase).
     pub migration: Option<Box<MigrationOptions>>,
+    /// I/O settings, mainly the number of I/O threads.
+    ///
     /// An [`Io`](super::Io) object, sent as the element `<io>`. Declared by [`VmBase`](super::VmBase).
     pub io: Option<Box<Io>>,
+    /// Name/value pairs passed to VDSM hooks on the host.
+    ///
     /// A list of [`CustomProperty`](super::CustomProperty) objects, sent as the element `<custom_properties>` holding `<custom_property>` items. Declared by [`VmBase`](super::VmBase).
     pub custom_properties: Option<List<CustomProperty>>,
+    /// Machine type for QEMU (e.g. `pc-q35-rhel8.6.0`) instead of the cluster default.
+    ///
     /// Text, sent as the element `<custom_emulated_machine>`. Declared by [`VmBase`](super::VmBase).
     pub custom_emulated_machine: Option<String>,
+    /// CPU model for QEMU instead of the one the cluster CPU type implies.
+    ///
     /// Text, sent as the element `<custom_cpu_model>`. Declared by [`VmBase`](super::VmBase).
     pub custom_cpu_model: Option<String>,
+    /// Time zone of the guest's hardware clock, e.g. `Etc/GMT` or a Windows zone name.
+    ///
     /// A [`TimeZone`](super::TimeZone) object, sent as the element `<time_zone>`. Declared by [`VmBase`](super::VmBase).
     pub time_zone: Option<Box<TimeZone>>,
+    /// Small icon shown in the user portal.
+    ///
     /// An [`Icon`](super::Icon) object, sent as the element `<small_icon>`. Declared by [`VmBase`](super::VmBase).
     pub small_icon: Option<Box<Icon>>,
+    /// Large icon shown in the user portal.
+    ///
     /// An [`Icon`](super::Icon) object, sent as the element `<large_icon>`. Declared by [`VmBase`](super::VmBase).
     pub large_icon: Option<Box<Icon>>,
+    /// Guest initialization data (cloud-init, Ignition or Sysprep): host name, users, SSH keys, network settings, scripts.
+    ///
     /// An [`Initialization`](super::Initialization) object, sent as the element `<initialization>`. Declared by [`VmBase`](super::VmBase).
     pub initialization: Option<Box<Initialization>>,
+    /// Guaranteed and maximum memory, ballooning and huge pages.
+    ///
     /// A [`MemoryPolicy`](super::MemoryPolicy) object, sent as the element `<memory_policy>`. Declared by [`VmBase`](super::VmBase).
     pub memory_policy: Option<Box<MemoryPolicy>>,
+    /// Compatibility level to run the VM at instead of the cluster's, e.g. after a cluster upgrade.
+    ///
     /// A [`Version`](super::Version) object, sent as the element `<custom_compatibility_version>`. Declared by [`VmBase`](super::VmBase).
     pub custom_compatibility_version: Option<Box<Version>>,
+    /// Storage domain that holds the VM lease used for high availability without power management.
+    ///
     /// A [`StorageDomainLease`](super::StorageDomainLease) object, sent as the element `<lease>`. Declared by [`VmBase`](super::VmBase).
     pub lease: Option<Box<StorageDomainLease>>,
+    /// What happens to a VM paused by a storage I/O error once storage is back: `auto_resume`, `leave_paused` or `kill`.
+    ///
     /// A [`VmStorageErrorResumeBehaviour`](super::VmStorageErrorResumeBehaviour) value, sent as the element `<storage_error_resume_behaviour>`. Declared by [`VmBase`](super::VmBase).
     pub storage_error_resume_behaviour: Option<VmStorageErrorResumeBehaviour>,
+    /// Hosts the VM may run on and whether it may migrate (`migratable`, `user_migratable` or `pinned`).
+    ///
     /// A [`VmPlacementPolicy`](super::VmPlacementPolicy) object, sent as the element `<placement_policy>`. Declared by [`VmBase`](super::VmBase).
     pub placement_policy: Option<Box<VmPlacementPolicy>>,
+    /// Whether VirtIO network interfaces get one queue per virtual CPU.
+    ///
     /// A boolean, sent as the element `<multi_queues_enabled>`. Declared by [`VmBase`](super::VmBase).
     pub multi_queues_enabled: Option<bool>,
+    /// Whether the VirtIO-SCSI controller gets several queues.
+    ///
     /// A boolean, sent as the element `<virtio_scsi_multi_queues_enabled>`. Declared by [`VmBase`](super::VmBase).
     pub virtio_scsi_multi_queues_enabled: Option<bool>,
+    /// Number of VirtIO-SCSI queues when multi-queue is enabled.
+    ///
     /// An integer, sent as the element `<virtio_scsi_multi_queues>`. Declared by [`VmBase`](super::VmBase).
     pub virtio_scsi_multi_queues: Option<i64>,
+    /// Whether the guest gets a virtual TPM device.
+    ///
     /// A boolean, sent as the element `<tpm_enabled>`. Declared by [`VmBase`](super::VmBase).
     pub tpm_enabled: Option<bool>,
+    /// Deprecated: old way of asking for automatic CPU and NUMA pinning; use `cpu_pinning_policy`.
+    ///
     /// An [`AutoPinningPolicy`](super::AutoPinningPolicy) value, sent as the element `<auto_pinning_policy>`. Declared by [`VmBase`](super::VmBase).
     #[deprecated]
     pub auto_pinning_policy: Option<AutoPinningPolicy>,
+    /// How virtual CPUs are pinned to host CPUs (`none`, `manual`, `resize_and_pin_numa`, `dedicated`, ...).
+    ///
     /// A [`CpuPinningPolicy`](super::CpuPinningPolicy) value, sent as the element `<cpu_pinning_policy>`. Declared by [`VmBase`](super::VmBase).
     pub cpu_pinning_policy: Option<CpuPinningPolicy>,
+    /// Cluster the VM belongs to and runs in; required when creating a VM.
+    ///
     /// Link to a [`Cluster`](super::Cluster) object, sent as the element `<cluster>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`VmBase`](super::VmBase).
     pub cluster: Option<Box<Cluster>>,
+    /// Storage domain that holds the object's disks (for templates and VMs created from them).
+    ///
     /// Link to a [`StorageDomain`](super::StorageDomain) object, sent as the element `<storage_domain>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`VmBase`](super::VmBase).
     pub storage_domain: Option<Box<StorageDomain>>,
+    /// CPU profile that limits the VM's CPU usage.
+    ///
     /// Link to a [`CpuProfile`](super::CpuProfile) object, sent as the element `<cpu_profile>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`VmBase`](super::VmBase).
     pub cpu_profile: Option<Box<CpuProfile>>,
+    /// Quota the VM's resources are counted against.
+    ///
     /// Link to a [`Quota`](super::Quota) object, sent as the element `<quota>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`VmBase`](super::VmBase).
     pub quota: Option<Box<Quota>>,
+    /// State of the template: `ok`, `locked` (being created or copied) or `illegal`; read-only.
+    ///
     /// A [`TemplateStatus`](super::TemplateStatus) value, sent as the element `<status>`.
     pub status: Option<TemplateStatus>,
+    /// VM the template is being created from; used when adding a template.
+    ///
     /// A [`Vm`](super::Vm) object, sent as the element `<vm>`.
     pub vm: Option<Box<Vm>>,
+    /// Version of the template in its version chain (base template and sub-versions).
+    ///
     /// A [`TemplateVersion`](super::TemplateVersion) object, sent as the element `<version>`.
     pub version: Option<Box<TemplateVersion>>,
+    /// Virtual CD-ROM drives defined in the template.
+    ///
     /// Link to a list of [`Cdrom`](super::Cdrom) objects. The server sends `<link rel="cdroms" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<cdroms>` holding `<cdrom>` items when the link is followed.
     pub cdroms: Option<List<Cdrom>>,
+    /// Graphical consoles defined in the template.
+    ///
     /// Link to a list of [`GraphicsConsole`](super::GraphicsConsole) objects. The server sends `<link rel="graphicsconsoles" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<graphics_consoles>` holding `<graphics_console>` items when the link is followed.
     pub graphics_consoles: Option<List<GraphicsConsole>>,
+    /// Virtual network interfaces that VMs made from the template get.
+    ///
     /// Link to a list of [`Nic`](super::Nic) objects. The server sends `<link rel="nics" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<nics>` holding `<nic>` items when the link is followed.
     pub nics: Option<List<Nic>>,
+    /// Permissions granted on the template.
+    ///
     /// Link to a list of [`Permission`](super::Permission) objects. The server sends `<link rel="permissions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<permissions>` holding `<permission>` items when the link is followed.
     pub permissions: Option<List<Permission>>,
+    /// Tags attached to the template.
+    ///
     /// Link to a list of [`Tag`](super::Tag) objects. The server sends `<link rel="tags" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<tags>` holding `<tag>` items when the link is followed.
     pub tags: Option<List<Tag>>,
+    /// Watchdog devices defined in the template.
+    ///
     /// Link to a list of [`Watchdog`](super::Watchdog) objects. The server sends `<link rel="watchdogs" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<watchdogs>` holding `<watchdog>` items when the link is followed.
     pub watchdogs: Option<List<Watchdog>>,
+    /// Disks of the template and how they are attached.
+    ///
     /// Link to a list of [`DiskAttachment`](super::DiskAttachment) objects. The server sends `<link rel="diskattachments" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<disk_attachments>` holding `<disk_attachment>` items when the link is followed.
     pub disk_attachments: Option<List<DiskAttachment>>,
+    /// Mediated devices defined in the template.
+    ///
     /// Link to a list of [`VmMediatedDevice`](super::VmMediatedDevice) objects. The server sends `<link rel="mediateddevices" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<mediated_devices>` holding `<vm_mediated_device>` items when the link is followed.
     pub mediated_devices: Option<List<VmMediatedDevice>>,
 }
@@ -177,315 +303,315 @@ impl Template {
         self.href.as_deref()
     }
 
-    /// The id of the template. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the template. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the template. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the template. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The type of the template. `None` when not set.
+    /// Workload type the settings are tuned for: `server`, `desktop` or `high_performance`. `None` when not set.
     pub fn type_(&self) -> Option<VmType> {
         self.r#type.clone()
     }
 
-    /// The memory of the template. `None` when not set.
+    /// Memory size of the guest, in bytes (so 4 GiB is `4294967296`). `None` when not set.
     pub fn memory(&self) -> Option<i64> {
         self.memory
     }
 
-    /// The cpu of the template. `None` when not set.
+    /// Virtual CPU settings, mainly the topology (sockets, cores, threads) and the CPU mode. `None` when not set.
     pub fn cpu(&self) -> Option<&Cpu> {
         self.cpu.as_deref()
     }
 
-    /// The cpu shares of the template. `None` when not set.
+    /// Relative CPU weight against other VMs on the same host; `0` disables it, common values are 512 (low), 1024 (medium) and 2048 (high). `None` when not set.
     pub fn cpu_shares(&self) -> Option<i64> {
         self.cpu_shares
     }
 
-    /// The bios of the template. `None` when not set.
+    /// Firmware settings, such as the BIOS type (legacy or UEFI) and the boot menu. `None` when not set.
     pub fn bios(&self) -> Option<&Bios> {
         self.bios.as_deref()
     }
 
-    /// The os of the template. `None` when not set.
+    /// Guest operating system type and boot settings (boot device order, kernel, initrd, command line). `None` when not set.
     pub fn os(&self) -> Option<&OperatingSystem> {
         self.os.as_deref()
     }
 
-    /// The creation time of the template. `None` when not set.
+    /// When the object was created; read-only. `None` when not set.
     pub fn creation_time(&self) -> Option<&DateTime> {
         self.creation_time.as_ref()
     }
 
-    /// The origin of the template. `None` when not set.
+    /// Where the object came from, such as `ovirt`, `vmware` or `xen` for imported VMs; read-only in practice. `None` when not set.
     pub fn origin(&self) -> Option<&str> {
         self.origin.as_deref()
     }
 
-    /// The stateless of the template. `None` when not set.
+    /// When `true`, changes made while running are discarded at shutdown (the engine uses a temporary snapshot); defaults to `false`. `None` when not set.
     pub fn stateless(&self) -> Option<bool> {
         self.stateless
     }
 
-    /// The delete protected of the template. `None` when not set.
+    /// When `true`, the engine refuses to remove the object until this flag is cleared; defaults to `false`. `None` when not set.
     pub fn delete_protected(&self) -> Option<bool> {
         self.delete_protected
     }
 
-    /// The high availability of the template. `None` when not set.
+    /// Whether the engine restarts the VM automatically when it dies or its host fails, and with what priority. `None` when not set.
     pub fn high_availability(&self) -> Option<&HighAvailability> {
         self.high_availability.as_deref()
     }
 
-    /// The display of the template. `None` when not set.
+    /// Graphical console settings (SPICE or VNC, monitors, clipboard and file transfer). `None` when not set.
     pub fn display(&self) -> Option<&Display> {
         self.display.as_deref()
     }
 
-    /// The sso of the template. `None` when not set.
+    /// Single sign-on settings for the guest agent. `None` when not set.
     pub fn sso(&self) -> Option<&Sso> {
         self.sso.as_deref()
     }
 
-    /// The rng device of the template. `None` when not set.
+    /// Random number generator device given to the guest, and its rate limit. `None` when not set.
     pub fn rng_device(&self) -> Option<&RngDevice> {
         self.rng_device.as_deref()
     }
 
-    /// The console of the template. `None` when not set.
+    /// Whether a serial console is available for the guest. `None` when not set.
     pub fn console(&self) -> Option<&Console> {
         self.console.as_deref()
     }
 
-    /// The domain of the template. `None` when not set.
+    /// Active Directory domain that a Windows guest joins. `None` when not set.
     pub fn domain(&self) -> Option<&Domain> {
         self.domain.as_deref()
     }
 
-    /// The usb of the template. `None` when not set.
+    /// Whether USB redirection is enabled, and its type. `None` when not set.
     pub fn usb(&self) -> Option<&Usb> {
         self.usb.as_deref()
     }
 
-    /// The soundcard enabled of the template. `None` when not set.
+    /// Whether the guest gets a sound card. `None` when not set.
     pub fn soundcard_enabled(&self) -> Option<bool> {
         self.soundcard_enabled
     }
 
-    /// The tunnel migration of the template. `None` when not set.
+    /// Whether live migration traffic goes through the libvirt tunnel instead of a direct connection; unset means the cluster's setting. `None` when not set.
     pub fn tunnel_migration(&self) -> Option<bool> {
         self.tunnel_migration
     }
 
-    /// The migration downtime of the template. `None` when not set.
+    /// Longest pause of the guest allowed at the end of a live migration, in milliseconds; unset means the engine's default. `None` when not set.
     pub fn migration_downtime(&self) -> Option<i64> {
         self.migration_downtime
     }
 
-    /// The virtio scsi of the template. `None` when not set.
+    /// Whether the VirtIO-SCSI controller is present; needed for disks with the `virtio_scsi` interface. `None` when not set.
     pub fn virtio_scsi(&self) -> Option<&VirtioScsi> {
         self.virtio_scsi.as_deref()
     }
 
-    /// The serial number of the template. `None` when not set.
+    /// Serial number reported to the guest through SMBIOS, and how it is chosen. `None` when not set.
     pub fn serial_number(&self) -> Option<&SerialNumber> {
         self.serial_number.as_deref()
     }
 
-    /// The start paused of the template. `None` when not set.
+    /// When `true`, the VM starts in the paused state and must be resumed to run; defaults to `false`. `None` when not set.
     pub fn start_paused(&self) -> Option<bool> {
         self.start_paused
     }
 
-    /// The migration of the template. `None` when not set.
+    /// Migration tuning (auto-converge, compression, policy) that overrides the cluster's settings. `None` when not set.
     pub fn migration(&self) -> Option<&MigrationOptions> {
         self.migration.as_deref()
     }
 
-    /// The io of the template. `None` when not set.
+    /// I/O settings, mainly the number of I/O threads. `None` when not set.
     pub fn io(&self) -> Option<&Io> {
         self.io.as_deref()
     }
 
-    /// The custom properties of the template. Empty when not set.
+    /// Name/value pairs passed to VDSM hooks on the host. Empty when not set.
     pub fn custom_properties(&self) -> &[CustomProperty] {
         self.custom_properties.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The custom emulated machine of the template. `None` when not set.
+    /// Machine type for QEMU (e.g. `None` when not set.
     pub fn custom_emulated_machine(&self) -> Option<&str> {
         self.custom_emulated_machine.as_deref()
     }
 
-    /// The custom cpu model of the template. `None` when not set.
+    /// CPU model for QEMU instead of the one the cluster CPU type implies. `None` when not set.
     pub fn custom_cpu_model(&self) -> Option<&str> {
         self.custom_cpu_model.as_deref()
     }
 
-    /// The time zone of the template. `None` when not set.
+    /// Time zone of the guest's hardware clock, e.g. `None` when not set.
     pub fn time_zone(&self) -> Option<&TimeZone> {
         self.time_zone.as_deref()
     }
 
-    /// The small icon of the template. `None` when not set.
+    /// Small icon shown in the user portal. `None` when not set.
     pub fn small_icon(&self) -> Option<&Icon> {
         self.small_icon.as_deref()
     }
 
-    /// The large icon of the template. `None` when not set.
+    /// Large icon shown in the user portal. `None` when not set.
     pub fn large_icon(&self) -> Option<&Icon> {
         self.large_icon.as_deref()
     }
 
-    /// The initialization of the template. `None` when not set.
+    /// Guest initialization data (cloud-init, Ignition or Sysprep): host name, users, SSH keys, network settings, scripts. `None` when not set.
     pub fn initialization(&self) -> Option<&Initialization> {
         self.initialization.as_deref()
     }
 
-    /// The memory policy of the template. `None` when not set.
+    /// Guaranteed and maximum memory, ballooning and huge pages. `None` when not set.
     pub fn memory_policy(&self) -> Option<&MemoryPolicy> {
         self.memory_policy.as_deref()
     }
 
-    /// The custom compatibility version of the template. `None` when not set.
+    /// Compatibility level to run the VM at instead of the cluster's, e.g. `None` when not set.
     pub fn custom_compatibility_version(&self) -> Option<&Version> {
         self.custom_compatibility_version.as_deref()
     }
 
-    /// The lease of the template. `None` when not set.
+    /// Storage domain that holds the VM lease used for high availability without power management. `None` when not set.
     pub fn lease(&self) -> Option<&StorageDomainLease> {
         self.lease.as_deref()
     }
 
-    /// The storage error resume behaviour of the template. `None` when not set.
+    /// What happens to a VM paused by a storage I/O error once storage is back: `auto_resume`, `leave_paused` or `kill`. `None` when not set.
     pub fn storage_error_resume_behaviour(
         &self,
     ) -> Option<VmStorageErrorResumeBehaviour> {
         self.storage_error_resume_behaviour.clone()
     }
 
-    /// The placement policy of the template. `None` when not set.
+    /// Hosts the VM may run on and whether it may migrate (`migratable`, `user_migratable` or `pinned`). `None` when not set.
     pub fn placement_policy(&self) -> Option<&VmPlacementPolicy> {
         self.placement_policy.as_deref()
     }
 
-    /// The multi queues enabled of the template. `None` when not set.
+    /// Whether VirtIO network interfaces get one queue per virtual CPU. `None` when not set.
     pub fn multi_queues_enabled(&self) -> Option<bool> {
         self.multi_queues_enabled
     }
 
-    /// The virtio scsi multi queues enabled of the template. `None` when not set.
+    /// Whether the VirtIO-SCSI controller gets several queues. `None` when not set.
     pub fn virtio_scsi_multi_queues_enabled(&self) -> Option<bool> {
         self.virtio_scsi_multi_queues_enabled
     }
 
-    /// The virtio scsi multi queues of the template. `None` when not set.
+    /// Number of VirtIO-SCSI queues when multi-queue is enabled. `None` when not set.
     pub fn virtio_scsi_multi_queues(&self) -> Option<i64> {
         self.virtio_scsi_multi_queues
     }
 
-    /// The tpm enabled of the template. `None` when not set.
+    /// Whether the guest gets a virtual TPM device. `None` when not set.
     pub fn tpm_enabled(&self) -> Option<bool> {
         self.tpm_enabled
     }
 
-    /// The auto pinning policy of the template. `None` when not set.
+    /// Deprecated: old way of asking for automatic CPU and NUMA pinning; use `cpu_pinning_policy`. `None` when not set.
     #[deprecated]
     pub fn auto_pinning_policy(&self) -> Option<AutoPinningPolicy> {
         self.auto_pinning_policy.clone()
     }
 
-    /// The cpu pinning policy of the template. `None` when not set.
+    /// How virtual CPUs are pinned to host CPUs (`none`, `manual`, `resize_and_pin_numa`, `dedicated`, ...). `None` when not set.
     pub fn cpu_pinning_policy(&self) -> Option<CpuPinningPolicy> {
         self.cpu_pinning_policy.clone()
     }
 
-    /// The cluster of the template. `None` when not set.
+    /// Cluster the VM belongs to and runs in; required when creating a VM. `None` when not set.
     pub fn cluster(&self) -> Option<&Cluster> {
         self.cluster.as_deref()
     }
 
-    /// The storage domain of the template. `None` when not set.
+    /// Storage domain that holds the object's disks (for templates and VMs created from them). `None` when not set.
     pub fn storage_domain(&self) -> Option<&StorageDomain> {
         self.storage_domain.as_deref()
     }
 
-    /// The cpu profile of the template. `None` when not set.
+    /// CPU profile that limits the VM's CPU usage. `None` when not set.
     pub fn cpu_profile(&self) -> Option<&CpuProfile> {
         self.cpu_profile.as_deref()
     }
 
-    /// The quota of the template. `None` when not set.
+    /// Quota the VM's resources are counted against. `None` when not set.
     pub fn quota(&self) -> Option<&Quota> {
         self.quota.as_deref()
     }
 
-    /// The status of the template. `None` when not set.
+    /// State of the template: `ok`, `locked` (being created or copied) or `illegal`; read-only. `None` when not set.
     pub fn status(&self) -> Option<TemplateStatus> {
         self.status.clone()
     }
 
-    /// The vm of the template. `None` when not set.
+    /// VM the template is being created from; used when adding a template. `None` when not set.
     pub fn vm(&self) -> Option<&Vm> {
         self.vm.as_deref()
     }
 
-    /// The version of the template. `None` when not set.
+    /// Version of the template in its version chain (base template and sub-versions). `None` when not set.
     pub fn version(&self) -> Option<&TemplateVersion> {
         self.version.as_deref()
     }
 
-    /// The cdroms of the template. Empty when not set.
+    /// Virtual CD-ROM drives defined in the template. Empty when not set.
     pub fn cdroms(&self) -> &[Cdrom] {
         self.cdroms.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The graphics consoles of the template. Empty when not set.
+    /// Graphical consoles defined in the template. Empty when not set.
     pub fn graphics_consoles(&self) -> &[GraphicsConsole] {
         self.graphics_consoles.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The nics of the template. Empty when not set.
+    /// Virtual network interfaces that VMs made from the template get. Empty when not set.
     pub fn nics(&self) -> &[Nic] {
         self.nics.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The permissions of the template. Empty when not set.
+    /// Permissions granted on the template. Empty when not set.
     pub fn permissions(&self) -> &[Permission] {
         self.permissions.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The tags of the template. Empty when not set.
+    /// Tags attached to the template. Empty when not set.
     pub fn tags(&self) -> &[Tag] {
         self.tags.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The watchdogs of the template. Empty when not set.
+    /// Watchdog devices defined in the template. Empty when not set.
     pub fn watchdogs(&self) -> &[Watchdog] {
         self.watchdogs.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The disk attachments of the template. Empty when not set.
+    /// Disks of the template and how they are attached. Empty when not set.
     pub fn disk_attachments(&self) -> &[DiskAttachment] {
         self.disk_attachments.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The mediated devices of the template. Empty when not set.
+    /// Mediated devices defined in the template. Empty when not set.
     pub fn mediated_devices(&self) -> &[VmMediatedDevice] {
         self.mediated_devices.as_deref().map_or(&[], Vec::as_slice)
     }

@@ -7,10 +7,16 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TemplateStatus {
+    /// The template is inconsistent and should not be used.
+    ///
     /// Wire value `illegal`.
     Illegal,
+    /// The template is being created or changed; wait for `ok`.
+    ///
     /// Wire value `locked`.
     Locked,
+    /// Ready to use.
+    ///
     /// Wire value `ok`.
     Ok,
     /// A value the model does not know, exactly as received (see the type's documentation).

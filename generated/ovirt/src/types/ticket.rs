@@ -12,8 +12,12 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct Ticket {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// The temporary console password.
+    ///
     /// Text, sent as the element `<value>`. Secret: never shown by `Debug`.
     pub value: Option<String>,
+    /// How long the password stays valid, in seconds.
+    ///
     /// An integer, sent as the element `<expiry>`. Schema type `xs:unsignedInt`.
     pub expiry: Option<i64>,
 }
@@ -25,12 +29,12 @@ impl Ticket {
         self.href.as_deref()
     }
 
-    /// The value of the ticket. `None` when not set.
+    /// The temporary console password. `None` when not set.
     pub fn value(&self) -> Option<&str> {
         self.value.as_deref()
     }
 
-    /// The expiry of the ticket. `None` when not set.
+    /// How long the password stays valid, in seconds. `None` when not set.
     pub fn expiry(&self) -> Option<i64> {
         self.expiry
     }

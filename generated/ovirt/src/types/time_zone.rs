@@ -12,8 +12,12 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct TimeZone {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Time zone name, such as `Etc/GMT` or `GMT Standard Time`.
+    ///
     /// Text, sent as the element `<name>`.
     pub name: Option<String>,
+    /// Offset from UTC, such as `+01:00`; read-only.
+    ///
     /// Text, sent as the element `<utc_offset>`.
     pub utc_offset: Option<String>,
 }
@@ -35,12 +39,12 @@ impl TimeZone {
         self.href.as_deref()
     }
 
-    /// The name of the time zone. `None` when not set.
+    /// Time zone name, such as `Etc/GMT` or `GMT Standard Time`. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The utc offset of the time zone. `None` when not set.
+    /// Offset from UTC, such as `+01:00`; read-only. `None` when not set.
     pub fn utc_offset(&self) -> Option<&str> {
         self.utc_offset.as_deref()
     }

@@ -11,8 +11,12 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct Usb {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Whether USB devices of the console client can be redirected to the guest.
+    ///
     /// A boolean, sent as the element `<enabled>`.
     pub enabled: Option<bool>,
+    /// USB support type (`native` or `legacy`).
+    ///
     /// An [`UsbType`](super::UsbType) value, sent as the element `<type>`.
     pub r#type: Option<UsbType>,
 }
@@ -24,12 +28,12 @@ impl Usb {
         self.href.as_deref()
     }
 
-    /// The enabled of the usb. `None` when not set.
+    /// Whether USB devices of the console client can be redirected to the guest. `None` when not set.
     pub fn enabled(&self) -> Option<bool> {
         self.enabled
     }
 
-    /// The type of the usb. `None` when not set.
+    /// USB support type (`native` or `legacy`). `None` when not set.
     pub fn type_(&self) -> Option<UsbType> {
         self.r#type.clone()
     }

@@ -18,47 +18,89 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct User {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Id of the user in the directory service, encoded.
+    ///
     /// Text, sent as the element `<domain_entry_id>`.
     pub domain_entry_id: Option<String>,
+    /// Department, from the directory service.
+    ///
     /// Text, sent as the element `<department>`.
     pub department: Option<String>,
+    /// Whether the user is logged in; read-only.
+    ///
     /// A boolean, sent as the element `<logged_in>`.
     pub logged_in: Option<bool>,
+    /// Directory namespace (LDAP base) the user belongs to.
+    ///
     /// Text, sent as the element `<namespace>`.
     pub namespace: Option<String>,
+    /// Last name, from the directory service.
+    ///
     /// Text, sent as the element `<last_name>`.
     pub last_name: Option<String>,
+    /// Login name including the authorization domain, e.g. `jdoe@internal-authz`; required when adding a user.
+    ///
     /// Text, sent as the element `<user_name>`.
     pub user_name: Option<String>,
+    /// Principal name the user logs in with, without the domain.
+    ///
     /// Text, sent as the element `<principal>`.
     pub principal: Option<String>,
+    /// Password; not returned by the engine.
+    ///
     /// Text, sent as the element `<password>`. Secret: never shown by `Debug`.
     pub password: Option<String>,
+    /// E-mail address, from the directory service.
+    ///
     /// Text, sent as the element `<email>`.
     pub email: Option<String>,
+    /// Deprecated: user preferences; use `options`.
+    ///
     /// A list of [`Property`](super::Property) objects, sent as the element `<user_options>` holding `<property>` items.
     #[deprecated]
     pub user_options: Option<List<Property>>,
+    /// Authorization domain (directory) the user comes from.
+    ///
     /// Link to a [`Domain`](super::Domain) object, sent as the element `<domain>`; usually only its `id` and `href` are set unless the link is followed.
     pub domain: Option<Box<Domain>>,
+    /// Roles granted to the user.
+    ///
     /// Link to a list of [`Role`](super::Role) objects. The server sends `<link rel="roles" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<roles>` holding `<role>` items when the link is followed.
     pub roles: Option<List<Role>>,
+    /// Directory groups the user belongs to.
+    ///
     /// Link to a list of [`Group`](super::Group) objects. The server sends `<link rel="groups" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<groups>` holding `<group>` items when the link is followed.
     pub groups: Option<List<Group>>,
+    /// Permissions granted to the user.
+    ///
     /// Link to a list of [`Permission`](super::Permission) objects. The server sends `<link rel="permissions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<permissions>` holding `<permission>` items when the link is followed.
     pub permissions: Option<List<Permission>>,
+    /// Tags attached to the user.
+    ///
     /// Link to a list of [`Tag`](super::Tag) objects. The server sends `<link rel="tags" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<tags>` holding `<tag>` items when the link is followed.
     pub tags: Option<List<Tag>>,
+    /// Public SSH keys of the user, for the serial console.
+    ///
     /// Link to a list of [`SshPublicKey`](super::SshPublicKey) objects. The server sends `<link rel="sshpublickeys" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<ssh_public_keys>` holding `<ssh_public_key>` items when the link is followed.
     pub ssh_public_keys: Option<List<SshPublicKey>>,
+    /// User preferences stored by the engine.
+    ///
     /// Link to a list of [`UserOption`](super::UserOption) objects. The server sends `<link rel="options" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<options>` holding `<user_option>` items when the link is followed.
     pub options: Option<List<UserOption>>,
 }
@@ -88,108 +130,108 @@ impl User {
         self.href.as_deref()
     }
 
-    /// The id of the user. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the user. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the user. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the user. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The domain entry id of the user. `None` when not set.
+    /// Id of the user in the directory service, encoded. `None` when not set.
     pub fn domain_entry_id(&self) -> Option<&str> {
         self.domain_entry_id.as_deref()
     }
 
-    /// The department of the user. `None` when not set.
+    /// Department, from the directory service. `None` when not set.
     pub fn department(&self) -> Option<&str> {
         self.department.as_deref()
     }
 
-    /// The logged in of the user. `None` when not set.
+    /// Whether the user is logged in; read-only. `None` when not set.
     pub fn logged_in(&self) -> Option<bool> {
         self.logged_in
     }
 
-    /// The namespace of the user. `None` when not set.
+    /// Directory namespace (LDAP base) the user belongs to. `None` when not set.
     pub fn namespace(&self) -> Option<&str> {
         self.namespace.as_deref()
     }
 
-    /// The last name of the user. `None` when not set.
+    /// Last name, from the directory service. `None` when not set.
     pub fn last_name(&self) -> Option<&str> {
         self.last_name.as_deref()
     }
 
-    /// The user name of the user. `None` when not set.
+    /// Login name including the authorization domain, e.g. `None` when not set.
     pub fn user_name(&self) -> Option<&str> {
         self.user_name.as_deref()
     }
 
-    /// The principal of the user. `None` when not set.
+    /// Principal name the user logs in with, without the domain. `None` when not set.
     pub fn principal(&self) -> Option<&str> {
         self.principal.as_deref()
     }
 
-    /// The password of the user. `None` when not set.
+    /// Password; not returned by the engine. `None` when not set.
     pub fn password(&self) -> Option<&str> {
         self.password.as_deref()
     }
 
-    /// The email of the user. `None` when not set.
+    /// E-mail address, from the directory service. `None` when not set.
     pub fn email(&self) -> Option<&str> {
         self.email.as_deref()
     }
 
-    /// The user options of the user. Empty when not set.
+    /// Deprecated: user preferences; use `options`. Empty when not set.
     #[deprecated]
     pub fn user_options(&self) -> &[Property] {
         self.user_options.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The domain of the user. `None` when not set.
+    /// Authorization domain (directory) the user comes from. `None` when not set.
     pub fn domain(&self) -> Option<&Domain> {
         self.domain.as_deref()
     }
 
-    /// The roles of the user. Empty when not set.
+    /// Roles granted to the user. Empty when not set.
     pub fn roles(&self) -> &[Role] {
         self.roles.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The groups of the user. Empty when not set.
+    /// Directory groups the user belongs to. Empty when not set.
     pub fn groups(&self) -> &[Group] {
         self.groups.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The permissions of the user. Empty when not set.
+    /// Permissions granted to the user. Empty when not set.
     pub fn permissions(&self) -> &[Permission] {
         self.permissions.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The tags of the user. Empty when not set.
+    /// Tags attached to the user. Empty when not set.
     pub fn tags(&self) -> &[Tag] {
         self.tags.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The ssh public keys of the user. Empty when not set.
+    /// Public SSH keys of the user, for the serial console. Empty when not set.
     pub fn ssh_public_keys(&self) -> &[SshPublicKey] {
         self.ssh_public_keys.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The options of the user. Empty when not set.
+    /// User preferences stored by the engine. Empty when not set.
     pub fn options(&self) -> &[UserOption] {
         self.options.as_deref().map_or(&[], Vec::as_slice)
     }

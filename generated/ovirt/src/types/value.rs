@@ -10,8 +10,12 @@ use sdkgen_runtime::{Decimal, Identity, Optional, require_send_sync};
 pub struct Value {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// The number, for `integer` and `decimal` statistics.
+    ///
     /// A decimal number, sent as the element `<datum>`.
     pub datum: Option<Decimal>,
+    /// The text, for `string` statistics.
+    ///
     /// Text, sent as the element `<detail>`.
     pub detail: Option<String>,
 }
@@ -23,12 +27,12 @@ impl Value {
         self.href.as_deref()
     }
 
-    /// The datum of the value. `None` when not set.
+    /// The number, for `integer` and `decimal` statistics. `None` when not set.
     pub fn datum(&self) -> Option<&Decimal> {
         self.datum.as_ref()
     }
 
-    /// The detail of the value. `None` when not set.
+    /// The text, for `string` statistics. `None` when not set.
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_deref()
     }

@@ -13,22 +13,40 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct Version {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Major version number, e.g. `4` in 4.5.3.
+    ///
     /// An integer, sent as the element `<major>`.
     pub major: Option<i64>,
+    /// Minor version number, e.g. `5` in 4.5.3.
+    ///
     /// An integer, sent as the element `<minor>`.
     pub minor: Option<i64>,
+    /// Build number, the third component, e.g. `3` in 4.5.3.
+    ///
     /// An integer, sent as the element `<build>`.
     pub build: Option<i64>,
+    /// Revision number, the fourth component; often `0`.
+    ///
     /// An integer, sent as the element `<revision>`.
     pub revision: Option<i64>,
+    /// Complete version as text, including release suffixes (e.g. `4.5.3.2-1.el8`).
+    ///
     /// Text, sent as the element `<full_version>`.
     pub full_version: Option<String>,
 }
@@ -58,47 +76,47 @@ impl Version {
         self.href.as_deref()
     }
 
-    /// The id of the version. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the version. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the version. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the version. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The major of the version. `None` when not set.
+    /// Major version number, e.g. `None` when not set.
     pub fn major(&self) -> Option<i64> {
         self.major
     }
 
-    /// The minor of the version. `None` when not set.
+    /// Minor version number, e.g. `None` when not set.
     pub fn minor(&self) -> Option<i64> {
         self.minor
     }
 
-    /// The build of the version. `None` when not set.
+    /// Build number, the third component, e.g. `None` when not set.
     pub fn build(&self) -> Option<i64> {
         self.build
     }
 
-    /// The revision of the version. `None` when not set.
+    /// Revision number, the fourth component; often `0`. `None` when not set.
     pub fn revision(&self) -> Option<i64> {
         self.revision
     }
 
-    /// The full version of the version. `None` when not set.
+    /// Complete version as text, including release suffixes (e.g. `None` when not set.
     pub fn full_version(&self) -> Option<&str> {
         self.full_version.as_deref()
     }

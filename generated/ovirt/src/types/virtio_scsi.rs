@@ -10,6 +10,8 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct VirtioScsi {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Whether the VM has a VirtIO-SCSI controller.
+    ///
     /// A boolean, sent as the element `<enabled>`.
     pub enabled: Option<bool>,
 }
@@ -21,7 +23,7 @@ impl VirtioScsi {
         self.href.as_deref()
     }
 
-    /// The enabled of the virtio scsi. `None` when not set.
+    /// Whether the VM has a VirtIO-SCSI controller. `None` when not set.
     pub fn enabled(&self) -> Option<bool> {
         self.enabled
     }

@@ -10,6 +10,8 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct Vlan {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// VLAN tag, from 0 to 4094.
+    ///
     /// An integer, sent as the XML attribute `id`.
     pub id: Option<i64>,
 }
@@ -21,7 +23,7 @@ impl Vlan {
         self.href.as_deref()
     }
 
-    /// The id of the vlan. `None` when not set.
+    /// VLAN tag, from 0 to 4094. `None` when not set.
     pub fn id(&self) -> Option<i64> {
         self.id
     }

@@ -11,8 +11,12 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct VmPlacementPolicy {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Whether the VM may move between hosts: `migratable`, `user_migratable` (only by hand) or `pinned`.
+    ///
     /// A [`VmAffinity`](super::VmAffinity) value, sent as the element `<affinity>`.
     pub affinity: Option<VmAffinity>,
+    /// Hosts the VM may run on; empty means any host of the cluster.
+    ///
     /// Link to a list of [`Host`](super::Host) objects. The server sends `<link rel="hosts" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<hosts>` holding `<host>` items when the link is followed.
     pub hosts: Option<List<Host>>,
 }
@@ -24,12 +28,12 @@ impl VmPlacementPolicy {
         self.href.as_deref()
     }
 
-    /// The affinity of the vm placement policy. `None` when not set.
+    /// Whether the VM may move between hosts: `migratable`, `user_migratable` (only by hand) or `pinned`. `None` when not set.
     pub fn affinity(&self) -> Option<VmAffinity> {
         self.affinity.clone()
     }
 
-    /// The hosts of the vm placement policy. Empty when not set.
+    /// Hosts the VM may run on; empty means any host of the cluster. Empty when not set.
     pub fn hosts(&self) -> &[Host] {
         self.hosts.as_deref().map_or(&[], Vec::as_slice)
     }

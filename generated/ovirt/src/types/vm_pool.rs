@@ -20,45 +20,85 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct VmPool {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Number of VMs in the pool.
+    ///
     /// An integer, sent as the element `<size>`.
     pub size: Option<i64>,
+    /// Number of VMs kept running and ready for users.
+    ///
     /// An integer, sent as the element `<prestarted_vms>`.
     pub prestarted_vms: Option<i64>,
+    /// Largest number of VMs one user may take from the pool.
+    ///
     /// An integer, sent as the element `<max_user_vms>`.
     pub max_user_vms: Option<i64>,
+    /// Deprecated: display settings of the pool's VMs.
+    ///
     /// A [`Display`](super::Display) object, sent as the element `<display>`.
     #[deprecated]
     pub display: Option<Box<Display>>,
+    /// Random number generator device of the pool's VMs.
+    ///
     /// A [`RngDevice`](super::RngDevice) object, sent as the element `<rng_device>`.
     pub rng_device: Option<Box<RngDevice>>,
+    /// Whether the pool's VMs get a sound card.
+    ///
     /// A boolean, sent as the element `<soundcard_enabled>`.
     pub soundcard_enabled: Option<bool>,
+    /// `automatic` (a VM goes back to the pool when its user shuts it down) or `manual` (an administrator returns it).
+    ///
     /// A [`VmPoolType`](super::VmPoolType) value, sent as the element `<type>`.
     pub r#type: Option<VmPoolType>,
+    /// Whether the pool's VMs follow the latest version of the template.
+    ///
     /// A boolean, sent as the element `<use_latest_template_version>`.
     pub use_latest_template_version: Option<bool>,
+    /// Whether the pool's VMs keep their changes between runs.
+    ///
     /// A boolean, sent as the element `<stateful>`.
     pub stateful: Option<bool>,
+    /// Whether the engine picks the storage domain for each new VM's disks.
+    ///
     /// A boolean, sent as the element `<auto_storage_select>`.
     pub auto_storage_select: Option<bool>,
+    /// Whether the pool's VMs get a virtual TPM device.
+    ///
     /// A boolean, sent as the element `<tpm_enabled>`.
     pub tpm_enabled: Option<bool>,
+    /// Cluster the pool's VMs run in; required when creating a pool.
+    ///
     /// Link to a [`Cluster`](super::Cluster) object, sent as the element `<cluster>`; usually only its `id` and `href` are set unless the link is followed.
     pub cluster: Option<Box<Cluster>>,
+    /// Template the pool's VMs are made from; required when creating a pool.
+    ///
     /// Link to a [`Template`](super::Template) object, sent as the element `<template>`; usually only its `id` and `href` are set unless the link is followed.
     pub template: Option<Box<Template>>,
+    /// Instance type of the pool's VMs, if any.
+    ///
     /// Link to an [`InstanceType`](super::InstanceType) object, sent as the element `<instance_type>`; usually only its `id` and `href` are set unless the link is followed.
     pub instance_type: Option<Box<InstanceType>>,
+    /// Settings for the pool's VMs.
+    ///
     /// Link to a [`Vm`](super::Vm) object, sent as the element `<vm>`; usually only its `id` and `href` are set unless the link is followed.
     pub vm: Option<Box<Vm>>,
+    /// Permissions granted on the pool.
+    ///
     /// Link to a list of [`Permission`](super::Permission) objects. The server sends `<link rel="permissions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<permissions>` holding `<permission>` items when the link is followed.
     pub permissions: Option<List<Permission>>,
 }
@@ -88,103 +128,103 @@ impl VmPool {
         self.href.as_deref()
     }
 
-    /// The id of the vm pool. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the vm pool. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the vm pool. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the vm pool. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The size of the vm pool. `None` when not set.
+    /// Number of VMs in the pool. `None` when not set.
     pub fn size(&self) -> Option<i64> {
         self.size
     }
 
-    /// The prestarted vms of the vm pool. `None` when not set.
+    /// Number of VMs kept running and ready for users. `None` when not set.
     pub fn prestarted_vms(&self) -> Option<i64> {
         self.prestarted_vms
     }
 
-    /// The max user vms of the vm pool. `None` when not set.
+    /// Largest number of VMs one user may take from the pool. `None` when not set.
     pub fn max_user_vms(&self) -> Option<i64> {
         self.max_user_vms
     }
 
-    /// The display of the vm pool. `None` when not set.
+    /// Deprecated: display settings of the pool's VMs. `None` when not set.
     #[deprecated]
     pub fn display(&self) -> Option<&Display> {
         self.display.as_deref()
     }
 
-    /// The rng device of the vm pool. `None` when not set.
+    /// Random number generator device of the pool's VMs. `None` when not set.
     pub fn rng_device(&self) -> Option<&RngDevice> {
         self.rng_device.as_deref()
     }
 
-    /// The soundcard enabled of the vm pool. `None` when not set.
+    /// Whether the pool's VMs get a sound card. `None` when not set.
     pub fn soundcard_enabled(&self) -> Option<bool> {
         self.soundcard_enabled
     }
 
-    /// The type of the vm pool. `None` when not set.
+    /// `automatic` (a VM goes back to the pool when its user shuts it down) or `manual` (an administrator returns it). `None` when not set.
     pub fn type_(&self) -> Option<VmPoolType> {
         self.r#type.clone()
     }
 
-    /// The use latest template version of the vm pool. `None` when not set.
+    /// Whether the pool's VMs follow the latest version of the template. `None` when not set.
     pub fn use_latest_template_version(&self) -> Option<bool> {
         self.use_latest_template_version
     }
 
-    /// The stateful of the vm pool. `None` when not set.
+    /// Whether the pool's VMs keep their changes between runs. `None` when not set.
     pub fn stateful(&self) -> Option<bool> {
         self.stateful
     }
 
-    /// The auto storage select of the vm pool. `None` when not set.
+    /// Whether the engine picks the storage domain for each new VM's disks. `None` when not set.
     pub fn auto_storage_select(&self) -> Option<bool> {
         self.auto_storage_select
     }
 
-    /// The tpm enabled of the vm pool. `None` when not set.
+    /// Whether the pool's VMs get a virtual TPM device. `None` when not set.
     pub fn tpm_enabled(&self) -> Option<bool> {
         self.tpm_enabled
     }
 
-    /// The cluster of the vm pool. `None` when not set.
+    /// Cluster the pool's VMs run in; required when creating a pool. `None` when not set.
     pub fn cluster(&self) -> Option<&Cluster> {
         self.cluster.as_deref()
     }
 
-    /// The template of the vm pool. `None` when not set.
+    /// Template the pool's VMs are made from; required when creating a pool. `None` when not set.
     pub fn template(&self) -> Option<&Template> {
         self.template.as_deref()
     }
 
-    /// The instance type of the vm pool. `None` when not set.
+    /// Instance type of the pool's VMs, if any. `None` when not set.
     pub fn instance_type(&self) -> Option<&InstanceType> {
         self.instance_type.as_deref()
     }
 
-    /// The vm of the vm pool. `None` when not set.
+    /// Settings for the pool's VMs. `None` when not set.
     pub fn vm(&self) -> Option<&Vm> {
         self.vm.as_deref()
     }
 
-    /// The permissions of the vm pool. Empty when not set.
+    /// Permissions granted on the pool. Empty when not set.
     pub fn permissions(&self) -> &[Permission] {
         self.permissions.as_deref().map_or(&[], Vec::as_slice)
     }

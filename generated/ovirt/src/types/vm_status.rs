@@ -7,34 +7,64 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VmStatus {
+    /// The engine has not determined the state yet.
+    ///
     /// Wire value `unassigned`.
     Unassigned,
+    /// Not running; the VM can be started, changed or removed.
+    ///
     /// Wire value `down`.
     Down,
+    /// Running, and the guest has booted far enough to be considered up.
+    ///
     /// Wire value `up`.
     Up,
+    /// Started, and the guest is still booting.
+    ///
     /// Wire value `powering_up`.
     PoweringUp,
+    /// Running but stopped by the hypervisor, for example after a storage I/O error or when started paused.
+    ///
     /// Wire value `paused`.
     Paused,
+    /// Being moved to another host while running.
+    ///
     /// Wire value `migrating`.
     Migrating,
+    /// The engine lost track of the VM, for example because its host stopped responding.
+    ///
     /// Wire value `unknown`.
     Unknown,
+    /// The host reports that the VM does not respond.
+    ///
     /// Wire value `not_responding`.
     NotResponding,
+    /// The start request reached the host and the VM is being created there.
+    ///
     /// Wire value `wait_for_launch`.
     WaitForLaunch,
+    /// The guest is restarting.
+    ///
     /// Wire value `reboot_in_progress`.
     RebootInProgress,
+    /// The memory is being written to storage, during suspend.
+    ///
     /// Wire value `saving_state`.
     SavingState,
+    /// A suspended VM is being resumed from its saved memory.
+    ///
     /// Wire value `restoring_state`.
     RestoringState,
+    /// Stopped with its memory saved to storage; `start` resumes it.
+    ///
     /// Wire value `suspended`.
     Suspended,
+    /// A disk operation on the VM is running (creation, copy, snapshot); wait until it ends.
+    ///
     /// Wire value `image_locked`.
     ImageLocked,
+    /// A shutdown was requested and the guest is shutting down.
+    ///
     /// Wire value `powering_down`.
     PoweringDown,
     /// A value the model does not know, exactly as received (see the type's documentation).

@@ -10,10 +10,16 @@ use sdkgen_runtime::{Identity, Optional, require_send_sync};
 pub struct VmSummary {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Number of VMs running on the host.
+    ///
     /// An integer, sent as the element `<active>`.
     pub active: Option<i64>,
+    /// Number of VMs migrating to or from the host.
+    ///
     /// An integer, sent as the element `<migrating>`.
     pub migrating: Option<i64>,
+    /// Number of VMs on the host.
+    ///
     /// An integer, sent as the element `<total>`.
     pub total: Option<i64>,
 }
@@ -25,17 +31,17 @@ impl VmSummary {
         self.href.as_deref()
     }
 
-    /// The active of the vm summary. `None` when not set.
+    /// Number of VMs running on the host. `None` when not set.
     pub fn active(&self) -> Option<i64> {
         self.active
     }
 
-    /// The migrating of the vm summary. `None` when not set.
+    /// Number of VMs migrating to or from the host. `None` when not set.
     pub fn migrating(&self) -> Option<i64> {
         self.migrating
     }
 
-    /// The total of the vm summary. `None` when not set.
+    /// Number of VMs on the host. `None` when not set.
     pub fn total(&self) -> Option<i64> {
         self.total
     }

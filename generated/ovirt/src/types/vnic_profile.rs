@@ -16,30 +16,56 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct VnicProfile {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Whether traffic on the network is also copied to interfaces using this profile; defaults to `false`.
+    ///
     /// A boolean, sent as the element `<port_mirroring>`.
     pub port_mirroring: Option<bool>,
+    /// Name/value pairs passed to VDSM hooks for interfaces with this profile.
+    ///
     /// A list of [`CustomProperty`](super::CustomProperty) objects, sent as the element `<custom_properties>` holding `<custom_property>` items.
     pub custom_properties: Option<List<CustomProperty>>,
+    /// Whether interfaces with this profile get an SR-IOV virtual function directly.
+    ///
     /// A [`VnicPassThrough`](super::VnicPassThrough) object, sent as the element `<pass_through>`.
     pub pass_through: Option<Box<VnicPassThrough>>,
+    /// Whether VMs with a pass-through interface of this profile can migrate.
+    ///
     /// A boolean, sent as the element `<migratable>`.
     pub migratable: Option<bool>,
+    /// Logical network the profile connects to; required when creating a profile.
+    ///
     /// Link to a [`Network`](super::Network) object, sent as the element `<network>`; usually only its `id` and `href` are set unless the link is followed.
     pub network: Option<Box<Network>>,
+    /// Network QoS applied to interfaces with this profile.
+    ///
     /// Link to a [`Qos`](super::Qos) object, sent as the element `<qos>`; usually only its `id` and `href` are set unless the link is followed.
     pub qos: Option<Box<Qos>>,
+    /// Network filter applied to interfaces with this profile; the default is `vdsm-no-mac-spoofing`.
+    ///
     /// Link to a [`NetworkFilter`](super::NetworkFilter) object, sent as the element `<network_filter>`; usually only its `id` and `href` are set unless the link is followed.
     pub network_filter: Option<Box<NetworkFilter>>,
+    /// Profile used as failover for a pass-through interface during migration.
+    ///
     /// Link to a [`VnicProfile`](super::VnicProfile) object, sent as the element `<failover>`; usually only its `id` and `href` are set unless the link is followed.
     pub failover: Option<Box<VnicProfile>>,
+    /// Permissions granted on the profile.
+    ///
     /// Link to a list of [`Permission`](super::Permission) objects. The server sends `<link rel="permissions" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<permissions>` holding `<permission>` items when the link is followed.
     pub permissions: Option<List<Permission>>,
 }
@@ -69,67 +95,67 @@ impl VnicProfile {
         self.href.as_deref()
     }
 
-    /// The id of the vnic profile. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the vnic profile. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the vnic profile. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the vnic profile. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The port mirroring of the vnic profile. `None` when not set.
+    /// Whether traffic on the network is also copied to interfaces using this profile; defaults to `false`. `None` when not set.
     pub fn port_mirroring(&self) -> Option<bool> {
         self.port_mirroring
     }
 
-    /// The custom properties of the vnic profile. Empty when not set.
+    /// Name/value pairs passed to VDSM hooks for interfaces with this profile. Empty when not set.
     pub fn custom_properties(&self) -> &[CustomProperty] {
         self.custom_properties.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The pass through of the vnic profile. `None` when not set.
+    /// Whether interfaces with this profile get an SR-IOV virtual function directly. `None` when not set.
     pub fn pass_through(&self) -> Option<&VnicPassThrough> {
         self.pass_through.as_deref()
     }
 
-    /// The migratable of the vnic profile. `None` when not set.
+    /// Whether VMs with a pass-through interface of this profile can migrate. `None` when not set.
     pub fn migratable(&self) -> Option<bool> {
         self.migratable
     }
 
-    /// The network of the vnic profile. `None` when not set.
+    /// Logical network the profile connects to; required when creating a profile. `None` when not set.
     pub fn network(&self) -> Option<&Network> {
         self.network.as_deref()
     }
 
-    /// The qos of the vnic profile. `None` when not set.
+    /// Network QoS applied to interfaces with this profile. `None` when not set.
     pub fn qos(&self) -> Option<&Qos> {
         self.qos.as_deref()
     }
 
-    /// The network filter of the vnic profile. `None` when not set.
+    /// Network filter applied to interfaces with this profile; the default is `vdsm-no-mac-spoofing`. `None` when not set.
     pub fn network_filter(&self) -> Option<&NetworkFilter> {
         self.network_filter.as_deref()
     }
 
-    /// The failover of the vnic profile. `None` when not set.
+    /// Profile used as failover for a pass-through interface during migration. `None` when not set.
     pub fn failover(&self) -> Option<&VnicProfile> {
         self.failover.as_deref()
     }
 
-    /// The permissions of the vnic profile. Empty when not set.
+    /// Permissions granted on the profile. Empty when not set.
     pub fn permissions(&self) -> &[Permission] {
         self.permissions.as_deref().map_or(&[], Vec::as_slice)
     }

@@ -18,20 +18,36 @@ use sdkgen_runtime::{Identity, List, Optional, require_send_sync};
 pub struct Watchdog {
     /// The URL path of the object on the server (XML attribute `href`).
     pub href: Option<String>,
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests.
+    ///
     /// Text, sent as the XML attribute `id`. Declared by [`Identified`](super::Identified).
     pub id: Option<String>,
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match.
+    ///
     /// Text, sent as the element `<name>`. Declared by [`Identified`](super::Identified).
     pub name: Option<String>,
+    /// Free-text description, shown in the Administration Portal; optional.
+    ///
     /// Text, sent as the element `<description>`. Declared by [`Identified`](super::Identified).
     pub description: Option<String>,
+    /// Free-text note for administrators; optional and not interpreted by the engine.
+    ///
     /// Text, sent as the element `<comment>`. Declared by [`Identified`](super::Identified).
     pub comment: Option<String>,
+    /// Template the device belongs to, for a device of a template.
+    ///
     /// Link to a [`Template`](super::Template) object, sent as the element `<template>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Device`](super::Device).
     pub template: Option<Box<Template>>,
+    /// Instance type the device belongs to, for a device of an instance type.
+    ///
     /// Link to an [`InstanceType`](super::InstanceType) object, sent as the element `<instance_type>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Device`](super::Device).
     pub instance_type: Option<Box<InstanceType>>,
+    /// VMs that use the device; more than one for a shareable disk.
+    ///
     /// Link to a list of [`Vm`](super::Vm) objects. The server sends `<link rel="vms" href="…"/>`, kept as an empty list that remembers its `href`; the items come with the element `<vms>` holding `<vm>` items when the link is followed. Declared by [`Device`](super::Device).
     pub vms: Option<List<Vm>>,
+    /// Deprecated: the VM the device belongs to; use `vms`.
+    ///
     /// Link to a [`Vm`](super::Vm) object, sent as the element `<vm>`; usually only its `id` and `href` are set unless the link is followed. Declared by [`Device`](super::Device).
     #[deprecated]
     pub vm: Option<Box<Vm>>,
@@ -66,42 +82,42 @@ impl Watchdog {
         self.href.as_deref()
     }
 
-    /// The id of the watchdog. `None` when not set.
+    /// Unique identifier the engine assigns when the object is created; read-only, and the usual way to refer to the object in later requests. `None` when not set.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The name of the watchdog. `None` when not set.
+    /// Short name of the object; for most kinds it must be unique within its scope (for VMs, within the data center) and it is what `name=...` searches match. `None` when not set.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
-    /// The description of the watchdog. `None` when not set.
+    /// Free-text description, shown in the Administration Portal; optional. `None` when not set.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
 
-    /// The comment of the watchdog. `None` when not set.
+    /// Free-text note for administrators; optional and not interpreted by the engine. `None` when not set.
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
-    /// The template of the watchdog. `None` when not set.
+    /// Template the device belongs to, for a device of a template. `None` when not set.
     pub fn template(&self) -> Option<&Template> {
         self.template.as_deref()
     }
 
-    /// The instance type of the watchdog. `None` when not set.
+    /// Instance type the device belongs to, for a device of an instance type. `None` when not set.
     pub fn instance_type(&self) -> Option<&InstanceType> {
         self.instance_type.as_deref()
     }
 
-    /// The vms of the watchdog. Empty when not set.
+    /// VMs that use the device; more than one for a shareable disk. Empty when not set.
     pub fn vms(&self) -> &[Vm] {
         self.vms.as_deref().map_or(&[], Vec::as_slice)
     }
 
-    /// The vm of the watchdog. `None` when not set.
+    /// Deprecated: the VM the device belongs to; use `vms`. `None` when not set.
     #[deprecated]
     pub fn vm(&self) -> Option<&Vm> {
         self.vm.as_deref()
