@@ -1092,7 +1092,7 @@ fn build_method(
                 ty: TypeRef::Primitive(Primitive::String),
                 list: false,
                 dir: Direction::In,
-                doc: None,
+                doc: Some(FOLLOW_DOC.to_owned()),
                 deprecated: false,
                 secret: false,
                 from_follow: true,
@@ -1195,9 +1195,17 @@ fn build_method(
                 cx.err(file, entity, format!("{vkey}.params.{}", p.name), "a variant can only add `in` parameters");
             }
         }
+        let rust = match &v.rust_name {
+            Some(r) if names::is_snake(r) => r.clone(),
+            Some(r) => {
+                cx.err(file, entity, format!("{vkey}.rust_name"), format!("`{r}` is not a snake-case name"));
+                r.clone()
+            }
+            None => names::rust_method(&format!("{name}_{vname}")),
+        };
         variants.push(Variant {
             name: vname.clone(),
-            rust: names::rust_method(&format!("{name}_{vname}")),
+            rust,
             params: vparams,
             mandatory: convert_details(&v.mandatory),
             optional: convert_details(&v.optional),
@@ -1332,6 +1340,11 @@ fn build_waiters(cx: &mut Ctx, raw: &RawModel, service_order: &[usize], api: &mu
         api.services[idx].waiters = waiters;
     }
 }
+
+/// The documentation of the standard `follow` parameter (`follow: true`).
+const FOLLOW_DOC: &str = "The links to read inline in the reply, as a comma-separated list of link names, with \
+                          dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and \
+                          with the disk of each disk attachment, in one request.";
 
 /// The struct every action sends and receives.
 pub const ACTION_STRUCT: &str = "Action";

@@ -345,6 +345,8 @@ pub struct RawMethod {
 pub struct RawVariant {
     /// Documentation.
     pub doc: Option<String>,
+    /// The Rust method name, when the derived one (`<method>_<variant>`) says nothing.
+    pub rust_name: Option<String>,
     /// Deprecation.
     #[serde(default)]
     pub deprecated: bool,

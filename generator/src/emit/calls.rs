@@ -154,13 +154,16 @@ pub(crate) fn emit_calls(cx: &Context<'_>) -> Result<TokenStream, Error> {
         let ServiceAccess { path, expr: base_expr, detached } = service_access(cx, &routes, s);
         let python_service = detached.then(|| service.rust_name.clone());
         for m in &service.methods {
-            let mut sigs: Vec<(String, Vec<&Param>)> = vec![(m.rust.clone(), m.params.iter().collect())];
+            // (Rust method, Python method, parameters): the Python SDK names a
+            // variant `<method>_<variant>`, whatever Rust name the model gives it.
+            let mut sigs: Vec<(String, String, Vec<&Param>)> =
+                vec![(m.rust.clone(), python_name(m.rust.trim_end_matches('_')), m.params.iter().collect())];
             for v in &m.variants {
-                sigs.push((v.rust.clone(), m.params.iter().chain(v.params.iter()).collect()));
+                let python = python_name(&format!("{}_{}", m.name, v.name));
+                sigs.push((v.rust.clone(), python, m.params.iter().chain(v.params.iter()).collect()));
             }
-            for (rust, params) in sigs {
+            for (rust, python_method, params) in sigs {
                 let id = format!("{}.{}", service.name, rust.trim_end_matches('_'));
-                let python_method = python_name(rust.trim_end_matches('_'));
                 let run = format_ident!("run_{}", runs.len());
                 let (entry, code) = call_entry(cx, m, &rust, &params, &base_expr)?;
                 let kind = format_ident!("{}", format!("{:?}", m.kind));

@@ -414,13 +414,29 @@ fn input_detail(m: &Method, variant: Option<&str>) -> String {
     let mut text = String::new();
     if !mandatory.is_empty() {
         let items: Vec<String> = mandatory.iter().map(|d| show(d)).collect();
-        text.push_str(&format!("\n\nThe server requires: {}.", items.join(", ")));
+        text.push_str(&folded("The server requires", &items));
     }
     if !optional.is_empty() {
         let items: Vec<String> = optional.iter().map(|d| show(d)).collect();
-        text.push_str(&format!("\n\nThe server also reads: {}.", items.join(", ")));
+        text.push_str(&folded("The server also reads", &items));
     }
     text
+}
+
+/// Lists longer than this are folded away below their summary line.
+const SHORT_LIST: usize = 6;
+
+/// `lead: a, b, c.` as a paragraph, or for a long list a collapsed block
+/// (`<details>`) whose summary says how many items it holds.
+fn folded(lead: &str, items: &[String]) -> String {
+    if items.len() <= SHORT_LIST {
+        return format!("\n\n{lead}: {}.", items.join(", "));
+    }
+    format!(
+        "\n\n<details><summary>{lead} {} members of the input (click to show)</summary>\n\n{}.\n\n</details>",
+        items.len(),
+        items.join(", ")
+    )
 }
 
 /// The member of the action document that carries the action parameter

@@ -3414,7 +3414,7 @@ fn disk_attachments_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .vms_service()
                         .vm_service("id35")
                         .disk_attachments_service()
-                        .add_signature1(Default::default())
+                        .add_with_attachment_settings(Default::default())
                         .send()
                         .await
                         .map(drop)

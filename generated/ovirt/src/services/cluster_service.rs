@@ -48,7 +48,11 @@ impl ClusterService {
     ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
-    /// The server also reads: `cluster.ballooning_enabled`, `cluster.cpu.architecture`, `cluster.cpu.type`, `cluster.description`, `cluster.display.proxy`, `cluster.error_handling.on_error`, `cluster.gluster_service`, `cluster.ha_reservation`, `cluster.ksm.enabled`, `cluster.memory_policy.over_commit.percent`, `cluster.memory_policy.transparent_huge_pages.enabled`, `cluster.name`, `cluster.threads_as_cores`, `cluster.trusted_service`, `cluster.tunnel_migration`, `cluster.version.major`, `cluster.version.minor`, `cluster.virt_service`, `cluster.scheduling_policy.id` or `cluster.scheduling_policy.name`, `cluster.fips_mode`.
+    /// <details><summary>The server also reads 20 members of the input (click to show)</summary>
+    ///
+    /// `cluster.ballooning_enabled`, `cluster.cpu.architecture`, `cluster.cpu.type`, `cluster.description`, `cluster.display.proxy`, `cluster.error_handling.on_error`, `cluster.gluster_service`, `cluster.ha_reservation`, `cluster.ksm.enabled`, `cluster.memory_policy.over_commit.percent`, `cluster.memory_policy.transparent_huge_pages.enabled`, `cluster.name`, `cluster.threads_as_cores`, `cluster.trusted_service`, `cluster.tunnel_migration`, `cluster.version.major`, `cluster.version.minor`, `cluster.virt_service`, `cluster.scheduling_policy.id` or `cluster.scheduling_policy.name`, `cluster.fips_mode`.
+    ///
+    /// </details>
     pub fn update(&self, cluster: types::Cluster) -> ClusterUpdateRequest {
         ClusterUpdateRequest {
             call: self.ctx.call(),
@@ -232,6 +236,8 @@ impl ClusterGetRequest {
         self
     }
 
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

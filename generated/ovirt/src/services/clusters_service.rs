@@ -44,7 +44,11 @@ impl ClustersService {
     ///
     /// The server requires: `cluster.name`, `cluster.data_center.id` or `cluster.data_center.name`.
     ///
-    /// The server also reads: `cluster.version.major`, `cluster.version.minor`, `cluster.cpu.type`, `cluster.ballooning_enabled`, `cluster.comment`, `cluster.cpu.architecture`, `cluster.description`, `cluster.display.proxy`, `cluster.error_handling.on_error`, `cluster.fencing_policy.enabled`, `cluster.fencing_policy.skip_if_connectivity_broken.enabled`, `cluster.fencing_policy.skip_if_connectivity_broken.threshold`, `cluster.fencing_policy.skip_if_sd_active.enabled`, `cluster.gluster_service`, `cluster.ha_reservation`, `cluster.ksm.enabled`, `cluster.ksm.merge_across_nodes`, `cluster.memory_policy.over_commit.percent`, `cluster.memory_policy.transparent_huge_pages.enabled`, `cluster.threads_as_cores`, `cluster.trusted_service`, `cluster.tunnel_migration`, `cluster.virt_service`, `cluster.management_network.id` or `cluster.management_network.name`, `cluster.scheduling_policy.id` or `cluster.scheduling_policy.name`, `cluster.external_network_providers[].id` or `cluster.external_network_providers[].name`, `cluster.fips_mode`.
+    /// <details><summary>The server also reads 27 members of the input (click to show)</summary>
+    ///
+    /// `cluster.version.major`, `cluster.version.minor`, `cluster.cpu.type`, `cluster.ballooning_enabled`, `cluster.comment`, `cluster.cpu.architecture`, `cluster.description`, `cluster.display.proxy`, `cluster.error_handling.on_error`, `cluster.fencing_policy.enabled`, `cluster.fencing_policy.skip_if_connectivity_broken.enabled`, `cluster.fencing_policy.skip_if_connectivity_broken.threshold`, `cluster.fencing_policy.skip_if_sd_active.enabled`, `cluster.gluster_service`, `cluster.ha_reservation`, `cluster.ksm.enabled`, `cluster.ksm.merge_across_nodes`, `cluster.memory_policy.over_commit.percent`, `cluster.memory_policy.transparent_huge_pages.enabled`, `cluster.threads_as_cores`, `cluster.trusted_service`, `cluster.tunnel_migration`, `cluster.virt_service`, `cluster.management_network.id` or `cluster.management_network.name`, `cluster.scheduling_policy.id` or `cluster.scheduling_policy.name`, `cluster.external_network_providers[].id` or `cluster.external_network_providers[].name`, `cluster.fips_mode`.
+    ///
+    /// </details>
     pub fn add(&self, cluster: types::Cluster) -> ClustersAddRequest {
         ClustersAddRequest {
             call: self.ctx.call(),
@@ -160,6 +164,8 @@ impl ClustersListRequest {
         self
     }
 
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

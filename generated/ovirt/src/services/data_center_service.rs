@@ -48,7 +48,11 @@ impl DataCenterService {
     ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
-    /// The server also reads: `data_center.comment`, `data_center.description`, `data_center.local`, `data_center.mac_pool.id`, `data_center.name`, `data_center.storage_format`, `data_center.version.major`, `data_center.version.minor`.
+    /// <details><summary>The server also reads 8 members of the input (click to show)</summary>
+    ///
+    /// `data_center.comment`, `data_center.description`, `data_center.local`, `data_center.mac_pool.id`, `data_center.name`, `data_center.storage_format`, `data_center.version.major`, `data_center.version.minor`.
+    ///
+    /// </details>
     pub fn update(&self, data_center: types::DataCenter) -> DataCenterUpdateRequest {
         DataCenterUpdateRequest {
             call: self.ctx.call(),
@@ -182,6 +186,8 @@ impl DataCenterGetRequest {
         self
     }
 
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

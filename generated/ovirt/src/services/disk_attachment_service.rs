@@ -59,7 +59,11 @@ impl DiskAttachmentService {
     ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
-    /// The server also reads: `disk_attachment.disk.alias`, `disk_attachment.bootable`, `disk_attachment.description`, `disk_attachment.disk.disk_profile.id`, `disk_attachment.disk.format`, `disk_attachment.name`, `disk_attachment.disk.propagate_errors`, `disk_attachment.disk.provisioned_size`, `disk_attachment.disk.quota.id`, `disk_attachment.disk.read_only`, `disk_attachment.disk.sgio`, `disk_attachment.disk.shareable`, `disk_attachment.disk.sparse`, `disk_attachment.uses_scsi_reservation`, `disk_attachment.disk.wipe_after_delete`.
+    /// <details><summary>The server also reads 15 members of the input (click to show)</summary>
+    ///
+    /// `disk_attachment.disk.alias`, `disk_attachment.bootable`, `disk_attachment.description`, `disk_attachment.disk.disk_profile.id`, `disk_attachment.disk.format`, `disk_attachment.name`, `disk_attachment.disk.propagate_errors`, `disk_attachment.disk.provisioned_size`, `disk_attachment.disk.quota.id`, `disk_attachment.disk.read_only`, `disk_attachment.disk.sgio`, `disk_attachment.disk.shareable`, `disk_attachment.disk.sparse`, `disk_attachment.uses_scsi_reservation`, `disk_attachment.disk.wipe_after_delete`.
+    ///
+    /// </details>
     pub fn update(
         &self,
         disk_attachment: types::DiskAttachment,
@@ -92,6 +96,8 @@ pub struct DiskAttachmentGetRequest {
 }
 
 impl DiskAttachmentGetRequest {
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

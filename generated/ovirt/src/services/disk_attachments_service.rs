@@ -55,11 +55,11 @@ impl DiskAttachmentsService {
     /// The `signature1` form of `add`: same request, with the parameters that form uses.
     ///
     /// The server requires: `attachment.bootable`, `attachment.interface`, `attachment.pass_discard`.
-    pub fn add_signature1(
+    pub fn add_with_attachment_settings(
         &self,
         attachment: types::DiskAttachment,
-    ) -> DiskAttachmentsAddSignature1Request {
-        DiskAttachmentsAddSignature1Request {
+    ) -> DiskAttachmentsAddWithAttachmentSettingsRequest {
+        DiskAttachmentsAddWithAttachmentSettingsRequest {
             call: self.ctx.call(),
             body: attachment,
         }
@@ -139,14 +139,14 @@ impl DiskAttachmentsAddRequest {
     }
 }
 
-/// The request of [`DiskAttachmentsService::add_signature1`](super::DiskAttachmentsService::add_signature1): set its parameters, then `send()` it.
+/// The request of [`DiskAttachmentsService::add_with_attachment_settings`](super::DiskAttachmentsService::add_with_attachment_settings): set its parameters, then `send()` it.
 #[must_use = "a request does nothing until it is sent"]
-pub struct DiskAttachmentsAddSignature1Request {
+pub struct DiskAttachmentsAddWithAttachmentSettingsRequest {
     pub(crate) call: Call,
     pub(crate) body: types::DiskAttachment,
 }
 
-impl DiskAttachmentsAddSignature1Request {
+impl DiskAttachmentsAddWithAttachmentSettingsRequest {
     /// Adds a query parameter that has no setter of its own (sent as given;
     /// a parameter set by its setter wins over one of the same name here).
     pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -216,6 +216,8 @@ pub struct DiskAttachmentsListRequest {
 }
 
 impl DiskAttachmentsListRequest {
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

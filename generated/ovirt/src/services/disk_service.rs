@@ -55,7 +55,11 @@ impl DiskService {
     ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
-    /// The server also reads: `disk.alias`, `disk.bootable`, `disk.description`, `disk.disk_profile.id`, `disk.format`, `disk.name`, `disk.propagate_errors`, `disk.provisioned_size`, `disk.quota.id`, `disk.read_only`, `disk.sgio`, `disk.shareable`, `disk.sparse`, `disk.uses_scsi_reservation`, `disk.wipe_after_delete`.
+    /// <details><summary>The server also reads 15 members of the input (click to show)</summary>
+    ///
+    /// `disk.alias`, `disk.bootable`, `disk.description`, `disk.disk_profile.id`, `disk.format`, `disk.name`, `disk.propagate_errors`, `disk.provisioned_size`, `disk.quota.id`, `disk.read_only`, `disk.sgio`, `disk.shareable`, `disk.sparse`, `disk.uses_scsi_reservation`, `disk.wipe_after_delete`.
+    ///
+    /// </details>
     pub fn update(&self, disk: types::Disk) -> DiskUpdateRequest {
         DiskUpdateRequest {
             call: self.ctx.call(),
@@ -406,6 +410,8 @@ impl DiskGetRequest {
         self
     }
 
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());
@@ -687,6 +693,8 @@ impl DiskConvertRequest {
         self
     }
 
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the element `<follow>` of the action document (text).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.action.follow = value.into_option();

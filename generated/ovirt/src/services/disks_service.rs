@@ -44,7 +44,11 @@ impl DisksService {
     ///
     /// The server requires: `disk.format`, `disk.interface`.
     ///
-    /// The server also reads: `disk.alias`, `disk.bootable`, `disk.description`, `disk.propagate_errors`, `disk.quota.id`, `disk.shareable`, `disk.sparse`, `disk.wipe_after_delete`, `disk.id`, `disk.image_id`.
+    /// <details><summary>The server also reads 10 members of the input (click to show)</summary>
+    ///
+    /// `disk.alias`, `disk.bootable`, `disk.description`, `disk.propagate_errors`, `disk.quota.id`, `disk.shareable`, `disk.sparse`, `disk.wipe_after_delete`, `disk.id`, `disk.image_id`.
+    ///
+    /// </details>
     pub fn add(&self, disk: types::Disk) -> DisksAddRequest {
         DisksAddRequest {
             call: self.ctx.call(),
@@ -60,7 +64,11 @@ impl DisksService {
     ///
     /// The server requires: `disk.format`, `disk.interface`, `disk.provisioned_size`.
     ///
-    /// The server also reads: `disk.alias`, `disk.bootable`, `disk.description`, `disk.propagate_errors`, `disk.quota.id`, `disk.shareable`, `disk.sparse`, `disk.wipe_after_delete`, `disk.id`, `disk.image_id`, `disk.storage_domains[].id` or `disk.storage_domains[].name`, `disk.disk_profile.id`, `disk.name`, `disk.openstack_volume_type.name`.
+    /// <details><summary>The server also reads 14 members of the input (click to show)</summary>
+    ///
+    /// `disk.alias`, `disk.bootable`, `disk.description`, `disk.propagate_errors`, `disk.quota.id`, `disk.shareable`, `disk.sparse`, `disk.wipe_after_delete`, `disk.id`, `disk.image_id`, `disk.storage_domains[].id` or `disk.storage_domains[].name`, `disk.disk_profile.id`, `disk.name`, `disk.openstack_volume_type.name`.
+    ///
+    /// </details>
     pub fn add_on_storage_domain(
         &self,
         disk: types::Disk,
@@ -77,9 +85,17 @@ impl DisksService {
     ///
     /// The `lun` form of `add`: same request, with the parameters that form uses.
     ///
-    /// The server requires: `disk.format`, `disk.interface`, `disk.lun_storage.type`, `disk.lun_storage.logical_units[].address`, `disk.lun_storage.logical_units[].id`, `disk.lun_storage.logical_units[].port`, `disk.lun_storage.logical_units[].target`.
+    /// <details><summary>The server requires 7 members of the input (click to show)</summary>
     ///
-    /// The server also reads: `disk.alias`, `disk.bootable`, `disk.description`, `disk.propagate_errors`, `disk.quota.id`, `disk.shareable`, `disk.sparse`, `disk.wipe_after_delete`, `disk.id`, `disk.image_id`, `disk.sgio`.
+    /// `disk.format`, `disk.interface`, `disk.lun_storage.type`, `disk.lun_storage.logical_units[].address`, `disk.lun_storage.logical_units[].id`, `disk.lun_storage.logical_units[].port`, `disk.lun_storage.logical_units[].target`.
+    ///
+    /// </details>
+    ///
+    /// <details><summary>The server also reads 11 members of the input (click to show)</summary>
+    ///
+    /// `disk.alias`, `disk.bootable`, `disk.description`, `disk.propagate_errors`, `disk.quota.id`, `disk.shareable`, `disk.sparse`, `disk.wipe_after_delete`, `disk.id`, `disk.image_id`, `disk.sgio`.
+    ///
+    /// </details>
     pub fn add_lun(&self, disk: types::Disk) -> DisksAddLunRequest {
         DisksAddLunRequest {
             call: self.ctx.call(),
@@ -253,6 +269,8 @@ impl DisksListRequest {
         self
     }
 
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

@@ -42,7 +42,11 @@ impl EventsService {
     ///
     /// The server requires: `event.custom_id`, `event.description`, `event.origin`, `event.severity`.
     ///
-    /// The server also reads: `event.cluster.id`, `event.data_center.id`, `event.flood_rate`, `event.host.external_status`, `event.host.id`, `event.storage_domain.external_status`, `event.storage_domain.id`, `event.template.id`, `event.user.id`, `event.vm.id`, `event.log_on_host`.
+    /// <details><summary>The server also reads 11 members of the input (click to show)</summary>
+    ///
+    /// `event.cluster.id`, `event.data_center.id`, `event.flood_rate`, `event.host.external_status`, `event.host.id`, `event.storage_domain.external_status`, `event.storage_domain.id`, `event.template.id`, `event.user.id`, `event.vm.id`, `event.log_on_host`.
+    ///
+    /// </details>
     pub fn add(&self, event: types::Event) -> EventsAddRequest {
         EventsAddRequest {
             call: self.ctx.call(),
@@ -170,6 +174,8 @@ impl EventsListRequest {
         self
     }
 
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

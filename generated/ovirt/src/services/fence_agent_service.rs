@@ -44,7 +44,11 @@ impl FenceAgentService {
 
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
-    /// The server also reads: `agent.address`, `agent.order`, `agent.password`, `agent.port`, `agent.type`, `agent.username`, `agent.encrypt_options`, `agent.name`.
+    /// <details><summary>The server also reads 8 members of the input (click to show)</summary>
+    ///
+    /// `agent.address`, `agent.order`, `agent.password`, `agent.port`, `agent.type`, `agent.username`, `agent.encrypt_options`, `agent.name`.
+    ///
+    /// </details>
     pub fn update(&self, agent: types::Agent) -> FenceAgentUpdateRequest {
         FenceAgentUpdateRequest {
             call: self.ctx.call(),
@@ -81,6 +85,8 @@ pub struct FenceAgentGetRequest {
 }
 
 impl FenceAgentGetRequest {
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

@@ -190,7 +190,11 @@ impl HostService {
     ///
     /// The `using_ssh` form of `install`: same request, with the parameters that form uses.
     ///
-    /// The server also reads: `host.override_iptables`, `image`, `ssh.authentication_method`, `ssh.fingerprint`, `ssh.public_key`, `ssh.port`, `ssh.user.password`, `ssh.user.user_name`.
+    /// <details><summary>The server also reads 8 members of the input (click to show)</summary>
+    ///
+    /// `host.override_iptables`, `image`, `ssh.authentication_method`, `ssh.fingerprint`, `ssh.public_key`, `ssh.port`, `ssh.user.password`, `ssh.user.user_name`.
+    ///
+    /// </details>
     pub fn install_using_ssh(&self) -> HostInstallUsingSshRequest {
         HostInstallUsingSshRequest {
             call: self.ctx.call(),
@@ -253,7 +257,11 @@ impl HostService {
     ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
-    /// The server also reads: `host.address`, `host.comment`, `host.display.address`, `host.name`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.spm.priority`, `host.vgpu_placement`, `host.cluster.id` or `host.cluster.name`.
+    /// <details><summary>The server also reads 11 members of the input (click to show)</summary>
+    ///
+    /// `host.address`, `host.comment`, `host.display.address`, `host.name`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.spm.priority`, `host.vgpu_placement`, `host.cluster.id` or `host.cluster.name`.
+    ///
+    /// </details>
     pub fn update(&self, host: types::Host) -> HostUpdateRequest {
         HostUpdateRequest {
             call: self.ctx.call(),
@@ -267,7 +275,11 @@ impl HostService {
     ///
     /// The `using_root_password` form of `update`: same request, with the parameters that form uses.
     ///
-    /// The server also reads: `host.address`, `host.comment`, `host.display.address`, `host.name`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.spm.priority`, `host.vgpu_placement`, `host.cluster.id` or `host.cluster.name`, `host.external_host_provider.id`, `host.root_password`.
+    /// <details><summary>The server also reads 13 members of the input (click to show)</summary>
+    ///
+    /// `host.address`, `host.comment`, `host.display.address`, `host.name`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.spm.priority`, `host.vgpu_placement`, `host.cluster.id` or `host.cluster.name`, `host.external_host_provider.id`, `host.root_password`.
+    ///
+    /// </details>
     pub fn update_using_root_password(
         &self,
         host: types::Host,
@@ -284,7 +296,11 @@ impl HostService {
     ///
     /// The `using_ssh` form of `update`: same request, with the parameters that form uses.
     ///
-    /// The server also reads: `host.address`, `host.comment`, `host.display.address`, `host.name`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.spm.priority`, `host.vgpu_placement`, `host.cluster.id` or `host.cluster.name`, `host.ssh.fingerprint`, `host.ssh.public_key`, `host.ssh.port`, `host.ssh.user.user_name`.
+    /// <details><summary>The server also reads 15 members of the input (click to show)</summary>
+    ///
+    /// `host.address`, `host.comment`, `host.display.address`, `host.name`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.spm.priority`, `host.vgpu_placement`, `host.cluster.id` or `host.cluster.name`, `host.ssh.fingerprint`, `host.ssh.public_key`, `host.ssh.port`, `host.ssh.user.user_name`.
+    ///
+    /// </details>
     pub fn update_using_ssh(&self, host: types::Host) -> HostUpdateUsingSshRequest {
         HostUpdateUsingSshRequest {
             call: self.ctx.call(),
@@ -341,7 +357,11 @@ impl HostService {
     ///
     /// Sends `POST` with an `<action>` document to `…/setupnetworks` below this service.
     ///
-    /// The server also reads: `commit_on_success`, `check_connectivity`, `connectivity_timeout`, `modified_network_attachments[].host_nic.name` or `modified_network_attachments[].host_nic.id`, `modified_network_attachments[].id`, `modified_network_attachments[].ip_address_assignments[].ip`, `modified_network_attachments[].ip_address_assignments[].assignment_method`, `modified_network_attachments[].network.name` or `modified_network_attachments[].network.id`, `modified_network_attachments[].properties[].name`, `modified_network_attachments[].properties[].value`, `removed_labels[].id`, `synchronized_network_attachments[].id`, `removed_network_attachments[].id`, `modified_labels[].host_nic.name` or `modified_labels[].host_nic.id`, `modified_labels[].id`, `modified_bonds[].bonding.options[].name`, `modified_bonds[].bonding.options[].value`, `modified_bonds[].name` or `modified_bonds[].id`, `removed_bonds[].name` or `removed_bonds[].id`.
+    /// <details><summary>The server also reads 19 members of the input (click to show)</summary>
+    ///
+    /// `commit_on_success`, `check_connectivity`, `connectivity_timeout`, `modified_network_attachments[].host_nic.name` or `modified_network_attachments[].host_nic.id`, `modified_network_attachments[].id`, `modified_network_attachments[].ip_address_assignments[].ip`, `modified_network_attachments[].ip_address_assignments[].assignment_method`, `modified_network_attachments[].network.name` or `modified_network_attachments[].network.id`, `modified_network_attachments[].properties[].name`, `modified_network_attachments[].properties[].value`, `removed_labels[].id`, `synchronized_network_attachments[].id`, `removed_network_attachments[].id`, `modified_labels[].host_nic.name` or `modified_labels[].host_nic.id`, `modified_labels[].id`, `modified_bonds[].bonding.options[].name`, `modified_bonds[].bonding.options[].value`, `modified_bonds[].name` or `modified_bonds[].id`, `removed_bonds[].name` or `removed_bonds[].id`.
+    ///
+    /// </details>
     pub fn setup_networks(&self) -> HostSetupNetworksRequest {
         HostSetupNetworksRequest {
             call: self.ctx.call(),
@@ -1117,6 +1137,8 @@ impl HostGetRequest {
         self
     }
 
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

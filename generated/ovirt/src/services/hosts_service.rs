@@ -44,7 +44,11 @@ impl HostsService {
     ///
     /// The server requires: `host.address`, `host.name`, `host.cluster.id` or `host.cluster.name`.
     ///
-    /// The server also reads: `host.comment`, `host.display.address`, `host.override_iptables`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.protocol`, `host.spm.priority`, `host.vgpu_placement`, `host.power_management.pm_proxies[].type`, `host.external_network_provider_configurations[].external_network_provider.id` or `host.external_network_provider_configurations[].external_network_provider.name`.
+    /// <details><summary>The server also reads 12 members of the input (click to show)</summary>
+    ///
+    /// `host.comment`, `host.display.address`, `host.override_iptables`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.protocol`, `host.spm.priority`, `host.vgpu_placement`, `host.power_management.pm_proxies[].type`, `host.external_network_provider_configurations[].external_network_provider.id` or `host.external_network_provider_configurations[].external_network_provider.name`.
+    ///
+    /// </details>
     pub fn add(&self, host: types::Host) -> HostsAddRequest {
         HostsAddRequest {
             call: self.ctx.call(),
@@ -60,7 +64,11 @@ impl HostsService {
     ///
     /// The server requires: `host.address`, `host.name`, `host.cluster.id` or `host.cluster.name`, `host.root_password`.
     ///
-    /// The server also reads: `host.comment`, `host.display.address`, `host.override_iptables`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.protocol`, `host.spm.priority`, `host.vgpu_placement`, `host.power_management.pm_proxies[].type`, `host.external_network_provider_configurations[].external_network_provider.id` or `host.external_network_provider_configurations[].external_network_provider.name`.
+    /// <details><summary>The server also reads 12 members of the input (click to show)</summary>
+    ///
+    /// `host.comment`, `host.display.address`, `host.override_iptables`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.protocol`, `host.spm.priority`, `host.vgpu_placement`, `host.power_management.pm_proxies[].type`, `host.external_network_provider_configurations[].external_network_provider.id` or `host.external_network_provider_configurations[].external_network_provider.name`.
+    ///
+    /// </details>
     pub fn add_using_root_password(
         &self,
         host: types::Host,
@@ -79,7 +87,11 @@ impl HostsService {
     ///
     /// The server requires: `host.address`, `host.name`, `host.cluster.id` or `host.cluster.name`.
     ///
-    /// The server also reads: `host.comment`, `host.display.address`, `host.override_iptables`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.protocol`, `host.spm.priority`, `host.vgpu_placement`, `host.power_management.pm_proxies[].type`, `host.external_network_provider_configurations[].external_network_provider.id` or `host.external_network_provider_configurations[].external_network_provider.name`, `host.ssh.authentication_method`, `host.ssh.fingerprint`, `host.ssh.public_key`, `host.ssh.port`, `host.ssh.user.password`, `host.ssh.user.user_name`.
+    /// <details><summary>The server also reads 18 members of the input (click to show)</summary>
+    ///
+    /// `host.comment`, `host.display.address`, `host.override_iptables`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.protocol`, `host.spm.priority`, `host.vgpu_placement`, `host.power_management.pm_proxies[].type`, `host.external_network_provider_configurations[].external_network_provider.id` or `host.external_network_provider_configurations[].external_network_provider.name`, `host.ssh.authentication_method`, `host.ssh.fingerprint`, `host.ssh.public_key`, `host.ssh.port`, `host.ssh.user.password`, `host.ssh.user.user_name`.
+    ///
+    /// </details>
     pub fn add_using_ssh(&self, host: types::Host) -> HostsAddUsingSshRequest {
         HostsAddUsingSshRequest {
             call: self.ctx.call(),
@@ -441,6 +453,8 @@ impl HostsListRequest {
         self
     }
 
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

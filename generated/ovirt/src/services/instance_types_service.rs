@@ -40,7 +40,11 @@ impl InstanceTypesService {
     ///
     /// The server requires: `instance_type.name`.
     ///
-    /// The server also reads: `instance_type.console.enabled`, `instance_type.cpu.architecture`, `instance_type.cpu.topology.cores`, `instance_type.cpu.topology.sockets`, `instance_type.cpu.topology.threads`, `instance_type.cpu_shares`, `instance_type.custom_cpu_model`, `instance_type.custom_emulated_machine`, `instance_type.description`, `instance_type.display.monitors`, `instance_type.display.smartcard_enabled`, `instance_type.display.type`, `instance_type.high_availability.enabled`, `instance_type.high_availability.priority`, `instance_type.io.threads`, `instance_type.memory`, `instance_type.memory_policy.ballooning`, `instance_type.memory_policy.guaranteed`, `instance_type.migration_downtime`, `instance_type.origin`, `instance_type.soundcard_enabled`, `instance_type.usb.enabled`, `instance_type.usb.type`, `instance_type.virtio_scsi.enabled`, `instance_type.storage_error_resume_behaviour`.
+    /// <details><summary>The server also reads 25 members of the input (click to show)</summary>
+    ///
+    /// `instance_type.console.enabled`, `instance_type.cpu.architecture`, `instance_type.cpu.topology.cores`, `instance_type.cpu.topology.sockets`, `instance_type.cpu.topology.threads`, `instance_type.cpu_shares`, `instance_type.custom_cpu_model`, `instance_type.custom_emulated_machine`, `instance_type.description`, `instance_type.display.monitors`, `instance_type.display.smartcard_enabled`, `instance_type.display.type`, `instance_type.high_availability.enabled`, `instance_type.high_availability.priority`, `instance_type.io.threads`, `instance_type.memory`, `instance_type.memory_policy.ballooning`, `instance_type.memory_policy.guaranteed`, `instance_type.migration_downtime`, `instance_type.origin`, `instance_type.soundcard_enabled`, `instance_type.usb.enabled`, `instance_type.usb.type`, `instance_type.virtio_scsi.enabled`, `instance_type.storage_error_resume_behaviour`.
+    ///
+    /// </details>
     pub fn add(&self, instance_type: types::InstanceType) -> InstanceTypesAddRequest {
         InstanceTypesAddRequest {
             call: self.ctx.call(),
@@ -136,6 +140,8 @@ impl InstanceTypesListRequest {
         self
     }
 
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

@@ -482,8 +482,8 @@ pub use disk_attachment_service::{
 };
 pub use disk_attachments_service::{
     DiskAttachmentsService, DiskAttachmentsAddRequest,
-    DiskAttachmentsAddSignature1Request, DiskAttachmentsAddProvidingDiskIdRequest,
-    DiskAttachmentsListRequest,
+    DiskAttachmentsAddWithAttachmentSettingsRequest,
+    DiskAttachmentsAddProvidingDiskIdRequest, DiskAttachmentsListRequest,
 };
 pub use disk_profile_service::{
     DiskProfileService, DiskProfileGetRequest, DiskProfileUpdateRequest,

@@ -44,7 +44,11 @@ impl NetworkAttachmentService {
 
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
-    /// The server also reads: `attachment.properties[].name`, `attachment.properties[].value`, `attachment.ip_address_assignments[].assignment_method`, `attachment.ip_address_assignments[].ip.address`, `attachment.ip_address_assignments[].ip.gateway`, `attachment.ip_address_assignments[].ip.netmask`, `attachment.ip_address_assignments[].ip.version`.
+    /// <details><summary>The server also reads 7 members of the input (click to show)</summary>
+    ///
+    /// `attachment.properties[].name`, `attachment.properties[].value`, `attachment.ip_address_assignments[].assignment_method`, `attachment.ip_address_assignments[].ip.address`, `attachment.ip_address_assignments[].ip.gateway`, `attachment.ip_address_assignments[].ip.netmask`, `attachment.ip_address_assignments[].ip.version`.
+    ///
+    /// </details>
     pub fn update(
         &self,
         attachment: types::NetworkAttachment,
@@ -84,6 +88,8 @@ pub struct NetworkAttachmentGetRequest {
 }
 
 impl NetworkAttachmentGetRequest {
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

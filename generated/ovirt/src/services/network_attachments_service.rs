@@ -42,7 +42,11 @@ impl NetworkAttachmentsService {
     ///
     /// The server requires: `attachment.network.name` or `attachment.network.id`.
     ///
-    /// The server also reads: `attachment.properties[].name`, `attachment.properties[].value`, `attachment.ip_address_assignments[].assignment_method`, `attachment.ip_address_assignments[].ip.address`, `attachment.ip_address_assignments[].ip.gateway`, `attachment.ip_address_assignments[].ip.netmask`, `attachment.ip_address_assignments[].ip.version`.
+    /// <details><summary>The server also reads 7 members of the input (click to show)</summary>
+    ///
+    /// `attachment.properties[].name`, `attachment.properties[].value`, `attachment.ip_address_assignments[].assignment_method`, `attachment.ip_address_assignments[].ip.address`, `attachment.ip_address_assignments[].ip.gateway`, `attachment.ip_address_assignments[].ip.netmask`, `attachment.ip_address_assignments[].ip.version`.
+    ///
+    /// </details>
     pub fn add(
         &self,
         attachment: types::NetworkAttachment,
@@ -131,6 +135,8 @@ impl NetworkAttachmentsListRequest {
         self
     }
 
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

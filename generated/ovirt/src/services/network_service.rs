@@ -48,7 +48,11 @@ impl NetworkService {
     ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
-    /// The server also reads: `network.comment`, `network.description`, `network.display`, `network.ip.address`, `network.ip.gateway`, `network.ip.netmask`, `network.mtu`, `network.name`, `network.stp`, `network.vlan.id`.
+    /// <details><summary>The server also reads 10 members of the input (click to show)</summary>
+    ///
+    /// `network.comment`, `network.description`, `network.display`, `network.ip.address`, `network.ip.gateway`, `network.ip.netmask`, `network.mtu`, `network.name`, `network.stp`, `network.vlan.id`.
+    ///
+    /// </details>
     pub fn update(&self, network: types::Network) -> NetworkUpdateRequest {
         NetworkUpdateRequest {
             call: self.ctx.call(),
@@ -118,6 +122,8 @@ pub struct NetworkGetRequest {
 }
 
 impl NetworkGetRequest {
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

@@ -42,7 +42,11 @@ impl NetworksService {
     ///
     /// The server requires: `network.id` or `network.name`.
     ///
-    /// The server also reads: `network.comment`, `network.description`, `network.ip.address`, `network.ip.gateway`, `network.ip.netmask`, `network.mtu`, `network.profile_required`, `network.stp`, `network.vlan.id`, `network.usages[]`, `network.external_provider.id`, `network.external_provider_physical_network.id`, `network.port_isolation`.
+    /// <details><summary>The server also reads 13 members of the input (click to show)</summary>
+    ///
+    /// `network.comment`, `network.description`, `network.ip.address`, `network.ip.gateway`, `network.ip.netmask`, `network.mtu`, `network.profile_required`, `network.stp`, `network.vlan.id`, `network.usages[]`, `network.external_provider.id`, `network.external_provider_physical_network.id`, `network.port_isolation`.
+    ///
+    /// </details>
     pub fn add(&self, network: types::Network) -> NetworksAddRequest {
         NetworksAddRequest {
             call: self.ctx.call(),
@@ -146,6 +150,8 @@ impl NetworksListRequest {
         self
     }
 
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

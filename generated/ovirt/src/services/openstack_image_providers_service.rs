@@ -40,7 +40,11 @@ impl OpenstackImageProvidersService {
     ///
     /// The server requires: `provider.name`.
     ///
-    /// The server also reads: `provider.authentication_url`, `provider.description`, `provider.password`, `provider.requires_authentication`, `provider.tenant_name`, `provider.url`, `provider.username`, `provider.properties[].name`, `provider.properties[].value`.
+    /// <details><summary>The server also reads 9 members of the input (click to show)</summary>
+    ///
+    /// `provider.authentication_url`, `provider.description`, `provider.password`, `provider.requires_authentication`, `provider.tenant_name`, `provider.url`, `provider.username`, `provider.properties[].name`, `provider.properties[].value`.
+    ///
+    /// </details>
     pub fn add(
         &self,
         provider: types::OpenStackImageProvider,
@@ -133,6 +137,8 @@ impl OpenstackImageProvidersListRequest {
         self
     }
 
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

@@ -46,7 +46,11 @@ impl OpenstackNetworkProviderService {
 
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
-    /// The server also reads: `provider.authentication_url`, `provider.description`, `provider.name`, `provider.password`, `provider.requires_authentication`, `provider.tenant_name`, `provider.user_domain_name`, `provider.project_name`, `provider.project_domain_name`, `provider.username`, `provider.properties[].name`, `provider.properties[].value`, `provider.auto_sync`, `provider.unmanaged`.
+    /// <details><summary>The server also reads 14 members of the input (click to show)</summary>
+    ///
+    /// `provider.authentication_url`, `provider.description`, `provider.name`, `provider.password`, `provider.requires_authentication`, `provider.tenant_name`, `provider.user_domain_name`, `provider.project_name`, `provider.project_domain_name`, `provider.username`, `provider.properties[].name`, `provider.properties[].value`, `provider.auto_sync`, `provider.unmanaged`.
+    ///
+    /// </details>
     pub fn update(
         &self,
         provider: types::OpenStackNetworkProvider,
@@ -125,6 +129,8 @@ pub struct OpenstackNetworkProviderGetRequest {
 }
 
 impl OpenstackNetworkProviderGetRequest {
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

@@ -40,7 +40,11 @@ impl OpenstackNetworkProvidersService {
     ///
     /// The server requires: `provider.name`.
     ///
-    /// The server also reads: `provider.authentication_url`, `provider.description`, `provider.password`, `provider.requires_authentication`, `provider.tenant_name`, `provider.user_domain_name`, `provider.project_name`, `provider.project_domain_name`, `provider.url`, `provider.username`, `provider.properties[].name`, `provider.properties[].value`, `provider.auto_sync`, `provider.unmanaged`.
+    /// <details><summary>The server also reads 14 members of the input (click to show)</summary>
+    ///
+    /// `provider.authentication_url`, `provider.description`, `provider.password`, `provider.requires_authentication`, `provider.tenant_name`, `provider.user_domain_name`, `provider.project_name`, `provider.project_domain_name`, `provider.url`, `provider.username`, `provider.properties[].name`, `provider.properties[].value`, `provider.auto_sync`, `provider.unmanaged`.
+    ///
+    /// </details>
     pub fn add(
         &self,
         provider: types::OpenStackNetworkProvider,
@@ -136,6 +140,8 @@ impl OpenstackNetworkProvidersListRequest {
         self
     }
 
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

@@ -47,7 +47,11 @@ impl OpenstackVolumeProviderService {
 
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
-    /// The server also reads: `provider.authentication_url`, `provider.description`, `provider.name`, `provider.password`, `provider.requires_authentication`, `provider.tenant_name`, `provider.username`, `provider.data_center.id` or `provider.data_center.name`, `provider.properties[].name`, `provider.properties[].value`.
+    /// <details><summary>The server also reads 10 members of the input (click to show)</summary>
+    ///
+    /// `provider.authentication_url`, `provider.description`, `provider.name`, `provider.password`, `provider.requires_authentication`, `provider.tenant_name`, `provider.username`, `provider.data_center.id` or `provider.data_center.name`, `provider.properties[].name`, `provider.properties[].value`.
+    ///
+    /// </details>
     pub fn update(
         &self,
         provider: types::OpenStackVolumeProvider,
@@ -144,6 +148,8 @@ pub struct OpenstackVolumeProviderGetRequest {
 }
 
 impl OpenstackVolumeProviderGetRequest {
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

@@ -44,7 +44,11 @@ impl QosService {
 
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
-    /// The server also reads: `qos.cpu_limit`, `qos.description`, `qos.inbound_average`, `qos.inbound_burst`, `qos.inbound_peak`, `qos.max_iops`, `qos.max_read_iops`, `qos.max_read_throughput`, `qos.max_throughput`, `qos.max_write_iops`, `qos.max_write_throughput`, `qos.name`, `qos.outbound_average`, `qos.outbound_average_linkshare`, `qos.outbound_average_realtime`, `qos.outbound_average_upperlimit`, `qos.outbound_burst`, `qos.outbound_peak`.
+    /// <details><summary>The server also reads 18 members of the input (click to show)</summary>
+    ///
+    /// `qos.cpu_limit`, `qos.description`, `qos.inbound_average`, `qos.inbound_burst`, `qos.inbound_peak`, `qos.max_iops`, `qos.max_read_iops`, `qos.max_read_throughput`, `qos.max_throughput`, `qos.max_write_iops`, `qos.max_write_throughput`, `qos.name`, `qos.outbound_average`, `qos.outbound_average_linkshare`, `qos.outbound_average_realtime`, `qos.outbound_average_upperlimit`, `qos.outbound_burst`, `qos.outbound_peak`.
+    ///
+    /// </details>
     pub fn update(&self, qos: types::Qos) -> QosUpdateRequest {
         QosUpdateRequest {
             call: self.ctx.call(),
@@ -81,6 +85,8 @@ pub struct QosGetRequest {
 }
 
 impl QosGetRequest {
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

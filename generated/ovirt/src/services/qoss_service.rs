@@ -40,7 +40,11 @@ impl QossService {
     ///
     /// The server requires: `qos.name`, `qos.type`.
     ///
-    /// The server also reads: `qos.cpu_limit`, `qos.description`, `qos.inbound_average`, `qos.inbound_burst`, `qos.inbound_peak`, `qos.max_iops`, `qos.max_read_iops`, `qos.max_read_throughput`, `qos.max_throughput`, `qos.max_write_iops`, `qos.max_write_throughput`, `qos.outbound_average`, `qos.outbound_average_linkshare`, `qos.outbound_average_realtime`, `qos.outbound_average_upperlimit`, `qos.outbound_burst`, `qos.outbound_peak`.
+    /// <details><summary>The server also reads 17 members of the input (click to show)</summary>
+    ///
+    /// `qos.cpu_limit`, `qos.description`, `qos.inbound_average`, `qos.inbound_burst`, `qos.inbound_peak`, `qos.max_iops`, `qos.max_read_iops`, `qos.max_read_throughput`, `qos.max_throughput`, `qos.max_write_iops`, `qos.max_write_throughput`, `qos.outbound_average`, `qos.outbound_average_linkshare`, `qos.outbound_average_realtime`, `qos.outbound_average_upperlimit`, `qos.outbound_burst`, `qos.outbound_peak`.
+    ///
+    /// </details>
     pub fn add(&self, qos: types::Qos) -> QossAddRequest {
         QossAddRequest {
             call: self.ctx.call(),
@@ -120,6 +124,8 @@ impl QossListRequest {
         self
     }
 
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

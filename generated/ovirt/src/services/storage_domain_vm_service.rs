@@ -48,7 +48,11 @@ impl StorageDomainVmService {
     ///
     /// Sends `POST` with an `<action>` document to `…/import` below this service.
     ///
-    /// The server also reads: `cluster.id` or `cluster.name`, `clone`, `exclusive`, `vm.name`, `storage_domain.id` or `storage_domain.name`, `vm.disk_attachments[].disk.format`, `vm.disk_attachments[].id`, `vm.disk_attachments[].disk.sparse`.
+    /// <details><summary>The server also reads 8 members of the input (click to show)</summary>
+    ///
+    /// `cluster.id` or `cluster.name`, `clone`, `exclusive`, `vm.name`, `storage_domain.id` or `storage_domain.name`, `vm.disk_attachments[].disk.format`, `vm.disk_attachments[].id`, `vm.disk_attachments[].disk.sparse`.
+    ///
+    /// </details>
     pub fn import(&self) -> StorageDomainVmImportRequest {
         StorageDomainVmImportRequest {
             call: self.ctx.call(),
@@ -122,6 +126,8 @@ pub struct StorageDomainVmGetRequest {
 }
 
 impl StorageDomainVmGetRequest {
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

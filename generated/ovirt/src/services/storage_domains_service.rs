@@ -58,9 +58,17 @@ impl StorageDomainsService {
     ///
     /// The `direct_lun` form of `add`: same request, with the parameters that form uses.
     ///
-    /// The server requires: `storage_domain.storage.type`, `storage_domain.type`, `storage_domain.host.id` or `storage_domain.host.name`, `storage_domain.storage.logical_units[].address`, `storage_domain.storage.logical_units[].id`, `storage_domain.storage.logical_units[].port`, `storage_domain.storage.logical_units[].target`.
+    /// <details><summary>The server requires 7 members of the input (click to show)</summary>
     ///
-    /// The server also reads: `storage_domain.comment`, `storage_domain.critical_space_action_blocker`, `storage_domain.warning_low_space_indicator`, `storage_domain.backup`, `storage_domain.block_size`, `storage_domain.storage.address`, `storage_domain.storage.logical_units[].lun_mapping`, `storage_domain.storage.logical_units[].password`, `storage_domain.storage.logical_units[].paths`, `storage_domain.storage.logical_units[].portal`, `storage_domain.storage.logical_units[].product_id`, `storage_domain.storage.logical_units[].serial`, `storage_domain.storage.logical_units[].username`, `storage_domain.storage.logical_units[].vendor_id`, `storage_domain.name`, `storage_domain.storage.override_luns`, `storage_domain.storage_format`, `storage_domain.wipe_after_delete`.
+    /// `storage_domain.storage.type`, `storage_domain.type`, `storage_domain.host.id` or `storage_domain.host.name`, `storage_domain.storage.logical_units[].address`, `storage_domain.storage.logical_units[].id`, `storage_domain.storage.logical_units[].port`, `storage_domain.storage.logical_units[].target`.
+    ///
+    /// </details>
+    ///
+    /// <details><summary>The server also reads 18 members of the input (click to show)</summary>
+    ///
+    /// `storage_domain.comment`, `storage_domain.critical_space_action_blocker`, `storage_domain.warning_low_space_indicator`, `storage_domain.backup`, `storage_domain.block_size`, `storage_domain.storage.address`, `storage_domain.storage.logical_units[].lun_mapping`, `storage_domain.storage.logical_units[].password`, `storage_domain.storage.logical_units[].paths`, `storage_domain.storage.logical_units[].portal`, `storage_domain.storage.logical_units[].product_id`, `storage_domain.storage.logical_units[].serial`, `storage_domain.storage.logical_units[].username`, `storage_domain.storage.logical_units[].vendor_id`, `storage_domain.name`, `storage_domain.storage.override_luns`, `storage_domain.storage_format`, `storage_domain.wipe_after_delete`.
+    ///
+    /// </details>
     pub fn add_direct_lun(
         &self,
         storage_domain: types::StorageDomain,
@@ -98,7 +106,11 @@ impl StorageDomainsService {
     ///
     /// The server requires: `storage_domain.storage.type`, `storage_domain.type`, `storage_domain.host.id` or `storage_domain.host.name`, `storage_domain.storage.address`, `storage_domain.storage.path`.
     ///
-    /// The server also reads: `storage_domain.comment`, `storage_domain.critical_space_action_blocker`, `storage_domain.warning_low_space_indicator`, `storage_domain.backup`, `storage_domain.block_size`, `storage_domain.name`, `storage_domain.storage_format`, `storage_domain.wipe_after_delete`.
+    /// <details><summary>The server also reads 8 members of the input (click to show)</summary>
+    ///
+    /// `storage_domain.comment`, `storage_domain.critical_space_action_blocker`, `storage_domain.warning_low_space_indicator`, `storage_domain.backup`, `storage_domain.block_size`, `storage_domain.name`, `storage_domain.storage_format`, `storage_domain.wipe_after_delete`.
+    ///
+    /// </details>
     pub fn add_by_path(
         &self,
         storage_domain: types::StorageDomain,
@@ -117,7 +129,11 @@ impl StorageDomainsService {
     ///
     /// The server requires: `storage_domain.storage.type`, `storage_domain.type`, `storage_domain.host.id` or `storage_domain.host.name`, `storage_domain.storage.path`.
     ///
-    /// The server also reads: `storage_domain.comment`, `storage_domain.critical_space_action_blocker`, `storage_domain.warning_low_space_indicator`, `storage_domain.backup`, `storage_domain.block_size`, `storage_domain.name`, `storage_domain.storage_format`, `storage_domain.wipe_after_delete`.
+    /// <details><summary>The server also reads 8 members of the input (click to show)</summary>
+    ///
+    /// `storage_domain.comment`, `storage_domain.critical_space_action_blocker`, `storage_domain.warning_low_space_indicator`, `storage_domain.backup`, `storage_domain.block_size`, `storage_domain.name`, `storage_domain.storage_format`, `storage_domain.wipe_after_delete`.
+    ///
+    /// </details>
     pub fn add_local(
         &self,
         storage_domain: types::StorageDomain,
@@ -136,7 +152,11 @@ impl StorageDomainsService {
     ///
     /// The server requires: `storage_domain.storage.type`, `storage_domain.type`, `storage_domain.host.id` or `storage_domain.host.name`, `storage_domain.storage.path`, `storage_domain.storage.vfs_type`.
     ///
-    /// The server also reads: `storage_domain.comment`, `storage_domain.critical_space_action_blocker`, `storage_domain.warning_low_space_indicator`, `storage_domain.backup`, `storage_domain.block_size`, `storage_domain.name`, `storage_domain.storage.address`, `storage_domain.storage.mount_options`, `storage_domain.storage_format`, `storage_domain.wipe_after_delete`.
+    /// <details><summary>The server also reads 10 members of the input (click to show)</summary>
+    ///
+    /// `storage_domain.comment`, `storage_domain.critical_space_action_blocker`, `storage_domain.warning_low_space_indicator`, `storage_domain.backup`, `storage_domain.block_size`, `storage_domain.name`, `storage_domain.storage.address`, `storage_domain.storage.mount_options`, `storage_domain.storage_format`, `storage_domain.wipe_after_delete`.
+    ///
+    /// </details>
     pub fn add_gluster_or_postfs(
         &self,
         storage_domain: types::StorageDomain,
@@ -430,6 +450,8 @@ impl StorageDomainsListRequest {
         self
     }
 
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

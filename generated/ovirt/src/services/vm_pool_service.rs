@@ -58,7 +58,11 @@ impl VmPoolService {
     ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
-    /// The server also reads: `pool.comment`, `pool.description`, `pool.display.proxy`, `pool.max_user_vms`, `pool.name`, `pool.prestarted_vms`, `pool.size`, `pool.type`, `pool.use_latest_template_version`, `pool.cluster.id` or `pool.cluster.name`, `pool.template.id` or `pool.template.name`.
+    /// <details><summary>The server also reads 11 members of the input (click to show)</summary>
+    ///
+    /// `pool.comment`, `pool.description`, `pool.display.proxy`, `pool.max_user_vms`, `pool.name`, `pool.prestarted_vms`, `pool.size`, `pool.type`, `pool.use_latest_template_version`, `pool.cluster.id` or `pool.cluster.name`, `pool.template.id` or `pool.template.name`.
+    ///
+    /// </details>
     pub fn update(&self, pool: types::VmPool) -> VmPoolUpdateRequest {
         VmPoolUpdateRequest {
             call: self.ctx.call(),
@@ -161,6 +165,8 @@ impl VmPoolGetRequest {
         self
     }
 
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

@@ -42,7 +42,11 @@ impl VmPoolsService {
     ///
     /// The server requires: `pool.name`, `pool.cluster.id` or `pool.cluster.name`, `pool.template.id` or `pool.template.name`.
     ///
-    /// The server also reads: `pool.comment`, `pool.description`, `pool.display.proxy`, `pool.max_user_vms`, `pool.prestarted_vms`, `pool.size`, `pool.soundcard_enabled`, `pool.type`, `pool.use_latest_template_version`, `pool.tpm_enabled`.
+    /// <details><summary>The server also reads 10 members of the input (click to show)</summary>
+    ///
+    /// `pool.comment`, `pool.description`, `pool.display.proxy`, `pool.max_user_vms`, `pool.prestarted_vms`, `pool.size`, `pool.soundcard_enabled`, `pool.type`, `pool.use_latest_template_version`, `pool.tpm_enabled`.
+    ///
+    /// </details>
     pub fn add(&self, pool: types::VmPool) -> VmPoolsAddRequest {
         VmPoolsAddRequest {
             call: self.ctx.call(),
@@ -170,6 +174,8 @@ impl VmPoolsListRequest {
         self
     }
 
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

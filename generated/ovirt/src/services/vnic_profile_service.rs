@@ -48,7 +48,11 @@ impl VnicProfileService {
     ///
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
-    /// The server also reads: `profile.description`, `profile.name`, `profile.pass_through.mode`, `profile.port_mirroring`, `profile.custom_properties[].name`, `profile.custom_properties[].value`, `profile.network_filter`, `profile.qos`, `profile.failover`.
+    /// <details><summary>The server also reads 9 members of the input (click to show)</summary>
+    ///
+    /// `profile.description`, `profile.name`, `profile.pass_through.mode`, `profile.port_mirroring`, `profile.custom_properties[].name`, `profile.custom_properties[].value`, `profile.network_filter`, `profile.qos`, `profile.failover`.
+    ///
+    /// </details>
     pub fn update(&self, profile: types::VnicProfile) -> VnicProfileUpdateRequest {
         VnicProfileUpdateRequest {
             call: self.ctx.call(),
@@ -98,6 +102,8 @@ pub struct VnicProfileGetRequest {
 }
 
 impl VnicProfileGetRequest {
+    /// The links to read inline in the reply, as a comma-separated list of link names, with dots for links of links: `nics,disk_attachments.disk` returns the VM with its NICs and with the disk of each disk attachment, in one request.
+    ///
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());

@@ -3306,7 +3306,7 @@ pub static CALLS: &[CallSpec] = &[
         run: run_141,
     },
     CallSpec {
-        id: "DiskAttachments.add_signature1",
+        id: "DiskAttachments.add_with_attachment_settings",
         service_path: "vms/id35/diskattachments",
         python_service: None,
         python_method: "add_signature1",
@@ -20337,7 +20337,9 @@ fn run_142(connection: Connection, a: Args) -> Run {
             .vms_service()
             .vm_service("id35")
             .disk_attachments_service()
-            .add_signature1(a.object::<types::DiskAttachment>("attachment"))
+            .add_with_attachment_settings(
+                a.object::<types::DiskAttachment>("attachment"),
+            )
             .header("X-Oracle-Call", a.id())
             .send()
             .await?;
