@@ -372,6 +372,32 @@ async fn first_one_optional_parameters_and_ids() -> Result<(), Error> {
     Ok(())
 }
 
+/// One `follow` for a linked object, a linked list and their `Option`s.
+#[tokio::test]
+async fn follow_takes_objects_lists_and_options() -> Result<(), Error> {
+    let (url, _log) = engine().await;
+    let conn = Connection::builder(&url).token("t").build()?;
+    let vm = conn.system_service().vms_service().vm_service("3").get().send().await?;
+    assert_eq!(conn.follow(vm.cluster()).await?.name(), Some("prod"));
+    assert_eq!(conn.follow(&vm.cluster).await?.id(), Some("c1"));
+    let nics = conn.follow(&vm.nics).await?;
+    assert_eq!(nics.iter().map(|n| n.name()).collect::<Vec<_>>(), [Some("eth0")]);
+    // The future does not borrow the object: it can run after the VM is gone.
+    let task = tokio::spawn(conn.follow(vm.cluster()));
+    drop(vm);
+    assert_eq!(task.await.expect("task")?.name(), Some("prod"));
+
+    let vm = Vm::builder().cluster(Cluster::named("local")).build();
+    let err = conn.follow(vm.host()).await.expect_err("absent");
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(err.to_string().starts_with("There is no Host to follow: the link is absent"), "{err}");
+    let err = conn.follow(vm.cluster()).await.expect_err("built locally");
+    assert!(err.to_string().starts_with("The Cluster has no href to follow"), "{err}");
+    let err = conn.follow(&vm.disk_attachments).await.expect_err("no list");
+    assert!(err.to_string().starts_with("There is no list of DiskAttachment to follow"), "{err}");
+    Ok(())
+}
+
 /// Waiters declared in the model: done, failed, timed out; and the generic
 /// `wait_until` of any service that has a `get`.
 #[tokio::test]

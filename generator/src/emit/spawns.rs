@@ -55,10 +55,15 @@ pub(crate) fn emit_spawns(cx: &Context<'_>) -> Result<TokenStream, Error> {
         });
         service_calls.push(quote! { #f(connection, &mut tasks); });
     }
-    let mut follows = Vec::new();
+    let mut follow_fns = Vec::new();
+    let mut follow_calls = Vec::new();
     for st in &api.structs {
         let t = format_ident!("{}", st.rust_name);
-        follows.push(quote! {
+        let f = format_ident!("follow_{}", st.module);
+        follow_calls.push(quote! { #f(connection, href, &mut tasks); });
+        follow_fns.push(quote! {
+            fn #f(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
+
             let value = types::#t::default();
             let c = connection.clone();
             tasks.push(spawn(Box::pin(async move {
@@ -73,9 +78,24 @@ pub(crate) fn emit_spawns(cx: &Context<'_>) -> Result<TokenStream, Error> {
                 drop(list);
                 result
             })));
+            let value = types::#t::default();
+            let c = connection.clone();
+            tasks.push(spawn(Box::pin(async move {
+                let result = c.follow(&value).await.map(drop);
+                drop(value);
+                result
+            })));
+            let list = Some(#krate::List::<types::#t>::with_href(href));
+            let c = connection.clone();
+            tasks.push(spawn(Box::pin(async move {
+                let result = c.follow(&list).await.map(drop);
+                drop(list);
+                result
+            })));
+            }
         });
     }
-    let follow_count = follows.len() * 2;
+    let follow_count = api.structs.len() * 4;
     let document_type =
         api.structs.iter().find(|s| !s.deprecated).map(|s| s.xml.clone()).unwrap_or_else(|| "none".to_owned());
     let document = format!("<{document_type}/>");
@@ -119,14 +139,16 @@ pub(crate) fn emit_spawns(cx: &Context<'_>) -> Result<TokenStream, Error> {
 
         #(#service_fns)*
 
-        /// Spawns `follow_link` of an object of every type and `follow_list_link`
-        /// of a list of every type (the list's link is `href`); each task holds the
-        /// value it follows across the `.await`.
+        /// Spawns `follow_link` and `follow` of an object of every type, and
+        /// `follow_list_link` and `follow` of a list of every type (the list's link
+        /// is `href`); each task holds the value it follows across the `.await`.
         pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
             let mut tasks: Vec<Spawned> = Vec::with_capacity(FOLLOW_COUNT);
-            #(#follows)*
+            #(#follow_calls)*
             tasks
         }
+
+        #(#follow_fns)*
 
         /// Spawns a task that holds a [`xml::Document`] across an `.await`.
         pub fn spawn_document() -> JoinHandle<bool> {

@@ -27,6 +27,7 @@
 mod auth;
 mod builder;
 mod error;
+mod follow;
 mod log;
 pub(crate) mod path;
 mod request;
@@ -46,6 +47,7 @@ use url::Url;
 
 pub use builder::ConnectionBuilder;
 pub use error::{Error, ErrorKind, Fault};
+pub use follow::Followable;
 pub use request::{Method, Request, Response};
 pub use secret::Secret;
 pub use stream::ItemStream;

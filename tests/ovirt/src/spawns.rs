@@ -29,7 +29,7 @@ fn spawn(task: Task) -> Spawned {
 pub const REQUEST_COUNT: usize = 827usize;
 
 /// How many tasks [`spawn_follows`] starts.
-pub const FOLLOW_COUNT: usize = 440usize;
+pub const FOLLOW_COUNT: usize = 880usize;
 
 /// Spawns `send()` of every request builder (every method and variant of
 /// every service, with an empty body where one is needed) and `stream()`
@@ -15239,11 +15239,235 @@ fn weights_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
         );
 }
 
-/// Spawns `follow_link` of an object of every type and `follow_list_link`
-/// of a list of every type (the list's link is `href`); each task holds the
-/// value it follows across the `.await`.
+/// Spawns `follow_link` and `follow` of an object of every type, and
+/// `follow_list_link` and `follow` of a list of every type (the list's link
+/// is `href`); each task holds the value it follows across the `.await`.
 pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
     let mut tasks: Vec<Spawned> = Vec::with_capacity(FOLLOW_COUNT);
+    follow_action(connection, href, &mut tasks);
+    follow_affinity_group(connection, href, &mut tasks);
+    follow_affinity_label(connection, href, &mut tasks);
+    follow_affinity_rule(connection, href, &mut tasks);
+    follow_agent(connection, href, &mut tasks);
+    follow_agent_configuration(connection, href, &mut tasks);
+    follow_api(connection, href, &mut tasks);
+    follow_api_summary(connection, href, &mut tasks);
+    follow_api_summary_item(connection, href, &mut tasks);
+    follow_application(connection, href, &mut tasks);
+    follow_authorized_key(connection, href, &mut tasks);
+    follow_backup(connection, href, &mut tasks);
+    follow_balance(connection, href, &mut tasks);
+    follow_bios(connection, href, &mut tasks);
+    follow_block_statistic(connection, href, &mut tasks);
+    follow_bonding(connection, href, &mut tasks);
+    follow_bookmark(connection, href, &mut tasks);
+    follow_boot(connection, href, &mut tasks);
+    follow_boot_menu(connection, href, &mut tasks);
+    follow_brick_profile_detail(connection, href, &mut tasks);
+    follow_cdrom(connection, href, &mut tasks);
+    follow_certificate(connection, href, &mut tasks);
+    follow_checkpoint(connection, href, &mut tasks);
+    follow_cloud_init(connection, href, &mut tasks);
+    follow_cluster(connection, href, &mut tasks);
+    follow_cluster_feature(connection, href, &mut tasks);
+    follow_cluster_level(connection, href, &mut tasks);
+    follow_configuration(connection, href, &mut tasks);
+    follow_console(connection, href, &mut tasks);
+    follow_core(connection, href, &mut tasks);
+    follow_cpu(connection, href, &mut tasks);
+    follow_cpu_profile(connection, href, &mut tasks);
+    follow_cpu_topology(connection, href, &mut tasks);
+    follow_cpu_tune(connection, href, &mut tasks);
+    follow_cpu_type(connection, href, &mut tasks);
+    follow_custom_property(connection, href, &mut tasks);
+    follow_data_center(connection, href, &mut tasks);
+    follow_device(connection, href, &mut tasks);
+    follow_disk(connection, href, &mut tasks);
+    follow_disk_attachment(connection, href, &mut tasks);
+    follow_disk_profile(connection, href, &mut tasks);
+    follow_disk_snapshot(connection, href, &mut tasks);
+    follow_display(connection, href, &mut tasks);
+    follow_dns(connection, href, &mut tasks);
+    follow_dns_resolver_configuration(connection, href, &mut tasks);
+    follow_domain(connection, href, &mut tasks);
+    follow_dynamic_cpu(connection, href, &mut tasks);
+    follow_engine_backup_info(connection, href, &mut tasks);
+    follow_entity_profile_detail(connection, href, &mut tasks);
+    follow_error_handling(connection, href, &mut tasks);
+    follow_event(connection, href, &mut tasks);
+    follow_event_subscription(connection, href, &mut tasks);
+    follow_external_compute_resource(connection, href, &mut tasks);
+    follow_external_discovered_host(connection, href, &mut tasks);
+    follow_external_host(connection, href, &mut tasks);
+    follow_external_host_group(connection, href, &mut tasks);
+    follow_external_host_provider(connection, href, &mut tasks);
+    follow_external_network_provider_configuration(connection, href, &mut tasks);
+    follow_external_provider(connection, href, &mut tasks);
+    follow_external_template_import(connection, href, &mut tasks);
+    follow_external_vm_import(connection, href, &mut tasks);
+    follow_fault(connection, href, &mut tasks);
+    follow_fencing_policy(connection, href, &mut tasks);
+    follow_file(connection, href, &mut tasks);
+    follow_filter(connection, href, &mut tasks);
+    follow_floppy(connection, href, &mut tasks);
+    follow_fop_statistic(connection, href, &mut tasks);
+    follow_gluster_brick(connection, href, &mut tasks);
+    follow_gluster_brick_advanced_details(connection, href, &mut tasks);
+    follow_gluster_brick_memory_info(connection, href, &mut tasks);
+    follow_gluster_client(connection, href, &mut tasks);
+    follow_gluster_hook(connection, href, &mut tasks);
+    follow_gluster_memory_pool(connection, href, &mut tasks);
+    follow_gluster_server_hook(connection, href, &mut tasks);
+    follow_gluster_volume(connection, href, &mut tasks);
+    follow_gluster_volume_profile_details(connection, href, &mut tasks);
+    follow_grace_period(connection, href, &mut tasks);
+    follow_graphics_console(connection, href, &mut tasks);
+    follow_group(connection, href, &mut tasks);
+    follow_guest_operating_system(connection, href, &mut tasks);
+    follow_hardware_information(connection, href, &mut tasks);
+    follow_high_availability(connection, href, &mut tasks);
+    follow_hook(connection, href, &mut tasks);
+    follow_host(connection, href, &mut tasks);
+    follow_host_cpu_unit(connection, href, &mut tasks);
+    follow_host_device(connection, href, &mut tasks);
+    follow_host_device_passthrough(connection, href, &mut tasks);
+    follow_host_nic(connection, href, &mut tasks);
+    follow_host_nic_virtual_functions_configuration(connection, href, &mut tasks);
+    follow_host_storage(connection, href, &mut tasks);
+    follow_hosted_engine(connection, href, &mut tasks);
+    follow_icon(connection, href, &mut tasks);
+    follow_identified(connection, href, &mut tasks);
+    follow_image(connection, href, &mut tasks);
+    follow_image_transfer(connection, href, &mut tasks);
+    follow_initialization(connection, href, &mut tasks);
+    follow_instance_type(connection, href, &mut tasks);
+    follow_io(connection, href, &mut tasks);
+    follow_ip(connection, href, &mut tasks);
+    follow_ip_address_assignment(connection, href, &mut tasks);
+    follow_iscsi_bond(connection, href, &mut tasks);
+    follow_iscsi_details(connection, href, &mut tasks);
+    follow_job(connection, href, &mut tasks);
+    follow_katello_erratum(connection, href, &mut tasks);
+    follow_kernel(connection, href, &mut tasks);
+    follow_ksm(connection, href, &mut tasks);
+    follow_link_layer_discovery_protocol_element(connection, href, &mut tasks);
+    follow_logical_unit(connection, href, &mut tasks);
+    follow_m_dev_type(connection, href, &mut tasks);
+    follow_mac(connection, href, &mut tasks);
+    follow_mac_pool(connection, href, &mut tasks);
+    follow_memory_over_commit(connection, href, &mut tasks);
+    follow_memory_policy(connection, href, &mut tasks);
+    follow_method(connection, href, &mut tasks);
+    follow_migration_bandwidth(connection, href, &mut tasks);
+    follow_migration_options(connection, href, &mut tasks);
+    follow_migration_policy(connection, href, &mut tasks);
+    follow_network(connection, href, &mut tasks);
+    follow_network_attachment(connection, href, &mut tasks);
+    follow_network_configuration(connection, href, &mut tasks);
+    follow_network_filter(connection, href, &mut tasks);
+    follow_network_filter_parameter(connection, href, &mut tasks);
+    follow_network_label(connection, href, &mut tasks);
+    follow_nfs_profile_detail(connection, href, &mut tasks);
+    follow_nic(connection, href, &mut tasks);
+    follow_nic_configuration(connection, href, &mut tasks);
+    follow_numa_node(connection, href, &mut tasks);
+    follow_numa_node_pin(connection, href, &mut tasks);
+    follow_open_stack_image(connection, href, &mut tasks);
+    follow_open_stack_image_provider(connection, href, &mut tasks);
+    follow_open_stack_network(connection, href, &mut tasks);
+    follow_open_stack_network_provider(connection, href, &mut tasks);
+    follow_open_stack_provider(connection, href, &mut tasks);
+    follow_open_stack_subnet(connection, href, &mut tasks);
+    follow_open_stack_volume_provider(connection, href, &mut tasks);
+    follow_open_stack_volume_type(connection, href, &mut tasks);
+    follow_openstack_volume_authentication_key(connection, href, &mut tasks);
+    follow_operating_system(connection, href, &mut tasks);
+    follow_operating_system_info(connection, href, &mut tasks);
+    follow_api_option(connection, href, &mut tasks);
+    follow_package(connection, href, &mut tasks);
+    follow_payload(connection, href, &mut tasks);
+    follow_permission(connection, href, &mut tasks);
+    follow_permit(connection, href, &mut tasks);
+    follow_pm_proxy(connection, href, &mut tasks);
+    follow_port_mirroring(connection, href, &mut tasks);
+    follow_power_management(connection, href, &mut tasks);
+    follow_product(connection, href, &mut tasks);
+    follow_product_info(connection, href, &mut tasks);
+    follow_profile_detail(connection, href, &mut tasks);
+    follow_property(connection, href, &mut tasks);
+    follow_proxy_ticket(connection, href, &mut tasks);
+    follow_qos(connection, href, &mut tasks);
+    follow_quota(connection, href, &mut tasks);
+    follow_quota_cluster_limit(connection, href, &mut tasks);
+    follow_quota_storage_limit(connection, href, &mut tasks);
+    follow_range(connection, href, &mut tasks);
+    follow_rate(connection, href, &mut tasks);
+    follow_registration_affinity_group_mapping(connection, href, &mut tasks);
+    follow_registration_affinity_label_mapping(connection, href, &mut tasks);
+    follow_registration_cluster_mapping(connection, href, &mut tasks);
+    follow_registration_configuration(connection, href, &mut tasks);
+    follow_registration_domain_mapping(connection, href, &mut tasks);
+    follow_registration_lun_mapping(connection, href, &mut tasks);
+    follow_registration_role_mapping(connection, href, &mut tasks);
+    follow_registration_vnic_profile_mapping(connection, href, &mut tasks);
+    follow_reported_configuration(connection, href, &mut tasks);
+    follow_reported_device(connection, href, &mut tasks);
+    follow_rng_device(connection, href, &mut tasks);
+    follow_role(connection, href, &mut tasks);
+    follow_scheduling_policy(connection, href, &mut tasks);
+    follow_scheduling_policy_unit(connection, href, &mut tasks);
+    follow_se_linux(connection, href, &mut tasks);
+    follow_serial_number(connection, href, &mut tasks);
+    follow_session(connection, href, &mut tasks);
+    follow_skip_if_connectivity_broken(connection, href, &mut tasks);
+    follow_skip_if_sd_active(connection, href, &mut tasks);
+    follow_snapshot(connection, href, &mut tasks);
+    follow_special_objects(connection, href, &mut tasks);
+    follow_spm(connection, href, &mut tasks);
+    follow_ssh(connection, href, &mut tasks);
+    follow_ssh_public_key(connection, href, &mut tasks);
+    follow_sso(connection, href, &mut tasks);
+    follow_statistic(connection, href, &mut tasks);
+    follow_step(connection, href, &mut tasks);
+    follow_storage_connection(connection, href, &mut tasks);
+    follow_storage_connection_extension(connection, href, &mut tasks);
+    follow_storage_domain(connection, href, &mut tasks);
+    follow_storage_domain_lease(connection, href, &mut tasks);
+    follow_system_option(connection, href, &mut tasks);
+    follow_system_option_value(connection, href, &mut tasks);
+    follow_tag(connection, href, &mut tasks);
+    follow_template(connection, href, &mut tasks);
+    follow_template_version(connection, href, &mut tasks);
+    follow_ticket(connection, href, &mut tasks);
+    follow_time_zone(connection, href, &mut tasks);
+    follow_transparent_huge_pages(connection, href, &mut tasks);
+    follow_unmanaged_network(connection, href, &mut tasks);
+    follow_usb(connection, href, &mut tasks);
+    follow_user(connection, href, &mut tasks);
+    follow_user_option(connection, href, &mut tasks);
+    follow_value(connection, href, &mut tasks);
+    follow_vcpu_pin(connection, href, &mut tasks);
+    follow_vendor(connection, href, &mut tasks);
+    follow_version(connection, href, &mut tasks);
+    follow_virtio_scsi(connection, href, &mut tasks);
+    follow_virtual_numa_node(connection, href, &mut tasks);
+    follow_vlan(connection, href, &mut tasks);
+    follow_vm(connection, href, &mut tasks);
+    follow_vm_base(connection, href, &mut tasks);
+    follow_vm_mediated_device(connection, href, &mut tasks);
+    follow_vm_placement_policy(connection, href, &mut tasks);
+    follow_vm_pool(connection, href, &mut tasks);
+    follow_vm_summary(connection, href, &mut tasks);
+    follow_vnic_pass_through(connection, href, &mut tasks);
+    follow_vnic_profile(connection, href, &mut tasks);
+    follow_vnic_profile_mapping(connection, href, &mut tasks);
+    follow_volume_group(connection, href, &mut tasks);
+    follow_watchdog(connection, href, &mut tasks);
+    follow_weight(connection, href, &mut tasks);
+    tasks
+}
+
+fn follow_action(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Action::default();
     let c = connection.clone();
     tasks
@@ -15268,6 +15492,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Action::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Action>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_affinity_group(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::AffinityGroup::default();
     let c = connection.clone();
     tasks
@@ -15292,6 +15543,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::AffinityGroup::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::AffinityGroup>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_affinity_label(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::AffinityLabel::default();
     let c = connection.clone();
     tasks
@@ -15316,6 +15594,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::AffinityLabel::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::AffinityLabel>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_affinity_rule(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::AffinityRule::default();
     let c = connection.clone();
     tasks
@@ -15340,6 +15645,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::AffinityRule::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::AffinityRule>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_agent(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Agent::default();
     let c = connection.clone();
     tasks
@@ -15364,6 +15696,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Agent::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Agent>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_agent_configuration(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::AgentConfiguration::default();
     let c = connection.clone();
     tasks
@@ -15388,6 +15751,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::AgentConfiguration::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::AgentConfiguration>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_api(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Api::default();
     let c = connection.clone();
     tasks
@@ -15412,6 +15802,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Api::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Api>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_api_summary(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::ApiSummary::default();
     let c = connection.clone();
     tasks
@@ -15436,6 +15853,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ApiSummary::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ApiSummary>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_api_summary_item(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::ApiSummaryItem::default();
     let c = connection.clone();
     tasks
@@ -15460,6 +15908,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ApiSummaryItem::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ApiSummaryItem>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_application(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Application::default();
     let c = connection.clone();
     tasks
@@ -15484,6 +15959,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Application::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Application>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_authorized_key(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::AuthorizedKey::default();
     let c = connection.clone();
     tasks
@@ -15508,6 +16010,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::AuthorizedKey::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::AuthorizedKey>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_backup(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Backup::default();
     let c = connection.clone();
     tasks
@@ -15532,6 +16061,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Backup::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Backup>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_balance(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Balance::default();
     let c = connection.clone();
     tasks
@@ -15556,6 +16112,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Balance::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Balance>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_bios(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Bios::default();
     let c = connection.clone();
     tasks
@@ -15580,6 +16163,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Bios::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Bios>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_block_statistic(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::BlockStatistic::default();
     let c = connection.clone();
     tasks
@@ -15604,6 +16218,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::BlockStatistic::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::BlockStatistic>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_bonding(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Bonding::default();
     let c = connection.clone();
     tasks
@@ -15628,6 +16269,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Bonding::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Bonding>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_bookmark(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Bookmark::default();
     let c = connection.clone();
     tasks
@@ -15652,6 +16320,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Bookmark::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Bookmark>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_boot(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Boot::default();
     let c = connection.clone();
     tasks
@@ -15676,6 +16371,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Boot::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Boot>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_boot_menu(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::BootMenu::default();
     let c = connection.clone();
     tasks
@@ -15700,6 +16422,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::BootMenu::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::BootMenu>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_brick_profile_detail(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::BrickProfileDetail::default();
     let c = connection.clone();
     tasks
@@ -15724,6 +16477,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::BrickProfileDetail::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::BrickProfileDetail>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_cdrom(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Cdrom::default();
     let c = connection.clone();
     tasks
@@ -15748,6 +16528,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Cdrom::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Cdrom>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_certificate(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Certificate::default();
     let c = connection.clone();
     tasks
@@ -15772,6 +16579,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Certificate::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Certificate>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_checkpoint(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Checkpoint::default();
     let c = connection.clone();
     tasks
@@ -15796,6 +16630,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Checkpoint::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Checkpoint>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_cloud_init(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::CloudInit::default();
     let c = connection.clone();
     tasks
@@ -15820,6 +16681,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::CloudInit::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::CloudInit>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_cluster(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Cluster::default();
     let c = connection.clone();
     tasks
@@ -15844,6 +16732,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Cluster::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Cluster>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_cluster_feature(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::ClusterFeature::default();
     let c = connection.clone();
     tasks
@@ -15868,6 +16787,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ClusterFeature::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ClusterFeature>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_cluster_level(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::ClusterLevel::default();
     let c = connection.clone();
     tasks
@@ -15892,6 +16838,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ClusterLevel::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ClusterLevel>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_configuration(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Configuration::default();
     let c = connection.clone();
     tasks
@@ -15916,6 +16889,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Configuration::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Configuration>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_console(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Console::default();
     let c = connection.clone();
     tasks
@@ -15940,6 +16940,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Console::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Console>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_core(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Core::default();
     let c = connection.clone();
     tasks
@@ -15964,6 +16991,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Core::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Core>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_cpu(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Cpu::default();
     let c = connection.clone();
     tasks
@@ -15988,6 +17042,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Cpu::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Cpu>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_cpu_profile(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::CpuProfile::default();
     let c = connection.clone();
     tasks
@@ -16012,6 +17093,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::CpuProfile::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::CpuProfile>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_cpu_topology(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::CpuTopology::default();
     let c = connection.clone();
     tasks
@@ -16036,6 +17144,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::CpuTopology::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::CpuTopology>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_cpu_tune(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::CpuTune::default();
     let c = connection.clone();
     tasks
@@ -16060,6 +17195,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::CpuTune::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::CpuTune>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_cpu_type(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::CpuType::default();
     let c = connection.clone();
     tasks
@@ -16084,6 +17246,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::CpuType::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::CpuType>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_custom_property(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::CustomProperty::default();
     let c = connection.clone();
     tasks
@@ -16108,6 +17301,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::CustomProperty::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::CustomProperty>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_data_center(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::DataCenter::default();
     let c = connection.clone();
     tasks
@@ -16132,6 +17352,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::DataCenter::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::DataCenter>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_device(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Device::default();
     let c = connection.clone();
     tasks
@@ -16156,6 +17403,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Device::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Device>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_disk(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Disk::default();
     let c = connection.clone();
     tasks
@@ -16180,6 +17454,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Disk::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Disk>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_disk_attachment(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::DiskAttachment::default();
     let c = connection.clone();
     tasks
@@ -16204,6 +17509,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::DiskAttachment::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::DiskAttachment>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_disk_profile(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::DiskProfile::default();
     let c = connection.clone();
     tasks
@@ -16228,6 +17560,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::DiskProfile::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::DiskProfile>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_disk_snapshot(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::DiskSnapshot::default();
     let c = connection.clone();
     tasks
@@ -16252,6 +17611,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::DiskSnapshot::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::DiskSnapshot>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_display(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Display::default();
     let c = connection.clone();
     tasks
@@ -16276,6 +17662,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Display::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Display>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_dns(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Dns::default();
     let c = connection.clone();
     tasks
@@ -16300,6 +17713,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Dns::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Dns>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_dns_resolver_configuration(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::DnsResolverConfiguration::default();
     let c = connection.clone();
     tasks
@@ -16324,6 +17768,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::DnsResolverConfiguration::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::DnsResolverConfiguration>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_domain(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Domain::default();
     let c = connection.clone();
     tasks
@@ -16348,6 +17819,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Domain::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Domain>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_dynamic_cpu(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::DynamicCpu::default();
     let c = connection.clone();
     tasks
@@ -16372,6 +17870,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::DynamicCpu::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::DynamicCpu>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_engine_backup_info(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::EngineBackupInfo::default();
     let c = connection.clone();
     tasks
@@ -16396,6 +17925,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::EngineBackupInfo::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::EngineBackupInfo>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_entity_profile_detail(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::EntityProfileDetail::default();
     let c = connection.clone();
     tasks
@@ -16420,6 +17980,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::EntityProfileDetail::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::EntityProfileDetail>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_error_handling(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::ErrorHandling::default();
     let c = connection.clone();
     tasks
@@ -16444,6 +18031,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ErrorHandling::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ErrorHandling>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_event(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Event::default();
     let c = connection.clone();
     tasks
@@ -16468,6 +18082,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Event::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Event>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_event_subscription(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::EventSubscription::default();
     let c = connection.clone();
     tasks
@@ -16492,6 +18137,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::EventSubscription::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::EventSubscription>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_external_compute_resource(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::ExternalComputeResource::default();
     let c = connection.clone();
     tasks
@@ -16516,6 +18192,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ExternalComputeResource::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ExternalComputeResource>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_external_discovered_host(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::ExternalDiscoveredHost::default();
     let c = connection.clone();
     tasks
@@ -16540,6 +18247,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ExternalDiscoveredHost::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ExternalDiscoveredHost>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_external_host(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::ExternalHost::default();
     let c = connection.clone();
     tasks
@@ -16564,6 +18298,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ExternalHost::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ExternalHost>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_external_host_group(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::ExternalHostGroup::default();
     let c = connection.clone();
     tasks
@@ -16588,6 +18353,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ExternalHostGroup::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ExternalHostGroup>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_external_host_provider(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::ExternalHostProvider::default();
     let c = connection.clone();
     tasks
@@ -16612,6 +18408,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ExternalHostProvider::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ExternalHostProvider>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_external_network_provider_configuration(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::ExternalNetworkProviderConfiguration::default();
     let c = connection.clone();
     tasks
@@ -16638,6 +18465,39 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ExternalNetworkProviderConfiguration::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(
+        ovirt_sdk::List::<types::ExternalNetworkProviderConfiguration>::with_href(href),
+    );
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_external_provider(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::ExternalProvider::default();
     let c = connection.clone();
     tasks
@@ -16662,6 +18522,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ExternalProvider::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ExternalProvider>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_external_template_import(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::ExternalTemplateImport::default();
     let c = connection.clone();
     tasks
@@ -16686,6 +18577,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ExternalTemplateImport::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ExternalTemplateImport>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_external_vm_import(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::ExternalVmImport::default();
     let c = connection.clone();
     tasks
@@ -16710,6 +18632,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ExternalVmImport::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ExternalVmImport>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_fault(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Fault::default();
     let c = connection.clone();
     tasks
@@ -16734,6 +18683,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Fault::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Fault>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_fencing_policy(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::FencingPolicy::default();
     let c = connection.clone();
     tasks
@@ -16758,6 +18734,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::FencingPolicy::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::FencingPolicy>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_file(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::File::default();
     let c = connection.clone();
     tasks
@@ -16782,6 +18785,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::File::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::File>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_filter(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Filter::default();
     let c = connection.clone();
     tasks
@@ -16806,6 +18836,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Filter::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Filter>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_floppy(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Floppy::default();
     let c = connection.clone();
     tasks
@@ -16830,6 +18887,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Floppy::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Floppy>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_fop_statistic(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::FopStatistic::default();
     let c = connection.clone();
     tasks
@@ -16854,6 +18938,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::FopStatistic::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::FopStatistic>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_gluster_brick(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::GlusterBrick::default();
     let c = connection.clone();
     tasks
@@ -16878,6 +18989,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::GlusterBrick::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::GlusterBrick>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_gluster_brick_advanced_details(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::GlusterBrickAdvancedDetails::default();
     let c = connection.clone();
     tasks
@@ -16902,6 +19044,39 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::GlusterBrickAdvancedDetails::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(
+        ovirt_sdk::List::<types::GlusterBrickAdvancedDetails>::with_href(href),
+    );
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_gluster_brick_memory_info(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::GlusterBrickMemoryInfo::default();
     let c = connection.clone();
     tasks
@@ -16926,6 +19101,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::GlusterBrickMemoryInfo::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::GlusterBrickMemoryInfo>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_gluster_client(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::GlusterClient::default();
     let c = connection.clone();
     tasks
@@ -16950,6 +19152,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::GlusterClient::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::GlusterClient>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_gluster_hook(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::GlusterHook::default();
     let c = connection.clone();
     tasks
@@ -16974,6 +19203,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::GlusterHook::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::GlusterHook>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_gluster_memory_pool(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::GlusterMemoryPool::default();
     let c = connection.clone();
     tasks
@@ -16998,6 +19258,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::GlusterMemoryPool::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::GlusterMemoryPool>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_gluster_server_hook(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::GlusterServerHook::default();
     let c = connection.clone();
     tasks
@@ -17022,6 +19313,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::GlusterServerHook::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::GlusterServerHook>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_gluster_volume(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::GlusterVolume::default();
     let c = connection.clone();
     tasks
@@ -17046,6 +19364,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::GlusterVolume::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::GlusterVolume>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_gluster_volume_profile_details(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::GlusterVolumeProfileDetails::default();
     let c = connection.clone();
     tasks
@@ -17070,6 +19419,35 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::GlusterVolumeProfileDetails::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(
+        ovirt_sdk::List::<types::GlusterVolumeProfileDetails>::with_href(href),
+    );
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_grace_period(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::GracePeriod::default();
     let c = connection.clone();
     tasks
@@ -17094,6 +19472,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::GracePeriod::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::GracePeriod>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_graphics_console(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::GraphicsConsole::default();
     let c = connection.clone();
     tasks
@@ -17118,6 +19527,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::GraphicsConsole::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::GraphicsConsole>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_group(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Group::default();
     let c = connection.clone();
     tasks
@@ -17142,6 +19578,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Group::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Group>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_guest_operating_system(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::GuestOperatingSystem::default();
     let c = connection.clone();
     tasks
@@ -17166,6 +19633,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::GuestOperatingSystem::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::GuestOperatingSystem>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_hardware_information(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::HardwareInformation::default();
     let c = connection.clone();
     tasks
@@ -17190,6 +19688,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::HardwareInformation::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::HardwareInformation>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_high_availability(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::HighAvailability::default();
     let c = connection.clone();
     tasks
@@ -17214,6 +19743,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::HighAvailability::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::HighAvailability>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_hook(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Hook::default();
     let c = connection.clone();
     tasks
@@ -17238,6 +19794,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Hook::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Hook>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_host(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Host::default();
     let c = connection.clone();
     tasks
@@ -17262,6 +19845,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Host::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Host>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_host_cpu_unit(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::HostCpuUnit::default();
     let c = connection.clone();
     tasks
@@ -17286,6 +19896,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::HostCpuUnit::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::HostCpuUnit>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_host_device(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::HostDevice::default();
     let c = connection.clone();
     tasks
@@ -17310,6 +19947,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::HostDevice::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::HostDevice>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_host_device_passthrough(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::HostDevicePassthrough::default();
     let c = connection.clone();
     tasks
@@ -17334,6 +20002,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::HostDevicePassthrough::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::HostDevicePassthrough>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_host_nic(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::HostNic::default();
     let c = connection.clone();
     tasks
@@ -17358,6 +20053,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::HostNic::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::HostNic>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_host_nic_virtual_functions_configuration(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::HostNicVirtualFunctionsConfiguration::default();
     let c = connection.clone();
     tasks
@@ -17384,6 +20110,35 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::HostNicVirtualFunctionsConfiguration::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(
+        ovirt_sdk::List::<types::HostNicVirtualFunctionsConfiguration>::with_href(href),
+    );
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_host_storage(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::HostStorage::default();
     let c = connection.clone();
     tasks
@@ -17408,6 +20163,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::HostStorage::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::HostStorage>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_hosted_engine(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::HostedEngine::default();
     let c = connection.clone();
     tasks
@@ -17432,6 +20214,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::HostedEngine::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::HostedEngine>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_icon(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Icon::default();
     let c = connection.clone();
     tasks
@@ -17456,6 +20265,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Icon::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Icon>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_identified(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Identified::default();
     let c = connection.clone();
     tasks
@@ -17480,6 +20316,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Identified::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Identified>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_image(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Image::default();
     let c = connection.clone();
     tasks
@@ -17504,6 +20367,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Image::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Image>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_image_transfer(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::ImageTransfer::default();
     let c = connection.clone();
     tasks
@@ -17528,6 +20418,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ImageTransfer::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ImageTransfer>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_initialization(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Initialization::default();
     let c = connection.clone();
     tasks
@@ -17552,6 +20469,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Initialization::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Initialization>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_instance_type(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::InstanceType::default();
     let c = connection.clone();
     tasks
@@ -17576,6 +20520,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::InstanceType::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::InstanceType>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_io(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Io::default();
     let c = connection.clone();
     tasks
@@ -17600,6 +20571,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Io::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Io>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_ip(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Ip::default();
     let c = connection.clone();
     tasks
@@ -17624,6 +20622,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Ip::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Ip>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_ip_address_assignment(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::IpAddressAssignment::default();
     let c = connection.clone();
     tasks
@@ -17648,6 +20677,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::IpAddressAssignment::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::IpAddressAssignment>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_iscsi_bond(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::IscsiBond::default();
     let c = connection.clone();
     tasks
@@ -17672,6 +20728,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::IscsiBond::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::IscsiBond>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_iscsi_details(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::IscsiDetails::default();
     let c = connection.clone();
     tasks
@@ -17696,6 +20779,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::IscsiDetails::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::IscsiDetails>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_job(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Job::default();
     let c = connection.clone();
     tasks
@@ -17720,6 +20830,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Job::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Job>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_katello_erratum(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::KatelloErratum::default();
     let c = connection.clone();
     tasks
@@ -17744,6 +20885,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::KatelloErratum::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::KatelloErratum>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_kernel(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Kernel::default();
     let c = connection.clone();
     tasks
@@ -17768,6 +20936,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Kernel::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Kernel>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_ksm(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Ksm::default();
     let c = connection.clone();
     tasks
@@ -17792,6 +20987,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Ksm::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Ksm>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_link_layer_discovery_protocol_element(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::LinkLayerDiscoveryProtocolElement::default();
     let c = connection.clone();
     tasks
@@ -17818,6 +21044,35 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::LinkLayerDiscoveryProtocolElement::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(
+        ovirt_sdk::List::<types::LinkLayerDiscoveryProtocolElement>::with_href(href),
+    );
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_logical_unit(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::LogicalUnit::default();
     let c = connection.clone();
     tasks
@@ -17842,6 +21097,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::LogicalUnit::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::LogicalUnit>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_m_dev_type(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::MDevType::default();
     let c = connection.clone();
     tasks
@@ -17866,6 +21148,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::MDevType::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::MDevType>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_mac(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Mac::default();
     let c = connection.clone();
     tasks
@@ -17890,6 +21199,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Mac::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Mac>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_mac_pool(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::MacPool::default();
     let c = connection.clone();
     tasks
@@ -17914,6 +21250,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::MacPool::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::MacPool>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_memory_over_commit(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::MemoryOverCommit::default();
     let c = connection.clone();
     tasks
@@ -17938,6 +21305,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::MemoryOverCommit::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::MemoryOverCommit>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_memory_policy(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::MemoryPolicy::default();
     let c = connection.clone();
     tasks
@@ -17962,6 +21356,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::MemoryPolicy::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::MemoryPolicy>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_method(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Method::default();
     let c = connection.clone();
     tasks
@@ -17986,6 +21407,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Method::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Method>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_migration_bandwidth(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::MigrationBandwidth::default();
     let c = connection.clone();
     tasks
@@ -18010,6 +21462,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::MigrationBandwidth::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::MigrationBandwidth>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_migration_options(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::MigrationOptions::default();
     let c = connection.clone();
     tasks
@@ -18034,6 +21517,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::MigrationOptions::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::MigrationOptions>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_migration_policy(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::MigrationPolicy::default();
     let c = connection.clone();
     tasks
@@ -18058,6 +21572,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::MigrationPolicy::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::MigrationPolicy>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_network(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Network::default();
     let c = connection.clone();
     tasks
@@ -18082,6 +21623,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Network::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Network>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_network_attachment(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::NetworkAttachment::default();
     let c = connection.clone();
     tasks
@@ -18106,6 +21678,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::NetworkAttachment::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::NetworkAttachment>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_network_configuration(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::NetworkConfiguration::default();
     let c = connection.clone();
     tasks
@@ -18130,6 +21733,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::NetworkConfiguration::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::NetworkConfiguration>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_network_filter(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::NetworkFilter::default();
     let c = connection.clone();
     tasks
@@ -18154,6 +21784,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::NetworkFilter::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::NetworkFilter>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_network_filter_parameter(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::NetworkFilterParameter::default();
     let c = connection.clone();
     tasks
@@ -18178,6 +21839,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::NetworkFilterParameter::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::NetworkFilterParameter>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_network_label(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::NetworkLabel::default();
     let c = connection.clone();
     tasks
@@ -18202,6 +21890,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::NetworkLabel::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::NetworkLabel>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_nfs_profile_detail(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::NfsProfileDetail::default();
     let c = connection.clone();
     tasks
@@ -18226,6 +21945,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::NfsProfileDetail::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::NfsProfileDetail>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_nic(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Nic::default();
     let c = connection.clone();
     tasks
@@ -18250,6 +21996,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Nic::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Nic>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_nic_configuration(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::NicConfiguration::default();
     let c = connection.clone();
     tasks
@@ -18274,6 +22051,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::NicConfiguration::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::NicConfiguration>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_numa_node(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::NumaNode::default();
     let c = connection.clone();
     tasks
@@ -18298,6 +22102,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::NumaNode::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::NumaNode>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_numa_node_pin(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::NumaNodePin::default();
     let c = connection.clone();
     tasks
@@ -18322,6 +22153,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::NumaNodePin::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::NumaNodePin>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_open_stack_image(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::OpenStackImage::default();
     let c = connection.clone();
     tasks
@@ -18346,6 +22208,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::OpenStackImage::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::OpenStackImage>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_open_stack_image_provider(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::OpenStackImageProvider::default();
     let c = connection.clone();
     tasks
@@ -18370,6 +22263,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::OpenStackImageProvider::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::OpenStackImageProvider>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_open_stack_network(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::OpenStackNetwork::default();
     let c = connection.clone();
     tasks
@@ -18394,6 +22318,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::OpenStackNetwork::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::OpenStackNetwork>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_open_stack_network_provider(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::OpenStackNetworkProvider::default();
     let c = connection.clone();
     tasks
@@ -18418,6 +22373,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::OpenStackNetworkProvider::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::OpenStackNetworkProvider>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_open_stack_provider(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::OpenStackProvider::default();
     let c = connection.clone();
     tasks
@@ -18442,6 +22428,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::OpenStackProvider::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::OpenStackProvider>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_open_stack_subnet(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::OpenStackSubnet::default();
     let c = connection.clone();
     tasks
@@ -18466,6 +22483,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::OpenStackSubnet::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::OpenStackSubnet>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_open_stack_volume_provider(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::OpenStackVolumeProvider::default();
     let c = connection.clone();
     tasks
@@ -18490,6 +22538,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::OpenStackVolumeProvider::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::OpenStackVolumeProvider>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_open_stack_volume_type(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::OpenStackVolumeType::default();
     let c = connection.clone();
     tasks
@@ -18514,6 +22593,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::OpenStackVolumeType::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::OpenStackVolumeType>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_openstack_volume_authentication_key(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::OpenstackVolumeAuthenticationKey::default();
     let c = connection.clone();
     tasks
@@ -18540,6 +22650,39 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::OpenstackVolumeAuthenticationKey::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(
+        ovirt_sdk::List::<types::OpenstackVolumeAuthenticationKey>::with_href(href),
+    );
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_operating_system(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::OperatingSystem::default();
     let c = connection.clone();
     tasks
@@ -18564,6 +22707,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::OperatingSystem::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::OperatingSystem>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_operating_system_info(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::OperatingSystemInfo::default();
     let c = connection.clone();
     tasks
@@ -18588,6 +22762,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::OperatingSystemInfo::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::OperatingSystemInfo>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_api_option(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::ApiOption::default();
     let c = connection.clone();
     tasks
@@ -18612,6 +22813,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ApiOption::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ApiOption>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_package(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Package::default();
     let c = connection.clone();
     tasks
@@ -18636,6 +22864,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Package::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Package>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_payload(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Payload::default();
     let c = connection.clone();
     tasks
@@ -18660,6 +22915,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Payload::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Payload>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_permission(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Permission::default();
     let c = connection.clone();
     tasks
@@ -18684,6 +22966,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Permission::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Permission>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_permit(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Permit::default();
     let c = connection.clone();
     tasks
@@ -18708,6 +23017,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Permit::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Permit>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_pm_proxy(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::PmProxy::default();
     let c = connection.clone();
     tasks
@@ -18732,6 +23068,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::PmProxy::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::PmProxy>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_port_mirroring(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::PortMirroring::default();
     let c = connection.clone();
     tasks
@@ -18756,6 +23119,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::PortMirroring::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::PortMirroring>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_power_management(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::PowerManagement::default();
     let c = connection.clone();
     tasks
@@ -18780,6 +23174,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::PowerManagement::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::PowerManagement>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_product(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Product::default();
     let c = connection.clone();
     tasks
@@ -18804,6 +23225,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Product::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Product>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_product_info(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::ProductInfo::default();
     let c = connection.clone();
     tasks
@@ -18828,6 +23276,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ProductInfo::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ProductInfo>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_profile_detail(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::ProfileDetail::default();
     let c = connection.clone();
     tasks
@@ -18852,6 +23327,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ProfileDetail::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ProfileDetail>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_property(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Property::default();
     let c = connection.clone();
     tasks
@@ -18876,6 +23378,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Property::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Property>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_proxy_ticket(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::ProxyTicket::default();
     let c = connection.clone();
     tasks
@@ -18900,6 +23429,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ProxyTicket::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ProxyTicket>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_qos(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Qos::default();
     let c = connection.clone();
     tasks
@@ -18924,6 +23480,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Qos::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Qos>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_quota(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Quota::default();
     let c = connection.clone();
     tasks
@@ -18948,6 +23531,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Quota::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Quota>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_quota_cluster_limit(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::QuotaClusterLimit::default();
     let c = connection.clone();
     tasks
@@ -18972,6 +23586,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::QuotaClusterLimit::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::QuotaClusterLimit>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_quota_storage_limit(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::QuotaStorageLimit::default();
     let c = connection.clone();
     tasks
@@ -18996,6 +23641,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::QuotaStorageLimit::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::QuotaStorageLimit>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_range(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Range::default();
     let c = connection.clone();
     tasks
@@ -19020,6 +23692,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Range::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Range>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_rate(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Rate::default();
     let c = connection.clone();
     tasks
@@ -19044,6 +23743,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Rate::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Rate>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_registration_affinity_group_mapping(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::RegistrationAffinityGroupMapping::default();
     let c = connection.clone();
     tasks
@@ -19070,6 +23800,39 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::RegistrationAffinityGroupMapping::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(
+        ovirt_sdk::List::<types::RegistrationAffinityGroupMapping>::with_href(href),
+    );
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_registration_affinity_label_mapping(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::RegistrationAffinityLabelMapping::default();
     let c = connection.clone();
     tasks
@@ -19096,6 +23859,39 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::RegistrationAffinityLabelMapping::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(
+        ovirt_sdk::List::<types::RegistrationAffinityLabelMapping>::with_href(href),
+    );
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_registration_cluster_mapping(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::RegistrationClusterMapping::default();
     let c = connection.clone();
     tasks
@@ -19120,6 +23916,39 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::RegistrationClusterMapping::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(
+        ovirt_sdk::List::<types::RegistrationClusterMapping>::with_href(href),
+    );
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_registration_configuration(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::RegistrationConfiguration::default();
     let c = connection.clone();
     tasks
@@ -19144,6 +23973,39 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::RegistrationConfiguration::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(
+        ovirt_sdk::List::<types::RegistrationConfiguration>::with_href(href),
+    );
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_registration_domain_mapping(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::RegistrationDomainMapping::default();
     let c = connection.clone();
     tasks
@@ -19168,6 +24030,39 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::RegistrationDomainMapping::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(
+        ovirt_sdk::List::<types::RegistrationDomainMapping>::with_href(href),
+    );
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_registration_lun_mapping(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::RegistrationLunMapping::default();
     let c = connection.clone();
     tasks
@@ -19192,6 +24087,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::RegistrationLunMapping::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::RegistrationLunMapping>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_registration_role_mapping(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::RegistrationRoleMapping::default();
     let c = connection.clone();
     tasks
@@ -19216,6 +24142,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::RegistrationRoleMapping::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::RegistrationRoleMapping>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_registration_vnic_profile_mapping(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::RegistrationVnicProfileMapping::default();
     let c = connection.clone();
     tasks
@@ -19240,6 +24197,39 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::RegistrationVnicProfileMapping::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(
+        ovirt_sdk::List::<types::RegistrationVnicProfileMapping>::with_href(href),
+    );
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_reported_configuration(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::ReportedConfiguration::default();
     let c = connection.clone();
     tasks
@@ -19264,6 +24254,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ReportedConfiguration::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ReportedConfiguration>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_reported_device(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::ReportedDevice::default();
     let c = connection.clone();
     tasks
@@ -19288,6 +24309,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::ReportedDevice::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::ReportedDevice>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_rng_device(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::RngDevice::default();
     let c = connection.clone();
     tasks
@@ -19312,6 +24360,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::RngDevice::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::RngDevice>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_role(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Role::default();
     let c = connection.clone();
     tasks
@@ -19336,6 +24411,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Role::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Role>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_scheduling_policy(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::SchedulingPolicy::default();
     let c = connection.clone();
     tasks
@@ -19360,6 +24466,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::SchedulingPolicy::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::SchedulingPolicy>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_scheduling_policy_unit(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::SchedulingPolicyUnit::default();
     let c = connection.clone();
     tasks
@@ -19384,6 +24521,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::SchedulingPolicyUnit::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::SchedulingPolicyUnit>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_se_linux(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::SeLinux::default();
     let c = connection.clone();
     tasks
@@ -19408,6 +24572,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::SeLinux::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::SeLinux>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_serial_number(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::SerialNumber::default();
     let c = connection.clone();
     tasks
@@ -19432,6 +24623,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::SerialNumber::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::SerialNumber>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_session(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Session::default();
     let c = connection.clone();
     tasks
@@ -19456,6 +24674,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Session::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Session>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_skip_if_connectivity_broken(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::SkipIfConnectivityBroken::default();
     let c = connection.clone();
     tasks
@@ -19480,6 +24729,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::SkipIfConnectivityBroken::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::SkipIfConnectivityBroken>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_skip_if_sd_active(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::SkipIfSdActive::default();
     let c = connection.clone();
     tasks
@@ -19504,6 +24784,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::SkipIfSdActive::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::SkipIfSdActive>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_snapshot(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Snapshot::default();
     let c = connection.clone();
     tasks
@@ -19528,6 +24835,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Snapshot::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Snapshot>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_special_objects(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::SpecialObjects::default();
     let c = connection.clone();
     tasks
@@ -19552,6 +24890,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::SpecialObjects::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::SpecialObjects>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_spm(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Spm::default();
     let c = connection.clone();
     tasks
@@ -19576,6 +24941,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Spm::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Spm>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_ssh(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Ssh::default();
     let c = connection.clone();
     tasks
@@ -19600,6 +24992,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Ssh::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Ssh>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_ssh_public_key(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::SshPublicKey::default();
     let c = connection.clone();
     tasks
@@ -19624,6 +25043,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::SshPublicKey::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::SshPublicKey>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_sso(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Sso::default();
     let c = connection.clone();
     tasks
@@ -19648,6 +25094,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Sso::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Sso>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_statistic(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Statistic::default();
     let c = connection.clone();
     tasks
@@ -19672,6 +25145,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Statistic::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Statistic>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_step(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Step::default();
     let c = connection.clone();
     tasks
@@ -19696,6 +25196,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Step::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Step>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_storage_connection(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::StorageConnection::default();
     let c = connection.clone();
     tasks
@@ -19720,6 +25251,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::StorageConnection::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::StorageConnection>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_storage_connection_extension(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::StorageConnectionExtension::default();
     let c = connection.clone();
     tasks
@@ -19744,6 +25306,35 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::StorageConnectionExtension::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(
+        ovirt_sdk::List::<types::StorageConnectionExtension>::with_href(href),
+    );
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_storage_domain(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::StorageDomain::default();
     let c = connection.clone();
     tasks
@@ -19768,6 +25359,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::StorageDomain::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::StorageDomain>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_storage_domain_lease(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::StorageDomainLease::default();
     let c = connection.clone();
     tasks
@@ -19792,6 +25414,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::StorageDomainLease::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::StorageDomainLease>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_system_option(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::SystemOption::default();
     let c = connection.clone();
     tasks
@@ -19816,6 +25465,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::SystemOption::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::SystemOption>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_system_option_value(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::SystemOptionValue::default();
     let c = connection.clone();
     tasks
@@ -19840,6 +25520,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::SystemOptionValue::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::SystemOptionValue>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_tag(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Tag::default();
     let c = connection.clone();
     tasks
@@ -19864,6 +25571,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Tag::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Tag>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_template(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Template::default();
     let c = connection.clone();
     tasks
@@ -19888,6 +25622,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Template::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Template>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_template_version(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::TemplateVersion::default();
     let c = connection.clone();
     tasks
@@ -19912,6 +25677,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::TemplateVersion::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::TemplateVersion>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_ticket(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Ticket::default();
     let c = connection.clone();
     tasks
@@ -19936,6 +25728,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Ticket::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Ticket>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_time_zone(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::TimeZone::default();
     let c = connection.clone();
     tasks
@@ -19960,6 +25779,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::TimeZone::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::TimeZone>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_transparent_huge_pages(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::TransparentHugePages::default();
     let c = connection.clone();
     tasks
@@ -19984,6 +25834,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::TransparentHugePages::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::TransparentHugePages>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_unmanaged_network(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::UnmanagedNetwork::default();
     let c = connection.clone();
     tasks
@@ -20008,6 +25889,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::UnmanagedNetwork::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::UnmanagedNetwork>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_usb(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Usb::default();
     let c = connection.clone();
     tasks
@@ -20032,6 +25940,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Usb::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Usb>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_user(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::User::default();
     let c = connection.clone();
     tasks
@@ -20056,6 +25991,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::User::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::User>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_user_option(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::UserOption::default();
     let c = connection.clone();
     tasks
@@ -20080,6 +26042,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::UserOption::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::UserOption>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_value(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Value::default();
     let c = connection.clone();
     tasks
@@ -20104,6 +26093,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Value::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Value>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_vcpu_pin(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::VcpuPin::default();
     let c = connection.clone();
     tasks
@@ -20128,6 +26144,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::VcpuPin::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::VcpuPin>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_vendor(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Vendor::default();
     let c = connection.clone();
     tasks
@@ -20152,6 +26195,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Vendor::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Vendor>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_version(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Version::default();
     let c = connection.clone();
     tasks
@@ -20176,6 +26246,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Version::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Version>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_virtio_scsi(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::VirtioScsi::default();
     let c = connection.clone();
     tasks
@@ -20200,6 +26297,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::VirtioScsi::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::VirtioScsi>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_virtual_numa_node(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::VirtualNumaNode::default();
     let c = connection.clone();
     tasks
@@ -20224,6 +26352,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::VirtualNumaNode::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::VirtualNumaNode>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_vlan(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Vlan::default();
     let c = connection.clone();
     tasks
@@ -20248,6 +26403,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Vlan::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Vlan>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_vm(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Vm::default();
     let c = connection.clone();
     tasks
@@ -20272,6 +26454,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Vm::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Vm>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_vm_base(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::VmBase::default();
     let c = connection.clone();
     tasks
@@ -20296,6 +26505,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::VmBase::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::VmBase>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_vm_mediated_device(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::VmMediatedDevice::default();
     let c = connection.clone();
     tasks
@@ -20320,6 +26560,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::VmMediatedDevice::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::VmMediatedDevice>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_vm_placement_policy(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::VmPlacementPolicy::default();
     let c = connection.clone();
     tasks
@@ -20344,6 +26615,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::VmPlacementPolicy::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::VmPlacementPolicy>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_vm_pool(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::VmPool::default();
     let c = connection.clone();
     tasks
@@ -20368,6 +26666,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::VmPool::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::VmPool>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_vm_summary(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::VmSummary::default();
     let c = connection.clone();
     tasks
@@ -20392,6 +26717,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::VmSummary::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::VmSummary>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_vnic_pass_through(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::VnicPassThrough::default();
     let c = connection.clone();
     tasks
@@ -20416,6 +26772,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::VnicPassThrough::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::VnicPassThrough>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_vnic_profile(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::VnicProfile::default();
     let c = connection.clone();
     tasks
@@ -20440,6 +26823,37 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::VnicProfile::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::VnicProfile>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_vnic_profile_mapping(
+    connection: &Connection,
+    href: &str,
+    tasks: &mut Vec<Spawned>,
+) {
     let value = types::VnicProfileMapping::default();
     let c = connection.clone();
     tasks
@@ -20464,6 +26878,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::VnicProfileMapping::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::VnicProfileMapping>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_volume_group(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::VolumeGroup::default();
     let c = connection.clone();
     tasks
@@ -20488,6 +26929,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::VolumeGroup::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::VolumeGroup>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_watchdog(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Watchdog::default();
     let c = connection.clone();
     tasks
@@ -20512,6 +26980,33 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Watchdog::default();
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Watchdog>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
+}
+
+fn follow_weight(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
     let value = types::Weight::default();
     let c = connection.clone();
     tasks
@@ -20536,7 +27031,30 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
                 }),
             ),
         );
+    let value = types::Weight::default();
+    let c = connection.clone();
     tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&value).await.map(drop);
+                    drop(value);
+                    result
+                }),
+            ),
+        );
+    let list = Some(ovirt_sdk::List::<types::Weight>::with_href(href));
+    let c = connection.clone();
+    tasks
+        .push(
+            spawn(
+                Box::pin(async move {
+                    let result = c.follow(&list).await.map(drop);
+                    drop(list);
+                    result
+                }),
+            ),
+        );
 }
 
 /// Spawns a task that holds a [`xml::Document`] across an `.await`.
