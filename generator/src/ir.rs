@@ -74,12 +74,27 @@ pub struct Api {
     pub root_path: String,
     /// The naming tables.
     pub naming: NamingRules,
+    /// How list methods page, when the API pages.
+    pub paging: Option<Paging>,
     /// Struct types, sorted by name.
     pub structs: Vec<StructType>,
     /// Enums, sorted by name.
     pub enums: Vec<EnumType>,
     /// Services, sorted by name.
     pub services: Vec<Service>,
+}
+
+/// How list methods page (see `paging:` in the model language).
+#[derive(Debug, Clone)]
+pub struct Paging {
+    /// The query parameter (snake name) that says which page.
+    pub param: String,
+    /// How the page is written into it (`{value}`, `{page}`).
+    pub format: String,
+    /// The query parameter (snake name) that sets the page size.
+    pub size: Option<String>,
+    /// The number of the first page.
+    pub first: i64,
 }
 
 /// A struct type.
@@ -853,6 +868,7 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
         root_service: root_service.unwrap_or(0),
         root_path: rawapi.root_path.clone(),
         naming,
+        paging: paging(&mut cx, &api_file, rawapi),
         structs,
         enums,
         services,
@@ -1248,6 +1264,20 @@ fn build_method(
         body,
         result,
     })
+}
+
+/// The `paging:` of `api.yaml`, checked: the format must hold `{page}`.
+fn paging(cx: &mut Ctx, file: &std::path::Path, api: &crate::model::RawApi) -> Option<Paging> {
+    let p = api.paging.as_ref()?;
+    if !p.format.contains("{page}") {
+        cx.err(file, "api", "paging.format", "the format must say where the page number goes: `{page}`");
+    }
+    for (key, name) in [("paging.param", Some(&p.param)), ("paging.size", p.size.as_ref())] {
+        if let Some(name) = name.filter(|n| !names::is_snake(n)) {
+            cx.err(file, "api", key, format!("`{name}` is not a snake-case name"));
+        }
+    }
+    Some(Paging { param: p.param.clone(), format: p.format.clone(), size: p.size.clone(), first: p.first })
 }
 
 /// Resolves the `waiters:` of every service: the watched member must be a

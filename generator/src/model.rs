@@ -67,6 +67,29 @@ pub struct RawApi {
     /// Naming exception tables.
     #[serde(default)]
     pub naming: RawNaming,
+    /// How list methods page, when the API pages.
+    pub paging: Option<RawPaging>,
+}
+
+/// The `paging:` of `api.yaml`: list methods that have `param` get
+/// `pages(size)`, which asks for page after page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPaging {
+    /// The query parameter that says which page (`search`, `page`).
+    pub param: String,
+    /// How the page is written into it: `{page}` is the page number and
+    /// `{value}` what the caller set the parameter to (`"{value} page {page}"`).
+    pub format: String,
+    /// The query parameter that sets the page size (`max`), if any.
+    pub size: Option<String>,
+    /// The number of the first page.
+    #[serde(default = "first_page")]
+    pub first: i64,
+}
+
+fn first_page() -> i64 {
+    1
 }
 
 /// The `naming:` tables.

@@ -47,6 +47,10 @@ fn answer(seen: &Seen) -> (u16, String) {
             (200, body)
         }
         ("GET", "/vms") if seen.target.contains("search=nothing") => (200, "<vms/>".into()),
+        ("GET", "/vms") if seen.target.contains("+page+1") => {
+            (200, format!("<vms>{}{}</vms>", vm("1", "web-1", "up"), vm("2", "web-2", "up")))
+        }
+        ("GET", "/vms") if seen.target.contains("+page+2") => (200, format!("<vms>{}</vms>", vm("4", "web-4", "up"))),
         ("GET", "/vms") => {
             (200, format!("<vms>{}{}</vms>", vm("1", "web-1", "up"), vm("2", "web-2", "migrating_to_mars")))
         }
@@ -369,6 +373,25 @@ async fn first_one_optional_parameters_and_ids() -> Result<(), Error> {
     let err = vms.vm_service(vm.host()).get().send().await.expect_err("no host");
     assert!(err.to_string().contains("was given no Host (None)"), "{err}");
     assert_eq!(log.lock().unwrap().len(), sent, "nothing is sent for a missing id");
+    Ok(())
+}
+
+/// `pages(size)`: page after page through the search (`page N`), until a
+/// page is not full.
+#[tokio::test]
+async fn pages_of_a_search() -> Result<(), Error> {
+    let (url, log) = engine().await;
+    let conn = Connection::builder(&url).token("t").build()?;
+    let mut pages = conn.system_service().vms_service().list().search("name=web*").pages(2);
+    let mut names = Vec::new();
+    while let Some(page) = pages.next_page().await? {
+        names.push(page.iter().filter_map(|vm| vm.name().map(str::to_owned)).collect::<Vec<_>>());
+    }
+    assert_eq!(names, [vec!["web-1", "web-2"], vec!["web-4"]]);
+    let targets: Vec<String> = log.lock().unwrap().iter().map(|s| s.target.clone()).collect();
+    assert_eq!(targets.len(), 2, "the short second page is the last: {targets:?}");
+    assert!(targets[0].contains("search=name%3Dweb*+page+1") && targets[0].contains("max=2"), "{targets:?}");
+    assert!(targets[1].contains("search=name%3Dweb*+page+2"), "{targets:?}");
     Ok(())
 }
 

@@ -19,6 +19,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -136,6 +137,7 @@ impl fmt::Debug for ServiceContext {
 /// Named parameters (set by the typed setters) win over extra query
 /// parameters of the same name (set by `query(name, value)`), as in the
 /// official SDKs.
+#[derive(Clone)]
 pub struct Call {
     connection: Connection,
     unusable: Option<Arc<str>>,
@@ -352,6 +354,77 @@ impl Call {
             let reply: A = self.action(action, body).await?.read()?;
             Ok(pick(reply))
         }
+    }
+}
+
+impl Call {
+    /// The pages of a `list`: the request sent again and again with the
+    /// page number written into the parameter `param` (`format` says how:
+    /// `{value}` is what the caller set it to, `{page}` the number, from
+    /// `first`) and the page size in `size_param`.
+    pub fn pages<T: XmlType>(
+        self,
+        param: &'static str,
+        format: &'static str,
+        size_param: Option<&'static str>,
+        size: i64,
+        first: i64,
+    ) -> Pages<T> {
+        let value = self.params.iter().find(|(n, _)| *n == param).map(|(_, v)| v.clone()).unwrap_or_default();
+        Pages {
+            call: self,
+            param,
+            format,
+            value,
+            size_param,
+            size: size.max(1),
+            next: first,
+            done: false,
+            item: PhantomData,
+        }
+    }
+}
+
+/// The pages of a `list`, one request each, made by the `pages(size)` of a
+/// generated list request. [`next_page`](Self::next_page) returns the next
+/// page's items, `None` after the last page: a page with fewer items than
+/// the page size (or none) is the last.
+pub struct Pages<T> {
+    call: Call,
+    param: &'static str,
+    format: &'static str,
+    value: String,
+    size_param: Option<&'static str>,
+    size: i64,
+    next: i64,
+    done: bool,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<T: XmlType> Pages<T> {
+    /// The items of the next page, or `None` when there are no more.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<T>>, Error> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut call = self.call.clone();
+        let page = self.format.replace("{value}", &self.value).replace("{page}", &self.next.to_string());
+        call.param(self.param, page.trim().to_owned());
+        if let Some(size_param) = self.size_param {
+            call.param(size_param, self.size.to_string());
+        }
+        let items = call.fetch_list::<T>().await?;
+        self.next += 1;
+        if (items.len() as i64) < self.size || self.size_param.is_none() && items.is_empty() {
+            self.done = true;
+        }
+        Ok(if items.is_empty() { None } else { Some(items) })
+    }
+}
+
+impl<T> fmt::Debug for Pages<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages").field("call", &self.call).field("next", &self.next).field("done", &self.done).finish()
     }
 }
 

@@ -317,6 +317,29 @@ pub(crate) fn emit_service(cx: &Context<'_>, index: usize) -> Result<TokenStream
     })
 }
 
+/// `pages(size)` of a list request, when the API pages (`paging:` in
+/// `api.yaml`) and the method has the parameter that carries the page.
+fn pages_method(cx: &Context<'_>, sig: &Signature<'_>, item: &TokenStream) -> TokenStream {
+    let Some(paging) = &cx.api.paging else { return TokenStream::new() };
+    let wire = |name: &str| sig.params.iter().find(|p| p.name == name).map(|p| p.xml.clone());
+    let Some(param) = wire(&paging.param) else { return TokenStream::new() };
+    let size = match paging.size.as_deref().and_then(wire) {
+        Some(size) => quote! { Some(#size) },
+        None => quote! { None },
+    };
+    let (format, first) = (&paging.format, paging.first);
+    let d = doc(&format!(
+        "Sends the request page after page, `size` items a page, the page number written into `{param}` \
+         (as `{format}`): `next_page().await?` gives each page's items and `None` after the last."
+    ));
+    quote! {
+        #d
+        pub fn pages(self, size: i64) -> sdkgen_runtime::service::Pages<#item> {
+            self.call.pages(#param, #format, #size, size, #first)
+        }
+    }
+}
+
 /// The waiters of a service: `wait_until(|object| …)` for every service
 /// whose `get` returns a struct, and one `wait_until_<name>()` per waiter
 /// the model declares.
@@ -615,6 +638,7 @@ fn emit_builder(
         MethodKind::List => {
             let r = result.ok_or_else(|| format!("{}.{}: a list needs an out parameter", s.name, m.name))?;
             let t = struct_type(r)?;
+            let pages = pages_method(cx, sig, &t);
             stream = quote! {
                 /// Sends the request and returns the items as they are read from the reply,
                 /// in constant memory, instead of collecting them all first.
@@ -634,6 +658,8 @@ fn emit_builder(
                 pub fn one(self) -> impl std::future::Future<Output = Result<#t, Error>> + Send {
                     self.call.fetch_one()
                 }
+
+                #pages
             };
             (quote! { Vec<#t> }, quote! { self.call.fetch_list() })
         }

@@ -327,4 +327,9 @@ impl DisksListRequest {
     ) -> impl std::future::Future<Output = Result<types::Disk, Error>> + Send {
         self.call.fetch_one()
     }
+
+    /// Sends the request page after page, `size` items a page, the page number written into `search` (as `{value} page {page}`): `next_page().await?` gives each page's items and `None` after the last.
+    pub fn pages(self, size: i64) -> sdkgen_runtime::service::Pages<types::Disk> {
+        self.call.pages("search", "{value} page {page}", Some("max"), size, 1i64)
+    }
 }

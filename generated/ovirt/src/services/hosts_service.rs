@@ -511,4 +511,9 @@ impl HostsListRequest {
     ) -> impl std::future::Future<Output = Result<types::Host, Error>> + Send {
         self.call.fetch_one()
     }
+
+    /// Sends the request page after page, `size` items a page, the page number written into `search` (as `{value} page {page}`): `next_page().await?` gives each page's items and `None` after the last.
+    pub fn pages(self, size: i64) -> sdkgen_runtime::service::Pages<types::Host> {
+        self.call.pages("search", "{value} page {page}", Some("max"), size, 1i64)
+    }
 }
