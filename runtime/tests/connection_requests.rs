@@ -644,6 +644,15 @@ async fn sequential_requests_reuse_one_kept_alive_connection() {
     }
     assert_eq!(server.accepted_connections(), 1);
     assert!(server.requests().iter().all(|r| r.connection == 1));
+
+    // Closing the connection closes the kept-alive one.
+    assert_eq!(server.open_connections(), 1);
+    connection.close_without_logout().await.unwrap();
+    let started = Instant::now();
+    while server.open_connections() > 0 && started.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(server.open_connections(), 0);
 }
 
 // `test()`, `is_link` and `follow_link` (scenario 35's follow part).

@@ -259,10 +259,13 @@ impl Connection {
         }
         let token = self.inner.take_token();
         tracing::debug!(connection = %self.inner.label, logout, "closing the connection");
-        match token {
+        let revoked = match token {
             Some(token) if logout => self.inner.revoke(&token).await,
             _ => Ok(()),
-        }
+        };
+        // Nothing may use them any more.
+        self.inner.transport.close_idle();
+        revoked
     }
 
     /// Whether `object` is a link: whether it has an `href`.

@@ -217,6 +217,12 @@ impl Transport {
         Ok(Conn { sender, driver: Driver { connection: Box::pin(connection), ended: false } })
     }
 
+    /// Closes the idle connections (those in use close when their reply
+    /// has been read).
+    pub(crate) fn close_idle(&self) {
+        self.shared.idle.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    }
+
     /// The most recently used idle connection to `endpoint` that is still
     /// open (those the server closed are dropped on the way).
     fn checkout(&self, endpoint: &Endpoint) -> Option<Conn> {
