@@ -246,7 +246,8 @@ impl Inner {
         if let Some(value) = authorization {
             headers.insert(AUTHORIZATION, value);
         }
-        let outgoing = Outgoing { method: http::Method::POST, url, headers: &headers, body: Some(form.into()) };
+        let outgoing =
+            Outgoing { method: http::Method::POST, url, headers: &headers, body: Some(form.into()), what: &what };
         let exchange = async {
             let reply = self.transport.send(outgoing).await?;
             let content_type =

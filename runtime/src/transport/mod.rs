@@ -81,6 +81,8 @@ pub(crate) struct Outgoing<'a> {
     pub(crate) url: &'a Url,
     pub(crate) headers: &'a HeaderMap,
     pub(crate) body: Option<Bytes>,
+    /// How messages name the request: what [`describe`] makes of it.
+    pub(crate) what: &'a str,
 }
 
 /// How messages name a request: the method and the URL without its query
@@ -109,7 +111,7 @@ impl Transport {
     /// Sends a request and returns the head of the reply; its body is read
     /// from [`Reply::body`], on the same connection, by the caller's task.
     pub(crate) async fn send(&self, outgoing: Outgoing<'_>) -> Result<Reply, TransportError> {
-        let what = describe(&outgoing.method, outgoing.url);
+        let what = outgoing.what.to_owned();
         let endpoint = endpoint_of(outgoing.url, &what)?;
         let settings = &self.shared.settings;
         let proxy = settings.proxy.for_server(endpoint.https, &endpoint.host).cloned();
