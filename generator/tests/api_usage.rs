@@ -470,6 +470,10 @@ async fn results_of_every_kind_cross_task_boundaries() {
     let hosts = conn.system_service().hosts_service();
     let task = tokio::spawn(async move { hosts.list().send().await });
     assert!(task.await.expect("task").is_err());
+    // Following a link inside a spawned task.
+    let (link, linker) = (Cluster { href: Some(format!("{API}/clusters/c1")), ..Default::default() }, conn.clone());
+    let task = tokio::spawn(async move { linker.follow_link(&link).await });
+    assert_eq!(task.await.expect("task").expect("the cluster").name.as_deref(), Some("prod"));
 }
 
 /// Every generated type and service can be shared between tasks, proven

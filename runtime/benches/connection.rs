@@ -15,8 +15,11 @@
 //! * `python`: the official Python SDK (`py_get.py`), when given.
 //!
 //! Usage: `cargo bench -p sdkgen-runtime --bench connection -- [--requests=N]
-//! [--rounds=R] [--python=PYTHON --script=py_get.py]` (or `cargo xtask bench
-//! connection`, which finds the Python SDK and the script). Prints one line
+//! [--rounds=R] [--python=PYTHON --script=py_get.py] [--only=NAME,…]
+//! [--url=https://127.0.0.1:PORT/ovirt-engine/api --ca=CA.pem]` (or `cargo
+//! xtask bench connection`, which finds the Python SDK and the script).
+//! `--url` and `--ca` measure against another server (such as a local
+//! nginx serving the same VM at `…/vms/123`) instead of the built-in one. Prints one line
 //! per client: the median rate of the rounds, the slowest round's rate over
 //! the median, and for our clients the context switches and CPU time per
 //! request of the client's threads (the server's thread left out).
@@ -258,9 +261,9 @@ struct RawClient {
 }
 
 impl RawClient {
-    async fn connect(addr: SocketAddr) -> RawClient {
+    async fn connect(addr: SocketAddr, ca_pem: &str) -> RawClient {
         let mut roots = rustls::RootCertStore::empty();
-        let ca = rustls::pki_types::pem::PemObject::from_pem_slice(pki().ca_pem.as_bytes()).unwrap();
+        let ca = rustls::pki_types::pem::PemObject::from_pem_slice(ca_pem.as_bytes()).unwrap();
         roots.add(ca).unwrap();
         let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
             .with_safe_default_protocol_versions()
@@ -361,8 +364,22 @@ fn arg(name: &str) -> Option<String> {
     std::env::args().find_map(|a| a.strip_prefix(&format!("--{name}=")).map(str::to_owned))
 }
 
-fn connection(url: &str) -> Connection {
-    Connection::builder(url).token(TOKEN).ca_pem(pki().ca_pem.clone()).no_proxy().build().unwrap()
+fn connection(url: &str, ca_pem: &str) -> Connection {
+    Connection::builder(url).token(TOKEN).ca_pem(ca_pem).no_proxy().build().unwrap()
+}
+
+/// The server to measure against: `--url` and `--ca`, or the built-in one.
+/// Returns its address, its URL, its CA and the id of its thread (if it
+/// runs in this process).
+fn server() -> (SocketAddr, String, String, String) {
+    if let Some(url) = arg("url") {
+        let parsed = url::Url::parse(&url).expect("--url must be a URL");
+        let addr = parsed.socket_addrs(|| None).expect("--url must name a reachable host")[0];
+        let ca = std::fs::read_to_string(arg("ca").expect("--url needs --ca")).expect("the CA file can't be read");
+        return (addr, url, ca, String::new());
+    }
+    let (addr, thread) = start_server();
+    (addr, format!("https://127.0.0.1:{}/ovirt-engine/api", addr.port()), pki().ca_pem.clone(), thread)
 }
 
 fn main() {
@@ -370,15 +387,14 @@ fn main() {
     let benching = std::env::args().any(|a| a == "--bench");
     let requests: usize = arg("requests").and_then(|n| n.parse().ok()).unwrap_or(if benching { 5000 } else { 16 });
     let rounds: usize = arg("rounds").and_then(|n| n.parse().ok()).unwrap_or(if benching { 7 } else { 1 });
-    let (addr, server) = start_server();
-    let url = format!("https://127.0.0.1:{}/ovirt-engine/api", addr.port());
+    let (addr, url, ca, server) = server();
     let python = arg("python").zip(arg("script"));
 
     let single = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let multi = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    let on_single = connection(&url);
-    let on_multi = connection(&url);
-    let mut raw = single.block_on(RawClient::connect(addr));
+    let on_single = connection(&url, &ca);
+    let on_multi = connection(&url, &ca);
+    let mut raw = single.block_on(RawClient::connect(addr, &ca));
     let warm_up = 100;
     single.block_on(async {
         for _ in 0..warm_up {

@@ -228,6 +228,23 @@ async fn both_shapes_of_sso_errors() {
     }
 }
 
+#[tokio::test]
+async fn a_redirected_sso_request_says_so() {
+    let server =
+        Server::start(|_: &Recorded| Reply::empty(302).header("Location", "https://login.example.test/")).await;
+    let err = connect(&server).authenticate().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidResponse, "{err}");
+    assert_eq!(err.code(), Some(302));
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "The server redirected POST {}{SSO} to https://login.example.test/ (HTTP 302): redirects are not \
+             followed. The SSO URL is probably wrong, or a login proxy is in front of the engine.",
+            server.origin()
+        )
+    );
+}
+
 // Scenario 5: wrong user name or wrong password.
 #[tokio::test]
 async fn wrong_credentials_fail_authentication() {

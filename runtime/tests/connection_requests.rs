@@ -550,9 +550,18 @@ async fn a_kept_alive_connection_the_server_closed_is_replaced() {
     let connection = connect(&server);
     for _ in 0..3 {
         connection.execute(Request::get(""), &[200]).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(server.accepted_connections(), 3);
+
+    // A reply that says `Connection: close` is not followed by another
+    // request on its connection, even while the server keeps it open.
+    let server = Server::start(engine(|_| Reply::xml(200, "<api/>").header("Connection", "close"))).await;
+    let connection = connect(&server);
+    for _ in 0..2 {
+        connection.execute(Request::get(""), &[200]).await.unwrap();
+    }
+    assert_eq!(server.accepted_connections(), 2);
 }
 
 #[tokio::test]
@@ -635,6 +644,15 @@ async fn sequential_requests_reuse_one_kept_alive_connection() {
     }
     assert_eq!(server.accepted_connections(), 1);
     assert!(server.requests().iter().all(|r| r.connection == 1));
+
+    // Closing the connection closes the kept-alive one.
+    assert_eq!(server.open_connections(), 1);
+    connection.close_without_logout().await.unwrap();
+    let started = Instant::now();
+    while server.open_connections() > 0 && started.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(server.open_connections(), 0);
 }
 
 // `test()`, `is_link` and `follow_link` (scenario 35's follow part).

@@ -7,7 +7,7 @@ const HELP: &str = "\
 cargo xtask generate [--check]   regenerate generated/ from model/ (--check: write nothing, fail on drift)
 cargo xtask test                 run every test of the workspace, after its own set-up
 cargo xtask bench [--vms=N]      benchmark the generator, XML and the connection against the Python SDK (release build)
-cargo xtask bench connection [--requests=N] [--rounds=R]
+cargo xtask bench connection [--requests=N] [--rounds=R] [--url=URL --ca=CA.pem]
                                  only the connection: GETs per second, ours, the raw-TCP limit and the Python SDK's
 ";
 
@@ -274,6 +274,8 @@ fn bench_connection(root: &std::path::Path, extra: &[String]) -> ExitCode {
         .arg(format!("--rounds={rounds}"))
         .arg(format!("--python={}", python.display()))
         .arg(format!("--script={}", script.display()));
+    // Another server to measure against (`--url=… --ca=…`).
+    bench.args(extra.iter().filter(|a| a.starts_with("--url=") || a.starts_with("--ca=")));
     let Some(out) = capture(bench) else { return ExitCode::FAILURE };
     let figure = |name: &str, key: &str| {
         out.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(':').and_then(|rest| field(rest, key)))

@@ -3,12 +3,12 @@
 
 use std::sync::Arc;
 
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION, USER_AGENT};
 use serde_json::Value;
 use url::Url;
 
 use super::error::{Error, ErrorKind, MessageParts};
-use super::request::{content_type_message, is_json_content_type};
+use super::request::{content_type_message, is_json_content_type, redirect_message};
 use super::secret::Secret;
 use super::{Inner, TokenSlot};
 use crate::transport::{Outgoing, describe};
@@ -52,7 +52,10 @@ impl Auth {
 struct SsoReply {
     status: u16,
     content_type: Option<String>,
+    location: Option<String>,
     body: Vec<u8>,
+    /// The request, as messages name it.
+    request: String,
 }
 
 impl Inner {
@@ -191,6 +194,11 @@ impl Inner {
     /// Reads the JSON object of an SSO reply; an `error` in it becomes an
     /// authentication error with the server's code and text.
     fn sso_object(&self, reply: &SsoReply, what: &str) -> Result<serde_json::Map<String, Value>, Error> {
+        if (300..400).contains(&reply.status) {
+            let likely = "The SSO URL is probably wrong, or a login proxy is in front of the engine.";
+            let message = redirect_message(&reply.request, reply.status, reply.location.as_deref(), likely);
+            return Err(Error::new(ErrorKind::InvalidResponse, message).with_code(reply.status));
+        }
         let status = Some((reply.status, reason(reply.status)));
         let kind_on_failure =
             if matches!(reply.status, 401 | 403) { ErrorKind::Authentication } else { ErrorKind::InvalidResponse };
@@ -246,13 +254,16 @@ impl Inner {
         if let Some(value) = authorization {
             headers.insert(AUTHORIZATION, value);
         }
-        let outgoing = Outgoing { method: http::Method::POST, url, headers: &headers, body: Some(form.into()) };
+        let outgoing =
+            Outgoing { method: http::Method::POST, url, headers: &headers, body: Some(form.into()), what: &what };
         let exchange = async {
             let reply = self.transport.send(outgoing).await?;
-            let content_type =
-                reply.headers.get(CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            let text = |name| {
+                reply.headers.get(name).map(|v: &HeaderValue| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            };
+            let (content_type, location) = (text(CONTENT_TYPE), text(LOCATION));
             let body = reply.body.read_all().await?;
-            Ok(SsoReply { status: reply.status, content_type, body })
+            Ok(SsoReply { status: reply.status, content_type, location, body, request: what.clone() })
         };
         self.with_timeout(self.timeout, &what, exchange).await
     }

@@ -116,25 +116,32 @@ struct Prepared {
     /// Shared, so that the retry after a 401 sends it again without a copy.
     body: Option<bytes::Bytes>,
     timeout: Option<Duration>,
+    /// `GET https://host/ovirt-engine/api/vms` (no query), for messages.
+    what: String,
 }
 
 impl Prepared {
-    /// `GET https://host/ovirt-engine/api/vms` (no query), for messages.
-    fn describe(&self) -> String {
-        crate::transport::describe(&self.method.to_http(), &self.url)
-    }
-
     /// What the transport sends, with `headers` (those of the request and
     /// the token).
     fn outgoing<'a>(&'a self, headers: &'a HeaderMap) -> Outgoing<'a> {
-        Outgoing { method: self.method.to_http(), url: &self.url, headers, body: self.body.clone() }
+        Outgoing { method: self.method.to_http(), url: &self.url, headers, body: self.body.clone(), what: &self.what }
     }
 
-    /// The path and query, for logs.
-    fn target(&self) -> String {
-        match self.url.query() {
-            Some(q) => format!("{}?{q}", self.url.path()),
-            None => self.url.path().to_owned(),
+    /// The path and query, for logs (written only when logged).
+    fn target(&self) -> Target<'_> {
+        Target(&self.url)
+    }
+}
+
+/// The path and query of a URL, as logs show a request.
+struct Target<'a>(&'a Url);
+
+impl fmt::Display for Target<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.path())?;
+        match self.0.query() {
+            Some(query) => write!(f, "?{query}"),
+            None => Ok(()),
         }
     }
 }
@@ -262,10 +269,13 @@ impl Connection {
         }
         let token = self.inner.take_token();
         tracing::debug!(connection = %self.inner.label, logout, "closing the connection");
-        match token {
+        let revoked = match token {
             Some(token) if logout => self.inner.revoke(&token).await,
             _ => Ok(()),
-        }
+        };
+        // Nothing may use them any more.
+        self.inner.transport.close_idle();
+        revoked
     }
 
     /// Whether `object` is a link: whether it has an `href`.
@@ -434,7 +444,8 @@ impl Inner {
             Some(t) => Some(t),
             None => self.timeout,
         };
-        Ok(Prepared { method: request.method, url, headers, body: request.body.map(bytes::Bytes::from), timeout })
+        let what = crate::transport::describe(&request.method.to_http(), &url);
+        Ok(Prepared { method: request.method, url, headers, body: request.body.map(bytes::Bytes::from), timeout, what })
     }
 
     /// The URL of `path` (relative to the API root, in URL form) with
@@ -473,7 +484,7 @@ impl Inner {
 
     /// One exchange with the API: the request with the token, the whole reply.
     async fn exchange(&self, prepared: &Prepared, token: &Secret) -> Result<Response, Error> {
-        let what = prepared.describe();
+        let what = &prepared.what;
         let headers = self.headers_with_token(prepared, token)?;
         let _permit = self.permit().await?;
         let target = prepared.target();
@@ -491,7 +502,7 @@ impl Inner {
             let body = reply.body.read_all().await?;
             Ok(self.response(prepared, token, reply.status, head, body))
         };
-        let result = self.with_timeout(prepared.timeout, &what, exchange).await;
+        let result = self.with_timeout(prepared.timeout, what, exchange).await;
         let elapsed_ms = started.elapsed().as_millis() as u64;
         match &result {
             Ok(reply) => {
@@ -541,7 +552,7 @@ impl Inner {
             body,
             method: prepared.method,
             url_path: prepared.url.path().to_owned(),
-            request: prepared.describe(),
+            request: prepared.what.clone(),
             api_path: self.api_path.clone(),
             secrets: self.secrets(token),
         }
@@ -596,7 +607,7 @@ impl Inner {
     /// Sends a prepared request and waits for the status and headers of the
     /// reply (within the request's timeout); the body is left to be read.
     async fn open(&self, prepared: &Prepared, token: &Secret) -> Result<stream::Opened, Error> {
-        let what = prepared.describe();
+        let what = prepared.what.clone();
         let headers = self.headers_with_token(prepared, token)?;
         let permit = self.permit().await?;
         let target = prepared.target();

@@ -260,15 +260,8 @@ impl Response {
     }
 
     fn redirect_error(&self) -> Error {
-        let target = match self.header("location") {
-            Some(location) => format!("to {location}"),
-            None => "elsewhere (without a Location header)".to_owned(),
-        };
-        let message = format!(
-            "The server redirected {} {target} (HTTP {}): redirects are not followed. The URL is probably not \
-             the API root, or a login proxy is in front of the engine.",
-            self.request, self.status
-        );
+        let likely = "The URL is probably not the API root, or a login proxy is in front of the engine.";
+        let message = redirect_message(&self.request, self.status, self.header("location"), likely);
         Error::new(ErrorKind::InvalidResponse, message).with_code(self.status).scrubbed(&self.secrets)
     }
 
@@ -358,6 +351,16 @@ impl fmt::Debug for Response {
             .field("body_bytes", &self.body.len())
             .finish()
     }
+}
+
+/// The message of a redirect (which is never followed): where to, and
+/// the `likely` cause.
+pub(crate) fn redirect_message(request: &str, status: u16, location: Option<&str>, likely: &str) -> String {
+    let target = match location {
+        Some(location) => format!("to {location}"),
+        None => "elsewhere (without a Location header)".to_owned(),
+    };
+    format!("The server redirected {request} {target} (HTTP {status}): redirects are not followed. {likely}")
 }
 
 /// `^\s*(application|text)/xml\s*(;.*)?$`, ignoring case.

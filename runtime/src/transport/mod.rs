@@ -36,8 +36,8 @@ pub(crate) use error::{Step, TransportError};
 use error::{find_cause, io_reason};
 pub(crate) use proxy::{ProxyChoice, ProxyServer};
 
-/// The most a gzip body may grow to when decompressed whole.
-const MAX_INFLATED: u64 = 1 << 30;
+/// The largest body read whole, as received and once decompressed.
+const MAX_WHOLE_BODY: usize = 1 << 30;
 
 /// How long an idle connection is kept for reuse. A server usually closes
 /// one sooner (which is noticed); this also covers a network that dropped
@@ -81,6 +81,8 @@ pub(crate) struct Outgoing<'a> {
     pub(crate) url: &'a Url,
     pub(crate) headers: &'a HeaderMap,
     pub(crate) body: Option<Bytes>,
+    /// How messages name the request: what [`describe`] makes of it.
+    pub(crate) what: &'a str,
 }
 
 /// How messages name a request: the method and the URL without its query
@@ -109,7 +111,7 @@ impl Transport {
     /// Sends a request and returns the head of the reply; its body is read
     /// from [`Reply::body`], on the same connection, by the caller's task.
     pub(crate) async fn send(&self, outgoing: Outgoing<'_>) -> Result<Reply, TransportError> {
-        let what = describe(&outgoing.method, outgoing.url);
+        let what = outgoing.what.to_owned();
         let endpoint = endpoint_of(outgoing.url, &what)?;
         let settings = &self.shared.settings;
         let proxy = settings.proxy.for_server(endpoint.https, &endpoint.host).cloned();
@@ -215,6 +217,12 @@ impl Transport {
         };
         tracing::debug!(server = %endpoint.address(), "opened a new connection");
         Ok(Conn { sender, driver: Driver { connection: Box::pin(connection), ended: false } })
+    }
+
+    /// Closes the idle connections (those in use close when their reply
+    /// has been read).
+    pub(crate) fn close_idle(&self) {
+        self.shared.idle.lock().unwrap_or_else(PoisonError::into_inner).clear();
     }
 
     /// The most recently used idle connection to `endpoint` that is still
@@ -362,30 +370,42 @@ impl Body {
         Ok(None)
     }
 
-    /// The whole body, decompressed (no more than 1 GiB from gzip).
+    /// The whole body, decompressed: no more than [`MAX_WHOLE_BODY`] as
+    /// received and once decompressed (a larger reply is read with
+    /// [`chunk`](Self::chunk), piece by piece).
     pub(crate) async fn read_all(mut self) -> Result<Vec<u8>, TransportError> {
         let mut raw = Vec::new();
         while let Some(chunk) = self.chunk().await? {
-            raw.extend_from_slice(&chunk);
+            append_bounded(&mut raw, &chunk, MAX_WHOLE_BODY).map_err(|()| self.too_large())?;
         }
         if !self.gzip {
             return Ok(raw);
         }
         let mut inflated = Vec::new();
         let decoder = flate2::read::MultiGzDecoder::new(raw.as_slice());
-        let what = &self.what;
-        match decoder.take(MAX_INFLATED + 1).read_to_end(&mut inflated) {
+        match decoder.take(MAX_WHOLE_BODY as u64 + 1).read_to_end(&mut inflated) {
             Err(e) => {
-                Err(TransportError::new(Step::Decode, format!("The gzip body of the reply to {what} is corrupt: {e}."))
-                    .caused_by(e))
+                let message = format!("The gzip body of the reply to {} is corrupt: {e}.", self.what);
+                Err(TransportError::new(Step::Decode, message).caused_by(e))
             }
-            Ok(n) if n as u64 > MAX_INFLATED => Err(TransportError::new(
-                Step::Decode,
-                format!("The gzip body of the reply to {what} decompresses to more than 1 GiB."),
-            )),
+            Ok(n) if n > MAX_WHOLE_BODY => Err(self.too_large()),
             Ok(_) => Ok(inflated),
         }
     }
+
+    fn too_large(&self) -> TransportError {
+        let message = format!("The body of the reply to {} is larger than 1 GiB: it can only be streamed.", self.what);
+        TransportError::new(Step::Decode, message)
+    }
+}
+
+/// Appends `chunk` to `buffer` unless that makes it longer than `limit`.
+fn append_bounded(buffer: &mut Vec<u8>, chunk: &[u8], limit: usize) -> Result<(), ()> {
+    if buffer.len().saturating_add(chunk.len()) > limit {
+        return Err(());
+    }
+    buffer.extend_from_slice(chunk);
+    Ok(())
 }
 
 /// Whether an I/O error means the other side closed the connection.
@@ -434,4 +454,25 @@ fn body_error(e: hyper::Error, what: &str, received: u64) -> TransportError {
         format!("The connection broke while reading the reply to {what}: {reason}.")
     };
     TransportError::new(Step::Body, message).caused_by(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_bodies_are_bounded() {
+        let mut buffer = Vec::new();
+        assert_eq!(append_bounded(&mut buffer, b"abc", 4), Ok(()));
+        assert_eq!(append_bounded(&mut buffer, b"de", 4), Err(()));
+        assert_eq!(buffer, b"abc");
+        assert_eq!(append_bounded(&mut buffer, b"d", 4), Ok(()));
+        assert_eq!(buffer, b"abcd");
+    }
+
+    #[test]
+    fn requests_are_named_without_their_query() {
+        let url = Url::parse("https://engine.example.com/ovirt-engine/api/vms?search=name%3Dweb#x").unwrap();
+        assert_eq!(describe(&Method::GET, &url), "GET https://engine.example.com/ovirt-engine/api/vms");
+    }
 }

@@ -267,6 +267,11 @@ impl Server {
         self.stats.accepted.load(Ordering::SeqCst)
     }
 
+    /// The connections open right now.
+    pub fn open_connections(&self) -> usize {
+        self.stats.open.load(Ordering::SeqCst)
+    }
+
     pub fn max_open_connections(&self) -> usize {
         self.stats.max_open.load(Ordering::SeqCst)
     }
