@@ -280,7 +280,7 @@ pub(crate) fn emit_xml_mod(cx: &Context<'_>) -> TokenStream {
         use sdkgen_runtime::List;
         use sdkgen_runtime::xml::read_list_element;
         pub use sdkgen_runtime::xml::{
-            from_xml, list_from_xml, list_to_xml, to_xml, ListStream, XmlError, XmlErrorKind, XmlReader, XmlType,
+            from_xml, list_from_xml, list_to_xml, to_xml, ListStream, XmlError, XmlErrorKind, XmlLimits, XmlReader, XmlType,
             XmlWriter,
         };
 

@@ -231,7 +231,7 @@ use sdkgen_runtime::List;
 use sdkgen_runtime::xml::read_list_element;
 pub use sdkgen_runtime::xml::{
     from_xml, list_from_xml, list_to_xml, to_xml, ListStream, XmlError, XmlErrorKind,
-    XmlReader, XmlType, XmlWriter,
+    XmlLimits, XmlReader, XmlType, XmlWriter,
 };
 
 /// A document of any type of the API, as [`read_document`] returns it.
