@@ -3,10 +3,14 @@
 //! errors.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::io::Read;
+use std::ops::Range;
 
 use quick_xml::XmlVersion;
+use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::QName;
 
 use super::error::{XmlError, XmlErrorKind};
 use super::limits::{Limit, LimitExceeded, LimitedSource, XmlLimits};
@@ -104,6 +108,8 @@ pub struct XmlReader<'a> {
     current: Option<BytesStart<'a>>,
     /// The element entered last was `<x/>`: it has no content and no end tag.
     current_empty: bool,
+    /// The attributes of `current`, parsed once on the first `attr` call.
+    attrs: RefCell<ParsedAttrs>,
     /// Names of the open elements joined by `/`, for error messages.
     path: String,
     marks: Vec<usize>,
@@ -139,6 +145,7 @@ impl<'a> XmlReader<'a> {
             source,
             current: None,
             current_empty: false,
+            attrs: RefCell::new(ParsedAttrs::default()),
             path: String::new(),
             marks: Vec::new(),
             limits: XmlLimits::DEFAULT,
@@ -275,6 +282,7 @@ impl<'a> XmlReader<'a> {
         self.path.push_str(name.as_ref());
         self.current = Some(start);
         self.current_empty = empty;
+        self.attrs.get_mut().clear();
         Ok(tag)
     }
 
@@ -343,41 +351,45 @@ impl<'a> XmlReader<'a> {
     /// normalised as XML requires. An attribute that appears twice is an error.
     pub fn attr(&self, name: &str) -> Result<Option<String>, XmlError> {
         let Some(start) = &self.current else { return Ok(None) };
-        // Duplicate checks of quick-xml allocate on every pass; only the
-        // attribute asked for is checked here, which is the one that matters.
-        let mut found = None;
-        for attr in start.attributes().with_checks(false) {
-            let attr = attr.map_err(|e| self.error(XmlErrorKind::Syntax, format!("malformed attribute: {e}")))?;
-            if attr.key.as_ref() != name {
-                continue;
-            }
-            if found.is_some() {
+        let tag: &str = start;
+        let raw = {
+            let mut attrs = self.attrs.borrow_mut();
+            attrs.parse(start).map_err(|e| self.error(XmlErrorKind::Syntax, format!("malformed attribute: {e}")))?;
+            // Duplicate checks of quick-xml allocate on every tag; only the
+            // attribute asked for is checked here, which is the one that matters.
+            let mut values = attrs.values_of(tag, name);
+            let found = values.next();
+            if values.next().is_some() {
                 return Err(self.error(XmlErrorKind::Syntax, format!("attribute `{name}` appears twice")));
             }
-            // Most values hold no reference and no white space to
-            // normalise: take them as they are.
-            let value = if !attr.value.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
-                attr.value.into_owned()
-            } else {
-                match attr.normalized_value(XmlVersion::Implicit1_0) {
-                    Ok(v) => v.into_owned(),
-                    Err(e) => {
-                        return Err(self.error(
-                            XmlErrorKind::UnknownEntity,
-                            format!("attribute `{name}` has an invalid reference: {e}"),
-                        ));
-                    }
-                }
-            };
-            if let Some(c) = first_non_xml_char(&value) {
-                return Err(self.error(
-                    XmlErrorKind::Syntax,
-                    format!("attribute `{name}` holds U+{:04X}, which XML 1.0 does not allow", c as u32),
-                ));
+            match found {
+                Some(range) => &tag[range],
+                None => return Ok(None),
             }
-            found = Some(value);
+        };
+        // Most values hold no reference and no white space to normalise:
+        // take them as they are.
+        let value = if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
+            raw.to_owned()
+        } else {
+            let attr = Attribute { key: QName(name), value: Cow::Borrowed(raw) };
+            match attr.normalized_value(XmlVersion::Implicit1_0) {
+                Ok(v) => v.into_owned(),
+                Err(e) => {
+                    return Err(self.error(
+                        XmlErrorKind::UnknownEntity,
+                        format!("attribute `{name}` has an invalid reference: {e}"),
+                    ));
+                }
+            }
+        };
+        if let Some(c) = first_non_xml_char(&value) {
+            return Err(self.error(
+                XmlErrorKind::Syntax,
+                format!("attribute `{name}` holds U+{:04X}, which XML 1.0 does not allow", c as u32),
+            ));
         }
-        Ok(found)
+        Ok(Some(value))
     }
 
     /// Reads the text of the element just entered and leaves it: `<x/>` is
@@ -505,6 +517,61 @@ impl<'a> XmlReader<'a> {
                 format!("reference to the undeclared entity `&{};`", snippet(other)),
             )),
         }
+    }
+}
+
+/// The attributes of one start tag, as ranges of its text, parsed by
+/// `quick-xml` once however many attributes are asked for.
+#[derive(Default)]
+struct ParsedAttrs {
+    parsed: bool,
+    /// `(name, raw value)` of each attribute.
+    ranges: Vec<(Range<usize>, Range<usize>)>,
+    /// Why the attributes are malformed, when they are.
+    error: Option<String>,
+}
+
+impl ParsedAttrs {
+    fn clear(&mut self) {
+        self.parsed = false;
+        self.ranges.clear();
+        self.error = None;
+    }
+
+    /// Parses the attributes of `start` unless done already.
+    fn parse(&mut self, start: &BytesStart<'_>) -> Result<(), String> {
+        if !self.parsed {
+            self.parsed = true;
+            let tag: &str = start;
+            // Names and raw values are borrowed from the tag's text.
+            let range = |s: &str| {
+                let from = (s.as_ptr() as usize).checked_sub(tag.as_ptr() as usize)?;
+                (from + s.len() <= tag.len()).then_some(from..from + s.len())
+            };
+            for attr in start.attributes().with_checks(false) {
+                let ranges = attr.map_err(|e| e.to_string()).and_then(|a| {
+                    range(a.key.as_ref())
+                        .zip(range(&a.value))
+                        .ok_or_else(|| "an attribute is not in its tag".to_owned())
+                });
+                match ranges {
+                    Ok(r) => self.ranges.push(r),
+                    Err(e) => {
+                        self.error = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
+        match &self.error {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// The ranges of the values of the attributes named `name` in `tag`.
+    fn values_of<'s>(&'s self, tag: &'s str, name: &'s str) -> impl Iterator<Item = Range<usize>> + 's {
+        self.ranges.iter().filter(move |(key, _)| &tag[key.clone()] == name).map(|(_, value)| value.clone())
     }
 }
 

@@ -139,7 +139,7 @@ impl XmlReader<'_> {
                 self.check_items(list.len(), max_items)?;
                 let mut item = T::default();
                 item.read_into(self)?;
-                list.push(item);
+                push_compact(&mut list.items, item);
             } else {
                 self.skip()?;
             }
@@ -163,7 +163,7 @@ impl XmlReader<'_> {
                 // An empty item (`<usage/>`) carries no value: skip it rather
                 // than invent one.
                 if let Some(v) = convert(self)? {
-                    list.push(v);
+                    push_compact(&mut list.items, v);
                 }
             } else {
                 self.skip()?;
@@ -200,6 +200,15 @@ impl XmlReader<'_> {
         self.skip()?;
         Ok(rel.zip(href))
     }
+}
+
+/// Pushes `item`, growing the capacity from one rather than four: most
+/// lists in a document hold one or two items, some of them large.
+fn push_compact<T>(items: &mut Vec<T>, item: T) {
+    if items.len() == items.capacity() {
+        items.reserve_exact(items.len().max(1));
+    }
+    items.push(item);
 }
 
 /// Parses a decimal as the API and its clients write it: the XML Schema
