@@ -3,23 +3,35 @@
 //!
 //! Usage: `cargo bench -p sdkgen --bench xml -- FILE` (or `cargo xtask bench`,
 //! which also makes the corpus and runs the Python SDK on it).
-//! Prints one `name MB/s seconds` line per measurement, median of the runs.
+//! Prints one `name MB/s seconds` line per measurement (median of the
+//! rounds) and the median over rounds of read / floor, the two measured in
+//! alternation.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ovirt_sdk::types::Vm;
 use ovirt_sdk::xml::{list_from_xml, list_to_xml};
 
-const RUNS: usize = 5;
+/// Rounds of each measurement; reading and the floor alternate within a round.
+const ROUNDS: usize = 7;
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
     samples[samples.len() / 2]
 }
 
-fn report(name: &str, bytes: usize, d: Duration) {
-    println!("{name:<34} {:>9.1} MB/s {:>9.3} s", bytes as f64 / d.as_secs_f64() / 1e6, d.as_secs_f64());
+fn report(name: &str, bytes: usize, seconds: f64) {
+    println!("{name:<34} {:>9.1} MB/s {:>9.3} s", bytes as f64 / seconds / 1e6, seconds);
+}
+
+/// Seconds `f` takes; what it returns is dropped outside the measurement.
+fn time<R>(f: impl FnOnce() -> R) -> f64 {
+    let t = Instant::now();
+    let result = black_box(f());
+    let seconds = t.elapsed().as_secs_f64();
+    drop(result);
+    seconds
 }
 
 /// quick-xml tokenising the document and building nothing: the floor any
@@ -45,42 +57,22 @@ fn main() {
     let vms = list_from_xml::<Vm>(&bytes).expect("the corpus reads");
     println!("corpus: {path}, {} VMs, {:.1} MB", vms.len(), bytes.len() as f64 / 1e6);
 
-    let floor = median(
-        (0..RUNS)
-            .map(|_| {
-                let t = Instant::now();
-                black_box(tokenise(&bytes));
-                t.elapsed()
-            })
-            .collect(),
-    );
-    report("floor: quick-xml tokenise only", bytes.len(), floor);
-
-    let read = median(
-        (0..RUNS)
-            .map(|_| {
-                let t = Instant::now();
-                let list = black_box(list_from_xml::<Vm>(&bytes).expect("reads"));
-                let elapsed = t.elapsed();
-                drop(list); // freeing is not reading
-                elapsed
-            })
-            .collect(),
-    );
-    report("read: list_from_xml::<Vm>", bytes.len(), read);
+    // The floor and our reader alternate, so that both see the same
+    // machine; the ratio is taken per round.
+    let (mut floors, mut reads, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 1..=ROUNDS {
+        let floor = time(|| tokenise(&bytes));
+        let read = time(|| list_from_xml::<Vm>(&bytes).expect("reads"));
+        println!("round {round}: floor {floor:.3} s, read {read:.3} s, read / floor {:.2}", floor / read);
+        floors.push(floor);
+        reads.push(read);
+        ratios.push(floor / read);
+    }
+    report("floor: quick-xml tokenise only", bytes.len(), median(floors));
+    report("read: list_from_xml::<Vm>", bytes.len(), median(reads));
 
     let written = list_to_xml(&vms, "vms").expect("writes");
-    let write = median(
-        (0..RUNS)
-            .map(|_| {
-                let t = Instant::now();
-                let text = black_box(list_to_xml(&vms, "vms").expect("writes"));
-                let elapsed = t.elapsed();
-                drop(text);
-                elapsed
-            })
-            .collect(),
-    );
+    let write = median((0..ROUNDS).map(|_| time(|| list_to_xml(&vms, "vms").expect("writes"))).collect());
     report("write: list_to_xml (output bytes)", written.len(), write);
-    println!("read / floor: {:.2}", floor.as_secs_f64() / read.as_secs_f64());
+    println!("read / floor: {:.2} (median of {ROUNDS} rounds)", median(ratios));
 }

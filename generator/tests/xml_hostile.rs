@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use ovirt_sdk::types::{Cluster, DataCenter, Network, Vm};
 use ovirt_sdk::xml::{
-    Document, ListStream, XmlError, XmlErrorKind, XmlReader, XmlType, from_xml, list_from_xml, read_document,
+    Document, ListStream, XmlError, XmlErrorKind, XmlLimits, XmlReader, XmlType, from_xml, list_from_xml, read_document,
 };
 
 fn data(name: &str) -> Vec<u8> {
@@ -368,6 +368,58 @@ fn text_limit() {
     let reader = XmlReader::from_read(doc.as_bytes()).with_max_text(10);
     let first = ListStream::<Vm>::from_reader(reader).next().unwrap();
     assert_eq!(first.unwrap_err().kind(), XmlErrorKind::TooLarge);
+}
+
+/// Reads `doc` as a `<vm>` in memory and, as `<vms>`, streamed; both must
+/// give the same result.
+fn read_vm_both_ways(doc: &str, limits: XmlLimits) -> Result<Vm, XmlError> {
+    let mut r = XmlReader::from_slice(doc.as_bytes()).with_limits(limits);
+    let in_memory = r.root().and_then(|_| {
+        let mut v = Vm::default();
+        v.read_into(&mut r).map(|()| v)
+    });
+    let list = format!("<vms>{doc}</vms>");
+    let streamed = ListStream::<Vm>::new(list.as_bytes()).with_limits(limits).next().unwrap();
+    match (&in_memory, &streamed) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "{doc}"),
+        (Err(a), Err(b)) => assert_eq!(a.kind(), b.kind(), "{a} / {b}"),
+        _ => panic!("in memory {in_memory:?}, streamed {streamed:?}"),
+    }
+    in_memory
+}
+
+#[test]
+fn every_limit_applies_in_memory_and_streamed_names_itself_and_can_be_raised() {
+    let limits = |change: fn(&mut XmlLimits)| {
+        let mut l = XmlLimits::DEFAULT;
+        change(&mut l);
+        l
+    };
+    let long = "x".repeat(2000);
+    let many_attrs: String = (0..300).map(|i| format!(" a{i}=\"1\"")).collect();
+    let nics: String = "<nic/>".repeat(50);
+    let cases: [(String, XmlLimits, &str, XmlErrorKind); 6] = [
+        (
+            format!("<vm id=\"{long}\"/>"),
+            limits(|l| l.attribute_value = 1999),
+            "attribute_value",
+            XmlErrorKind::TooLarge,
+        ),
+        (format!("<vm{many_attrs}/>"), XmlLimits::DEFAULT, "attributes", XmlErrorKind::TooLarge),
+        (format!("<vm><{long}/></vm>"), limits(|l| l.name = 1000), "name", XmlErrorKind::TooLarge),
+        (format!("<vm a=\"{long}\" b=\"{long}\"/>"), limits(|l| l.tag = 3000), "tag", XmlErrorKind::TooLarge),
+        (format!("<vm><nics>{nics}</nics></vm>"), limits(|l| l.list_items = 49), "list_items", XmlErrorKind::TooLarge),
+        ("<vm><cpu><topology/></cpu></vm>".to_owned(), limits(|l| l.depth = 2), "depth", XmlErrorKind::TooDeep),
+    ];
+    for (doc, tight, field, kind) in cases {
+        let e = read_vm_both_ways(&doc, tight).expect_err(field);
+        assert_eq!(e.kind(), kind, "{field}: {e}");
+        assert!(e.message().contains(&format!("XmlLimits::{field}")), "{field}: {e}");
+        assert!(e.path().starts_with("/vm"), "{field}: {e}");
+        read_vm_both_ways(&doc, XmlLimits::UNLIMITED).unwrap_or_else(|e| panic!("{field} raised: {e}"));
+    }
+    // The default limits take what a real engine sends.
+    read_vm_both_ways(&format!("<vm id=\"{long}\"><nics>{nics}</nics></vm>"), XmlLimits::DEFAULT).unwrap();
 }
 
 #[test]

@@ -213,24 +213,24 @@ fn bench(extra: &[String]) -> ExitCode {
         return ExitCode::FAILURE;
     };
 
-    let mut example = cargo();
-    example.current_dir(&root).args(["build", "-q", "--release", "-p", "sdkgen", "--example", "stream_vms"]);
-    if !run(example) {
+    let mut examples = cargo();
+    examples.current_dir(&root).args(["build", "-q", "--release", "-p", "sdkgen", "--example", "stream_vms"]);
+    examples.args(["--example", "read_vms"]);
+    if !run(examples) {
         return ExitCode::FAILURE;
     }
-    let mut stream = Command::new("/usr/bin/time");
-    stream.arg("-v").arg(root.join("target/release/examples/stream_vms")).arg(&corpus);
-    eprintln!("+ {stream:?}");
-    let peak_kb = stream.output().ok().map(|o| String::from_utf8_lossy(&o.stderr).into_owned()).and_then(|t| {
-        t.lines().find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): ")?.parse::<f64>().ok())
-    });
+    let stream_kb = peak_rss_kb(&root.join("target/release/examples/stream_vms"), &corpus);
+    let whole_kb = peak_rss_kb(&root.join("target/release/examples/read_vms"), &corpus);
+    let ratio =
+        ours.lines().find_map(|l| l.strip_prefix("read / floor: ")?.split_whitespace().next()?.parse::<f64>().ok());
 
-    let (Some(pr), Some(pw), Some(rr), Some(rw), Some(floor)) = (
+    let (Some(pr), Some(pw), Some(rr), Some(rw), Some(floor), Some(ratio)) = (
         field(&py_read, "MB/s"),
         field(&py_write, "MB/s"),
         rust_rate(&ours, "read:"),
         rust_rate(&ours, "write:"),
         rust_rate(&ours, "floor:"),
+        ratio,
     ) else {
         eprintln!("error: could not read the benchmark figures");
         return ExitCode::FAILURE;
@@ -241,14 +241,31 @@ fn bench(extra: &[String]) -> ExitCode {
     );
     println!("| what | ours MB/s | Python SDK MB/s | ours / Python | ours / floor |");
     println!("| --- | --- | --- | --- | --- |");
-    println!("| read `<vms>` | {rr:.0} | {pr:.1} | {:.1}x | {:.2} |", rr / pr, rr / floor);
+    println!("| read `<vms>` | {rr:.0} | {pr:.1} | {:.1}x | {ratio:.2} (median of per-round ratios) |", rr / pr);
     println!("| write `<vms>` | {rw:.0} | {pw:.1} | {:.1}x | |", rw / pw);
     println!("| floor: quick-xml tokenising only | {floor:.0} | | | 1.00 |");
-    match peak_kb {
-        Some(kb) => println!("\npeak memory streaming the file with `ListStream`: {:.1} MB", kb / 1024.0),
-        None => println!("\npeak memory: /usr/bin/time -v unavailable"),
+    match (stream_kb, whole_kb) {
+        (Some(stream), Some(whole)) => {
+            println!("\npeak memory streaming the file with `ListStream`: {:.1} MB", stream / 1024.0);
+            println!(
+                "peak memory reading the whole file into values (`read_vms`): {:.0} MB, {:.2}x the file",
+                whole * 1024.0 / 1e6,
+                whole * 1024.0 / (corpus_mb * 1e6)
+            );
+        }
+        _ => println!("\npeak memory: /usr/bin/time -v unavailable"),
     }
     bench_connection(&root, extra)
+}
+
+/// Peak resident memory (KiB) of `program FILE`, from `/usr/bin/time -v`.
+fn peak_rss_kb(program: &std::path::Path, file: &std::path::Path) -> Option<f64> {
+    let mut cmd = Command::new("/usr/bin/time");
+    cmd.arg("-v").arg(program).arg(file);
+    eprintln!("+ {cmd:?}");
+    let output = cmd.output().ok()?;
+    let text = String::from_utf8_lossy(&output.stderr);
+    text.lines().find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): ")?.parse::<f64>().ok())
 }
 
 /// Sequential GETs per second over one kept-alive connection against a

@@ -192,23 +192,7 @@ fn member_code(cx: &Context<'_>, m: &Member) -> (TokenStream, TokenStream) {
         (TypeRef::Struct(_), false) => (quote! { self.#field = Some(r.read_struct()?) }, quote! { v.write(w, #xml); }),
         (TypeRef::Struct(i), true) => {
             let item = m.item_xml.as_deref().unwrap_or(&api.structs[i].xml);
-            (
-                quote! { r.read_struct_list(&mut self.#field)? },
-                quote! {
-                    // A list that is only a link (an `href`, no items) is a
-                    // reference, not data: it is not sent back.
-                    if !v.is_link() {
-                        w.start(#xml);
-                        if let Some(href) = &v.href {
-                            w.attr("href", href);
-                        }
-                        for item in v.iter() {
-                            item.write(w, #item);
-                        }
-                        w.end(#xml);
-                    }
-                },
-            )
+            (quote! { r.read_struct_list(&mut self.#field)? }, list_write(xml, quote! { item.write(w, #item); }))
         }
         (ty, false) => {
             let read = scalar_read(ty);
@@ -218,23 +202,15 @@ fn member_code(cx: &Context<'_>, m: &Member) -> (TokenStream, TokenStream) {
             let item = m.item_xml.clone().unwrap_or_default();
             let read = scalar_read(ty);
             let write_item = scalar_write(ty, &item, quote! { item });
-            (
-                quote! { r.read_value_list(#item, &mut self.#field, |r| #read)? },
-                quote! {
-                    if !v.is_link() {
-                        w.start(#xml);
-                        if let Some(href) = &v.href {
-                            w.attr("href", href);
-                        }
-                        for item in v.iter() {
-                            #write_item
-                        }
-                        w.end(#xml);
-                    }
-                },
-            )
+            (quote! { r.read_value_list(#item, &mut self.#field, |r| #read)? }, list_write(xml, write_item))
         }
     }
+}
+
+/// Writes the list member `v` as the element `tag`, each item with
+/// `write_item` (a statement using `w` and `item`).
+fn list_write(tag: &str, write_item: TokenStream) -> TokenStream {
+    quote! { w.list(#tag, v, |w, item| { #write_item }); }
 }
 
 /// `src/xml/mod.rs`: the modules, the `Document` enum and its reader.
@@ -268,18 +244,10 @@ pub(crate) fn emit_xml_mod(cx: &Context<'_>) -> TokenStream {
             #tag_b => Document::#one(r.read_struct()?),
             #plural_b => Document::#many(read_list_element(&mut r)?),
         });
+        let write_many = list_write(plural, quote! { item.write(w, #tag); });
         write_arms.push(quote! {
             Document::#one(v) => v.write(w, #tag),
-            Document::#many(v) => {
-                w.start(#plural);
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, #tag);
-                }
-                w.end(#plural);
-            }
+            Document::#many(v) => { #write_many }
         });
         tag_arms.push(quote! {
             Document::#one(_) => #tag,
@@ -312,7 +280,7 @@ pub(crate) fn emit_xml_mod(cx: &Context<'_>) -> TokenStream {
         use sdkgen_runtime::List;
         use sdkgen_runtime::xml::read_list_element;
         pub use sdkgen_runtime::xml::{
-            from_xml, list_from_xml, list_to_xml, to_xml, ListStream, XmlError, XmlErrorKind, XmlReader, XmlType,
+            from_xml, list_from_xml, list_to_xml, to_xml, ListStream, XmlError, XmlErrorKind, XmlLimits, XmlReader, XmlType,
             XmlWriter,
         };
 

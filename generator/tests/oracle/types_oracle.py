@@ -208,14 +208,18 @@ class Builder:
             if kind == "enum":
                 return [self.enum(typ), self.enum(typ)]
             items = ovirtsdk4.List()
+            shape = list_index % 3 if depth == 0 else 0
+            if shape == 2:
+                # Only a link, as the engine sends most lists
+                # (`<link rel="nics" href="..."/>`): an empty list with an
+                # `href`, which the SDK writes as `<nics href="..."/>`.
+                items.href = self.href(typ)
+                return items
             items.append(self.struct(typ, depth + 1))
             items.append(self.struct(typ, depth + 1))
-            if depth == 0 and list_index % 2 == 1:
-                # An inline list that also says where it can be fetched: the
-                # SDK writes and reads the wrapper's `href`
-                # (`<nics href="..."><nic/>...</nics>`). Lists that are only a
-                # link (an `href`, no items) are not built: the Rust writer
-                # intentionally does not send them back.
+            if shape == 1:
+                # An inline list that also says where it can be fetched
+                # (`<nics href="..."><nic/>...</nics>`).
                 items.href = self.href(typ)
             return items
         if kind == "primitive":

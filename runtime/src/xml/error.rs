@@ -15,9 +15,11 @@ pub enum XmlErrorKind {
     Doctype,
     /// A reference to an entity that XML does not predefine (`&lol;`).
     UnknownEntity,
-    /// Elements are nested deeper than the reader allows.
+    /// Elements are nested deeper than the reader's
+    /// [`XmlLimits::depth`](super::XmlLimits::depth).
     TooDeep,
-    /// A text value is longer than the reader allows.
+    /// A text value, attribute value, name, tag, attribute count or list
+    /// goes over its limit in [`XmlLimits`](super::XmlLimits).
     TooLarge,
     /// A value does not parse as its type (a boolean, integer, decimal or date).
     InvalidValue,

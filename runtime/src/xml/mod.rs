@@ -11,13 +11,19 @@
 //! * [`ListStream`]: a collection read item by item from any `std::io::Read`,
 //!   in constant memory.
 //!
+//! Every read applies [`XmlLimits`] (text and attribute sizes, names,
+//! attributes per element, depth, items per list); on a stream they apply
+//! to the bytes as they arrive, so memory stays bounded by the limits
+//! whatever the source sends.
+//!
 //! Reading is strict about well-formedness and lenient about content:
 //! unknown elements and attributes are skipped at any depth, unknown enum
-//! values are kept. A DOCTYPE, an undeclared entity, nesting deeper than the
-//! limit and malformed values are errors that name the element path and the
-//! byte offset; nothing panics.
+//! values are kept. A DOCTYPE, an undeclared entity, anything over a limit
+//! and malformed values are errors that name the element path and the byte
+//! offset; nothing panics.
 
 mod error;
+mod limits;
 mod reader;
 mod values;
 mod writer;
@@ -26,7 +32,8 @@ use std::io::Read;
 use std::marker::PhantomData;
 
 pub use error::{XmlError, XmlErrorKind};
-pub use reader::{DEFAULT_MAX_DEPTH, DEFAULT_MAX_TEXT, Tag, XmlReader};
+pub use limits::XmlLimits;
+pub use reader::{Tag, XmlReader};
 pub use values::{link_list, parse_bool, parse_decimal};
 pub use writer::XmlWriter;
 
@@ -79,9 +86,10 @@ pub fn list_from_xml<T: XmlType>(bytes: &[u8]) -> Result<List<T>, XmlError> {
 }
 
 /// Reads the collection element the reader has just entered.
+/// The number of items is not limited: the document holds them all.
 pub fn read_list_element<T: XmlType>(reader: &mut XmlReader<'_>) -> Result<List<T>, XmlError> {
     let mut list = None;
-    reader.read_struct_list(&mut list)?;
+    reader.read_struct_items(&mut list, usize::MAX)?;
     Ok(list.unwrap_or_default())
 }
 
@@ -119,6 +127,13 @@ impl<'a, T: XmlType> ListStream<'a, T> {
     /// A stream over `source`, which must hold a `T::PLURAL` document.
     pub fn new(source: impl Read + 'a) -> Self {
         Self::from_reader(XmlReader::from_read(source))
+    }
+
+    /// Replaces the limits of the reader (by default [`XmlLimits::DEFAULT`]).
+    /// The items of the collection are not counted: one is held at a time.
+    pub fn with_limits(mut self, limits: XmlLimits) -> Self {
+        self.reader = self.reader.with_limits(limits);
+        self
     }
 
     /// A stream over an already configured reader.

@@ -1,21 +1,23 @@
 //! A pull reader over `quick-xml` with the cursor operations generated
-//! readers need, a depth limit, DOCTYPE rejection and located errors.
+//! readers need, the limits of [`XmlLimits`], DOCTYPE rejection and located
+//! errors.
 
 use std::borrow::Cow;
-use std::io::{BufReader, Read};
+use std::cell::RefCell;
+use std::io::Read;
+use std::ops::Range;
 
 use quick_xml::XmlVersion;
+use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::QName;
 
 use super::error::{XmlError, XmlErrorKind};
+use super::limits::{Limit, LimitExceeded, LimitedSource, XmlLimits};
 use crate::snippet;
 
-/// Deepest element nesting accepted by default. Real API documents stay
-/// far below it; a hostile document cannot make readers recurse further.
-pub const DEFAULT_MAX_DEPTH: usize = 128;
-
-/// Longest text value accepted by default (bytes).
-pub const DEFAULT_MAX_TEXT: usize = 64 << 20;
+/// Bytes a stream reads from its source at a time.
+const STREAM_BUFFER: usize = 64 << 10;
 
 /// Longest element name a [`Tag`] holds; longer names are never names of
 /// the model, so they are treated as unknown elements.
@@ -65,7 +67,7 @@ impl std::fmt::Debug for Tag {
 
 enum Source<'a> {
     Slice(quick_xml::Reader<&'a [u8]>),
-    Stream { reader: quick_xml::Reader<BufReader<Box<dyn Read + 'a>>>, buf: Vec<u8> },
+    Stream { reader: Box<quick_xml::Reader<LimitedSource<Box<dyn Read + 'a>>>>, buf: Vec<u8> },
 }
 
 impl<'a> Source<'a> {
@@ -106,11 +108,12 @@ pub struct XmlReader<'a> {
     current: Option<BytesStart<'a>>,
     /// The element entered last was `<x/>`: it has no content and no end tag.
     current_empty: bool,
+    /// The attributes of `current`, parsed once on the first `attr` call.
+    attrs: RefCell<ParsedAttrs>,
     /// Names of the open elements joined by `/`, for error messages.
     path: String,
     marks: Vec<usize>,
-    max_depth: usize,
-    max_text: usize,
+    limits: XmlLimits,
 }
 
 impl<'a> XmlReader<'a> {
@@ -120,11 +123,15 @@ impl<'a> XmlReader<'a> {
     }
 
     /// A reader that pulls the document from `source` as it goes, holding
-    /// only the current element in memory.
+    /// only the current element in memory. The limits apply to the bytes as
+    /// they arrive, before any is buffered.
     pub fn from_read(source: impl Read + 'a) -> Self {
         let boxed: Box<dyn Read + 'a> = Box::new(source);
-        let reader = quick_xml::Reader::from_reader(BufReader::with_capacity(64 << 10, boxed));
-        Self::new(Source::Stream { reader, buf: Vec::with_capacity(1024) })
+        let limited = LimitedSource::new(boxed, XmlLimits::DEFAULT, STREAM_BUFFER);
+        Self::new(Source::Stream {
+            reader: Box::new(quick_xml::Reader::from_reader(limited)),
+            buf: Vec::with_capacity(1024),
+        })
     }
 
     fn new(mut source: Source<'a>) -> Self {
@@ -138,23 +145,37 @@ impl<'a> XmlReader<'a> {
             source,
             current: None,
             current_empty: false,
+            attrs: RefCell::new(ParsedAttrs::default()),
             path: String::new(),
             marks: Vec::new(),
-            max_depth: DEFAULT_MAX_DEPTH,
-            max_text: DEFAULT_MAX_TEXT,
+            limits: XmlLimits::DEFAULT,
         }
     }
 
-    /// Sets the deepest element nesting accepted.
-    pub fn with_max_depth(mut self, depth: usize) -> Self {
-        self.max_depth = depth;
+    /// Replaces the limits (by default [`XmlLimits::DEFAULT`]).
+    pub fn with_limits(mut self, limits: XmlLimits) -> Self {
+        self.limits = limits;
+        if let Source::Stream { reader, .. } = &mut self.source {
+            reader.get_mut().set_limits(limits);
+        }
         self
     }
 
+    /// The limits this reader applies.
+    pub fn limits(&self) -> XmlLimits {
+        self.limits
+    }
+
+    /// Sets the deepest element nesting accepted.
+    pub fn with_max_depth(self, depth: usize) -> Self {
+        let limits = XmlLimits { depth, ..self.limits };
+        self.with_limits(limits)
+    }
+
     /// Sets the longest text value accepted, in bytes.
-    pub fn with_max_text(mut self, bytes: usize) -> Self {
-        self.max_text = bytes;
-        self
+    pub fn with_max_text(self, bytes: usize) -> Self {
+        let limits = XmlLimits { text: bytes, ..self.limits };
+        self.with_limits(limits)
     }
 
     /// The path of the element the reader is in, such as `/vms/vm/name`.
@@ -176,23 +197,84 @@ impl<'a> XmlReader<'a> {
         match self.source.next() {
             Ok(Event::DocType(_)) => Err(self.error(XmlErrorKind::Doctype, "DOCTYPE declarations are not accepted")),
             Ok(e) => Ok(e),
-            Err(e) => {
-                let kind = match &e {
-                    quick_xml::Error::Io(_) => XmlErrorKind::Io,
-                    _ => XmlErrorKind::Syntax,
-                };
+            Err(quick_xml::Error::Io(io)) => {
+                if let Some(over) = io.get_ref().and_then(|e| e.downcast_ref::<LimitExceeded>()) {
+                    let path = self.path_with(over.element.as_deref());
+                    return Err(self.over_limit(over.limit, &over.what).at(&path, over.offset));
+                }
                 let offset = self.source.error_position();
-                Err(XmlError::new(kind, format!("malformed XML: {e}")).at(&self.path, offset))
+                Err(XmlError::new(XmlErrorKind::Io, format!("reading the XML failed: {io}")).at(&self.path, offset))
+            }
+            Err(e) => {
+                let offset = self.source.error_position();
+                Err(XmlError::new(XmlErrorKind::Syntax, format!("malformed XML: {e}")).at(&self.path, offset))
             }
         }
     }
 
-    fn enter(&mut self, start: BytesStart<'a>, empty: bool) -> Result<Tag, XmlError> {
-        if self.marks.len() >= self.max_depth {
-            return Err(
-                self.error(XmlErrorKind::TooDeep, format!("elements are nested deeper than {} levels", self.max_depth))
-            );
+    /// The error for `what` going over `limit` (not yet located).
+    fn over_limit(&self, limit: Limit, what: &str) -> XmlError {
+        XmlError::new(limit.kind(), limit.message(&self.limits, what))
+    }
+
+    /// The error for `what` going over `limit`, at the current element.
+    pub(crate) fn limit_error(&self, limit: Limit, what: &str) -> XmlError {
+        self.over_limit(limit, what).at(&self.path, self.source.position())
+    }
+
+    /// The error for the tag of `element`, a child of the current element,
+    /// going over `limit`.
+    fn tag_limit_error(&self, limit: Limit, element: &str, what: &str) -> XmlError {
+        self.over_limit(limit, what).at(&self.path_with(Some(element)), self.source.position())
+    }
+
+    /// The current path, with `child` added when given.
+    fn path_with(&self, child: Option<&str>) -> String {
+        match child {
+            Some(name) => format!("{}/{name}", self.path),
+            None => self.path.clone(),
         }
+    }
+
+    /// Checks a start tag against the limits. A stream's tags were checked
+    /// as they arrived; this covers documents in memory, without copying.
+    fn check_tag(&self, start: &BytesStart<'_>) -> Result<(), XmlError> {
+        let l = &self.limits;
+        // An attribute takes at least four bytes (` a=""`): a tag this short
+        // cannot go over any limit.
+        if start.len() <= l.tag.min(l.name).min(l.attribute_value).min(l.attributes.saturating_mul(4)) {
+            return Ok(());
+        }
+        let name = snippet(start.name().as_ref());
+        if start.name().as_ref().len() > l.name {
+            return Err(self.limit_error(Limit::Name, &format!("the element name <{name}>")));
+        }
+        if start.len() > l.tag {
+            return Err(self.tag_limit_error(Limit::Tag, &name, &format!("the tag <{name}>")));
+        }
+        for (count, attr) in start.attributes().with_checks(false).enumerate() {
+            let Ok(attr) = attr else { break }; // malformed: reported when read
+            let over = if count >= l.attributes {
+                Some((Limit::Attributes, "the element"))
+            } else if attr.key.as_ref().len() > l.name {
+                Some((Limit::Name, "an attribute name of"))
+            } else if attr.value.len() > l.attribute_value {
+                Some((Limit::AttributeValue, "an attribute value of"))
+            } else {
+                None
+            };
+            if let Some((limit, what)) = over {
+                return Err(self.tag_limit_error(limit, &name, &format!("{what} <{name}>")));
+            }
+        }
+        Ok(())
+    }
+
+    fn enter(&mut self, start: BytesStart<'a>, empty: bool) -> Result<Tag, XmlError> {
+        if self.marks.len() >= self.limits.depth {
+            return Err(self.limit_error(Limit::Depth, "the element nesting"));
+        }
+        self.check_tag(&start)?;
         let name = start.name();
         let tag = Tag::new(name.as_ref().as_bytes());
         self.marks.push(self.path.len());
@@ -200,6 +282,7 @@ impl<'a> XmlReader<'a> {
         self.path.push_str(name.as_ref());
         self.current = Some(start);
         self.current_empty = empty;
+        self.attrs.get_mut().clear();
         Ok(tag)
     }
 
@@ -268,41 +351,45 @@ impl<'a> XmlReader<'a> {
     /// normalised as XML requires. An attribute that appears twice is an error.
     pub fn attr(&self, name: &str) -> Result<Option<String>, XmlError> {
         let Some(start) = &self.current else { return Ok(None) };
-        // Duplicate checks of quick-xml allocate on every pass; only the
-        // attribute asked for is checked here, which is the one that matters.
-        let mut found = None;
-        for attr in start.attributes().with_checks(false) {
-            let attr = attr.map_err(|e| self.error(XmlErrorKind::Syntax, format!("malformed attribute: {e}")))?;
-            if attr.key.as_ref() != name {
-                continue;
-            }
-            if found.is_some() {
+        let tag: &str = start;
+        let raw = {
+            let mut attrs = self.attrs.borrow_mut();
+            attrs.parse(start).map_err(|e| self.error(XmlErrorKind::Syntax, format!("malformed attribute: {e}")))?;
+            // Duplicate checks of quick-xml allocate on every tag; only the
+            // attribute asked for is checked here, which is the one that matters.
+            let mut values = attrs.values_of(tag, name);
+            let found = values.next();
+            if values.next().is_some() {
                 return Err(self.error(XmlErrorKind::Syntax, format!("attribute `{name}` appears twice")));
             }
-            // Most values hold no reference and no white space to
-            // normalise: take them as they are.
-            let value = if !attr.value.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
-                attr.value.into_owned()
-            } else {
-                match attr.normalized_value(XmlVersion::Implicit1_0) {
-                    Ok(v) => v.into_owned(),
-                    Err(e) => {
-                        return Err(self.error(
-                            XmlErrorKind::UnknownEntity,
-                            format!("attribute `{name}` has an invalid reference: {e}"),
-                        ));
-                    }
-                }
-            };
-            if let Some(c) = first_non_xml_char(&value) {
-                return Err(self.error(
-                    XmlErrorKind::Syntax,
-                    format!("attribute `{name}` holds U+{:04X}, which XML 1.0 does not allow", c as u32),
-                ));
+            match found {
+                Some(range) => &tag[range],
+                None => return Ok(None),
             }
-            found = Some(value);
+        };
+        // Most values hold no reference and no white space to normalise:
+        // take them as they are.
+        let value = if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
+            raw.to_owned()
+        } else {
+            let attr = Attribute { key: QName(name), value: Cow::Borrowed(raw) };
+            match attr.normalized_value(XmlVersion::Implicit1_0) {
+                Ok(v) => v.into_owned(),
+                Err(e) => {
+                    return Err(self.error(
+                        XmlErrorKind::UnknownEntity,
+                        format!("attribute `{name}` has an invalid reference: {e}"),
+                    ));
+                }
+            }
+        };
+        if let Some(c) = first_non_xml_char(&value) {
+            return Err(self.error(
+                XmlErrorKind::Syntax,
+                format!("attribute `{name}` holds U+{:04X}, which XML 1.0 does not allow", c as u32),
+            ));
         }
-        Ok(found)
+        Ok(Some(value))
     }
 
     /// Reads the text of the element just entered and leaves it: `<x/>` is
@@ -328,11 +415,21 @@ impl<'a> XmlReader<'a> {
         loop {
             match self.event()? {
                 // Pieces are joined with their line ends normalised on the
-                // way, so a long value costs one copy at most.
-                Event::Text(t) => append_text(&mut text, t.into_inner()),
-                Event::CData(c) => append_text(&mut text, c.into_inner()),
+                // way, so a long value costs one copy at most; the limit is
+                // checked before each piece is added.
+                Event::Text(t) => {
+                    let piece = t.into_inner();
+                    self.check_text(&text, piece.len())?;
+                    append_text(&mut text, piece);
+                }
+                Event::CData(c) => {
+                    let piece = c.into_inner();
+                    self.check_text(&text, piece.len())?;
+                    append_text(&mut text, piece);
+                }
                 Event::GeneralRef(r) => {
                     let c = self.resolve(&r)?;
+                    self.check_text(&text, c.len_utf8())?;
                     text.get_or_insert_with(|| Cow::Owned(String::new())).to_mut().push(c);
                 }
                 Event::End(_) => {
@@ -355,12 +452,16 @@ impl<'a> XmlReader<'a> {
                 Event::Eof => return Err(self.error(XmlErrorKind::Syntax, "the document ends inside an element")),
                 _ => continue,
             }
-            if text.as_ref().is_some_and(|t| t.len() > self.max_text) {
-                return Err(
-                    self.error(XmlErrorKind::TooLarge, format!("a text value is longer than {} bytes", self.max_text))
-                );
-            }
         }
+    }
+
+    /// Fails when `more` bytes added to `text` would go over the text limit.
+    fn check_text(&self, text: &Option<Cow<'_, str>>, more: usize) -> Result<(), XmlError> {
+        let len = text.as_ref().map_or(0, |t| t.len());
+        if len.saturating_add(more) > self.limits.text {
+            return Err(self.limit_error(Limit::Text, "a text value"));
+        }
+        Ok(())
     }
 
     /// Skips the element just entered with everything inside it.
@@ -372,15 +473,14 @@ impl<'a> XmlReader<'a> {
         let mut open = 1usize;
         loop {
             match self.event()? {
-                Event::Start(_) => {
+                Event::Start(start) => {
                     open += 1;
-                    if self.marks.len() + open > self.max_depth + 1 {
-                        return Err(self.error(
-                            XmlErrorKind::TooDeep,
-                            format!("elements are nested deeper than {} levels", self.max_depth),
-                        ));
+                    if self.marks.len() + open > self.limits.depth.saturating_add(1) {
+                        return Err(self.limit_error(Limit::Depth, "the element nesting"));
                     }
+                    self.check_tag(&start)?;
                 }
+                Event::Empty(start) => self.check_tag(&start)?,
                 Event::End(_) => {
                     open -= 1;
                     if open == 0 {
@@ -417,6 +517,61 @@ impl<'a> XmlReader<'a> {
                 format!("reference to the undeclared entity `&{};`", snippet(other)),
             )),
         }
+    }
+}
+
+/// The attributes of one start tag, as ranges of its text, parsed by
+/// `quick-xml` once however many attributes are asked for.
+#[derive(Default)]
+struct ParsedAttrs {
+    parsed: bool,
+    /// `(name, raw value)` of each attribute.
+    ranges: Vec<(Range<usize>, Range<usize>)>,
+    /// Why the attributes are malformed, when they are.
+    error: Option<String>,
+}
+
+impl ParsedAttrs {
+    fn clear(&mut self) {
+        self.parsed = false;
+        self.ranges.clear();
+        self.error = None;
+    }
+
+    /// Parses the attributes of `start` unless done already.
+    fn parse(&mut self, start: &BytesStart<'_>) -> Result<(), String> {
+        if !self.parsed {
+            self.parsed = true;
+            let tag: &str = start;
+            // Names and raw values are borrowed from the tag's text.
+            let range = |s: &str| {
+                let from = (s.as_ptr() as usize).checked_sub(tag.as_ptr() as usize)?;
+                (from + s.len() <= tag.len()).then_some(from..from + s.len())
+            };
+            for attr in start.attributes().with_checks(false) {
+                let ranges = attr.map_err(|e| e.to_string()).and_then(|a| {
+                    range(a.key.as_ref())
+                        .zip(range(&a.value))
+                        .ok_or_else(|| "an attribute is not in its tag".to_owned())
+                });
+                match ranges {
+                    Ok(r) => self.ranges.push(r),
+                    Err(e) => {
+                        self.error = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
+        match &self.error {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// The ranges of the values of the attributes named `name` in `tag`.
+    fn values_of<'s>(&'s self, tag: &'s str, name: &'s str) -> impl Iterator<Item = Range<usize>> + 's {
+        self.ranges.iter().filter(move |(key, _)| &tag[key.clone()] == name).map(|(_, value)| value.clone())
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::XmlType;
 use super::error::{XmlError, XmlErrorKind};
+use super::limits::Limit;
 use super::reader::XmlReader;
 use crate::{DateTime, Decimal, List, snippet};
 
@@ -120,18 +121,25 @@ impl XmlReader<'_> {
     /// Reads the list element just entered (`<nics><nic>…</nic></nics>`)
     /// into `list`: items are added to the list that a `<link>` may already
     /// have created, and its `href` attribute is kept. Children of another
-    /// name (such as `<actions>`) are skipped.
+    /// name (such as `<actions>`) are skipped. At most
+    /// [`XmlLimits::list_items`](super::XmlLimits::list_items) items are read.
     pub fn read_struct_list<T: XmlType>(&mut self, list: &mut Option<List<T>>) -> Result<(), XmlError> {
-        let href = self.attr("href")?;
-        let list = list.get_or_insert_with(List::new);
-        if href.is_some() {
-            list.href = href;
-        }
+        self.read_struct_items(list, self.limits().list_items)
+    }
+
+    /// Reads the list element just entered, with at most `max_items` items.
+    pub(crate) fn read_struct_items<T: XmlType>(
+        &mut self,
+        list: &mut Option<List<T>>,
+        max_items: usize,
+    ) -> Result<(), XmlError> {
+        let list = self.list_with_href(list)?;
         while let Some(tag) = self.next_child()? {
             if tag.as_bytes() == T::TAG.as_bytes() {
+                self.check_items(list.len(), max_items)?;
                 let mut item = T::default();
                 item.read_into(self)?;
-                list.push(item);
+                push_compact(&mut list.items, item);
             } else {
                 self.skip()?;
             }
@@ -147,21 +155,38 @@ impl XmlReader<'_> {
         list: &mut Option<List<V>>,
         convert: fn(&mut Self) -> Result<Option<V>, XmlError>,
     ) -> Result<(), XmlError> {
+        let max_items = self.limits().list_items;
+        let list = self.list_with_href(list)?;
+        while let Some(tag) = self.next_child()? {
+            if tag.as_bytes() == item.as_bytes() {
+                self.check_items(list.len(), max_items)?;
+                // An empty item (`<usage/>`) carries no value: skip it rather
+                // than invent one.
+                if let Some(v) = convert(self)? {
+                    push_compact(&mut list.items, v);
+                }
+            } else {
+                self.skip()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The list `list` holds or a new one, with the `href` of the list
+    /// element just entered (when it has one).
+    fn list_with_href<'l, V>(&self, list: &'l mut Option<List<V>>) -> Result<&'l mut List<V>, XmlError> {
         let href = self.attr("href")?;
         let list = list.get_or_insert_with(List::new);
         if href.is_some() {
             list.href = href;
         }
-        while let Some(tag) = self.next_child()? {
-            if tag.as_bytes() == item.as_bytes() {
-                // An empty item (`<usage/>`) carries no value: skip it rather
-                // than invent one.
-                if let Some(v) = convert(self)? {
-                    list.push(v);
-                }
-            } else {
-                self.skip()?;
-            }
+        Ok(list)
+    }
+
+    /// Fails when a list that holds `len` items may not take one more.
+    fn check_items(&self, len: usize, max_items: usize) -> Result<(), XmlError> {
+        if len >= max_items {
+            return Err(self.limit_error(Limit::ListItems, "a list"));
         }
         Ok(())
     }
@@ -175,6 +200,15 @@ impl XmlReader<'_> {
         self.skip()?;
         Ok(rel.zip(href))
     }
+}
+
+/// Pushes `item`, growing the capacity from one rather than four: most
+/// lists in a document hold one or two items, some of them large.
+fn push_compact<T>(items: &mut Vec<T>, item: T) {
+    if items.len() == items.capacity() {
+        items.reserve_exact(items.len().max(1));
+    }
+    items.push(item);
 }
 
 /// Parses a decimal as the API and its clients write it: the XML Schema

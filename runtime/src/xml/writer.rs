@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use super::error::{XmlError, XmlErrorKind};
 use super::reader::is_xml_char;
-use crate::{DateTime, Decimal};
+use crate::{DateTime, Decimal, List};
 
 /// Writes one XML document. Elements with no content are written `<x/>`;
 /// an empty string is written `<x></x>` so that a reader can tell it from an
@@ -63,6 +63,21 @@ impl XmlWriter {
             self.out.push_str(tag);
             self.out.push('>');
         }
+    }
+
+    /// Writes `list` as the element `tag`: its `href`, then each item with
+    /// `write_item`. A list that is only a link (an `href`, no items) is
+    /// written `<tag href="…"/>`, as the official SDKs write it, so that
+    /// reading it back gives the same list.
+    pub fn list<T>(&mut self, tag: &str, list: &List<T>, mut write_item: impl FnMut(&mut Self, &T)) {
+        self.start(tag);
+        if let Some(href) = &list.href {
+            self.attr("href", href);
+        }
+        for item in list.iter() {
+            write_item(self, item);
+        }
+        self.end(tag);
     }
 
     /// `<tag>text</tag>`, escaped.

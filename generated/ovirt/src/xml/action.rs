@@ -205,28 +205,22 @@ impl XmlType for Action {
             w.text("auto_pinning_policy", v.as_str());
         }
         if let Some(v) = &self.bricks {
-            if !v.is_link() {
-                w.start("bricks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "bricks",
+                v,
+                |w, item| {
                     item.write(w, "brick");
-                }
-                w.end("bricks");
-            }
+                },
+            );
         }
         if let Some(v) = &self.certificates {
-            if !v.is_link() {
-                w.start("certificates");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "certificates",
+                v,
+                |w, item| {
                     item.write(w, "certificate");
-                }
-                w.end("certificates");
-            }
+                },
+            );
         }
         if let Some(v) = &self.check_connectivity {
             w.bool("check_connectivity", *v);
@@ -271,16 +265,13 @@ impl XmlType for Action {
             w.bool("discard_snapshots", *v);
         }
         if let Some(v) = &self.discovered_targets {
-            if !v.is_link() {
-                w.start("discovered_targets");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "discovered_targets",
+                v,
+                |w, item| {
                     item.write(w, "iscsi_details");
-                }
-                w.end("discovered_targets");
-            }
+                },
+            );
         }
         if let Some(v) = &self.disk {
             v.write(w, "disk");
@@ -289,16 +280,13 @@ impl XmlType for Action {
             v.write(w, "disk_profile");
         }
         if let Some(v) = &self.disks {
-            if !v.is_link() {
-                w.start("disks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "disks",
+                v,
+                |w, item| {
                     item.write(w, "disk");
-                }
-                w.end("disks");
-            }
+                },
+            );
         }
         if let Some(v) = &self.exclusive {
             w.bool("exclusive", *v);
@@ -340,31 +328,25 @@ impl XmlType for Action {
             v.write(w, "iscsi");
         }
         if let Some(v) = &self.iscsi_targets {
-            if !v.is_link() {
-                w.start("iscsi_targets");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "iscsi_targets",
+                v,
+                |w, item| {
                     w.text("iscsi_target", item);
-                }
-                w.end("iscsi_targets");
-            }
+                },
+            );
         }
         if let Some(v) = &self.lease {
             v.write(w, "lease");
         }
         if let Some(v) = &self.logical_units {
-            if !v.is_link() {
-                w.start("logical_units");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "logical_units",
+                v,
+                |w, item| {
                     item.write(w, "logical_unit");
-                }
-                w.end("logical_units");
-            }
+                },
+            );
         }
         if let Some(v) = &self.maintenance_after_restart {
             w.bool("maintenance_after_restart", *v);
@@ -376,40 +358,31 @@ impl XmlType for Action {
             w.bool("migrate_vms_in_affinity_closure", *v);
         }
         if let Some(v) = &self.modified_bonds {
-            if !v.is_link() {
-                w.start("modified_bonds");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "modified_bonds",
+                v,
+                |w, item| {
                     item.write(w, "host_nic");
-                }
-                w.end("modified_bonds");
-            }
+                },
+            );
         }
         if let Some(v) = &self.modified_labels {
-            if !v.is_link() {
-                w.start("modified_labels");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "modified_labels",
+                v,
+                |w, item| {
                     item.write(w, "network_label");
-                }
-                w.end("modified_labels");
-            }
+                },
+            );
         }
         if let Some(v) = &self.modified_network_attachments {
-            if !v.is_link() {
-                w.start("modified_network_attachments");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "modified_network_attachments",
+                v,
+                |w, item| {
                     item.write(w, "network_attachment");
-                }
-                w.end("modified_network_attachments");
-            }
+                },
+            );
         }
         if let Some(v) = &self.optimize_cpu_settings {
             w.bool("optimize_cpu_settings", *v);
@@ -448,40 +421,31 @@ impl XmlType for Action {
             w.text("remote_viewer_connection_file", v);
         }
         if let Some(v) = &self.removed_bonds {
-            if !v.is_link() {
-                w.start("removed_bonds");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "removed_bonds",
+                v,
+                |w, item| {
                     item.write(w, "host_nic");
-                }
-                w.end("removed_bonds");
-            }
+                },
+            );
         }
         if let Some(v) = &self.removed_labels {
-            if !v.is_link() {
-                w.start("removed_labels");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "removed_labels",
+                v,
+                |w, item| {
                     item.write(w, "network_label");
-                }
-                w.end("removed_labels");
-            }
+                },
+            );
         }
         if let Some(v) = &self.removed_network_attachments {
-            if !v.is_link() {
-                w.start("removed_network_attachments");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "removed_network_attachments",
+                v,
+                |w, item| {
                     item.write(w, "network_attachment");
-                }
-                w.end("removed_network_attachments");
-            }
+                },
+            );
         }
         if let Some(v) = &self.resolution_type {
             w.text("resolution_type", v);
@@ -511,31 +475,25 @@ impl XmlType for Action {
             v.write(w, "storage_domain");
         }
         if let Some(v) = &self.storage_domains {
-            if !v.is_link() {
-                w.start("storage_domains");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "storage_domains",
+                v,
+                |w, item| {
                     item.write(w, "storage_domain");
-                }
-                w.end("storage_domains");
-            }
+                },
+            );
         }
         if let Some(v) = &self.succeeded {
             w.bool("succeeded", *v);
         }
         if let Some(v) = &self.synchronized_network_attachments {
-            if !v.is_link() {
-                w.start("synchronized_network_attachments");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "synchronized_network_attachments",
+                v,
+                |w, item| {
                     item.write(w, "network_attachment");
-                }
-                w.end("synchronized_network_attachments");
-            }
+                },
+            );
         }
         if let Some(v) = &self.template {
             v.write(w, "template");
@@ -574,16 +532,13 @@ impl XmlType for Action {
             v.write(w, "vm");
         }
         if let Some(v) = &self.vnic_profile_mappings {
-            if !v.is_link() {
-                w.start("vnic_profile_mappings");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "vnic_profile_mappings",
+                v,
+                |w, item| {
                     item.write(w, "vnic_profile_mapping");
-                }
-                w.end("vnic_profile_mappings");
-            }
+                },
+            );
         }
         if let Some(v) = &self.volatile {
             w.bool("volatile", *v);

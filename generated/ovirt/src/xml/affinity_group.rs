@@ -89,52 +89,40 @@ impl XmlType for AffinityGroup {
             v.write(w, "cluster");
         }
         if let Some(v) = &self.vms {
-            if !v.is_link() {
-                w.start("vms");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "vms",
+                v,
+                |w, item| {
                     item.write(w, "vm");
-                }
-                w.end("vms");
-            }
+                },
+            );
         }
         if let Some(v) = &self.hosts {
-            if !v.is_link() {
-                w.start("hosts");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "hosts",
+                v,
+                |w, item| {
                     item.write(w, "host");
-                }
-                w.end("hosts");
-            }
+                },
+            );
         }
         if let Some(v) = &self.vm_labels {
-            if !v.is_link() {
-                w.start("vm_labels");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "vm_labels",
+                v,
+                |w, item| {
                     item.write(w, "affinity_label");
-                }
-                w.end("vm_labels");
-            }
+                },
+            );
         }
         if let Some(v) = &self.host_labels {
-            if !v.is_link() {
-                w.start("host_labels");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "host_labels",
+                v,
+                |w, item| {
                     item.write(w, "affinity_label");
-                }
-                w.end("host_labels");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -65,28 +65,22 @@ impl XmlType for AffinityLabel {
             w.bool("has_implicit_affinity_group", *v);
         }
         if let Some(v) = &self.hosts {
-            if !v.is_link() {
-                w.start("hosts");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "hosts",
+                v,
+                |w, item| {
                     item.write(w, "host");
-                }
-                w.end("hosts");
-            }
+                },
+            );
         }
         if let Some(v) = &self.vms {
-            if !v.is_link() {
-                w.start("vms");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "vms",
+                v,
+                |w, item| {
                     item.write(w, "vm");
-                }
-                w.end("vms");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -66,16 +66,13 @@ impl XmlType for Agent {
             w.text("password", v);
         }
         if let Some(v) = &self.options {
-            if !v.is_link() {
-                w.start("options");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "options",
+                v,
+                |w, item| {
                     item.write(w, "option");
-                }
-                w.end("options");
-            }
+                },
+            );
         }
         if let Some(v) = &self.encrypt_options {
             w.bool("encrypt_options", *v);

@@ -81,16 +81,13 @@ impl XmlType for Backup {
             v.write(w, "vm");
         }
         if let Some(v) = &self.disks {
-            if !v.is_link() {
-                w.start("disks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "disks",
+                v,
+                |w, item| {
                     item.write(w, "disk");
-                }
-                w.end("disks");
-            }
+                },
+            );
         }
         if let Some(v) = &self.snapshot {
             v.write(w, "snapshot");

@@ -27,16 +27,13 @@ impl XmlType for BlockStatistic {
             w.attr("href", v);
         }
         if let Some(v) = &self.statistics {
-            if !v.is_link() {
-                w.start("statistics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "statistics",
+                v,
+                |w, item| {
                     item.write(w, "statistic");
-                }
-                w.end("statistics");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -30,28 +30,22 @@ impl XmlType for Bonding {
             w.attr("href", v);
         }
         if let Some(v) = &self.options {
-            if !v.is_link() {
-                w.start("options");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "options",
+                v,
+                |w, item| {
                     item.write(w, "option");
-                }
-                w.end("options");
-            }
+                },
+            );
         }
         if let Some(v) = &self.slaves {
-            if !v.is_link() {
-                w.start("slaves");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "slaves",
+                v,
+                |w, item| {
                     item.write(w, "host_nic");
-                }
-                w.end("slaves");
-            }
+                },
+            );
         }
         if let Some(v) = &self.ad_partner_mac {
             v.write(w, "ad_partner_mac");

@@ -33,16 +33,13 @@ impl XmlType for Boot {
             w.attr("href", v);
         }
         if let Some(v) = &self.devices {
-            if !v.is_link() {
-                w.start("devices");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "devices",
+                v,
+                |w, item| {
                     w.text("device", item.as_str());
-                }
-                w.end("devices");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -68,16 +68,13 @@ impl XmlType for Checkpoint {
             v.write(w, "vm");
         }
         if let Some(v) = &self.disks {
-            if !v.is_link() {
-                w.start("disks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "disks",
+                v,
+                |w, item| {
                     item.write(w, "disk");
-                }
-                w.end("disks");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -40,16 +40,13 @@ impl XmlType for CloudInit {
             v.write(w, "host");
         }
         if let Some(v) = &self.authorized_keys {
-            if !v.is_link() {
-                w.start("authorized_keys");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "authorized_keys",
+                v,
+                |w, item| {
                     item.write(w, "authorized_key");
-                }
-                w.end("authorized_keys");
-            }
+                },
+            );
         }
         if let Some(v) = &self.network_configuration {
             v.write(w, "network_configuration");
@@ -61,28 +58,22 @@ impl XmlType for CloudInit {
             w.text("timezone", v);
         }
         if let Some(v) = &self.users {
-            if !v.is_link() {
-                w.start("users");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "users",
+                v,
+                |w, item| {
                     item.write(w, "user");
-                }
-                w.end("users");
-            }
+                },
+            );
         }
         if let Some(v) = &self.files {
-            if !v.is_link() {
-                w.start("files");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "files",
+                v,
+                |w, item| {
                     item.write(w, "file");
-                }
-                w.end("files");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -154,16 +154,13 @@ impl XmlType for Cluster {
             v.write(w, "version");
         }
         if let Some(v) = &self.supported_versions {
-            if !v.is_link() {
-                w.start("supported_versions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "supported_versions",
+                v,
+                |w, item| {
                     item.write(w, "version");
-                }
-                w.end("supported_versions");
-            }
+                },
+            );
         }
         if let Some(v) = &self.error_handling {
             v.write(w, "error_handling");
@@ -211,16 +208,13 @@ impl XmlType for Cluster {
             v.write(w, "serial_number");
         }
         if let Some(v) = &self.required_rng_sources {
-            if !v.is_link() {
-                w.start("required_rng_sources");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "required_rng_sources",
+                v,
+                |w, item| {
                     w.text("required_rng_source", item.as_str());
-                }
-                w.end("required_rng_sources");
-            }
+                },
+            );
         }
         if let Some(v) = &self.fencing_policy {
             v.write(w, "fencing_policy");
@@ -229,16 +223,13 @@ impl XmlType for Cluster {
             v.write(w, "migration");
         }
         if let Some(v) = &self.custom_scheduling_policy_properties {
-            if !v.is_link() {
-                w.start("custom_scheduling_policy_properties");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "custom_scheduling_policy_properties",
+                v,
+                |w, item| {
                     item.write(w, "property");
-                }
-                w.end("custom_scheduling_policy_properties");
-            }
+                },
+            );
         }
         if let Some(v) = &self.switch_type {
             w.text("switch_type", v.as_str());
@@ -268,16 +259,13 @@ impl XmlType for Cluster {
             w.text("upgrade_correlation_id", v);
         }
         if let Some(v) = &self.enabled_features {
-            if !v.is_link() {
-                w.start("enabled_features");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "enabled_features",
+                v,
+                |w, item| {
                     item.write(w, "cluster_feature");
-                }
-                w.end("enabled_features");
-            }
+                },
+            );
         }
         if let Some(v) = &self.scheduling_policy {
             v.write(w, "scheduling_policy");
@@ -289,103 +277,79 @@ impl XmlType for Cluster {
             v.write(w, "management_network");
         }
         if let Some(v) = &self.external_network_providers {
-            if !v.is_link() {
-                w.start("external_network_providers");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "external_network_providers",
+                v,
+                |w, item| {
                     item.write(w, "external_provider");
-                }
-                w.end("external_network_providers");
-            }
+                },
+            );
         }
         if let Some(v) = &self.mac_pool {
             v.write(w, "mac_pool");
         }
         if let Some(v) = &self.affinity_groups {
-            if !v.is_link() {
-                w.start("affinity_groups");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "affinity_groups",
+                v,
+                |w, item| {
                     item.write(w, "affinity_group");
-                }
-                w.end("affinity_groups");
-            }
+                },
+            );
         }
         if let Some(v) = &self.cpu_profiles {
-            if !v.is_link() {
-                w.start("cpu_profiles");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "cpu_profiles",
+                v,
+                |w, item| {
                     item.write(w, "cpu_profile");
-                }
-                w.end("cpu_profiles");
-            }
+                },
+            );
         }
         if let Some(v) = &self.gluster_hooks {
-            if !v.is_link() {
-                w.start("gluster_hooks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "gluster_hooks",
+                v,
+                |w, item| {
                     item.write(w, "gluster_hook");
-                }
-                w.end("gluster_hooks");
-            }
+                },
+            );
         }
         if let Some(v) = &self.gluster_volumes {
-            if !v.is_link() {
-                w.start("gluster_volumes");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "gluster_volumes",
+                v,
+                |w, item| {
                     item.write(w, "gluster_volume");
-                }
-                w.end("gluster_volumes");
-            }
+                },
+            );
         }
         if let Some(v) = &self.network_filters {
-            if !v.is_link() {
-                w.start("network_filters");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "network_filters",
+                v,
+                |w, item| {
                     item.write(w, "network_filter");
-                }
-                w.end("network_filters");
-            }
+                },
+            );
         }
         if let Some(v) = &self.networks {
-            if !v.is_link() {
-                w.start("networks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "networks",
+                v,
+                |w, item| {
                     item.write(w, "network");
-                }
-                w.end("networks");
-            }
+                },
+            );
         }
         if let Some(v) = &self.permissions {
-            if !v.is_link() {
-                w.start("permissions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "permissions",
+                v,
+                |w, item| {
                     item.write(w, "permission");
-                }
-                w.end("permissions");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -54,40 +54,31 @@ impl XmlType for ClusterLevel {
             w.text("comment", v);
         }
         if let Some(v) = &self.cpu_types {
-            if !v.is_link() {
-                w.start("cpu_types");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "cpu_types",
+                v,
+                |w, item| {
                     item.write(w, "cpu_type");
-                }
-                w.end("cpu_types");
-            }
+                },
+            );
         }
         if let Some(v) = &self.permits {
-            if !v.is_link() {
-                w.start("permits");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "permits",
+                v,
+                |w, item| {
                     item.write(w, "permit");
-                }
-                w.end("permits");
-            }
+                },
+            );
         }
         if let Some(v) = &self.cluster_features {
-            if !v.is_link() {
-                w.start("cluster_features");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "cluster_features",
+                v,
+                |w, item| {
                     item.write(w, "cluster_feature");
-                }
-                w.end("cluster_features");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -61,16 +61,13 @@ impl XmlType for Cpu {
             w.text("architecture", v.as_str());
         }
         if let Some(v) = &self.cores {
-            if !v.is_link() {
-                w.start("cores");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "cores",
+                v,
+                |w, item| {
                     item.write(w, "core");
-                }
-                w.end("cores");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -60,16 +60,13 @@ impl XmlType for CpuProfile {
             v.write(w, "cluster");
         }
         if let Some(v) = &self.permissions {
-            if !v.is_link() {
-                w.start("permissions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "permissions",
+                v,
+                |w, item| {
                     item.write(w, "permission");
-                }
-                w.end("permissions");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -27,16 +27,13 @@ impl XmlType for CpuTune {
             w.attr("href", v);
         }
         if let Some(v) = &self.vcpu_pins {
-            if !v.is_link() {
-                w.start("vcpu_pins");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "vcpu_pins",
+                v,
+                |w, item| {
                     item.write(w, "vcpu_pin");
-                }
-                w.end("vcpu_pins");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -87,16 +87,13 @@ impl XmlType for DataCenter {
             v.write(w, "version");
         }
         if let Some(v) = &self.supported_versions {
-            if !v.is_link() {
-                w.start("supported_versions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "supported_versions",
+                v,
+                |w, item| {
                     item.write(w, "version");
-                }
-                w.end("supported_versions");
-            }
+                },
+            );
         }
         if let Some(v) = &self.status {
             w.text("status", v.as_str());
@@ -108,88 +105,67 @@ impl XmlType for DataCenter {
             v.write(w, "mac_pool");
         }
         if let Some(v) = &self.storage_domains {
-            if !v.is_link() {
-                w.start("storage_domains");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "storage_domains",
+                v,
+                |w, item| {
                     item.write(w, "storage_domain");
-                }
-                w.end("storage_domains");
-            }
+                },
+            );
         }
         if let Some(v) = &self.clusters {
-            if !v.is_link() {
-                w.start("clusters");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "clusters",
+                v,
+                |w, item| {
                     item.write(w, "cluster");
-                }
-                w.end("clusters");
-            }
+                },
+            );
         }
         if let Some(v) = &self.networks {
-            if !v.is_link() {
-                w.start("networks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "networks",
+                v,
+                |w, item| {
                     item.write(w, "network");
-                }
-                w.end("networks");
-            }
+                },
+            );
         }
         if let Some(v) = &self.permissions {
-            if !v.is_link() {
-                w.start("permissions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "permissions",
+                v,
+                |w, item| {
                     item.write(w, "permission");
-                }
-                w.end("permissions");
-            }
+                },
+            );
         }
         if let Some(v) = &self.quotas {
-            if !v.is_link() {
-                w.start("quotas");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "quotas",
+                v,
+                |w, item| {
                     item.write(w, "quota");
-                }
-                w.end("quotas");
-            }
+                },
+            );
         }
         if let Some(v) = &self.qoss {
-            if !v.is_link() {
-                w.start("qoss");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "qoss",
+                v,
+                |w, item| {
                     item.write(w, "qos");
-                }
-                w.end("qoss");
-            }
+                },
+            );
         }
         if let Some(v) = &self.iscsi_bonds {
-            if !v.is_link() {
-                w.start("iscsi_bonds");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "iscsi_bonds",
+                v,
+                |w, item| {
                     item.write(w, "iscsi_bond");
-                }
-                w.end("iscsi_bonds");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -118,16 +118,13 @@ impl XmlType for Disk {
             v.write(w, "instance_type");
         }
         if let Some(v) = &self.vms {
-            if !v.is_link() {
-                w.start("vms");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "vms",
+                v,
+                |w, item| {
                     item.write(w, "vm");
-                }
-                w.end("vms");
-            }
+                },
+            );
         }
         if let Some(v) = &self.vm {
             v.write(w, "vm");
@@ -214,16 +211,13 @@ impl XmlType for Disk {
             v.write(w, "storage_domain");
         }
         if let Some(v) = &self.storage_domains {
-            if !v.is_link() {
-                w.start("storage_domains");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "storage_domains",
+                v,
+                |w, item| {
                     item.write(w, "storage_domain");
-                }
-                w.end("storage_domains");
-            }
+                },
+            );
         }
         if let Some(v) = &self.quota {
             v.write(w, "quota");
@@ -238,40 +232,31 @@ impl XmlType for Disk {
             v.write(w, "openstack_volume_type");
         }
         if let Some(v) = &self.permissions {
-            if !v.is_link() {
-                w.start("permissions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "permissions",
+                v,
+                |w, item| {
                     item.write(w, "permission");
-                }
-                w.end("permissions");
-            }
+                },
+            );
         }
         if let Some(v) = &self.disk_snapshots {
-            if !v.is_link() {
-                w.start("disk_snapshots");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "disk_snapshots",
+                v,
+                |w, item| {
                     item.write(w, "disk_snapshot");
-                }
-                w.end("disk_snapshots");
-            }
+                },
+            );
         }
         if let Some(v) = &self.statistics {
-            if !v.is_link() {
-                w.start("statistics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "statistics",
+                v,
+                |w, item| {
                     item.write(w, "statistic");
-                }
-                w.end("statistics");
-            }
+                },
+            );
         }
         w.end(tag);
     }

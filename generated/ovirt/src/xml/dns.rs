@@ -28,28 +28,22 @@ impl XmlType for Dns {
             w.attr("href", v);
         }
         if let Some(v) = &self.servers {
-            if !v.is_link() {
-                w.start("servers");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "servers",
+                v,
+                |w, item| {
                     item.write(w, "host");
-                }
-                w.end("servers");
-            }
+                },
+            );
         }
         if let Some(v) = &self.search_domains {
-            if !v.is_link() {
-                w.start("search_domains");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "search_domains",
+                v,
+                |w, item| {
                     item.write(w, "host");
-                }
-                w.end("search_domains");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -33,16 +33,13 @@ impl XmlType for DnsResolverConfiguration {
             w.attr("href", v);
         }
         if let Some(v) = &self.name_servers {
-            if !v.is_link() {
-                w.start("name_servers");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "name_servers",
+                v,
+                |w, item| {
                     w.text("name_server", item);
-                }
-                w.end("name_servers");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -59,28 +59,22 @@ impl XmlType for Domain {
             v.write(w, "user");
         }
         if let Some(v) = &self.groups {
-            if !v.is_link() {
-                w.start("groups");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "groups",
+                v,
+                |w, item| {
                     item.write(w, "group");
-                }
-                w.end("groups");
-            }
+                },
+            );
         }
         if let Some(v) = &self.users {
-            if !v.is_link() {
-                w.start("users");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "users",
+                v,
+                |w, item| {
                     item.write(w, "user");
-                }
-                w.end("users");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -27,16 +27,13 @@ impl XmlType for EntityProfileDetail {
             w.attr("href", v);
         }
         if let Some(v) = &self.profile_details {
-            if !v.is_link() {
-                w.start("profile_details");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "profile_details",
+                v,
+                |w, item| {
                     item.write(w, "profile_detail");
-                }
-                w.end("profile_details");
-            }
+                },
+            );
         }
         w.end(tag);
     }

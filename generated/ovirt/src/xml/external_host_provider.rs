@@ -88,76 +88,58 @@ impl XmlType for ExternalHostProvider {
             w.text("authentication_url", v);
         }
         if let Some(v) = &self.properties {
-            if !v.is_link() {
-                w.start("properties");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "properties",
+                v,
+                |w, item| {
                     item.write(w, "property");
-                }
-                w.end("properties");
-            }
+                },
+            );
         }
         if let Some(v) = &self.certificates {
-            if !v.is_link() {
-                w.start("certificates");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "certificates",
+                v,
+                |w, item| {
                     item.write(w, "certificate");
-                }
-                w.end("certificates");
-            }
+                },
+            );
         }
         if let Some(v) = &self.compute_resources {
-            if !v.is_link() {
-                w.start("compute_resources");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "compute_resources",
+                v,
+                |w, item| {
                     item.write(w, "external_compute_resource");
-                }
-                w.end("compute_resources");
-            }
+                },
+            );
         }
         if let Some(v) = &self.discovered_hosts {
-            if !v.is_link() {
-                w.start("discovered_hosts");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "discovered_hosts",
+                v,
+                |w, item| {
                     item.write(w, "external_discovered_host");
-                }
-                w.end("discovered_hosts");
-            }
+                },
+            );
         }
         if let Some(v) = &self.host_groups {
-            if !v.is_link() {
-                w.start("host_groups");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "host_groups",
+                v,
+                |w, item| {
                     item.write(w, "external_host_group");
-                }
-                w.end("host_groups");
-            }
+                },
+            );
         }
         if let Some(v) = &self.hosts {
-            if !v.is_link() {
-                w.start("hosts");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "hosts",
+                v,
+                |w, item| {
                     item.write(w, "host");
-                }
-                w.end("hosts");
-            }
+                },
+            );
         }
         w.end(tag);
     }

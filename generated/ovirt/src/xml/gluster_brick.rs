@@ -77,16 +77,13 @@ impl XmlType for GlusterBrick {
             v.write(w, "instance_type");
         }
         if let Some(v) = &self.vms {
-            if !v.is_link() {
-                w.start("vms");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "vms",
+                v,
+                |w, item| {
                     item.write(w, "vm");
-                }
-                w.end("vms");
-            }
+                },
+            );
         }
         if let Some(v) = &self.vm {
             v.write(w, "vm");
@@ -107,28 +104,22 @@ impl XmlType for GlusterBrick {
             w.text("fs_name", v);
         }
         if let Some(v) = &self.gluster_clients {
-            if !v.is_link() {
-                w.start("gluster_clients");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "gluster_clients",
+                v,
+                |w, item| {
                     item.write(w, "gluster_client");
-                }
-                w.end("gluster_clients");
-            }
+                },
+            );
         }
         if let Some(v) = &self.memory_pools {
-            if !v.is_link() {
-                w.start("memory_pools");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "memory_pools",
+                v,
+                |w, item| {
                     item.write(w, "memory_pool");
-                }
-                w.end("memory_pools");
-            }
+                },
+            );
         }
         if let Some(v) = &self.server_id {
             w.text("server_id", v);
@@ -143,16 +134,13 @@ impl XmlType for GlusterBrick {
             v.write(w, "gluster_volume");
         }
         if let Some(v) = &self.statistics {
-            if !v.is_link() {
-                w.start("statistics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "statistics",
+                v,
+                |w, item| {
                     item.write(w, "statistic");
-                }
-                w.end("statistics");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -70,16 +70,13 @@ impl XmlType for GlusterBrickAdvancedDetails {
             v.write(w, "instance_type");
         }
         if let Some(v) = &self.vms {
-            if !v.is_link() {
-                w.start("vms");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "vms",
+                v,
+                |w, item| {
                     item.write(w, "vm");
-                }
-                w.end("vms");
-            }
+                },
+            );
         }
         if let Some(v) = &self.vm {
             v.write(w, "vm");
@@ -100,28 +97,22 @@ impl XmlType for GlusterBrickAdvancedDetails {
             w.text("fs_name", v);
         }
         if let Some(v) = &self.gluster_clients {
-            if !v.is_link() {
-                w.start("gluster_clients");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "gluster_clients",
+                v,
+                |w, item| {
                     item.write(w, "gluster_client");
-                }
-                w.end("gluster_clients");
-            }
+                },
+            );
         }
         if let Some(v) = &self.memory_pools {
-            if !v.is_link() {
-                w.start("memory_pools");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "memory_pools",
+                v,
+                |w, item| {
                     item.write(w, "memory_pool");
-                }
-                w.end("memory_pools");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -27,16 +27,13 @@ impl XmlType for GlusterBrickMemoryInfo {
             w.attr("href", v);
         }
         if let Some(v) = &self.memory_pools {
-            if !v.is_link() {
-                w.start("memory_pools");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "memory_pools",
+                v,
+                |w, item| {
                     item.write(w, "memory_pool");
-                }
-                w.end("memory_pools");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -90,16 +90,13 @@ impl XmlType for GlusterHook {
             v.write(w, "cluster");
         }
         if let Some(v) = &self.server_hooks {
-            if !v.is_link() {
-                w.start("server_hooks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "server_hooks",
+                v,
+                |w, item| {
                     item.write(w, "server_hook");
-                }
-                w.end("server_hooks");
-            }
+                },
+            );
         }
         w.end(tag);
     }

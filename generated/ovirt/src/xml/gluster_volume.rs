@@ -75,16 +75,13 @@ impl XmlType for GlusterVolume {
             w.text("volume_type", v.as_str());
         }
         if let Some(v) = &self.transport_types {
-            if !v.is_link() {
-                w.start("transport_types");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "transport_types",
+                v,
+                |w, item| {
                     w.text("transport_type", item.as_str());
-                }
-                w.end("transport_types");
-            }
+                },
+            );
         }
         if let Some(v) = &self.replica_count {
             w.i64("replica_count", *v);
@@ -99,16 +96,13 @@ impl XmlType for GlusterVolume {
             w.i64("redundancy_count", *v);
         }
         if let Some(v) = &self.options {
-            if !v.is_link() {
-                w.start("options");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "options",
+                v,
+                |w, item| {
                     item.write(w, "option");
-                }
-                w.end("options");
-            }
+                },
+            );
         }
         if let Some(v) = &self.status {
             w.text("status", v.as_str());
@@ -117,28 +111,22 @@ impl XmlType for GlusterVolume {
             v.write(w, "cluster");
         }
         if let Some(v) = &self.bricks {
-            if !v.is_link() {
-                w.start("bricks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "bricks",
+                v,
+                |w, item| {
                     item.write(w, "brick");
-                }
-                w.end("bricks");
-            }
+                },
+            );
         }
         if let Some(v) = &self.statistics {
-            if !v.is_link() {
-                w.start("statistics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "statistics",
+                v,
+                |w, item| {
                     item.write(w, "statistic");
-                }
-                w.end("statistics");
-            }
+                },
+            );
         }
         w.end(tag);
     }

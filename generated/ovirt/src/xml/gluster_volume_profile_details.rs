@@ -50,28 +50,22 @@ impl XmlType for GlusterVolumeProfileDetails {
             w.text("comment", v);
         }
         if let Some(v) = &self.brick_profile_details {
-            if !v.is_link() {
-                w.start("brick_profile_details");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "brick_profile_details",
+                v,
+                |w, item| {
                     item.write(w, "brick_profile_detail");
-                }
-                w.end("brick_profile_details");
-            }
+                },
+            );
         }
         if let Some(v) = &self.nfs_profile_details {
-            if !v.is_link() {
-                w.start("nfs_profile_details");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "nfs_profile_details",
+                v,
+                |w, item| {
                     item.write(w, "nfs_profile_detail");
-                }
-                w.end("nfs_profile_details");
-            }
+                },
+            );
         }
         w.end(tag);
     }

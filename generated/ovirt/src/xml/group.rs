@@ -69,40 +69,31 @@ impl XmlType for Group {
             v.write(w, "domain");
         }
         if let Some(v) = &self.roles {
-            if !v.is_link() {
-                w.start("roles");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "roles",
+                v,
+                |w, item| {
                     item.write(w, "role");
-                }
-                w.end("roles");
-            }
+                },
+            );
         }
         if let Some(v) = &self.permissions {
-            if !v.is_link() {
-                w.start("permissions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "permissions",
+                v,
+                |w, item| {
                     item.write(w, "permission");
-                }
-                w.end("permissions");
-            }
+                },
+            );
         }
         if let Some(v) = &self.tags {
-            if !v.is_link() {
-                w.start("tags");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "tags",
+                v,
+                |w, item| {
                     item.write(w, "tag");
-                }
-                w.end("tags");
-            }
+                },
+            );
         }
         w.end(tag);
     }

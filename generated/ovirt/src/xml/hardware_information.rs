@@ -57,16 +57,13 @@ impl XmlType for HardwareInformation {
             w.text("family", v);
         }
         if let Some(v) = &self.supported_rng_sources {
-            if !v.is_link() {
-                w.start("supported_rng_sources");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "supported_rng_sources",
+                v,
+                |w, item| {
                     w.text("supported_rng_source", item.as_str());
-                }
-                w.end("supported_rng_sources");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -273,202 +273,154 @@ impl XmlType for Host {
             w.bool("ovn_configured", *v);
         }
         if let Some(v) = &self.cpu_units {
-            if !v.is_link() {
-                w.start("cpu_units");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "cpu_units",
+                v,
+                |w, item| {
                     item.write(w, "host_cpu_unit");
-                }
-                w.end("cpu_units");
-            }
+                },
+            );
         }
         if let Some(v) = &self.cluster {
             v.write(w, "cluster");
         }
         if let Some(v) = &self.hooks {
-            if !v.is_link() {
-                w.start("hooks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "hooks",
+                v,
+                |w, item| {
                     item.write(w, "hook");
-                }
-                w.end("hooks");
-            }
+                },
+            );
         }
         if let Some(v) = &self.external_host_provider {
             v.write(w, "external_host_provider");
         }
         if let Some(v) = &self.storage_connection_extensions {
-            if !v.is_link() {
-                w.start("storage_connection_extensions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "storage_connection_extensions",
+                v,
+                |w, item| {
                     item.write(w, "storage_connection_extension");
-                }
-                w.end("storage_connection_extensions");
-            }
+                },
+            );
         }
         if let Some(v) = &self.affinity_labels {
-            if !v.is_link() {
-                w.start("affinity_labels");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "affinity_labels",
+                v,
+                |w, item| {
                     item.write(w, "affinity_label");
-                }
-                w.end("affinity_labels");
-            }
+                },
+            );
         }
         if let Some(v) = &self.devices {
-            if !v.is_link() {
-                w.start("devices");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "devices",
+                v,
+                |w, item| {
                     item.write(w, "host_device");
-                }
-                w.end("devices");
-            }
+                },
+            );
         }
         if let Some(v) = &self.agents {
-            if !v.is_link() {
-                w.start("agents");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "agents",
+                v,
+                |w, item| {
                     item.write(w, "agent");
-                }
-                w.end("agents");
-            }
+                },
+            );
         }
         if let Some(v) = &self.katello_errata {
-            if !v.is_link() {
-                w.start("katello_errata");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "katello_errata",
+                v,
+                |w, item| {
                     item.write(w, "katello_erratum");
-                }
-                w.end("katello_errata");
-            }
+                },
+            );
         }
         if let Some(v) = &self.network_attachments {
-            if !v.is_link() {
-                w.start("network_attachments");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "network_attachments",
+                v,
+                |w, item| {
                     item.write(w, "network_attachment");
-                }
-                w.end("network_attachments");
-            }
+                },
+            );
         }
         if let Some(v) = &self.nics {
-            if !v.is_link() {
-                w.start("nics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "nics",
+                v,
+                |w, item| {
                     item.write(w, "host_nic");
-                }
-                w.end("nics");
-            }
+                },
+            );
         }
         if let Some(v) = &self.numa_nodes {
-            if !v.is_link() {
-                w.start("host_numa_nodes");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "host_numa_nodes",
+                v,
+                |w, item| {
                     item.write(w, "host_numa_node");
-                }
-                w.end("host_numa_nodes");
-            }
+                },
+            );
         }
         if let Some(v) = &self.permissions {
-            if !v.is_link() {
-                w.start("permissions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "permissions",
+                v,
+                |w, item| {
                     item.write(w, "permission");
-                }
-                w.end("permissions");
-            }
+                },
+            );
         }
         if let Some(v) = &self.statistics {
-            if !v.is_link() {
-                w.start("statistics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "statistics",
+                v,
+                |w, item| {
                     item.write(w, "statistic");
-                }
-                w.end("statistics");
-            }
+                },
+            );
         }
         if let Some(v) = &self.storages {
-            if !v.is_link() {
-                w.start("storages");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "storages",
+                v,
+                |w, item| {
                     item.write(w, "host_storage");
-                }
-                w.end("storages");
-            }
+                },
+            );
         }
         if let Some(v) = &self.tags {
-            if !v.is_link() {
-                w.start("tags");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "tags",
+                v,
+                |w, item| {
                     item.write(w, "tag");
-                }
-                w.end("tags");
-            }
+                },
+            );
         }
         if let Some(v) = &self.unmanaged_networks {
-            if !v.is_link() {
-                w.start("unmanaged_networks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "unmanaged_networks",
+                v,
+                |w, item| {
                     item.write(w, "unmanaged_network");
-                }
-                w.end("unmanaged_networks");
-            }
+                },
+            );
         }
         if let Some(v) = &self.external_network_provider_configurations {
-            if !v.is_link() {
-                w.start("external_network_provider_configurations");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "external_network_provider_configurations",
+                v,
+                |w, item| {
                     item.write(w, "external_network_provider_configuration");
-                }
-                w.end("external_network_provider_configurations");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -68,16 +68,13 @@ impl XmlType for HostCpuUnit {
             w.bool("runs_vdsm", *v);
         }
         if let Some(v) = &self.vms {
-            if !v.is_link() {
-                w.start("vms");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "vms",
+                v,
+                |w, item| {
                     item.write(w, "vm");
-                }
-                w.end("vms");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -80,16 +80,13 @@ impl XmlType for HostDevice {
             w.text("driver", v);
         }
         if let Some(v) = &self.m_dev_types {
-            if !v.is_link() {
-                w.start("m_dev_types");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "m_dev_types",
+                v,
+                |w, item| {
                     item.write(w, "m_dev_type");
-                }
-                w.end("m_dev_types");
-            }
+                },
+            );
         }
         if let Some(v) = &self.host {
             v.write(w, "host");

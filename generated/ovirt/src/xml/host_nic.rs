@@ -128,16 +128,13 @@ impl XmlType for HostNic {
             w.bool("override_configuration", *v);
         }
         if let Some(v) = &self.properties {
-            if !v.is_link() {
-                w.start("properties");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "properties",
+                v,
+                |w, item| {
                     item.write(w, "property");
-                }
-                w.end("properties");
-            }
+                },
+            );
         }
         if let Some(v) = &self.ad_aggregator_id {
             w.i64("ad_aggregator_id", *v);
@@ -146,28 +143,22 @@ impl XmlType for HostNic {
             v.write(w, "virtual_functions_configuration");
         }
         if let Some(v) = &self.statistics {
-            if !v.is_link() {
-                w.start("statistics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "statistics",
+                v,
+                |w, item| {
                     item.write(w, "statistic");
-                }
-                w.end("statistics");
-            }
+                },
+            );
         }
         if let Some(v) = &self.network_labels {
-            if !v.is_link() {
-                w.start("network_labels");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "network_labels",
+                v,
+                |w, item| {
                     item.write(w, "network_label");
-                }
-                w.end("network_labels");
-            }
+                },
+            );
         }
         if let Some(v) = &self.host {
             v.write(w, "host");

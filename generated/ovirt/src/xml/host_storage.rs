@@ -104,16 +104,13 @@ impl XmlType for HostStorage {
             w.text("portal", v);
         }
         if let Some(v) = &self.logical_units {
-            if !v.is_link() {
-                w.start("logical_units");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "logical_units",
+                v,
+                |w, item| {
                     item.write(w, "logical_unit");
-                }
-                w.end("logical_units");
-            }
+                },
+            );
         }
         if let Some(v) = &self.volume_group {
             v.write(w, "volume_group");
@@ -122,28 +119,22 @@ impl XmlType for HostStorage {
             w.bool("override_luns", *v);
         }
         if let Some(v) = &self.driver_options {
-            if !v.is_link() {
-                w.start("driver_options");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "driver_options",
+                v,
+                |w, item| {
                     item.write(w, "property");
-                }
-                w.end("driver_options");
-            }
+                },
+            );
         }
         if let Some(v) = &self.driver_sensitive_options {
-            if !v.is_link() {
-                w.start("driver_sensitive_options");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "driver_sensitive_options",
+                v,
+                |w, item| {
                     item.write(w, "property");
-                }
-                w.end("driver_sensitive_options");
-            }
+                },
+            );
         }
         if let Some(v) = &self.host {
             v.write(w, "host");

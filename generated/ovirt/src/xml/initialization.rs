@@ -85,16 +85,13 @@ impl XmlType for Initialization {
             w.text("dns_search", v);
         }
         if let Some(v) = &self.nic_configurations {
-            if !v.is_link() {
-                w.start("nic_configurations");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "nic_configurations",
+                v,
+                |w, item| {
                     item.write(w, "nic_configuration");
-                }
-                w.end("nic_configurations");
-            }
+                },
+            );
         }
         if let Some(v) = &self.windows_license_key {
             w.text("windows_license_key", v);

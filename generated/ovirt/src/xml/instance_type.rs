@@ -218,16 +218,13 @@ impl XmlType for InstanceType {
             v.write(w, "io");
         }
         if let Some(v) = &self.custom_properties {
-            if !v.is_link() {
-                w.start("custom_properties");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "custom_properties",
+                v,
+                |w, item| {
                     item.write(w, "custom_property");
-                }
-                w.end("custom_properties");
-            }
+                },
+            );
         }
         if let Some(v) = &self.custom_emulated_machine {
             w.text("custom_emulated_machine", v);
@@ -302,100 +299,76 @@ impl XmlType for InstanceType {
             v.write(w, "version");
         }
         if let Some(v) = &self.cdroms {
-            if !v.is_link() {
-                w.start("cdroms");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "cdroms",
+                v,
+                |w, item| {
                     item.write(w, "cdrom");
-                }
-                w.end("cdroms");
-            }
+                },
+            );
         }
         if let Some(v) = &self.graphics_consoles {
-            if !v.is_link() {
-                w.start("graphics_consoles");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "graphics_consoles",
+                v,
+                |w, item| {
                     item.write(w, "graphics_console");
-                }
-                w.end("graphics_consoles");
-            }
+                },
+            );
         }
         if let Some(v) = &self.nics {
-            if !v.is_link() {
-                w.start("nics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "nics",
+                v,
+                |w, item| {
                     item.write(w, "nic");
-                }
-                w.end("nics");
-            }
+                },
+            );
         }
         if let Some(v) = &self.permissions {
-            if !v.is_link() {
-                w.start("permissions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "permissions",
+                v,
+                |w, item| {
                     item.write(w, "permission");
-                }
-                w.end("permissions");
-            }
+                },
+            );
         }
         if let Some(v) = &self.tags {
-            if !v.is_link() {
-                w.start("tags");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "tags",
+                v,
+                |w, item| {
                     item.write(w, "tag");
-                }
-                w.end("tags");
-            }
+                },
+            );
         }
         if let Some(v) = &self.watchdogs {
-            if !v.is_link() {
-                w.start("watchdogs");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "watchdogs",
+                v,
+                |w, item| {
                     item.write(w, "watchdog");
-                }
-                w.end("watchdogs");
-            }
+                },
+            );
         }
         if let Some(v) = &self.disk_attachments {
-            if !v.is_link() {
-                w.start("disk_attachments");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "disk_attachments",
+                v,
+                |w, item| {
                     item.write(w, "disk_attachment");
-                }
-                w.end("disk_attachments");
-            }
+                },
+            );
         }
         if let Some(v) = &self.mediated_devices {
-            if !v.is_link() {
-                w.start("mediated_devices");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "mediated_devices",
+                v,
+                |w, item| {
                     item.write(w, "vm_mediated_device");
-                }
-                w.end("mediated_devices");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -63,28 +63,22 @@ impl XmlType for IscsiBond {
             v.write(w, "data_center");
         }
         if let Some(v) = &self.storage_connections {
-            if !v.is_link() {
-                w.start("storage_connections");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "storage_connections",
+                v,
+                |w, item| {
                     item.write(w, "storage_connection");
-                }
-                w.end("storage_connections");
-            }
+                },
+            );
         }
         if let Some(v) = &self.networks {
-            if !v.is_link() {
-                w.start("networks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "networks",
+                v,
+                |w, item| {
                     item.write(w, "network");
-                }
-                w.end("networks");
-            }
+                },
+            );
         }
         w.end(tag);
     }

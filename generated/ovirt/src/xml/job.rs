@@ -80,16 +80,13 @@ impl XmlType for Job {
             v.write(w, "owner");
         }
         if let Some(v) = &self.steps {
-            if !v.is_link() {
-                w.start("steps");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "steps",
+                v,
+                |w, item| {
                     item.write(w, "step");
-                }
-                w.end("steps");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -71,16 +71,13 @@ impl XmlType for KatelloErratum {
             w.text("summary", v);
         }
         if let Some(v) = &self.packages {
-            if !v.is_link() {
-                w.start("packages");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "packages",
+                v,
+                |w, item| {
                     item.write(w, "package");
-                }
-                w.end("packages");
-            }
+                },
+            );
         }
         if let Some(v) = &self.host {
             v.write(w, "host");

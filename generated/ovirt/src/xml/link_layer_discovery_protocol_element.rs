@@ -57,16 +57,13 @@ impl XmlType for LinkLayerDiscoveryProtocolElement {
             w.i64("subtype", *v);
         }
         if let Some(v) = &self.properties {
-            if !v.is_link() {
-                w.start("properties");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "properties",
+                v,
+                |w, item| {
                     item.write(w, "property");
-                }
-                w.end("properties");
-            }
+                },
+            );
         }
         w.end(tag);
     }

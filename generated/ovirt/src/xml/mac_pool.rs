@@ -61,28 +61,22 @@ impl XmlType for MacPool {
             w.bool("default_pool", *v);
         }
         if let Some(v) = &self.ranges {
-            if !v.is_link() {
-                w.start("ranges");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "ranges",
+                v,
+                |w, item| {
                     item.write(w, "range");
-                }
-                w.end("ranges");
-            }
+                },
+            );
         }
         if let Some(v) = &self.permissions {
-            if !v.is_link() {
-                w.start("permissions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "permissions",
+                v,
+                |w, item| {
                     item.write(w, "permission");
-                }
-                w.end("permissions");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -231,7 +231,7 @@ use sdkgen_runtime::List;
 use sdkgen_runtime::xml::read_list_element;
 pub use sdkgen_runtime::xml::{
     from_xml, list_from_xml, list_to_xml, to_xml, ListStream, XmlError, XmlErrorKind,
-    XmlReader, XmlType, XmlWriter,
+    XmlLimits, XmlReader, XmlType, XmlWriter,
 };
 
 /// A document of any type of the API, as [`read_document`] returns it.
@@ -1627,2461 +1627,2241 @@ impl Document {
         match self {
             Document::Action(v) => v.write(w, "action"),
             Document::ActionList(v) => {
-                w.start("actions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "action");
-                }
-                w.end("actions");
+                w.list(
+                    "actions",
+                    v,
+                    |w, item| {
+                        item.write(w, "action");
+                    },
+                );
             }
             Document::AffinityGroup(v) => v.write(w, "affinity_group"),
             Document::AffinityGroupList(v) => {
-                w.start("affinity_groups");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "affinity_group");
-                }
-                w.end("affinity_groups");
+                w.list(
+                    "affinity_groups",
+                    v,
+                    |w, item| {
+                        item.write(w, "affinity_group");
+                    },
+                );
             }
             Document::AffinityLabel(v) => v.write(w, "affinity_label"),
             Document::AffinityLabelList(v) => {
-                w.start("affinity_labels");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "affinity_label");
-                }
-                w.end("affinity_labels");
+                w.list(
+                    "affinity_labels",
+                    v,
+                    |w, item| {
+                        item.write(w, "affinity_label");
+                    },
+                );
             }
             Document::AffinityRule(v) => v.write(w, "affinity_rule"),
             Document::AffinityRuleList(v) => {
-                w.start("affinity_rules");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "affinity_rule");
-                }
-                w.end("affinity_rules");
+                w.list(
+                    "affinity_rules",
+                    v,
+                    |w, item| {
+                        item.write(w, "affinity_rule");
+                    },
+                );
             }
             Document::Agent(v) => v.write(w, "agent"),
             Document::AgentList(v) => {
-                w.start("agents");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "agent");
-                }
-                w.end("agents");
+                w.list(
+                    "agents",
+                    v,
+                    |w, item| {
+                        item.write(w, "agent");
+                    },
+                );
             }
             Document::AgentConfiguration(v) => v.write(w, "agent_configuration"),
             Document::AgentConfigurationList(v) => {
-                w.start("agent_configurations");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "agent_configuration");
-                }
-                w.end("agent_configurations");
+                w.list(
+                    "agent_configurations",
+                    v,
+                    |w, item| {
+                        item.write(w, "agent_configuration");
+                    },
+                );
             }
             Document::Api(v) => v.write(w, "api"),
             Document::ApiList(v) => {
-                w.start("apis");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "api");
-                }
-                w.end("apis");
+                w.list(
+                    "apis",
+                    v,
+                    |w, item| {
+                        item.write(w, "api");
+                    },
+                );
             }
             Document::ApiSummary(v) => v.write(w, "api_summary"),
             Document::ApiSummaryList(v) => {
-                w.start("api_summaries");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "api_summary");
-                }
-                w.end("api_summaries");
+                w.list(
+                    "api_summaries",
+                    v,
+                    |w, item| {
+                        item.write(w, "api_summary");
+                    },
+                );
             }
             Document::ApiSummaryItem(v) => v.write(w, "api_summary_item"),
             Document::ApiSummaryItemList(v) => {
-                w.start("api_summary_items");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "api_summary_item");
-                }
-                w.end("api_summary_items");
+                w.list(
+                    "api_summary_items",
+                    v,
+                    |w, item| {
+                        item.write(w, "api_summary_item");
+                    },
+                );
             }
             Document::Application(v) => v.write(w, "application"),
             Document::ApplicationList(v) => {
-                w.start("applications");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "application");
-                }
-                w.end("applications");
+                w.list(
+                    "applications",
+                    v,
+                    |w, item| {
+                        item.write(w, "application");
+                    },
+                );
             }
             Document::AuthorizedKey(v) => v.write(w, "authorized_key"),
             Document::AuthorizedKeyList(v) => {
-                w.start("authorized_keys");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "authorized_key");
-                }
-                w.end("authorized_keys");
+                w.list(
+                    "authorized_keys",
+                    v,
+                    |w, item| {
+                        item.write(w, "authorized_key");
+                    },
+                );
             }
             Document::Backup(v) => v.write(w, "backup"),
             Document::BackupList(v) => {
-                w.start("backups");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "backup");
-                }
-                w.end("backups");
+                w.list(
+                    "backups",
+                    v,
+                    |w, item| {
+                        item.write(w, "backup");
+                    },
+                );
             }
             Document::Balance(v) => v.write(w, "balance"),
             Document::BalanceList(v) => {
-                w.start("balances");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "balance");
-                }
-                w.end("balances");
+                w.list(
+                    "balances",
+                    v,
+                    |w, item| {
+                        item.write(w, "balance");
+                    },
+                );
             }
             Document::Bios(v) => v.write(w, "bios"),
             Document::BiosList(v) => {
-                w.start("bioss");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "bios");
-                }
-                w.end("bioss");
+                w.list(
+                    "bioss",
+                    v,
+                    |w, item| {
+                        item.write(w, "bios");
+                    },
+                );
             }
             Document::BlockStatistic(v) => v.write(w, "block_statistic"),
             Document::BlockStatisticList(v) => {
-                w.start("block_statistics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "block_statistic");
-                }
-                w.end("block_statistics");
+                w.list(
+                    "block_statistics",
+                    v,
+                    |w, item| {
+                        item.write(w, "block_statistic");
+                    },
+                );
             }
             Document::Bonding(v) => v.write(w, "bonding"),
             Document::BondingList(v) => {
-                w.start("bondings");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "bonding");
-                }
-                w.end("bondings");
+                w.list(
+                    "bondings",
+                    v,
+                    |w, item| {
+                        item.write(w, "bonding");
+                    },
+                );
             }
             Document::Bookmark(v) => v.write(w, "bookmark"),
             Document::BookmarkList(v) => {
-                w.start("bookmarks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "bookmark");
-                }
-                w.end("bookmarks");
+                w.list(
+                    "bookmarks",
+                    v,
+                    |w, item| {
+                        item.write(w, "bookmark");
+                    },
+                );
             }
             Document::Boot(v) => v.write(w, "boot"),
             Document::BootList(v) => {
-                w.start("boots");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "boot");
-                }
-                w.end("boots");
+                w.list(
+                    "boots",
+                    v,
+                    |w, item| {
+                        item.write(w, "boot");
+                    },
+                );
             }
             Document::BootMenu(v) => v.write(w, "boot_menu"),
             Document::BootMenuList(v) => {
-                w.start("boot_menus");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "boot_menu");
-                }
-                w.end("boot_menus");
+                w.list(
+                    "boot_menus",
+                    v,
+                    |w, item| {
+                        item.write(w, "boot_menu");
+                    },
+                );
             }
             Document::BrickProfileDetail(v) => v.write(w, "brick_profile_detail"),
             Document::BrickProfileDetailList(v) => {
-                w.start("brick_profile_details");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "brick_profile_detail");
-                }
-                w.end("brick_profile_details");
+                w.list(
+                    "brick_profile_details",
+                    v,
+                    |w, item| {
+                        item.write(w, "brick_profile_detail");
+                    },
+                );
             }
             Document::Cdrom(v) => v.write(w, "cdrom"),
             Document::CdromList(v) => {
-                w.start("cdroms");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "cdrom");
-                }
-                w.end("cdroms");
+                w.list(
+                    "cdroms",
+                    v,
+                    |w, item| {
+                        item.write(w, "cdrom");
+                    },
+                );
             }
             Document::Certificate(v) => v.write(w, "certificate"),
             Document::CertificateList(v) => {
-                w.start("certificates");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "certificate");
-                }
-                w.end("certificates");
+                w.list(
+                    "certificates",
+                    v,
+                    |w, item| {
+                        item.write(w, "certificate");
+                    },
+                );
             }
             Document::Checkpoint(v) => v.write(w, "checkpoint"),
             Document::CheckpointList(v) => {
-                w.start("checkpoints");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "checkpoint");
-                }
-                w.end("checkpoints");
+                w.list(
+                    "checkpoints",
+                    v,
+                    |w, item| {
+                        item.write(w, "checkpoint");
+                    },
+                );
             }
             Document::CloudInit(v) => v.write(w, "cloud_init"),
             Document::CloudInitList(v) => {
-                w.start("cloud_inits");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "cloud_init");
-                }
-                w.end("cloud_inits");
+                w.list(
+                    "cloud_inits",
+                    v,
+                    |w, item| {
+                        item.write(w, "cloud_init");
+                    },
+                );
             }
             Document::Cluster(v) => v.write(w, "cluster"),
             Document::ClusterList(v) => {
-                w.start("clusters");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "cluster");
-                }
-                w.end("clusters");
+                w.list(
+                    "clusters",
+                    v,
+                    |w, item| {
+                        item.write(w, "cluster");
+                    },
+                );
             }
             Document::ClusterFeature(v) => v.write(w, "cluster_feature"),
             Document::ClusterFeatureList(v) => {
-                w.start("cluster_features");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "cluster_feature");
-                }
-                w.end("cluster_features");
+                w.list(
+                    "cluster_features",
+                    v,
+                    |w, item| {
+                        item.write(w, "cluster_feature");
+                    },
+                );
             }
             Document::ClusterLevel(v) => v.write(w, "cluster_level"),
             Document::ClusterLevelList(v) => {
-                w.start("cluster_levels");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "cluster_level");
-                }
-                w.end("cluster_levels");
+                w.list(
+                    "cluster_levels",
+                    v,
+                    |w, item| {
+                        item.write(w, "cluster_level");
+                    },
+                );
             }
             Document::Configuration(v) => v.write(w, "configuration"),
             Document::ConfigurationList(v) => {
-                w.start("configurations");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "configuration");
-                }
-                w.end("configurations");
+                w.list(
+                    "configurations",
+                    v,
+                    |w, item| {
+                        item.write(w, "configuration");
+                    },
+                );
             }
             Document::Console(v) => v.write(w, "console"),
             Document::ConsoleList(v) => {
-                w.start("consoles");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "console");
-                }
-                w.end("consoles");
+                w.list(
+                    "consoles",
+                    v,
+                    |w, item| {
+                        item.write(w, "console");
+                    },
+                );
             }
             Document::Core(v) => v.write(w, "core"),
             Document::CoreList(v) => {
-                w.start("cores");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "core");
-                }
-                w.end("cores");
+                w.list(
+                    "cores",
+                    v,
+                    |w, item| {
+                        item.write(w, "core");
+                    },
+                );
             }
             Document::Cpu(v) => v.write(w, "cpu"),
             Document::CpuList(v) => {
-                w.start("cpus");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "cpu");
-                }
-                w.end("cpus");
+                w.list(
+                    "cpus",
+                    v,
+                    |w, item| {
+                        item.write(w, "cpu");
+                    },
+                );
             }
             Document::CpuProfile(v) => v.write(w, "cpu_profile"),
             Document::CpuProfileList(v) => {
-                w.start("cpu_profiles");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "cpu_profile");
-                }
-                w.end("cpu_profiles");
+                w.list(
+                    "cpu_profiles",
+                    v,
+                    |w, item| {
+                        item.write(w, "cpu_profile");
+                    },
+                );
             }
             Document::CpuTopology(v) => v.write(w, "cpu_topology"),
             Document::CpuTopologyList(v) => {
-                w.start("cpu_topologies");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "cpu_topology");
-                }
-                w.end("cpu_topologies");
+                w.list(
+                    "cpu_topologies",
+                    v,
+                    |w, item| {
+                        item.write(w, "cpu_topology");
+                    },
+                );
             }
             Document::CpuTune(v) => v.write(w, "cpu_tune"),
             Document::CpuTuneList(v) => {
-                w.start("cpu_tunes");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "cpu_tune");
-                }
-                w.end("cpu_tunes");
+                w.list(
+                    "cpu_tunes",
+                    v,
+                    |w, item| {
+                        item.write(w, "cpu_tune");
+                    },
+                );
             }
             Document::CpuType(v) => v.write(w, "cpu_type"),
             Document::CpuTypeList(v) => {
-                w.start("cpu_types");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "cpu_type");
-                }
-                w.end("cpu_types");
+                w.list(
+                    "cpu_types",
+                    v,
+                    |w, item| {
+                        item.write(w, "cpu_type");
+                    },
+                );
             }
             Document::CustomProperty(v) => v.write(w, "custom_property"),
             Document::CustomPropertyList(v) => {
-                w.start("custom_properties");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "custom_property");
-                }
-                w.end("custom_properties");
+                w.list(
+                    "custom_properties",
+                    v,
+                    |w, item| {
+                        item.write(w, "custom_property");
+                    },
+                );
             }
             Document::DataCenter(v) => v.write(w, "data_center"),
             Document::DataCenterList(v) => {
-                w.start("data_centers");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "data_center");
-                }
-                w.end("data_centers");
+                w.list(
+                    "data_centers",
+                    v,
+                    |w, item| {
+                        item.write(w, "data_center");
+                    },
+                );
             }
             Document::Device(v) => v.write(w, "device"),
             Document::DeviceList(v) => {
-                w.start("devices");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "device");
-                }
-                w.end("devices");
+                w.list(
+                    "devices",
+                    v,
+                    |w, item| {
+                        item.write(w, "device");
+                    },
+                );
             }
             Document::Disk(v) => v.write(w, "disk"),
             Document::DiskList(v) => {
-                w.start("disks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "disk");
-                }
-                w.end("disks");
+                w.list(
+                    "disks",
+                    v,
+                    |w, item| {
+                        item.write(w, "disk");
+                    },
+                );
             }
             Document::DiskAttachment(v) => v.write(w, "disk_attachment"),
             Document::DiskAttachmentList(v) => {
-                w.start("disk_attachments");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "disk_attachment");
-                }
-                w.end("disk_attachments");
+                w.list(
+                    "disk_attachments",
+                    v,
+                    |w, item| {
+                        item.write(w, "disk_attachment");
+                    },
+                );
             }
             Document::DiskProfile(v) => v.write(w, "disk_profile"),
             Document::DiskProfileList(v) => {
-                w.start("disk_profiles");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "disk_profile");
-                }
-                w.end("disk_profiles");
+                w.list(
+                    "disk_profiles",
+                    v,
+                    |w, item| {
+                        item.write(w, "disk_profile");
+                    },
+                );
             }
             Document::DiskSnapshot(v) => v.write(w, "disk_snapshot"),
             Document::DiskSnapshotList(v) => {
-                w.start("disk_snapshots");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "disk_snapshot");
-                }
-                w.end("disk_snapshots");
+                w.list(
+                    "disk_snapshots",
+                    v,
+                    |w, item| {
+                        item.write(w, "disk_snapshot");
+                    },
+                );
             }
             Document::Display(v) => v.write(w, "display"),
             Document::DisplayList(v) => {
-                w.start("displays");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "display");
-                }
-                w.end("displays");
+                w.list(
+                    "displays",
+                    v,
+                    |w, item| {
+                        item.write(w, "display");
+                    },
+                );
             }
             Document::Dns(v) => v.write(w, "dns"),
             Document::DnsList(v) => {
-                w.start("dnss");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "dns");
-                }
-                w.end("dnss");
+                w.list(
+                    "dnss",
+                    v,
+                    |w, item| {
+                        item.write(w, "dns");
+                    },
+                );
             }
             Document::DnsResolverConfiguration(v) => {
                 v.write(w, "dns_resolver_configuration")
             }
             Document::DnsResolverConfigurationList(v) => {
-                w.start("dns_resolver_configurations");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "dns_resolver_configuration");
-                }
-                w.end("dns_resolver_configurations");
+                w.list(
+                    "dns_resolver_configurations",
+                    v,
+                    |w, item| {
+                        item.write(w, "dns_resolver_configuration");
+                    },
+                );
             }
             Document::Domain(v) => v.write(w, "domain"),
             Document::DomainList(v) => {
-                w.start("domains");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "domain");
-                }
-                w.end("domains");
+                w.list(
+                    "domains",
+                    v,
+                    |w, item| {
+                        item.write(w, "domain");
+                    },
+                );
             }
             Document::DynamicCpu(v) => v.write(w, "dynamic_cpu"),
             Document::DynamicCpuList(v) => {
-                w.start("dynamic_cpus");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "dynamic_cpu");
-                }
-                w.end("dynamic_cpus");
+                w.list(
+                    "dynamic_cpus",
+                    v,
+                    |w, item| {
+                        item.write(w, "dynamic_cpu");
+                    },
+                );
             }
             Document::EngineBackupInfo(v) => v.write(w, "engine_backup_info"),
             Document::EngineBackupInfoList(v) => {
-                w.start("engine_backup_infos");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "engine_backup_info");
-                }
-                w.end("engine_backup_infos");
+                w.list(
+                    "engine_backup_infos",
+                    v,
+                    |w, item| {
+                        item.write(w, "engine_backup_info");
+                    },
+                );
             }
             Document::EntityProfileDetail(v) => v.write(w, "entity_profile_detail"),
             Document::EntityProfileDetailList(v) => {
-                w.start("entity_profile_details");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "entity_profile_detail");
-                }
-                w.end("entity_profile_details");
+                w.list(
+                    "entity_profile_details",
+                    v,
+                    |w, item| {
+                        item.write(w, "entity_profile_detail");
+                    },
+                );
             }
             Document::ErrorHandling(v) => v.write(w, "error_handling"),
             Document::ErrorHandlingList(v) => {
-                w.start("error_handlings");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "error_handling");
-                }
-                w.end("error_handlings");
+                w.list(
+                    "error_handlings",
+                    v,
+                    |w, item| {
+                        item.write(w, "error_handling");
+                    },
+                );
             }
             Document::Event(v) => v.write(w, "event"),
             Document::EventList(v) => {
-                w.start("events");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "event");
-                }
-                w.end("events");
+                w.list(
+                    "events",
+                    v,
+                    |w, item| {
+                        item.write(w, "event");
+                    },
+                );
             }
             Document::EventSubscription(v) => v.write(w, "event_subscription"),
             Document::EventSubscriptionList(v) => {
-                w.start("event_subscriptions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "event_subscription");
-                }
-                w.end("event_subscriptions");
+                w.list(
+                    "event_subscriptions",
+                    v,
+                    |w, item| {
+                        item.write(w, "event_subscription");
+                    },
+                );
             }
             Document::ExternalComputeResource(v) => {
                 v.write(w, "external_compute_resource")
             }
             Document::ExternalComputeResourceList(v) => {
-                w.start("external_compute_resources");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "external_compute_resource");
-                }
-                w.end("external_compute_resources");
+                w.list(
+                    "external_compute_resources",
+                    v,
+                    |w, item| {
+                        item.write(w, "external_compute_resource");
+                    },
+                );
             }
             Document::ExternalDiscoveredHost(v) => v.write(w, "external_discovered_host"),
             Document::ExternalDiscoveredHostList(v) => {
-                w.start("external_discovered_hosts");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "external_discovered_host");
-                }
-                w.end("external_discovered_hosts");
+                w.list(
+                    "external_discovered_hosts",
+                    v,
+                    |w, item| {
+                        item.write(w, "external_discovered_host");
+                    },
+                );
             }
             Document::ExternalHost(v) => v.write(w, "external_host"),
             Document::ExternalHostList(v) => {
-                w.start("external_hosts");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "external_host");
-                }
-                w.end("external_hosts");
+                w.list(
+                    "external_hosts",
+                    v,
+                    |w, item| {
+                        item.write(w, "external_host");
+                    },
+                );
             }
             Document::ExternalHostGroup(v) => v.write(w, "external_host_group"),
             Document::ExternalHostGroupList(v) => {
-                w.start("external_host_groups");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "external_host_group");
-                }
-                w.end("external_host_groups");
+                w.list(
+                    "external_host_groups",
+                    v,
+                    |w, item| {
+                        item.write(w, "external_host_group");
+                    },
+                );
             }
             Document::ExternalHostProvider(v) => v.write(w, "external_host_provider"),
             Document::ExternalHostProviderList(v) => {
-                w.start("external_host_providers");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "external_host_provider");
-                }
-                w.end("external_host_providers");
+                w.list(
+                    "external_host_providers",
+                    v,
+                    |w, item| {
+                        item.write(w, "external_host_provider");
+                    },
+                );
             }
             Document::ExternalNetworkProviderConfiguration(v) => {
                 v.write(w, "external_network_provider_configuration")
             }
             Document::ExternalNetworkProviderConfigurationList(v) => {
-                w.start("external_network_provider_configurations");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "external_network_provider_configuration");
-                }
-                w.end("external_network_provider_configurations");
+                w.list(
+                    "external_network_provider_configurations",
+                    v,
+                    |w, item| {
+                        item.write(w, "external_network_provider_configuration");
+                    },
+                );
             }
             Document::ExternalProvider(v) => v.write(w, "external_provider"),
             Document::ExternalProviderList(v) => {
-                w.start("external_providers");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "external_provider");
-                }
-                w.end("external_providers");
+                w.list(
+                    "external_providers",
+                    v,
+                    |w, item| {
+                        item.write(w, "external_provider");
+                    },
+                );
             }
             Document::ExternalTemplateImport(v) => v.write(w, "external_template_import"),
             Document::ExternalTemplateImportList(v) => {
-                w.start("external_template_imports");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "external_template_import");
-                }
-                w.end("external_template_imports");
+                w.list(
+                    "external_template_imports",
+                    v,
+                    |w, item| {
+                        item.write(w, "external_template_import");
+                    },
+                );
             }
             Document::ExternalVmImport(v) => v.write(w, "external_vm_import"),
             Document::ExternalVmImportList(v) => {
-                w.start("external_vm_imports");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "external_vm_import");
-                }
-                w.end("external_vm_imports");
+                w.list(
+                    "external_vm_imports",
+                    v,
+                    |w, item| {
+                        item.write(w, "external_vm_import");
+                    },
+                );
             }
             Document::Fault(v) => v.write(w, "fault"),
             Document::FaultList(v) => {
-                w.start("faults");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "fault");
-                }
-                w.end("faults");
+                w.list(
+                    "faults",
+                    v,
+                    |w, item| {
+                        item.write(w, "fault");
+                    },
+                );
             }
             Document::FencingPolicy(v) => v.write(w, "fencing_policy"),
             Document::FencingPolicyList(v) => {
-                w.start("fencing_policies");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "fencing_policy");
-                }
-                w.end("fencing_policies");
+                w.list(
+                    "fencing_policies",
+                    v,
+                    |w, item| {
+                        item.write(w, "fencing_policy");
+                    },
+                );
             }
             Document::File(v) => v.write(w, "file"),
             Document::FileList(v) => {
-                w.start("files");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "file");
-                }
-                w.end("files");
+                w.list(
+                    "files",
+                    v,
+                    |w, item| {
+                        item.write(w, "file");
+                    },
+                );
             }
             Document::Filter(v) => v.write(w, "filter"),
             Document::FilterList(v) => {
-                w.start("filters");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "filter");
-                }
-                w.end("filters");
+                w.list(
+                    "filters",
+                    v,
+                    |w, item| {
+                        item.write(w, "filter");
+                    },
+                );
             }
             Document::Floppy(v) => v.write(w, "floppy"),
             Document::FloppyList(v) => {
-                w.start("floppies");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "floppy");
-                }
-                w.end("floppies");
+                w.list(
+                    "floppies",
+                    v,
+                    |w, item| {
+                        item.write(w, "floppy");
+                    },
+                );
             }
             Document::FopStatistic(v) => v.write(w, "fop_statistic"),
             Document::FopStatisticList(v) => {
-                w.start("fop_statistics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "fop_statistic");
-                }
-                w.end("fop_statistics");
+                w.list(
+                    "fop_statistics",
+                    v,
+                    |w, item| {
+                        item.write(w, "fop_statistic");
+                    },
+                );
             }
             Document::GlusterBrick(v) => v.write(w, "brick"),
             Document::GlusterBrickList(v) => {
-                w.start("bricks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "brick");
-                }
-                w.end("bricks");
+                w.list(
+                    "bricks",
+                    v,
+                    |w, item| {
+                        item.write(w, "brick");
+                    },
+                );
             }
             Document::GlusterBrickAdvancedDetails(v) => {
                 v.write(w, "gluster_brick_advanced_details")
             }
             Document::GlusterBrickAdvancedDetailsList(v) => {
-                w.start("gluster_brick_advanced_detailss");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "gluster_brick_advanced_details");
-                }
-                w.end("gluster_brick_advanced_detailss");
+                w.list(
+                    "gluster_brick_advanced_detailss",
+                    v,
+                    |w, item| {
+                        item.write(w, "gluster_brick_advanced_details");
+                    },
+                );
             }
             Document::GlusterBrickMemoryInfo(v) => v.write(w, "brick_memoryinfo"),
             Document::GlusterBrickMemoryInfoList(v) => {
-                w.start("gluster_brick_memory_infos");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "brick_memoryinfo");
-                }
-                w.end("gluster_brick_memory_infos");
+                w.list(
+                    "gluster_brick_memory_infos",
+                    v,
+                    |w, item| {
+                        item.write(w, "brick_memoryinfo");
+                    },
+                );
             }
             Document::GlusterClient(v) => v.write(w, "gluster_client"),
             Document::GlusterClientList(v) => {
-                w.start("gluster_clients");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "gluster_client");
-                }
-                w.end("gluster_clients");
+                w.list(
+                    "gluster_clients",
+                    v,
+                    |w, item| {
+                        item.write(w, "gluster_client");
+                    },
+                );
             }
             Document::GlusterHook(v) => v.write(w, "gluster_hook"),
             Document::GlusterHookList(v) => {
-                w.start("gluster_hooks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "gluster_hook");
-                }
-                w.end("gluster_hooks");
+                w.list(
+                    "gluster_hooks",
+                    v,
+                    |w, item| {
+                        item.write(w, "gluster_hook");
+                    },
+                );
             }
             Document::GlusterMemoryPool(v) => v.write(w, "memory_pool"),
             Document::GlusterMemoryPoolList(v) => {
-                w.start("memory_pools");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "memory_pool");
-                }
-                w.end("memory_pools");
+                w.list(
+                    "memory_pools",
+                    v,
+                    |w, item| {
+                        item.write(w, "memory_pool");
+                    },
+                );
             }
             Document::GlusterServerHook(v) => v.write(w, "server_hook"),
             Document::GlusterServerHookList(v) => {
-                w.start("server_hooks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "server_hook");
-                }
-                w.end("server_hooks");
+                w.list(
+                    "server_hooks",
+                    v,
+                    |w, item| {
+                        item.write(w, "server_hook");
+                    },
+                );
             }
             Document::GlusterVolume(v) => v.write(w, "gluster_volume"),
             Document::GlusterVolumeList(v) => {
-                w.start("gluster_volumes");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "gluster_volume");
-                }
-                w.end("gluster_volumes");
+                w.list(
+                    "gluster_volumes",
+                    v,
+                    |w, item| {
+                        item.write(w, "gluster_volume");
+                    },
+                );
             }
             Document::GlusterVolumeProfileDetails(v) => {
                 v.write(w, "gluster_volume_profile_details")
             }
             Document::GlusterVolumeProfileDetailsList(v) => {
-                w.start("gluster_volume_profile_detailss");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "gluster_volume_profile_details");
-                }
-                w.end("gluster_volume_profile_detailss");
+                w.list(
+                    "gluster_volume_profile_detailss",
+                    v,
+                    |w, item| {
+                        item.write(w, "gluster_volume_profile_details");
+                    },
+                );
             }
             Document::GracePeriod(v) => v.write(w, "grace_period"),
             Document::GracePeriodList(v) => {
-                w.start("grace_periods");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "grace_period");
-                }
-                w.end("grace_periods");
+                w.list(
+                    "grace_periods",
+                    v,
+                    |w, item| {
+                        item.write(w, "grace_period");
+                    },
+                );
             }
             Document::GraphicsConsole(v) => v.write(w, "graphics_console"),
             Document::GraphicsConsoleList(v) => {
-                w.start("graphics_consoles");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "graphics_console");
-                }
-                w.end("graphics_consoles");
+                w.list(
+                    "graphics_consoles",
+                    v,
+                    |w, item| {
+                        item.write(w, "graphics_console");
+                    },
+                );
             }
             Document::Group(v) => v.write(w, "group"),
             Document::GroupList(v) => {
-                w.start("groups");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "group");
-                }
-                w.end("groups");
+                w.list(
+                    "groups",
+                    v,
+                    |w, item| {
+                        item.write(w, "group");
+                    },
+                );
             }
             Document::GuestOperatingSystem(v) => v.write(w, "guest_operating_system"),
             Document::GuestOperatingSystemList(v) => {
-                w.start("guest_operating_systems");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "guest_operating_system");
-                }
-                w.end("guest_operating_systems");
+                w.list(
+                    "guest_operating_systems",
+                    v,
+                    |w, item| {
+                        item.write(w, "guest_operating_system");
+                    },
+                );
             }
             Document::HardwareInformation(v) => v.write(w, "hardware_information"),
             Document::HardwareInformationList(v) => {
-                w.start("hardware_informations");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "hardware_information");
-                }
-                w.end("hardware_informations");
+                w.list(
+                    "hardware_informations",
+                    v,
+                    |w, item| {
+                        item.write(w, "hardware_information");
+                    },
+                );
             }
             Document::HighAvailability(v) => v.write(w, "high_availability"),
             Document::HighAvailabilityList(v) => {
-                w.start("high_availabilities");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "high_availability");
-                }
-                w.end("high_availabilities");
+                w.list(
+                    "high_availabilities",
+                    v,
+                    |w, item| {
+                        item.write(w, "high_availability");
+                    },
+                );
             }
             Document::Hook(v) => v.write(w, "hook"),
             Document::HookList(v) => {
-                w.start("hooks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "hook");
-                }
-                w.end("hooks");
+                w.list(
+                    "hooks",
+                    v,
+                    |w, item| {
+                        item.write(w, "hook");
+                    },
+                );
             }
             Document::Host(v) => v.write(w, "host"),
             Document::HostList(v) => {
-                w.start("hosts");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "host");
-                }
-                w.end("hosts");
+                w.list(
+                    "hosts",
+                    v,
+                    |w, item| {
+                        item.write(w, "host");
+                    },
+                );
             }
             Document::HostCpuUnit(v) => v.write(w, "host_cpu_unit"),
             Document::HostCpuUnitList(v) => {
-                w.start("host_cpu_units");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "host_cpu_unit");
-                }
-                w.end("host_cpu_units");
+                w.list(
+                    "host_cpu_units",
+                    v,
+                    |w, item| {
+                        item.write(w, "host_cpu_unit");
+                    },
+                );
             }
             Document::HostDevice(v) => v.write(w, "host_device"),
             Document::HostDeviceList(v) => {
-                w.start("host_devices");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "host_device");
-                }
-                w.end("host_devices");
+                w.list(
+                    "host_devices",
+                    v,
+                    |w, item| {
+                        item.write(w, "host_device");
+                    },
+                );
             }
             Document::HostDevicePassthrough(v) => v.write(w, "host_device_passthrough"),
             Document::HostDevicePassthroughList(v) => {
-                w.start("host_device_passthroughs");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "host_device_passthrough");
-                }
-                w.end("host_device_passthroughs");
+                w.list(
+                    "host_device_passthroughs",
+                    v,
+                    |w, item| {
+                        item.write(w, "host_device_passthrough");
+                    },
+                );
             }
             Document::HostNic(v) => v.write(w, "host_nic"),
             Document::HostNicList(v) => {
-                w.start("host_nics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "host_nic");
-                }
-                w.end("host_nics");
+                w.list(
+                    "host_nics",
+                    v,
+                    |w, item| {
+                        item.write(w, "host_nic");
+                    },
+                );
             }
             Document::HostNicVirtualFunctionsConfiguration(v) => {
                 v.write(w, "host_nic_virtual_functions_configuration")
             }
             Document::HostNicVirtualFunctionsConfigurationList(v) => {
-                w.start("host_nic_virtual_functions_configurations");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "host_nic_virtual_functions_configuration");
-                }
-                w.end("host_nic_virtual_functions_configurations");
+                w.list(
+                    "host_nic_virtual_functions_configurations",
+                    v,
+                    |w, item| {
+                        item.write(w, "host_nic_virtual_functions_configuration");
+                    },
+                );
             }
             Document::HostStorage(v) => v.write(w, "host_storage"),
             Document::HostStorageList(v) => {
-                w.start("host_storages");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "host_storage");
-                }
-                w.end("host_storages");
+                w.list(
+                    "host_storages",
+                    v,
+                    |w, item| {
+                        item.write(w, "host_storage");
+                    },
+                );
             }
             Document::HostedEngine(v) => v.write(w, "hosted_engine"),
             Document::HostedEngineList(v) => {
-                w.start("hosted_engines");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "hosted_engine");
-                }
-                w.end("hosted_engines");
+                w.list(
+                    "hosted_engines",
+                    v,
+                    |w, item| {
+                        item.write(w, "hosted_engine");
+                    },
+                );
             }
             Document::Icon(v) => v.write(w, "icon"),
             Document::IconList(v) => {
-                w.start("icons");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "icon");
-                }
-                w.end("icons");
+                w.list(
+                    "icons",
+                    v,
+                    |w, item| {
+                        item.write(w, "icon");
+                    },
+                );
             }
             Document::Identified(v) => v.write(w, "identified"),
             Document::IdentifiedList(v) => {
-                w.start("identifieds");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "identified");
-                }
-                w.end("identifieds");
+                w.list(
+                    "identifieds",
+                    v,
+                    |w, item| {
+                        item.write(w, "identified");
+                    },
+                );
             }
             Document::Image(v) => v.write(w, "image"),
             Document::ImageList(v) => {
-                w.start("images");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "image");
-                }
-                w.end("images");
+                w.list(
+                    "images",
+                    v,
+                    |w, item| {
+                        item.write(w, "image");
+                    },
+                );
             }
             Document::ImageTransfer(v) => v.write(w, "image_transfer"),
             Document::ImageTransferList(v) => {
-                w.start("image_transfers");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "image_transfer");
-                }
-                w.end("image_transfers");
+                w.list(
+                    "image_transfers",
+                    v,
+                    |w, item| {
+                        item.write(w, "image_transfer");
+                    },
+                );
             }
             Document::Initialization(v) => v.write(w, "initialization"),
             Document::InitializationList(v) => {
-                w.start("initializations");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "initialization");
-                }
-                w.end("initializations");
+                w.list(
+                    "initializations",
+                    v,
+                    |w, item| {
+                        item.write(w, "initialization");
+                    },
+                );
             }
             Document::InstanceType(v) => v.write(w, "instance_type"),
             Document::InstanceTypeList(v) => {
-                w.start("instance_types");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "instance_type");
-                }
-                w.end("instance_types");
+                w.list(
+                    "instance_types",
+                    v,
+                    |w, item| {
+                        item.write(w, "instance_type");
+                    },
+                );
             }
             Document::Io(v) => v.write(w, "io"),
             Document::IoList(v) => {
-                w.start("ios");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "io");
-                }
-                w.end("ios");
+                w.list(
+                    "ios",
+                    v,
+                    |w, item| {
+                        item.write(w, "io");
+                    },
+                );
             }
             Document::Ip(v) => v.write(w, "ip"),
             Document::IpList(v) => {
-                w.start("ips");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "ip");
-                }
-                w.end("ips");
+                w.list(
+                    "ips",
+                    v,
+                    |w, item| {
+                        item.write(w, "ip");
+                    },
+                );
             }
             Document::IpAddressAssignment(v) => v.write(w, "ip_address_assignment"),
             Document::IpAddressAssignmentList(v) => {
-                w.start("ip_address_assignments");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "ip_address_assignment");
-                }
-                w.end("ip_address_assignments");
+                w.list(
+                    "ip_address_assignments",
+                    v,
+                    |w, item| {
+                        item.write(w, "ip_address_assignment");
+                    },
+                );
             }
             Document::IscsiBond(v) => v.write(w, "iscsi_bond"),
             Document::IscsiBondList(v) => {
-                w.start("iscsi_bonds");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "iscsi_bond");
-                }
-                w.end("iscsi_bonds");
+                w.list(
+                    "iscsi_bonds",
+                    v,
+                    |w, item| {
+                        item.write(w, "iscsi_bond");
+                    },
+                );
             }
             Document::IscsiDetails(v) => v.write(w, "iscsi_details"),
             Document::IscsiDetailsList(v) => {
-                w.start("iscsi_detailss");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "iscsi_details");
-                }
-                w.end("iscsi_detailss");
+                w.list(
+                    "iscsi_detailss",
+                    v,
+                    |w, item| {
+                        item.write(w, "iscsi_details");
+                    },
+                );
             }
             Document::Job(v) => v.write(w, "job"),
             Document::JobList(v) => {
-                w.start("jobs");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "job");
-                }
-                w.end("jobs");
+                w.list(
+                    "jobs",
+                    v,
+                    |w, item| {
+                        item.write(w, "job");
+                    },
+                );
             }
             Document::KatelloErratum(v) => v.write(w, "katello_erratum"),
             Document::KatelloErratumList(v) => {
-                w.start("katello_errata");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "katello_erratum");
-                }
-                w.end("katello_errata");
+                w.list(
+                    "katello_errata",
+                    v,
+                    |w, item| {
+                        item.write(w, "katello_erratum");
+                    },
+                );
             }
             Document::Kernel(v) => v.write(w, "kernel"),
             Document::KernelList(v) => {
-                w.start("kernels");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "kernel");
-                }
-                w.end("kernels");
+                w.list(
+                    "kernels",
+                    v,
+                    |w, item| {
+                        item.write(w, "kernel");
+                    },
+                );
             }
             Document::Ksm(v) => v.write(w, "ksm"),
             Document::KsmList(v) => {
-                w.start("ksms");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "ksm");
-                }
-                w.end("ksms");
+                w.list(
+                    "ksms",
+                    v,
+                    |w, item| {
+                        item.write(w, "ksm");
+                    },
+                );
             }
             Document::LinkLayerDiscoveryProtocolElement(v) => {
                 v.write(w, "link_layer_discovery_protocol_element")
             }
             Document::LinkLayerDiscoveryProtocolElementList(v) => {
-                w.start("link_layer_discovery_protocol_elements");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "link_layer_discovery_protocol_element");
-                }
-                w.end("link_layer_discovery_protocol_elements");
+                w.list(
+                    "link_layer_discovery_protocol_elements",
+                    v,
+                    |w, item| {
+                        item.write(w, "link_layer_discovery_protocol_element");
+                    },
+                );
             }
             Document::LogicalUnit(v) => v.write(w, "logical_unit"),
             Document::LogicalUnitList(v) => {
-                w.start("logical_units");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "logical_unit");
-                }
-                w.end("logical_units");
+                w.list(
+                    "logical_units",
+                    v,
+                    |w, item| {
+                        item.write(w, "logical_unit");
+                    },
+                );
             }
             Document::MDevType(v) => v.write(w, "m_dev_type"),
             Document::MDevTypeList(v) => {
-                w.start("m_dev_types");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "m_dev_type");
-                }
-                w.end("m_dev_types");
+                w.list(
+                    "m_dev_types",
+                    v,
+                    |w, item| {
+                        item.write(w, "m_dev_type");
+                    },
+                );
             }
             Document::Mac(v) => v.write(w, "mac"),
             Document::MacList(v) => {
-                w.start("macs");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "mac");
-                }
-                w.end("macs");
+                w.list(
+                    "macs",
+                    v,
+                    |w, item| {
+                        item.write(w, "mac");
+                    },
+                );
             }
             Document::MacPool(v) => v.write(w, "mac_pool"),
             Document::MacPoolList(v) => {
-                w.start("mac_pools");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "mac_pool");
-                }
-                w.end("mac_pools");
+                w.list(
+                    "mac_pools",
+                    v,
+                    |w, item| {
+                        item.write(w, "mac_pool");
+                    },
+                );
             }
             Document::MemoryOverCommit(v) => v.write(w, "memory_over_commit"),
             Document::MemoryOverCommitList(v) => {
-                w.start("memory_over_commits");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "memory_over_commit");
-                }
-                w.end("memory_over_commits");
+                w.list(
+                    "memory_over_commits",
+                    v,
+                    |w, item| {
+                        item.write(w, "memory_over_commit");
+                    },
+                );
             }
             Document::MemoryPolicy(v) => v.write(w, "memory_policy"),
             Document::MemoryPolicyList(v) => {
-                w.start("memory_policies");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "memory_policy");
-                }
-                w.end("memory_policies");
+                w.list(
+                    "memory_policies",
+                    v,
+                    |w, item| {
+                        item.write(w, "memory_policy");
+                    },
+                );
             }
             Document::Method(v) => v.write(w, "method"),
             Document::MethodList(v) => {
-                w.start("methods");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "method");
-                }
-                w.end("methods");
+                w.list(
+                    "methods",
+                    v,
+                    |w, item| {
+                        item.write(w, "method");
+                    },
+                );
             }
             Document::MigrationBandwidth(v) => v.write(w, "migration_bandwidth"),
             Document::MigrationBandwidthList(v) => {
-                w.start("migration_bandwidths");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "migration_bandwidth");
-                }
-                w.end("migration_bandwidths");
+                w.list(
+                    "migration_bandwidths",
+                    v,
+                    |w, item| {
+                        item.write(w, "migration_bandwidth");
+                    },
+                );
             }
             Document::MigrationOptions(v) => v.write(w, "migration"),
             Document::MigrationOptionsList(v) => {
-                w.start("migration_optionss");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "migration");
-                }
-                w.end("migration_optionss");
+                w.list(
+                    "migration_optionss",
+                    v,
+                    |w, item| {
+                        item.write(w, "migration");
+                    },
+                );
             }
             Document::MigrationPolicy(v) => v.write(w, "migration_policy"),
             Document::MigrationPolicyList(v) => {
-                w.start("migration_policies");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "migration_policy");
-                }
-                w.end("migration_policies");
+                w.list(
+                    "migration_policies",
+                    v,
+                    |w, item| {
+                        item.write(w, "migration_policy");
+                    },
+                );
             }
             Document::Network(v) => v.write(w, "network"),
             Document::NetworkList(v) => {
-                w.start("networks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "network");
-                }
-                w.end("networks");
+                w.list(
+                    "networks",
+                    v,
+                    |w, item| {
+                        item.write(w, "network");
+                    },
+                );
             }
             Document::NetworkAttachment(v) => v.write(w, "network_attachment"),
             Document::NetworkAttachmentList(v) => {
-                w.start("network_attachments");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "network_attachment");
-                }
-                w.end("network_attachments");
+                w.list(
+                    "network_attachments",
+                    v,
+                    |w, item| {
+                        item.write(w, "network_attachment");
+                    },
+                );
             }
             Document::NetworkConfiguration(v) => v.write(w, "network_configuration"),
             Document::NetworkConfigurationList(v) => {
-                w.start("network_configurations");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "network_configuration");
-                }
-                w.end("network_configurations");
+                w.list(
+                    "network_configurations",
+                    v,
+                    |w, item| {
+                        item.write(w, "network_configuration");
+                    },
+                );
             }
             Document::NetworkFilter(v) => v.write(w, "network_filter"),
             Document::NetworkFilterList(v) => {
-                w.start("network_filters");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "network_filter");
-                }
-                w.end("network_filters");
+                w.list(
+                    "network_filters",
+                    v,
+                    |w, item| {
+                        item.write(w, "network_filter");
+                    },
+                );
             }
             Document::NetworkFilterParameter(v) => v.write(w, "network_filter_parameter"),
             Document::NetworkFilterParameterList(v) => {
-                w.start("network_filter_parameters");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "network_filter_parameter");
-                }
-                w.end("network_filter_parameters");
+                w.list(
+                    "network_filter_parameters",
+                    v,
+                    |w, item| {
+                        item.write(w, "network_filter_parameter");
+                    },
+                );
             }
             Document::NetworkLabel(v) => v.write(w, "network_label"),
             Document::NetworkLabelList(v) => {
-                w.start("network_labels");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "network_label");
-                }
-                w.end("network_labels");
+                w.list(
+                    "network_labels",
+                    v,
+                    |w, item| {
+                        item.write(w, "network_label");
+                    },
+                );
             }
             Document::NfsProfileDetail(v) => v.write(w, "nfs_profile_detail"),
             Document::NfsProfileDetailList(v) => {
-                w.start("nfs_profile_details");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "nfs_profile_detail");
-                }
-                w.end("nfs_profile_details");
+                w.list(
+                    "nfs_profile_details",
+                    v,
+                    |w, item| {
+                        item.write(w, "nfs_profile_detail");
+                    },
+                );
             }
             Document::Nic(v) => v.write(w, "nic"),
             Document::NicList(v) => {
-                w.start("nics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "nic");
-                }
-                w.end("nics");
+                w.list(
+                    "nics",
+                    v,
+                    |w, item| {
+                        item.write(w, "nic");
+                    },
+                );
             }
             Document::NicConfiguration(v) => v.write(w, "nic_configuration"),
             Document::NicConfigurationList(v) => {
-                w.start("nic_configurations");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "nic_configuration");
-                }
-                w.end("nic_configurations");
+                w.list(
+                    "nic_configurations",
+                    v,
+                    |w, item| {
+                        item.write(w, "nic_configuration");
+                    },
+                );
             }
             Document::NumaNode(v) => v.write(w, "host_numa_node"),
             Document::NumaNodeList(v) => {
-                w.start("host_numa_nodes");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "host_numa_node");
-                }
-                w.end("host_numa_nodes");
+                w.list(
+                    "host_numa_nodes",
+                    v,
+                    |w, item| {
+                        item.write(w, "host_numa_node");
+                    },
+                );
             }
             Document::NumaNodePin(v) => v.write(w, "numa_node_pin"),
             Document::NumaNodePinList(v) => {
-                w.start("numa_node_pins");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "numa_node_pin");
-                }
-                w.end("numa_node_pins");
+                w.list(
+                    "numa_node_pins",
+                    v,
+                    |w, item| {
+                        item.write(w, "numa_node_pin");
+                    },
+                );
             }
             Document::OpenStackImage(v) => v.write(w, "openstack_image"),
             Document::OpenStackImageList(v) => {
-                w.start("openstack_images");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "openstack_image");
-                }
-                w.end("openstack_images");
+                w.list(
+                    "openstack_images",
+                    v,
+                    |w, item| {
+                        item.write(w, "openstack_image");
+                    },
+                );
             }
             Document::OpenStackImageProvider(v) => v.write(w, "openstack_image_provider"),
             Document::OpenStackImageProviderList(v) => {
-                w.start("openstack_image_providers");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "openstack_image_provider");
-                }
-                w.end("openstack_image_providers");
+                w.list(
+                    "openstack_image_providers",
+                    v,
+                    |w, item| {
+                        item.write(w, "openstack_image_provider");
+                    },
+                );
             }
             Document::OpenStackNetwork(v) => v.write(w, "openstack_network"),
             Document::OpenStackNetworkList(v) => {
-                w.start("openstack_networks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "openstack_network");
-                }
-                w.end("openstack_networks");
+                w.list(
+                    "openstack_networks",
+                    v,
+                    |w, item| {
+                        item.write(w, "openstack_network");
+                    },
+                );
             }
             Document::OpenStackNetworkProvider(v) => {
                 v.write(w, "openstack_network_provider")
             }
             Document::OpenStackNetworkProviderList(v) => {
-                w.start("openstack_network_providers");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "openstack_network_provider");
-                }
-                w.end("openstack_network_providers");
+                w.list(
+                    "openstack_network_providers",
+                    v,
+                    |w, item| {
+                        item.write(w, "openstack_network_provider");
+                    },
+                );
             }
             Document::OpenStackProvider(v) => v.write(w, "open_stack_provider"),
             Document::OpenStackProviderList(v) => {
-                w.start("open_stack_providers");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "open_stack_provider");
-                }
-                w.end("open_stack_providers");
+                w.list(
+                    "open_stack_providers",
+                    v,
+                    |w, item| {
+                        item.write(w, "open_stack_provider");
+                    },
+                );
             }
             Document::OpenStackSubnet(v) => v.write(w, "openstack_subnet"),
             Document::OpenStackSubnetList(v) => {
-                w.start("openstack_subnets");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "openstack_subnet");
-                }
-                w.end("openstack_subnets");
+                w.list(
+                    "openstack_subnets",
+                    v,
+                    |w, item| {
+                        item.write(w, "openstack_subnet");
+                    },
+                );
             }
             Document::OpenStackVolumeProvider(v) => {
                 v.write(w, "openstack_volume_provider")
             }
             Document::OpenStackVolumeProviderList(v) => {
-                w.start("openstack_volume_providers");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "openstack_volume_provider");
-                }
-                w.end("openstack_volume_providers");
+                w.list(
+                    "openstack_volume_providers",
+                    v,
+                    |w, item| {
+                        item.write(w, "openstack_volume_provider");
+                    },
+                );
             }
             Document::OpenStackVolumeType(v) => v.write(w, "open_stack_volume_type"),
             Document::OpenStackVolumeTypeList(v) => {
-                w.start("open_stack_volume_types");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "open_stack_volume_type");
-                }
-                w.end("open_stack_volume_types");
+                w.list(
+                    "open_stack_volume_types",
+                    v,
+                    |w, item| {
+                        item.write(w, "open_stack_volume_type");
+                    },
+                );
             }
             Document::OpenstackVolumeAuthenticationKey(v) => {
                 v.write(w, "openstack_volume_authentication_key")
             }
             Document::OpenstackVolumeAuthenticationKeyList(v) => {
-                w.start("openstack_volume_authentication_keys");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "openstack_volume_authentication_key");
-                }
-                w.end("openstack_volume_authentication_keys");
+                w.list(
+                    "openstack_volume_authentication_keys",
+                    v,
+                    |w, item| {
+                        item.write(w, "openstack_volume_authentication_key");
+                    },
+                );
             }
             Document::OperatingSystem(v) => v.write(w, "os"),
             Document::OperatingSystemList(v) => {
-                w.start("oss");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "os");
-                }
-                w.end("oss");
+                w.list(
+                    "oss",
+                    v,
+                    |w, item| {
+                        item.write(w, "os");
+                    },
+                );
             }
             Document::OperatingSystemInfo(v) => v.write(w, "operating_system"),
             Document::OperatingSystemInfoList(v) => {
-                w.start("operation_systems");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "operating_system");
-                }
-                w.end("operation_systems");
+                w.list(
+                    "operation_systems",
+                    v,
+                    |w, item| {
+                        item.write(w, "operating_system");
+                    },
+                );
             }
             Document::ApiOption(v) => v.write(w, "option"),
             Document::ApiOptionList(v) => {
-                w.start("options");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "option");
-                }
-                w.end("options");
+                w.list(
+                    "options",
+                    v,
+                    |w, item| {
+                        item.write(w, "option");
+                    },
+                );
             }
             Document::Package(v) => v.write(w, "package"),
             Document::PackageList(v) => {
-                w.start("packages");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "package");
-                }
-                w.end("packages");
+                w.list(
+                    "packages",
+                    v,
+                    |w, item| {
+                        item.write(w, "package");
+                    },
+                );
             }
             Document::Payload(v) => v.write(w, "payload"),
             Document::PayloadList(v) => {
-                w.start("payloads");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "payload");
-                }
-                w.end("payloads");
+                w.list(
+                    "payloads",
+                    v,
+                    |w, item| {
+                        item.write(w, "payload");
+                    },
+                );
             }
             Document::Permission(v) => v.write(w, "permission"),
             Document::PermissionList(v) => {
-                w.start("permissions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "permission");
-                }
-                w.end("permissions");
+                w.list(
+                    "permissions",
+                    v,
+                    |w, item| {
+                        item.write(w, "permission");
+                    },
+                );
             }
             Document::Permit(v) => v.write(w, "permit"),
             Document::PermitList(v) => {
-                w.start("permits");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "permit");
-                }
-                w.end("permits");
+                w.list(
+                    "permits",
+                    v,
+                    |w, item| {
+                        item.write(w, "permit");
+                    },
+                );
             }
             Document::PmProxy(v) => v.write(w, "pm_proxy"),
             Document::PmProxyList(v) => {
-                w.start("pm_proxies");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "pm_proxy");
-                }
-                w.end("pm_proxies");
+                w.list(
+                    "pm_proxies",
+                    v,
+                    |w, item| {
+                        item.write(w, "pm_proxy");
+                    },
+                );
             }
             Document::PortMirroring(v) => v.write(w, "port_mirroring"),
             Document::PortMirroringList(v) => {
-                w.start("port_mirrorings");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "port_mirroring");
-                }
-                w.end("port_mirrorings");
+                w.list(
+                    "port_mirrorings",
+                    v,
+                    |w, item| {
+                        item.write(w, "port_mirroring");
+                    },
+                );
             }
             Document::PowerManagement(v) => v.write(w, "power_management"),
             Document::PowerManagementList(v) => {
-                w.start("power_managements");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "power_management");
-                }
-                w.end("power_managements");
+                w.list(
+                    "power_managements",
+                    v,
+                    |w, item| {
+                        item.write(w, "power_management");
+                    },
+                );
             }
             Document::Product(v) => v.write(w, "product"),
             Document::ProductList(v) => {
-                w.start("products");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "product");
-                }
-                w.end("products");
+                w.list(
+                    "products",
+                    v,
+                    |w, item| {
+                        item.write(w, "product");
+                    },
+                );
             }
             Document::ProductInfo(v) => v.write(w, "product_info"),
             Document::ProductInfoList(v) => {
-                w.start("product_infos");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "product_info");
-                }
-                w.end("product_infos");
+                w.list(
+                    "product_infos",
+                    v,
+                    |w, item| {
+                        item.write(w, "product_info");
+                    },
+                );
             }
             Document::ProfileDetail(v) => v.write(w, "profile_detail"),
             Document::ProfileDetailList(v) => {
-                w.start("profile_details");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "profile_detail");
-                }
-                w.end("profile_details");
+                w.list(
+                    "profile_details",
+                    v,
+                    |w, item| {
+                        item.write(w, "profile_detail");
+                    },
+                );
             }
             Document::Property(v) => v.write(w, "property"),
             Document::PropertyList(v) => {
-                w.start("properties");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "property");
-                }
-                w.end("properties");
+                w.list(
+                    "properties",
+                    v,
+                    |w, item| {
+                        item.write(w, "property");
+                    },
+                );
             }
             Document::ProxyTicket(v) => v.write(w, "proxy_ticket"),
             Document::ProxyTicketList(v) => {
-                w.start("proxy_tickets");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "proxy_ticket");
-                }
-                w.end("proxy_tickets");
+                w.list(
+                    "proxy_tickets",
+                    v,
+                    |w, item| {
+                        item.write(w, "proxy_ticket");
+                    },
+                );
             }
             Document::Qos(v) => v.write(w, "qos"),
             Document::QosList(v) => {
-                w.start("qoss");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "qos");
-                }
-                w.end("qoss");
+                w.list(
+                    "qoss",
+                    v,
+                    |w, item| {
+                        item.write(w, "qos");
+                    },
+                );
             }
             Document::Quota(v) => v.write(w, "quota"),
             Document::QuotaList(v) => {
-                w.start("quotas");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "quota");
-                }
-                w.end("quotas");
+                w.list(
+                    "quotas",
+                    v,
+                    |w, item| {
+                        item.write(w, "quota");
+                    },
+                );
             }
             Document::QuotaClusterLimit(v) => v.write(w, "quota_cluster_limit"),
             Document::QuotaClusterLimitList(v) => {
-                w.start("quota_cluster_limits");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "quota_cluster_limit");
-                }
-                w.end("quota_cluster_limits");
+                w.list(
+                    "quota_cluster_limits",
+                    v,
+                    |w, item| {
+                        item.write(w, "quota_cluster_limit");
+                    },
+                );
             }
             Document::QuotaStorageLimit(v) => v.write(w, "quota_storage_limit"),
             Document::QuotaStorageLimitList(v) => {
-                w.start("quota_storage_limits");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "quota_storage_limit");
-                }
-                w.end("quota_storage_limits");
+                w.list(
+                    "quota_storage_limits",
+                    v,
+                    |w, item| {
+                        item.write(w, "quota_storage_limit");
+                    },
+                );
             }
             Document::Range(v) => v.write(w, "range"),
             Document::RangeList(v) => {
-                w.start("ranges");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "range");
-                }
-                w.end("ranges");
+                w.list(
+                    "ranges",
+                    v,
+                    |w, item| {
+                        item.write(w, "range");
+                    },
+                );
             }
             Document::Rate(v) => v.write(w, "rate"),
             Document::RateList(v) => {
-                w.start("rates");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "rate");
-                }
-                w.end("rates");
+                w.list(
+                    "rates",
+                    v,
+                    |w, item| {
+                        item.write(w, "rate");
+                    },
+                );
             }
             Document::RegistrationAffinityGroupMapping(v) => {
                 v.write(w, "registration_affinity_group_mapping")
             }
             Document::RegistrationAffinityGroupMappingList(v) => {
-                w.start("registration_affinity_group_mappings");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "registration_affinity_group_mapping");
-                }
-                w.end("registration_affinity_group_mappings");
+                w.list(
+                    "registration_affinity_group_mappings",
+                    v,
+                    |w, item| {
+                        item.write(w, "registration_affinity_group_mapping");
+                    },
+                );
             }
             Document::RegistrationAffinityLabelMapping(v) => {
                 v.write(w, "registration_affinity_label_mapping")
             }
             Document::RegistrationAffinityLabelMappingList(v) => {
-                w.start("registration_affinity_label_mappings");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "registration_affinity_label_mapping");
-                }
-                w.end("registration_affinity_label_mappings");
+                w.list(
+                    "registration_affinity_label_mappings",
+                    v,
+                    |w, item| {
+                        item.write(w, "registration_affinity_label_mapping");
+                    },
+                );
             }
             Document::RegistrationClusterMapping(v) => {
                 v.write(w, "registration_cluster_mapping")
             }
             Document::RegistrationClusterMappingList(v) => {
-                w.start("registration_cluster_mappings");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "registration_cluster_mapping");
-                }
-                w.end("registration_cluster_mappings");
+                w.list(
+                    "registration_cluster_mappings",
+                    v,
+                    |w, item| {
+                        item.write(w, "registration_cluster_mapping");
+                    },
+                );
             }
             Document::RegistrationConfiguration(v) => {
                 v.write(w, "registration_configuration")
             }
             Document::RegistrationConfigurationList(v) => {
-                w.start("registration_configurations");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "registration_configuration");
-                }
-                w.end("registration_configurations");
+                w.list(
+                    "registration_configurations",
+                    v,
+                    |w, item| {
+                        item.write(w, "registration_configuration");
+                    },
+                );
             }
             Document::RegistrationDomainMapping(v) => {
                 v.write(w, "registration_domain_mapping")
             }
             Document::RegistrationDomainMappingList(v) => {
-                w.start("registration_domain_mappings");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "registration_domain_mapping");
-                }
-                w.end("registration_domain_mappings");
+                w.list(
+                    "registration_domain_mappings",
+                    v,
+                    |w, item| {
+                        item.write(w, "registration_domain_mapping");
+                    },
+                );
             }
             Document::RegistrationLunMapping(v) => v.write(w, "registration_lun_mapping"),
             Document::RegistrationLunMappingList(v) => {
-                w.start("registration_lun_mappings");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "registration_lun_mapping");
-                }
-                w.end("registration_lun_mappings");
+                w.list(
+                    "registration_lun_mappings",
+                    v,
+                    |w, item| {
+                        item.write(w, "registration_lun_mapping");
+                    },
+                );
             }
             Document::RegistrationRoleMapping(v) => {
                 v.write(w, "registration_role_mapping")
             }
             Document::RegistrationRoleMappingList(v) => {
-                w.start("registration_role_mappings");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "registration_role_mapping");
-                }
-                w.end("registration_role_mappings");
+                w.list(
+                    "registration_role_mappings",
+                    v,
+                    |w, item| {
+                        item.write(w, "registration_role_mapping");
+                    },
+                );
             }
             Document::RegistrationVnicProfileMapping(v) => {
                 v.write(w, "registration_vnic_profile_mapping")
             }
             Document::RegistrationVnicProfileMappingList(v) => {
-                w.start("registration_vnic_profile_mappings");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "registration_vnic_profile_mapping");
-                }
-                w.end("registration_vnic_profile_mappings");
+                w.list(
+                    "registration_vnic_profile_mappings",
+                    v,
+                    |w, item| {
+                        item.write(w, "registration_vnic_profile_mapping");
+                    },
+                );
             }
             Document::ReportedConfiguration(v) => v.write(w, "reported_configuration"),
             Document::ReportedConfigurationList(v) => {
-                w.start("reported_configurations");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "reported_configuration");
-                }
-                w.end("reported_configurations");
+                w.list(
+                    "reported_configurations",
+                    v,
+                    |w, item| {
+                        item.write(w, "reported_configuration");
+                    },
+                );
             }
             Document::ReportedDevice(v) => v.write(w, "reported_device"),
             Document::ReportedDeviceList(v) => {
-                w.start("reported_devices");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "reported_device");
-                }
-                w.end("reported_devices");
+                w.list(
+                    "reported_devices",
+                    v,
+                    |w, item| {
+                        item.write(w, "reported_device");
+                    },
+                );
             }
             Document::RngDevice(v) => v.write(w, "rng_device"),
             Document::RngDeviceList(v) => {
-                w.start("rng_devices");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "rng_device");
-                }
-                w.end("rng_devices");
+                w.list(
+                    "rng_devices",
+                    v,
+                    |w, item| {
+                        item.write(w, "rng_device");
+                    },
+                );
             }
             Document::Role(v) => v.write(w, "role"),
             Document::RoleList(v) => {
-                w.start("roles");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "role");
-                }
-                w.end("roles");
+                w.list(
+                    "roles",
+                    v,
+                    |w, item| {
+                        item.write(w, "role");
+                    },
+                );
             }
             Document::SchedulingPolicy(v) => v.write(w, "scheduling_policy"),
             Document::SchedulingPolicyList(v) => {
-                w.start("scheduling_policies");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "scheduling_policy");
-                }
-                w.end("scheduling_policies");
+                w.list(
+                    "scheduling_policies",
+                    v,
+                    |w, item| {
+                        item.write(w, "scheduling_policy");
+                    },
+                );
             }
             Document::SchedulingPolicyUnit(v) => v.write(w, "scheduling_policy_unit"),
             Document::SchedulingPolicyUnitList(v) => {
-                w.start("scheduling_policy_units");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "scheduling_policy_unit");
-                }
-                w.end("scheduling_policy_units");
+                w.list(
+                    "scheduling_policy_units",
+                    v,
+                    |w, item| {
+                        item.write(w, "scheduling_policy_unit");
+                    },
+                );
             }
             Document::SeLinux(v) => v.write(w, "se_linux"),
             Document::SeLinuxList(v) => {
-                w.start("se_linuxs");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "se_linux");
-                }
-                w.end("se_linuxs");
+                w.list(
+                    "se_linuxs",
+                    v,
+                    |w, item| {
+                        item.write(w, "se_linux");
+                    },
+                );
             }
             Document::SerialNumber(v) => v.write(w, "serial_number"),
             Document::SerialNumberList(v) => {
-                w.start("serial_numbers");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "serial_number");
-                }
-                w.end("serial_numbers");
+                w.list(
+                    "serial_numbers",
+                    v,
+                    |w, item| {
+                        item.write(w, "serial_number");
+                    },
+                );
             }
             Document::Session(v) => v.write(w, "session"),
             Document::SessionList(v) => {
-                w.start("sessions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "session");
-                }
-                w.end("sessions");
+                w.list(
+                    "sessions",
+                    v,
+                    |w, item| {
+                        item.write(w, "session");
+                    },
+                );
             }
             Document::SkipIfConnectivityBroken(v) => {
                 v.write(w, "skip_if_connectivity_broken")
             }
             Document::SkipIfConnectivityBrokenList(v) => {
-                w.start("skip_if_connectivity_brokens");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "skip_if_connectivity_broken");
-                }
-                w.end("skip_if_connectivity_brokens");
+                w.list(
+                    "skip_if_connectivity_brokens",
+                    v,
+                    |w, item| {
+                        item.write(w, "skip_if_connectivity_broken");
+                    },
+                );
             }
             Document::SkipIfSdActive(v) => v.write(w, "skip_if_sd_active"),
             Document::SkipIfSdActiveList(v) => {
-                w.start("skip_if_sd_actives");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "skip_if_sd_active");
-                }
-                w.end("skip_if_sd_actives");
+                w.list(
+                    "skip_if_sd_actives",
+                    v,
+                    |w, item| {
+                        item.write(w, "skip_if_sd_active");
+                    },
+                );
             }
             Document::Snapshot(v) => v.write(w, "snapshot"),
             Document::SnapshotList(v) => {
-                w.start("snapshots");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "snapshot");
-                }
-                w.end("snapshots");
+                w.list(
+                    "snapshots",
+                    v,
+                    |w, item| {
+                        item.write(w, "snapshot");
+                    },
+                );
             }
             Document::SpecialObjects(v) => v.write(w, "special_objects"),
             Document::SpecialObjectsList(v) => {
-                w.start("special_objectss");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "special_objects");
-                }
-                w.end("special_objectss");
+                w.list(
+                    "special_objectss",
+                    v,
+                    |w, item| {
+                        item.write(w, "special_objects");
+                    },
+                );
             }
             Document::Spm(v) => v.write(w, "spm"),
             Document::SpmList(v) => {
-                w.start("spms");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "spm");
-                }
-                w.end("spms");
+                w.list(
+                    "spms",
+                    v,
+                    |w, item| {
+                        item.write(w, "spm");
+                    },
+                );
             }
             Document::Ssh(v) => v.write(w, "ssh"),
             Document::SshList(v) => {
-                w.start("sshs");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "ssh");
-                }
-                w.end("sshs");
+                w.list(
+                    "sshs",
+                    v,
+                    |w, item| {
+                        item.write(w, "ssh");
+                    },
+                );
             }
             Document::SshPublicKey(v) => v.write(w, "ssh_public_key"),
             Document::SshPublicKeyList(v) => {
-                w.start("ssh_public_keys");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "ssh_public_key");
-                }
-                w.end("ssh_public_keys");
+                w.list(
+                    "ssh_public_keys",
+                    v,
+                    |w, item| {
+                        item.write(w, "ssh_public_key");
+                    },
+                );
             }
             Document::Sso(v) => v.write(w, "sso"),
             Document::SsoList(v) => {
-                w.start("ssos");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "sso");
-                }
-                w.end("ssos");
+                w.list(
+                    "ssos",
+                    v,
+                    |w, item| {
+                        item.write(w, "sso");
+                    },
+                );
             }
             Document::Statistic(v) => v.write(w, "statistic"),
             Document::StatisticList(v) => {
-                w.start("statistics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "statistic");
-                }
-                w.end("statistics");
+                w.list(
+                    "statistics",
+                    v,
+                    |w, item| {
+                        item.write(w, "statistic");
+                    },
+                );
             }
             Document::Step(v) => v.write(w, "step"),
             Document::StepList(v) => {
-                w.start("steps");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "step");
-                }
-                w.end("steps");
+                w.list(
+                    "steps",
+                    v,
+                    |w, item| {
+                        item.write(w, "step");
+                    },
+                );
             }
             Document::StorageConnection(v) => v.write(w, "storage_connection"),
             Document::StorageConnectionList(v) => {
-                w.start("storage_connections");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "storage_connection");
-                }
-                w.end("storage_connections");
+                w.list(
+                    "storage_connections",
+                    v,
+                    |w, item| {
+                        item.write(w, "storage_connection");
+                    },
+                );
             }
             Document::StorageConnectionExtension(v) => {
                 v.write(w, "storage_connection_extension")
             }
             Document::StorageConnectionExtensionList(v) => {
-                w.start("storage_connection_extensions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "storage_connection_extension");
-                }
-                w.end("storage_connection_extensions");
+                w.list(
+                    "storage_connection_extensions",
+                    v,
+                    |w, item| {
+                        item.write(w, "storage_connection_extension");
+                    },
+                );
             }
             Document::StorageDomain(v) => v.write(w, "storage_domain"),
             Document::StorageDomainList(v) => {
-                w.start("storage_domains");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "storage_domain");
-                }
-                w.end("storage_domains");
+                w.list(
+                    "storage_domains",
+                    v,
+                    |w, item| {
+                        item.write(w, "storage_domain");
+                    },
+                );
             }
             Document::StorageDomainLease(v) => v.write(w, "storage_domain_lease"),
             Document::StorageDomainLeaseList(v) => {
-                w.start("storage_domain_leases");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "storage_domain_lease");
-                }
-                w.end("storage_domain_leases");
+                w.list(
+                    "storage_domain_leases",
+                    v,
+                    |w, item| {
+                        item.write(w, "storage_domain_lease");
+                    },
+                );
             }
             Document::SystemOption(v) => v.write(w, "system_option"),
             Document::SystemOptionList(v) => {
-                w.start("system_options");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "system_option");
-                }
-                w.end("system_options");
+                w.list(
+                    "system_options",
+                    v,
+                    |w, item| {
+                        item.write(w, "system_option");
+                    },
+                );
             }
             Document::SystemOptionValue(v) => v.write(w, "system_option_value"),
             Document::SystemOptionValueList(v) => {
-                w.start("system_option_values");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "system_option_value");
-                }
-                w.end("system_option_values");
+                w.list(
+                    "system_option_values",
+                    v,
+                    |w, item| {
+                        item.write(w, "system_option_value");
+                    },
+                );
             }
             Document::Tag(v) => v.write(w, "tag"),
             Document::TagList(v) => {
-                w.start("tags");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "tag");
-                }
-                w.end("tags");
+                w.list(
+                    "tags",
+                    v,
+                    |w, item| {
+                        item.write(w, "tag");
+                    },
+                );
             }
             Document::Template(v) => v.write(w, "template"),
             Document::TemplateList(v) => {
-                w.start("templates");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "template");
-                }
-                w.end("templates");
+                w.list(
+                    "templates",
+                    v,
+                    |w, item| {
+                        item.write(w, "template");
+                    },
+                );
             }
             Document::TemplateVersion(v) => v.write(w, "template_version"),
             Document::TemplateVersionList(v) => {
-                w.start("template_versions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "template_version");
-                }
-                w.end("template_versions");
+                w.list(
+                    "template_versions",
+                    v,
+                    |w, item| {
+                        item.write(w, "template_version");
+                    },
+                );
             }
             Document::Ticket(v) => v.write(w, "ticket"),
             Document::TicketList(v) => {
-                w.start("tickets");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "ticket");
-                }
-                w.end("tickets");
+                w.list(
+                    "tickets",
+                    v,
+                    |w, item| {
+                        item.write(w, "ticket");
+                    },
+                );
             }
             Document::TimeZone(v) => v.write(w, "time_zone"),
             Document::TimeZoneList(v) => {
-                w.start("time_zones");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "time_zone");
-                }
-                w.end("time_zones");
+                w.list(
+                    "time_zones",
+                    v,
+                    |w, item| {
+                        item.write(w, "time_zone");
+                    },
+                );
             }
             Document::TransparentHugePages(v) => v.write(w, "transparent_hugepages"),
             Document::TransparentHugePagesList(v) => {
-                w.start("transparent_huge_pagess");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "transparent_hugepages");
-                }
-                w.end("transparent_huge_pagess");
+                w.list(
+                    "transparent_huge_pagess",
+                    v,
+                    |w, item| {
+                        item.write(w, "transparent_hugepages");
+                    },
+                );
             }
             Document::UnmanagedNetwork(v) => v.write(w, "unmanaged_network"),
             Document::UnmanagedNetworkList(v) => {
-                w.start("unmanaged_networks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "unmanaged_network");
-                }
-                w.end("unmanaged_networks");
+                w.list(
+                    "unmanaged_networks",
+                    v,
+                    |w, item| {
+                        item.write(w, "unmanaged_network");
+                    },
+                );
             }
             Document::Usb(v) => v.write(w, "usb"),
             Document::UsbList(v) => {
-                w.start("usbs");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "usb");
-                }
-                w.end("usbs");
+                w.list(
+                    "usbs",
+                    v,
+                    |w, item| {
+                        item.write(w, "usb");
+                    },
+                );
             }
             Document::User(v) => v.write(w, "user"),
             Document::UserList(v) => {
-                w.start("users");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "user");
-                }
-                w.end("users");
+                w.list(
+                    "users",
+                    v,
+                    |w, item| {
+                        item.write(w, "user");
+                    },
+                );
             }
             Document::UserOption(v) => v.write(w, "user_option"),
             Document::UserOptionList(v) => {
-                w.start("user_options");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "user_option");
-                }
-                w.end("user_options");
+                w.list(
+                    "user_options",
+                    v,
+                    |w, item| {
+                        item.write(w, "user_option");
+                    },
+                );
             }
             Document::Value(v) => v.write(w, "value"),
             Document::ValueList(v) => {
-                w.start("values");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "value");
-                }
-                w.end("values");
+                w.list(
+                    "values",
+                    v,
+                    |w, item| {
+                        item.write(w, "value");
+                    },
+                );
             }
             Document::VcpuPin(v) => v.write(w, "vcpu_pin"),
             Document::VcpuPinList(v) => {
-                w.start("vcpu_pins");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "vcpu_pin");
-                }
-                w.end("vcpu_pins");
+                w.list(
+                    "vcpu_pins",
+                    v,
+                    |w, item| {
+                        item.write(w, "vcpu_pin");
+                    },
+                );
             }
             Document::Vendor(v) => v.write(w, "vendor"),
             Document::VendorList(v) => {
-                w.start("vendors");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "vendor");
-                }
-                w.end("vendors");
+                w.list(
+                    "vendors",
+                    v,
+                    |w, item| {
+                        item.write(w, "vendor");
+                    },
+                );
             }
             Document::Version(v) => v.write(w, "version"),
             Document::VersionList(v) => {
-                w.start("versions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "version");
-                }
-                w.end("versions");
+                w.list(
+                    "versions",
+                    v,
+                    |w, item| {
+                        item.write(w, "version");
+                    },
+                );
             }
             Document::VirtioScsi(v) => v.write(w, "virtio_scsi"),
             Document::VirtioScsiList(v) => {
-                w.start("virtio_scsis");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "virtio_scsi");
-                }
-                w.end("virtio_scsis");
+                w.list(
+                    "virtio_scsis",
+                    v,
+                    |w, item| {
+                        item.write(w, "virtio_scsi");
+                    },
+                );
             }
             Document::VirtualNumaNode(v) => v.write(w, "vm_numa_node"),
             Document::VirtualNumaNodeList(v) => {
-                w.start("vm_numa_nodes");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "vm_numa_node");
-                }
-                w.end("vm_numa_nodes");
+                w.list(
+                    "vm_numa_nodes",
+                    v,
+                    |w, item| {
+                        item.write(w, "vm_numa_node");
+                    },
+                );
             }
             Document::Vlan(v) => v.write(w, "vlan"),
             Document::VlanList(v) => {
-                w.start("vlans");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "vlan");
-                }
-                w.end("vlans");
+                w.list(
+                    "vlans",
+                    v,
+                    |w, item| {
+                        item.write(w, "vlan");
+                    },
+                );
             }
             Document::Vm(v) => v.write(w, "vm"),
             Document::VmList(v) => {
-                w.start("vms");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "vm");
-                }
-                w.end("vms");
+                w.list(
+                    "vms",
+                    v,
+                    |w, item| {
+                        item.write(w, "vm");
+                    },
+                );
             }
             Document::VmBase(v) => v.write(w, "vm_base"),
             Document::VmBaseList(v) => {
-                w.start("vm_bases");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "vm_base");
-                }
-                w.end("vm_bases");
+                w.list(
+                    "vm_bases",
+                    v,
+                    |w, item| {
+                        item.write(w, "vm_base");
+                    },
+                );
             }
             Document::VmMediatedDevice(v) => v.write(w, "vm_mediated_device"),
             Document::VmMediatedDeviceList(v) => {
-                w.start("vm_mediated_devices");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "vm_mediated_device");
-                }
-                w.end("vm_mediated_devices");
+                w.list(
+                    "vm_mediated_devices",
+                    v,
+                    |w, item| {
+                        item.write(w, "vm_mediated_device");
+                    },
+                );
             }
             Document::VmPlacementPolicy(v) => v.write(w, "vm_placement_policy"),
             Document::VmPlacementPolicyList(v) => {
-                w.start("vm_placement_policies");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "vm_placement_policy");
-                }
-                w.end("vm_placement_policies");
+                w.list(
+                    "vm_placement_policies",
+                    v,
+                    |w, item| {
+                        item.write(w, "vm_placement_policy");
+                    },
+                );
             }
             Document::VmPool(v) => v.write(w, "vm_pool"),
             Document::VmPoolList(v) => {
-                w.start("vm_pools");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "vm_pool");
-                }
-                w.end("vm_pools");
+                w.list(
+                    "vm_pools",
+                    v,
+                    |w, item| {
+                        item.write(w, "vm_pool");
+                    },
+                );
             }
             Document::VmSummary(v) => v.write(w, "vm_summary"),
             Document::VmSummaryList(v) => {
-                w.start("vm_summaries");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "vm_summary");
-                }
-                w.end("vm_summaries");
+                w.list(
+                    "vm_summaries",
+                    v,
+                    |w, item| {
+                        item.write(w, "vm_summary");
+                    },
+                );
             }
             Document::VnicPassThrough(v) => v.write(w, "vnic_pass_through"),
             Document::VnicPassThroughList(v) => {
-                w.start("vnic_pass_throughs");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "vnic_pass_through");
-                }
-                w.end("vnic_pass_throughs");
+                w.list(
+                    "vnic_pass_throughs",
+                    v,
+                    |w, item| {
+                        item.write(w, "vnic_pass_through");
+                    },
+                );
             }
             Document::VnicProfile(v) => v.write(w, "vnic_profile"),
             Document::VnicProfileList(v) => {
-                w.start("vnic_profiles");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "vnic_profile");
-                }
-                w.end("vnic_profiles");
+                w.list(
+                    "vnic_profiles",
+                    v,
+                    |w, item| {
+                        item.write(w, "vnic_profile");
+                    },
+                );
             }
             Document::VnicProfileMapping(v) => v.write(w, "vnic_profile_mapping"),
             Document::VnicProfileMappingList(v) => {
-                w.start("vnic_profile_mappings");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "vnic_profile_mapping");
-                }
-                w.end("vnic_profile_mappings");
+                w.list(
+                    "vnic_profile_mappings",
+                    v,
+                    |w, item| {
+                        item.write(w, "vnic_profile_mapping");
+                    },
+                );
             }
             Document::VolumeGroup(v) => v.write(w, "volume_group"),
             Document::VolumeGroupList(v) => {
-                w.start("volume_groups");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "volume_group");
-                }
-                w.end("volume_groups");
+                w.list(
+                    "volume_groups",
+                    v,
+                    |w, item| {
+                        item.write(w, "volume_group");
+                    },
+                );
             }
             Document::Watchdog(v) => v.write(w, "watchdog"),
             Document::WatchdogList(v) => {
-                w.start("watchdogs");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "watchdog");
-                }
-                w.end("watchdogs");
+                w.list(
+                    "watchdogs",
+                    v,
+                    |w, item| {
+                        item.write(w, "watchdog");
+                    },
+                );
             }
             Document::Weight(v) => v.write(w, "weight"),
             Document::WeightList(v) => {
-                w.start("weights");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
-                    item.write(w, "weight");
-                }
-                w.end("weights");
+                w.list(
+                    "weights",
+                    v,
+                    |w, item| {
+                        item.write(w, "weight");
+                    },
+                );
             }
         }
     }

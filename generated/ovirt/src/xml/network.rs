@@ -104,16 +104,13 @@ impl XmlType for Network {
             w.i64("mtu", *v);
         }
         if let Some(v) = &self.usages {
-            if !v.is_link() {
-                w.start("usages");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "usages",
+                v,
+                |w, item| {
                     w.text("usage", item.as_str());
-                }
-                w.end("usages");
-            }
+                },
+            );
         }
         if let Some(v) = &self.required {
             w.bool("required", *v);
@@ -140,40 +137,31 @@ impl XmlType for Network {
             v.write(w, "qos");
         }
         if let Some(v) = &self.network_labels {
-            if !v.is_link() {
-                w.start("network_labels");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "network_labels",
+                v,
+                |w, item| {
                     item.write(w, "network_label");
-                }
-                w.end("network_labels");
-            }
+                },
+            );
         }
         if let Some(v) = &self.permissions {
-            if !v.is_link() {
-                w.start("permissions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "permissions",
+                v,
+                |w, item| {
                     item.write(w, "permission");
-                }
-                w.end("permissions");
-            }
+                },
+            );
         }
         if let Some(v) = &self.vnic_profiles {
-            if !v.is_link() {
-                w.start("vnic_profiles");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "vnic_profiles",
+                v,
+                |w, item| {
                     item.write(w, "vnic_profile");
-                }
-                w.end("vnic_profiles");
-            }
+                },
+            );
         }
         if let Some(v) = &self.external_provider {
             v.write(w, "external_provider");

@@ -59,43 +59,34 @@ impl XmlType for NetworkAttachment {
             w.text("comment", v);
         }
         if let Some(v) = &self.ip_address_assignments {
-            if !v.is_link() {
-                w.start("ip_address_assignments");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "ip_address_assignments",
+                v,
+                |w, item| {
                     item.write(w, "ip_address_assignment");
-                }
-                w.end("ip_address_assignments");
-            }
+                },
+            );
         }
         if let Some(v) = &self.properties {
-            if !v.is_link() {
-                w.start("properties");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "properties",
+                v,
+                |w, item| {
                     item.write(w, "property");
-                }
-                w.end("properties");
-            }
+                },
+            );
         }
         if let Some(v) = &self.in_sync {
             w.bool("in_sync", *v);
         }
         if let Some(v) = &self.reported_configurations {
-            if !v.is_link() {
-                w.start("reported_configurations");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "reported_configurations",
+                v,
+                |w, item| {
                     item.write(w, "reported_configuration");
-                }
-                w.end("reported_configurations");
-            }
+                },
+            );
         }
         if let Some(v) = &self.dns_resolver_configuration {
             v.write(w, "dns_resolver_configuration");

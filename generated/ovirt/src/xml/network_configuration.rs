@@ -28,16 +28,13 @@ impl XmlType for NetworkConfiguration {
             w.attr("href", v);
         }
         if let Some(v) = &self.nics {
-            if !v.is_link() {
-                w.start("nics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "nics",
+                v,
+                |w, item| {
                     item.write(w, "nic");
-                }
-                w.end("nics");
-            }
+                },
+            );
         }
         if let Some(v) = &self.dns {
             v.write(w, "dns");

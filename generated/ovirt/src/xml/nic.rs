@@ -107,16 +107,13 @@ impl XmlType for Nic {
             v.write(w, "instance_type");
         }
         if let Some(v) = &self.vms {
-            if !v.is_link() {
-                w.start("vms");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "vms",
+                v,
+                |w, item| {
                     item.write(w, "vm");
-                }
-                w.end("vms");
-            }
+                },
+            );
         }
         if let Some(v) = &self.vm {
             v.write(w, "vm");
@@ -146,91 +143,70 @@ impl XmlType for Nic {
             v.write(w, "network");
         }
         if let Some(v) = &self.statistics {
-            if !v.is_link() {
-                w.start("statistics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "statistics",
+                v,
+                |w, item| {
                     item.write(w, "statistic");
-                }
-                w.end("statistics");
-            }
+                },
+            );
         }
         if let Some(v) = &self.vnic_profile {
             v.write(w, "vnic_profile");
         }
         if let Some(v) = &self.network_labels {
-            if !v.is_link() {
-                w.start("network_labels");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "network_labels",
+                v,
+                |w, item| {
                     item.write(w, "network_label");
-                }
-                w.end("network_labels");
-            }
+                },
+            );
         }
         if let Some(v) = &self.network_attachments {
-            if !v.is_link() {
-                w.start("network_attachments");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "network_attachments",
+                v,
+                |w, item| {
                     item.write(w, "network_attachment");
-                }
-                w.end("network_attachments");
-            }
+                },
+            );
         }
         if let Some(v) = &self.virtual_function_allowed_labels {
-            if !v.is_link() {
-                w.start("virtual_function_allowed_labels");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "virtual_function_allowed_labels",
+                v,
+                |w, item| {
                     item.write(w, "network_label");
-                }
-                w.end("virtual_function_allowed_labels");
-            }
+                },
+            );
         }
         if let Some(v) = &self.virtual_function_allowed_networks {
-            if !v.is_link() {
-                w.start("virtual_function_allowed_networks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "virtual_function_allowed_networks",
+                v,
+                |w, item| {
                     item.write(w, "network");
-                }
-                w.end("virtual_function_allowed_networks");
-            }
+                },
+            );
         }
         if let Some(v) = &self.reported_devices {
-            if !v.is_link() {
-                w.start("reported_devices");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "reported_devices",
+                v,
+                |w, item| {
                     item.write(w, "reported_device");
-                }
-                w.end("reported_devices");
-            }
+                },
+            );
         }
         if let Some(v) = &self.network_filter_parameters {
-            if !v.is_link() {
-                w.start("network_filter_parameters");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "network_filter_parameters",
+                v,
+                |w, item| {
                     item.write(w, "network_filter_parameter");
-                }
-                w.end("network_filter_parameters");
-            }
+                },
+            );
         }
         w.end(tag);
     }

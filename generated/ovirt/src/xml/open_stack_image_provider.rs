@@ -79,43 +79,34 @@ impl XmlType for OpenStackImageProvider {
             w.text("authentication_url", v);
         }
         if let Some(v) = &self.properties {
-            if !v.is_link() {
-                w.start("properties");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "properties",
+                v,
+                |w, item| {
                     item.write(w, "property");
-                }
-                w.end("properties");
-            }
+                },
+            );
         }
         if let Some(v) = &self.tenant_name {
             w.text("tenant_name", v);
         }
         if let Some(v) = &self.certificates {
-            if !v.is_link() {
-                w.start("certificates");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "certificates",
+                v,
+                |w, item| {
                     item.write(w, "certificate");
-                }
-                w.end("certificates");
-            }
+                },
+            );
         }
         if let Some(v) = &self.images {
-            if !v.is_link() {
-                w.start("images");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "images",
+                v,
+                |w, item| {
                     item.write(w, "openstack_image");
-                }
-                w.end("images");
-            }
+                },
+            );
         }
         w.end(tag);
     }

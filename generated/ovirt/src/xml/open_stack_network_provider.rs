@@ -101,16 +101,13 @@ impl XmlType for OpenStackNetworkProvider {
             w.text("authentication_url", v);
         }
         if let Some(v) = &self.properties {
-            if !v.is_link() {
-                w.start("properties");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "properties",
+                v,
+                |w, item| {
                     item.write(w, "property");
-                }
-                w.end("properties");
-            }
+                },
+            );
         }
         if let Some(v) = &self.tenant_name {
             w.text("tenant_name", v);
@@ -146,40 +143,31 @@ impl XmlType for OpenStackNetworkProvider {
             w.text("project_domain_name", v);
         }
         if let Some(v) = &self.certificates {
-            if !v.is_link() {
-                w.start("certificates");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "certificates",
+                v,
+                |w, item| {
                     item.write(w, "certificate");
-                }
-                w.end("certificates");
-            }
+                },
+            );
         }
         if let Some(v) = &self.networks {
-            if !v.is_link() {
-                w.start("networks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "networks",
+                v,
+                |w, item| {
                     item.write(w, "openstack_network");
-                }
-                w.end("networks");
-            }
+                },
+            );
         }
         if let Some(v) = &self.subnets {
-            if !v.is_link() {
-                w.start("subnets");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "subnets",
+                v,
+                |w, item| {
                     item.write(w, "openstack_subnet");
-                }
-                w.end("subnets");
-            }
+                },
+            );
         }
         w.end(tag);
     }

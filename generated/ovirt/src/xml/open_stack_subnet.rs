@@ -64,16 +64,13 @@ impl XmlType for OpenStackSubnet {
             w.text("gateway", v);
         }
         if let Some(v) = &self.dns_servers {
-            if !v.is_link() {
-                w.start("dns_servers");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "dns_servers",
+                v,
+                |w, item| {
                     w.text("dns_server", item);
-                }
-                w.end("dns_servers");
-            }
+                },
+            );
         }
         if let Some(v) = &self.openstack_network {
             v.write(w, "openstack_network");

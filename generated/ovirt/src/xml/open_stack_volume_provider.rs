@@ -88,16 +88,13 @@ impl XmlType for OpenStackVolumeProvider {
             w.text("authentication_url", v);
         }
         if let Some(v) = &self.properties {
-            if !v.is_link() {
-                w.start("properties");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "properties",
+                v,
+                |w, item| {
                     item.write(w, "property");
-                }
-                w.end("properties");
-            }
+                },
+            );
         }
         if let Some(v) = &self.tenant_name {
             w.text("tenant_name", v);
@@ -106,40 +103,31 @@ impl XmlType for OpenStackVolumeProvider {
             v.write(w, "data_center");
         }
         if let Some(v) = &self.certificates {
-            if !v.is_link() {
-                w.start("certificates");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "certificates",
+                v,
+                |w, item| {
                     item.write(w, "certificate");
-                }
-                w.end("certificates");
-            }
+                },
+            );
         }
         if let Some(v) = &self.volume_types {
-            if !v.is_link() {
-                w.start("volume_types");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "volume_types",
+                v,
+                |w, item| {
                     item.write(w, "open_stack_volume_type");
-                }
-                w.end("volume_types");
-            }
+                },
+            );
         }
         if let Some(v) = &self.authentication_keys {
-            if !v.is_link() {
-                w.start("authentication_keys");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "authentication_keys",
+                v,
+                |w, item| {
                     item.write(w, "openstack_volume_authentication_key");
-                }
-                w.end("authentication_keys");
-            }
+                },
+            );
         }
         w.end(tag);
     }

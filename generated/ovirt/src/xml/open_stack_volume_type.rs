@@ -50,16 +50,13 @@ impl XmlType for OpenStackVolumeType {
             w.text("comment", v);
         }
         if let Some(v) = &self.properties {
-            if !v.is_link() {
-                w.start("properties");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "properties",
+                v,
+                |w, item| {
                     item.write(w, "property");
-                }
-                w.end("properties");
-            }
+                },
+            );
         }
         if let Some(v) = &self.openstack_volume_provider {
             v.write(w, "openstack_volume_provider");

@@ -29,16 +29,13 @@ impl XmlType for Payload {
             w.attr("href", v);
         }
         if let Some(v) = &self.files {
-            if !v.is_link() {
-                w.start("files");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "files",
+                v,
+                |w, item| {
                     item.write(w, "file");
-                }
-                w.end("files");
-            }
+                },
+            );
         }
         if let Some(v) = &self.volume_id {
             w.text("volume_id", v);

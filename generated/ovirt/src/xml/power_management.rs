@@ -49,43 +49,34 @@ impl XmlType for PowerManagement {
             w.text("password", v);
         }
         if let Some(v) = &self.options {
-            if !v.is_link() {
-                w.start("options");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "options",
+                v,
+                |w, item| {
                     item.write(w, "option");
-                }
-                w.end("options");
-            }
+                },
+            );
         }
         if let Some(v) = &self.status {
             w.text("status", v.as_str());
         }
         if let Some(v) = &self.pm_proxies {
-            if !v.is_link() {
-                w.start("pm_proxies");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "pm_proxies",
+                v,
+                |w, item| {
                     item.write(w, "pm_proxy");
-                }
-                w.end("pm_proxies");
-            }
+                },
+            );
         }
         if let Some(v) = &self.agents {
-            if !v.is_link() {
-                w.start("agents");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "agents",
+                v,
+                |w, item| {
                     item.write(w, "agent");
-                }
-                w.end("agents");
-            }
+                },
+            );
         }
         if let Some(v) = &self.automatic_pm_enabled {
             w.bool("automatic_pm_enabled", *v);

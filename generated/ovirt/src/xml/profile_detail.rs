@@ -37,40 +37,31 @@ impl XmlType for ProfileDetail {
             w.i64("duration", *v);
         }
         if let Some(v) = &self.statistics {
-            if !v.is_link() {
-                w.start("statistics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "statistics",
+                v,
+                |w, item| {
                     item.write(w, "statistic");
-                }
-                w.end("statistics");
-            }
+                },
+            );
         }
         if let Some(v) = &self.block_statistics {
-            if !v.is_link() {
-                w.start("block_statistics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "block_statistics",
+                v,
+                |w, item| {
                     item.write(w, "block_statistic");
-                }
-                w.end("block_statistics");
-            }
+                },
+            );
         }
         if let Some(v) = &self.fop_statistics {
-            if !v.is_link() {
-                w.start("fop_statistics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "fop_statistics",
+                v,
+                |w, item| {
                     item.write(w, "fop_statistic");
-                }
-                w.end("fop_statistics");
-            }
+                },
+            );
         }
         w.end(tag);
     }

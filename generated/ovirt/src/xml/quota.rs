@@ -76,40 +76,31 @@ impl XmlType for Quota {
             v.write(w, "data_center");
         }
         if let Some(v) = &self.vms {
-            if !v.is_link() {
-                w.start("vms");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "vms",
+                v,
+                |w, item| {
                     item.write(w, "vm");
-                }
-                w.end("vms");
-            }
+                },
+            );
         }
         if let Some(v) = &self.disks {
-            if !v.is_link() {
-                w.start("disks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "disks",
+                v,
+                |w, item| {
                     item.write(w, "disk");
-                }
-                w.end("disks");
-            }
+                },
+            );
         }
         if let Some(v) = &self.users {
-            if !v.is_link() {
-                w.start("users");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "users",
+                v,
+                |w, item| {
                     item.write(w, "user");
-                }
-                w.end("users");
-            }
+                },
+            );
         }
         if let Some(v) = &self.cluster_soft_limit_pct {
             w.i64("cluster_soft_limit_pct", *v);
@@ -124,40 +115,31 @@ impl XmlType for Quota {
             w.i64("storage_hard_limit_pct", *v);
         }
         if let Some(v) = &self.permissions {
-            if !v.is_link() {
-                w.start("permissions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "permissions",
+                v,
+                |w, item| {
                     item.write(w, "permission");
-                }
-                w.end("permissions");
-            }
+                },
+            );
         }
         if let Some(v) = &self.quota_cluster_limits {
-            if !v.is_link() {
-                w.start("quota_cluster_limits");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "quota_cluster_limits",
+                v,
+                |w, item| {
                     item.write(w, "quota_cluster_limit");
-                }
-                w.end("quota_cluster_limits");
-            }
+                },
+            );
         }
         if let Some(v) = &self.quota_storage_limits {
-            if !v.is_link() {
-                w.start("quota_storage_limits");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "quota_storage_limits",
+                v,
+                |w, item| {
                     item.write(w, "quota_storage_limit");
-                }
-                w.end("quota_storage_limits");
-            }
+                },
+            );
         }
         w.end(tag);
     }

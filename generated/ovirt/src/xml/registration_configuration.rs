@@ -39,88 +39,67 @@ impl XmlType for RegistrationConfiguration {
             w.attr("href", v);
         }
         if let Some(v) = &self.cluster_mappings {
-            if !v.is_link() {
-                w.start("cluster_mappings");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "cluster_mappings",
+                v,
+                |w, item| {
                     item.write(w, "registration_cluster_mapping");
-                }
-                w.end("cluster_mappings");
-            }
+                },
+            );
         }
         if let Some(v) = &self.role_mappings {
-            if !v.is_link() {
-                w.start("role_mappings");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "role_mappings",
+                v,
+                |w, item| {
                     item.write(w, "registration_role_mapping");
-                }
-                w.end("role_mappings");
-            }
+                },
+            );
         }
         if let Some(v) = &self.lun_mappings {
-            if !v.is_link() {
-                w.start("lun_mappings");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "lun_mappings",
+                v,
+                |w, item| {
                     item.write(w, "registration_lun_mapping");
-                }
-                w.end("lun_mappings");
-            }
+                },
+            );
         }
         if let Some(v) = &self.domain_mappings {
-            if !v.is_link() {
-                w.start("domain_mappings");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "domain_mappings",
+                v,
+                |w, item| {
                     item.write(w, "registration_domain_mapping");
-                }
-                w.end("domain_mappings");
-            }
+                },
+            );
         }
         if let Some(v) = &self.affinity_group_mappings {
-            if !v.is_link() {
-                w.start("affinity_group_mappings");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "affinity_group_mappings",
+                v,
+                |w, item| {
                     item.write(w, "registration_affinity_group_mapping");
-                }
-                w.end("affinity_group_mappings");
-            }
+                },
+            );
         }
         if let Some(v) = &self.affinity_label_mappings {
-            if !v.is_link() {
-                w.start("affinity_label_mappings");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "affinity_label_mappings",
+                v,
+                |w, item| {
                     item.write(w, "registration_affinity_label_mapping");
-                }
-                w.end("affinity_label_mappings");
-            }
+                },
+            );
         }
         if let Some(v) = &self.vnic_profile_mappings {
-            if !v.is_link() {
-                w.start("vnic_profile_mappings");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "vnic_profile_mappings",
+                v,
+                |w, item| {
                     item.write(w, "registration_vnic_profile_mapping");
-                }
-                w.end("vnic_profile_mappings");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -54,16 +54,13 @@ impl XmlType for ReportedDevice {
             v.write(w, "mac");
         }
         if let Some(v) = &self.ips {
-            if !v.is_link() {
-                w.start("ips");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "ips",
+                v,
+                |w, item| {
                     item.write(w, "ip");
-                }
-                w.end("ips");
-            }
+                },
+            );
         }
         if let Some(v) = &self.vm {
             v.write(w, "vm");

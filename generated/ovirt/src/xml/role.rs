@@ -64,16 +64,13 @@ impl XmlType for Role {
             v.write(w, "user");
         }
         if let Some(v) = &self.permits {
-            if !v.is_link() {
-                w.start("permits");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "permits",
+                v,
+                |w, item| {
                     item.write(w, "permit");
-                }
-                w.end("permits");
-            }
+                },
+            );
         }
         w.end(tag);
     }

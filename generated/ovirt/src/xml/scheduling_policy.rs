@@ -66,52 +66,40 @@ impl XmlType for SchedulingPolicy {
             w.bool("default_policy", *v);
         }
         if let Some(v) = &self.properties {
-            if !v.is_link() {
-                w.start("properties");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "properties",
+                v,
+                |w, item| {
                     item.write(w, "property");
-                }
-                w.end("properties");
-            }
+                },
+            );
         }
         if let Some(v) = &self.balances {
-            if !v.is_link() {
-                w.start("balances");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "balances",
+                v,
+                |w, item| {
                     item.write(w, "balance");
-                }
-                w.end("balances");
-            }
+                },
+            );
         }
         if let Some(v) = &self.filters {
-            if !v.is_link() {
-                w.start("filters");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "filters",
+                v,
+                |w, item| {
                     item.write(w, "filter");
-                }
-                w.end("filters");
-            }
+                },
+            );
         }
         if let Some(v) = &self.weight {
-            if !v.is_link() {
-                w.start("weight");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "weight",
+                v,
+                |w, item| {
                     item.write(w, "weight");
-                }
-                w.end("weight");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -281,16 +281,13 @@ impl XmlType for Snapshot {
             v.write(w, "io");
         }
         if let Some(v) = &self.custom_properties {
-            if !v.is_link() {
-                w.start("custom_properties");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "custom_properties",
+                v,
+                |w, item| {
                     item.write(w, "custom_property");
-                }
-                w.end("custom_properties");
-            }
+                },
+            );
         }
         if let Some(v) = &self.custom_emulated_machine {
             w.text("custom_emulated_machine", v);
@@ -374,16 +371,13 @@ impl XmlType for Snapshot {
             w.bool("run_once", *v);
         }
         if let Some(v) = &self.payloads {
-            if !v.is_link() {
-                w.start("payloads");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "payloads",
+                v,
+                |w, item| {
                     item.write(w, "payload");
-                }
-                w.end("payloads");
-            }
+                },
+            );
         }
         if let Some(v) = &self.fqdn {
             w.text("fqdn", v);
@@ -419,229 +413,175 @@ impl XmlType for Snapshot {
             v.write(w, "instance_type");
         }
         if let Some(v) = &self.nics {
-            if !v.is_link() {
-                w.start("nics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "nics",
+                v,
+                |w, item| {
                     item.write(w, "nic");
-                }
-                w.end("nics");
-            }
+                },
+            );
         }
         if let Some(v) = &self.snapshots {
-            if !v.is_link() {
-                w.start("snapshots");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "snapshots",
+                v,
+                |w, item| {
                     item.write(w, "snapshot");
-                }
-                w.end("snapshots");
-            }
+                },
+            );
         }
         if let Some(v) = &self.vm_pool {
             v.write(w, "vm_pool");
         }
         if let Some(v) = &self.cdroms {
-            if !v.is_link() {
-                w.start("cdroms");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "cdroms",
+                v,
+                |w, item| {
                     item.write(w, "cdrom");
-                }
-                w.end("cdroms");
-            }
+                },
+            );
         }
         if let Some(v) = &self.floppies {
-            if !v.is_link() {
-                w.start("floppies");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "floppies",
+                v,
+                |w, item| {
                     item.write(w, "floppy");
-                }
-                w.end("floppies");
-            }
+                },
+            );
         }
         if let Some(v) = &self.reported_devices {
-            if !v.is_link() {
-                w.start("reported_devices");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "reported_devices",
+                v,
+                |w, item| {
                     item.write(w, "reported_device");
-                }
-                w.end("reported_devices");
-            }
+                },
+            );
         }
         if let Some(v) = &self.watchdogs {
-            if !v.is_link() {
-                w.start("watchdogs");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "watchdogs",
+                v,
+                |w, item| {
                     item.write(w, "watchdog");
-                }
-                w.end("watchdogs");
-            }
+                },
+            );
         }
         if let Some(v) = &self.permissions {
-            if !v.is_link() {
-                w.start("permissions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "permissions",
+                v,
+                |w, item| {
                     item.write(w, "permission");
-                }
-                w.end("permissions");
-            }
+                },
+            );
         }
         if let Some(v) = &self.external_host_provider {
             v.write(w, "external_host_provider");
         }
         if let Some(v) = &self.affinity_labels {
-            if !v.is_link() {
-                w.start("affinity_labels");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "affinity_labels",
+                v,
+                |w, item| {
                     item.write(w, "affinity_label");
-                }
-                w.end("affinity_labels");
-            }
+                },
+            );
         }
         if let Some(v) = &self.applications {
-            if !v.is_link() {
-                w.start("applications");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "applications",
+                v,
+                |w, item| {
                     item.write(w, "application");
-                }
-                w.end("applications");
-            }
+                },
+            );
         }
         if let Some(v) = &self.graphics_consoles {
-            if !v.is_link() {
-                w.start("graphics_consoles");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "graphics_consoles",
+                v,
+                |w, item| {
                     item.write(w, "graphics_console");
-                }
-                w.end("graphics_consoles");
-            }
+                },
+            );
         }
         if let Some(v) = &self.host_devices {
-            if !v.is_link() {
-                w.start("host_devices");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "host_devices",
+                v,
+                |w, item| {
                     item.write(w, "host_device");
-                }
-                w.end("host_devices");
-            }
+                },
+            );
         }
         if let Some(v) = &self.katello_errata {
-            if !v.is_link() {
-                w.start("katello_errata");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "katello_errata",
+                v,
+                |w, item| {
                     item.write(w, "katello_erratum");
-                }
-                w.end("katello_errata");
-            }
+                },
+            );
         }
         if let Some(v) = &self.numa_nodes {
-            if !v.is_link() {
-                w.start("host_numa_nodes");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "host_numa_nodes",
+                v,
+                |w, item| {
                     item.write(w, "host_numa_node");
-                }
-                w.end("host_numa_nodes");
-            }
+                },
+            );
         }
         if let Some(v) = &self.sessions {
-            if !v.is_link() {
-                w.start("sessions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "sessions",
+                v,
+                |w, item| {
                     item.write(w, "session");
-                }
-                w.end("sessions");
-            }
+                },
+            );
         }
         if let Some(v) = &self.statistics {
-            if !v.is_link() {
-                w.start("statistics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "statistics",
+                v,
+                |w, item| {
                     item.write(w, "statistic");
-                }
-                w.end("statistics");
-            }
+                },
+            );
         }
         if let Some(v) = &self.tags {
-            if !v.is_link() {
-                w.start("tags");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "tags",
+                v,
+                |w, item| {
                     item.write(w, "tag");
-                }
-                w.end("tags");
-            }
+                },
+            );
         }
         if let Some(v) = &self.disk_attachments {
-            if !v.is_link() {
-                w.start("disk_attachments");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "disk_attachments",
+                v,
+                |w, item| {
                     item.write(w, "disk_attachment");
-                }
-                w.end("disk_attachments");
-            }
+                },
+            );
         }
         if let Some(v) = &self.dynamic_cpu {
             v.write(w, "dynamic_cpu");
         }
         if let Some(v) = &self.mediated_devices {
-            if !v.is_link() {
-                w.start("mediated_devices");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "mediated_devices",
+                v,
+                |w, item| {
                     item.write(w, "vm_mediated_device");
-                }
-                w.end("mediated_devices");
-            }
+                },
+            );
         }
         if let Some(v) = &self.date {
             w.date("date", v);
@@ -659,16 +599,13 @@ impl XmlType for Snapshot {
             v.write(w, "vm");
         }
         if let Some(v) = &self.disks {
-            if !v.is_link() {
-                w.start("disks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "disks",
+                v,
+                |w, item| {
                     item.write(w, "disk");
-                }
-                w.end("disks");
-            }
+                },
+            );
         }
         w.end(tag);
     }

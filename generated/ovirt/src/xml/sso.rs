@@ -27,16 +27,13 @@ impl XmlType for Sso {
             w.attr("href", v);
         }
         if let Some(v) = &self.methods {
-            if !v.is_link() {
-                w.start("methods");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "methods",
+                v,
+                |w, item| {
                     item.write(w, "method");
-                }
-                w.end("methods");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -57,16 +57,13 @@ impl XmlType for Statistic {
             w.text("comment", v);
         }
         if let Some(v) = &self.values {
-            if !v.is_link() {
-                w.start("values");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "values",
+                v,
+                |w, item| {
                     item.write(w, "value");
-                }
-                w.end("values");
-            }
+                },
+            );
         }
         if let Some(v) = &self.kind {
             w.text("kind", v.as_str());

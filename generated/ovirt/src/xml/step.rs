@@ -95,16 +95,13 @@ impl XmlType for Step {
             v.write(w, "job");
         }
         if let Some(v) = &self.statistics {
-            if !v.is_link() {
-                w.start("statistics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "statistics",
+                v,
+                |w, item| {
                     item.write(w, "statistic");
-                }
-                w.end("statistics");
-            }
+                },
+            );
         }
         if let Some(v) = &self.execution_host {
             v.write(w, "execution_host");

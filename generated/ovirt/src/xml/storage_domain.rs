@@ -169,124 +169,94 @@ impl XmlType for StorageDomain {
             v.write(w, "data_center");
         }
         if let Some(v) = &self.data_centers {
-            if !v.is_link() {
-                w.start("data_centers");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "data_centers",
+                v,
+                |w, item| {
                     item.write(w, "data_center");
-                }
-                w.end("data_centers");
-            }
+                },
+            );
         }
         if let Some(v) = &self.disks {
-            if !v.is_link() {
-                w.start("disks");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "disks",
+                v,
+                |w, item| {
                     item.write(w, "disk");
-                }
-                w.end("disks");
-            }
+                },
+            );
         }
         if let Some(v) = &self.disk_profiles {
-            if !v.is_link() {
-                w.start("disk_profiles");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "disk_profiles",
+                v,
+                |w, item| {
                     item.write(w, "disk_profile");
-                }
-                w.end("disk_profiles");
-            }
+                },
+            );
         }
         if let Some(v) = &self.disk_snapshots {
-            if !v.is_link() {
-                w.start("disk_snapshots");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "disk_snapshots",
+                v,
+                |w, item| {
                     item.write(w, "disk_snapshot");
-                }
-                w.end("disk_snapshots");
-            }
+                },
+            );
         }
         if let Some(v) = &self.files {
-            if !v.is_link() {
-                w.start("files");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "files",
+                v,
+                |w, item| {
                     item.write(w, "file");
-                }
-                w.end("files");
-            }
+                },
+            );
         }
         if let Some(v) = &self.images {
-            if !v.is_link() {
-                w.start("images");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "images",
+                v,
+                |w, item| {
                     item.write(w, "image");
-                }
-                w.end("images");
-            }
+                },
+            );
         }
         if let Some(v) = &self.permissions {
-            if !v.is_link() {
-                w.start("permissions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "permissions",
+                v,
+                |w, item| {
                     item.write(w, "permission");
-                }
-                w.end("permissions");
-            }
+                },
+            );
         }
         if let Some(v) = &self.storage_connections {
-            if !v.is_link() {
-                w.start("storage_connections");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "storage_connections",
+                v,
+                |w, item| {
                     item.write(w, "storage_connection");
-                }
-                w.end("storage_connections");
-            }
+                },
+            );
         }
         if let Some(v) = &self.templates {
-            if !v.is_link() {
-                w.start("templates");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "templates",
+                v,
+                |w, item| {
                     item.write(w, "template");
-                }
-                w.end("templates");
-            }
+                },
+            );
         }
         if let Some(v) = &self.vms {
-            if !v.is_link() {
-                w.start("vms");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "vms",
+                v,
+                |w, item| {
                     item.write(w, "vm");
-                }
-                w.end("vms");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -45,16 +45,13 @@ impl XmlType for SystemOption {
             w.text("comment", v);
         }
         if let Some(v) = &self.values {
-            if !v.is_link() {
-                w.start("values");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "values",
+                v,
+                |w, item| {
                     item.write(w, "system_option_value");
-                }
-                w.end("values");
-            }
+                },
+            );
         }
         w.end(tag);
     }

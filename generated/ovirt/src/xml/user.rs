@@ -105,91 +105,70 @@ impl XmlType for User {
             w.text("email", v);
         }
         if let Some(v) = &self.user_options {
-            if !v.is_link() {
-                w.start("user_options");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "user_options",
+                v,
+                |w, item| {
                     item.write(w, "property");
-                }
-                w.end("user_options");
-            }
+                },
+            );
         }
         if let Some(v) = &self.domain {
             v.write(w, "domain");
         }
         if let Some(v) = &self.roles {
-            if !v.is_link() {
-                w.start("roles");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "roles",
+                v,
+                |w, item| {
                     item.write(w, "role");
-                }
-                w.end("roles");
-            }
+                },
+            );
         }
         if let Some(v) = &self.groups {
-            if !v.is_link() {
-                w.start("groups");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "groups",
+                v,
+                |w, item| {
                     item.write(w, "group");
-                }
-                w.end("groups");
-            }
+                },
+            );
         }
         if let Some(v) = &self.permissions {
-            if !v.is_link() {
-                w.start("permissions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "permissions",
+                v,
+                |w, item| {
                     item.write(w, "permission");
-                }
-                w.end("permissions");
-            }
+                },
+            );
         }
         if let Some(v) = &self.tags {
-            if !v.is_link() {
-                w.start("tags");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "tags",
+                v,
+                |w, item| {
                     item.write(w, "tag");
-                }
-                w.end("tags");
-            }
+                },
+            );
         }
         if let Some(v) = &self.ssh_public_keys {
-            if !v.is_link() {
-                w.start("ssh_public_keys");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "ssh_public_keys",
+                v,
+                |w, item| {
                     item.write(w, "ssh_public_key");
-                }
-                w.end("ssh_public_keys");
-            }
+                },
+            );
         }
         if let Some(v) = &self.options {
-            if !v.is_link() {
-                w.start("options");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "options",
+                v,
+                |w, item| {
                     item.write(w, "user_option");
-                }
-                w.end("options");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -77,28 +77,22 @@ impl XmlType for VirtualNumaNode {
             v.write(w, "host");
         }
         if let Some(v) = &self.statistics {
-            if !v.is_link() {
-                w.start("statistics");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "statistics",
+                v,
+                |w, item| {
                     item.write(w, "statistic");
-                }
-                w.end("statistics");
-            }
+                },
+            );
         }
         if let Some(v) = &self.numa_node_pins {
-            if !v.is_link() {
-                w.start("numa_node_pins");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "numa_node_pins",
+                v,
+                |w, item| {
                     item.write(w, "numa_node_pin");
-                }
-                w.end("numa_node_pins");
-            }
+                },
+            );
         }
         if let Some(v) = &self.numa_tune_mode {
             w.text("numa_tune_mode", v.as_str());

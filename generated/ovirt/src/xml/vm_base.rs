@@ -185,16 +185,13 @@ impl XmlType for VmBase {
             v.write(w, "io");
         }
         if let Some(v) = &self.custom_properties {
-            if !v.is_link() {
-                w.start("custom_properties");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "custom_properties",
+                v,
+                |w, item| {
                     item.write(w, "custom_property");
-                }
-                w.end("custom_properties");
-            }
+                },
+            );
         }
         if let Some(v) = &self.custom_emulated_machine {
             w.text("custom_emulated_machine", v);

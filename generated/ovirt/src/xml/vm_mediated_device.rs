@@ -64,31 +64,25 @@ impl XmlType for VmMediatedDevice {
             v.write(w, "instance_type");
         }
         if let Some(v) = &self.vms {
-            if !v.is_link() {
-                w.start("vms");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "vms",
+                v,
+                |w, item| {
                     item.write(w, "vm");
-                }
-                w.end("vms");
-            }
+                },
+            );
         }
         if let Some(v) = &self.vm {
             v.write(w, "vm");
         }
         if let Some(v) = &self.spec_params {
-            if !v.is_link() {
-                w.start("spec_params");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "spec_params",
+                v,
+                |w, item| {
                     item.write(w, "property");
-                }
-                w.end("spec_params");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -38,16 +38,13 @@ impl XmlType for VmPlacementPolicy {
             w.text("affinity", v.as_str());
         }
         if let Some(v) = &self.hosts {
-            if !v.is_link() {
-                w.start("hosts");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "hosts",
+                v,
+                |w, item| {
                     item.write(w, "host");
-                }
-                w.end("hosts");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -116,16 +116,13 @@ impl XmlType for VmPool {
             v.write(w, "vm");
         }
         if let Some(v) = &self.permissions {
-            if !v.is_link() {
-                w.start("permissions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "permissions",
+                v,
+                |w, item| {
                     item.write(w, "permission");
-                }
-                w.end("permissions");
-            }
+                },
+            );
         }
         w.end(tag);
     }

@@ -63,16 +63,13 @@ impl XmlType for VnicProfile {
             w.bool("port_mirroring", *v);
         }
         if let Some(v) = &self.custom_properties {
-            if !v.is_link() {
-                w.start("custom_properties");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "custom_properties",
+                v,
+                |w, item| {
                     item.write(w, "custom_property");
-                }
-                w.end("custom_properties");
-            }
+                },
+            );
         }
         if let Some(v) = &self.pass_through {
             v.write(w, "pass_through");
@@ -93,16 +90,13 @@ impl XmlType for VnicProfile {
             v.write(w, "failover");
         }
         if let Some(v) = &self.permissions {
-            if !v.is_link() {
-                w.start("permissions");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "permissions",
+                v,
+                |w, item| {
                     item.write(w, "permission");
-                }
-                w.end("permissions");
-            }
+                },
+            );
         }
         w.end(tag);
     }

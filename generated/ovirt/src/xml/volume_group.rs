@@ -37,16 +37,13 @@ impl XmlType for VolumeGroup {
             w.text("name", v);
         }
         if let Some(v) = &self.logical_units {
-            if !v.is_link() {
-                w.start("logical_units");
-                if let Some(href) = &v.href {
-                    w.attr("href", href);
-                }
-                for item in v.iter() {
+            w.list(
+                "logical_units",
+                v,
+                |w, item| {
                     item.write(w, "logical_unit");
-                }
-                w.end("logical_units");
-            }
+                },
+            );
         }
         w.end(tag);
     }
