@@ -39,29 +39,24 @@ pub trait Identity {
     }
 }
 
-impl<T: Identity + ?Sized> Identity for &T {
-    fn id(&self) -> Option<&str> {
-        (**self).id()
-    }
-    fn name(&self) -> Option<&str> {
-        (**self).name()
-    }
-    fn href(&self) -> Option<&str> {
-        (**self).href()
-    }
+/// `Identity` of a pointer: that of what it points at.
+macro_rules! identity_through {
+    ($($pointer:ty),*) => {$(
+        impl<T: Identity + ?Sized> Identity for $pointer {
+            fn id(&self) -> Option<&str> {
+                (**self).id()
+            }
+            fn name(&self) -> Option<&str> {
+                (**self).name()
+            }
+            fn href(&self) -> Option<&str> {
+                (**self).href()
+            }
+        }
+    )*};
 }
 
-impl<T: Identity + ?Sized> Identity for Box<T> {
-    fn id(&self) -> Option<&str> {
-        (**self).id()
-    }
-    fn name(&self) -> Option<&str> {
-        (**self).name()
-    }
-    fn href(&self) -> Option<&str> {
-        (**self).href()
-    }
-}
+identity_through!(&T, Box<T>);
 
 impl<T: Identity> Identity for Option<T> {
     fn id(&self) -> Option<&str> {

@@ -84,7 +84,7 @@ fn getter(cx: &Context<'_>, st: &StructType, m: &Member) -> TokenStream {
 }
 
 /// The Rust type of one item of a member (the member itself when it is not a list).
-fn item_type(cx: &Context<'_>, ty: TypeRef) -> TokenStream {
+pub(crate) fn item_type(cx: &Context<'_>, ty: TypeRef) -> TokenStream {
     match ty {
         TypeRef::Primitive(Primitive::String) => quote! { String },
         TypeRef::Primitive(Primitive::Boolean) => quote! { bool },

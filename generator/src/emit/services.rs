@@ -152,16 +152,17 @@ pub(crate) fn emit_service(cx: &Context<'_>, index: usize) -> Result<TokenStream
                 (MethodKind::Add | MethodKind::Update, Some(p)) => {
                     let arg = ident(&p.rust);
                     let item = value_type(cx, p.ty);
-                    let ty = if p.list {
-                        quote! { Vec<#item> }
+                    // A single object may be given as its builder too.
+                    let (ty, body) = if p.list {
+                        (quote! { Vec<#item> }, quote! { #arg })
                     } else {
-                        item
+                        (quote! { impl Into<#item> }, quote! { #arg.into() })
                     };
                     quote! {
                         #method_doc
                         #mdep
                         pub fn #method_ident(&self, #arg: #ty) -> #b {
-                            #b { call: #call, body: #arg }
+                            #b { call: #call, body: #body }
                         }
                     }
                 }

@@ -182,29 +182,11 @@ fn thread_safety(st: &StructType) -> TokenStream {
 }
 
 fn field_type(cx: &Context<'_>, m: &Member) -> TokenStream {
-    let item = match m.ty {
-        TypeRef::Primitive(Primitive::String) => quote! { String },
-        TypeRef::Primitive(Primitive::Boolean) => quote! { bool },
-        TypeRef::Primitive(Primitive::Integer) => quote! { i64 },
-        TypeRef::Primitive(Primitive::Decimal) => quote! { Decimal },
-        TypeRef::Primitive(Primitive::Date) => quote! { DateTime },
-        TypeRef::Enum(i) => {
-            let n = format_ident!("{}", cx.api.enums[i].rust_name);
-            quote! { #n }
-        }
-        TypeRef::Struct(i) => {
-            let n = format_ident!("{}", cx.api.structs[i].rust_name);
-            if m.list {
-                quote! { #n }
-            } else {
-                quote! { Box<#n> }
-            }
-        }
-    };
-    if m.list {
-        quote! { List<#item> }
-    } else {
-        item
+    let item = super::accessors::item_type(cx, m.ty);
+    match (m.list, m.ty) {
+        (true, _) => quote! { List<#item> },
+        (false, TypeRef::Struct(_)) => quote! { Box<#item> },
+        (false, _) => item,
     }
 }
 

@@ -39,10 +39,13 @@ impl AffinityGroupHostLabelsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `label.id` or `label.name`.
-    pub fn add(&self, label: types::AffinityLabel) -> AffinityGroupHostLabelsAddRequest {
+    pub fn add(
+        &self,
+        label: impl Into<types::AffinityLabel>,
+    ) -> AffinityGroupHostLabelsAddRequest {
         AffinityGroupHostLabelsAddRequest {
             call: self.ctx.call(),
-            body: label,
+            body: label.into(),
         }
     }
 

@@ -39,10 +39,10 @@ impl AffinityGroupHostsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `host.id` or `host.name`.
-    pub fn add(&self, host: types::Host) -> AffinityGroupHostsAddRequest {
+    pub fn add(&self, host: impl Into<types::Host>) -> AffinityGroupHostsAddRequest {
         AffinityGroupHostsAddRequest {
             call: self.ctx.call(),
-            body: host,
+            body: host.into(),
         }
     }
 

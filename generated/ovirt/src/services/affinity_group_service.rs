@@ -45,10 +45,13 @@ impl AffinityGroupService {
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `group.enforcing`, `group.name`, `group.positive`.
-    pub fn update(&self, group: types::AffinityGroup) -> AffinityGroupUpdateRequest {
+    pub fn update(
+        &self,
+        group: impl Into<types::AffinityGroup>,
+    ) -> AffinityGroupUpdateRequest {
         AffinityGroupUpdateRequest {
             call: self.ctx.call(),
-            body: group,
+            body: group.into(),
         }
     }
 

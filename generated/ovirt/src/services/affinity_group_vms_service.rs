@@ -39,10 +39,10 @@ impl AffinityGroupVmsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `vm.id` or `vm.name`.
-    pub fn add(&self, vm: types::Vm) -> AffinityGroupVmsAddRequest {
+    pub fn add(&self, vm: impl Into<types::Vm>) -> AffinityGroupVmsAddRequest {
         AffinityGroupVmsAddRequest {
             call: self.ctx.call(),
-            body: vm,
+            body: vm.into(),
         }
     }
 

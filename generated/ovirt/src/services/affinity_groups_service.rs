@@ -39,10 +39,13 @@ impl AffinityGroupsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `group.name`.
-    pub fn add(&self, group: types::AffinityGroup) -> AffinityGroupsAddRequest {
+    pub fn add(
+        &self,
+        group: impl Into<types::AffinityGroup>,
+    ) -> AffinityGroupsAddRequest {
         AffinityGroupsAddRequest {
             call: self.ctx.call(),
-            body: group,
+            body: group.into(),
         }
     }
 

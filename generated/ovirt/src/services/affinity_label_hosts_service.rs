@@ -37,10 +37,10 @@ impl AffinityLabelHostsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
-    pub fn add(&self, host: types::Host) -> AffinityLabelHostsAddRequest {
+    pub fn add(&self, host: impl Into<types::Host>) -> AffinityLabelHostsAddRequest {
         AffinityLabelHostsAddRequest {
             call: self.ctx.call(),
-            body: host,
+            body: host.into(),
         }
     }
 

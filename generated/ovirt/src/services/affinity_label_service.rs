@@ -43,10 +43,13 @@ impl AffinityLabelService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
-    pub fn update(&self, label: types::AffinityLabel) -> AffinityLabelUpdateRequest {
+    pub fn update(
+        &self,
+        label: impl Into<types::AffinityLabel>,
+    ) -> AffinityLabelUpdateRequest {
         AffinityLabelUpdateRequest {
             call: self.ctx.call(),
-            body: label,
+            body: label.into(),
         }
     }
 

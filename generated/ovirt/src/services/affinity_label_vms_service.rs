@@ -37,10 +37,10 @@ impl AffinityLabelVmsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
-    pub fn add(&self, vm: types::Vm) -> AffinityLabelVmsAddRequest {
+    pub fn add(&self, vm: impl Into<types::Vm>) -> AffinityLabelVmsAddRequest {
         AffinityLabelVmsAddRequest {
             call: self.ctx.call(),
-            body: vm,
+            body: vm.into(),
         }
     }
 

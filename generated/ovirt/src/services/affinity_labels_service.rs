@@ -37,10 +37,13 @@ impl AffinityLabelsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
-    pub fn add(&self, label: types::AffinityLabel) -> AffinityLabelsAddRequest {
+    pub fn add(
+        &self,
+        label: impl Into<types::AffinityLabel>,
+    ) -> AffinityLabelsAddRequest {
         AffinityLabelsAddRequest {
             call: self.ctx.call(),
-            body: label,
+            body: label.into(),
         }
     }
 

@@ -37,10 +37,13 @@ impl AssignedAffinityLabelsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
-    pub fn add(&self, label: types::AffinityLabel) -> AssignedAffinityLabelsAddRequest {
+    pub fn add(
+        &self,
+        label: impl Into<types::AffinityLabel>,
+    ) -> AssignedAffinityLabelsAddRequest {
         AssignedAffinityLabelsAddRequest {
             call: self.ctx.call(),
-            body: label,
+            body: label.into(),
         }
     }
 

@@ -41,10 +41,13 @@ impl AssignedCpuProfilesService {
     /// The server requires: `profile.name`.
     ///
     /// The server also reads: `profile.description`, `profile.qos.id`.
-    pub fn add(&self, profile: types::CpuProfile) -> AssignedCpuProfilesAddRequest {
+    pub fn add(
+        &self,
+        profile: impl Into<types::CpuProfile>,
+    ) -> AssignedCpuProfilesAddRequest {
         AssignedCpuProfilesAddRequest {
             call: self.ctx.call(),
-            body: profile,
+            body: profile.into(),
         }
     }
 

@@ -41,10 +41,13 @@ impl AssignedDiskProfilesService {
     /// The server requires: `profile.name`.
     ///
     /// The server also reads: `profile.description`, `profile.qos.id`.
-    pub fn add(&self, profile: types::DiskProfile) -> AssignedDiskProfilesAddRequest {
+    pub fn add(
+        &self,
+        profile: impl Into<types::DiskProfile>,
+    ) -> AssignedDiskProfilesAddRequest {
         AssignedDiskProfilesAddRequest {
             call: self.ctx.call(),
-            body: profile,
+            body: profile.into(),
         }
     }
 

@@ -43,10 +43,13 @@ impl AssignedPermissionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `permission.role.id` or `permission.role.name`.
-    pub fn add(&self, permission: types::Permission) -> AssignedPermissionsAddRequest {
+    pub fn add(
+        &self,
+        permission: impl Into<types::Permission>,
+    ) -> AssignedPermissionsAddRequest {
         AssignedPermissionsAddRequest {
             call: self.ctx.call(),
-            body: permission,
+            body: permission.into(),
         }
     }
 
@@ -59,11 +62,11 @@ impl AssignedPermissionsService {
     /// The server requires: `permission.role.id` or `permission.role.name`, `permission.user.id`.
     pub fn add_user_level(
         &self,
-        permission: types::Permission,
+        permission: impl Into<types::Permission>,
     ) -> AssignedPermissionsAddUserLevelRequest {
         AssignedPermissionsAddUserLevelRequest {
             call: self.ctx.call(),
-            body: permission,
+            body: permission.into(),
         }
     }
 
@@ -76,11 +79,11 @@ impl AssignedPermissionsService {
     /// The server requires: `permission.role.id` or `permission.role.name`, `permission.group.id`.
     pub fn add_group_level(
         &self,
-        permission: types::Permission,
+        permission: impl Into<types::Permission>,
     ) -> AssignedPermissionsAddGroupLevelRequest {
         AssignedPermissionsAddGroupLevelRequest {
             call: self.ctx.call(),
-            body: permission,
+            body: permission.into(),
         }
     }
 
@@ -93,11 +96,11 @@ impl AssignedPermissionsService {
     /// The server requires: `permission.role.id` or `permission.role.name`, `permission.data_center.id`.
     pub fn add_data_center_permission(
         &self,
-        permission: types::Permission,
+        permission: impl Into<types::Permission>,
     ) -> AssignedPermissionsAddDataCenterPermissionRequest {
         AssignedPermissionsAddDataCenterPermissionRequest {
             call: self.ctx.call(),
-            body: permission,
+            body: permission.into(),
         }
     }
 
@@ -110,11 +113,11 @@ impl AssignedPermissionsService {
     /// The server requires: `permission.role.id` or `permission.role.name`, `permission.cluster.id`.
     pub fn add_cluster_permission(
         &self,
-        permission: types::Permission,
+        permission: impl Into<types::Permission>,
     ) -> AssignedPermissionsAddClusterPermissionRequest {
         AssignedPermissionsAddClusterPermissionRequest {
             call: self.ctx.call(),
-            body: permission,
+            body: permission.into(),
         }
     }
 
@@ -127,11 +130,11 @@ impl AssignedPermissionsService {
     /// The server requires: `permission.role.id` or `permission.role.name`, `permission.host.id`.
     pub fn add_host_permission(
         &self,
-        permission: types::Permission,
+        permission: impl Into<types::Permission>,
     ) -> AssignedPermissionsAddHostPermissionRequest {
         AssignedPermissionsAddHostPermissionRequest {
             call: self.ctx.call(),
-            body: permission,
+            body: permission.into(),
         }
     }
 
@@ -144,11 +147,11 @@ impl AssignedPermissionsService {
     /// The server requires: `permission.role.id` or `permission.role.name`, `permission.storage_domain.id`.
     pub fn add_storage_domain_permission(
         &self,
-        permission: types::Permission,
+        permission: impl Into<types::Permission>,
     ) -> AssignedPermissionsAddStorageDomainPermissionRequest {
         AssignedPermissionsAddStorageDomainPermissionRequest {
             call: self.ctx.call(),
-            body: permission,
+            body: permission.into(),
         }
     }
 
@@ -161,11 +164,11 @@ impl AssignedPermissionsService {
     /// The server requires: `permission.role.id` or `permission.role.name`, `permission.vm.id`.
     pub fn add_vm_permission(
         &self,
-        permission: types::Permission,
+        permission: impl Into<types::Permission>,
     ) -> AssignedPermissionsAddVmPermissionRequest {
         AssignedPermissionsAddVmPermissionRequest {
             call: self.ctx.call(),
-            body: permission,
+            body: permission.into(),
         }
     }
 
@@ -178,11 +181,11 @@ impl AssignedPermissionsService {
     /// The server requires: `permission.role.id` or `permission.role.name`, `permission.vm_pool.id`.
     pub fn add_vm_pool_permission(
         &self,
-        permission: types::Permission,
+        permission: impl Into<types::Permission>,
     ) -> AssignedPermissionsAddVmPoolPermissionRequest {
         AssignedPermissionsAddVmPoolPermissionRequest {
             call: self.ctx.call(),
-            body: permission,
+            body: permission.into(),
         }
     }
 
@@ -195,11 +198,11 @@ impl AssignedPermissionsService {
     /// The server requires: `permission.role.id` or `permission.role.name`, `permission.template.id`.
     pub fn add_template_permission(
         &self,
-        permission: types::Permission,
+        permission: impl Into<types::Permission>,
     ) -> AssignedPermissionsAddTemplatePermissionRequest {
         AssignedPermissionsAddTemplatePermissionRequest {
             call: self.ctx.call(),
-            body: permission,
+            body: permission.into(),
         }
     }
 

@@ -41,10 +41,10 @@ impl AssignedTagsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `tag.id` or `tag.name`.
-    pub fn add(&self, tag: types::Tag) -> AssignedTagsAddRequest {
+    pub fn add(&self, tag: impl Into<types::Tag>) -> AssignedTagsAddRequest {
         AssignedTagsAddRequest {
             call: self.ctx.call(),
-            body: tag,
+            body: tag.into(),
         }
     }
 

@@ -41,10 +41,13 @@ impl AssignedVnicProfilesService {
     /// The server requires: `profile.name`.
     ///
     /// The server also reads: `profile.description`, `profile.pass_through.mode`, `profile.port_mirroring`, `profile.custom_properties[].name`, `profile.custom_properties[].value`.
-    pub fn add(&self, profile: types::VnicProfile) -> AssignedVnicProfilesAddRequest {
+    pub fn add(
+        &self,
+        profile: impl Into<types::VnicProfile>,
+    ) -> AssignedVnicProfilesAddRequest {
         AssignedVnicProfilesAddRequest {
             call: self.ctx.call(),
-            body: profile,
+            body: profile.into(),
         }
     }
 

@@ -47,10 +47,13 @@ impl AttachedStorageDomainDiskService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
-    pub fn update(&self, disk: types::Disk) -> AttachedStorageDomainDiskUpdateRequest {
+    pub fn update(
+        &self,
+        disk: impl Into<types::Disk>,
+    ) -> AttachedStorageDomainDiskUpdateRequest {
         AttachedStorageDomainDiskUpdateRequest {
             call: self.ctx.call(),
-            body: disk,
+            body: disk.into(),
         }
     }
 

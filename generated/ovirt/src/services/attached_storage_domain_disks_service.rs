@@ -38,10 +38,13 @@ impl AttachedStorageDomainDisksService {
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     #[deprecated]
-    pub fn add(&self, disk: types::Disk) -> AttachedStorageDomainDisksAddRequest {
+    pub fn add(
+        &self,
+        disk: impl Into<types::Disk>,
+    ) -> AttachedStorageDomainDisksAddRequest {
         AttachedStorageDomainDisksAddRequest {
             call: self.ctx.call(),
-            body: disk,
+            body: disk.into(),
         }
     }
 

@@ -43,11 +43,11 @@ impl AttachedStorageDomainsService {
     /// The server requires: `storage_domain.id` or `storage_domain.name`.
     pub fn add(
         &self,
-        storage_domain: types::StorageDomain,
+        storage_domain: impl Into<types::StorageDomain>,
     ) -> AttachedStorageDomainsAddRequest {
         AttachedStorageDomainsAddRequest {
             call: self.ctx.call(),
-            body: storage_domain,
+            body: storage_domain.into(),
         }
     }
 

@@ -39,10 +39,10 @@ impl BalancesService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `balance.scheduling_policy_unit.id`.
-    pub fn add(&self, balance: types::Balance) -> BalancesAddRequest {
+    pub fn add(&self, balance: impl Into<types::Balance>) -> BalancesAddRequest {
         BalancesAddRequest {
             call: self.ctx.call(),
-            body: balance,
+            body: balance.into(),
         }
     }
 

@@ -43,10 +43,10 @@ impl BookmarkService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
-    pub fn update(&self, bookmark: types::Bookmark) -> BookmarkUpdateRequest {
+    pub fn update(&self, bookmark: impl Into<types::Bookmark>) -> BookmarkUpdateRequest {
         BookmarkUpdateRequest {
             call: self.ctx.call(),
-            body: bookmark,
+            body: bookmark.into(),
         }
     }
 

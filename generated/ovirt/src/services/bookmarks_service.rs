@@ -39,10 +39,10 @@ impl BookmarksService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `bookmark.name`, `bookmark.value`.
-    pub fn add(&self, bookmark: types::Bookmark) -> BookmarksAddRequest {
+    pub fn add(&self, bookmark: impl Into<types::Bookmark>) -> BookmarksAddRequest {
         BookmarksAddRequest {
             call: self.ctx.call(),
-            body: bookmark,
+            body: bookmark.into(),
         }
     }
 

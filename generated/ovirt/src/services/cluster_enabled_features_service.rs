@@ -48,11 +48,11 @@ impl ClusterEnabledFeaturesService {
     /// The server requires: `feature.id`.
     pub fn add(
         &self,
-        feature: types::ClusterFeature,
+        feature: impl Into<types::ClusterFeature>,
     ) -> ClusterEnabledFeaturesAddRequest {
         ClusterEnabledFeaturesAddRequest {
             call: self.ctx.call(),
-            body: feature,
+            body: feature.into(),
         }
     }
 

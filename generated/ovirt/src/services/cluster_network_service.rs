@@ -50,10 +50,13 @@ impl ClusterNetworkService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
-    pub fn update(&self, network: types::Network) -> ClusterNetworkUpdateRequest {
+    pub fn update(
+        &self,
+        network: impl Into<types::Network>,
+    ) -> ClusterNetworkUpdateRequest {
         ClusterNetworkUpdateRequest {
             call: self.ctx.call(),
-            body: network,
+            body: network.into(),
         }
     }
 

@@ -39,10 +39,10 @@ impl ClusterNetworksService {
     /// Attaches an existing network of the data center (by id) to the cluster and returns it; `required` and `usages` say how the cluster uses it.
     ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
-    pub fn add(&self, network: types::Network) -> ClusterNetworksAddRequest {
+    pub fn add(&self, network: impl Into<types::Network>) -> ClusterNetworksAddRequest {
         ClusterNetworksAddRequest {
             call: self.ctx.call(),
-            body: network,
+            body: network.into(),
         }
     }
 

@@ -53,10 +53,10 @@ impl ClusterService {
     /// `cluster.ballooning_enabled`, `cluster.cpu.architecture`, `cluster.cpu.type`, `cluster.description`, `cluster.display.proxy`, `cluster.error_handling.on_error`, `cluster.gluster_service`, `cluster.ha_reservation`, `cluster.ksm.enabled`, `cluster.memory_policy.over_commit.percent`, `cluster.memory_policy.transparent_huge_pages.enabled`, `cluster.name`, `cluster.threads_as_cores`, `cluster.trusted_service`, `cluster.tunnel_migration`, `cluster.version.major`, `cluster.version.minor`, `cluster.virt_service`, `cluster.scheduling_policy.id` or `cluster.scheduling_policy.name`, `cluster.fips_mode`.
     ///
     /// </details>
-    pub fn update(&self, cluster: types::Cluster) -> ClusterUpdateRequest {
+    pub fn update(&self, cluster: impl Into<types::Cluster>) -> ClusterUpdateRequest {
         ClusterUpdateRequest {
             call: self.ctx.call(),
-            body: cluster,
+            body: cluster.into(),
         }
     }
 

@@ -49,10 +49,10 @@ impl ClustersService {
     /// `cluster.version.major`, `cluster.version.minor`, `cluster.cpu.type`, `cluster.ballooning_enabled`, `cluster.comment`, `cluster.cpu.architecture`, `cluster.description`, `cluster.display.proxy`, `cluster.error_handling.on_error`, `cluster.fencing_policy.enabled`, `cluster.fencing_policy.skip_if_connectivity_broken.enabled`, `cluster.fencing_policy.skip_if_connectivity_broken.threshold`, `cluster.fencing_policy.skip_if_sd_active.enabled`, `cluster.gluster_service`, `cluster.ha_reservation`, `cluster.ksm.enabled`, `cluster.ksm.merge_across_nodes`, `cluster.memory_policy.over_commit.percent`, `cluster.memory_policy.transparent_huge_pages.enabled`, `cluster.threads_as_cores`, `cluster.trusted_service`, `cluster.tunnel_migration`, `cluster.virt_service`, `cluster.management_network.id` or `cluster.management_network.name`, `cluster.scheduling_policy.id` or `cluster.scheduling_policy.name`, `cluster.external_network_providers[].id` or `cluster.external_network_providers[].name`, `cluster.fips_mode`.
     ///
     /// </details>
-    pub fn add(&self, cluster: types::Cluster) -> ClustersAddRequest {
+    pub fn add(&self, cluster: impl Into<types::Cluster>) -> ClustersAddRequest {
         ClustersAddRequest {
             call: self.ctx.call(),
-            body: cluster,
+            body: cluster.into(),
         }
     }
 

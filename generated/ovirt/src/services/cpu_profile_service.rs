@@ -45,10 +45,13 @@ impl CpuProfileService {
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `profile.description`, `profile.name`, `profile.qos.id`.
-    pub fn update(&self, profile: types::CpuProfile) -> CpuProfileUpdateRequest {
+    pub fn update(
+        &self,
+        profile: impl Into<types::CpuProfile>,
+    ) -> CpuProfileUpdateRequest {
         CpuProfileUpdateRequest {
             call: self.ctx.call(),
-            body: profile,
+            body: profile.into(),
         }
     }
 

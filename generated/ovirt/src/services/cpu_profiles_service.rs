@@ -41,10 +41,10 @@ impl CpuProfilesService {
     /// The server requires: `profile.cluster.id`, `profile.name`.
     ///
     /// The server also reads: `profile.description`, `profile.qos.id`.
-    pub fn add(&self, profile: types::CpuProfile) -> CpuProfilesAddRequest {
+    pub fn add(&self, profile: impl Into<types::CpuProfile>) -> CpuProfilesAddRequest {
         CpuProfilesAddRequest {
             call: self.ctx.call(),
-            body: profile,
+            body: profile.into(),
         }
     }
 

@@ -50,10 +50,13 @@ impl DataCenterNetworkService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
-    pub fn update(&self, network: types::Network) -> DataCenterNetworkUpdateRequest {
+    pub fn update(
+        &self,
+        network: impl Into<types::Network>,
+    ) -> DataCenterNetworkUpdateRequest {
         DataCenterNetworkUpdateRequest {
             call: self.ctx.call(),
-            body: network,
+            body: network.into(),
         }
     }
 

@@ -37,10 +37,13 @@ impl DataCenterNetworksService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
-    pub fn add(&self, network: types::Network) -> DataCenterNetworksAddRequest {
+    pub fn add(
+        &self,
+        network: impl Into<types::Network>,
+    ) -> DataCenterNetworksAddRequest {
         DataCenterNetworksAddRequest {
             call: self.ctx.call(),
-            body: network,
+            body: network.into(),
         }
     }
 

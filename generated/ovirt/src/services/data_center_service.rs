@@ -53,10 +53,13 @@ impl DataCenterService {
     /// `data_center.comment`, `data_center.description`, `data_center.local`, `data_center.mac_pool.id`, `data_center.name`, `data_center.storage_format`, `data_center.version.major`, `data_center.version.minor`.
     ///
     /// </details>
-    pub fn update(&self, data_center: types::DataCenter) -> DataCenterUpdateRequest {
+    pub fn update(
+        &self,
+        data_center: impl Into<types::DataCenter>,
+    ) -> DataCenterUpdateRequest {
         DataCenterUpdateRequest {
             call: self.ctx.call(),
-            body: data_center,
+            body: data_center.into(),
         }
     }
 

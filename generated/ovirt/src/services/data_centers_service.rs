@@ -43,10 +43,13 @@ impl DataCentersService {
     /// The server requires: `data_center.local`, `data_center.name`.
     ///
     /// The server also reads: `data_center.comment`, `data_center.description`, `data_center.mac_pool.id`, `data_center.storage_format`, `data_center.version.major`, `data_center.version.minor`.
-    pub fn add(&self, data_center: types::DataCenter) -> DataCentersAddRequest {
+    pub fn add(
+        &self,
+        data_center: impl Into<types::DataCenter>,
+    ) -> DataCentersAddRequest {
         DataCentersAddRequest {
             call: self.ctx.call(),
-            body: data_center,
+            body: data_center.into(),
         }
     }
 

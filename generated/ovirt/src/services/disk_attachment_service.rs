@@ -66,11 +66,11 @@ impl DiskAttachmentService {
     /// </details>
     pub fn update(
         &self,
-        disk_attachment: types::DiskAttachment,
+        disk_attachment: impl Into<types::DiskAttachment>,
     ) -> DiskAttachmentUpdateRequest {
         DiskAttachmentUpdateRequest {
             call: self.ctx.call(),
-            body: disk_attachment,
+            body: disk_attachment.into(),
         }
     }
 

@@ -41,10 +41,13 @@ impl DiskAttachmentsService {
     /// In practice `attachment.interface` (e.g. `virtio_scsi`) and `attachment.bootable` are needed, plus the disk: either `attachment.disk.id` of an existing disk, or a new disk described in full (`format`, `provisioned_size` in bytes, `storage_domains`). A new disk is `locked` until it is created; wait for disk status `ok`.
     ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
-    pub fn add(&self, attachment: types::DiskAttachment) -> DiskAttachmentsAddRequest {
+    pub fn add(
+        &self,
+        attachment: impl Into<types::DiskAttachment>,
+    ) -> DiskAttachmentsAddRequest {
         DiskAttachmentsAddRequest {
             call: self.ctx.call(),
-            body: attachment,
+            body: attachment.into(),
         }
     }
 
@@ -57,11 +60,11 @@ impl DiskAttachmentsService {
     /// The server requires: `attachment.bootable`, `attachment.interface`, `attachment.pass_discard`.
     pub fn add_with_attachment_settings(
         &self,
-        attachment: types::DiskAttachment,
+        attachment: impl Into<types::DiskAttachment>,
     ) -> DiskAttachmentsAddWithAttachmentSettingsRequest {
         DiskAttachmentsAddWithAttachmentSettingsRequest {
             call: self.ctx.call(),
-            body: attachment,
+            body: attachment.into(),
         }
     }
 
@@ -74,11 +77,11 @@ impl DiskAttachmentsService {
     /// The server requires: `attachment.disk.id`.
     pub fn add_providing_disk_id(
         &self,
-        attachment: types::DiskAttachment,
+        attachment: impl Into<types::DiskAttachment>,
     ) -> DiskAttachmentsAddProvidingDiskIdRequest {
         DiskAttachmentsAddProvidingDiskIdRequest {
             call: self.ctx.call(),
-            body: attachment,
+            body: attachment.into(),
         }
     }
 

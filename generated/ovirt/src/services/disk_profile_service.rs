@@ -45,10 +45,13 @@ impl DiskProfileService {
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `profile.description`, `profile.name`, `profile.qos.id`.
-    pub fn update(&self, profile: types::DiskProfile) -> DiskProfileUpdateRequest {
+    pub fn update(
+        &self,
+        profile: impl Into<types::DiskProfile>,
+    ) -> DiskProfileUpdateRequest {
         DiskProfileUpdateRequest {
             call: self.ctx.call(),
-            body: profile,
+            body: profile.into(),
         }
     }
 

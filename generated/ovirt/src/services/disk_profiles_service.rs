@@ -41,10 +41,10 @@ impl DiskProfilesService {
     /// The server requires: `profile.name`, `profile.storage_domain.id`.
     ///
     /// The server also reads: `profile.description`, `profile.qos.id`.
-    pub fn add(&self, profile: types::DiskProfile) -> DiskProfilesAddRequest {
+    pub fn add(&self, profile: impl Into<types::DiskProfile>) -> DiskProfilesAddRequest {
         DiskProfilesAddRequest {
             call: self.ctx.call(),
-            body: profile,
+            body: profile.into(),
         }
     }
 

@@ -60,10 +60,10 @@ impl DiskService {
     /// `disk.alias`, `disk.bootable`, `disk.description`, `disk.disk_profile.id`, `disk.format`, `disk.name`, `disk.propagate_errors`, `disk.provisioned_size`, `disk.quota.id`, `disk.read_only`, `disk.sgio`, `disk.shareable`, `disk.sparse`, `disk.uses_scsi_reservation`, `disk.wipe_after_delete`.
     ///
     /// </details>
-    pub fn update(&self, disk: types::Disk) -> DiskUpdateRequest {
+    pub fn update(&self, disk: impl Into<types::Disk>) -> DiskUpdateRequest {
         DiskUpdateRequest {
             call: self.ctx.call(),
-            body: disk,
+            body: disk.into(),
         }
     }
 

@@ -49,10 +49,10 @@ impl DisksService {
     /// `disk.alias`, `disk.bootable`, `disk.description`, `disk.propagate_errors`, `disk.quota.id`, `disk.shareable`, `disk.sparse`, `disk.wipe_after_delete`, `disk.id`, `disk.image_id`.
     ///
     /// </details>
-    pub fn add(&self, disk: types::Disk) -> DisksAddRequest {
+    pub fn add(&self, disk: impl Into<types::Disk>) -> DisksAddRequest {
         DisksAddRequest {
             call: self.ctx.call(),
-            body: disk,
+            body: disk.into(),
         }
     }
 
@@ -71,11 +71,11 @@ impl DisksService {
     /// </details>
     pub fn add_on_storage_domain(
         &self,
-        disk: types::Disk,
+        disk: impl Into<types::Disk>,
     ) -> DisksAddOnStorageDomainRequest {
         DisksAddOnStorageDomainRequest {
             call: self.ctx.call(),
-            body: disk,
+            body: disk.into(),
         }
     }
 
@@ -96,10 +96,10 @@ impl DisksService {
     /// `disk.alias`, `disk.bootable`, `disk.description`, `disk.propagate_errors`, `disk.quota.id`, `disk.shareable`, `disk.sparse`, `disk.wipe_after_delete`, `disk.id`, `disk.image_id`, `disk.sgio`.
     ///
     /// </details>
-    pub fn add_lun(&self, disk: types::Disk) -> DisksAddLunRequest {
+    pub fn add_lun(&self, disk: impl Into<types::Disk>) -> DisksAddLunRequest {
         DisksAddLunRequest {
             call: self.ctx.call(),
-            body: disk,
+            body: disk.into(),
         }
     }
 

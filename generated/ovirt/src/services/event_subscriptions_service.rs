@@ -43,11 +43,11 @@ impl EventSubscriptionsService {
     /// The server also reads: `event_subscription.notification_method`.
     pub fn add(
         &self,
-        event_subscription: types::EventSubscription,
+        event_subscription: impl Into<types::EventSubscription>,
     ) -> EventSubscriptionsAddRequest {
         EventSubscriptionsAddRequest {
             call: self.ctx.call(),
-            body: event_subscription,
+            body: event_subscription.into(),
         }
     }
 

@@ -47,10 +47,10 @@ impl EventsService {
     /// `event.cluster.id`, `event.data_center.id`, `event.flood_rate`, `event.host.external_status`, `event.host.id`, `event.storage_domain.external_status`, `event.storage_domain.id`, `event.template.id`, `event.user.id`, `event.vm.id`, `event.log_on_host`.
     ///
     /// </details>
-    pub fn add(&self, event: types::Event) -> EventsAddRequest {
+    pub fn add(&self, event: impl Into<types::Event>) -> EventsAddRequest {
         EventsAddRequest {
             call: self.ctx.call(),
-            body: event,
+            body: event.into(),
         }
     }
 

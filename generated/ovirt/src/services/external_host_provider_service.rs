@@ -49,11 +49,11 @@ impl ExternalHostProviderService {
     /// The server also reads: `provider.description`, `provider.name`, `provider.password`, `provider.requires_authentication`, `provider.username`.
     pub fn update(
         &self,
-        provider: types::ExternalHostProvider,
+        provider: impl Into<types::ExternalHostProvider>,
     ) -> ExternalHostProviderUpdateRequest {
         ExternalHostProviderUpdateRequest {
             call: self.ctx.call(),
-            body: provider,
+            body: provider.into(),
         }
     }
 

@@ -43,11 +43,11 @@ impl ExternalHostProvidersService {
     /// The server also reads: `provider.description`, `provider.password`, `provider.requires_authentication`, `provider.url`, `provider.username`.
     pub fn add(
         &self,
-        provider: types::ExternalHostProvider,
+        provider: impl Into<types::ExternalHostProvider>,
     ) -> ExternalHostProvidersAddRequest {
         ExternalHostProvidersAddRequest {
             call: self.ctx.call(),
-            body: provider,
+            body: provider.into(),
         }
     }
 

@@ -37,11 +37,11 @@ impl ExternalTemplateImportsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     pub fn add(
         &self,
-        import: types::ExternalTemplateImport,
+        import: impl Into<types::ExternalTemplateImport>,
     ) -> ExternalTemplateImportsAddRequest {
         ExternalTemplateImportsAddRequest {
             call: self.ctx.call(),
-            body: import,
+            body: import.into(),
         }
     }
 

@@ -35,10 +35,13 @@ impl ExternalVmImportsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
-    pub fn add(&self, import: types::ExternalVmImport) -> ExternalVmImportsAddRequest {
+    pub fn add(
+        &self,
+        import: impl Into<types::ExternalVmImport>,
+    ) -> ExternalVmImportsAddRequest {
         ExternalVmImportsAddRequest {
             call: self.ctx.call(),
-            body: import,
+            body: import.into(),
         }
     }
 

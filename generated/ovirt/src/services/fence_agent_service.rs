@@ -49,10 +49,10 @@ impl FenceAgentService {
     /// `agent.address`, `agent.order`, `agent.password`, `agent.port`, `agent.type`, `agent.username`, `agent.encrypt_options`, `agent.name`.
     ///
     /// </details>
-    pub fn update(&self, agent: types::Agent) -> FenceAgentUpdateRequest {
+    pub fn update(&self, agent: impl Into<types::Agent>) -> FenceAgentUpdateRequest {
         FenceAgentUpdateRequest {
             call: self.ctx.call(),
-            body: agent,
+            body: agent.into(),
         }
     }
 

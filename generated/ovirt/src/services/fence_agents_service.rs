@@ -41,10 +41,10 @@ impl FenceAgentsService {
     /// The server requires: `agent.address`, `agent.order`, `agent.password`, `agent.type`, `agent.username`.
     ///
     /// The server also reads: `agent.port`, `agent.encrypt_options`, `agent.name`.
-    pub fn add(&self, agent: types::Agent) -> FenceAgentsAddRequest {
+    pub fn add(&self, agent: impl Into<types::Agent>) -> FenceAgentsAddRequest {
         FenceAgentsAddRequest {
             call: self.ctx.call(),
-            body: agent,
+            body: agent.into(),
         }
     }
 

@@ -39,10 +39,10 @@ impl FiltersService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `filter.scheduling_policy_unit.id`.
-    pub fn add(&self, filter: types::Filter) -> FiltersAddRequest {
+    pub fn add(&self, filter: impl Into<types::Filter>) -> FiltersAddRequest {
         FiltersAddRequest {
             call: self.ctx.call(),
-            body: filter,
+            body: filter.into(),
         }
     }
 

@@ -41,10 +41,13 @@ impl GlusterVolumesService {
     /// The server requires: `volume.name`, `volume.volume_type`, `volume.bricks[].brick_dir`, `volume.bricks[].server_id`.
     ///
     /// The server also reads: `volume.replica_count`, `volume.stripe_count`, `volume.options[].name`, `volume.options[].value`, `volume.transport_types[]`.
-    pub fn add(&self, volume: types::GlusterVolume) -> GlusterVolumesAddRequest {
+    pub fn add(
+        &self,
+        volume: impl Into<types::GlusterVolume>,
+    ) -> GlusterVolumesAddRequest {
         GlusterVolumesAddRequest {
             call: self.ctx.call(),
-            body: volume,
+            body: volume.into(),
         }
     }
 

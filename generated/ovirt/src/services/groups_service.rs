@@ -43,10 +43,10 @@ impl GroupsService {
     /// The server requires: `group.name`.
     ///
     /// The server also reads: `group.namespace`.
-    pub fn add(&self, group: types::Group) -> GroupsAddRequest {
+    pub fn add(&self, group: impl Into<types::Group>) -> GroupsAddRequest {
         GroupsAddRequest {
             call: self.ctx.call(),
-            body: group,
+            body: group.into(),
         }
     }
 

@@ -262,10 +262,10 @@ impl HostService {
     /// `host.address`, `host.comment`, `host.display.address`, `host.name`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.spm.priority`, `host.vgpu_placement`, `host.cluster.id` or `host.cluster.name`.
     ///
     /// </details>
-    pub fn update(&self, host: types::Host) -> HostUpdateRequest {
+    pub fn update(&self, host: impl Into<types::Host>) -> HostUpdateRequest {
         HostUpdateRequest {
             call: self.ctx.call(),
-            body: host,
+            body: host.into(),
         }
     }
 
@@ -282,11 +282,11 @@ impl HostService {
     /// </details>
     pub fn update_using_root_password(
         &self,
-        host: types::Host,
+        host: impl Into<types::Host>,
     ) -> HostUpdateUsingRootPasswordRequest {
         HostUpdateUsingRootPasswordRequest {
             call: self.ctx.call(),
-            body: host,
+            body: host.into(),
         }
     }
 
@@ -301,10 +301,13 @@ impl HostService {
     /// `host.address`, `host.comment`, `host.display.address`, `host.name`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.spm.priority`, `host.vgpu_placement`, `host.cluster.id` or `host.cluster.name`, `host.ssh.fingerprint`, `host.ssh.public_key`, `host.ssh.port`, `host.ssh.user.user_name`.
     ///
     /// </details>
-    pub fn update_using_ssh(&self, host: types::Host) -> HostUpdateUsingSshRequest {
+    pub fn update_using_ssh(
+        &self,
+        host: impl Into<types::Host>,
+    ) -> HostUpdateUsingSshRequest {
         HostUpdateUsingSshRequest {
             call: self.ctx.call(),
-            body: host,
+            body: host.into(),
         }
     }
 

@@ -49,10 +49,10 @@ impl HostsService {
     /// `host.comment`, `host.display.address`, `host.override_iptables`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.protocol`, `host.spm.priority`, `host.vgpu_placement`, `host.power_management.pm_proxies[].type`, `host.external_network_provider_configurations[].external_network_provider.id` or `host.external_network_provider_configurations[].external_network_provider.name`.
     ///
     /// </details>
-    pub fn add(&self, host: types::Host) -> HostsAddRequest {
+    pub fn add(&self, host: impl Into<types::Host>) -> HostsAddRequest {
         HostsAddRequest {
             call: self.ctx.call(),
-            body: host,
+            body: host.into(),
         }
     }
 
@@ -71,11 +71,11 @@ impl HostsService {
     /// </details>
     pub fn add_using_root_password(
         &self,
-        host: types::Host,
+        host: impl Into<types::Host>,
     ) -> HostsAddUsingRootPasswordRequest {
         HostsAddUsingRootPasswordRequest {
             call: self.ctx.call(),
-            body: host,
+            body: host.into(),
         }
     }
 
@@ -92,10 +92,13 @@ impl HostsService {
     /// `host.comment`, `host.display.address`, `host.override_iptables`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.protocol`, `host.spm.priority`, `host.vgpu_placement`, `host.power_management.pm_proxies[].type`, `host.external_network_provider_configurations[].external_network_provider.id` or `host.external_network_provider_configurations[].external_network_provider.name`, `host.ssh.authentication_method`, `host.ssh.fingerprint`, `host.ssh.public_key`, `host.ssh.port`, `host.ssh.user.password`, `host.ssh.user.user_name`.
     ///
     /// </details>
-    pub fn add_using_ssh(&self, host: types::Host) -> HostsAddUsingSshRequest {
+    pub fn add_using_ssh(
+        &self,
+        host: impl Into<types::Host>,
+    ) -> HostsAddUsingSshRequest {
         HostsAddUsingSshRequest {
             call: self.ctx.call(),
-            body: host,
+            body: host.into(),
         }
     }
 

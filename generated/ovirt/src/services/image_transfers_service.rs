@@ -43,10 +43,13 @@ impl ImageTransfersService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server also reads: `image_transfer.inactivity_timeout`, `image_transfer.timeout_policy`.
-    pub fn add(&self, image_transfer: types::ImageTransfer) -> ImageTransfersAddRequest {
+    pub fn add(
+        &self,
+        image_transfer: impl Into<types::ImageTransfer>,
+    ) -> ImageTransfersAddRequest {
         ImageTransfersAddRequest {
             call: self.ctx.call(),
-            body: image_transfer,
+            body: image_transfer.into(),
         }
     }
 
@@ -62,11 +65,11 @@ impl ImageTransfersService {
     #[deprecated]
     pub fn add_for_image(
         &self,
-        image_transfer: types::ImageTransfer,
+        image_transfer: impl Into<types::ImageTransfer>,
     ) -> ImageTransfersAddForImageRequest {
         ImageTransfersAddForImageRequest {
             call: self.ctx.call(),
-            body: image_transfer,
+            body: image_transfer.into(),
         }
     }
 
@@ -81,11 +84,11 @@ impl ImageTransfersService {
     /// The server also reads: `image_transfer.inactivity_timeout`, `image_transfer.timeout_policy`.
     pub fn add_for_disk(
         &self,
-        image_transfer: types::ImageTransfer,
+        image_transfer: impl Into<types::ImageTransfer>,
     ) -> ImageTransfersAddForDiskRequest {
         ImageTransfersAddForDiskRequest {
             call: self.ctx.call(),
-            body: image_transfer,
+            body: image_transfer.into(),
         }
     }
 
@@ -100,11 +103,11 @@ impl ImageTransfersService {
     /// The server also reads: `image_transfer.inactivity_timeout`, `image_transfer.timeout_policy`.
     pub fn add_for_snapshot(
         &self,
-        image_transfer: types::ImageTransfer,
+        image_transfer: impl Into<types::ImageTransfer>,
     ) -> ImageTransfersAddForSnapshotRequest {
         ImageTransfersAddForSnapshotRequest {
             call: self.ctx.call(),
-            body: image_transfer,
+            body: image_transfer.into(),
         }
     }
 

@@ -41,11 +41,11 @@ impl InstanceTypeGraphicsConsolesService {
     /// The server requires: `console.protocol`.
     pub fn add(
         &self,
-        console: types::GraphicsConsole,
+        console: impl Into<types::GraphicsConsole>,
     ) -> InstanceTypeGraphicsConsolesAddRequest {
         InstanceTypeGraphicsConsolesAddRequest {
             call: self.ctx.call(),
-            body: console,
+            body: console.into(),
         }
     }
 

@@ -43,10 +43,10 @@ impl InstanceTypeNicService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
-    pub fn update(&self, nic: types::Nic) -> InstanceTypeNicUpdateRequest {
+    pub fn update(&self, nic: impl Into<types::Nic>) -> InstanceTypeNicUpdateRequest {
         InstanceTypeNicUpdateRequest {
             call: self.ctx.call(),
-            body: nic,
+            body: nic.into(),
         }
     }
 

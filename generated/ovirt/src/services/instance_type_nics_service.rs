@@ -37,10 +37,10 @@ impl InstanceTypeNicsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
-    pub fn add(&self, nic: types::Nic) -> InstanceTypeNicsAddRequest {
+    pub fn add(&self, nic: impl Into<types::Nic>) -> InstanceTypeNicsAddRequest {
         InstanceTypeNicsAddRequest {
             call: self.ctx.call(),
-            body: nic,
+            body: nic.into(),
         }
     }
 

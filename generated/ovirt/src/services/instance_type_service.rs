@@ -47,11 +47,11 @@ impl InstanceTypeService {
     /// The server also reads: `instance_type.storage_error_resume_behaviour`.
     pub fn update(
         &self,
-        instance_type: types::InstanceType,
+        instance_type: impl Into<types::InstanceType>,
     ) -> InstanceTypeUpdateRequest {
         InstanceTypeUpdateRequest {
             call: self.ctx.call(),
-            body: instance_type,
+            body: instance_type.into(),
         }
     }
 

@@ -45,11 +45,11 @@ impl InstanceTypeWatchdogService {
     /// Sends `PUT` with the changed members and returns the updated object.
     pub fn update(
         &self,
-        watchdog: types::Watchdog,
+        watchdog: impl Into<types::Watchdog>,
     ) -> InstanceTypeWatchdogUpdateRequest {
         InstanceTypeWatchdogUpdateRequest {
             call: self.ctx.call(),
-            body: watchdog,
+            body: watchdog.into(),
         }
     }
 

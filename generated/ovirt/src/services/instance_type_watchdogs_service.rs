@@ -37,10 +37,13 @@ impl InstanceTypeWatchdogsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
-    pub fn add(&self, watchdog: types::Watchdog) -> InstanceTypeWatchdogsAddRequest {
+    pub fn add(
+        &self,
+        watchdog: impl Into<types::Watchdog>,
+    ) -> InstanceTypeWatchdogsAddRequest {
         InstanceTypeWatchdogsAddRequest {
             call: self.ctx.call(),
-            body: watchdog,
+            body: watchdog.into(),
         }
     }
 

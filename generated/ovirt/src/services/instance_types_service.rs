@@ -45,10 +45,13 @@ impl InstanceTypesService {
     /// `instance_type.console.enabled`, `instance_type.cpu.architecture`, `instance_type.cpu.topology.cores`, `instance_type.cpu.topology.sockets`, `instance_type.cpu.topology.threads`, `instance_type.cpu_shares`, `instance_type.custom_cpu_model`, `instance_type.custom_emulated_machine`, `instance_type.description`, `instance_type.display.monitors`, `instance_type.display.smartcard_enabled`, `instance_type.display.type`, `instance_type.high_availability.enabled`, `instance_type.high_availability.priority`, `instance_type.io.threads`, `instance_type.memory`, `instance_type.memory_policy.ballooning`, `instance_type.memory_policy.guaranteed`, `instance_type.migration_downtime`, `instance_type.origin`, `instance_type.soundcard_enabled`, `instance_type.usb.enabled`, `instance_type.usb.type`, `instance_type.virtio_scsi.enabled`, `instance_type.storage_error_resume_behaviour`.
     ///
     /// </details>
-    pub fn add(&self, instance_type: types::InstanceType) -> InstanceTypesAddRequest {
+    pub fn add(
+        &self,
+        instance_type: impl Into<types::InstanceType>,
+    ) -> InstanceTypesAddRequest {
         InstanceTypesAddRequest {
             call: self.ctx.call(),
-            body: instance_type,
+            body: instance_type.into(),
         }
     }
 

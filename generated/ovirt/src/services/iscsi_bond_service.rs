@@ -43,10 +43,10 @@ impl IscsiBondService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
-    pub fn update(&self, bond: types::IscsiBond) -> IscsiBondUpdateRequest {
+    pub fn update(&self, bond: impl Into<types::IscsiBond>) -> IscsiBondUpdateRequest {
         IscsiBondUpdateRequest {
             call: self.ctx.call(),
-            body: bond,
+            body: bond.into(),
         }
     }
 

@@ -39,10 +39,10 @@ impl IscsiBondsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `bond.name`.
-    pub fn add(&self, bond: types::IscsiBond) -> IscsiBondsAddRequest {
+    pub fn add(&self, bond: impl Into<types::IscsiBond>) -> IscsiBondsAddRequest {
         IscsiBondsAddRequest {
             call: self.ctx.call(),
-            body: bond,
+            body: bond.into(),
         }
     }
 

@@ -43,10 +43,10 @@ impl JobsService {
     /// The server requires: `job.description`.
     ///
     /// The server also reads: `job.auto_cleared`.
-    pub fn add(&self, job: types::Job) -> JobsAddRequest {
+    pub fn add(&self, job: impl Into<types::Job>) -> JobsAddRequest {
         JobsAddRequest {
             call: self.ctx.call(),
-            body: job,
+            body: job.into(),
         }
     }
 

@@ -45,10 +45,10 @@ impl MacPoolService {
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `pool.allow_duplicates`, `pool.default_pool`, `pool.description`, `pool.name`, `pool.ranges[].from`, `pool.ranges[].to`.
-    pub fn update(&self, pool: types::MacPool) -> MacPoolUpdateRequest {
+    pub fn update(&self, pool: impl Into<types::MacPool>) -> MacPoolUpdateRequest {
         MacPoolUpdateRequest {
             call: self.ctx.call(),
-            body: pool,
+            body: pool.into(),
         }
     }
 

@@ -41,10 +41,10 @@ impl MacPoolsService {
     /// The server requires: `pool.name`, `pool.ranges[].from`, `pool.ranges[].to`.
     ///
     /// The server also reads: `pool.allow_duplicates`, `pool.default_pool`, `pool.description`.
-    pub fn add(&self, pool: types::MacPool) -> MacPoolsAddRequest {
+    pub fn add(&self, pool: impl Into<types::MacPool>) -> MacPoolsAddRequest {
         MacPoolsAddRequest {
             call: self.ctx.call(),
-            body: pool,
+            body: pool.into(),
         }
     }
 

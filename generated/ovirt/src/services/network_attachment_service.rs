@@ -51,11 +51,11 @@ impl NetworkAttachmentService {
     /// </details>
     pub fn update(
         &self,
-        attachment: types::NetworkAttachment,
+        attachment: impl Into<types::NetworkAttachment>,
     ) -> NetworkAttachmentUpdateRequest {
         NetworkAttachmentUpdateRequest {
             call: self.ctx.call(),
-            body: attachment,
+            body: attachment.into(),
         }
     }
 

@@ -49,11 +49,11 @@ impl NetworkAttachmentsService {
     /// </details>
     pub fn add(
         &self,
-        attachment: types::NetworkAttachment,
+        attachment: impl Into<types::NetworkAttachment>,
     ) -> NetworkAttachmentsAddRequest {
         NetworkAttachmentsAddRequest {
             call: self.ctx.call(),
-            body: attachment,
+            body: attachment.into(),
         }
     }
 

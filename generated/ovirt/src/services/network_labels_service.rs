@@ -39,10 +39,10 @@ impl NetworkLabelsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `label.id`.
-    pub fn add(&self, label: types::NetworkLabel) -> NetworkLabelsAddRequest {
+    pub fn add(&self, label: impl Into<types::NetworkLabel>) -> NetworkLabelsAddRequest {
         NetworkLabelsAddRequest {
             call: self.ctx.call(),
-            body: label,
+            body: label.into(),
         }
     }
 

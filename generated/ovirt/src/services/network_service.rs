@@ -53,10 +53,10 @@ impl NetworkService {
     /// `network.comment`, `network.description`, `network.display`, `network.ip.address`, `network.ip.gateway`, `network.ip.netmask`, `network.mtu`, `network.name`, `network.stp`, `network.vlan.id`.
     ///
     /// </details>
-    pub fn update(&self, network: types::Network) -> NetworkUpdateRequest {
+    pub fn update(&self, network: impl Into<types::Network>) -> NetworkUpdateRequest {
         NetworkUpdateRequest {
             call: self.ctx.call(),
-            body: network,
+            body: network.into(),
         }
     }
 

@@ -47,10 +47,10 @@ impl NetworksService {
     /// `network.comment`, `network.description`, `network.ip.address`, `network.ip.gateway`, `network.ip.netmask`, `network.mtu`, `network.profile_required`, `network.stp`, `network.vlan.id`, `network.usages[]`, `network.external_provider.id`, `network.external_provider_physical_network.id`, `network.port_isolation`.
     ///
     /// </details>
-    pub fn add(&self, network: types::Network) -> NetworksAddRequest {
+    pub fn add(&self, network: impl Into<types::Network>) -> NetworksAddRequest {
         NetworksAddRequest {
             call: self.ctx.call(),
-            body: network,
+            body: network.into(),
         }
     }
 

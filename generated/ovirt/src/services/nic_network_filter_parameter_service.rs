@@ -45,11 +45,11 @@ impl NicNetworkFilterParameterService {
     /// Sends `PUT` with the changed members and returns the updated object.
     pub fn update(
         &self,
-        parameter: types::NetworkFilterParameter,
+        parameter: impl Into<types::NetworkFilterParameter>,
     ) -> NicNetworkFilterParameterUpdateRequest {
         NicNetworkFilterParameterUpdateRequest {
             call: self.ctx.call(),
-            body: parameter,
+            body: parameter.into(),
         }
     }
 

@@ -46,11 +46,11 @@ impl NicNetworkFilterParametersService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     pub fn add(
         &self,
-        parameter: types::NetworkFilterParameter,
+        parameter: impl Into<types::NetworkFilterParameter>,
     ) -> NicNetworkFilterParametersAddRequest {
         NicNetworkFilterParametersAddRequest {
             call: self.ctx.call(),
-            body: parameter,
+            body: parameter.into(),
         }
     }
 

@@ -53,11 +53,11 @@ impl OpenstackImageProviderService {
     /// </details>
     pub fn update(
         &self,
-        provider: types::OpenStackImageProvider,
+        provider: impl Into<types::OpenStackImageProvider>,
     ) -> OpenstackImageProviderUpdateRequest {
         OpenstackImageProviderUpdateRequest {
             call: self.ctx.call(),
-            body: provider,
+            body: provider.into(),
         }
     }
 

@@ -47,11 +47,11 @@ impl OpenstackImageProvidersService {
     /// </details>
     pub fn add(
         &self,
-        provider: types::OpenStackImageProvider,
+        provider: impl Into<types::OpenStackImageProvider>,
     ) -> OpenstackImageProvidersAddRequest {
         OpenstackImageProvidersAddRequest {
             call: self.ctx.call(),
-            body: provider,
+            body: provider.into(),
         }
     }
 

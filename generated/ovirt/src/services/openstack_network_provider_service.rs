@@ -53,11 +53,11 @@ impl OpenstackNetworkProviderService {
     /// </details>
     pub fn update(
         &self,
-        provider: types::OpenStackNetworkProvider,
+        provider: impl Into<types::OpenStackNetworkProvider>,
     ) -> OpenstackNetworkProviderUpdateRequest {
         OpenstackNetworkProviderUpdateRequest {
             call: self.ctx.call(),
-            body: provider,
+            body: provider.into(),
         }
     }
 

@@ -47,11 +47,11 @@ impl OpenstackNetworkProvidersService {
     /// </details>
     pub fn add(
         &self,
-        provider: types::OpenStackNetworkProvider,
+        provider: impl Into<types::OpenStackNetworkProvider>,
     ) -> OpenstackNetworkProvidersAddRequest {
         OpenstackNetworkProvidersAddRequest {
             call: self.ctx.call(),
-            body: provider,
+            body: provider.into(),
         }
     }
 

@@ -37,10 +37,13 @@ impl OpenstackSubnetsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
-    pub fn add(&self, subnet: types::OpenStackSubnet) -> OpenstackSubnetsAddRequest {
+    pub fn add(
+        &self,
+        subnet: impl Into<types::OpenStackSubnet>,
+    ) -> OpenstackSubnetsAddRequest {
         OpenstackSubnetsAddRequest {
             call: self.ctx.call(),
-            body: subnet,
+            body: subnet.into(),
         }
     }
 

@@ -48,11 +48,11 @@ impl OpenstackVolumeAuthenticationKeyService {
     /// The server also reads: `key.description`, `key.usage_type`, `key.value`.
     pub fn update(
         &self,
-        key: types::OpenstackVolumeAuthenticationKey,
+        key: impl Into<types::OpenstackVolumeAuthenticationKey>,
     ) -> OpenstackVolumeAuthenticationKeyUpdateRequest {
         OpenstackVolumeAuthenticationKeyUpdateRequest {
             call: self.ctx.call(),
-            body: key,
+            body: key.into(),
         }
     }
 

@@ -44,11 +44,11 @@ impl OpenstackVolumeAuthenticationKeysService {
     /// The server also reads: `key.description`.
     pub fn add(
         &self,
-        key: types::OpenstackVolumeAuthenticationKey,
+        key: impl Into<types::OpenstackVolumeAuthenticationKey>,
     ) -> OpenstackVolumeAuthenticationKeysAddRequest {
         OpenstackVolumeAuthenticationKeysAddRequest {
             call: self.ctx.call(),
-            body: key,
+            body: key.into(),
         }
     }
 

@@ -54,11 +54,11 @@ impl OpenstackVolumeProviderService {
     /// </details>
     pub fn update(
         &self,
-        provider: types::OpenStackVolumeProvider,
+        provider: impl Into<types::OpenStackVolumeProvider>,
     ) -> OpenstackVolumeProviderUpdateRequest {
         OpenstackVolumeProviderUpdateRequest {
             call: self.ctx.call(),
-            body: provider,
+            body: provider.into(),
         }
     }
 

@@ -40,11 +40,11 @@ impl OpenstackVolumeProvidersService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     pub fn add(
         &self,
-        provider: types::OpenStackVolumeProvider,
+        provider: impl Into<types::OpenStackVolumeProvider>,
     ) -> OpenstackVolumeProvidersAddRequest {
         OpenstackVolumeProvidersAddRequest {
             call: self.ctx.call(),
-            body: provider,
+            body: provider.into(),
         }
     }
 

@@ -39,10 +39,10 @@ impl PermitsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `permit.id` or `permit.name`.
-    pub fn add(&self, permit: types::Permit) -> PermitsAddRequest {
+    pub fn add(&self, permit: impl Into<types::Permit>) -> PermitsAddRequest {
         PermitsAddRequest {
             call: self.ctx.call(),
-            body: permit,
+            body: permit.into(),
         }
     }
 

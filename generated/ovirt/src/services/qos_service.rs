@@ -49,10 +49,10 @@ impl QosService {
     /// `qos.cpu_limit`, `qos.description`, `qos.inbound_average`, `qos.inbound_burst`, `qos.inbound_peak`, `qos.max_iops`, `qos.max_read_iops`, `qos.max_read_throughput`, `qos.max_throughput`, `qos.max_write_iops`, `qos.max_write_throughput`, `qos.name`, `qos.outbound_average`, `qos.outbound_average_linkshare`, `qos.outbound_average_realtime`, `qos.outbound_average_upperlimit`, `qos.outbound_burst`, `qos.outbound_peak`.
     ///
     /// </details>
-    pub fn update(&self, qos: types::Qos) -> QosUpdateRequest {
+    pub fn update(&self, qos: impl Into<types::Qos>) -> QosUpdateRequest {
         QosUpdateRequest {
             call: self.ctx.call(),
-            body: qos,
+            body: qos.into(),
         }
     }
 

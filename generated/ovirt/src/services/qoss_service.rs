@@ -45,10 +45,10 @@ impl QossService {
     /// `qos.cpu_limit`, `qos.description`, `qos.inbound_average`, `qos.inbound_burst`, `qos.inbound_peak`, `qos.max_iops`, `qos.max_read_iops`, `qos.max_read_throughput`, `qos.max_throughput`, `qos.max_write_iops`, `qos.max_write_throughput`, `qos.outbound_average`, `qos.outbound_average_linkshare`, `qos.outbound_average_realtime`, `qos.outbound_average_upperlimit`, `qos.outbound_burst`, `qos.outbound_peak`.
     ///
     /// </details>
-    pub fn add(&self, qos: types::Qos) -> QossAddRequest {
+    pub fn add(&self, qos: impl Into<types::Qos>) -> QossAddRequest {
         QossAddRequest {
             call: self.ctx.call(),
-            body: qos,
+            body: qos.into(),
         }
     }
 

@@ -37,10 +37,13 @@ impl QuotaClusterLimitsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
-    pub fn add(&self, limit: types::QuotaClusterLimit) -> QuotaClusterLimitsAddRequest {
+    pub fn add(
+        &self,
+        limit: impl Into<types::QuotaClusterLimit>,
+    ) -> QuotaClusterLimitsAddRequest {
         QuotaClusterLimitsAddRequest {
             call: self.ctx.call(),
-            body: limit,
+            body: limit.into(),
         }
     }
 

@@ -45,10 +45,10 @@ impl QuotaService {
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `quota.cluster_hard_limit_pct`, `quota.cluster_soft_limit_pct`, `quota.description`, `quota.name`, `quota.storage_hard_limit_pct`, `quota.storage_soft_limit_pct`.
-    pub fn update(&self, quota: types::Quota) -> QuotaUpdateRequest {
+    pub fn update(&self, quota: impl Into<types::Quota>) -> QuotaUpdateRequest {
         QuotaUpdateRequest {
             call: self.ctx.call(),
-            body: quota,
+            body: quota.into(),
         }
     }
 

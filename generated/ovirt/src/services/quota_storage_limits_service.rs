@@ -37,10 +37,13 @@ impl QuotaStorageLimitsService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
-    pub fn add(&self, limit: types::QuotaStorageLimit) -> QuotaStorageLimitsAddRequest {
+    pub fn add(
+        &self,
+        limit: impl Into<types::QuotaStorageLimit>,
+    ) -> QuotaStorageLimitsAddRequest {
         QuotaStorageLimitsAddRequest {
             call: self.ctx.call(),
-            body: limit,
+            body: limit.into(),
         }
     }
 

@@ -41,10 +41,10 @@ impl QuotasService {
     /// The server requires: `quota.name`.
     ///
     /// The server also reads: `quota.cluster_hard_limit_pct`, `quota.cluster_soft_limit_pct`, `quota.description`, `quota.storage_hard_limit_pct`, `quota.storage_soft_limit_pct`.
-    pub fn add(&self, quota: types::Quota) -> QuotasAddRequest {
+    pub fn add(&self, quota: impl Into<types::Quota>) -> QuotasAddRequest {
         QuotasAddRequest {
             call: self.ctx.call(),
-            body: quota,
+            body: quota.into(),
         }
     }
 

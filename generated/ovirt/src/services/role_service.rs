@@ -50,10 +50,10 @@ impl RoleService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
-    pub fn update(&self, role: types::Role) -> RoleUpdateRequest {
+    pub fn update(&self, role: impl Into<types::Role>) -> RoleUpdateRequest {
         RoleUpdateRequest {
             call: self.ctx.call(),
-            body: role,
+            body: role.into(),
         }
     }
 

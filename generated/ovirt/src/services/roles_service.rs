@@ -43,10 +43,10 @@ impl RolesService {
     /// The server requires: `role.name`, `role.permits[].id`.
     ///
     /// The server also reads: `role.administrative`, `role.description`.
-    pub fn add(&self, role: types::Role) -> RolesAddRequest {
+    pub fn add(&self, role: impl Into<types::Role>) -> RolesAddRequest {
         RolesAddRequest {
             call: self.ctx.call(),
-            body: role,
+            body: role.into(),
         }
     }
 

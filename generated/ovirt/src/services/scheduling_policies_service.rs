@@ -41,10 +41,13 @@ impl SchedulingPoliciesService {
     /// The server requires: `policy.name`.
     ///
     /// The server also reads: `policy.description`, `policy.properties[].name`, `policy.properties[].value`.
-    pub fn add(&self, policy: types::SchedulingPolicy) -> SchedulingPoliciesAddRequest {
+    pub fn add(
+        &self,
+        policy: impl Into<types::SchedulingPolicy>,
+    ) -> SchedulingPoliciesAddRequest {
         SchedulingPoliciesAddRequest {
             call: self.ctx.call(),
-            body: policy,
+            body: policy.into(),
         }
     }
 

@@ -47,11 +47,11 @@ impl SchedulingPolicyService {
     /// The server also reads: `policy.description`, `policy.name`, `policy.properties[].name`, `policy.properties[].value`.
     pub fn update(
         &self,
-        policy: types::SchedulingPolicy,
+        policy: impl Into<types::SchedulingPolicy>,
     ) -> SchedulingPolicyUpdateRequest {
         SchedulingPolicyUpdateRequest {
             call: self.ctx.call(),
-            body: policy,
+            body: policy.into(),
         }
     }
 

@@ -45,10 +45,10 @@ impl SnapshotsService {
     /// The server requires: `snapshot.description`.
     ///
     /// The server also reads: `snapshot.persist_memorystate`, `snapshot.disk_attachments[].id`.
-    pub fn add(&self, snapshot: types::Snapshot) -> SnapshotsAddRequest {
+    pub fn add(&self, snapshot: impl Into<types::Snapshot>) -> SnapshotsAddRequest {
         SnapshotsAddRequest {
             call: self.ctx.call(),
-            body: snapshot,
+            body: snapshot.into(),
         }
     }
 

@@ -44,10 +44,13 @@ impl SshPublicKeyService {
 
     /// Sends `PUT` with the changed members and returns the updated object.
     #[deprecated]
-    pub fn update(&self, key: types::SshPublicKey) -> SshPublicKeyUpdateRequest {
+    pub fn update(
+        &self,
+        key: impl Into<types::SshPublicKey>,
+    ) -> SshPublicKeyUpdateRequest {
         SshPublicKeyUpdateRequest {
             call: self.ctx.call(),
-            body: key,
+            body: key.into(),
         }
     }
 

@@ -39,10 +39,10 @@ impl SshPublicKeysService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `key.content`.
-    pub fn add(&self, key: types::SshPublicKey) -> SshPublicKeysAddRequest {
+    pub fn add(&self, key: impl Into<types::SshPublicKey>) -> SshPublicKeysAddRequest {
         SshPublicKeysAddRequest {
             call: self.ctx.call(),
-            body: key,
+            body: key.into(),
         }
     }
 

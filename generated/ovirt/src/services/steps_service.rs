@@ -41,10 +41,10 @@ impl StepsService {
     /// The server requires: `step.description`, `step.type`.
     ///
     /// The server also reads: `step.job.id`, `step.parent_step.id`.
-    pub fn add(&self, step: types::Step) -> StepsAddRequest {
+    pub fn add(&self, step: impl Into<types::Step>) -> StepsAddRequest {
         StepsAddRequest {
             call: self.ctx.call(),
-            body: step,
+            body: step.into(),
         }
     }
 

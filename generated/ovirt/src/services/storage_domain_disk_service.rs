@@ -47,10 +47,13 @@ impl StorageDomainDiskService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
-    pub fn update(&self, disk: types::Disk) -> StorageDomainDiskUpdateRequest {
+    pub fn update(
+        &self,
+        disk: impl Into<types::Disk>,
+    ) -> StorageDomainDiskUpdateRequest {
         StorageDomainDiskUpdateRequest {
             call: self.ctx.call(),
-            body: disk,
+            body: disk.into(),
         }
     }
 

@@ -40,10 +40,10 @@ impl StorageDomainDisksService {
     ///
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     #[deprecated]
-    pub fn add(&self, disk: types::Disk) -> StorageDomainDisksAddRequest {
+    pub fn add(&self, disk: impl Into<types::Disk>) -> StorageDomainDisksAddRequest {
         StorageDomainDisksAddRequest {
             call: self.ctx.call(),
-            body: disk,
+            body: disk.into(),
         }
     }
 

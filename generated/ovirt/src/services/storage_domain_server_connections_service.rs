@@ -41,11 +41,11 @@ impl StorageDomainServerConnectionsService {
     /// The server requires: `connection.id`.
     pub fn add(
         &self,
-        connection: types::StorageConnection,
+        connection: impl Into<types::StorageConnection>,
     ) -> StorageDomainServerConnectionsAddRequest {
         StorageDomainServerConnectionsAddRequest {
             call: self.ctx.call(),
-            body: connection,
+            body: connection.into(),
         }
     }
 

@@ -61,11 +61,11 @@ impl StorageDomainService {
     /// Sends `PUT` with the changed members and returns the updated object.
     pub fn update(
         &self,
-        storage_domain: types::StorageDomain,
+        storage_domain: impl Into<types::StorageDomain>,
     ) -> StorageDomainUpdateRequest {
         StorageDomainUpdateRequest {
             call: self.ctx.call(),
-            body: storage_domain,
+            body: storage_domain.into(),
         }
     }
 

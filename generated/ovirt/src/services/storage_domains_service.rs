@@ -45,10 +45,13 @@ impl StorageDomainsService {
     /// The server requires: `storage_domain.storage.type`, `storage_domain.type`, `storage_domain.host.id` or `storage_domain.host.name`.
     ///
     /// The server also reads: `storage_domain.comment`, `storage_domain.critical_space_action_blocker`, `storage_domain.warning_low_space_indicator`, `storage_domain.backup`, `storage_domain.block_size`.
-    pub fn add(&self, storage_domain: types::StorageDomain) -> StorageDomainsAddRequest {
+    pub fn add(
+        &self,
+        storage_domain: impl Into<types::StorageDomain>,
+    ) -> StorageDomainsAddRequest {
         StorageDomainsAddRequest {
             call: self.ctx.call(),
-            body: storage_domain,
+            body: storage_domain.into(),
         }
     }
 
@@ -71,11 +74,11 @@ impl StorageDomainsService {
     /// </details>
     pub fn add_direct_lun(
         &self,
-        storage_domain: types::StorageDomain,
+        storage_domain: impl Into<types::StorageDomain>,
     ) -> StorageDomainsAddDirectLunRequest {
         StorageDomainsAddDirectLunRequest {
             call: self.ctx.call(),
-            body: storage_domain,
+            body: storage_domain.into(),
         }
     }
 
@@ -90,11 +93,11 @@ impl StorageDomainsService {
     /// The server also reads: `storage_domain.comment`, `storage_domain.critical_space_action_blocker`, `storage_domain.warning_low_space_indicator`, `storage_domain.backup`, `storage_domain.block_size`, `storage_domain.storage.address`.
     pub fn add_block_domain(
         &self,
-        storage_domain: types::StorageDomain,
+        storage_domain: impl Into<types::StorageDomain>,
     ) -> StorageDomainsAddBlockDomainRequest {
         StorageDomainsAddBlockDomainRequest {
             call: self.ctx.call(),
-            body: storage_domain,
+            body: storage_domain.into(),
         }
     }
 
@@ -113,11 +116,11 @@ impl StorageDomainsService {
     /// </details>
     pub fn add_by_path(
         &self,
-        storage_domain: types::StorageDomain,
+        storage_domain: impl Into<types::StorageDomain>,
     ) -> StorageDomainsAddByPathRequest {
         StorageDomainsAddByPathRequest {
             call: self.ctx.call(),
-            body: storage_domain,
+            body: storage_domain.into(),
         }
     }
 
@@ -136,11 +139,11 @@ impl StorageDomainsService {
     /// </details>
     pub fn add_local(
         &self,
-        storage_domain: types::StorageDomain,
+        storage_domain: impl Into<types::StorageDomain>,
     ) -> StorageDomainsAddLocalRequest {
         StorageDomainsAddLocalRequest {
             call: self.ctx.call(),
-            body: storage_domain,
+            body: storage_domain.into(),
         }
     }
 
@@ -159,11 +162,11 @@ impl StorageDomainsService {
     /// </details>
     pub fn add_gluster_or_postfs(
         &self,
-        storage_domain: types::StorageDomain,
+        storage_domain: impl Into<types::StorageDomain>,
     ) -> StorageDomainsAddGlusterOrPostfsRequest {
         StorageDomainsAddGlusterOrPostfsRequest {
             call: self.ctx.call(),
-            body: storage_domain,
+            body: storage_domain.into(),
         }
     }
 

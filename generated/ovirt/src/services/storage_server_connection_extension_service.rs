@@ -47,11 +47,11 @@ impl StorageServerConnectionExtensionService {
     /// The server also reads: `extension.password`, `extension.target`, `extension.username`.
     pub fn update(
         &self,
-        extension: types::StorageConnectionExtension,
+        extension: impl Into<types::StorageConnectionExtension>,
     ) -> StorageServerConnectionExtensionUpdateRequest {
         StorageServerConnectionExtensionUpdateRequest {
             call: self.ctx.call(),
-            body: extension,
+            body: extension.into(),
         }
     }
 

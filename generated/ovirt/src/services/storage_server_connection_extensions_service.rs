@@ -41,11 +41,11 @@ impl StorageServerConnectionExtensionsService {
     /// The server requires: `extension.password`, `extension.target`, `extension.username`.
     pub fn add(
         &self,
-        extension: types::StorageConnectionExtension,
+        extension: impl Into<types::StorageConnectionExtension>,
     ) -> StorageServerConnectionExtensionsAddRequest {
         StorageServerConnectionExtensionsAddRequest {
             call: self.ctx.call(),
-            body: extension,
+            body: extension.into(),
         }
     }
 

@@ -45,11 +45,11 @@ impl StorageServerConnectionService {
     /// Sends `PUT` with the changed members and returns the updated object.
     pub fn update(
         &self,
-        connection: types::StorageConnection,
+        connection: impl Into<types::StorageConnection>,
     ) -> StorageServerConnectionUpdateRequest {
         StorageServerConnectionUpdateRequest {
             call: self.ctx.call(),
-            body: connection,
+            body: connection.into(),
         }
     }
 
@@ -60,11 +60,11 @@ impl StorageServerConnectionService {
     /// The server also reads: `connection.password`, `connection.port`, `connection.target`, `connection.username`.
     pub fn update_iscsi(
         &self,
-        connection: types::StorageConnection,
+        connection: impl Into<types::StorageConnection>,
     ) -> StorageServerConnectionUpdateIscsiRequest {
         StorageServerConnectionUpdateIscsiRequest {
             call: self.ctx.call(),
-            body: connection,
+            body: connection.into(),
         }
     }
 
@@ -75,11 +75,11 @@ impl StorageServerConnectionService {
     /// The server also reads: `connection.address`, `connection.nfs_retrans`, `connection.nfs_timeo`, `connection.nfs_version`, `connection.path`.
     pub fn update_nfs(
         &self,
-        connection: types::StorageConnection,
+        connection: impl Into<types::StorageConnection>,
     ) -> StorageServerConnectionUpdateNfsRequest {
         StorageServerConnectionUpdateNfsRequest {
             call: self.ctx.call(),
-            body: connection,
+            body: connection.into(),
         }
     }
 
@@ -90,11 +90,11 @@ impl StorageServerConnectionService {
     /// The server also reads: `connection.address`, `connection.mount_options`, `connection.path`, `connection.vfs_type`.
     pub fn update_vfs(
         &self,
-        connection: types::StorageConnection,
+        connection: impl Into<types::StorageConnection>,
     ) -> StorageServerConnectionUpdateVfsRequest {
         StorageServerConnectionUpdateVfsRequest {
             call: self.ctx.call(),
-            body: connection,
+            body: connection.into(),
         }
     }
 
@@ -105,11 +105,11 @@ impl StorageServerConnectionService {
     /// The server also reads: `connection.path`, `connection.vfs_type`, `connection.address`, `connection.mount_options`, `connection.gluster_volume`.
     pub fn update_glusterfs(
         &self,
-        connection: types::StorageConnection,
+        connection: impl Into<types::StorageConnection>,
     ) -> StorageServerConnectionUpdateGlusterfsRequest {
         StorageServerConnectionUpdateGlusterfsRequest {
             call: self.ctx.call(),
-            body: connection,
+            body: connection.into(),
         }
     }
 
@@ -120,11 +120,11 @@ impl StorageServerConnectionService {
     /// The server also reads: `connection.path`.
     pub fn update_local(
         &self,
-        connection: types::StorageConnection,
+        connection: impl Into<types::StorageConnection>,
     ) -> StorageServerConnectionUpdateLocalRequest {
         StorageServerConnectionUpdateLocalRequest {
             call: self.ctx.call(),
-            body: connection,
+            body: connection.into(),
         }
     }
 

@@ -41,11 +41,11 @@ impl StorageServerConnectionsService {
     /// The server requires: `connection.type`.
     pub fn add(
         &self,
-        connection: types::StorageConnection,
+        connection: impl Into<types::StorageConnection>,
     ) -> StorageServerConnectionsAddRequest {
         StorageServerConnectionsAddRequest {
             call: self.ctx.call(),
-            body: connection,
+            body: connection.into(),
         }
     }
 
@@ -58,11 +58,11 @@ impl StorageServerConnectionsService {
     /// The server also reads: `connection.password`, `connection.username`.
     pub fn add_iscsi(
         &self,
-        connection: types::StorageConnection,
+        connection: impl Into<types::StorageConnection>,
     ) -> StorageServerConnectionsAddIscsiRequest {
         StorageServerConnectionsAddIscsiRequest {
             call: self.ctx.call(),
-            body: connection,
+            body: connection.into(),
         }
     }
 
@@ -75,11 +75,11 @@ impl StorageServerConnectionsService {
     /// The server also reads: `connection.nfs_retrans`, `connection.nfs_timeo`, `connection.nfs_version`.
     pub fn add_nfs(
         &self,
-        connection: types::StorageConnection,
+        connection: impl Into<types::StorageConnection>,
     ) -> StorageServerConnectionsAddNfsRequest {
         StorageServerConnectionsAddNfsRequest {
             call: self.ctx.call(),
-            body: connection,
+            body: connection.into(),
         }
     }
 
@@ -92,11 +92,11 @@ impl StorageServerConnectionsService {
     /// The server also reads: `connection.address`, `connection.mount_options`.
     pub fn add_vfs(
         &self,
-        connection: types::StorageConnection,
+        connection: impl Into<types::StorageConnection>,
     ) -> StorageServerConnectionsAddVfsRequest {
         StorageServerConnectionsAddVfsRequest {
             call: self.ctx.call(),
-            body: connection,
+            body: connection.into(),
         }
     }
 
@@ -109,11 +109,11 @@ impl StorageServerConnectionsService {
     /// The server also reads: `connection.address`, `connection.mount_options`, `connection.gluster_volume`.
     pub fn add_glusterfs(
         &self,
-        connection: types::StorageConnection,
+        connection: impl Into<types::StorageConnection>,
     ) -> StorageServerConnectionsAddGlusterfsRequest {
         StorageServerConnectionsAddGlusterfsRequest {
             call: self.ctx.call(),
-            body: connection,
+            body: connection.into(),
         }
     }
 
@@ -124,11 +124,11 @@ impl StorageServerConnectionsService {
     /// The server requires: `connection.type`, `connection.path`.
     pub fn add_local(
         &self,
-        connection: types::StorageConnection,
+        connection: impl Into<types::StorageConnection>,
     ) -> StorageServerConnectionsAddLocalRequest {
         StorageServerConnectionsAddLocalRequest {
             call: self.ctx.call(),
-            body: connection,
+            body: connection.into(),
         }
     }
 

@@ -49,10 +49,10 @@ impl TagService {
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `tag.description`, `tag.name`, `tag.parent.id` or `tag.parent.name`.
-    pub fn update(&self, tag: types::Tag) -> TagUpdateRequest {
+    pub fn update(&self, tag: impl Into<types::Tag>) -> TagUpdateRequest {
         TagUpdateRequest {
             call: self.ctx.call(),
-            body: tag,
+            body: tag.into(),
         }
     }
 

@@ -43,10 +43,10 @@ impl TagsService {
     /// The server requires: `tag.name`.
     ///
     /// The server also reads: `tag.description`, `tag.parent.id` or `tag.parent.name`.
-    pub fn add(&self, tag: types::Tag) -> TagsAddRequest {
+    pub fn add(&self, tag: impl Into<types::Tag>) -> TagsAddRequest {
         TagsAddRequest {
             call: self.ctx.call(),
-            body: tag,
+            body: tag.into(),
         }
     }
 

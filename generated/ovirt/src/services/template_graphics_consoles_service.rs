@@ -41,11 +41,11 @@ impl TemplateGraphicsConsolesService {
     /// The server requires: `console.protocol`.
     pub fn add(
         &self,
-        console: types::GraphicsConsole,
+        console: impl Into<types::GraphicsConsole>,
     ) -> TemplateGraphicsConsolesAddRequest {
         TemplateGraphicsConsolesAddRequest {
             call: self.ctx.call(),
-            body: console,
+            body: console.into(),
         }
     }
 

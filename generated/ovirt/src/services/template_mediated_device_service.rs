@@ -45,11 +45,11 @@ impl TemplateMediatedDeviceService {
     /// Sends `PUT` with the changed members and returns the updated object.
     pub fn update(
         &self,
-        devices: types::VmMediatedDevice,
+        devices: impl Into<types::VmMediatedDevice>,
     ) -> TemplateMediatedDeviceUpdateRequest {
         TemplateMediatedDeviceUpdateRequest {
             call: self.ctx.call(),
-            body: devices,
+            body: devices.into(),
         }
     }
 

@@ -39,11 +39,11 @@ impl TemplateMediatedDevicesService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     pub fn add(
         &self,
-        device: types::VmMediatedDevice,
+        device: impl Into<types::VmMediatedDevice>,
     ) -> TemplateMediatedDevicesAddRequest {
         TemplateMediatedDevicesAddRequest {
             call: self.ctx.call(),
-            body: device,
+            body: device.into(),
         }
     }
 

@@ -45,10 +45,10 @@ impl TemplateNicService {
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `nic.interface`, `nic.linked`, `nic.mac.address`, `nic.name`, `nic.plugged`, `nic.vnic_profile.id`.
-    pub fn update(&self, nic: types::Nic) -> TemplateNicUpdateRequest {
+    pub fn update(&self, nic: impl Into<types::Nic>) -> TemplateNicUpdateRequest {
         TemplateNicUpdateRequest {
             call: self.ctx.call(),
-            body: nic,
+            body: nic.into(),
         }
     }
 

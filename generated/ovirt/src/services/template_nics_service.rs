@@ -41,10 +41,10 @@ impl TemplateNicsService {
     /// The server requires: `nic.name`.
     ///
     /// The server also reads: `nic.interface`, `nic.linked`, `nic.mac.address`, `nic.plugged`, `nic.vnic_profile.id`.
-    pub fn add(&self, nic: types::Nic) -> TemplateNicsAddRequest {
+    pub fn add(&self, nic: impl Into<types::Nic>) -> TemplateNicsAddRequest {
         TemplateNicsAddRequest {
             call: self.ctx.call(),
-            body: nic,
+            body: nic.into(),
         }
     }
 

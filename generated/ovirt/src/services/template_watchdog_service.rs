@@ -45,10 +45,13 @@ impl TemplateWatchdogService {
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `watchdog.action`, `watchdog.model`.
-    pub fn update(&self, watchdog: types::Watchdog) -> TemplateWatchdogUpdateRequest {
+    pub fn update(
+        &self,
+        watchdog: impl Into<types::Watchdog>,
+    ) -> TemplateWatchdogUpdateRequest {
         TemplateWatchdogUpdateRequest {
             call: self.ctx.call(),
-            body: watchdog,
+            body: watchdog.into(),
         }
     }
 

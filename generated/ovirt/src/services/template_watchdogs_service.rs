@@ -39,10 +39,13 @@ impl TemplateWatchdogsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `watchdog.action`, `watchdog.model`.
-    pub fn add(&self, watchdog: types::Watchdog) -> TemplateWatchdogsAddRequest {
+    pub fn add(
+        &self,
+        watchdog: impl Into<types::Watchdog>,
+    ) -> TemplateWatchdogsAddRequest {
         TemplateWatchdogsAddRequest {
             call: self.ctx.call(),
-            body: watchdog,
+            body: watchdog.into(),
         }
     }
 

@@ -47,10 +47,10 @@ impl TemplatesService {
     /// `template.bios.boot_menu.enabled`, `template.cluster.id`, `template.cluster.name`, `template.comment`, `template.console.enabled`, `template.cpu.architecture`, `template.cpu.topology.cores`, `template.cpu.topology.sockets`, `template.cpu.topology.threads`, `template.cpu_profile.id`, `template.cpu_shares`, `template.custom_cpu_model`, `template.custom_emulated_machine`, `template.delete_protected`, `template.description`, `template.display.allow_override`, `template.display.copy_paste_enabled`, `template.display.disconnect_action`, `template.display.file_transfer_enabled`, `template.display.keyboard_layout`, `template.display.monitors`, `template.display.smartcard_enabled`, `template.display.type`, `template.domain.name`, `template.high_availability.enabled`, `template.high_availability.priority`, `template.initialization.configuration.data`, `template.initialization.configuration.type`, `template.io.threads`, `template.large_icon.data`, `template.large_icon.id`, `template.large_icon.media_type`, `template.memory`, `template.memory_policy.ballooning`, `template.memory_policy.guaranteed`, `template.migration.auto_converge`, `template.migration.compressed`, `template.migration_downtime`, `template.origin`, `template.os.cmdline`, `template.os.initrd`, `template.os.kernel`, `template.os.type`, `template.vm.placement_policy.affinity`, `template.placement_policy.hosts[].id` or `template.placement_policy.hosts[].name`, `template.serial_number.policy`, `template.serial_number.value`, `template.small_icon.id`, `template.soundcard_enabled`, `template.start_paused`, `template.stateless`, `template.storage_domain.id`, `template.time_zone.name`, `template.tunnel_migration`, `template.type`, `template.usb.enabled`, `template.usb.type`, `template.version.base_template.id`, `template.version.version_name`, `template.virtio_scsi.enabled`, `template.display.single_qxl_pci`, `template.rng_device.rate.bytes`, `template.rng_device.rate.period`, `template.rng_device.source`, `template.vm.disk_attachments[].name`, `template.vm.disk_attachments[].description`, `template.vm.disk_attachments[].id`, `template.custom_properties[].name`, `template.custom_properties[].value`, `template.os.boot.devices[]`, `template.cpu.cpu_tune.vcpu_pins[].cpu_set`, `template.cpu.cpu_tune.vcpu_pins[].vcpu`, `template.sso.methods[].id`, `template.storage_error_resume_behaviour`, `template.multi_queues_enabled`, `template.virtio_scsi_multi_queues_enabled`, `template.virtio_scsi_multi_queues`, `template.tpm_enabled`, `template.auto_pinning_policy`.
     ///
     /// </details>
-    pub fn add(&self, template: types::Template) -> TemplatesAddRequest {
+    pub fn add(&self, template: impl Into<types::Template>) -> TemplatesAddRequest {
         TemplatesAddRequest {
             call: self.ctx.call(),
-            body: template,
+            body: template.into(),
         }
     }
 
@@ -67,10 +67,13 @@ impl TemplatesService {
     /// `template.bios.boot_menu.enabled`, `template.cluster.id`, `template.cluster.name`, `template.comment`, `template.console.enabled`, `template.cpu.architecture`, `template.cpu.topology.cores`, `template.cpu.topology.sockets`, `template.cpu.topology.threads`, `template.cpu_profile.id`, `template.cpu_shares`, `template.custom_cpu_model`, `template.custom_emulated_machine`, `template.delete_protected`, `template.description`, `template.display.allow_override`, `template.display.copy_paste_enabled`, `template.display.disconnect_action`, `template.display.file_transfer_enabled`, `template.display.keyboard_layout`, `template.display.monitors`, `template.display.smartcard_enabled`, `template.display.type`, `template.domain.name`, `template.high_availability.enabled`, `template.high_availability.priority`, `template.initialization.configuration.data`, `template.initialization.configuration.type`, `template.io.threads`, `template.large_icon.data`, `template.large_icon.id`, `template.large_icon.media_type`, `template.memory`, `template.memory_policy.ballooning`, `template.memory_policy.guaranteed`, `template.migration.auto_converge`, `template.migration.compressed`, `template.migration_downtime`, `template.origin`, `template.os.cmdline`, `template.os.initrd`, `template.os.kernel`, `template.os.type`, `template.vm.placement_policy.affinity`, `template.placement_policy.hosts[].id` or `template.placement_policy.hosts[].name`, `template.serial_number.policy`, `template.serial_number.value`, `template.small_icon.id`, `template.soundcard_enabled`, `template.start_paused`, `template.stateless`, `template.storage_domain.id`, `template.time_zone.name`, `template.tunnel_migration`, `template.type`, `template.usb.enabled`, `template.usb.type`, `template.version.base_template.id`, `template.version.version_name`, `template.virtio_scsi.enabled`, `template.display.single_qxl_pci`, `template.rng_device.rate.bytes`, `template.rng_device.rate.period`, `template.rng_device.source`, `template.vm.disk_attachments[].name`, `template.vm.disk_attachments[].description`, `template.vm.disk_attachments[].id`, `template.custom_properties[].name`, `template.custom_properties[].value`, `template.os.boot.devices[]`, `template.cpu.cpu_tune.vcpu_pins[].cpu_set`, `template.cpu.cpu_tune.vcpu_pins[].vcpu`, `template.sso.methods[].id`, `template.storage_error_resume_behaviour`, `template.multi_queues_enabled`, `template.virtio_scsi_multi_queues_enabled`, `template.virtio_scsi_multi_queues`, `template.tpm_enabled`, `template.auto_pinning_policy`.
     ///
     /// </details>
-    pub fn add_from_vm(&self, template: types::Template) -> TemplatesAddFromVmRequest {
+    pub fn add_from_vm(
+        &self,
+        template: impl Into<types::Template>,
+    ) -> TemplatesAddFromVmRequest {
         TemplatesAddFromVmRequest {
             call: self.ctx.call(),
-            body: template,
+            body: template.into(),
         }
     }
 
@@ -89,11 +92,11 @@ impl TemplatesService {
     /// </details>
     pub fn add_from_configuration(
         &self,
-        template: types::Template,
+        template: impl Into<types::Template>,
     ) -> TemplatesAddFromConfigurationRequest {
         TemplatesAddFromConfigurationRequest {
             call: self.ctx.call(),
-            body: template,
+            body: template.into(),
         }
     }
 
@@ -112,11 +115,11 @@ impl TemplatesService {
     /// </details>
     pub fn add_from_vm_snapshot(
         &self,
-        template: types::Template,
+        template: impl Into<types::Template>,
     ) -> TemplatesAddFromVmSnapshotRequest {
         TemplatesAddFromVmSnapshotRequest {
             call: self.ctx.call(),
-            body: template,
+            body: template.into(),
         }
     }
 

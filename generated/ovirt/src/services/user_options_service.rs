@@ -38,10 +38,10 @@ impl UserOptionsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `option.content`, `option.name`.
-    pub fn add(&self, option: types::UserOption) -> UserOptionsAddRequest {
+    pub fn add(&self, option: impl Into<types::UserOption>) -> UserOptionsAddRequest {
         UserOptionsAddRequest {
             call: self.ctx.call(),
-            body: option,
+            body: option.into(),
         }
     }
 

@@ -50,10 +50,10 @@ impl UserService {
     ///
     /// The server also reads: `user.user_options`.
     #[deprecated]
-    pub fn update(&self, user: types::User) -> UserUpdateRequest {
+    pub fn update(&self, user: impl Into<types::User>) -> UserUpdateRequest {
         UserUpdateRequest {
             call: self.ctx.call(),
-            body: user,
+            body: user.into(),
         }
     }
 

@@ -43,10 +43,10 @@ impl UsersService {
     /// The server requires: `user.user_name`, `user.domain.id` or `user.domain.name`.
     ///
     /// The server also reads: `user.namespace`, `user.principal`.
-    pub fn add(&self, user: types::User) -> UsersAddRequest {
+    pub fn add(&self, user: impl Into<types::User>) -> UsersAddRequest {
         UsersAddRequest {
             call: self.ctx.call(),
-            body: user,
+            body: user.into(),
         }
     }
 

@@ -41,11 +41,11 @@ impl VirtualFunctionAllowedNetworksService {
     /// The server requires: `network.id` or `network.name`.
     pub fn add(
         &self,
-        network: types::Network,
+        network: impl Into<types::Network>,
     ) -> VirtualFunctionAllowedNetworksAddRequest {
         VirtualFunctionAllowedNetworksAddRequest {
             call: self.ctx.call(),
-            body: network,
+            body: network.into(),
         }
     }
 

@@ -41,10 +41,10 @@ impl VmBackupsService {
     /// The server requires: `backup.disks`.
     ///
     /// The server also reads: `backup.from_checkpoint_id`, `backup.to_checkpoint_id`.
-    pub fn add(&self, backup: types::Backup) -> VmBackupsAddRequest {
+    pub fn add(&self, backup: impl Into<types::Backup>) -> VmBackupsAddRequest {
         VmBackupsAddRequest {
             call: self.ctx.call(),
-            body: backup,
+            body: backup.into(),
         }
     }
 

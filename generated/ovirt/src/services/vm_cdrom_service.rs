@@ -51,10 +51,10 @@ impl VmCdromService {
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `cdrom.file.id`.
-    pub fn update(&self, cdrom: types::Cdrom) -> VmCdromUpdateRequest {
+    pub fn update(&self, cdrom: impl Into<types::Cdrom>) -> VmCdromUpdateRequest {
         VmCdromUpdateRequest {
             call: self.ctx.call(),
-            body: cdrom,
+            body: cdrom.into(),
         }
     }
 

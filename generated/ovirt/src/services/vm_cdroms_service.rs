@@ -41,10 +41,10 @@ impl VmCdromsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `cdrom.file.id`.
-    pub fn add(&self, cdrom: types::Cdrom) -> VmCdromsAddRequest {
+    pub fn add(&self, cdrom: impl Into<types::Cdrom>) -> VmCdromsAddRequest {
         VmCdromsAddRequest {
             call: self.ctx.call(),
-            body: cdrom,
+            body: cdrom.into(),
         }
     }
 

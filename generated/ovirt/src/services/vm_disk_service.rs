@@ -77,10 +77,10 @@ impl VmDiskService {
     }
 
     /// Sends `PUT` with the changed members and returns the updated object.
-    pub fn update(&self, disk: types::Disk) -> VmDiskUpdateRequest {
+    pub fn update(&self, disk: impl Into<types::Disk>) -> VmDiskUpdateRequest {
         VmDiskUpdateRequest {
             call: self.ctx.call(),
-            body: disk,
+            body: disk.into(),
         }
     }
 

@@ -37,10 +37,10 @@ impl VmDisksService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
-    pub fn add(&self, disk: types::Disk) -> VmDisksAddRequest {
+    pub fn add(&self, disk: impl Into<types::Disk>) -> VmDisksAddRequest {
         VmDisksAddRequest {
             call: self.ctx.call(),
-            body: disk,
+            body: disk.into(),
         }
     }
 

@@ -41,10 +41,13 @@ impl VmGraphicsConsolesService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `console.protocol`.
-    pub fn add(&self, console: types::GraphicsConsole) -> VmGraphicsConsolesAddRequest {
+    pub fn add(
+        &self,
+        console: impl Into<types::GraphicsConsole>,
+    ) -> VmGraphicsConsolesAddRequest {
         VmGraphicsConsolesAddRequest {
             call: self.ctx.call(),
-            body: console,
+            body: console.into(),
         }
     }
 

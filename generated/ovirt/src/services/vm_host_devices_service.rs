@@ -39,10 +39,10 @@ impl VmHostDevicesService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `device.id` or `device.name`.
-    pub fn add(&self, device: types::HostDevice) -> VmHostDevicesAddRequest {
+    pub fn add(&self, device: impl Into<types::HostDevice>) -> VmHostDevicesAddRequest {
         VmHostDevicesAddRequest {
             call: self.ctx.call(),
-            body: device,
+            body: device.into(),
         }
     }
 

@@ -45,11 +45,11 @@ impl VmMediatedDeviceService {
     /// Sends `PUT` with the changed members and returns the updated object.
     pub fn update(
         &self,
-        device: types::VmMediatedDevice,
+        device: impl Into<types::VmMediatedDevice>,
     ) -> VmMediatedDeviceUpdateRequest {
         VmMediatedDeviceUpdateRequest {
             call: self.ctx.call(),
-            body: device,
+            body: device.into(),
         }
     }
 

@@ -37,10 +37,13 @@ impl VmMediatedDevicesService {
     }
 
     /// Sends `POST` with the new object to this collection and returns the object the server created.
-    pub fn add(&self, device: types::VmMediatedDevice) -> VmMediatedDevicesAddRequest {
+    pub fn add(
+        &self,
+        device: impl Into<types::VmMediatedDevice>,
+    ) -> VmMediatedDevicesAddRequest {
         VmMediatedDevicesAddRequest {
             call: self.ctx.call(),
-            body: device,
+            body: device.into(),
         }
     }
 

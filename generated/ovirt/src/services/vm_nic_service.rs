@@ -71,10 +71,10 @@ impl VmNicService {
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `nic.linked`, `nic.mac.address`, `nic.name`, `nic.plugged`, `nic.vnic_profile.id`.
-    pub fn update(&self, nic: types::Nic) -> VmNicUpdateRequest {
+    pub fn update(&self, nic: impl Into<types::Nic>) -> VmNicUpdateRequest {
         VmNicUpdateRequest {
             call: self.ctx.call(),
-            body: nic,
+            body: nic.into(),
         }
     }
 

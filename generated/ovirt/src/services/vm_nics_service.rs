@@ -45,10 +45,10 @@ impl VmNicsService {
     /// The server requires: `nic.name`.
     ///
     /// The server also reads: `nic.linked`, `nic.mac.address`, `nic.plugged`, `nic.vnic_profile.id`.
-    pub fn add(&self, nic: types::Nic) -> VmNicsAddRequest {
+    pub fn add(&self, nic: impl Into<types::Nic>) -> VmNicsAddRequest {
         VmNicsAddRequest {
             call: self.ctx.call(),
-            body: nic,
+            body: nic.into(),
         }
     }
 

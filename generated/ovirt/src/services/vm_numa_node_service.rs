@@ -45,10 +45,13 @@ impl VmNumaNodeService {
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `node.index`, `node.memory`, `node.cpu.cores[].index`, `node.numa_node_pins[].index`, `node.numa_tune_mode`.
-    pub fn update(&self, node: types::VirtualNumaNode) -> VmNumaNodeUpdateRequest {
+    pub fn update(
+        &self,
+        node: impl Into<types::VirtualNumaNode>,
+    ) -> VmNumaNodeUpdateRequest {
         VmNumaNodeUpdateRequest {
             call: self.ctx.call(),
-            body: node,
+            body: node.into(),
         }
     }
 

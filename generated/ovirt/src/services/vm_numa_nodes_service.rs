@@ -41,10 +41,10 @@ impl VmNumaNodesService {
     /// The server requires: `node.index`, `node.memory`, `node.cpu.cores[].index`.
     ///
     /// The server also reads: `node.numa_node_pins[].index`, `node.numa_tune_mode`.
-    pub fn add(&self, node: types::VirtualNumaNode) -> VmNumaNodesAddRequest {
+    pub fn add(&self, node: impl Into<types::VirtualNumaNode>) -> VmNumaNodesAddRequest {
         VmNumaNodesAddRequest {
             call: self.ctx.call(),
-            body: node,
+            body: node.into(),
         }
     }
 

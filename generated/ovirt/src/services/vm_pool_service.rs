@@ -63,10 +63,10 @@ impl VmPoolService {
     /// `pool.comment`, `pool.description`, `pool.display.proxy`, `pool.max_user_vms`, `pool.name`, `pool.prestarted_vms`, `pool.size`, `pool.type`, `pool.use_latest_template_version`, `pool.cluster.id` or `pool.cluster.name`, `pool.template.id` or `pool.template.name`.
     ///
     /// </details>
-    pub fn update(&self, pool: types::VmPool) -> VmPoolUpdateRequest {
+    pub fn update(&self, pool: impl Into<types::VmPool>) -> VmPoolUpdateRequest {
         VmPoolUpdateRequest {
             call: self.ctx.call(),
-            body: pool,
+            body: pool.into(),
         }
     }
 

@@ -47,10 +47,10 @@ impl VmPoolsService {
     /// `pool.comment`, `pool.description`, `pool.display.proxy`, `pool.max_user_vms`, `pool.prestarted_vms`, `pool.size`, `pool.soundcard_enabled`, `pool.type`, `pool.use_latest_template_version`, `pool.tpm_enabled`.
     ///
     /// </details>
-    pub fn add(&self, pool: types::VmPool) -> VmPoolsAddRequest {
+    pub fn add(&self, pool: impl Into<types::VmPool>) -> VmPoolsAddRequest {
         VmPoolsAddRequest {
             call: self.ctx.call(),
-            body: pool,
+            body: pool.into(),
         }
     }
 

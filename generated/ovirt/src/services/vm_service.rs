@@ -220,10 +220,10 @@ impl VmService {
     /// `vm.bios.boot_menu.enabled`, `vm.comment`, `vm.console.enabled`, `vm.cpu.architecture`, `vm.cpu.mode`, `vm.cpu.topology.cores`, `vm.cpu.topology.sockets`, `vm.cpu.topology.threads`, `vm.cpu_profile.id`, `vm.cpu_shares`, `vm.custom_cpu_model`, `vm.custom_emulated_machine`, `vm.delete_protected`, `vm.description`, `vm.display.allow_override`, `vm.display.copy_paste_enabled`, `vm.display.file_transfer_enabled`, `vm.display.keyboard_layout`, `vm.display.monitors`, `vm.display.single_qxl_pci`, `vm.display.smartcard_enabled`, `vm.display.type`, `vm.display.video_type`, `vm.domain.name`, `vm.external_host_provider.id`, `vm.high_availability.enabled`, `vm.high_availability.priority`, `vm.io.threads`, `vm.large_icon.data`, `vm.large_icon.id`, `vm.large_icon.media_type`, `vm.memory`, `vm.memory_policy.ballooning`, `vm.memory_policy.guaranteed`, `vm.migration.auto_converge`, `vm.migration.compressed`, `vm.migration_downtime`, `vm.name`, `vm.numa_tune_mode`, `vm.origin`, `vm.os.cmdline`, `vm.os.initrd`, `vm.os.kernel`, `vm.os.type`, `vm.placement_policy.affinity`, `vm.rng_device.rate.bytes`, `vm.rng_device.rate.period`, `vm.rng_device.source`, `vm.serial_number.policy`, `vm.serial_number.value`, `vm.small_icon.id`, `vm.soundcard_enabled`, `vm.start_paused`, `vm.stateless`, `vm.time_zone.name`, `vm.tunnel_migration`, `vm.type`, `vm.usb.enabled`, `vm.usb.type`, `vm.use_latest_template_version`, `vm.virtio_scsi.enabled`, `vm.cluster.id` or `vm.cluster.name`, `vm.instance_type.id` or `vm.instance_type.name`, `vm.os.boot.devices[]`, `vm.placement_policy.hosts[].id` or `vm.placement_policy.hosts[].name`, `vm.cpu.cpu_tune.vcpu_pins[].cpu_set`, `vm.cpu.cpu_tune.vcpu_pins[].vcpu`, `vm.custom_properties[].name`, `vm.custom_properties[].value`, `vm.sso.methods[].id`, `vm.payloads[].files[].name`, `vm.payloads[].files[].content`, `vm.payloads[].type`, `vm.payloads[].volume_id`, `vm.storage_error_resume_behaviour`, `vm.multi_queues_enabled`, `vm.virtio_scsi_multi_queues_enabled`, `vm.virtio_scsi_multi_queues`, `vm.tpm_enabled`, `vm.auto_pinning_policy`.
     ///
     /// </details>
-    pub fn update(&self, vm: types::Vm) -> VmUpdateRequest {
+    pub fn update(&self, vm: impl Into<types::Vm>) -> VmUpdateRequest {
         VmUpdateRequest {
             call: self.ctx.call(),
-            body: vm,
+            body: vm.into(),
         }
     }
 

@@ -45,10 +45,13 @@ impl VmWatchdogService {
     /// Sends `PUT` with the changed members and returns the updated object.
     ///
     /// The server also reads: `watchdog.action`, `watchdog.model`.
-    pub fn update(&self, watchdog: types::Watchdog) -> VmWatchdogUpdateRequest {
+    pub fn update(
+        &self,
+        watchdog: impl Into<types::Watchdog>,
+    ) -> VmWatchdogUpdateRequest {
         VmWatchdogUpdateRequest {
             call: self.ctx.call(),
-            body: watchdog,
+            body: watchdog.into(),
         }
     }
 

@@ -39,10 +39,10 @@ impl VmWatchdogsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `watchdog.action`, `watchdog.model`.
-    pub fn add(&self, watchdog: types::Watchdog) -> VmWatchdogsAddRequest {
+    pub fn add(&self, watchdog: impl Into<types::Watchdog>) -> VmWatchdogsAddRequest {
         VmWatchdogsAddRequest {
             call: self.ctx.call(),
-            body: watchdog,
+            body: watchdog.into(),
         }
     }
 

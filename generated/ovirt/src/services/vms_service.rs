@@ -47,10 +47,10 @@ impl VmsService {
     /// `vm.bios.boot_menu.enabled`, `vm.comment`, `vm.cpu.topology.cores`, `vm.cpu.topology.sockets`, `vm.cpu.topology.threads`, `vm.cpu_profile.id`, `vm.delete_protected`, `vm.description`, `vm.display.allow_override`, `vm.display.copy_paste_enabled`, `vm.display.disconnect_action`, `vm.display.file_transfer_enabled`, `vm.display.keyboard_layout`, `vm.display.monitors`, `vm.display.smartcard_enabled`, `vm.display.type`, `vm.display.video_type`, `vm.domain.name`, `vm.high_availability.enabled`, `vm.high_availability.priority`, `vm.large_icon.data`, `vm.large_icon.id`, `vm.large_icon.media_type`, `vm.memory`, `vm.memory_policy.ballooning`, `vm.memory_policy.guaranteed`, `vm.migration.auto_converge`, `vm.migration.compressed`, `vm.migration_downtime`, `vm.numa_tune_mode`, `vm.origin`, `vm.os.cmdline`, `vm.os.initrd`, `vm.os.kernel`, `vm.os.type`, `vm.placement_policy.affinity`, `vm.quota.id`, `vm.rng_device.rate.bytes`, `vm.rng_device.rate.period`, `vm.rng_device.source`, `vm.serial_number.policy`, `vm.serial_number.value`, `vm.small_icon.id`, `vm.start_paused`, `vm.stateless`, `vm.time_zone.name`, `vm.tunnel_migration`, `vm.type`, `vm.usb.enabled`, `vm.usb.type`, `vm.virtio_scsi.enabled`, `vm.placement_policy.hosts[].id` or `vm.placement_policy.hosts[].name`, `vm.custom_properties[].name`, `vm.custom_properties[].value`, `vm.payloads[].files[].name`, `vm.payloads[].files[].content`, `vm.payloads[].type`, `vm.payloads[].volume_id`, `vm.sso.methods[].id`, `vm.cpu.cpu_tune.vcpu_pins[].cpu_set`, `vm.cpu.cpu_tune.vcpu_pins[].vcpu`, `vm.storage_error_resume_behaviour`, `vm.multi_queues_enabled`, `vm.virtio_scsi_multi_queues_enabled`, `vm.virtio_scsi_multi_queues`, `vm.tpm_enabled`, `vm.auto_pinning_policy`.
     ///
     /// </details>
-    pub fn add(&self, vm: types::Vm) -> VmsAddRequest {
+    pub fn add(&self, vm: impl Into<types::Vm>) -> VmsAddRequest {
         VmsAddRequest {
             call: self.ctx.call(),
-            body: vm,
+            body: vm.into(),
         }
     }
 
@@ -67,10 +67,13 @@ impl VmsService {
     /// `vm.bios.boot_menu.enabled`, `vm.comment`, `vm.cpu.topology.cores`, `vm.cpu.topology.sockets`, `vm.cpu.topology.threads`, `vm.cpu_profile.id`, `vm.delete_protected`, `vm.description`, `vm.display.allow_override`, `vm.display.copy_paste_enabled`, `vm.display.disconnect_action`, `vm.display.file_transfer_enabled`, `vm.display.keyboard_layout`, `vm.display.monitors`, `vm.display.smartcard_enabled`, `vm.display.type`, `vm.display.video_type`, `vm.domain.name`, `vm.high_availability.enabled`, `vm.high_availability.priority`, `vm.large_icon.data`, `vm.large_icon.id`, `vm.large_icon.media_type`, `vm.memory`, `vm.memory_policy.ballooning`, `vm.memory_policy.guaranteed`, `vm.migration.auto_converge`, `vm.migration.compressed`, `vm.migration_downtime`, `vm.numa_tune_mode`, `vm.origin`, `vm.os.cmdline`, `vm.os.initrd`, `vm.os.kernel`, `vm.os.type`, `vm.placement_policy.affinity`, `vm.quota.id`, `vm.rng_device.rate.bytes`, `vm.rng_device.rate.period`, `vm.rng_device.source`, `vm.serial_number.policy`, `vm.serial_number.value`, `vm.small_icon.id`, `vm.start_paused`, `vm.stateless`, `vm.time_zone.name`, `vm.tunnel_migration`, `vm.type`, `vm.usb.enabled`, `vm.usb.type`, `vm.virtio_scsi.enabled`, `vm.placement_policy.hosts[].id` or `vm.placement_policy.hosts[].name`, `vm.custom_properties[].name`, `vm.custom_properties[].value`, `vm.payloads[].files[].name`, `vm.payloads[].files[].content`, `vm.payloads[].type`, `vm.payloads[].volume_id`, `vm.sso.methods[].id`, `vm.cpu.cpu_tune.vcpu_pins[].cpu_set`, `vm.cpu.cpu_tune.vcpu_pins[].vcpu`, `vm.storage_error_resume_behaviour`, `vm.multi_queues_enabled`, `vm.virtio_scsi_multi_queues_enabled`, `vm.virtio_scsi_multi_queues`, `vm.tpm_enabled`, `vm.auto_pinning_policy`, `vm.console.enabled`, `vm.cpu.architecture`, `vm.cpu.mode`, `vm.cpu_shares`, `vm.custom_cpu_model`, `vm.custom_emulated_machine`, `vm.display.single_qxl_pci`, `vm.initialization.configuration.data`, `vm.initialization.configuration.type`, `vm.io.threads`, `vm.soundcard_enabled`, `vm.use_latest_template_version`, `vm.instance_type.id` or `vm.instance_type.name`, `vm.os.boot.devices[]`.
     ///
     /// </details>
-    pub fn add_from_scratch(&self, vm: types::Vm) -> VmsAddFromScratchRequest {
+    pub fn add_from_scratch(
+        &self,
+        vm: impl Into<types::Vm>,
+    ) -> VmsAddFromScratchRequest {
         VmsAddFromScratchRequest {
             call: self.ctx.call(),
-            body: vm,
+            body: vm.into(),
         }
     }
 
@@ -87,10 +90,13 @@ impl VmsService {
     /// `vm.bios.boot_menu.enabled`, `vm.comment`, `vm.cpu.topology.cores`, `vm.cpu.topology.sockets`, `vm.cpu.topology.threads`, `vm.cpu_profile.id`, `vm.delete_protected`, `vm.description`, `vm.display.allow_override`, `vm.display.copy_paste_enabled`, `vm.display.disconnect_action`, `vm.display.file_transfer_enabled`, `vm.display.keyboard_layout`, `vm.display.monitors`, `vm.display.smartcard_enabled`, `vm.display.type`, `vm.display.video_type`, `vm.domain.name`, `vm.high_availability.enabled`, `vm.high_availability.priority`, `vm.large_icon.data`, `vm.large_icon.id`, `vm.large_icon.media_type`, `vm.memory`, `vm.memory_policy.ballooning`, `vm.memory_policy.guaranteed`, `vm.migration.auto_converge`, `vm.migration.compressed`, `vm.migration_downtime`, `vm.numa_tune_mode`, `vm.origin`, `vm.os.cmdline`, `vm.os.initrd`, `vm.os.kernel`, `vm.os.type`, `vm.placement_policy.affinity`, `vm.quota.id`, `vm.rng_device.rate.bytes`, `vm.rng_device.rate.period`, `vm.rng_device.source`, `vm.serial_number.policy`, `vm.serial_number.value`, `vm.small_icon.id`, `vm.start_paused`, `vm.stateless`, `vm.time_zone.name`, `vm.tunnel_migration`, `vm.type`, `vm.usb.enabled`, `vm.usb.type`, `vm.virtio_scsi.enabled`, `vm.placement_policy.hosts[].id` or `vm.placement_policy.hosts[].name`, `vm.custom_properties[].name`, `vm.custom_properties[].value`, `vm.payloads[].files[].name`, `vm.payloads[].files[].content`, `vm.payloads[].type`, `vm.payloads[].volume_id`, `vm.sso.methods[].id`, `vm.cpu.cpu_tune.vcpu_pins[].cpu_set`, `vm.cpu.cpu_tune.vcpu_pins[].vcpu`, `vm.storage_error_resume_behaviour`, `vm.multi_queues_enabled`, `vm.virtio_scsi_multi_queues_enabled`, `vm.virtio_scsi_multi_queues`, `vm.tpm_enabled`, `vm.auto_pinning_policy`, `vm.console.enabled`, `vm.cpu.architecture`, `vm.cpu_shares`, `vm.custom_cpu_model`, `vm.custom_emulated_machine`, `vm.display.single_qxl_pci`, `vm.soundcard_enabled`.
     ///
     /// </details>
-    pub fn add_from_snapshot(&self, vm: types::Vm) -> VmsAddFromSnapshotRequest {
+    pub fn add_from_snapshot(
+        &self,
+        vm: impl Into<types::Vm>,
+    ) -> VmsAddFromSnapshotRequest {
         VmsAddFromSnapshotRequest {
             call: self.ctx.call(),
-            body: vm,
+            body: vm.into(),
         }
     }
 
@@ -109,11 +115,11 @@ impl VmsService {
     /// </details>
     pub fn add_from_configuration(
         &self,
-        vm: types::Vm,
+        vm: impl Into<types::Vm>,
     ) -> VmsAddFromConfigurationRequest {
         VmsAddFromConfigurationRequest {
             call: self.ctx.call(),
-            body: vm,
+            body: vm.into(),
         }
     }
 

@@ -53,10 +53,13 @@ impl VnicProfileService {
     /// `profile.description`, `profile.name`, `profile.pass_through.mode`, `profile.port_mirroring`, `profile.custom_properties[].name`, `profile.custom_properties[].value`, `profile.network_filter`, `profile.qos`, `profile.failover`.
     ///
     /// </details>
-    pub fn update(&self, profile: types::VnicProfile) -> VnicProfileUpdateRequest {
+    pub fn update(
+        &self,
+        profile: impl Into<types::VnicProfile>,
+    ) -> VnicProfileUpdateRequest {
         VnicProfileUpdateRequest {
             call: self.ctx.call(),
-            body: profile,
+            body: profile.into(),
         }
     }
 

@@ -43,10 +43,10 @@ impl VnicProfilesService {
     /// The server requires: `profile.name`, `profile.network.id`.
     ///
     /// The server also reads: `profile.description`, `profile.pass_through.mode`, `profile.port_mirroring`, `profile.custom_properties[].name`, `profile.custom_properties[].value`, `profile.failover`.
-    pub fn add(&self, profile: types::VnicProfile) -> VnicProfilesAddRequest {
+    pub fn add(&self, profile: impl Into<types::VnicProfile>) -> VnicProfilesAddRequest {
         VnicProfilesAddRequest {
             call: self.ctx.call(),
-            body: profile,
+            body: profile.into(),
         }
     }
 

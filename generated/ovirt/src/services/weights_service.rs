@@ -39,10 +39,10 @@ impl WeightsService {
     /// Sends `POST` with the new object to this collection and returns the object the server created.
     ///
     /// The server requires: `weight.scheduling_policy_unit.id`.
-    pub fn add(&self, weight: types::Weight) -> WeightsAddRequest {
+    pub fn add(&self, weight: impl Into<types::Weight>) -> WeightsAddRequest {
         WeightsAddRequest {
             call: self.ctx.call(),
-            body: weight,
+            body: weight.into(),
         }
     }
 
