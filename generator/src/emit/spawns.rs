@@ -28,10 +28,13 @@ pub(crate) fn emit_spawns(cx: &Context<'_>) -> Result<TokenStream, Error> {
         let mut requests = Vec::new();
         for m in &api.services[s].methods {
             let body = m.body.map(|i| &m.params[i]);
-            let arg = match body {
-                Some(p) if p.list => quote! { Vec::new() },
-                Some(_) => quote! { Default::default() },
-                None => TokenStream::new(),
+            let arg = match body.map(|p| (p.list, p.ty)) {
+                Some((true, _)) => quote! { Vec::new() },
+                Some((false, crate::ir::TypeRef::Struct(i))) => {
+                    let t = format_ident!("{}", api.structs[i].rust_name);
+                    quote! { types::#t::default() }
+                }
+                _ => TokenStream::new(),
             };
             let names = std::iter::once(m.rust.as_str()).chain(m.variants.iter().map(|v| v.rust.as_str()));
             for rust in names {

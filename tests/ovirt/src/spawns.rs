@@ -353,7 +353,7 @@ fn affinity_group_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .cluster_service("id3")
                         .affinity_groups_service()
                         .group_service("id40")
-                        .update(Default::default())
+                        .update(types::AffinityGroup::default())
                         .send()
                         .await
                         .map(drop)
@@ -442,7 +442,7 @@ fn affinity_group_host_labels_service(
                         .affinity_groups_service()
                         .group_service("id40")
                         .host_labels_service()
-                        .add(Default::default())
+                        .add(types::AffinityLabel::default())
                         .send()
                         .await
                         .map(drop)
@@ -502,7 +502,7 @@ fn affinity_group_hosts_service(connection: &Connection, tasks: &mut Vec<Spawned
                         .affinity_groups_service()
                         .group_service("id40")
                         .hosts_service()
-                        .add(Default::default())
+                        .add(types::Host::default())
                         .send()
                         .await
                         .map(drop)
@@ -608,7 +608,7 @@ fn affinity_group_vm_labels_service(connection: &Connection, tasks: &mut Vec<Spa
                         .affinity_groups_service()
                         .group_service("id40")
                         .vm_labels_service()
-                        .add(Default::default())
+                        .add(types::AffinityLabel::default())
                         .send()
                         .await
                         .map(drop)
@@ -668,7 +668,7 @@ fn affinity_group_vms_service(connection: &Connection, tasks: &mut Vec<Spawned>)
                         .affinity_groups_service()
                         .group_service("id40")
                         .vms_service()
-                        .add(Default::default())
+                        .add(types::Vm::default())
                         .send()
                         .await
                         .map(drop)
@@ -726,7 +726,7 @@ fn affinity_groups_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .clusters_service()
                         .cluster_service("id3")
                         .affinity_groups_service()
-                        .add(Default::default())
+                        .add(types::AffinityGroup::default())
                         .send()
                         .await
                         .map(drop)
@@ -795,7 +795,7 @@ fn affinity_label_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .affinity_labels_service()
                         .label_service("id16")
-                        .update(Default::default())
+                        .update(types::AffinityLabel::default())
                         .send()
                         .await
                         .map(drop)
@@ -870,7 +870,7 @@ fn affinity_label_hosts_service(connection: &Connection, tasks: &mut Vec<Spawned
                         .affinity_labels_service()
                         .label_service("id16")
                         .hosts_service()
-                        .add(Default::default())
+                        .add(types::Host::default())
                         .send()
                         .await
                         .map(drop)
@@ -963,7 +963,7 @@ fn affinity_label_vms_service(connection: &Connection, tasks: &mut Vec<Spawned>)
                         .affinity_labels_service()
                         .label_service("id16")
                         .vms_service()
-                        .add(Default::default())
+                        .add(types::Vm::default())
                         .send()
                         .await
                         .map(drop)
@@ -1015,7 +1015,7 @@ fn affinity_labels_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .affinity_labels_service()
-                        .add(Default::default())
+                        .add(types::AffinityLabel::default())
                         .send()
                         .await
                         .map(drop)
@@ -1104,7 +1104,7 @@ fn assigned_affinity_labels_service(connection: &Connection, tasks: &mut Vec<Spa
                         .hosts_service()
                         .host_service("id12")
                         .affinity_labels_service()
-                        .add(Default::default())
+                        .add(types::AffinityLabel::default())
                         .send()
                         .await
                         .map(drop)
@@ -1197,7 +1197,7 @@ fn assigned_cpu_profiles_service(connection: &Connection, tasks: &mut Vec<Spawne
                         .clusters_service()
                         .cluster_service("id3")
                         .cpu_profiles_service()
-                        .add(Default::default())
+                        .add(types::CpuProfile::default())
                         .send()
                         .await
                         .map(drop)
@@ -1290,7 +1290,7 @@ fn assigned_disk_profiles_service(connection: &Connection, tasks: &mut Vec<Spawn
                         .storage_domains_service()
                         .storage_domain_service("id27")
                         .disk_profiles_service()
-                        .add(Default::default())
+                        .add(types::DiskProfile::default())
                         .send()
                         .await
                         .map(drop)
@@ -1342,7 +1342,7 @@ fn assigned_permissions_service(connection: &Connection, tasks: &mut Vec<Spawned
                     connection
                         .system_service()
                         .permissions_service()
-                        .add(Default::default())
+                        .add(types::Permission::default())
                         .send()
                         .await
                         .map(drop)
@@ -1357,7 +1357,7 @@ fn assigned_permissions_service(connection: &Connection, tasks: &mut Vec<Spawned
                     connection
                         .system_service()
                         .permissions_service()
-                        .add_user_level(Default::default())
+                        .add_user_level(types::Permission::default())
                         .send()
                         .await
                         .map(drop)
@@ -1372,7 +1372,7 @@ fn assigned_permissions_service(connection: &Connection, tasks: &mut Vec<Spawned
                     connection
                         .system_service()
                         .permissions_service()
-                        .add_group_level(Default::default())
+                        .add_group_level(types::Permission::default())
                         .send()
                         .await
                         .map(drop)
@@ -1387,7 +1387,7 @@ fn assigned_permissions_service(connection: &Connection, tasks: &mut Vec<Spawned
                     connection
                         .system_service()
                         .permissions_service()
-                        .add_data_center_permission(Default::default())
+                        .add_data_center_permission(types::Permission::default())
                         .send()
                         .await
                         .map(drop)
@@ -1402,7 +1402,7 @@ fn assigned_permissions_service(connection: &Connection, tasks: &mut Vec<Spawned
                     connection
                         .system_service()
                         .permissions_service()
-                        .add_cluster_permission(Default::default())
+                        .add_cluster_permission(types::Permission::default())
                         .send()
                         .await
                         .map(drop)
@@ -1417,7 +1417,7 @@ fn assigned_permissions_service(connection: &Connection, tasks: &mut Vec<Spawned
                     connection
                         .system_service()
                         .permissions_service()
-                        .add_host_permission(Default::default())
+                        .add_host_permission(types::Permission::default())
                         .send()
                         .await
                         .map(drop)
@@ -1432,7 +1432,7 @@ fn assigned_permissions_service(connection: &Connection, tasks: &mut Vec<Spawned
                     connection
                         .system_service()
                         .permissions_service()
-                        .add_storage_domain_permission(Default::default())
+                        .add_storage_domain_permission(types::Permission::default())
                         .send()
                         .await
                         .map(drop)
@@ -1447,7 +1447,7 @@ fn assigned_permissions_service(connection: &Connection, tasks: &mut Vec<Spawned
                     connection
                         .system_service()
                         .permissions_service()
-                        .add_vm_permission(Default::default())
+                        .add_vm_permission(types::Permission::default())
                         .send()
                         .await
                         .map(drop)
@@ -1462,7 +1462,7 @@ fn assigned_permissions_service(connection: &Connection, tasks: &mut Vec<Spawned
                     connection
                         .system_service()
                         .permissions_service()
-                        .add_vm_pool_permission(Default::default())
+                        .add_vm_pool_permission(types::Permission::default())
                         .send()
                         .await
                         .map(drop)
@@ -1477,7 +1477,7 @@ fn assigned_permissions_service(connection: &Connection, tasks: &mut Vec<Spawned
                     connection
                         .system_service()
                         .permissions_service()
-                        .add_template_permission(Default::default())
+                        .add_template_permission(types::Permission::default())
                         .send()
                         .await
                         .map(drop)
@@ -1603,7 +1603,7 @@ fn assigned_tags_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .groups_service()
                         .group_service("id11")
                         .tags_service()
-                        .add(Default::default())
+                        .add(types::Tag::default())
                         .send()
                         .await
                         .map(drop)
@@ -1696,7 +1696,7 @@ fn assigned_vnic_profiles_service(connection: &Connection, tasks: &mut Vec<Spawn
                         .networks_service()
                         .network_service("id19")
                         .vnic_profiles_service()
-                        .add(Default::default())
+                        .add(types::VnicProfile::default())
                         .send()
                         .await
                         .map(drop)
@@ -1851,7 +1851,7 @@ fn attached_storage_domain_disk_service(
                         .storage_domain_service("id46")
                         .disks_service()
                         .disk_service("id123")
-                        .update(Default::default())
+                        .update(types::Disk::default())
                         .send()
                         .await
                         .map(drop)
@@ -1996,7 +1996,7 @@ fn attached_storage_domain_disks_service(
                         .storage_domains_service()
                         .storage_domain_service("id46")
                         .disks_service()
-                        .add(Default::default())
+                        .add(types::Disk::default())
                         .send()
                         .await
                         .map(drop)
@@ -2054,7 +2054,7 @@ fn attached_storage_domains_service(connection: &Connection, tasks: &mut Vec<Spa
                         .data_centers_service()
                         .data_center_service("id5")
                         .storage_domains_service()
-                        .add(Default::default())
+                        .add(types::StorageDomain::default())
                         .send()
                         .await
                         .map(drop)
@@ -2147,7 +2147,7 @@ fn balances_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .scheduling_policies_service()
                         .policy_service("id25")
                         .balances_service()
-                        .add(Default::default())
+                        .add(types::Balance::default())
                         .send()
                         .await
                         .map(drop)
@@ -2216,7 +2216,7 @@ fn bookmark_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .bookmarks_service()
                         .bookmark_service("id2")
-                        .update(Default::default())
+                        .update(types::Bookmark::default())
                         .send()
                         .await
                         .map(drop)
@@ -2250,7 +2250,7 @@ fn bookmarks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .bookmarks_service()
-                        .add(Default::default())
+                        .add(types::Bookmark::default())
                         .send()
                         .await
                         .map(drop)
@@ -2315,7 +2315,7 @@ fn cluster_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .clusters_service()
                         .cluster_service("id3")
-                        .update(Default::default())
+                        .update(types::Cluster::default())
                         .send()
                         .await
                         .map(drop)
@@ -2488,7 +2488,7 @@ fn cluster_enabled_features_service(connection: &Connection, tasks: &mut Vec<Spa
                         .clusters_service()
                         .cluster_service("id3")
                         .enabled_features_service()
-                        .add(Default::default())
+                        .add(types::ClusterFeature::default())
                         .send()
                         .await
                         .map(drop)
@@ -2695,7 +2695,7 @@ fn cluster_network_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .cluster_service("id3")
                         .networks_service()
                         .network_service("id42")
-                        .update(Default::default())
+                        .update(types::Network::default())
                         .send()
                         .await
                         .map(drop)
@@ -2715,7 +2715,7 @@ fn cluster_networks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .clusters_service()
                         .cluster_service("id3")
                         .networks_service()
-                        .add(Default::default())
+                        .add(types::Network::default())
                         .send()
                         .await
                         .map(drop)
@@ -2767,7 +2767,7 @@ fn clusters_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .clusters_service()
-                        .add(Default::default())
+                        .add(types::Cluster::default())
                         .send()
                         .await
                         .map(drop)
@@ -2851,7 +2851,7 @@ fn cpu_profile_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .cpu_profiles_service()
                         .profile_service("id4")
-                        .update(Default::default())
+                        .update(types::CpuProfile::default())
                         .send()
                         .await
                         .map(drop)
@@ -2885,7 +2885,7 @@ fn cpu_profiles_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .cpu_profiles_service()
-                        .add(Default::default())
+                        .add(types::CpuProfile::default())
                         .send()
                         .await
                         .map(drop)
@@ -2950,7 +2950,7 @@ fn data_center_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .data_centers_service()
                         .data_center_service("id5")
-                        .update(Default::default())
+                        .update(types::DataCenter::default())
                         .send()
                         .await
                         .map(drop)
@@ -3055,7 +3055,7 @@ fn data_center_network_service(connection: &Connection, tasks: &mut Vec<Spawned>
                         .data_center_service("id5")
                         .networks_service()
                         .network_service("id47")
-                        .update(Default::default())
+                        .update(types::Network::default())
                         .send()
                         .await
                         .map(drop)
@@ -3075,7 +3075,7 @@ fn data_center_networks_service(connection: &Connection, tasks: &mut Vec<Spawned
                         .data_centers_service()
                         .data_center_service("id5")
                         .networks_service()
-                        .add(Default::default())
+                        .add(types::Network::default())
                         .send()
                         .await
                         .map(drop)
@@ -3127,7 +3127,7 @@ fn data_centers_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .data_centers_service()
-                        .add(Default::default())
+                        .add(types::DataCenter::default())
                         .send()
                         .await
                         .map(drop)
@@ -3192,7 +3192,7 @@ fn disk_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .disks_service()
                         .disk_service("id7")
-                        .update(Default::default())
+                        .update(types::Disk::default())
                         .send()
                         .await
                         .map(drop)
@@ -3377,7 +3377,7 @@ fn disk_attachment_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .vm_service("id35")
                         .disk_attachments_service()
                         .attachment_service("id116")
-                        .update(Default::default())
+                        .update(types::DiskAttachment::default())
                         .send()
                         .await
                         .map(drop)
@@ -3397,7 +3397,7 @@ fn disk_attachments_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .vms_service()
                         .vm_service("id35")
                         .disk_attachments_service()
-                        .add(Default::default())
+                        .add(types::DiskAttachment::default())
                         .send()
                         .await
                         .map(drop)
@@ -3414,7 +3414,7 @@ fn disk_attachments_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .vms_service()
                         .vm_service("id35")
                         .disk_attachments_service()
-                        .add_with_attachment_settings(Default::default())
+                        .add_with_attachment_settings(types::DiskAttachment::default())
                         .send()
                         .await
                         .map(drop)
@@ -3431,7 +3431,7 @@ fn disk_attachments_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .vms_service()
                         .vm_service("id35")
                         .disk_attachments_service()
-                        .add_providing_disk_id(Default::default())
+                        .add_providing_disk_id(types::DiskAttachment::default())
                         .send()
                         .await
                         .map(drop)
@@ -3500,7 +3500,7 @@ fn disk_profile_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .disk_profiles_service()
                         .disk_profile_service("id6")
-                        .update(Default::default())
+                        .update(types::DiskProfile::default())
                         .send()
                         .await
                         .map(drop)
@@ -3534,7 +3534,7 @@ fn disk_profiles_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .disk_profiles_service()
-                        .add(Default::default())
+                        .add(types::DiskProfile::default())
                         .send()
                         .await
                         .map(drop)
@@ -3658,7 +3658,7 @@ fn disks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .disks_service()
-                        .add(Default::default())
+                        .add(types::Disk::default())
                         .send()
                         .await
                         .map(drop)
@@ -3673,7 +3673,7 @@ fn disks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .disks_service()
-                        .add_on_storage_domain(Default::default())
+                        .add_on_storage_domain(types::Disk::default())
                         .send()
                         .await
                         .map(drop)
@@ -3688,7 +3688,7 @@ fn disks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .disks_service()
-                        .add_lun(Default::default())
+                        .add_lun(types::Disk::default())
                         .send()
                         .await
                         .map(drop)
@@ -4017,7 +4017,7 @@ fn event_subscriptions_service(connection: &Connection, tasks: &mut Vec<Spawned>
                         .users_service()
                         .user_service("id33")
                         .event_subscriptions_service()
-                        .add(Default::default())
+                        .add(types::EventSubscription::default())
                         .send()
                         .await
                         .map(drop)
@@ -4069,7 +4069,7 @@ fn events_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .events_service()
-                        .add(Default::default())
+                        .add(types::Event::default())
                         .send()
                         .await
                         .map(drop)
@@ -4347,7 +4347,7 @@ fn external_host_provider_service(connection: &Connection, tasks: &mut Vec<Spawn
                         .system_service()
                         .external_host_providers_service()
                         .provider_service("id10")
-                        .update(Default::default())
+                        .update(types::ExternalHostProvider::default())
                         .send()
                         .await
                         .map(drop)
@@ -4381,7 +4381,7 @@ fn external_host_providers_service(connection: &Connection, tasks: &mut Vec<Spaw
                     connection
                         .system_service()
                         .external_host_providers_service()
-                        .add(Default::default())
+                        .add(types::ExternalHostProvider::default())
                         .send()
                         .await
                         .map(drop)
@@ -4629,7 +4629,7 @@ fn external_template_imports_service(connection: &Connection, tasks: &mut Vec<Sp
                     connection
                         .system_service()
                         .external_template_imports_service()
-                        .add(Default::default())
+                        .add(types::ExternalTemplateImport::default())
                         .send()
                         .await
                         .map(drop)
@@ -4647,7 +4647,7 @@ fn external_vm_imports_service(connection: &Connection, tasks: &mut Vec<Spawned>
                     connection
                         .system_service()
                         .external_vm_imports_service()
-                        .add(Default::default())
+                        .add(types::ExternalVmImport::default())
                         .send()
                         .await
                         .map(drop)
@@ -4686,7 +4686,7 @@ fn fence_agent_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .host_service("id12")
                         .fence_agents_service()
                         .agent_service("id61")
-                        .update(Default::default())
+                        .update(types::Agent::default())
                         .send()
                         .await
                         .map(drop)
@@ -4724,7 +4724,7 @@ fn fence_agents_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .hosts_service()
                         .host_service("id12")
                         .fence_agents_service()
-                        .add(Default::default())
+                        .add(types::Agent::default())
                         .send()
                         .await
                         .map(drop)
@@ -4875,7 +4875,7 @@ fn filters_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .scheduling_policies_service()
                         .policy_service("id25")
                         .filters_service()
-                        .add(Default::default())
+                        .add(types::Filter::default())
                         .send()
                         .await
                         .map(drop)
@@ -5477,7 +5477,7 @@ fn gluster_volumes_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .clusters_service()
                         .cluster_service("id3")
                         .gluster_volumes_service()
-                        .add(Default::default())
+                        .add(types::GlusterVolume::default())
                         .send()
                         .await
                         .map(drop)
@@ -5564,7 +5564,7 @@ fn groups_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .groups_service()
-                        .add(Default::default())
+                        .add(types::Group::default())
                         .send()
                         .await
                         .map(drop)
@@ -5885,7 +5885,7 @@ fn host_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .hosts_service()
                         .host_service("id12")
-                        .update(Default::default())
+                        .update(types::Host::default())
                         .send()
                         .await
                         .map(drop)
@@ -5901,7 +5901,7 @@ fn host_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .hosts_service()
                         .host_service("id12")
-                        .update_using_root_password(Default::default())
+                        .update_using_root_password(types::Host::default())
                         .send()
                         .await
                         .map(drop)
@@ -5917,7 +5917,7 @@ fn host_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .hosts_service()
                         .host_service("id12")
-                        .update_using_ssh(Default::default())
+                        .update_using_ssh(types::Host::default())
                         .send()
                         .await
                         .map(drop)
@@ -6371,7 +6371,7 @@ fn hosts_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .hosts_service()
-                        .add(Default::default())
+                        .add(types::Host::default())
                         .send()
                         .await
                         .map(drop)
@@ -6386,7 +6386,7 @@ fn hosts_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .hosts_service()
-                        .add_using_root_password(Default::default())
+                        .add_using_root_password(types::Host::default())
                         .send()
                         .await
                         .map(drop)
@@ -6401,7 +6401,7 @@ fn hosts_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .hosts_service()
-                        .add_using_ssh(Default::default())
+                        .add_using_ssh(types::Host::default())
                         .send()
                         .await
                         .map(drop)
@@ -6639,7 +6639,7 @@ fn image_transfers_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .image_transfers_service()
-                        .add(Default::default())
+                        .add(types::ImageTransfer::default())
                         .send()
                         .await
                         .map(drop)
@@ -6654,7 +6654,7 @@ fn image_transfers_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .image_transfers_service()
-                        .add_for_image(Default::default())
+                        .add_for_image(types::ImageTransfer::default())
                         .send()
                         .await
                         .map(drop)
@@ -6669,7 +6669,7 @@ fn image_transfers_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .image_transfers_service()
-                        .add_for_disk(Default::default())
+                        .add_for_disk(types::ImageTransfer::default())
                         .send()
                         .await
                         .map(drop)
@@ -6684,7 +6684,7 @@ fn image_transfers_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .image_transfers_service()
-                        .add_for_snapshot(Default::default())
+                        .add_for_snapshot(types::ImageTransfer::default())
                         .send()
                         .await
                         .map(drop)
@@ -6786,7 +6786,7 @@ fn instance_type_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .instance_types_service()
                         .instance_type_service("id14")
-                        .update(Default::default())
+                        .update(types::InstanceType::default())
                         .send()
                         .await
                         .map(drop)
@@ -6867,7 +6867,7 @@ fn instance_type_graphics_consoles_service(
                         .instance_types_service()
                         .instance_type_service("id14")
                         .graphics_consoles_service()
-                        .add(Default::default())
+                        .add(types::GraphicsConsole::default())
                         .send()
                         .await
                         .map(drop)
@@ -6940,7 +6940,7 @@ fn instance_type_nic_service(connection: &Connection, tasks: &mut Vec<Spawned>) 
                         .instance_type_service("id14")
                         .nics_service()
                         .nic_service("id72")
-                        .update(Default::default())
+                        .update(types::Nic::default())
                         .send()
                         .await
                         .map(drop)
@@ -6978,7 +6978,7 @@ fn instance_type_nics_service(connection: &Connection, tasks: &mut Vec<Spawned>)
                         .instance_types_service()
                         .instance_type_service("id14")
                         .nics_service()
-                        .add(Default::default())
+                        .add(types::Nic::default())
                         .send()
                         .await
                         .map(drop)
@@ -7051,7 +7051,7 @@ fn instance_type_watchdog_service(connection: &Connection, tasks: &mut Vec<Spawn
                         .instance_type_service("id14")
                         .watchdogs_service()
                         .watchdog_service("id73")
-                        .update(Default::default())
+                        .update(types::Watchdog::default())
                         .send()
                         .await
                         .map(drop)
@@ -7089,7 +7089,7 @@ fn instance_type_watchdogs_service(connection: &Connection, tasks: &mut Vec<Spaw
                         .instance_types_service()
                         .instance_type_service("id14")
                         .watchdogs_service()
-                        .add(Default::default())
+                        .add(types::Watchdog::default())
                         .send()
                         .await
                         .map(drop)
@@ -7141,7 +7141,7 @@ fn instance_types_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .instance_types_service()
-                        .add(Default::default())
+                        .add(types::InstanceType::default())
                         .send()
                         .await
                         .map(drop)
@@ -7210,7 +7210,7 @@ fn iscsi_bond_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .data_center_service("id5")
                         .iscsi_bonds_service()
                         .iscsi_bond_service("id50")
-                        .update(Default::default())
+                        .update(types::IscsiBond::default())
                         .send()
                         .await
                         .map(drop)
@@ -7248,7 +7248,7 @@ fn iscsi_bonds_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .data_centers_service()
                         .data_center_service("id5")
                         .iscsi_bonds_service()
-                        .add(Default::default())
+                        .add(types::IscsiBond::default())
                         .send()
                         .await
                         .map(drop)
@@ -7351,7 +7351,7 @@ fn jobs_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .jobs_service()
-                        .add(Default::default())
+                        .add(types::Job::default())
                         .send()
                         .await
                         .map(drop)
@@ -7512,7 +7512,7 @@ fn mac_pool_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .mac_pools_service()
                         .mac_pool_service("id17")
-                        .update(Default::default())
+                        .update(types::MacPool::default())
                         .send()
                         .await
                         .map(drop)
@@ -7546,7 +7546,7 @@ fn mac_pools_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .mac_pools_service()
-                        .add(Default::default())
+                        .add(types::MacPool::default())
                         .send()
                         .await
                         .map(drop)
@@ -7630,7 +7630,7 @@ fn network_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .networks_service()
                         .network_service("id19")
-                        .update(Default::default())
+                        .update(types::Network::default())
                         .send()
                         .await
                         .map(drop)
@@ -7685,7 +7685,7 @@ fn network_attachment_service(connection: &Connection, tasks: &mut Vec<Spawned>)
                         .host_service("id12")
                         .network_attachments_service()
                         .attachment_service("id67")
-                        .update(Default::default())
+                        .update(types::NetworkAttachment::default())
                         .send()
                         .await
                         .map(drop)
@@ -7723,7 +7723,7 @@ fn network_attachments_service(connection: &Connection, tasks: &mut Vec<Spawned>
                         .hosts_service()
                         .host_service("id12")
                         .network_attachments_service()
-                        .add(Default::default())
+                        .add(types::NetworkAttachment::default())
                         .send()
                         .await
                         .map(drop)
@@ -7868,7 +7868,7 @@ fn network_labels_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .networks_service()
                         .network_service("id19")
                         .network_labels_service()
-                        .add(Default::default())
+                        .add(types::NetworkLabel::default())
                         .send()
                         .await
                         .map(drop)
@@ -7920,7 +7920,7 @@ fn networks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .networks_service()
-                        .add(Default::default())
+                        .add(types::Network::default())
                         .send()
                         .await
                         .map(drop)
@@ -7996,7 +7996,7 @@ fn nic_network_filter_parameter_service(
                         .nic_service("id109")
                         .network_filter_parameters_service()
                         .parameter_service("id133")
-                        .update(Default::default())
+                        .update(types::NetworkFilterParameter::default())
                         .send()
                         .await
                         .map(drop)
@@ -8079,7 +8079,7 @@ fn nic_network_filter_parameters_service(
                         .nics_service()
                         .nic_service("id109")
                         .network_filter_parameters_service()
-                        .add(Default::default())
+                        .add(types::NetworkFilterParameter::default())
                         .send()
                         .await
                         .map(drop)
@@ -8153,7 +8153,7 @@ fn openstack_image_provider_service(connection: &Connection, tasks: &mut Vec<Spa
                         .system_service()
                         .openstack_image_providers_service()
                         .provider_service("id20")
-                        .update(Default::default())
+                        .update(types::OpenStackImageProvider::default())
                         .send()
                         .await
                         .map(drop)
@@ -8187,7 +8187,7 @@ fn openstack_image_providers_service(connection: &Connection, tasks: &mut Vec<Sp
                     connection
                         .system_service()
                         .openstack_image_providers_service()
-                        .add(Default::default())
+                        .add(types::OpenStackImageProvider::default())
                         .send()
                         .await
                         .map(drop)
@@ -8331,7 +8331,7 @@ fn openstack_network_provider_service(
                         .system_service()
                         .openstack_network_providers_service()
                         .provider_service("id21")
-                        .update(Default::default())
+                        .update(types::OpenStackNetworkProvider::default())
                         .send()
                         .await
                         .map(drop)
@@ -8368,7 +8368,7 @@ fn openstack_network_providers_service(
                     connection
                         .system_service()
                         .openstack_network_providers_service()
-                        .add(Default::default())
+                        .add(types::OpenStackNetworkProvider::default())
                         .send()
                         .await
                         .map(drop)
@@ -8500,7 +8500,7 @@ fn openstack_subnets_service(connection: &Connection, tasks: &mut Vec<Spawned>) 
                         .networks_service()
                         .network_service("id81")
                         .subnets_service()
-                        .add(Default::default())
+                        .add(types::OpenStackSubnet::default())
                         .send()
                         .await
                         .map(drop)
@@ -8580,7 +8580,7 @@ fn openstack_volume_authentication_key_service(
                         .provider_service("id22")
                         .authentication_keys_service()
                         .key_service("id83")
-                        .update(Default::default())
+                        .update(types::OpenstackVolumeAuthenticationKey::default())
                         .send()
                         .await
                         .map(drop)
@@ -8621,7 +8621,7 @@ fn openstack_volume_authentication_keys_service(
                         .openstack_volume_providers_service()
                         .provider_service("id22")
                         .authentication_keys_service()
-                        .add(Default::default())
+                        .add(types::OpenstackVolumeAuthenticationKey::default())
                         .send()
                         .await
                         .map(drop)
@@ -8690,7 +8690,7 @@ fn openstack_volume_provider_service(connection: &Connection, tasks: &mut Vec<Sp
                         .system_service()
                         .openstack_volume_providers_service()
                         .provider_service("id22")
-                        .update(Default::default())
+                        .update(types::OpenStackVolumeProvider::default())
                         .send()
                         .await
                         .map(drop)
@@ -8727,7 +8727,7 @@ fn openstack_volume_providers_service(
                     connection
                         .system_service()
                         .openstack_volume_providers_service()
-                        .add(Default::default())
+                        .add(types::OpenStackVolumeProvider::default())
                         .send()
                         .await
                         .map(drop)
@@ -8961,7 +8961,7 @@ fn permits_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .roles_service()
                         .role_service("id24")
                         .permits_service()
-                        .add(Default::default())
+                        .add(types::Permit::default())
                         .send()
                         .await
                         .map(drop)
@@ -9034,7 +9034,7 @@ fn qos_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .data_center_service("id5")
                         .qoss_service()
                         .qos_service("id49")
-                        .update(Default::default())
+                        .update(types::Qos::default())
                         .send()
                         .await
                         .map(drop)
@@ -9072,7 +9072,7 @@ fn qoss_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .data_centers_service()
                         .data_center_service("id5")
                         .qoss_service()
-                        .add(Default::default())
+                        .add(types::Qos::default())
                         .send()
                         .await
                         .map(drop)
@@ -9145,7 +9145,7 @@ fn quota_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .data_center_service("id5")
                         .quotas_service()
                         .quota_service("id48")
-                        .update(Default::default())
+                        .update(types::Quota::default())
                         .send()
                         .await
                         .map(drop)
@@ -9228,7 +9228,7 @@ fn quota_cluster_limits_service(connection: &Connection, tasks: &mut Vec<Spawned
                         .quotas_service()
                         .quota_service("id48")
                         .quota_cluster_limits_service()
-                        .add(Default::default())
+                        .add(types::QuotaClusterLimit::default())
                         .send()
                         .await
                         .map(drop)
@@ -9331,7 +9331,7 @@ fn quota_storage_limits_service(connection: &Connection, tasks: &mut Vec<Spawned
                         .quotas_service()
                         .quota_service("id48")
                         .quota_storage_limits_service()
-                        .add(Default::default())
+                        .add(types::QuotaStorageLimit::default())
                         .send()
                         .await
                         .map(drop)
@@ -9389,7 +9389,7 @@ fn quotas_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .data_centers_service()
                         .data_center_service("id5")
                         .quotas_service()
-                        .add(Default::default())
+                        .add(types::Quota::default())
                         .send()
                         .await
                         .map(drop)
@@ -9474,7 +9474,7 @@ fn role_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .roles_service()
                         .role_service("id24")
-                        .update(Default::default())
+                        .update(types::Role::default())
                         .send()
                         .await
                         .map(drop)
@@ -9492,7 +9492,7 @@ fn roles_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .roles_service()
-                        .add(Default::default())
+                        .add(types::Role::default())
                         .send()
                         .await
                         .map(drop)
@@ -9540,7 +9540,7 @@ fn scheduling_policies_service(connection: &Connection, tasks: &mut Vec<Spawned>
                     connection
                         .system_service()
                         .scheduling_policies_service()
-                        .add(Default::default())
+                        .add(types::SchedulingPolicy::default())
                         .send()
                         .await
                         .map(drop)
@@ -9605,7 +9605,7 @@ fn scheduling_policy_service(connection: &Connection, tasks: &mut Vec<Spawned>) 
                         .system_service()
                         .scheduling_policies_service()
                         .policy_service("id25")
-                        .update(Default::default())
+                        .update(types::SchedulingPolicy::default())
                         .send()
                         .await
                         .map(drop)
@@ -9958,7 +9958,7 @@ fn snapshots_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .vms_service()
                         .vm_service("id35")
                         .snapshots_service()
-                        .add(Default::default())
+                        .add(types::Snapshot::default())
                         .send()
                         .await
                         .map(drop)
@@ -10031,7 +10031,7 @@ fn ssh_public_key_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .user_service("id33")
                         .ssh_public_keys_service()
                         .key_service("id101")
-                        .update(Default::default())
+                        .update(types::SshPublicKey::default())
                         .send()
                         .await
                         .map(drop)
@@ -10069,7 +10069,7 @@ fn ssh_public_keys_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .users_service()
                         .user_service("id33")
                         .ssh_public_keys_service()
-                        .add(Default::default())
+                        .add(types::SshPublicKey::default())
                         .send()
                         .await
                         .map(drop)
@@ -10220,7 +10220,7 @@ fn steps_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .jobs_service()
                         .job_service("id15")
                         .steps_service()
-                        .add(Default::default())
+                        .add(types::Step::default())
                         .send()
                         .await
                         .map(drop)
@@ -10326,7 +10326,7 @@ fn storage_domain_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .storage_domains_service()
                         .storage_domain_service("id27")
-                        .update(Default::default())
+                        .update(types::StorageDomain::default())
                         .send()
                         .await
                         .map(drop)
@@ -10499,7 +10499,7 @@ fn storage_domain_disk_service(connection: &Connection, tasks: &mut Vec<Spawned>
                         .storage_domain_service("id27")
                         .disks_service()
                         .disk_service("id89")
-                        .update(Default::default())
+                        .update(types::Disk::default())
                         .send()
                         .await
                         .map(drop)
@@ -10627,7 +10627,7 @@ fn storage_domain_disks_service(connection: &Connection, tasks: &mut Vec<Spawned
                         .storage_domains_service()
                         .storage_domain_service("id27")
                         .disks_service()
-                        .add(Default::default())
+                        .add(types::Disk::default())
                         .send()
                         .await
                         .map(drop)
@@ -10726,7 +10726,7 @@ fn storage_domain_server_connections_service(
                         .storage_domains_service()
                         .storage_domain_service("id27")
                         .storage_connections_service()
-                        .add(Default::default())
+                        .add(types::StorageConnection::default())
                         .send()
                         .await
                         .map(drop)
@@ -11072,7 +11072,7 @@ fn storage_domains_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .storage_domains_service()
-                        .add(Default::default())
+                        .add(types::StorageDomain::default())
                         .send()
                         .await
                         .map(drop)
@@ -11087,7 +11087,7 @@ fn storage_domains_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .storage_domains_service()
-                        .add_direct_lun(Default::default())
+                        .add_direct_lun(types::StorageDomain::default())
                         .send()
                         .await
                         .map(drop)
@@ -11102,7 +11102,7 @@ fn storage_domains_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .storage_domains_service()
-                        .add_block_domain(Default::default())
+                        .add_block_domain(types::StorageDomain::default())
                         .send()
                         .await
                         .map(drop)
@@ -11117,7 +11117,7 @@ fn storage_domains_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .storage_domains_service()
-                        .add_by_path(Default::default())
+                        .add_by_path(types::StorageDomain::default())
                         .send()
                         .await
                         .map(drop)
@@ -11132,7 +11132,7 @@ fn storage_domains_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .storage_domains_service()
-                        .add_local(Default::default())
+                        .add_local(types::StorageDomain::default())
                         .send()
                         .await
                         .map(drop)
@@ -11147,7 +11147,7 @@ fn storage_domains_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .storage_domains_service()
-                        .add_gluster_or_postfs(Default::default())
+                        .add_gluster_or_postfs(types::StorageDomain::default())
                         .send()
                         .await
                         .map(drop)
@@ -11212,7 +11212,7 @@ fn storage_server_connection_service(connection: &Connection, tasks: &mut Vec<Sp
                         .system_service()
                         .storage_connections_service()
                         .storage_connection_service("id28")
-                        .update(Default::default())
+                        .update(types::StorageConnection::default())
                         .send()
                         .await
                         .map(drop)
@@ -11228,7 +11228,7 @@ fn storage_server_connection_service(connection: &Connection, tasks: &mut Vec<Sp
                         .system_service()
                         .storage_connections_service()
                         .storage_connection_service("id28")
-                        .update_iscsi(Default::default())
+                        .update_iscsi(types::StorageConnection::default())
                         .send()
                         .await
                         .map(drop)
@@ -11244,7 +11244,7 @@ fn storage_server_connection_service(connection: &Connection, tasks: &mut Vec<Sp
                         .system_service()
                         .storage_connections_service()
                         .storage_connection_service("id28")
-                        .update_nfs(Default::default())
+                        .update_nfs(types::StorageConnection::default())
                         .send()
                         .await
                         .map(drop)
@@ -11260,7 +11260,7 @@ fn storage_server_connection_service(connection: &Connection, tasks: &mut Vec<Sp
                         .system_service()
                         .storage_connections_service()
                         .storage_connection_service("id28")
-                        .update_vfs(Default::default())
+                        .update_vfs(types::StorageConnection::default())
                         .send()
                         .await
                         .map(drop)
@@ -11276,7 +11276,7 @@ fn storage_server_connection_service(connection: &Connection, tasks: &mut Vec<Sp
                         .system_service()
                         .storage_connections_service()
                         .storage_connection_service("id28")
-                        .update_glusterfs(Default::default())
+                        .update_glusterfs(types::StorageConnection::default())
                         .send()
                         .await
                         .map(drop)
@@ -11292,7 +11292,7 @@ fn storage_server_connection_service(connection: &Connection, tasks: &mut Vec<Sp
                         .system_service()
                         .storage_connections_service()
                         .storage_connection_service("id28")
-                        .update_local(Default::default())
+                        .update_local(types::StorageConnection::default())
                         .send()
                         .await
                         .map(drop)
@@ -11350,7 +11350,7 @@ fn storage_server_connection_extension_service(
                         .host_service("id12")
                         .storage_connection_extensions_service()
                         .storage_connection_extension_service("id68")
-                        .update(Default::default())
+                        .update(types::StorageConnectionExtension::default())
                         .send()
                         .await
                         .map(drop)
@@ -11391,7 +11391,7 @@ fn storage_server_connection_extensions_service(
                         .hosts_service()
                         .host_service("id12")
                         .storage_connection_extensions_service()
-                        .add(Default::default())
+                        .add(types::StorageConnectionExtension::default())
                         .send()
                         .await
                         .map(drop)
@@ -11446,7 +11446,7 @@ fn storage_server_connections_service(
                     connection
                         .system_service()
                         .storage_connections_service()
-                        .add(Default::default())
+                        .add(types::StorageConnection::default())
                         .send()
                         .await
                         .map(drop)
@@ -11461,7 +11461,7 @@ fn storage_server_connections_service(
                     connection
                         .system_service()
                         .storage_connections_service()
-                        .add_iscsi(Default::default())
+                        .add_iscsi(types::StorageConnection::default())
                         .send()
                         .await
                         .map(drop)
@@ -11476,7 +11476,7 @@ fn storage_server_connections_service(
                     connection
                         .system_service()
                         .storage_connections_service()
-                        .add_nfs(Default::default())
+                        .add_nfs(types::StorageConnection::default())
                         .send()
                         .await
                         .map(drop)
@@ -11491,7 +11491,7 @@ fn storage_server_connections_service(
                     connection
                         .system_service()
                         .storage_connections_service()
-                        .add_vfs(Default::default())
+                        .add_vfs(types::StorageConnection::default())
                         .send()
                         .await
                         .map(drop)
@@ -11506,7 +11506,7 @@ fn storage_server_connections_service(
                     connection
                         .system_service()
                         .storage_connections_service()
-                        .add_glusterfs(Default::default())
+                        .add_glusterfs(types::StorageConnection::default())
                         .send()
                         .await
                         .map(drop)
@@ -11521,7 +11521,7 @@ fn storage_server_connections_service(
                     connection
                         .system_service()
                         .storage_connections_service()
-                        .add_local(Default::default())
+                        .add_local(types::StorageConnection::default())
                         .send()
                         .await
                         .map(drop)
@@ -11631,7 +11631,7 @@ fn tag_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .tags_service()
                         .tag_service("id31")
-                        .update(Default::default())
+                        .update(types::Tag::default())
                         .send()
                         .await
                         .map(drop)
@@ -11665,7 +11665,7 @@ fn tags_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .tags_service()
-                        .add(Default::default())
+                        .add(types::Tag::default())
                         .send()
                         .await
                         .map(drop)
@@ -11778,7 +11778,7 @@ fn template_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .templates_service()
                         .template_service("id32")
-                        .update(Default::default())
+                        .update(types::Template::default())
                         .send()
                         .await
                         .map(drop)
@@ -12092,7 +12092,7 @@ fn template_graphics_consoles_service(
                         .templates_service()
                         .template_service("id32")
                         .graphics_consoles_service()
-                        .add(Default::default())
+                        .add(types::GraphicsConsole::default())
                         .send()
                         .await
                         .map(drop)
@@ -12165,7 +12165,7 @@ fn template_mediated_device_service(connection: &Connection, tasks: &mut Vec<Spa
                         .template_service("id32")
                         .mediated_devices_service()
                         .device_service("id100")
-                        .update(Default::default())
+                        .update(types::VmMediatedDevice::default())
                         .send()
                         .await
                         .map(drop)
@@ -12203,7 +12203,7 @@ fn template_mediated_devices_service(connection: &Connection, tasks: &mut Vec<Sp
                         .templates_service()
                         .template_service("id32")
                         .mediated_devices_service()
-                        .add(Default::default())
+                        .add(types::VmMediatedDevice::default())
                         .send()
                         .await
                         .map(drop)
@@ -12276,7 +12276,7 @@ fn template_nic_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .template_service("id32")
                         .nics_service()
                         .nic_service("id97")
-                        .update(Default::default())
+                        .update(types::Nic::default())
                         .send()
                         .await
                         .map(drop)
@@ -12314,7 +12314,7 @@ fn template_nics_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .templates_service()
                         .template_service("id32")
                         .nics_service()
-                        .add(Default::default())
+                        .add(types::Nic::default())
                         .send()
                         .await
                         .map(drop)
@@ -12387,7 +12387,7 @@ fn template_watchdog_service(connection: &Connection, tasks: &mut Vec<Spawned>) 
                         .template_service("id32")
                         .watchdogs_service()
                         .watchdog_service("id98")
-                        .update(Default::default())
+                        .update(types::Watchdog::default())
                         .send()
                         .await
                         .map(drop)
@@ -12425,7 +12425,7 @@ fn template_watchdogs_service(connection: &Connection, tasks: &mut Vec<Spawned>)
                         .templates_service()
                         .template_service("id32")
                         .watchdogs_service()
-                        .add(Default::default())
+                        .add(types::Watchdog::default())
                         .send()
                         .await
                         .map(drop)
@@ -12477,7 +12477,7 @@ fn templates_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .templates_service()
-                        .add(Default::default())
+                        .add(types::Template::default())
                         .send()
                         .await
                         .map(drop)
@@ -12492,7 +12492,7 @@ fn templates_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .templates_service()
-                        .add_from_vm(Default::default())
+                        .add_from_vm(types::Template::default())
                         .send()
                         .await
                         .map(drop)
@@ -12507,7 +12507,7 @@ fn templates_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .templates_service()
-                        .add_from_configuration(Default::default())
+                        .add_from_configuration(types::Template::default())
                         .send()
                         .await
                         .map(drop)
@@ -12522,7 +12522,7 @@ fn templates_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .templates_service()
-                        .add_from_vm_snapshot(Default::default())
+                        .add_from_vm_snapshot(types::Template::default())
                         .send()
                         .await
                         .map(drop)
@@ -12663,7 +12663,7 @@ fn user_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .users_service()
                         .user_service("id33")
-                        .update(Default::default())
+                        .update(types::User::default())
                         .send()
                         .await
                         .map(drop)
@@ -12738,7 +12738,7 @@ fn user_options_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .users_service()
                         .user_service("id33")
                         .options_service()
-                        .add(Default::default())
+                        .add(types::UserOption::default())
                         .send()
                         .await
                         .map(drop)
@@ -12790,7 +12790,7 @@ fn users_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .users_service()
-                        .add(Default::default())
+                        .add(types::User::default())
                         .send()
                         .await
                         .map(drop)
@@ -12891,7 +12891,7 @@ fn virtual_function_allowed_networks_service(
                         .nics_service()
                         .nic_service("id64")
                         .virtual_function_allowed_networks_service()
-                        .add(Default::default())
+                        .add(types::Network::default())
                         .send()
                         .await
                         .map(drop)
@@ -13172,7 +13172,7 @@ fn vm_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .vms_service()
                         .vm_service("id35")
-                        .update(Default::default())
+                        .update(types::Vm::default())
                         .send()
                         .await
                         .map(drop)
@@ -13545,7 +13545,7 @@ fn vm_backups_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .vms_service()
                         .vm_service("id35")
                         .backups_service()
-                        .add(Default::default())
+                        .add(types::Backup::default())
                         .send()
                         .await
                         .map(drop)
@@ -13618,7 +13618,7 @@ fn vm_cdrom_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .vm_service("id35")
                         .cdroms_service()
                         .cdrom_service("id107")
-                        .update(Default::default())
+                        .update(types::Cdrom::default())
                         .send()
                         .await
                         .map(drop)
@@ -13638,7 +13638,7 @@ fn vm_cdroms_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .vms_service()
                         .vm_service("id35")
                         .cdroms_service()
-                        .add(Default::default())
+                        .add(types::Cdrom::default())
                         .send()
                         .await
                         .map(drop)
@@ -13911,7 +13911,7 @@ fn vm_disk_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                             &connection,
                             "detached/vm_disk",
                         )
-                        .update(Default::default())
+                        .update(types::Disk::default())
                         .send()
                         .await
                         .map(drop)
@@ -13962,7 +13962,7 @@ fn vm_disks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                             &connection,
                             "detached/vm_disks",
                         )
-                        .add(Default::default())
+                        .add(types::Disk::default())
                         .send()
                         .await
                         .map(drop)
@@ -14107,7 +14107,7 @@ fn vm_graphics_consoles_service(connection: &Connection, tasks: &mut Vec<Spawned
                         .vms_service()
                         .vm_service("id35")
                         .graphics_consoles_service()
-                        .add(Default::default())
+                        .add(types::GraphicsConsole::default())
                         .send()
                         .await
                         .map(drop)
@@ -14200,7 +14200,7 @@ fn vm_host_devices_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .vms_service()
                         .vm_service("id35")
                         .host_devices_service()
-                        .add(Default::default())
+                        .add(types::HostDevice::default())
                         .send()
                         .await
                         .map(drop)
@@ -14273,7 +14273,7 @@ fn vm_mediated_device_service(connection: &Connection, tasks: &mut Vec<Spawned>)
                         .vm_service("id35")
                         .mediated_devices_service()
                         .device_service("id117")
-                        .update(Default::default())
+                        .update(types::VmMediatedDevice::default())
                         .send()
                         .await
                         .map(drop)
@@ -14311,7 +14311,7 @@ fn vm_mediated_devices_service(connection: &Connection, tasks: &mut Vec<Spawned>
                         .vms_service()
                         .vm_service("id35")
                         .mediated_devices_service()
-                        .add(Default::default())
+                        .add(types::VmMediatedDevice::default())
                         .send()
                         .await
                         .map(drop)
@@ -14420,7 +14420,7 @@ fn vm_nic_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .vm_service("id35")
                         .nics_service()
                         .nic_service("id109")
-                        .update(Default::default())
+                        .update(types::Nic::default())
                         .send()
                         .await
                         .map(drop)
@@ -14458,7 +14458,7 @@ fn vm_nics_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .vms_service()
                         .vm_service("id35")
                         .nics_service()
-                        .add(Default::default())
+                        .add(types::Nic::default())
                         .send()
                         .await
                         .map(drop)
@@ -14531,7 +14531,7 @@ fn vm_numa_node_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .vm_service("id35")
                         .numa_nodes_service()
                         .node_service("id110")
-                        .update(Default::default())
+                        .update(types::VirtualNumaNode::default())
                         .send()
                         .await
                         .map(drop)
@@ -14569,7 +14569,7 @@ fn vm_numa_nodes_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .vms_service()
                         .vm_service("id35")
                         .numa_nodes_service()
-                        .add(Default::default())
+                        .add(types::VirtualNumaNode::default())
                         .send()
                         .await
                         .map(drop)
@@ -14654,7 +14654,7 @@ fn vm_pool_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .vm_pools_service()
                         .pool_service("id34")
-                        .update(Default::default())
+                        .update(types::VmPool::default())
                         .send()
                         .await
                         .map(drop)
@@ -14688,7 +14688,7 @@ fn vm_pools_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .vm_pools_service()
-                        .add(Default::default())
+                        .add(types::VmPool::default())
                         .send()
                         .await
                         .map(drop)
@@ -14873,7 +14873,7 @@ fn vm_watchdog_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .vm_service("id35")
                         .watchdogs_service()
                         .watchdog_service("id113")
-                        .update(Default::default())
+                        .update(types::Watchdog::default())
                         .send()
                         .await
                         .map(drop)
@@ -14911,7 +14911,7 @@ fn vm_watchdogs_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .vms_service()
                         .vm_service("id35")
                         .watchdogs_service()
-                        .add(Default::default())
+                        .add(types::Watchdog::default())
                         .send()
                         .await
                         .map(drop)
@@ -14963,7 +14963,7 @@ fn vms_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .vms_service()
-                        .add(Default::default())
+                        .add(types::Vm::default())
                         .send()
                         .await
                         .map(drop)
@@ -14978,7 +14978,7 @@ fn vms_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .vms_service()
-                        .add_from_scratch(Default::default())
+                        .add_from_scratch(types::Vm::default())
                         .send()
                         .await
                         .map(drop)
@@ -14993,7 +14993,7 @@ fn vms_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .vms_service()
-                        .add_from_snapshot(Default::default())
+                        .add_from_snapshot(types::Vm::default())
                         .send()
                         .await
                         .map(drop)
@@ -15008,7 +15008,7 @@ fn vms_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .vms_service()
-                        .add_from_configuration(Default::default())
+                        .add_from_configuration(types::Vm::default())
                         .send()
                         .await
                         .map(drop)
@@ -15073,7 +15073,7 @@ fn vnic_profile_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .system_service()
                         .vnic_profiles_service()
                         .profile_service("id36")
-                        .update(Default::default())
+                        .update(types::VnicProfile::default())
                         .send()
                         .await
                         .map(drop)
@@ -15107,7 +15107,7 @@ fn vnic_profiles_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .vnic_profiles_service()
-                        .add(Default::default())
+                        .add(types::VnicProfile::default())
                         .send()
                         .await
                         .map(drop)
@@ -15196,7 +15196,7 @@ fn weights_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .scheduling_policies_service()
                         .policy_service("id25")
                         .weights_service()
-                        .add(Default::default())
+                        .add(types::Weight::default())
                         .send()
                         .await
                         .map(drop)
