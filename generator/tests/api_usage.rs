@@ -157,32 +157,28 @@ async fn a_day_in_the_life_of_a_provisioning_script() -> Result<(), Error> {
 
     // Inventory with a search.
     let found = vms.list().search("name=web*").max(10).send().await?;
-    let names: Vec<&str> = found.iter().filter_map(|vm| vm.name.as_deref()).collect();
+    let names: Vec<&str> = found.iter().filter_map(|vm| vm.name()).collect();
     assert_eq!(names, ["web-1", "web-2"]);
     // A status from a newer engine is kept, not fatal.
-    assert_eq!(found[1].status.as_ref().map(|s| s.as_str()), Some("migrating_to_mars"));
+    assert_eq!(found[1].status(), Some(VmStatus::from_wire("migrating_to_mars")));
 
-    // Provisioning: add from a template, then start with a parameter.
+    // Provisioning: add from a template (a builder), then start with a parameter.
     let vm = vms
-        .add(Vm {
-            name: Some("web-3".into()),
-            cluster: Some(Cluster::named("prod").into()),
-            template: Some(Template::named("rhel9").into()),
-            ..Default::default()
-        })
+        .add(Vm::builder().name("web-3").cluster(Cluster::named("prod")).template(Template::named("rhel9")))
         .clone_param(true)
         .send()
         .await?;
-    let id = vm.id.clone().expect("the server gave it an id");
-    let vm_service = vms.vm_service(&id);
+    let vm_service = vms.vm_service(&vm);
     vm_service.start().use_cloud_init(true).send().await?;
+    // The same service found from the object's `href`.
+    assert_eq!(conn.service_of(&vm)?.path(), vm_service.path());
 
-    // Follow links: the single one typed as its struct, the list one as a list.
+    // Follow links: the single one typed as its struct, the list one as its items.
     let vm = vm_service.get().follow("nics").send().await?;
-    let cluster: Cluster = conn.follow_link(vm.cluster.as_deref().expect("cluster link")).await?;
-    assert_eq!(cluster.name.as_deref(), Some("prod"));
-    let nics = conn.follow_list_link(vm.nics.as_ref().expect("nics link")).await?;
-    assert_eq!(nics[0].name.as_deref(), Some("eth0"));
+    let cluster = conn.follow(vm.cluster()).await?;
+    assert_eq!(cluster.name(), Some("prod"));
+    let nics = conn.follow(&vm.nics).await?;
+    assert_eq!(nics[0].name(), Some("eth0"));
 
     // Errors a user can act on.
     match vms.vm_service("missing").get().send().await {
@@ -227,6 +223,31 @@ async fn a_day_in_the_life_of_a_provisioning_script() -> Result<(), Error> {
     Ok(())
 }
 
+/// The style from before the getters and builders keeps working: public
+/// fields, struct literals and the `follow_link` helpers.
+#[tokio::test]
+async fn the_old_style_keeps_working() -> Result<(), Error> {
+    let (url, _log) = engine().await;
+    let conn = Connection::builder(&url).token("t").build()?;
+    let vms = conn.system_service().vms_service();
+    let vm = vms
+        .add(Vm {
+            name: Some("web-3".into()),
+            cluster: Some(Cluster::named("prod").into()),
+            template: Some(Template::named("rhel9").into()),
+            ..Default::default()
+        })
+        .send()
+        .await?;
+    let vm_service = vms.vm_service(vm.id.as_deref().unwrap_or_default());
+    let vm = vm_service.get().send().await?;
+    let cluster: Cluster = conn.follow_link(vm.cluster.as_deref().expect("cluster link")).await?;
+    assert_eq!(cluster.name.as_deref(), Some("prod"));
+    let nics = conn.follow_list_link(vm.nics.as_ref().expect("nics link")).await?;
+    assert_eq!(nics[0].name.as_deref(), Some("eth0"));
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_big_list_is_streamed_item_by_item() -> Result<(), Error> {
     let (url, _log) = engine().await;
@@ -235,7 +256,7 @@ async fn a_big_list_is_streamed_item_by_item() -> Result<(), Error> {
     let mut stream = vms.list().all_content(true).stream().await?;
     let mut count = 0;
     while let Some(vm) = stream.try_next().await? {
-        assert_eq!(vm.name.as_deref(), Some(format!("vm-{count}").as_str()));
+        assert_eq!(vm.name(), Some(format!("vm-{count}").as_str()));
         count += 1;
     }
     assert_eq!(count, 5000);

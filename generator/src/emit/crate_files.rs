@@ -84,6 +84,11 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
 
             /// The service at `path` below the API root (see [`services::resolve`]).
             fn service(&self, path: &str) -> Result<services::AnyService, Error>;
+
+            /// The service of an object the server sent, found from its `href`
+            /// (`/…/vms/123` gives the `VmService` of that VM). An object without
+            /// `href` is an error of kind `InvalidInput`.
+            fn service_of(&self, object: &impl sdkgen_runtime::Identity) -> Result<services::AnyService, Error>;
         }
 
         impl ConnectionExt for Connection {
@@ -93,6 +98,13 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
 
             fn service(&self, path: &str) -> Result<services::AnyService, Error> {
                 services::resolve(self, path)
+            }
+
+            fn service_of(&self, object: &impl sdkgen_runtime::Identity) -> Result<services::AnyService, Error> {
+                let href = object.href().ok_or_else(|| {
+                    Error::new(ErrorKind::InvalidInput, "The object has no href: it was not read from the server.")
+                })?;
+                services::resolve(self, &self.relative_path(href)?)
             }
         }
 
