@@ -12,14 +12,17 @@ async fn main() -> Result<(), Error> {
         .build()?
         .scope(|conn| async move {
             let api = conn.system_service().get().send().await?;
-            // Stops at the first member the server did not send.
+            // Prints nothing if the server left out one of these members.
             let print = || {
-                println!("version: {}", api.product_info()?.version()?.full_version()?);
                 let s = api.summary()?;
-                println!("hosts: {}", s.hosts()?.total()?);
-                println!("sds: {}", s.storage_domains()?.total()?);
-                println!("users: {}", s.users()?.total()?);
-                println!("vms: {}", s.vms()?.total()?);
+                println!(
+                    "version: {}\nhosts: {}\nsds: {}\nusers: {}\nvms: {}",
+                    api.product_info()?.version()?.full_version()?,
+                    s.hosts()?.total()?,
+                    s.storage_domains()?.total()?,
+                    s.users()?.total()?,
+                    s.vms()?.total()?,
+                );
                 Some(())
             };
             print();

@@ -9,31 +9,26 @@
 use std::path::Path;
 
 /// Characters and lines of each Python script (`examples/<name>.py` of the
-/// official SDK), counted with the rule of [`count`] with `#` comments.
-const PYTHON: &[(&str, usize, usize)] = &[
-    ("list_vms", 426, 16),
-    ("search_vms", 466, 19),
-    ("add_vm", 505, 25),
-    ("start_vm_with_cloud_init", 1047, 49),
-    ("add_vm_nic", 1189, 41),
-    ("add_vm_disk", 1040, 42),
-    ("follow_vm_links", 680, 21),
-    ("asynchronous_inventory", 3650, 114),
-    ("page_vms", 503, 25),
-    ("add_vm_snapshot", 564, 21),
-    ("show_summary", 578, 18),
-    ("poll_events", 928, 38),
+/// official SDK), counted with the rule of [`count`] with `#` comments, and
+/// its characters without its logging set-up (`import logging`,
+/// `logging.basicConfig(…)`, `debug=True`, `log=logging.getLogger()`: 113
+/// characters in most scripts), which the Rust scripts leave out: in Rust
+/// the application chooses a `tracing` subscriber, and none is installed
+/// here. The check is on the first count; the table shows both.
+const PYTHON: &[(&str, usize, usize, usize)] = &[
+    ("list_vms", 426, 16, 313),
+    ("search_vms", 466, 19, 353),
+    ("add_vm", 505, 25, 392),
+    ("start_vm_with_cloud_init", 1047, 49, 934),
+    ("add_vm_nic", 1189, 41, 1076),
+    ("add_vm_disk", 1040, 42, 927),
+    ("follow_vm_links", 680, 21, 567),
+    ("asynchronous_inventory", 3650, 114, 3566),
+    ("page_vms", 503, 25, 390),
+    ("add_vm_snapshot", 564, 21, 451),
+    ("show_summary", 578, 18, 465),
+    ("poll_events", 928, 38, 815),
 ];
-
-/// Scripts allowed to be longer than the Python, each with the most
-/// characters it may have and why it can't be shorter with today's API.
-/// An entry that is no longer needed fails the test, so that it is removed.
-const LONGER: &[(&str, usize, &str)] = &[(
-    "show_summary",
-    620,
-    "a path through optional nested objects (product_info.version.full_version, summary.hosts.total) \
-     needs `?` in an Option closure: getters exist on `T`, not on `Option<&T>`",
-)];
 
 /// Characters and lines of a script: each line trimmed, blank lines and
 /// lines starting with `comment` skipped.
@@ -64,29 +59,27 @@ fn every_script_is_at_most_as_long_as_the_python_one() {
     expected.sort();
     assert_eq!(examples, expected, "examples/ holds exactly the twelve scripts");
 
-    println!("| script | Python chars | Rust chars | ratio | Python lines | Rust lines |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
-    let (mut python_total, mut rust_total) = (0, 0);
+    println!(
+        "| script | Python chars | Rust chars | ratio | Python lines | Rust lines | ratio to the Python without logging |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let (mut python_total, mut rust_total, mut unlogged_total) = (0, 0, 0);
     let mut problems = Vec::new();
-    for &(name, python, python_lines) in PYTHON {
+    for &(name, python, python_lines, unlogged) in PYTHON {
         let text = std::fs::read_to_string(dir.join(format!("{name}.rs"))).expect("the example is readable");
         let (rust, rust_lines) = count(&text, "//");
         let ratio = rust as f64 / python as f64;
-        println!("| {name} | {python} | {rust} | {ratio:.2} | {python_lines} | {rust_lines} |");
+        let unlogged_ratio = rust as f64 / unlogged as f64;
+        println!("| {name} | {python} | {rust} | {ratio:.2} | {python_lines} | {rust_lines} | {unlogged_ratio:.2} |");
         python_total += python;
         rust_total += rust;
-        match LONGER.iter().find(|(longer, ..)| *longer == name) {
-            Some(&(_, _, _)) if rust <= python => {
-                problems.push(format!("{name}: {rust} ≤ {python} now, remove it from LONGER"));
-            }
-            Some(&(_, most, why)) if rust > most => {
-                problems.push(format!("{name}: {rust} characters, more than the {most} allowed ({why})"));
-            }
-            None if rust > python => problems.push(format!("{name}: {rust} characters, the Python has {python}")),
-            _ => {}
+        unlogged_total += unlogged;
+        if rust > python {
+            problems.push(format!("{name}: {rust} characters, the Python has {python}"));
         }
     }
     let ratio = rust_total as f64 / python_total as f64;
-    println!("| total | {python_total} | {rust_total} | {ratio:.2} | | |");
+    let unlogged_ratio = rust_total as f64 / unlogged_total as f64;
+    println!("| total | {python_total} | {rust_total} | {ratio:.2} | | | {unlogged_ratio:.2} |");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
