@@ -37,10 +37,7 @@ pub trait ConnectionExt {
     /// The service of an object the server sent, found from its `href`
     /// (`/…/vms/123` gives the `VmService` of that VM). An object without
     /// `href` is an error of kind `InvalidInput`.
-    fn service_of(
-        &self,
-        object: &impl sdkgen_runtime::Identity,
-    ) -> Result<services::AnyService, Error>;
+    fn service_of(&self, object: &impl sdkgen_runtime::Identity) -> Result<services::AnyService, Error>;
 }
 
 impl ConnectionExt for Connection {
@@ -52,18 +49,10 @@ impl ConnectionExt for Connection {
         services::resolve(self, path)
     }
 
-    fn service_of(
-        &self,
-        object: &impl sdkgen_runtime::Identity,
-    ) -> Result<services::AnyService, Error> {
-        let href = object
-            .href()
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::InvalidInput,
-                    "The object has no href: it was not read from the server.",
-                )
-            })?;
+    fn service_of(&self, object: &impl sdkgen_runtime::Identity) -> Result<services::AnyService, Error> {
+        let href = object.href().ok_or_else(|| {
+            Error::new(ErrorKind::InvalidInput, "The object has no href: it was not read from the server.")
+        })?;
         services::resolve(self, &self.relative_path(href)?)
     }
 }
