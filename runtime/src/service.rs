@@ -449,6 +449,14 @@ fn invalid_body(e: crate::xml::XmlError) -> Error {
     Error::new(ErrorKind::InvalidInput, format!("The request body can't be written: {e}."))
 }
 
+/// The `href` of an object the server sent; an object without one (built
+/// locally) is an error of kind `InvalidInput`.
+pub fn href_of(object: &impl crate::Identity) -> Result<&str, Error> {
+    object.href().filter(|h| !h.is_empty()).ok_or_else(|| {
+        Error::new(ErrorKind::InvalidInput, "The object has no href: it was built locally, not read from the server.")
+    })
+}
+
 /// The text of one segment of a path in URL form, its `%XX` escapes
 /// decoded: what [`ServiceContext::child`] was given for it. Generated code
 /// uses it to resolve a path (`vms/a%2Fb`) to a service (`vm_service("a/b")`).

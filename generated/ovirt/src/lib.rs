@@ -37,7 +37,7 @@ pub trait ConnectionExt {
     /// The service of an object the server sent, found from its `href`
     /// (`/…/vms/123` gives the `VmService` of that VM). An object without
     /// `href` is an error of kind `InvalidInput`.
-    fn service_of(&self, object: &impl sdkgen_runtime::Identity) -> Result<services::AnyService, Error>;
+    fn service_of(&self, object: &impl Identity) -> Result<services::AnyService, Error>;
 }
 
 impl ConnectionExt for Connection {
@@ -49,11 +49,9 @@ impl ConnectionExt for Connection {
         services::resolve(self, path)
     }
 
-    fn service_of(&self, object: &impl sdkgen_runtime::Identity) -> Result<services::AnyService, Error> {
-        let href = object.href().ok_or_else(|| {
-            Error::new(ErrorKind::InvalidInput, "The object has no href: it was not read from the server.")
-        })?;
-        services::resolve(self, &self.relative_path(href)?)
+    fn service_of(&self, object: &impl Identity) -> Result<services::AnyService, Error> {
+        let path = self.relative_path(sdkgen_runtime::service::href_of(object)?)?;
+        services::resolve(self, &path)
     }
 }
 
@@ -64,7 +62,7 @@ pub mod prelude {
     pub use crate::{Connection, Error, ErrorKind};
     pub use sdkgen_runtime::Identity;
 }
-pub use sdkgen_runtime::{DateTime, Decimal, List};
+pub use sdkgen_runtime::{DateTime, Decimal, Identity, List};
 
 /// The connection to the server: [`Connection`], its builder, requests,
 /// replies and errors (from `sdkgen-runtime`).

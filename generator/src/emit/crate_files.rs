@@ -88,7 +88,7 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
             /// The service of an object the server sent, found from its `href`
             /// (`/…/vms/123` gives the `VmService` of that VM). An object without
             /// `href` is an error of kind `InvalidInput`.
-            fn service_of(&self, object: &impl sdkgen_runtime::Identity) -> Result<services::AnyService, Error>;
+            fn service_of(&self, object: &impl Identity) -> Result<services::AnyService, Error>;
         }
 
         impl ConnectionExt for Connection {
@@ -100,11 +100,9 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
                 services::resolve(self, path)
             }
 
-            fn service_of(&self, object: &impl sdkgen_runtime::Identity) -> Result<services::AnyService, Error> {
-                let href = object.href().ok_or_else(|| {
-                    Error::new(ErrorKind::InvalidInput, "The object has no href: it was not read from the server.")
-                })?;
-                services::resolve(self, &self.relative_path(href)?)
+            fn service_of(&self, object: &impl Identity) -> Result<services::AnyService, Error> {
+                let path = self.relative_path(sdkgen_runtime::service::href_of(object)?)?;
+                services::resolve(self, &path)
             }
         }
 
@@ -137,7 +135,7 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
 
         #connection_ext
 
-        pub use sdkgen_runtime::{DateTime, Decimal, List};
+        pub use sdkgen_runtime::{DateTime, Decimal, Identity, List};
 
         /// The connection to the server: [`Connection`], its builder, requests,
         /// replies and errors (from `sdkgen-runtime`).

@@ -118,12 +118,21 @@ impl Connection {
     /// The future is boxed so that its type does not mention the link (which
     /// usually borrows the object it came from): it can be spawned while the
     /// object is dropped.
+    ///
+    /// The message of an absent link also says where `follow` was called
+    /// (`src/main.rs:42`), which tells the member it was given.
+    #[track_caller]
     pub fn follow<F>(&self, link: F) -> Pin<Box<dyn Future<Output = Result<F::Output, Error>> + Send>>
     where
         F: Followable,
         F::Output: 'static,
     {
-        let request = link.href().and_then(|href| self.link_request(href));
+        let caller = std::panic::Location::caller();
+        let href = link.href().map_err(|e| {
+            let message = format!("{} (`follow` called at {}:{})", e.message(), caller.file(), caller.line());
+            Error::new(e.kind(), message)
+        });
+        let request = href.and_then(|href| self.link_request(href));
         Box::pin(self.fetch_link(request, F::read))
     }
 }
