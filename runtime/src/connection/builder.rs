@@ -263,6 +263,11 @@ impl ConnectionBuilder {
     /// Also logs request and reply bodies, at trace level. Off by default,
     /// because bodies may hold data a log should not keep; even then,
     /// passwords and tokens are taken out of what is logged.
+    ///
+    /// Logging goes through the `tracing` crate: nothing is written anywhere
+    /// unless the application installs a subscriber (for example
+    /// `tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).init()`),
+    /// so `debug(true)` alone shows nothing.
     pub fn debug(mut self, debug: bool) -> Self {
         self.debug = debug;
         self
