@@ -1830,3 +1830,20 @@ fn a_waiter_needs_a_get() {
         "a waiter needs a `get` method (its own or its base's)",
     );
 }
+
+// ---------------------------------------------------------------------------
+// Paging
+// ---------------------------------------------------------------------------
+
+#[test]
+fn paging_loads_and_its_mistakes_name_the_key() {
+    let api = format!("{API}paging: {{param: search, format: \"{{value}} page {{page}}\", size: max}}\n");
+    let loaded = loads(&with(&[("api.yaml", &api)]));
+    let paging = loaded.paging.expect("paging");
+    assert_eq!((paging.param.as_str(), paging.size.as_deref(), paging.first), ("search", Some("max"), 1));
+
+    let api = format!("{API}paging: {{param: search, format: \"{{value}} page\"}}\n");
+    single(&[("api.yaml", &api)], "api.yaml", Some("api"), Some("paging.format"), "`{page}`");
+    let api = format!("{API}paging: {{param: Search, format: \"{{page}}\"}}\n");
+    single(&[("api.yaml", &api)], "api.yaml", Some("api"), Some("paging.param"), "`Search` is not a snake-case name");
+}
