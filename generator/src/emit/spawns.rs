@@ -42,8 +42,26 @@ pub(crate) fn emit_spawns(cx: &Context<'_>) -> Result<TokenStream, Error> {
                 requests.push(spawned(quote! { #expr.#method(#arg).send().await.map(drop) }));
                 if m.kind == MethodKind::List {
                     requests.push(spawned(quote! { #expr.#method().stream().await.map(drop) }));
+                    requests.push(spawned(quote! { #expr.#method().first().await.map(drop) }));
+                    requests.push(spawned(quote! { #expr.#method().one().await.map(drop) }));
+                    let pages = api.paging.as_ref().is_some_and(|p| m.params.iter().any(|q| q.name == p.param));
+                    if pages {
+                        requests.push(spawned(quote! {
+                            let mut pages = #expr.#method().pages(10);
+                            pages.next_page().await.map(drop)
+                        }));
+                    }
                 }
             }
+        }
+        // The waiters: the generic one of a service with a `get`, and those of the model.
+        let get = api.all_methods(s).into_iter().any(|(_, m)| m.kind == MethodKind::Get && m.result.is_some());
+        if get {
+            requests.push(spawned(quote! { #expr.wait_until(|_| true).send().await.map(drop) }));
+        }
+        for w in &api.services[s].waiters {
+            let waiter = format_ident!("{}", w.rust);
+            requests.push(spawned(quote! { #expr.#waiter().send().await.map(drop) }));
         }
         if requests.is_empty() {
             continue;
@@ -132,8 +150,9 @@ pub(crate) fn emit_spawns(cx: &Context<'_>) -> Result<TokenStream, Error> {
         pub const FOLLOW_COUNT: usize = #follow_count;
 
         /// Spawns `send()` of every request builder (every method and variant of
-        /// every service, with an empty body where one is needed) and `stream()`
-        /// of every list.
+        /// every service, with an empty body where one is needed), `stream()`,
+        /// `first()`, `one()` and a page of `pages()` of every list, and every
+        /// waiter's `send()`.
         pub fn spawn_requests(connection: &Connection) -> Vec<Spawned> {
             let mut tasks: Vec<Spawned> = Vec::with_capacity(REQUEST_COUNT);
             #(#service_calls)*

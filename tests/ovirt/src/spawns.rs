@@ -26,14 +26,15 @@ fn spawn(task: Task) -> Spawned {
 }
 
 /// How many tasks [`spawn_requests`] starts.
-pub const REQUEST_COUNT: usize = 827usize;
+pub const REQUEST_COUNT: usize = 1277usize;
 
 /// How many tasks [`spawn_follows`] starts.
 pub const FOLLOW_COUNT: usize = 880usize;
 
 /// Spawns `send()` of every request builder (every method and variant of
-/// every service, with an empty body where one is needed) and `stream()`
-/// of every list.
+/// every service, with an empty body where one is needed), `stream()`,
+/// `first()`, `one()` and a page of `pages()` of every list, and every
+/// waiter's `send()`.
 pub fn spawn_requests(connection: &Connection) -> Vec<Spawned> {
     let mut tasks: Vec<Spawned> = Vec::with_capacity(REQUEST_COUNT);
     affinity_group_service(connection, &mut tasks);
@@ -378,6 +379,24 @@ fn affinity_group_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .affinity_groups_service()
+                        .group_service("id40")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn affinity_group_host_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -487,6 +506,44 @@ fn affinity_group_host_labels_service(
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .affinity_groups_service()
+                        .group_service("id40")
+                        .host_labels_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .affinity_groups_service()
+                        .group_service("id40")
+                        .host_labels_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn affinity_group_hosts_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -542,6 +599,44 @@ fn affinity_group_hosts_service(connection: &Connection, tasks: &mut Vec<Spawned
                         .hosts_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .affinity_groups_service()
+                        .group_service("id40")
+                        .hosts_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .affinity_groups_service()
+                        .group_service("id40")
+                        .hosts_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -653,6 +748,44 @@ fn affinity_group_vm_labels_service(connection: &Connection, tasks: &mut Vec<Spa
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .affinity_groups_service()
+                        .group_service("id40")
+                        .vm_labels_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .affinity_groups_service()
+                        .group_service("id40")
+                        .vm_labels_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn affinity_group_vms_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -713,6 +846,44 @@ fn affinity_group_vms_service(connection: &Connection, tasks: &mut Vec<Spawned>)
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .affinity_groups_service()
+                        .group_service("id40")
+                        .vms_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .affinity_groups_service()
+                        .group_service("id40")
+                        .vms_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn affinity_groups_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -762,6 +933,40 @@ fn affinity_groups_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .affinity_groups_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .affinity_groups_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .affinity_groups_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -818,6 +1023,22 @@ fn affinity_label_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .affinity_labels_service()
+                        .label_service("id16")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn affinity_label_host_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -851,6 +1072,24 @@ fn affinity_label_host_service(connection: &Connection, tasks: &mut Vec<Spawned>
                         .hosts_service()
                         .host_service("id77")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .affinity_labels_service()
+                        .label_service("id16")
+                        .hosts_service()
+                        .host_service("id77")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -911,6 +1150,40 @@ fn affinity_label_hosts_service(connection: &Connection, tasks: &mut Vec<Spawned
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .affinity_labels_service()
+                        .label_service("id16")
+                        .hosts_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .affinity_labels_service()
+                        .label_service("id16")
+                        .hosts_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn affinity_label_vm_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -944,6 +1217,24 @@ fn affinity_label_vm_service(connection: &Connection, tasks: &mut Vec<Spawned>) 
                         .vms_service()
                         .vm_service("id76")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .affinity_labels_service()
+                        .label_service("id16")
+                        .vms_service()
+                        .vm_service("id76")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -1004,6 +1295,40 @@ fn affinity_label_vms_service(connection: &Connection, tasks: &mut Vec<Spawned>)
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .affinity_labels_service()
+                        .label_service("id16")
+                        .vms_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .affinity_labels_service()
+                        .label_service("id16")
+                        .vms_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn affinity_labels_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -1052,6 +1377,36 @@ fn affinity_labels_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .affinity_labels_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .affinity_labels_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn assigned_affinity_label_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -1085,6 +1440,24 @@ fn assigned_affinity_label_service(connection: &Connection, tasks: &mut Vec<Spaw
                         .affinity_labels_service()
                         .label_service("id70")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .affinity_labels_service()
+                        .label_service("id70")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -1145,6 +1518,40 @@ fn assigned_affinity_labels_service(connection: &Connection, tasks: &mut Vec<Spa
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .affinity_labels_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .affinity_labels_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn assigned_cpu_profile_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -1178,6 +1585,24 @@ fn assigned_cpu_profile_service(connection: &Connection, tasks: &mut Vec<Spawned
                         .cpu_profiles_service()
                         .profile_service("id41")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .cpu_profiles_service()
+                        .profile_service("id41")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -1238,6 +1663,40 @@ fn assigned_cpu_profiles_service(connection: &Connection, tasks: &mut Vec<Spawne
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .cpu_profiles_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .cpu_profiles_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn assigned_disk_profile_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -1271,6 +1730,24 @@ fn assigned_disk_profile_service(connection: &Connection, tasks: &mut Vec<Spawne
                         .disk_profiles_service()
                         .profile_service("id88")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .disk_profiles_service()
+                        .profile_service("id88")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -1326,6 +1803,40 @@ fn assigned_disk_profiles_service(connection: &Connection, tasks: &mut Vec<Spawn
                         .disk_profiles_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .disk_profiles_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .disk_profiles_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -1514,6 +2025,36 @@ fn assigned_permissions_service(connection: &Connection, tasks: &mut Vec<Spawned
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .permissions_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .permissions_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn assigned_roles_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -1546,6 +2087,40 @@ fn assigned_roles_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .roles_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .groups_service()
+                        .group_service("id11")
+                        .roles_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .groups_service()
+                        .group_service("id11")
+                        .roles_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -1584,6 +2159,24 @@ fn assigned_tag_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .tags_service()
                         .tag_service("id60")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .groups_service()
+                        .group_service("id11")
+                        .tags_service()
+                        .tag_service("id60")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -1644,6 +2237,40 @@ fn assigned_tags_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .groups_service()
+                        .group_service("id11")
+                        .tags_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .groups_service()
+                        .group_service("id11")
+                        .tags_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn assigned_vnic_profile_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -1677,6 +2304,24 @@ fn assigned_vnic_profile_service(connection: &Connection, tasks: &mut Vec<Spawne
                         .vnic_profiles_service()
                         .profile_service("id78")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .networks_service()
+                        .network_service("id19")
+                        .vnic_profiles_service()
+                        .profile_service("id78")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -1732,6 +2377,40 @@ fn assigned_vnic_profiles_service(connection: &Connection, tasks: &mut Vec<Spawn
                         .vnic_profiles_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .networks_service()
+                        .network_service("id19")
+                        .vnic_profiles_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .networks_service()
+                        .network_service("id19")
+                        .vnic_profiles_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -1806,6 +2485,24 @@ fn attached_storage_domain_service(connection: &Connection, tasks: &mut Vec<Spaw
                         .storage_domains_service()
                         .storage_domain_service("id46")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .storage_domains_service()
+                        .storage_domain_service("id46")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -1978,6 +2675,26 @@ fn attached_storage_domain_disk_service(
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .storage_domains_service()
+                        .storage_domain_service("id46")
+                        .disks_service()
+                        .disk_service("id123")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn attached_storage_domain_disks_service(
@@ -2041,6 +2758,44 @@ fn attached_storage_domain_disks_service(
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .storage_domains_service()
+                        .storage_domain_service("id46")
+                        .disks_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .storage_domains_service()
+                        .storage_domain_service("id46")
+                        .disks_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn attached_storage_domains_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -2095,6 +2850,40 @@ fn attached_storage_domains_service(connection: &Connection, tasks: &mut Vec<Spa
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .storage_domains_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .storage_domains_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn balance_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -2128,6 +2917,24 @@ fn balance_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .balances_service()
                         .balance_service("id87")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .scheduling_policies_service()
+                        .policy_service("id25")
+                        .balances_service()
+                        .balance_service("id87")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -2188,6 +2995,40 @@ fn balances_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .scheduling_policies_service()
+                        .policy_service("id25")
+                        .balances_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .scheduling_policies_service()
+                        .policy_service("id25")
+                        .balances_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn bookmark_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -2239,6 +3080,22 @@ fn bookmark_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .bookmarks_service()
+                        .bookmark_service("id2")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn bookmarks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -2282,6 +3139,36 @@ fn bookmarks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .bookmarks_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .bookmarks_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .bookmarks_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -2402,6 +3289,22 @@ fn cluster_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn cluster_enabled_feature_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -2441,6 +3344,24 @@ fn cluster_enabled_feature_service(connection: &Connection, tasks: &mut Vec<Spaw
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .enabled_features_service()
+                        .feature_service("id45")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn cluster_enabled_features_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -2473,6 +3394,40 @@ fn cluster_enabled_features_service(connection: &Connection, tasks: &mut Vec<Spa
                         .enabled_features_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .enabled_features_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .enabled_features_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -2535,6 +3490,40 @@ fn cluster_external_providers_service(
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .external_network_providers_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .external_network_providers_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn cluster_feature_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -2550,6 +3539,24 @@ fn cluster_feature_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .cluster_features_service()
                         .feature_service("id39")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .cluster_levels_service()
+                        .level_service("id1")
+                        .cluster_features_service()
+                        .feature_service("id39")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -2593,6 +3600,40 @@ fn cluster_features_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .cluster_levels_service()
+                        .level_service("id1")
+                        .cluster_features_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .cluster_levels_service()
+                        .level_service("id1")
+                        .cluster_features_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn cluster_level_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -2606,6 +3647,22 @@ fn cluster_level_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .cluster_levels_service()
                         .level_service("id1")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .cluster_levels_service()
+                        .level_service("id1")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -2640,6 +3697,36 @@ fn cluster_levels_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .cluster_levels_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .cluster_levels_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .cluster_levels_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -2702,6 +3789,24 @@ fn cluster_network_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .networks_service()
+                        .network_service("id42")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn cluster_networks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -2756,6 +3861,40 @@ fn cluster_networks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .networks_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .networks_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn clusters_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -2801,6 +3940,50 @@ fn clusters_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .stream()
                         .await
                         .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .clusters_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
                 })
             }),
         );
@@ -2874,6 +4057,22 @@ fn cpu_profile_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .cpu_profiles_service()
+                        .profile_service("id4")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn cpu_profiles_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -2917,6 +4116,36 @@ fn cpu_profiles_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .cpu_profiles_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .cpu_profiles_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .cpu_profiles_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -3005,6 +4234,22 @@ fn data_center_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn data_center_network_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -3056,6 +4301,24 @@ fn data_center_network_service(connection: &Connection, tasks: &mut Vec<Spawned>
                         .networks_service()
                         .network_service("id47")
                         .update(types::Network::default())
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .networks_service()
+                        .network_service("id47")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -3116,6 +4379,40 @@ fn data_center_networks_service(connection: &Connection, tasks: &mut Vec<Spawned
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .networks_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .networks_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn data_centers_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -3161,6 +4458,50 @@ fn data_centers_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .stream()
                         .await
                         .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .data_centers_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
                 })
             }),
         );
@@ -3327,6 +4668,38 @@ fn disk_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .disks_service()
+                        .disk_service("id7")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .disks_service()
+                        .disk_service("id7")
+                        .wait_until_ok()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn disk_attachment_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -3378,6 +4751,24 @@ fn disk_attachment_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .disk_attachments_service()
                         .attachment_service("id116")
                         .update(types::DiskAttachment::default())
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .disk_attachments_service()
+                        .attachment_service("id116")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -3472,6 +4863,40 @@ fn disk_attachments_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .disk_attachments_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .disk_attachments_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn disk_profile_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -3517,6 +4942,22 @@ fn disk_profile_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .disk_profiles_service()
                         .disk_profile_service("id6")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .disk_profiles_service()
+                        .disk_profile_service("id6")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -3571,6 +5012,36 @@ fn disk_profiles_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .disk_profiles_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .disk_profiles_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn disk_snapshot_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -3610,6 +5081,24 @@ fn disk_snapshot_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .disks_service()
+                        .disk_service("id7")
+                        .disk_snapshots_service()
+                        .snapshot_service("id51")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn disk_snapshots_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -3642,6 +5131,40 @@ fn disk_snapshots_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .disk_snapshots_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .disks_service()
+                        .disk_service("id7")
+                        .disk_snapshots_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .disks_service()
+                        .disk_service("id7")
+                        .disk_snapshots_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -3725,6 +5248,50 @@ fn disks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .disks_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .disks_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .disks_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
+                })
+            }),
+        );
 }
 
 fn domain_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -3738,6 +5305,22 @@ fn domain_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .domains_service()
                         .domain_service("id8")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .domains_service()
+                        .domain_service("id8")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -3759,6 +5342,24 @@ fn domain_group_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .groups_service()
                         .group_service("id54")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .domains_service()
+                        .domain_service("id8")
+                        .groups_service()
+                        .group_service("id54")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -3802,6 +5403,56 @@ fn domain_groups_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .domains_service()
+                        .domain_service("id8")
+                        .groups_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .domains_service()
+                        .domain_service("id8")
+                        .groups_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .domains_service()
+                        .domain_service("id8")
+                        .groups_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
+                })
+            }),
+        );
 }
 
 fn domain_user_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -3817,6 +5468,24 @@ fn domain_user_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .users_service()
                         .user_service("id53")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .domains_service()
+                        .domain_service("id8")
+                        .users_service()
+                        .user_service("id53")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -3860,6 +5529,40 @@ fn domain_user_groups_service(connection: &Connection, tasks: &mut Vec<Spawned>)
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .users_service()
+                        .user_service("id33")
+                        .groups_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .users_service()
+                        .user_service("id33")
+                        .groups_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn domain_users_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -3897,6 +5600,56 @@ fn domain_users_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .domains_service()
+                        .domain_service("id8")
+                        .users_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .domains_service()
+                        .domain_service("id8")
+                        .users_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .domains_service()
+                        .domain_service("id8")
+                        .users_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
+                })
+            }),
+        );
 }
 
 fn domains_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -3925,6 +5678,36 @@ fn domains_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .domains_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .domains_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .domains_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -3965,6 +5748,22 @@ fn event_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .events_service()
+                        .event_service("id9")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn event_subscription_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -3998,6 +5797,24 @@ fn event_subscription_service(connection: &Connection, tasks: &mut Vec<Spawned>)
                         .event_subscriptions_service()
                         .event_subscription_service("id103")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .users_service()
+                        .user_service("id33")
+                        .event_subscriptions_service()
+                        .event_subscription_service("id103")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -4053,6 +5870,40 @@ fn event_subscriptions_service(connection: &Connection, tasks: &mut Vec<Spawned>
                         .event_subscriptions_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .users_service()
+                        .user_service("id33")
+                        .event_subscriptions_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .users_service()
+                        .user_service("id33")
+                        .event_subscriptions_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -4114,6 +5965,50 @@ fn events_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                     connection
                         .system_service()
                         .events_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .events_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .events_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .events_service()
                         .undelete()
                         .send()
                         .await
@@ -4136,6 +6031,24 @@ fn external_compute_resource_service(connection: &Connection, tasks: &mut Vec<Sp
                         .compute_resources_service()
                         .resource_service("id55")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .external_host_providers_service()
+                        .provider_service("id10")
+                        .compute_resources_service()
+                        .resource_service("id55")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -4182,6 +6095,40 @@ fn external_compute_resources_service(
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .external_host_providers_service()
+                        .provider_service("id10")
+                        .compute_resources_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .external_host_providers_service()
+                        .provider_service("id10")
+                        .compute_resources_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn external_discovered_host_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -4197,6 +6144,24 @@ fn external_discovered_host_service(connection: &Connection, tasks: &mut Vec<Spa
                         .discovered_hosts_service()
                         .host_service("id56")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .external_host_providers_service()
+                        .provider_service("id10")
+                        .discovered_hosts_service()
+                        .host_service("id56")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -4240,6 +6205,40 @@ fn external_discovered_hosts_service(connection: &Connection, tasks: &mut Vec<Sp
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .external_host_providers_service()
+                        .provider_service("id10")
+                        .discovered_hosts_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .external_host_providers_service()
+                        .provider_service("id10")
+                        .discovered_hosts_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn external_host_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -4261,6 +6260,24 @@ fn external_host_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .external_host_providers_service()
+                        .provider_service("id10")
+                        .hosts_service()
+                        .host_service("id58")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn external_host_group_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -4276,6 +6293,24 @@ fn external_host_group_service(connection: &Connection, tasks: &mut Vec<Spawned>
                         .host_groups_service()
                         .group_service("id57")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .external_host_providers_service()
+                        .provider_service("id10")
+                        .host_groups_service()
+                        .group_service("id57")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -4314,6 +6349,40 @@ fn external_host_groups_service(connection: &Connection, tasks: &mut Vec<Spawned
                         .host_groups_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .external_host_providers_service()
+                        .provider_service("id10")
+                        .host_groups_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .external_host_providers_service()
+                        .provider_service("id10")
+                        .host_groups_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -4370,6 +6439,22 @@ fn external_host_provider_service(connection: &Connection, tasks: &mut Vec<Spawn
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .external_host_providers_service()
+                        .provider_service("id10")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn external_host_providers_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -4418,6 +6503,50 @@ fn external_host_providers_service(connection: &Connection, tasks: &mut Vec<Spaw
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .external_host_providers_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .external_host_providers_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .external_host_providers_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
+                })
+            }),
+        );
 }
 
 fn external_hosts_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -4455,6 +6584,40 @@ fn external_hosts_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .external_host_providers_service()
+                        .provider_service("id10")
+                        .hosts_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .external_host_providers_service()
+                        .provider_service("id10")
+                        .hosts_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn external_network_provider_configuration_service(
@@ -4473,6 +6636,24 @@ fn external_network_provider_configuration_service(
                         .external_network_provider_configurations_service()
                         .configuration_service("id71")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .external_network_provider_configurations_service()
+                        .configuration_service("id71")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -4514,6 +6695,40 @@ fn external_network_provider_configurations_service(
                         .external_network_provider_configurations_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .external_network_provider_configurations_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .external_network_provider_configurations_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -4578,6 +6793,24 @@ fn external_provider_certificate_service(
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .external_host_providers_service()
+                        .provider_service("id10")
+                        .certificates_service()
+                        .certificate_service("id59")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn external_provider_certificates_service(
@@ -4613,6 +6846,40 @@ fn external_provider_certificates_service(
                         .certificates_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .external_host_providers_service()
+                        .provider_service("id10")
+                        .certificates_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .external_host_providers_service()
+                        .provider_service("id10")
+                        .certificates_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -4711,6 +6978,24 @@ fn fence_agent_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .fence_agents_service()
+                        .agent_service("id61")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn fence_agents_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -4765,6 +7050,40 @@ fn fence_agents_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .fence_agents_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .fence_agents_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn file_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -4780,6 +7099,24 @@ fn file_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .files_service()
                         .file_service("id90")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .files_service()
+                        .file_service("id90")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -4823,6 +7160,56 @@ fn files_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .files_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .files_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .files_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
+                })
+            }),
+        );
 }
 
 fn filter_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -4856,6 +7243,24 @@ fn filter_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .filters_service()
                         .filter_service("id85")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .scheduling_policies_service()
+                        .policy_service("id25")
+                        .filters_service()
+                        .filter_service("id85")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -4911,6 +7316,40 @@ fn filters_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .filters_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .scheduling_policies_service()
+                        .policy_service("id25")
+                        .filters_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .scheduling_policies_service()
+                        .policy_service("id25")
+                        .filters_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -4973,6 +7412,26 @@ fn gluster_brick_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .gluster_bricks_service()
                         .brick_service("id122")
                         .replace()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .gluster_volumes_service()
+                        .volume_service("id44")
+                        .gluster_bricks_service()
+                        .brick_service("id122")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -5053,6 +7512,44 @@ fn gluster_bricks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .gluster_bricks_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .gluster_volumes_service()
+                        .volume_service("id44")
+                        .gluster_bricks_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .gluster_volumes_service()
+                        .volume_service("id44")
+                        .gluster_bricks_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -5208,6 +7705,24 @@ fn gluster_hook_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .gluster_hooks_service()
+                        .hook_service("id43")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn gluster_hooks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -5240,6 +7755,40 @@ fn gluster_hooks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .gluster_hooks_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .gluster_hooks_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .gluster_hooks_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -5464,6 +8013,24 @@ fn gluster_volume_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .gluster_volumes_service()
+                        .volume_service("id44")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn gluster_volumes_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -5518,6 +8085,56 @@ fn gluster_volumes_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .gluster_volumes_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .gluster_volumes_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .clusters_service()
+                        .cluster_service("id3")
+                        .gluster_volumes_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
+                })
+            }),
+        );
 }
 
 fn group_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -5547,6 +8164,22 @@ fn group_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .groups_service()
                         .group_service("id11")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .groups_service()
+                        .group_service("id11")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -5598,6 +8231,50 @@ fn groups_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .stream()
                         .await
                         .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .groups_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .groups_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .groups_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
                 })
             }),
         );
@@ -6036,6 +8713,54 @@ fn host_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .wait_until_up()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .wait_until_maintenance()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn host_cpu_units_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -6073,6 +8798,40 @@ fn host_cpu_units_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .cpu_units_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .cpu_units_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn host_device_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -6088,6 +8847,24 @@ fn host_device_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .devices_service()
                         .device_service("id62")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .devices_service()
+                        .device_service("id62")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -6131,6 +8908,40 @@ fn host_devices_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .devices_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .devices_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn host_hook_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -6146,6 +8957,24 @@ fn host_hook_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .hooks_service()
                         .hook_service("id63")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .hooks_service()
+                        .hook_service("id63")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -6184,6 +9013,40 @@ fn host_hooks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .hooks_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .hooks_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .hooks_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -6228,6 +9091,24 @@ fn host_nic_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .nics_service()
+                        .nic_service("id64")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn host_nics_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -6265,6 +9146,40 @@ fn host_nics_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .nics_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .nics_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn host_numa_node_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -6280,6 +9195,24 @@ fn host_numa_node_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .numa_nodes_service()
                         .node_service("id65")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .numa_nodes_service()
+                        .node_service("id65")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -6323,6 +9256,40 @@ fn host_numa_nodes_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .numa_nodes_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .numa_nodes_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn host_storage_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -6355,6 +9322,40 @@ fn host_storage_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .storage_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .storage_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .storage_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -6438,6 +9439,50 @@ fn hosts_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .hosts_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
+                })
+            }),
+        );
 }
 
 fn icon_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -6451,6 +9496,22 @@ fn icon_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .icons_service()
                         .icon_service("id13")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .icons_service()
+                        .icon_service("id13")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -6490,6 +9551,36 @@ fn icons_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .icons_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .icons_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn image_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -6523,6 +9614,24 @@ fn image_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .images_service()
                         .image_service("id91")
                         .import()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .images_service()
+                        .image_service("id91")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -6628,6 +9737,54 @@ fn image_transfer_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .image_transfers_service()
+                        .image_transfer_service("id37")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .image_transfers_service()
+                        .image_transfer_service("id37")
+                        .wait_until_transferring()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .image_transfers_service()
+                        .image_transfer_service("id37")
+                        .wait_until_finished()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn image_transfers_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -6721,6 +9878,36 @@ fn image_transfers_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .image_transfers_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .image_transfers_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn images_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -6753,6 +9940,40 @@ fn images_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .images_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .images_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .images_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -6809,6 +10030,22 @@ fn instance_type_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .instance_types_service()
+                        .instance_type_service("id14")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn instance_type_graphics_console_service(
@@ -6845,6 +10082,24 @@ fn instance_type_graphics_console_service(
                         .graphics_consoles_service()
                         .console_service("id74")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .instance_types_service()
+                        .instance_type_service("id14")
+                        .graphics_consoles_service()
+                        .console_service("id74")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -6908,6 +10163,40 @@ fn instance_type_graphics_consoles_service(
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .instance_types_service()
+                        .instance_type_service("id14")
+                        .graphics_consoles_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .instance_types_service()
+                        .instance_type_service("id14")
+                        .graphics_consoles_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn instance_type_nic_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -6959,6 +10248,24 @@ fn instance_type_nic_service(connection: &Connection, tasks: &mut Vec<Spawned>) 
                         .nics_service()
                         .nic_service("id72")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .instance_types_service()
+                        .instance_type_service("id14")
+                        .nics_service()
+                        .nic_service("id72")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -7019,6 +10326,56 @@ fn instance_type_nics_service(connection: &Connection, tasks: &mut Vec<Spawned>)
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .instance_types_service()
+                        .instance_type_service("id14")
+                        .nics_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .instance_types_service()
+                        .instance_type_service("id14")
+                        .nics_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .instance_types_service()
+                        .instance_type_service("id14")
+                        .nics_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
+                })
+            }),
+        );
 }
 
 fn instance_type_watchdog_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -7070,6 +10427,24 @@ fn instance_type_watchdog_service(connection: &Connection, tasks: &mut Vec<Spawn
                         .watchdogs_service()
                         .watchdog_service("id73")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .instance_types_service()
+                        .instance_type_service("id14")
+                        .watchdogs_service()
+                        .watchdog_service("id73")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -7130,6 +10505,56 @@ fn instance_type_watchdogs_service(connection: &Connection, tasks: &mut Vec<Spaw
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .instance_types_service()
+                        .instance_type_service("id14")
+                        .watchdogs_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .instance_types_service()
+                        .instance_type_service("id14")
+                        .watchdogs_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .instance_types_service()
+                        .instance_type_service("id14")
+                        .watchdogs_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
+                })
+            }),
+        );
 }
 
 fn instance_types_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -7175,6 +10600,50 @@ fn instance_types_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .stream()
                         .await
                         .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .instance_types_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .instance_types_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .instance_types_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
                 })
             }),
         );
@@ -7235,6 +10704,24 @@ fn iscsi_bond_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .iscsi_bonds_service()
+                        .iscsi_bond_service("id50")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn iscsi_bonds_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -7284,6 +10771,40 @@ fn iscsi_bonds_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .iscsi_bonds_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .iscsi_bonds_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .iscsi_bonds_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -7340,6 +10861,38 @@ fn job_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .jobs_service()
+                        .job_service("id15")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .jobs_service()
+                        .job_service("id15")
+                        .wait_until_finished()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn jobs_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -7388,6 +10941,50 @@ fn jobs_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .jobs_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .jobs_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .jobs_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
+                })
+            }),
+        );
 }
 
 fn katello_errata_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -7421,6 +11018,36 @@ fn katello_errata_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .katello_errata_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .katello_errata_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn katello_erratum_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -7434,6 +11061,22 @@ fn katello_erratum_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .katello_errata_service()
                         .katello_erratum_service("id29")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .katello_errata_service()
+                        .katello_erratum_service("id29")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -7479,6 +11122,44 @@ fn link_layer_discovery_protocol_service(
                         .link_layer_discovery_protocol_elements_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .nics_service()
+                        .nic_service("id64")
+                        .link_layer_discovery_protocol_elements_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .nics_service()
+                        .nic_service("id64")
+                        .link_layer_discovery_protocol_elements_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -7535,6 +11216,22 @@ fn mac_pool_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .mac_pools_service()
+                        .mac_pool_service("id17")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn mac_pools_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -7578,6 +11275,36 @@ fn mac_pools_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .mac_pools_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .mac_pools_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .mac_pools_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -7653,6 +11380,22 @@ fn network_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .networks_service()
+                        .network_service("id19")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn network_attachment_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -7704,6 +11447,24 @@ fn network_attachment_service(connection: &Connection, tasks: &mut Vec<Spawned>)
                         .network_attachments_service()
                         .attachment_service("id67")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .network_attachments_service()
+                        .attachment_service("id67")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -7764,6 +11525,40 @@ fn network_attachments_service(connection: &Connection, tasks: &mut Vec<Spawned>
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .network_attachments_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .network_attachments_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn network_filter_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -7777,6 +11572,22 @@ fn network_filter_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .network_filters_service()
                         .network_filter_service("id18")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .network_filters_service()
+                        .network_filter_service("id18")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -7816,6 +11627,36 @@ fn network_filters_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .network_filters_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .network_filters_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn network_label_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -7849,6 +11690,24 @@ fn network_label_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .network_labels_service()
                         .label_service("id79")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .networks_service()
+                        .network_service("id19")
+                        .network_labels_service()
+                        .label_service("id79")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -7909,6 +11768,40 @@ fn network_labels_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .networks_service()
+                        .network_service("id19")
+                        .network_labels_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .networks_service()
+                        .network_service("id19")
+                        .network_labels_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn networks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -7954,6 +11847,50 @@ fn networks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .stream()
                         .await
                         .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .networks_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .networks_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .networks_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
                 })
             }),
         );
@@ -8023,6 +11960,26 @@ fn nic_network_filter_parameter_service(
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .nics_service()
+                        .nic_service("id109")
+                        .network_filter_parameters_service()
+                        .parameter_service("id133")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn nic_network_filter_parameters_service(
@@ -8062,6 +12019,44 @@ fn nic_network_filter_parameters_service(
                         .network_filter_parameters_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .nics_service()
+                        .nic_service("id109")
+                        .network_filter_parameters_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .nics_service()
+                        .nic_service("id109")
+                        .network_filter_parameters_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -8125,6 +12120,24 @@ fn openstack_image_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_image_providers_service()
+                        .provider_service("id20")
+                        .images_service()
+                        .image_service("id80")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn openstack_image_provider_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -8170,6 +12183,22 @@ fn openstack_image_provider_service(connection: &Connection, tasks: &mut Vec<Spa
                         .openstack_image_providers_service()
                         .provider_service("id20")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_image_providers_service()
+                        .provider_service("id20")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -8224,6 +12253,50 @@ fn openstack_image_providers_service(connection: &Connection, tasks: &mut Vec<Sp
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_image_providers_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_image_providers_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .openstack_image_providers_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
+                })
+            }),
+        );
 }
 
 fn openstack_images_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -8256,6 +12329,40 @@ fn openstack_images_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .images_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_image_providers_service()
+                        .provider_service("id20")
+                        .images_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_image_providers_service()
+                        .provider_service("id20")
+                        .images_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -8294,6 +12401,24 @@ fn openstack_network_service(connection: &Connection, tasks: &mut Vec<Spawned>) 
                         .networks_service()
                         .network_service("id81")
                         .import()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_network_providers_service()
+                        .provider_service("id21")
+                        .networks_service()
+                        .network_service("id81")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -8354,6 +12479,22 @@ fn openstack_network_provider_service(
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_network_providers_service()
+                        .provider_service("id21")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn openstack_network_providers_service(
@@ -8405,6 +12546,50 @@ fn openstack_network_providers_service(
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_network_providers_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_network_providers_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .openstack_network_providers_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
+                })
+            }),
+        );
 }
 
 fn openstack_networks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -8437,6 +12622,40 @@ fn openstack_networks_service(connection: &Connection, tasks: &mut Vec<Spawned>)
                         .networks_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_network_providers_service()
+                        .provider_service("id21")
+                        .networks_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_network_providers_service()
+                        .provider_service("id21")
+                        .networks_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -8479,6 +12698,26 @@ fn openstack_subnet_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .subnets_service()
                         .subnet_service("id127")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_network_providers_service()
+                        .provider_service("id21")
+                        .networks_service()
+                        .network_service("id81")
+                        .subnets_service()
+                        .subnet_service("id127")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -8545,6 +12784,44 @@ fn openstack_subnets_service(connection: &Connection, tasks: &mut Vec<Spawned>) 
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_network_providers_service()
+                        .provider_service("id21")
+                        .networks_service()
+                        .network_service("id81")
+                        .subnets_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_network_providers_service()
+                        .provider_service("id21")
+                        .networks_service()
+                        .network_service("id81")
+                        .subnets_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn openstack_volume_authentication_key_service(
@@ -8599,6 +12876,24 @@ fn openstack_volume_authentication_key_service(
                         .authentication_keys_service()
                         .key_service("id83")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_volume_providers_service()
+                        .provider_service("id22")
+                        .authentication_keys_service()
+                        .key_service("id83")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -8662,6 +12957,40 @@ fn openstack_volume_authentication_keys_service(
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_volume_providers_service()
+                        .provider_service("id22")
+                        .authentication_keys_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_volume_providers_service()
+                        .provider_service("id22")
+                        .authentication_keys_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn openstack_volume_provider_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -8707,6 +13036,22 @@ fn openstack_volume_provider_service(connection: &Connection, tasks: &mut Vec<Sp
                         .openstack_volume_providers_service()
                         .provider_service("id22")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_volume_providers_service()
+                        .provider_service("id22")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -8764,6 +13109,50 @@ fn openstack_volume_providers_service(
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_volume_providers_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_volume_providers_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .openstack_volume_providers_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
+                })
+            }),
+        );
 }
 
 fn openstack_volume_type_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -8779,6 +13168,24 @@ fn openstack_volume_type_service(connection: &Connection, tasks: &mut Vec<Spawne
                         .volume_types_service()
                         .type_service("id82")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_volume_providers_service()
+                        .provider_service("id22")
+                        .volume_types_service()
+                        .type_service("id82")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -8822,6 +13229,40 @@ fn openstack_volume_types_service(connection: &Connection, tasks: &mut Vec<Spawn
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_volume_providers_service()
+                        .provider_service("id22")
+                        .volume_types_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .openstack_volume_providers_service()
+                        .provider_service("id22")
+                        .volume_types_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn operating_system_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -8835,6 +13276,22 @@ fn operating_system_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .operating_systems_service()
                         .operating_system_service("id23")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .operating_systems_service()
+                        .operating_system_service("id23")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -8869,6 +13326,36 @@ fn operating_systems_service(connection: &Connection, tasks: &mut Vec<Spawned>) 
                         .operating_systems_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .operating_systems_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .operating_systems_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -8909,6 +13396,22 @@ fn permission_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .permissions_service()
+                        .permission_service("id30")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn permit_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -8942,6 +13445,24 @@ fn permit_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .permits_service()
                         .permit_service("id84")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .roles_service()
+                        .role_service("id24")
+                        .permits_service()
+                        .permit_service("id84")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -8997,6 +13518,40 @@ fn permits_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .permits_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .roles_service()
+                        .role_service("id24")
+                        .permits_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .roles_service()
+                        .role_service("id24")
+                        .permits_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -9059,6 +13614,24 @@ fn qos_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .qoss_service()
+                        .qos_service("id49")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn qoss_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -9108,6 +13681,40 @@ fn qoss_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .qoss_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .qoss_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .qoss_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -9170,6 +13777,24 @@ fn quota_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .quotas_service()
+                        .quota_service("id48")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn quota_cluster_limit_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -9207,6 +13832,26 @@ fn quota_cluster_limit_service(connection: &Connection, tasks: &mut Vec<Spawned>
                         .quota_cluster_limits_service()
                         .limit_service("id125")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .quotas_service()
+                        .quota_service("id48")
+                        .quota_cluster_limits_service()
+                        .limit_service("id125")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -9273,6 +13918,44 @@ fn quota_cluster_limits_service(connection: &Connection, tasks: &mut Vec<Spawned
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .quotas_service()
+                        .quota_service("id48")
+                        .quota_cluster_limits_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .quotas_service()
+                        .quota_service("id48")
+                        .quota_cluster_limits_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn quota_storage_limit_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -9310,6 +13993,26 @@ fn quota_storage_limit_service(connection: &Connection, tasks: &mut Vec<Spawned>
                         .quota_storage_limits_service()
                         .limit_service("id124")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .quotas_service()
+                        .quota_service("id48")
+                        .quota_storage_limits_service()
+                        .limit_service("id124")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -9376,6 +14079,44 @@ fn quota_storage_limits_service(connection: &Connection, tasks: &mut Vec<Spawned
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .quotas_service()
+                        .quota_service("id48")
+                        .quota_storage_limits_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .quotas_service()
+                        .quota_service("id48")
+                        .quota_storage_limits_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn quotas_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -9425,6 +14166,40 @@ fn quotas_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .quotas_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .quotas_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .data_centers_service()
+                        .data_center_service("id5")
+                        .quotas_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -9481,6 +14256,22 @@ fn role_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .roles_service()
+                        .role_service("id24")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn roles_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -9529,6 +14320,36 @@ fn roles_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .roles_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .roles_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn scheduling_policies_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -9572,6 +14393,36 @@ fn scheduling_policies_service(connection: &Connection, tasks: &mut Vec<Spawned>
                         .scheduling_policies_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .scheduling_policies_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .scheduling_policies_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -9628,6 +14479,22 @@ fn scheduling_policy_service(connection: &Connection, tasks: &mut Vec<Spawned>) 
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .scheduling_policies_service()
+                        .policy_service("id25")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn scheduling_policy_unit_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -9663,6 +14530,22 @@ fn scheduling_policy_unit_service(connection: &Connection, tasks: &mut Vec<Spawn
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .scheduling_policy_units_service()
+                        .unit_service("id26")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn scheduling_policy_units_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -9691,6 +14574,36 @@ fn scheduling_policy_units_service(connection: &Connection, tasks: &mut Vec<Spaw
                         .scheduling_policy_units_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .scheduling_policy_units_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .scheduling_policy_units_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -9753,6 +14666,42 @@ fn snapshot_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .snapshots_service()
+                        .snapshot_service("id105")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .snapshots_service()
+                        .snapshot_service("id105")
+                        .wait_until_ok()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn snapshot_cdrom_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -9770,6 +14719,26 @@ fn snapshot_cdrom_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .cdroms_service()
                         .cdrom_service("id130")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .snapshots_service()
+                        .snapshot_service("id105")
+                        .cdroms_service()
+                        .cdrom_service("id130")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -9817,6 +14786,44 @@ fn snapshot_cdroms_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .snapshots_service()
+                        .snapshot_service("id105")
+                        .cdroms_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .snapshots_service()
+                        .snapshot_service("id105")
+                        .cdroms_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn snapshot_disk_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -9834,6 +14841,26 @@ fn snapshot_disk_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .disks_service()
                         .disk_service("id131")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .snapshots_service()
+                        .snapshot_service("id105")
+                        .disks_service()
+                        .disk_service("id131")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -9881,6 +14908,44 @@ fn snapshot_disks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .snapshots_service()
+                        .snapshot_service("id105")
+                        .disks_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .snapshots_service()
+                        .snapshot_service("id105")
+                        .disks_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn snapshot_nic_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -9898,6 +14963,26 @@ fn snapshot_nic_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .nics_service()
                         .nic_service("id132")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .snapshots_service()
+                        .snapshot_service("id105")
+                        .nics_service()
+                        .nic_service("id132")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -9940,6 +15025,44 @@ fn snapshot_nics_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .nics_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .snapshots_service()
+                        .snapshot_service("id105")
+                        .nics_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .snapshots_service()
+                        .snapshot_service("id105")
+                        .nics_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -9994,6 +15117,40 @@ fn snapshots_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .snapshots_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .snapshots_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .snapshots_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -10056,6 +15213,24 @@ fn ssh_public_key_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .users_service()
+                        .user_service("id33")
+                        .ssh_public_keys_service()
+                        .key_service("id101")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn ssh_public_keys_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -10110,6 +15285,40 @@ fn ssh_public_keys_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .users_service()
+                        .user_service("id33")
+                        .ssh_public_keys_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .users_service()
+                        .user_service("id33")
+                        .ssh_public_keys_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn statistic_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -10125,6 +15334,24 @@ fn statistic_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .statistics_service()
                         .statistic_service("id52")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .disks_service()
+                        .disk_service("id7")
+                        .statistics_service()
+                        .statistic_service("id52")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -10168,6 +15395,40 @@ fn statistics_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .disks_service()
+                        .disk_service("id7")
+                        .statistics_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .disks_service()
+                        .disk_service("id7")
+                        .statistics_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn step_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -10201,6 +15462,24 @@ fn step_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .steps_service()
                         .step_service("id75")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .jobs_service()
+                        .job_service("id15")
+                        .steps_service()
+                        .step_service("id75")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -10261,6 +15540,40 @@ fn steps_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .jobs_service()
+                        .job_service("id15")
+                        .steps_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .jobs_service()
+                        .job_service("id15")
+                        .steps_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn storage_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -10276,6 +15589,24 @@ fn storage_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .storage_service()
                         .storage_service("id66")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .storage_service()
+                        .storage_service("id66")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -10397,6 +15728,22 @@ fn storage_domain_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn storage_domain_content_disk_service(
@@ -10417,6 +15764,26 @@ fn storage_domain_content_disk_service(
                         .disks_service()
                         .disk_service("id128")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .templates_service()
+                        .template_service("id93")
+                        .disks_service()
+                        .disk_service("id128")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -10464,6 +15831,62 @@ fn storage_domain_content_disks_service(
                         .stream()
                         .await
                         .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .templates_service()
+                        .template_service("id93")
+                        .disks_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .templates_service()
+                        .template_service("id93")
+                        .disks_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .templates_service()
+                        .template_service("id93")
+                        .disks_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
                 })
             }),
         );
@@ -10614,6 +16037,24 @@ fn storage_domain_disk_service(connection: &Connection, tasks: &mut Vec<Spawned>
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .disks_service()
+                        .disk_service("id89")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn storage_domain_disks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -10668,6 +16109,40 @@ fn storage_domain_disks_service(connection: &Connection, tasks: &mut Vec<Spawned
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .disks_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .disks_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn storage_domain_server_connection_service(
@@ -10704,6 +16179,24 @@ fn storage_domain_server_connection_service(
                         .storage_connections_service()
                         .connection_service("id92")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .storage_connections_service()
+                        .connection_service("id92")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -10762,6 +16255,40 @@ fn storage_domain_server_connections_service(
                         .storage_connections_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .storage_connections_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .storage_connections_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -10842,6 +16369,24 @@ fn storage_domain_template_service(connection: &Connection, tasks: &mut Vec<Spaw
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .templates_service()
+                        .template_service("id93")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn storage_domain_templates_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -10874,6 +16419,40 @@ fn storage_domain_templates_service(connection: &Connection, tasks: &mut Vec<Spa
                         .templates_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .templates_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .templates_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -10954,6 +16533,24 @@ fn storage_domain_vm_service(connection: &Connection, tasks: &mut Vec<Spawned>) 
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .vms_service()
+                        .vm_service("id94")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn storage_domain_vm_disk_attachment_service(
@@ -10974,6 +16571,26 @@ fn storage_domain_vm_disk_attachment_service(
                         .disk_attachments_service()
                         .attachment_service("id129")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .vms_service()
+                        .vm_service("id94")
+                        .disk_attachments_service()
+                        .attachment_service("id129")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -11024,6 +16641,44 @@ fn storage_domain_vm_disk_attachments_service(
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .vms_service()
+                        .vm_service("id94")
+                        .disk_attachments_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .vms_service()
+                        .vm_service("id94")
+                        .disk_attachments_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn storage_domain_vms_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -11056,6 +16711,40 @@ fn storage_domain_vms_service(connection: &Connection, tasks: &mut Vec<Spawned>)
                         .vms_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .vms_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .storage_domain_service("id27")
+                        .vms_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -11181,6 +16870,50 @@ fn storage_domains_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .stream()
                         .await
                         .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_domains_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .storage_domains_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
                 })
             }),
         );
@@ -11315,6 +17048,22 @@ fn storage_server_connection_service(connection: &Connection, tasks: &mut Vec<Sp
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_connections_service()
+                        .storage_connection_service("id28")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn storage_server_connection_extension_service(
@@ -11375,6 +17124,24 @@ fn storage_server_connection_extension_service(
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .storage_connection_extensions_service()
+                        .storage_connection_extension_service("id68")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn storage_server_connection_extensions_service(
@@ -11427,6 +17194,40 @@ fn storage_server_connection_extensions_service(
                         .storage_connection_extensions_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .storage_connection_extensions_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .storage_connection_extensions_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -11558,6 +17359,36 @@ fn storage_server_connections_service(
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_connections_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .storage_connections_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn system_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -11584,6 +17415,20 @@ fn system_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn system_option_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -11597,6 +17442,22 @@ fn system_option_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .options_service()
                         .option_service("id38")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .options_service()
+                        .option_service("id38")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -11654,6 +17515,22 @@ fn tag_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .tags_service()
+                        .tag_service("id31")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn tags_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -11697,6 +17574,36 @@ fn tags_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .tags_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .tags_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .tags_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -11801,6 +17708,22 @@ fn template_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .template_service("id32")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn template_cdrom_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -11816,6 +17739,24 @@ fn template_cdrom_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .cdroms_service()
                         .cdrom_service("id96")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .template_service("id32")
+                        .cdroms_service()
+                        .cdrom_service("id96")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -11854,6 +17795,40 @@ fn template_cdroms_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .cdroms_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .template_service("id32")
+                        .cdroms_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .template_service("id32")
+                        .cdroms_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -11926,6 +17901,22 @@ fn template_disk_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    ovirt_sdk::services::TemplateDiskService::at(
+                            &connection,
+                            "detached/template_disk",
+                        )
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn template_disk_attachment_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -11959,6 +17950,24 @@ fn template_disk_attachment_service(connection: &Connection, tasks: &mut Vec<Spa
                         .disk_attachments_service()
                         .attachment_service("id99")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .template_service("id32")
+                        .disk_attachments_service()
+                        .attachment_service("id99")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -12002,6 +18011,40 @@ fn template_disk_attachments_service(connection: &Connection, tasks: &mut Vec<Sp
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .template_service("id32")
+                        .disk_attachments_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .template_service("id32")
+                        .disk_attachments_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn template_disks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -12032,6 +18075,38 @@ fn template_disks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         )
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    ovirt_sdk::services::TemplateDisksService::at(
+                            &connection,
+                            "detached/template_disks",
+                        )
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    ovirt_sdk::services::TemplateDisksService::at(
+                            &connection,
+                            "detached/template_disks",
+                        )
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -12070,6 +18145,24 @@ fn template_graphics_console_service(connection: &Connection, tasks: &mut Vec<Sp
                         .graphics_consoles_service()
                         .console_service("id95")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .template_service("id32")
+                        .graphics_consoles_service()
+                        .console_service("id95")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -12133,6 +18226,40 @@ fn template_graphics_consoles_service(
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .template_service("id32")
+                        .graphics_consoles_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .template_service("id32")
+                        .graphics_consoles_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn template_mediated_device_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -12190,6 +18317,24 @@ fn template_mediated_device_service(connection: &Connection, tasks: &mut Vec<Spa
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .template_service("id32")
+                        .mediated_devices_service()
+                        .device_service("id100")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn template_mediated_devices_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -12239,6 +18384,40 @@ fn template_mediated_devices_service(connection: &Connection, tasks: &mut Vec<Sp
                         .mediated_devices_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .template_service("id32")
+                        .mediated_devices_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .template_service("id32")
+                        .mediated_devices_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -12301,6 +18480,24 @@ fn template_nic_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .template_service("id32")
+                        .nics_service()
+                        .nic_service("id97")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn template_nics_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -12350,6 +18547,40 @@ fn template_nics_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .nics_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .template_service("id32")
+                        .nics_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .template_service("id32")
+                        .nics_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -12412,6 +18643,24 @@ fn template_watchdog_service(connection: &Connection, tasks: &mut Vec<Spawned>) 
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .template_service("id32")
+                        .watchdogs_service()
+                        .watchdog_service("id98")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn template_watchdogs_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -12461,6 +18710,40 @@ fn template_watchdogs_service(connection: &Connection, tasks: &mut Vec<Spawned>)
                         .watchdogs_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .template_service("id32")
+                        .watchdogs_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .template_service("id32")
+                        .watchdogs_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -12559,6 +18842,50 @@ fn templates_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .templates_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .templates_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
+                })
+            }),
+        );
 }
 
 fn unmanaged_network_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -12598,6 +18925,24 @@ fn unmanaged_network_service(connection: &Connection, tasks: &mut Vec<Spawned>) 
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .unmanaged_networks_service()
+                        .unmanaged_network_service("id69")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn unmanaged_networks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -12630,6 +18975,40 @@ fn unmanaged_networks_service(connection: &Connection, tasks: &mut Vec<Spawned>)
                         .unmanaged_networks_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .unmanaged_networks_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .unmanaged_networks_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -12686,6 +19065,22 @@ fn user_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .users_service()
+                        .user_service("id33")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn user_option_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -12719,6 +19114,24 @@ fn user_option_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .options_service()
                         .option_service("id102")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .users_service()
+                        .user_service("id33")
+                        .options_service()
+                        .option_service("id102")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -12779,6 +19192,40 @@ fn user_options_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .users_service()
+                        .user_service("id33")
+                        .options_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .users_service()
+                        .user_service("id33")
+                        .options_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn users_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -12827,6 +19274,50 @@ fn users_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .users_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .users_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .users_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
+                })
+            }),
+        );
 }
 
 fn virtual_function_allowed_network_service(
@@ -12867,6 +19358,26 @@ fn virtual_function_allowed_network_service(
                         .virtual_function_allowed_networks_service()
                         .network_service("id126")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .nics_service()
+                        .nic_service("id64")
+                        .virtual_function_allowed_networks_service()
+                        .network_service("id126")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -12931,6 +19442,44 @@ fn virtual_function_allowed_networks_service(
                         .virtual_function_allowed_networks_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .nics_service()
+                        .nic_service("id64")
+                        .virtual_function_allowed_networks_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .hosts_service()
+                        .host_service("id12")
+                        .nics_service()
+                        .nic_service("id64")
+                        .virtual_function_allowed_networks_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -13371,6 +19920,54 @@ fn vm_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .wait_until_up()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .wait_until_down()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn vm_application_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -13386,6 +19983,24 @@ fn vm_application_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .applications_service()
                         .application_service("id106")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .applications_service()
+                        .application_service("id106")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -13424,6 +20039,40 @@ fn vm_applications_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .applications_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .applications_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .applications_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -13468,6 +20117,24 @@ fn vm_backup_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .backups_service()
+                        .backup_service("id114")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn vm_backup_disk_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -13485,6 +20152,26 @@ fn vm_backup_disk_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .disks_service()
                         .disk_service("id134")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .backups_service()
+                        .backup_service("id114")
+                        .disks_service()
+                        .disk_service("id134")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -13527,6 +20214,44 @@ fn vm_backup_disks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .disks_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .backups_service()
+                        .backup_service("id114")
+                        .disks_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .backups_service()
+                        .backup_service("id114")
+                        .disks_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -13586,6 +20311,40 @@ fn vm_backups_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .backups_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .backups_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn vm_cdrom_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -13619,6 +20378,24 @@ fn vm_cdrom_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .cdroms_service()
                         .cdrom_service("id107")
                         .update(types::Cdrom::default())
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .cdroms_service()
+                        .cdrom_service("id107")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -13679,6 +20456,40 @@ fn vm_cdroms_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .cdroms_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .cdroms_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn vm_checkpoint_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -13718,6 +20529,24 @@ fn vm_checkpoint_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .checkpoints_service()
+                        .checkpoint_service("id115")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn vm_checkpoint_disk_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -13735,6 +20564,26 @@ fn vm_checkpoint_disk_service(connection: &Connection, tasks: &mut Vec<Spawned>)
                         .disks_service()
                         .disk_service("id135")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .checkpoints_service()
+                        .checkpoint_service("id115")
+                        .disks_service()
+                        .disk_service("id135")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -13782,6 +20631,44 @@ fn vm_checkpoint_disks_service(connection: &Connection, tasks: &mut Vec<Spawned>
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .checkpoints_service()
+                        .checkpoint_service("id115")
+                        .disks_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .checkpoints_service()
+                        .checkpoint_service("id115")
+                        .disks_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn vm_checkpoints_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -13814,6 +20701,40 @@ fn vm_checkpoints_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .checkpoints_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .checkpoints_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .checkpoints_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -13950,6 +20871,22 @@ fn vm_disk_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    ovirt_sdk::services::VmDiskService::at(
+                            &connection,
+                            "detached/vm_disk",
+                        )
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn vm_disks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -13996,6 +20933,38 @@ fn vm_disks_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         )
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    ovirt_sdk::services::VmDisksService::at(
+                            &connection,
+                            "detached/vm_disks",
+                        )
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    ovirt_sdk::services::VmDisksService::at(
+                            &connection,
+                            "detached/vm_disks",
+                        )
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -14094,6 +21063,24 @@ fn vm_graphics_console_service(connection: &Connection, tasks: &mut Vec<Spawned>
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .graphics_consoles_service()
+                        .console_service("id104")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn vm_graphics_consoles_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -14148,6 +21135,40 @@ fn vm_graphics_consoles_service(connection: &Connection, tasks: &mut Vec<Spawned
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .graphics_consoles_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .graphics_consoles_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn vm_host_device_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -14181,6 +21202,24 @@ fn vm_host_device_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .host_devices_service()
                         .device_service("id108")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .host_devices_service()
+                        .device_service("id108")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -14236,6 +21275,40 @@ fn vm_host_devices_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .host_devices_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .host_devices_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .host_devices_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -14298,6 +21371,24 @@ fn vm_mediated_device_service(connection: &Connection, tasks: &mut Vec<Spawned>)
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .mediated_devices_service()
+                        .device_service("id117")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn vm_mediated_devices_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -14347,6 +21438,40 @@ fn vm_mediated_devices_service(connection: &Connection, tasks: &mut Vec<Spawned>
                         .mediated_devices_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .mediated_devices_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .mediated_devices_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -14445,6 +21570,24 @@ fn vm_nic_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .nics_service()
+                        .nic_service("id109")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn vm_nics_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -14494,6 +21637,40 @@ fn vm_nics_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .nics_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .nics_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .nics_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -14556,6 +21733,24 @@ fn vm_numa_node_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .numa_nodes_service()
+                        .node_service("id110")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn vm_numa_nodes_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -14605,6 +21800,40 @@ fn vm_numa_nodes_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .numa_nodes_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .numa_nodes_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .numa_nodes_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -14677,6 +21906,22 @@ fn vm_pool_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vm_pools_service()
+                        .pool_service("id34")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn vm_pools_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -14725,6 +21970,50 @@ fn vm_pools_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vm_pools_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vm_pools_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .vm_pools_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
+                })
+            }),
+        );
 }
 
 fn vm_reported_device_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -14740,6 +22029,24 @@ fn vm_reported_device_service(connection: &Connection, tasks: &mut Vec<Spawned>)
                         .reported_devices_service()
                         .reported_device_service("id111")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .reported_devices_service()
+                        .reported_device_service("id111")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -14783,6 +22090,40 @@ fn vm_reported_devices_service(connection: &Connection, tasks: &mut Vec<Spawned>
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .reported_devices_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .reported_devices_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn vm_session_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -14798,6 +22139,24 @@ fn vm_session_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .sessions_service()
                         .session_service("id112")
                         .get()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .sessions_service()
+                        .session_service("id112")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -14836,6 +22195,40 @@ fn vm_sessions_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .sessions_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .sessions_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .sessions_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -14898,6 +22291,24 @@ fn vm_watchdog_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .watchdogs_service()
+                        .watchdog_service("id113")
+                        .wait_until(|_| true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn vm_watchdogs_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -14947,6 +22358,40 @@ fn vm_watchdogs_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .watchdogs_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .watchdogs_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .vm_service("id35")
+                        .watchdogs_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
@@ -15045,6 +22490,50 @@ fn vms_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vms_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    let mut pages = connection
+                        .system_service()
+                        .vms_service()
+                        .list()
+                        .pages(10);
+                    pages.next_page().await.map(drop)
+                })
+            }),
+        );
 }
 
 fn vnic_profile_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -15090,6 +22579,22 @@ fn vnic_profile_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .vnic_profiles_service()
                         .profile_service("id36")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vnic_profiles_service()
+                        .profile_service("id36")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -15144,6 +22649,36 @@ fn vnic_profiles_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                 })
             }),
         );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vnic_profiles_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .vnic_profiles_service()
+                        .list()
+                        .one()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
 }
 
 fn weight_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
@@ -15177,6 +22712,24 @@ fn weight_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .weights_service()
                         .weight_service("id86")
                         .remove()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .scheduling_policies_service()
+                        .policy_service("id25")
+                        .weights_service()
+                        .weight_service("id86")
+                        .wait_until(|_| true)
                         .send()
                         .await
                         .map(drop)
@@ -15232,6 +22785,40 @@ fn weights_service(connection: &Connection, tasks: &mut Vec<Spawned>) {
                         .weights_service()
                         .list()
                         .stream()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .scheduling_policies_service()
+                        .policy_service("id25")
+                        .weights_service()
+                        .list()
+                        .first()
+                        .await
+                        .map(drop)
+                })
+            }),
+        );
+    tasks
+        .push(
+            spawn({
+                let connection = connection.clone();
+                Box::pin(async move {
+                    connection
+                        .system_service()
+                        .scheduling_policies_service()
+                        .policy_service("id25")
+                        .weights_service()
+                        .list()
+                        .one()
                         .await
                         .map(drop)
                 })
