@@ -45,6 +45,16 @@ struct Signature<'a> {
     doc: Option<&'a str>,
     deprecated: bool,
     variant: Option<&'a str>,
+    /// The Rust method whose request builder this signature returns: its own,
+    /// or for a variant that adds no parameter, the method's.
+    builder: &'a str,
+}
+
+impl Signature<'_> {
+    /// Whether this signature has a request builder of its own.
+    fn owns_builder(&self) -> bool {
+        self.builder == self.rust
+    }
 }
 
 fn signatures(m: &Method) -> Vec<Signature<'_>> {
@@ -54,14 +64,19 @@ fn signatures(m: &Method) -> Vec<Signature<'_>> {
         doc: m.doc.as_deref(),
         deprecated: m.deprecated,
         variant: None,
+        builder: &m.rust,
     }];
     for v in &m.variants {
+        // A variant is sent like its method: when it adds no parameter it
+        // returns the method's request builder instead of a copy of it.
+        let builder = if v.params.is_empty() { m.rust.as_str() } else { v.rust.as_str() };
         out.push(Signature {
             rust: &v.rust,
             params: m.params.iter().chain(v.params.iter()).collect(),
             doc: v.doc.as_deref(),
             deprecated: m.deprecated || v.deprecated,
             variant: Some(&v.name),
+            builder,
         });
     }
     out
@@ -136,7 +151,7 @@ pub(crate) fn emit_service(cx: &Context<'_>, index: usize) -> Result<TokenStream
     let mut builders = Vec::new();
     for (declared_in, m) in api.all_methods(index) {
         for sig in signatures(m) {
-            let b = builder_name(cx, declared_in, sig.rust);
+            let b = builder_name(cx, declared_in, sig.builder);
             let method_ident = ident(sig.rust);
             let body = m.body.map(|i| &m.params[i]);
             let mut text = match sig.doc {
@@ -187,7 +202,7 @@ pub(crate) fn emit_service(cx: &Context<'_>, index: usize) -> Result<TokenStream
                     }
                 }
             });
-            if declared_in == index {
+            if declared_in == index && sig.owns_builder() {
                 builders.push(emit_builder(cx, index, m, &sig, &b).map_err(&err)?);
             }
         }
@@ -730,8 +745,18 @@ fn emit_builder(
     };
 
     let method_path = format!("{}::{}", s.rust_name, sig.rust);
-    let bdoc =
-        doc(&format!("The request of [`{method_path}`](super::{method_path}): set its parameters, then `send()` it."));
+    let sharing: Vec<String> = signatures(m)
+        .iter()
+        .filter(|other| other.builder == sig.rust && other.rust != sig.rust)
+        .map(|other| format!("[`{0}::{1}`](super::{0}::{1})", s.rust_name, other.rust))
+        .collect();
+    let also = match sharing.as_slice() {
+        [] => String::new(),
+        many => format!(" (and of {}, which are sent the same way)", many.join(", ")),
+    };
+    let bdoc = doc(&format!(
+        "The request of [`{method_path}`](super::{method_path}){also}: set its parameters, then `send()` it."
+    ));
     let send_doc = match m.kind {
         MethodKind::Remove => "Sends the request.",
         MethodKind::Action if m.params.iter().any(|p| p.dir != Direction::In) => {
@@ -797,7 +822,7 @@ pub(crate) fn emit_services_mod(cx: &Context<'_>) -> TokenStream {
         let s = &api.services[i];
         let mut items = vec![format_ident!("{}", s.rust_name)];
         for mth in &s.methods {
-            for sig in signatures(mth) {
+            for sig in signatures(mth).iter().filter(|sig| sig.owns_builder()) {
                 items.push(builder_name(cx, i, sig.rust));
             }
         }

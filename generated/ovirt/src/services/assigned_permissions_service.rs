@@ -63,8 +63,8 @@ impl AssignedPermissionsService {
     pub fn add_user_level(
         &self,
         permission: impl Into<types::Permission>,
-    ) -> AssignedPermissionsAddUserLevelRequest {
-        AssignedPermissionsAddUserLevelRequest {
+    ) -> AssignedPermissionsAddRequest {
+        AssignedPermissionsAddRequest {
             call: self.ctx.call(),
             body: permission.into(),
         }
@@ -80,8 +80,8 @@ impl AssignedPermissionsService {
     pub fn add_group_level(
         &self,
         permission: impl Into<types::Permission>,
-    ) -> AssignedPermissionsAddGroupLevelRequest {
-        AssignedPermissionsAddGroupLevelRequest {
+    ) -> AssignedPermissionsAddRequest {
+        AssignedPermissionsAddRequest {
             call: self.ctx.call(),
             body: permission.into(),
         }
@@ -97,8 +97,8 @@ impl AssignedPermissionsService {
     pub fn add_data_center_permission(
         &self,
         permission: impl Into<types::Permission>,
-    ) -> AssignedPermissionsAddDataCenterPermissionRequest {
-        AssignedPermissionsAddDataCenterPermissionRequest {
+    ) -> AssignedPermissionsAddRequest {
+        AssignedPermissionsAddRequest {
             call: self.ctx.call(),
             body: permission.into(),
         }
@@ -114,8 +114,8 @@ impl AssignedPermissionsService {
     pub fn add_cluster_permission(
         &self,
         permission: impl Into<types::Permission>,
-    ) -> AssignedPermissionsAddClusterPermissionRequest {
-        AssignedPermissionsAddClusterPermissionRequest {
+    ) -> AssignedPermissionsAddRequest {
+        AssignedPermissionsAddRequest {
             call: self.ctx.call(),
             body: permission.into(),
         }
@@ -131,8 +131,8 @@ impl AssignedPermissionsService {
     pub fn add_host_permission(
         &self,
         permission: impl Into<types::Permission>,
-    ) -> AssignedPermissionsAddHostPermissionRequest {
-        AssignedPermissionsAddHostPermissionRequest {
+    ) -> AssignedPermissionsAddRequest {
+        AssignedPermissionsAddRequest {
             call: self.ctx.call(),
             body: permission.into(),
         }
@@ -148,8 +148,8 @@ impl AssignedPermissionsService {
     pub fn add_storage_domain_permission(
         &self,
         permission: impl Into<types::Permission>,
-    ) -> AssignedPermissionsAddStorageDomainPermissionRequest {
-        AssignedPermissionsAddStorageDomainPermissionRequest {
+    ) -> AssignedPermissionsAddRequest {
+        AssignedPermissionsAddRequest {
             call: self.ctx.call(),
             body: permission.into(),
         }
@@ -165,8 +165,8 @@ impl AssignedPermissionsService {
     pub fn add_vm_permission(
         &self,
         permission: impl Into<types::Permission>,
-    ) -> AssignedPermissionsAddVmPermissionRequest {
-        AssignedPermissionsAddVmPermissionRequest {
+    ) -> AssignedPermissionsAddRequest {
+        AssignedPermissionsAddRequest {
             call: self.ctx.call(),
             body: permission.into(),
         }
@@ -182,8 +182,8 @@ impl AssignedPermissionsService {
     pub fn add_vm_pool_permission(
         &self,
         permission: impl Into<types::Permission>,
-    ) -> AssignedPermissionsAddVmPoolPermissionRequest {
-        AssignedPermissionsAddVmPoolPermissionRequest {
+    ) -> AssignedPermissionsAddRequest {
+        AssignedPermissionsAddRequest {
             call: self.ctx.call(),
             body: permission.into(),
         }
@@ -199,8 +199,8 @@ impl AssignedPermissionsService {
     pub fn add_template_permission(
         &self,
         permission: impl Into<types::Permission>,
-    ) -> AssignedPermissionsAddTemplatePermissionRequest {
-        AssignedPermissionsAddTemplatePermissionRequest {
+    ) -> AssignedPermissionsAddRequest {
+        AssignedPermissionsAddRequest {
             call: self.ctx.call(),
             body: permission.into(),
         }
@@ -228,7 +228,7 @@ impl AssignedPermissionsService {
     }
 }
 
-/// The request of [`AssignedPermissionsService::add`](super::AssignedPermissionsService::add): set its parameters, then `send()` it.
+/// The request of [`AssignedPermissionsService::add`](super::AssignedPermissionsService::add) (and of [`AssignedPermissionsService::add_user_level`](super::AssignedPermissionsService::add_user_level), [`AssignedPermissionsService::add_group_level`](super::AssignedPermissionsService::add_group_level), [`AssignedPermissionsService::add_data_center_permission`](super::AssignedPermissionsService::add_data_center_permission), [`AssignedPermissionsService::add_cluster_permission`](super::AssignedPermissionsService::add_cluster_permission), [`AssignedPermissionsService::add_host_permission`](super::AssignedPermissionsService::add_host_permission), [`AssignedPermissionsService::add_storage_domain_permission`](super::AssignedPermissionsService::add_storage_domain_permission), [`AssignedPermissionsService::add_vm_permission`](super::AssignedPermissionsService::add_vm_permission), [`AssignedPermissionsService::add_vm_pool_permission`](super::AssignedPermissionsService::add_vm_pool_permission), [`AssignedPermissionsService::add_template_permission`](super::AssignedPermissionsService::add_template_permission), which are sent the same way): set its parameters, then `send()` it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct AssignedPermissionsAddRequest {
     pub(crate) call: Call,
@@ -236,321 +236,6 @@ pub struct AssignedPermissionsAddRequest {
 }
 
 impl AssignedPermissionsAddRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`AssignedPermissionsService::add_user_level`](super::AssignedPermissionsService::add_user_level): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct AssignedPermissionsAddUserLevelRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Permission,
-}
-
-impl AssignedPermissionsAddUserLevelRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`AssignedPermissionsService::add_group_level`](super::AssignedPermissionsService::add_group_level): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct AssignedPermissionsAddGroupLevelRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Permission,
-}
-
-impl AssignedPermissionsAddGroupLevelRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`AssignedPermissionsService::add_data_center_permission`](super::AssignedPermissionsService::add_data_center_permission): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct AssignedPermissionsAddDataCenterPermissionRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Permission,
-}
-
-impl AssignedPermissionsAddDataCenterPermissionRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`AssignedPermissionsService::add_cluster_permission`](super::AssignedPermissionsService::add_cluster_permission): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct AssignedPermissionsAddClusterPermissionRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Permission,
-}
-
-impl AssignedPermissionsAddClusterPermissionRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`AssignedPermissionsService::add_host_permission`](super::AssignedPermissionsService::add_host_permission): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct AssignedPermissionsAddHostPermissionRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Permission,
-}
-
-impl AssignedPermissionsAddHostPermissionRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`AssignedPermissionsService::add_storage_domain_permission`](super::AssignedPermissionsService::add_storage_domain_permission): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct AssignedPermissionsAddStorageDomainPermissionRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Permission,
-}
-
-impl AssignedPermissionsAddStorageDomainPermissionRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`AssignedPermissionsService::add_vm_permission`](super::AssignedPermissionsService::add_vm_permission): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct AssignedPermissionsAddVmPermissionRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Permission,
-}
-
-impl AssignedPermissionsAddVmPermissionRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`AssignedPermissionsService::add_vm_pool_permission`](super::AssignedPermissionsService::add_vm_pool_permission): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct AssignedPermissionsAddVmPoolPermissionRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Permission,
-}
-
-impl AssignedPermissionsAddVmPoolPermissionRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Permission, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`AssignedPermissionsService::add_template_permission`](super::AssignedPermissionsService::add_template_permission): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct AssignedPermissionsAddTemplatePermissionRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Permission,
-}
-
-impl AssignedPermissionsAddTemplatePermissionRequest {
     /// Adds a query parameter that has no setter of its own (sent as given;
     /// a parameter set by its setter wins over one of the same name here).
     pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {

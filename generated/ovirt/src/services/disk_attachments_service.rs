@@ -61,8 +61,8 @@ impl DiskAttachmentsService {
     pub fn add_with_attachment_settings(
         &self,
         attachment: impl Into<types::DiskAttachment>,
-    ) -> DiskAttachmentsAddWithAttachmentSettingsRequest {
-        DiskAttachmentsAddWithAttachmentSettingsRequest {
+    ) -> DiskAttachmentsAddRequest {
+        DiskAttachmentsAddRequest {
             call: self.ctx.call(),
             body: attachment.into(),
         }
@@ -78,8 +78,8 @@ impl DiskAttachmentsService {
     pub fn add_providing_disk_id(
         &self,
         attachment: impl Into<types::DiskAttachment>,
-    ) -> DiskAttachmentsAddProvidingDiskIdRequest {
-        DiskAttachmentsAddProvidingDiskIdRequest {
+    ) -> DiskAttachmentsAddRequest {
+        DiskAttachmentsAddRequest {
             call: self.ctx.call(),
             body: attachment.into(),
         }
@@ -107,7 +107,7 @@ impl DiskAttachmentsService {
     }
 }
 
-/// The request of [`DiskAttachmentsService::add`](super::DiskAttachmentsService::add): set its parameters, then `send()` it.
+/// The request of [`DiskAttachmentsService::add`](super::DiskAttachmentsService::add) (and of [`DiskAttachmentsService::add_with_attachment_settings`](super::DiskAttachmentsService::add_with_attachment_settings), [`DiskAttachmentsService::add_providing_disk_id`](super::DiskAttachmentsService::add_providing_disk_id), which are sent the same way): set its parameters, then `send()` it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DiskAttachmentsAddRequest {
     pub(crate) call: Call,
@@ -115,76 +115,6 @@ pub struct DiskAttachmentsAddRequest {
 }
 
 impl DiskAttachmentsAddRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::DiskAttachment, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`DiskAttachmentsService::add_with_attachment_settings`](super::DiskAttachmentsService::add_with_attachment_settings): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct DiskAttachmentsAddWithAttachmentSettingsRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::DiskAttachment,
-}
-
-impl DiskAttachmentsAddWithAttachmentSettingsRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::DiskAttachment, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`DiskAttachmentsService::add_providing_disk_id`](super::DiskAttachmentsService::add_providing_disk_id): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct DiskAttachmentsAddProvidingDiskIdRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::DiskAttachment,
-}
-
-impl DiskAttachmentsAddProvidingDiskIdRequest {
     /// Adds a query parameter that has no setter of its own (sent as given;
     /// a parameter set by its setter wins over one of the same name here).
     pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {

@@ -72,8 +72,8 @@ impl DisksService {
     pub fn add_on_storage_domain(
         &self,
         disk: impl Into<types::Disk>,
-    ) -> DisksAddOnStorageDomainRequest {
-        DisksAddOnStorageDomainRequest {
+    ) -> DisksAddRequest {
+        DisksAddRequest {
             call: self.ctx.call(),
             body: disk.into(),
         }
@@ -96,8 +96,8 @@ impl DisksService {
     /// `disk.alias`, `disk.bootable`, `disk.description`, `disk.propagate_errors`, `disk.quota.id`, `disk.shareable`, `disk.sparse`, `disk.wipe_after_delete`, `disk.id`, `disk.image_id`, `disk.sgio`.
     ///
     /// </details>
-    pub fn add_lun(&self, disk: impl Into<types::Disk>) -> DisksAddLunRequest {
-        DisksAddLunRequest {
+    pub fn add_lun(&self, disk: impl Into<types::Disk>) -> DisksAddRequest {
+        DisksAddRequest {
             call: self.ctx.call(),
             body: disk.into(),
         }
@@ -125,7 +125,7 @@ impl DisksService {
     }
 }
 
-/// The request of [`DisksService::add`](super::DisksService::add): set its parameters, then `send()` it.
+/// The request of [`DisksService::add`](super::DisksService::add) (and of [`DisksService::add_on_storage_domain`](super::DisksService::add_on_storage_domain), [`DisksService::add_lun`](super::DisksService::add_lun), which are sent the same way): set its parameters, then `send()` it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DisksAddRequest {
     pub(crate) call: Call,
@@ -133,76 +133,6 @@ pub struct DisksAddRequest {
 }
 
 impl DisksAddRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Disk, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`DisksService::add_on_storage_domain`](super::DisksService::add_on_storage_domain): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct DisksAddOnStorageDomainRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Disk,
-}
-
-impl DisksAddOnStorageDomainRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Disk, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`DisksService::add_lun`](super::DisksService::add_lun): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct DisksAddLunRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Disk,
-}
-
-impl DisksAddLunRequest {
     /// Adds a query parameter that has no setter of its own (sent as given;
     /// a parameter set by its setter wins over one of the same name here).
     pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {

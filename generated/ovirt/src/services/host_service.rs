@@ -68,8 +68,8 @@ impl HostService {
     /// The server requires: `host.root_password`.
     ///
     /// The server also reads: `cluster.id` or `cluster.name`.
-    pub fn approve_using_root_password(&self) -> HostApproveUsingRootPasswordRequest {
-        HostApproveUsingRootPasswordRequest {
+    pub fn approve_using_root_password(&self) -> HostApproveRequest {
+        HostApproveRequest {
             call: self.ctx.call(),
             action: types::Action::default(),
         }
@@ -84,8 +84,8 @@ impl HostService {
     /// The server requires: `host.ssh.authentication_method`, `host.ssh.user.password`, `host.ssh.user.user_name`.
     ///
     /// The server also reads: `cluster.id` or `cluster.name`.
-    pub fn approve_using_ssh(&self) -> HostApproveUsingSshRequest {
-        HostApproveUsingSshRequest {
+    pub fn approve_using_ssh(&self) -> HostApproveRequest {
+        HostApproveRequest {
             call: self.ctx.call(),
             action: types::Action::default(),
         }
@@ -177,8 +177,8 @@ impl HostService {
     /// The `using_root_password` form of `install`: same request, with the parameters that form uses.
     ///
     /// The server also reads: `host.override_iptables`, `image`, `root_password`.
-    pub fn install_using_root_password(&self) -> HostInstallUsingRootPasswordRequest {
-        HostInstallUsingRootPasswordRequest {
+    pub fn install_using_root_password(&self) -> HostInstallRequest {
+        HostInstallRequest {
             call: self.ctx.call(),
             action: types::Action::default(),
         }
@@ -195,8 +195,8 @@ impl HostService {
     /// `host.override_iptables`, `image`, `ssh.authentication_method`, `ssh.fingerprint`, `ssh.public_key`, `ssh.port`, `ssh.user.password`, `ssh.user.user_name`.
     ///
     /// </details>
-    pub fn install_using_ssh(&self) -> HostInstallUsingSshRequest {
-        HostInstallUsingSshRequest {
+    pub fn install_using_ssh(&self) -> HostInstallRequest {
+        HostInstallRequest {
             call: self.ctx.call(),
             action: types::Action::default(),
         }
@@ -283,8 +283,8 @@ impl HostService {
     pub fn update_using_root_password(
         &self,
         host: impl Into<types::Host>,
-    ) -> HostUpdateUsingRootPasswordRequest {
-        HostUpdateUsingRootPasswordRequest {
+    ) -> HostUpdateRequest {
+        HostUpdateRequest {
             call: self.ctx.call(),
             body: host.into(),
         }
@@ -301,11 +301,8 @@ impl HostService {
     /// `host.address`, `host.comment`, `host.display.address`, `host.name`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.spm.priority`, `host.vgpu_placement`, `host.cluster.id` or `host.cluster.name`, `host.ssh.fingerprint`, `host.ssh.public_key`, `host.ssh.port`, `host.ssh.user.user_name`.
     ///
     /// </details>
-    pub fn update_using_ssh(
-        &self,
-        host: impl Into<types::Host>,
-    ) -> HostUpdateUsingSshRequest {
-        HostUpdateUsingSshRequest {
+    pub fn update_using_ssh(&self, host: impl Into<types::Host>) -> HostUpdateRequest {
+        HostUpdateRequest {
             call: self.ctx.call(),
             body: host.into(),
         }
@@ -644,7 +641,7 @@ impl HostActivateRequest {
     }
 }
 
-/// The request of [`HostService::approve`](super::HostService::approve): set its parameters, then `send()` it.
+/// The request of [`HostService::approve`](super::HostService::approve) (and of [`HostService::approve_using_root_password`](super::HostService::approve_using_root_password), [`HostService::approve_using_ssh`](super::HostService::approve_using_ssh), which are sent the same way): set its parameters, then `send()` it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct HostApproveRequest {
     pub(crate) call: Call,
@@ -652,152 +649,6 @@ pub struct HostApproveRequest {
 }
 
 impl HostApproveRequest {
-    /// Settings of the approved host, such as the credentials to install it with.
-    ///
-    /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
-    pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
-        self.action.host = value.into_option().map(Box::new);
-        self
-    }
-
-    /// Cluster to add the host to, by id or name.
-    ///
-    /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
-    pub fn cluster(mut self, value: impl Optional<types::Cluster>) -> Self {
-        self.action.cluster = value.into_option().map(Box::new);
-        self
-    }
-
-    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
-    ///
-    /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
-        self.action.r#async = value.into_option();
-        self
-    }
-
-    /// When `true` (the default), the host is activated after installation.
-    ///
-    /// Sent as the element `<activate>` of the action document (a boolean).
-    pub fn activate(mut self, value: impl Optional<bool>) -> Self {
-        self.action.activate = value.into_option();
-        self
-    }
-
-    /// When `true` (the default), the host is rebooted after installation.
-    ///
-    /// Sent as the element `<reboot>` of the action document (a boolean).
-    pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
-        self.action.reboot = value.into_option();
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request; a fault in the reply is an error.
-    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
-        self.call.action_done("approve", crate::xml::to_xml(&self.action))
-    }
-}
-
-/// The request of [`HostService::approve_using_root_password`](super::HostService::approve_using_root_password): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct HostApproveUsingRootPasswordRequest {
-    pub(crate) call: Call,
-    pub(crate) action: types::Action,
-}
-
-impl HostApproveUsingRootPasswordRequest {
-    /// Settings of the approved host, such as the credentials to install it with.
-    ///
-    /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
-    pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
-        self.action.host = value.into_option().map(Box::new);
-        self
-    }
-
-    /// Cluster to add the host to, by id or name.
-    ///
-    /// Sent as the element `<cluster>` of the action document ([`Cluster`](crate::types::Cluster)).
-    pub fn cluster(mut self, value: impl Optional<types::Cluster>) -> Self {
-        self.action.cluster = value.into_option().map(Box::new);
-        self
-    }
-
-    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
-    ///
-    /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
-        self.action.r#async = value.into_option();
-        self
-    }
-
-    /// When `true` (the default), the host is activated after installation.
-    ///
-    /// Sent as the element `<activate>` of the action document (a boolean).
-    pub fn activate(mut self, value: impl Optional<bool>) -> Self {
-        self.action.activate = value.into_option();
-        self
-    }
-
-    /// When `true` (the default), the host is rebooted after installation.
-    ///
-    /// Sent as the element `<reboot>` of the action document (a boolean).
-    pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
-        self.action.reboot = value.into_option();
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request; a fault in the reply is an error.
-    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
-        self.call.action_done("approve", crate::xml::to_xml(&self.action))
-    }
-}
-
-/// The request of [`HostService::approve_using_ssh`](super::HostService::approve_using_ssh): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct HostApproveUsingSshRequest {
-    pub(crate) call: Call,
-    pub(crate) action: types::Action,
-}
-
-impl HostApproveUsingSshRequest {
     /// Settings of the approved host, such as the credentials to install it with.
     ///
     /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
@@ -1175,7 +1026,7 @@ impl HostGetRequest {
     }
 }
 
-/// The request of [`HostService::install`](super::HostService::install): set its parameters, then `send()` it.
+/// The request of [`HostService::install`](super::HostService::install) (and of [`HostService::install_using_root_password`](super::HostService::install_using_root_password), [`HostService::install_using_ssh`](super::HostService::install_using_ssh), which are sent the same way): set its parameters, then `send()` it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct HostInstallRequest {
     pub(crate) call: Call,
@@ -1183,216 +1034,6 @@ pub struct HostInstallRequest {
 }
 
 impl HostInstallRequest {
-    /// When `true` (the default), the host is activated after installation.
-    ///
-    /// Sent as the element `<activate>` of the action document (a boolean).
-    pub fn activate(mut self, value: impl Optional<bool>) -> Self {
-        self.action.activate = value.into_option();
-        self
-    }
-
-    /// Root password to log in with over SSH.
-    ///
-    /// Sent as the element `<root_password>` of the action document (text).
-    pub fn root_password(mut self, value: impl Optional<String>) -> Self {
-        self.action.root_password = value.into_option();
-        self
-    }
-
-    /// SSH settings to log in with, when public key authentication is used.
-    ///
-    /// Sent as the element `<ssh>` of the action document ([`Ssh`](crate::types::Ssh)).
-    pub fn ssh(mut self, value: impl Optional<types::Ssh>) -> Self {
-        self.action.ssh = value.into_option().map(Box::new);
-        self
-    }
-
-    /// Host settings to apply while installing, such as `override_iptables`.
-    ///
-    /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
-    pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
-        self.action.host = value.into_option().map(Box::new);
-        self
-    }
-
-    /// oVirt Node image to install, for Node hosts.
-    ///
-    /// Sent as the element `<image>` of the action document (text).
-    pub fn image(mut self, value: impl Optional<String>) -> Self {
-        self.action.image = value.into_option();
-        self
-    }
-
-    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
-    ///
-    /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
-        self.action.r#async = value.into_option();
-        self
-    }
-
-    /// When `true`, the host is also set up to run the hosted engine VM; defaults to `false`.
-    ///
-    /// Sent as the element `<deploy_hosted_engine>` of the action document (a boolean).
-    pub fn deploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
-        self.action.deploy_hosted_engine = value.into_option();
-        self
-    }
-
-    /// When `true`, hosted engine configuration is removed from the host; defaults to `false`.
-    ///
-    /// Sent as the element `<undeploy_hosted_engine>` of the action document (a boolean).
-    pub fn undeploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
-        self.action.undeploy_hosted_engine = value.into_option();
-        self
-    }
-
-    /// When `true` (the default), the host is rebooted after installation.
-    ///
-    /// Sent as the element `<reboot>` of the action document (a boolean).
-    pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
-        self.action.reboot = value.into_option();
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request; a fault in the reply is an error.
-    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
-        self.call.action_done("install", crate::xml::to_xml(&self.action))
-    }
-}
-
-/// The request of [`HostService::install_using_root_password`](super::HostService::install_using_root_password): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct HostInstallUsingRootPasswordRequest {
-    pub(crate) call: Call,
-    pub(crate) action: types::Action,
-}
-
-impl HostInstallUsingRootPasswordRequest {
-    /// When `true` (the default), the host is activated after installation.
-    ///
-    /// Sent as the element `<activate>` of the action document (a boolean).
-    pub fn activate(mut self, value: impl Optional<bool>) -> Self {
-        self.action.activate = value.into_option();
-        self
-    }
-
-    /// Root password to log in with over SSH.
-    ///
-    /// Sent as the element `<root_password>` of the action document (text).
-    pub fn root_password(mut self, value: impl Optional<String>) -> Self {
-        self.action.root_password = value.into_option();
-        self
-    }
-
-    /// SSH settings to log in with, when public key authentication is used.
-    ///
-    /// Sent as the element `<ssh>` of the action document ([`Ssh`](crate::types::Ssh)).
-    pub fn ssh(mut self, value: impl Optional<types::Ssh>) -> Self {
-        self.action.ssh = value.into_option().map(Box::new);
-        self
-    }
-
-    /// Host settings to apply while installing, such as `override_iptables`.
-    ///
-    /// Sent as the element `<host>` of the action document ([`Host`](crate::types::Host)).
-    pub fn host(mut self, value: impl Optional<types::Host>) -> Self {
-        self.action.host = value.into_option().map(Box::new);
-        self
-    }
-
-    /// oVirt Node image to install, for Node hosts.
-    ///
-    /// Sent as the element `<image>` of the action document (text).
-    pub fn image(mut self, value: impl Optional<String>) -> Self {
-        self.action.image = value.into_option();
-        self
-    }
-
-    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
-    ///
-    /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
-        self.action.r#async = value.into_option();
-        self
-    }
-
-    /// When `true`, the host is also set up to run the hosted engine VM; defaults to `false`.
-    ///
-    /// Sent as the element `<deploy_hosted_engine>` of the action document (a boolean).
-    pub fn deploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
-        self.action.deploy_hosted_engine = value.into_option();
-        self
-    }
-
-    /// When `true`, hosted engine configuration is removed from the host; defaults to `false`.
-    ///
-    /// Sent as the element `<undeploy_hosted_engine>` of the action document (a boolean).
-    pub fn undeploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
-        self.action.undeploy_hosted_engine = value.into_option();
-        self
-    }
-
-    /// When `true` (the default), the host is rebooted after installation.
-    ///
-    /// Sent as the element `<reboot>` of the action document (a boolean).
-    pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
-        self.action.reboot = value.into_option();
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request; a fault in the reply is an error.
-    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
-        self.call.action_done("install", crate::xml::to_xml(&self.action))
-    }
-}
-
-/// The request of [`HostService::install_using_ssh`](super::HostService::install_using_ssh): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct HostInstallUsingSshRequest {
-    pub(crate) call: Call,
-    pub(crate) action: types::Action,
-}
-
-impl HostInstallUsingSshRequest {
     /// When `true` (the default), the host is activated after installation.
     ///
     /// Sent as the element `<activate>` of the action document (a boolean).
@@ -1727,7 +1368,7 @@ impl HostUnregisteredStorageDomainsDiscoverRequest {
     }
 }
 
-/// The request of [`HostService::update`](super::HostService::update): set its parameters, then `send()` it.
+/// The request of [`HostService::update`](super::HostService::update) (and of [`HostService::update_using_root_password`](super::HostService::update_using_root_password), [`HostService::update_using_ssh`](super::HostService::update_using_ssh), which are sent the same way): set its parameters, then `send()` it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct HostUpdateRequest {
     pub(crate) call: Call,
@@ -1735,100 +1376,6 @@ pub struct HostUpdateRequest {
 }
 
 impl HostUpdateRequest {
-    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
-    ///
-    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "async",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Host, Error>> + Send {
-        self.call.update_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`HostService::update_using_root_password`](super::HostService::update_using_root_password): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct HostUpdateUsingRootPasswordRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Host,
-}
-
-impl HostUpdateUsingRootPasswordRequest {
-    /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
-    ///
-    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "async",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Host, Error>> + Send {
-        self.call.update_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`HostService::update_using_ssh`](super::HostService::update_using_ssh): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct HostUpdateUsingSshRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Host,
-}
-
-impl HostUpdateUsingSshRequest {
     /// When `true`, the engine replies as soon as the change is accepted; defaults to `false`.
     ///
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).

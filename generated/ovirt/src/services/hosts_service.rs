@@ -72,8 +72,8 @@ impl HostsService {
     pub fn add_using_root_password(
         &self,
         host: impl Into<types::Host>,
-    ) -> HostsAddUsingRootPasswordRequest {
-        HostsAddUsingRootPasswordRequest {
+    ) -> HostsAddRequest {
+        HostsAddRequest {
             call: self.ctx.call(),
             body: host.into(),
         }
@@ -92,11 +92,8 @@ impl HostsService {
     /// `host.comment`, `host.display.address`, `host.override_iptables`, `host.port`, `host.power_management.automatic_pm_enabled`, `host.power_management.enabled`, `host.power_management.kdump_detection`, `host.protocol`, `host.spm.priority`, `host.vgpu_placement`, `host.power_management.pm_proxies[].type`, `host.external_network_provider_configurations[].external_network_provider.id` or `host.external_network_provider_configurations[].external_network_provider.name`, `host.ssh.authentication_method`, `host.ssh.fingerprint`, `host.ssh.public_key`, `host.ssh.port`, `host.ssh.user.password`, `host.ssh.user.user_name`.
     ///
     /// </details>
-    pub fn add_using_ssh(
-        &self,
-        host: impl Into<types::Host>,
-    ) -> HostsAddUsingSshRequest {
-        HostsAddUsingSshRequest {
+    pub fn add_using_ssh(&self, host: impl Into<types::Host>) -> HostsAddRequest {
+        HostsAddRequest {
             call: self.ctx.call(),
             body: host.into(),
         }
@@ -124,7 +121,7 @@ impl HostsService {
     }
 }
 
-/// The request of [`HostsService::add`](super::HostsService::add): set its parameters, then `send()` it.
+/// The request of [`HostsService::add`](super::HostsService::add) (and of [`HostsService::add_using_root_password`](super::HostsService::add_using_root_password), [`HostsService::add_using_ssh`](super::HostsService::add_using_ssh), which are sent the same way): set its parameters, then `send()` it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct HostsAddRequest {
     pub(crate) call: Call,
@@ -132,172 +129,6 @@ pub struct HostsAddRequest {
 }
 
 impl HostsAddRequest {
-    /// When `true`, the host is also set up to run the hosted engine VM; defaults to `false`.
-    ///
-    /// Sent as the query parameter `deploy_hosted_engine` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn deploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "deploy_hosted_engine",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// When `true`, hosted engine configuration is removed from the host; defaults to `false`.
-    ///
-    /// Sent as the query parameter `undeploy_hosted_engine` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn undeploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "undeploy_hosted_engine",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// When `true` (the default), the host is activated after installation; `false` leaves it in maintenance.
-    ///
-    /// Sent as the query parameter `activate` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn activate(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "activate",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// When `true` (the default), the host is rebooted after installation.
-    ///
-    /// Sent as the query parameter `reboot` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "reboot",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Host, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`HostsService::add_using_root_password`](super::HostsService::add_using_root_password): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct HostsAddUsingRootPasswordRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Host,
-}
-
-impl HostsAddUsingRootPasswordRequest {
-    /// When `true`, the host is also set up to run the hosted engine VM; defaults to `false`.
-    ///
-    /// Sent as the query parameter `deploy_hosted_engine` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn deploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "deploy_hosted_engine",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// When `true`, hosted engine configuration is removed from the host; defaults to `false`.
-    ///
-    /// Sent as the query parameter `undeploy_hosted_engine` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn undeploy_hosted_engine(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "undeploy_hosted_engine",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// When `true` (the default), the host is activated after installation; `false` leaves it in maintenance.
-    ///
-    /// Sent as the query parameter `activate` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn activate(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "activate",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// When `true` (the default), the host is rebooted after installation.
-    ///
-    /// Sent as the query parameter `reboot` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn reboot(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "reboot",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Host, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`HostsService::add_using_ssh`](super::HostsService::add_using_ssh): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct HostsAddUsingSshRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Host,
-}
-
-impl HostsAddUsingSshRequest {
     /// When `true`, the host is also set up to run the hosted engine VM; defaults to `false`.
     ///
     /// Sent as the query parameter `deploy_hosted_engine` (a boolean); takes the value or an `Option` of it (`None` leaves it out).

@@ -66,8 +66,8 @@ impl ImageTransfersService {
     pub fn add_for_image(
         &self,
         image_transfer: impl Into<types::ImageTransfer>,
-    ) -> ImageTransfersAddForImageRequest {
-        ImageTransfersAddForImageRequest {
+    ) -> ImageTransfersAddRequest {
+        ImageTransfersAddRequest {
             call: self.ctx.call(),
             body: image_transfer.into(),
         }
@@ -85,8 +85,8 @@ impl ImageTransfersService {
     pub fn add_for_disk(
         &self,
         image_transfer: impl Into<types::ImageTransfer>,
-    ) -> ImageTransfersAddForDiskRequest {
-        ImageTransfersAddForDiskRequest {
+    ) -> ImageTransfersAddRequest {
+        ImageTransfersAddRequest {
             call: self.ctx.call(),
             body: image_transfer.into(),
         }
@@ -104,8 +104,8 @@ impl ImageTransfersService {
     pub fn add_for_snapshot(
         &self,
         image_transfer: impl Into<types::ImageTransfer>,
-    ) -> ImageTransfersAddForSnapshotRequest {
-        ImageTransfersAddForSnapshotRequest {
+    ) -> ImageTransfersAddRequest {
+        ImageTransfersAddRequest {
             call: self.ctx.call(),
             body: image_transfer.into(),
         }
@@ -133,7 +133,7 @@ impl ImageTransfersService {
     }
 }
 
-/// The request of [`ImageTransfersService::add`](super::ImageTransfersService::add): set its parameters, then `send()` it.
+/// The request of [`ImageTransfersService::add`](super::ImageTransfersService::add) (and of [`ImageTransfersService::add_for_image`](super::ImageTransfersService::add_for_image), [`ImageTransfersService::add_for_disk`](super::ImageTransfersService::add_for_disk), [`ImageTransfersService::add_for_snapshot`](super::ImageTransfersService::add_for_snapshot), which are sent the same way): set its parameters, then `send()` it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImageTransfersAddRequest {
     pub(crate) call: Call,
@@ -141,112 +141,6 @@ pub struct ImageTransfersAddRequest {
 }
 
 impl ImageTransfersAddRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::ImageTransfer, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`ImageTransfersService::add_for_image`](super::ImageTransfersService::add_for_image): set its parameters, then `send()` it.
-#[deprecated]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ImageTransfersAddForImageRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::ImageTransfer,
-}
-
-impl ImageTransfersAddForImageRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::ImageTransfer, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`ImageTransfersService::add_for_disk`](super::ImageTransfersService::add_for_disk): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct ImageTransfersAddForDiskRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::ImageTransfer,
-}
-
-impl ImageTransfersAddForDiskRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::ImageTransfer, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`ImageTransfersService::add_for_snapshot`](super::ImageTransfersService::add_for_snapshot): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct ImageTransfersAddForSnapshotRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::ImageTransfer,
-}
-
-impl ImageTransfersAddForSnapshotRequest {
     /// Adds a query parameter that has no setter of its own (sent as given;
     /// a parameter set by its setter wins over one of the same name here).
     pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {

@@ -374,14 +374,7 @@ pub use assigned_disk_profiles_service::{
 };
 pub use assigned_permissions_service::{
     AssignedPermissionsService, AssignedPermissionsAddRequest,
-    AssignedPermissionsAddUserLevelRequest, AssignedPermissionsAddGroupLevelRequest,
-    AssignedPermissionsAddDataCenterPermissionRequest,
-    AssignedPermissionsAddClusterPermissionRequest,
-    AssignedPermissionsAddHostPermissionRequest,
-    AssignedPermissionsAddStorageDomainPermissionRequest,
-    AssignedPermissionsAddVmPermissionRequest,
-    AssignedPermissionsAddVmPoolPermissionRequest,
-    AssignedPermissionsAddTemplatePermissionRequest, AssignedPermissionsListRequest,
+    AssignedPermissionsListRequest,
 };
 pub use assigned_roles_service::{AssignedRolesService, AssignedRolesListRequest};
 pub use assigned_tag_service::{
@@ -481,9 +474,7 @@ pub use disk_attachment_service::{
     DiskAttachmentUpdateRequest,
 };
 pub use disk_attachments_service::{
-    DiskAttachmentsService, DiskAttachmentsAddRequest,
-    DiskAttachmentsAddWithAttachmentSettingsRequest,
-    DiskAttachmentsAddProvidingDiskIdRequest, DiskAttachmentsListRequest,
+    DiskAttachmentsService, DiskAttachmentsAddRequest, DiskAttachmentsListRequest,
 };
 pub use disk_profile_service::{
     DiskProfileService, DiskProfileGetRequest, DiskProfileUpdateRequest,
@@ -501,10 +492,7 @@ pub use disk_snapshot_service::{
     DiskSnapshotService, DiskSnapshotGetRequest, DiskSnapshotRemoveRequest,
 };
 pub use disk_snapshots_service::{DiskSnapshotsService, DiskSnapshotsListRequest};
-pub use disks_service::{
-    DisksService, DisksAddRequest, DisksAddOnStorageDomainRequest, DisksAddLunRequest,
-    DisksListRequest,
-};
+pub use disks_service::{DisksService, DisksAddRequest, DisksListRequest};
 pub use domain_group_service::{DomainGroupService, DomainGroupGetRequest};
 pub use domain_groups_service::{DomainGroupsService, DomainGroupsListRequest};
 pub use domain_service::{DomainService, DomainGetRequest};
@@ -629,22 +617,16 @@ pub use host_nics_service::{HostNicsService, HostNicsListRequest};
 pub use host_numa_node_service::{HostNumaNodeService, HostNumaNodeGetRequest};
 pub use host_numa_nodes_service::{HostNumaNodesService, HostNumaNodesListRequest};
 pub use host_service::{
-    HostService, HostActivateRequest, HostApproveRequest,
-    HostApproveUsingRootPasswordRequest, HostApproveUsingSshRequest,
-    HostCommitNetConfigRequest, HostDeactivateRequest, HostEnrollCertificateRequest,
-    HostFenceRequest, HostForceSelectSpmRequest, HostGetRequest, HostInstallRequest,
-    HostInstallUsingRootPasswordRequest, HostInstallUsingSshRequest,
+    HostService, HostActivateRequest, HostApproveRequest, HostCommitNetConfigRequest,
+    HostDeactivateRequest, HostEnrollCertificateRequest, HostFenceRequest,
+    HostForceSelectSpmRequest, HostGetRequest, HostInstallRequest,
     HostIscsiDiscoverRequest, HostDiscoverIscsiRequest, HostIscsiLoginRequest,
-    HostUnregisteredStorageDomainsDiscoverRequest, HostUpdateRequest,
-    HostUpdateUsingRootPasswordRequest, HostUpdateUsingSshRequest, HostUpgradeRequest,
+    HostUnregisteredStorageDomainsDiscoverRequest, HostUpdateRequest, HostUpgradeRequest,
     HostUpgradeCheckRequest, HostRefreshRequest, HostRemoveRequest,
     HostSetupNetworksRequest, HostSyncAllNetworksRequest, HostCopyHostNetworksRequest,
 };
 pub use host_storage_service::{HostStorageService, HostStorageListRequest};
-pub use hosts_service::{
-    HostsService, HostsAddRequest, HostsAddUsingRootPasswordRequest,
-    HostsAddUsingSshRequest, HostsListRequest,
-};
+pub use hosts_service::{HostsService, HostsAddRequest, HostsListRequest};
 pub use icon_service::{IconService, IconGetRequest};
 pub use icons_service::{IconsService, IconsListRequest};
 pub use image_service::{ImageService, ImageGetRequest, ImageImportRequest};
@@ -654,9 +636,7 @@ pub use image_transfer_service::{
     ImageTransferFinalizeRequest,
 };
 pub use image_transfers_service::{
-    ImageTransfersService, ImageTransfersAddRequest, ImageTransfersAddForImageRequest,
-    ImageTransfersAddForDiskRequest, ImageTransfersAddForSnapshotRequest,
-    ImageTransfersListRequest,
+    ImageTransfersService, ImageTransfersAddRequest, ImageTransfersListRequest,
 };
 pub use images_service::{ImagesService, ImagesListRequest};
 pub use instance_type_graphics_console_service::{
@@ -914,10 +894,7 @@ pub use storage_domain_vms_service::{
     StorageDomainVmsService, StorageDomainVmsListRequest,
 };
 pub use storage_domains_service::{
-    StorageDomainsService, StorageDomainsAddRequest, StorageDomainsAddDirectLunRequest,
-    StorageDomainsAddBlockDomainRequest, StorageDomainsAddByPathRequest,
-    StorageDomainsAddLocalRequest, StorageDomainsAddGlusterOrPostfsRequest,
-    StorageDomainsListRequest,
+    StorageDomainsService, StorageDomainsAddRequest, StorageDomainsListRequest,
 };
 pub use storage_server_connection_extension_service::{
     StorageServerConnectionExtensionService, StorageServerConnectionExtensionGetRequest,
@@ -931,16 +908,11 @@ pub use storage_server_connection_extensions_service::{
 };
 pub use storage_server_connection_service::{
     StorageServerConnectionService, StorageServerConnectionGetRequest,
-    StorageServerConnectionUpdateRequest, StorageServerConnectionUpdateIscsiRequest,
-    StorageServerConnectionUpdateNfsRequest, StorageServerConnectionUpdateVfsRequest,
-    StorageServerConnectionUpdateGlusterfsRequest,
-    StorageServerConnectionUpdateLocalRequest, StorageServerConnectionRemoveRequest,
+    StorageServerConnectionUpdateRequest, StorageServerConnectionRemoveRequest,
 };
 pub use storage_server_connections_service::{
     StorageServerConnectionsService, StorageServerConnectionsAddRequest,
-    StorageServerConnectionsAddIscsiRequest, StorageServerConnectionsAddNfsRequest,
-    StorageServerConnectionsAddVfsRequest, StorageServerConnectionsAddGlusterfsRequest,
-    StorageServerConnectionsAddLocalRequest, StorageServerConnectionsListRequest,
+    StorageServerConnectionsListRequest,
 };
 pub use storage_service::{StorageService, StorageGetRequest};
 pub use system_option_service::{SystemOptionService, SystemOptionGetRequest};
@@ -989,9 +961,8 @@ pub use template_nics_service::{
     TemplateNicsService, TemplateNicsAddRequest, TemplateNicsListRequest,
 };
 pub use template_service::{
-    TemplateService, TemplateExportRequest, TemplateExportToExportDomainRequest,
-    TemplateExportToPathOnHostRequest, TemplateGetRequest, TemplateUpdateRequest,
-    TemplateRemoveRequest,
+    TemplateService, TemplateExportRequest, TemplateExportToPathOnHostRequest,
+    TemplateGetRequest, TemplateUpdateRequest, TemplateRemoveRequest,
 };
 pub use template_watchdog_service::{
     TemplateWatchdogService, TemplateWatchdogGetRequest, TemplateWatchdogUpdateRequest,
@@ -1000,11 +971,7 @@ pub use template_watchdog_service::{
 pub use template_watchdogs_service::{
     TemplateWatchdogsService, TemplateWatchdogsAddRequest, TemplateWatchdogsListRequest,
 };
-pub use templates_service::{
-    TemplatesService, TemplatesAddRequest, TemplatesAddFromVmRequest,
-    TemplatesAddFromConfigurationRequest, TemplatesAddFromVmSnapshotRequest,
-    TemplatesListRequest,
-};
+pub use templates_service::{TemplatesService, TemplatesAddRequest, TemplatesListRequest};
 pub use unmanaged_network_service::{
     UnmanagedNetworkService, UnmanagedNetworkGetRequest, UnmanagedNetworkRemoveRequest,
 };
@@ -1104,13 +1071,13 @@ pub use vm_reported_devices_service::{
 };
 pub use vm_service::{
     VmService, VmCancelMigrationRequest, VmCommitSnapshotRequest, VmCloneRequest,
-    VmDetachRequest, VmExportRequest, VmExportToExportDomainRequest,
-    VmExportToPathOnHostRequest, VmFreezeFilesystemsRequest, VmGetRequest,
-    VmLogonRequest, VmMaintenanceRequest, VmMigrateRequest, VmPreviewSnapshotRequest,
-    VmAutoPinCpuAndNumaNodesRequest, VmUpdateRequest, VmRebootRequest, VmRemoveRequest,
-    VmResetRequest, VmReorderMacAddressesRequest, VmShutdownRequest, VmStartRequest,
-    VmStopRequest, VmSuspendRequest, VmThawFilesystemsRequest, VmTicketRequest,
-    VmUndoSnapshotRequest, VmScreenshotRequest,
+    VmDetachRequest, VmExportRequest, VmExportToPathOnHostRequest,
+    VmFreezeFilesystemsRequest, VmGetRequest, VmLogonRequest, VmMaintenanceRequest,
+    VmMigrateRequest, VmPreviewSnapshotRequest, VmAutoPinCpuAndNumaNodesRequest,
+    VmUpdateRequest, VmRebootRequest, VmRemoveRequest, VmResetRequest,
+    VmReorderMacAddressesRequest, VmShutdownRequest, VmStartRequest, VmStopRequest,
+    VmSuspendRequest, VmThawFilesystemsRequest, VmTicketRequest, VmUndoSnapshotRequest,
+    VmScreenshotRequest,
 };
 pub use vm_session_service::{VmSessionService, VmSessionGetRequest};
 pub use vm_sessions_service::{VmSessionsService, VmSessionsListRequest};
@@ -1121,10 +1088,7 @@ pub use vm_watchdog_service::{
 pub use vm_watchdogs_service::{
     VmWatchdogsService, VmWatchdogsAddRequest, VmWatchdogsListRequest,
 };
-pub use vms_service::{
-    VmsService, VmsAddRequest, VmsAddFromScratchRequest, VmsAddFromSnapshotRequest,
-    VmsAddFromConfigurationRequest, VmsListRequest,
-};
+pub use vms_service::{VmsService, VmsAddRequest, VmsListRequest};
 pub use vnic_profile_service::{
     VnicProfileService, VnicProfileGetRequest, VnicProfileUpdateRequest,
     VnicProfileRemoveRequest,

@@ -75,8 +75,8 @@ impl StorageDomainsService {
     pub fn add_direct_lun(
         &self,
         storage_domain: impl Into<types::StorageDomain>,
-    ) -> StorageDomainsAddDirectLunRequest {
-        StorageDomainsAddDirectLunRequest {
+    ) -> StorageDomainsAddRequest {
+        StorageDomainsAddRequest {
             call: self.ctx.call(),
             body: storage_domain.into(),
         }
@@ -94,8 +94,8 @@ impl StorageDomainsService {
     pub fn add_block_domain(
         &self,
         storage_domain: impl Into<types::StorageDomain>,
-    ) -> StorageDomainsAddBlockDomainRequest {
-        StorageDomainsAddBlockDomainRequest {
+    ) -> StorageDomainsAddRequest {
+        StorageDomainsAddRequest {
             call: self.ctx.call(),
             body: storage_domain.into(),
         }
@@ -117,8 +117,8 @@ impl StorageDomainsService {
     pub fn add_by_path(
         &self,
         storage_domain: impl Into<types::StorageDomain>,
-    ) -> StorageDomainsAddByPathRequest {
-        StorageDomainsAddByPathRequest {
+    ) -> StorageDomainsAddRequest {
+        StorageDomainsAddRequest {
             call: self.ctx.call(),
             body: storage_domain.into(),
         }
@@ -140,8 +140,8 @@ impl StorageDomainsService {
     pub fn add_local(
         &self,
         storage_domain: impl Into<types::StorageDomain>,
-    ) -> StorageDomainsAddLocalRequest {
-        StorageDomainsAddLocalRequest {
+    ) -> StorageDomainsAddRequest {
+        StorageDomainsAddRequest {
             call: self.ctx.call(),
             body: storage_domain.into(),
         }
@@ -163,8 +163,8 @@ impl StorageDomainsService {
     pub fn add_gluster_or_postfs(
         &self,
         storage_domain: impl Into<types::StorageDomain>,
-    ) -> StorageDomainsAddGlusterOrPostfsRequest {
-        StorageDomainsAddGlusterOrPostfsRequest {
+    ) -> StorageDomainsAddRequest {
+        StorageDomainsAddRequest {
             call: self.ctx.call(),
             body: storage_domain.into(),
         }
@@ -192,7 +192,7 @@ impl StorageDomainsService {
     }
 }
 
-/// The request of [`StorageDomainsService::add`](super::StorageDomainsService::add): set its parameters, then `send()` it.
+/// The request of [`StorageDomainsService::add`](super::StorageDomainsService::add) (and of [`StorageDomainsService::add_direct_lun`](super::StorageDomainsService::add_direct_lun), [`StorageDomainsService::add_block_domain`](super::StorageDomainsService::add_block_domain), [`StorageDomainsService::add_by_path`](super::StorageDomainsService::add_by_path), [`StorageDomainsService::add_local`](super::StorageDomainsService::add_local), [`StorageDomainsService::add_gluster_or_postfs`](super::StorageDomainsService::add_gluster_or_postfs), which are sent the same way): set its parameters, then `send()` it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct StorageDomainsAddRequest {
     pub(crate) call: Call,
@@ -200,181 +200,6 @@ pub struct StorageDomainsAddRequest {
 }
 
 impl StorageDomainsAddRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::StorageDomain, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`StorageDomainsService::add_direct_lun`](super::StorageDomainsService::add_direct_lun): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct StorageDomainsAddDirectLunRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::StorageDomain,
-}
-
-impl StorageDomainsAddDirectLunRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::StorageDomain, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`StorageDomainsService::add_block_domain`](super::StorageDomainsService::add_block_domain): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct StorageDomainsAddBlockDomainRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::StorageDomain,
-}
-
-impl StorageDomainsAddBlockDomainRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::StorageDomain, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`StorageDomainsService::add_by_path`](super::StorageDomainsService::add_by_path): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct StorageDomainsAddByPathRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::StorageDomain,
-}
-
-impl StorageDomainsAddByPathRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::StorageDomain, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`StorageDomainsService::add_local`](super::StorageDomainsService::add_local): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct StorageDomainsAddLocalRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::StorageDomain,
-}
-
-impl StorageDomainsAddLocalRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::StorageDomain, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`StorageDomainsService::add_gluster_or_postfs`](super::StorageDomainsService::add_gluster_or_postfs): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct StorageDomainsAddGlusterOrPostfsRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::StorageDomain,
-}
-
-impl StorageDomainsAddGlusterOrPostfsRequest {
     /// Adds a query parameter that has no setter of its own (sent as given;
     /// a parameter set by its setter wins over one of the same name here).
     pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {

@@ -61,8 +61,8 @@ impl StorageServerConnectionService {
     pub fn update_iscsi(
         &self,
         connection: impl Into<types::StorageConnection>,
-    ) -> StorageServerConnectionUpdateIscsiRequest {
-        StorageServerConnectionUpdateIscsiRequest {
+    ) -> StorageServerConnectionUpdateRequest {
+        StorageServerConnectionUpdateRequest {
             call: self.ctx.call(),
             body: connection.into(),
         }
@@ -76,8 +76,8 @@ impl StorageServerConnectionService {
     pub fn update_nfs(
         &self,
         connection: impl Into<types::StorageConnection>,
-    ) -> StorageServerConnectionUpdateNfsRequest {
-        StorageServerConnectionUpdateNfsRequest {
+    ) -> StorageServerConnectionUpdateRequest {
+        StorageServerConnectionUpdateRequest {
             call: self.ctx.call(),
             body: connection.into(),
         }
@@ -91,8 +91,8 @@ impl StorageServerConnectionService {
     pub fn update_vfs(
         &self,
         connection: impl Into<types::StorageConnection>,
-    ) -> StorageServerConnectionUpdateVfsRequest {
-        StorageServerConnectionUpdateVfsRequest {
+    ) -> StorageServerConnectionUpdateRequest {
+        StorageServerConnectionUpdateRequest {
             call: self.ctx.call(),
             body: connection.into(),
         }
@@ -106,8 +106,8 @@ impl StorageServerConnectionService {
     pub fn update_glusterfs(
         &self,
         connection: impl Into<types::StorageConnection>,
-    ) -> StorageServerConnectionUpdateGlusterfsRequest {
-        StorageServerConnectionUpdateGlusterfsRequest {
+    ) -> StorageServerConnectionUpdateRequest {
+        StorageServerConnectionUpdateRequest {
             call: self.ctx.call(),
             body: connection.into(),
         }
@@ -121,8 +121,8 @@ impl StorageServerConnectionService {
     pub fn update_local(
         &self,
         connection: impl Into<types::StorageConnection>,
-    ) -> StorageServerConnectionUpdateLocalRequest {
-        StorageServerConnectionUpdateLocalRequest {
+    ) -> StorageServerConnectionUpdateRequest {
+        StorageServerConnectionUpdateRequest {
             call: self.ctx.call(),
             body: connection.into(),
         }
@@ -194,7 +194,7 @@ impl StorageServerConnectionGetRequest {
     }
 }
 
-/// The request of [`StorageServerConnectionService::update`](super::StorageServerConnectionService::update): set its parameters, then `send()` it.
+/// The request of [`StorageServerConnectionService::update`](super::StorageServerConnectionService::update) (and of [`StorageServerConnectionService::update_iscsi`](super::StorageServerConnectionService::update_iscsi), [`StorageServerConnectionService::update_nfs`](super::StorageServerConnectionService::update_nfs), [`StorageServerConnectionService::update_vfs`](super::StorageServerConnectionService::update_vfs), [`StorageServerConnectionService::update_glusterfs`](super::StorageServerConnectionService::update_glusterfs), [`StorageServerConnectionService::update_local`](super::StorageServerConnectionService::update_local), which are sent the same way): set its parameters, then `send()` it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct StorageServerConnectionUpdateRequest {
     pub(crate) call: Call,
@@ -202,291 +202,6 @@ pub struct StorageServerConnectionUpdateRequest {
 }
 
 impl StorageServerConnectionUpdateRequest {
-    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "async",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Sent as the query parameter `force` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn force(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "force",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<types::StorageConnection, Error>,
-    > + Send {
-        self.call.update_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`StorageServerConnectionService::update_iscsi`](super::StorageServerConnectionService::update_iscsi): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct StorageServerConnectionUpdateIscsiRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::StorageConnection,
-}
-
-impl StorageServerConnectionUpdateIscsiRequest {
-    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "async",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Sent as the query parameter `force` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn force(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "force",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<types::StorageConnection, Error>,
-    > + Send {
-        self.call.update_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`StorageServerConnectionService::update_nfs`](super::StorageServerConnectionService::update_nfs): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct StorageServerConnectionUpdateNfsRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::StorageConnection,
-}
-
-impl StorageServerConnectionUpdateNfsRequest {
-    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "async",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Sent as the query parameter `force` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn force(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "force",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<types::StorageConnection, Error>,
-    > + Send {
-        self.call.update_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`StorageServerConnectionService::update_vfs`](super::StorageServerConnectionService::update_vfs): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct StorageServerConnectionUpdateVfsRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::StorageConnection,
-}
-
-impl StorageServerConnectionUpdateVfsRequest {
-    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "async",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Sent as the query parameter `force` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn force(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "force",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<types::StorageConnection, Error>,
-    > + Send {
-        self.call.update_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`StorageServerConnectionService::update_glusterfs`](super::StorageServerConnectionService::update_glusterfs): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct StorageServerConnectionUpdateGlusterfsRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::StorageConnection,
-}
-
-impl StorageServerConnectionUpdateGlusterfsRequest {
-    /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "async",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Sent as the query parameter `force` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn force(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "force",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<types::StorageConnection, Error>,
-    > + Send {
-        self.call.update_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`StorageServerConnectionService::update_local`](super::StorageServerConnectionService::update_local): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct StorageServerConnectionUpdateLocalRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::StorageConnection,
-}
-
-impl StorageServerConnectionUpdateLocalRequest {
     /// Sent as the query parameter `async` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn async_(mut self, value: impl Optional<bool>) -> Self {
         self.call

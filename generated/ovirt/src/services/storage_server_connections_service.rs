@@ -59,8 +59,8 @@ impl StorageServerConnectionsService {
     pub fn add_iscsi(
         &self,
         connection: impl Into<types::StorageConnection>,
-    ) -> StorageServerConnectionsAddIscsiRequest {
-        StorageServerConnectionsAddIscsiRequest {
+    ) -> StorageServerConnectionsAddRequest {
+        StorageServerConnectionsAddRequest {
             call: self.ctx.call(),
             body: connection.into(),
         }
@@ -76,8 +76,8 @@ impl StorageServerConnectionsService {
     pub fn add_nfs(
         &self,
         connection: impl Into<types::StorageConnection>,
-    ) -> StorageServerConnectionsAddNfsRequest {
-        StorageServerConnectionsAddNfsRequest {
+    ) -> StorageServerConnectionsAddRequest {
+        StorageServerConnectionsAddRequest {
             call: self.ctx.call(),
             body: connection.into(),
         }
@@ -93,8 +93,8 @@ impl StorageServerConnectionsService {
     pub fn add_vfs(
         &self,
         connection: impl Into<types::StorageConnection>,
-    ) -> StorageServerConnectionsAddVfsRequest {
-        StorageServerConnectionsAddVfsRequest {
+    ) -> StorageServerConnectionsAddRequest {
+        StorageServerConnectionsAddRequest {
             call: self.ctx.call(),
             body: connection.into(),
         }
@@ -110,8 +110,8 @@ impl StorageServerConnectionsService {
     pub fn add_glusterfs(
         &self,
         connection: impl Into<types::StorageConnection>,
-    ) -> StorageServerConnectionsAddGlusterfsRequest {
-        StorageServerConnectionsAddGlusterfsRequest {
+    ) -> StorageServerConnectionsAddRequest {
+        StorageServerConnectionsAddRequest {
             call: self.ctx.call(),
             body: connection.into(),
         }
@@ -125,8 +125,8 @@ impl StorageServerConnectionsService {
     pub fn add_local(
         &self,
         connection: impl Into<types::StorageConnection>,
-    ) -> StorageServerConnectionsAddLocalRequest {
-        StorageServerConnectionsAddLocalRequest {
+    ) -> StorageServerConnectionsAddRequest {
+        StorageServerConnectionsAddRequest {
             call: self.ctx.call(),
             body: connection.into(),
         }
@@ -162,7 +162,7 @@ impl StorageServerConnectionsService {
     }
 }
 
-/// The request of [`StorageServerConnectionsService::add`](super::StorageServerConnectionsService::add): set its parameters, then `send()` it.
+/// The request of [`StorageServerConnectionsService::add`](super::StorageServerConnectionsService::add) (and of [`StorageServerConnectionsService::add_iscsi`](super::StorageServerConnectionsService::add_iscsi), [`StorageServerConnectionsService::add_nfs`](super::StorageServerConnectionsService::add_nfs), [`StorageServerConnectionsService::add_vfs`](super::StorageServerConnectionsService::add_vfs), [`StorageServerConnectionsService::add_glusterfs`](super::StorageServerConnectionsService::add_glusterfs), [`StorageServerConnectionsService::add_local`](super::StorageServerConnectionsService::add_local), which are sent the same way): set its parameters, then `send()` it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct StorageServerConnectionsAddRequest {
     pub(crate) call: Call,
@@ -170,191 +170,6 @@ pub struct StorageServerConnectionsAddRequest {
 }
 
 impl StorageServerConnectionsAddRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<types::StorageConnection, Error>,
-    > + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`StorageServerConnectionsService::add_iscsi`](super::StorageServerConnectionsService::add_iscsi): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct StorageServerConnectionsAddIscsiRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::StorageConnection,
-}
-
-impl StorageServerConnectionsAddIscsiRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<types::StorageConnection, Error>,
-    > + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`StorageServerConnectionsService::add_nfs`](super::StorageServerConnectionsService::add_nfs): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct StorageServerConnectionsAddNfsRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::StorageConnection,
-}
-
-impl StorageServerConnectionsAddNfsRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<types::StorageConnection, Error>,
-    > + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`StorageServerConnectionsService::add_vfs`](super::StorageServerConnectionsService::add_vfs): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct StorageServerConnectionsAddVfsRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::StorageConnection,
-}
-
-impl StorageServerConnectionsAddVfsRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<types::StorageConnection, Error>,
-    > + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`StorageServerConnectionsService::add_glusterfs`](super::StorageServerConnectionsService::add_glusterfs): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct StorageServerConnectionsAddGlusterfsRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::StorageConnection,
-}
-
-impl StorageServerConnectionsAddGlusterfsRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<types::StorageConnection, Error>,
-    > + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`StorageServerConnectionsService::add_local`](super::StorageServerConnectionsService::add_local): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct StorageServerConnectionsAddLocalRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::StorageConnection,
-}
-
-impl StorageServerConnectionsAddLocalRequest {
     /// Adds a query parameter that has no setter of its own (sent as given;
     /// a parameter set by its setter wins over one of the same name here).
     pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {

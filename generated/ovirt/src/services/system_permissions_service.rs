@@ -63,8 +63,8 @@ impl SystemPermissionsService {
     pub fn add_user_level(
         &self,
         permission: impl Into<types::Permission>,
-    ) -> AssignedPermissionsAddUserLevelRequest {
-        AssignedPermissionsAddUserLevelRequest {
+    ) -> AssignedPermissionsAddRequest {
+        AssignedPermissionsAddRequest {
             call: self.ctx.call(),
             body: permission.into(),
         }
@@ -80,8 +80,8 @@ impl SystemPermissionsService {
     pub fn add_group_level(
         &self,
         permission: impl Into<types::Permission>,
-    ) -> AssignedPermissionsAddGroupLevelRequest {
-        AssignedPermissionsAddGroupLevelRequest {
+    ) -> AssignedPermissionsAddRequest {
+        AssignedPermissionsAddRequest {
             call: self.ctx.call(),
             body: permission.into(),
         }
@@ -97,8 +97,8 @@ impl SystemPermissionsService {
     pub fn add_data_center_permission(
         &self,
         permission: impl Into<types::Permission>,
-    ) -> AssignedPermissionsAddDataCenterPermissionRequest {
-        AssignedPermissionsAddDataCenterPermissionRequest {
+    ) -> AssignedPermissionsAddRequest {
+        AssignedPermissionsAddRequest {
             call: self.ctx.call(),
             body: permission.into(),
         }
@@ -114,8 +114,8 @@ impl SystemPermissionsService {
     pub fn add_cluster_permission(
         &self,
         permission: impl Into<types::Permission>,
-    ) -> AssignedPermissionsAddClusterPermissionRequest {
-        AssignedPermissionsAddClusterPermissionRequest {
+    ) -> AssignedPermissionsAddRequest {
+        AssignedPermissionsAddRequest {
             call: self.ctx.call(),
             body: permission.into(),
         }
@@ -131,8 +131,8 @@ impl SystemPermissionsService {
     pub fn add_host_permission(
         &self,
         permission: impl Into<types::Permission>,
-    ) -> AssignedPermissionsAddHostPermissionRequest {
-        AssignedPermissionsAddHostPermissionRequest {
+    ) -> AssignedPermissionsAddRequest {
+        AssignedPermissionsAddRequest {
             call: self.ctx.call(),
             body: permission.into(),
         }
@@ -148,8 +148,8 @@ impl SystemPermissionsService {
     pub fn add_storage_domain_permission(
         &self,
         permission: impl Into<types::Permission>,
-    ) -> AssignedPermissionsAddStorageDomainPermissionRequest {
-        AssignedPermissionsAddStorageDomainPermissionRequest {
+    ) -> AssignedPermissionsAddRequest {
+        AssignedPermissionsAddRequest {
             call: self.ctx.call(),
             body: permission.into(),
         }
@@ -165,8 +165,8 @@ impl SystemPermissionsService {
     pub fn add_vm_permission(
         &self,
         permission: impl Into<types::Permission>,
-    ) -> AssignedPermissionsAddVmPermissionRequest {
-        AssignedPermissionsAddVmPermissionRequest {
+    ) -> AssignedPermissionsAddRequest {
+        AssignedPermissionsAddRequest {
             call: self.ctx.call(),
             body: permission.into(),
         }
@@ -182,8 +182,8 @@ impl SystemPermissionsService {
     pub fn add_vm_pool_permission(
         &self,
         permission: impl Into<types::Permission>,
-    ) -> AssignedPermissionsAddVmPoolPermissionRequest {
-        AssignedPermissionsAddVmPoolPermissionRequest {
+    ) -> AssignedPermissionsAddRequest {
+        AssignedPermissionsAddRequest {
             call: self.ctx.call(),
             body: permission.into(),
         }
@@ -199,8 +199,8 @@ impl SystemPermissionsService {
     pub fn add_template_permission(
         &self,
         permission: impl Into<types::Permission>,
-    ) -> AssignedPermissionsAddTemplatePermissionRequest {
-        AssignedPermissionsAddTemplatePermissionRequest {
+    ) -> AssignedPermissionsAddRequest {
+        AssignedPermissionsAddRequest {
             call: self.ctx.call(),
             body: permission.into(),
         }

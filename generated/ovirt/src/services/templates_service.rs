@@ -70,8 +70,8 @@ impl TemplatesService {
     pub fn add_from_vm(
         &self,
         template: impl Into<types::Template>,
-    ) -> TemplatesAddFromVmRequest {
-        TemplatesAddFromVmRequest {
+    ) -> TemplatesAddRequest {
+        TemplatesAddRequest {
             call: self.ctx.call(),
             body: template.into(),
         }
@@ -93,8 +93,8 @@ impl TemplatesService {
     pub fn add_from_configuration(
         &self,
         template: impl Into<types::Template>,
-    ) -> TemplatesAddFromConfigurationRequest {
-        TemplatesAddFromConfigurationRequest {
+    ) -> TemplatesAddRequest {
+        TemplatesAddRequest {
             call: self.ctx.call(),
             body: template.into(),
         }
@@ -116,8 +116,8 @@ impl TemplatesService {
     pub fn add_from_vm_snapshot(
         &self,
         template: impl Into<types::Template>,
-    ) -> TemplatesAddFromVmSnapshotRequest {
-        TemplatesAddFromVmSnapshotRequest {
+    ) -> TemplatesAddRequest {
+        TemplatesAddRequest {
             call: self.ctx.call(),
             body: template.into(),
         }
@@ -145,7 +145,7 @@ impl TemplatesService {
     }
 }
 
-/// The request of [`TemplatesService::add`](super::TemplatesService::add): set its parameters, then `send()` it.
+/// The request of [`TemplatesService::add`](super::TemplatesService::add) (and of [`TemplatesService::add_from_vm`](super::TemplatesService::add_from_vm), [`TemplatesService::add_from_configuration`](super::TemplatesService::add_from_configuration), [`TemplatesService::add_from_vm_snapshot`](super::TemplatesService::add_from_vm_snapshot), which are sent the same way): set its parameters, then `send()` it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct TemplatesAddRequest {
     pub(crate) call: Call,
@@ -153,183 +153,6 @@ pub struct TemplatesAddRequest {
 }
 
 impl TemplatesAddRequest {
-    /// When `true`, the permissions set on the source VM are copied to the template; defaults to `false`.
-    ///
-    /// Sent as the query parameter `clone_permissions` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn clone_permissions(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "clone_permissions",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// When `true`, machine-specific data (SSH host keys, machine id, ...) is wiped from the template's disks, for Linux guests; defaults to `false`.
-    ///
-    /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn seal(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "seal",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Template, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`TemplatesService::add_from_vm`](super::TemplatesService::add_from_vm): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct TemplatesAddFromVmRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Template,
-}
-
-impl TemplatesAddFromVmRequest {
-    /// When `true`, the permissions set on the source VM are copied to the template; defaults to `false`.
-    ///
-    /// Sent as the query parameter `clone_permissions` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn clone_permissions(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "clone_permissions",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// When `true`, machine-specific data (SSH host keys, machine id, ...) is wiped from the template's disks, for Linux guests; defaults to `false`.
-    ///
-    /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn seal(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "seal",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Template, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`TemplatesService::add_from_configuration`](super::TemplatesService::add_from_configuration): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct TemplatesAddFromConfigurationRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Template,
-}
-
-impl TemplatesAddFromConfigurationRequest {
-    /// When `true`, the permissions set on the source VM are copied to the template; defaults to `false`.
-    ///
-    /// Sent as the query parameter `clone_permissions` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn clone_permissions(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "clone_permissions",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// When `true`, machine-specific data (SSH host keys, machine id, ...) is wiped from the template's disks, for Linux guests; defaults to `false`.
-    ///
-    /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn seal(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "seal",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Template, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`TemplatesService::add_from_vm_snapshot`](super::TemplatesService::add_from_vm_snapshot): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct TemplatesAddFromVmSnapshotRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Template,
-}
-
-impl TemplatesAddFromVmSnapshotRequest {
     /// When `true`, the permissions set on the source VM are copied to the template; defaults to `false`.
     ///
     /// Sent as the query parameter `clone_permissions` (a boolean); takes the value or an `Option` of it (`None` leaves it out).

@@ -104,8 +104,8 @@ impl VmService {
     /// The server requires: `storage_domain.id` or `storage_domain.name`.
     ///
     /// The server also reads: `discard_snapshots`, `exclusive`.
-    pub fn export_to_export_domain(&self) -> VmExportToExportDomainRequest {
-        VmExportToExportDomainRequest {
+    pub fn export_to_export_domain(&self) -> VmExportRequest {
+        VmExportRequest {
             call: self.ctx.call(),
             action: types::Action::default(),
         }
@@ -770,7 +770,7 @@ impl VmDetachRequest {
     }
 }
 
-/// The request of [`VmService::export`](super::VmService::export): set its parameters, then `send()` it.
+/// The request of [`VmService::export`](super::VmService::export) (and of [`VmService::export_to_export_domain`](super::VmService::export_to_export_domain), which are sent the same way): set its parameters, then `send()` it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct VmExportRequest {
     pub(crate) call: Call,
@@ -778,71 +778,6 @@ pub struct VmExportRequest {
 }
 
 impl VmExportRequest {
-    /// When `true`, only the current state is exported, without the snapshot history; defaults to `false`.
-    ///
-    /// Sent as the element `<discard_snapshots>` of the action document (a boolean).
-    pub fn discard_snapshots(mut self, value: impl Optional<bool>) -> Self {
-        self.action.discard_snapshots = value.into_option();
-        self
-    }
-
-    /// When `true`, a VM of the same name already on the export domain is replaced; defaults to `false`.
-    ///
-    /// Sent as the element `<exclusive>` of the action document (a boolean).
-    pub fn exclusive(mut self, value: impl Optional<bool>) -> Self {
-        self.action.exclusive = value.into_option();
-        self
-    }
-
-    /// Export domain to write to, by id or name.
-    ///
-    /// Sent as the element `<storage_domain>` of the action document ([`StorageDomain`](crate::types::StorageDomain)).
-    pub fn storage_domain(mut self, value: impl Optional<types::StorageDomain>) -> Self {
-        self.action.storage_domain = value.into_option().map(Box::new);
-        self
-    }
-
-    /// When `true`, the engine replies as soon as the request is queued; defaults to `false`.
-    ///
-    /// Sent as the element `<async>` of the action document (a boolean).
-    pub fn async_(mut self, value: impl Optional<bool>) -> Self {
-        self.action.r#async = value.into_option();
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request; a fault in the reply is an error.
-    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
-        self.call.action_done("export", crate::xml::to_xml(&self.action))
-    }
-}
-
-/// The request of [`VmService::export_to_export_domain`](super::VmService::export_to_export_domain): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct VmExportToExportDomainRequest {
-    pub(crate) call: Call,
-    pub(crate) action: types::Action,
-}
-
-impl VmExportToExportDomainRequest {
     /// When `true`, only the current state is exported, without the snapshot history; defaults to `false`.
     ///
     /// Sent as the element `<discard_snapshots>` of the action document (a boolean).

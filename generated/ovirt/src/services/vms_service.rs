@@ -67,11 +67,8 @@ impl VmsService {
     /// `vm.bios.boot_menu.enabled`, `vm.comment`, `vm.cpu.topology.cores`, `vm.cpu.topology.sockets`, `vm.cpu.topology.threads`, `vm.cpu_profile.id`, `vm.delete_protected`, `vm.description`, `vm.display.allow_override`, `vm.display.copy_paste_enabled`, `vm.display.disconnect_action`, `vm.display.file_transfer_enabled`, `vm.display.keyboard_layout`, `vm.display.monitors`, `vm.display.smartcard_enabled`, `vm.display.type`, `vm.display.video_type`, `vm.domain.name`, `vm.high_availability.enabled`, `vm.high_availability.priority`, `vm.large_icon.data`, `vm.large_icon.id`, `vm.large_icon.media_type`, `vm.memory`, `vm.memory_policy.ballooning`, `vm.memory_policy.guaranteed`, `vm.migration.auto_converge`, `vm.migration.compressed`, `vm.migration_downtime`, `vm.numa_tune_mode`, `vm.origin`, `vm.os.cmdline`, `vm.os.initrd`, `vm.os.kernel`, `vm.os.type`, `vm.placement_policy.affinity`, `vm.quota.id`, `vm.rng_device.rate.bytes`, `vm.rng_device.rate.period`, `vm.rng_device.source`, `vm.serial_number.policy`, `vm.serial_number.value`, `vm.small_icon.id`, `vm.start_paused`, `vm.stateless`, `vm.time_zone.name`, `vm.tunnel_migration`, `vm.type`, `vm.usb.enabled`, `vm.usb.type`, `vm.virtio_scsi.enabled`, `vm.placement_policy.hosts[].id` or `vm.placement_policy.hosts[].name`, `vm.custom_properties[].name`, `vm.custom_properties[].value`, `vm.payloads[].files[].name`, `vm.payloads[].files[].content`, `vm.payloads[].type`, `vm.payloads[].volume_id`, `vm.sso.methods[].id`, `vm.cpu.cpu_tune.vcpu_pins[].cpu_set`, `vm.cpu.cpu_tune.vcpu_pins[].vcpu`, `vm.storage_error_resume_behaviour`, `vm.multi_queues_enabled`, `vm.virtio_scsi_multi_queues_enabled`, `vm.virtio_scsi_multi_queues`, `vm.tpm_enabled`, `vm.auto_pinning_policy`, `vm.console.enabled`, `vm.cpu.architecture`, `vm.cpu.mode`, `vm.cpu_shares`, `vm.custom_cpu_model`, `vm.custom_emulated_machine`, `vm.display.single_qxl_pci`, `vm.initialization.configuration.data`, `vm.initialization.configuration.type`, `vm.io.threads`, `vm.soundcard_enabled`, `vm.use_latest_template_version`, `vm.instance_type.id` or `vm.instance_type.name`, `vm.os.boot.devices[]`.
     ///
     /// </details>
-    pub fn add_from_scratch(
-        &self,
-        vm: impl Into<types::Vm>,
-    ) -> VmsAddFromScratchRequest {
-        VmsAddFromScratchRequest {
+    pub fn add_from_scratch(&self, vm: impl Into<types::Vm>) -> VmsAddRequest {
+        VmsAddRequest {
             call: self.ctx.call(),
             body: vm.into(),
         }
@@ -90,11 +87,8 @@ impl VmsService {
     /// `vm.bios.boot_menu.enabled`, `vm.comment`, `vm.cpu.topology.cores`, `vm.cpu.topology.sockets`, `vm.cpu.topology.threads`, `vm.cpu_profile.id`, `vm.delete_protected`, `vm.description`, `vm.display.allow_override`, `vm.display.copy_paste_enabled`, `vm.display.disconnect_action`, `vm.display.file_transfer_enabled`, `vm.display.keyboard_layout`, `vm.display.monitors`, `vm.display.smartcard_enabled`, `vm.display.type`, `vm.display.video_type`, `vm.domain.name`, `vm.high_availability.enabled`, `vm.high_availability.priority`, `vm.large_icon.data`, `vm.large_icon.id`, `vm.large_icon.media_type`, `vm.memory`, `vm.memory_policy.ballooning`, `vm.memory_policy.guaranteed`, `vm.migration.auto_converge`, `vm.migration.compressed`, `vm.migration_downtime`, `vm.numa_tune_mode`, `vm.origin`, `vm.os.cmdline`, `vm.os.initrd`, `vm.os.kernel`, `vm.os.type`, `vm.placement_policy.affinity`, `vm.quota.id`, `vm.rng_device.rate.bytes`, `vm.rng_device.rate.period`, `vm.rng_device.source`, `vm.serial_number.policy`, `vm.serial_number.value`, `vm.small_icon.id`, `vm.start_paused`, `vm.stateless`, `vm.time_zone.name`, `vm.tunnel_migration`, `vm.type`, `vm.usb.enabled`, `vm.usb.type`, `vm.virtio_scsi.enabled`, `vm.placement_policy.hosts[].id` or `vm.placement_policy.hosts[].name`, `vm.custom_properties[].name`, `vm.custom_properties[].value`, `vm.payloads[].files[].name`, `vm.payloads[].files[].content`, `vm.payloads[].type`, `vm.payloads[].volume_id`, `vm.sso.methods[].id`, `vm.cpu.cpu_tune.vcpu_pins[].cpu_set`, `vm.cpu.cpu_tune.vcpu_pins[].vcpu`, `vm.storage_error_resume_behaviour`, `vm.multi_queues_enabled`, `vm.virtio_scsi_multi_queues_enabled`, `vm.virtio_scsi_multi_queues`, `vm.tpm_enabled`, `vm.auto_pinning_policy`, `vm.console.enabled`, `vm.cpu.architecture`, `vm.cpu_shares`, `vm.custom_cpu_model`, `vm.custom_emulated_machine`, `vm.display.single_qxl_pci`, `vm.soundcard_enabled`.
     ///
     /// </details>
-    pub fn add_from_snapshot(
-        &self,
-        vm: impl Into<types::Vm>,
-    ) -> VmsAddFromSnapshotRequest {
-        VmsAddFromSnapshotRequest {
+    pub fn add_from_snapshot(&self, vm: impl Into<types::Vm>) -> VmsAddRequest {
+        VmsAddRequest {
             call: self.ctx.call(),
             body: vm.into(),
         }
@@ -113,11 +107,8 @@ impl VmsService {
     /// `vm.bios.boot_menu.enabled`, `vm.comment`, `vm.cpu.topology.cores`, `vm.cpu.topology.sockets`, `vm.cpu.topology.threads`, `vm.cpu_profile.id`, `vm.delete_protected`, `vm.description`, `vm.display.allow_override`, `vm.display.copy_paste_enabled`, `vm.display.disconnect_action`, `vm.display.file_transfer_enabled`, `vm.display.keyboard_layout`, `vm.display.monitors`, `vm.display.smartcard_enabled`, `vm.display.type`, `vm.display.video_type`, `vm.domain.name`, `vm.high_availability.enabled`, `vm.high_availability.priority`, `vm.large_icon.data`, `vm.large_icon.id`, `vm.large_icon.media_type`, `vm.memory`, `vm.memory_policy.ballooning`, `vm.memory_policy.guaranteed`, `vm.migration.auto_converge`, `vm.migration.compressed`, `vm.migration_downtime`, `vm.numa_tune_mode`, `vm.origin`, `vm.os.cmdline`, `vm.os.initrd`, `vm.os.kernel`, `vm.os.type`, `vm.placement_policy.affinity`, `vm.quota.id`, `vm.rng_device.rate.bytes`, `vm.rng_device.rate.period`, `vm.rng_device.source`, `vm.serial_number.policy`, `vm.serial_number.value`, `vm.small_icon.id`, `vm.start_paused`, `vm.stateless`, `vm.time_zone.name`, `vm.tunnel_migration`, `vm.type`, `vm.usb.enabled`, `vm.usb.type`, `vm.virtio_scsi.enabled`, `vm.placement_policy.hosts[].id` or `vm.placement_policy.hosts[].name`, `vm.custom_properties[].name`, `vm.custom_properties[].value`, `vm.payloads[].files[].name`, `vm.payloads[].files[].content`, `vm.payloads[].type`, `vm.payloads[].volume_id`, `vm.sso.methods[].id`, `vm.cpu.cpu_tune.vcpu_pins[].cpu_set`, `vm.cpu.cpu_tune.vcpu_pins[].vcpu`, `vm.storage_error_resume_behaviour`, `vm.multi_queues_enabled`, `vm.virtio_scsi_multi_queues_enabled`, `vm.virtio_scsi_multi_queues`, `vm.tpm_enabled`, `vm.auto_pinning_policy`, `vm.cpu.mode`, `vm.initialization.regenerate_ids`, `vm.name`, `vm.os.boot.devices[]`.
     ///
     /// </details>
-    pub fn add_from_configuration(
-        &self,
-        vm: impl Into<types::Vm>,
-    ) -> VmsAddFromConfigurationRequest {
-        VmsAddFromConfigurationRequest {
+    pub fn add_from_configuration(&self, vm: impl Into<types::Vm>) -> VmsAddRequest {
+        VmsAddRequest {
             call: self.ctx.call(),
             body: vm.into(),
         }
@@ -147,7 +138,7 @@ impl VmsService {
     }
 }
 
-/// The request of [`VmsService::add`](super::VmsService::add): set its parameters, then `send()` it.
+/// The request of [`VmsService::add`](super::VmsService::add) (and of [`VmsService::add_from_scratch`](super::VmsService::add_from_scratch), [`VmsService::add_from_snapshot`](super::VmsService::add_from_snapshot), [`VmsService::add_from_configuration`](super::VmsService::add_from_configuration), which are sent the same way): set its parameters, then `send()` it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct VmsAddRequest {
     pub(crate) call: Call,
@@ -155,303 +146,6 @@ pub struct VmsAddRequest {
 }
 
 impl VmsAddRequest {
-    /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false`.
-    ///
-    /// Sent as the query parameter `clone` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn clone_param(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "clone",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// When `true`, the permissions set on the template are copied to the new VM; defaults to `false`.
-    ///
-    /// Sent as the query parameter `clone_permissions` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn clone_permissions(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "clone_permissions",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// When `true`, the request runs with the permissions of the logged-in user only, as a non-administrator would; defaults to `false`.
-    ///
-    /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "filter",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Deprecated: asks for automatic CPU and NUMA pinning; set `vm.cpu_pinning_policy` instead.
-    ///
-    /// Sent as the query parameter `auto_pinning_policy` ([`AutoPinningPolicy`](crate::types::AutoPinningPolicy)); takes the value or an `Option` of it (`None` leaves it out).
-    #[deprecated]
-    pub fn auto_pinning_policy(
-        mut self,
-        value: impl Optional<types::AutoPinningPolicy>,
-    ) -> Self {
-        self.call
-            .set_param(
-                "auto_pinning_policy",
-                value.into_option().map(|v| v.as_str().to_owned()),
-            );
-        self
-    }
-
-    /// When `true`, machine-specific data (SSH host keys, machine id, ...) is wiped from the new VM's disks after creation, for Linux guests; defaults to `false`.
-    ///
-    /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn seal(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "seal",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Vm, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`VmsService::add_from_scratch`](super::VmsService::add_from_scratch): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct VmsAddFromScratchRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Vm,
-}
-
-impl VmsAddFromScratchRequest {
-    /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false`.
-    ///
-    /// Sent as the query parameter `clone` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn clone_param(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "clone",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// When `true`, the permissions set on the template are copied to the new VM; defaults to `false`.
-    ///
-    /// Sent as the query parameter `clone_permissions` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn clone_permissions(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "clone_permissions",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// When `true`, the request runs with the permissions of the logged-in user only, as a non-administrator would; defaults to `false`.
-    ///
-    /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "filter",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Deprecated: asks for automatic CPU and NUMA pinning; set `vm.cpu_pinning_policy` instead.
-    ///
-    /// Sent as the query parameter `auto_pinning_policy` ([`AutoPinningPolicy`](crate::types::AutoPinningPolicy)); takes the value or an `Option` of it (`None` leaves it out).
-    #[deprecated]
-    pub fn auto_pinning_policy(
-        mut self,
-        value: impl Optional<types::AutoPinningPolicy>,
-    ) -> Self {
-        self.call
-            .set_param(
-                "auto_pinning_policy",
-                value.into_option().map(|v| v.as_str().to_owned()),
-            );
-        self
-    }
-
-    /// When `true`, machine-specific data (SSH host keys, machine id, ...) is wiped from the new VM's disks after creation, for Linux guests; defaults to `false`.
-    ///
-    /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn seal(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "seal",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Vm, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`VmsService::add_from_snapshot`](super::VmsService::add_from_snapshot): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct VmsAddFromSnapshotRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Vm,
-}
-
-impl VmsAddFromSnapshotRequest {
-    /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false`.
-    ///
-    /// Sent as the query parameter `clone` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn clone_param(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "clone",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// When `true`, the permissions set on the template are copied to the new VM; defaults to `false`.
-    ///
-    /// Sent as the query parameter `clone_permissions` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn clone_permissions(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "clone_permissions",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// When `true`, the request runs with the permissions of the logged-in user only, as a non-administrator would; defaults to `false`.
-    ///
-    /// Sent as the query parameter `filter` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn filter(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "filter",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Deprecated: asks for automatic CPU and NUMA pinning; set `vm.cpu_pinning_policy` instead.
-    ///
-    /// Sent as the query parameter `auto_pinning_policy` ([`AutoPinningPolicy`](crate::types::AutoPinningPolicy)); takes the value or an `Option` of it (`None` leaves it out).
-    #[deprecated]
-    pub fn auto_pinning_policy(
-        mut self,
-        value: impl Optional<types::AutoPinningPolicy>,
-    ) -> Self {
-        self.call
-            .set_param(
-                "auto_pinning_policy",
-                value.into_option().map(|v| v.as_str().to_owned()),
-            );
-        self
-    }
-
-    /// When `true`, machine-specific data (SSH host keys, machine id, ...) is wiped from the new VM's disks after creation, for Linux guests; defaults to `false`.
-    ///
-    /// Sent as the query parameter `seal` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
-    pub fn seal(mut self, value: impl Optional<bool>) -> Self {
-        self.call
-            .set_param(
-                "seal",
-                value.into_option().map(sdkgen_runtime::service::render_bool),
-            );
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
-    /// Sends the request and returns the reply, read into its type.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<types::Vm, Error>> + Send {
-        self.call.add_as(crate::xml::to_xml(&self.body))
-    }
-}
-
-/// The request of [`VmsService::add_from_configuration`](super::VmsService::add_from_configuration): set its parameters, then `send()` it.
-#[must_use = "a request does nothing until it is sent"]
-pub struct VmsAddFromConfigurationRequest {
-    pub(crate) call: Call,
-    pub(crate) body: types::Vm,
-}
-
-impl VmsAddFromConfigurationRequest {
     /// When `true`, the template's disks are copied into independent disks instead of thin copies that depend on the template; defaults to `false`.
     ///
     /// Sent as the query parameter `clone` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
