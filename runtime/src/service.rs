@@ -262,6 +262,35 @@ impl Call {
     }
 }
 
+/// What every generated request builder can set besides its own
+/// parameters: extra query parameters, headers and a timeout. Generated
+/// crates put it in their prelude.
+pub trait RequestOptions: Sized {
+    /// The call the builder wraps (what the other methods change).
+    fn call_mut(&mut self) -> &mut Call;
+
+    /// Adds a query parameter that has no setter of its own (sent as given;
+    /// a parameter set by its setter wins over one of the same name here).
+    fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call_mut().query(name.into(), value.into());
+        self
+    }
+
+    /// Adds a header to this request, replacing a header of the same name
+    /// set on the connection.
+    fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call_mut().header(name.into(), value.into());
+        self
+    }
+
+    /// Sets the time allowed for this request, replacing the connection's
+    /// timeout (zero means no limit).
+    fn timeout(mut self, timeout: Duration) -> Self {
+        self.call_mut().timeout(timeout);
+        self
+    }
+}
+
 /// The typed forms generated `send()` methods return: one instance per
 /// result type, not one per method, which keeps the generated crate quick
 /// to compile. Each future is declared `Send` and holds no value of its

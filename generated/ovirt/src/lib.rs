@@ -61,6 +61,7 @@ pub mod prelude {
     pub use crate::types::*;
     pub use crate::{Connection, Error, ErrorKind};
     pub use sdkgen_runtime::Identity;
+    pub use sdkgen_runtime::service::RequestOptions;
 }
 pub use sdkgen_runtime::{DateTime, Decimal, Identity, List};
 

@@ -207,6 +207,7 @@ pub(crate) fn emit_calls(cx: &Context<'_>) -> Result<TokenStream, Error> {
         use super::harness::{Args, CallSpec, Kind, Out, ParamSpec, Place, ResultSpec, Run};
         use #krate::Connection;
         use #krate::ConnectionExt as _;
+        use #krate::prelude::RequestOptions as _;
         use #krate::types;
 
         /// How many calls the table holds.

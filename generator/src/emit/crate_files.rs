@@ -112,6 +112,7 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
             pub use crate::types::*;
             pub use crate::{Connection, Error, ErrorKind};
             pub use sdkgen_runtime::Identity;
+            pub use sdkgen_runtime::service::RequestOptions;
         }
     };
     let lib = quote! {

@@ -308,7 +308,7 @@ pub(crate) fn emit_service(cx: &Context<'_>, index: usize) -> Result<TokenStream
     let mut imports = Vec::new();
     if !builders.is_empty() {
         imports.push(quote! { use sdkgen_runtime::connection::Error; });
-        imports.push(quote! { use sdkgen_runtime::service::{Call, ServiceContext}; });
+        imports.push(quote! { use sdkgen_runtime::service::{Call, RequestOptions, ServiceContext}; });
     } else {
         imports.push(quote! { use sdkgen_runtime::service::ServiceContext; });
     }
@@ -779,31 +779,18 @@ fn emit_builder(
         impl #b {
             #(#setters)*
 
-            /// Adds a query parameter that has no setter of its own (sent as given;
-            /// a parameter set by its setter wins over one of the same name here).
-            pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.call.query(name.into(), value.into());
-                self
-            }
-
-            /// Adds a header to this request, replacing a header of the same name set on the connection.
-            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.call.header(name.into(), value.into());
-                self
-            }
-
-            /// Sets the time allowed for this request, replacing the connection's timeout.
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.call.timeout(timeout);
-                self
-            }
-
             #send_doc
             pub fn send(self) -> impl std::future::Future<Output = Result<#ret, Error>> + Send {
                 #send_body
             }
 
             #stream
+        }
+
+        impl RequestOptions for #b {
+            fn call_mut(&mut self) -> &mut Call {
+                &mut self.call
+            }
         }
     })
 }

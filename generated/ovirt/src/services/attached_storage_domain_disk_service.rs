@@ -5,7 +5,7 @@
 #![allow(deprecated)]
 
 use sdkgen_runtime::connection::Error;
-use sdkgen_runtime::service::{Call, ServiceContext};
+use sdkgen_runtime::service::{Call, RequestOptions, ServiceContext};
 use crate::types;
 use sdkgen_runtime::Optional;
 use super::*;
@@ -158,28 +158,15 @@ impl AttachedStorageDomainDiskCopyRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("copy", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for AttachedStorageDomainDiskCopyRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -191,30 +178,17 @@ pub struct AttachedStorageDomainDiskUpdateRequest {
 }
 
 impl AttachedStorageDomainDiskUpdateRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the reply, read into its type.
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<types::Disk, Error>> + Send {
         self.call.update_as(crate::xml::to_xml(&self.body))
+    }
+}
+
+impl RequestOptions for AttachedStorageDomainDiskUpdateRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -232,28 +206,15 @@ impl AttachedStorageDomainDiskExportRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("export", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for AttachedStorageDomainDiskExportRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -272,30 +233,17 @@ impl AttachedStorageDomainDiskGetRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the reply, read into its type.
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<types::Disk, Error>> + Send {
         self.call.fetch()
+    }
+}
+
+impl RequestOptions for AttachedStorageDomainDiskGetRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -325,28 +273,15 @@ impl AttachedStorageDomainDiskMoveRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("move", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for AttachedStorageDomainDiskMoveRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -357,28 +292,15 @@ pub struct AttachedStorageDomainDiskRemoveRequest {
 }
 
 impl AttachedStorageDomainDiskRemoveRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.remove(None)
+    }
+}
+
+impl RequestOptions for AttachedStorageDomainDiskRemoveRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -390,28 +312,15 @@ pub struct AttachedStorageDomainDiskSparsifyRequest {
 }
 
 impl AttachedStorageDomainDiskSparsifyRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("sparsify", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for AttachedStorageDomainDiskSparsifyRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -423,27 +332,14 @@ pub struct AttachedStorageDomainDiskRegisterRequest {
 }
 
 impl AttachedStorageDomainDiskRegisterRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("register", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for AttachedStorageDomainDiskRegisterRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }

@@ -5,7 +5,7 @@
 #![allow(deprecated)]
 
 use sdkgen_runtime::connection::Error;
-use sdkgen_runtime::service::{Call, ServiceContext};
+use sdkgen_runtime::service::{Call, RequestOptions, ServiceContext};
 use crate::types;
 use sdkgen_runtime::Optional;
 use sdkgen_runtime::IdSource;
@@ -71,25 +71,6 @@ impl ClusterFeaturesListRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the reply, read into its type.
     pub fn send(
         self,
@@ -127,5 +108,11 @@ impl ClusterFeaturesListRequest {
         self,
     ) -> impl std::future::Future<Output = Result<types::ClusterFeature, Error>> + Send {
         self.call.fetch_one()
+    }
+}
+
+impl RequestOptions for ClusterFeaturesListRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }

@@ -5,7 +5,7 @@
 #![allow(deprecated)]
 
 use sdkgen_runtime::connection::Error;
-use sdkgen_runtime::service::{Call, ServiceContext};
+use sdkgen_runtime::service::{Call, RequestOptions, ServiceContext};
 use crate::types;
 use sdkgen_runtime::Optional;
 use sdkgen_runtime::IdSource;
@@ -117,25 +117,6 @@ impl FilesListRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the reply, read into its type.
     pub fn send(
         self,
@@ -171,5 +152,11 @@ impl FilesListRequest {
     /// Sends the request page after page, `size` items a page, the page number written into `search` (as `{value} page {page}`): `next_page().await?` gives each page's items and `None` after the last.
     pub fn pages(self, size: i64) -> sdkgen_runtime::service::Pages<types::File> {
         self.call.pages("search", "{value} page {page}", Some("max"), size, 1i64)
+    }
+}
+
+impl RequestOptions for FilesListRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }

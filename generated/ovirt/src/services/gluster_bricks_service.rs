@@ -5,7 +5,7 @@
 #![allow(deprecated)]
 
 use sdkgen_runtime::connection::Error;
-use sdkgen_runtime::service::{Call, ServiceContext};
+use sdkgen_runtime::service::{Call, RequestOptions, ServiceContext};
 use crate::types;
 use sdkgen_runtime::Optional;
 use sdkgen_runtime::IdSource;
@@ -116,28 +116,15 @@ impl GlusterBricksActivateRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("activate", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for GlusterBricksActivateRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -169,25 +156,6 @@ impl GlusterBricksAddRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the reply, read into its type.
     pub fn send(
         self,
@@ -195,6 +163,12 @@ impl GlusterBricksAddRequest {
         Output = Result<Vec<types::GlusterBrick>, Error>,
     > + Send {
         self.call.add_list_as(crate::xml::list_to_xml(&self.body, "bricks"))
+    }
+}
+
+impl RequestOptions for GlusterBricksAddRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -220,25 +194,6 @@ impl GlusterBricksListRequest {
     /// Sent as the query parameter `follow` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn follow(mut self, value: impl Optional<String>) -> Self {
         self.call.set_param("follow", value.into_option());
-        self
-    }
-
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
         self
     }
 
@@ -282,6 +237,12 @@ impl GlusterBricksListRequest {
     }
 }
 
+impl RequestOptions for GlusterBricksListRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
+    }
+}
+
 /// The request of [`GlusterBricksService::migrate`](super::GlusterBricksService::migrate): set its parameters, then `send()` it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GlusterBricksMigrateRequest {
@@ -302,28 +263,15 @@ impl GlusterBricksMigrateRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("migrate", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for GlusterBricksMigrateRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -361,25 +309,6 @@ impl GlusterBricksRemoveRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         let body = self
@@ -387,6 +316,12 @@ impl GlusterBricksRemoveRequest {
             .as_deref()
             .map(|items| crate::xml::list_to_xml(items, "bricks"));
         self.call.remove(body)
+    }
+}
+
+impl RequestOptions for GlusterBricksRemoveRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -410,27 +345,14 @@ impl GlusterBricksStopMigrateRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("stopmigrate", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for GlusterBricksStopMigrateRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }

@@ -5,7 +5,7 @@
 #![allow(deprecated)]
 
 use sdkgen_runtime::connection::Error;
-use sdkgen_runtime::service::{Call, ServiceContext};
+use sdkgen_runtime::service::{Call, RequestOptions, ServiceContext};
 use crate::types;
 use sdkgen_runtime::Optional;
 use super::*;
@@ -616,28 +616,15 @@ impl HostActivateRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("activate", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for HostActivateRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -689,28 +676,15 @@ impl HostApproveRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("approve", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for HostApproveRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -730,28 +704,15 @@ impl HostCommitNetConfigRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("commitnetconfig", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for HostCommitNetConfigRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -787,28 +748,15 @@ impl HostDeactivateRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("deactivate", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for HostDeactivateRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -828,28 +776,15 @@ impl HostEnrollCertificateRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("enrollcertificate", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for HostEnrollCertificateRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -885,25 +820,6 @@ impl HostFenceRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the output of the action (`None` when the server left it out).
     pub fn send(
         self,
@@ -916,6 +832,12 @@ impl HostFenceRequest {
                 crate::xml::to_xml(&self.action),
                 |reply: types::Action| reply.power_management.map(|value| *value),
             )
+    }
+}
+
+impl RequestOptions for HostFenceRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -935,28 +857,15 @@ impl HostForceSelectSpmRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("forceselectspm", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for HostForceSelectSpmRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -999,30 +908,17 @@ impl HostGetRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the reply, read into its type.
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<types::Host, Error>> + Send {
         self.call.fetch()
+    }
+}
+
+impl RequestOptions for HostGetRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1106,28 +1002,15 @@ impl HostInstallRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("install", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for HostInstallRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1156,25 +1039,6 @@ impl HostIscsiDiscoverRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the output of the action (`None` when the server left it out).
     pub fn send(
         self,
@@ -1190,6 +1054,12 @@ impl HostIscsiDiscoverRequest {
                         .unwrap_or_default()
                 },
             )
+    }
+}
+
+impl RequestOptions for HostIscsiDiscoverRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1217,25 +1087,6 @@ impl HostDiscoverIscsiRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the output of the action (`None` when the server left it out).
     pub fn send(
         self,
@@ -1253,6 +1104,12 @@ impl HostDiscoverIscsiRequest {
                         .unwrap_or_default()
                 },
             )
+    }
+}
+
+impl RequestOptions for HostDiscoverIscsiRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1280,28 +1137,15 @@ impl HostIscsiLoginRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("iscsilogin", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for HostIscsiLoginRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1329,25 +1173,6 @@ impl HostUnregisteredStorageDomainsDiscoverRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the output of the action (`None` when the server left it out).
     pub fn send(
         self,
@@ -1365,6 +1190,12 @@ impl HostUnregisteredStorageDomainsDiscoverRequest {
                         .unwrap_or_default()
                 },
             )
+    }
+}
+
+impl RequestOptions for HostUnregisteredStorageDomainsDiscoverRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1388,30 +1219,17 @@ impl HostUpdateRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the reply, read into its type.
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<types::Host, Error>> + Send {
         self.call.update_as(crate::xml::to_xml(&self.body))
+    }
+}
+
+impl RequestOptions for HostUpdateRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1456,28 +1274,15 @@ impl HostUpgradeRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("upgrade", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for HostUpgradeRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1489,28 +1294,15 @@ pub struct HostUpgradeCheckRequest {
 }
 
 impl HostUpgradeCheckRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("upgradecheck", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for HostUpgradeCheckRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1530,28 +1322,15 @@ impl HostRefreshRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("refresh", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for HostRefreshRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1586,28 +1365,15 @@ impl HostRemoveRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.remove(None)
+    }
+}
+
+impl RequestOptions for HostRemoveRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1716,28 +1482,15 @@ impl HostSetupNetworksRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("setupnetworks", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for HostSetupNetworksRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1757,28 +1510,15 @@ impl HostSyncAllNetworksRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("syncallnetworks", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for HostSyncAllNetworksRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1806,27 +1546,14 @@ impl HostCopyHostNetworksRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("copyhostnetworks", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for HostCopyHostNetworksRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }

@@ -5,7 +5,7 @@
 #![allow(deprecated)]
 
 use sdkgen_runtime::connection::Error;
-use sdkgen_runtime::service::{Call, ServiceContext};
+use sdkgen_runtime::service::{Call, RequestOptions, ServiceContext};
 use crate::types;
 use sdkgen_runtime::Optional;
 use sdkgen_runtime::IdSource;
@@ -87,25 +87,6 @@ impl NicNetworkFilterParametersListRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the reply, read into its type.
     pub fn send(
         self,
@@ -148,6 +129,12 @@ impl NicNetworkFilterParametersListRequest {
     }
 }
 
+impl RequestOptions for NicNetworkFilterParametersListRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
+    }
+}
+
 /// The request of [`NicNetworkFilterParametersService::add`](super::NicNetworkFilterParametersService::add): set its parameters, then `send()` it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct NicNetworkFilterParametersAddRequest {
@@ -156,25 +143,6 @@ pub struct NicNetworkFilterParametersAddRequest {
 }
 
 impl NicNetworkFilterParametersAddRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the reply, read into its type.
     pub fn send(
         self,
@@ -182,5 +150,11 @@ impl NicNetworkFilterParametersAddRequest {
         Output = Result<types::NetworkFilterParameter, Error>,
     > + Send {
         self.call.add_as(crate::xml::to_xml(&self.body))
+    }
+}
+
+impl RequestOptions for NicNetworkFilterParametersAddRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }

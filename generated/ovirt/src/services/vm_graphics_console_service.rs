@@ -5,7 +5,7 @@
 #![allow(deprecated)]
 
 use sdkgen_runtime::connection::Error;
-use sdkgen_runtime::service::{Call, ServiceContext};
+use sdkgen_runtime::service::{Call, RequestOptions, ServiceContext};
 use crate::types;
 use sdkgen_runtime::Optional;
 use super::*;
@@ -129,25 +129,6 @@ impl VmGraphicsConsoleGetRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the reply, read into its type.
     pub fn send(
         self,
@@ -155,6 +136,12 @@ impl VmGraphicsConsoleGetRequest {
         Output = Result<types::GraphicsConsole, Error>,
     > + Send {
         self.call.fetch()
+    }
+}
+
+impl RequestOptions for VmGraphicsConsoleGetRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -174,25 +161,6 @@ impl VmGraphicsConsoleProxyTicketRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the output of the action (`None` when the server left it out).
     pub fn send(
         self,
@@ -205,6 +173,12 @@ impl VmGraphicsConsoleProxyTicketRequest {
                 crate::xml::to_xml(&self.action),
                 |reply: types::Action| reply.proxy_ticket.map(|value| *value),
             )
+    }
+}
+
+impl RequestOptions for VmGraphicsConsoleProxyTicketRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -224,25 +198,6 @@ impl VmGraphicsConsoleTicketRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the output of the action (`None` when the server left it out).
     pub fn send(
         self,
@@ -256,6 +211,12 @@ impl VmGraphicsConsoleTicketRequest {
     }
 }
 
+impl RequestOptions for VmGraphicsConsoleTicketRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
+    }
+}
+
 /// The request of [`VmGraphicsConsoleService::remote_viewer_connection_file`](super::VmGraphicsConsoleService::remote_viewer_connection_file): set its parameters, then `send()` it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct VmGraphicsConsoleRemoteViewerConnectionFileRequest {
@@ -264,25 +225,6 @@ pub struct VmGraphicsConsoleRemoteViewerConnectionFileRequest {
 }
 
 impl VmGraphicsConsoleRemoteViewerConnectionFileRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the output of the action (`None` when the server left it out).
     pub fn send(
         self,
@@ -293,6 +235,12 @@ impl VmGraphicsConsoleRemoteViewerConnectionFileRequest {
                 crate::xml::to_xml(&self.action),
                 |reply: types::Action| reply.remote_viewer_connection_file,
             )
+    }
+}
+
+impl RequestOptions for VmGraphicsConsoleRemoteViewerConnectionFileRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -315,27 +263,14 @@ impl VmGraphicsConsoleRemoveRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.remove(None)
+    }
+}
+
+impl RequestOptions for VmGraphicsConsoleRemoveRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }

@@ -5,7 +5,7 @@
 #![allow(deprecated)]
 
 use sdkgen_runtime::connection::Error;
-use sdkgen_runtime::service::{Call, ServiceContext};
+use sdkgen_runtime::service::{Call, RequestOptions, ServiceContext};
 use crate::types;
 use sdkgen_runtime::Optional;
 use super::*;
@@ -598,28 +598,15 @@ impl VmCancelMigrationRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("cancelmigration", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmCancelMigrationRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -639,28 +626,15 @@ impl VmCommitSnapshotRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("commitsnapshot", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmCommitSnapshotRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -704,28 +678,15 @@ impl VmCloneRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("clone", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmCloneRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -745,28 +706,15 @@ impl VmDetachRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("detach", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmDetachRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -810,28 +758,15 @@ impl VmExportRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("export", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmExportRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -899,28 +834,15 @@ impl VmExportToPathOnHostRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("export", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmExportToPathOnHostRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -940,28 +862,15 @@ impl VmFreezeFilesystemsRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("freezefilesystems", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmFreezeFilesystemsRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1028,30 +937,17 @@ impl VmGetRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the reply, read into its type.
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<types::Vm, Error>> + Send {
         self.call.fetch()
+    }
+}
+
+impl RequestOptions for VmGetRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1071,28 +967,15 @@ impl VmLogonRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("logon", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmLogonRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1120,28 +1003,15 @@ impl VmMaintenanceRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("maintenance", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmMaintenanceRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1196,28 +1066,15 @@ impl VmMigrateRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("migrate", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmMigrateRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1277,28 +1134,15 @@ impl VmPreviewSnapshotRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("previewsnapshot", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmPreviewSnapshotRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1327,28 +1171,15 @@ impl VmAutoPinCpuAndNumaNodesRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("autopincpuandnumanodes", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmAutoPinCpuAndNumaNodesRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1384,30 +1215,17 @@ impl VmUpdateRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the reply, read into its type.
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<types::Vm, Error>> + Send {
         self.call.update_as(crate::xml::to_xml(&self.body))
+    }
+}
+
+impl RequestOptions for VmUpdateRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1435,28 +1253,15 @@ impl VmRebootRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("reboot", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmRebootRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1503,28 +1308,15 @@ impl VmRemoveRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.remove(None)
+    }
+}
+
+impl RequestOptions for VmRemoveRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1544,28 +1336,15 @@ impl VmResetRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("reset", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmResetRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1585,28 +1364,15 @@ impl VmReorderMacAddressesRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("reordermacaddresses", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmReorderMacAddressesRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1642,28 +1408,15 @@ impl VmShutdownRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("shutdown", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmShutdownRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1763,28 +1516,15 @@ impl VmStartRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("start", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmStartRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1820,28 +1560,15 @@ impl VmStopRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("stop", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmStopRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1861,28 +1588,15 @@ impl VmSuspendRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("suspend", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmSuspendRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1902,28 +1616,15 @@ impl VmThawFilesystemsRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("thawfilesystems", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmThawFilesystemsRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1951,25 +1652,6 @@ impl VmTicketRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request and returns the output of the action (`None` when the server left it out).
     pub fn send(
         self,
@@ -1980,6 +1662,12 @@ impl VmTicketRequest {
                 crate::xml::to_xml(&self.action),
                 |reply: types::Action| reply.ticket.map(|value| *value),
             )
+    }
+}
+
+impl RequestOptions for VmTicketRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -1999,28 +1687,15 @@ impl VmUndoSnapshotRequest {
         self
     }
 
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("undosnapshot", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmUndoSnapshotRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }
 
@@ -2032,27 +1707,14 @@ pub struct VmScreenshotRequest {
 }
 
 impl VmScreenshotRequest {
-    /// Adds a query parameter that has no setter of its own (sent as given;
-    /// a parameter set by its setter wins over one of the same name here).
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header to this request, replacing a header of the same name set on the connection.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
-    /// Sets the time allowed for this request, replacing the connection's timeout.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout(timeout);
-        self
-    }
-
     /// Sends the request; a fault in the reply is an error.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> + Send {
         self.call.action_done("screenshot", crate::xml::to_xml(&self.action))
+    }
+}
+
+impl RequestOptions for VmScreenshotRequest {
+    fn call_mut(&mut self) -> &mut Call {
+        &mut self.call
     }
 }

@@ -8,6 +8,7 @@
 use super::harness::{Args, CallSpec, Kind, Out, ParamSpec, Place, ResultSpec, Run};
 use ovirt_sdk::Connection;
 use ovirt_sdk::ConnectionExt as _;
+use ovirt_sdk::prelude::RequestOptions as _;
 use ovirt_sdk::types;
 
 /// How many calls the table holds.
