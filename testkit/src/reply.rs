@@ -63,8 +63,9 @@ impl Reply {
         Reply::Http { status, headers, body: encoder.finish().expect("writing to a Vec cannot fail") }
     }
 
-    /// This reply's body sent as part of a longer one that is cut: the head
-    /// promises `promised` bytes, and the connection drops after the body.
+    /// This complete reply turned into a cut one: the head promises
+    /// `promised` body bytes, the body sent is only this reply's, and the
+    /// connection drops after it. Other replies are left as they are.
     pub fn cut(self, promised: usize) -> Reply {
         match self {
             Reply::Http { status, headers, body } => Reply::Cut { status, headers, body, promised },
@@ -73,7 +74,7 @@ impl Reply {
     }
 
     /// Like [`Reply::cut`], but the connection stays open and nothing more
-    /// comes: the head (and the body given, if any), then silence.
+    /// comes: the head (and this reply's body, if any), then silence.
     pub fn stall(self, promised: usize) -> Reply {
         match self {
             Reply::Http { status, headers, body } => Reply::Stall { status, headers, body, promised },

@@ -10,11 +10,20 @@ async fn connect(server: &Server) -> TcpStream {
     TcpStream::connect(server.addr).await.unwrap()
 }
 
-/// Everything the server sends until it closes the connection.
-async fn read_all(stream: &mut TcpStream) -> String {
+/// Everything the server sends until it closes the connection, which it
+/// must do within a few seconds.
+async fn read_all_bytes(stream: &mut TcpStream) -> Vec<u8> {
     let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).await.unwrap();
-    String::from_utf8(answer).unwrap()
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer))
+        .await
+        .expect("the server did not close the connection")
+        .unwrap();
+    answer
+}
+
+/// The same, as text.
+async fn read_all(stream: &mut TcpStream) -> String {
+    String::from_utf8(read_all_bytes(stream).await).unwrap()
 }
 
 #[test]
@@ -85,8 +94,7 @@ async fn a_gzip_reply_is_compressed_and_says_so() {
     let server = Server::start(|_: &Recorded| Reply::xml(200, "<vm/>".repeat(100)).gzip()).await;
     let mut stream = connect(&server).await;
     stream.write_all(b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n").await.unwrap();
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = read_all_bytes(&mut stream).await;
     let end = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
     let head = String::from_utf8_lossy(&answer[..end]);
     assert!(head.contains("Content-Encoding: gzip\r\n"), "{head}");
