@@ -4,31 +4,13 @@
 //! an engine and records what it received. An ergonomic regression of the
 //! generated API breaks the build of this file.
 
-use std::sync::{Arc, Mutex};
-
 use ovirt_sdk::prelude::*;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
-
-/// One request as the server saw it.
-#[derive(Debug, Clone)]
-struct Seen {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Seen {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-}
+use sdkgen_testkit::{Recorded, Reply, Server};
 
 const API: &str = "/ovirt-engine/api";
 
 /// The engine's side of the conversation.
-fn answer(seen: &Seen) -> (u16, String) {
+fn answer(seen: &Recorded) -> (u16, String) {
     let path = seen.target.split('?').next().unwrap_or("");
     let Some(path) = path.strip_prefix(API) else { return (200, "{}".into()) };
     let vm = |id: &str, name: &str, status: &str| {
@@ -70,88 +52,33 @@ fn answer(seen: &Seen) -> (u16, String) {
     }
 }
 
-/// Starts the server; returns the API URL and the requests it records.
-async fn engine() -> (String, Arc<Mutex<Vec<Seen>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let url = format!("http://{}{API}", listener.local_addr().expect("addr"));
-    let log: Arc<Mutex<Vec<Seen>>> = Arc::default();
-    let record = log.clone();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let record = record.clone();
-            tokio::spawn(async move {
-                let (read, mut write) = stream.into_split();
-                let mut read = BufReader::new(read);
-                loop {
-                    let mut line = String::new();
-                    if read.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let mut parts = line.split_whitespace();
-                    let method = parts.next().unwrap_or("").to_owned();
-                    let target = parts.next().unwrap_or("").to_owned();
-                    let mut headers = Vec::new();
-                    loop {
-                        let mut h = String::new();
-                        if read.read_line(&mut h).await.unwrap_or(0) == 0 {
-                            return;
-                        }
-                        let h = h.trim_end();
-                        if h.is_empty() {
-                            break;
-                        }
-                        if let Some((n, v)) = h.split_once(':') {
-                            headers.push((n.trim().to_owned(), v.trim().to_owned()));
-                        }
-                    }
-                    let length = headers
-                        .iter()
-                        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-                        .and_then(|(_, v)| v.parse().ok())
-                        .unwrap_or(0usize);
-                    let mut body = vec![0; length];
-                    if read.read_exact(&mut body).await.is_err() {
-                        return;
-                    }
-                    let seen = Seen { method, target, headers, body: String::from_utf8_lossy(&body).into_owned() };
-                    if seen.target.starts_with(&format!("{API}/hosts")) {
-                        // A collection whose body stops half-way: the server
-                        // promises more than it sends, then drops the connection.
-                        let part = "<hosts><host id=\"1\"><name>a</name></host><host id=\"2\"><na";
-                        let head = format!(
-                            "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n\r\n",
-                            part.len() + 1000
-                        );
-                        let _ = write.write_all(head.as_bytes()).await;
-                        let _ = write.write_all(part.as_bytes()).await;
-                        if seen.target.contains("max=") {
-                            // ... or keeps it open and never sends the rest.
-                            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
-                        }
-                        return;
-                    }
-                    let (status, reply) = answer(&seen);
-                    record.lock().expect("log").push(seen);
-                    let kind = if reply.starts_with('{') { "application/json" } else { "application/xml" };
-                    let head = format!(
-                        "HTTP/1.1 {status} X\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\r\n",
-                        reply.len()
-                    );
-                    if write.write_all(head.as_bytes()).await.is_err()
-                        || write.write_all(reply.as_bytes()).await.is_err()
-                    {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    (url, log)
+/// A collection whose body stops half-way: the server promises more than
+/// it sends, then drops the connection, or (with `max=`) keeps it open and
+/// never sends the rest.
+fn cut_hosts(request: &Recorded) -> Reply {
+    let part = "<hosts><host id=\"1\"><name>a</name></host><host id=\"2\"><na";
+    let reply = Reply::new(200, "application/xml", part);
+    if request.target.contains("max=") { reply.stall(part.len() + 1000) } else { reply.cut(part.len() + 1000) }
+}
+
+fn reply(request: &Recorded) -> Reply {
+    if request.target.starts_with(&format!("{API}/hosts")) {
+        return cut_hosts(request);
+    }
+    let (status, body) = answer(request);
+    let kind = if body.starts_with('{') { "application/json" } else { "application/xml" };
+    Reply::new(status, kind, body)
+}
+
+/// Starts the fake engine, which records every request it receives.
+async fn engine() -> Server {
+    Server::start(reply).await
 }
 
 #[tokio::test]
 async fn a_day_in_the_life_of_a_provisioning_script() -> Result<(), Error> {
-    let (url, log) = engine().await;
+    let server = engine().await;
+    let url = server.url(API);
     let conn = Connection::builder(&url).token("the-token").build()?;
     let vms = conn.system_service().vms_service();
 
@@ -192,8 +119,8 @@ async fn a_day_in_the_life_of_a_provisioning_script() -> Result<(), Error> {
     vm_service.remove().send().await?;
     conn.close().await?;
 
-    let seen = log.lock().expect("log").clone();
-    let api: Vec<&Seen> = seen.iter().filter(|s| s.target.starts_with(API)).collect();
+    let seen = server.requests();
+    let api: Vec<&Recorded> = seen.iter().filter(|s| s.target.starts_with(API)).collect();
     let lines: Vec<String> = api.iter().map(|s| format!("{} {}", s.method, s.target)).collect();
     assert_eq!(
         lines,
@@ -209,17 +136,17 @@ async fn a_day_in_the_life_of_a_provisioning_script() -> Result<(), Error> {
         ]
     );
     assert_eq!(
-        api[1].body,
+        api[1].text(),
         "<vm><name>web-3</name><cluster><name>prod</name></cluster><template><name>rhel9</name></template></vm>"
     );
-    assert_eq!(api[2].body, "<action><use_cloud_init>true</use_cloud_init></action>");
+    assert_eq!(api[2].text(), "<action><use_cloud_init>true</use_cloud_init></action>");
     for s in &api {
         assert_eq!(s.header("Authorization"), Some("Bearer the-token"));
         assert_eq!(s.header("Version"), Some("4"));
         assert_eq!(s.header("Accept"), Some("application/xml"));
     }
     // `close()` revoked the token.
-    assert!(seen.iter().any(|s| !s.target.starts_with(API) && s.body.contains("the-token")));
+    assert!(seen.iter().any(|s| !s.target.starts_with(API) && s.text().contains("the-token")));
     Ok(())
 }
 
@@ -227,7 +154,8 @@ async fn a_day_in_the_life_of_a_provisioning_script() -> Result<(), Error> {
 /// fields, struct literals and the `follow_link` helpers.
 #[tokio::test]
 async fn the_old_style_keeps_working() -> Result<(), Error> {
-    let (url, _log) = engine().await;
+    let server = engine().await;
+    let url = server.url(API);
     let conn = Connection::builder(&url).token("t").build()?;
     let vms = conn.system_service().vms_service();
     let vm = vms
@@ -250,7 +178,8 @@ async fn the_old_style_keeps_working() -> Result<(), Error> {
 
 #[tokio::test]
 async fn a_big_list_is_streamed_item_by_item() -> Result<(), Error> {
-    let (url, _log) = engine().await;
+    let server = engine().await;
+    let url = server.url(API);
     let conn = Connection::builder(&url).token("t").build()?;
     let vms = conn.system_service().vms_service();
     let mut stream = vms.list().all_content(true).stream().await?;
@@ -275,7 +204,8 @@ async fn a_big_list_is_streamed_item_by_item() -> Result<(), Error> {
 
 #[tokio::test]
 async fn many_tasks_share_one_connection() -> Result<(), Error> {
-    let (url, log) = engine().await;
+    let server = engine().await;
+    let url = server.url(API);
     let conn = Connection::builder(&url).token("t").connections(4).build()?;
     let tasks: Vec<_> = (0..50)
         .map(|_| {
@@ -286,13 +216,14 @@ async fn many_tasks_share_one_connection() -> Result<(), Error> {
     for t in tasks {
         assert_eq!(t.await.expect("task")?.name.as_deref(), Some("web-3"));
     }
-    assert_eq!(log.lock().expect("log").len(), 50);
+    assert_eq!(server.requests().len(), 50);
     Ok(())
 }
 
 #[tokio::test]
 async fn a_stream_cut_short_or_stalled_is_an_error_after_the_items_that_arrived() -> Result<(), Error> {
-    let (url, _log) = engine().await;
+    let server = engine().await;
+    let url = server.url(API);
     let conn = Connection::builder(&url).token("t").build()?;
     let hosts = conn.system_service().hosts_service();
 
@@ -321,7 +252,8 @@ async fn a_stream_cut_short_or_stalled_is_an_error_after_the_items_that_arrived(
 /// path it names.
 #[tokio::test]
 async fn an_id_is_always_one_path_segment() -> Result<(), Error> {
-    let (url, log) = engine().await;
+    let server = engine().await;
+    let url = server.url(API);
     let conn = Connection::builder(&url).token("t").build()?;
     let vms = conn.system_service().vms_service();
     let ids = [
@@ -347,7 +279,7 @@ async fn an_id_is_always_one_path_segment() -> Result<(), Error> {
     assert!(err.is_not_found(), "{err}");
     assert_eq!(conn.relative_path(&format!("{API}/vms/a%2Fb/nics"))?, "vms/a%2Fb/nics");
 
-    let seen = log.lock().expect("log").clone();
+    let seen = server.requests();
     let targets: Vec<&str> = seen.iter().map(|s| s.target.as_str()).collect();
     let mut expected: Vec<String> = ids.iter().map(|(_, segment)| format!("{API}/vms/{segment}/nics")).collect();
     expected.push(format!("{API}/vms/a%2Fb"));
@@ -359,7 +291,8 @@ async fn an_id_is_always_one_path_segment() -> Result<(), Error> {
 /// made from an object or from a missing id.
 #[tokio::test]
 async fn first_one_optional_parameters_and_ids() -> Result<(), Error> {
-    let (url, log) = engine().await;
+    let server = engine().await;
+    let url = server.url(API);
     let conn = Connection::builder(&url).token("t").build()?;
     let vms = conn.system_service().vms_service();
 
@@ -373,16 +306,16 @@ async fn first_one_optional_parameters_and_ids() -> Result<(), Error> {
     // `None` leaves a parameter out; `Some` and plain values set it.
     let no_limit: Option<i64> = None;
     vms.list().max(no_limit).search(Some("name=web*")).case_sensitive(false).send().await?;
-    let target = log.lock().unwrap().last().expect("sent").target.clone();
+    let target = server.last().target;
     assert!(target.contains("search=name%3Dweb*") && target.contains("case_sensitive=false"), "{target}");
     assert!(!target.contains("max="), "{target}");
     vms.list().max(10).max(None).send().await?;
-    assert!(!log.lock().unwrap().last().expect("sent").target.contains("max="));
+    assert!(!server.last().target.contains("max="));
 
     // A service from an object (its id), and from an id that is missing.
     let vm = vms.vm_service(&Vm::with_id("3")).get().send().await?;
     assert_eq!(vm.name(), Some("web-3"));
-    let sent = log.lock().unwrap().len();
+    let sent = server.requests().len();
     let err = vms.vm_service(&Vm::named("no-id")).start().send().await.expect_err("no id");
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert_eq!(
@@ -393,7 +326,7 @@ async fn first_one_optional_parameters_and_ids() -> Result<(), Error> {
     assert!(err.to_string().contains("was given an empty id"), "{err}");
     let err = vms.vm_service(vm.host()).get().send().await.expect_err("no host");
     assert!(err.to_string().contains("was given no Host (None)"), "{err}");
-    assert_eq!(log.lock().unwrap().len(), sent, "nothing is sent for a missing id");
+    assert_eq!(server.requests().len(), sent, "nothing is sent for a missing id");
     Ok(())
 }
 
@@ -401,7 +334,8 @@ async fn first_one_optional_parameters_and_ids() -> Result<(), Error> {
 /// page is not full.
 #[tokio::test]
 async fn pages_of_a_search() -> Result<(), Error> {
-    let (url, log) = engine().await;
+    let server = engine().await;
+    let url = server.url(API);
     let conn = Connection::builder(&url).token("t").build()?;
     let mut pages = conn.system_service().vms_service().list().search("name=web*").pages(2);
     let mut names = Vec::new();
@@ -409,7 +343,7 @@ async fn pages_of_a_search() -> Result<(), Error> {
         names.push(page.iter().filter_map(|vm| vm.name().map(str::to_owned)).collect::<Vec<_>>());
     }
     assert_eq!(names, [vec!["web-1", "web-2"], vec!["web-4"]]);
-    let targets: Vec<String> = log.lock().unwrap().iter().map(|s| s.target.clone()).collect();
+    let targets: Vec<String> = server.requests().into_iter().map(|s| s.target).collect();
     assert_eq!(targets.len(), 2, "the short second page is the last: {targets:?}");
     assert!(targets[0].contains("search=name%3Dweb*+page+1") && targets[0].contains("max=2"), "{targets:?}");
     assert!(targets[1].contains("search=name%3Dweb*+page+2"), "{targets:?}");
@@ -419,7 +353,8 @@ async fn pages_of_a_search() -> Result<(), Error> {
 /// One `follow` for a linked object, a linked list and their `Option`s.
 #[tokio::test]
 async fn follow_takes_objects_lists_and_options() -> Result<(), Error> {
-    let (url, _log) = engine().await;
+    let server = engine().await;
+    let url = server.url(API);
     let conn = Connection::builder(&url).token("t").build()?;
     let vm = conn.system_service().vms_service().vm_service("3").get().send().await?;
     assert_eq!(conn.follow(vm.cluster()).await?.name(), Some("prod"));
@@ -447,7 +382,8 @@ async fn follow_takes_objects_lists_and_options() -> Result<(), Error> {
 /// `wait_until` of any service that has a `get`.
 #[tokio::test]
 async fn waiters_poll_until_done_failed_or_timed_out() -> Result<(), Error> {
-    let (url, _log) = engine().await;
+    let server = engine().await;
+    let url = server.url(API);
     let conn = Connection::builder(&url).token("t").build()?;
     let disks = conn.system_service().disks_service();
     let disk = disks.disk_service("d1").wait_until_ok().send().await?;
@@ -484,7 +420,8 @@ async fn waiters_poll_until_done_failed_or_timed_out() -> Result<(), Error> {
 /// nested members.
 #[tokio::test]
 async fn results_of_every_kind_cross_task_boundaries() {
-    let (url, _log) = engine().await;
+    let server = engine().await;
+    let url = server.url(API);
     let conn = Connection::builder(&url).token("t").build().expect("connection");
     let sds = conn.system_service().storage_domains_service();
     let task = tokio::spawn(async move { sds.storage_domain_service("1").get().send().await });

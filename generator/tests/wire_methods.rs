@@ -5,7 +5,7 @@
 //! `oracle/calls/ovirt.rs`, generated with the SDK) is called twice with the
 //! same arguments, once with our SDK and once with the Python SDK
 //! (`oracle/methods_oracle.py`), each against its own recording HTTP server
-//! on `127.0.0.1` (`oracle/wire_server.rs`). Every parameter is given a
+//! on `127.0.0.1` (the `sdkgen-testkit` server). Every parameter is given a
 //! value. The two requests of each call must be the same:
 //!
 //! * the method and the path (byte for byte);
@@ -56,8 +56,6 @@ mod harness;
 #[path = "oracle/calls/ovirt.rs"]
 #[rustfmt::skip]
 mod ovirt_calls;
-#[path = "oracle/wire_server.rs"]
-mod wire_server;
 #[path = "oracle/wire_xml.rs"]
 mod wire_xml;
 
@@ -75,8 +73,47 @@ use std::time::{Duration, Instant};
 
 use harness::{Args, CallSpec, Kind, Out, Place, Value};
 use ovirt_calls::CALLS;
+use sdkgen_testkit::{Recorded, Server, decode_form};
 use serde_json::{Value as Json, json};
-use wire_server::{Recorded, Reply, Server, decode_query};
+
+/// The header that names the call a request belongs to.
+const CALL_HEADER: &str = "x-oracle-call";
+
+/// The canned reply of a call.
+#[derive(Debug, Clone)]
+struct Canned {
+    status: u16,
+    body: String,
+}
+
+/// The server's handler: each request is answered with the canned reply of
+/// the call its `X-Oracle-Call` header names (`application/xml`), or a 404
+/// fault when it names no call with a reply.
+fn answer_calls(replies: Arc<HashMap<String, Canned>>) -> impl Fn(&Recorded) -> sdkgen_testkit::Reply {
+    move |request: &Recorded| match request.header(CALL_HEADER).and_then(|id| replies.get(id)) {
+        Some(canned) => sdkgen_testkit::Reply::new(canned.status, "application/xml", canned.body.clone()),
+        None => sdkgen_testkit::Reply::new(
+            404,
+            "application/xml",
+            "<fault><reason>Unknown oracle call</reason><detail>no canned reply</detail></fault>",
+        ),
+    }
+}
+
+/// Takes what a server recorded so far, header names in lower case: the
+/// requests by call, and those that named no call with a reply.
+fn take_by_call(server: &Server, replies: &HashMap<String, Canned>) -> (HashMap<String, Vec<Recorded>>, Vec<Recorded>) {
+    let mut by_call: HashMap<String, Vec<Recorded>> = HashMap::new();
+    let mut strays = Vec::new();
+    for mut request in server.take_requests() {
+        request.headers.iter_mut().for_each(|(name, _)| name.make_ascii_lowercase());
+        match request.header(CALL_HEADER).filter(|id| replies.contains_key(*id)) {
+            Some(id) => by_call.entry(id.to_owned()).or_default().push(request),
+            None => strays.push(request),
+        }
+    }
+    (by_call, strays)
+}
 
 /// The token both SDKs are given (so that neither talks to SSO).
 const TOKEN: &str = "oracle-token";
@@ -494,8 +531,8 @@ fn choose_values(call: &CallSpec, facts: &Facts, samples: &Samples<'_>) -> BTree
 }
 
 /// The canned reply of one call.
-fn canned_reply(call: &CallSpec, facts: &Facts, samples: &Samples<'_>) -> Reply {
-    let ok = |body: String| Reply { status: 200, body };
+fn canned_reply(call: &CallSpec, facts: &Facts, samples: &Samples<'_>) -> Canned {
+    let ok = |body: String| Canned { status: 200, body };
     match (call.kind, &call.result) {
         (Kind::Action, result) => {
             let mut body = String::from("<action><status>complete</status>");
@@ -765,7 +802,7 @@ fn query_text(value: &Value) -> Option<String> {
 }
 
 fn sorted_query(query: Option<&str>) -> Vec<(String, String)> {
-    let mut pairs = query.map(decode_query).unwrap_or_default();
+    let mut pairs = query.map(decode_form).unwrap_or_default();
     pairs.sort();
     pairs
 }
@@ -779,8 +816,8 @@ fn check_against_arguments(call: &CallSpec, args: &Args, facts: &Facts, ours: &R
     if ours.method != http_method(call.kind) {
         found.push(finding(category, format!("method {}, expected {}", ours.method, http_method(call.kind))));
     }
-    if ours.path() != expected_path(call) {
-        found.push(finding(category, format!("path {}, expected {}", ours.path(), expected_path(call))));
+    if ours.path != expected_path(call) {
+        found.push(finding(category, format!("path {}, expected {}", ours.path, expected_path(call))));
     }
     let mut expected_query = Vec::new();
     for p in call.params.iter().filter(|p| p.place == Place::Query) {
@@ -798,7 +835,7 @@ fn check_against_arguments(call: &CallSpec, args: &Args, facts: &Facts, ours: &R
         }
     }
     expected_query.sort();
-    let query = sorted_query(ours.query());
+    let query = sorted_query(ours.query.as_deref());
     if query != expected_query {
         found.push(finding(category, format!("query {query:?}, expected {expected_query:?}")));
     }
@@ -860,11 +897,11 @@ fn compare_requests(call: &CallSpec, python: &Recorded, ours: &Recorded, verdict
     if python.method != ours.method {
         found.push(finding("method", format!("Python {}, ours {}", python.method, ours.method)));
     }
-    if python.path() != ours.path() {
-        found.push(finding("path", format!("Python {}, ours {}", python.path(), ours.path())));
+    if python.path != ours.path {
+        found.push(finding("path", format!("Python {}, ours {}", python.path, ours.path)));
     }
 
-    let mut python_query = sorted_query(python.query());
+    let mut python_query = sorted_query(python.query.as_deref());
     // A list of structs the Python SDK wrongly put into the query.
     let struct_lists: Vec<&str> =
         call.params.iter().filter(|p| p.list && !PRIMITIVES.contains(&p.ty)).map(|p| p.name).collect();
@@ -882,7 +919,7 @@ fn compare_requests(call: &CallSpec, python: &Recorded, ours: &Recorded, verdict
     // When that list is the body, our body is checked against the
     // arguments instead (see `check_against_arguments`).
     let body_misplaced = call.params.iter().any(|p| p.place == Place::Body && misplaced.iter().any(|m| m == p.name));
-    let our_query = sorted_query(ours.query());
+    let our_query = sorted_query(ours.query.as_deref());
     if python_query != our_query {
         let only = |a: &[(String, String)], b: &[(String, String)]| -> Vec<String> {
             let (a, b): (Vec<String>, Vec<String>) =
@@ -895,8 +932,8 @@ fn compare_requests(call: &CallSpec, python: &Recorded, ours: &Recorded, verdict
                 "only Python's: {:?}; only ours: {:?} (raw: Python {:?}, ours {:?})",
                 only(&python_query, &our_query),
                 only(&our_query, &python_query),
-                python.query().unwrap_or(""),
-                ours.query().unwrap_or("")
+                python.query.as_deref().unwrap_or(""),
+                ours.query.as_deref().unwrap_or("")
             ),
         ));
     }
@@ -983,7 +1020,7 @@ fn compare_outs(python: &Out, ours: &Out) -> Result<(), String> {
 
 /// Compares our decoded reply with the canned reply itself (used when the
 /// Python SDK cannot make the call).
-fn compare_with_canned(call: &CallSpec, facts: &Facts, reply: &Reply, ours: &Out) -> Result<(), String> {
+fn compare_with_canned(call: &CallSpec, facts: &Facts, reply: &Canned, ours: &Out) -> Result<(), String> {
     let document = match (ours, &call.result) {
         (Out::Object(xml), Some(_)) => xml.clone(),
         (Out::Objects(items), Some(result)) => {
@@ -1001,7 +1038,7 @@ fn judge(
     call: &CallSpec,
     args: &Args,
     facts: &Facts,
-    reply: &Reply,
+    reply: &Canned,
     python_requests: &[Recorded],
     our_requests: &[Recorded],
     python: Option<Outcome>,
@@ -1122,20 +1159,20 @@ fn python_sdk_and_ours_agree_on_every_call() {
     let samples = Samples { facts: &facts };
     let args: HashMap<&str, Args> =
         CALLS.iter().map(|c| (c.id, Args::new(c.id, choose_values(c, &facts, &samples)))).collect();
-    let replies: HashMap<String, Reply> =
+    let replies: HashMap<String, Canned> =
         CALLS.iter().map(|c| (c.id.to_owned(), canned_reply(c, &facts, &samples))).collect();
     let replies = Arc::new(replies);
     let dir = fresh_dir("wire_methods");
 
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_all().build().unwrap();
     let (python_server, our_server) = runtime.block_on(async {
-        let python = Server::start(replies.clone()).await.expect("cannot start the server for Python");
-        let ours = Server::start(replies.clone()).await.expect("cannot start our server");
+        let python = Server::start(answer_calls(replies.clone())).await;
+        let ours = Server::start(answer_calls(replies.clone())).await;
         (python, ours)
     });
     let plan_path = dir.join("plan.json");
     let python_out = dir.join("python-results.json");
-    let plan = plan_json(&format!("http://127.0.0.1:{}{API_ROOT}", python_server.port), &facts, &args);
+    let plan = plan_json(&format!("http://127.0.0.1:{}{API_ROOT}", python_server.addr.port()), &facts, &args);
     fs::write(&plan_path, serde_json::to_vec_pretty(&plan).unwrap())
         .unwrap_or_else(|e| panic!("cannot write {}: {e}", plan_path.display()));
 
@@ -1149,12 +1186,12 @@ fn python_sdk_and_ours_agree_on_every_call() {
         })
     };
     let t = Instant::now();
-    let mut ours = runtime.block_on(run_ours(format!("http://127.0.0.1:{}{API_ROOT}", our_server.port), &args));
+    let mut ours = runtime.block_on(run_ours(format!("http://127.0.0.1:{}{API_ROOT}", our_server.addr.port()), &args));
     let our_time = t.elapsed();
     let (mut python_results, python_time) =
         python_thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-    let (mut python_requests, python_strays) = python_server.take();
-    let (mut our_requests, our_strays) = our_server.take();
+    let (mut python_requests, python_strays) = take_by_call(&python_server, &replies);
+    let (mut our_requests, our_strays) = take_by_call(&our_server, &replies);
     drop(runtime);
     dump_requests(&dir.join("requests.json"), &python_requests, &our_requests);
 
@@ -1184,7 +1221,7 @@ fn python_sdk_and_ours_agree_on_every_call() {
                 "{who} sent {} {} without a known X-Oracle-Call ({:?})",
                 r.method,
                 r.target,
-                r.header(wire_server::CALL_HEADER)
+                r.header(CALL_HEADER)
             ));
         }
     }

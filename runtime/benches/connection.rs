@@ -1,5 +1,5 @@
 //! Requests per second of sequential small GETs (a 6.6 KB `<vm>`, read into
-//! a struct) over one kept-alive HTTPS connection, against a lean local
+//! a struct) over one kept-alive HTTPS connection, against the test-server kit's local
 //! server, in alternating rounds of:
 //!
 //! * `limit`: the same request written by hand on one kept-alive TLS
@@ -24,9 +24,6 @@
 //! the median, and for our clients the context switches and CPU time per
 //! request of the client's threads (the server's thread left out).
 
-#[path = "../tests/support/mod.rs"]
-mod support;
-
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -34,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use sdkgen_runtime::connection::{Connection, Request};
 use sdkgen_runtime::xml::{XmlError, XmlReader, XmlType, XmlWriter};
-use support::pki;
+use sdkgen_testkit::{Recorded, Reply, Server, pki};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// The token every client is given (no SSO request is timed).
@@ -116,55 +113,29 @@ impl XmlType for Vm {
     }
 }
 
-/// A lean HTTPS server for the measurement, on its own thread and runtime:
-/// it answers every request (keep-alive, no body expected) with the VM, or
-/// 401 without the token, and records nothing, so that the time measured is
-/// mostly the client's. Returns its address and the id of its thread.
+/// The test-server kit's HTTPS server, on its own thread and runtime so
+/// that its work can be told apart from the client's: it answers every
+/// request with the VM, or 401 without the token. What it records is
+/// dropped every second so that a long run does not grow. Returns its
+/// address and the id of its thread.
 fn start_server() -> (SocketAddr, String) {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let addr = listener.local_addr().unwrap();
-    let ok = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: application/xml;charset=UTF-8\r\nContent-Length: {}\r\n\r\n{VM}",
-        VM.len()
-    );
-    let refused = "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/xml\r\nContent-Length: 8\r\n\r\n<fault/>";
-    let (tid_tx, tid_rx) = std::sync::mpsc::channel();
+    let (started_tx, started_rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let _ = tid_tx.send(thread_id());
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let acceptor = tokio_rustls::TlsAcceptor::from(pki().server.clone());
+            let server = Server::start_tls(|r: &Recorded| match r.bearer() {
+                Some(TOKEN) => Reply::xml(200, VM),
+                _ => Reply::xml(401, "<fault/>"),
+            })
+            .await;
+            let _ = started_tx.send((server.addr, thread_id()));
             loop {
-                let Ok((tcp, _)) = listener.accept().await else { continue };
-                let _ = tcp.set_nodelay(true);
-                let (acceptor, ok) = (acceptor.clone(), ok.clone());
-                tokio::spawn(async move {
-                    let Ok(mut tls) = acceptor.accept(tcp).await else { return };
-                    let mut buf = Vec::with_capacity(8192);
-                    let mut chunk = [0u8; 8192];
-                    loop {
-                        let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
-                            match tls.read(&mut chunk).await {
-                                Ok(0) | Err(_) => return,
-                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                            }
-                            continue;
-                        };
-                        let head = &buf[..end];
-                        let authorized = head.windows(TOKEN.len()).any(|w| w == TOKEN.as_bytes());
-                        let reply = if authorized { ok.as_bytes() } else { refused.as_bytes() };
-                        if tls.write_all(reply).await.is_err() {
-                            return;
-                        }
-                        buf.drain(..end + 4);
-                    }
-                });
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                server.take_requests();
             }
         });
     });
-    (addr, tid_rx.recv().unwrap())
+    started_rx.recv().unwrap()
 }
 
 /// The id of the calling thread, as `/proc/self/task/<id>` names it.

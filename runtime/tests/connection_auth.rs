@@ -24,10 +24,10 @@ fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
 // Scenario 1: a valid CA file works.
 #[tokio::test]
 async fn a_valid_ca_file_is_trusted() {
-    let server = Server::start(engine(api_ok)).await;
+    let server = Server::start_tls(engine(api_ok)).await;
     let ca = temp_file("ca.pem", pki().ca_pem.as_bytes());
     let connection =
-        Connection::builder(server.url()).username(USER).password(PASSWORD).ca_file(&ca).no_proxy().build().unwrap();
+        Connection::builder(server.url(API)).username(USER).password(PASSWORD).ca_file(&ca).no_proxy().build().unwrap();
     connection.test_or_error().await.unwrap();
     assert!(connection.test().await);
 }
@@ -63,8 +63,8 @@ async fn ca_pem_without_a_certificate_is_a_tls_error() {
 // Scenario 1: insecure without a CA works (and ignores a missing CA file).
 #[tokio::test]
 async fn insecure_needs_no_ca() {
-    let server = Server::start(engine(api_ok)).await;
-    let connection = Connection::builder(server.url())
+    let server = Server::start_tls(engine(api_ok)).await;
+    let connection = Connection::builder(server.url(API))
         .username(USER)
         .password(PASSWORD)
         .insecure(true)
@@ -77,8 +77,8 @@ async fn insecure_needs_no_ca() {
 
 #[tokio::test]
 async fn a_certificate_from_another_ca_is_a_tls_error() {
-    let server = Server::start(engine(api_ok)).await;
-    let connection = Connection::builder(server.url())
+    let server = Server::start_tls(engine(api_ok)).await;
+    let connection = Connection::builder(server.url(API))
         .username(USER)
         .password(PASSWORD)
         .ca_pem(pki().other_ca_pem.clone())
@@ -100,8 +100,8 @@ async fn a_certificate_from_another_ca_is_a_tls_error() {
 
 #[tokio::test]
 async fn the_system_store_does_not_trust_a_private_ca() {
-    let server = Server::start(engine(api_ok)).await;
-    let built = Connection::builder(server.url()).username(USER).password(PASSWORD).no_proxy().build();
+    let server = Server::start_tls(engine(api_ok)).await;
+    let built = Connection::builder(server.url(API)).username(USER).password(PASSWORD).no_proxy().build();
     // Either the machine has a system store (the handshake then fails) or
     // it has none (the build says so); both are TLS errors.
     let err = match built {
@@ -113,20 +113,25 @@ async fn the_system_store_does_not_trust_a_private_ca() {
 
 #[tokio::test]
 async fn the_host_name_is_always_checked_unless_insecure() {
-    let server = Server::start_with(pki().wrong_name.clone(), engine(api_ok)).await;
+    let server = Server::start_tls_with(pki().wrong_name.clone(), engine(api_ok)).await;
     let err = builder(&server).build().unwrap().test_or_error().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
     assert!(err.to_string().contains("not valid for name \"127.0.0.1\""), "{err}");
 
-    let insecure =
-        Connection::builder(server.url()).username(USER).password(PASSWORD).insecure(true).no_proxy().build().unwrap();
+    let insecure = Connection::builder(server.url(API))
+        .username(USER)
+        .password(PASSWORD)
+        .insecure(true)
+        .no_proxy()
+        .build()
+        .unwrap();
     insecure.test_or_error().await.unwrap();
 }
 
 // Scenario 3: the SSO request.
 #[tokio::test]
 async fn the_password_grant_request() {
-    let server = Server::start(engine(api_ok)).await;
+    let server = Server::start_tls(engine(api_ok)).await;
     let connection = connect(&server);
     let token = connection.authenticate().await.unwrap();
     assert_eq!(token.expose(), TOKEN);
@@ -153,7 +158,7 @@ async fn the_password_grant_request() {
 // Scenario 2: Kerberos.
 #[tokio::test]
 async fn the_kerberos_grant_request() {
-    let server = Server::start(|r: &Recorded| match r.path.as_str() {
+    let server = Server::start_tls(|r: &Recorded| match r.path.as_str() {
         SSO_KERBEROS if r.header("authorization") == Some("Negotiate YIIGtest") => {
             Reply::json(200, format!(r#"{{"access_token":"{TOKEN}"}}"#))
         }
@@ -164,7 +169,7 @@ async fn the_kerberos_grant_request() {
     .await;
     let hosts = Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = hosts.clone();
-    let connection = Connection::builder(server.url())
+    let connection = Connection::builder(server.url(API))
         .kerberos(true)
         .negotiate(move |host| {
             seen.lock().unwrap().push(host.to_owned());
@@ -189,14 +194,14 @@ async fn the_kerberos_grant_request() {
     // Without the hook, nothing is sent for Negotiate and the SSO refusal
     // is reported.
     let bare =
-        Connection::builder(server.url()).kerberos(true).ca_pem(pki().ca_pem.clone()).no_proxy().build().unwrap();
+        Connection::builder(server.url(API)).kerberos(true).ca_pem(pki().ca_pem.clone()).no_proxy().build().unwrap();
     let err = bare.authenticate().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
     assert_eq!(err.to_string(), "Error during SSO authentication access_denied : no ticket");
     assert_eq!(server.requests_to(SSO_KERBEROS).last().unwrap().header("authorization"), None);
 
     // A failing hook is an authentication error.
-    let failing = Connection::builder(server.url())
+    let failing = Connection::builder(server.url(API))
         .kerberos(true)
         .negotiate(|_| Err("no credentials cache".into()))
         .ca_pem(pki().ca_pem.clone())
@@ -219,7 +224,7 @@ async fn both_shapes_of_sso_errors() {
         r#"[{"error_code":"access_denied","error":"Cannot authenticate user 'admin@internal': The username or password is incorrect.."}]"#,
     ];
     for shape in shapes {
-        let server = Server::start(move |_: &Recorded| Reply::json(401, shape)).await;
+        let server = Server::start_tls(move |_: &Recorded| Reply::json(401, shape)).await;
         let err = connect(&server).authenticate().await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Authentication, "{shape}");
         assert!(err.is_authentication());
@@ -231,7 +236,7 @@ async fn both_shapes_of_sso_errors() {
 #[tokio::test]
 async fn a_redirected_sso_request_says_so() {
     let server =
-        Server::start(|_: &Recorded| Reply::empty(302).header("Location", "https://login.example.test/")).await;
+        Server::start_tls(|_: &Recorded| Reply::empty(302).header("Location", "https://login.example.test/")).await;
     let err = connect(&server).authenticate().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidResponse, "{err}");
     assert_eq!(err.code(), Some(302));
@@ -248,7 +253,7 @@ async fn a_redirected_sso_request_says_so() {
 // Scenario 5: wrong user name or wrong password.
 #[tokio::test]
 async fn wrong_credentials_fail_authentication() {
-    let server = Server::start(engine(api_ok)).await;
+    let server = Server::start_tls(engine(api_ok)).await;
     for (user, password) in [("nobody@internal", PASSWORD), (USER, "wrong")] {
         let connection = builder(&server).username(user).password(password).build().unwrap();
         let err = connection.authenticate().await.unwrap_err();
@@ -263,7 +268,7 @@ async fn wrong_credentials_fail_authentication() {
 
 #[tokio::test]
 async fn the_token_is_fetched_once_and_reused() {
-    let server = Server::start(engine(api_ok)).await;
+    let server = Server::start_tls(engine(api_ok)).await;
     let connection = connect(&server);
     assert!(server.requests().is_empty(), "build() must send nothing");
     for _ in 0..5 {
@@ -280,7 +285,7 @@ async fn the_token_is_fetched_once_and_reused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_first_requests_authenticate_once() {
-    let server = Server::start(engine(api_ok)).await;
+    let server = Server::start_tls(engine(api_ok)).await;
     let connection = connect(&server);
     let tasks: Vec<_> = (0..20)
         .map(|_| {
@@ -296,9 +301,9 @@ async fn concurrent_first_requests_authenticate_once() {
 
 #[tokio::test]
 async fn a_given_token_is_used_as_is() {
-    let server = Server::start(engine(api_ok)).await;
+    let server = Server::start_tls(engine(api_ok)).await;
     let connection =
-        Connection::builder(server.url()).token(TOKEN).ca_pem(pki().ca_pem.clone()).no_proxy().build().unwrap();
+        Connection::builder(server.url(API)).token(TOKEN).ca_pem(pki().ca_pem.clone()).no_proxy().build().unwrap();
     connection.test_or_error().await.unwrap();
     assert_eq!(connection.authenticate().await.unwrap().expose(), TOKEN);
     assert!(server.requests_to(SSO).is_empty());
@@ -326,7 +331,7 @@ fn rotating(accepted: Option<&'static str>) -> (Arc<AtomicUsize>, impl Fn(&Recor
 #[tokio::test]
 async fn a_401_renews_the_token_and_retries_once() {
     let (grants, handler) = rotating(Some(TOKEN_2));
-    let server = Server::start(handler).await;
+    let server = Server::start_tls(handler).await;
     let connection = connect(&server);
     let reply = connection.execute(Request::get("vms"), &[200]).await.unwrap();
     assert_eq!(reply.status(), 200);
@@ -343,7 +348,7 @@ async fn a_401_renews_the_token_and_retries_once() {
 #[tokio::test]
 async fn a_second_401_is_an_authentication_error() {
     let (grants, handler) = rotating(None);
-    let server = Server::start(handler).await;
+    let server = Server::start_tls(handler).await;
     let connection = connect(&server);
     let err = connection.execute(Request::get("vms"), &[200]).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
@@ -359,8 +364,8 @@ async fn a_second_401_is_an_authentication_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_401s_renew_the_token_once() {
     let (grants, handler) = rotating(Some(TOKEN_2));
-    let server = Server::start(handler).await;
-    let connection = Connection::builder(server.url())
+    let server = Server::start_tls(handler).await;
+    let connection = Connection::builder(server.url(API))
         .username(USER)
         .password(PASSWORD)
         .token(TOKEN)
@@ -383,9 +388,9 @@ async fn concurrent_401s_renew_the_token_once() {
 
 #[tokio::test]
 async fn a_refused_given_token_without_credentials_is_an_authentication_error() {
-    let server = Server::start(engine(api_ok)).await;
+    let server = Server::start_tls(engine(api_ok)).await;
     let connection =
-        Connection::builder(server.url()).token("expired").ca_pem(pki().ca_pem.clone()).no_proxy().build().unwrap();
+        Connection::builder(server.url(API)).token("expired").ca_pem(pki().ca_pem.clone()).no_proxy().build().unwrap();
     let err = connection.test_or_error().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
     assert!(server.requests_to(SSO).is_empty());
@@ -395,7 +400,7 @@ async fn a_refused_given_token_without_credentials_is_an_authentication_error() 
 // Scenario 9: close revokes the token; close without logout does not.
 #[tokio::test]
 async fn close_revokes_the_token() {
-    let server = Server::start(engine(api_ok)).await;
+    let server = Server::start_tls(engine(api_ok)).await;
     let connection = connect(&server);
     connection.test_or_error().await.unwrap();
     let clone = connection.clone();
@@ -422,7 +427,7 @@ async fn close_revokes_the_token() {
 /// succeeds and when it fails half-way, and returns the work's result.
 #[tokio::test]
 async fn scope_closes_the_connection_however_the_work_ends() {
-    let server = Server::start(engine(api_ok)).await;
+    let server = Server::start_tls(engine(api_ok)).await;
     let status = connect(&server)
         .scope(|connection| async move {
             let reply = connection.execute(Request::get(""), &[200]).await?;
@@ -451,7 +456,7 @@ async fn scope_closes_the_connection_however_the_work_ends() {
 
 #[tokio::test]
 async fn close_without_logout_keeps_the_token() {
-    let server = Server::start(engine(api_ok)).await;
+    let server = Server::start_tls(engine(api_ok)).await;
     let connection = connect(&server);
     connection.test_or_error().await.unwrap();
     connection.close_without_logout().await.unwrap();
@@ -463,16 +468,16 @@ async fn close_without_logout_keeps_the_token() {
 
 #[tokio::test]
 async fn close_revokes_a_given_token_too() {
-    let server = Server::start(engine(api_ok)).await;
+    let server = Server::start_tls(engine(api_ok)).await;
     let connection =
-        Connection::builder(server.url()).token(TOKEN).ca_pem(pki().ca_pem.clone()).no_proxy().build().unwrap();
+        Connection::builder(server.url(API)).token(TOKEN).ca_pem(pki().ca_pem.clone()).no_proxy().build().unwrap();
     connection.close().await.unwrap();
     assert_eq!(server.requests_to(REVOKE)[0].form()["token"], TOKEN);
 }
 
 #[tokio::test]
 async fn a_failed_revocation_is_an_authentication_error() {
-    let server = Server::start(|r: &Recorded| match r.path.as_str() {
+    let server = Server::start_tls(|r: &Recorded| match r.path.as_str() {
         REVOKE => Reply::json(400, r#"{"error_code":"invalid_token","error":"Token not found"}"#),
         _ => Reply::json(200, format!(r#"{{"access_token":"{TOKEN}"}}"#)),
     })
@@ -486,7 +491,7 @@ async fn a_failed_revocation_is_an_authentication_error() {
 
 #[tokio::test]
 async fn sso_urls_and_token_name_can_be_replaced() {
-    let server = Server::start(|r: &Recorded| match r.path.as_str() {
+    let server = Server::start_tls(|r: &Recorded| match r.path.as_str() {
         "/custom/token" => Reply::json(200, r#"[{"my_token":"tok-custom","access_token":"wrong"}]"#),
         "/custom/revoke" => Reply::empty(204),
         _ if r.bearer() == Some("tok-custom") => Reply::xml(200, "<api/>"),
@@ -507,7 +512,7 @@ async fn sso_urls_and_token_name_can_be_replaced() {
 
 #[tokio::test]
 async fn sso_replies_that_are_not_json() {
-    let server = Server::start(|r: &Recorded| match r.path.as_str() {
+    let server = Server::start_tls(|r: &Recorded| match r.path.as_str() {
         SSO => Reply::html(200, "<html>login page</html>"),
         _ => Reply::xml(200, "<api/>"),
     })
@@ -520,12 +525,12 @@ async fn sso_replies_that_are_not_json() {
         "{err}"
     );
 
-    let server = Server::start(|_: &Recorded| Reply::json(200, r#"{"token_type":"bearer"}"#)).await;
+    let server = Server::start_tls(|_: &Recorded| Reply::json(200, r#"{"token_type":"bearer"}"#)).await;
     let err = connect(&server).authenticate().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidResponse);
     assert!(err.to_string().contains("doesn't contain the token field 'access_token'"), "{err}");
 
-    let server = Server::start(|_: &Recorded| Reply::json(200, "{not json")).await;
+    let server = Server::start_tls(|_: &Recorded| Reply::json(200, "{not json")).await;
     let err = connect(&server).authenticate().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidResponse);
     assert!(err.to_string().contains("isn't valid JSON"), "{err}");

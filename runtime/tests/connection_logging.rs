@@ -47,7 +47,7 @@ fn server_handler() -> impl Fn(&Recorded) -> Reply + Send + Sync + 'static {
 async fn secrets_never_reach_the_log() {
     let capture = Capture::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
-    let server = Server::start(server_handler()).await;
+    let server = Server::start_tls(server_handler()).await;
     let connection = builder(&server).debug(true).header("X-Trace", "t-1").build().unwrap();
 
     // The first request is refused (401), renewed and sent again.
@@ -101,7 +101,7 @@ async fn secrets_never_reach_the_log() {
 async fn bodies_are_not_logged_unless_debug_is_on() {
     let capture = Capture::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
-    let server = Server::start(server_handler()).await;
+    let server = Server::start_tls(server_handler()).await;
     let connection = builder(&server).build().unwrap();
     connection.execute(Request::post("users", "<user><name>visible-name</name></user>"), &[200]).await.unwrap();
     let log = capture.text();
@@ -116,7 +116,7 @@ async fn sso_failures_and_transport_errors_stay_clean() {
     let capture = Capture::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
     // The SSO refuses, and echoes what it got (as a careless server might).
-    let server = Server::start(|r: &Recorded| {
+    let server = Server::start_tls(|r: &Recorded| {
         Reply::json(400, format!(r#"{{"error_code":"denied","error":"bad","echo":"{}"}}"#, r.text()))
     })
     .await;
@@ -126,8 +126,8 @@ async fn sso_failures_and_transport_errors_stay_clean() {
     assert_clean("the error", &format!("{err} {err:?}"));
 
     // A server that never answers: the timeout error and its log.
-    let hang = Server::start(|_: &Recorded| Reply::Hang).await;
-    let connection = Connection::builder(hang.url())
+    let hang = Server::start_tls(|_: &Recorded| Reply::Hang).await;
+    let connection = Connection::builder(hang.url(API))
         .token(TOKEN)
         .ca_pem(pki().ca_pem.clone())
         .no_proxy()
@@ -147,8 +147,8 @@ async fn sso_failures_and_transport_errors_stay_clean() {
 async fn insecure_mode_is_logged_once() {
     let capture = Capture::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
-    let server = Server::start(engine(|_| Reply::xml(200, "<api/>"))).await;
-    let connection = Connection::builder(server.url())
+    let server = Server::start_tls(engine(|_| Reply::xml(200, "<api/>"))).await;
+    let connection = Connection::builder(server.url(API))
         .username(USER)
         .password(PASSWORD)
         .insecure(true)
@@ -172,13 +172,13 @@ async fn insecure_mode_is_logged_once() {
 // replies and errors never hold the user, the password, the token or a body.
 #[tokio::test]
 async fn string_forms_hold_no_user_password_token_or_body() {
-    let server = Server::start(engine(|_| Reply::xml(200, "<api><secret_body>s3</secret_body></api>"))).await;
+    let server = Server::start_tls(engine(|_| Reply::xml(200, "<api><secret_body>s3</secret_body></api>"))).await;
     let b = builder(&server).token(TOKEN).header("X-Api-Key", "key-value-9").proxy("http://pu:pp-secret@127.0.0.1:9");
     let shown = format!("{b:?}");
     for hidden in [USER, PASSWORD, TOKEN, "key-value-9", "pp-secret"] {
         assert!(!shown.contains(hidden), "{hidden} in {shown}");
     }
-    assert!(shown.contains("X-Api-Key") && shown.contains(&server.url()), "{shown}");
+    assert!(shown.contains("X-Api-Key") && shown.contains(&server.url(API)), "{shown}");
 
     let connection = connect(&server);
     let request = Request::post("users", format!("<user><password>{PASSWORD}</password></user>"));

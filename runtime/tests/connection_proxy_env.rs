@@ -9,12 +9,12 @@ use support::*;
 
 fn from_environment(server: &Server) -> Connection {
     // No `no_proxy()`: the environment decides.
-    Connection::builder(server.url()).username(USER).password(PASSWORD).ca_pem(pki().ca_pem.clone()).build().unwrap()
+    Connection::builder(server.url(API)).username(USER).password(PASSWORD).ca_pem(pki().ca_pem.clone()).build().unwrap()
 }
 
 #[tokio::test]
 async fn proxy_environment_variables_are_honoured() {
-    let server = Server::start(engine(|_| Reply::xml(200, "<api/>"))).await;
+    let server = Server::start_tls(engine(|_| Reply::xml(200, "<api/>"))).await;
     let proxy = Proxy::start().await;
     let set = |name: &str, value: &str| {
         // SAFETY: this binary runs this one test; nothing else reads the

@@ -57,7 +57,7 @@ impl XmlType for DataCenter {
 // §2.2: the headers of every request.
 #[tokio::test]
 async fn every_request_carries_the_protocol_headers() {
-    let server = Server::start(engine(ok)).await;
+    let server = Server::start_tls(engine(ok)).await;
     let connection = connect(&server);
     connection.execute(Request::get("vms"), &[200]).await.unwrap();
     let get = server.last();
@@ -87,7 +87,7 @@ async fn every_request_carries_the_protocol_headers() {
 // Scenario 16: extra query parameters and headers on every kind of method.
 #[tokio::test]
 async fn extra_query_and_headers_arrive_verbatim() {
-    let server = Server::start(engine(ok)).await;
+    let server = Server::start_tls(engine(ok)).await;
     let connection = connect(&server);
     let requests = [
         Request::post("vms", "<vm/>"),
@@ -113,7 +113,7 @@ async fn extra_query_and_headers_arrive_verbatim() {
 // header of the same name replaces them.
 #[tokio::test]
 async fn connection_headers_and_per_call_overrides() {
-    let server = Server::start(engine(ok)).await;
+    let server = Server::start_tls(engine(ok)).await;
     let connection = builder(&server)
         .header("X-Conn", "global")
         .headers([("X-Other", "kept"), ("User-Agent", "my-tool/1.0")])
@@ -146,7 +146,7 @@ async fn connection_headers_and_per_call_overrides() {
 // anything is sent (not even the SSO request).
 #[tokio::test]
 async fn invalid_header_values_fail_before_sending() {
-    let server = Server::start(engine(ok)).await;
+    let server = Server::start_tls(engine(ok)).await;
     let connection = connect(&server);
     for (name, value) in [("X-A", "caf\u{e9}"), ("X-A", "line\r\nbreak"), ("X-A", "nul\0"), ("Bad Name", "secret-v")] {
         let err = connection.send(Request::get("vms").header(name, value)).await.unwrap_err();
@@ -161,7 +161,7 @@ async fn invalid_header_values_fail_before_sending() {
 // Scenario 19: `all_content` is mirrored into the `All-Content` header.
 #[tokio::test]
 async fn all_content_is_mirrored_into_a_header() {
-    let server = Server::start(engine(ok)).await;
+    let server = Server::start_tls(engine(ok)).await;
     let connection = connect(&server);
     for value in ["true", "false"] {
         connection.execute(Request::get("vms/123").query("all_content", value), &[200]).await.unwrap();
@@ -173,7 +173,7 @@ async fn all_content_is_mirrored_into_a_header() {
 
 #[tokio::test]
 async fn paths_are_relative_to_the_api_root_and_encoded() {
-    let server = Server::start(engine(ok)).await;
+    let server = Server::start_tls(engine(ok)).await;
     let connection = connect(&server);
     connection.execute(Request::get(""), &[200]).await.unwrap();
     assert_eq!(server.last().path, "/ovirt-engine/api");
@@ -189,7 +189,7 @@ async fn paths_are_relative_to_the_api_root_and_encoded() {
 async fn gzip_when_compress_is_on() {
     let body = format!("<vms>{}</vms>", "<vm><name>web</name></vm>".repeat(200));
     let expected = body.clone();
-    let server = Server::start(engine(move |r: &Recorded| {
+    let server = Server::start_tls(engine(move |r: &Recorded| {
         let reply = Reply::xml(200, body.clone());
         if r.header("accept-encoding").is_some_and(|v| v.contains("gzip")) { reply.gzip() } else { reply }
     }))
@@ -208,7 +208,7 @@ async fn gzip_when_compress_is_on() {
 #[tokio::test]
 async fn gzip_bodies_are_decompressed_when_streamed_and_corrupt_ones_are_errors() {
     let body = format!("<data_centers>{}</data_centers>", "<data_center><name>dc</name></data_center>".repeat(500));
-    let server = Server::start(engine(move |r: &Recorded| match r.path.as_str() {
+    let server = Server::start_tls(engine(move |r: &Recorded| match r.path.as_str() {
         "/ovirt-engine/api/corrupt" => Reply::xml(200, "not gzip at all").header("Content-Encoding", "gzip"),
         _ => Reply::xml(200, body.clone()).gzip(),
     }))
@@ -224,14 +224,14 @@ async fn gzip_bodies_are_decompressed_when_streamed_and_corrupt_ones_are_errors(
 
     let err = connection.execute(Request::get("corrupt"), &[200]).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidResponse, "{err}");
-    let expected = format!("The gzip body of the reply to GET {}/corrupt is corrupt: ", server.url());
+    let expected = format!("The gzip body of the reply to GET {}/corrupt is corrupt: ", server.url(API));
     assert!(err.to_string().starts_with(&expected), "{err}");
 }
 
 // Scenario 7 and "a server that never answers".
 #[tokio::test]
 async fn a_server_that_never_answers_times_out() {
-    let server = Server::start(engine(|_| Reply::Hang)).await;
+    let server = Server::start_tls(engine(|_| Reply::Hang)).await;
     let connection = builder(&server).timeout(Duration::from_millis(300)).build().unwrap();
     let started = Instant::now();
     let err = connection.execute(Request::get("vms"), &[200]).await.unwrap_err();
@@ -245,7 +245,7 @@ async fn a_server_that_never_answers_times_out() {
 // Scenario 7: the request's timeout wins over the connection's, lower or higher.
 #[tokio::test]
 async fn the_request_timeout_overrides_the_connection_timeout() {
-    let server = Server::start(engine(|r: &Recorded| match r.path.as_str() {
+    let server = Server::start_tls(engine(|r: &Recorded| match r.path.as_str() {
         "/ovirt-engine/api/slow" => Reply::xml(200, "<api/>").delayed(Duration::from_millis(600)),
         _ => Reply::Hang,
     }))
@@ -317,7 +317,7 @@ async fn an_unreachable_server_is_a_connection_error() {
 // Scenario 22: 404 with an empty body.
 #[tokio::test]
 async fn not_found_with_an_empty_body() {
-    let server = Server::start(engine(|_| Reply::empty(404))).await;
+    let server = Server::start_tls(engine(|_| Reply::empty(404))).await;
     let err = connect(&server).execute(Request::get("vms/123"), &[200]).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
     assert!(err.is_not_found());
@@ -327,14 +327,14 @@ async fn not_found_with_an_empty_body() {
         err.to_string(),
         format!(
             "HTTP response code is 404. HTTP response message is \"Not Found\". Request was GET {}/vms/123.",
-            server.url()
+            server.url(API)
         )
     );
 }
 
 #[tokio::test]
 async fn error_kinds_follow_the_status() {
-    let server = Server::start(engine(|r: &Recorded| {
+    let server = Server::start_tls(engine(|r: &Recorded| {
         let status = r.path.rsplit('/').next().unwrap().parse().unwrap();
         Reply::xml(status, "<fault><reason>Operation Failed</reason><detail>[Cannot do it]</detail></fault>")
     }))
@@ -368,7 +368,7 @@ async fn error_kinds_follow_the_status() {
 // Scenario 23: an action fault with a success code, and a bare fault.
 #[tokio::test]
 async fn action_faults_are_errors() {
-    let server = Server::start(engine(|r: &Recorded| match r.path.as_str() {
+    let server = Server::start_tls(engine(|r: &Recorded| match r.path.as_str() {
         "/ovirt-engine/api/vms/123/start" => Reply::xml(
             201,
             "<action><status>failed</status><fault><reason>myreason</reason><detail>mydetail</detail></fault></action>",
@@ -389,7 +389,7 @@ async fn action_faults_are_errors() {
         let fault = err.fault().unwrap();
         assert_eq!(fault.reason.as_deref(), Some("myreason"));
         assert_eq!(fault.detail.as_deref(), Some("mydetail"));
-        let request = format!("Request was POST {}/vms/123/{action}.", server.url());
+        let request = format!("Request was POST {}/vms/123/{action}.", server.url(API));
         assert!(err.to_string().ends_with(&request), "{err}");
     }
     let reply = connection.execute_action(Request::post("vms/123/suspend", "<action/>")).await.unwrap();
@@ -400,7 +400,7 @@ async fn action_faults_are_errors() {
 // Scenario 24 and "an HTML error page".
 #[tokio::test]
 async fn replies_that_are_not_xml() {
-    let server = Server::start(move |r: &Recorded| match r.path.as_str() {
+    let server = Server::start_tls(move |r: &Recorded| match r.path.as_str() {
         SSO => Reply::json(200, format!(r#"{{"access_token":"{TOKEN}"}}"#)),
         "/wrong/api" | "/ovirt-engine/api" => Reply::html(200, "<html><body>Welcome</body></html>"),
         _ => Reply::html(502, "<html><body><h1>Bad Gateway</h1></body></html>"),
@@ -447,7 +447,7 @@ async fn replies_that_are_not_xml() {
 
 #[tokio::test]
 async fn a_connection_dropped_mid_body_is_a_connection_error() {
-    let server = Server::start(engine(|_| {
+    let server = Server::start_tls(engine(|_| {
         Reply::Raw(
             b"HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nTransfer-Encoding: chunked\r\n\r\n\
               10\r\n<vms><vm id=\"1\">\r\n"
@@ -461,7 +461,7 @@ async fn a_connection_dropped_mid_body_is_a_connection_error() {
         err.to_string(),
         format!(
             "The server closed the connection after 16 bytes of the body of the reply to GET {}/vms, before its end.",
-            server.url()
+            server.url(API)
         )
     );
     assert!(std::error::Error::source(&err).is_some());
@@ -469,7 +469,7 @@ async fn a_connection_dropped_mid_body_is_a_connection_error() {
 
 #[tokio::test]
 async fn a_200_with_a_truncated_body_is_a_connection_error() {
-    let server = Server::start(engine(|_| {
+    let server = Server::start_tls(engine(|_| {
         Reply::Raw(
             b"HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: 1000\r\n\r\n<vms><vm>".to_vec(),
         )
@@ -482,17 +482,17 @@ async fn a_200_with_a_truncated_body_is_a_connection_error() {
 
 #[tokio::test]
 async fn a_complete_reply_with_truncated_xml_is_an_xml_error() {
-    let server = Server::start(engine(|_| Reply::xml(200, "<data_center id=\"1\"><name>dc"))).await;
+    let server = Server::start_tls(engine(|_| Reply::xml(200, "<data_center id=\"1\"><name>dc"))).await;
     let err = connect(&server).follow_href::<DataCenter>("/ovirt-engine/api/datacenters/1").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Xml, "{err}");
     assert!(std::error::Error::source(&err).is_some());
-    assert!(err.to_string().ends_with(&format!("Request was GET {}/datacenters/1.", server.url())), "{err}");
+    assert!(err.to_string().ends_with(&format!("Request was GET {}/datacenters/1.", server.url(API))), "{err}");
 }
 
 #[tokio::test]
 async fn a_10_mb_fault() {
     const SIZE: usize = 10 << 20;
-    let server = Server::start(engine(|_| {
+    let server = Server::start_tls(engine(|_| {
         let mut body = b"<fault><reason>Huge</reason><detail>".to_vec();
         body.resize(body.len() + SIZE, b'x');
         body.extend_from_slice(b"</detail></fault>");
@@ -512,9 +512,10 @@ async fn a_10_mb_fault() {
 
 #[tokio::test]
 async fn redirects_are_not_followed() {
-    let server =
-        Server::start(engine(|_| Reply::empty(302).header("Location", "https://elsewhere.example/ovirt-engine/api")))
-            .await;
+    let server = Server::start_tls(engine(|_| {
+        Reply::empty(302).header("Location", "https://elsewhere.example/ovirt-engine/api")
+    }))
+    .await;
     let err = connect(&server).execute(Request::get("vms").query("search", "x"), &[200]).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidResponse);
     assert_eq!(err.code(), Some(302));
@@ -524,17 +525,17 @@ async fn redirects_are_not_followed() {
         format!(
             "The server redirected GET {}/vms to https://elsewhere.example/ovirt-engine/api (HTTP 302): redirects \
              are not followed. The URL is probably not the API root, or a login proxy is in front of the engine.",
-            server.url()
+            server.url(API)
         )
     );
 }
 
 #[tokio::test]
 async fn a_server_that_closes_without_replying_is_named_so() {
-    let server = Server::start(engine(|_| Reply::Raw(Vec::new()))).await;
+    let server = Server::start_tls(engine(|_| Reply::Raw(Vec::new()))).await;
     let err = connect(&server).execute(Request::get("vms").query("search", "x"), &[200]).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
-    let expected = format!("The server closed the connection before it replied to GET {}/vms.", server.url());
+    let expected = format!("The server closed the connection before it replied to GET {}/vms.", server.url(API));
     assert_eq!(err.to_string(), expected);
     assert!(std::error::Error::source(&err).is_some());
 }
@@ -546,7 +547,7 @@ async fn a_kept_alive_connection_the_server_closed_is_replaced() {
     let body = "<api/>";
     let raw =
         format!("HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n\r\n{body}", body.len());
-    let server = Server::start(engine(move |_| Reply::Raw(raw.clone().into_bytes()))).await;
+    let server = Server::start_tls(engine(move |_| Reply::Raw(raw.clone().into_bytes()))).await;
     let connection = connect(&server);
     for _ in 0..3 {
         connection.execute(Request::get(""), &[200]).await.unwrap();
@@ -556,7 +557,7 @@ async fn a_kept_alive_connection_the_server_closed_is_replaced() {
 
     // A reply that says `Connection: close` is not followed by another
     // request on its connection, even while the server keeps it open.
-    let server = Server::start(engine(|_| Reply::xml(200, "<api/>").header("Connection", "close"))).await;
+    let server = Server::start_tls(engine(|_| Reply::xml(200, "<api/>").header("Connection", "close"))).await;
     let connection = connect(&server);
     for _ in 0..2 {
         connection.execute(Request::get(""), &[200]).await.unwrap();
@@ -587,7 +588,7 @@ async fn a_proxy_that_refuses_the_tunnel_is_named() {
 // Scenario 10: many tasks share one connection without mixing replies.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_concurrent_tasks_share_one_connection() {
-    let server = Server::start(engine(|r: &Recorded| {
+    let server = Server::start_tls(engine(|r: &Recorded| {
         let id = r.path.rsplit('/').next().unwrap().to_owned();
         let delay = Duration::from_millis(id.len() as u64 % 3);
         Reply::xml(200, format!("<data_center id=\"{id}\"><name>dc-{id}</name></data_center>")).delayed(delay)
@@ -618,7 +619,7 @@ async fn a_hundred_concurrent_tasks_share_one_connection() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_limits_what_is_in_flight() {
-    let server = Server::start(engine(|_| Reply::xml(200, "<api/>").delayed(Duration::from_millis(20)))).await;
+    let server = Server::start_tls(engine(|_| Reply::xml(200, "<api/>").delayed(Duration::from_millis(20)))).await;
     let connection = builder(&server).connections(2).build().unwrap();
     let tasks: Vec<_> = (0..20)
         .map(|_| {
@@ -637,7 +638,7 @@ async fn connections_limits_what_is_in_flight() {
 
 #[tokio::test]
 async fn sequential_requests_reuse_one_kept_alive_connection() {
-    let server = Server::start(engine(ok)).await;
+    let server = Server::start_tls(engine(ok)).await;
     let connection = connect(&server);
     for _ in 0..10 {
         connection.execute(Request::get("vms"), &[200]).await.unwrap();
@@ -658,7 +659,7 @@ async fn sequential_requests_reuse_one_kept_alive_connection() {
 // `test()`, `is_link` and `follow_link` (scenario 35's follow part).
 #[tokio::test]
 async fn links_are_followed_with_their_type() {
-    let server = Server::start(engine(|r: &Recorded| match (r.path.as_str(), r.query.as_deref()) {
+    let server = Server::start_tls(engine(|r: &Recorded| match (r.path.as_str(), r.query.as_deref()) {
         ("/ovirt-engine/api", None) => Reply::xml(200, "<api/>"),
         ("/ovirt-engine/api/datacenters/123", None) => Reply::xml(
             200,
@@ -715,7 +716,7 @@ async fn links_are_followed_with_their_type() {
 
 #[tokio::test]
 async fn replies_expose_what_generated_code_needs() {
-    let server = Server::start(engine(|_| Reply::xml(201, "<vm id=\"7\"/>").header("X-Extra", "1"))).await;
+    let server = Server::start_tls(engine(|_| Reply::xml(201, "<vm id=\"7\"/>").header("X-Extra", "1"))).await;
     let connection = connect(&server);
     let reply = connection.execute(Request::post("vms", "<vm/>"), &[200, 201, 202]).await.unwrap();
     assert_eq!(reply.status(), 201);
@@ -731,7 +732,7 @@ async fn replies_expose_what_generated_code_needs() {
     assert_eq!(reply.into_body(), b"<vm id=\"7\"/>");
 
     // An empty body where a document was expected.
-    let server = Server::start(engine(|_| Reply::empty(200))).await;
+    let server = Server::start_tls(engine(|_| Reply::empty(200))).await;
     let err = connect(&server).follow_href::<DataCenter>("/ovirt-engine/api/x").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidResponse);
     assert!(err.to_string().starts_with("The response body is empty. HTTP response code is 200."), "{err}");
@@ -739,7 +740,7 @@ async fn replies_expose_what_generated_code_needs() {
 
 #[tokio::test]
 async fn the_explicit_proxy_is_used() {
-    let server = Server::start(engine(ok)).await;
+    let server = Server::start_tls(engine(ok)).await;
     let proxy = Proxy::start().await;
     let connection = builder(&server).proxy(proxy.url()).build().unwrap();
     connection.test_or_error().await.unwrap();
@@ -759,7 +760,7 @@ async fn the_explicit_proxy_is_used() {
 
 #[tokio::test]
 async fn extreme_option_values_do_not_panic() {
-    let server = Server::start(engine(ok)).await;
+    let server = Server::start_tls(engine(ok)).await;
     let connection = builder(&server)
         .timeout(Duration::MAX)
         .connect_timeout(Duration::MAX)
