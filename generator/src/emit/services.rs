@@ -365,14 +365,21 @@ fn emit_waiters(cx: &Context<'_>, index: usize) -> Vec<TokenStream> {
     let Some(TypeRef::Struct(object)) = get.and_then(|m| m.result).zip(get).map(|(r, m)| m.params[r].ty) else {
         return Vec::new();
     };
+    let mut out = vec![generic_waiter(cx, object)];
+    out.extend(api.services[index].waiters.iter().map(|w| declared_waiter(cx, w)));
+    out
+}
+
+/// `wait_until(|object| …)` of a service whose `get` returns `object`.
+fn generic_waiter(cx: &Context<'_>, object: usize) -> TokenStream {
     let t = struct_path(cx, object);
-    let type_name = &api.structs[object].rust_name;
+    let type_name = &cx.api.structs[object].rust_name;
     let generic_doc = doc(&format!(
         "Waits until `done` is true of the {type_name}, fetching it with `get()` every 2 s for at most \
          10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the {type_name} that \
          met the condition. Dropping the future stops waiting."
     ));
-    let mut out = vec![quote! {
+    quote! {
         #generic_doc
         pub fn wait_until(
             &self,
@@ -380,63 +387,66 @@ fn emit_waiters(cx: &Context<'_>, index: usize) -> Vec<TokenStream> {
         ) -> sdkgen_runtime::wait::Wait<#t> {
             self.ctx.wait_until(done)
         }
-    }];
-    for w in &api.services[index].waiters {
-        let member = &api.structs[w.object].members[w.member];
-        let en = &api.enums[w.values_of];
-        let e = format_ident!("{}", en.rust_name);
-        let field = ident(&member.rust);
-        let variants = |ix: &[usize]| -> Vec<TokenStream> {
-            ix.iter()
-                .map(|&i| {
-                    let v = format_ident!("{}", en.values[i].rust);
-                    quote! { types::#e::#v }
-                })
-                .collect()
-        };
-        let wires = |ix: &[usize]| ix.iter().map(|&i| format!("`{}`", en.values[i].wire)).collect::<Vec<_>>();
-        let done = variants(&w.done);
-        let fail = variants(&w.fail);
-        let seen = format!("{} {{value}}", member.name);
-        let unset = format!("without {}", member.name);
-        let fail_arm = match fail.as_slice() {
-            [] => TokenStream::new(),
-            [one] => quote! { Some(value @ #one) => Progress::Failed(format!(#seen)), },
-            many => quote! { Some(value @ (#(#many)|*)) => Progress::Failed(format!(#seen)), },
-        };
-        let what = format!("to have {} {}", member.name, wires(&w.done).join(" or ").replace('`', ""));
-        let mut text = match &w.doc {
-            Some(d) => format!("{}\n\n", d.trim()),
-            None => String::new(),
-        };
-        text.push_str(&format!(
-            "Waits until the `{}` of the {type_name} is {}, fetching it with `get()` every 2 s for at most 10 min \
-             (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the {type_name}.",
-            member.name,
-            wires(&w.done).join(" or ")
-        ));
-        if !w.fail.is_empty() {
-            text.push_str(&format!(
-                " It is an error of kind `Failed` as soon as it is {}.",
-                wires(&w.fail).join(" or ")
-            ));
-        }
-        let d = doc(&text);
-        let method = format_ident!("{}", w.rust);
-        out.push(quote! {
-            #d
-            pub fn #method(&self) -> sdkgen_runtime::wait::Wait<#t> {
-                use sdkgen_runtime::wait::Progress;
-                self.ctx.wait_for(#what, |object: &#t| match &object.#field {
-                    Some(#(#done)|*) => Progress::Done,
-                    #fail_arm
-                    Some(value) => Progress::Pending(format!(#seen)),
-                    None => Progress::Pending(#unset.to_owned()),
-                })
-            }
-        });
     }
-    out
+}
+
+/// `wait_until_<name>()` of a waiter the model declares: a match of the
+/// watched enum member on its done and failure values.
+fn declared_waiter(cx: &Context<'_>, w: &crate::ir::Waiter) -> TokenStream {
+    let api = cx.api;
+    let t = struct_path(cx, w.object);
+    let member = &api.structs[w.object].members[w.member];
+    let en = &api.enums[w.values_of];
+    let e = format_ident!("{}", en.rust_name);
+    let field = ident(&member.rust);
+    let variants = |ix: &[usize]| -> Vec<TokenStream> {
+        ix.iter()
+            .map(|&i| {
+                let v = format_ident!("{}", en.values[i].rust);
+                quote! { types::#e::#v }
+            })
+            .collect()
+    };
+    let done = variants(&w.done);
+    let seen = format!("{} {{value}}", member.name);
+    let unset = format!("without {}", member.name);
+    let fail_arm = match variants(&w.fail).as_slice() {
+        [] => TokenStream::new(),
+        [one] => quote! { Some(value @ #one) => Progress::Failed(format!(#seen)), },
+        many => quote! { Some(value @ (#(#many)|*)) => Progress::Failed(format!(#seen)), },
+    };
+    let wires = |ix: &[usize]| ix.iter().map(|&i| format!("`{}`", en.values[i].wire)).collect::<Vec<_>>().join(" or ");
+    let what = format!("to have {} {}", member.name, wires(&w.done).replace('`', ""));
+    let d = doc(&waiter_doc(w, &member.name, &api.structs[w.object].rust_name, &wires(&w.done), &wires(&w.fail)));
+    let method = format_ident!("{}", w.rust);
+    quote! {
+        #d
+        pub fn #method(&self) -> sdkgen_runtime::wait::Wait<#t> {
+            use sdkgen_runtime::wait::Progress;
+            self.ctx.wait_for(#what, |object: &#t| match &object.#field {
+                Some(#(#done)|*) => Progress::Done,
+                #fail_arm
+                Some(value) => Progress::Pending(format!(#seen)),
+                None => Progress::Pending(#unset.to_owned()),
+            })
+        }
+    }
+}
+
+/// The documentation of a declared waiter: the model's words, then what it does.
+fn waiter_doc(w: &crate::ir::Waiter, member: &str, type_name: &str, done: &str, fail: &str) -> String {
+    let mut text = match &w.doc {
+        Some(d) => format!("{}\n\n", d.trim()),
+        None => String::new(),
+    };
+    text.push_str(&format!(
+        "Waits until the `{member}` of the {type_name} is {done}, fetching it with `get()` every 2 s for at most \
+         10 min (the returned [`Wait`](sdkgen_runtime::wait::Wait) sets both); returns the {type_name}."
+    ));
+    if !fail.is_empty() {
+        text.push_str(&format!(" It is an error of kind `Failed` as soon as it is {fail}."));
+    }
+    text
 }
 
 /// What the server requires and accepts of the input, from the model's
