@@ -169,8 +169,7 @@ impl IdSource for Option<&str> {
 
 impl<T: Identity + ?Sized> IdSource for &T {
     fn object_id(&self) -> Result<&str, String> {
-        let name = std::any::type_name::<T>().rsplit("::").next().unwrap_or("object");
-        self.id().ok_or_else(|| format!("a {name} without an id")).and_then(non_empty)
+        self.id().ok_or_else(|| format!("a {} without an id", crate::short_type_name::<T>())).and_then(non_empty)
     }
 }
 
@@ -178,10 +177,7 @@ impl<T: Identity> IdSource for Option<&T> {
     fn object_id(&self) -> Result<&str, String> {
         match self {
             Some(object) => object.object_id(),
-            None => {
-                let name = std::any::type_name::<T>().rsplit("::").next().unwrap_or("object");
-                Err(format!("no {name} (None)"))
-            }
+            None => Err(format!("no {} (None)", crate::short_type_name::<T>())),
         }
     }
 }

@@ -54,6 +54,12 @@ pub use list::List;
 /// statement is true.
 pub fn require_send_sync<T: Send + Sync + ?Sized>(_value: &T) {}
 
+/// The last segment of a type's path, for messages: `Cluster` for
+/// `ovirt_sdk::types::Cluster`.
+pub(crate) fn short_type_name<T: ?Sized>() -> &'static str {
+    std::any::type_name::<T>().rsplit("::").next().unwrap_or("object")
+}
+
 /// Longest piece of offending input (in characters) that an error keeps.
 const SNIPPET_CHARS: usize = 64;
 

@@ -97,8 +97,7 @@ impl ServiceContext {
         check: impl Fn(&T) -> Progress + Send + Sync + 'static,
     ) -> Wait<T> {
         let service = self.clone();
-        let name = std::any::type_name::<T>().rsplit("::").next().unwrap_or("object");
-        let what = format!("the {name} at '{}' {what}", self.path);
+        let what = format!("the {} at '{}' {what}", crate::short_type_name::<T>(), self.path);
         Wait::new(what, move || service.call().fetch::<T>(), check)
     }
 
@@ -190,19 +189,25 @@ impl Call {
         action: Option<&str>,
         body: Option<String>,
     ) -> Result<(Connection, Request), Error> {
-        if let Some(why) = self.unusable {
+        if let Some(why) = &self.unusable {
             return Err(Error::new(ErrorKind::InvalidInput, why.to_string()));
         }
+        let query = self.query_pairs();
         let path = match action {
             Some(action) if self.path.is_empty() => action.to_owned(),
             Some(action) => format!("{}/{action}", self.path),
             None => self.path,
         };
-        let mut query: Vec<(String, String)> =
-            self.query.into_iter().filter(|(n, _)| !self.params.iter().any(|(p, _)| p == n)).collect();
-        query.extend(self.params.into_iter().map(|(n, v)| (n.to_owned(), v)));
         let request = Request { method, path, query, headers: self.headers, body, timeout: self.timeout };
         Ok((self.connection, request))
+    }
+
+    /// The query as it is sent: the extra parameters, less those a setter
+    /// also set, then the parameters of the setters.
+    fn query_pairs(&self) -> Vec<(String, String)> {
+        let set_by_setter = |name: &str| self.params.iter().any(|(p, _)| *p == name);
+        let extra = self.query.iter().filter(|(n, _)| !set_by_setter(n)).cloned();
+        extra.chain(self.params.iter().map(|(n, v)| ((*n).to_owned(), v.clone()))).collect()
     }
 
     /// Sends a `get` or `list`: `GET`, success 200. The reply is read by
@@ -319,9 +324,9 @@ impl Call {
     /// [`NotFound`](ErrorKind::NotFound) error that names the request.
     pub fn fetch_one<T: XmlType>(self) -> impl Future<Output = Result<T, Error>> + Send + use<T> {
         let what = self.describe();
+        let first = self.fetch_first::<T>();
         async move {
-            let first = self.fetch_list::<T>().await?.into_iter().next();
-            first.ok_or_else(|| {
+            first.await?.ok_or_else(|| {
                 Error::new(ErrorKind::NotFound, format!("Nothing matched: {what} returned an empty list."))
             })
         }
@@ -330,10 +335,7 @@ impl Call {
     /// The request as it reads in messages: `GET vms?search=name%3Dweb`.
     fn describe(&self) -> String {
         let mut pairs = url::form_urlencoded::Serializer::new(String::new());
-        let named = self.params.iter().map(|(n, v)| (*n, v.as_str()));
-        for (name, value) in self.query.iter().map(|(n, v)| (n.as_str(), v.as_str())).chain(named) {
-            pairs.append_pair(name, value);
-        }
+        pairs.extend_pairs(self.query_pairs());
         let query = pairs.finish();
         if query.is_empty() { format!("GET {}", self.path) } else { format!("GET {}?{query}", self.path) }
     }

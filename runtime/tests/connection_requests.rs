@@ -6,9 +6,9 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use sdkgen_runtime::List;
 use sdkgen_runtime::connection::{Connection, ErrorKind, Method, Request};
 use sdkgen_runtime::xml::{XmlError, XmlReader, XmlType, XmlWriter};
+use sdkgen_runtime::{Identity, List};
 use support::*;
 
 fn ok(_: &Recorded) -> Reply {
@@ -21,6 +21,15 @@ struct DataCenter {
     href: Option<String>,
     id: Option<String>,
     name: Option<String>,
+}
+
+impl Identity for DataCenter {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
 }
 
 impl XmlType for DataCenter {

@@ -22,18 +22,13 @@ pub trait Followable {
     fn read(reply: &Response) -> Result<Self::Output, Error>;
 }
 
-/// The short name of a type, for messages (`Cluster`).
-fn short_name<T>() -> &'static str {
-    std::any::type_name::<T>().rsplit("::").next().unwrap_or("object")
-}
-
 fn absent<T>(what: &str) -> Error {
     Error::new(
         ErrorKind::InvalidInput,
         format!(
             "There is no {what}{} to follow: the link is absent (the server did not send it, or the object was \
              built locally).",
-            short_name::<T>()
+            crate::short_type_name::<T>()
         ),
     )
 }
@@ -43,7 +38,7 @@ fn without_href<T>(what: &str) -> Error {
         ErrorKind::InvalidInput,
         format!(
             "The {what}{} has no href to follow (it was built locally, not read from the server).",
-            short_name::<T>()
+            crate::short_type_name::<T>()
         ),
     )
 }

@@ -52,9 +52,10 @@ pub use request::{Method, Request, Response};
 pub use secret::Secret;
 pub use stream::ItemStream;
 
+use crate::Identity;
 use crate::List;
 use crate::transport::{Outgoing, Transport};
-use crate::xml::{XmlReader, XmlType, to_xml};
+use crate::xml::XmlType;
 
 /// The `Version` header every API request carries.
 const API_VERSION: &str = "4";
@@ -279,7 +280,7 @@ impl Connection {
     }
 
     /// Whether `object` is a link: whether it has an `href`.
-    pub fn is_link<T: XmlType>(&self, object: &T) -> bool {
+    pub fn is_link<T: XmlType + Identity>(&self, object: &T) -> bool {
         href_of(object).is_some()
     }
 
@@ -292,13 +293,17 @@ impl Connection {
     /// ```no_run
     /// # use sdkgen_runtime::connection::{Connection, Error};
     /// # use sdkgen_runtime::xml::XmlType;
-    /// # async fn demo<DataCenter: XmlType>(connection: &Connection, dc_link: &DataCenter) -> Result<(), Error> {
+    /// # use sdkgen_runtime::Identity;
+    /// # async fn demo<DataCenter: XmlType + Identity>(connection: &Connection, dc_link: &DataCenter) -> Result<(), Error> {
     /// // With `cluster.data_center` read from `<data_center href="…/datacenters/123" id="123"/>`:
     /// let data_center: DataCenter = connection.follow_link(dc_link).await?;
     /// # Ok(()) }
     /// ```
-    pub fn follow_link<T: XmlType>(&self, object: &T) -> impl Future<Output = Result<T, Error>> + Send + use<T> {
-        let request = href_of(object).ok_or_else(no_href).and_then(|href| self.link_request(&href));
+    pub fn follow_link<T: XmlType + Identity>(
+        &self,
+        object: &T,
+    ) -> impl Future<Output = Result<T, Error>> + Send + use<T> {
+        let request = href_of(object).ok_or_else(no_href).and_then(|href| self.link_request(href));
         self.fetch_link(request, Response::read)
     }
 
@@ -657,12 +662,9 @@ fn reply_headers(headers: &HeaderMap) -> Vec<(String, String)> {
     headers.iter().map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect()
 }
 
-/// The `href` of an object, read from the attribute the writer puts on it.
-fn href_of<T: XmlType>(object: &T) -> Option<String> {
-    let xml = to_xml(object).ok()?;
-    let mut reader = XmlReader::from_slice(xml.as_bytes());
-    reader.root().ok()?;
-    reader.attr("href").ok().flatten().filter(|h| !h.is_empty())
+/// The `href` of an object, when it has a non-empty one.
+fn href_of(object: &impl Identity) -> Option<&str> {
+    object.href().filter(|h| !h.is_empty())
 }
 
 fn no_href() -> Error {
@@ -704,10 +706,16 @@ mod tests {
     #[derive(Default)]
     struct Unit(std::marker::PhantomData<std::cell::Cell<u8>>);
 
+    impl Identity for Unit {
+        fn id(&self) -> Option<&str> {
+            None
+        }
+    }
+
     impl XmlType for Unit {
         const TAG: &'static str = "unit";
         const PLURAL: &'static str = "units";
-        fn read_into(&mut self, reader: &mut XmlReader<'_>) -> Result<(), crate::xml::XmlError> {
+        fn read_into(&mut self, reader: &mut crate::xml::XmlReader<'_>) -> Result<(), crate::xml::XmlError> {
             reader.skip()
         }
         fn write(&self, writer: &mut crate::xml::XmlWriter, tag: &str) {
