@@ -439,6 +439,18 @@ impl Api {
         out
     }
 
+    /// What the `get` of a service (its own or a base's) returns, if it has one.
+    pub fn get_result(&self, service: usize) -> Option<TypeRef> {
+        let (_, get) = self.all_methods(service).into_iter().find(|(_, m)| m.kind == MethodKind::Get)?;
+        get.result.map(|r| get.params[r].ty)
+    }
+
+    /// The paging of the API when a list method with these parameters pages
+    /// (it has the parameter that `paging:` names).
+    pub fn paging_of<'a>(&self, mut params: impl Iterator<Item = &'a Param>) -> Option<&Paging> {
+        self.paging.as_ref().filter(|p| params.any(|q| q.name == p.param))
+    }
+
     /// The service and its bases, nearest first.
     pub fn service_chain(&self, service: usize) -> Vec<usize> {
         let mut out = vec![service];
@@ -1295,15 +1307,12 @@ fn build_waiters(cx: &mut Ctx, raw: &RawModel, service_order: &[usize], api: &mu
                 cx.err(&file, &entity, &key, format!("`{name}` is not a snake-case name"));
                 continue;
             }
-            let get = api.all_methods(idx).into_iter().find(|(_, m)| m.kind == MethodKind::Get).map(|(_, m)| m);
-            let object = match get.and_then(|m| m.result).zip(get) {
-                Some((r, m)) => match m.params[r].ty {
-                    TypeRef::Struct(t) => t,
-                    _ => {
-                        cx.err(&file, &entity, &key, "a waiter needs a `get` method that returns a struct");
-                        continue;
-                    }
-                },
+            let object = match api.get_result(idx) {
+                Some(TypeRef::Struct(t)) => t,
+                Some(_) => {
+                    cx.err(&file, &entity, &key, "a waiter needs a `get` method that returns a struct");
+                    continue;
+                }
                 None => {
                     cx.err(&file, &entity, &key, "a waiter needs a `get` method (its own or its base's)");
                     continue;

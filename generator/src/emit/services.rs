@@ -336,9 +336,9 @@ pub(crate) fn emit_service(cx: &Context<'_>, index: usize) -> Result<TokenStream
 /// `pages(size)` of a list request, when the API pages (`paging:` in
 /// `api.yaml`) and the method has the parameter that carries the page.
 fn pages_method(cx: &Context<'_>, sig: &Signature<'_>, item: &TokenStream) -> TokenStream {
-    let Some(paging) = &cx.api.paging else { return TokenStream::new() };
+    let Some(paging) = cx.api.paging_of(sig.params.iter().copied()) else { return TokenStream::new() };
     let wire = |name: &str| sig.params.iter().find(|p| p.name == name).map(|p| p.xml.clone());
-    let Some(param) = wire(&paging.param) else { return TokenStream::new() };
+    let param = wire(&paging.param).unwrap_or_default();
     let size = match paging.size.as_deref().and_then(wire) {
         Some(size) => quote! { Some(#size) },
         None => quote! { None },
@@ -361,8 +361,7 @@ fn pages_method(cx: &Context<'_>, sig: &Signature<'_>, item: &TokenStream) -> To
 /// the model declares.
 fn emit_waiters(cx: &Context<'_>, index: usize) -> Vec<TokenStream> {
     let api = cx.api;
-    let get = api.all_methods(index).into_iter().find(|(_, m)| m.kind == MethodKind::Get).map(|(_, m)| m);
-    let Some(TypeRef::Struct(object)) = get.and_then(|m| m.result).zip(get).map(|(r, m)| m.params[r].ty) else {
+    let Some(TypeRef::Struct(object)) = api.get_result(index) else {
         return Vec::new();
     };
     let mut out = vec![generic_waiter(cx, object)];

@@ -44,8 +44,7 @@ pub(crate) fn emit_spawns(cx: &Context<'_>) -> Result<TokenStream, Error> {
                     requests.push(spawned(quote! { #expr.#method().stream().await.map(drop) }));
                     requests.push(spawned(quote! { #expr.#method().first().await.map(drop) }));
                     requests.push(spawned(quote! { #expr.#method().one().await.map(drop) }));
-                    let pages = api.paging.as_ref().is_some_and(|p| m.params.iter().any(|q| q.name == p.param));
-                    if pages {
+                    if api.paging_of(m.params.iter()).is_some() {
                         requests.push(spawned(quote! {
                             let mut pages = #expr.#method().pages(10);
                             pages.next_page().await.map(drop)
@@ -55,8 +54,7 @@ pub(crate) fn emit_spawns(cx: &Context<'_>) -> Result<TokenStream, Error> {
             }
         }
         // The waiters: the generic one of a service with a `get`, and those of the model.
-        let get = api.all_methods(s).into_iter().any(|(_, m)| m.kind == MethodKind::Get && m.result.is_some());
-        if get {
+        if matches!(api.get_result(s), Some(crate::ir::TypeRef::Struct(_))) {
             requests.push(spawned(quote! { #expr.wait_until(|_| true).send().await.map(drop) }));
         }
         for w in &api.services[s].waiters {
@@ -82,41 +80,21 @@ pub(crate) fn emit_spawns(cx: &Context<'_>) -> Result<TokenStream, Error> {
         let t = format_ident!("{}", st.rust_name);
         let f = format_ident!("follow_{}", st.module);
         follow_calls.push(quote! { #f(connection, href, &mut tasks); });
+        let object = quote! { types::#t::default() };
+        let list = quote! { #krate::List::<types::#t>::with_href(href) };
+        let tasks = [
+            holding(&object, quote! { c.follow_link(&held) }),
+            holding(&list, quote! { c.follow_list_link(&held) }),
+            holding(&object, quote! { c.follow(&held) }),
+            holding(&quote! { Some(#list) }, quote! { c.follow(&held) }),
+        ];
         follow_fns.push(quote! {
             fn #f(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-
-            let value = types::#t::default();
-            let c = connection.clone();
-            tasks.push(spawn(Box::pin(async move {
-                let result = c.follow_link(&value).await.map(drop);
-                drop(value);
-                result
-            })));
-            let list = #krate::List::<types::#t>::with_href(href);
-            let c = connection.clone();
-            tasks.push(spawn(Box::pin(async move {
-                let result = c.follow_list_link(&list).await.map(drop);
-                drop(list);
-                result
-            })));
-            let value = types::#t::default();
-            let c = connection.clone();
-            tasks.push(spawn(Box::pin(async move {
-                let result = c.follow(&value).await.map(drop);
-                drop(value);
-                result
-            })));
-            let list = Some(#krate::List::<types::#t>::with_href(href));
-            let c = connection.clone();
-            tasks.push(spawn(Box::pin(async move {
-                let result = c.follow(&list).await.map(drop);
-                drop(list);
-                result
-            })));
+                #(#tasks)*
             }
         });
     }
-    let follow_count = api.structs.len() * 4;
+    let follow_count = api.structs.len() * 4; // the four `holding` tasks of each type
     let document_type =
         api.structs.iter().find(|s| !s.deprecated).map(|s| s.xml.clone()).unwrap_or_else(|| "none".to_owned());
     let document = format!("<{document_type}/>");
@@ -181,6 +159,20 @@ pub(crate) fn emit_spawns(cx: &Context<'_>) -> Result<TokenStream, Error> {
             })
         }
     })
+}
+
+/// A task that holds `value` (as `held`) across the `.await` of `follow`,
+/// a call on `c`, its own clone of the connection.
+fn holding(value: &TokenStream, follow: TokenStream) -> TokenStream {
+    quote! {
+        let held = #value;
+        let c = connection.clone();
+        tasks.push(spawn(Box::pin(async move {
+            let result = #follow.await.map(drop);
+            drop(held);
+            result
+        })));
+    }
 }
 
 /// One task of a service's function: `call` runs with its own clone of the

@@ -23055,50 +23055,50 @@ pub fn spawn_follows(connection: &Connection, href: &str) -> Vec<Spawned> {
 }
 
 fn follow_action(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Action::default();
+    let held = types::Action::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Action>::with_href(href);
+    let held = ovirt_sdk::List::<types::Action>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Action::default();
+    let held = types::Action::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Action>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Action>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -23106,50 +23106,50 @@ fn follow_action(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) 
 }
 
 fn follow_affinity_group(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::AffinityGroup::default();
+    let held = types::AffinityGroup::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::AffinityGroup>::with_href(href);
+    let held = ovirt_sdk::List::<types::AffinityGroup>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::AffinityGroup::default();
+    let held = types::AffinityGroup::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::AffinityGroup>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::AffinityGroup>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -23157,50 +23157,50 @@ fn follow_affinity_group(connection: &Connection, href: &str, tasks: &mut Vec<Sp
 }
 
 fn follow_affinity_label(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::AffinityLabel::default();
+    let held = types::AffinityLabel::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::AffinityLabel>::with_href(href);
+    let held = ovirt_sdk::List::<types::AffinityLabel>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::AffinityLabel::default();
+    let held = types::AffinityLabel::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::AffinityLabel>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::AffinityLabel>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -23208,50 +23208,50 @@ fn follow_affinity_label(connection: &Connection, href: &str, tasks: &mut Vec<Sp
 }
 
 fn follow_affinity_rule(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::AffinityRule::default();
+    let held = types::AffinityRule::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::AffinityRule>::with_href(href);
+    let held = ovirt_sdk::List::<types::AffinityRule>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::AffinityRule::default();
+    let held = types::AffinityRule::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::AffinityRule>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::AffinityRule>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -23259,50 +23259,50 @@ fn follow_affinity_rule(connection: &Connection, href: &str, tasks: &mut Vec<Spa
 }
 
 fn follow_agent(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Agent::default();
+    let held = types::Agent::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Agent>::with_href(href);
+    let held = ovirt_sdk::List::<types::Agent>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Agent::default();
+    let held = types::Agent::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Agent>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Agent>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -23314,50 +23314,50 @@ fn follow_agent_configuration(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::AgentConfiguration::default();
+    let held = types::AgentConfiguration::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::AgentConfiguration>::with_href(href);
+    let held = ovirt_sdk::List::<types::AgentConfiguration>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::AgentConfiguration::default();
+    let held = types::AgentConfiguration::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::AgentConfiguration>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::AgentConfiguration>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -23365,50 +23365,50 @@ fn follow_agent_configuration(
 }
 
 fn follow_api(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Api::default();
+    let held = types::Api::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Api>::with_href(href);
+    let held = ovirt_sdk::List::<types::Api>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Api::default();
+    let held = types::Api::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Api>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Api>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -23416,50 +23416,50 @@ fn follow_api(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_api_summary(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::ApiSummary::default();
+    let held = types::ApiSummary::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ApiSummary>::with_href(href);
+    let held = ovirt_sdk::List::<types::ApiSummary>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ApiSummary::default();
+    let held = types::ApiSummary::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ApiSummary>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ApiSummary>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -23471,50 +23471,50 @@ fn follow_api_summary_item(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::ApiSummaryItem::default();
+    let held = types::ApiSummaryItem::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ApiSummaryItem>::with_href(href);
+    let held = ovirt_sdk::List::<types::ApiSummaryItem>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ApiSummaryItem::default();
+    let held = types::ApiSummaryItem::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ApiSummaryItem>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ApiSummaryItem>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -23522,50 +23522,50 @@ fn follow_api_summary_item(
 }
 
 fn follow_application(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Application::default();
+    let held = types::Application::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Application>::with_href(href);
+    let held = ovirt_sdk::List::<types::Application>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Application::default();
+    let held = types::Application::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Application>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Application>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -23573,50 +23573,50 @@ fn follow_application(connection: &Connection, href: &str, tasks: &mut Vec<Spawn
 }
 
 fn follow_authorized_key(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::AuthorizedKey::default();
+    let held = types::AuthorizedKey::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::AuthorizedKey>::with_href(href);
+    let held = ovirt_sdk::List::<types::AuthorizedKey>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::AuthorizedKey::default();
+    let held = types::AuthorizedKey::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::AuthorizedKey>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::AuthorizedKey>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -23624,50 +23624,50 @@ fn follow_authorized_key(connection: &Connection, href: &str, tasks: &mut Vec<Sp
 }
 
 fn follow_backup(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Backup::default();
+    let held = types::Backup::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Backup>::with_href(href);
+    let held = ovirt_sdk::List::<types::Backup>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Backup::default();
+    let held = types::Backup::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Backup>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Backup>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -23675,50 +23675,50 @@ fn follow_backup(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) 
 }
 
 fn follow_balance(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Balance::default();
+    let held = types::Balance::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Balance>::with_href(href);
+    let held = ovirt_sdk::List::<types::Balance>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Balance::default();
+    let held = types::Balance::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Balance>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Balance>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -23726,50 +23726,50 @@ fn follow_balance(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>)
 }
 
 fn follow_bios(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Bios::default();
+    let held = types::Bios::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Bios>::with_href(href);
+    let held = ovirt_sdk::List::<types::Bios>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Bios::default();
+    let held = types::Bios::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Bios>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Bios>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -23781,50 +23781,50 @@ fn follow_block_statistic(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::BlockStatistic::default();
+    let held = types::BlockStatistic::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::BlockStatistic>::with_href(href);
+    let held = ovirt_sdk::List::<types::BlockStatistic>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::BlockStatistic::default();
+    let held = types::BlockStatistic::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::BlockStatistic>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::BlockStatistic>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -23832,50 +23832,50 @@ fn follow_block_statistic(
 }
 
 fn follow_bonding(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Bonding::default();
+    let held = types::Bonding::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Bonding>::with_href(href);
+    let held = ovirt_sdk::List::<types::Bonding>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Bonding::default();
+    let held = types::Bonding::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Bonding>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Bonding>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -23883,50 +23883,50 @@ fn follow_bonding(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>)
 }
 
 fn follow_bookmark(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Bookmark::default();
+    let held = types::Bookmark::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Bookmark>::with_href(href);
+    let held = ovirt_sdk::List::<types::Bookmark>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Bookmark::default();
+    let held = types::Bookmark::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Bookmark>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Bookmark>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -23934,50 +23934,50 @@ fn follow_bookmark(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>
 }
 
 fn follow_boot(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Boot::default();
+    let held = types::Boot::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Boot>::with_href(href);
+    let held = ovirt_sdk::List::<types::Boot>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Boot::default();
+    let held = types::Boot::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Boot>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Boot>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -23985,50 +23985,50 @@ fn follow_boot(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_boot_menu(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::BootMenu::default();
+    let held = types::BootMenu::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::BootMenu>::with_href(href);
+    let held = ovirt_sdk::List::<types::BootMenu>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::BootMenu::default();
+    let held = types::BootMenu::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::BootMenu>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::BootMenu>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -24040,50 +24040,50 @@ fn follow_brick_profile_detail(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::BrickProfileDetail::default();
+    let held = types::BrickProfileDetail::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::BrickProfileDetail>::with_href(href);
+    let held = ovirt_sdk::List::<types::BrickProfileDetail>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::BrickProfileDetail::default();
+    let held = types::BrickProfileDetail::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::BrickProfileDetail>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::BrickProfileDetail>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -24091,50 +24091,50 @@ fn follow_brick_profile_detail(
 }
 
 fn follow_cdrom(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Cdrom::default();
+    let held = types::Cdrom::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Cdrom>::with_href(href);
+    let held = ovirt_sdk::List::<types::Cdrom>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Cdrom::default();
+    let held = types::Cdrom::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Cdrom>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Cdrom>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -24142,50 +24142,50 @@ fn follow_cdrom(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_certificate(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Certificate::default();
+    let held = types::Certificate::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Certificate>::with_href(href);
+    let held = ovirt_sdk::List::<types::Certificate>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Certificate::default();
+    let held = types::Certificate::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Certificate>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Certificate>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -24193,50 +24193,50 @@ fn follow_certificate(connection: &Connection, href: &str, tasks: &mut Vec<Spawn
 }
 
 fn follow_checkpoint(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Checkpoint::default();
+    let held = types::Checkpoint::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Checkpoint>::with_href(href);
+    let held = ovirt_sdk::List::<types::Checkpoint>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Checkpoint::default();
+    let held = types::Checkpoint::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Checkpoint>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Checkpoint>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -24244,50 +24244,50 @@ fn follow_checkpoint(connection: &Connection, href: &str, tasks: &mut Vec<Spawne
 }
 
 fn follow_cloud_init(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::CloudInit::default();
+    let held = types::CloudInit::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::CloudInit>::with_href(href);
+    let held = ovirt_sdk::List::<types::CloudInit>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::CloudInit::default();
+    let held = types::CloudInit::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::CloudInit>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::CloudInit>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -24295,50 +24295,50 @@ fn follow_cloud_init(connection: &Connection, href: &str, tasks: &mut Vec<Spawne
 }
 
 fn follow_cluster(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Cluster::default();
+    let held = types::Cluster::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Cluster>::with_href(href);
+    let held = ovirt_sdk::List::<types::Cluster>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Cluster::default();
+    let held = types::Cluster::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Cluster>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Cluster>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -24350,50 +24350,50 @@ fn follow_cluster_feature(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::ClusterFeature::default();
+    let held = types::ClusterFeature::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ClusterFeature>::with_href(href);
+    let held = ovirt_sdk::List::<types::ClusterFeature>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ClusterFeature::default();
+    let held = types::ClusterFeature::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ClusterFeature>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ClusterFeature>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -24401,50 +24401,50 @@ fn follow_cluster_feature(
 }
 
 fn follow_cluster_level(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::ClusterLevel::default();
+    let held = types::ClusterLevel::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ClusterLevel>::with_href(href);
+    let held = ovirt_sdk::List::<types::ClusterLevel>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ClusterLevel::default();
+    let held = types::ClusterLevel::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ClusterLevel>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ClusterLevel>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -24452,50 +24452,50 @@ fn follow_cluster_level(connection: &Connection, href: &str, tasks: &mut Vec<Spa
 }
 
 fn follow_configuration(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Configuration::default();
+    let held = types::Configuration::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Configuration>::with_href(href);
+    let held = ovirt_sdk::List::<types::Configuration>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Configuration::default();
+    let held = types::Configuration::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Configuration>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Configuration>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -24503,50 +24503,50 @@ fn follow_configuration(connection: &Connection, href: &str, tasks: &mut Vec<Spa
 }
 
 fn follow_console(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Console::default();
+    let held = types::Console::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Console>::with_href(href);
+    let held = ovirt_sdk::List::<types::Console>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Console::default();
+    let held = types::Console::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Console>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Console>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -24554,50 +24554,50 @@ fn follow_console(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>)
 }
 
 fn follow_core(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Core::default();
+    let held = types::Core::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Core>::with_href(href);
+    let held = ovirt_sdk::List::<types::Core>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Core::default();
+    let held = types::Core::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Core>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Core>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -24605,50 +24605,50 @@ fn follow_core(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_cpu(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Cpu::default();
+    let held = types::Cpu::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Cpu>::with_href(href);
+    let held = ovirt_sdk::List::<types::Cpu>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Cpu::default();
+    let held = types::Cpu::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Cpu>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Cpu>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -24656,50 +24656,50 @@ fn follow_cpu(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_cpu_profile(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::CpuProfile::default();
+    let held = types::CpuProfile::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::CpuProfile>::with_href(href);
+    let held = ovirt_sdk::List::<types::CpuProfile>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::CpuProfile::default();
+    let held = types::CpuProfile::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::CpuProfile>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::CpuProfile>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -24707,50 +24707,50 @@ fn follow_cpu_profile(connection: &Connection, href: &str, tasks: &mut Vec<Spawn
 }
 
 fn follow_cpu_topology(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::CpuTopology::default();
+    let held = types::CpuTopology::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::CpuTopology>::with_href(href);
+    let held = ovirt_sdk::List::<types::CpuTopology>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::CpuTopology::default();
+    let held = types::CpuTopology::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::CpuTopology>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::CpuTopology>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -24758,50 +24758,50 @@ fn follow_cpu_topology(connection: &Connection, href: &str, tasks: &mut Vec<Spaw
 }
 
 fn follow_cpu_tune(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::CpuTune::default();
+    let held = types::CpuTune::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::CpuTune>::with_href(href);
+    let held = ovirt_sdk::List::<types::CpuTune>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::CpuTune::default();
+    let held = types::CpuTune::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::CpuTune>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::CpuTune>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -24809,50 +24809,50 @@ fn follow_cpu_tune(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>
 }
 
 fn follow_cpu_type(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::CpuType::default();
+    let held = types::CpuType::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::CpuType>::with_href(href);
+    let held = ovirt_sdk::List::<types::CpuType>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::CpuType::default();
+    let held = types::CpuType::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::CpuType>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::CpuType>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -24864,50 +24864,50 @@ fn follow_custom_property(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::CustomProperty::default();
+    let held = types::CustomProperty::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::CustomProperty>::with_href(href);
+    let held = ovirt_sdk::List::<types::CustomProperty>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::CustomProperty::default();
+    let held = types::CustomProperty::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::CustomProperty>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::CustomProperty>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -24915,50 +24915,50 @@ fn follow_custom_property(
 }
 
 fn follow_data_center(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::DataCenter::default();
+    let held = types::DataCenter::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::DataCenter>::with_href(href);
+    let held = ovirt_sdk::List::<types::DataCenter>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::DataCenter::default();
+    let held = types::DataCenter::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::DataCenter>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::DataCenter>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -24966,50 +24966,50 @@ fn follow_data_center(connection: &Connection, href: &str, tasks: &mut Vec<Spawn
 }
 
 fn follow_device(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Device::default();
+    let held = types::Device::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Device>::with_href(href);
+    let held = ovirt_sdk::List::<types::Device>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Device::default();
+    let held = types::Device::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Device>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Device>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -25017,50 +25017,50 @@ fn follow_device(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) 
 }
 
 fn follow_disk(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Disk::default();
+    let held = types::Disk::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Disk>::with_href(href);
+    let held = ovirt_sdk::List::<types::Disk>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Disk::default();
+    let held = types::Disk::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Disk>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Disk>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -25072,50 +25072,50 @@ fn follow_disk_attachment(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::DiskAttachment::default();
+    let held = types::DiskAttachment::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::DiskAttachment>::with_href(href);
+    let held = ovirt_sdk::List::<types::DiskAttachment>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::DiskAttachment::default();
+    let held = types::DiskAttachment::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::DiskAttachment>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::DiskAttachment>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -25123,50 +25123,50 @@ fn follow_disk_attachment(
 }
 
 fn follow_disk_profile(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::DiskProfile::default();
+    let held = types::DiskProfile::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::DiskProfile>::with_href(href);
+    let held = ovirt_sdk::List::<types::DiskProfile>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::DiskProfile::default();
+    let held = types::DiskProfile::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::DiskProfile>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::DiskProfile>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -25174,50 +25174,50 @@ fn follow_disk_profile(connection: &Connection, href: &str, tasks: &mut Vec<Spaw
 }
 
 fn follow_disk_snapshot(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::DiskSnapshot::default();
+    let held = types::DiskSnapshot::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::DiskSnapshot>::with_href(href);
+    let held = ovirt_sdk::List::<types::DiskSnapshot>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::DiskSnapshot::default();
+    let held = types::DiskSnapshot::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::DiskSnapshot>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::DiskSnapshot>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -25225,50 +25225,50 @@ fn follow_disk_snapshot(connection: &Connection, href: &str, tasks: &mut Vec<Spa
 }
 
 fn follow_display(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Display::default();
+    let held = types::Display::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Display>::with_href(href);
+    let held = ovirt_sdk::List::<types::Display>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Display::default();
+    let held = types::Display::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Display>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Display>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -25276,50 +25276,50 @@ fn follow_display(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>)
 }
 
 fn follow_dns(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Dns::default();
+    let held = types::Dns::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Dns>::with_href(href);
+    let held = ovirt_sdk::List::<types::Dns>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Dns::default();
+    let held = types::Dns::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Dns>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Dns>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -25331,50 +25331,50 @@ fn follow_dns_resolver_configuration(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::DnsResolverConfiguration::default();
+    let held = types::DnsResolverConfiguration::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::DnsResolverConfiguration>::with_href(href);
+    let held = ovirt_sdk::List::<types::DnsResolverConfiguration>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::DnsResolverConfiguration::default();
+    let held = types::DnsResolverConfiguration::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::DnsResolverConfiguration>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::DnsResolverConfiguration>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -25382,50 +25382,50 @@ fn follow_dns_resolver_configuration(
 }
 
 fn follow_domain(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Domain::default();
+    let held = types::Domain::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Domain>::with_href(href);
+    let held = ovirt_sdk::List::<types::Domain>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Domain::default();
+    let held = types::Domain::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Domain>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Domain>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -25433,50 +25433,50 @@ fn follow_domain(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) 
 }
 
 fn follow_dynamic_cpu(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::DynamicCpu::default();
+    let held = types::DynamicCpu::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::DynamicCpu>::with_href(href);
+    let held = ovirt_sdk::List::<types::DynamicCpu>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::DynamicCpu::default();
+    let held = types::DynamicCpu::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::DynamicCpu>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::DynamicCpu>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -25488,50 +25488,50 @@ fn follow_engine_backup_info(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::EngineBackupInfo::default();
+    let held = types::EngineBackupInfo::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::EngineBackupInfo>::with_href(href);
+    let held = ovirt_sdk::List::<types::EngineBackupInfo>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::EngineBackupInfo::default();
+    let held = types::EngineBackupInfo::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::EngineBackupInfo>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::EngineBackupInfo>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -25543,50 +25543,50 @@ fn follow_entity_profile_detail(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::EntityProfileDetail::default();
+    let held = types::EntityProfileDetail::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::EntityProfileDetail>::with_href(href);
+    let held = ovirt_sdk::List::<types::EntityProfileDetail>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::EntityProfileDetail::default();
+    let held = types::EntityProfileDetail::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::EntityProfileDetail>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::EntityProfileDetail>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -25594,50 +25594,50 @@ fn follow_entity_profile_detail(
 }
 
 fn follow_error_handling(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::ErrorHandling::default();
+    let held = types::ErrorHandling::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ErrorHandling>::with_href(href);
+    let held = ovirt_sdk::List::<types::ErrorHandling>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ErrorHandling::default();
+    let held = types::ErrorHandling::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ErrorHandling>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ErrorHandling>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -25645,50 +25645,50 @@ fn follow_error_handling(connection: &Connection, href: &str, tasks: &mut Vec<Sp
 }
 
 fn follow_event(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Event::default();
+    let held = types::Event::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Event>::with_href(href);
+    let held = ovirt_sdk::List::<types::Event>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Event::default();
+    let held = types::Event::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Event>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Event>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -25700,50 +25700,50 @@ fn follow_event_subscription(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::EventSubscription::default();
+    let held = types::EventSubscription::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::EventSubscription>::with_href(href);
+    let held = ovirt_sdk::List::<types::EventSubscription>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::EventSubscription::default();
+    let held = types::EventSubscription::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::EventSubscription>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::EventSubscription>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -25755,50 +25755,50 @@ fn follow_external_compute_resource(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::ExternalComputeResource::default();
+    let held = types::ExternalComputeResource::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ExternalComputeResource>::with_href(href);
+    let held = ovirt_sdk::List::<types::ExternalComputeResource>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ExternalComputeResource::default();
+    let held = types::ExternalComputeResource::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ExternalComputeResource>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ExternalComputeResource>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -25810,50 +25810,50 @@ fn follow_external_discovered_host(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::ExternalDiscoveredHost::default();
+    let held = types::ExternalDiscoveredHost::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ExternalDiscoveredHost>::with_href(href);
+    let held = ovirt_sdk::List::<types::ExternalDiscoveredHost>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ExternalDiscoveredHost::default();
+    let held = types::ExternalDiscoveredHost::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ExternalDiscoveredHost>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ExternalDiscoveredHost>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -25861,50 +25861,50 @@ fn follow_external_discovered_host(
 }
 
 fn follow_external_host(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::ExternalHost::default();
+    let held = types::ExternalHost::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ExternalHost>::with_href(href);
+    let held = ovirt_sdk::List::<types::ExternalHost>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ExternalHost::default();
+    let held = types::ExternalHost::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ExternalHost>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ExternalHost>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -25916,50 +25916,50 @@ fn follow_external_host_group(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::ExternalHostGroup::default();
+    let held = types::ExternalHostGroup::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ExternalHostGroup>::with_href(href);
+    let held = ovirt_sdk::List::<types::ExternalHostGroup>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ExternalHostGroup::default();
+    let held = types::ExternalHostGroup::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ExternalHostGroup>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ExternalHostGroup>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -25971,50 +25971,50 @@ fn follow_external_host_provider(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::ExternalHostProvider::default();
+    let held = types::ExternalHostProvider::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ExternalHostProvider>::with_href(href);
+    let held = ovirt_sdk::List::<types::ExternalHostProvider>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ExternalHostProvider::default();
+    let held = types::ExternalHostProvider::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ExternalHostProvider>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ExternalHostProvider>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -26026,19 +26026,19 @@ fn follow_external_network_provider_configuration(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::ExternalNetworkProviderConfiguration::default();
+    let held = types::ExternalNetworkProviderConfiguration::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<
+    let held = ovirt_sdk::List::<
         types::ExternalNetworkProviderConfiguration,
     >::with_href(href);
     let c = connection.clone();
@@ -26046,25 +26046,25 @@ fn follow_external_network_provider_configuration(
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ExternalNetworkProviderConfiguration::default();
+    let held = types::ExternalNetworkProviderConfiguration::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(
+    let held = Some(
         ovirt_sdk::List::<types::ExternalNetworkProviderConfiguration>::with_href(href),
     );
     let c = connection.clone();
@@ -26072,8 +26072,8 @@ fn follow_external_network_provider_configuration(
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -26085,50 +26085,50 @@ fn follow_external_provider(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::ExternalProvider::default();
+    let held = types::ExternalProvider::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ExternalProvider>::with_href(href);
+    let held = ovirt_sdk::List::<types::ExternalProvider>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ExternalProvider::default();
+    let held = types::ExternalProvider::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ExternalProvider>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ExternalProvider>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -26140,50 +26140,50 @@ fn follow_external_template_import(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::ExternalTemplateImport::default();
+    let held = types::ExternalTemplateImport::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ExternalTemplateImport>::with_href(href);
+    let held = ovirt_sdk::List::<types::ExternalTemplateImport>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ExternalTemplateImport::default();
+    let held = types::ExternalTemplateImport::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ExternalTemplateImport>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ExternalTemplateImport>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -26195,50 +26195,50 @@ fn follow_external_vm_import(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::ExternalVmImport::default();
+    let held = types::ExternalVmImport::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ExternalVmImport>::with_href(href);
+    let held = ovirt_sdk::List::<types::ExternalVmImport>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ExternalVmImport::default();
+    let held = types::ExternalVmImport::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ExternalVmImport>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ExternalVmImport>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -26246,50 +26246,50 @@ fn follow_external_vm_import(
 }
 
 fn follow_fault(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Fault::default();
+    let held = types::Fault::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Fault>::with_href(href);
+    let held = ovirt_sdk::List::<types::Fault>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Fault::default();
+    let held = types::Fault::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Fault>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Fault>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -26297,50 +26297,50 @@ fn follow_fault(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_fencing_policy(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::FencingPolicy::default();
+    let held = types::FencingPolicy::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::FencingPolicy>::with_href(href);
+    let held = ovirt_sdk::List::<types::FencingPolicy>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::FencingPolicy::default();
+    let held = types::FencingPolicy::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::FencingPolicy>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::FencingPolicy>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -26348,50 +26348,50 @@ fn follow_fencing_policy(connection: &Connection, href: &str, tasks: &mut Vec<Sp
 }
 
 fn follow_file(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::File::default();
+    let held = types::File::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::File>::with_href(href);
+    let held = ovirt_sdk::List::<types::File>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::File::default();
+    let held = types::File::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::File>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::File>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -26399,50 +26399,50 @@ fn follow_file(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_filter(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Filter::default();
+    let held = types::Filter::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Filter>::with_href(href);
+    let held = ovirt_sdk::List::<types::Filter>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Filter::default();
+    let held = types::Filter::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Filter>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Filter>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -26450,50 +26450,50 @@ fn follow_filter(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) 
 }
 
 fn follow_floppy(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Floppy::default();
+    let held = types::Floppy::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Floppy>::with_href(href);
+    let held = ovirt_sdk::List::<types::Floppy>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Floppy::default();
+    let held = types::Floppy::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Floppy>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Floppy>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -26501,50 +26501,50 @@ fn follow_floppy(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) 
 }
 
 fn follow_fop_statistic(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::FopStatistic::default();
+    let held = types::FopStatistic::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::FopStatistic>::with_href(href);
+    let held = ovirt_sdk::List::<types::FopStatistic>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::FopStatistic::default();
+    let held = types::FopStatistic::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::FopStatistic>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::FopStatistic>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -26552,50 +26552,50 @@ fn follow_fop_statistic(connection: &Connection, href: &str, tasks: &mut Vec<Spa
 }
 
 fn follow_gluster_brick(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::GlusterBrick::default();
+    let held = types::GlusterBrick::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::GlusterBrick>::with_href(href);
+    let held = ovirt_sdk::List::<types::GlusterBrick>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::GlusterBrick::default();
+    let held = types::GlusterBrick::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::GlusterBrick>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::GlusterBrick>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -26607,43 +26607,43 @@ fn follow_gluster_brick_advanced_details(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::GlusterBrickAdvancedDetails::default();
+    let held = types::GlusterBrickAdvancedDetails::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::GlusterBrickAdvancedDetails>::with_href(href);
+    let held = ovirt_sdk::List::<types::GlusterBrickAdvancedDetails>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::GlusterBrickAdvancedDetails::default();
+    let held = types::GlusterBrickAdvancedDetails::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(
+    let held = Some(
         ovirt_sdk::List::<types::GlusterBrickAdvancedDetails>::with_href(href),
     );
     let c = connection.clone();
@@ -26651,8 +26651,8 @@ fn follow_gluster_brick_advanced_details(
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -26664,50 +26664,50 @@ fn follow_gluster_brick_memory_info(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::GlusterBrickMemoryInfo::default();
+    let held = types::GlusterBrickMemoryInfo::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::GlusterBrickMemoryInfo>::with_href(href);
+    let held = ovirt_sdk::List::<types::GlusterBrickMemoryInfo>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::GlusterBrickMemoryInfo::default();
+    let held = types::GlusterBrickMemoryInfo::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::GlusterBrickMemoryInfo>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::GlusterBrickMemoryInfo>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -26715,50 +26715,50 @@ fn follow_gluster_brick_memory_info(
 }
 
 fn follow_gluster_client(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::GlusterClient::default();
+    let held = types::GlusterClient::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::GlusterClient>::with_href(href);
+    let held = ovirt_sdk::List::<types::GlusterClient>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::GlusterClient::default();
+    let held = types::GlusterClient::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::GlusterClient>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::GlusterClient>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -26766,50 +26766,50 @@ fn follow_gluster_client(connection: &Connection, href: &str, tasks: &mut Vec<Sp
 }
 
 fn follow_gluster_hook(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::GlusterHook::default();
+    let held = types::GlusterHook::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::GlusterHook>::with_href(href);
+    let held = ovirt_sdk::List::<types::GlusterHook>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::GlusterHook::default();
+    let held = types::GlusterHook::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::GlusterHook>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::GlusterHook>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -26821,50 +26821,50 @@ fn follow_gluster_memory_pool(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::GlusterMemoryPool::default();
+    let held = types::GlusterMemoryPool::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::GlusterMemoryPool>::with_href(href);
+    let held = ovirt_sdk::List::<types::GlusterMemoryPool>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::GlusterMemoryPool::default();
+    let held = types::GlusterMemoryPool::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::GlusterMemoryPool>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::GlusterMemoryPool>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -26876,50 +26876,50 @@ fn follow_gluster_server_hook(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::GlusterServerHook::default();
+    let held = types::GlusterServerHook::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::GlusterServerHook>::with_href(href);
+    let held = ovirt_sdk::List::<types::GlusterServerHook>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::GlusterServerHook::default();
+    let held = types::GlusterServerHook::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::GlusterServerHook>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::GlusterServerHook>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -26927,50 +26927,50 @@ fn follow_gluster_server_hook(
 }
 
 fn follow_gluster_volume(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::GlusterVolume::default();
+    let held = types::GlusterVolume::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::GlusterVolume>::with_href(href);
+    let held = ovirt_sdk::List::<types::GlusterVolume>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::GlusterVolume::default();
+    let held = types::GlusterVolume::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::GlusterVolume>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::GlusterVolume>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -26982,43 +26982,43 @@ fn follow_gluster_volume_profile_details(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::GlusterVolumeProfileDetails::default();
+    let held = types::GlusterVolumeProfileDetails::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::GlusterVolumeProfileDetails>::with_href(href);
+    let held = ovirt_sdk::List::<types::GlusterVolumeProfileDetails>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::GlusterVolumeProfileDetails::default();
+    let held = types::GlusterVolumeProfileDetails::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(
+    let held = Some(
         ovirt_sdk::List::<types::GlusterVolumeProfileDetails>::with_href(href),
     );
     let c = connection.clone();
@@ -27026,8 +27026,8 @@ fn follow_gluster_volume_profile_details(
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -27035,50 +27035,50 @@ fn follow_gluster_volume_profile_details(
 }
 
 fn follow_grace_period(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::GracePeriod::default();
+    let held = types::GracePeriod::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::GracePeriod>::with_href(href);
+    let held = ovirt_sdk::List::<types::GracePeriod>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::GracePeriod::default();
+    let held = types::GracePeriod::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::GracePeriod>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::GracePeriod>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -27090,50 +27090,50 @@ fn follow_graphics_console(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::GraphicsConsole::default();
+    let held = types::GraphicsConsole::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::GraphicsConsole>::with_href(href);
+    let held = ovirt_sdk::List::<types::GraphicsConsole>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::GraphicsConsole::default();
+    let held = types::GraphicsConsole::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::GraphicsConsole>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::GraphicsConsole>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -27141,50 +27141,50 @@ fn follow_graphics_console(
 }
 
 fn follow_group(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Group::default();
+    let held = types::Group::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Group>::with_href(href);
+    let held = ovirt_sdk::List::<types::Group>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Group::default();
+    let held = types::Group::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Group>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Group>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -27196,50 +27196,50 @@ fn follow_guest_operating_system(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::GuestOperatingSystem::default();
+    let held = types::GuestOperatingSystem::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::GuestOperatingSystem>::with_href(href);
+    let held = ovirt_sdk::List::<types::GuestOperatingSystem>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::GuestOperatingSystem::default();
+    let held = types::GuestOperatingSystem::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::GuestOperatingSystem>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::GuestOperatingSystem>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -27251,50 +27251,50 @@ fn follow_hardware_information(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::HardwareInformation::default();
+    let held = types::HardwareInformation::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::HardwareInformation>::with_href(href);
+    let held = ovirt_sdk::List::<types::HardwareInformation>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::HardwareInformation::default();
+    let held = types::HardwareInformation::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::HardwareInformation>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::HardwareInformation>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -27306,50 +27306,50 @@ fn follow_high_availability(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::HighAvailability::default();
+    let held = types::HighAvailability::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::HighAvailability>::with_href(href);
+    let held = ovirt_sdk::List::<types::HighAvailability>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::HighAvailability::default();
+    let held = types::HighAvailability::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::HighAvailability>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::HighAvailability>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -27357,50 +27357,50 @@ fn follow_high_availability(
 }
 
 fn follow_hook(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Hook::default();
+    let held = types::Hook::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Hook>::with_href(href);
+    let held = ovirt_sdk::List::<types::Hook>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Hook::default();
+    let held = types::Hook::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Hook>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Hook>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -27408,50 +27408,50 @@ fn follow_hook(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_host(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Host::default();
+    let held = types::Host::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Host>::with_href(href);
+    let held = ovirt_sdk::List::<types::Host>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Host::default();
+    let held = types::Host::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Host>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Host>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -27459,50 +27459,50 @@ fn follow_host(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_host_cpu_unit(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::HostCpuUnit::default();
+    let held = types::HostCpuUnit::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::HostCpuUnit>::with_href(href);
+    let held = ovirt_sdk::List::<types::HostCpuUnit>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::HostCpuUnit::default();
+    let held = types::HostCpuUnit::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::HostCpuUnit>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::HostCpuUnit>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -27510,50 +27510,50 @@ fn follow_host_cpu_unit(connection: &Connection, href: &str, tasks: &mut Vec<Spa
 }
 
 fn follow_host_device(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::HostDevice::default();
+    let held = types::HostDevice::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::HostDevice>::with_href(href);
+    let held = ovirt_sdk::List::<types::HostDevice>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::HostDevice::default();
+    let held = types::HostDevice::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::HostDevice>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::HostDevice>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -27565,50 +27565,50 @@ fn follow_host_device_passthrough(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::HostDevicePassthrough::default();
+    let held = types::HostDevicePassthrough::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::HostDevicePassthrough>::with_href(href);
+    let held = ovirt_sdk::List::<types::HostDevicePassthrough>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::HostDevicePassthrough::default();
+    let held = types::HostDevicePassthrough::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::HostDevicePassthrough>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::HostDevicePassthrough>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -27616,50 +27616,50 @@ fn follow_host_device_passthrough(
 }
 
 fn follow_host_nic(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::HostNic::default();
+    let held = types::HostNic::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::HostNic>::with_href(href);
+    let held = ovirt_sdk::List::<types::HostNic>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::HostNic::default();
+    let held = types::HostNic::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::HostNic>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::HostNic>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -27671,19 +27671,19 @@ fn follow_host_nic_virtual_functions_configuration(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::HostNicVirtualFunctionsConfiguration::default();
+    let held = types::HostNicVirtualFunctionsConfiguration::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<
+    let held = ovirt_sdk::List::<
         types::HostNicVirtualFunctionsConfiguration,
     >::with_href(href);
     let c = connection.clone();
@@ -27691,25 +27691,25 @@ fn follow_host_nic_virtual_functions_configuration(
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::HostNicVirtualFunctionsConfiguration::default();
+    let held = types::HostNicVirtualFunctionsConfiguration::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(
+    let held = Some(
         ovirt_sdk::List::<types::HostNicVirtualFunctionsConfiguration>::with_href(href),
     );
     let c = connection.clone();
@@ -27717,8 +27717,8 @@ fn follow_host_nic_virtual_functions_configuration(
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -27726,50 +27726,50 @@ fn follow_host_nic_virtual_functions_configuration(
 }
 
 fn follow_host_storage(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::HostStorage::default();
+    let held = types::HostStorage::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::HostStorage>::with_href(href);
+    let held = ovirt_sdk::List::<types::HostStorage>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::HostStorage::default();
+    let held = types::HostStorage::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::HostStorage>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::HostStorage>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -27777,50 +27777,50 @@ fn follow_host_storage(connection: &Connection, href: &str, tasks: &mut Vec<Spaw
 }
 
 fn follow_hosted_engine(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::HostedEngine::default();
+    let held = types::HostedEngine::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::HostedEngine>::with_href(href);
+    let held = ovirt_sdk::List::<types::HostedEngine>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::HostedEngine::default();
+    let held = types::HostedEngine::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::HostedEngine>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::HostedEngine>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -27828,50 +27828,50 @@ fn follow_hosted_engine(connection: &Connection, href: &str, tasks: &mut Vec<Spa
 }
 
 fn follow_icon(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Icon::default();
+    let held = types::Icon::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Icon>::with_href(href);
+    let held = ovirt_sdk::List::<types::Icon>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Icon::default();
+    let held = types::Icon::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Icon>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Icon>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -27879,50 +27879,50 @@ fn follow_icon(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_identified(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Identified::default();
+    let held = types::Identified::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Identified>::with_href(href);
+    let held = ovirt_sdk::List::<types::Identified>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Identified::default();
+    let held = types::Identified::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Identified>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Identified>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -27930,50 +27930,50 @@ fn follow_identified(connection: &Connection, href: &str, tasks: &mut Vec<Spawne
 }
 
 fn follow_image(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Image::default();
+    let held = types::Image::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Image>::with_href(href);
+    let held = ovirt_sdk::List::<types::Image>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Image::default();
+    let held = types::Image::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Image>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Image>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -27981,50 +27981,50 @@ fn follow_image(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_image_transfer(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::ImageTransfer::default();
+    let held = types::ImageTransfer::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ImageTransfer>::with_href(href);
+    let held = ovirt_sdk::List::<types::ImageTransfer>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ImageTransfer::default();
+    let held = types::ImageTransfer::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ImageTransfer>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ImageTransfer>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -28032,50 +28032,50 @@ fn follow_image_transfer(connection: &Connection, href: &str, tasks: &mut Vec<Sp
 }
 
 fn follow_initialization(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Initialization::default();
+    let held = types::Initialization::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Initialization>::with_href(href);
+    let held = ovirt_sdk::List::<types::Initialization>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Initialization::default();
+    let held = types::Initialization::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Initialization>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Initialization>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -28083,50 +28083,50 @@ fn follow_initialization(connection: &Connection, href: &str, tasks: &mut Vec<Sp
 }
 
 fn follow_instance_type(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::InstanceType::default();
+    let held = types::InstanceType::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::InstanceType>::with_href(href);
+    let held = ovirt_sdk::List::<types::InstanceType>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::InstanceType::default();
+    let held = types::InstanceType::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::InstanceType>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::InstanceType>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -28134,50 +28134,50 @@ fn follow_instance_type(connection: &Connection, href: &str, tasks: &mut Vec<Spa
 }
 
 fn follow_io(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Io::default();
+    let held = types::Io::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Io>::with_href(href);
+    let held = ovirt_sdk::List::<types::Io>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Io::default();
+    let held = types::Io::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Io>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Io>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -28185,50 +28185,50 @@ fn follow_io(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_ip(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Ip::default();
+    let held = types::Ip::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Ip>::with_href(href);
+    let held = ovirt_sdk::List::<types::Ip>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Ip::default();
+    let held = types::Ip::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Ip>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Ip>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -28240,50 +28240,50 @@ fn follow_ip_address_assignment(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::IpAddressAssignment::default();
+    let held = types::IpAddressAssignment::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::IpAddressAssignment>::with_href(href);
+    let held = ovirt_sdk::List::<types::IpAddressAssignment>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::IpAddressAssignment::default();
+    let held = types::IpAddressAssignment::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::IpAddressAssignment>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::IpAddressAssignment>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -28291,50 +28291,50 @@ fn follow_ip_address_assignment(
 }
 
 fn follow_iscsi_bond(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::IscsiBond::default();
+    let held = types::IscsiBond::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::IscsiBond>::with_href(href);
+    let held = ovirt_sdk::List::<types::IscsiBond>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::IscsiBond::default();
+    let held = types::IscsiBond::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::IscsiBond>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::IscsiBond>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -28342,50 +28342,50 @@ fn follow_iscsi_bond(connection: &Connection, href: &str, tasks: &mut Vec<Spawne
 }
 
 fn follow_iscsi_details(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::IscsiDetails::default();
+    let held = types::IscsiDetails::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::IscsiDetails>::with_href(href);
+    let held = ovirt_sdk::List::<types::IscsiDetails>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::IscsiDetails::default();
+    let held = types::IscsiDetails::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::IscsiDetails>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::IscsiDetails>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -28393,50 +28393,50 @@ fn follow_iscsi_details(connection: &Connection, href: &str, tasks: &mut Vec<Spa
 }
 
 fn follow_job(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Job::default();
+    let held = types::Job::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Job>::with_href(href);
+    let held = ovirt_sdk::List::<types::Job>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Job::default();
+    let held = types::Job::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Job>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Job>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -28448,50 +28448,50 @@ fn follow_katello_erratum(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::KatelloErratum::default();
+    let held = types::KatelloErratum::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::KatelloErratum>::with_href(href);
+    let held = ovirt_sdk::List::<types::KatelloErratum>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::KatelloErratum::default();
+    let held = types::KatelloErratum::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::KatelloErratum>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::KatelloErratum>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -28499,50 +28499,50 @@ fn follow_katello_erratum(
 }
 
 fn follow_kernel(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Kernel::default();
+    let held = types::Kernel::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Kernel>::with_href(href);
+    let held = ovirt_sdk::List::<types::Kernel>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Kernel::default();
+    let held = types::Kernel::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Kernel>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Kernel>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -28550,50 +28550,50 @@ fn follow_kernel(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) 
 }
 
 fn follow_ksm(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Ksm::default();
+    let held = types::Ksm::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Ksm>::with_href(href);
+    let held = ovirt_sdk::List::<types::Ksm>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Ksm::default();
+    let held = types::Ksm::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Ksm>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Ksm>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -28605,19 +28605,19 @@ fn follow_link_layer_discovery_protocol_element(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::LinkLayerDiscoveryProtocolElement::default();
+    let held = types::LinkLayerDiscoveryProtocolElement::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<
+    let held = ovirt_sdk::List::<
         types::LinkLayerDiscoveryProtocolElement,
     >::with_href(href);
     let c = connection.clone();
@@ -28625,25 +28625,25 @@ fn follow_link_layer_discovery_protocol_element(
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::LinkLayerDiscoveryProtocolElement::default();
+    let held = types::LinkLayerDiscoveryProtocolElement::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(
+    let held = Some(
         ovirt_sdk::List::<types::LinkLayerDiscoveryProtocolElement>::with_href(href),
     );
     let c = connection.clone();
@@ -28651,8 +28651,8 @@ fn follow_link_layer_discovery_protocol_element(
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -28660,50 +28660,50 @@ fn follow_link_layer_discovery_protocol_element(
 }
 
 fn follow_logical_unit(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::LogicalUnit::default();
+    let held = types::LogicalUnit::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::LogicalUnit>::with_href(href);
+    let held = ovirt_sdk::List::<types::LogicalUnit>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::LogicalUnit::default();
+    let held = types::LogicalUnit::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::LogicalUnit>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::LogicalUnit>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -28711,50 +28711,50 @@ fn follow_logical_unit(connection: &Connection, href: &str, tasks: &mut Vec<Spaw
 }
 
 fn follow_m_dev_type(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::MDevType::default();
+    let held = types::MDevType::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::MDevType>::with_href(href);
+    let held = ovirt_sdk::List::<types::MDevType>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::MDevType::default();
+    let held = types::MDevType::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::MDevType>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::MDevType>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -28762,50 +28762,50 @@ fn follow_m_dev_type(connection: &Connection, href: &str, tasks: &mut Vec<Spawne
 }
 
 fn follow_mac(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Mac::default();
+    let held = types::Mac::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Mac>::with_href(href);
+    let held = ovirt_sdk::List::<types::Mac>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Mac::default();
+    let held = types::Mac::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Mac>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Mac>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -28813,50 +28813,50 @@ fn follow_mac(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_mac_pool(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::MacPool::default();
+    let held = types::MacPool::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::MacPool>::with_href(href);
+    let held = ovirt_sdk::List::<types::MacPool>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::MacPool::default();
+    let held = types::MacPool::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::MacPool>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::MacPool>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -28868,50 +28868,50 @@ fn follow_memory_over_commit(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::MemoryOverCommit::default();
+    let held = types::MemoryOverCommit::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::MemoryOverCommit>::with_href(href);
+    let held = ovirt_sdk::List::<types::MemoryOverCommit>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::MemoryOverCommit::default();
+    let held = types::MemoryOverCommit::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::MemoryOverCommit>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::MemoryOverCommit>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -28919,50 +28919,50 @@ fn follow_memory_over_commit(
 }
 
 fn follow_memory_policy(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::MemoryPolicy::default();
+    let held = types::MemoryPolicy::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::MemoryPolicy>::with_href(href);
+    let held = ovirt_sdk::List::<types::MemoryPolicy>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::MemoryPolicy::default();
+    let held = types::MemoryPolicy::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::MemoryPolicy>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::MemoryPolicy>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -28970,50 +28970,50 @@ fn follow_memory_policy(connection: &Connection, href: &str, tasks: &mut Vec<Spa
 }
 
 fn follow_method(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Method::default();
+    let held = types::Method::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Method>::with_href(href);
+    let held = ovirt_sdk::List::<types::Method>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Method::default();
+    let held = types::Method::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Method>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Method>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -29025,50 +29025,50 @@ fn follow_migration_bandwidth(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::MigrationBandwidth::default();
+    let held = types::MigrationBandwidth::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::MigrationBandwidth>::with_href(href);
+    let held = ovirt_sdk::List::<types::MigrationBandwidth>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::MigrationBandwidth::default();
+    let held = types::MigrationBandwidth::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::MigrationBandwidth>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::MigrationBandwidth>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -29080,50 +29080,50 @@ fn follow_migration_options(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::MigrationOptions::default();
+    let held = types::MigrationOptions::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::MigrationOptions>::with_href(href);
+    let held = ovirt_sdk::List::<types::MigrationOptions>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::MigrationOptions::default();
+    let held = types::MigrationOptions::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::MigrationOptions>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::MigrationOptions>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -29135,50 +29135,50 @@ fn follow_migration_policy(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::MigrationPolicy::default();
+    let held = types::MigrationPolicy::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::MigrationPolicy>::with_href(href);
+    let held = ovirt_sdk::List::<types::MigrationPolicy>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::MigrationPolicy::default();
+    let held = types::MigrationPolicy::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::MigrationPolicy>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::MigrationPolicy>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -29186,50 +29186,50 @@ fn follow_migration_policy(
 }
 
 fn follow_network(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Network::default();
+    let held = types::Network::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Network>::with_href(href);
+    let held = ovirt_sdk::List::<types::Network>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Network::default();
+    let held = types::Network::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Network>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Network>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -29241,50 +29241,50 @@ fn follow_network_attachment(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::NetworkAttachment::default();
+    let held = types::NetworkAttachment::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::NetworkAttachment>::with_href(href);
+    let held = ovirt_sdk::List::<types::NetworkAttachment>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::NetworkAttachment::default();
+    let held = types::NetworkAttachment::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::NetworkAttachment>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::NetworkAttachment>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -29296,50 +29296,50 @@ fn follow_network_configuration(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::NetworkConfiguration::default();
+    let held = types::NetworkConfiguration::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::NetworkConfiguration>::with_href(href);
+    let held = ovirt_sdk::List::<types::NetworkConfiguration>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::NetworkConfiguration::default();
+    let held = types::NetworkConfiguration::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::NetworkConfiguration>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::NetworkConfiguration>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -29347,50 +29347,50 @@ fn follow_network_configuration(
 }
 
 fn follow_network_filter(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::NetworkFilter::default();
+    let held = types::NetworkFilter::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::NetworkFilter>::with_href(href);
+    let held = ovirt_sdk::List::<types::NetworkFilter>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::NetworkFilter::default();
+    let held = types::NetworkFilter::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::NetworkFilter>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::NetworkFilter>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -29402,50 +29402,50 @@ fn follow_network_filter_parameter(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::NetworkFilterParameter::default();
+    let held = types::NetworkFilterParameter::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::NetworkFilterParameter>::with_href(href);
+    let held = ovirt_sdk::List::<types::NetworkFilterParameter>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::NetworkFilterParameter::default();
+    let held = types::NetworkFilterParameter::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::NetworkFilterParameter>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::NetworkFilterParameter>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -29453,50 +29453,50 @@ fn follow_network_filter_parameter(
 }
 
 fn follow_network_label(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::NetworkLabel::default();
+    let held = types::NetworkLabel::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::NetworkLabel>::with_href(href);
+    let held = ovirt_sdk::List::<types::NetworkLabel>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::NetworkLabel::default();
+    let held = types::NetworkLabel::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::NetworkLabel>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::NetworkLabel>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -29508,50 +29508,50 @@ fn follow_nfs_profile_detail(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::NfsProfileDetail::default();
+    let held = types::NfsProfileDetail::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::NfsProfileDetail>::with_href(href);
+    let held = ovirt_sdk::List::<types::NfsProfileDetail>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::NfsProfileDetail::default();
+    let held = types::NfsProfileDetail::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::NfsProfileDetail>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::NfsProfileDetail>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -29559,50 +29559,50 @@ fn follow_nfs_profile_detail(
 }
 
 fn follow_nic(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Nic::default();
+    let held = types::Nic::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Nic>::with_href(href);
+    let held = ovirt_sdk::List::<types::Nic>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Nic::default();
+    let held = types::Nic::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Nic>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Nic>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -29614,50 +29614,50 @@ fn follow_nic_configuration(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::NicConfiguration::default();
+    let held = types::NicConfiguration::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::NicConfiguration>::with_href(href);
+    let held = ovirt_sdk::List::<types::NicConfiguration>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::NicConfiguration::default();
+    let held = types::NicConfiguration::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::NicConfiguration>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::NicConfiguration>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -29665,50 +29665,50 @@ fn follow_nic_configuration(
 }
 
 fn follow_numa_node(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::NumaNode::default();
+    let held = types::NumaNode::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::NumaNode>::with_href(href);
+    let held = ovirt_sdk::List::<types::NumaNode>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::NumaNode::default();
+    let held = types::NumaNode::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::NumaNode>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::NumaNode>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -29716,50 +29716,50 @@ fn follow_numa_node(connection: &Connection, href: &str, tasks: &mut Vec<Spawned
 }
 
 fn follow_numa_node_pin(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::NumaNodePin::default();
+    let held = types::NumaNodePin::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::NumaNodePin>::with_href(href);
+    let held = ovirt_sdk::List::<types::NumaNodePin>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::NumaNodePin::default();
+    let held = types::NumaNodePin::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::NumaNodePin>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::NumaNodePin>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -29771,50 +29771,50 @@ fn follow_open_stack_image(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::OpenStackImage::default();
+    let held = types::OpenStackImage::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::OpenStackImage>::with_href(href);
+    let held = ovirt_sdk::List::<types::OpenStackImage>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::OpenStackImage::default();
+    let held = types::OpenStackImage::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::OpenStackImage>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::OpenStackImage>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -29826,50 +29826,50 @@ fn follow_open_stack_image_provider(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::OpenStackImageProvider::default();
+    let held = types::OpenStackImageProvider::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::OpenStackImageProvider>::with_href(href);
+    let held = ovirt_sdk::List::<types::OpenStackImageProvider>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::OpenStackImageProvider::default();
+    let held = types::OpenStackImageProvider::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::OpenStackImageProvider>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::OpenStackImageProvider>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -29881,50 +29881,50 @@ fn follow_open_stack_network(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::OpenStackNetwork::default();
+    let held = types::OpenStackNetwork::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::OpenStackNetwork>::with_href(href);
+    let held = ovirt_sdk::List::<types::OpenStackNetwork>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::OpenStackNetwork::default();
+    let held = types::OpenStackNetwork::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::OpenStackNetwork>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::OpenStackNetwork>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -29936,50 +29936,50 @@ fn follow_open_stack_network_provider(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::OpenStackNetworkProvider::default();
+    let held = types::OpenStackNetworkProvider::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::OpenStackNetworkProvider>::with_href(href);
+    let held = ovirt_sdk::List::<types::OpenStackNetworkProvider>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::OpenStackNetworkProvider::default();
+    let held = types::OpenStackNetworkProvider::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::OpenStackNetworkProvider>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::OpenStackNetworkProvider>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -29991,50 +29991,50 @@ fn follow_open_stack_provider(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::OpenStackProvider::default();
+    let held = types::OpenStackProvider::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::OpenStackProvider>::with_href(href);
+    let held = ovirt_sdk::List::<types::OpenStackProvider>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::OpenStackProvider::default();
+    let held = types::OpenStackProvider::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::OpenStackProvider>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::OpenStackProvider>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -30046,50 +30046,50 @@ fn follow_open_stack_subnet(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::OpenStackSubnet::default();
+    let held = types::OpenStackSubnet::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::OpenStackSubnet>::with_href(href);
+    let held = ovirt_sdk::List::<types::OpenStackSubnet>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::OpenStackSubnet::default();
+    let held = types::OpenStackSubnet::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::OpenStackSubnet>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::OpenStackSubnet>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -30101,50 +30101,50 @@ fn follow_open_stack_volume_provider(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::OpenStackVolumeProvider::default();
+    let held = types::OpenStackVolumeProvider::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::OpenStackVolumeProvider>::with_href(href);
+    let held = ovirt_sdk::List::<types::OpenStackVolumeProvider>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::OpenStackVolumeProvider::default();
+    let held = types::OpenStackVolumeProvider::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::OpenStackVolumeProvider>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::OpenStackVolumeProvider>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -30156,50 +30156,50 @@ fn follow_open_stack_volume_type(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::OpenStackVolumeType::default();
+    let held = types::OpenStackVolumeType::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::OpenStackVolumeType>::with_href(href);
+    let held = ovirt_sdk::List::<types::OpenStackVolumeType>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::OpenStackVolumeType::default();
+    let held = types::OpenStackVolumeType::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::OpenStackVolumeType>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::OpenStackVolumeType>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -30211,19 +30211,19 @@ fn follow_openstack_volume_authentication_key(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::OpenstackVolumeAuthenticationKey::default();
+    let held = types::OpenstackVolumeAuthenticationKey::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<
+    let held = ovirt_sdk::List::<
         types::OpenstackVolumeAuthenticationKey,
     >::with_href(href);
     let c = connection.clone();
@@ -30231,25 +30231,25 @@ fn follow_openstack_volume_authentication_key(
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::OpenstackVolumeAuthenticationKey::default();
+    let held = types::OpenstackVolumeAuthenticationKey::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(
+    let held = Some(
         ovirt_sdk::List::<types::OpenstackVolumeAuthenticationKey>::with_href(href),
     );
     let c = connection.clone();
@@ -30257,8 +30257,8 @@ fn follow_openstack_volume_authentication_key(
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -30270,50 +30270,50 @@ fn follow_operating_system(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::OperatingSystem::default();
+    let held = types::OperatingSystem::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::OperatingSystem>::with_href(href);
+    let held = ovirt_sdk::List::<types::OperatingSystem>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::OperatingSystem::default();
+    let held = types::OperatingSystem::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::OperatingSystem>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::OperatingSystem>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -30325,50 +30325,50 @@ fn follow_operating_system_info(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::OperatingSystemInfo::default();
+    let held = types::OperatingSystemInfo::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::OperatingSystemInfo>::with_href(href);
+    let held = ovirt_sdk::List::<types::OperatingSystemInfo>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::OperatingSystemInfo::default();
+    let held = types::OperatingSystemInfo::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::OperatingSystemInfo>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::OperatingSystemInfo>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -30376,50 +30376,50 @@ fn follow_operating_system_info(
 }
 
 fn follow_api_option(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::ApiOption::default();
+    let held = types::ApiOption::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ApiOption>::with_href(href);
+    let held = ovirt_sdk::List::<types::ApiOption>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ApiOption::default();
+    let held = types::ApiOption::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ApiOption>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ApiOption>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -30427,50 +30427,50 @@ fn follow_api_option(connection: &Connection, href: &str, tasks: &mut Vec<Spawne
 }
 
 fn follow_package(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Package::default();
+    let held = types::Package::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Package>::with_href(href);
+    let held = ovirt_sdk::List::<types::Package>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Package::default();
+    let held = types::Package::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Package>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Package>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -30478,50 +30478,50 @@ fn follow_package(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>)
 }
 
 fn follow_payload(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Payload::default();
+    let held = types::Payload::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Payload>::with_href(href);
+    let held = ovirt_sdk::List::<types::Payload>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Payload::default();
+    let held = types::Payload::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Payload>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Payload>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -30529,50 +30529,50 @@ fn follow_payload(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>)
 }
 
 fn follow_permission(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Permission::default();
+    let held = types::Permission::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Permission>::with_href(href);
+    let held = ovirt_sdk::List::<types::Permission>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Permission::default();
+    let held = types::Permission::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Permission>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Permission>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -30580,50 +30580,50 @@ fn follow_permission(connection: &Connection, href: &str, tasks: &mut Vec<Spawne
 }
 
 fn follow_permit(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Permit::default();
+    let held = types::Permit::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Permit>::with_href(href);
+    let held = ovirt_sdk::List::<types::Permit>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Permit::default();
+    let held = types::Permit::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Permit>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Permit>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -30631,50 +30631,50 @@ fn follow_permit(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) 
 }
 
 fn follow_pm_proxy(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::PmProxy::default();
+    let held = types::PmProxy::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::PmProxy>::with_href(href);
+    let held = ovirt_sdk::List::<types::PmProxy>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::PmProxy::default();
+    let held = types::PmProxy::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::PmProxy>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::PmProxy>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -30682,50 +30682,50 @@ fn follow_pm_proxy(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>
 }
 
 fn follow_port_mirroring(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::PortMirroring::default();
+    let held = types::PortMirroring::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::PortMirroring>::with_href(href);
+    let held = ovirt_sdk::List::<types::PortMirroring>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::PortMirroring::default();
+    let held = types::PortMirroring::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::PortMirroring>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::PortMirroring>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -30737,50 +30737,50 @@ fn follow_power_management(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::PowerManagement::default();
+    let held = types::PowerManagement::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::PowerManagement>::with_href(href);
+    let held = ovirt_sdk::List::<types::PowerManagement>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::PowerManagement::default();
+    let held = types::PowerManagement::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::PowerManagement>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::PowerManagement>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -30788,50 +30788,50 @@ fn follow_power_management(
 }
 
 fn follow_product(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Product::default();
+    let held = types::Product::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Product>::with_href(href);
+    let held = ovirt_sdk::List::<types::Product>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Product::default();
+    let held = types::Product::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Product>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Product>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -30839,50 +30839,50 @@ fn follow_product(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>)
 }
 
 fn follow_product_info(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::ProductInfo::default();
+    let held = types::ProductInfo::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ProductInfo>::with_href(href);
+    let held = ovirt_sdk::List::<types::ProductInfo>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ProductInfo::default();
+    let held = types::ProductInfo::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ProductInfo>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ProductInfo>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -30890,50 +30890,50 @@ fn follow_product_info(connection: &Connection, href: &str, tasks: &mut Vec<Spaw
 }
 
 fn follow_profile_detail(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::ProfileDetail::default();
+    let held = types::ProfileDetail::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ProfileDetail>::with_href(href);
+    let held = ovirt_sdk::List::<types::ProfileDetail>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ProfileDetail::default();
+    let held = types::ProfileDetail::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ProfileDetail>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ProfileDetail>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -30941,50 +30941,50 @@ fn follow_profile_detail(connection: &Connection, href: &str, tasks: &mut Vec<Sp
 }
 
 fn follow_property(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Property::default();
+    let held = types::Property::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Property>::with_href(href);
+    let held = ovirt_sdk::List::<types::Property>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Property::default();
+    let held = types::Property::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Property>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Property>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -30992,50 +30992,50 @@ fn follow_property(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>
 }
 
 fn follow_proxy_ticket(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::ProxyTicket::default();
+    let held = types::ProxyTicket::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ProxyTicket>::with_href(href);
+    let held = ovirt_sdk::List::<types::ProxyTicket>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ProxyTicket::default();
+    let held = types::ProxyTicket::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ProxyTicket>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ProxyTicket>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -31043,50 +31043,50 @@ fn follow_proxy_ticket(connection: &Connection, href: &str, tasks: &mut Vec<Spaw
 }
 
 fn follow_qos(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Qos::default();
+    let held = types::Qos::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Qos>::with_href(href);
+    let held = ovirt_sdk::List::<types::Qos>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Qos::default();
+    let held = types::Qos::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Qos>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Qos>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -31094,50 +31094,50 @@ fn follow_qos(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_quota(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Quota::default();
+    let held = types::Quota::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Quota>::with_href(href);
+    let held = ovirt_sdk::List::<types::Quota>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Quota::default();
+    let held = types::Quota::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Quota>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Quota>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -31149,50 +31149,50 @@ fn follow_quota_cluster_limit(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::QuotaClusterLimit::default();
+    let held = types::QuotaClusterLimit::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::QuotaClusterLimit>::with_href(href);
+    let held = ovirt_sdk::List::<types::QuotaClusterLimit>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::QuotaClusterLimit::default();
+    let held = types::QuotaClusterLimit::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::QuotaClusterLimit>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::QuotaClusterLimit>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -31204,50 +31204,50 @@ fn follow_quota_storage_limit(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::QuotaStorageLimit::default();
+    let held = types::QuotaStorageLimit::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::QuotaStorageLimit>::with_href(href);
+    let held = ovirt_sdk::List::<types::QuotaStorageLimit>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::QuotaStorageLimit::default();
+    let held = types::QuotaStorageLimit::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::QuotaStorageLimit>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::QuotaStorageLimit>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -31255,50 +31255,50 @@ fn follow_quota_storage_limit(
 }
 
 fn follow_range(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Range::default();
+    let held = types::Range::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Range>::with_href(href);
+    let held = ovirt_sdk::List::<types::Range>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Range::default();
+    let held = types::Range::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Range>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Range>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -31306,50 +31306,50 @@ fn follow_range(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_rate(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Rate::default();
+    let held = types::Rate::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Rate>::with_href(href);
+    let held = ovirt_sdk::List::<types::Rate>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Rate::default();
+    let held = types::Rate::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Rate>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Rate>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -31361,19 +31361,19 @@ fn follow_registration_affinity_group_mapping(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::RegistrationAffinityGroupMapping::default();
+    let held = types::RegistrationAffinityGroupMapping::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<
+    let held = ovirt_sdk::List::<
         types::RegistrationAffinityGroupMapping,
     >::with_href(href);
     let c = connection.clone();
@@ -31381,25 +31381,25 @@ fn follow_registration_affinity_group_mapping(
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::RegistrationAffinityGroupMapping::default();
+    let held = types::RegistrationAffinityGroupMapping::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(
+    let held = Some(
         ovirt_sdk::List::<types::RegistrationAffinityGroupMapping>::with_href(href),
     );
     let c = connection.clone();
@@ -31407,8 +31407,8 @@ fn follow_registration_affinity_group_mapping(
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -31420,19 +31420,19 @@ fn follow_registration_affinity_label_mapping(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::RegistrationAffinityLabelMapping::default();
+    let held = types::RegistrationAffinityLabelMapping::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<
+    let held = ovirt_sdk::List::<
         types::RegistrationAffinityLabelMapping,
     >::with_href(href);
     let c = connection.clone();
@@ -31440,25 +31440,25 @@ fn follow_registration_affinity_label_mapping(
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::RegistrationAffinityLabelMapping::default();
+    let held = types::RegistrationAffinityLabelMapping::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(
+    let held = Some(
         ovirt_sdk::List::<types::RegistrationAffinityLabelMapping>::with_href(href),
     );
     let c = connection.clone();
@@ -31466,8 +31466,8 @@ fn follow_registration_affinity_label_mapping(
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -31479,43 +31479,43 @@ fn follow_registration_cluster_mapping(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::RegistrationClusterMapping::default();
+    let held = types::RegistrationClusterMapping::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::RegistrationClusterMapping>::with_href(href);
+    let held = ovirt_sdk::List::<types::RegistrationClusterMapping>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::RegistrationClusterMapping::default();
+    let held = types::RegistrationClusterMapping::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(
+    let held = Some(
         ovirt_sdk::List::<types::RegistrationClusterMapping>::with_href(href),
     );
     let c = connection.clone();
@@ -31523,8 +31523,8 @@ fn follow_registration_cluster_mapping(
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -31536,43 +31536,43 @@ fn follow_registration_configuration(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::RegistrationConfiguration::default();
+    let held = types::RegistrationConfiguration::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::RegistrationConfiguration>::with_href(href);
+    let held = ovirt_sdk::List::<types::RegistrationConfiguration>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::RegistrationConfiguration::default();
+    let held = types::RegistrationConfiguration::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(
+    let held = Some(
         ovirt_sdk::List::<types::RegistrationConfiguration>::with_href(href),
     );
     let c = connection.clone();
@@ -31580,8 +31580,8 @@ fn follow_registration_configuration(
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -31593,43 +31593,43 @@ fn follow_registration_domain_mapping(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::RegistrationDomainMapping::default();
+    let held = types::RegistrationDomainMapping::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::RegistrationDomainMapping>::with_href(href);
+    let held = ovirt_sdk::List::<types::RegistrationDomainMapping>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::RegistrationDomainMapping::default();
+    let held = types::RegistrationDomainMapping::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(
+    let held = Some(
         ovirt_sdk::List::<types::RegistrationDomainMapping>::with_href(href),
     );
     let c = connection.clone();
@@ -31637,8 +31637,8 @@ fn follow_registration_domain_mapping(
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -31650,50 +31650,50 @@ fn follow_registration_lun_mapping(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::RegistrationLunMapping::default();
+    let held = types::RegistrationLunMapping::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::RegistrationLunMapping>::with_href(href);
+    let held = ovirt_sdk::List::<types::RegistrationLunMapping>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::RegistrationLunMapping::default();
+    let held = types::RegistrationLunMapping::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::RegistrationLunMapping>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::RegistrationLunMapping>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -31705,50 +31705,50 @@ fn follow_registration_role_mapping(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::RegistrationRoleMapping::default();
+    let held = types::RegistrationRoleMapping::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::RegistrationRoleMapping>::with_href(href);
+    let held = ovirt_sdk::List::<types::RegistrationRoleMapping>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::RegistrationRoleMapping::default();
+    let held = types::RegistrationRoleMapping::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::RegistrationRoleMapping>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::RegistrationRoleMapping>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -31760,43 +31760,43 @@ fn follow_registration_vnic_profile_mapping(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::RegistrationVnicProfileMapping::default();
+    let held = types::RegistrationVnicProfileMapping::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::RegistrationVnicProfileMapping>::with_href(href);
+    let held = ovirt_sdk::List::<types::RegistrationVnicProfileMapping>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::RegistrationVnicProfileMapping::default();
+    let held = types::RegistrationVnicProfileMapping::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(
+    let held = Some(
         ovirt_sdk::List::<types::RegistrationVnicProfileMapping>::with_href(href),
     );
     let c = connection.clone();
@@ -31804,8 +31804,8 @@ fn follow_registration_vnic_profile_mapping(
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -31817,50 +31817,50 @@ fn follow_reported_configuration(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::ReportedConfiguration::default();
+    let held = types::ReportedConfiguration::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ReportedConfiguration>::with_href(href);
+    let held = ovirt_sdk::List::<types::ReportedConfiguration>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ReportedConfiguration::default();
+    let held = types::ReportedConfiguration::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ReportedConfiguration>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ReportedConfiguration>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -31872,50 +31872,50 @@ fn follow_reported_device(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::ReportedDevice::default();
+    let held = types::ReportedDevice::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::ReportedDevice>::with_href(href);
+    let held = ovirt_sdk::List::<types::ReportedDevice>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::ReportedDevice::default();
+    let held = types::ReportedDevice::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::ReportedDevice>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::ReportedDevice>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -31923,50 +31923,50 @@ fn follow_reported_device(
 }
 
 fn follow_rng_device(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::RngDevice::default();
+    let held = types::RngDevice::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::RngDevice>::with_href(href);
+    let held = ovirt_sdk::List::<types::RngDevice>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::RngDevice::default();
+    let held = types::RngDevice::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::RngDevice>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::RngDevice>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -31974,50 +31974,50 @@ fn follow_rng_device(connection: &Connection, href: &str, tasks: &mut Vec<Spawne
 }
 
 fn follow_role(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Role::default();
+    let held = types::Role::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Role>::with_href(href);
+    let held = ovirt_sdk::List::<types::Role>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Role::default();
+    let held = types::Role::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Role>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Role>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -32029,50 +32029,50 @@ fn follow_scheduling_policy(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::SchedulingPolicy::default();
+    let held = types::SchedulingPolicy::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::SchedulingPolicy>::with_href(href);
+    let held = ovirt_sdk::List::<types::SchedulingPolicy>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::SchedulingPolicy::default();
+    let held = types::SchedulingPolicy::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::SchedulingPolicy>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::SchedulingPolicy>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -32084,50 +32084,50 @@ fn follow_scheduling_policy_unit(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::SchedulingPolicyUnit::default();
+    let held = types::SchedulingPolicyUnit::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::SchedulingPolicyUnit>::with_href(href);
+    let held = ovirt_sdk::List::<types::SchedulingPolicyUnit>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::SchedulingPolicyUnit::default();
+    let held = types::SchedulingPolicyUnit::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::SchedulingPolicyUnit>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::SchedulingPolicyUnit>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -32135,50 +32135,50 @@ fn follow_scheduling_policy_unit(
 }
 
 fn follow_se_linux(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::SeLinux::default();
+    let held = types::SeLinux::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::SeLinux>::with_href(href);
+    let held = ovirt_sdk::List::<types::SeLinux>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::SeLinux::default();
+    let held = types::SeLinux::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::SeLinux>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::SeLinux>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -32186,50 +32186,50 @@ fn follow_se_linux(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>
 }
 
 fn follow_serial_number(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::SerialNumber::default();
+    let held = types::SerialNumber::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::SerialNumber>::with_href(href);
+    let held = ovirt_sdk::List::<types::SerialNumber>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::SerialNumber::default();
+    let held = types::SerialNumber::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::SerialNumber>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::SerialNumber>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -32237,50 +32237,50 @@ fn follow_serial_number(connection: &Connection, href: &str, tasks: &mut Vec<Spa
 }
 
 fn follow_session(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Session::default();
+    let held = types::Session::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Session>::with_href(href);
+    let held = ovirt_sdk::List::<types::Session>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Session::default();
+    let held = types::Session::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Session>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Session>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -32292,50 +32292,50 @@ fn follow_skip_if_connectivity_broken(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::SkipIfConnectivityBroken::default();
+    let held = types::SkipIfConnectivityBroken::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::SkipIfConnectivityBroken>::with_href(href);
+    let held = ovirt_sdk::List::<types::SkipIfConnectivityBroken>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::SkipIfConnectivityBroken::default();
+    let held = types::SkipIfConnectivityBroken::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::SkipIfConnectivityBroken>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::SkipIfConnectivityBroken>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -32347,50 +32347,50 @@ fn follow_skip_if_sd_active(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::SkipIfSdActive::default();
+    let held = types::SkipIfSdActive::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::SkipIfSdActive>::with_href(href);
+    let held = ovirt_sdk::List::<types::SkipIfSdActive>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::SkipIfSdActive::default();
+    let held = types::SkipIfSdActive::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::SkipIfSdActive>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::SkipIfSdActive>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -32398,50 +32398,50 @@ fn follow_skip_if_sd_active(
 }
 
 fn follow_snapshot(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Snapshot::default();
+    let held = types::Snapshot::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Snapshot>::with_href(href);
+    let held = ovirt_sdk::List::<types::Snapshot>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Snapshot::default();
+    let held = types::Snapshot::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Snapshot>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Snapshot>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -32453,50 +32453,50 @@ fn follow_special_objects(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::SpecialObjects::default();
+    let held = types::SpecialObjects::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::SpecialObjects>::with_href(href);
+    let held = ovirt_sdk::List::<types::SpecialObjects>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::SpecialObjects::default();
+    let held = types::SpecialObjects::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::SpecialObjects>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::SpecialObjects>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -32504,50 +32504,50 @@ fn follow_special_objects(
 }
 
 fn follow_spm(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Spm::default();
+    let held = types::Spm::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Spm>::with_href(href);
+    let held = ovirt_sdk::List::<types::Spm>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Spm::default();
+    let held = types::Spm::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Spm>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Spm>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -32555,50 +32555,50 @@ fn follow_spm(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_ssh(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Ssh::default();
+    let held = types::Ssh::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Ssh>::with_href(href);
+    let held = ovirt_sdk::List::<types::Ssh>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Ssh::default();
+    let held = types::Ssh::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Ssh>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Ssh>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -32606,50 +32606,50 @@ fn follow_ssh(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_ssh_public_key(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::SshPublicKey::default();
+    let held = types::SshPublicKey::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::SshPublicKey>::with_href(href);
+    let held = ovirt_sdk::List::<types::SshPublicKey>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::SshPublicKey::default();
+    let held = types::SshPublicKey::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::SshPublicKey>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::SshPublicKey>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -32657,50 +32657,50 @@ fn follow_ssh_public_key(connection: &Connection, href: &str, tasks: &mut Vec<Sp
 }
 
 fn follow_sso(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Sso::default();
+    let held = types::Sso::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Sso>::with_href(href);
+    let held = ovirt_sdk::List::<types::Sso>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Sso::default();
+    let held = types::Sso::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Sso>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Sso>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -32708,50 +32708,50 @@ fn follow_sso(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_statistic(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Statistic::default();
+    let held = types::Statistic::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Statistic>::with_href(href);
+    let held = ovirt_sdk::List::<types::Statistic>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Statistic::default();
+    let held = types::Statistic::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Statistic>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Statistic>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -32759,50 +32759,50 @@ fn follow_statistic(connection: &Connection, href: &str, tasks: &mut Vec<Spawned
 }
 
 fn follow_step(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Step::default();
+    let held = types::Step::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Step>::with_href(href);
+    let held = ovirt_sdk::List::<types::Step>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Step::default();
+    let held = types::Step::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Step>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Step>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -32814,50 +32814,50 @@ fn follow_storage_connection(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::StorageConnection::default();
+    let held = types::StorageConnection::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::StorageConnection>::with_href(href);
+    let held = ovirt_sdk::List::<types::StorageConnection>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::StorageConnection::default();
+    let held = types::StorageConnection::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::StorageConnection>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::StorageConnection>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -32869,43 +32869,43 @@ fn follow_storage_connection_extension(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::StorageConnectionExtension::default();
+    let held = types::StorageConnectionExtension::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::StorageConnectionExtension>::with_href(href);
+    let held = ovirt_sdk::List::<types::StorageConnectionExtension>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::StorageConnectionExtension::default();
+    let held = types::StorageConnectionExtension::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(
+    let held = Some(
         ovirt_sdk::List::<types::StorageConnectionExtension>::with_href(href),
     );
     let c = connection.clone();
@@ -32913,8 +32913,8 @@ fn follow_storage_connection_extension(
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -32922,50 +32922,50 @@ fn follow_storage_connection_extension(
 }
 
 fn follow_storage_domain(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::StorageDomain::default();
+    let held = types::StorageDomain::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::StorageDomain>::with_href(href);
+    let held = ovirt_sdk::List::<types::StorageDomain>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::StorageDomain::default();
+    let held = types::StorageDomain::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::StorageDomain>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::StorageDomain>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -32977,50 +32977,50 @@ fn follow_storage_domain_lease(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::StorageDomainLease::default();
+    let held = types::StorageDomainLease::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::StorageDomainLease>::with_href(href);
+    let held = ovirt_sdk::List::<types::StorageDomainLease>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::StorageDomainLease::default();
+    let held = types::StorageDomainLease::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::StorageDomainLease>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::StorageDomainLease>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -33028,50 +33028,50 @@ fn follow_storage_domain_lease(
 }
 
 fn follow_system_option(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::SystemOption::default();
+    let held = types::SystemOption::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::SystemOption>::with_href(href);
+    let held = ovirt_sdk::List::<types::SystemOption>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::SystemOption::default();
+    let held = types::SystemOption::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::SystemOption>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::SystemOption>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -33083,50 +33083,50 @@ fn follow_system_option_value(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::SystemOptionValue::default();
+    let held = types::SystemOptionValue::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::SystemOptionValue>::with_href(href);
+    let held = ovirt_sdk::List::<types::SystemOptionValue>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::SystemOptionValue::default();
+    let held = types::SystemOptionValue::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::SystemOptionValue>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::SystemOptionValue>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -33134,50 +33134,50 @@ fn follow_system_option_value(
 }
 
 fn follow_tag(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Tag::default();
+    let held = types::Tag::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Tag>::with_href(href);
+    let held = ovirt_sdk::List::<types::Tag>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Tag::default();
+    let held = types::Tag::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Tag>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Tag>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -33185,50 +33185,50 @@ fn follow_tag(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_template(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Template::default();
+    let held = types::Template::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Template>::with_href(href);
+    let held = ovirt_sdk::List::<types::Template>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Template::default();
+    let held = types::Template::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Template>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Template>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -33240,50 +33240,50 @@ fn follow_template_version(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::TemplateVersion::default();
+    let held = types::TemplateVersion::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::TemplateVersion>::with_href(href);
+    let held = ovirt_sdk::List::<types::TemplateVersion>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::TemplateVersion::default();
+    let held = types::TemplateVersion::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::TemplateVersion>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::TemplateVersion>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -33291,50 +33291,50 @@ fn follow_template_version(
 }
 
 fn follow_ticket(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Ticket::default();
+    let held = types::Ticket::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Ticket>::with_href(href);
+    let held = ovirt_sdk::List::<types::Ticket>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Ticket::default();
+    let held = types::Ticket::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Ticket>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Ticket>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -33342,50 +33342,50 @@ fn follow_ticket(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) 
 }
 
 fn follow_time_zone(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::TimeZone::default();
+    let held = types::TimeZone::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::TimeZone>::with_href(href);
+    let held = ovirt_sdk::List::<types::TimeZone>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::TimeZone::default();
+    let held = types::TimeZone::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::TimeZone>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::TimeZone>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -33397,50 +33397,50 @@ fn follow_transparent_huge_pages(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::TransparentHugePages::default();
+    let held = types::TransparentHugePages::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::TransparentHugePages>::with_href(href);
+    let held = ovirt_sdk::List::<types::TransparentHugePages>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::TransparentHugePages::default();
+    let held = types::TransparentHugePages::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::TransparentHugePages>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::TransparentHugePages>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -33452,50 +33452,50 @@ fn follow_unmanaged_network(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::UnmanagedNetwork::default();
+    let held = types::UnmanagedNetwork::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::UnmanagedNetwork>::with_href(href);
+    let held = ovirt_sdk::List::<types::UnmanagedNetwork>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::UnmanagedNetwork::default();
+    let held = types::UnmanagedNetwork::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::UnmanagedNetwork>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::UnmanagedNetwork>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -33503,50 +33503,50 @@ fn follow_unmanaged_network(
 }
 
 fn follow_usb(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Usb::default();
+    let held = types::Usb::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Usb>::with_href(href);
+    let held = ovirt_sdk::List::<types::Usb>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Usb::default();
+    let held = types::Usb::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Usb>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Usb>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -33554,50 +33554,50 @@ fn follow_usb(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_user(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::User::default();
+    let held = types::User::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::User>::with_href(href);
+    let held = ovirt_sdk::List::<types::User>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::User::default();
+    let held = types::User::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::User>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::User>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -33605,50 +33605,50 @@ fn follow_user(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_user_option(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::UserOption::default();
+    let held = types::UserOption::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::UserOption>::with_href(href);
+    let held = ovirt_sdk::List::<types::UserOption>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::UserOption::default();
+    let held = types::UserOption::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::UserOption>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::UserOption>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -33656,50 +33656,50 @@ fn follow_user_option(connection: &Connection, href: &str, tasks: &mut Vec<Spawn
 }
 
 fn follow_value(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Value::default();
+    let held = types::Value::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Value>::with_href(href);
+    let held = ovirt_sdk::List::<types::Value>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Value::default();
+    let held = types::Value::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Value>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Value>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -33707,50 +33707,50 @@ fn follow_value(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_vcpu_pin(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::VcpuPin::default();
+    let held = types::VcpuPin::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::VcpuPin>::with_href(href);
+    let held = ovirt_sdk::List::<types::VcpuPin>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::VcpuPin::default();
+    let held = types::VcpuPin::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::VcpuPin>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::VcpuPin>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -33758,50 +33758,50 @@ fn follow_vcpu_pin(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>
 }
 
 fn follow_vendor(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Vendor::default();
+    let held = types::Vendor::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Vendor>::with_href(href);
+    let held = ovirt_sdk::List::<types::Vendor>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Vendor::default();
+    let held = types::Vendor::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Vendor>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Vendor>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -33809,50 +33809,50 @@ fn follow_vendor(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) 
 }
 
 fn follow_version(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Version::default();
+    let held = types::Version::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Version>::with_href(href);
+    let held = ovirt_sdk::List::<types::Version>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Version::default();
+    let held = types::Version::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Version>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Version>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -33860,50 +33860,50 @@ fn follow_version(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>)
 }
 
 fn follow_virtio_scsi(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::VirtioScsi::default();
+    let held = types::VirtioScsi::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::VirtioScsi>::with_href(href);
+    let held = ovirt_sdk::List::<types::VirtioScsi>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::VirtioScsi::default();
+    let held = types::VirtioScsi::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::VirtioScsi>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::VirtioScsi>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -33915,50 +33915,50 @@ fn follow_virtual_numa_node(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::VirtualNumaNode::default();
+    let held = types::VirtualNumaNode::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::VirtualNumaNode>::with_href(href);
+    let held = ovirt_sdk::List::<types::VirtualNumaNode>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::VirtualNumaNode::default();
+    let held = types::VirtualNumaNode::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::VirtualNumaNode>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::VirtualNumaNode>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -33966,50 +33966,50 @@ fn follow_virtual_numa_node(
 }
 
 fn follow_vlan(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Vlan::default();
+    let held = types::Vlan::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Vlan>::with_href(href);
+    let held = ovirt_sdk::List::<types::Vlan>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Vlan::default();
+    let held = types::Vlan::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Vlan>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Vlan>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -34017,50 +34017,50 @@ fn follow_vlan(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_vm(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Vm::default();
+    let held = types::Vm::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Vm>::with_href(href);
+    let held = ovirt_sdk::List::<types::Vm>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Vm::default();
+    let held = types::Vm::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Vm>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Vm>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -34068,50 +34068,50 @@ fn follow_vm(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
 }
 
 fn follow_vm_base(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::VmBase::default();
+    let held = types::VmBase::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::VmBase>::with_href(href);
+    let held = ovirt_sdk::List::<types::VmBase>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::VmBase::default();
+    let held = types::VmBase::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::VmBase>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::VmBase>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -34123,50 +34123,50 @@ fn follow_vm_mediated_device(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::VmMediatedDevice::default();
+    let held = types::VmMediatedDevice::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::VmMediatedDevice>::with_href(href);
+    let held = ovirt_sdk::List::<types::VmMediatedDevice>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::VmMediatedDevice::default();
+    let held = types::VmMediatedDevice::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::VmMediatedDevice>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::VmMediatedDevice>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -34178,50 +34178,50 @@ fn follow_vm_placement_policy(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::VmPlacementPolicy::default();
+    let held = types::VmPlacementPolicy::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::VmPlacementPolicy>::with_href(href);
+    let held = ovirt_sdk::List::<types::VmPlacementPolicy>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::VmPlacementPolicy::default();
+    let held = types::VmPlacementPolicy::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::VmPlacementPolicy>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::VmPlacementPolicy>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -34229,50 +34229,50 @@ fn follow_vm_placement_policy(
 }
 
 fn follow_vm_pool(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::VmPool::default();
+    let held = types::VmPool::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::VmPool>::with_href(href);
+    let held = ovirt_sdk::List::<types::VmPool>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::VmPool::default();
+    let held = types::VmPool::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::VmPool>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::VmPool>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -34280,50 +34280,50 @@ fn follow_vm_pool(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>)
 }
 
 fn follow_vm_summary(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::VmSummary::default();
+    let held = types::VmSummary::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::VmSummary>::with_href(href);
+    let held = ovirt_sdk::List::<types::VmSummary>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::VmSummary::default();
+    let held = types::VmSummary::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::VmSummary>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::VmSummary>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -34335,50 +34335,50 @@ fn follow_vnic_pass_through(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::VnicPassThrough::default();
+    let held = types::VnicPassThrough::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::VnicPassThrough>::with_href(href);
+    let held = ovirt_sdk::List::<types::VnicPassThrough>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::VnicPassThrough::default();
+    let held = types::VnicPassThrough::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::VnicPassThrough>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::VnicPassThrough>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -34386,50 +34386,50 @@ fn follow_vnic_pass_through(
 }
 
 fn follow_vnic_profile(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::VnicProfile::default();
+    let held = types::VnicProfile::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::VnicProfile>::with_href(href);
+    let held = ovirt_sdk::List::<types::VnicProfile>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::VnicProfile::default();
+    let held = types::VnicProfile::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::VnicProfile>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::VnicProfile>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -34441,50 +34441,50 @@ fn follow_vnic_profile_mapping(
     href: &str,
     tasks: &mut Vec<Spawned>,
 ) {
-    let value = types::VnicProfileMapping::default();
+    let held = types::VnicProfileMapping::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::VnicProfileMapping>::with_href(href);
+    let held = ovirt_sdk::List::<types::VnicProfileMapping>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::VnicProfileMapping::default();
+    let held = types::VnicProfileMapping::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::VnicProfileMapping>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::VnicProfileMapping>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -34492,50 +34492,50 @@ fn follow_vnic_profile_mapping(
 }
 
 fn follow_volume_group(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::VolumeGroup::default();
+    let held = types::VolumeGroup::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::VolumeGroup>::with_href(href);
+    let held = ovirt_sdk::List::<types::VolumeGroup>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::VolumeGroup::default();
+    let held = types::VolumeGroup::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::VolumeGroup>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::VolumeGroup>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -34543,50 +34543,50 @@ fn follow_volume_group(connection: &Connection, href: &str, tasks: &mut Vec<Spaw
 }
 
 fn follow_watchdog(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Watchdog::default();
+    let held = types::Watchdog::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Watchdog>::with_href(href);
+    let held = ovirt_sdk::List::<types::Watchdog>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Watchdog::default();
+    let held = types::Watchdog::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Watchdog>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Watchdog>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
@@ -34594,50 +34594,50 @@ fn follow_watchdog(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>
 }
 
 fn follow_weight(connection: &Connection, href: &str, tasks: &mut Vec<Spawned>) {
-    let value = types::Weight::default();
+    let held = types::Weight::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_link(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = ovirt_sdk::List::<types::Weight>::with_href(href);
+    let held = ovirt_sdk::List::<types::Weight>::with_href(href);
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow_list_link(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow_list_link(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let value = types::Weight::default();
+    let held = types::Weight::default();
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&value).await.map(drop);
-                    drop(value);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
         );
-    let list = Some(ovirt_sdk::List::<types::Weight>::with_href(href));
+    let held = Some(ovirt_sdk::List::<types::Weight>::with_href(href));
     let c = connection.clone();
     tasks
         .push(
             spawn(
                 Box::pin(async move {
-                    let result = c.follow(&list).await.map(drop);
-                    drop(list);
+                    let result = c.follow(&held).await.map(drop);
+                    drop(held);
                     result
                 }),
             ),
