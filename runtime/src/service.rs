@@ -192,22 +192,14 @@ impl Call {
         if let Some(why) = &self.unusable {
             return Err(Error::new(ErrorKind::InvalidInput, why.to_string()));
         }
-        let query = self.query_pairs();
         let path = match action {
             Some(action) if self.path.is_empty() => action.to_owned(),
             Some(action) => format!("{}/{action}", self.path),
             None => self.path,
         };
+        let query = merge_query(self.query, self.params);
         let request = Request { method, path, query, headers: self.headers, body, timeout: self.timeout };
         Ok((self.connection, request))
-    }
-
-    /// The query as it is sent: the extra parameters, less those a setter
-    /// also set, then the parameters of the setters.
-    fn query_pairs(&self) -> Vec<(String, String)> {
-        let set_by_setter = |name: &str| self.params.iter().any(|(p, _)| *p == name);
-        let extra = self.query.iter().filter(|(n, _)| !set_by_setter(n)).cloned();
-        extra.chain(self.params.iter().map(|(n, v)| ((*n).to_owned(), v.clone()))).collect()
     }
 
     /// Sends a `get` or `list`: `GET`, success 200. The reply is read by
@@ -335,7 +327,7 @@ impl Call {
     /// The request as it reads in messages: `GET vms?search=name%3Dweb`.
     fn describe(&self) -> String {
         let mut pairs = url::form_urlencoded::Serializer::new(String::new());
-        pairs.extend_pairs(self.query_pairs());
+        pairs.extend_pairs(merge_query(self.query.clone(), self.params.clone()));
         let query = pairs.finish();
         if query.is_empty() { format!("GET {}", self.path) } else { format!("GET {}?{query}", self.path) }
     }
@@ -473,6 +465,15 @@ impl fmt::Debug for Call {
             .field("timeout", &self.timeout)
             .finish()
     }
+}
+
+/// The query as it is sent: the extra parameters, less those a setter
+/// also set, then the parameters of the setters.
+fn merge_query(query: Vec<(String, String)>, params: Vec<(&'static str, String)>) -> Vec<(String, String)> {
+    let mut merged: Vec<(String, String)> =
+        query.into_iter().filter(|(n, _)| !params.iter().any(|(p, _)| p == n)).collect();
+    merged.extend(params.into_iter().map(|(n, v)| (n.to_owned(), v)));
+    merged
 }
 
 /// A body that cannot be written (text XML cannot carry) is the caller's error.
