@@ -8,8 +8,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::PathBuf;
 
 use crate::error::{ModelError, ModelErrors};
-use crate::model::{Direction, MemberSpec, OrderedMap, RawDetail, RawMember, RawModel};
+use crate::model::{Direction, MemberSpec, OrderedMap, RawDetail, RawFixed, RawMember, RawModel, WireFormat};
 use crate::names::{self, NamingRules};
+use crate::protocol::Protocol;
 
 /// The primitive types of the model language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -24,6 +25,9 @@ pub enum Primitive {
     Decimal,
     /// A date and time with its offset.
     Date,
+    /// JSON models only: any JSON value, kept as it came. The checker keeps
+    /// it out of XML models (whose emitters would treat it as text).
+    Json,
 }
 
 impl Primitive {
@@ -34,6 +38,7 @@ impl Primitive {
             "Integer" => Primitive::Integer,
             "Decimal" => Primitive::Decimal,
             "Date" => Primitive::Date,
+            "Json" => Primitive::Json,
             _ => return None,
         })
     }
@@ -46,6 +51,7 @@ impl Primitive {
             Primitive::Integer => "Integer",
             Primitive::Decimal => "Decimal",
             Primitive::Date => "Date",
+            Primitive::Json => "Json",
         }
     }
 }
@@ -76,6 +82,10 @@ pub struct Api {
     pub naming: NamingRules,
     /// How list methods page, when the API pages.
     pub paging: Option<Paging>,
+    /// The wire format.
+    pub format: WireFormat,
+    /// The protocol of a JSON API.
+    pub protocol: Option<Protocol>,
     /// Struct types, sorted by name.
     pub structs: Vec<StructType>,
     /// Enums, sorted by name.
@@ -335,6 +345,25 @@ pub struct Method {
     pub body: Option<usize>,
     /// Index into `params` of the result.
     pub result: Option<usize>,
+    /// The HTTP method and the path below the service.
+    pub http: HttpBinding,
+    /// JSON: the reply may be a task still running.
+    pub task: bool,
+    /// JSON: parameters always sent, with their values.
+    pub fixed: Vec<(String, RawFixed)>,
+    /// JSON: the envelope itself is the result.
+    pub keep_envelope: bool,
+    /// JSON: non-2xx statuses that are answers.
+    pub also_success: Vec<u16>,
+}
+
+/// How a method travels over HTTP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpBinding {
+    /// `GET`, `POST`, `PUT`, `DELETE` or `PATCH`.
+    pub verb: String,
+    /// Path below the service's own path (segments joined by `/`), if any.
+    pub path: Option<String>,
 }
 
 /// A parameter.
@@ -490,11 +519,92 @@ impl Api {
 
 struct Ctx {
     errors: Vec<ModelError>,
+    format: WireFormat,
+    /// The API declares long-running tasks.
+    has_tasks: bool,
 }
 
 impl Ctx {
     fn err(&mut self, file: &std::path::Path, entity: &str, key: impl Into<String>, msg: impl Into<String>) {
         self.errors.push(ModelError::new(file, msg).entity(entity).key(key));
+    }
+
+    /// Reports each present key that only an XML model may use, when the
+    /// model is a JSON one.
+    fn xml_only(&mut self, file: &std::path::Path, entity: &str, prefix: &str, keys: &[(&str, bool)]) {
+        self.only_in(WireFormat::Xml, file, entity, prefix, keys);
+    }
+
+    /// Reports each present key that only a JSON model may use, when the
+    /// model is an XML one.
+    fn json_only(&mut self, file: &std::path::Path, entity: &str, prefix: &str, keys: &[(&str, bool)]) {
+        self.only_in(WireFormat::Json, file, entity, prefix, keys);
+    }
+
+    fn only_in(
+        &mut self,
+        format: WireFormat,
+        file: &std::path::Path,
+        entity: &str,
+        prefix: &str,
+        keys: &[(&str, bool)],
+    ) {
+        if self.format == format {
+            return;
+        }
+        let (what, other) = match format {
+            WireFormat::Xml => ("an XML", "JSON"),
+            WireFormat::Json => ("a JSON", "XML"),
+        };
+        for (key, _) in keys.iter().filter(|(_, present)| *present) {
+            let key = if prefix.is_empty() { (*key).to_owned() } else { format!("{prefix}.{key}") };
+            self.err(file, entity, key, format!("only {what} model uses this key; this model's format is {other}"));
+        }
+    }
+
+    /// Reports a type the model's format can't carry (`Json` in XML).
+    fn check_type_allowed(&mut self, file: &std::path::Path, entity: &str, key: &str, ty: TypeRef) {
+        if self.format == WireFormat::Xml && ty == TypeRef::Primitive(Primitive::Json) {
+            self.err(file, entity, key, "the type `Json` exists only in JSON models");
+        }
+    }
+
+    /// The wire name of a member or parameter: for XML its element name,
+    /// for JSON its object member name.
+    fn wire_name(&self, naming: &NamingRules, name: &str, spec: &RawMember) -> String {
+        match self.format {
+            WireFormat::Xml => spec.xml.clone().unwrap_or_else(|| naming.xml(name)),
+            WireFormat::Json => spec.wire.clone().unwrap_or_else(|| name.to_owned()),
+        }
+    }
+
+    /// Reports the keys of a member or parameter that the model's format
+    /// does not use.
+    fn check_member_keys(&mut self, file: &std::path::Path, entity: &str, key: &str, spec: &RawMember) {
+        let xml_keys = [
+            ("xml", spec.xml.is_some()),
+            ("item", spec.item.is_some()),
+            ("rel", spec.rel.is_some()),
+            ("xsd", spec.xsd.is_some()),
+        ];
+        self.xml_only(file, entity, key, &xml_keys);
+        self.json_only(file, entity, key, &[("wire", spec.wire.is_some())]);
+    }
+}
+
+/// Checks `protocol:` against `format:`.
+fn build_protocol(cx: &mut Ctx, file: &std::path::Path, raw: &crate::model::RawApi) -> Option<Protocol> {
+    match (raw.format, &raw.protocol) {
+        (WireFormat::Json, Some(p)) => Some(crate::protocol::build(file, p, &mut cx.errors)),
+        (WireFormat::Json, None) => {
+            cx.err(file, "api", "protocol", "a JSON API needs a `protocol:` (at least its `title:`)");
+            None
+        }
+        (WireFormat::Xml, Some(_)) => {
+            cx.err(file, "api", "protocol", "only a JSON model has a `protocol:`; add `format: json`");
+            None
+        }
+        (WireFormat::Xml, None) => None,
     }
 }
 
@@ -506,9 +616,11 @@ enum Named {
 
 /// Checks a parsed model and builds the IR, or returns every problem found.
 pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
-    let mut cx = Ctx { errors: Vec::new() };
     let api_file = raw.api.file.clone();
     let rawapi = &raw.api.value;
+    let mut cx = Ctx { errors: Vec::new(), format: rawapi.format, has_tasks: false };
+    let protocol = build_protocol(&mut cx, &api_file, rawapi);
+    cx.has_tasks = protocol.as_ref().is_some_and(|p| p.tasks.is_some());
     let naming = NamingRules {
         plural: rawapi.naming.plural.0.clone(),
         singular: rawapi.naming.singular.0.clone(),
@@ -583,6 +695,20 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
             );
         }
         let snake = names::camel_to_snake(&r.name);
+        cx.xml_only(
+            &s.file,
+            &format!("struct {}", r.name),
+            "",
+            &[("xml", r.xml.is_some()), ("xml_plural", r.xml_plural.is_some())],
+        );
+        if cx.format == WireFormat::Json && !r.links.0.is_empty() {
+            cx.err(
+                &s.file,
+                &format!("struct {}", r.name),
+                "links",
+                "a JSON model has no links: declare the members under `attributes`",
+            );
+        }
         structs.push(StructType {
             name: r.name.clone(),
             rust_name,
@@ -615,12 +741,18 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
         }
         let entity = format!("enum {}", r.name);
         let snake = names::camel_to_snake(&r.name);
+        cx.xml_only(&e.file, &entity, "", &[("xml", r.xml.is_some()), ("xml_plural", r.xml_plural.is_some())]);
         let mut values = Vec::new();
         let mut wires = BTreeSet::new();
         let mut rusts: BTreeMap<String, String> = BTreeMap::new();
         for (i, v) in r.values.iter().enumerate() {
             let key = format!("values[{i}]");
-            if !names::is_wire_value(&v.value) {
+            let json = cx.format == WireFormat::Json;
+            if json && names::wire_words(&v.value).is_empty() {
+                cx.err(&e.file, &entity, &key, format!("enum value `{}` needs at least one letter or digit", v.value));
+                continue;
+            }
+            if !json && !names::is_wire_value(&v.value) {
                 cx.err(
                     &e.file,
                     &entity,
@@ -633,7 +765,7 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
                 cx.err(&e.file, &entity, &key, format!("duplicate value `{}`", v.value));
                 continue;
             }
-            let rust = names::rust_variant(&v.value);
+            let rust = names::rust_variant(&if json { names::wire_words(&v.value) } else { v.value.clone() });
             if rust == CATCH_ALL_VARIANT {
                 cx.err(
                     &e.file,
@@ -881,6 +1013,8 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
         root_path: rawapi.root_path.clone(),
         naming,
         paging: paging(&mut cx, &api_file, rawapi),
+        format: rawapi.format,
+        protocol,
         structs,
         enums,
         services,
@@ -888,7 +1022,9 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
     let mut api = api;
     build_waiters(&mut cx, raw, &service_order, &mut api);
     check_reachability(&mut cx, &api);
-    check_action_members(&mut cx, &api);
+    if api.format == WireFormat::Xml {
+        check_action_members(&mut cx, &api);
+    }
     check_input_details(&mut cx, &api);
     if cx.errors.is_empty() {
         Ok(api)
@@ -917,10 +1053,11 @@ fn build_member(
         cx.err(file, entity, key, format!("`{name}` is not a snake-case name"));
         return None;
     }
-    if name == "href" {
+    if name == "href" && cx.format == WireFormat::Xml {
         cx.err(file, entity, key, "`href` is implicit on every struct and must not be declared");
         return None;
     }
+    cx.check_member_keys(file, entity, key, spec);
     if spec.dir.is_some() {
         cx.err(file, entity, format!("{key}.dir"), "`dir` belongs to parameters, not to struct members");
     }
@@ -928,6 +1065,7 @@ fn build_member(
         cx.err(file, entity, key, format!("unknown type `{}`", spec.ty));
         return None;
     };
+    cx.check_type_allowed(file, entity, key, ty);
     if kind == MemberKind::Link && !matches!(ty, TypeRef::Struct(_)) {
         cx.err(file, entity, key, format!("a link must point to a struct type, not `{}`", spec.ty));
         return None;
@@ -938,7 +1076,7 @@ fn build_member(
     if spec.rel.is_some() && !(spec.list && kind == MemberKind::Link) {
         cx.err(file, entity, format!("{key}.rel"), "`rel` is only valid on a list link");
     }
-    let xml_attribute = matches!(name, "id" | "rel");
+    let xml_attribute = cx.format == WireFormat::Xml && matches!(name, "id" | "rel");
     if xml_attribute && (spec.list || matches!(ty, TypeRef::Struct(_))) {
         cx.err(
             file,
@@ -947,7 +1085,7 @@ fn build_member(
             format!("`{name}` travels as an XML attribute and must be a single primitive or enum"),
         );
     }
-    let item_xml = spec.list.then(|| {
+    let item_xml = (spec.list && cx.format == WireFormat::Xml).then(|| {
         spec.item.clone().unwrap_or_else(|| match ty {
             TypeRef::Struct(i) => structs[i].xml.clone(),
             _ => naming.xml(&naming.singular(name)),
@@ -958,7 +1096,7 @@ fn build_member(
     Some(Member {
         name: name.to_owned(),
         rust: names::rust_field(name),
-        xml: spec.xml.clone().unwrap_or_else(|| naming.xml(name)),
+        xml: cx.wire_name(naming, name, spec),
         xml_attribute,
         kind,
         ty,
@@ -1052,16 +1190,19 @@ fn build_params(
             cx.err(file, entity, &pkey, format!("unknown type `{}`", spec.ty));
             continue;
         };
+        cx.check_type_allowed(file, entity, &pkey, ty);
         for (present, what) in [(spec.item.is_some(), "item"), (spec.rel.is_some(), "rel"), (spec.xsd.is_some(), "xsd")]
         {
             if present {
                 cx.err(file, entity, format!("{pkey}.{what}"), format!("`{what}` is not valid on a parameter"));
             }
         }
+        cx.xml_only(file, entity, &pkey, &[("xml", spec.xml.is_some())]);
+        cx.json_only(file, entity, &pkey, &[("wire", spec.wire.is_some())]);
         out.push(Param {
             name: name.clone(),
             rust: names::rust_setter(name),
-            xml: spec.xml.clone().unwrap_or_else(|| naming.xml(name)),
+            xml: cx.wire_name(naming, name, spec),
             ty,
             list: spec.list,
             dir: spec.dir.unwrap_or(Direction::In),
@@ -1099,6 +1240,17 @@ fn build_method(
         cx.err(file, entity, &key, format!("`{name}` is not a snake-case name"));
         return None;
     }
+    if cx.format == WireFormat::Json {
+        return build_json_method(cx, naming, resolve, file, entity, name, m);
+    }
+    let json_keys = [
+        ("http", m.http.is_some()),
+        ("task", m.task),
+        ("fixed", !m.fixed.0.is_empty()),
+        ("keep_envelope", m.keep_envelope),
+        ("also_success", !m.also_success.is_empty()),
+    ];
+    cx.json_only(file, entity, &key, &json_keys);
     let kind = MethodKind::from_name(name);
     if m.path.is_some() && kind != MethodKind::Action {
         cx.err(file, entity, format!("{key}.path"), "only actions have a path of their own");
@@ -1262,11 +1414,13 @@ fn build_method(
             }
         }
     }
+    let path = (kind == MethodKind::Action).then(|| m.path.clone().unwrap_or_else(|| names::path_segment(name)));
     Some(Method {
         name: name.to_owned(),
         rust: names::rust_service_method(name),
         kind,
-        path: (kind == MethodKind::Action).then(|| m.path.clone().unwrap_or_else(|| names::path_segment(name))),
+        http: HttpBinding { verb: kind.http_method().to_owned(), path: path.clone() },
+        path,
         params,
         variants,
         mandatory: convert_details(&m.mandatory),
@@ -1275,6 +1429,103 @@ fn build_method(
         deprecated: m.deprecated,
         body,
         result,
+        task: false,
+        fixed: Vec::new(),
+        keep_envelope: false,
+        also_success: Vec::new(),
+    })
+}
+
+/// A method of a JSON model: its HTTP binding is written in the model, its
+/// parameters are `in` (placed by the runtime: query for `GET`, JSON body
+/// otherwise) and its result is its one `out` parameter, if any.
+fn build_json_method(
+    cx: &mut Ctx,
+    naming: &NamingRules,
+    resolve: &dyn Fn(&str) -> Option<TypeRef>,
+    file: &std::path::Path,
+    entity: &str,
+    name: &str,
+    m: &crate::model::RawMethod,
+) -> Option<Method> {
+    let key = format!("methods.{name}");
+    let verb = match m.http.as_deref() {
+        Some(v) if crate::protocol::is_http_method(v) => v.to_owned(),
+        Some(v) => {
+            cx.err(file, entity, format!("{key}.http"), format!("`{v}` is not one of GET, POST, PUT, DELETE, PATCH"));
+            return None;
+        }
+        None => {
+            cx.err(file, entity, &key, "a JSON method needs `http:`, its HTTP method");
+            return None;
+        }
+    };
+    if m.follow {
+        cx.err(file, entity, format!("{key}.follow"), "`follow` is an XML notion");
+    }
+    if !m.variants.0.is_empty() {
+        cx.err(file, entity, format!("{key}.variants"), "in a JSON model each variant is a method of its own");
+    }
+    if m.task && !cx.has_tasks {
+        cx.err(file, entity, format!("{key}.task"), "the API declares no `protocol.tasks`");
+    }
+    if let Some(path) = &m.path {
+        if path.is_empty() || path.starts_with('/') || path.ends_with('/') || path.split('/').any(str::is_empty) {
+            cx.err(
+                file,
+                entity,
+                format!("{key}.path"),
+                "write the path as segments joined by `/`, without a leading or trailing `/`",
+            );
+        }
+    }
+    let params = build_params(cx, naming, resolve, file, entity, &key, &m.params);
+    for p in params.iter().filter(|p| p.dir == Direction::Inout) {
+        cx.err(file, entity, format!("{key}.params.{}", p.name), "a JSON parameter is `in`, or `out` for the result");
+    }
+    let outs: Vec<usize> = params.iter().enumerate().filter(|(_, p)| p.dir == Direction::Out).map(|(i, _)| i).collect();
+    if outs.len() > 1 {
+        cx.err(
+            file,
+            entity,
+            &key,
+            format!("a method has at most one `out` parameter (its result), found {}", outs.len()),
+        );
+    }
+    let result = outs.first().copied();
+    let mut fixed = Vec::new();
+    for (pname, value) in &m.fixed.0 {
+        if !names::is_snake(pname) && !pname.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            cx.err(file, entity, format!("{key}.fixed.{pname}"), format!("`{pname}` is not a parameter name"));
+        }
+        if params.iter().any(|p| &p.xml == pname) {
+            cx.err(file, entity, format!("{key}.fixed.{pname}"), "a fixed parameter can't also be a settable one");
+        }
+        fixed.push((pname.clone(), value.clone()));
+    }
+    let kind = match (name, result.map(|r| params[r].list)) {
+        ("get", Some(false)) if verb == "GET" => MethodKind::Get,
+        ("list", Some(true)) if verb == "GET" => MethodKind::List,
+        _ => MethodKind::Action,
+    };
+    Some(Method {
+        name: name.to_owned(),
+        rust: names::rust_service_method(name),
+        kind,
+        path: m.path.clone(),
+        http: HttpBinding { verb, path: m.path.clone() },
+        params,
+        variants: Vec::new(),
+        mandatory: convert_details(&m.mandatory),
+        optional: convert_details(&m.optional),
+        doc: m.doc.clone(),
+        deprecated: m.deprecated,
+        body: None,
+        result,
+        task: m.task,
+        fixed,
+        keep_envelope: m.keep_envelope,
+        also_success: m.also_success.clone(),
     })
 }
 

@@ -16,6 +16,7 @@ pub mod error;
 pub mod ir;
 pub mod model;
 pub mod names;
+pub mod protocol;
 
 /// The examples of the repository's README, compiled as doc tests (the
 /// quick start is `no_run`: it needs an engine).
@@ -40,14 +41,16 @@ pub fn generate(model_dir: &Path, options: &Options) -> Result<Vec<OutputFile>, 
     emit::emit(&api, options)
 }
 
-/// Reads, checks and emits the spawn check of the API's test crate.
-pub fn generate_spawn_check(model_dir: &Path, options: &Options) -> Result<OutputFile, Error> {
+/// Reads, checks and emits the spawn check of the API's test crate (XML
+/// APIs; `None` for the others).
+pub fn generate_spawn_check(model_dir: &Path, options: &Options) -> Result<Option<OutputFile>, Error> {
     let api = load(model_dir)?;
     emit::emit_spawn_check(&api, options)
 }
 
-/// Reads, checks and emits the call table of the method-level wire test.
-pub fn generate_call_table(model_dir: &Path, options: &Options) -> Result<OutputFile, Error> {
+/// Reads, checks and emits the call table of the method-level wire test
+/// (XML APIs; `None` for the others).
+pub fn generate_call_table(model_dir: &Path, options: &Options) -> Result<Option<OutputFile>, Error> {
     let api = load(model_dir)?;
     emit::emit_call_table(&api, options)
 }

@@ -62,13 +62,161 @@ pub struct RawApi {
     pub doc: Option<String>,
     /// Name of the root service.
     pub root_service: String,
-    /// URL path of the root service.
+    /// URL path of the root service, below the server (`/` when the client
+    /// is given the API's own URL).
+    #[serde(default = "root_path")]
     pub root_path: String,
     /// Naming exception tables.
     #[serde(default)]
     pub naming: RawNaming,
     /// How list methods page, when the API pages.
     pub paging: Option<RawPaging>,
+    /// The wire format: `xml` (the default) or `json`.
+    #[serde(default)]
+    pub format: WireFormat,
+    /// The API-wide protocol choices of a JSON API (auth, envelope, tasks,
+    /// errors, path conventions).
+    pub protocol: Option<RawProtocol>,
+}
+
+/// The wire format of an API.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WireFormat {
+    /// XML documents, oVirt style: elements named after members, `href` links.
+    #[default]
+    Xml,
+    /// JSON objects whose members are named as the model says.
+    Json,
+}
+
+/// The `protocol:` of a JSON API's `api.yaml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProtocol {
+    /// How messages and logs name the API (`Danube Cloud`).
+    pub title: String,
+    /// Every request path ends with `/`.
+    #[serde(default)]
+    pub trailing_slash: bool,
+    /// A client-wide path prefix with one parameter (`/dc/{dc}`), used when
+    /// the client sets that parameter.
+    pub prefix: Option<String>,
+    /// Headers sent with every request.
+    #[serde(default)]
+    pub headers: OrderedMap<String>,
+    /// The object replies are wrapped in.
+    pub envelope: Option<RawEnvelope>,
+    /// How long-running operations are followed.
+    pub tasks: Option<RawTasks>,
+    /// How error replies are read.
+    #[serde(default)]
+    pub errors: RawErrors,
+    /// The ways a client may authenticate, in the order they are tried.
+    #[serde(default)]
+    pub auth: Vec<RawAuth>,
+}
+
+/// The names of the envelope's members.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEnvelope {
+    /// The member holding the operation's result.
+    pub result: String,
+    /// The member holding the state of the operation.
+    pub status: String,
+    /// The member holding the id of the task.
+    pub task_id: String,
+}
+
+/// Long-running operations: a reply that says "still running" is followed
+/// by polling the task's status.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTasks {
+    /// The path of a task's status, with the parameter `{task_id}`.
+    pub status_path: String,
+    /// The HTTP status of a reply whose task still runs.
+    pub pending_http: u16,
+    /// Envelope states of a task that still runs.
+    pub pending: Vec<String>,
+    /// Envelope states of a task that succeeded.
+    pub success: Vec<String>,
+    /// Envelope states of a task that failed.
+    pub failure: Vec<String>,
+    /// Envelope states of a task that was cancelled.
+    #[serde(default)]
+    pub revoked: Vec<String>,
+    /// Seconds between two polls; the last one repeats.
+    pub backoff: Vec<f64>,
+    /// The longest a wait lasts by default, in seconds.
+    pub deadline: u64,
+}
+
+/// How error replies are read.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawErrors {
+    /// Members of an error body that hold its message, tried in order.
+    #[serde(default)]
+    pub message: Vec<String>,
+    /// HTTP statuses that mean a particular kind of error.
+    #[serde(default)]
+    pub statuses: OrderedMap<String>,
+}
+
+/// One way to authenticate: exactly one of its keys.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAuth {
+    /// A header that carries a secret the user gives.
+    pub header: Option<RawHeaderAuth>,
+    /// A login operation whose token is sent with every request.
+    pub login: Option<RawLogin>,
+    /// A request signer the user (or a later crate) installs.
+    pub signer: Option<RawSigner>,
+}
+
+/// A header that carries a secret.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHeaderAuth {
+    /// The header's name.
+    pub name: String,
+    /// The client setting that holds the secret (`api_key`).
+    pub setting: String,
+    /// What the secret is, for the setter's documentation.
+    pub doc: Option<String>,
+}
+
+/// A request signer.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSigner {
+    /// What the signer must do, for the setter's documentation.
+    pub doc: Option<String>,
+}
+
+/// A login operation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLogin {
+    /// `POST` path of the login.
+    pub path: String,
+    /// Body member of the user name.
+    pub user: String,
+    /// Body member of the password.
+    pub password: String,
+    /// Reply member holding the token.
+    pub token: String,
+    /// The header the token is sent in.
+    pub header: String,
+    /// The header's value, with `{token}` where the token goes.
+    pub format: String,
+    /// The status of a refusal after which the client logs in again once.
+    pub relogin_on: u16,
+    /// `METHOD /path` of the logout, if the API has one.
+    pub logout: Option<String>,
 }
 
 /// The `paging:` of `api.yaml`: list methods that have `param` get
@@ -86,6 +234,10 @@ pub struct RawPaging {
     /// The number of the first page.
     #[serde(default = "first_page")]
     pub first: i64,
+}
+
+fn root_path() -> String {
+    "/".to_owned()
 }
 
 fn first_page() -> i64 {
@@ -164,6 +316,9 @@ pub struct RawMember {
     pub xsd: Option<String>,
     /// Direction (parameters only).
     pub dir: Option<Direction>,
+    /// JSON APIs: the member's name on the wire, when it differs from its
+    /// model name.
+    pub wire: Option<String>,
 }
 
 /// Direction of a parameter.
@@ -360,6 +515,35 @@ pub struct RawMethod {
     /// Variants by snake name.
     #[serde(default)]
     pub variants: OrderedMap<Option<RawVariant>>,
+    /// JSON APIs: the HTTP method (`GET`, `POST`, `PUT`, `DELETE`, `PATCH`).
+    pub http: Option<String>,
+    /// JSON APIs: the reply may be a task that is still running; `send()`
+    /// waits for it and `start()` does not.
+    #[serde(default)]
+    pub task: bool,
+    /// JSON APIs: parameters the method always sends, with their values.
+    #[serde(default)]
+    pub fixed: OrderedMap<RawFixed>,
+    /// JSON APIs: the reply's envelope is the result (the method returns it
+    /// whole instead of its result member).
+    #[serde(default)]
+    pub keep_envelope: bool,
+    /// JSON APIs: HTTP statuses that are answers rather than errors, beyond
+    /// the 2xx ones.
+    #[serde(default)]
+    pub also_success: Vec<u16>,
+}
+
+/// The value of a fixed parameter.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum RawFixed {
+    /// `true` or `false`.
+    Boolean(bool),
+    /// A whole number.
+    Integer(i64),
+    /// Text.
+    Text(String),
 }
 
 /// A variant (another signature of a method).

@@ -93,6 +93,17 @@ pub fn is_wire_value(s: &str) -> bool {
     !s.is_empty() && s.split('_').all(|w| !w.is_empty() && w.chars().all(|c| matches!(c, 'a'..='z' | '0'..='9')))
 }
 
+/// Any wire text as lower-case words joined by `_` (`not ready (running)`
+/// becomes `not_ready_running`, `PENDING` becomes `pending`), from which
+/// [`rust_variant`] names a JSON enum value.
+pub fn wire_words(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
 /// True for an `UpperCamelCase` name: an ASCII capital, then letters and digits.
 pub fn is_upper_camel(s: &str) -> bool {
     let mut chars = s.chars();

@@ -1847,3 +1847,175 @@ fn paging_loads_and_its_mistakes_name_the_key() {
     let api = format!("{API}paging: {{param: Search, format: \"{{page}}\"}}\n");
     single(&[("api.yaml", &api)], "api.yaml", Some("api"), Some("paging.param"), "`Search` is not a snake-case name");
 }
+
+// ---------------------------------------------------------------------------
+// JSON models: `format: json`, `protocol:` and HTTP bindings
+// ---------------------------------------------------------------------------
+
+const JSON_API: &str = "\
+api: shop
+doc: A tiny JSON API for the checker tests.
+root_service: Root
+format: json
+protocol:
+  title: Shop
+  trailing_slash: true
+  prefix: /region/{region}
+  envelope: {result: result, status: status, task_id: task_id}
+  tasks:
+    status_path: /task/{task_id}/
+    pending_http: 201
+    pending: [PENDING]
+    success: [SUCCESS]
+    failure: [FAILURE]
+    backoff: [0.5, 2]
+    deadline: 60
+  errors:
+    message: [detail]
+    statuses: {409: retry_later}
+  auth:
+    - header: {name: X-Key, setting: api_key}
+";
+
+const JSON_ROOT: &str = "\
+service: Root
+locators:
+  items: {service: Items, path: item}
+";
+
+const JSON_ITEMS: &str = "\
+service: Items
+methods:
+  list:
+    http: GET
+    fixed: {full: true}
+    params:
+      sort: String
+      items: {type: Item, list: true, dir: out}
+  make:
+    http: POST
+    task: true
+    params:
+      name: {type: String, wire: itemName}
+      item: {type: Item, dir: out}
+";
+
+const JSON_ITEM: &str = "\
+struct: Item
+attributes:
+  name: {type: String, wire: itemName}
+  extra: Json
+  kind: ItemKind
+";
+
+const JSON_KIND: &str = "\
+enum: ItemKind
+values: [SMALL, big one]
+";
+
+/// Every file of the valid JSON model.
+fn json_valid() -> Vec<(String, String)> {
+    [
+        ("api.yaml", JSON_API),
+        ("services/root.yaml", JSON_ROOT),
+        ("services/items.yaml", JSON_ITEMS),
+        ("types/item.yaml", JSON_ITEM),
+        ("enums/item_kind.yaml", JSON_KIND),
+    ]
+    .into_iter()
+    .map(|(p, t)| (p.to_owned(), t.to_owned()))
+    .collect()
+}
+
+/// The valid JSON model with one file's text edited.
+fn json_with(file: &str, from: &str, to: &str) -> Vec<(String, String)> {
+    let mut files = json_valid();
+    let f = files.iter_mut().find(|(p, _)| p == file).expect("a file of the JSON model");
+    f.1 = edit(&f.1, from, to);
+    files
+}
+
+#[test]
+fn the_valid_json_model_loads_with_its_protocol_and_bindings() {
+    let api = loads(&json_valid());
+    assert_eq!(api.format, sdkgen::model::WireFormat::Json);
+    let p = api.protocol.as_ref().expect("a protocol");
+    assert_eq!(p.prefix.as_ref().map(|x| x.param.as_str()), Some("region"));
+    assert_eq!(p.tasks.as_ref().map(|t| t.backoff_ms.clone()), Some(vec![500, 2000]));
+    assert_eq!(p.error_statuses, [(409, "RetryLater".to_owned())]);
+    let items = api.services.iter().find(|s| s.name == "Items").unwrap();
+    let make = items.methods.iter().find(|m| m.name == "make").unwrap();
+    assert_eq!(make.http.verb, "POST");
+    assert!(make.task);
+    assert_eq!(make.params[0].xml, "itemName", "the wire name of a parameter");
+    let item = api.structs.iter().find(|s| s.name == "Item").unwrap();
+    assert_eq!(item.members[0].xml, "itemName");
+    let kind = &api.enums[0];
+    let rust: Vec<&str> = kind.values.iter().map(|v| v.rust.as_str()).collect();
+    assert_eq!(rust, ["Small", "BigOne"], "any wire text becomes a variant name");
+}
+
+#[test]
+fn a_json_model_reports_every_mistake_with_file_entity_and_key() {
+    let mut files = json_with("services/items.yaml", "http: POST", "http: SEND");
+    let items = files.iter_mut().find(|(p, _)| p == "services/items.yaml").unwrap();
+    items.1 = edit(&items.1, "    http: GET\n", "");
+    let errs = errors(&files);
+    find(&errs, "services/items.yaml", Some("service Items"), Some("methods.make.http"), "`SEND` is not one of GET");
+    find(&errs, "services/items.yaml", Some("service Items"), Some("methods.list"), "needs `http:`");
+    assert_eq!(errs.len(), 2, "{errs:#?}");
+}
+
+#[test]
+fn xml_keys_in_a_json_model_and_json_keys_in_an_xml_model_are_named() {
+    let errs = errors(&json_with("types/item.yaml", "wire: itemName", "xml: item_name"));
+    only(&errs, "types/item.yaml", Some("struct Item"), Some("attributes.name.xml"), "only an XML model uses this key");
+    let errs = errors(&with(&[("types/vm.yaml", &edit(VM, "name: String", "name: {type: String, wire: n}"))]));
+    only(&errs, "types/vm.yaml", Some("struct Vm"), Some("attributes.name.wire"), "only a JSON model uses this key");
+    let errs = errors(&with(&[("services/vm.yaml", &edit(VM_SERVICE, "  get:\n", "  get:\n    http: GET\n"))]));
+    only(&errs, "services/vm.yaml", Some("service Vm"), Some("methods.get.http"), "only a JSON model uses this key");
+    let errs = errors(&with(&[("types/vm.yaml", &edit(VM, "name: String", "name: Json"))]));
+    only(&errs, "types/vm.yaml", Some("struct Vm"), Some("attributes.name"), "`Json` exists only in JSON models");
+}
+
+#[test]
+fn a_json_api_needs_a_protocol_and_an_xml_api_has_none() {
+    let errs = errors(&json_with("api.yaml", JSON_API.split_once("protocol:").unwrap().1, "\n"));
+    find(&errs, "api.yaml", Some("api"), Some("protocol"), "a JSON API needs a `protocol:`");
+    let errs = errors(&with(&[("api.yaml", &format!("{API}protocol:\n  title: T\n"))]));
+    only(&errs, "api.yaml", Some("api"), Some("protocol"), "add `format: json`");
+}
+
+#[test]
+fn protocol_mistakes_are_named_by_their_key() {
+    let errs = errors(&json_with("api.yaml", "prefix: /region/{region}", "prefix: region/{a}/{b}"));
+    only(&errs, "api.yaml", Some("api"), Some("protocol.prefix"), "exactly one snake-case `{parameter}`");
+    let errs = errors(&json_with("api.yaml", "409: retry_later", "409: later"));
+    only(&errs, "api.yaml", Some("api"), Some("protocol.errors.statuses.409"), "unknown error kind `later`");
+    let errs = errors(&json_with("api.yaml", "409: retry_later", "200: retry_later"));
+    only(&errs, "api.yaml", Some("api"), Some("protocol.errors.statuses.200"), "not an HTTP error status");
+    let errs = errors(&json_with("api.yaml", "backoff: [0.5, 2]", "backoff: []"));
+    only(&errs, "api.yaml", Some("api"), Some("protocol.tasks.backoff"), "at least one positive number");
+    let two = "- header: {name: X-Key, setting: api_key}\n    - header: {name: A, setting: a}\n      signer: {}";
+    let errs = errors(&json_with("api.yaml", "- header: {name: X-Key, setting: api_key}", two));
+    only(&errs, "api.yaml", Some("api"), Some("protocol.auth[1]"), "exactly one of `header:`, `login:` or `signer:`");
+    let errs = errors(&json_with("api.yaml", "status_path: /task/{task_id}/", "status_path: /task/{id}/"));
+    only(&errs, "api.yaml", Some("api"), Some("protocol.tasks.status_path"), "hold `{task_id}`");
+}
+
+#[test]
+fn json_method_mistakes_are_named_by_their_key() {
+    let errs = errors(&json_with("services/items.yaml", "fixed: {full: true}", "fixed: {sort: x}"));
+    only(&errs, "services/items.yaml", Some("service Items"), Some("methods.list.fixed.sort"), "can't also be");
+    let second_out = "item: {type: Item, dir: out}\n      other: {type: Item, dir: out}";
+    let errs = errors(&json_with("services/items.yaml", "item: {type: Item, dir: out}", second_out));
+    only(&errs, "services/items.yaml", Some("service Items"), Some("methods.make"), "at most one `out` parameter");
+    let errs = errors(&json_with("services/items.yaml", "sort: String", "sort: {type: String, dir: inout}"));
+    only(&errs, "services/items.yaml", Some("service Items"), Some("methods.list.params.sort"), "is `in`, or `out`");
+    let tasks_block = &JSON_API[JSON_API.find("  tasks:").unwrap()..JSON_API.find("  errors:").unwrap()];
+    let files = json_with("api.yaml", tasks_block, "");
+    let errs = errors(&files);
+    only(&errs, "services/items.yaml", Some("service Items"), Some("methods.make.task"), "no `protocol.tasks`");
+    let errs = errors(&json_with("services/items.yaml", "    task: true\n", "    task: true\n    path: /x/\n"));
+    only(&errs, "services/items.yaml", Some("service Items"), Some("methods.make.path"), "without a leading");
+}

@@ -397,7 +397,7 @@ impl<'a> Builder<'a> {
             ((*i).to_owned(), (*o).to_owned())
         };
         match (ty, self.mode) {
-            (TypeRef::Primitive(Primitive::String), _) => {
+            (TypeRef::Primitive(Primitive::String | Primitive::Json), _) => {
                 let s = self.string_value();
                 (s.clone(), s)
             }

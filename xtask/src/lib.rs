@@ -124,14 +124,18 @@ pub fn generate_all(root: &Path, check: bool) -> Result<Report, String> {
         let files = sdkgen::generate(&model, &options_for(&name)).map_err(|e| format!("model/{name}: {e}"))?;
         report.files += files.len();
         sync(root, &out_dir, &files, check, &mut report.changes)?;
-        calls.push(sdkgen::generate_call_table(&model, &options_for(&name)).map_err(|e| format!("model/{name}: {e}"))?);
+        let call_table =
+            sdkgen::generate_call_table(&model, &options_for(&name)).map_err(|e| format!("model/{name}: {e}"))?;
+        calls.extend(call_table);
         // The spawn check, for an API that has a test crate.
         let tests = root.join("tests").join(&name);
         if tests.join("Cargo.toml").is_file() {
             let spawns =
                 sdkgen::generate_spawn_check(&model, &options_for(&name)).map_err(|e| format!("model/{name}: {e}"))?;
-            report.files += 1;
-            sync_one(root, &tests, &spawns, check, &mut report.changes)?;
+            if let Some(spawns) = spawns {
+                report.files += 1;
+                sync_one(root, &tests, &spawns, check, &mut report.changes)?;
+            }
         }
     }
     // The call tables of the method-level wire test, beside that test.

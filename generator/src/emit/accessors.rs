@@ -60,7 +60,9 @@ fn getter(cx: &Context<'_>, st: &StructType, m: &Member) -> TokenStream {
         (quote! { &[#item] }, quote! { self.#field.as_deref().map_or(&[], Vec::as_slice) }, "Empty when not set.")
     } else {
         let (ret, body) = match m.ty {
-            TypeRef::Primitive(Primitive::String) => (quote! { Option<&str> }, quote! { self.#field.as_deref() }),
+            TypeRef::Primitive(Primitive::String | Primitive::Json) => {
+                (quote! { Option<&str> }, quote! { self.#field.as_deref() })
+            }
             TypeRef::Primitive(Primitive::Boolean | Primitive::Integer) => {
                 (quote! { Option<#item> }, quote! { self.#field })
             }
@@ -86,7 +88,7 @@ fn getter(cx: &Context<'_>, st: &StructType, m: &Member) -> TokenStream {
 /// The Rust type of one item of a member (the member itself when it is not a list).
 pub(crate) fn item_type(cx: &Context<'_>, ty: TypeRef) -> TokenStream {
     match ty {
-        TypeRef::Primitive(Primitive::String) => quote! { String },
+        TypeRef::Primitive(Primitive::String | Primitive::Json) => quote! { String },
         TypeRef::Primitive(Primitive::Boolean) => quote! { bool },
         TypeRef::Primitive(Primitive::Integer) => quote! { i64 },
         TypeRef::Primitive(Primitive::Decimal) => quote! { Decimal },

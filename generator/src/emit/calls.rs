@@ -99,7 +99,7 @@ fn arg(cx: &Context<'_>, p: &Param) -> TokenStream {
         quote! { types::#e }
     };
     match (p.ty, p.list) {
-        (TypeRef::Primitive(Primitive::String), false) => quote! { a.string(#n) },
+        (TypeRef::Primitive(Primitive::String | Primitive::Json), false) => quote! { a.string(#n) },
         (TypeRef::Primitive(Primitive::Boolean), false) => quote! { a.boolean(#n) },
         (TypeRef::Primitive(Primitive::Integer), false) => quote! { a.integer(#n) },
         (TypeRef::Primitive(Primitive::Decimal), false) => quote! { a.decimal(#n) },
@@ -120,7 +120,7 @@ fn arg(cx: &Context<'_>, p: &Param) -> TokenStream {
             let e = enum_ty(i);
             quote! { a.strings(#n).iter().map(|s| #e::from_wire(s)).collect() }
         }
-        (TypeRef::Primitive(Primitive::String), true) => quote! { a.strings(#n) },
+        (TypeRef::Primitive(Primitive::String | Primitive::Json), true) => quote! { a.strings(#n) },
         (TypeRef::Primitive(Primitive::Boolean), true) => quote! { a.booleans(#n) },
         (TypeRef::Primitive(Primitive::Integer), true) => quote! { a.integers(#n) },
         (TypeRef::Primitive(Primitive::Decimal | Primitive::Date), true) => {
@@ -131,7 +131,7 @@ fn arg(cx: &Context<'_>, p: &Param) -> TokenStream {
 
 fn type_name(cx: &Context<'_>, ty: TypeRef) -> String {
     match ty {
-        TypeRef::Primitive(Primitive::String) => "String".into(),
+        TypeRef::Primitive(Primitive::String | Primitive::Json) => "String".into(),
         TypeRef::Primitive(Primitive::Boolean) => "Boolean".into(),
         TypeRef::Primitive(Primitive::Integer) => "Integer".into(),
         TypeRef::Primitive(Primitive::Decimal) => "Decimal".into(),

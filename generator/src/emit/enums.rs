@@ -5,6 +5,7 @@ use quote::{format_ident, quote};
 
 use super::{Context, deprecated, doc};
 use crate::ir::CATCH_ALL_VARIANT;
+use crate::model::WireFormat;
 use crate::names::{camel_to_snake, words};
 
 pub(crate) fn emit_enum(cx: &Context<'_>, index: usize) -> TokenStream {
@@ -15,9 +16,11 @@ pub(crate) fn emit_enum(cx: &Context<'_>, index: usize) -> TokenStream {
         Some(d) => d.trim().to_owned(),
         None => format!("The values of the {} enumeration.", words(&camel_to_snake(&en.name))),
     };
+    let json = cx.api.format == WireFormat::Json;
+    let wire_form = if json { "its text, a JSON string" } else { "its lower-case text" };
     text.push_str(&format!(
-        "\n\nOn the wire each value is its lower-case text. A value this version of the SDK does not know \
-         (sent by a newer engine) is kept in [`{0}::{CATCH_ALL_VARIANT}`] and written back unchanged.",
+        "\n\nOn the wire each value is {wire_form}. A value this version of the SDK does not know \
+         (sent by a newer server) is kept in [`{0}::{CATCH_ALL_VARIANT}`] and written back unchanged.",
         en.rust_name
     ));
     let enum_doc = doc(&text);
@@ -50,6 +53,7 @@ pub(crate) fn emit_enum(cx: &Context<'_>, index: usize) -> TokenStream {
         en.rust_name
     ));
 
+    let serde = if json { serde_impls(&name) } else { TokenStream::new() };
     quote! {
         #allow
         #enum_doc
@@ -114,6 +118,27 @@ pub(crate) fn emit_enum(cx: &Context<'_>, index: usize) -> TokenStream {
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        #serde
+    }
+}
+
+/// A JSON enum travels as its text: written with `as_str`, read with
+/// `from_wire` (so an unknown value is kept, never an error).
+fn serde_impls(name: &proc_macro2::Ident) -> TokenStream {
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from_wire(&text))
             }
         }
     }

@@ -4,6 +4,7 @@ mod accessors;
 mod calls;
 mod crate_files;
 mod enums;
+mod json;
 mod services;
 mod spawns;
 mod structs;
@@ -17,6 +18,7 @@ use quote::quote;
 
 use crate::error::Error;
 use crate::ir::Api;
+use crate::model::WireFormat;
 
 pub use crate_files::Options;
 
@@ -31,60 +33,76 @@ pub struct OutputFile {
 
 /// Emits every file of the crate for `api`, sorted by path.
 pub fn emit(api: &Api, options: &Options) -> Result<Vec<OutputFile>, Error> {
-    let mut files: BTreeMap<String, String> = BTreeMap::new();
     let ctx = Context::new(api, options);
+    let files = match api.format {
+        WireFormat::Xml => emit_xml_crate(&ctx)?,
+        WireFormat::Json => json::emit(&ctx)?,
+    };
+    Ok(files.into_iter().map(|(path, contents)| OutputFile { path, contents }).collect())
+}
+
+/// Every file of an XML API's crate, by path.
+fn emit_xml_crate(ctx: &Context<'_>) -> Result<BTreeMap<String, String>, Error> {
+    let api = ctx.api;
+    let mut files: BTreeMap<String, String> = BTreeMap::new();
     for (i, st) in api.structs.iter().enumerate() {
         let path = format!("src/types/{}.rs", st.module);
-        let tokens = structs::emit_struct(&ctx, i);
+        let tokens = structs::emit_struct(ctx, i);
         files.insert(path.clone(), ctx.render(&path, &st.file, tokens)?);
     }
     for (i, st) in api.structs.iter().enumerate() {
         let path = format!("src/xml/{}.rs", st.module);
-        let tokens = xml::emit_struct_xml(&ctx, i);
+        let tokens = xml::emit_struct_xml(ctx, i);
         files.insert(path.clone(), ctx.render(&path, &st.file, tokens)?);
     }
-    let tokens = xml::emit_xml_mod(&ctx);
+    let tokens = xml::emit_xml_mod(ctx);
     files.insert("src/xml/mod.rs".to_owned(), ctx.render("src/xml/mod.rs", std::path::Path::new("types"), tokens)?);
     for (i, en) in api.enums.iter().enumerate() {
         let path = format!("src/types/{}.rs", en.module);
-        let tokens = enums::emit_enum(&ctx, i);
+        let tokens = enums::emit_enum(ctx, i);
         files.insert(path.clone(), ctx.render(&path, &en.file, tokens)?);
     }
     for (i, sv) in api.services.iter().enumerate() {
-        let path = format!("src/services/{}.rs", services::module(&ctx, i));
-        let tokens = services::emit_service(&ctx, i)?;
+        let path = format!("src/services/{}.rs", services::module(ctx, i));
+        let tokens = services::emit_service(ctx, i)?;
         files.insert(path.clone(), ctx.render(&path, &sv.file, tokens)?);
     }
-    let tokens = services::emit_services_mod(&ctx);
+    let tokens = services::emit_services_mod(ctx);
     files.insert(
         "src/services/mod.rs".to_owned(),
         ctx.render("src/services/mod.rs", std::path::Path::new("services"), tokens)?,
     );
-    for (path, text) in crate_files::emit(&ctx)? {
+    for (path, text) in crate_files::emit(ctx)? {
         files.insert(path, text);
     }
-    Ok(files.into_iter().map(|(path, contents)| OutputFile { path, contents }).collect())
+    Ok(files)
 }
 
 /// The call table of the method-level wire test (see `generator/tests/wire_methods.rs`):
 /// one entry per method and variant, with Rust code calling it through the
 /// generated crate. It is not part of the crate.
-pub fn emit_call_table(api: &Api, options: &Options) -> Result<OutputFile, Error> {
+pub fn emit_call_table(api: &Api, options: &Options) -> Result<Option<OutputFile>, Error> {
+    if api.format != WireFormat::Xml {
+        return Ok(None);
+    }
     let ctx = Context::new(api, options);
     let tokens = calls::emit_calls(&ctx)?;
     let path = format!("{}.rs", api.name);
     let contents = ctx.render(&path, std::path::Path::new("services"), tokens)?;
-    Ok(OutputFile { path, contents })
+    Ok(Some(OutputFile { path, contents }))
 }
 
 /// The spawn check of the API's test crate (see `tests/<api>/`): every
 /// public future of the generated crate handed to `tokio::spawn` from a
 /// crate with the default `recursion_limit`. It is not part of the crate.
-pub fn emit_spawn_check(api: &Api, options: &Options) -> Result<OutputFile, Error> {
+pub fn emit_spawn_check(api: &Api, options: &Options) -> Result<Option<OutputFile>, Error> {
+    if api.format != WireFormat::Xml {
+        return Ok(None);
+    }
     let ctx = Context::new(api, options);
     let tokens = spawns::emit_spawns(&ctx)?;
     let contents = ctx.render("src/spawns.rs", std::path::Path::new("services"), tokens)?;
-    Ok(OutputFile { path: "src/spawns.rs".to_owned(), contents })
+    Ok(Some(OutputFile { path: "src/spawns.rs".to_owned(), contents }))
 }
 
 /// What every emitter needs: the IR, the options, and lookups computed once.

@@ -91,7 +91,7 @@ fn struct_path(cx: &Context<'_>, index: usize) -> TokenStream {
 /// The Rust type a setter takes, for one value (not a list).
 fn value_type(cx: &Context<'_>, ty: TypeRef) -> TokenStream {
     match ty {
-        TypeRef::Primitive(Primitive::String) => quote! { String },
+        TypeRef::Primitive(Primitive::String | Primitive::Json) => quote! { String },
         TypeRef::Primitive(Primitive::Boolean) => quote! { bool },
         TypeRef::Primitive(Primitive::Integer) => quote! { i64 },
         TypeRef::Primitive(Primitive::Decimal) => quote! { sdkgen_runtime::Decimal },
@@ -107,7 +107,7 @@ fn value_type(cx: &Context<'_>, ty: TypeRef) -> TokenStream {
 /// Words for a type in documentation.
 fn type_words(cx: &Context<'_>, ty: TypeRef, list: bool) -> String {
     let one = match ty {
-        TypeRef::Primitive(Primitive::String) => "text".to_owned(),
+        TypeRef::Primitive(Primitive::String | Primitive::Json) => "text".to_owned(),
         TypeRef::Primitive(Primitive::Boolean) => "a boolean".to_owned(),
         TypeRef::Primitive(Primitive::Integer) => "an integer".to_owned(),
         TypeRef::Primitive(Primitive::Decimal) => "a decimal number".to_owned(),
@@ -615,7 +615,7 @@ fn emit_builder(
                 type_words(cx, p.ty, false)
             ));
             let render = match p.ty {
-                TypeRef::Primitive(Primitive::String) => quote! { value.into_option() },
+                TypeRef::Primitive(Primitive::String | Primitive::Json) => quote! { value.into_option() },
                 TypeRef::Primitive(Primitive::Boolean) => {
                     quote! { value.into_option().map(sdkgen_runtime::service::render_bool) }
                 }

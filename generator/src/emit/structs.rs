@@ -252,7 +252,7 @@ fn member_doc(cx: &Context<'_>, index: usize, m: &Member) -> String {
         (TypeRef::Enum(i), true) => format!("a list of {} values", link(&api.enums[i].rust_name)),
         (TypeRef::Primitive(p), list) => {
             let (one, many) = match p {
-                Primitive::String => ("text", "strings"),
+                Primitive::String | Primitive::Json => ("text", "strings"),
                 Primitive::Boolean => ("a boolean", "booleans"),
                 Primitive::Integer => ("an integer", "integers"),
                 Primitive::Decimal => ("a decimal number", "decimal numbers"),

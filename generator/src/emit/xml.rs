@@ -31,7 +31,7 @@ pub(crate) fn emit_struct_xml(cx: &Context<'_>, index: usize) -> TokenStream {
         let field = ident(&m.rust);
         let xml = &m.xml;
         let getter = match m.ty {
-            TypeRef::Primitive(Primitive::String) => quote! { r.attr(#xml)? },
+            TypeRef::Primitive(Primitive::String | Primitive::Json) => quote! { r.attr(#xml)? },
             TypeRef::Primitive(Primitive::Boolean) => quote! { r.attr_bool(#xml)? },
             TypeRef::Primitive(Primitive::Integer) => quote! { r.attr_i64(#xml)? },
             TypeRef::Primitive(Primitive::Decimal) => quote! { r.attr_decimal(#xml)? },
@@ -165,7 +165,7 @@ fn member_code(cx: &Context<'_>, m: &Member) -> (TokenStream, TokenStream) {
     let api = cx.api;
     let scalar_read = |ty: TypeRef| -> TokenStream {
         match ty {
-            TypeRef::Primitive(Primitive::String) => quote! { r.read_string() },
+            TypeRef::Primitive(Primitive::String | Primitive::Json) => quote! { r.read_string() },
             TypeRef::Primitive(Primitive::Boolean) => quote! { r.read_bool() },
             TypeRef::Primitive(Primitive::Integer) => quote! { r.read_i64() },
             TypeRef::Primitive(Primitive::Decimal) => quote! { r.read_decimal() },
@@ -179,7 +179,7 @@ fn member_code(cx: &Context<'_>, m: &Member) -> (TokenStream, TokenStream) {
     };
     let scalar_write = |ty: TypeRef, tag: &str, value: TokenStream| -> TokenStream {
         match ty {
-            TypeRef::Primitive(Primitive::String) => quote! { w.text(#tag, #value); },
+            TypeRef::Primitive(Primitive::String | Primitive::Json) => quote! { w.text(#tag, #value); },
             TypeRef::Primitive(Primitive::Boolean) => quote! { w.bool(#tag, *#value); },
             TypeRef::Primitive(Primitive::Integer) => quote! { w.i64(#tag, *#value); },
             TypeRef::Primitive(Primitive::Decimal) => quote! { w.decimal(#tag, #value); },

@@ -3,7 +3,7 @@
 
 /// The values of the reported device type enumeration.
 ///
-/// On the wire each value is its lower-case text. A value this version of the SDK does not know (sent by a newer engine) is kept in [`ReportedDeviceType::Unrecognized`] and written back unchanged.
+/// On the wire each value is its lower-case text. A value this version of the SDK does not know (sent by a newer server) is kept in [`ReportedDeviceType::Unrecognized`] and written back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReportedDeviceType {

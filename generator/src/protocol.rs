@@ -1,0 +1,281 @@
+//! The checked protocol of a JSON API: what its `api.yaml` says about
+//! authentication, the reply envelope, long-running tasks, errors and paths.
+//!
+//! The emitter writes it out as the crate's `PROTOCOL` value, which the
+//! runtime reads; nothing here is specific to one API.
+
+use std::path::Path;
+
+use crate::error::ModelError;
+use crate::model::{RawAuth, RawLogin, RawProtocol};
+
+/// A JSON API's protocol, checked.
+#[derive(Debug, Clone)]
+pub struct Protocol {
+    /// How messages and logs name the API.
+    pub title: String,
+    /// Every request path ends with `/`.
+    pub trailing_slash: bool,
+    /// The client-wide path prefix, if the API has one.
+    pub prefix: Option<Prefix>,
+    /// Headers sent with every request.
+    pub headers: Vec<(String, String)>,
+    /// The member names of the reply envelope.
+    pub envelope: Option<Envelope>,
+    /// Long-running operations.
+    pub tasks: Option<Tasks>,
+    /// Members of an error body that hold its message, tried in order.
+    pub error_message: Vec<String>,
+    /// HTTP statuses with a kind of their own: the status and the runtime's
+    /// `ErrorKind` variant.
+    pub error_statuses: Vec<(u16, String)>,
+    /// The ways to authenticate, in order.
+    pub auth: Vec<Auth>,
+}
+
+/// A path prefix such as `/dc/{dc}`: its template and its one parameter.
+#[derive(Debug, Clone)]
+pub struct Prefix {
+    /// The template as written.
+    pub template: String,
+    /// The name of its parameter, which is also the client setting's name.
+    pub param: String,
+}
+
+/// The member names of the reply envelope.
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    /// Member of the result.
+    pub result: String,
+    /// Member of the state.
+    pub status: String,
+    /// Member of the task id.
+    pub task_id: String,
+}
+
+/// How a still-running task is followed.
+#[derive(Debug, Clone)]
+pub struct Tasks {
+    /// Path of a task's status, with `{task_id}`.
+    pub status_path: String,
+    /// HTTP status of a reply whose task still runs.
+    pub pending_http: u16,
+    /// States of a running task.
+    pub pending: Vec<String>,
+    /// States of a task that succeeded.
+    pub success: Vec<String>,
+    /// States of a task that failed.
+    pub failure: Vec<String>,
+    /// States of a cancelled task.
+    pub revoked: Vec<String>,
+    /// Milliseconds between polls; the last one repeats.
+    pub backoff_ms: Vec<u64>,
+    /// Default deadline of a wait, in seconds.
+    pub deadline_s: u64,
+}
+
+/// One way to authenticate.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    /// A header carrying a secret from the client setting `setting`.
+    Header {
+        /// Header name.
+        name: String,
+        /// Client setting (snake case).
+        setting: String,
+        /// What the secret is.
+        doc: Option<String>,
+    },
+    /// A login operation whose token goes into a header.
+    Login {
+        /// Login path.
+        path: String,
+        /// Body member of the user name.
+        user: String,
+        /// Body member of the password.
+        password: String,
+        /// Reply member of the token.
+        token: String,
+        /// Header of the token.
+        header: String,
+        /// Header value with `{token}`.
+        format: String,
+        /// Status after which the client logs in again once.
+        relogin_on: u16,
+        /// Method and path of the logout.
+        logout: Option<(String, String)>,
+    },
+    /// A signer installed by the user.
+    Signer {
+        /// What the signer must do.
+        doc: Option<String>,
+    },
+}
+
+/// The error kinds a status may be given, by their model names, and the
+/// runtime's `ErrorKind` variant of each.
+const ERROR_KINDS: &[(&str, &str)] = &[
+    ("authentication", "Authentication"),
+    ("not_found", "NotFound"),
+    ("conflict", "Conflict"),
+    ("retry_later", "RetryLater"),
+    ("needs_confirmation", "NeedsConfirmation"),
+    ("precondition", "Precondition"),
+    ("server", "Server"),
+    ("fault", "Fault"),
+];
+
+const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH"];
+
+/// Whether `verb` is an HTTP method a model may use.
+pub fn is_http_method(verb: &str) -> bool {
+    METHODS.contains(&verb)
+}
+
+/// Checks `protocol:` and returns it, or pushes every problem to `errors`.
+pub fn build(file: &Path, raw: &RawProtocol, errors: &mut Vec<ModelError>) -> Protocol {
+    let mut err = |key: &str, msg: String| errors.push(ModelError::new(file, msg).entity("api").key(key));
+    if raw.title.trim().is_empty() {
+        err("protocol.title", "the API needs a title for messages and logs".into());
+    }
+    let prefix = raw.prefix.as_ref().and_then(|template| {
+        let params = template_params(template);
+        match params.as_slice() {
+            [one] if template.starts_with('/') && crate::names::is_snake(one) => {
+                Some(Prefix { template: template.clone(), param: one.clone() })
+            }
+            _ => {
+                err(
+                    "protocol.prefix",
+                    format!("`{template}` must start with `/` and hold exactly one snake-case `{{parameter}}`"),
+                );
+                None
+            }
+        }
+    });
+    let tasks = raw.tasks.as_ref().map(|t| {
+        if template_params(&t.status_path) != ["task_id"] || !t.status_path.starts_with('/') {
+            err("protocol.tasks.status_path", "the status path must start with `/` and hold `{task_id}`".into());
+        }
+        if t.backoff.is_empty() || t.backoff.iter().any(|s| !(s.is_finite() && *s > 0.0)) {
+            err("protocol.tasks.backoff", "the back-off needs at least one positive number of seconds".into());
+        }
+        if t.pending.is_empty() || t.success.is_empty() {
+            err("protocol.tasks", "`pending` and `success` each need at least one state".into());
+        }
+        Tasks {
+            status_path: t.status_path.clone(),
+            pending_http: t.pending_http,
+            pending: t.pending.clone(),
+            success: t.success.clone(),
+            failure: t.failure.clone(),
+            revoked: t.revoked.clone(),
+            backoff_ms: t.backoff.iter().map(|s| (s * 1000.0).round() as u64).collect(),
+            deadline_s: t.deadline,
+        }
+    });
+    if tasks.is_some() && raw.envelope.is_none() {
+        err("protocol.tasks", "tasks are read from the envelope: declare `envelope:` too".into());
+    }
+    let mut error_statuses = Vec::new();
+    for (status, kind) in &raw.errors.statuses.0 {
+        let key = format!("protocol.errors.statuses.{status}");
+        let code = status.parse::<u16>().ok().filter(|c| (400..600).contains(c));
+        let variant = ERROR_KINDS.iter().find(|(name, _)| name == kind).map(|(_, v)| (*v).to_owned());
+        match (code, variant) {
+            (Some(code), Some(variant)) => error_statuses.push((code, variant)),
+            (None, _) => err(&key, format!("`{status}` is not an HTTP error status (400 to 599)")),
+            (_, None) => {
+                let known: Vec<&str> = ERROR_KINDS.iter().map(|(n, _)| *n).collect();
+                err(&key, format!("unknown error kind `{kind}`; the kinds are {}", known.join(", ")))
+            }
+        }
+    }
+    let auth =
+        raw.auth.iter().enumerate().filter_map(|(i, a)| auth(a, &format!("protocol.auth[{i}]"), &mut err)).collect();
+    Protocol {
+        title: raw.title.clone(),
+        trailing_slash: raw.trailing_slash,
+        prefix,
+        headers: raw.headers.0.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        envelope: raw.envelope.as_ref().map(|e| Envelope {
+            result: e.result.clone(),
+            status: e.status.clone(),
+            task_id: e.task_id.clone(),
+        }),
+        tasks,
+        error_message: raw.errors.message.clone(),
+        error_statuses,
+        auth,
+    }
+}
+
+fn auth(raw: &RawAuth, key: &str, err: &mut impl FnMut(&str, String)) -> Option<Auth> {
+    match (&raw.header, &raw.login, &raw.signer) {
+        (Some(h), None, None) => {
+            if !crate::names::is_snake(&h.setting) {
+                err(&format!("{key}.header.setting"), format!("`{}` is not a snake-case name", h.setting));
+            }
+            Some(Auth::Header { name: h.name.clone(), setting: h.setting.clone(), doc: h.doc.clone() })
+        }
+        (None, Some(l), None) => login(l, &format!("{key}.login"), err),
+        (None, None, Some(s)) => Some(Auth::Signer { doc: s.doc.clone() }),
+        _ => {
+            err(key, "write exactly one of `header:`, `login:` or `signer:`".into());
+            None
+        }
+    }
+}
+
+fn login(l: &RawLogin, key: &str, err: &mut impl FnMut(&str, String)) -> Option<Auth> {
+    if !l.format.contains("{token}") {
+        err(&format!("{key}.format"), "the header value must hold `{token}`".into());
+    }
+    if !l.path.starts_with('/') {
+        err(&format!("{key}.path"), "the login path must start with `/`".into());
+    }
+    let logout = match l.logout.as_deref().map(|text| text.split_once(' ')) {
+        None => None,
+        Some(Some((verb, path))) if is_http_method(verb) && path.starts_with('/') => {
+            Some((verb.to_owned(), path.to_owned()))
+        }
+        Some(_) => {
+            err(&format!("{key}.logout"), "write the logout as `METHOD /path`".into());
+            return None;
+        }
+    };
+    Some(Auth::Login {
+        path: l.path.clone(),
+        user: l.user.clone(),
+        password: l.password.clone(),
+        token: l.token.clone(),
+        header: l.header.clone(),
+        format: l.format.clone(),
+        relogin_on: l.relogin_on,
+        logout,
+    })
+}
+
+/// The `{name}` parameters of a path template, in order.
+pub fn template_params(template: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        out.push(rest[open + 1..open + close].to_owned());
+        rest = &rest[open + close + 1..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_params_are_read_in_order() {
+        assert_eq!(template_params("/dc/{dc}"), ["dc"]);
+        assert_eq!(template_params("/a/{x}/b/{y}/"), ["x", "y"]);
+        assert!(template_params("/plain/").is_empty());
+    }
+}
