@@ -484,7 +484,10 @@ mod tests {
             .with_task_id("t-1")
             .scrubbed(&[Secret::new("k3y")]);
         assert_eq!(err.message(), "[redacted] refused");
-        assert_eq!(err.detail(), Some(&serde_json::json!({"detail": ["key [redacted] refused", {"[redacted]": 1}], "n": 2})));
+        assert_eq!(
+            err.detail(),
+            Some(&serde_json::json!({"detail": ["key [redacted] refused", {"[redacted]": 1}], "n": 2}))
+        );
         assert_eq!(err.task_id(), Some("t-1"));
         assert!(format!("{err:?}").contains("t-1"));
     }
