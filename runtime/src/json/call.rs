@@ -280,6 +280,13 @@ pub(crate) fn decode_reply<T: DeserializeOwned>(
     };
     let mut deserializer = serde_json::Deserializer::from_slice(text);
     let result = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        // A body that isn't JSON at all (or is cut short) says so, rather
+        // than that its first byte has the wrong type.
+        if let Err(syntax) = serde_json::from_slice::<serde::de::IgnoredAny>(text) {
+            if !syntax.is_data() && !reply.body.iter().all(u8::is_ascii_whitespace) {
+                return decode_error(operation, reply, None, ".", syntax);
+            }
+        }
         let path = e.path().to_string();
         decode_error(operation, reply, within, &path, e.into_inner())
     })?;
