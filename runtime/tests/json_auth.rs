@@ -102,7 +102,8 @@ async fn a_second_refusal_is_an_authentication_error() {
 #[tokio::test]
 async fn a_refused_login_is_an_authentication_error_with_the_detail() {
     let server = Server::start(danube(Arc::default(), Arc::default())).await;
-    let client = JsonClient::builder(server.url(API), &DANUBE).credentials(USER, "wrong-pw").no_proxy().build().unwrap();
+    let client =
+        JsonClient::builder(server.url(API), &DANUBE).credentials(USER, "wrong-pw").no_proxy().build().unwrap();
     let err = client.call("VmService::get", "GET", "vm/x".into()).send::<()>().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
     assert_eq!(err.code(), Some(400));
@@ -129,14 +130,20 @@ async fn close_logs_out_once() {
     client.close().await.unwrap();
     let logouts = server.requests_to(LOGOUT);
     assert_eq!(logouts.len(), 1);
-    assert_eq!((logouts[0].method.as_str(), logouts[0].header("authorization")), ("GET", Some(format!("Token {TOKEN}").as_str())));
+    assert_eq!(
+        (logouts[0].method.as_str(), logouts[0].header("authorization")),
+        ("GET", Some(format!("Token {TOKEN}").as_str()))
+    );
 }
 
 #[tokio::test]
 async fn credentials_are_required_and_checked() {
     let err = JsonClient::builder("https://h/api", &DANUBE).build().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    assert_eq!(err.to_string(), "No credentials for Danube Cloud: give 'api_key', or a user name and password ('credentials').");
+    assert_eq!(
+        err.to_string(),
+        "No credentials for Danube Cloud: give 'api_key', or a user name and password ('credentials')."
+    );
     let err = JsonClient::builder("https://h/api", &DANUBE).secret("api_kee", "k").build().unwrap_err();
     assert!(err.to_string().starts_with("Danube Cloud has no 'api_kee' setting"), "{err}");
     let err = JsonClient::builder("https://h/api", &DANUBE).secret("api_key", "bad\nkey").build().unwrap_err();
@@ -167,7 +174,11 @@ impl Signer for ToySigner {
 #[tokio::test]
 async fn a_signer_sees_the_exact_bytes_that_are_sent() {
     let server = Server::start(|r| {
-        let url = format!("http://127.0.0.1:{}{}", r.header("host").unwrap_or_default().rsplit(':').next().unwrap(), r.target);
+        let url = format!(
+            "http://127.0.0.1:{}{}",
+            r.header("host").unwrap_or_default().rsplit(':').next().unwrap(),
+            r.target
+        );
         let expected = toy_hash(&r.method, &url, &r.body);
         if r.header("x-sig") == Some(expected.as_str()) {
             Reply::json(200, r#"{"result":"ok"}"#)

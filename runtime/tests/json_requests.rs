@@ -16,7 +16,10 @@ struct Vm {
 }
 
 fn vm_list(_: &Recorded) -> Reply {
-    Reply::json(200, envelope("SUCCESS", r#"[{"hostname":"a","vcpus":1,"new_member":[1]},{"hostname":"b","vcpus":2}]"#, "t-0"))
+    Reply::json(
+        200,
+        envelope("SUCCESS", r#"[{"hostname":"a","vcpus":1,"new_member":[1]},{"hostname":"b","vcpus":2}]"#, "t-0"),
+    )
 }
 
 #[tokio::test]
@@ -35,7 +38,8 @@ async fn get_parameters_go_to_the_query_as_plain_text() {
     let r = server.last();
     assert_eq!((r.method.as_str(), r.path.as_str()), ("GET", "/api/vm/"));
     let query = decode_form(r.query.clone().unwrap_or_default());
-    let expected = [("full", "true"), ("active", "false"), ("limit", "25"), ("order_by", "-hostname,uuid"), ("dc", "main zone")];
+    let expected =
+        [("full", "true"), ("active", "false"), ("limit", "25"), ("order_by", "-hostname,uuid"), ("dc", "main zone")];
     let expected: Vec<(String, String)> = expected.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
     assert_eq!(query, expected);
     assert!(r.body.is_empty());
@@ -46,7 +50,8 @@ async fn get_parameters_go_to_the_query_as_plain_text() {
 
 #[tokio::test]
 async fn other_methods_send_parameters_as_a_json_object() {
-    let server = Server::start(|_| Reply::json(200, envelope("SUCCESS", r#""Successfully updated VM x""#, "t-1"))).await;
+    let server =
+        Server::start(|_| Reply::json(200, envelope("SUCCESS", r#""Successfully updated VM x""#, "t-1"))).await;
     let client = builder(&server).build().unwrap();
     for method in ["POST", "PUT", "DELETE", "PATCH"] {
         let mut call = client.call("VmService::update", method, format!("vm/{}", encode_segment("web 1")));
@@ -96,7 +101,8 @@ async fn the_prefix_goes_after_the_api_path_and_its_value_is_one_segment() {
 #[tokio::test]
 async fn a_prefix_value_needs_a_prefix_in_the_protocol() {
     static PLAIN: sdkgen_runtime::json::Protocol = sdkgen_runtime::json::Protocol { prefix: None, ..DANUBE };
-    let err = JsonClient::builder("https://h/api", &PLAIN).secret("api_key", "k").prefix_value("main").build().unwrap_err();
+    let err =
+        JsonClient::builder("https://h/api", &PLAIN).secret("api_key", "k").prefix_value("main").build().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert_eq!(err.to_string(), "Danube Cloud has no path prefix: the 'prefix_value' parameter can't be used.");
 }
@@ -137,7 +143,10 @@ async fn send_reply_keeps_the_envelope_metadata() {
     let server = Server::start(vm_list).await;
     let client = builder(&server).build().unwrap();
     let reply: json::Reply<Vec<Vm>> = client.call("VmService::list", "GET", "vm".into()).send_reply().await.unwrap();
-    assert_eq!((reply.status.as_deref(), reply.task_id.as_deref(), reply.http_status), (Some("SUCCESS"), Some("t-0"), 200));
+    assert_eq!(
+        (reply.status.as_deref(), reply.task_id.as_deref(), reply.http_status),
+        (Some("SUCCESS"), Some("t-0"), 200)
+    );
     assert_eq!(reply.result.len(), 2);
 }
 
@@ -191,7 +200,10 @@ async fn a_body_that_is_not_json_or_cut_short_is_an_invalid_response() {
     let send = |path: &str| client.call("X::get", "GET", path.to_owned()).send::<Vec<i64>>();
     let err = send("html").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidResponse);
-    assert!(err.to_string().contains("isn't valid JSON (its content type is 'text/html; charset=iso-8859-1')"), "{err}");
+    assert!(
+        err.to_string().contains("isn't valid JSON (its content type is 'text/html; charset=iso-8859-1')"),
+        "{err}"
+    );
     let err = send("cut").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidResponse);
     assert!(err.to_string().contains("isn't valid JSON: EOF while parsing"), "{err}");
@@ -217,7 +229,8 @@ async fn a_slow_reply_hits_the_call_timeout() {
 #[tokio::test]
 async fn client_headers_and_the_protocol_headers_are_sent() {
     let server = Server::start(vm_list).await;
-    let client = builder(&server).header("Accept", "application/json; indent=4").header("X-Trace", "1").build().unwrap();
+    let client =
+        builder(&server).header("Accept", "application/json; indent=4").header("X-Trace", "1").build().unwrap();
     let _: Vec<Vm> = client.call("VmService::list", "GET", "vm".into()).send().await.unwrap();
     let r = server.last();
     assert_eq!(r.header_values("accept"), ["application/json; indent=4"]);
