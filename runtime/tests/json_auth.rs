@@ -220,3 +220,19 @@ async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) 
     .await;
     outputs
 }
+
+#[tokio::test]
+async fn debug_logs_never_show_the_password_the_token_or_the_key() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let server = Server::start(danube(Arc::default(), Arc::default())).await;
+    let client = login_builder(&server).debug(true).log_label("danube-test").build().unwrap();
+    let _: serde_json::Value = client.call("VmService::get", "GET", "vm/x".into()).send().await.unwrap();
+    let keyed = builder(&server).debug(true).build().unwrap();
+    let _ = keyed.call("VmService::get", "GET", "vm/x".into()).send::<()>().await;
+    let logged = capture.text();
+    assert!(logged.contains("danube-test") && logged.contains("request body"), "{logged}");
+    for secret in [PASSWORD, TOKEN, API_KEY] {
+        assert!(!logged.contains(secret), "{secret} was logged:\n{logged}");
+    }
+}

@@ -122,6 +122,16 @@ struct Credentials {
     secrets: Vec<Secret>,
     /// The generation of the login token used, if one was.
     login_generation: Option<u64>,
+    /// Whether the reply body may be logged (not that of a login: it holds
+    /// a token no one knows yet, so it can't be taken out).
+    reply_loggable: bool,
+}
+
+impl Credentials {
+    /// No authentication headers; `secrets` kept out of logs and errors.
+    fn none(secrets: Vec<Secret>) -> Credentials {
+        Credentials { headers: Vec::new(), secrets, login_generation: None, reply_loggable: true }
+    }
 }
 
 impl JsonClient {
@@ -274,7 +284,7 @@ impl Inner {
     /// The authentication headers of one request (logging in first when
     /// the login scheme has no token yet).
     async fn credentials(&self, prepared: &Prepared) -> Result<Credentials, Error> {
-        let mut credentials = Credentials { headers: Vec::new(), secrets: self.auth.secrets(), login_generation: None };
+        let mut credentials = Credentials::none(self.auth.secrets());
         match &self.auth {
             Auth::Anonymous => {}
             Auth::Header { name, value, .. } => credentials.headers.push((name.clone(), value.clone())),
@@ -346,7 +356,7 @@ impl Inner {
             timeout: None,
         };
         let prepared = self.prepare(draft)?;
-        let anonymous = Credentials { headers: Vec::new(), secrets: self.auth.secrets(), login_generation: None };
+        let anonymous = Credentials { reply_loggable: false, ..Credentials::none(self.auth.secrets()) };
         let reply = self.exchange(&prepared, &anonymous).await?;
         if !reply.is_success() {
             let kind = if reply.status >= 500 { ErrorKind::Server } else { ErrorKind::Authentication };
@@ -380,7 +390,7 @@ impl Inner {
             timeout: None,
         };
         let prepared = self.prepare(draft)?;
-        let mut credentials = Credentials { headers: Vec::new(), secrets: self.auth.secrets(), login_generation: None };
+        let mut credentials = Credentials::none(self.auth.secrets());
         credentials.headers.extend(login.header(&token));
         credentials.secrets.push(token);
         let reply = self.exchange(&prepared, &credentials).await?;
@@ -435,7 +445,7 @@ impl Inner {
             Ok(reply) => {
                 tracing::debug!(connection = %self.label, method = %prepared.method, url = %target,
                     status = reply.status, bytes = reply.body.len(), elapsed_ms, "reply received");
-                if self.debug && !reply.body.is_empty() {
+                if self.debug && credentials.reply_loggable && !reply.body.is_empty() {
                     tracing::trace!(connection = %self.label, body = %loggable_body(&reply.body, secrets), "reply body");
                 }
             }
