@@ -21,6 +21,13 @@
 //! the [`connection`] to the server: authentication, HTTPS transport
 //! (rustls), errors and logging.
 //!
+//! Crates generated for JSON APIs use [`json`] instead: a [`json::JsonClient`]
+//! driven by a [`json::Protocol`] value the generator emits from the model,
+//! which says everything that differs between APIs (trailing slashes, a
+//! path prefix, the reply envelope, long-running tasks and their polling,
+//! error statuses, and API-key, login or signing authentication). It shares
+//! the transport, the error type and the logging of the oVirt connection.
+//!
 //! The crate contains no `unsafe` code, and no type of the libraries it
 //! uses (XML parser, HTTP client, TLS) appears in its public API. None of
 //! the parsers panic, whatever text they are given; they report problems
@@ -34,6 +41,7 @@ pub mod access;
 pub mod connection;
 pub mod datetime;
 pub mod decimal;
+pub mod json;
 pub mod list;
 pub mod service;
 mod transport;

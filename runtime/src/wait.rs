@@ -2,8 +2,8 @@
 //! every generated waiter (`vm_service.wait_until_up()`,
 //! `disk_service.wait_until(|disk| …)`).
 //!
-//! A [`Wait`] fetches the object, checks it, and sleeps `interval` between
-//! fetches until the check says it is done (the object is returned), that
+//! A [`Wait`] fetches the object, checks it, and sleeps between fetches
+//! (a fixed `interval`, or a back-off schedule whose last step repeats) until the check says it is done (the object is returned), that
 //! it failed (an error of kind [`Failed`](ErrorKind::Failed)), or until
 //! `timeout` has passed (an error of kind [`Timeout`](ErrorKind::Timeout)).
 //! An error of a fetch ends the wait with that error. The wait is a future:
@@ -45,7 +45,8 @@ pub struct Wait<T> {
     what: String,
     fetch: Fetch<T>,
     check: Check<T>,
-    interval: Duration,
+    /// The pauses between fetches, in order; the last one repeats. Never empty.
+    intervals: Vec<Duration>,
     timeout: Duration,
 }
 
@@ -65,15 +66,32 @@ impl<T: Send + 'static> Wait<T> {
             what: what.into(),
             fetch: Box::new(move || Box::pin(fetch())),
             check: Box::new(check),
-            interval: DEFAULT_INTERVAL,
+            intervals: vec![DEFAULT_INTERVAL],
             timeout: DEFAULT_TIMEOUT,
         }
     }
 
     /// Sets the time between two fetches.
     pub fn interval(mut self, interval: Duration) -> Self {
-        self.interval = interval;
+        self.intervals = vec![interval];
         self
+    }
+
+    /// Sets a back-off schedule: the first pause is `steps[0]`, the second
+    /// `steps[1]`, and so on, the last step repeating once the list is used
+    /// up (`[1 s, 3 s, 6 s]` waits 1, 3, 6, 6, 6 … seconds). An empty list
+    /// leaves the pauses as they were.
+    pub fn backoff(mut self, steps: Vec<Duration>) -> Self {
+        if !steps.is_empty() {
+            self.intervals = steps;
+        }
+        self
+    }
+
+    /// The pause after the fetch numbered `fetch` (from 0).
+    fn pause_after(&self, fetch: usize) -> Duration {
+        let last = self.intervals.len().saturating_sub(1);
+        self.intervals.get(fetch.min(last)).copied().unwrap_or(DEFAULT_INTERVAL)
     }
 
     /// Sets the longest the wait may last (the first fetch is always made).
@@ -88,6 +106,7 @@ impl<T: Send + 'static> Wait<T> {
     pub fn send(self) -> impl Future<Output = Result<T, Error>> + Send + use<T> {
         async move {
             let started = tokio::time::Instant::now();
+            let mut fetch = 0usize;
             loop {
                 let object = (self.fetch)().await?;
                 let seen = match (self.check)(&object) {
@@ -102,7 +121,8 @@ impl<T: Send + 'static> Wait<T> {
                 };
                 drop(object);
                 let elapsed = started.elapsed();
-                if elapsed + self.interval > self.timeout {
+                let pause = self.pause_after(fetch);
+                if elapsed + pause > self.timeout {
                     return Err(Error::new(
                         ErrorKind::Timeout,
                         format!(
@@ -112,7 +132,8 @@ impl<T: Send + 'static> Wait<T> {
                         ),
                     ));
                 }
-                tokio::time::sleep(self.interval).await;
+                tokio::time::sleep(pause).await;
+                fetch = fetch.saturating_add(1);
             }
         }
     }
@@ -122,7 +143,7 @@ impl<T> std::fmt::Debug for Wait<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Wait")
             .field("what", &self.what)
-            .field("interval", &self.interval)
+            .field("intervals", &self.intervals)
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
@@ -183,6 +204,40 @@ mod tests {
         assert_eq!(err.kind(), ErrorKind::Timeout);
         assert_eq!(err.to_string(), "Timeout: waited 6 s for the VM at vms/1 to be up, and it is still status down.");
         assert_eq!(fetches.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_backoff_schedule_is_followed_and_its_last_step_repeats() {
+        let fetches = Arc::new(AtomicUsize::new(0));
+        let states = &["a", "b", "c", "d", "e", "up"];
+        let steps = vec![Duration::from_secs(1), Duration::from_secs(3), Duration::from_secs(6)];
+        let wait = scripted(states, fetches.clone()).backoff(steps);
+        let started = tokio::time::Instant::now();
+        assert_eq!(wait.send().await.unwrap(), "up");
+        assert_eq!(fetches.load(Ordering::SeqCst), 6);
+        // 1 + 3 + 6 + 6 + 6
+        assert_eq!(started.elapsed(), Duration::from_secs(22));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_deadline_counts_the_next_backoff_step() {
+        let fetches = Arc::new(AtomicUsize::new(0));
+        let steps = vec![Duration::from_secs(1), Duration::from_secs(10)];
+        let wait = scripted(&["down"], fetches.clone()).backoff(steps).timeout(Duration::from_secs(15));
+        let err = wait.send().await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Timeout);
+        // Fetches at 0, 1 and 11 s; the next would be at 21 s, past the deadline.
+        assert_eq!(fetches.load(Ordering::SeqCst), 3);
+        assert!(err.to_string().starts_with("Timeout: waited 11 s for"), "{err}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_empty_backoff_keeps_the_interval() {
+        let fetches = Arc::new(AtomicUsize::new(0));
+        let wait = scripted(&["down", "up"], fetches).interval(Duration::from_secs(4)).backoff(Vec::new());
+        let started = tokio::time::Instant::now();
+        wait.send().await.unwrap();
+        assert_eq!(started.elapsed(), Duration::from_secs(4));
     }
 
     #[tokio::test(start_paused = true)]

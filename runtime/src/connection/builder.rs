@@ -18,7 +18,7 @@ use crate::transport::{ProxyChoice, ProxyServer, Settings, Transport};
 
 /// Which proxy the connection goes through.
 #[derive(Clone)]
-enum ProxySetting {
+pub(crate) enum ProxySetting {
     /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (and their
     /// lower-case forms), read when the connection is built.
     Environment,
@@ -26,6 +26,120 @@ enum ProxySetting {
     Direct,
     /// This proxy for every request.
     Url(Secret),
+}
+
+/// The options of the transport every client of the crate shares (the oVirt
+/// [`ConnectionBuilder`] and the JSON APIs' builder): TLS, proxy, timeouts,
+/// compression, connection limit, extra headers and logging.
+#[derive(Clone)]
+pub(crate) struct TransportOptions {
+    pub(crate) insecure: bool,
+    pub(crate) ca_file: Option<PathBuf>,
+    pub(crate) ca_pem: Vec<Vec<u8>>,
+    /// The longest a whole request may take; `None`: no limit.
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) compress: bool,
+    pub(crate) headers: Vec<(String, String)>,
+    /// The most connections at once; 0: no limit.
+    pub(crate) connections: usize,
+    pub(crate) proxy: ProxySetting,
+    pub(crate) debug: bool,
+    pub(crate) log_label: Option<String>,
+}
+
+impl TransportOptions {
+    /// The defaults: TLS checked against the system's CAs, gzip asked for,
+    /// the proxy from the environment, no limits.
+    pub(crate) fn new() -> TransportOptions {
+        TransportOptions {
+            insecure: false,
+            ca_file: None,
+            ca_pem: Vec::new(),
+            timeout: None,
+            connect_timeout: None,
+            compress: true,
+            headers: Vec::new(),
+            connections: 0,
+            proxy: ProxySetting::Environment,
+            debug: false,
+            log_label: None,
+        }
+    }
+
+    /// Sets a proxy URL (kept as a secret: it may hold a password).
+    pub(crate) fn set_proxy(&mut self, url: String) {
+        self.proxy = ProxySetting::Url(Secret::new(url));
+    }
+
+    /// The label of log events: the one given, or the host and port of `base`.
+    pub(crate) fn label(&self, base: &Url) -> String {
+        self.log_label.clone().unwrap_or_else(|| {
+            let host = base.host_str().unwrap_or_default();
+            match base.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_owned(),
+            }
+        })
+    }
+
+    /// The extra headers, checked.
+    pub(crate) fn checked_headers(&self) -> Result<Vec<(HeaderName, HeaderValue)>, Error> {
+        self.headers.iter().map(|(n, v)| header_pair(n, v)).collect()
+    }
+
+    /// The transport these options describe (TLS set up, CA files read,
+    /// the proxy chosen); warns in the log when TLS checks are off.
+    pub(crate) fn transport(&self, label: &str) -> Result<Transport, Error> {
+        let tls = client_config(&TlsSettings {
+            insecure: self.insecure,
+            ca_file: self.ca_file.as_deref(),
+            ca_pem: &self.ca_pem,
+        })?;
+        let proxy = match &self.proxy {
+            ProxySetting::Environment => ProxyChoice::from_environment(),
+            ProxySetting::Direct => ProxyChoice::Direct,
+            // The message does not repeat the URL: it may hold a password.
+            ProxySetting::Url(url) => ProxyChoice::Fixed(
+                ProxyServer::parse(url.expose())
+                    .map_err(|why| Error::new(ErrorKind::InvalidInput, format!("The 'proxy' parameter {why}.")))?,
+            ),
+        };
+        let transport = Transport::new(Settings {
+            tls: Arc::new(tls),
+            proxy,
+            connect_timeout: self.connect_timeout,
+            max_idle: self.connections,
+            compress: self.compress,
+        });
+        if self.insecure {
+            tracing::warn!(
+                connection = %label,
+                "TLS verification is off (insecure): the server's certificate and host name are not checked"
+            );
+        }
+        Ok(transport)
+    }
+
+    /// The semaphore that enforces the `connections` limit (none when unlimited).
+    pub(crate) fn limit(&self) -> Option<Arc<tokio::sync::Semaphore>> {
+        (self.connections > 0)
+            .then(|| Arc::new(tokio::sync::Semaphore::new(self.connections.min(tokio::sync::Semaphore::MAX_PERMITS))))
+    }
+
+    /// How `Debug` shows the proxy setting (never the URL).
+    pub(crate) fn proxy_shown(&self) -> &'static str {
+        match &self.proxy {
+            ProxySetting::Environment => "environment",
+            ProxySetting::Direct => "none",
+            ProxySetting::Url(_) => "<set>",
+        }
+    }
+
+    /// How `Debug` shows the extra headers: their names only.
+    pub(crate) fn header_names(&self) -> Vec<&str> {
+        self.headers.iter().map(|(n, _)| n.as_str()).collect()
+    }
 }
 
 /// Collects the options of a [`Connection`]; [`build`](Self::build) checks
@@ -52,23 +166,13 @@ pub struct ConnectionBuilder {
     username: Option<String>,
     password: Option<Secret>,
     token: Option<Secret>,
-    insecure: bool,
-    ca_file: Option<PathBuf>,
-    ca_pem: Vec<Vec<u8>>,
     kerberos: bool,
     negotiate: Option<NegotiateFn>,
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-    compress: bool,
     sso_url: Option<String>,
     sso_revoke_url: Option<String>,
     sso_token_name: String,
-    headers: Vec<(String, String)>,
-    connections: usize,
     pipeline: usize,
-    proxy: ProxySetting,
-    debug: bool,
-    log_label: Option<String>,
+    transport: TransportOptions,
 }
 
 impl ConnectionBuilder {
@@ -78,23 +182,13 @@ impl ConnectionBuilder {
             username: None,
             password: None,
             token: None,
-            insecure: false,
-            ca_file: None,
-            ca_pem: Vec::new(),
             kerberos: false,
             negotiate: None,
-            timeout: None,
-            connect_timeout: None,
-            compress: true,
             sso_url: None,
             sso_revoke_url: None,
             sso_token_name: "access_token".to_owned(),
-            headers: Vec::new(),
-            connections: 0,
             pipeline: 0,
-            proxy: ProxySetting::Environment,
-            debug: false,
-            log_label: None,
+            transport: TransportOptions::new(),
         }
     }
 
@@ -123,7 +217,7 @@ impl ConnectionBuilder {
     /// traffic, passwords included. A warning is logged when a connection
     /// is built this way. The CA options are ignored.
     pub fn insecure(mut self, insecure: bool) -> Self {
-        self.insecure = insecure;
+        self.transport.insecure = insecure;
         self
     }
 
@@ -132,14 +226,14 @@ impl ConnectionBuilder {
     /// `https://ENGINE/ovirt-engine/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA`).
     /// Read by [`build`](Self::build).
     pub fn ca_file(mut self, path: impl AsRef<Path>) -> Self {
-        self.ca_file = Some(path.as_ref().to_path_buf());
+        self.transport.ca_file = Some(path.as_ref().to_path_buf());
         self
     }
 
     /// CA certificates in PEM form, to trust instead of the system's; can
     /// be given several times and together with [`ca_file`](Self::ca_file).
     pub fn ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.ca_pem.push(pem.into());
+        self.transport.ca_pem.push(pem.into());
         self
     }
 
@@ -169,21 +263,21 @@ impl ConnectionBuilder {
     /// byte of the reply; a request can set its own. Zero, the default,
     /// means no limit.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = (!timeout.is_zero()).then_some(timeout);
+        self.transport.timeout = (!timeout.is_zero()).then_some(timeout);
         self
     }
 
     /// The longest connecting (TCP and TLS handshake) may take. Zero, the
     /// default, means no limit other than [`timeout`](Self::timeout).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = (!timeout.is_zero()).then_some(timeout);
+        self.transport.connect_timeout = (!timeout.is_zero()).then_some(timeout);
         self
     }
 
     /// Asks the server for gzip-compressed replies (and decompresses them).
     /// On by default.
     pub fn compress(mut self, compress: bool) -> Self {
-        self.compress = compress;
+        self.transport.compress = compress;
         self
     }
 
@@ -211,7 +305,7 @@ impl ConnectionBuilder {
     /// A header sent with every API request (not with SSO requests). A
     /// request's own header of the same name replaces it.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
+        self.transport.headers.push((name.into(), value.into()));
         self
     }
 
@@ -222,7 +316,7 @@ impl ConnectionBuilder {
         N: Into<String>,
         V: Into<String>,
     {
-        self.headers.extend(headers.into_iter().map(|(n, v)| (n.into(), v.into())));
+        self.transport.headers.extend(headers.into_iter().map(|(n, v)| (n.into(), v.into())));
         self
     }
 
@@ -231,7 +325,7 @@ impl ConnectionBuilder {
     /// connections are kept alive and reused. Zero, the default, means no
     /// limit.
     pub fn connections(mut self, connections: usize) -> Self {
-        self.connections = connections;
+        self.transport.connections = connections;
         self
     }
 
@@ -250,13 +344,13 @@ impl ConnectionBuilder {
     /// the proxy needs them. Replaces the proxy
     /// environment variables.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy = ProxySetting::Url(Secret::new(url.into()));
+        self.transport.set_proxy(url.into());
         self
     }
 
     /// Connects directly, ignoring the proxy environment variables.
     pub fn no_proxy(mut self) -> Self {
-        self.proxy = ProxySetting::Direct;
+        self.transport.proxy = ProxySetting::Direct;
         self
     }
 
@@ -269,14 +363,14 @@ impl ConnectionBuilder {
     /// `tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).init()`),
     /// so `debug(true)` alone shows nothing.
     pub fn debug(mut self, debug: bool) -> Self {
-        self.debug = debug;
+        self.transport.debug = debug;
         self
     }
 
     /// The value of the `connection` field of every event this connection
     /// logs, to tell connections apart; by default the host and port.
     pub fn log_label(mut self, label: impl Into<String>) -> Self {
-        self.log_label = Some(label.into());
+        self.transport.log_label = Some(label.into());
         self
     }
 
@@ -291,48 +385,16 @@ impl ConnectionBuilder {
         let base = parse_base_url(&self.url)?;
         let api_path: Arc<str> = Arc::from(base.path());
         let origin = base.origin().ascii_serialization();
-        let label = self.log_label.clone().unwrap_or_else(|| {
-            let host = base.host_str().unwrap_or_default();
-            match base.port() {
-                Some(port) => format!("{host}:{port}"),
-                None => host.to_owned(),
-            }
-        });
+        let options = &self.transport;
+        let label = options.label(&base);
 
         let auth = self.auth(&origin)?;
-        let headers = self.headers.iter().map(|(n, v)| header_pair(n, v)).collect::<Result<Vec<_>, Error>>()?;
+        let headers = options.checked_headers()?;
         if self.sso_token_name.is_empty() {
             return Err(Error::new(ErrorKind::InvalidInput, "The 'sso_token_name' parameter can't be empty."));
         }
 
-        let tls = client_config(&TlsSettings {
-            insecure: self.insecure,
-            ca_file: self.ca_file.as_deref(),
-            ca_pem: &self.ca_pem,
-        })?;
-        let proxy = match &self.proxy {
-            ProxySetting::Environment => ProxyChoice::from_environment(),
-            ProxySetting::Direct => ProxyChoice::Direct,
-            // The message does not repeat the URL: it may hold a password.
-            ProxySetting::Url(url) => ProxyChoice::Fixed(
-                ProxyServer::parse(url.expose())
-                    .map_err(|why| Error::new(ErrorKind::InvalidInput, format!("The 'proxy' parameter {why}.")))?,
-            ),
-        };
-        let transport = Transport::new(Settings {
-            tls: Arc::new(tls),
-            proxy,
-            connect_timeout: self.connect_timeout,
-            max_idle: self.connections,
-            compress: self.compress,
-        });
-
-        if self.insecure {
-            tracing::warn!(
-                connection = %label,
-                "TLS verification is off (insecure): the server's certificate and host name are not checked"
-            );
-        }
+        let transport = options.transport(&label)?;
         if self.pipeline > 0 {
             tracing::debug!(connection = %label, pipeline = self.pipeline, "pipelining is not done; the option has no effect");
         }
@@ -345,18 +407,16 @@ impl ConnectionBuilder {
             api_path,
             headers,
             user_agent: HeaderValue::from_static(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))),
-            timeout: self.timeout,
+            timeout: options.timeout,
             auth,
             token: std::sync::Mutex::new(slot),
             auth_lock: tokio::sync::Mutex::new(()),
-            limit: (self.connections > 0).then(|| {
-                Arc::new(tokio::sync::Semaphore::new(self.connections.min(tokio::sync::Semaphore::MAX_PERMITS)))
-            }),
+            limit: options.limit(),
             closed: AtomicBool::new(false),
-            debug: self.debug,
+            debug: options.debug,
             label,
-            connections: self.connections,
-            insecure: self.insecure,
+            connections: options.connections,
+            insecure: options.insecure,
         };
         Ok(Connection { inner: Arc::new(inner) })
     }
@@ -401,7 +461,7 @@ impl ConnectionBuilder {
 
 /// The API root: absolute, `http` or `https`, without credentials, query
 /// or fragment; a trailing `/` is dropped.
-fn parse_base_url(text: &str) -> Result<Url, Error> {
+pub(crate) fn parse_base_url(text: &str) -> Result<Url, Error> {
     if text.trim().is_empty() {
         return Err(Error::new(ErrorKind::InvalidInput, "The 'url' parameter is mandatory."));
     }
@@ -468,34 +528,29 @@ impl fmt::Debug for ConnectionBuilder {
         // Credentials, header values and the proxy URL (which may hold a
         // password) are not shown; neither is the user name.
         let set = |b: bool| if b { "<set>" } else { "<unset>" };
-        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
-        let proxy = match &self.proxy {
-            ProxySetting::Environment => "environment",
-            ProxySetting::Direct => "none",
-            ProxySetting::Url(_) => "<set>",
-        };
+        let t = &self.transport;
         f.debug_struct("ConnectionBuilder")
             .field("url", &self.url)
             .field("username", &set(self.username.is_some()))
             .field("password", &set(self.password.is_some()))
             .field("token", &set(self.token.is_some()))
-            .field("insecure", &self.insecure)
-            .field("ca_file", &self.ca_file)
-            .field("ca_pem", &self.ca_pem.len())
+            .field("insecure", &t.insecure)
+            .field("ca_file", &t.ca_file)
+            .field("ca_pem", &t.ca_pem.len())
             .field("kerberos", &self.kerberos)
             .field("negotiate", &set(self.negotiate.is_some()))
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("compress", &self.compress)
+            .field("timeout", &t.timeout)
+            .field("connect_timeout", &t.connect_timeout)
+            .field("compress", &t.compress)
             .field("sso_url", &self.sso_url)
             .field("sso_revoke_url", &self.sso_revoke_url)
             .field("sso_token_name", &self.sso_token_name)
-            .field("headers", &names)
-            .field("connections", &self.connections)
+            .field("headers", &t.header_names())
+            .field("connections", &t.connections)
             .field("pipeline", &self.pipeline)
-            .field("proxy", &proxy)
-            .field("debug", &self.debug)
-            .field("log_label", &self.log_label)
+            .field("proxy", &t.proxy_shown())
+            .field("debug", &t.debug)
+            .field("log_label", &t.log_label)
             .finish()
     }
 }

@@ -41,10 +41,30 @@ pub enum ErrorKind {
     InvalidInput,
     /// A reply that claims to be XML could not be read.
     Xml,
+    /// A reply that claims to be JSON could not be read into the type the
+    /// API declares; the message names the request and the JSON path.
+    Json,
     /// What was waited for failed: the object reached a state that means
     /// the operation failed (a disk that became `illegal`, a job that
     /// `failed`), as a waiter's model declares.
     Failed,
+    /// A long-running task of a JSON API finished with a failure status;
+    /// [`Error::detail`] holds its result and [`Error::task_id`] its id.
+    TaskFailed,
+    /// A long-running task of a JSON API was revoked (cancelled) before it
+    /// finished; [`Error::detail`] holds its result and [`Error::task_id`] its id.
+    TaskRevoked,
+    /// The server is busy with the object (pending tasks, a lock, a state
+    /// that does not allow the request): the same request may work later.
+    RetryLater,
+    /// The server wants an explicit confirmation (a `force` flag) before it
+    /// does something that can't be undone.
+    NeedsConfirmation,
+    /// A precondition of the request does not hold (a setting already made,
+    /// an object in the wrong state, an invalid ordering).
+    Precondition,
+    /// The server failed (an HTTP status from 500 up) on a JSON API.
+    Server,
 }
 
 /// The `<fault>` the server sent with an error: the built-in `Fault` type
@@ -80,13 +100,17 @@ struct Inner {
     message: String,
     code: Option<u16>,
     fault: Option<Fault>,
+    /// What a JSON API said about the error: the message member of its body,
+    /// or the result of a failed or revoked task.
+    detail: Option<serde_json::Value>,
+    task_id: Option<String>,
     source: Option<Source>,
 }
 
 enum Source {
     Xml(XmlError),
     Io(std::io::Error),
-    /// The transport's cause (an I/O, TLS or HTTP error).
+    /// The transport's cause (an I/O, TLS or HTTP error), or a decoder's.
     Transport(Box<dyn std::error::Error + Send + Sync>),
 }
 
@@ -94,7 +118,32 @@ impl Error {
     /// An error of `kind` with `message`. Generated code uses it for
     /// problems it finds itself (for example a reply of the wrong type).
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error { inner: Box::new(Inner { kind, message: message.into(), code: None, fault: None, source: None }) }
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                code: None,
+                fault: None,
+                detail: None,
+                task_id: None,
+                source: None,
+            }),
+        }
+    }
+
+    pub(crate) fn with_detail(mut self, detail: Option<serde_json::Value>) -> Error {
+        self.inner.detail = detail;
+        self
+    }
+
+    pub(crate) fn with_task_id(mut self, task_id: impl Into<String>) -> Error {
+        self.inner.task_id = Some(task_id.into());
+        self
+    }
+
+    pub(crate) fn with_source(mut self, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Error {
+        self.inner.source = Some(Source::Transport(e.into()));
+        self
     }
 
     pub(crate) fn with_code(mut self, code: u16) -> Error {
@@ -108,7 +157,7 @@ impl Error {
     }
 
     /// The same error with every occurrence of `secrets` taken out of the
-    /// message and the fault (a server may echo what it was sent).
+    /// message, the fault and the detail (a server may echo what it was sent).
     pub(crate) fn scrubbed(mut self, secrets: &[super::Secret]) -> Error {
         use super::log::scrub;
         let inner = &mut *self.inner;
@@ -117,6 +166,9 @@ impl Error {
             for text in [&mut fault.reason, &mut fault.detail].into_iter().flatten() {
                 *text = scrub(std::mem::take(text), secrets);
             }
+        }
+        if let Some(detail) = &mut inner.detail {
+            scrub_json(detail, secrets);
         }
         self
     }
@@ -154,6 +206,19 @@ impl Error {
     /// The fault the server sent, when it sent one.
     pub fn fault(&self) -> Option<&Fault> {
         self.inner.fault.as_ref()
+    }
+
+    /// What a JSON API said about the error, kept as JSON: the message
+    /// member of an error body (a string, or an object or list of field
+    /// errors), or the result of a failed or revoked task.
+    pub fn detail(&self) -> Option<&serde_json::Value> {
+        self.inner.detail.as_ref()
+    }
+
+    /// The id of the task of a JSON API the error is about (a task that
+    /// failed, was revoked or did not finish in time).
+    pub fn task_id(&self) -> Option<&str> {
+        self.inner.task_id.as_deref()
     }
 
     /// Whether the SSO server or the API refused the credentials or token
@@ -203,6 +268,9 @@ impl fmt::Debug for Error {
         if let Some(code) = self.inner.code {
             d.field("code", &code);
         }
+        if let Some(task_id) = &self.inner.task_id {
+            d.field("task_id", task_id);
+        }
         d.field("message", &self.inner.message);
         d.finish()
     }
@@ -241,6 +309,24 @@ impl From<crate::transport::TransportError> for Error {
     }
 }
 
+/// Takes `secrets` out of every string (and member name) inside `value`.
+fn scrub_json(value: &mut serde_json::Value, secrets: &[super::Secret]) {
+    use super::log::scrub;
+    use serde_json::Value;
+    match value {
+        Value::String(text) => *text = scrub(std::mem::take(text), secrets),
+        Value::Array(items) => items.iter_mut().for_each(|item| scrub_json(item, secrets)),
+        Value::Object(members) => {
+            let taken = std::mem::take(members);
+            for (name, mut member) in taken {
+                scrub_json(&mut member, secrets);
+                members.insert(scrub(name, secrets), member);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
 /// The kind an HTTP error status maps to.
 pub(crate) fn kind_for_status(status: u16) -> ErrorKind {
     match status {
@@ -255,7 +341,7 @@ pub(crate) fn kind_for_status(status: u16) -> ErrorKind {
 /// whole text stays available through [`Error::fault`].
 const MESSAGE_FAULT_CHARS: usize = 2000;
 
-fn bounded(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn bounded(text: &str) -> std::borrow::Cow<'_, str> {
     match text.char_indices().nth(MESSAGE_FAULT_CHARS) {
         Some((cut, _)) => format!("{}… ({} more bytes)", &text[..cut], text.len() - cut).into(),
         None => text.into(),
@@ -387,6 +473,23 @@ mod tests {
         assert_eq!(kind_for_status(404), ErrorKind::NotFound);
         assert_eq!(kind_for_status(409), ErrorKind::Conflict);
         assert_eq!(kind_for_status(500), ErrorKind::Fault);
+    }
+
+    #[test]
+    fn secrets_are_scrubbed_from_the_detail() {
+        use super::super::Secret;
+        let detail = serde_json::json!({"detail": ["key k3y refused", {"k3y": 1}], "n": 2});
+        let err = Error::new(ErrorKind::Authentication, "k3y refused")
+            .with_detail(Some(detail))
+            .with_task_id("t-1")
+            .scrubbed(&[Secret::new("k3y")]);
+        assert_eq!(err.message(), "[redacted] refused");
+        assert_eq!(
+            err.detail(),
+            Some(&serde_json::json!({"detail": ["key [redacted] refused", {"[redacted]": 1}], "n": 2}))
+        );
+        assert_eq!(err.task_id(), Some("t-1"));
+        assert!(format!("{err:?}").contains("t-1"));
     }
 
     #[test]

@@ -25,12 +25,12 @@
 //!   output.
 
 mod auth;
-mod builder;
-mod error;
+pub(crate) mod builder;
+pub(crate) mod error;
 mod follow;
-mod log;
+pub(crate) mod log;
 pub(crate) mod path;
-mod request;
+pub(crate) mod request;
 mod scope;
 mod secret;
 mod stream;

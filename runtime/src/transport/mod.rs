@@ -393,6 +393,33 @@ impl Body {
         }
     }
 
+    /// At most `limit` bytes of the body, decompressed, and whether there
+    /// was more (for bodies only a part of which is worth keeping, such as
+    /// error messages). A body cut short this way is not read to its end,
+    /// so its connection is closed rather than reused.
+    pub(crate) async fn read_prefix(mut self, limit: usize) -> Result<(Vec<u8>, bool), TransportError> {
+        let mut raw = Vec::new();
+        let mut more = false;
+        while let Some(chunk) = self.chunk().await? {
+            let room = limit.saturating_sub(raw.len());
+            raw.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if chunk.len() > room {
+                more = true;
+                break;
+            }
+        }
+        if !self.gzip {
+            return Ok((raw, more));
+        }
+        let mut inflated = Vec::new();
+        let decoder = flate2::read::MultiGzDecoder::new(raw.as_slice());
+        // A prefix of a gzip stream ends early: what was inflated is kept.
+        let _ = decoder.take(limit as u64 + 1).read_to_end(&mut inflated);
+        more |= inflated.len() > limit;
+        inflated.truncate(limit);
+        Ok((inflated, more))
+    }
+
     fn too_large(&self) -> TransportError {
         let message = format!("The body of the reply to {} is larger than 1 GiB: it can only be streamed.", self.what);
         TransportError::new(Step::Decode, message)

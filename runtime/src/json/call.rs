@@ -1,0 +1,312 @@
+//! [`JsonCall`]: one operation of a JSON API, its parameters placed as the
+//! method wants, its reply unwrapped, its task waited for.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use super::client::{Draft, JsonClient, RawReply};
+use super::error::{decode_error, redirect_error, reply_error, task_error};
+use super::protocol::{Protocol, TaskState};
+use super::task::Task;
+use crate::connection::{Error, ErrorKind};
+
+/// One call of an operation, made by [`JsonClient::call`]: set its
+/// parameters, then [`send`](Self::send) (or [`start`](Self::start)) it.
+#[must_use = "a call does nothing until it is sent"]
+#[derive(Debug)]
+pub struct JsonCall {
+    client: JsonClient,
+    operation: &'static str,
+    method: &'static str,
+    path: String,
+    params: Vec<(&'static str, Value)>,
+    body: Option<Value>,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    timeout: Option<Duration>,
+}
+
+/// A successful reply: the result, with the envelope's metadata when the
+/// reply had an envelope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply<T> {
+    /// The result, read into the operation's type.
+    pub result: T,
+    /// The envelope's status (`SUCCESS`).
+    pub status: Option<String>,
+    /// The envelope's task id (some APIs give one to every call).
+    pub task_id: Option<String>,
+    /// The HTTP status of the reply (of the last poll for a task).
+    pub http_status: u16,
+}
+
+/// What [`JsonCall::start`] gives: a finished reply, or a task still running.
+#[derive(Debug)]
+pub enum Started<T> {
+    /// The operation finished at once.
+    Done(Reply<T>),
+    /// The operation runs as a task; [`Task::wait`] waits for its result.
+    Pending(Task),
+}
+
+/// The members of an envelope found in a reply body.
+#[derive(Default)]
+pub(crate) struct Enveloped<'a> {
+    pub(crate) status: Option<String>,
+    pub(crate) task_id: Option<String>,
+    /// The `result` member, when the body has one.
+    pub(crate) result: Option<&'a RawValue>,
+}
+
+impl JsonCall {
+    pub(crate) fn new(client: JsonClient, operation: &'static str, method: &'static str, path: String) -> JsonCall {
+        JsonCall {
+            client,
+            operation,
+            method,
+            path,
+            params: Vec::new(),
+            body: None,
+            query: Vec::new(),
+            headers: Vec::new(),
+            timeout: None,
+        }
+    }
+
+    /// A request parameter: query parameter for GET (bool as true/false, numbers as text, lists joined by ','),
+    /// member of the JSON body object for every other method (DELETE included; the body is `{}` when no parameter is set).
+    /// `None` removes a parameter set before.
+    pub fn set_param(&mut self, name: &'static str, value: Option<Value>) {
+        self.params.retain(|(n, _)| *n != name);
+        if let Some(value) = value {
+            self.params.push((name, value));
+        }
+    }
+
+    /// The whole body from a typed object (APIs whose operations take a model as body); params then go to the query.
+    pub fn set_body(&mut self, body: Value) {
+        self.body = Some(body);
+    }
+
+    /// An extra query parameter, whatever the method.
+    pub fn query(&mut self, name: String, value: String) {
+        self.query.push((name, value));
+    }
+
+    /// An extra header; it replaces a client header of the same name.
+    pub fn header(&mut self, name: String, value: String) {
+        self.headers.push((name, value));
+    }
+
+    /// The longest each request of this call may take, instead of the
+    /// client's timeout (zero: no limit).
+    pub fn timeout(&mut self, timeout: Duration) {
+        self.timeout = Some(timeout);
+    }
+
+    /// Sends; on success decodes the body (the envelope's `result` when the API has an envelope and the reply
+    /// has one) into `T`. When the API has tasks and the reply is a pending task, polls the task's status path
+    /// with the back-off until it finishes or the deadline passes (an error of kind
+    /// [`Timeout`](ErrorKind::Timeout) naming the task id), then decodes the final result into `T` or fails
+    /// with [`TaskFailed`](ErrorKind::TaskFailed) / [`TaskRevoked`](ErrorKind::TaskRevoked).
+    /// Dropping the future cancels the wait.
+    // Not an `async fn`: the future is declared `Send`, which an `async fn` can't say.
+    #[allow(clippy::manual_async_fn)]
+    pub fn send<T: DeserializeOwned + Send + 'static>(self) -> impl Future<Output = Result<T, Error>> + Send {
+        async move { self.send_reply::<T>().await.map(|reply| reply.result) }
+    }
+
+    /// Same as [`send`](Self::send), but also returns the envelope's metadata.
+    // Not an `async fn`: the future is declared `Send`, which an `async fn` can't say.
+    #[allow(clippy::manual_async_fn)]
+    pub fn send_reply<T: DeserializeOwned + Send + 'static>(
+        self,
+    ) -> impl Future<Output = Result<Reply<T>, Error>> + Send {
+        async move {
+            match self.start::<T>().await? {
+                Started::Done(reply) => Ok(reply),
+                Started::Pending(task) => task.wait_after_start::<T>().await,
+            }
+        }
+    }
+
+    /// Sends without waiting for a task: a pending reply gives [`Started::Pending`], a finished one
+    /// [`Started::Done`].
+    // Not an `async fn`: the future is declared `Send`, which an `async fn` can't say.
+    #[allow(clippy::manual_async_fn)]
+    pub fn start<T: DeserializeOwned + Send + 'static>(self) -> impl Future<Output = Result<Started<T>, Error>> + Send {
+        async move {
+            let (client, operation) = (self.client.clone(), self.operation);
+            let reply = self.execute().await?;
+            outcome(&client, operation, &reply).map_err(|e| reply.hide_secrets(e))
+        }
+    }
+
+    /// Places the parameters, sends, and returns the reply whatever its status.
+    async fn execute(self) -> Result<RawReply, Error> {
+        let inner = &self.client.inner;
+        let (query, body) = self.placed();
+        let draft = Draft {
+            method: self.method,
+            operation: self.operation,
+            path: &self.path,
+            prefixed: true,
+            query: &query,
+            headers: &self.headers,
+            body,
+            timeout: self.timeout,
+        };
+        let prepared = inner.prepare(draft)?;
+        inner.execute(&prepared).await
+    }
+
+    /// The query and the body: parameters in the query for GET, in a JSON
+    /// object body otherwise (unless the call has its own body).
+    fn placed(&self) -> (Vec<(String, String)>, Option<Vec<u8>>) {
+        let in_query = self.method.eq_ignore_ascii_case("GET") || self.body.is_some();
+        let mut query = Vec::new();
+        if in_query {
+            for (name, value) in &self.params {
+                query.extend(query_text(value).map(|text| ((*name).to_owned(), text)));
+            }
+        }
+        query.extend(self.query.iter().cloned());
+        let body = match &self.body {
+            _ if self.method.eq_ignore_ascii_case("GET") => None,
+            Some(body) => Some(body.to_string()),
+            None => {
+                let members = self.params.iter().map(|(n, v)| ((*n).to_owned(), v.clone())).collect();
+                Some(Value::Object(members).to_string())
+            }
+        };
+        (query, body.map(String::into_bytes))
+    }
+}
+
+/// A parameter as query text: `true`/`false`, numbers as written, lists
+/// joined with `,`; `None` for null (the parameter is left out).
+fn query_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) => Some(s.clone()),
+        Value::Array(items) => Some(items.iter().filter_map(query_text).collect::<Vec<_>>().join(",")),
+        Value::Object(_) => Some(value.to_string()),
+    }
+}
+
+/// What a reply to a call means: a redirect or an error status is an
+/// error; a pending task is a [`Task`]; a failed or revoked one an error;
+/// anything else a result.
+fn outcome<T: DeserializeOwned>(
+    client: &JsonClient,
+    operation: &'static str,
+    reply: &RawReply,
+) -> Result<Started<T>, Error> {
+    let protocol = client.inner.protocol;
+    if (300..400).contains(&reply.status) {
+        return Err(redirect_error(protocol, reply));
+    }
+    if !reply.is_success() {
+        return Err(reply_error(protocol, operation, reply));
+    }
+    let enveloped = envelope_of(protocol, &reply.body);
+    if let (Some(tasks), Some(status)) = (&protocol.tasks, &enveloped.status) {
+        let state = tasks.state_of(status);
+        let running = reply.status == tasks.pending_http && matches!(state, TaskState::Pending | TaskState::Unknown);
+        if running {
+            let id = enveloped.task_id.clone().ok_or_else(|| {
+                let message =
+                    format!("The reply of {operation} to {} is a pending task without a task id.", reply.what);
+                Error::new(ErrorKind::InvalidResponse, message).with_code(reply.status)
+            })?;
+            return Ok(Started::Pending(Task::new(client.clone(), operation, id)));
+        }
+        finished_task(operation, state, &enveloped)?;
+    }
+    decode_reply(protocol, operation, reply, enveloped).map(Started::Done)
+}
+
+/// The error of a task that ended in failure or was revoked.
+pub(crate) fn finished_task(operation: &str, state: TaskState, enveloped: &Enveloped<'_>) -> Result<(), Error> {
+    let kind = match state {
+        TaskState::Failure => ErrorKind::TaskFailed,
+        TaskState::Revoked => ErrorKind::TaskRevoked,
+        TaskState::Pending | TaskState::Success | TaskState::Unknown => return Ok(()),
+    };
+    let result = enveloped.result.and_then(|raw| serde_json::from_str(raw.get()).ok()).unwrap_or(Value::Null);
+    let status = enveloped.status.as_deref().unwrap_or_default();
+    Err(task_error(kind, operation, enveloped.task_id.as_deref(), status, result))
+}
+
+/// The envelope members of `body`, when it is a JSON object (nothing
+/// otherwise, or when the API has no envelope).
+pub(crate) fn envelope_of<'a>(protocol: &Protocol, body: &'a [u8]) -> Enveloped<'a> {
+    let Some(envelope) = &protocol.envelope else { return Enveloped::default() };
+    let starts_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    let members: HashMap<String, &RawValue> = match starts_object.then(|| serde_json::from_slice(body)) {
+        Some(Ok(members)) => members,
+        _ => return Enveloped::default(),
+    };
+    let text = |name: &str| match members.get(name).map(|raw| serde_json::from_str::<Value>(raw.get())) {
+        Some(Ok(Value::String(s))) => Some(s),
+        Some(Ok(Value::Number(n))) => Some(n.to_string()),
+        _ => None,
+    };
+    Enveloped {
+        status: text(envelope.status),
+        task_id: text(envelope.task_id),
+        result: members.get(envelope.result).copied(),
+    }
+}
+
+/// The result of a finished reply read into `T`: the envelope's result
+/// when the body has one, the whole body otherwise (`null` when empty).
+pub(crate) fn decode_reply<T: DeserializeOwned>(
+    protocol: &Protocol,
+    operation: &str,
+    reply: &RawReply,
+    enveloped: Enveloped<'_>,
+) -> Result<Reply<T>, Error> {
+    let (text, within): (&[u8], Option<&str>) = match (enveloped.result, &protocol.envelope) {
+        (Some(raw), Some(envelope)) => (raw.get().as_bytes(), Some(envelope.result)),
+        _ if reply.body.iter().all(u8::is_ascii_whitespace) => (b"null", None),
+        _ => (&reply.body, None),
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(text);
+    let result = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        // A body that isn't JSON at all (or is cut short) says so, rather
+        // than that its first byte has the wrong type.
+        if let Err(syntax) = serde_json::from_slice::<serde::de::IgnoredAny>(text) {
+            if !syntax.is_data() && !reply.body.iter().all(u8::is_ascii_whitespace) {
+                return decode_error(operation, reply, None, ".", syntax);
+            }
+        }
+        let path = e.path().to_string();
+        decode_error(operation, reply, within, &path, e.into_inner())
+    })?;
+    deserializer.end().map_err(|e| decode_error(operation, reply, within, ".", e))?;
+    Ok(Reply { result, status: enveloped.status, task_id: enveloped.task_id, http_status: reply.status })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn query_values_are_plain_text() {
+        assert_eq!(query_text(&json!(true)).as_deref(), Some("true"));
+        assert_eq!(query_text(&json!(false)).as_deref(), Some("false"));
+        assert_eq!(query_text(&json!(42)).as_deref(), Some("42"));
+        assert_eq!(query_text(&json!(-1.5)).as_deref(), Some("-1.5"));
+        assert_eq!(query_text(&json!("a b")).as_deref(), Some("a b"));
+        assert_eq!(query_text(&json!(["-hostname", "uuid", 3])).as_deref(), Some("-hostname,uuid,3"));
+        assert_eq!(query_text(&json!(null)), None);
+    }
+}
