@@ -765,7 +765,14 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
                 cx.err(&e.file, &entity, &key, format!("duplicate value `{}`", v.value));
                 continue;
             }
-            let rust = names::rust_variant(&if json { names::wire_words(&v.value) } else { v.value.clone() });
+            let rust = match &v.rust_name {
+                Some(r) if names::is_upper_camel(r) => r.clone(),
+                Some(r) => {
+                    cx.err(&e.file, &entity, format!("{key}.rust_name"), format!("`{r}` is not an UpperCamelCase name"));
+                    continue;
+                }
+                None => names::rust_variant(&if json { names::wire_words(&v.value) } else { v.value.clone() }),
+            };
             if rust == CATCH_ALL_VARIANT {
                 cx.err(
                     &e.file,

@@ -401,6 +401,8 @@ pub struct RawEnum {
 pub struct RawEnumValue {
     /// Wire value.
     pub value: String,
+    /// The Rust variant, when the one derived from the value would not do.
+    pub rust_name: Option<String>,
     /// Documentation.
     pub doc: Option<String>,
     /// Deprecation.
@@ -413,6 +415,7 @@ impl<'de> Deserialize<'de> for RawEnumValue {
         #[serde(deny_unknown_fields)]
         struct Full {
             value: String,
+            rust_name: Option<String>,
             doc: Option<String>,
             #[serde(default)]
             deprecated: bool,
@@ -424,11 +427,11 @@ impl<'de> Deserialize<'de> for RawEnumValue {
                 f.write_str("a wire value or a map with `value:`")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<RawEnumValue, E> {
-                Ok(RawEnumValue { value: v.to_owned(), doc: None, deprecated: false })
+                Ok(RawEnumValue { value: v.to_owned(), rust_name: None, doc: None, deprecated: false })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawEnumValue, A::Error> {
                 let f = Full::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(RawEnumValue { value: f.value, doc: f.doc, deprecated: f.deprecated })
+                Ok(RawEnumValue { value: f.value, rust_name: f.rust_name, doc: f.doc, deprecated: f.deprecated })
             }
         }
         d.deserialize_any(Vis)

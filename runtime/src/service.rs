@@ -259,31 +259,59 @@ impl Call {
     }
 }
 
+/// What a request builder's call lets [`RequestOptions`] change: the
+/// oVirt [`Call`] and the JSON [`JsonCall`](crate::json::JsonCall) both do.
+pub trait CallSettings {
+    /// Adds a query parameter.
+    fn add_query(&mut self, name: String, value: String);
+    /// Adds a header, replacing one of the same name set on the client.
+    fn add_header(&mut self, name: String, value: String);
+    /// Sets the time allowed for the request (zero: no limit).
+    fn set_timeout(&mut self, timeout: Duration);
+}
+
+impl CallSettings for Call {
+    fn add_query(&mut self, name: String, value: String) {
+        self.query(name, value);
+    }
+
+    fn add_header(&mut self, name: String, value: String) {
+        self.header(name, value);
+    }
+
+    fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout(timeout);
+    }
+}
+
 /// What every generated request builder can set besides its own
 /// parameters: extra query parameters, headers and a timeout. Generated
 /// crates put it in their prelude.
 pub trait RequestOptions: Sized {
+    /// The kind of call the builder wraps.
+    type Call: CallSettings;
+
     /// The call the builder wraps (what the other methods change).
-    fn call_mut(&mut self) -> &mut Call;
+    fn call_mut(&mut self) -> &mut Self::Call;
 
     /// Adds a query parameter that has no setter of its own (sent as given;
     /// a parameter set by its setter wins over one of the same name here).
     fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call_mut().query(name.into(), value.into());
+        self.call_mut().add_query(name.into(), value.into());
         self
     }
 
     /// Adds a header to this request, replacing a header of the same name
     /// set on the connection.
     fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call_mut().header(name.into(), value.into());
+        self.call_mut().add_header(name.into(), value.into());
         self
     }
 
     /// Sets the time allowed for this request, replacing the connection's
     /// timeout (zero means no limit).
     fn timeout(mut self, timeout: Duration) -> Self {
-        self.call_mut().timeout(timeout);
+        self.call_mut().set_timeout(timeout);
         self
     }
 }

@@ -797,6 +797,8 @@ fn emit_builder(
         }
 
         impl RequestOptions for #b {
+            type Call = Call;
+
             fn call_mut(&mut self) -> &mut Call {
                 &mut self.call
             }

@@ -28,6 +28,17 @@ pub struct JsonCall {
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     timeout: Option<Duration>,
+    reading: Reading,
+}
+
+/// How a call reads its reply, beyond what the protocol says.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Reading {
+    /// The result is the whole body, envelope included, and a pending
+    /// state is an answer rather than a task to wait for.
+    pub(crate) keep_envelope: bool,
+    /// Statuses that are answers rather than errors, beyond 2xx.
+    pub(crate) also_success: &'static [u16],
 }
 
 /// A successful reply: the result, with the envelope's metadata when the
@@ -74,7 +85,21 @@ impl JsonCall {
             query: Vec::new(),
             headers: Vec::new(),
             timeout: None,
+            reading: Reading::default(),
         }
+    }
+
+    /// Makes the whole reply body, envelope included, the result, and a
+    /// pending state an answer rather than a task to wait for (an operation
+    /// that reports on a task).
+    pub fn keep_envelope(&mut self) {
+        self.reading.keep_envelope = true;
+    }
+
+    /// Takes replies with these statuses as answers rather than errors (an
+    /// operation whose status code tells the state of something).
+    pub fn also_success(&mut self, statuses: &'static [u16]) {
+        self.reading.also_success = statuses;
     }
 
     /// A request parameter: query parameter for GET (bool as true/false, numbers as text, lists joined by ','),
@@ -140,9 +165,9 @@ impl JsonCall {
     #[allow(clippy::manual_async_fn)]
     pub fn start<T: DeserializeOwned + Send + 'static>(self) -> impl Future<Output = Result<Started<T>, Error>> + Send {
         async move {
-            let (client, operation) = (self.client.clone(), self.operation);
+            let (client, operation, reading) = (self.client.clone(), self.operation, self.reading);
             let reply = self.execute().await?;
-            outcome(&client, operation, &reply).map_err(|e| reply.hide_secrets(e))
+            outcome(&client, operation, reading, &reply).map_err(|e| reply.hide_secrets(e))
         }
     }
 
@@ -206,16 +231,23 @@ fn query_text(value: &Value) -> Option<String> {
 fn outcome<T: DeserializeOwned>(
     client: &JsonClient,
     operation: &'static str,
+    reading: Reading,
     reply: &RawReply,
 ) -> Result<Started<T>, Error> {
     let protocol = client.inner.protocol;
-    if (300..400).contains(&reply.status) {
+    let answer = reply.is_success() || reading.also_success.contains(&reply.status);
+    if (300..400).contains(&reply.status) && !answer {
         return Err(redirect_error(protocol, reply));
     }
-    if !reply.is_success() {
+    if !answer {
         return Err(reply_error(protocol, operation, reply));
     }
     let enveloped = envelope_of(protocol, &reply.body);
+    if reading.keep_envelope {
+        // Without a `result` member to read, the whole body is read.
+        let whole = Enveloped { result: None, ..enveloped };
+        return decode_reply(protocol, operation, reply, whole).map(Started::Done);
+    }
     if let (Some(tasks), Some(status)) = (&protocol.tasks, &enveloped.status) {
         let state = tasks.state_of(status);
         let running = reply.status == tasks.pending_http && matches!(state, TaskState::Pending | TaskState::Unknown);
@@ -308,5 +340,19 @@ mod tests {
         assert_eq!(query_text(&json!("a b")).as_deref(), Some("a b"));
         assert_eq!(query_text(&json!(["-hostname", "uuid", 3])).as_deref(), Some("-hostname,uuid,3"));
         assert_eq!(query_text(&json!(null)), None);
+    }
+}
+
+impl crate::service::CallSettings for JsonCall {
+    fn add_query(&mut self, name: String, value: String) {
+        self.query(name, value);
+    }
+
+    fn add_header(&mut self, name: String, value: String) {
+        self.header(name, value);
+    }
+
+    fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout(timeout);
     }
 }

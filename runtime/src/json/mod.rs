@@ -44,3 +44,28 @@ pub use task::Task;
 pub fn encode_segment(segment: &str) -> String {
     crate::connection::path::encode_id(segment)
 }
+
+/// `base` and `segment` joined with one `/` (either may be empty): the path
+/// of a service or method below the one it hangs from.
+///
+/// ```
+/// use sdkgen_runtime::json::join_path;
+/// assert_eq!(join_path("", "vm"), "vm");
+/// assert_eq!(join_path("vm", "web01"), "vm/web01");
+/// assert_eq!(join_path("task/1", ""), "task/1");
+/// ```
+pub fn join_path(base: &str, segment: &str) -> String {
+    match (base.is_empty(), segment.is_empty()) {
+        (true, _) => segment.to_owned(),
+        (_, true) => base.to_owned(),
+        _ => format!("{base}/{segment}"),
+    }
+}
+
+/// A value of a generated type as a request parameter. Generated types
+/// only hold strings, numbers, booleans, lists and objects with string
+/// keys, which always convert; anything that would not (a custom type
+/// whose `Serialize` fails) becomes `null`, which leaves the parameter out.
+pub fn to_param<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}

@@ -72,6 +72,8 @@ impl AffinityGroupHostLabelRemoveRequest {
 }
 
 impl RequestOptions for AffinityGroupHostLabelRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -86,6 +86,8 @@ impl AffinityGroupHostLabelsAddRequest {
 }
 
 impl RequestOptions for AffinityGroupHostLabelsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -157,6 +159,8 @@ impl AffinityGroupHostLabelsListRequest {
 }
 
 impl RequestOptions for AffinityGroupHostLabelsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -72,6 +72,8 @@ impl AffinityGroupHostRemoveRequest {
 }
 
 impl RequestOptions for AffinityGroupHostRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -83,6 +83,8 @@ impl AffinityGroupHostsAddRequest {
 }
 
 impl RequestOptions for AffinityGroupHostsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -147,6 +149,8 @@ impl AffinityGroupHostsListRequest {
 }
 
 impl RequestOptions for AffinityGroupHostsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -138,6 +138,8 @@ impl AffinityGroupGetRequest {
 }
 
 impl RequestOptions for AffinityGroupGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -170,6 +172,8 @@ impl AffinityGroupUpdateRequest {
 }
 
 impl RequestOptions for AffinityGroupUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -199,6 +203,8 @@ impl AffinityGroupRemoveRequest {
 }
 
 impl RequestOptions for AffinityGroupRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

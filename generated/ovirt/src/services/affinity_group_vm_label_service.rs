@@ -72,6 +72,8 @@ impl AffinityGroupVmLabelRemoveRequest {
 }
 
 impl RequestOptions for AffinityGroupVmLabelRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -86,6 +86,8 @@ impl AffinityGroupVmLabelsAddRequest {
 }
 
 impl RequestOptions for AffinityGroupVmLabelsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -157,6 +159,8 @@ impl AffinityGroupVmLabelsListRequest {
 }
 
 impl RequestOptions for AffinityGroupVmLabelsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -72,6 +72,8 @@ impl AffinityGroupVmRemoveRequest {
 }
 
 impl RequestOptions for AffinityGroupVmRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

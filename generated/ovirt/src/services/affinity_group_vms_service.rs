@@ -83,6 +83,8 @@ impl AffinityGroupVmsAddRequest {
 }
 
 impl RequestOptions for AffinityGroupVmsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -147,6 +149,8 @@ impl AffinityGroupVmsListRequest {
 }
 
 impl RequestOptions for AffinityGroupVmsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -86,6 +86,8 @@ impl AffinityGroupsAddRequest {
 }
 
 impl RequestOptions for AffinityGroupsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -157,6 +159,8 @@ impl AffinityGroupsListRequest {
 }
 
 impl RequestOptions for AffinityGroupsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

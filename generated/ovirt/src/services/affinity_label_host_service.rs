@@ -78,6 +78,8 @@ impl AffinityLabelHostRemoveRequest {
 }
 
 impl RequestOptions for AffinityLabelHostRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -107,6 +109,8 @@ impl AffinityLabelHostGetRequest {
 }
 
 impl RequestOptions for AffinityLabelHostGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

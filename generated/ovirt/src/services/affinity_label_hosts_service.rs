@@ -81,6 +81,8 @@ impl AffinityLabelHostsAddRequest {
 }
 
 impl RequestOptions for AffinityLabelHostsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -135,6 +137,8 @@ impl AffinityLabelHostsListRequest {
 }
 
 impl RequestOptions for AffinityLabelHostsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

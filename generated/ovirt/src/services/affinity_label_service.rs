@@ -116,6 +116,8 @@ impl AffinityLabelGetRequest {
 }
 
 impl RequestOptions for AffinityLabelGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -138,6 +140,8 @@ impl AffinityLabelUpdateRequest {
 }
 
 impl RequestOptions for AffinityLabelUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -157,6 +161,8 @@ impl AffinityLabelRemoveRequest {
 }
 
 impl RequestOptions for AffinityLabelRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -78,6 +78,8 @@ impl AffinityLabelVmRemoveRequest {
 }
 
 impl RequestOptions for AffinityLabelVmRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -107,6 +109,8 @@ impl AffinityLabelVmGetRequest {
 }
 
 impl RequestOptions for AffinityLabelVmGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -81,6 +81,8 @@ impl AffinityLabelVmsAddRequest {
 }
 
 impl RequestOptions for AffinityLabelVmsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -135,6 +137,8 @@ impl AffinityLabelVmsListRequest {
 }
 
 impl RequestOptions for AffinityLabelVmsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

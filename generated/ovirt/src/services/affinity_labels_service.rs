@@ -84,6 +84,8 @@ impl AffinityLabelsAddRequest {
 }
 
 impl RequestOptions for AffinityLabelsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -155,6 +157,8 @@ impl AffinityLabelsListRequest {
 }
 
 impl RequestOptions for AffinityLabelsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -88,6 +88,8 @@ impl AssignedAffinityLabelGetRequest {
 }
 
 impl RequestOptions for AssignedAffinityLabelGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -107,6 +109,8 @@ impl AssignedAffinityLabelRemoveRequest {
 }
 
 impl RequestOptions for AssignedAffinityLabelRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -84,6 +84,8 @@ impl AssignedAffinityLabelsAddRequest {
 }
 
 impl RequestOptions for AssignedAffinityLabelsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -145,6 +147,8 @@ impl AssignedAffinityLabelsListRequest {
 }
 
 impl RequestOptions for AssignedAffinityLabelsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

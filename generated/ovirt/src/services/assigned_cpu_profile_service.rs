@@ -88,6 +88,8 @@ impl AssignedCpuProfileGetRequest {
 }
 
 impl RequestOptions for AssignedCpuProfileGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -117,6 +119,8 @@ impl AssignedCpuProfileRemoveRequest {
 }
 
 impl RequestOptions for AssignedCpuProfileRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

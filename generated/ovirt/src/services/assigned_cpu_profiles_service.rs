@@ -88,6 +88,8 @@ impl AssignedCpuProfilesAddRequest {
 }
 
 impl RequestOptions for AssignedCpuProfilesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -156,6 +158,8 @@ impl AssignedCpuProfilesListRequest {
 }
 
 impl RequestOptions for AssignedCpuProfilesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -88,6 +88,8 @@ impl AssignedDiskProfileGetRequest {
 }
 
 impl RequestOptions for AssignedDiskProfileGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -117,6 +119,8 @@ impl AssignedDiskProfileRemoveRequest {
 }
 
 impl RequestOptions for AssignedDiskProfileRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

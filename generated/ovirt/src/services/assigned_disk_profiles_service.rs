@@ -88,6 +88,8 @@ impl AssignedDiskProfilesAddRequest {
 }
 
 impl RequestOptions for AssignedDiskProfilesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -159,6 +161,8 @@ impl AssignedDiskProfilesListRequest {
 }
 
 impl RequestOptions for AssignedDiskProfilesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

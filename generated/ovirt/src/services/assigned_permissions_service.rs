@@ -245,6 +245,8 @@ impl AssignedPermissionsAddRequest {
 }
 
 impl RequestOptions for AssignedPermissionsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -303,6 +305,8 @@ impl AssignedPermissionsListRequest {
 }
 
 impl RequestOptions for AssignedPermissionsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -115,6 +115,8 @@ impl AssignedRolesListRequest {
 }
 
 impl RequestOptions for AssignedRolesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

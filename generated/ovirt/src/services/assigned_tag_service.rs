@@ -92,6 +92,8 @@ impl AssignedTagGetRequest {
 }
 
 impl RequestOptions for AssignedTagGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -123,6 +125,8 @@ impl AssignedTagRemoveRequest {
 }
 
 impl RequestOptions for AssignedTagRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -87,6 +87,8 @@ impl AssignedTagsAddRequest {
 }
 
 impl RequestOptions for AssignedTagsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -153,6 +155,8 @@ impl AssignedTagsListRequest {
 }
 
 impl RequestOptions for AssignedTagsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -99,6 +99,8 @@ impl AssignedVnicProfileGetRequest {
 }
 
 impl RequestOptions for AssignedVnicProfileGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -128,6 +130,8 @@ impl AssignedVnicProfileRemoveRequest {
 }
 
 impl RequestOptions for AssignedVnicProfileRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

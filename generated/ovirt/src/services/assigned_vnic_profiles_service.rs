@@ -88,6 +88,8 @@ impl AssignedVnicProfilesAddRequest {
 }
 
 impl RequestOptions for AssignedVnicProfilesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -159,6 +161,8 @@ impl AssignedVnicProfilesListRequest {
 }
 
 impl RequestOptions for AssignedVnicProfilesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -165,6 +165,8 @@ impl AttachedStorageDomainDiskCopyRequest {
 }
 
 impl RequestOptions for AttachedStorageDomainDiskCopyRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -187,6 +189,8 @@ impl AttachedStorageDomainDiskUpdateRequest {
 }
 
 impl RequestOptions for AttachedStorageDomainDiskUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -213,6 +217,8 @@ impl AttachedStorageDomainDiskExportRequest {
 }
 
 impl RequestOptions for AttachedStorageDomainDiskExportRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -242,6 +248,8 @@ impl AttachedStorageDomainDiskGetRequest {
 }
 
 impl RequestOptions for AttachedStorageDomainDiskGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -280,6 +288,8 @@ impl AttachedStorageDomainDiskMoveRequest {
 }
 
 impl RequestOptions for AttachedStorageDomainDiskMoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -299,6 +309,8 @@ impl AttachedStorageDomainDiskRemoveRequest {
 }
 
 impl RequestOptions for AttachedStorageDomainDiskRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -319,6 +331,8 @@ impl AttachedStorageDomainDiskSparsifyRequest {
 }
 
 impl RequestOptions for AttachedStorageDomainDiskSparsifyRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -339,6 +353,8 @@ impl AttachedStorageDomainDiskRegisterRequest {
 }
 
 impl RequestOptions for AttachedStorageDomainDiskRegisterRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -96,6 +96,8 @@ impl AttachedStorageDomainDisksAddRequest {
 }
 
 impl RequestOptions for AttachedStorageDomainDisksAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -160,6 +162,8 @@ impl AttachedStorageDomainDisksListRequest {
 }
 
 impl RequestOptions for AttachedStorageDomainDisksListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -120,6 +120,8 @@ impl AttachedStorageDomainActivateRequest {
 }
 
 impl RequestOptions for AttachedStorageDomainActivateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -156,6 +158,8 @@ impl AttachedStorageDomainDeactivateRequest {
 }
 
 impl RequestOptions for AttachedStorageDomainDeactivateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -185,6 +189,8 @@ impl AttachedStorageDomainGetRequest {
 }
 
 impl RequestOptions for AttachedStorageDomainGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -216,6 +222,8 @@ impl AttachedStorageDomainRemoveRequest {
 }
 
 impl RequestOptions for AttachedStorageDomainRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

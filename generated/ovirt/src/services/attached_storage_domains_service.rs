@@ -95,6 +95,8 @@ impl AttachedStorageDomainsAddRequest {
 }
 
 impl RequestOptions for AttachedStorageDomainsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -168,6 +170,8 @@ impl AttachedStorageDomainsListRequest {
 }
 
 impl RequestOptions for AttachedStorageDomainsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

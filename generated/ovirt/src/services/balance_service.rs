@@ -98,6 +98,8 @@ impl BalanceGetRequest {
 }
 
 impl RequestOptions for BalanceGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -127,6 +129,8 @@ impl BalanceRemoveRequest {
 }
 
 impl RequestOptions for BalanceRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -83,6 +83,8 @@ impl BalancesAddRequest {
 }
 
 impl RequestOptions for BalancesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -159,6 +161,8 @@ impl BalancesListRequest {
 }
 
 impl RequestOptions for BalancesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -96,6 +96,8 @@ impl BookmarkGetRequest {
 }
 
 impl RequestOptions for BookmarkGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -128,6 +130,8 @@ impl BookmarkUpdateRequest {
 }
 
 impl RequestOptions for BookmarkUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -157,6 +161,8 @@ impl BookmarkRemoveRequest {
 }
 
 impl RequestOptions for BookmarkRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -83,6 +83,8 @@ impl BookmarksAddRequest {
 }
 
 impl RequestOptions for BookmarksAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -149,6 +151,8 @@ impl BookmarksListRequest {
 }
 
 impl RequestOptions for BookmarksListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -88,6 +88,8 @@ impl ClusterEnabledFeatureGetRequest {
 }
 
 impl RequestOptions for ClusterEnabledFeatureGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -107,6 +109,8 @@ impl ClusterEnabledFeatureRemoveRequest {
 }
 
 impl RequestOptions for ClusterEnabledFeatureRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

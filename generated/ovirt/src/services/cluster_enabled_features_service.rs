@@ -125,6 +125,8 @@ impl ClusterEnabledFeaturesListRequest {
 }
 
 impl RequestOptions for ClusterEnabledFeaturesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -147,6 +149,8 @@ impl ClusterEnabledFeaturesAddRequest {
 }
 
 impl RequestOptions for ClusterEnabledFeaturesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

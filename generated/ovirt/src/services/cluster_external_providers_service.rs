@@ -107,6 +107,8 @@ impl ClusterExternalProvidersListRequest {
 }
 
 impl RequestOptions for ClusterExternalProvidersListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

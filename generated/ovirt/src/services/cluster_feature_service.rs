@@ -81,6 +81,8 @@ impl ClusterFeatureGetRequest {
 }
 
 impl RequestOptions for ClusterFeatureGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -112,6 +112,8 @@ impl ClusterFeaturesListRequest {
 }
 
 impl RequestOptions for ClusterFeaturesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

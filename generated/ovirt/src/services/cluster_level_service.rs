@@ -92,6 +92,8 @@ impl ClusterLevelGetRequest {
 }
 
 impl RequestOptions for ClusterLevelGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -112,6 +112,8 @@ impl ClusterLevelsListRequest {
 }
 
 impl RequestOptions for ClusterLevelsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -99,6 +99,8 @@ impl ClusterNetworkGetRequest {
 }
 
 impl RequestOptions for ClusterNetworkGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -118,6 +120,8 @@ impl ClusterNetworkRemoveRequest {
 }
 
 impl RequestOptions for ClusterNetworkRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -140,6 +144,8 @@ impl ClusterNetworkUpdateRequest {
 }
 
 impl RequestOptions for ClusterNetworkUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

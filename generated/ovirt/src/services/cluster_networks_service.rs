@@ -85,6 +85,8 @@ impl ClusterNetworksAddRequest {
 }
 
 impl RequestOptions for ClusterNetworksAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -153,6 +155,8 @@ impl ClusterNetworksListRequest {
 }
 
 impl RequestOptions for ClusterNetworksListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -253,6 +253,8 @@ impl ClusterGetRequest {
 }
 
 impl RequestOptions for ClusterGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -287,6 +289,8 @@ impl ClusterUpdateRequest {
 }
 
 impl RequestOptions for ClusterUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -318,6 +322,8 @@ impl ClusterRemoveRequest {
 }
 
 impl RequestOptions for ClusterRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -346,6 +352,8 @@ impl ClusterResetEmulatedMachineRequest {
 }
 
 impl RequestOptions for ClusterResetEmulatedMachineRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -374,6 +382,8 @@ impl ClusterSyncAllNetworksRequest {
 }
 
 impl RequestOptions for ClusterSyncAllNetworksRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -429,6 +439,8 @@ impl ClusterUpgradeRequest {
 }
 
 impl RequestOptions for ClusterUpgradeRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -450,6 +462,8 @@ impl ClusterRefreshGlusterHealStatusRequest {
 }
 
 impl RequestOptions for ClusterRefreshGlusterHealStatusRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

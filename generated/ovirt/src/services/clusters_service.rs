@@ -95,6 +95,8 @@ impl ClustersAddRequest {
 }
 
 impl RequestOptions for ClustersAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -200,6 +202,8 @@ impl ClustersListRequest {
 }
 
 impl RequestOptions for ClustersListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -71,6 +71,8 @@ impl CopyableCopyRequest {
 }
 
 impl RequestOptions for CopyableCopyRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

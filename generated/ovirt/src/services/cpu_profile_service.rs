@@ -112,6 +112,8 @@ impl CpuProfileGetRequest {
 }
 
 impl RequestOptions for CpuProfileGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -144,6 +146,8 @@ impl CpuProfileUpdateRequest {
 }
 
 impl RequestOptions for CpuProfileUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -173,6 +177,8 @@ impl CpuProfileRemoveRequest {
 }
 
 impl RequestOptions for CpuProfileRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -85,6 +85,8 @@ impl CpuProfilesAddRequest {
 }
 
 impl RequestOptions for CpuProfilesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -153,6 +155,8 @@ impl CpuProfilesListRequest {
 }
 
 impl RequestOptions for CpuProfilesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -99,6 +99,8 @@ impl DataCenterNetworkGetRequest {
 }
 
 impl RequestOptions for DataCenterNetworkGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -118,6 +120,8 @@ impl DataCenterNetworkRemoveRequest {
 }
 
 impl RequestOptions for DataCenterNetworkRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -140,6 +144,8 @@ impl DataCenterNetworkUpdateRequest {
 }
 
 impl RequestOptions for DataCenterNetworkUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -84,6 +84,8 @@ impl DataCenterNetworksAddRequest {
 }
 
 impl RequestOptions for DataCenterNetworksAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -150,6 +152,8 @@ impl DataCenterNetworksListRequest {
 }
 
 impl RequestOptions for DataCenterNetworksListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

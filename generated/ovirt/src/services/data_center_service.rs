@@ -206,6 +206,8 @@ impl DataCenterGetRequest {
 }
 
 impl RequestOptions for DataCenterGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -240,6 +242,8 @@ impl DataCenterUpdateRequest {
 }
 
 impl RequestOptions for DataCenterUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -283,6 +287,8 @@ impl DataCenterRemoveRequest {
 }
 
 impl RequestOptions for DataCenterRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -319,6 +325,8 @@ impl DataCenterSetMasterRequest {
 }
 
 impl RequestOptions for DataCenterSetMasterRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -347,6 +355,8 @@ impl DataCenterCleanFinishedTasksRequest {
 }
 
 impl RequestOptions for DataCenterCleanFinishedTasksRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

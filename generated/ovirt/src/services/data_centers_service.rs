@@ -92,6 +92,8 @@ impl DataCentersAddRequest {
 }
 
 impl RequestOptions for DataCentersAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -199,6 +201,8 @@ impl DataCentersListRequest {
 }
 
 impl RequestOptions for DataCentersListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -113,6 +113,8 @@ impl DiskAttachmentGetRequest {
 }
 
 impl RequestOptions for DiskAttachmentGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -144,6 +146,8 @@ impl DiskAttachmentRemoveRequest {
 }
 
 impl RequestOptions for DiskAttachmentRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -166,6 +170,8 @@ impl DiskAttachmentUpdateRequest {
 }
 
 impl RequestOptions for DiskAttachmentUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -124,6 +124,8 @@ impl DiskAttachmentsAddRequest {
 }
 
 impl RequestOptions for DiskAttachmentsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -185,6 +187,8 @@ impl DiskAttachmentsListRequest {
 }
 
 impl RequestOptions for DiskAttachmentsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -112,6 +112,8 @@ impl DiskProfileGetRequest {
 }
 
 impl RequestOptions for DiskProfileGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -144,6 +146,8 @@ impl DiskProfileUpdateRequest {
 }
 
 impl RequestOptions for DiskProfileUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -173,6 +177,8 @@ impl DiskProfileRemoveRequest {
 }
 
 impl RequestOptions for DiskProfileRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -85,6 +85,8 @@ impl DiskProfilesAddRequest {
 }
 
 impl RequestOptions for DiskProfilesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -156,6 +158,8 @@ impl DiskProfilesListRequest {
 }
 
 impl RequestOptions for DiskProfilesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

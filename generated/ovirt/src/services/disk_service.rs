@@ -281,6 +281,8 @@ impl DiskCopyRequest {
 }
 
 impl RequestOptions for DiskCopyRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -303,6 +305,8 @@ impl DiskUpdateRequest {
 }
 
 impl RequestOptions for DiskUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -347,6 +351,8 @@ impl DiskExportRequest {
 }
 
 impl RequestOptions for DiskExportRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -388,6 +394,8 @@ impl DiskGetRequest {
 }
 
 impl RequestOptions for DiskGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -448,6 +456,8 @@ impl DiskMoveRequest {
 }
 
 impl RequestOptions for DiskMoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -479,6 +489,8 @@ impl DiskRemoveRequest {
 }
 
 impl RequestOptions for DiskRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -499,6 +511,8 @@ impl DiskSparsifyRequest {
 }
 
 impl RequestOptions for DiskSparsifyRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -527,6 +541,8 @@ impl DiskRefreshLunRequest {
 }
 
 impl RequestOptions for DiskRefreshLunRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -555,6 +571,8 @@ impl DiskReduceRequest {
 }
 
 impl RequestOptions for DiskReduceRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -591,6 +609,8 @@ impl DiskConvertRequest {
 }
 
 impl RequestOptions for DiskConvertRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -88,6 +88,8 @@ impl DiskSnapshotGetRequest {
 }
 
 impl RequestOptions for DiskSnapshotGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -117,6 +119,8 @@ impl DiskSnapshotRemoveRequest {
 }
 
 impl RequestOptions for DiskSnapshotRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -142,6 +142,8 @@ impl DiskSnapshotsListRequest {
 }
 
 impl RequestOptions for DiskSnapshotsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

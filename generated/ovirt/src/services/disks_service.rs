@@ -142,6 +142,8 @@ impl DisksAddRequest {
 }
 
 impl RequestOptions for DisksAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -233,6 +235,8 @@ impl DisksListRequest {
 }
 
 impl RequestOptions for DisksListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

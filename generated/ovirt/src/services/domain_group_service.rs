@@ -81,6 +81,8 @@ impl DomainGroupGetRequest {
 }
 
 impl RequestOptions for DomainGroupGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

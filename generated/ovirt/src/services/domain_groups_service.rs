@@ -136,6 +136,8 @@ impl DomainGroupsListRequest {
 }
 
 impl RequestOptions for DomainGroupsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -98,6 +98,8 @@ impl DomainGetRequest {
 }
 
 impl RequestOptions for DomainGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -98,6 +98,8 @@ impl DomainUserGroupsListRequest {
 }
 
 impl RequestOptions for DomainUserGroupsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -81,6 +81,8 @@ impl DomainUserGetRequest {
 }
 
 impl RequestOptions for DomainUserGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

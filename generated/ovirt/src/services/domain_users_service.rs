@@ -144,6 +144,8 @@ impl DomainUsersListRequest {
 }
 
 impl RequestOptions for DomainUsersListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

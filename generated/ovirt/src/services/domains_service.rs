@@ -119,6 +119,8 @@ impl DomainsListRequest {
 }
 
 impl RequestOptions for DomainsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

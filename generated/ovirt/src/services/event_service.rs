@@ -92,6 +92,8 @@ impl EventGetRequest {
 }
 
 impl RequestOptions for EventGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -123,6 +125,8 @@ impl EventRemoveRequest {
 }
 
 impl RequestOptions for EventRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -82,6 +82,8 @@ impl EventSubscriptionGetRequest {
 }
 
 impl RequestOptions for EventSubscriptionGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -111,6 +113,8 @@ impl EventSubscriptionRemoveRequest {
 }
 
 impl RequestOptions for EventSubscriptionRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -95,6 +95,8 @@ impl EventSubscriptionsAddRequest {
 }
 
 impl RequestOptions for EventSubscriptionsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -168,6 +170,8 @@ impl EventSubscriptionsListRequest {
 }
 
 impl RequestOptions for EventSubscriptionsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -105,6 +105,8 @@ impl EventsAddRequest {
 }
 
 impl RequestOptions for EventsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -208,6 +210,8 @@ impl EventsListRequest {
 }
 
 impl RequestOptions for EventsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -236,6 +240,8 @@ impl EventsUndeleteRequest {
 }
 
 impl RequestOptions for EventsUndeleteRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

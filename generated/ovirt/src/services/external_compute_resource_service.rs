@@ -83,6 +83,8 @@ impl ExternalComputeResourceGetRequest {
 }
 
 impl RequestOptions for ExternalComputeResourceGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

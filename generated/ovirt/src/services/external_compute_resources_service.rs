@@ -126,6 +126,8 @@ impl ExternalComputeResourcesListRequest {
 }
 
 impl RequestOptions for ExternalComputeResourcesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -83,6 +83,8 @@ impl ExternalDiscoveredHostGetRequest {
 }
 
 impl RequestOptions for ExternalDiscoveredHostGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

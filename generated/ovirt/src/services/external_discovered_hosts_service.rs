@@ -124,6 +124,8 @@ impl ExternalDiscoveredHostsListRequest {
 }
 
 impl RequestOptions for ExternalDiscoveredHostsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

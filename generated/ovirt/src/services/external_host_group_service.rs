@@ -83,6 +83,8 @@ impl ExternalHostGroupGetRequest {
 }
 
 impl RequestOptions for ExternalHostGroupGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -124,6 +124,8 @@ impl ExternalHostGroupsListRequest {
 }
 
 impl RequestOptions for ExternalHostGroupsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -180,6 +180,8 @@ impl ExternalHostProviderGetRequest {
 }
 
 impl RequestOptions for ExternalHostProviderGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -214,6 +216,8 @@ impl ExternalHostProviderUpdateRequest {
 }
 
 impl RequestOptions for ExternalHostProviderUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -243,6 +247,8 @@ impl ExternalHostProviderRemoveRequest {
 }
 
 impl RequestOptions for ExternalHostProviderRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -90,6 +90,8 @@ impl ExternalHostProvidersAddRequest {
 }
 
 impl RequestOptions for ExternalHostProvidersAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -177,6 +179,8 @@ impl ExternalHostProvidersListRequest {
 }
 
 impl RequestOptions for ExternalHostProvidersListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

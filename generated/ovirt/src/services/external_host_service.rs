@@ -81,6 +81,8 @@ impl ExternalHostGetRequest {
 }
 
 impl RequestOptions for ExternalHostGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -122,6 +122,8 @@ impl ExternalHostsListRequest {
 }
 
 impl RequestOptions for ExternalHostsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -85,6 +85,8 @@ impl ExternalNetworkProviderConfigurationGetRequest {
 }
 
 impl RequestOptions for ExternalNetworkProviderConfigurationGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

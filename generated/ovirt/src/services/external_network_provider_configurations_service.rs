@@ -128,6 +128,8 @@ impl ExternalNetworkProviderConfigurationsListRequest {
 }
 
 impl RequestOptions for ExternalNetworkProviderConfigurationsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -81,6 +81,8 @@ impl ExternalProviderCertificateGetRequest {
 }
 
 impl RequestOptions for ExternalProviderCertificateGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -127,6 +127,8 @@ impl ExternalProviderCertificatesListRequest {
 }
 
 impl RequestOptions for ExternalProviderCertificatesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

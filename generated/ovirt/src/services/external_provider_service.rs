@@ -94,6 +94,8 @@ impl ExternalProviderImportCertificatesRequest {
 }
 
 impl RequestOptions for ExternalProviderImportCertificatesRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -120,6 +122,8 @@ impl ExternalProviderTestConnectivityRequest {
 }
 
 impl RequestOptions for ExternalProviderTestConnectivityRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

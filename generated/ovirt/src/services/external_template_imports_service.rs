@@ -71,6 +71,8 @@ impl ExternalTemplateImportsAddRequest {
 }
 
 impl RequestOptions for ExternalTemplateImportsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -71,6 +71,8 @@ impl ExternalVmImportsAddRequest {
 }
 
 impl RequestOptions for ExternalVmImportsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -102,6 +102,8 @@ impl FenceAgentGetRequest {
 }
 
 impl RequestOptions for FenceAgentGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -134,6 +136,8 @@ impl FenceAgentUpdateRequest {
 }
 
 impl RequestOptions for FenceAgentUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -163,6 +167,8 @@ impl FenceAgentRemoveRequest {
 }
 
 impl RequestOptions for FenceAgentRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

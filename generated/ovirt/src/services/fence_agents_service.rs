@@ -85,6 +85,8 @@ impl FenceAgentsAddRequest {
 }
 
 impl RequestOptions for FenceAgentsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -149,6 +151,8 @@ impl FenceAgentsListRequest {
 }
 
 impl RequestOptions for FenceAgentsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -81,6 +81,8 @@ impl FileGetRequest {
 }
 
 impl RequestOptions for FileGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -156,6 +156,8 @@ impl FilesListRequest {
 }
 
 impl RequestOptions for FilesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -98,6 +98,8 @@ impl FilterGetRequest {
 }
 
 impl RequestOptions for FilterGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -127,6 +129,8 @@ impl FilterRemoveRequest {
 }
 
 impl RequestOptions for FilterRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -83,6 +83,8 @@ impl FiltersAddRequest {
 }
 
 impl RequestOptions for FiltersAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -157,6 +159,8 @@ impl FiltersListRequest {
 }
 
 impl RequestOptions for FiltersListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

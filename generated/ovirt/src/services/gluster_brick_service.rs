@@ -108,6 +108,8 @@ impl GlusterBrickGetRequest {
 }
 
 impl RequestOptions for GlusterBrickGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -137,6 +139,8 @@ impl GlusterBrickRemoveRequest {
 }
 
 impl RequestOptions for GlusterBrickRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -170,6 +174,8 @@ impl GlusterBrickReplaceRequest {
 }
 
 impl RequestOptions for GlusterBrickReplaceRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -123,6 +123,8 @@ impl GlusterBricksActivateRequest {
 }
 
 impl RequestOptions for GlusterBricksActivateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -167,6 +169,8 @@ impl GlusterBricksAddRequest {
 }
 
 impl RequestOptions for GlusterBricksAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -238,6 +242,8 @@ impl GlusterBricksListRequest {
 }
 
 impl RequestOptions for GlusterBricksListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -270,6 +276,8 @@ impl GlusterBricksMigrateRequest {
 }
 
 impl RequestOptions for GlusterBricksMigrateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -320,6 +328,8 @@ impl GlusterBricksRemoveRequest {
 }
 
 impl RequestOptions for GlusterBricksRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -352,6 +362,8 @@ impl GlusterBricksStopMigrateRequest {
 }
 
 impl RequestOptions for GlusterBricksStopMigrateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

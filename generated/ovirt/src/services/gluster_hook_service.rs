@@ -113,6 +113,8 @@ impl GlusterHookDisableRequest {
 }
 
 impl RequestOptions for GlusterHookDisableRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -139,6 +141,8 @@ impl GlusterHookEnableRequest {
 }
 
 impl RequestOptions for GlusterHookEnableRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -168,6 +172,8 @@ impl GlusterHookGetRequest {
 }
 
 impl RequestOptions for GlusterHookGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -197,6 +203,8 @@ impl GlusterHookRemoveRequest {
 }
 
 impl RequestOptions for GlusterHookRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -235,6 +243,8 @@ impl GlusterHookResolveRequest {
 }
 
 impl RequestOptions for GlusterHookResolveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -122,6 +122,8 @@ impl GlusterHooksListRequest {
 }
 
 impl RequestOptions for GlusterHooksListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

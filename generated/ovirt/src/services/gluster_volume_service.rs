@@ -199,6 +199,8 @@ impl GlusterVolumeGetRequest {
 }
 
 impl RequestOptions for GlusterVolumeGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -228,6 +230,8 @@ impl GlusterVolumeGetProfileStatisticsRequest {
 }
 
 impl RequestOptions for GlusterVolumeGetProfileStatisticsRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -266,6 +270,8 @@ impl GlusterVolumeRebalanceRequest {
 }
 
 impl RequestOptions for GlusterVolumeRebalanceRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -295,6 +301,8 @@ impl GlusterVolumeRemoveRequest {
 }
 
 impl RequestOptions for GlusterVolumeRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -321,6 +329,8 @@ impl GlusterVolumeResetAllOptionsRequest {
 }
 
 impl RequestOptions for GlusterVolumeResetAllOptionsRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -359,6 +369,8 @@ impl GlusterVolumeResetOptionRequest {
 }
 
 impl RequestOptions for GlusterVolumeResetOptionRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -391,6 +403,8 @@ impl GlusterVolumeSetOptionRequest {
 }
 
 impl RequestOptions for GlusterVolumeSetOptionRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -423,6 +437,8 @@ impl GlusterVolumeStartRequest {
 }
 
 impl RequestOptions for GlusterVolumeStartRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -449,6 +465,8 @@ impl GlusterVolumeStartProfileRequest {
 }
 
 impl RequestOptions for GlusterVolumeStartProfileRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -481,6 +499,8 @@ impl GlusterVolumeStopRequest {
 }
 
 impl RequestOptions for GlusterVolumeStopRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -507,6 +527,8 @@ impl GlusterVolumeStopProfileRequest {
 }
 
 impl RequestOptions for GlusterVolumeStopProfileRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -533,6 +555,8 @@ impl GlusterVolumeStopRebalanceRequest {
 }
 
 impl RequestOptions for GlusterVolumeStopRebalanceRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

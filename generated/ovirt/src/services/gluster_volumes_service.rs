@@ -88,6 +88,8 @@ impl GlusterVolumesAddRequest {
 }
 
 impl RequestOptions for GlusterVolumesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -183,6 +185,8 @@ impl GlusterVolumesListRequest {
 }
 
 impl RequestOptions for GlusterVolumesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -115,6 +115,8 @@ impl GroupGetRequest {
 }
 
 impl RequestOptions for GroupGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -144,6 +146,8 @@ impl GroupRemoveRequest {
 }
 
 impl RequestOptions for GroupRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -89,6 +89,8 @@ impl GroupsAddRequest {
 }
 
 impl RequestOptions for GroupsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -180,6 +182,8 @@ impl GroupsListRequest {
 }
 
 impl RequestOptions for GroupsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -105,6 +105,8 @@ impl HostCpuUnitsListRequest {
 }
 
 impl RequestOptions for HostCpuUnitsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -81,6 +81,8 @@ impl HostDeviceGetRequest {
 }
 
 impl RequestOptions for HostDeviceGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -119,6 +119,8 @@ impl HostDevicesListRequest {
 }
 
 impl RequestOptions for HostDevicesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -81,6 +81,8 @@ impl HostHookGetRequest {
 }
 
 impl RequestOptions for HostHookGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -115,6 +115,8 @@ impl HostHooksListRequest {
 }
 
 impl RequestOptions for HostHooksListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -180,6 +180,8 @@ impl HostNicGetRequest {
 }
 
 impl RequestOptions for HostNicGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -219,6 +221,8 @@ impl HostNicUpdateVirtualFunctionsConfigurationRequest {
 }
 
 impl RequestOptions for HostNicUpdateVirtualFunctionsConfigurationRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

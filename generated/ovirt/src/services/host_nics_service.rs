@@ -133,6 +133,8 @@ impl HostNicsListRequest {
 }
 
 impl RequestOptions for HostNicsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -92,6 +92,8 @@ impl HostNumaNodeGetRequest {
 }
 
 impl RequestOptions for HostNumaNodeGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

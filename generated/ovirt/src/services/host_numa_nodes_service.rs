@@ -117,6 +117,8 @@ impl HostNumaNodesListRequest {
 }
 
 impl RequestOptions for HostNumaNodesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

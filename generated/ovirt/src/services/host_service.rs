@@ -623,6 +623,8 @@ impl HostActivateRequest {
 }
 
 impl RequestOptions for HostActivateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -683,6 +685,8 @@ impl HostApproveRequest {
 }
 
 impl RequestOptions for HostApproveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -711,6 +715,8 @@ impl HostCommitNetConfigRequest {
 }
 
 impl RequestOptions for HostCommitNetConfigRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -755,6 +761,8 @@ impl HostDeactivateRequest {
 }
 
 impl RequestOptions for HostDeactivateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -783,6 +791,8 @@ impl HostEnrollCertificateRequest {
 }
 
 impl RequestOptions for HostEnrollCertificateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -836,6 +846,8 @@ impl HostFenceRequest {
 }
 
 impl RequestOptions for HostFenceRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -864,6 +876,8 @@ impl HostForceSelectSpmRequest {
 }
 
 impl RequestOptions for HostForceSelectSpmRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -917,6 +931,8 @@ impl HostGetRequest {
 }
 
 impl RequestOptions for HostGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1009,6 +1025,8 @@ impl HostInstallRequest {
 }
 
 impl RequestOptions for HostInstallRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1058,6 +1076,8 @@ impl HostIscsiDiscoverRequest {
 }
 
 impl RequestOptions for HostIscsiDiscoverRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1108,6 +1128,8 @@ impl HostDiscoverIscsiRequest {
 }
 
 impl RequestOptions for HostDiscoverIscsiRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1144,6 +1166,8 @@ impl HostIscsiLoginRequest {
 }
 
 impl RequestOptions for HostIscsiLoginRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1194,6 +1218,8 @@ impl HostUnregisteredStorageDomainsDiscoverRequest {
 }
 
 impl RequestOptions for HostUnregisteredStorageDomainsDiscoverRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1228,6 +1254,8 @@ impl HostUpdateRequest {
 }
 
 impl RequestOptions for HostUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1281,6 +1309,8 @@ impl HostUpgradeRequest {
 }
 
 impl RequestOptions for HostUpgradeRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1301,6 +1331,8 @@ impl HostUpgradeCheckRequest {
 }
 
 impl RequestOptions for HostUpgradeCheckRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1329,6 +1361,8 @@ impl HostRefreshRequest {
 }
 
 impl RequestOptions for HostRefreshRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1372,6 +1406,8 @@ impl HostRemoveRequest {
 }
 
 impl RequestOptions for HostRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1489,6 +1525,8 @@ impl HostSetupNetworksRequest {
 }
 
 impl RequestOptions for HostSetupNetworksRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1517,6 +1555,8 @@ impl HostSyncAllNetworksRequest {
 }
 
 impl RequestOptions for HostSyncAllNetworksRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1553,6 +1593,8 @@ impl HostCopyHostNetworksRequest {
 }
 
 impl RequestOptions for HostCopyHostNetworksRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -122,6 +122,8 @@ impl HostStorageListRequest {
 }
 
 impl RequestOptions for HostStorageListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

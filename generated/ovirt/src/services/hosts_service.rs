@@ -186,6 +186,8 @@ impl HostsAddRequest {
 }
 
 impl RequestOptions for HostsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -321,6 +323,8 @@ impl HostsListRequest {
 }
 
 impl RequestOptions for HostsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

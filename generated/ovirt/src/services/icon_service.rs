@@ -81,6 +81,8 @@ impl IconGetRequest {
 }
 
 impl RequestOptions for IconGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -115,6 +115,8 @@ impl IconsListRequest {
 }
 
 impl RequestOptions for IconsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -93,6 +93,8 @@ impl ImageGetRequest {
 }
 
 impl RequestOptions for ImageGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -149,6 +151,8 @@ impl ImageImportRequest {
 }
 
 impl RequestOptions for ImageImportRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

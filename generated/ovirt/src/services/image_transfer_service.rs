@@ -186,6 +186,8 @@ impl ImageTransferGetRequest {
 }
 
 impl RequestOptions for ImageTransferGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -206,6 +208,8 @@ impl ImageTransferExtendRequest {
 }
 
 impl RequestOptions for ImageTransferExtendRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -226,6 +230,8 @@ impl ImageTransferPauseRequest {
 }
 
 impl RequestOptions for ImageTransferPauseRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -246,6 +252,8 @@ impl ImageTransferResumeRequest {
 }
 
 impl RequestOptions for ImageTransferResumeRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -266,6 +274,8 @@ impl ImageTransferCancelRequest {
 }
 
 impl RequestOptions for ImageTransferCancelRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -286,6 +296,8 @@ impl ImageTransferFinalizeRequest {
 }
 
 impl RequestOptions for ImageTransferFinalizeRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

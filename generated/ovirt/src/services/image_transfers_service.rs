@@ -150,6 +150,8 @@ impl ImageTransfersAddRequest {
 }
 
 impl RequestOptions for ImageTransfersAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -211,6 +213,8 @@ impl ImageTransfersListRequest {
 }
 
 impl RequestOptions for ImageTransfersListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -115,6 +115,8 @@ impl ImagesListRequest {
 }
 
 impl RequestOptions for ImagesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -90,6 +90,8 @@ impl InstanceTypeGraphicsConsoleGetRequest {
 }
 
 impl RequestOptions for InstanceTypeGraphicsConsoleGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -119,6 +121,8 @@ impl InstanceTypeGraphicsConsoleRemoveRequest {
 }
 
 impl RequestOptions for InstanceTypeGraphicsConsoleRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

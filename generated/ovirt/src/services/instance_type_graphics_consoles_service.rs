@@ -93,6 +93,8 @@ impl InstanceTypeGraphicsConsolesAddRequest {
 }
 
 impl RequestOptions for InstanceTypeGraphicsConsolesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -166,6 +168,8 @@ impl InstanceTypeGraphicsConsolesListRequest {
 }
 
 impl RequestOptions for InstanceTypeGraphicsConsolesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

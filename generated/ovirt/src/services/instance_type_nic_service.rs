@@ -96,6 +96,8 @@ impl InstanceTypeNicGetRequest {
 }
 
 impl RequestOptions for InstanceTypeNicGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -128,6 +130,8 @@ impl InstanceTypeNicUpdateRequest {
 }
 
 impl RequestOptions for InstanceTypeNicUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -157,6 +161,8 @@ impl InstanceTypeNicRemoveRequest {
 }
 
 impl RequestOptions for InstanceTypeNicRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -81,6 +81,8 @@ impl InstanceTypeNicsAddRequest {
 }
 
 impl RequestOptions for InstanceTypeNicsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -156,6 +158,8 @@ impl InstanceTypeNicsListRequest {
 }
 
 impl RequestOptions for InstanceTypeNicsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -134,6 +134,8 @@ impl InstanceTypeGetRequest {
 }
 
 impl RequestOptions for InstanceTypeGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -166,6 +168,8 @@ impl InstanceTypeUpdateRequest {
 }
 
 impl RequestOptions for InstanceTypeUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -195,6 +199,8 @@ impl InstanceTypeRemoveRequest {
 }
 
 impl RequestOptions for InstanceTypeRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -99,6 +99,8 @@ impl InstanceTypeWatchdogGetRequest {
 }
 
 impl RequestOptions for InstanceTypeWatchdogGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -131,6 +133,8 @@ impl InstanceTypeWatchdogUpdateRequest {
 }
 
 impl RequestOptions for InstanceTypeWatchdogUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -160,6 +164,8 @@ impl InstanceTypeWatchdogRemoveRequest {
 }
 
 impl RequestOptions for InstanceTypeWatchdogRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -84,6 +84,8 @@ impl InstanceTypeWatchdogsAddRequest {
 }
 
 impl RequestOptions for InstanceTypeWatchdogsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -161,6 +163,8 @@ impl InstanceTypeWatchdogsListRequest {
 }
 
 impl RequestOptions for InstanceTypeWatchdogsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

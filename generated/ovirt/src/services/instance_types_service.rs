@@ -92,6 +92,8 @@ impl InstanceTypesAddRequest {
 }
 
 impl RequestOptions for InstanceTypesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -187,6 +189,8 @@ impl InstanceTypesListRequest {
 }
 
 impl RequestOptions for InstanceTypesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -119,6 +119,8 @@ impl IscsiBondGetRequest {
 }
 
 impl RequestOptions for IscsiBondGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -151,6 +153,8 @@ impl IscsiBondUpdateRequest {
 }
 
 impl RequestOptions for IscsiBondUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -180,6 +184,8 @@ impl IscsiBondRemoveRequest {
 }
 
 impl RequestOptions for IscsiBondRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -83,6 +83,8 @@ impl IscsiBondsAddRequest {
 }
 
 impl RequestOptions for IscsiBondsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -149,6 +151,8 @@ impl IscsiBondsListRequest {
 }
 
 impl RequestOptions for IscsiBondsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -130,6 +130,8 @@ impl JobClearRequest {
 }
 
 impl RequestOptions for JobClearRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -174,6 +176,8 @@ impl JobEndRequest {
 }
 
 impl RequestOptions for JobEndRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -203,6 +207,8 @@ impl JobGetRequest {
 }
 
 impl RequestOptions for JobGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

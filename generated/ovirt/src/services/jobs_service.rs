@@ -89,6 +89,8 @@ impl JobsAddRequest {
 }
 
 impl RequestOptions for JobsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -180,6 +182,8 @@ impl JobsListRequest {
 }
 
 impl RequestOptions for JobsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -122,6 +122,8 @@ impl KatelloErrataListRequest {
 }
 
 impl RequestOptions for KatelloErrataListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -81,6 +81,8 @@ impl KatelloErratumGetRequest {
 }
 
 impl RequestOptions for KatelloErratumGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

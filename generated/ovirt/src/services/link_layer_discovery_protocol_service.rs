@@ -109,6 +109,8 @@ impl LinkLayerDiscoveryProtocolListRequest {
 }
 
 impl RequestOptions for LinkLayerDiscoveryProtocolListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

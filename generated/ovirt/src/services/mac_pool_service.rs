@@ -109,6 +109,8 @@ impl MacPoolGetRequest {
 }
 
 impl RequestOptions for MacPoolGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -141,6 +143,8 @@ impl MacPoolUpdateRequest {
 }
 
 impl RequestOptions for MacPoolUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -170,6 +174,8 @@ impl MacPoolRemoveRequest {
 }
 
 impl RequestOptions for MacPoolRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

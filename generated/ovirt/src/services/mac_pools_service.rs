@@ -85,6 +85,8 @@ impl MacPoolsAddRequest {
 }
 
 impl RequestOptions for MacPoolsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -151,6 +153,8 @@ impl MacPoolsListRequest {
 }
 
 impl RequestOptions for MacPoolsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -71,6 +71,8 @@ impl MoveableMoveRequest {
 }
 
 impl RequestOptions for MoveableMoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -107,6 +107,8 @@ impl NetworkAttachmentGetRequest {
 }
 
 impl RequestOptions for NetworkAttachmentGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -141,6 +143,8 @@ impl NetworkAttachmentUpdateRequest {
 }
 
 impl RequestOptions for NetworkAttachmentUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -170,6 +174,8 @@ impl NetworkAttachmentRemoveRequest {
 }
 
 impl RequestOptions for NetworkAttachmentRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -98,6 +98,8 @@ impl NetworkAttachmentsAddRequest {
 }
 
 impl RequestOptions for NetworkAttachmentsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -173,6 +175,8 @@ impl NetworkAttachmentsListRequest {
 }
 
 impl RequestOptions for NetworkAttachmentsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -81,6 +81,8 @@ impl NetworkFilterGetRequest {
 }
 
 impl RequestOptions for NetworkFilterGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

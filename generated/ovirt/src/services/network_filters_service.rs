@@ -112,6 +112,8 @@ impl NetworkFiltersListRequest {
 }
 
 impl RequestOptions for NetworkFiltersListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

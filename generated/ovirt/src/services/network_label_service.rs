@@ -88,6 +88,8 @@ impl NetworkLabelGetRequest {
 }
 
 impl RequestOptions for NetworkLabelGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -117,6 +119,8 @@ impl NetworkLabelRemoveRequest {
 }
 
 impl RequestOptions for NetworkLabelRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

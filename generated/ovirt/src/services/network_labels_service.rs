@@ -83,6 +83,8 @@ impl NetworkLabelsAddRequest {
 }
 
 impl RequestOptions for NetworkLabelsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -154,6 +156,8 @@ impl NetworkLabelsListRequest {
 }
 
 impl RequestOptions for NetworkLabelsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

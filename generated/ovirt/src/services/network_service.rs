@@ -139,6 +139,8 @@ impl NetworkGetRequest {
 }
 
 impl RequestOptions for NetworkGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -173,6 +175,8 @@ impl NetworkUpdateRequest {
 }
 
 impl RequestOptions for NetworkUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -204,6 +208,8 @@ impl NetworkRemoveRequest {
 }
 
 impl RequestOptions for NetworkRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

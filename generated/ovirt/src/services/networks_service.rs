@@ -93,6 +93,8 @@ impl NetworksAddRequest {
 }
 
 impl RequestOptions for NetworksAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -186,6 +188,8 @@ impl NetworksListRequest {
 }
 
 impl RequestOptions for NetworksListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

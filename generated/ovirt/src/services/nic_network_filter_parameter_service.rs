@@ -101,6 +101,8 @@ impl NicNetworkFilterParameterGetRequest {
 }
 
 impl RequestOptions for NicNetworkFilterParameterGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -125,6 +127,8 @@ impl NicNetworkFilterParameterUpdateRequest {
 }
 
 impl RequestOptions for NicNetworkFilterParameterUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -144,6 +148,8 @@ impl NicNetworkFilterParameterRemoveRequest {
 }
 
 impl RequestOptions for NicNetworkFilterParameterRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

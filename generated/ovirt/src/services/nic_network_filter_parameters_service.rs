@@ -130,6 +130,8 @@ impl NicNetworkFilterParametersListRequest {
 }
 
 impl RequestOptions for NicNetworkFilterParametersListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -154,6 +156,8 @@ impl NicNetworkFilterParametersAddRequest {
 }
 
 impl RequestOptions for NicNetworkFilterParametersAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

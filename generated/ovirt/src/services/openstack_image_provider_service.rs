@@ -148,6 +148,8 @@ impl OpenstackImageProviderGetRequest {
 }
 
 impl RequestOptions for OpenstackImageProviderGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -182,6 +184,8 @@ impl OpenstackImageProviderUpdateRequest {
 }
 
 impl RequestOptions for OpenstackImageProviderUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -211,6 +215,8 @@ impl OpenstackImageProviderRemoveRequest {
 }
 
 impl RequestOptions for OpenstackImageProviderRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

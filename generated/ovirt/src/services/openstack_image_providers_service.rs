@@ -96,6 +96,8 @@ impl OpenstackImageProvidersAddRequest {
 }
 
 impl RequestOptions for OpenstackImageProvidersAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -183,6 +185,8 @@ impl OpenstackImageProvidersListRequest {
 }
 
 impl RequestOptions for OpenstackImageProvidersListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

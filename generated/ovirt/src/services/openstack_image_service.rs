@@ -93,6 +93,8 @@ impl OpenstackImageGetRequest {
 }
 
 impl RequestOptions for OpenstackImageGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -149,6 +151,8 @@ impl OpenstackImageImportRequest {
 }
 
 impl RequestOptions for OpenstackImageImportRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

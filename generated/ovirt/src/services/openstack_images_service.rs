@@ -122,6 +122,8 @@ impl OpenstackImagesListRequest {
 }
 
 impl RequestOptions for OpenstackImagesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

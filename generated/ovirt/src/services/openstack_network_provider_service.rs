@@ -148,6 +148,8 @@ impl OpenstackNetworkProviderGetRequest {
 }
 
 impl RequestOptions for OpenstackNetworkProviderGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -182,6 +184,8 @@ impl OpenstackNetworkProviderUpdateRequest {
 }
 
 impl RequestOptions for OpenstackNetworkProviderUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -211,6 +215,8 @@ impl OpenstackNetworkProviderRemoveRequest {
 }
 
 impl RequestOptions for OpenstackNetworkProviderRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

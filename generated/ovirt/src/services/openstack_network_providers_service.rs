@@ -99,6 +99,8 @@ impl OpenstackNetworkProvidersAddRequest {
 }
 
 impl RequestOptions for OpenstackNetworkProvidersAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -186,6 +188,8 @@ impl OpenstackNetworkProvidersListRequest {
 }
 
 impl RequestOptions for OpenstackNetworkProvidersListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

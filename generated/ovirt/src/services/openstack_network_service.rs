@@ -100,6 +100,8 @@ impl OpenstackNetworkGetRequest {
 }
 
 impl RequestOptions for OpenstackNetworkGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -132,6 +134,8 @@ impl OpenstackNetworkImportRequest {
 }
 
 impl RequestOptions for OpenstackNetworkImportRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -124,6 +124,8 @@ impl OpenstackNetworksListRequest {
 }
 
 impl RequestOptions for OpenstackNetworksListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

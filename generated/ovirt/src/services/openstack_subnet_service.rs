@@ -90,6 +90,8 @@ impl OpenstackSubnetGetRequest {
 }
 
 impl RequestOptions for OpenstackSubnetGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -119,6 +121,8 @@ impl OpenstackSubnetRemoveRequest {
 }
 
 impl RequestOptions for OpenstackSubnetRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

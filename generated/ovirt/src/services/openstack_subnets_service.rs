@@ -86,6 +86,8 @@ impl OpenstackSubnetsAddRequest {
 }
 
 impl RequestOptions for OpenstackSubnetsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -159,6 +161,8 @@ impl OpenstackSubnetsListRequest {
 }
 
 impl RequestOptions for OpenstackSubnetsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

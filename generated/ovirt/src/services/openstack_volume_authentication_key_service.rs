@@ -106,6 +106,8 @@ impl OpenstackVolumeAuthenticationKeyGetRequest {
 }
 
 impl RequestOptions for OpenstackVolumeAuthenticationKeyGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -130,6 +132,8 @@ impl OpenstackVolumeAuthenticationKeyUpdateRequest {
 }
 
 impl RequestOptions for OpenstackVolumeAuthenticationKeyUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -159,6 +163,8 @@ impl OpenstackVolumeAuthenticationKeyRemoveRequest {
 }
 
 impl RequestOptions for OpenstackVolumeAuthenticationKeyRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -96,6 +96,8 @@ impl OpenstackVolumeAuthenticationKeysAddRequest {
 }
 
 impl RequestOptions for OpenstackVolumeAuthenticationKeysAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -171,6 +173,8 @@ impl OpenstackVolumeAuthenticationKeysListRequest {
 }
 
 impl RequestOptions for OpenstackVolumeAuthenticationKeysListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -167,6 +167,8 @@ impl OpenstackVolumeProviderGetRequest {
 }
 
 impl RequestOptions for OpenstackVolumeProviderGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -201,6 +203,8 @@ impl OpenstackVolumeProviderUpdateRequest {
 }
 
 impl RequestOptions for OpenstackVolumeProviderUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -240,6 +244,8 @@ impl OpenstackVolumeProviderRemoveRequest {
 }
 
 impl RequestOptions for OpenstackVolumeProviderRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

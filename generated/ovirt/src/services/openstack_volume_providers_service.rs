@@ -89,6 +89,8 @@ impl OpenstackVolumeProvidersAddRequest {
 }
 
 impl RequestOptions for OpenstackVolumeProvidersAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -176,6 +178,8 @@ impl OpenstackVolumeProvidersListRequest {
 }
 
 impl RequestOptions for OpenstackVolumeProvidersListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -84,6 +84,8 @@ impl OpenstackVolumeTypeGetRequest {
 }
 
 impl RequestOptions for OpenstackVolumeTypeGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -125,6 +125,8 @@ impl OpenstackVolumeTypesListRequest {
 }
 
 impl RequestOptions for OpenstackVolumeTypesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

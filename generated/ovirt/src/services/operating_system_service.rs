@@ -83,6 +83,8 @@ impl OperatingSystemGetRequest {
 }
 
 impl RequestOptions for OperatingSystemGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

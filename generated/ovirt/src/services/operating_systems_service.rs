@@ -130,6 +130,8 @@ impl OperatingSystemsListRequest {
 }
 
 impl RequestOptions for OperatingSystemsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

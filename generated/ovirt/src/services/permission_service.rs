@@ -92,6 +92,8 @@ impl PermissionGetRequest {
 }
 
 impl RequestOptions for PermissionGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -123,6 +125,8 @@ impl PermissionRemoveRequest {
 }
 
 impl RequestOptions for PermissionRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

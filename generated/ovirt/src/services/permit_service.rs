@@ -88,6 +88,8 @@ impl PermitGetRequest {
 }
 
 impl RequestOptions for PermitGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -117,6 +119,8 @@ impl PermitRemoveRequest {
 }
 
 impl RequestOptions for PermitRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -83,6 +83,8 @@ impl PermitsAddRequest {
 }
 
 impl RequestOptions for PermitsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -147,6 +149,8 @@ impl PermitsListRequest {
 }
 
 impl RequestOptions for PermitsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -102,6 +102,8 @@ impl QosGetRequest {
 }
 
 impl RequestOptions for QosGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -134,6 +136,8 @@ impl QosUpdateRequest {
 }
 
 impl RequestOptions for QosUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -163,6 +167,8 @@ impl QosRemoveRequest {
 }
 
 impl RequestOptions for QosRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

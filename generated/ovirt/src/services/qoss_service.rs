@@ -89,6 +89,8 @@ impl QossAddRequest {
 }
 
 impl RequestOptions for QossAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -153,6 +155,8 @@ impl QossListRequest {
 }
 
 impl RequestOptions for QossListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -90,6 +90,8 @@ impl QuotaClusterLimitGetRequest {
 }
 
 impl RequestOptions for QuotaClusterLimitGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -119,6 +121,8 @@ impl QuotaClusterLimitRemoveRequest {
 }
 
 impl RequestOptions for QuotaClusterLimitRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -86,6 +86,8 @@ impl QuotaClusterLimitsAddRequest {
 }
 
 impl RequestOptions for QuotaClusterLimitsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -159,6 +161,8 @@ impl QuotaClusterLimitsListRequest {
 }
 
 impl RequestOptions for QuotaClusterLimitsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

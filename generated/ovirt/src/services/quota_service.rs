@@ -129,6 +129,8 @@ impl QuotaGetRequest {
 }
 
 impl RequestOptions for QuotaGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -161,6 +163,8 @@ impl QuotaUpdateRequest {
 }
 
 impl RequestOptions for QuotaUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -190,6 +194,8 @@ impl QuotaRemoveRequest {
 }
 
 impl RequestOptions for QuotaRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -90,6 +90,8 @@ impl QuotaStorageLimitGetRequest {
 }
 
 impl RequestOptions for QuotaStorageLimitGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -119,6 +121,8 @@ impl QuotaStorageLimitRemoveRequest {
 }
 
 impl RequestOptions for QuotaStorageLimitRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -86,6 +86,8 @@ impl QuotaStorageLimitsAddRequest {
 }
 
 impl RequestOptions for QuotaStorageLimitsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -159,6 +161,8 @@ impl QuotaStorageLimitsListRequest {
 }
 
 impl RequestOptions for QuotaStorageLimitsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -85,6 +85,8 @@ impl QuotasAddRequest {
 }
 
 impl RequestOptions for QuotasAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -149,6 +151,8 @@ impl QuotasListRequest {
 }
 
 impl RequestOptions for QuotasListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -105,6 +105,8 @@ impl RoleGetRequest {
 }
 
 impl RequestOptions for RoleGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -134,6 +136,8 @@ impl RoleRemoveRequest {
 }
 
 impl RequestOptions for RoleRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -166,6 +170,8 @@ impl RoleUpdateRequest {
 }
 
 impl RequestOptions for RoleUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

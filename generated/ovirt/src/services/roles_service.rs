@@ -89,6 +89,8 @@ impl RolesAddRequest {
 }
 
 impl RequestOptions for RolesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -155,6 +157,8 @@ impl RolesListRequest {
 }
 
 impl RequestOptions for RolesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -90,6 +90,8 @@ impl SchedulingPoliciesAddRequest {
 }
 
 impl RequestOptions for SchedulingPoliciesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -173,6 +175,8 @@ impl SchedulingPoliciesListRequest {
 }
 
 impl RequestOptions for SchedulingPoliciesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -138,6 +138,8 @@ impl SchedulingPolicyGetRequest {
 }
 
 impl RequestOptions for SchedulingPolicyGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -172,6 +174,8 @@ impl SchedulingPolicyUpdateRequest {
 }
 
 impl RequestOptions for SchedulingPolicyUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -201,6 +205,8 @@ impl SchedulingPolicyRemoveRequest {
 }
 
 impl RequestOptions for SchedulingPolicyRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

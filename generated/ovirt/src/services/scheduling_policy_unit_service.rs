@@ -100,6 +100,8 @@ impl SchedulingPolicyUnitGetRequest {
 }
 
 impl RequestOptions for SchedulingPolicyUnitGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -129,6 +131,8 @@ impl SchedulingPolicyUnitRemoveRequest {
 }
 
 impl RequestOptions for SchedulingPolicyUnitRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -134,6 +134,8 @@ impl SchedulingPolicyUnitsListRequest {
 }
 
 impl RequestOptions for SchedulingPolicyUnitsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -81,6 +81,8 @@ impl SnapshotCdromGetRequest {
 }
 
 impl RequestOptions for SnapshotCdromGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -115,6 +115,8 @@ impl SnapshotCdromsListRequest {
 }
 
 impl RequestOptions for SnapshotCdromsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

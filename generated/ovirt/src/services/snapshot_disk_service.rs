@@ -81,6 +81,8 @@ impl SnapshotDiskGetRequest {
 }
 
 impl RequestOptions for SnapshotDiskGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -115,6 +115,8 @@ impl SnapshotDisksListRequest {
 }
 
 impl RequestOptions for SnapshotDisksListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

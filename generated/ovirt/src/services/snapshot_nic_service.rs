@@ -81,6 +81,8 @@ impl SnapshotNicGetRequest {
 }
 
 impl RequestOptions for SnapshotNicGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -115,6 +115,8 @@ impl SnapshotNicsListRequest {
 }
 
 impl RequestOptions for SnapshotNicsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -149,6 +149,8 @@ impl SnapshotGetRequest {
 }
 
 impl RequestOptions for SnapshotGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -192,6 +194,8 @@ impl SnapshotRemoveRequest {
 }
 
 impl RequestOptions for SnapshotRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -236,6 +240,8 @@ impl SnapshotRestoreRequest {
 }
 
 impl RequestOptions for SnapshotRestoreRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -91,6 +91,8 @@ impl SnapshotsAddRequest {
 }
 
 impl RequestOptions for SnapshotsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -171,6 +173,8 @@ impl SnapshotsListRequest {
 }
 
 impl RequestOptions for SnapshotsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -100,6 +100,8 @@ impl SshPublicKeyGetRequest {
 }
 
 impl RequestOptions for SshPublicKeyGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -133,6 +135,8 @@ impl SshPublicKeyUpdateRequest {
 }
 
 impl RequestOptions for SshPublicKeyUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -162,6 +166,8 @@ impl SshPublicKeyRemoveRequest {
 }
 
 impl RequestOptions for SshPublicKeyRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -83,6 +83,8 @@ impl SshPublicKeysAddRequest {
 }
 
 impl RequestOptions for SshPublicKeysAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -154,6 +156,8 @@ impl SshPublicKeysListRequest {
 }
 
 impl RequestOptions for SshPublicKeysListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -83,6 +83,8 @@ impl StatisticGetRequest {
 }
 
 impl RequestOptions for StatisticGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

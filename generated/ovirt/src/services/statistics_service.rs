@@ -121,6 +121,8 @@ impl StatisticsListRequest {
 }
 
 impl RequestOptions for StatisticsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -113,6 +113,8 @@ impl StepEndRequest {
 }
 
 impl RequestOptions for StepEndRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -142,6 +144,8 @@ impl StepGetRequest {
 }
 
 impl RequestOptions for StepGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -85,6 +85,8 @@ impl StepsAddRequest {
 }
 
 impl RequestOptions for StepsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -149,6 +151,8 @@ impl StepsListRequest {
 }
 
 impl RequestOptions for StepsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

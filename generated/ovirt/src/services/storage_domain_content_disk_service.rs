@@ -91,6 +91,8 @@ impl StorageDomainContentDiskGetRequest {
 }
 
 impl RequestOptions for StorageDomainContentDiskGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -136,6 +136,8 @@ impl StorageDomainContentDisksListRequest {
 }
 
 impl RequestOptions for StorageDomainContentDisksListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -165,6 +165,8 @@ impl StorageDomainDiskCopyRequest {
 }
 
 impl RequestOptions for StorageDomainDiskCopyRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -187,6 +189,8 @@ impl StorageDomainDiskUpdateRequest {
 }
 
 impl RequestOptions for StorageDomainDiskUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -213,6 +217,8 @@ impl StorageDomainDiskExportRequest {
 }
 
 impl RequestOptions for StorageDomainDiskExportRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -242,6 +248,8 @@ impl StorageDomainDiskGetRequest {
 }
 
 impl RequestOptions for StorageDomainDiskGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -280,6 +288,8 @@ impl StorageDomainDiskMoveRequest {
 }
 
 impl RequestOptions for StorageDomainDiskMoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -299,6 +309,8 @@ impl StorageDomainDiskRemoveRequest {
 }
 
 impl RequestOptions for StorageDomainDiskRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -319,6 +331,8 @@ impl StorageDomainDiskSparsifyRequest {
 }
 
 impl RequestOptions for StorageDomainDiskSparsifyRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -345,6 +359,8 @@ impl StorageDomainDiskReduceRequest {
 }
 
 impl RequestOptions for StorageDomainDiskReduceRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -99,6 +99,8 @@ impl StorageDomainDisksAddRequest {
 }
 
 impl RequestOptions for StorageDomainDisksAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -177,6 +179,8 @@ impl StorageDomainDisksListRequest {
 }
 
 impl RequestOptions for StorageDomainDisksListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -90,6 +90,8 @@ impl StorageDomainServerConnectionGetRequest {
 }
 
 impl RequestOptions for StorageDomainServerConnectionGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -119,6 +121,8 @@ impl StorageDomainServerConnectionRemoveRequest {
 }
 
 impl RequestOptions for StorageDomainServerConnectionRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

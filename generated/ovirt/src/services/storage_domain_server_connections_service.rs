@@ -96,6 +96,8 @@ impl StorageDomainServerConnectionsAddRequest {
 }
 
 impl RequestOptions for StorageDomainServerConnectionsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -169,6 +171,8 @@ impl StorageDomainServerConnectionsListRequest {
 }
 
 impl RequestOptions for StorageDomainServerConnectionsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

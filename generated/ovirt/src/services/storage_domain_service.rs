@@ -248,6 +248,8 @@ impl StorageDomainGetRequest {
 }
 
 impl RequestOptions for StorageDomainGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -291,6 +293,8 @@ impl StorageDomainIsAttachedRequest {
 }
 
 impl RequestOptions for StorageDomainIsAttachedRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -325,6 +329,8 @@ impl StorageDomainUpdateRequest {
 }
 
 impl RequestOptions for StorageDomainUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -353,6 +359,8 @@ impl StorageDomainUpdateOvfStoreRequest {
 }
 
 impl RequestOptions for StorageDomainUpdateOvfStoreRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -389,6 +397,8 @@ impl StorageDomainRefreshLunsRequest {
 }
 
 impl RequestOptions for StorageDomainRefreshLunsRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -417,6 +427,8 @@ impl StorageDomainReduceLunsRequest {
 }
 
 impl RequestOptions for StorageDomainReduceLunsRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -480,6 +492,8 @@ impl StorageDomainRemoveRequest {
 }
 
 impl RequestOptions for StorageDomainRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

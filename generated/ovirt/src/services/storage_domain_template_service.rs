@@ -125,6 +125,8 @@ impl StorageDomainTemplateGetRequest {
 }
 
 impl RequestOptions for StorageDomainTemplateGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -201,6 +203,8 @@ impl StorageDomainTemplateImportRequest {
 }
 
 impl RequestOptions for StorageDomainTemplateImportRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -292,6 +296,8 @@ impl StorageDomainTemplateRegisterRequest {
 }
 
 impl RequestOptions for StorageDomainTemplateRegisterRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -323,6 +329,8 @@ impl StorageDomainTemplateRemoveRequest {
 }
 
 impl RequestOptions for StorageDomainTemplateRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

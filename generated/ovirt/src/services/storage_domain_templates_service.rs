@@ -133,6 +133,8 @@ impl StorageDomainTemplatesListRequest {
 }
 
 impl RequestOptions for StorageDomainTemplatesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

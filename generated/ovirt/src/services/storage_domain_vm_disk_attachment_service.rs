@@ -81,6 +81,8 @@ impl StorageDomainVmDiskAttachmentGetRequest {
 }
 
 impl RequestOptions for StorageDomainVmDiskAttachmentGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

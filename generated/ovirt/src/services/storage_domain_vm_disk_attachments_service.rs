@@ -120,6 +120,8 @@ impl StorageDomainVmDiskAttachmentsListRequest {
 }
 
 impl RequestOptions for StorageDomainVmDiskAttachmentsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

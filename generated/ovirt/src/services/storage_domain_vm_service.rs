@@ -143,6 +143,8 @@ impl StorageDomainVmGetRequest {
 }
 
 impl RequestOptions for StorageDomainVmGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -219,6 +221,8 @@ impl StorageDomainVmImportRequest {
 }
 
 impl RequestOptions for StorageDomainVmImportRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -310,6 +314,8 @@ impl StorageDomainVmRegisterRequest {
 }
 
 impl RequestOptions for StorageDomainVmRegisterRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -341,6 +347,8 @@ impl StorageDomainVmRemoveRequest {
 }
 
 impl RequestOptions for StorageDomainVmRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

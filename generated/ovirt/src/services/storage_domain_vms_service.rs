@@ -131,6 +131,8 @@ impl StorageDomainVmsListRequest {
 }
 
 impl RequestOptions for StorageDomainVmsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

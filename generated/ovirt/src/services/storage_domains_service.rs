@@ -209,6 +209,8 @@ impl StorageDomainsAddRequest {
 }
 
 impl RequestOptions for StorageDomainsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -322,6 +324,8 @@ impl StorageDomainsListRequest {
 }
 
 impl RequestOptions for StorageDomainsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

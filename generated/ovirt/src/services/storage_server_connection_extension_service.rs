@@ -103,6 +103,8 @@ impl StorageServerConnectionExtensionGetRequest {
 }
 
 impl RequestOptions for StorageServerConnectionExtensionGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -137,6 +139,8 @@ impl StorageServerConnectionExtensionUpdateRequest {
 }
 
 impl RequestOptions for StorageServerConnectionExtensionUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -166,6 +170,8 @@ impl StorageServerConnectionExtensionRemoveRequest {
 }
 
 impl RequestOptions for StorageServerConnectionExtensionRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -100,6 +100,8 @@ impl StorageServerConnectionExtensionsAddRequest {
 }
 
 impl RequestOptions for StorageServerConnectionExtensionsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -173,6 +175,8 @@ impl StorageServerConnectionExtensionsListRequest {
 }
 
 impl RequestOptions for StorageServerConnectionExtensionsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -176,6 +176,8 @@ impl StorageServerConnectionGetRequest {
 }
 
 impl RequestOptions for StorageServerConnectionGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -220,6 +222,8 @@ impl StorageServerConnectionUpdateRequest {
 }
 
 impl RequestOptions for StorageServerConnectionUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -255,6 +259,8 @@ impl StorageServerConnectionRemoveRequest {
 }
 
 impl RequestOptions for StorageServerConnectionRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -181,6 +181,8 @@ impl StorageServerConnectionsAddRequest {
 }
 
 impl RequestOptions for StorageServerConnectionsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -254,6 +256,8 @@ impl StorageServerConnectionsListRequest {
 }
 
 impl RequestOptions for StorageServerConnectionsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

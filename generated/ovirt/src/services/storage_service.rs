@@ -91,6 +91,8 @@ impl StorageGetRequest {
 }
 
 impl RequestOptions for StorageGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -79,6 +79,8 @@ impl SystemOptionGetRequest {
 }
 
 impl RequestOptions for SystemOptionGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

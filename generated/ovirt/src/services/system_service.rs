@@ -486,6 +486,8 @@ impl SystemGetRequest {
 }
 
 impl RequestOptions for SystemGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -514,6 +516,8 @@ impl SystemReloadConfigurationsRequest {
 }
 
 impl RequestOptions for SystemReloadConfigurationsRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -104,6 +104,8 @@ impl TagGetRequest {
 }
 
 impl RequestOptions for TagGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -138,6 +140,8 @@ impl TagUpdateRequest {
 }
 
 impl RequestOptions for TagUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -169,6 +173,8 @@ impl TagRemoveRequest {
 }
 
 impl RequestOptions for TagRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -89,6 +89,8 @@ impl TagsAddRequest {
 }
 
 impl RequestOptions for TagsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -155,6 +157,8 @@ impl TagsListRequest {
 }
 
 impl RequestOptions for TagsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

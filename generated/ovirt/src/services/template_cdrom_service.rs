@@ -81,6 +81,8 @@ impl TemplateCdromGetRequest {
 }
 
 impl RequestOptions for TemplateCdromGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -115,6 +115,8 @@ impl TemplateCdromsListRequest {
 }
 
 impl RequestOptions for TemplateCdromsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

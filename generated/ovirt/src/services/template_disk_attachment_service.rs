@@ -88,6 +88,8 @@ impl TemplateDiskAttachmentGetRequest {
 }
 
 impl RequestOptions for TemplateDiskAttachmentGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -123,6 +125,8 @@ impl TemplateDiskAttachmentRemoveRequest {
 }
 
 impl RequestOptions for TemplateDiskAttachmentRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

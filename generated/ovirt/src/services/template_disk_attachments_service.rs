@@ -117,6 +117,8 @@ impl TemplateDiskAttachmentsListRequest {
 }
 
 impl RequestOptions for TemplateDiskAttachmentsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -117,6 +117,8 @@ impl TemplateDiskCopyRequest {
 }
 
 impl RequestOptions for TemplateDiskCopyRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -155,6 +157,8 @@ impl TemplateDiskExportRequest {
 }
 
 impl RequestOptions for TemplateDiskExportRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -184,6 +188,8 @@ impl TemplateDiskGetRequest {
 }
 
 impl RequestOptions for TemplateDiskGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -213,6 +219,8 @@ impl TemplateDiskRemoveRequest {
 }
 
 impl RequestOptions for TemplateDiskRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

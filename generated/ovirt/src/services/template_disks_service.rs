@@ -115,6 +115,8 @@ impl TemplateDisksListRequest {
 }
 
 impl RequestOptions for TemplateDisksListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

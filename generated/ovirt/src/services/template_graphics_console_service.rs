@@ -90,6 +90,8 @@ impl TemplateGraphicsConsoleGetRequest {
 }
 
 impl RequestOptions for TemplateGraphicsConsoleGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -119,6 +121,8 @@ impl TemplateGraphicsConsoleRemoveRequest {
 }
 
 impl RequestOptions for TemplateGraphicsConsoleRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -90,6 +90,8 @@ impl TemplateGraphicsConsolesAddRequest {
 }
 
 impl RequestOptions for TemplateGraphicsConsolesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -163,6 +165,8 @@ impl TemplateGraphicsConsolesListRequest {
 }
 
 impl RequestOptions for TemplateGraphicsConsolesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -101,6 +101,8 @@ impl TemplateMediatedDeviceGetRequest {
 }
 
 impl RequestOptions for TemplateMediatedDeviceGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -135,6 +137,8 @@ impl TemplateMediatedDeviceUpdateRequest {
 }
 
 impl RequestOptions for TemplateMediatedDeviceUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -164,6 +168,8 @@ impl TemplateMediatedDeviceRemoveRequest {
 }
 
 impl RequestOptions for TemplateMediatedDeviceRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -86,6 +86,8 @@ impl TemplateMediatedDevicesAddRequest {
 }
 
 impl RequestOptions for TemplateMediatedDevicesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -159,6 +161,8 @@ impl TemplateMediatedDevicesListRequest {
 }
 
 impl RequestOptions for TemplateMediatedDevicesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -98,6 +98,8 @@ impl TemplateNicGetRequest {
 }
 
 impl RequestOptions for TemplateNicGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -130,6 +132,8 @@ impl TemplateNicUpdateRequest {
 }
 
 impl RequestOptions for TemplateNicUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -159,6 +163,8 @@ impl TemplateNicRemoveRequest {
 }
 
 impl RequestOptions for TemplateNicRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -85,6 +85,8 @@ impl TemplateNicsAddRequest {
 }
 
 impl RequestOptions for TemplateNicsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -149,6 +151,8 @@ impl TemplateNicsListRequest {
 }
 
 impl RequestOptions for TemplateNicsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -240,6 +240,8 @@ impl TemplateExportRequest {
 }
 
 impl RequestOptions for TemplateExportRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -300,6 +302,8 @@ impl TemplateExportToPathOnHostRequest {
 }
 
 impl RequestOptions for TemplateExportToPathOnHostRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -341,6 +345,8 @@ impl TemplateGetRequest {
 }
 
 impl RequestOptions for TemplateGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -375,6 +381,8 @@ impl TemplateUpdateRequest {
 }
 
 impl RequestOptions for TemplateUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -406,6 +414,8 @@ impl TemplateRemoveRequest {
 }
 
 impl RequestOptions for TemplateRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

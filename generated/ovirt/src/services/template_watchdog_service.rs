@@ -101,6 +101,8 @@ impl TemplateWatchdogGetRequest {
 }
 
 impl RequestOptions for TemplateWatchdogGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -133,6 +135,8 @@ impl TemplateWatchdogUpdateRequest {
 }
 
 impl RequestOptions for TemplateWatchdogUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -162,6 +166,8 @@ impl TemplateWatchdogRemoveRequest {
 }
 
 impl RequestOptions for TemplateWatchdogRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

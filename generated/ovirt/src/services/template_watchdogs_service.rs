@@ -86,6 +86,8 @@ impl TemplateWatchdogsAddRequest {
 }
 
 impl RequestOptions for TemplateWatchdogsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -152,6 +154,8 @@ impl TemplateWatchdogsListRequest {
 }
 
 impl RequestOptions for TemplateWatchdogsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

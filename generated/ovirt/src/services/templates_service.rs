@@ -186,6 +186,8 @@ impl TemplatesAddRequest {
 }
 
 impl RequestOptions for TemplatesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -291,6 +293,8 @@ impl TemplatesListRequest {
 }
 
 impl RequestOptions for TemplatesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -90,6 +90,8 @@ impl UnmanagedNetworkGetRequest {
 }
 
 impl RequestOptions for UnmanagedNetworkGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -119,6 +121,8 @@ impl UnmanagedNetworkRemoveRequest {
 }
 
 impl RequestOptions for UnmanagedNetworkRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -129,6 +129,8 @@ impl UnmanagedNetworksListRequest {
 }
 
 impl RequestOptions for UnmanagedNetworksListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -79,6 +79,8 @@ impl UserOptionGetRequest {
 }
 
 impl RequestOptions for UserOptionGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -98,6 +100,8 @@ impl UserOptionRemoveRequest {
 }
 
 impl RequestOptions for UserOptionRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

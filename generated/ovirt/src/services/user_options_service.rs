@@ -82,6 +82,8 @@ impl UserOptionsAddRequest {
 }
 
 impl RequestOptions for UserOptionsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -132,6 +134,8 @@ impl UserOptionsListRequest {
 }
 
 impl RequestOptions for UserOptionsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -168,6 +168,8 @@ impl UserGetRequest {
 }
 
 impl RequestOptions for UserGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -191,6 +193,8 @@ impl UserUpdateRequest {
 }
 
 impl RequestOptions for UserUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -222,6 +226,8 @@ impl UserRemoveRequest {
 }
 
 impl RequestOptions for UserRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

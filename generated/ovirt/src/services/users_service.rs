@@ -89,6 +89,8 @@ impl UsersAddRequest {
 }
 
 impl RequestOptions for UsersAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -180,6 +182,8 @@ impl UsersListRequest {
 }
 
 impl RequestOptions for UsersListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -88,6 +88,8 @@ impl VirtualFunctionAllowedNetworkGetRequest {
 }
 
 impl RequestOptions for VirtualFunctionAllowedNetworkGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -117,6 +119,8 @@ impl VirtualFunctionAllowedNetworkRemoveRequest {
 }
 
 impl RequestOptions for VirtualFunctionAllowedNetworkRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -91,6 +91,8 @@ impl VirtualFunctionAllowedNetworksAddRequest {
 }
 
 impl RequestOptions for VirtualFunctionAllowedNetworksAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -157,6 +159,8 @@ impl VirtualFunctionAllowedNetworksListRequest {
 }
 
 impl RequestOptions for VirtualFunctionAllowedNetworksListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

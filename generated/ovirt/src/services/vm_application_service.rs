@@ -91,6 +91,8 @@ impl VmApplicationGetRequest {
 }
 
 impl RequestOptions for VmApplicationGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

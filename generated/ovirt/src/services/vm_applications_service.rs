@@ -132,6 +132,8 @@ impl VmApplicationsListRequest {
 }
 
 impl RequestOptions for VmApplicationsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -81,6 +81,8 @@ impl VmBackupDiskGetRequest {
 }
 
 impl RequestOptions for VmBackupDiskGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

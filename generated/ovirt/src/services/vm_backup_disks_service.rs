@@ -115,6 +115,8 @@ impl VmBackupDisksListRequest {
 }
 
 impl RequestOptions for VmBackupDisksListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

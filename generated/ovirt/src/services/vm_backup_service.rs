@@ -98,6 +98,8 @@ impl VmBackupGetRequest {
 }
 
 impl RequestOptions for VmBackupGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -118,6 +120,8 @@ impl VmBackupFinalizeRequest {
 }
 
 impl RequestOptions for VmBackupFinalizeRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -105,6 +105,8 @@ impl VmBackupsAddRequest {
 }
 
 impl RequestOptions for VmBackupsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -169,6 +171,8 @@ impl VmBackupsListRequest {
 }
 
 impl RequestOptions for VmBackupsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -109,6 +109,8 @@ impl VmCdromGetRequest {
 }
 
 impl RequestOptions for VmCdromGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -143,6 +145,8 @@ impl VmCdromUpdateRequest {
 }
 
 impl RequestOptions for VmCdromUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

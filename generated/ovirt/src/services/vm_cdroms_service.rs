@@ -87,6 +87,8 @@ impl VmCdromsAddRequest {
 }
 
 impl RequestOptions for VmCdromsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -153,6 +155,8 @@ impl VmCdromsListRequest {
 }
 
 impl RequestOptions for VmCdromsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

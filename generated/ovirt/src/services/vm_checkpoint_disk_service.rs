@@ -81,6 +81,8 @@ impl VmCheckpointDiskGetRequest {
 }
 
 impl RequestOptions for VmCheckpointDiskGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

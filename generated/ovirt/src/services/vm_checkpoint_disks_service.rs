@@ -115,6 +115,8 @@ impl VmCheckpointDisksListRequest {
 }
 
 impl RequestOptions for VmCheckpointDisksListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -97,6 +97,8 @@ impl VmCheckpointGetRequest {
 }
 
 impl RequestOptions for VmCheckpointGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -126,6 +128,8 @@ impl VmCheckpointRemoveRequest {
 }
 
 impl RequestOptions for VmCheckpointRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -119,6 +119,8 @@ impl VmCheckpointsListRequest {
 }
 
 impl RequestOptions for VmCheckpointsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -154,6 +154,8 @@ impl VmDiskActivateRequest {
 }
 
 impl RequestOptions for VmDiskActivateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -180,6 +182,8 @@ impl VmDiskDeactivateRequest {
 }
 
 impl RequestOptions for VmDiskDeactivateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -212,6 +216,8 @@ impl VmDiskExportRequest {
 }
 
 impl RequestOptions for VmDiskExportRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -241,6 +247,8 @@ impl VmDiskGetRequest {
 }
 
 impl RequestOptions for VmDiskGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -273,6 +281,8 @@ impl VmDiskMoveRequest {
 }
 
 impl RequestOptions for VmDiskMoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -305,6 +315,8 @@ impl VmDiskUpdateRequest {
 }
 
 impl RequestOptions for VmDiskUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -334,6 +346,8 @@ impl VmDiskRemoveRequest {
 }
 
 impl RequestOptions for VmDiskRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -360,6 +374,8 @@ impl VmDiskReduceRequest {
 }
 
 impl RequestOptions for VmDiskReduceRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

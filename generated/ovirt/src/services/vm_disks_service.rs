@@ -81,6 +81,8 @@ impl VmDisksAddRequest {
 }
 
 impl RequestOptions for VmDisksAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -145,6 +147,8 @@ impl VmDisksListRequest {
 }
 
 impl RequestOptions for VmDisksListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -140,6 +140,8 @@ impl VmGraphicsConsoleGetRequest {
 }
 
 impl RequestOptions for VmGraphicsConsoleGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -177,6 +179,8 @@ impl VmGraphicsConsoleProxyTicketRequest {
 }
 
 impl RequestOptions for VmGraphicsConsoleProxyTicketRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -212,6 +216,8 @@ impl VmGraphicsConsoleTicketRequest {
 }
 
 impl RequestOptions for VmGraphicsConsoleTicketRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -239,6 +245,8 @@ impl VmGraphicsConsoleRemoteViewerConnectionFileRequest {
 }
 
 impl RequestOptions for VmGraphicsConsoleRemoteViewerConnectionFileRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -270,6 +278,8 @@ impl VmGraphicsConsoleRemoveRequest {
 }
 
 impl RequestOptions for VmGraphicsConsoleRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

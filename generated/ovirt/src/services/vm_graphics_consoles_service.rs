@@ -92,6 +92,8 @@ impl VmGraphicsConsolesAddRequest {
 }
 
 impl RequestOptions for VmGraphicsConsolesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -179,6 +181,8 @@ impl VmGraphicsConsolesListRequest {
 }
 
 impl RequestOptions for VmGraphicsConsolesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

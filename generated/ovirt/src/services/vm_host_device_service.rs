@@ -88,6 +88,8 @@ impl VmHostDeviceGetRequest {
 }
 
 impl RequestOptions for VmHostDeviceGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -117,6 +119,8 @@ impl VmHostDeviceRemoveRequest {
 }
 
 impl RequestOptions for VmHostDeviceRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -83,6 +83,8 @@ impl VmHostDevicesAddRequest {
 }
 
 impl RequestOptions for VmHostDevicesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -151,6 +153,8 @@ impl VmHostDevicesListRequest {
 }
 
 impl RequestOptions for VmHostDevicesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -101,6 +101,8 @@ impl VmMediatedDeviceGetRequest {
 }
 
 impl RequestOptions for VmMediatedDeviceGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -135,6 +137,8 @@ impl VmMediatedDeviceUpdateRequest {
 }
 
 impl RequestOptions for VmMediatedDeviceUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -164,6 +168,8 @@ impl VmMediatedDeviceRemoveRequest {
 }
 
 impl RequestOptions for VmMediatedDeviceRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

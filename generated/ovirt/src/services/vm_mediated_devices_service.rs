@@ -86,6 +86,8 @@ impl VmMediatedDevicesAddRequest {
 }
 
 impl RequestOptions for VmMediatedDevicesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -159,6 +161,8 @@ impl VmMediatedDevicesListRequest {
 }
 
 impl RequestOptions for VmMediatedDevicesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

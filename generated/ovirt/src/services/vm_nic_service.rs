@@ -160,6 +160,8 @@ impl VmNicActivateRequest {
 }
 
 impl RequestOptions for VmNicActivateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -188,6 +190,8 @@ impl VmNicDeactivateRequest {
 }
 
 impl RequestOptions for VmNicDeactivateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -217,6 +221,8 @@ impl VmNicGetRequest {
 }
 
 impl RequestOptions for VmNicGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -251,6 +257,8 @@ impl VmNicUpdateRequest {
 }
 
 impl RequestOptions for VmNicUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -282,6 +290,8 @@ impl VmNicRemoveRequest {
 }
 
 impl RequestOptions for VmNicRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

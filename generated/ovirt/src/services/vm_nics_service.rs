@@ -91,6 +91,8 @@ impl VmNicsAddRequest {
 }
 
 impl RequestOptions for VmNicsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -157,6 +159,8 @@ impl VmNicsListRequest {
 }
 
 impl RequestOptions for VmNicsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -103,6 +103,8 @@ impl VmNumaNodeGetRequest {
 }
 
 impl RequestOptions for VmNumaNodeGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -137,6 +139,8 @@ impl VmNumaNodeUpdateRequest {
 }
 
 impl RequestOptions for VmNumaNodeUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -166,6 +170,8 @@ impl VmNumaNodeRemoveRequest {
 }
 
 impl RequestOptions for VmNumaNodeRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -87,6 +87,8 @@ impl VmNumaNodesAddRequest {
 }
 
 impl RequestOptions for VmNumaNodesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -160,6 +162,8 @@ impl VmNumaNodesListRequest {
 }
 
 impl RequestOptions for VmNumaNodesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

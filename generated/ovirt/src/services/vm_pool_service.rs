@@ -128,6 +128,8 @@ impl VmPoolAllocateVmRequest {
 }
 
 impl RequestOptions for VmPoolAllocateVmRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -169,6 +171,8 @@ impl VmPoolGetRequest {
 }
 
 impl RequestOptions for VmPoolGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -215,6 +219,8 @@ impl VmPoolUpdateRequest {
 }
 
 impl RequestOptions for VmPoolUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -246,6 +252,8 @@ impl VmPoolRemoveRequest {
 }
 
 impl RequestOptions for VmPoolRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

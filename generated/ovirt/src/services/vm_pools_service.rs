@@ -105,6 +105,8 @@ impl VmPoolsAddRequest {
 }
 
 impl RequestOptions for VmPoolsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -208,6 +210,8 @@ impl VmPoolsListRequest {
 }
 
 impl RequestOptions for VmPoolsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -81,6 +81,8 @@ impl VmReportedDeviceGetRequest {
 }
 
 impl RequestOptions for VmReportedDeviceGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

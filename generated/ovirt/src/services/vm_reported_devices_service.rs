@@ -124,6 +124,8 @@ impl VmReportedDevicesListRequest {
 }
 
 impl RequestOptions for VmReportedDevicesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -605,6 +605,8 @@ impl VmCancelMigrationRequest {
 }
 
 impl RequestOptions for VmCancelMigrationRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -633,6 +635,8 @@ impl VmCommitSnapshotRequest {
 }
 
 impl RequestOptions for VmCommitSnapshotRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -685,6 +689,8 @@ impl VmCloneRequest {
 }
 
 impl RequestOptions for VmCloneRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -713,6 +719,8 @@ impl VmDetachRequest {
 }
 
 impl RequestOptions for VmDetachRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -765,6 +773,8 @@ impl VmExportRequest {
 }
 
 impl RequestOptions for VmExportRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -841,6 +851,8 @@ impl VmExportToPathOnHostRequest {
 }
 
 impl RequestOptions for VmExportToPathOnHostRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -869,6 +881,8 @@ impl VmFreezeFilesystemsRequest {
 }
 
 impl RequestOptions for VmFreezeFilesystemsRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -946,6 +960,8 @@ impl VmGetRequest {
 }
 
 impl RequestOptions for VmGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -974,6 +990,8 @@ impl VmLogonRequest {
 }
 
 impl RequestOptions for VmLogonRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1010,6 +1028,8 @@ impl VmMaintenanceRequest {
 }
 
 impl RequestOptions for VmMaintenanceRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1073,6 +1093,8 @@ impl VmMigrateRequest {
 }
 
 impl RequestOptions for VmMigrateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1141,6 +1163,8 @@ impl VmPreviewSnapshotRequest {
 }
 
 impl RequestOptions for VmPreviewSnapshotRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1178,6 +1202,8 @@ impl VmAutoPinCpuAndNumaNodesRequest {
 }
 
 impl RequestOptions for VmAutoPinCpuAndNumaNodesRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1224,6 +1250,8 @@ impl VmUpdateRequest {
 }
 
 impl RequestOptions for VmUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1260,6 +1288,8 @@ impl VmRebootRequest {
 }
 
 impl RequestOptions for VmRebootRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1315,6 +1345,8 @@ impl VmRemoveRequest {
 }
 
 impl RequestOptions for VmRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1343,6 +1375,8 @@ impl VmResetRequest {
 }
 
 impl RequestOptions for VmResetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1371,6 +1405,8 @@ impl VmReorderMacAddressesRequest {
 }
 
 impl RequestOptions for VmReorderMacAddressesRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1415,6 +1451,8 @@ impl VmShutdownRequest {
 }
 
 impl RequestOptions for VmShutdownRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1523,6 +1561,8 @@ impl VmStartRequest {
 }
 
 impl RequestOptions for VmStartRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1567,6 +1607,8 @@ impl VmStopRequest {
 }
 
 impl RequestOptions for VmStopRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1595,6 +1637,8 @@ impl VmSuspendRequest {
 }
 
 impl RequestOptions for VmSuspendRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1623,6 +1667,8 @@ impl VmThawFilesystemsRequest {
 }
 
 impl RequestOptions for VmThawFilesystemsRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1666,6 +1712,8 @@ impl VmTicketRequest {
 }
 
 impl RequestOptions for VmTicketRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1694,6 +1742,8 @@ impl VmUndoSnapshotRequest {
 }
 
 impl RequestOptions for VmUndoSnapshotRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -1714,6 +1764,8 @@ impl VmScreenshotRequest {
 }
 
 impl RequestOptions for VmScreenshotRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -81,6 +81,8 @@ impl VmSessionGetRequest {
 }
 
 impl RequestOptions for VmSessionGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

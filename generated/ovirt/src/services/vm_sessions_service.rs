@@ -117,6 +117,8 @@ impl VmSessionsListRequest {
 }
 
 impl RequestOptions for VmSessionsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -101,6 +101,8 @@ impl VmWatchdogGetRequest {
 }
 
 impl RequestOptions for VmWatchdogGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -133,6 +135,8 @@ impl VmWatchdogUpdateRequest {
 }
 
 impl RequestOptions for VmWatchdogUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -162,6 +166,8 @@ impl VmWatchdogRemoveRequest {
 }
 
 impl RequestOptions for VmWatchdogRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

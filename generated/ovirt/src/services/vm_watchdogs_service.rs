@@ -83,6 +83,8 @@ impl VmWatchdogsAddRequest {
 }
 
 impl RequestOptions for VmWatchdogsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -149,6 +151,8 @@ impl VmWatchdogsListRequest {
 }
 
 impl RequestOptions for VmWatchdogsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -219,6 +219,8 @@ impl VmsAddRequest {
 }
 
 impl RequestOptions for VmsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -346,6 +348,8 @@ impl VmsListRequest {
 }
 
 impl RequestOptions for VmsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -122,6 +122,8 @@ impl VnicProfileGetRequest {
 }
 
 impl RequestOptions for VnicProfileGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -156,6 +158,8 @@ impl VnicProfileUpdateRequest {
 }
 
 impl RequestOptions for VnicProfileUpdateRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -187,6 +191,8 @@ impl VnicProfileRemoveRequest {
 }
 
 impl RequestOptions for VnicProfileRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -89,6 +89,8 @@ impl VnicProfilesAddRequest {
 }
 
 impl RequestOptions for VnicProfilesAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -162,6 +164,8 @@ impl VnicProfilesListRequest {
 }
 
 impl RequestOptions for VnicProfilesListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -98,6 +98,8 @@ impl WeightGetRequest {
 }
 
 impl RequestOptions for WeightGetRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -127,6 +129,8 @@ impl WeightRemoveRequest {
 }
 
 impl RequestOptions for WeightRemoveRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

@@ -83,6 +83,8 @@ impl WeightsAddRequest {
 }
 
 impl RequestOptions for WeightsAddRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }
@@ -157,6 +159,8 @@ impl WeightsListRequest {
 }
 
 impl RequestOptions for WeightsListRequest {
+    type Call = Call;
+
     fn call_mut(&mut self) -> &mut Call {
         &mut self.call
     }

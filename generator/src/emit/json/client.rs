@@ -27,6 +27,7 @@ pub(crate) fn emit(cx: &Context<'_>) -> TokenStream {
     let root = &cx.api.services[cx.api.root_service];
     let root_name = format_ident!("{}", root.rust_name);
     let shortcuts = root_shortcuts(cx);
+    let imports = protocol_imports(p);
     let title = &p.title;
     let client_doc = doc(&format!(
         "A client of the {title} API: the settings, the pool of connections and the login state, shared by \
@@ -35,8 +36,9 @@ pub(crate) fn emit(cx: &Context<'_>) -> TokenStream {
     quote! {
         use std::time::Duration;
 
-        use sdkgen_runtime::connection::{Error, ErrorKind, Secret};
-        use sdkgen_runtime::json::{AuthScheme, Envelope, Errors, JsonClient, JsonClientBuilder, Protocol, Signer, Tasks};
+        use sdkgen_runtime::connection::{Error, Secret};
+        use sdkgen_runtime::json::{Errors, JsonClient, JsonClientBuilder, Protocol};
+        #(#imports)*
 
         use crate::services;
 
@@ -228,6 +230,28 @@ fn protocol_value(p: &Protocol) -> TokenStream {
             headers: &[#(#headers),*],
         };
     }
+}
+
+/// The runtime names the protocol value and the setters use, beyond those
+/// every client uses.
+fn protocol_imports(p: &Protocol) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    if !p.error_statuses.is_empty() {
+        out.push(quote! { use sdkgen_runtime::connection::ErrorKind; });
+    }
+    if !p.auth.is_empty() {
+        out.push(quote! { use sdkgen_runtime::json::AuthScheme; });
+    }
+    if p.envelope.is_some() {
+        out.push(quote! { use sdkgen_runtime::json::Envelope; });
+    }
+    if p.auth.iter().any(|a| matches!(a, Auth::Signer { .. })) {
+        out.push(quote! { use sdkgen_runtime::json::Signer; });
+    }
+    if p.tasks.is_some() {
+        out.push(quote! { use sdkgen_runtime::json::Tasks; });
+    }
+    out
 }
 
 fn option_str(value: Option<&str>) -> TokenStream {

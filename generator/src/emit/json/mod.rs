@@ -111,12 +111,13 @@ fn lib(cx: &Context<'_>) -> TokenStream {
 
         pub use client::{Client, ClientBuilder, PROTOCOL};
         pub use sdkgen_runtime::connection::{Error, ErrorKind, Secret};
-        pub use sdkgen_runtime::json::{CallOptions, Reply, Signer, SignRequest, Started, Task};
+        pub use sdkgen_runtime::json::{Reply, SignRequest, Signer, Started, Task};
+        pub use sdkgen_runtime::service::RequestOptions;
 
         /// What most programs need: `use` it with `*`.
         pub mod prelude {
             pub use crate::types::*;
-            pub use crate::{CallOptions, Client, Error, ErrorKind, Started};
+            pub use crate::{Client, Error, ErrorKind, RequestOptions, Started};
         }
     }
 }

@@ -41,12 +41,19 @@ pub(crate) fn emit_service(cx: &Context<'_>, index: usize) -> TokenStream {
     let method_fns = methods.iter().map(|(_, m)| method_fn(cx, sv, m));
     let builders = methods.iter().map(|(_, m)| builder(cx, sv, m));
     let locators = cx.api.all_locators(index).into_iter().map(|(_, l)| locator_fn(cx, l));
+    let optional = methods
+        .iter()
+        .any(|(_, m)| m.params.iter().any(|p| p.dir == crate::model::Direction::In))
+        .then(|| quote! { use sdkgen_runtime::Optional; });
+    let started = methods.iter().any(|(_, m)| m.task).then(|| quote! { use sdkgen_runtime::json::Started; });
     quote! {
         #![allow(deprecated)]
 
-        use sdkgen_runtime::Optional;
+        #optional
         use sdkgen_runtime::connection::Error;
-        use sdkgen_runtime::json::{CallOptions, JsonCall, JsonClient, Reply, Started};
+        use sdkgen_runtime::json::{JsonCall, JsonClient, Reply};
+        #started
+        use sdkgen_runtime::service::RequestOptions;
         #[allow(unused_imports)]
         use crate::types;
         #[allow(unused_imports)]
@@ -124,6 +131,7 @@ fn method_fn(cx: &Context<'_>, sv: &Service, m: &Method) -> TokenStream {
         Some(p) => quote! { sdkgen_runtime::json::join_path(&self.path, #p) },
         None => quote! { self.path.clone() },
     };
+    // A fixed parameter is set once here and has no setter.
     let fixed = m.fixed.iter().map(|(name, value)| {
         let value = match value {
             RawFixed::Boolean(b) => quote! { serde_json::Value::Bool(#b) },
@@ -133,7 +141,7 @@ fn method_fn(cx: &Context<'_>, sv: &Service, m: &Method) -> TokenStream {
             }
             RawFixed::Text(t) => quote! { serde_json::Value::from(#t) },
         };
-        quote! { call.set_fixed(#name, #value); }
+        quote! { call.set_param(#name, Some(#value)); }
     });
     let keep = m.keep_envelope.then(|| quote! { call.keep_envelope(); });
     let also = (!m.also_success.is_empty()).then(|| {
@@ -267,7 +275,9 @@ fn builder(cx: &Context<'_>, sv: &Service, m: &Method) -> TokenStream {
             #start
         }
 
-        impl CallOptions for #request {
+        impl RequestOptions for #request {
+            type Call = JsonCall;
+
             fn call_mut(&mut self) -> &mut JsonCall {
                 &mut self.call
             }
