@@ -16,6 +16,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("generate") => generate(args[1..].iter().any(|a| a == "--check")),
         Some("test") => test(&args[1..]),
+        Some("bench") if args.get(1).map(String::as_str) == Some("danube") => bench_danube(&args[2..]),
         Some("bench") => bench(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{HELP}");
@@ -330,5 +331,65 @@ fn bench_connection(root: &std::path::Path, extra: &[String]) -> ExitCode {
             shown("cpu_us/req", 0),
         );
     }
+    ExitCode::SUCCESS
+}
+
+/// `cargo xtask bench danube [--vms=N] [--rounds=R]`: decoding a
+/// `GET /vm/?full=true` reply of N VMs (default 10,000), the esdc-api Python
+/// client against the generated Danube SDK, in R alternating rounds (default
+/// 7); prints both medians and the median of the per-round ratios.
+fn bench_danube(extra: &[String]) -> ExitCode {
+    let root = xtask::workspace_root();
+    let vms: usize = extra.iter().find_map(|a| a.strip_prefix("--vms=")?.parse().ok()).unwrap_or(10_000);
+    let rounds: usize = extra.iter().find_map(|a| a.strip_prefix("--rounds=")?.parse().ok()).unwrap_or(7).max(1);
+    let python = match xtask::ensure_oracle(&root) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let scripts = root.join("tests/danube-cloud/bench");
+    let corpus = root.join(format!("target/bench/danube-vms-{vms}.json"));
+    if !corpus.exists() {
+        let _ = std::fs::create_dir_all(root.join("target/bench"));
+        let mut make = Command::new(&python);
+        make.arg(scripts.join("make_vm_list.py")).arg(vms.to_string()).arg(&corpus);
+        if !run(make) {
+            return ExitCode::FAILURE;
+        }
+    }
+    let mb = std::fs::metadata(&corpus).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0);
+    let (mut peer, mut ours, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let mut py = Command::new(&python);
+        py.arg(scripts.join("peer_decode.py")).arg(&corpus);
+        let mut rust = cargo();
+        rust.current_dir(&root)
+            .args(["bench", "-q", "-p", "danube-cloud-sdk-tests", "--bench", "decode", "--"])
+            .arg(&corpus);
+        let (Some(py), Some(rust)) = (capture(py), capture(rust)) else { return ExitCode::FAILURE };
+        let figure = |text: &str, name: &str| {
+            text.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(':').and_then(|rest| field(rest, "ms")))
+        };
+        let (Some(p), Some(o)) = (figure(&py, "peer"), figure(&rust, "ours")) else {
+            eprintln!("error: no `ours:` figure; is the `sdk` feature of danube-cloud-sdk-tests on?");
+            return ExitCode::FAILURE;
+        };
+        peer.push(p);
+        ours.push(o);
+        ratios.push(p / o);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (p, o, r) = (median(&mut peer), median(&mut ours), median(&mut ratios));
+    println!("\n## Danube: decoding `GET /vm/?full=true`, {vms} VMs ({mb:.1} MB), {rounds} alternating rounds\n");
+    println!("| client | ms / decode | MB/s |");
+    println!("| --- | --- | --- |");
+    println!("| ours (danube-cloud-sdk) | {o:.1} | {:.0} |", mb / o * 1e3);
+    println!("| esdc-api 2.0.1 (Python) | {p:.1} | {:.0} |", mb / p * 1e3);
+    println!("\nours / Python: {r:.1}x faster (median of per-round ratios)");
     ExitCode::SUCCESS
 }
