@@ -768,7 +768,12 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
             let rust = match &v.rust_name {
                 Some(r) if names::is_upper_camel(r) => r.clone(),
                 Some(r) => {
-                    cx.err(&e.file, &entity, format!("{key}.rust_name"), format!("`{r}` is not an UpperCamelCase name"));
+                    cx.err(
+                        &e.file,
+                        &entity,
+                        format!("{key}.rust_name"),
+                        format!("`{r}` is not an UpperCamelCase name"),
+                    );
                     continue;
                 }
                 None => names::rust_variant(&if json { names::wire_words(&v.value) } else { v.value.clone() }),

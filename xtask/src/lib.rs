@@ -13,27 +13,32 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// The Python interpreter of the oracle venv (`.venv/` at the root), which
-/// holds the official oVirt Python SDK that wire-compatibility tests and
-/// benchmarks compare against.
+/// holds the peer clients (the official oVirt Python SDK, esdc-api) that
+/// wire-compatibility tests and benchmarks compare against.
 pub fn oracle_python(root: &Path) -> PathBuf {
     root.join(".venv/bin/python")
 }
 
-/// Creates the oracle venv when it is missing (or lacks the SDK): a venv
-/// from the system `python3`, with `xtask/oracle-requirements.txt` installed.
+/// The Python modules of the peer clients the oracle venv must hold.
+const ORACLE_MODULES: &str = "import ovirtsdk4, esdc_api, requests";
+
+/// Creates the oracle venv when it is missing, and installs
+/// `xtask/oracle-requirements.txt` into it when it lacks a peer client (a
+/// venv made before a peer was added gets it on the next run).
 pub fn ensure_oracle(root: &Path) -> Result<PathBuf, String> {
     use std::process::Command;
     let python = oracle_python(root);
-    let has_sdk = |p: &Path| {
-        Command::new(p).args(["-c", "import ovirtsdk4"]).output().map(|o| o.status.success()).unwrap_or(false)
-    };
+    let has_sdk =
+        |p: &Path| Command::new(p).args(["-c", ORACLE_MODULES]).output().map(|o| o.status.success()).unwrap_or(false);
     if python.exists() && has_sdk(&python) {
         return Ok(python);
     }
-    eprintln!("setting up the Python oracle in .venv (official oVirt Python SDK)");
-    let status = Command::new("python3").arg("-m").arg("venv").arg(root.join(".venv")).status();
-    if !status.map(|s| s.success()).unwrap_or(false) {
-        return Err("`python3 -m venv .venv` failed".into());
+    eprintln!("setting up the Python oracle in .venv (the peer clients of xtask/oracle-requirements.txt)");
+    if !python.exists() {
+        let status = Command::new("python3").arg("-m").arg("venv").arg(root.join(".venv")).status();
+        if !status.map(|s| s.success()).unwrap_or(false) {
+            return Err("`python3 -m venv .venv` failed".into());
+        }
     }
     let status = Command::new(&python)
         .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
@@ -42,7 +47,7 @@ pub fn ensure_oracle(root: &Path) -> Result<PathBuf, String> {
     if !status.map(|s| s.success()).unwrap_or(false) {
         return Err("installing xtask/oracle-requirements.txt into .venv failed".into());
     }
-    if has_sdk(&python) { Ok(python) } else { Err("the oracle venv cannot import ovirtsdk4".into()) }
+    if has_sdk(&python) { Ok(python) } else { Err(format!("the oracle venv cannot `{ORACLE_MODULES}`")) }
 }
 
 /// Every model folder below `model/`, sorted.

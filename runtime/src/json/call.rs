@@ -297,6 +297,23 @@ pub(crate) fn envelope_of<'a>(protocol: &Protocol, body: &'a [u8]) -> Enveloped<
     }
 }
 
+/// What a call does with the body of a successful reply that is not a
+/// task: the envelope's `result` (or the whole body) read into `T`, with
+/// the envelope's metadata. Exposed for benchmarks and tools that hold a
+/// reply's bytes; `what` names the reply in error messages.
+pub fn decode_body<T: DeserializeOwned>(protocol: &Protocol, what: &str, body: Vec<u8>) -> Result<Reply<T>, Error> {
+    let reply = RawReply {
+        status: 200,
+        headers: http::HeaderMap::new(),
+        body,
+        truncated: false,
+        what: what.to_owned(),
+        secrets: Vec::new(),
+    };
+    let enveloped = envelope_of(protocol, &reply.body);
+    decode_reply(protocol, what, &reply, enveloped)
+}
+
 /// The result of a finished reply read into `T`: the envelope's result
 /// when the body has one, the whole body otherwise (`null` when empty).
 pub(crate) fn decode_reply<T: DeserializeOwned>(

@@ -30,7 +30,7 @@ mod protocol;
 mod task;
 
 pub use auth::{SignFuture, SignRequest, Signer};
-pub use call::{JsonCall, Reply, Started};
+pub use call::{JsonCall, Reply, Started, decode_body};
 pub use client::{JsonClient, JsonClientBuilder};
 pub use protocol::{AuthScheme, Envelope, Errors, Protocol, Tasks};
 pub use task::Task;

@@ -244,6 +244,7 @@ pub fn planned_calls() -> Value {
         {"name": "vm_delete", "method": "DELETE", "resource": "/vm/web01", "params": {}},
         {"name": "task_list", "method": "GET", "resource": "/task", "params": {}},
         {"name": "task_log", "method": "GET", "resource": "/task/log", "params": {"page": 2, "status": "SUCCESS", "object_type": "vm", "object_name": "web01"}},
+        {"name": "task_status", "method": "GET", "resource": "/task/1e1d1-6f750000-fc64-4e1c-9a7f/status", "params": {}},
         {"name": "task_done", "method": "GET", "resource": "/task/1e1d1-6f750000-fc64-4e1c-9a7f/done", "params": {}},
         {"name": "task_cancel", "method": "PUT", "resource": "/task/1e1d1-6f750000-fc64-4e1c-9a7f/cancel", "params": {"force": true}},
         {"name": "ping", "method": "GET", "resource": "/ping", "params": {}},

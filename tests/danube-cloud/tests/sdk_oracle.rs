@@ -11,7 +11,7 @@ const TASK: &str = "1e1d1-6f750000-fc64-4e1c-9a7f";
 
 /// The SDK's calls, in the order of `planned_calls()`.
 async fn ours(client: &Client) {
-    let vms = client.vms();
+    let vms = client.vms_service();
     vms.list().active(true).order_by("hostname").dc("admin").send().await.unwrap();
     vms.list_full().send().await.unwrap();
     vms.list_extended().send().await.unwrap();
@@ -27,10 +27,11 @@ async fn ours(client: &Client) {
         .unwrap();
     vm.update().force(true).node("node2.example.com").send().await.unwrap();
     vm.delete().send().await.unwrap();
-    client.tasks().list().send().await.unwrap();
-    client.tasks().log().page(2).status("SUCCESS").object_type("vm").object_name("web01").send().await.unwrap();
-    client.tasks().task_service(TASK).done().send().await.unwrap();
-    client.tasks().task_service(TASK).cancel().force(true).send().await.unwrap();
+    client.tasks_service().list().send().await.unwrap();
+    client.tasks_service().log().page(2).status("SUCCESS").object_type("vm").object_name("web01").send().await.unwrap();
+    client.tasks_service().task_service(TASK).status().send().await.unwrap();
+    client.tasks_service().task_service(TASK).done().send().await.unwrap();
+    client.tasks_service().task_service(TASK).cancel().force(true).send().await.unwrap();
     client.ping().send().await.unwrap();
 }
 
@@ -48,15 +49,15 @@ fn compare(ours: &[Wire], peer: &[Wire], names: &[String]) {
 #[tokio::test]
 async fn every_operation_has_the_peers_wire() {
     let server = Server::start(canned_reply).await;
-    let client = Client::builder(&server.url("/api"))
+    let client = Client::builder(server.url("/api"))
         .api_key(ORACLE_KEY)
         .task_backoff(vec![Duration::from_millis(1)])
         .build()
         .unwrap();
     ours(&client).await;
     // The DC-prefixed list comes from a client with `.dc("main")`.
-    let main = Client::builder(&server.url("/api")).api_key(ORACLE_KEY).dc("main").build().unwrap();
-    main.vms().list().send().await.unwrap();
+    let main = Client::builder(server.url("/api")).api_key(ORACLE_KEY).dc("main").build().unwrap();
+    main.vms_service().list().send().await.unwrap();
     let ours: Vec<Wire> = server.requests().iter().map(Wire::from_recorded).collect();
     let peer = run_peer(&planned_calls(), ORACLE_KEY).await.unwrap();
     let names: Vec<String> = peer.requests.iter().map(|w| w.call.clone().unwrap_or_default()).collect();
@@ -66,8 +67,8 @@ async fn every_operation_has_the_peers_wire() {
 #[tokio::test]
 async fn login_token_and_logout_have_the_peers_wire() {
     let server = Server::start(canned_reply).await;
-    let client = Client::builder(&server.url("/api")).username("admin").password("oracle-password").build().unwrap();
-    client.vms().vm_service("web01").get().send().await.unwrap();
+    let client = Client::builder(server.url("/api")).credentials("admin", "oracle-password").build().unwrap();
+    client.vms_service().vm_service("web01").get().send().await.unwrap();
     client.close().await.unwrap();
     let ours: Vec<Wire> = server.requests().iter().map(Wire::from_recorded).collect();
     let peer = run_peer(&login_calls(), "").await.unwrap();

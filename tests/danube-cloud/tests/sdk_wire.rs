@@ -10,7 +10,7 @@ use sdkgen_testkit::{Recorded, decode_form};
 use serde_json::{Value, json};
 
 fn client(fake: &Fake, dc: Option<&str>) -> Client {
-    let mut builder = Client::builder(&fake.url()).api_key(API_KEY).task_backoff(vec![Duration::from_millis(1)]);
+    let mut builder = Client::builder(fake.url()).api_key(API_KEY).task_backoff(vec![Duration::from_millis(1)]);
     if let Some(dc) = dc {
         builder = builder.dc(dc);
     }
@@ -55,16 +55,16 @@ fn check_rules(request: &Recorded) {
 async fn the_vm_reads_put_their_parameters_in_the_query() {
     let fake = Fake::start().await;
     let client = client(&fake, None);
-    let names = client.vms().list().active(true).order_by("hostname").dc("admin").send().await.unwrap();
+    let names = client.vms_service().list().active(true).order_by("hostname").dc("admin").send().await.unwrap();
     assert_eq!(names.len(), 3);
     let list = only(&fake);
     assert_eq!((list.method.as_str(), list.path.as_str()), ("GET", "/api/vm/"));
     assert_eq!(query(&list), pairs(&[("active", "true"), ("order_by", "hostname"), ("dc", "admin")]));
-    client.vms().list_full().send().await.unwrap();
+    client.vms_service().list_full().send().await.unwrap();
     assert_eq!(query(&only(&fake)), pairs(&[("full", "true")]));
-    client.vms().list_extended().send().await.unwrap();
+    client.vms_service().list_extended().send().await.unwrap();
     assert_eq!(query(&only(&fake)), pairs(&[("extended", "true")]));
-    client.vms().vm_service("web01.example.com").get().extended(true).send().await.unwrap();
+    client.vms_service().vm_service("web01.example.com").get().extended(true).send().await.unwrap();
     let get = only(&fake);
     assert_eq!((get.path.as_str(), query(&get)), ("/api/vm/web01.example.com/", pairs(&[("extended", "true")])));
 }
@@ -74,7 +74,7 @@ async fn the_vm_changes_send_json_bodies_and_delete_sends_an_empty_object() {
     let fake = Fake::start().await;
     fake.task_polls_until_done(0);
     let client = client(&fake, None);
-    let vm = client.vms().vm_service("web01.example.com");
+    let vm = client.vms_service().vm_service("web01.example.com");
     vm.create().recreate(true).force(true).cb_url("https://cb.example.com").cb_method("POST").send().await.unwrap();
     let requests = fake.take_requests();
     let create = &requests[0];
@@ -99,20 +99,20 @@ async fn the_task_calls_and_ping_have_their_paths() {
     fake.task_polls_until_done(5);
     fake.add_log_entries(150);
     let client = client(&fake, None);
-    let started = client.vms().vm_service("db01.example.com").delete().start().await.unwrap();
+    let started = client.vms_service().vm_service("db01.example.com").delete().start().await.unwrap();
     let danube_cloud_sdk::Started::Pending(task) = started else { panic!("the delete finished at once") };
     let id = task.id().to_owned();
     fake.take_requests();
-    client.tasks().list().send().await.unwrap();
+    client.tasks_service().list().send().await.unwrap();
     assert_eq!(only(&fake).path, "/api/task/");
-    client.tasks().log().page(2).status("SUCCESS").object_type("vm").object_name("web01").send().await.unwrap();
+    client.tasks_service().log().page(1).status("SUCCESS").object_type("vm").object_name("web01").send().await.unwrap();
     let log = only(&fake);
     assert_eq!(log.path, "/api/task/log/");
-    let expected = pairs(&[("page", "2"), ("status", "SUCCESS"), ("object_type", "vm"), ("object_name", "web01")]);
+    let expected = pairs(&[("page", "1"), ("status", "SUCCESS"), ("object_type", "vm"), ("object_name", "web01")]);
     assert_eq!(query(&log), expected);
-    client.tasks().task_service(&id).done().send().await.unwrap();
+    client.tasks_service().task_service(&id).done().send().await.unwrap();
     assert_eq!(only(&fake).path, format!("/api/task/{id}/done/"));
-    let _ = client.tasks().task_service(&id).cancel().force(true).send().await;
+    let _ = client.tasks_service().task_service(&id).cancel().force(true).send().await;
     let cancel = only(&fake);
     assert_eq!(
         (cancel.method.as_str(), cancel.path.clone(), body(&cancel)),
@@ -127,8 +127,8 @@ async fn a_client_dc_prefixes_every_path() {
     let fake = Fake::start().await;
     fake.task_polls_until_done(0);
     let client = client(&fake, Some("main"));
-    client.vms().list().send().await.unwrap();
-    client.vms().vm_service("web01.example.com").update().force(true).send().await.unwrap();
+    client.vms_service().list().send().await.unwrap();
+    client.vms_service().vm_service("web01.example.com").update().force(true).send().await.unwrap();
     let paths: Vec<String> = fake.requests().iter().map(|r| r.path.clone()).collect();
     assert_eq!(paths[0], "/api/dc/main/vm/");
     assert_eq!(paths[1], "/api/dc/main/vm/web01.example.com/");

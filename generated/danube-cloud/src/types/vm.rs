@@ -117,11 +117,11 @@ pub struct Vm {
     /// JSON member `backup_define_inactive`: an integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_define_inactive: Option<i64>,
-    /// Host names of the VM's replicas; only in the extended form.
+    /// Number of the VM's replicas; only in the extended form.
     ///
-    /// JSON member `slaves`: a list, each item text.
+    /// JSON member `slaves`: an integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub slaves: Option<Vec<String>>,
+    pub slaves: Option<i64>,
     /// Space taken by the snapshots, in MB; only in the extended form.
     ///
     /// JSON member `size_snapshots`: an integer.
@@ -240,9 +240,9 @@ impl Vm {
         self.backup_define_inactive
     }
 
-    /// Host names of the VM's replicas; only in the extended form. Empty when not set.
-    pub fn slaves(&self) -> &[String] {
-        self.slaves.as_deref().unwrap_or(&[])
+    /// Number of the VM's replicas; only in the extended form. `None` when not set.
+    pub fn slaves(&self) -> Option<i64> {
+        self.slaves
     }
 
     /// Space taken by the snapshots, in MB; only in the extended form. `None` when not set.
