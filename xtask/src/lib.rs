@@ -106,7 +106,7 @@ impl std::fmt::Display for Change {
 }
 
 /// Where the call tables of the method-level wire test go (one file per model).
-pub const CALL_TABLES: &str = "generator/tests/oracle/calls";
+pub const CALL_TABLES: &str = "tests/ovirt/tests/oracle/calls";
 
 /// Result of generating every model.
 #[derive(Debug, Default)]

@@ -209,13 +209,13 @@ fn bench(extra: &[String]) -> ExitCode {
     let mut py_write = Command::new(&python);
     py_write.arg(shared.join("py_write.py")).arg(&corpus);
     let mut ours = cargo();
-    ours.current_dir(&root).args(["bench", "-q", "-p", "sdkgen", "--bench", "xml", "--"]).arg(&corpus);
+    ours.current_dir(&root).args(["bench", "-q", "-p", "ovirt-sdk-tests", "--bench", "xml", "--"]).arg(&corpus);
     let (Some(py_read), Some(py_write), Some(ours)) = (capture(py_read), capture(py_write), capture(ours)) else {
         return ExitCode::FAILURE;
     };
 
     let mut examples = cargo();
-    examples.current_dir(&root).args(["build", "-q", "--release", "-p", "sdkgen", "--example", "stream_vms"]);
+    examples.current_dir(&root).args(["build", "-q", "--release", "-p", "ovirt-sdk-tests", "--example", "stream_vms"]);
     examples.args(["--example", "read_vms"]);
     if !run(examples) {
         return ExitCode::FAILURE;

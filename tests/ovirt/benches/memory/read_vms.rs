@@ -3,7 +3,7 @@
 //! read. `cargo xtask bench` runs it under `/usr/bin/time -v` to report the
 //! peak memory (the input bytes and the values) against the file size.
 //!
-//! Usage: `cargo run --release -p sdkgen --example read_vms -- FILE`
+//! Usage: `cargo run --release -p ovirt-sdk-tests --example read_vms -- FILE`
 
 use ovirt_sdk::types::Vm;
 use ovirt_sdk::xml::list_from_xml;

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Method-level wire oracle: makes every call of a plan with the official
-oVirt Python SDK (ovirtsdk4 4.6.3). Used by `generator/tests/wire_methods.rs`.
+oVirt Python SDK (ovirtsdk4 4.6.3). Used by `tests/ovirt/tests/wire_methods.rs`.
 Python 3.11, standard library and `ovirtsdk4` only.
 
     methods_oracle.py PLAN OUT

@@ -1,7 +1,7 @@
 //! Benchmark of the generated XML readers and writers on a `<vms>` corpus
 //! (written by `../shared/bench/make_corpus.py` with the official Python SDK).
 //!
-//! Usage: `cargo bench -p sdkgen --bench xml -- FILE` (or `cargo xtask bench`,
+//! Usage: `cargo bench -p ovirt-sdk-tests --bench xml -- FILE` (or `cargo xtask bench`,
 //! which also makes the corpus and runs the Python SDK on it).
 //! Prints one `name MB/s seconds` line per measurement (median of the
 //! rounds) and the median over rounds of read / floor, the two measured in
@@ -50,7 +50,7 @@ fn tokenise(bytes: &[u8]) -> usize {
 
 fn main() {
     let Some(path) = std::env::args().skip(1).find(|a| !a.starts_with("--")) else {
-        eprintln!("usage: cargo bench -p sdkgen --bench xml -- FILE");
+        eprintln!("usage: cargo bench -p ovirt-sdk-tests --bench xml -- FILE");
         std::process::exit(2);
     };
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));

@@ -776,7 +776,7 @@ fn random_date(rng: &mut Rng) -> String {
 // ---------------------------------------------------------------------------
 
 fn load_api() -> Api {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../model/ovirt");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../model/ovirt");
     sdkgen::load(&dir).unwrap_or_else(|e| panic!("{} does not load:\n{e}", dir.display()))
 }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 use ovirt_sdk::{Connection, ConnectionExt, ErrorKind};
 
 fn api() -> sdkgen::ir::Api {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../model/ovirt");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../model/ovirt");
     sdkgen::load(&dir).unwrap_or_else(|e| panic!("{} does not load:\n{e}", dir.display()))
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Wire-compatibility oracle: the official oVirt Python SDK (ovirtsdk4 4.6.3).
 
-Used by `generator/tests/xml_oracle.rs`. Python 3.11, standard library and
+Used by `tests/ovirt/tests/xml_oracle.rs`. Python 3.11, standard library and
 `ovirtsdk4` only.
 
     types_oracle.py build FACTS OUT_DIR

@@ -1,7 +1,7 @@
 //! Streams a `<vms>` document from a file, one VM at a time, and prints how
 //! many it read: the memory it needs does not grow with the document.
 //!
-//! Usage: `cargo run --release -p sdkgen --example stream_vms -- FILE`
+//! Usage: `cargo run --release -p ovirt-sdk-tests --example stream_vms -- FILE`
 
 use std::fs::File;
 use std::io::BufReader;

@@ -370,7 +370,7 @@ async fn follow_takes_objects_lists_and_options() -> Result<(), Error> {
     let err = conn.follow(vm.host()).await.expect_err("absent");
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert!(err.to_string().starts_with("There is no Host to follow: the link is absent"), "{err}");
-    assert!(err.to_string().contains("(`follow` called at generator/tests/api_usage.rs:"), "{err}");
+    assert!(err.to_string().contains("(`follow` called at tests/ovirt/tests/api_usage.rs:"), "{err}");
     let err = conn.follow(vm.cluster()).await.expect_err("built locally");
     assert!(err.to_string().starts_with("The Cluster has no href to follow"), "{err}");
     let err = conn.follow(&vm.disk_attachments).await.expect_err("no list");
