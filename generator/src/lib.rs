@@ -18,12 +18,6 @@ pub mod model;
 pub mod names;
 pub mod protocol;
 
-/// The examples of the repository's README, compiled as doc tests (the
-/// quick start is `no_run`: it needs an engine).
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;
-
 use std::path::Path;
 
 pub use emit::{Options, OutputFile};

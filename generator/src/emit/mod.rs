@@ -78,7 +78,7 @@ fn emit_xml_crate(ctx: &Context<'_>) -> Result<BTreeMap<String, String>, Error> 
     Ok(files)
 }
 
-/// The call table of the method-level wire test (see `generator/tests/wire_methods.rs`):
+/// The call table of the method-level wire test (see `tests/ovirt/tests/wire_methods.rs`):
 /// one entry per method and variant, with Rust code calling it through the
 /// generated crate. It is not part of the crate.
 pub fn emit_call_table(api: &Api, options: &Options) -> Result<Option<OutputFile>, Error> {
