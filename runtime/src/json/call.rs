@@ -242,6 +242,9 @@ fn outcome<T: DeserializeOwned>(
     if !answer {
         return Err(reply_error(protocol, operation, reply));
     }
+    if let Some(done) = finished_in_one_pass(protocol, reading, reply) {
+        return Ok(Started::Done(done));
+    }
     let enveloped = envelope_of(protocol, &reply.body);
     if reading.keep_envelope {
         // Without a `result` member to read, the whole body is read.
@@ -262,6 +265,25 @@ fn outcome<T: DeserializeOwned>(
         finished_task(operation, state, &enveloped)?;
     }
     decode_reply(protocol, operation, reply, enveloped).map(Started::Done)
+}
+
+/// The reply of an enveloped, finished operation read in one pass, when it
+/// is one: a result of the declared type and a state that is not a task
+/// still running, failed or revoked. `None` sends the reply down the general
+/// path.
+fn finished_in_one_pass<T: DeserializeOwned>(
+    protocol: &Protocol,
+    reading: Reading,
+    reply: &RawReply,
+) -> Option<Reply<T>> {
+    let names = protocol.envelope.as_ref().filter(|_| !reading.keep_envelope && reply.is_success())?;
+    let found = super::envelope::unwrap::<T>(names, &reply.body)?;
+    let finished = match (&protocol.tasks, &found.status) {
+        (Some(tasks), Some(status)) => tasks.state_of(status) == TaskState::Success,
+        _ => true,
+    };
+    let result = found.result.filter(|_| finished)?;
+    Some(Reply { result, status: found.status, task_id: found.task_id, http_status: reply.status })
 }
 
 /// The error of a task that ended in failure or was revoked.
@@ -310,6 +332,9 @@ pub fn decode_body<T: DeserializeOwned>(protocol: &Protocol, what: &str, body: V
         what: what.to_owned(),
         secrets: Vec::new(),
     };
+    if let Some(done) = finished_in_one_pass(protocol, Reading::default(), &reply) {
+        return Ok(done);
+    }
     let enveloped = envelope_of(protocol, &reply.body);
     decode_reply(protocol, what, &reply, enveloped)
 }
@@ -327,8 +352,13 @@ pub(crate) fn decode_reply<T: DeserializeOwned>(
         _ if reply.body.iter().all(u8::is_ascii_whitespace) => (b"null", None),
         _ => (&reply.body, None),
     };
+    // The common case decodes straight into `T`; only a reply that does not
+    // match is decoded again, tracking the JSON path for the message.
+    if let Ok(result) = serde_json::from_slice::<T>(text) {
+        return Ok(Reply { result, status: enveloped.status, task_id: enveloped.task_id, http_status: reply.status });
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(text);
-    let result = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+    let result = serde_path_to_error::deserialize::<_, T>(&mut deserializer).map_err(|e| {
         // A body that isn't JSON at all (or is cut short) says so, rather
         // than that its first byte has the wrong type.
         if let Err(syntax) = serde_json::from_slice::<serde::de::IgnoredAny>(text) {
@@ -341,6 +371,20 @@ pub(crate) fn decode_reply<T: DeserializeOwned>(
     })?;
     deserializer.end().map_err(|e| decode_error(operation, reply, within, ".", e))?;
     Ok(Reply { result, status: enveloped.status, task_id: enveloped.task_id, http_status: reply.status })
+}
+
+impl crate::service::CallSettings for JsonCall {
+    fn add_query(&mut self, name: String, value: String) {
+        self.query(name, value);
+    }
+
+    fn add_header(&mut self, name: String, value: String) {
+        self.header(name, value);
+    }
+
+    fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout(timeout);
+    }
 }
 
 #[cfg(test)]
@@ -357,19 +401,5 @@ mod tests {
         assert_eq!(query_text(&json!("a b")).as_deref(), Some("a b"));
         assert_eq!(query_text(&json!(["-hostname", "uuid", 3])).as_deref(), Some("-hostname,uuid,3"));
         assert_eq!(query_text(&json!(null)), None);
-    }
-}
-
-impl crate::service::CallSettings for JsonCall {
-    fn add_query(&mut self, name: String, value: String) {
-        self.query(name, value);
-    }
-
-    fn add_header(&mut self, name: String, value: String) {
-        self.header(name, value);
-    }
-
-    fn set_timeout(&mut self, timeout: Duration) {
-        self.timeout(timeout);
     }
 }

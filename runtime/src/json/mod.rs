@@ -25,6 +25,7 @@
 mod auth;
 mod call;
 mod client;
+mod envelope;
 mod error;
 mod protocol;
 mod task;
