@@ -1,5 +1,5 @@
 //! The generated SDK's behaviour against the fake server: credentials,
-//! envelopes, tasks, error kinds and lenient decoding (feature `sdk`).
+//! envelopes, tasks, error kinds and lenient decoding.
 
 use std::time::Duration;
 

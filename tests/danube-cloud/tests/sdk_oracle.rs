@@ -1,5 +1,5 @@
 //! The wire oracle: every planned operation through the SDK and through
-//! the esdc-api Python client gives the same requests (feature `sdk`).
+//! the esdc-api Python client gives the same requests.
 
 use std::time::Duration;
 

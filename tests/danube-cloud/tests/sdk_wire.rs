@@ -1,5 +1,5 @@
 //! The wire of every operation of the generated SDK, against the fake
-//! server (feature `sdk`).
+//! server.
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -4,8 +4,9 @@
 #![allow(deprecated)]
 
 use sdkgen_runtime::connection::Error;
-use sdkgen_runtime::json::{JsonCall, JsonClient, Reply};
+use sdkgen_runtime::json::{JsonCall, Reply};
 use sdkgen_runtime::service::RequestOptions;
+use sdkgen_runtime::json::JsonClient;
 
 #[allow(unused_imports)]
 use crate::types;

@@ -5,8 +5,9 @@
 
 use sdkgen_runtime::Optional;
 use sdkgen_runtime::connection::Error;
-use sdkgen_runtime::json::{JsonCall, JsonClient, Reply};
+use sdkgen_runtime::json::{JsonCall, Reply};
 use sdkgen_runtime::service::RequestOptions;
+use sdkgen_runtime::json::JsonClient;
 
 #[allow(unused_imports)]
 use crate::types;

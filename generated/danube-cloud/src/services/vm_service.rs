@@ -5,9 +5,10 @@
 
 use sdkgen_runtime::Optional;
 use sdkgen_runtime::connection::Error;
-use sdkgen_runtime::json::{JsonCall, JsonClient, Reply};
-use sdkgen_runtime::json::Started;
+use sdkgen_runtime::json::{JsonCall, Reply};
 use sdkgen_runtime::service::RequestOptions;
+use sdkgen_runtime::json::JsonClient;
+use sdkgen_runtime::json::Started;
 
 #[allow(unused_imports)]
 use crate::types;

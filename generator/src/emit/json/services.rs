@@ -46,14 +46,20 @@ pub(crate) fn emit_service(cx: &Context<'_>, index: usize) -> TokenStream {
         .any(|(_, m)| m.params.iter().any(|p| p.dir == crate::model::Direction::In))
         .then(|| quote! { use sdkgen_runtime::Optional; });
     let started = methods.iter().any(|(_, m)| m.task).then(|| quote! { use sdkgen_runtime::json::Started; });
+    let calls = (!methods.is_empty()).then(|| {
+        quote! {
+            use sdkgen_runtime::connection::Error;
+            use sdkgen_runtime::json::{JsonCall, Reply};
+            use sdkgen_runtime::service::RequestOptions;
+        }
+    });
     quote! {
         #![allow(deprecated)]
 
         #optional
-        use sdkgen_runtime::connection::Error;
-        use sdkgen_runtime::json::{JsonCall, JsonClient, Reply};
+        #calls
+        use sdkgen_runtime::json::JsonClient;
         #started
-        use sdkgen_runtime::service::RequestOptions;
         #[allow(unused_imports)]
         use crate::types;
         #[allow(unused_imports)]
