@@ -9,6 +9,8 @@ cargo xtask test                 run every test of the workspace, after its own 
 cargo xtask bench [--vms=N]      benchmark the generator, XML and the connection against the Python SDK (release build)
 cargo xtask bench connection [--requests=N] [--rounds=R] [--url=URL --ca=CA.pem]
                                  only the connection: GETs per second, ours, the raw-TCP limit and the Python SDK's
+cargo xtask bench danube [--vms=N] [--rounds=R]
+                                 the Danube Cloud SDK: decoding a full VM list, ours against esdc-api
 ";
 
 fn main() -> ExitCode {
