@@ -246,7 +246,7 @@ impl Inner {
     /// and timeout. The body (credentials, tokens) is never logged.
     async fn sso_post(&self, url: &Url, form: String, authorization: Option<HeaderValue>) -> Result<SsoReply, Error> {
         let what = describe(&http::Method::POST, url);
-        let _permit = self.permit().await?;
+        let _permit = self.slots.take("connection").await?;
         let mut headers = HeaderMap::new();
         headers.insert(USER_AGENT, self.user_agent.clone());
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
@@ -265,7 +265,7 @@ impl Inner {
             let body = reply.body.read_all().await?;
             Ok(SsoReply { status: reply.status, content_type, location, body, request: what.clone() })
         };
-        self.with_timeout(self.timeout, &what, exchange).await
+        super::limits::within(self.timeout, &what, exchange).await
     }
 }
 

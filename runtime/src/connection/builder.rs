@@ -121,10 +121,9 @@ impl TransportOptions {
         Ok(transport)
     }
 
-    /// The semaphore that enforces the `connections` limit (none when unlimited).
-    pub(crate) fn limit(&self) -> Option<Arc<tokio::sync::Semaphore>> {
-        (self.connections > 0)
-            .then(|| Arc::new(tokio::sync::Semaphore::new(self.connections.min(tokio::sync::Semaphore::MAX_PERMITS))))
+    /// The slots that enforce the `connections` limit.
+    pub(crate) fn slots(&self) -> super::limits::Slots {
+        super::limits::Slots::new(self.connections)
     }
 
     /// How `Debug` shows the proxy setting (never the URL).
@@ -411,7 +410,7 @@ impl ConnectionBuilder {
             auth,
             token: std::sync::Mutex::new(slot),
             auth_lock: tokio::sync::Mutex::new(()),
-            limit: options.limit(),
+            slots: options.slots(),
             closed: AtomicBool::new(false),
             debug: options.debug,
             label,

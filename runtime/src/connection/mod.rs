@@ -28,6 +28,7 @@ mod auth;
 pub(crate) mod builder;
 pub(crate) mod error;
 mod follow;
+pub(crate) mod limits;
 pub(crate) mod log;
 pub(crate) mod path;
 pub(crate) mod request;
@@ -101,7 +102,7 @@ pub(crate) struct Inner {
     auth: auth::Auth,
     token: std::sync::Mutex<TokenSlot>,
     auth_lock: tokio::sync::Mutex<()>,
-    limit: Option<Arc<tokio::sync::Semaphore>>,
+    slots: limits::Slots,
     closed: AtomicBool,
     debug: bool,
     label: String,
@@ -491,7 +492,7 @@ impl Inner {
     async fn exchange(&self, prepared: &Prepared, token: &Secret) -> Result<Response, Error> {
         let what = &prepared.what;
         let headers = self.headers_with_token(prepared, token)?;
-        let _permit = self.permit().await?;
+        let _permit = self.slots.take("connection").await?;
         let target = prepared.target();
         tracing::debug!(connection = %self.label, method = %prepared.method, url = %target, "sending request");
         if self.debug {
@@ -507,7 +508,7 @@ impl Inner {
             let body = reply.body.read_all().await?;
             Ok(self.response(prepared, token, reply.status, head, body))
         };
-        let result = self.with_timeout(prepared.timeout, what, exchange).await;
+        let result = limits::within(prepared.timeout, what, exchange).await;
         let elapsed_ms = started.elapsed().as_millis() as u64;
         match &result {
             Ok(reply) => {
@@ -570,20 +571,6 @@ impl Inner {
         secrets
     }
 
-    /// A slot under the `connections` limit (none when unlimited). It is
-    /// owned, so that a streamed reply can hold it until its body is read.
-    async fn permit(&self) -> Result<Option<tokio::sync::OwnedSemaphorePermit>, Error> {
-        match &self.limit {
-            None => Ok(None),
-            Some(limit) => limit
-                .clone()
-                .acquire_owned()
-                .await
-                .map(Some)
-                .map_err(|_| Error::new(ErrorKind::InvalidInput, "The connection is closed.")),
-        }
-    }
-
     /// The headers of `prepared` with the token.
     fn headers_with_token(&self, prepared: &Prepared, token: &Secret) -> Result<HeaderMap, Error> {
         let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
@@ -614,12 +601,12 @@ impl Inner {
     async fn open(&self, prepared: &Prepared, token: &Secret) -> Result<stream::Opened, Error> {
         let what = prepared.what.clone();
         let headers = self.headers_with_token(prepared, token)?;
-        let permit = self.permit().await?;
+        let permit = self.slots.take("connection").await?;
         let target = prepared.target();
         tracing::debug!(connection = %self.label, method = %prepared.method, url = %target, "sending request (streamed reply)");
         let deadline = prepared.timeout.map(|t| tokio::time::Instant::now() + t);
         let head = async { Ok(self.transport.send(prepared.outgoing(&headers)).await?) };
-        let reply = self.with_timeout(prepared.timeout, &what, head).await?;
+        let reply = limits::within(prepared.timeout, &what, head).await?;
         tracing::debug!(
             connection = %self.label,
             method = %prepared.method,
@@ -635,25 +622,6 @@ impl Inner {
             deadline,
             what,
         })
-    }
-
-    /// Runs `exchange` within `timeout`.
-    async fn with_timeout<T>(
-        &self,
-        timeout: Option<Duration>,
-        what: &str,
-        exchange: impl Future<Output = Result<T, Error>>,
-    ) -> Result<T, Error> {
-        match timeout {
-            None => exchange.await,
-            Some(limit) => match tokio::time::timeout(limit, exchange).await {
-                Ok(result) => result,
-                Err(_) => Err(Error::new(
-                    ErrorKind::Timeout,
-                    format!("No complete reply to {what} within the timeout of {} s.", limit.as_secs_f64()),
-                )),
-            },
-        }
     }
 }
 

@@ -48,7 +48,7 @@ pub(crate) struct Inner {
     headers: HeaderMap,
     timeout: Option<Duration>,
     auth: Auth,
-    limit: Option<Arc<tokio::sync::Semaphore>>,
+    slots: crate::connection::limits::Slots,
     debug: bool,
     label: String,
     pub(crate) backoff: Vec<Duration>,
@@ -408,7 +408,7 @@ impl Inner {
             headers.insert(name.clone(), value.clone());
         }
         let secrets = &credentials.secrets;
-        let _permit = self.permit().await?;
+        let _permit = self.slots.take("client").await?;
         let target = Target(&prepared.url);
         tracing::debug!(connection = %self.label, method = %prepared.method, url = %target, "sending request");
         if let (true, Some(body)) = (self.debug, &prepared.body) {
@@ -439,7 +439,9 @@ impl Inner {
                 secrets: secrets.clone(),
             })
         };
-        let result = with_timeout(prepared.timeout, &prepared.what, exchange).await.map_err(|e| e.scrubbed(secrets));
+        let result = crate::connection::limits::within(prepared.timeout, &prepared.what, exchange)
+            .await
+            .map_err(|e| e.scrubbed(secrets));
         let elapsed_ms = started.elapsed().as_millis() as u64;
         match &result {
             Ok(reply) => {
@@ -454,19 +456,6 @@ impl Inner {
         }
         result
     }
-
-    /// A slot under the `connections` limit (none when unlimited).
-    async fn permit(&self) -> Result<Option<tokio::sync::OwnedSemaphorePermit>, Error> {
-        match &self.limit {
-            None => Ok(None),
-            Some(limit) => limit
-                .clone()
-                .acquire_owned()
-                .await
-                .map(Some)
-                .map_err(|_| Error::new(ErrorKind::InvalidInput, "The client is closed.")),
-        }
-    }
 }
 
 /// The text member `field` of a JSON object body.
@@ -474,21 +463,6 @@ fn token_of(reply: &RawReply, field: &str) -> Option<Secret> {
     let body: serde_json::Value = serde_json::from_slice(&reply.body).ok()?;
     let token = body.get(field)?.as_str().filter(|t| !t.is_empty())?;
     Some(Secret::new(token))
-}
-
-/// Runs `exchange` within `timeout`.
-async fn with_timeout<T>(
-    timeout: Option<Duration>,
-    what: &str,
-    exchange: impl Future<Output = Result<T, Error>>,
-) -> Result<T, Error> {
-    let Some(limit) = timeout else { return exchange.await };
-    tokio::time::timeout(limit, exchange).await.unwrap_or_else(|_| {
-        Err(Error::new(
-            ErrorKind::Timeout,
-            format!("No complete reply to {what} within the timeout of {} s.", limit.as_secs_f64()),
-        ))
-    })
 }
 
 /// The path and query of a URL, as logs show a request.
@@ -679,7 +653,7 @@ impl JsonClientBuilder {
             headers,
             timeout: self.transport.timeout,
             auth,
-            limit: self.transport.limit(),
+            slots: self.transport.slots(),
             debug: self.transport.debug,
             label,
             backoff: self.backoff(),
