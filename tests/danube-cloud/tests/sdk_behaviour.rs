@@ -193,3 +193,12 @@ async fn the_task_log_and_task_queries_decode() {
     assert!(done.is_ok_and(|d| d.done() == Some(false)) || fake.pending_tasks().is_empty());
     assert_eq!(client.ping().send().await.unwrap(), "pong");
 }
+
+#[tokio::test]
+async fn secrets_stay_out_of_debug_output() {
+    let fake = Fake::start().await;
+    let keyed = builder(&fake).api_key("key-9f3a2b");
+    let logged_in = builder(&fake).credentials(USERNAME, "pw-77c1d0");
+    let shown = format!("{keyed:?} {logged_in:?} {:?} {:?}", keyed.build().unwrap(), logged_in.build().unwrap());
+    assert!(!shown.contains("key-9f3a2b") && !shown.contains("pw-77c1d0"), "{shown}");
+}

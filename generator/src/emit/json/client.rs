@@ -81,7 +81,9 @@ pub(crate) fn emit(cx: &Context<'_>) -> TokenStream {
             }
         }
 
-        /// The settings of a [`Client`]; [`build`](Self::build) checks them.
+        /// The settings of a [`Client`]; [`build`](Self::build) checks them. Its
+        /// `Debug` output never shows a secret.
+        #[derive(Clone, Debug)]
         #[must_use = "a builder does nothing until `build()`"]
         pub struct ClientBuilder {
             inner: JsonClientBuilder,
