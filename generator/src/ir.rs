@@ -1,9 +1,17 @@
 //! The checked intermediate representation.
 //!
 //! `build` resolves every reference of a [`RawModel`], decides every Rust and
-//! XML name exactly once and reports every problem it finds. Emitters only
+//! wire name exactly once and reports every problem it finds. Emitters only
 //! read this representation; they never look at the YAML again.
+//!
+//! What both wire formats share lives in the plain fields (a member's or
+//! parameter's `wire` name is its XML element or attribute name, or its JSON
+//! object member name). What only XML has (attributes, list item elements,
+//! link `rel`s, schema types, element and collection names of types) lives in
+//! one optional side table per item, [`XmlMember`] and [`XmlNames`], which is
+//! `None` in a JSON model.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::PathBuf;
 
@@ -122,10 +130,8 @@ pub struct StructType {
     pub doc: Option<String>,
     /// Deprecated.
     pub deprecated: bool,
-    /// XML element name.
-    pub xml: String,
-    /// XML collection name.
-    pub xml_plural: String,
+    /// XML only: the element and collection names (`None` in a JSON model).
+    pub xml: Option<XmlNames>,
     /// Base type.
     pub base: Option<usize>,
     /// All ancestors, nearest first.
@@ -138,6 +144,16 @@ impl StructType {
     /// Members declared by this type itself.
     pub fn own_members(&self, me: usize) -> impl Iterator<Item = &Member> {
         self.members.iter().filter(move |m| m.declared_in == me)
+    }
+
+    /// The XML element and collection names of the type.
+    ///
+    /// Only XML emitters ask, and they only run for XML models, where the
+    /// builder always sets them. Were they missing, the names are derived
+    /// from the model name as the builder derives them when the model states
+    /// none, so the answer is never a panic.
+    pub fn xml_names(&self, naming: &NamingRules) -> Cow<'_, XmlNames> {
+        names_or_derived(self.xml.as_ref(), naming, &self.name)
     }
 
     /// True when the type has an `id` member of type `String`.
@@ -167,30 +183,54 @@ pub struct Member {
     pub name: String,
     /// Rust field name (may be raw, `r#type`).
     pub rust: String,
-    /// XML element or attribute name.
-    pub xml: String,
-    /// Travels as an XML attribute (`id`, `href`, `rel`).
-    pub xml_attribute: bool,
+    /// The name on the wire: the XML element or attribute name, or the JSON
+    /// object member name.
+    pub wire: String,
     /// Data or link.
     pub kind: MemberKind,
     /// Item type.
     pub ty: TypeRef,
     /// A list of `ty`.
     pub list: bool,
-    /// Item element name, for lists.
-    pub item_xml: Option<String>,
-    /// Link `rel`, for list links.
-    pub rel: Option<String>,
     /// Documentation.
     pub doc: Option<String>,
     /// Deprecated.
     pub deprecated: bool,
     /// Never shown by `Debug`.
     pub secret: bool,
-    /// Schema type of the wire form, when stated.
-    pub xsd: Option<String>,
+    /// XML only: how the member travels in XML (`None` in a JSON model).
+    pub xml: Option<XmlMember>,
     /// The struct that declares the member.
     pub declared_in: usize,
+}
+
+/// The facts about a member that only XML has.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct XmlMember {
+    /// Travels as an XML attribute (`id`, `rel`) rather than an element.
+    pub attribute: bool,
+    /// Item element name, for lists.
+    pub item: Option<String>,
+    /// Link `rel`, for list links.
+    pub rel: Option<String>,
+    /// Schema type of the wire form, when stated.
+    pub xsd: Option<String>,
+}
+
+/// What a member without XML facts is in XML: a plain element, no list item
+/// name, no `rel`, no schema type.
+static PLAIN_ELEMENT: XmlMember = XmlMember { attribute: false, item: None, rel: None, xsd: None };
+
+impl Member {
+    /// How the member travels in XML.
+    ///
+    /// XML emitters ask, and they only run for XML models, where the builder
+    /// always sets these facts. A member without them (every member of a
+    /// JSON model) reads as a plain element with no `rel`, never as a panic;
+    /// the builder's name checks rely on that for JSON models.
+    pub fn xml_facts(&self) -> &XmlMember {
+        self.xml.as_ref().unwrap_or(&PLAIN_ELEMENT)
+    }
 }
 
 /// An enum.
@@ -208,12 +248,49 @@ pub struct EnumType {
     pub doc: Option<String>,
     /// Deprecated.
     pub deprecated: bool,
-    /// XML element name.
-    pub xml: String,
-    /// XML collection name.
-    pub xml_plural: String,
+    /// XML only: the element and collection names (`None` in a JSON model).
+    pub xml: Option<XmlNames>,
     /// Values in model order.
     pub values: Vec<EnumValue>,
+}
+
+impl EnumType {
+    /// The XML element and collection names of the enum; see
+    /// [`StructType::xml_names`], which answers the same way.
+    pub fn xml_names(&self, naming: &NamingRules) -> Cow<'_, XmlNames> {
+        names_or_derived(self.xml.as_ref(), naming, &self.name)
+    }
+}
+
+/// The names a struct or enum type has only in XML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlNames {
+    /// The element of one value (`<vm>`).
+    pub element: String,
+    /// The element of a collection of them (`<vms>`).
+    pub plural: String,
+}
+
+impl XmlNames {
+    /// The names of the type `model_name` when its model states none: its
+    /// snake name and that name's plural, each through the `naming.xml`
+    /// table. A stated `xml:` or `xml_plural:` replaces its half.
+    fn derive(naming: &NamingRules, model_name: &str, element: Option<&String>, plural: Option<&String>) -> XmlNames {
+        let snake = names::camel_to_snake(model_name);
+        XmlNames {
+            element: element.cloned().unwrap_or_else(|| naming.xml(&snake)),
+            plural: plural.cloned().unwrap_or_else(|| naming.xml(&naming.plural(&snake))),
+        }
+    }
+}
+
+/// The XML names of a type: the ones the builder set, or else the ones it
+/// would have derived.
+fn names_or_derived<'a>(names: Option<&'a XmlNames>, naming: &NamingRules, model_name: &str) -> Cow<'a, XmlNames> {
+    match names {
+        Some(n) => Cow::Borrowed(n),
+        None => Cow::Owned(XmlNames::derive(naming, model_name, None, None)),
+    }
 }
 
 /// One enum value.
@@ -373,8 +450,9 @@ pub struct Param {
     pub name: String,
     /// Rust name.
     pub rust: String,
-    /// Query parameter / action element name.
-    pub xml: String,
+    /// The name on the wire: the query parameter or action element name in
+    /// XML, the JSON object member (or query parameter) name in JSON.
+    pub wire: String,
     /// Type.
     pub ty: TypeRef,
     /// A list.
@@ -694,7 +772,6 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
                 format!("duplicate name: another struct or enum is also named `{}`", r.name),
             );
         }
-        let snake = names::camel_to_snake(&r.name);
         cx.xml_only(
             &s.file,
             &format!("struct {}", r.name),
@@ -716,8 +793,7 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
             file: s.file.clone(),
             doc: r.doc.clone(),
             deprecated: r.deprecated,
-            xml: r.xml.clone().unwrap_or_else(|| naming.xml(&snake)),
-            xml_plural: r.xml_plural.clone().unwrap_or_else(|| naming.xml(&naming.plural(&snake))),
+            xml: xml_names(&cx, &naming, &r.name, r.xml.as_ref(), r.xml_plural.as_ref()),
             base: None,
             ancestors: Vec::new(),
             members: Vec::new(),
@@ -740,7 +816,6 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
             );
         }
         let entity = format!("enum {}", r.name);
-        let snake = names::camel_to_snake(&r.name);
         cx.xml_only(&e.file, &entity, "", &[("xml", r.xml.is_some()), ("xml_plural", r.xml_plural.is_some())]);
         let mut values = Vec::new();
         let mut wires = BTreeSet::new();
@@ -811,8 +886,7 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
             file: e.file.clone(),
             doc: r.doc.clone(),
             deprecated: r.deprecated,
-            xml: r.xml.clone().unwrap_or_else(|| naming.xml(&snake)),
-            xml_plural: r.xml_plural.clone().unwrap_or_else(|| naming.xml(&naming.plural(&snake))),
+            xml: xml_names(&cx, &naming, &r.name, r.xml.as_ref(), r.xml_plural.as_ref()),
             values,
         });
     }
@@ -1047,6 +1121,17 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
     }
 }
 
+/// The XML names of a struct or enum type, in an XML model.
+fn xml_names(
+    cx: &Ctx,
+    naming: &NamingRules,
+    model_name: &str,
+    element: Option<&String>,
+    plural: Option<&String>,
+) -> Option<XmlNames> {
+    (cx.format == WireFormat::Xml).then(|| XmlNames::derive(naming, model_name, element, plural))
+}
+
 #[allow(clippy::too_many_arguments)]
 fn build_member(
     cx: &mut Ctx,
@@ -1097,28 +1182,29 @@ fn build_member(
             format!("`{name}` travels as an XML attribute and must be a single primitive or enum"),
         );
     }
-    let item_xml = (spec.list && cx.format == WireFormat::Xml).then(|| {
-        spec.item.clone().unwrap_or_else(|| match ty {
-            TypeRef::Struct(i) => structs[i].xml.clone(),
-            _ => naming.xml(&naming.singular(name)),
-        })
+    let xml = (cx.format == WireFormat::Xml).then(|| XmlMember {
+        attribute: xml_attribute,
+        item: spec.list.then(|| {
+            spec.item.clone().unwrap_or_else(|| match ty {
+                TypeRef::Struct(i) => structs[i].xml_names(naming).element.clone(),
+                _ => naming.xml(&naming.singular(name)),
+            })
+        }),
+        rel: (spec.list && kind == MemberKind::Link)
+            .then(|| spec.rel.clone().unwrap_or_else(|| names::path_segment(name))),
+        xsd: spec.xsd.clone(),
     });
-    let rel =
-        (spec.list && kind == MemberKind::Link).then(|| spec.rel.clone().unwrap_or_else(|| names::path_segment(name)));
     Some(Member {
         name: name.to_owned(),
         rust: names::rust_field(name),
-        xml: cx.wire_name(naming, name, spec),
-        xml_attribute,
+        wire: cx.wire_name(naming, name, spec),
         kind,
         ty,
         list: spec.list,
-        item_xml,
-        rel,
         doc: spec.doc.clone(),
         deprecated: spec.deprecated,
         secret: spec.secret,
-        xsd: spec.xsd.clone(),
+        xml,
         declared_in: owner,
     })
 }
@@ -1127,7 +1213,7 @@ fn check_member_names(cx: &mut Ctx, st: &StructType, members: &[Member], structs
     let entity = format!("struct {}", st.name);
     let mut by_name: BTreeMap<&str, &Member> = BTreeMap::new();
     let mut by_rust: BTreeMap<&str, &Member> = BTreeMap::new();
-    let mut by_xml: BTreeMap<(bool, &str), &Member> = BTreeMap::new();
+    let mut by_wire: BTreeMap<(bool, &str), &Member> = BTreeMap::new();
     let mut by_rel: BTreeMap<&str, &Member> = BTreeMap::new();
     let origin = |m: &Member| -> String {
         if structs[m.declared_in].name == st.name {
@@ -1160,17 +1246,17 @@ fn check_member_names(cx: &mut Ctx, st: &StructType, members: &[Member], structs
                 );
             }
         }
-        if let Some(prev) = by_xml.insert((m.xml_attribute, &m.xml), m) {
+        if let Some(prev) = by_wire.insert((m.xml_facts().attribute, &m.wire), m) {
             if mine {
                 cx.err(
                     &st.file,
                     &entity,
                     &key,
-                    format!("XML name `{}` is also the XML name of {}", m.xml, origin(prev)),
+                    format!("XML name `{}` is also the XML name of {}", m.wire, origin(prev)),
                 );
             }
         }
-        if let Some(rel) = &m.rel {
+        if let Some(rel) = &m.xml_facts().rel {
             if let Some(prev) = by_rel.insert(rel, m) {
                 if mine {
                     cx.err(&st.file, &entity, &key, format!("link rel `{rel}` is also the rel of {}", origin(prev)));
@@ -1214,7 +1300,7 @@ fn build_params(
         out.push(Param {
             name: name.clone(),
             rust: names::rust_setter(name),
-            xml: cx.wire_name(naming, name, spec),
+            wire: cx.wire_name(naming, name, spec),
             ty,
             list: spec.list,
             dir: spec.dir.unwrap_or(Direction::In),
@@ -1280,7 +1366,7 @@ fn build_method(
             params.push(Param {
                 name: "follow".into(),
                 rust: "follow".into(),
-                xml: naming.xml("follow"),
+                wire: naming.xml("follow"),
                 ty: TypeRef::Primitive(Primitive::String),
                 list: false,
                 dir: Direction::In,
@@ -1407,7 +1493,7 @@ fn build_method(
     }
     // Parameter names must also be distinct in Rust and on the wire.
     let mut rust_seen: BTreeMap<String, String> = BTreeMap::new();
-    let mut xml_seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut wire_seen: BTreeMap<String, String> = BTreeMap::new();
     let key = key.as_str();
     let all = params.iter().map(|p| (format!("{key}.params.{}", p.name), p)).chain(
         variants
@@ -1420,9 +1506,14 @@ fn build_method(
                 cx.err(file, entity, &pkey, format!("Rust name `{}` is also the name of parameter `{prev}`", p.rust));
             }
         }
-        if let Some(prev) = xml_seen.insert(p.xml.clone(), p.name.clone()) {
+        if let Some(prev) = wire_seen.insert(p.wire.clone(), p.name.clone()) {
             if prev != p.name {
-                cx.err(file, entity, &pkey, format!("XML name `{}` is also the XML name of parameter `{prev}`", p.xml));
+                cx.err(
+                    file,
+                    entity,
+                    &pkey,
+                    format!("XML name `{}` is also the XML name of parameter `{prev}`", p.wire),
+                );
             }
         }
     }
@@ -1510,7 +1601,7 @@ fn build_json_method(
         if !names::is_snake(pname) && !pname.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             cx.err(file, entity, format!("{key}.fixed.{pname}"), format!("`{pname}` is not a parameter name"));
         }
-        if params.iter().any(|p| &p.xml == pname) {
+        if params.iter().any(|p| &p.wire == pname) {
             cx.err(file, entity, format!("{key}.fixed.{pname}"), "a fixed parameter can't also be a settable one");
         }
         fixed.push((pname.clone(), value.clone()));
