@@ -1,14 +1,25 @@
 //! The checked intermediate representation.
 //!
 //! `build` resolves every reference of a [`RawModel`], decides every Rust and
-//! XML name exactly once and reports every problem it finds. Emitters only
+//! wire name exactly once and reports every problem it finds. Emitters only
 //! read this representation; they never look at the YAML again.
+//!
+//! What both wire formats share lives in the plain fields (a member's or
+//! parameter's `wire` name is its XML element or attribute name, or its JSON
+//! object member name). What only XML has (attributes, list item elements,
+//! link `rel`s, schema types, element and collection names of types) lives in
+//! one optional side table per item, [`XmlMember`] and [`XmlNames`], which is
+//! `None` in a JSON model.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::error::{ModelError, ModelErrors};
-use crate::model::{Direction, MemberSpec, OrderedMap, RawDetail, RawFixed, RawMember, RawModel, WireFormat};
+use crate::model::{
+    Direction, MemberSpec, OrderedMap, RawDetail, RawEnum, RawEnumValue, RawFixed, RawMember, RawModel, RawService,
+    RawStruct, Sourced, WireFormat,
+};
 use crate::names::{self, NamingRules};
 use crate::protocol::Protocol;
 
@@ -122,10 +133,8 @@ pub struct StructType {
     pub doc: Option<String>,
     /// Deprecated.
     pub deprecated: bool,
-    /// XML element name.
-    pub xml: String,
-    /// XML collection name.
-    pub xml_plural: String,
+    /// XML only: the element and collection names (`None` in a JSON model).
+    pub xml: Option<XmlNames>,
     /// Base type.
     pub base: Option<usize>,
     /// All ancestors, nearest first.
@@ -138,6 +147,16 @@ impl StructType {
     /// Members declared by this type itself.
     pub fn own_members(&self, me: usize) -> impl Iterator<Item = &Member> {
         self.members.iter().filter(move |m| m.declared_in == me)
+    }
+
+    /// The XML element and collection names of the type.
+    ///
+    /// Only XML emitters ask, and they only run for XML models, where the
+    /// builder always sets them. Were they missing, the names are derived
+    /// from the model name as the builder derives them when the model states
+    /// none, so the answer is never a panic.
+    pub fn xml_names(&self, naming: &NamingRules) -> Cow<'_, XmlNames> {
+        names_or_derived(self.xml.as_ref(), naming, &self.name)
     }
 
     /// True when the type has an `id` member of type `String`.
@@ -160,6 +179,16 @@ pub enum MemberKind {
     Link,
 }
 
+impl MemberKind {
+    /// The section of a struct's model file that declares members of this kind.
+    fn section(self) -> &'static str {
+        match self {
+            MemberKind::Attribute => "attributes",
+            MemberKind::Link => "links",
+        }
+    }
+}
+
 /// A member of a struct.
 #[derive(Debug, Clone)]
 pub struct Member {
@@ -167,30 +196,54 @@ pub struct Member {
     pub name: String,
     /// Rust field name (may be raw, `r#type`).
     pub rust: String,
-    /// XML element or attribute name.
-    pub xml: String,
-    /// Travels as an XML attribute (`id`, `href`, `rel`).
-    pub xml_attribute: bool,
+    /// The name on the wire: the XML element or attribute name, or the JSON
+    /// object member name.
+    pub wire: String,
     /// Data or link.
     pub kind: MemberKind,
     /// Item type.
     pub ty: TypeRef,
     /// A list of `ty`.
     pub list: bool,
-    /// Item element name, for lists.
-    pub item_xml: Option<String>,
-    /// Link `rel`, for list links.
-    pub rel: Option<String>,
     /// Documentation.
     pub doc: Option<String>,
     /// Deprecated.
     pub deprecated: bool,
     /// Never shown by `Debug`.
     pub secret: bool,
-    /// Schema type of the wire form, when stated.
-    pub xsd: Option<String>,
+    /// XML only: how the member travels in XML (`None` in a JSON model).
+    pub xml: Option<XmlMember>,
     /// The struct that declares the member.
     pub declared_in: usize,
+}
+
+/// The facts about a member that only XML has.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct XmlMember {
+    /// Travels as an XML attribute (`id`, `rel`) rather than an element.
+    pub attribute: bool,
+    /// Item element name, for lists.
+    pub item: Option<String>,
+    /// Link `rel`, for list links.
+    pub rel: Option<String>,
+    /// Schema type of the wire form, when stated.
+    pub xsd: Option<String>,
+}
+
+/// What a member without XML facts is in XML: a plain element, no list item
+/// name, no `rel`, no schema type.
+static PLAIN_ELEMENT: XmlMember = XmlMember { attribute: false, item: None, rel: None, xsd: None };
+
+impl Member {
+    /// How the member travels in XML.
+    ///
+    /// XML emitters ask, and they only run for XML models, where the builder
+    /// always sets these facts. A member without them (every member of a
+    /// JSON model) reads as a plain element with no `rel`, never as a panic;
+    /// the builder's name checks rely on that for JSON models.
+    pub fn xml_facts(&self) -> &XmlMember {
+        self.xml.as_ref().unwrap_or(&PLAIN_ELEMENT)
+    }
 }
 
 /// An enum.
@@ -208,12 +261,49 @@ pub struct EnumType {
     pub doc: Option<String>,
     /// Deprecated.
     pub deprecated: bool,
-    /// XML element name.
-    pub xml: String,
-    /// XML collection name.
-    pub xml_plural: String,
+    /// XML only: the element and collection names (`None` in a JSON model).
+    pub xml: Option<XmlNames>,
     /// Values in model order.
     pub values: Vec<EnumValue>,
+}
+
+impl EnumType {
+    /// The XML element and collection names of the enum; see
+    /// [`StructType::xml_names`], which answers the same way.
+    pub fn xml_names(&self, naming: &NamingRules) -> Cow<'_, XmlNames> {
+        names_or_derived(self.xml.as_ref(), naming, &self.name)
+    }
+}
+
+/// The names a struct or enum type has only in XML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlNames {
+    /// The element of one value (`<vm>`).
+    pub element: String,
+    /// The element of a collection of them (`<vms>`).
+    pub plural: String,
+}
+
+impl XmlNames {
+    /// The names of the type `model_name` when its model states none: its
+    /// snake name and that name's plural, each through the `naming.xml`
+    /// table. A stated `xml:` or `xml_plural:` replaces its half.
+    fn derive(naming: &NamingRules, model_name: &str, element: Option<&String>, plural: Option<&String>) -> XmlNames {
+        let snake = names::camel_to_snake(model_name);
+        XmlNames {
+            element: element.cloned().unwrap_or_else(|| naming.xml(&snake)),
+            plural: plural.cloned().unwrap_or_else(|| naming.xml(&naming.plural(&snake))),
+        }
+    }
+}
+
+/// The XML names of a type: the ones the builder set, or else the ones it
+/// would have derived.
+fn names_or_derived<'a>(names: Option<&'a XmlNames>, naming: &NamingRules, model_name: &str) -> Cow<'a, XmlNames> {
+    match names {
+        Some(n) => Cow::Borrowed(n),
+        None => Cow::Owned(XmlNames::derive(naming, model_name, None, None)),
+    }
 }
 
 /// One enum value.
@@ -373,8 +463,9 @@ pub struct Param {
     pub name: String,
     /// Rust name.
     pub rust: String,
-    /// Query parameter / action element name.
-    pub xml: String,
+    /// The name on the wire: the query parameter or action element name in
+    /// XML, the JSON object member (or query parameter) name in JSON.
+    pub wire: String,
     /// Type.
     pub ty: TypeRef,
     /// A list.
@@ -525,30 +616,30 @@ struct Ctx {
 }
 
 impl Ctx {
-    fn err(&mut self, file: &std::path::Path, entity: &str, key: impl Into<String>, msg: impl Into<String>) {
+    /// Every problem found, sorted, each once.
+    fn into_errors(mut self) -> ModelErrors {
+        self.errors.sort();
+        self.errors.dedup();
+        ModelErrors(self.errors)
+    }
+
+    fn err(&mut self, file: &Path, entity: &str, key: impl Into<String>, msg: impl Into<String>) {
         self.errors.push(ModelError::new(file, msg).entity(entity).key(key));
     }
 
     /// Reports each present key that only an XML model may use, when the
     /// model is a JSON one.
-    fn xml_only(&mut self, file: &std::path::Path, entity: &str, prefix: &str, keys: &[(&str, bool)]) {
+    fn xml_only(&mut self, file: &Path, entity: &str, prefix: &str, keys: &[(&str, bool)]) {
         self.only_in(WireFormat::Xml, file, entity, prefix, keys);
     }
 
     /// Reports each present key that only a JSON model may use, when the
     /// model is an XML one.
-    fn json_only(&mut self, file: &std::path::Path, entity: &str, prefix: &str, keys: &[(&str, bool)]) {
+    fn json_only(&mut self, file: &Path, entity: &str, prefix: &str, keys: &[(&str, bool)]) {
         self.only_in(WireFormat::Json, file, entity, prefix, keys);
     }
 
-    fn only_in(
-        &mut self,
-        format: WireFormat,
-        file: &std::path::Path,
-        entity: &str,
-        prefix: &str,
-        keys: &[(&str, bool)],
-    ) {
+    fn only_in(&mut self, format: WireFormat, file: &Path, entity: &str, prefix: &str, keys: &[(&str, bool)]) {
         if self.format == format {
             return;
         }
@@ -563,7 +654,7 @@ impl Ctx {
     }
 
     /// Reports a type the model's format can't carry (`Json` in XML).
-    fn check_type_allowed(&mut self, file: &std::path::Path, entity: &str, key: &str, ty: TypeRef) {
+    fn check_type_allowed(&mut self, file: &Path, entity: &str, key: &str, ty: TypeRef) {
         if self.format == WireFormat::Xml && ty == TypeRef::Primitive(Primitive::Json) {
             self.err(file, entity, key, "the type `Json` exists only in JSON models");
         }
@@ -580,7 +671,7 @@ impl Ctx {
 
     /// Reports the keys of a member or parameter that the model's format
     /// does not use.
-    fn check_member_keys(&mut self, file: &std::path::Path, entity: &str, key: &str, spec: &RawMember) {
+    fn check_member_keys(&mut self, file: &Path, entity: &str, key: &str, spec: &RawMember) {
         let xml_keys = [
             ("xml", spec.xml.is_some()),
             ("item", spec.item.is_some()),
@@ -593,7 +684,7 @@ impl Ctx {
 }
 
 /// Checks `protocol:` against `format:`.
-fn build_protocol(cx: &mut Ctx, file: &std::path::Path, raw: &crate::model::RawApi) -> Option<Protocol> {
+fn build_protocol(cx: &mut Ctx, file: &Path, raw: &crate::model::RawApi) -> Option<Protocol> {
     match (raw.format, &raw.protocol) {
         (WireFormat::Json, Some(p)) => Some(crate::protocol::build(file, p, &mut cx.errors)),
         (WireFormat::Json, None) => {
@@ -615,51 +706,112 @@ enum Named {
 }
 
 /// Checks a parsed model and builds the IR, or returns every problem found.
+///
+/// Each phase reports what it finds and goes on, so that one run reports
+/// every problem (sorted in the end). The checks that need the whole IR
+/// (paging, waiters, reachability, actions, input details) run only when the
+/// phases before them found nothing.
 pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
-    let api_file = raw.api.file.clone();
-    let rawapi = &raw.api.value;
-    let mut cx = Ctx { errors: Vec::new(), format: rawapi.format, has_tasks: false };
-    let protocol = build_protocol(&mut cx, &api_file, rawapi);
-    cx.has_tasks = protocol.as_ref().is_some_and(|p| p.tasks.is_some());
-    let naming = NamingRules {
-        plural: rawapi.naming.plural.0.clone(),
-        singular: rawapi.naming.singular.0.clone(),
-        xml: rawapi.naming.xml.0.clone(),
-    };
-    if !names::is_snake(&rawapi.api) {
-        cx.err(&api_file, "api", "api", format!("`{}` is not a snake-case name", rawapi.api));
-    }
-    if !rawapi.root_path.starts_with('/') {
-        cx.err(&api_file, "api", "root_path", "must start with `/`");
+    let mut b = Builder::new(raw);
+    b.check_api_names();
+    b.register_structs();
+    b.register_enums();
+    b.resolve_struct_bases();
+    b.build_struct_members();
+    b.register_services();
+    b.build_service_members();
+    b.break_service_base_cycles();
+    b.finish()
+}
+
+/// The indexes `0..len` sorted by the name `name_of` gives each, so that the
+/// IR (and the output) never depends on file-system order.
+fn name_order<'a>(len: usize, name_of: impl Fn(usize) -> &'a str) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..len).collect();
+    order.sort_by(|&a, &b| name_of(a).cmp(name_of(b)));
+    order
+}
+
+/// The state of one [`build`]: the model, the problems found so far and the
+/// entities registered so far. Entity `i` of `structs` comes from
+/// `raw.structs[struct_order[i]]`, and likewise for enums and services.
+struct Builder<'r> {
+    raw: &'r RawModel,
+    cx: Ctx,
+    naming: NamingRules,
+    protocol: Option<Protocol>,
+    struct_order: Vec<usize>,
+    enum_order: Vec<usize>,
+    service_order: Vec<usize>,
+    /// Struct and enum names, to resolve type references.
+    types_by_name: HashMap<&'r str, Named>,
+    /// Service names, to resolve bases, locators and the root service.
+    services_by_name: HashMap<&'r str, usize>,
+    /// The Rust type names taken so far, with the entity that took each.
+    rust_names: BTreeMap<String, String>,
+    /// The Rust module names taken so far, with the entity that took each.
+    modules: BTreeMap<String, String>,
+    structs: Vec<StructType>,
+    enums: Vec<EnumType>,
+    services: Vec<Service>,
+}
+
+impl<'r> Builder<'r> {
+    /// Starts a build: checks `protocol:` and orders the entities by name.
+    fn new(raw: &'r RawModel) -> Self {
+        let rawapi = &raw.api.value;
+        let mut cx = Ctx { errors: Vec::new(), format: rawapi.format, has_tasks: false };
+        let protocol = build_protocol(&mut cx, &raw.api.file, rawapi);
+        cx.has_tasks = protocol.as_ref().is_some_and(|p| p.tasks.is_some());
+        let naming = NamingRules {
+            plural: rawapi.naming.plural.0.clone(),
+            singular: rawapi.naming.singular.0.clone(),
+            xml: rawapi.naming.xml.0.clone(),
+        };
+        Builder {
+            raw,
+            cx,
+            naming,
+            protocol,
+            struct_order: name_order(raw.structs.len(), |i| raw.structs[i].value.name.as_str()),
+            enum_order: name_order(raw.enums.len(), |i| raw.enums[i].value.name.as_str()),
+            service_order: name_order(raw.services.len(), |i| raw.services[i].value.name.as_str()),
+            types_by_name: HashMap::new(),
+            services_by_name: HashMap::new(),
+            rust_names: BTreeMap::new(),
+            modules: BTreeMap::new(),
+            structs: Vec::new(),
+            enums: Vec::new(),
+            services: Vec::new(),
+        }
     }
 
-    // Sort entities by name so that the IR (and the output) never depends
-    // on file-system order.
-    let mut struct_order: Vec<usize> = (0..raw.structs.len()).collect();
-    struct_order.sort_by(|&a, &b| raw.structs[a].value.name.cmp(&raw.structs[b].value.name));
-    let mut enum_order: Vec<usize> = (0..raw.enums.len()).collect();
-    enum_order.sort_by(|&a, &b| raw.enums[a].value.name.cmp(&raw.enums[b].value.name));
-    let mut service_order: Vec<usize> = (0..raw.services.len()).collect();
-    service_order.sort_by(|&a, &b| raw.services[a].value.name.cmp(&raw.services[b].value.name));
+    /// Checks the API's own name and root path.
+    fn check_api_names(&mut self) {
+        let (file, rawapi) = (&self.raw.api.file, &self.raw.api.value);
+        if !names::is_snake(&rawapi.api) {
+            self.cx.err(file, "api", "api", format!("`{}` is not a snake-case name", rawapi.api));
+        }
+        if !rawapi.root_path.starts_with('/') {
+            self.cx.err(file, "api", "root_path", "must start with `/`");
+        }
+    }
 
-    // Entity names, files, Rust names.
-    let mut types_by_name: HashMap<&str, Named> = HashMap::new();
-    let mut rust_names: BTreeMap<String, String> = BTreeMap::new();
-    let mut modules: BTreeMap<String, String> = BTreeMap::new();
-    let mut check_entity =
-        |cx: &mut Ctx, file: &std::path::Path, kind: &str, name: &str, rust: &str, module: Option<&str>| {
-            let entity = format!("{kind} {name}");
-            if !names::is_upper_camel(name) {
-                cx.err(file, &entity, kind, format!("`{name}` is not an UpperCamelCase name"));
-            }
-            let expected = format!("{}.yaml", names::camel_to_snake(name));
-            if file.file_name().and_then(|f| f.to_str()) != Some(expected.as_str()) {
-                cx.err(file, &entity, kind, format!("the file of `{name}` must be named `{expected}`"));
-            }
-            if !names::is_upper_camel(rust) {
-                cx.err(file, &entity, "rust_name", format!("`{rust}` is not an UpperCamelCase name"));
-            } else if names::RESERVED_TYPE_NAMES.contains(&rust) {
-                cx.err(
+    /// Checks the name and file of a struct, enum or service, and takes its
+    /// Rust name (and Rust module, when it has one of its own).
+    fn check_entity(&mut self, file: &Path, kind: &str, name: &str, rust: &str, module: Option<&str>) {
+        let entity = format!("{kind} {name}");
+        if !names::is_upper_camel(name) {
+            self.cx.err(file, &entity, kind, format!("`{name}` is not an UpperCamelCase name"));
+        }
+        let expected = format!("{}.yaml", names::camel_to_snake(name));
+        if file.file_name().and_then(|f| f.to_str()) != Some(expected.as_str()) {
+            self.cx.err(file, &entity, kind, format!("the file of `{name}` must be named `{expected}`"));
+        }
+        if !names::is_upper_camel(rust) {
+            self.cx.err(file, &entity, "rust_name", format!("`{rust}` is not an UpperCamelCase name"));
+        } else if names::RESERVED_TYPE_NAMES.contains(&rust) {
+            self.cx.err(
                 file,
                 &entity,
                 "rust_name",
@@ -667,121 +819,143 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
                     "the Rust name `{rust}` would shadow a Rust prelude or runtime name; give the entity a `rust_name:`"
                 ),
             );
+        }
+        if let Some(prev) = self.rust_names.insert(rust.to_owned(), entity.clone()) {
+            self.cx.err(file, &entity, "rust_name", format!("Rust name `{rust}` is also the Rust name of {prev}"));
+        }
+        if let Some(module) = module {
+            if let Some(prev) = self.modules.insert(module.to_owned(), entity.clone()) {
+                self.cx.err(file, &entity, "rust_name", format!("Rust module `{module}` is also the module of {prev}"));
             }
-            if let Some(prev) = rust_names.insert(rust.to_owned(), entity.clone()) {
-                cx.err(file, &entity, "rust_name", format!("Rust name `{rust}` is also the Rust name of {prev}"));
-            }
-            if let Some(module) = module {
-                if let Some(prev) = modules.insert(module.to_owned(), entity.clone()) {
-                    cx.err(file, &entity, "rust_name", format!("Rust module `{module}` is also the module of {prev}"));
-                }
-            }
-        };
+        }
+    }
 
-    let mut structs: Vec<StructType> = Vec::new();
-    for &ri in &struct_order {
-        let s = &raw.structs[ri];
+    /// Registers a struct or enum name for type references, reporting a
+    /// name that another struct or enum already has.
+    fn register_type_name(&mut self, file: &Path, kind: &str, name: &'r str, named: Named) {
+        if self.types_by_name.insert(name, named).is_some() {
+            self.cx.err(
+                file,
+                &format!("{kind} {name}"),
+                kind,
+                format!("duplicate name: another struct or enum is also named `{name}`"),
+            );
+        }
+    }
+
+    /// The XML names of a struct or enum type, in an XML model.
+    fn xml_names(&self, model_name: &str, element: Option<&String>, plural: Option<&String>) -> Option<XmlNames> {
+        (self.cx.format == WireFormat::Xml).then(|| XmlNames::derive(&self.naming, model_name, element, plural))
+    }
+
+    /// Registers every struct with its names; bases and members come later.
+    fn register_structs(&mut self) {
+        let raw = self.raw;
+        for ri in self.struct_order.clone() {
+            self.register_struct(&raw.structs[ri]);
+        }
+    }
+
+    /// Registers one struct (see [`Builder::register_structs`]).
+    fn register_struct(&mut self, s: &'r Sourced<RawStruct>) {
         let r = &s.value;
+        let entity = format!("struct {}", r.name);
         let rust_name = r.rust_name.clone().unwrap_or_else(|| r.name.clone());
         let module = names::module_name(&rust_name);
-        check_entity(&mut cx, &s.file, "struct", &r.name, &rust_name, Some(&module));
-        let idx = structs.len();
-        if types_by_name.insert(r.name.as_str(), Named::Struct(idx)).is_some() {
-            cx.err(
-                &s.file,
-                &format!("struct {}", r.name),
-                "struct",
-                format!("duplicate name: another struct or enum is also named `{}`", r.name),
-            );
+        self.check_entity(&s.file, "struct", &r.name, &rust_name, Some(&module));
+        self.register_type_name(&s.file, "struct", &r.name, Named::Struct(self.structs.len()));
+        self.cx.xml_only(&s.file, &entity, "", &[("xml", r.xml.is_some()), ("xml_plural", r.xml_plural.is_some())]);
+        if self.cx.format == WireFormat::Json && !r.links.0.is_empty() {
+            self.cx.err(&s.file, &entity, "links", "a JSON model has no links: declare the members under `attributes`");
         }
-        let snake = names::camel_to_snake(&r.name);
-        cx.xml_only(
-            &s.file,
-            &format!("struct {}", r.name),
-            "",
-            &[("xml", r.xml.is_some()), ("xml_plural", r.xml_plural.is_some())],
-        );
-        if cx.format == WireFormat::Json && !r.links.0.is_empty() {
-            cx.err(
-                &s.file,
-                &format!("struct {}", r.name),
-                "links",
-                "a JSON model has no links: declare the members under `attributes`",
-            );
-        }
-        structs.push(StructType {
+        let xml = self.xml_names(&r.name, r.xml.as_ref(), r.xml_plural.as_ref());
+        self.structs.push(StructType {
             name: r.name.clone(),
             rust_name,
             module,
             file: s.file.clone(),
             doc: r.doc.clone(),
             deprecated: r.deprecated,
-            xml: r.xml.clone().unwrap_or_else(|| naming.xml(&snake)),
-            xml_plural: r.xml_plural.clone().unwrap_or_else(|| naming.xml(&naming.plural(&snake))),
+            xml,
             base: None,
             ancestors: Vec::new(),
             members: Vec::new(),
         });
     }
-    let mut enums: Vec<EnumType> = Vec::new();
-    for &ri in &enum_order {
-        let e = &raw.enums[ri];
+
+    /// Registers every enum with its names and values.
+    fn register_enums(&mut self) {
+        let raw = self.raw;
+        for ri in self.enum_order.clone() {
+            self.register_enum(&raw.enums[ri]);
+        }
+    }
+
+    /// Registers one enum with its values.
+    fn register_enum(&mut self, e: &'r Sourced<RawEnum>) {
         let r = &e.value;
+        let entity = format!("enum {}", r.name);
         let rust_name = r.rust_name.clone().unwrap_or_else(|| r.name.clone());
         let module = names::module_name(&rust_name);
-        check_entity(&mut cx, &e.file, "enum", &r.name, &rust_name, Some(&module));
-        let idx = enums.len();
-        if types_by_name.insert(r.name.as_str(), Named::Enum(idx)).is_some() {
-            cx.err(
-                &e.file,
-                &format!("enum {}", r.name),
-                "enum",
-                format!("duplicate name: another struct or enum is also named `{}`", r.name),
-            );
+        self.check_entity(&e.file, "enum", &r.name, &rust_name, Some(&module));
+        self.register_type_name(&e.file, "enum", &r.name, Named::Enum(self.enums.len()));
+        self.cx.xml_only(&e.file, &entity, "", &[("xml", r.xml.is_some()), ("xml_plural", r.xml_plural.is_some())]);
+        let values = self.enum_values(&e.file, &entity, &r.values);
+        if r.values.is_empty() {
+            self.cx.err(&e.file, &entity, "values", "an enum needs at least one value");
         }
-        let entity = format!("enum {}", r.name);
-        let snake = names::camel_to_snake(&r.name);
-        cx.xml_only(&e.file, &entity, "", &[("xml", r.xml.is_some()), ("xml_plural", r.xml_plural.is_some())]);
+        let xml = self.xml_names(&r.name, r.xml.as_ref(), r.xml_plural.as_ref());
+        self.enums.push(EnumType {
+            name: r.name.clone(),
+            rust_name,
+            module,
+            file: e.file.clone(),
+            doc: r.doc.clone(),
+            deprecated: r.deprecated,
+            xml,
+            values,
+        });
+    }
+
+    /// The values of an enum that are well formed, distinct and map to
+    /// distinct Rust variants; each other value is reported.
+    fn enum_values(&mut self, file: &Path, entity: &str, raw_values: &[RawEnumValue]) -> Vec<EnumValue> {
+        let cx = &mut self.cx;
         let mut values = Vec::new();
         let mut wires = BTreeSet::new();
         let mut rusts: BTreeMap<String, String> = BTreeMap::new();
-        for (i, v) in r.values.iter().enumerate() {
+        for (i, v) in raw_values.iter().enumerate() {
             let key = format!("values[{i}]");
             let json = cx.format == WireFormat::Json;
             if json && names::wire_words(&v.value).is_empty() {
-                cx.err(&e.file, &entity, &key, format!("enum value `{}` needs at least one letter or digit", v.value));
+                cx.err(file, entity, &key, format!("enum value `{}` needs at least one letter or digit", v.value));
                 continue;
             }
             if !json && !names::is_wire_value(&v.value) {
                 cx.err(
-                    &e.file,
-                    &entity,
+                    file,
+                    entity,
                     &key,
                     format!("invalid enum value `{}`: expected lower-case words joined by `_`", v.value),
                 );
                 continue;
             }
             if !wires.insert(v.value.clone()) {
-                cx.err(&e.file, &entity, &key, format!("duplicate value `{}`", v.value));
+                cx.err(file, entity, &key, format!("duplicate value `{}`", v.value));
                 continue;
             }
             let rust = match &v.rust_name {
                 Some(r) if names::is_upper_camel(r) => r.clone(),
                 Some(r) => {
-                    cx.err(
-                        &e.file,
-                        &entity,
-                        format!("{key}.rust_name"),
-                        format!("`{r}` is not an UpperCamelCase name"),
-                    );
+                    cx.err(file, entity, format!("{key}.rust_name"), format!("`{r}` is not an UpperCamelCase name"));
                     continue;
                 }
                 None => names::rust_variant(&if json { names::wire_words(&v.value) } else { v.value.clone() }),
             };
             if rust == CATCH_ALL_VARIANT {
                 cx.err(
-                    &e.file,
-                    &entity,
+                    file,
+                    entity,
                     &key,
                     format!(
                         "value `{}` maps to the Rust variant `{CATCH_ALL_VARIANT}`, which keeps unknown values",
@@ -792,8 +966,8 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
             }
             if let Some(prev) = rusts.insert(rust.clone(), v.value.clone()) {
                 cx.err(
-                    &e.file,
-                    &entity,
+                    file,
+                    entity,
                     &key,
                     format!("values `{prev}` and `{}` map to the same Rust variant `{rust}`", v.value),
                 );
@@ -801,116 +975,186 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
             }
             values.push(EnumValue { wire: v.value.clone(), rust, doc: v.doc.clone(), deprecated: v.deprecated });
         }
-        if r.values.is_empty() {
-            cx.err(&e.file, &entity, "values", "an enum needs at least one value");
-        }
-        enums.push(EnumType {
-            name: r.name.clone(),
-            rust_name,
-            module,
-            file: e.file.clone(),
-            doc: r.doc.clone(),
-            deprecated: r.deprecated,
-            xml: r.xml.clone().unwrap_or_else(|| naming.xml(&snake)),
-            xml_plural: r.xml_plural.clone().unwrap_or_else(|| naming.xml(&naming.plural(&snake))),
-            values,
-        });
+        values
     }
 
-    let resolve = |name: &str| -> Option<TypeRef> {
+    /// The type a model type name refers to, if any.
+    fn resolve(&self, name: &str) -> Option<TypeRef> {
         if let Some(p) = Primitive::from_name(name) {
             return Some(TypeRef::Primitive(p));
         }
-        types_by_name.get(name).map(|n| match *n {
+        self.types_by_name.get(name).map(|n| match *n {
             Named::Struct(i) => TypeRef::Struct(i),
             Named::Enum(i) => TypeRef::Enum(i),
         })
-    };
+    }
 
-    // Struct bases.
-    for (idx, &ri) in struct_order.iter().enumerate() {
-        let r = &raw.structs[ri].value;
-        if let Some(base) = &r.base {
-            match resolve(base) {
-                Some(TypeRef::Struct(b)) => structs[idx].base = Some(b),
-                Some(_) => cx.err(
-                    &structs[idx].file,
-                    &format!("struct {}", r.name),
-                    "base",
-                    format!("`{base}` is not a struct type"),
-                ),
-                None => {
-                    cx.err(&structs[idx].file, &format!("struct {}", r.name), "base", format!("unknown type `{base}`"))
+    /// Resolves each struct's `base:`, then its chain of ancestors.
+    fn resolve_struct_bases(&mut self) {
+        let raw = self.raw;
+        for (idx, &ri) in self.struct_order.iter().enumerate() {
+            let r = &raw.structs[ri].value;
+            let Some(base) = &r.base else { continue };
+            let entity = format!("struct {}", r.name);
+            match self.resolve(base) {
+                Some(TypeRef::Struct(b)) => self.structs[idx].base = Some(b),
+                Some(_) => {
+                    self.cx.err(&self.structs[idx].file, &entity, "base", format!("`{base}` is not a struct type"))
                 }
+                None => self.cx.err(&self.structs[idx].file, &entity, "base", format!("unknown type `{base}`")),
             }
         }
+        for idx in 0..self.structs.len() {
+            self.structs[idx].ancestors = self.ancestors(idx);
+        }
     }
-    for idx in 0..structs.len() {
+
+    /// The ancestors of struct `idx`, nearest first; none when the bases
+    /// form a cycle, which is reported.
+    fn ancestors(&mut self, idx: usize) -> Vec<usize> {
         let mut chain = Vec::new();
-        let mut cur = structs[idx].base;
+        let mut cur = self.structs[idx].base;
         while let Some(b) = cur {
             if b == idx || chain.contains(&b) {
-                let file = structs[idx].file.clone();
-                cx.err(&file, &format!("struct {}", structs[idx].name), "base", "the base types form a cycle");
-                chain.clear();
-                break;
+                let st = &self.structs[idx];
+                self.cx.err(&st.file, &format!("struct {}", st.name), "base", "the base types form a cycle");
+                return Vec::new();
             }
             chain.push(b);
-            cur = structs[b].base;
+            cur = self.structs[b].base;
         }
-        structs[idx].ancestors = chain;
+        chain
     }
 
-    // Declared members of each struct.
-    let mut declared: Vec<Vec<Member>> = Vec::with_capacity(structs.len());
-    for (idx, &ri) in struct_order.iter().enumerate() {
-        let r = &raw.structs[ri].value;
-        let file = structs[idx].file.clone();
-        let entity = format!("struct {}", r.name);
+    /// Builds the members each struct declares, then gives every struct its
+    /// inherited ones too (root-most ancestor first) and checks their names.
+    fn build_struct_members(&mut self) {
+        let raw = self.raw;
+        let order = self.struct_order.clone();
+        let declared: Vec<Vec<Member>> =
+            order.iter().enumerate().map(|(idx, &ri)| self.declared_members(idx, &raw.structs[ri].value)).collect();
+        for idx in 0..self.structs.len() {
+            let mut chain: Vec<usize> = self.structs[idx].ancestors.iter().rev().copied().collect();
+            chain.push(idx);
+            let members: Vec<Member> = chain.iter().flat_map(|&s| declared[s].iter().cloned()).collect();
+            check_member_names(&mut self.cx, &self.structs[idx], &members, &self.structs);
+            self.structs[idx].members = members;
+        }
+    }
+
+    /// The members struct `owner` declares itself: attributes, then links.
+    fn declared_members(&mut self, owner: usize, r: &RawStruct) -> Vec<Member> {
         let mut own = Vec::new();
-        for (kind, section, map) in
-            [(MemberKind::Attribute, "attributes", &r.attributes), (MemberKind::Link, "links", &r.links)]
-        {
+        for (kind, map) in [(MemberKind::Attribute, &r.attributes), (MemberKind::Link, &r.links)] {
             for (name, spec) in &map.0 {
-                let key = format!("{section}.{name}");
-                if let Some(m) =
-                    build_member(&mut cx, &naming, &resolve, &file, &entity, &key, idx, kind, name, &spec.0, &structs)
-                {
-                    own.push(m);
-                }
+                own.extend(self.member(owner, kind, name, &spec.0));
             }
         }
-        declared.push(own);
-    }
-    // Flatten: root-most ancestor first.
-    for idx in 0..structs.len() {
-        let mut members: Vec<Member> = Vec::new();
-        let mut chain: Vec<usize> = structs[idx].ancestors.iter().rev().copied().collect();
-        chain.push(idx);
-        for s in chain {
-            members.extend(declared[s].iter().cloned());
-        }
-        check_member_names(&mut cx, &structs[idx], &members, &structs);
-        structs[idx].members = members;
+        own
     }
 
-    // Services.
-    let mut services_by_name: HashMap<&str, usize> = HashMap::new();
-    let mut services: Vec<Service> = Vec::new();
-    for &ri in &service_order {
-        let s = &raw.services[ri];
+    /// One member declared by struct `owner`, or `None` when it is too
+    /// broken to keep (each problem is reported).
+    fn member(&mut self, owner: usize, kind: MemberKind, name: &str, spec: &RawMember) -> Option<Member> {
+        let file = self.structs[owner].file.clone();
+        let entity = format!("struct {}", self.structs[owner].name);
+        let key = format!("{}.{name}", kind.section());
+        let (file, entity, key) = (file.as_path(), entity.as_str(), key.as_str());
+        let cx = &mut self.cx;
+        if !names::is_snake(name) {
+            cx.err(file, entity, key, format!("`{name}` is not a snake-case name"));
+            return None;
+        }
+        if name == "href" && cx.format == WireFormat::Xml {
+            cx.err(file, entity, key, "`href` is implicit on every struct and must not be declared");
+            return None;
+        }
+        cx.check_member_keys(file, entity, key, spec);
+        if spec.dir.is_some() {
+            cx.err(file, entity, format!("{key}.dir"), "`dir` belongs to parameters, not to struct members");
+        }
+        let Some(ty) = self.resolve(&spec.ty) else {
+            self.cx.err(file, entity, key, format!("unknown type `{}`", spec.ty));
+            return None;
+        };
+        let cx = &mut self.cx;
+        cx.check_type_allowed(file, entity, key, ty);
+        if kind == MemberKind::Link && !matches!(ty, TypeRef::Struct(_)) {
+            cx.err(file, entity, key, format!("a link must point to a struct type, not `{}`", spec.ty));
+            return None;
+        }
+        if spec.item.is_some() && !spec.list {
+            cx.err(file, entity, format!("{key}.item"), "`item` is only valid on a list");
+        }
+        if spec.rel.is_some() && !(spec.list && kind == MemberKind::Link) {
+            cx.err(file, entity, format!("{key}.rel"), "`rel` is only valid on a list link");
+        }
+        let xml_format = cx.format == WireFormat::Xml;
+        if xml_format && travels_as_xml_attribute(name) && (spec.list || matches!(ty, TypeRef::Struct(_))) {
+            cx.err(
+                file,
+                entity,
+                key,
+                format!("`{name}` travels as an XML attribute and must be a single primitive or enum"),
+            );
+        }
+        let xml = xml_format.then(|| self.xml_member(kind, name, spec, ty));
+        Some(Member {
+            name: name.to_owned(),
+            rust: names::rust_field(name),
+            wire: self.cx.wire_name(&self.naming, name, spec),
+            kind,
+            ty,
+            list: spec.list,
+            doc: spec.doc.clone(),
+            deprecated: spec.deprecated,
+            secret: spec.secret,
+            xml,
+            declared_in: owner,
+        })
+    }
+
+    /// How a member of an XML model travels: as an attribute or element,
+    /// with its list item element and link `rel` (stated or derived).
+    fn xml_member(&self, kind: MemberKind, name: &str, spec: &RawMember, ty: TypeRef) -> XmlMember {
+        let naming = &self.naming;
+        XmlMember {
+            attribute: travels_as_xml_attribute(name),
+            item: spec.list.then(|| {
+                spec.item.clone().unwrap_or_else(|| match ty {
+                    TypeRef::Struct(i) => self.structs[i].xml_names(naming).element.clone(),
+                    _ => naming.xml(&naming.singular(name)),
+                })
+            }),
+            rel: (spec.list && kind == MemberKind::Link)
+                .then(|| spec.rel.clone().unwrap_or_else(|| names::path_segment(name))),
+            xsd: spec.xsd.clone(),
+        }
+    }
+
+    /// Registers every service with its names; bases, methods and locators
+    /// come later.
+    fn register_services(&mut self) {
+        let raw = self.raw;
+        for ri in self.service_order.clone() {
+            self.register_service(&raw.services[ri]);
+        }
+    }
+
+    /// Registers one service (see [`Builder::register_services`]).
+    fn register_service(&mut self, s: &'r Sourced<RawService>) {
         let r = &s.value;
         let rust_name = format!("{}Service", r.name);
-        check_entity(&mut cx, &s.file, "service", &r.name, &rust_name, None);
-        if services_by_name.insert(r.name.as_str(), services.len()).is_some() {
-            cx.err(
+        self.check_entity(&s.file, "service", &r.name, &rust_name, None);
+        if self.services_by_name.insert(r.name.as_str(), self.services.len()).is_some() {
+            self.cx.err(
                 &s.file,
                 &format!("service {}", r.name),
                 "service",
                 format!("duplicate name: another service is also named `{}`", r.name),
             );
         }
-        services.push(Service {
+        self.services.push(Service {
             name: r.name.clone(),
             rust_name,
             file: s.file.clone(),
@@ -923,45 +1167,77 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
             waiters: Vec::new(),
         });
     }
-    for (idx, &ri) in service_order.iter().enumerate() {
-        let r = &raw.services[ri].value;
-        let file = services[idx].file.clone();
+
+    /// Resolves the base of every service and builds its methods and locators.
+    fn build_service_members(&mut self) {
+        let raw = self.raw;
+        for (idx, ri) in self.service_order.clone().into_iter().enumerate() {
+            self.build_service(idx, &raw.services[ri].value);
+        }
+    }
+
+    /// Resolves the base of service `idx` and builds its methods and locators.
+    fn build_service(&mut self, idx: usize, r: &RawService) {
+        let file = self.services[idx].file.clone();
         let entity = format!("service {}", r.name);
         if let Some(base) = &r.base {
-            match services_by_name.get(base.as_str()) {
-                Some(&b) => services[idx].base = Some(b),
-                None => cx.err(&file, &entity, "base", format!("unknown service `{base}`")),
+            match self.services_by_name.get(base.as_str()) {
+                Some(&b) => self.services[idx].base = Some(b),
+                None => self.cx.err(&file, &entity, "base", format!("unknown service `{base}`")),
             }
         }
-        let mut methods = Vec::new();
+        // Methods, variants and locators each become Rust methods of the service.
         let mut rust_methods: BTreeMap<String, String> = BTreeMap::new();
+        self.services[idx].methods = self.service_methods(&file, &entity, r, &mut rust_methods);
+        self.services[idx].locators = self.locators(&file, &entity, r, &mut rust_methods);
+    }
+
+    /// The methods of a service, taking their Rust names in `rust_methods`.
+    fn service_methods(
+        &mut self,
+        file: &Path,
+        entity: &str,
+        r: &RawService,
+        rust_methods: &mut BTreeMap<String, String>,
+    ) -> Vec<Method> {
+        let mut methods = Vec::new();
         for (name, m) in &r.methods.0 {
             let default = Default::default();
             let m = m.as_ref().unwrap_or(&default);
-            if let Some(method) = build_method(&mut cx, &naming, &resolve, &file, &entity, name, m) {
-                for rust in std::iter::once(method.rust.clone()).chain(method.variants.iter().map(|v| v.rust.clone())) {
-                    if let Some(prev) = rust_methods.insert(rust.clone(), name.clone()) {
-                        cx.err(
-                            &file,
-                            &entity,
-                            format!("methods.{name}"),
-                            format!("Rust method `{rust}` is also produced by method `{prev}`"),
-                        );
-                    }
+            let Some(method) = self.method(file, entity, name, m) else { continue };
+            for rust in std::iter::once(method.rust.clone()).chain(method.variants.iter().map(|v| v.rust.clone())) {
+                if let Some(prev) = rust_methods.insert(rust.clone(), name.clone()) {
+                    self.cx.err(
+                        file,
+                        entity,
+                        format!("methods.{name}"),
+                        format!("Rust method `{rust}` is also produced by method `{prev}`"),
+                    );
                 }
-                methods.push(method);
             }
+            methods.push(method);
         }
+        methods
+    }
+
+    /// The locators of a service, taking their Rust names in `rust_methods`.
+    fn locators(
+        &mut self,
+        file: &Path,
+        entity: &str,
+        r: &RawService,
+        rust_methods: &mut BTreeMap<String, String>,
+    ) -> Vec<Locator> {
         let mut locators = Vec::new();
         let mut paths: BTreeMap<String, String> = BTreeMap::new();
         for (name, l) in &r.locators.0 {
             let key = format!("locators.{name}");
             if !names::is_snake(name) {
-                cx.err(&file, &entity, &key, format!("`{name}` is not a snake-case name"));
+                self.cx.err(file, entity, &key, format!("`{name}` is not a snake-case name"));
                 continue;
             }
-            let Some(&target) = services_by_name.get(l.service.as_str()) else {
-                cx.err(&file, &entity, format!("{key}.service"), format!("unknown service `{}`", l.service));
+            let Some(&target) = self.services_by_name.get(l.service.as_str()) else {
+                self.cx.err(file, entity, format!("{key}.service"), format!("unknown service `{}`", l.service));
                 continue;
             };
             let path = match (&l.path, l.id) {
@@ -970,11 +1246,16 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
                 (None, false) => names::path_segment(name),
             };
             if let Some(prev) = paths.insert(path.clone(), name.clone()) {
-                cx.err(&file, &entity, &key, format!("URL segment `{path}` is also the segment of locator `{prev}`"));
+                self.cx.err(
+                    file,
+                    entity,
+                    &key,
+                    format!("URL segment `{path}` is also the segment of locator `{prev}`"),
+                );
             }
             let rust = format!("{name}_service");
             if let Some(prev) = rust_methods.insert(rust.clone(), name.clone()) {
-                cx.err(&file, &entity, &key, format!("Rust method `{rust}` is also produced by `{prev}`"));
+                self.cx.err(file, entity, &key, format!("Rust method `{rust}` is also produced by `{prev}`"));
             }
             locators.push(Locator {
                 name: name.clone(),
@@ -986,148 +1267,78 @@ pub fn build(raw: &RawModel) -> Result<Api, ModelErrors> {
                 deprecated: l.deprecated,
             });
         }
-        services[idx].methods = methods;
-        services[idx].locators = locators;
+        locators
     }
-    // Service base cycles.
-    for idx in 0..services.len() {
-        let mut seen = vec![idx];
-        let mut cur = services[idx].base;
-        while let Some(b) = cur {
-            if seen.contains(&b) {
-                let file = services[idx].file.clone();
-                cx.err(&file, &format!("service {}", services[idx].name), "base", "the base services form a cycle");
-                services[idx].base = None;
-                break;
+
+    /// Reports every service whose bases form a cycle, and drops its base.
+    fn break_service_base_cycles(&mut self) {
+        for idx in 0..self.services.len() {
+            let mut seen = vec![idx];
+            let mut cur = self.services[idx].base;
+            while let Some(b) = cur {
+                if seen.contains(&b) {
+                    let sv = &self.services[idx];
+                    self.cx.err(&sv.file, &format!("service {}", sv.name), "base", "the base services form a cycle");
+                    self.services[idx].base = None;
+                    break;
+                }
+                seen.push(b);
+                cur = self.services[b].base;
             }
-            seen.push(b);
-            cur = services[b].base;
         }
     }
 
-    let root_service = match services_by_name.get(rawapi.root_service.as_str()) {
-        Some(&i) => Some(i),
-        None => {
-            cx.err(&api_file, "api", "root_service", format!("unknown service `{}`", rawapi.root_service));
-            None
+    /// Assembles the API when the phases so far found no problem, runs the
+    /// checks that need the whole API and returns it, or every problem found.
+    fn finish(mut self) -> Result<Api, ModelErrors> {
+        let raw = self.raw;
+        let (api_file, rawapi) = (&raw.api.file, &raw.api.value);
+        let root_service = match self.services_by_name.get(rawapi.root_service.as_str()) {
+            Some(&i) => Some(i),
+            None => {
+                self.cx.err(api_file, "api", "root_service", format!("unknown service `{}`", rawapi.root_service));
+                None
+            }
+        };
+        if !self.cx.errors.is_empty() {
+            return Err(self.cx.into_errors());
         }
-    };
-
-    if !cx.errors.is_empty() {
-        cx.errors.sort();
-        cx.errors.dedup();
-        return Err(ModelErrors(cx.errors));
-    }
-    let api = Api {
-        name: rawapi.api.clone(),
-        doc: rawapi.doc.clone(),
-        root_service: root_service.unwrap_or(0),
-        root_path: rawapi.root_path.clone(),
-        naming,
-        paging: paging(&mut cx, &api_file, rawapi),
-        format: rawapi.format,
-        protocol,
-        structs,
-        enums,
-        services,
-    };
-    let mut api = api;
-    build_waiters(&mut cx, raw, &service_order, &mut api);
-    check_reachability(&mut cx, &api);
-    if api.format == WireFormat::Xml {
-        check_action_members(&mut cx, &api);
-    }
-    check_input_details(&mut cx, &api);
-    if cx.errors.is_empty() {
-        Ok(api)
-    } else {
-        cx.errors.sort();
-        cx.errors.dedup();
-        Err(ModelErrors(cx.errors))
+        let mut cx = self.cx;
+        let mut api = Api {
+            name: rawapi.api.clone(),
+            doc: rawapi.doc.clone(),
+            root_service: root_service.unwrap_or(0),
+            root_path: rawapi.root_path.clone(),
+            naming: self.naming,
+            paging: paging(&mut cx, api_file, rawapi),
+            format: rawapi.format,
+            protocol: self.protocol,
+            structs: self.structs,
+            enums: self.enums,
+            services: self.services,
+        };
+        build_waiters(&mut cx, raw, &self.service_order, &mut api);
+        check_reachability(&mut cx, &api);
+        if api.format == WireFormat::Xml {
+            check_action_members(&mut cx, &api);
+        }
+        check_input_details(&mut cx, &api);
+        if cx.errors.is_empty() { Ok(api) } else { Err(cx.into_errors()) }
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn build_member(
-    cx: &mut Ctx,
-    naming: &NamingRules,
-    resolve: &dyn Fn(&str) -> Option<TypeRef>,
-    file: &std::path::Path,
-    entity: &str,
-    key: &str,
-    owner: usize,
-    kind: MemberKind,
-    name: &str,
-    spec: &RawMember,
-    structs: &[StructType],
-) -> Option<Member> {
-    if !names::is_snake(name) {
-        cx.err(file, entity, key, format!("`{name}` is not a snake-case name"));
-        return None;
-    }
-    if name == "href" && cx.format == WireFormat::Xml {
-        cx.err(file, entity, key, "`href` is implicit on every struct and must not be declared");
-        return None;
-    }
-    cx.check_member_keys(file, entity, key, spec);
-    if spec.dir.is_some() {
-        cx.err(file, entity, format!("{key}.dir"), "`dir` belongs to parameters, not to struct members");
-    }
-    let Some(ty) = resolve(&spec.ty) else {
-        cx.err(file, entity, key, format!("unknown type `{}`", spec.ty));
-        return None;
-    };
-    cx.check_type_allowed(file, entity, key, ty);
-    if kind == MemberKind::Link && !matches!(ty, TypeRef::Struct(_)) {
-        cx.err(file, entity, key, format!("a link must point to a struct type, not `{}`", spec.ty));
-        return None;
-    }
-    if spec.item.is_some() && !spec.list {
-        cx.err(file, entity, format!("{key}.item"), "`item` is only valid on a list");
-    }
-    if spec.rel.is_some() && !(spec.list && kind == MemberKind::Link) {
-        cx.err(file, entity, format!("{key}.rel"), "`rel` is only valid on a list link");
-    }
-    let xml_attribute = cx.format == WireFormat::Xml && matches!(name, "id" | "rel");
-    if xml_attribute && (spec.list || matches!(ty, TypeRef::Struct(_))) {
-        cx.err(
-            file,
-            entity,
-            key,
-            format!("`{name}` travels as an XML attribute and must be a single primitive or enum"),
-        );
-    }
-    let item_xml = (spec.list && cx.format == WireFormat::Xml).then(|| {
-        spec.item.clone().unwrap_or_else(|| match ty {
-            TypeRef::Struct(i) => structs[i].xml.clone(),
-            _ => naming.xml(&naming.singular(name)),
-        })
-    });
-    let rel =
-        (spec.list && kind == MemberKind::Link).then(|| spec.rel.clone().unwrap_or_else(|| names::path_segment(name)));
-    Some(Member {
-        name: name.to_owned(),
-        rust: names::rust_field(name),
-        xml: cx.wire_name(naming, name, spec),
-        xml_attribute,
-        kind,
-        ty,
-        list: spec.list,
-        item_xml,
-        rel,
-        doc: spec.doc.clone(),
-        deprecated: spec.deprecated,
-        secret: spec.secret,
-        xsd: spec.xsd.clone(),
-        declared_in: owner,
-    })
+/// True for the members that travel as XML attributes in an XML model.
+fn travels_as_xml_attribute(name: &str) -> bool {
+    matches!(name, "id" | "rel")
 }
 
+/// Reports members of a struct (its own and inherited) whose model, Rust,
+/// wire or `rel` names clash, once, on the struct that declares the later one.
 fn check_member_names(cx: &mut Ctx, st: &StructType, members: &[Member], structs: &[StructType]) {
     let entity = format!("struct {}", st.name);
     let mut by_name: BTreeMap<&str, &Member> = BTreeMap::new();
     let mut by_rust: BTreeMap<&str, &Member> = BTreeMap::new();
-    let mut by_xml: BTreeMap<(bool, &str), &Member> = BTreeMap::new();
+    let mut by_wire: BTreeMap<(bool, &str), &Member> = BTreeMap::new();
     let mut by_rel: BTreeMap<&str, &Member> = BTreeMap::new();
     let origin = |m: &Member| -> String {
         if structs[m.declared_in].name == st.name {
@@ -1137,8 +1348,7 @@ fn check_member_names(cx: &mut Ctx, st: &StructType, members: &[Member], structs
         }
     };
     for m in members {
-        let section = if m.kind == MemberKind::Link { "links" } else { "attributes" };
-        let key = format!("{section}.{}", m.name);
+        let key = format!("{}.{}", m.kind.section(), m.name);
         // Report each clash once, on the struct that declares the later member.
         let mine = structs[m.declared_in].name == st.name;
         if let Some(prev) = by_name.insert(&m.name, m) {
@@ -1160,17 +1370,17 @@ fn check_member_names(cx: &mut Ctx, st: &StructType, members: &[Member], structs
                 );
             }
         }
-        if let Some(prev) = by_xml.insert((m.xml_attribute, &m.xml), m) {
+        if let Some(prev) = by_wire.insert((m.xml_facts().attribute, &m.wire), m) {
             if mine {
                 cx.err(
                     &st.file,
                     &entity,
                     &key,
-                    format!("XML name `{}` is also the XML name of {}", m.xml, origin(prev)),
+                    format!("XML name `{}` is also the XML name of {}", m.wire, origin(prev)),
                 );
             }
         }
-        if let Some(rel) = &m.rel {
+        if let Some(rel) = &m.xml_facts().rel {
             if let Some(prev) = by_rel.insert(rel, m) {
                 if mine {
                     cx.err(&st.file, &entity, &key, format!("link rel `{rel}` is also the rel of {}", origin(prev)));
@@ -1180,51 +1390,375 @@ fn check_member_names(cx: &mut Ctx, st: &StructType, members: &[Member], structs
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn build_params(
-    cx: &mut Ctx,
-    naming: &NamingRules,
-    resolve: &dyn Fn(&str) -> Option<TypeRef>,
-    file: &std::path::Path,
-    entity: &str,
-    key: &str,
-    params: &OrderedMap<MemberSpec>,
-) -> Vec<Param> {
-    let mut out = Vec::new();
-    for (name, spec) in &params.0 {
-        let spec = &spec.0;
-        let pkey = format!("{key}.params.{name}");
-        if !names::is_snake(name) {
-            cx.err(file, entity, &pkey, format!("`{name}` is not a snake-case name"));
-            continue;
+/// Building methods and their parameters.
+impl Builder<'_> {
+    /// The parameters under `key` (a method or variant), each checked.
+    fn params(&mut self, file: &Path, entity: &str, key: &str, params: &OrderedMap<MemberSpec>) -> Vec<Param> {
+        let mut out = Vec::new();
+        for (name, spec) in &params.0 {
+            let spec = &spec.0;
+            let pkey = format!("{key}.params.{name}");
+            if !names::is_snake(name) {
+                self.cx.err(file, entity, &pkey, format!("`{name}` is not a snake-case name"));
+                continue;
+            }
+            let Some(ty) = self.resolve(&spec.ty) else {
+                self.cx.err(file, entity, &pkey, format!("unknown type `{}`", spec.ty));
+                continue;
+            };
+            self.cx.check_type_allowed(file, entity, &pkey, ty);
+            for (present, what) in
+                [(spec.item.is_some(), "item"), (spec.rel.is_some(), "rel"), (spec.xsd.is_some(), "xsd")]
+            {
+                if present {
+                    self.cx.err(
+                        file,
+                        entity,
+                        format!("{pkey}.{what}"),
+                        format!("`{what}` is not valid on a parameter"),
+                    );
+                }
+            }
+            self.cx.xml_only(file, entity, &pkey, &[("xml", spec.xml.is_some())]);
+            self.cx.json_only(file, entity, &pkey, &[("wire", spec.wire.is_some())]);
+            out.push(Param {
+                name: name.clone(),
+                rust: names::rust_setter(name),
+                wire: self.cx.wire_name(&self.naming, name, spec),
+                ty,
+                list: spec.list,
+                dir: spec.dir.unwrap_or(Direction::In),
+                doc: spec.doc.clone(),
+                deprecated: spec.deprecated,
+                secret: spec.secret,
+                from_follow: false,
+            });
         }
-        let Some(ty) = resolve(&spec.ty) else {
-            cx.err(file, entity, &pkey, format!("unknown type `{}`", spec.ty));
-            continue;
-        };
-        cx.check_type_allowed(file, entity, &pkey, ty);
-        for (present, what) in [(spec.item.is_some(), "item"), (spec.rel.is_some(), "rel"), (spec.xsd.is_some(), "xsd")]
-        {
-            if present {
-                cx.err(file, entity, format!("{pkey}.{what}"), format!("`{what}` is not valid on a parameter"));
+        out
+    }
+
+    /// One method of a service, or `None` when it is too broken to keep; a
+    /// JSON model's methods are built by [`Builder::json_method`].
+    fn method(&mut self, file: &Path, entity: &str, name: &str, m: &crate::model::RawMethod) -> Option<Method> {
+        let key = format!("methods.{name}");
+        if !names::is_snake(name) {
+            self.cx.err(file, entity, &key, format!("`{name}` is not a snake-case name"));
+            return None;
+        }
+        if self.cx.format == WireFormat::Json {
+            return self.json_method(file, entity, name, m);
+        }
+        let json_keys = [
+            ("http", m.http.is_some()),
+            ("task", m.task),
+            ("fixed", !m.fixed.0.is_empty()),
+            ("keep_envelope", m.keep_envelope),
+            ("also_success", !m.also_success.is_empty()),
+        ];
+        self.cx.json_only(file, entity, &key, &json_keys);
+        let kind = MethodKind::from_name(name);
+        if m.path.is_some() && kind != MethodKind::Action {
+            self.cx.err(file, entity, format!("{key}.path"), "only actions have a path of their own");
+        }
+        let mut params = self.params(file, entity, &key, &m.params);
+        if m.follow {
+            if params.iter().any(|p| p.name == "follow") {
+                self.cx.err(
+                    file,
+                    entity,
+                    format!("{key}.params.follow"),
+                    "`follow` is added by `follow: true`; do not declare it too",
+                );
+            } else {
+                params.push(Param {
+                    name: "follow".into(),
+                    rust: "follow".into(),
+                    wire: self.naming.xml("follow"),
+                    ty: TypeRef::Primitive(Primitive::String),
+                    list: false,
+                    dir: Direction::In,
+                    doc: Some(FOLLOW_DOC.to_owned()),
+                    deprecated: false,
+                    secret: false,
+                    from_follow: true,
+                });
             }
         }
-        cx.xml_only(file, entity, &pkey, &[("xml", spec.xml.is_some())]);
-        cx.json_only(file, entity, &pkey, &[("wire", spec.wire.is_some())]);
-        out.push(Param {
-            name: name.clone(),
-            rust: names::rust_setter(name),
-            xml: cx.wire_name(naming, name, spec),
-            ty,
-            list: spec.list,
-            dir: spec.dir.unwrap_or(Direction::In),
-            doc: spec.doc.clone(),
-            deprecated: spec.deprecated,
-            secret: spec.secret,
-            from_follow: false,
-        });
+        let outs: Vec<usize> =
+            params.iter().enumerate().filter(|(_, p)| p.dir != Direction::In).map(|(i, _)| i).collect();
+        let mut body = None;
+        let mut result = None;
+        match kind {
+            MethodKind::Get | MethodKind::List => {
+                if outs.len() != 1 {
+                    self.cx.err(
+                        file,
+                        entity,
+                        &key,
+                        format!(
+                            "a `{name}` method needs exactly one `out` parameter for its result, found {}",
+                            outs.len()
+                        ),
+                    );
+                } else {
+                    result = Some(outs[0]);
+                    let p = &params[outs[0]];
+                    if kind == MethodKind::List && !p.list {
+                        self.cx.err(
+                            file,
+                            entity,
+                            format!("{key}.params.{}", p.name),
+                            "the result of `list` must be a list (`list: true`)",
+                        );
+                    }
+                    if kind == MethodKind::Get && p.list {
+                        self.cx.err(
+                            file,
+                            entity,
+                            format!("{key}.params.{}", p.name),
+                            "the result of `get` must be a single value, not a list",
+                        );
+                    }
+                }
+            }
+            MethodKind::Add | MethodKind::Update => {
+                match params.iter().position(|p| p.dir == Direction::Inout && matches!(p.ty, TypeRef::Struct(_))) {
+                    Some(i) if params[i].list && kind == MethodKind::Update => {
+                        self.cx.err(
+                            file,
+                            entity,
+                            format!("{key}.params.{}", params[i].name),
+                            "the body of `update` must be a single struct, not a list",
+                        );
+                    }
+                    Some(i) => {
+                        body = Some(i);
+                        result = Some(i);
+                    }
+                    None => self.cx.err(
+                        file,
+                        entity,
+                        &key,
+                        format!("an `{name}` method needs an `inout` struct parameter for its body"),
+                    ),
+                }
+            }
+            MethodKind::Remove => {
+                if !outs.is_empty() {
+                    self.cx.err(file, entity, &key, "a `remove` method returns nothing and takes no `out` parameter");
+                }
+            }
+            MethodKind::Action => {
+                if outs.len() > 1 {
+                    self.cx.err(
+                        file,
+                        entity,
+                        &key,
+                        format!("an action returns at most one `out` parameter, found {}", outs.len()),
+                    );
+                } else {
+                    result = outs.first().copied();
+                }
+            }
+        }
+        let mut variants = Vec::new();
+        for (vname, v) in &m.variants.0 {
+            let vkey = format!("{key}.variants.{vname}");
+            if !names::is_snake(vname) {
+                self.cx.err(file, entity, &vkey, format!("`{vname}` is not a snake-case name"));
+                continue;
+            }
+            let default = Default::default();
+            let v = v.as_ref().unwrap_or(&default);
+            let vparams = self.params(file, entity, &vkey, &v.params);
+            for p in &vparams {
+                if params.iter().any(|q| q.name == p.name) {
+                    self.cx.err(
+                        file,
+                        entity,
+                        format!("{vkey}.params.{}", p.name),
+                        "the method already has a parameter of this name",
+                    );
+                }
+                if p.dir != Direction::In {
+                    self.cx.err(
+                        file,
+                        entity,
+                        format!("{vkey}.params.{}", p.name),
+                        "a variant can only add `in` parameters",
+                    );
+                }
+            }
+            let rust = match &v.rust_name {
+                Some(r) if names::is_snake(r) => r.clone(),
+                Some(r) => {
+                    self.cx.err(file, entity, format!("{vkey}.rust_name"), format!("`{r}` is not a snake-case name"));
+                    r.clone()
+                }
+                None => names::rust_method(&format!("{name}_{vname}")),
+            };
+            variants.push(Variant {
+                name: vname.clone(),
+                rust,
+                params: vparams,
+                mandatory: convert_details(&v.mandatory),
+                optional: convert_details(&v.optional),
+                doc: v.doc.clone(),
+                deprecated: v.deprecated,
+            });
+        }
+        // Parameter names must also be distinct in Rust and on the wire.
+        let mut rust_seen: BTreeMap<String, String> = BTreeMap::new();
+        let mut wire_seen: BTreeMap<String, String> = BTreeMap::new();
+        let key = key.as_str();
+        let all =
+            params.iter().map(|p| (format!("{key}.params.{}", p.name), p)).chain(variants.iter().flat_map(|v| {
+                v.params.iter().map(move |p| (format!("{key}.variants.{}.params.{}", v.name, p.name), p))
+            }));
+        for (pkey, p) in all {
+            if let Some(prev) = rust_seen.insert(p.rust.clone(), p.name.clone()) {
+                if prev != p.name {
+                    self.cx.err(
+                        file,
+                        entity,
+                        &pkey,
+                        format!("Rust name `{}` is also the name of parameter `{prev}`", p.rust),
+                    );
+                }
+            }
+            if let Some(prev) = wire_seen.insert(p.wire.clone(), p.name.clone()) {
+                if prev != p.name {
+                    self.cx.err(
+                        file,
+                        entity,
+                        &pkey,
+                        format!("XML name `{}` is also the XML name of parameter `{prev}`", p.wire),
+                    );
+                }
+            }
+        }
+        let path = (kind == MethodKind::Action).then(|| m.path.clone().unwrap_or_else(|| names::path_segment(name)));
+        Some(Method {
+            name: name.to_owned(),
+            rust: names::rust_service_method(name),
+            kind,
+            http: HttpBinding { verb: kind.http_method().to_owned(), path: path.clone() },
+            path,
+            params,
+            variants,
+            mandatory: convert_details(&m.mandatory),
+            optional: convert_details(&m.optional),
+            doc: m.doc.clone(),
+            deprecated: m.deprecated,
+            body,
+            result,
+            task: false,
+            fixed: Vec::new(),
+            keep_envelope: false,
+            also_success: Vec::new(),
+        })
     }
-    out
+
+    /// A method of a JSON model: its HTTP binding is written in the model, its
+    /// parameters are `in` (placed by the runtime: query for `GET`, JSON body
+    /// otherwise) and its result is its one `out` parameter, if any.
+    fn json_method(&mut self, file: &Path, entity: &str, name: &str, m: &crate::model::RawMethod) -> Option<Method> {
+        let key = format!("methods.{name}");
+        let verb = match m.http.as_deref() {
+            Some(v) if crate::protocol::is_http_method(v) => v.to_owned(),
+            Some(v) => {
+                self.cx.err(
+                    file,
+                    entity,
+                    format!("{key}.http"),
+                    format!("`{v}` is not one of GET, POST, PUT, DELETE, PATCH"),
+                );
+                return None;
+            }
+            None => {
+                self.cx.err(file, entity, &key, "a JSON method needs `http:`, its HTTP method");
+                return None;
+            }
+        };
+        if m.follow {
+            self.cx.err(file, entity, format!("{key}.follow"), "`follow` is an XML notion");
+        }
+        if !m.variants.0.is_empty() {
+            self.cx.err(file, entity, format!("{key}.variants"), "in a JSON model each variant is a method of its own");
+        }
+        if m.task && !self.cx.has_tasks {
+            self.cx.err(file, entity, format!("{key}.task"), "the API declares no `protocol.tasks`");
+        }
+        if let Some(path) = &m.path {
+            if path.is_empty() || path.starts_with('/') || path.ends_with('/') || path.split('/').any(str::is_empty) {
+                self.cx.err(
+                    file,
+                    entity,
+                    format!("{key}.path"),
+                    "write the path as segments joined by `/`, without a leading or trailing `/`",
+                );
+            }
+        }
+        let params = self.params(file, entity, &key, &m.params);
+        for p in params.iter().filter(|p| p.dir == Direction::Inout) {
+            self.cx.err(
+                file,
+                entity,
+                format!("{key}.params.{}", p.name),
+                "a JSON parameter is `in`, or `out` for the result",
+            );
+        }
+        let outs: Vec<usize> =
+            params.iter().enumerate().filter(|(_, p)| p.dir == Direction::Out).map(|(i, _)| i).collect();
+        if outs.len() > 1 {
+            self.cx.err(
+                file,
+                entity,
+                &key,
+                format!("a method has at most one `out` parameter (its result), found {}", outs.len()),
+            );
+        }
+        let result = outs.first().copied();
+        let mut fixed = Vec::new();
+        for (pname, value) in &m.fixed.0 {
+            if !names::is_snake(pname) && !pname.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                self.cx.err(file, entity, format!("{key}.fixed.{pname}"), format!("`{pname}` is not a parameter name"));
+            }
+            if params.iter().any(|p| &p.wire == pname) {
+                self.cx.err(
+                    file,
+                    entity,
+                    format!("{key}.fixed.{pname}"),
+                    "a fixed parameter can't also be a settable one",
+                );
+            }
+            fixed.push((pname.clone(), value.clone()));
+        }
+        let kind = match (name, result.map(|r| params[r].list)) {
+            ("get", Some(false)) if verb == "GET" => MethodKind::Get,
+            ("list", Some(true)) if verb == "GET" => MethodKind::List,
+            _ => MethodKind::Action,
+        };
+        Some(Method {
+            name: name.to_owned(),
+            rust: names::rust_service_method(name),
+            kind,
+            path: m.path.clone(),
+            http: HttpBinding { verb, path: m.path.clone() },
+            params,
+            variants: Vec::new(),
+            mandatory: convert_details(&m.mandatory),
+            optional: convert_details(&m.optional),
+            doc: m.doc.clone(),
+            deprecated: m.deprecated,
+            body: None,
+            result,
+            task: m.task,
+            fixed,
+            keep_envelope: m.keep_envelope,
+            also_success: m.also_success.clone(),
+        })
+    }
 }
 
 fn convert_details(items: &[RawDetail]) -> Vec<Detail> {
@@ -1237,312 +1771,8 @@ fn convert_details(items: &[RawDetail]) -> Vec<Detail> {
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn build_method(
-    cx: &mut Ctx,
-    naming: &NamingRules,
-    resolve: &dyn Fn(&str) -> Option<TypeRef>,
-    file: &std::path::Path,
-    entity: &str,
-    name: &str,
-    m: &crate::model::RawMethod,
-) -> Option<Method> {
-    let key = format!("methods.{name}");
-    if !names::is_snake(name) {
-        cx.err(file, entity, &key, format!("`{name}` is not a snake-case name"));
-        return None;
-    }
-    if cx.format == WireFormat::Json {
-        return build_json_method(cx, naming, resolve, file, entity, name, m);
-    }
-    let json_keys = [
-        ("http", m.http.is_some()),
-        ("task", m.task),
-        ("fixed", !m.fixed.0.is_empty()),
-        ("keep_envelope", m.keep_envelope),
-        ("also_success", !m.also_success.is_empty()),
-    ];
-    cx.json_only(file, entity, &key, &json_keys);
-    let kind = MethodKind::from_name(name);
-    if m.path.is_some() && kind != MethodKind::Action {
-        cx.err(file, entity, format!("{key}.path"), "only actions have a path of their own");
-    }
-    let mut params = build_params(cx, naming, resolve, file, entity, &key, &m.params);
-    if m.follow {
-        if params.iter().any(|p| p.name == "follow") {
-            cx.err(
-                file,
-                entity,
-                format!("{key}.params.follow"),
-                "`follow` is added by `follow: true`; do not declare it too",
-            );
-        } else {
-            params.push(Param {
-                name: "follow".into(),
-                rust: "follow".into(),
-                xml: naming.xml("follow"),
-                ty: TypeRef::Primitive(Primitive::String),
-                list: false,
-                dir: Direction::In,
-                doc: Some(FOLLOW_DOC.to_owned()),
-                deprecated: false,
-                secret: false,
-                from_follow: true,
-            });
-        }
-    }
-    let outs: Vec<usize> = params.iter().enumerate().filter(|(_, p)| p.dir != Direction::In).map(|(i, _)| i).collect();
-    let mut body = None;
-    let mut result = None;
-    match kind {
-        MethodKind::Get | MethodKind::List => {
-            if outs.len() != 1 {
-                cx.err(
-                    file,
-                    entity,
-                    &key,
-                    format!("a `{name}` method needs exactly one `out` parameter for its result, found {}", outs.len()),
-                );
-            } else {
-                result = Some(outs[0]);
-                let p = &params[outs[0]];
-                if kind == MethodKind::List && !p.list {
-                    cx.err(
-                        file,
-                        entity,
-                        format!("{key}.params.{}", p.name),
-                        "the result of `list` must be a list (`list: true`)",
-                    );
-                }
-                if kind == MethodKind::Get && p.list {
-                    cx.err(
-                        file,
-                        entity,
-                        format!("{key}.params.{}", p.name),
-                        "the result of `get` must be a single value, not a list",
-                    );
-                }
-            }
-        }
-        MethodKind::Add | MethodKind::Update => {
-            match params.iter().position(|p| p.dir == Direction::Inout && matches!(p.ty, TypeRef::Struct(_))) {
-                Some(i) if params[i].list && kind == MethodKind::Update => {
-                    cx.err(
-                        file,
-                        entity,
-                        format!("{key}.params.{}", params[i].name),
-                        "the body of `update` must be a single struct, not a list",
-                    );
-                }
-                Some(i) => {
-                    body = Some(i);
-                    result = Some(i);
-                }
-                None => cx.err(
-                    file,
-                    entity,
-                    &key,
-                    format!("an `{name}` method needs an `inout` struct parameter for its body"),
-                ),
-            }
-        }
-        MethodKind::Remove => {
-            if !outs.is_empty() {
-                cx.err(file, entity, &key, "a `remove` method returns nothing and takes no `out` parameter");
-            }
-        }
-        MethodKind::Action => {
-            if outs.len() > 1 {
-                cx.err(
-                    file,
-                    entity,
-                    &key,
-                    format!("an action returns at most one `out` parameter, found {}", outs.len()),
-                );
-            } else {
-                result = outs.first().copied();
-            }
-        }
-    }
-    let mut variants = Vec::new();
-    for (vname, v) in &m.variants.0 {
-        let vkey = format!("{key}.variants.{vname}");
-        if !names::is_snake(vname) {
-            cx.err(file, entity, &vkey, format!("`{vname}` is not a snake-case name"));
-            continue;
-        }
-        let default = Default::default();
-        let v = v.as_ref().unwrap_or(&default);
-        let vparams = build_params(cx, naming, resolve, file, entity, &vkey, &v.params);
-        for p in &vparams {
-            if params.iter().any(|q| q.name == p.name) {
-                cx.err(
-                    file,
-                    entity,
-                    format!("{vkey}.params.{}", p.name),
-                    "the method already has a parameter of this name",
-                );
-            }
-            if p.dir != Direction::In {
-                cx.err(file, entity, format!("{vkey}.params.{}", p.name), "a variant can only add `in` parameters");
-            }
-        }
-        let rust = match &v.rust_name {
-            Some(r) if names::is_snake(r) => r.clone(),
-            Some(r) => {
-                cx.err(file, entity, format!("{vkey}.rust_name"), format!("`{r}` is not a snake-case name"));
-                r.clone()
-            }
-            None => names::rust_method(&format!("{name}_{vname}")),
-        };
-        variants.push(Variant {
-            name: vname.clone(),
-            rust,
-            params: vparams,
-            mandatory: convert_details(&v.mandatory),
-            optional: convert_details(&v.optional),
-            doc: v.doc.clone(),
-            deprecated: v.deprecated,
-        });
-    }
-    // Parameter names must also be distinct in Rust and on the wire.
-    let mut rust_seen: BTreeMap<String, String> = BTreeMap::new();
-    let mut xml_seen: BTreeMap<String, String> = BTreeMap::new();
-    let key = key.as_str();
-    let all = params.iter().map(|p| (format!("{key}.params.{}", p.name), p)).chain(
-        variants
-            .iter()
-            .flat_map(|v| v.params.iter().map(move |p| (format!("{key}.variants.{}.params.{}", v.name, p.name), p))),
-    );
-    for (pkey, p) in all {
-        if let Some(prev) = rust_seen.insert(p.rust.clone(), p.name.clone()) {
-            if prev != p.name {
-                cx.err(file, entity, &pkey, format!("Rust name `{}` is also the name of parameter `{prev}`", p.rust));
-            }
-        }
-        if let Some(prev) = xml_seen.insert(p.xml.clone(), p.name.clone()) {
-            if prev != p.name {
-                cx.err(file, entity, &pkey, format!("XML name `{}` is also the XML name of parameter `{prev}`", p.xml));
-            }
-        }
-    }
-    let path = (kind == MethodKind::Action).then(|| m.path.clone().unwrap_or_else(|| names::path_segment(name)));
-    Some(Method {
-        name: name.to_owned(),
-        rust: names::rust_service_method(name),
-        kind,
-        http: HttpBinding { verb: kind.http_method().to_owned(), path: path.clone() },
-        path,
-        params,
-        variants,
-        mandatory: convert_details(&m.mandatory),
-        optional: convert_details(&m.optional),
-        doc: m.doc.clone(),
-        deprecated: m.deprecated,
-        body,
-        result,
-        task: false,
-        fixed: Vec::new(),
-        keep_envelope: false,
-        also_success: Vec::new(),
-    })
-}
-
-/// A method of a JSON model: its HTTP binding is written in the model, its
-/// parameters are `in` (placed by the runtime: query for `GET`, JSON body
-/// otherwise) and its result is its one `out` parameter, if any.
-fn build_json_method(
-    cx: &mut Ctx,
-    naming: &NamingRules,
-    resolve: &dyn Fn(&str) -> Option<TypeRef>,
-    file: &std::path::Path,
-    entity: &str,
-    name: &str,
-    m: &crate::model::RawMethod,
-) -> Option<Method> {
-    let key = format!("methods.{name}");
-    let verb = match m.http.as_deref() {
-        Some(v) if crate::protocol::is_http_method(v) => v.to_owned(),
-        Some(v) => {
-            cx.err(file, entity, format!("{key}.http"), format!("`{v}` is not one of GET, POST, PUT, DELETE, PATCH"));
-            return None;
-        }
-        None => {
-            cx.err(file, entity, &key, "a JSON method needs `http:`, its HTTP method");
-            return None;
-        }
-    };
-    if m.follow {
-        cx.err(file, entity, format!("{key}.follow"), "`follow` is an XML notion");
-    }
-    if !m.variants.0.is_empty() {
-        cx.err(file, entity, format!("{key}.variants"), "in a JSON model each variant is a method of its own");
-    }
-    if m.task && !cx.has_tasks {
-        cx.err(file, entity, format!("{key}.task"), "the API declares no `protocol.tasks`");
-    }
-    if let Some(path) = &m.path {
-        if path.is_empty() || path.starts_with('/') || path.ends_with('/') || path.split('/').any(str::is_empty) {
-            cx.err(
-                file,
-                entity,
-                format!("{key}.path"),
-                "write the path as segments joined by `/`, without a leading or trailing `/`",
-            );
-        }
-    }
-    let params = build_params(cx, naming, resolve, file, entity, &key, &m.params);
-    for p in params.iter().filter(|p| p.dir == Direction::Inout) {
-        cx.err(file, entity, format!("{key}.params.{}", p.name), "a JSON parameter is `in`, or `out` for the result");
-    }
-    let outs: Vec<usize> = params.iter().enumerate().filter(|(_, p)| p.dir == Direction::Out).map(|(i, _)| i).collect();
-    if outs.len() > 1 {
-        cx.err(
-            file,
-            entity,
-            &key,
-            format!("a method has at most one `out` parameter (its result), found {}", outs.len()),
-        );
-    }
-    let result = outs.first().copied();
-    let mut fixed = Vec::new();
-    for (pname, value) in &m.fixed.0 {
-        if !names::is_snake(pname) && !pname.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            cx.err(file, entity, format!("{key}.fixed.{pname}"), format!("`{pname}` is not a parameter name"));
-        }
-        if params.iter().any(|p| &p.xml == pname) {
-            cx.err(file, entity, format!("{key}.fixed.{pname}"), "a fixed parameter can't also be a settable one");
-        }
-        fixed.push((pname.clone(), value.clone()));
-    }
-    let kind = match (name, result.map(|r| params[r].list)) {
-        ("get", Some(false)) if verb == "GET" => MethodKind::Get,
-        ("list", Some(true)) if verb == "GET" => MethodKind::List,
-        _ => MethodKind::Action,
-    };
-    Some(Method {
-        name: name.to_owned(),
-        rust: names::rust_service_method(name),
-        kind,
-        path: m.path.clone(),
-        http: HttpBinding { verb, path: m.path.clone() },
-        params,
-        variants: Vec::new(),
-        mandatory: convert_details(&m.mandatory),
-        optional: convert_details(&m.optional),
-        doc: m.doc.clone(),
-        deprecated: m.deprecated,
-        body: None,
-        result,
-        task: m.task,
-        fixed,
-        keep_envelope: m.keep_envelope,
-        also_success: m.also_success.clone(),
-    })
-}
-
 /// The `paging:` of `api.yaml`, checked: the format must hold `{page}`.
-fn paging(cx: &mut Ctx, file: &std::path::Path, api: &crate::model::RawApi) -> Option<Paging> {
+fn paging(cx: &mut Ctx, file: &Path, api: &crate::model::RawApi) -> Option<Paging> {
     let p = api.paging.as_ref()?;
     if !p.format.contains("{page}") {
         cx.err(file, "api", "paging.format", "the format must say where the page number goes: `{page}`");

@@ -1947,9 +1947,11 @@ fn the_valid_json_model_loads_with_its_protocol_and_bindings() {
     let make = items.methods.iter().find(|m| m.name == "make").unwrap();
     assert_eq!(make.http.verb, "POST");
     assert!(make.task);
-    assert_eq!(make.params[0].xml, "itemName", "the wire name of a parameter");
+    assert_eq!(make.params[0].wire, "itemName", "the wire name of a parameter");
     let item = api.structs.iter().find(|s| s.name == "Item").unwrap();
-    assert_eq!(item.members[0].xml, "itemName");
+    assert_eq!(item.members[0].wire, "itemName");
+    assert!(item.xml.is_none() && item.members[0].xml.is_none(), "a JSON model has no XML facts");
+    assert!(api.enums.iter().all(|e| e.xml.is_none()), "a JSON model has no XML names");
     let kind = &api.enums[0];
     let rust: Vec<&str> = kind.values.iter().map(|v| v.rust.as_str()).collect();
     assert_eq!(rust, ["Small", "BigOne"], "any wire text becomes a variant name");

@@ -328,8 +328,8 @@ fn compare_structs(api: &Api, facts: &Value, diff: &mut Diff) {
     let model = api.structs.iter().enumerate().map(|(i, s)| (s.name.clone(), (i, s)));
     for (name, (index, st), fact) in diff.pair("types", "struct", model, keyed(list(facts, "types"), "name")) {
         let at = format!("struct {name}");
-        diff.check(&at, "xml", Some(st.xml.as_str()), text(fact, "xml"));
-        diff.check(&at, "xml_plural", Some(st.xml_plural.as_str()), text(fact, "xml_plural"));
+        diff.check(&at, "xml", st.xml.as_ref().map(|x| x.element.as_str()), text(fact, "xml"));
+        diff.check(&at, "xml_plural", st.xml.as_ref().map(|x| x.plural.as_str()), text(fact, "xml_plural"));
         diff.check(&at, "base", st.base.map(|b| api.structs[b].name.as_str()), text(fact, "base"));
         diff.check(&at, "deprecated", st.deprecated, flag(fact, "deprecated"));
         let model = st.own_members(index).map(|m| (m.name.clone(), m));
@@ -344,12 +344,14 @@ fn compare_structs(api: &Api, facts: &Value, diff: &mut Diff) {
 
 fn compare_member(api: &Api, at: &str, m: &Member, kind: &str, f: &Value, diff: &mut Diff) {
     diff.check(at, "kind", lower_debug(m.kind).as_str(), kind);
-    diff.check(at, "xml", Some(m.xml.as_str()), text(f, "xml"));
-    diff.check(at, "xml_attribute", m.xml_attribute, flag(f, "xml_attribute"));
+    diff.check(at, "xml", Some(m.wire.as_str()), text(f, "xml"));
+    diff.expect(at, "has XML facts", m.xml.is_some(), true);
+    let xml = m.xml_facts();
+    diff.check(at, "xml_attribute", xml.attribute, flag(f, "xml_attribute"));
     diff.check(at, "list", m.list, flag(f, "list"));
     diff.check(at, "type", Some(api.type_name(m.ty)), text(f, "type"));
-    diff.check(at, "item xml", m.item_xml.as_deref(), text(f, "xml_item"));
-    diff.check(at, "rel", m.rel.as_deref(), text(f, "rel"));
+    diff.check(at, "item xml", xml.item.as_deref(), text(f, "xml_item"));
+    diff.check(at, "rel", xml.rel.as_deref(), text(f, "rel"));
     diff.check(at, "deprecated", m.deprecated, flag(f, "deprecated"));
 }
 
@@ -357,8 +359,8 @@ fn compare_enums(api: &Api, facts: &Value, diff: &mut Diff) {
     let model = api.enums.iter().map(|e| (e.name.clone(), e));
     for (name, e, fact) in diff.pair("enums", "enum", model, keyed(list(facts, "enums"), "name")) {
         let at = format!("enum {name}");
-        diff.check(&at, "xml", Some(e.xml.as_str()), text(fact, "xml"));
-        diff.check(&at, "xml_plural", Some(e.xml_plural.as_str()), text(fact, "xml_plural"));
+        diff.check(&at, "xml", e.xml.as_ref().map(|x| x.element.as_str()), text(fact, "xml"));
+        diff.check(&at, "xml_plural", e.xml.as_ref().map(|x| x.plural.as_str()), text(fact, "xml_plural"));
         diff.check(&at, "deprecated", e.deprecated, flag(fact, "deprecated"));
         let fact_values = list(fact, "values");
         let model_wires: Vec<&str> = e.values.iter().map(|v| v.wire.as_str()).collect();
@@ -438,7 +440,7 @@ fn compare_params(api: &Api, at: &str, params: &[Param], facts: &[Value], diff: 
     let model = params.iter().map(|p| (p.name.clone(), p));
     for (name, p, f) in diff.pair(at, "parameter", model, keyed(facts, "snake")) {
         let at = format!("{at}({name})");
-        diff.check(&at, "xml", Some(p.xml.as_str()), text(f, "xml"));
+        diff.check(&at, "xml", Some(p.wire.as_str()), text(f, "xml"));
         diff.check(&at, "type", Some(api.type_name(p.ty)), text(f, "type"));
         diff.check(&at, "list", p.list, flag(f, "list"));
         diff.check(&at, "direction", Some(lower_debug(p.dir).as_str()), text(f, "direction"));

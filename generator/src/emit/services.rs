@@ -337,7 +337,7 @@ pub(crate) fn emit_service(cx: &Context<'_>, index: usize) -> Result<TokenStream
 /// `api.yaml`) and the method has the parameter that carries the page.
 fn pages_method(cx: &Context<'_>, sig: &Signature<'_>, item: &TokenStream) -> TokenStream {
     let Some(paging) = cx.api.paging_of(sig.params.iter().copied()) else { return TokenStream::new() };
-    let wire = |name: &str| sig.params.iter().find(|p| p.name == name).map(|p| p.xml.clone());
+    let wire = |name: &str| sig.params.iter().find(|p| p.name == name).map(|p| p.wire.clone());
     let param = wire(&paging.param).unwrap_or_default();
     let size = match paging.size.as_deref().and_then(wire) {
         Some(size) => quote! { Some(#size) },
@@ -519,7 +519,7 @@ fn method_summary(cx: &Context<'_>, m: &Method, variant: Option<&str>) -> String
             "Sends `POST` with an `<action>` document to `…/{}` below this service{}.",
             m.path.as_deref().unwrap_or(""),
             match m.params.iter().find(|p| p.dir != Direction::In) {
-                Some(p) => format!(" and returns its `{}` ({})", p.xml, type_words(cx, p.ty, p.list)),
+                Some(p) => format!(" and returns its `{}` ({})", p.wire, type_words(cx, p.ty, p.list)),
                 None => String::new(),
             }
         ),
@@ -563,7 +563,7 @@ fn emit_builder(
             let member = action_member(cx, p)?;
             text.push_str(&format!(
                 "Sent as the element `<{}>` of the action document ({}).",
-                member.xml,
+                member.wire,
                 type_words(cx, p.ty, p.list)
             ));
             let field = ident(&member.rust);
@@ -591,7 +591,7 @@ fn emit_builder(
             }
             text.push_str(&format!(
                 "Sent as the body of the request: `<{}>` holding {}.",
-                p.xml,
+                p.wire,
                 type_words(cx, p.ty, true)
             ));
             let item = struct_path(cx, i);
@@ -609,7 +609,7 @@ fn emit_builder(
             if p.list {
                 return Err(format!("{}.{}: list parameter `{}` can't be a query parameter", s.name, m.name, p.name));
             }
-            let wire = &p.xml;
+            let wire = &p.wire;
             text.push_str(&format!(
                 "Sent as the query parameter `{wire}` ({}); takes the value or an `Option` of it (`None` leaves it out).",
                 type_words(cx, p.ty, false)
@@ -697,7 +697,7 @@ fn emit_builder(
                 if m.kind != MethodKind::Add {
                     return Err(format!("{}.{}: only an add can take a list", s.name, m.name));
                 }
-                let root = &p.xml;
+                let root = &p.wire;
                 extra_fields = quote! { pub(crate) body: Vec<#t>, };
                 (quote! { Vec<#t> }, quote! { self.call.add_list_as(crate::xml::list_to_xml(&self.body, #root)) })
             } else {
@@ -715,7 +715,7 @@ fn emit_builder(
             Some((p, i)) => {
                 let item = struct_path(cx, i);
                 let field = format_ident!("{}", p.name);
-                let root = &p.xml;
+                let root = &p.wire;
                 extra_fields = quote! { pub(crate) #field: Option<Vec<#item>>, };
                 (
                     quote! { () },

@@ -95,8 +95,11 @@ pub(crate) fn emit_spawns(cx: &Context<'_>) -> Result<TokenStream, Error> {
         });
     }
     let follow_count = api.structs.len() * 4; // the four `holding` tasks of each type
-    let document_type =
-        api.structs.iter().find(|s| !s.deprecated).map(|s| s.xml.clone()).unwrap_or_else(|| "none".to_owned());
+    let document_type = api
+        .structs
+        .iter()
+        .find(|s| !s.deprecated)
+        .map_or_else(|| "none".to_owned(), |s| s.xml_names(&api.naming).into_owned().element);
     let document = format!("<{document_type}/>");
     Ok(quote! {
         //! Every public future of the SDK, spawned on the caller's runtime

@@ -197,9 +197,10 @@ fn struct_doc(cx: &Context<'_>, index: usize) -> String {
         Some(d) => d.trim().to_owned(),
         None => format!("The {} type of the API.", words(&crate::names::camel_to_snake(&st.name))),
     };
+    let xml_names = st.xml_names(&api.naming);
     text.push_str(&format!(
         "\n\nOn the wire: the element `<{}>`; a collection of them is `<{}>`.",
-        st.xml, st.xml_plural
+        xml_names.element, xml_names.plural
     ));
     if let Some(b) = st.base {
         let chain: Vec<String> = st.ancestors.iter().map(|&a| link(&api.structs[a].rust_name)).collect();
@@ -261,14 +262,15 @@ fn member_doc(cx: &Context<'_>, index: usize, m: &Member) -> String {
             if list { format!("a list of {many}") } else { one.to_owned() }
         }
     };
-    let wire = if m.xml_attribute {
-        format!("the XML attribute `{}`", m.xml)
-    } else if let Some(item) = &m.item_xml {
-        format!("the element `<{}>` holding `<{item}>` items", m.xml)
+    let xml = m.xml_facts();
+    let wire = if xml.attribute {
+        format!("the XML attribute `{}`", m.wire)
+    } else if let Some(item) = &xml.item {
+        format!("the element `<{}>` holding `<{item}>` items", m.wire)
     } else {
-        format!("the element `<{}>`", m.xml)
+        format!("the element `<{}>`", m.wire)
     };
-    match (m.kind, &m.rel) {
+    match (m.kind, &xml.rel) {
         (MemberKind::Link, Some(rel)) => text.push_str(&format!(
             "Link to {what}. The server sends `<link rel=\"{rel}\" href=\"…\"/>`, kept as an empty list that remembers its `href`; the items come with {wire} when the link is followed."
         )),
@@ -277,7 +279,7 @@ fn member_doc(cx: &Context<'_>, index: usize, m: &Member) -> String {
         )),
         (MemberKind::Attribute, _) => text.push_str(&format!("{}, sent as {wire}.", capitalise(&what))),
     }
-    if let Some(xsd) = &m.xsd {
+    if let Some(xsd) = &xml.xsd {
         if xsd.starts_with("xs:") {
             text.push_str(&format!(" Schema type `{xsd}`."));
         }

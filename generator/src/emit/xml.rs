@@ -17,8 +17,8 @@ pub(crate) fn emit_struct_xml(cx: &Context<'_>, index: usize) -> TokenStream {
     let api = cx.api;
     let st = &api.structs[index];
     let name = format_ident!("{}", st.rust_name);
-    let tag = &st.xml;
-    let plural = &st.xml_plural;
+    let xml_names = st.xml_names(&api.naming);
+    let (tag, plural) = (&xml_names.element, &xml_names.plural);
 
     let mut uses = std::collections::BTreeSet::new();
     uses.insert(st.rust_name.clone());
@@ -27,9 +27,9 @@ pub(crate) fn emit_struct_xml(cx: &Context<'_>, index: usize) -> TokenStream {
     // Attributes (`href` is implicit on every struct).
     let mut read_attrs = vec![quote! { if let Some(v) = r.attr("href")? { self.href = Some(v); } }];
     let mut write_attrs = vec![quote! { if let Some(v) = &self.href { w.attr("href", v); } }];
-    for m in st.members.iter().filter(|m| m.xml_attribute) {
+    for m in st.members.iter().filter(|m| m.xml_facts().attribute) {
         let field = ident(&m.rust);
-        let xml = &m.xml;
+        let xml = &m.wire;
         let getter = match m.ty {
             TypeRef::Primitive(Primitive::String | Primitive::Json) => quote! { r.attr(#xml)? },
             TypeRef::Primitive(Primitive::Boolean) => quote! { r.attr_bool(#xml)? },
@@ -56,16 +56,16 @@ pub(crate) fn emit_struct_xml(cx: &Context<'_>, index: usize) -> TokenStream {
     let mut arms = Vec::new();
     let mut link_arms = Vec::new();
     let mut writes = Vec::new();
-    for m in st.members.iter().filter(|m| !m.xml_attribute) {
+    for m in st.members.iter().filter(|m| !m.xml_facts().attribute) {
         let field = ident(&m.rust);
-        let xml = bytes(&m.xml);
+        let xml = bytes(&m.wire);
         if let TypeRef::Enum(e) = m.ty {
             uses.insert(api.enums[e].rust_name.clone());
         }
         let (read, write) = member_code(cx, m);
         arms.push(quote! { #xml => #read, });
         writes.push(quote! { if let Some(v) = &self.#field { #write } });
-        if let (MemberKind::Link, Some(rel)) = (m.kind, &m.rel) {
+        if let (MemberKind::Link, Some(rel)) = (m.kind, &m.xml_facts().rel) {
             needs_link_list = true;
             link_arms.push((rel.clone(), quote! { link_list(&mut self.#field, href) }));
         }
@@ -161,7 +161,7 @@ pub(crate) fn emit_struct_xml(cx: &Context<'_>, index: usize) -> TokenStream {
 /// written (a statement using `v`, a reference to the set value).
 fn member_code(cx: &Context<'_>, m: &Member) -> (TokenStream, TokenStream) {
     let field = ident(&m.rust);
-    let xml = &m.xml;
+    let xml = &m.wire;
     let api = cx.api;
     let scalar_read = |ty: TypeRef| -> TokenStream {
         match ty {
@@ -191,7 +191,11 @@ fn member_code(cx: &Context<'_>, m: &Member) -> (TokenStream, TokenStream) {
     match (m.ty, m.list) {
         (TypeRef::Struct(_), false) => (quote! { self.#field = Some(r.read_struct()?) }, quote! { v.write(w, #xml); }),
         (TypeRef::Struct(i), true) => {
-            let item = m.item_xml.as_deref().unwrap_or(&api.structs[i].xml);
+            let item = m
+                .xml_facts()
+                .item
+                .clone()
+                .unwrap_or_else(|| api.structs[i].xml_names(&api.naming).into_owned().element);
             (quote! { r.read_struct_list(&mut self.#field)? }, list_write(xml, quote! { item.write(w, #item); }))
         }
         (ty, false) => {
@@ -199,7 +203,7 @@ fn member_code(cx: &Context<'_>, m: &Member) -> (TokenStream, TokenStream) {
             (quote! { self.#field = #read? }, scalar_write(ty, xml, quote! { v }))
         }
         (ty, true) => {
-            let item = m.item_xml.clone().unwrap_or_default();
+            let item = m.xml_facts().item.clone().unwrap_or_default();
             let read = scalar_read(ty);
             let write_item = scalar_write(ty, &item, quote! { item });
             (quote! { r.read_value_list(#item, &mut self.#field, |r| #read)? }, list_write(xml, write_item))
@@ -226,7 +230,8 @@ pub(crate) fn emit_xml_mod(cx: &Context<'_>) -> TokenStream {
         let ty = format_ident!("{}", s.rust_name);
         let one = format_ident!("{}", s.rust_name);
         let many = format_ident!("{}List", s.rust_name);
-        let (tag, plural) = (&s.xml, &s.xml_plural);
+        let xml_names = s.xml_names(&api.naming);
+        let (tag, plural) = (&xml_names.element, &xml_names.plural);
         let (tag_b, plural_b) = (bytes(tag), bytes(plural));
         let dep = if s.deprecated {
             any_deprecated = true;

@@ -30,7 +30,7 @@ use std::path::Path;
 use ovirt_sdk::types::{Cluster, Disk, Host, Network, Vm};
 use ovirt_sdk::xml::{Document, XmlErrorKind, read_document, to_xml};
 use quick_xml::events::Event;
-use sdkgen::ir::{Api, Member, MemberKind, Primitive, TypeRef};
+use sdkgen::ir::{Api, Member, MemberKind, Primitive, TypeRef, XmlNames};
 
 // ---------------------------------------------------------------------------
 // Deterministic randomness
@@ -492,13 +492,13 @@ impl<'a> Builder<'a> {
             self.write_attr("href", &href);
             attrs.push(("href".to_owned(), href));
         }
-        for m in st.members.iter().filter(|m| m.xml_attribute) {
+        for m in st.members.iter().filter(|m| m.xml_facts().attribute) {
             if !self.present() {
                 continue;
             }
             let (input, output) = self.scalar(m.ty);
-            self.write_attr(&m.xml, &input);
-            attrs.push((m.xml.clone(), output));
+            self.write_attr(&m.wire, &input);
+            attrs.push((m.wire.clone(), output));
         }
         if self.rng.chance(20) {
             self.write_attr("zz_unknown_attribute", "ignored & skipped");
@@ -507,7 +507,7 @@ impl<'a> Builder<'a> {
             self.out.push_str("/>");
             return Node { tag: tag.to_owned(), attrs, content: Content::Empty };
         }
-        let mut members: Vec<&Member> = st.members.iter().filter(|m| !m.xml_attribute).collect();
+        let mut members: Vec<&Member> = st.members.iter().filter(|m| !m.xml_facts().attribute).collect();
         members.retain(|_| self.present());
         self.rng.shuffle(&mut members);
         if members.is_empty() && self.rng.chance(50) {
@@ -535,10 +535,10 @@ impl<'a> Builder<'a> {
     /// Writes one child-element member of a struct at `depth`.
     fn member(&mut self, m: &Member, depth: usize) -> Node {
         match (m.ty, m.list) {
-            (TypeRef::Struct(i), false) => self.struct_element(i, &m.xml, depth + 1),
+            (TypeRef::Struct(i), false) => self.struct_element(i, &m.wire, depth + 1),
             (TypeRef::Struct(i), true) => {
-                let item_tag = m.item_xml.clone().expect("list members have an item tag");
-                let link = m.kind == MemberKind::Link && m.rel.is_some() && self.rng.chance(60);
+                let item_tag = m.xml_facts().item.clone().expect("list members have an item tag");
+                let link = m.kind == MemberKind::Link && m.xml_facts().rel.is_some() && self.rng.chance(60);
                 let mut count = match self.mode {
                     Mode::Awkward if depth == 0 => 2,
                     Mode::Awkward => 1,
@@ -553,7 +553,7 @@ impl<'a> Builder<'a> {
                 let link_href = link.then(|| self.href());
                 let link_first = self.rng.chance(50);
                 let write_link = |b: &mut Self| {
-                    let rel = m.rel.clone().unwrap();
+                    let rel = m.xml_facts().rel.clone().unwrap();
                     let href = link_href.clone().unwrap();
                     b.out.push_str("<link");
                     if b.rng.chance(50) {
@@ -571,11 +571,11 @@ impl<'a> Builder<'a> {
                 }
                 if link_only {
                     let attrs = vec![("href".to_owned(), link_href.clone().unwrap())];
-                    return Node { tag: m.xml.clone(), attrs, content: Content::Empty };
+                    return Node { tag: m.wire.clone(), attrs, content: Content::Empty };
                 }
                 let mut attrs = Vec::new();
                 self.out.push('<');
-                self.out.push_str(&m.xml);
+                self.out.push_str(&m.wire);
                 // The `href` of a list comes from its link or its own attribute.
                 if let Some(href) = &link_href {
                     attrs.push(("href".to_owned(), href.clone()));
@@ -601,7 +601,7 @@ impl<'a> Builder<'a> {
                         self.noise(depth + 1);
                     }
                     self.out.push_str("</");
-                    self.out.push_str(&m.xml);
+                    self.out.push_str(&m.wire);
                     self.out.push('>');
                 }
                 if link && !link_first {
@@ -609,23 +609,23 @@ impl<'a> Builder<'a> {
                     write_link(self);
                 }
                 let content = if items.is_empty() { Content::Empty } else { Content::Children(items) };
-                Node { tag: m.xml.clone(), attrs, content }
+                Node { tag: m.wire.clone(), attrs, content }
             }
             (ty, false) => {
                 let (input, output) = self.scalar(ty);
                 let encoded = self.encode_text(&input);
-                self.out.push_str(&format!("<{0}>{encoded}</{0}>", m.xml));
-                Node { tag: m.xml.clone(), attrs: Vec::new(), content: Content::Text(output) }
+                self.out.push_str(&format!("<{0}>{encoded}</{0}>", m.wire));
+                Node { tag: m.wire.clone(), attrs: Vec::new(), content: Content::Text(output) }
             }
             (ty, true) => {
-                let item_tag = m.item_xml.clone().expect("list members have an item tag");
+                let item_tag = m.xml_facts().item.clone().expect("list members have an item tag");
                 let count = match self.mode {
                     Mode::Awkward => 2,
                     Mode::Random => self.rng.below(4) as usize,
                 };
                 let mut attrs = Vec::new();
                 self.out.push('<');
-                self.out.push_str(&m.xml);
+                self.out.push_str(&m.wire);
                 if count > 0 && self.rng.chance(25) {
                     let href = self.href();
                     self.write_attr("href", &href);
@@ -650,11 +650,11 @@ impl<'a> Builder<'a> {
                         items.push(Node { tag: item_tag.clone(), attrs: Vec::new(), content: Content::Text(output) });
                     }
                     self.out.push_str("</");
-                    self.out.push_str(&m.xml);
+                    self.out.push_str(&m.wire);
                     self.out.push('>');
                 }
                 let content = if items.is_empty() { Content::Empty } else { Content::Children(items) };
-                Node { tag: m.xml.clone(), attrs, content }
+                Node { tag: m.wire.clone(), attrs, content }
             }
         }
     }
@@ -665,7 +665,7 @@ impl<'a> Builder<'a> {
         if self.rng.chance(50) {
             self.out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n");
         }
-        let tag = self.api.structs[si].xml.clone();
+        let tag = xml_names(self.api, si).element;
         let node = self.struct_element(si, &tag, 0);
         self.out.push('\n');
         (std::mem::take(&mut self.out), node)
@@ -675,8 +675,7 @@ impl<'a> Builder<'a> {
     /// a reference, plus collection-level `<actions>`.
     fn collection(&mut self, si: usize) -> (String, Node) {
         self.out.clear();
-        let st = &self.api.structs[si];
-        let (tag, plural) = (st.xml.clone(), st.xml_plural.clone());
+        let XmlNames { element: tag, plural } = xml_names(self.api, si);
         let href = self.href();
         self.out.push('<');
         self.out.push_str(&plural);
@@ -775,6 +774,12 @@ fn random_date(rng: &mut Rng) -> String {
 // The checks
 // ---------------------------------------------------------------------------
 
+/// The element and collection names of struct `si`, which an XML model
+/// always states.
+fn xml_names(api: &Api, si: usize) -> XmlNames {
+    api.structs[si].xml.clone().expect("an XML model names every type's elements")
+}
+
 fn load_api() -> Api {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../model/ovirt");
     sdkgen::load(&dir).unwrap_or_else(|e| panic!("{} does not load:\n{e}", dir.display()))
@@ -810,14 +815,15 @@ fn every_struct_type_round_trips_with_every_member_set() {
 
     // Every root tag and collection tag names exactly one type.
     let mut roots = BTreeSet::new();
-    for st in &api.structs {
-        assert!(roots.insert(st.xml.clone()), "two types use the root <{}>", st.xml);
-        assert!(roots.insert(st.xml_plural.clone()), "two types use the root <{}>", st.xml_plural);
+    for (si, st) in api.structs.iter().enumerate() {
+        let XmlNames { element, plural } = xml_names(&api, si);
+        assert!(roots.insert(element.clone()), "two types use the root <{element}>");
+        assert!(roots.insert(plural.clone()), "two types use the root <{plural}>");
         for m in &st.members {
-            assert_ne!(m.xml, "link", "{}.{} would collide with <link>", st.name, m.name);
+            assert_ne!(m.wire, "link", "{}.{} would collide with <link>", st.name, m.name);
             if let (TypeRef::Struct(i), true) = (m.ty, m.list) {
                 // The generated reader matches list items by the item type's tag.
-                assert_eq!(m.item_xml.as_deref(), Some(api.structs[i].xml.as_str()), "{}.{}", st.name, m.name);
+                assert_eq!(m.xml_facts().item, Some(xml_names(&api, i).element), "{}.{}", st.name, m.name);
             }
         }
     }
@@ -834,10 +840,10 @@ fn every_struct_type_round_trips_with_every_member_set() {
             _ => BTreeSet::new(),
         };
         for m in &st.members {
-            if m.xml_attribute {
-                assert!(expected.attrs.iter().any(|(k, _)| *k == m.xml), "{}.{} not set", st.name, m.name);
+            if m.xml_facts().attribute {
+                assert!(expected.attrs.iter().any(|(k, _)| *k == m.wire), "{}.{} not set", st.name, m.name);
             } else {
-                assert!(present.contains(m.xml.as_str()), "{}.{} not set", st.name, m.name);
+                assert!(present.contains(m.wire.as_str()), "{}.{} not set", st.name, m.name);
             }
             members += 1;
         }

@@ -295,7 +295,7 @@ fn setter(cx: &Context<'_>, p: &Param) -> TokenStream {
     let rust = names::rust_setter(&p.name);
     let rust = if JSON_BUILDER_METHODS.contains(&rust.as_str()) { format!("{rust}_param") } else { rust };
     let method = ident(&rust);
-    let wire = &p.xml;
+    let wire = &p.wire;
     let item = item_type(cx, p.ty, &quote! { types:: });
     let ty = if p.list {
         quote! { Vec<#item> }

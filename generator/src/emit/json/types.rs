@@ -107,10 +107,10 @@ fn field(cx: &Context<'_>, m: &Member) -> TokenStream {
         (false, _) => quote! { Option<#item> },
     };
     let summary = m.doc.as_deref().map(str::trim).unwrap_or("A member of the object.");
-    let d = doc(&format!("{summary}\n\nJSON member `{}`: {}.", m.xml, type_words(cx, m.ty, m.list)));
+    let d = doc(&format!("{summary}\n\nJSON member `{}`: {}.", m.wire, type_words(cx, m.ty, m.list)));
     let dep = deprecated(m.deprecated);
-    let rename = if m.xml != m.rust.trim_start_matches("r#") {
-        let wire = &m.xml;
+    let rename = if m.wire != m.rust.trim_start_matches("r#") {
+        let wire = &m.wire;
         quote! { #[serde(rename = #wire)] }
     } else {
         TokenStream::new()
