@@ -141,6 +141,9 @@ pub struct StructType {
     pub ancestors: Vec<usize>,
     /// Every member, inherited ones first (root-most base first), in model order.
     pub members: Vec<Member>,
+    /// JSON: the value is exactly one of `members` (its `one_of:`
+    /// alternatives, tried in order), not an object holding them.
+    pub choice: bool,
 }
 
 impl StructType {
@@ -177,6 +180,8 @@ pub enum MemberKind {
     Attribute,
     /// A link to other objects.
     Link,
+    /// JSON: one alternative of a choice (`one_of:`).
+    Alternative,
 }
 
 impl MemberKind {
@@ -185,6 +190,7 @@ impl MemberKind {
         match self {
             MemberKind::Attribute => "attributes",
             MemberKind::Link => "links",
+            MemberKind::Alternative => "one_of",
         }
     }
 }
@@ -321,6 +327,10 @@ pub struct EnumValue {
 
 /// The name of the extra variant that keeps values the model does not know.
 pub const CATCH_ALL_VARIANT: &str = "Unrecognized";
+
+/// The variant of a JSON choice that keeps a value of none of its
+/// alternatives, as it came.
+pub const CHOICE_CATCH_ALL: &str = "Other";
 
 /// A service.
 #[derive(Debug)]
@@ -868,6 +878,8 @@ impl<'r> Builder<'r> {
         if self.cx.format == WireFormat::Json && !r.links.0.is_empty() {
             self.cx.err(&s.file, &entity, "links", "a JSON model has no links: declare the members under `attributes`");
         }
+        let choice = !r.one_of.0.is_empty();
+        self.check_choice(&s.file, &entity, r);
         let xml = self.xml_names(&r.name, r.xml.as_ref(), r.xml_plural.as_ref());
         self.structs.push(StructType {
             name: r.name.clone(),
@@ -880,7 +892,33 @@ impl<'r> Builder<'r> {
             base: None,
             ancestors: Vec::new(),
             members: Vec::new(),
+            choice,
         });
+    }
+
+    /// A choice (`one_of:`) is JSON only, has at least two alternatives, and
+    /// nothing else: no members, links or base.
+    fn check_choice(&mut self, file: &Path, entity: &str, r: &RawStruct) {
+        if r.one_of.0.is_empty() {
+            return;
+        }
+        self.cx.json_only(file, entity, "", &[("one_of", true)]);
+        if r.one_of.0.len() < 2 {
+            self.cx.err(file, entity, "one_of", "a choice needs at least two alternatives");
+        }
+        let extra =
+            [("attributes", !r.attributes.0.is_empty()), ("links", !r.links.0.is_empty()), ("base", r.base.is_some())];
+        for (key, _) in extra.iter().filter(|(_, present)| *present) {
+            self.cx.err(file, entity, *key, "a choice holds only its `one_of:` alternatives");
+        }
+        if r.one_of.0.keys().any(|name| names::upper_camel(name) == CHOICE_CATCH_ALL) {
+            self.cx.err(
+                file,
+                entity,
+                "one_of",
+                format!("the variant `{CHOICE_CATCH_ALL}` keeps values of no alternative"),
+            );
+        }
     }
 
     /// Registers every enum with its names and values.
@@ -997,6 +1035,9 @@ impl<'r> Builder<'r> {
             let Some(base) = &r.base else { continue };
             let entity = format!("struct {}", r.name);
             match self.resolve(base) {
+                Some(TypeRef::Struct(b)) if self.structs[b].choice => {
+                    self.cx.err(&self.structs[idx].file, &entity, "base", format!("`{base}` is a choice, not a base"))
+                }
                 Some(TypeRef::Struct(b)) => self.structs[idx].base = Some(b),
                 Some(_) => {
                     self.cx.err(&self.structs[idx].file, &entity, "base", format!("`{base}` is not a struct type"))
@@ -1045,7 +1086,12 @@ impl<'r> Builder<'r> {
     /// The members struct `owner` declares itself: attributes, then links.
     fn declared_members(&mut self, owner: usize, r: &RawStruct) -> Vec<Member> {
         let mut own = Vec::new();
-        for (kind, map) in [(MemberKind::Attribute, &r.attributes), (MemberKind::Link, &r.links)] {
+        let sections = [
+            (MemberKind::Attribute, &r.attributes),
+            (MemberKind::Link, &r.links),
+            (MemberKind::Alternative, &r.one_of),
+        ];
+        for (kind, map) in sections {
             for (name, spec) in &map.0 {
                 own.extend(self.member(owner, kind, name, &spec.0));
             }

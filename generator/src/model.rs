@@ -285,6 +285,11 @@ pub struct RawStruct {
     /// Links to other objects.
     #[serde(default)]
     pub links: OrderedMap<MemberSpec>,
+    /// JSON models: the value is exactly one of these alternatives (a
+    /// typed choice, such as "a text or an object") instead of an object
+    /// with members.
+    #[serde(default)]
+    pub one_of: OrderedMap<MemberSpec>,
 }
 
 /// A member or parameter in map form; the short forms `Type` and `[Type]`

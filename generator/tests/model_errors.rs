@@ -2021,3 +2021,36 @@ fn json_method_mistakes_are_named_by_their_key() {
     let errs = errors(&json_with("services/items.yaml", "    task: true\n", "    task: true\n    path: /x/\n"));
     only(&errs, "services/items.yaml", Some("service Items"), Some("methods.make.path"), "without a leading");
 }
+
+#[test]
+fn choice_mistakes_are_named_by_their_key() {
+    let choice = "struct: Pick\none_of:\n  name: String\n  item: Item\n";
+    let mut files = json_valid();
+    files.push(("types/pick.yaml".to_owned(), choice.to_owned()));
+    loads(&files);
+    let one = "struct: Pick\none_of:\n  name: String\n";
+    let mut files = json_valid();
+    files.push(("types/pick.yaml".to_owned(), one.to_owned()));
+    only(&errors(&files), "types/pick.yaml", Some("struct Pick"), Some("one_of"), "at least two alternatives");
+    let mixed = format!("{choice}attributes:\n  size: Integer\n");
+    let mut files = json_valid();
+    files.push(("types/pick.yaml".to_owned(), mixed));
+    only(
+        &errors(&files),
+        "types/pick.yaml",
+        Some("struct Pick"),
+        Some("attributes"),
+        "only its `one_of:` alternatives",
+    );
+    let other = "struct: Pick\none_of:\n  other: String\n  item: Item\n";
+    let mut files = json_valid();
+    files.push(("types/pick.yaml".to_owned(), other.to_owned()));
+    only(&errors(&files), "types/pick.yaml", Some("struct Pick"), Some("one_of"), "keeps values of no alternative");
+    let mut files = json_valid();
+    files.push(("types/pick.yaml".to_owned(), choice.to_owned()));
+    files.push(("types/child.yaml".to_owned(), "struct: Child\nbase: Pick\n".to_owned()));
+    only(&errors(&files), "types/child.yaml", Some("struct Child"), Some("base"), "is a choice, not a base");
+    let xml = "struct: Pick\none_of:\n  name: String\n  vm: Vm\n";
+    let errs = errors(&with(&[("types/pick.yaml", xml)]));
+    only(&errs, "types/pick.yaml", Some("struct Pick"), Some("one_of"), "only a JSON model uses this key");
+}

@@ -277,7 +277,7 @@ fn member_doc(cx: &Context<'_>, index: usize, m: &Member) -> String {
         (MemberKind::Link, None) => text.push_str(&format!(
             "Link to {what}, sent as {wire}; usually only its `id` and `href` are set unless the link is followed."
         )),
-        (MemberKind::Attribute, _) => text.push_str(&format!("{}, sent as {wire}.", capitalise(&what))),
+        (MemberKind::Attribute | MemberKind::Alternative, _) => text.push_str(&format!("{}, sent as {wire}.", capitalise(&what))),
     }
     if let Some(xsd) = &xml.xsd {
         if xsd.starts_with("xs:") {

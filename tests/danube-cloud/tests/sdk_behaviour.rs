@@ -202,3 +202,17 @@ async fn secrets_stay_out_of_debug_output() {
     let shown = format!("{keyed:?} {logged_in:?} {:?} {:?}", keyed.build().unwrap(), logged_in.build().unwrap());
     assert!(!shown.contains("key-9f3a2b") && !shown.contains("pw-77c1d0"), "{shown}");
 }
+
+#[tokio::test]
+async fn an_update_reports_either_nothing_to_change_or_the_task() {
+    let fake = Fake::start().await;
+    let locally = "Successfully updated VM web01.example.com (locally)";
+    fake.script_next(200, json!({"status": "SUCCESS", "result": locally, "task_id": "1e1d1-0000"}));
+    let vm = keyed(&fake).vms_service().vm_service(WEB);
+    let outcome = vm.update().send().await.unwrap();
+    assert_eq!(outcome.unchanged(), Some(locally));
+    let outcome = vm.update().force(true).send().await.unwrap();
+    let report = outcome.done().expect("the task's report");
+    assert!(report.message().is_some_and(|m| m.contains("web01")), "{report:?}");
+    assert_eq!(report.returncode(), Some(0));
+}

@@ -61,10 +61,11 @@ impl VmService {
 
     /// Applies the VM's changed definition to the deployed VM, or moves it to another node.
     ///
-    /// When nothing needs to change, the server answers at once and the outcome is a text saying so;
-    /// otherwise it is the finished task's object (`message`, `returncode`).
+    /// When nothing needs to change, the server answers at once with a sentence saying so
+    /// (`VmUpdateOutcome::Unchanged`); otherwise the change runs as a task, whose report is
+    /// `VmUpdateOutcome::Done`.
     ///
-    /// Sends `PUT` to this service's path; parameters travel as members of a JSON object in the body. Returns any JSON value. The server may answer with a running task: `send()` waits for it (see the client's `task_backoff` and `task_deadline`) and returns its result, `start()` returns as soon as the server accepted the request.
+    /// Sends `PUT` to this service's path; parameters travel as members of a JSON object in the body. Returns [`VmUpdateOutcome`](crate::types::VmUpdateOutcome). The server may answer with a running task: `send()` waits for it (see the client's `task_backoff` and `task_deadline`) and returns its result, `start()` returns as soon as the server accepted the request.
     pub fn update(&self) -> VmUpdateRequest {
         let call = self.client.call("VmService::update", "PUT", self.path.clone());
         VmUpdateRequest { call }
@@ -272,7 +273,9 @@ impl VmUpdateRequest {
     /// Sends the request and returns the result, read into its type.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<serde_json::Value, Error>> + Send {
+    ) -> impl std::future::Future<
+        Output = Result<types::VmUpdateOutcome, Error>,
+    > + Send {
         self.call.send()
     }
 
@@ -281,7 +284,7 @@ impl VmUpdateRequest {
     pub fn send_reply(
         self,
     ) -> impl std::future::Future<
-        Output = Result<Reply<serde_json::Value>, Error>,
+        Output = Result<Reply<types::VmUpdateOutcome>, Error>,
     > + Send {
         self.call.send_reply()
     }
@@ -292,7 +295,7 @@ impl VmUpdateRequest {
     pub fn start(
         self,
     ) -> impl std::future::Future<
-        Output = Result<Started<serde_json::Value>, Error>,
+        Output = Result<Started<types::VmUpdateOutcome>, Error>,
     > + Send {
         self.call.start()
     }

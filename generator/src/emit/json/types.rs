@@ -5,8 +5,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::emit::{Context, deprecated, doc};
+use crate::ir::CHOICE_CATCH_ALL;
 use crate::ir::{Member, Primitive, StructType, TypeRef};
-use crate::names::{camel_to_snake, ident, rust_getter, words};
+use crate::names::{self, camel_to_snake, ident, rust_getter, words};
 
 /// The Rust type of one item of a member or parameter, as seen from the
 /// crate's `types` module (`Vm`, `String`, `serde_json::Value`).
@@ -46,6 +47,9 @@ pub(crate) fn type_words(cx: &Context<'_>, ty: TypeRef, list: bool) -> String {
 /// One struct file.
 pub(crate) fn emit_struct(cx: &Context<'_>, index: usize) -> TokenStream {
     let st = &cx.api.structs[index];
+    if st.choice {
+        return emit_choice(cx, index);
+    }
     let name = format_ident!("{}", st.rust_name);
     let mut text = match &st.doc {
         Some(d) => d.trim().to_owned(),
@@ -93,6 +97,82 @@ pub(crate) fn emit_struct(cx: &Context<'_>, index: usize) -> TokenStream {
         }
 
         #debug_impl
+    }
+}
+
+/// A choice (`one_of:`): an enum with one variant per alternative, read as
+/// the first alternative the value fits, and a last variant that keeps a
+/// value of none of them, so that a newer server's shape is never fatal.
+fn emit_choice(cx: &Context<'_>, index: usize) -> TokenStream {
+    let st = &cx.api.structs[index];
+    let name = format_ident!("{}", st.rust_name);
+    let other = format_ident!("{CHOICE_CATCH_ALL}");
+    let mut text = st.doc.as_deref().map(str::trim).unwrap_or("One of several shapes of a value.").to_owned();
+    text.push_str(&format!(
+        "\n\nThe value is read as the first alternative it fits, in the order below; one that fits none \
+         is kept in [`{}::{CHOICE_CATCH_ALL}`] as it came.",
+        st.rust_name
+    ));
+    if !cx.returned_by[index].is_empty() {
+        let list: Vec<String> = cx.returned_by[index].iter().map(|m| format!("`{m}`")).collect();
+        text.push_str(&format!("\n\nReturned by {}.", list.join(", ")));
+    }
+    let choice_doc = doc(&text);
+    let dep = deprecated(st.deprecated);
+    let variants = st.members.iter().map(|m| {
+        let variant = format_ident!("{}", names::upper_camel(&m.name));
+        let ty = alternative_type(cx, m);
+        let summary = m.doc.as_deref().map(str::trim).unwrap_or("One alternative.");
+        let d = doc(&format!("{summary}\n\nJSON: {}.", type_words(cx, m.ty, m.list)));
+        let dep = deprecated(m.deprecated);
+        quote! { #d #dep #variant(#ty), }
+    });
+    let getters = st.members.iter().map(|m| {
+        let variant = format_ident!("{}", names::upper_camel(&m.name));
+        let method = ident(&rust_getter(&m.name));
+        let ty = alternative_type(cx, m);
+        let first = m.doc.as_deref().map(first_sentence).unwrap_or_else(|| format!("The `{}` alternative.", m.name));
+        let d = doc(&format!("{first} `None` when the value is another alternative."));
+        let text = !m.list && matches!(m.ty, TypeRef::Primitive(Primitive::String | Primitive::Date));
+        let (ret, value) =
+            if text { (quote! { &str }, quote! { value.as_str() }) } else { (quote! { &#ty }, quote! { value }) };
+        quote! {
+            #d
+            pub fn #method(&self) -> Option<#ret> {
+                match self {
+                    Self::#variant(value) => Some(#value),
+                    _ => None,
+                }
+            }
+        }
+    });
+    quote! {
+        #[allow(unused_imports)]
+        use super::*;
+
+        #choice_doc
+        #dep
+        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+            /// A value that fits none of the alternatives above, as it came (sent by a newer server).
+            #other(serde_json::Value),
+        }
+
+        impl #name {
+            #(#getters)*
+        }
+    }
+}
+
+/// The Rust type an alternative holds (`String`, `TaskResult`, `Vec<Vm>`).
+fn alternative_type(cx: &Context<'_>, m: &Member) -> TokenStream {
+    let item = item_type(cx, m.ty, &TokenStream::new());
+    if m.list {
+        quote! { Vec<#item> }
+    } else {
+        item
     }
 }
 
