@@ -9,6 +9,7 @@ use crate::emit::{Context, doc};
 use crate::names::ident;
 use crate::protocol::{Auth, Protocol};
 
+/// The tokens of `src/client.rs`.
 pub(crate) fn emit(cx: &Context<'_>) -> TokenStream {
     let empty = Protocol {
         title: cx.api.name.clone(),
@@ -23,16 +24,9 @@ pub(crate) fn emit(cx: &Context<'_>) -> TokenStream {
     };
     let p = cx.api.protocol.as_ref().unwrap_or(&empty);
     let protocol = protocol_value(p);
-    let settings = builder_settings(p);
-    let root = &cx.api.services[cx.api.root_service];
-    let root_name = format_ident!("{}", root.rust_name);
-    let shortcuts = root_shortcuts(cx);
     let imports = protocol_imports(p);
-    let title = &p.title;
-    let client_doc = doc(&format!(
-        "A client of the {title} API: the settings, the pool of connections and the login state, shared by \
-         clones (cloning is cheap). Make one with [`Client::builder`]."
-    ));
+    let client = client_type(cx, &p.title);
+    let builder = builder_type(p);
     quote! {
         use std::time::Duration;
 
@@ -44,6 +38,23 @@ pub(crate) fn emit(cx: &Context<'_>) -> TokenStream {
 
         #protocol
 
+        #client
+
+        #builder
+    }
+}
+
+/// The `Client`: its builder, the root service and the root's locators and
+/// methods as shortcuts, and `close()`.
+fn client_type(cx: &Context<'_>, title: &str) -> TokenStream {
+    let root = &cx.api.services[cx.api.root_service];
+    let root_name = format_ident!("{}", root.rust_name);
+    let shortcuts = root_shortcuts(cx);
+    let client_doc = doc(&format!(
+        "A client of the {title} API: the settings, the pool of connections and the login state, shared by \
+         clones (cloning is cheap). Make one with [`Client::builder`]."
+    ));
+    quote! {
         #client_doc
         #[derive(Clone, Debug)]
         pub struct Client {
@@ -80,7 +91,15 @@ pub(crate) fn emit(cx: &Context<'_>) -> TokenStream {
                 self.inner.close()
             }
         }
+    }
+}
 
+/// The `ClientBuilder`: the setters the protocol asks for, the task
+/// settings, the transport options and `build()`.
+fn builder_type(p: &Protocol) -> TokenStream {
+    let settings = builder_settings(p);
+    let transport = transport_setters();
+    quote! {
         /// The settings of a [`Client`]; [`build`](Self::build) checks them. Its
         /// `Debug` output never shows a secret.
         #[derive(Clone, Debug)]
@@ -103,73 +122,81 @@ pub(crate) fn emit(cx: &Context<'_>) -> TokenStream {
                 ClientBuilder { inner: self.inner.task_deadline(deadline) }
             }
 
-            /// Accepts any server certificate. Only for tests: anyone on the path can read and change the traffic.
-            pub fn insecure(self, insecure: bool) -> Self {
-                ClientBuilder { inner: self.inner.insecure(insecure) }
-            }
-
-            /// Trusts the CA certificates in this PEM file instead of the system's.
-            pub fn ca_file(self, path: impl AsRef<std::path::Path>) -> Self {
-                ClientBuilder { inner: self.inner.ca_file(path) }
-            }
-
-            /// Trusts the CA certificates in this PEM text instead of the system's.
-            pub fn ca_pem(self, pem: impl Into<Vec<u8>>) -> Self {
-                ClientBuilder { inner: self.inner.ca_pem(pem) }
-            }
-
-            /// The longest a request may take, reply included (no limit by default).
-            pub fn timeout(self, timeout: Duration) -> Self {
-                ClientBuilder { inner: self.inner.timeout(timeout) }
-            }
-
-            /// The longest connecting may take (TLS handshake and proxy included).
-            pub fn connect_timeout(self, timeout: Duration) -> Self {
-                ClientBuilder { inner: self.inner.connect_timeout(timeout) }
-            }
-
-            /// Asks for gzip-compressed replies.
-            pub fn compress(self, compress: bool) -> Self {
-                ClientBuilder { inner: self.inner.compress(compress) }
-            }
-
-            /// Sends every request through this HTTP proxy (by default the `https_proxy`
-            /// family of environment variables decides).
-            pub fn proxy(self, url: impl Into<String>) -> Self {
-                ClientBuilder { inner: self.inner.proxy(url) }
-            }
-
-            /// Connects directly, whatever the environment says.
-            pub fn no_proxy(self) -> Self {
-                ClientBuilder { inner: self.inner.no_proxy() }
-            }
-
-            /// A header sent with every request.
-            pub fn header(self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                ClientBuilder { inner: self.inner.header(name, value) }
-            }
-
-            /// The most idle connections kept for reuse.
-            pub fn connections(self, connections: usize) -> Self {
-                ClientBuilder { inner: self.inner.connections(connections) }
-            }
-
-            /// Logs every request and reply (secrets redacted) as `tracing` events at debug level;
-            /// a `tracing` subscriber must be installed to see them.
-            pub fn debug(self, debug: bool) -> Self {
-                ClientBuilder { inner: self.inner.debug(debug) }
-            }
-
-            /// How the log names this client (the server's host by default).
-            pub fn log_label(self, label: impl Into<String>) -> Self {
-                ClientBuilder { inner: self.inner.log_label(label) }
-            }
+            #transport
 
             /// Checks the settings and makes the client. Nothing is sent: the first request
             /// logs in when the client was given credentials.
             pub fn build(&self) -> Result<Client, Error> {
                 Ok(Client { inner: self.inner.build()? })
             }
+        }
+    }
+}
+
+/// The transport options, the same on every client (they have the names
+/// and meaning of the oVirt `ConnectionBuilder`'s).
+fn transport_setters() -> TokenStream {
+    quote! {
+        /// Accepts any server certificate. Only for tests: anyone on the path can read and change the traffic.
+        pub fn insecure(self, insecure: bool) -> Self {
+            ClientBuilder { inner: self.inner.insecure(insecure) }
+        }
+
+        /// Trusts the CA certificates in this PEM file instead of the system's.
+        pub fn ca_file(self, path: impl AsRef<std::path::Path>) -> Self {
+            ClientBuilder { inner: self.inner.ca_file(path) }
+        }
+
+        /// Trusts the CA certificates in this PEM text instead of the system's.
+        pub fn ca_pem(self, pem: impl Into<Vec<u8>>) -> Self {
+            ClientBuilder { inner: self.inner.ca_pem(pem) }
+        }
+
+        /// The longest a request may take, reply included (no limit by default).
+        pub fn timeout(self, timeout: Duration) -> Self {
+            ClientBuilder { inner: self.inner.timeout(timeout) }
+        }
+
+        /// The longest connecting may take (TLS handshake and proxy included).
+        pub fn connect_timeout(self, timeout: Duration) -> Self {
+            ClientBuilder { inner: self.inner.connect_timeout(timeout) }
+        }
+
+        /// Asks for gzip-compressed replies.
+        pub fn compress(self, compress: bool) -> Self {
+            ClientBuilder { inner: self.inner.compress(compress) }
+        }
+
+        /// Sends every request through this HTTP proxy (by default the `https_proxy`
+        /// family of environment variables decides).
+        pub fn proxy(self, url: impl Into<String>) -> Self {
+            ClientBuilder { inner: self.inner.proxy(url) }
+        }
+
+        /// Connects directly, whatever the environment says.
+        pub fn no_proxy(self) -> Self {
+            ClientBuilder { inner: self.inner.no_proxy() }
+        }
+
+        /// A header sent with every request.
+        pub fn header(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+            ClientBuilder { inner: self.inner.header(name, value) }
+        }
+
+        /// The most idle connections kept for reuse.
+        pub fn connections(self, connections: usize) -> Self {
+            ClientBuilder { inner: self.inner.connections(connections) }
+        }
+
+        /// Logs every request and reply (secrets redacted) as `tracing` events at debug level;
+        /// a `tracing` subscriber must be installed to see them.
+        pub fn debug(self, debug: bool) -> Self {
+            ClientBuilder { inner: self.inner.debug(debug) }
+        }
+
+        /// How the log names this client (the server's host by default).
+        pub fn log_label(self, label: impl Into<String>) -> Self {
+            ClientBuilder { inner: self.inner.log_label(label) }
         }
     }
 }
