@@ -116,6 +116,18 @@ pub struct Paging {
     pub size: Option<String>,
     /// The number of the first page.
     pub first: i64,
+    /// JSON: the member of a page that holds its items, and the one that
+    /// is unset on the last page.
+    pub json: Option<JsonPaging>,
+}
+
+/// How a JSON API's page object says what it holds and whether more follow.
+#[derive(Debug, Clone)]
+pub struct JsonPaging {
+    /// The member holding the page's items (`results`).
+    pub items: String,
+    /// The member that is unset or `null` on the last page (`next`).
+    pub next: String,
 }
 
 /// A struct type.
@@ -1828,7 +1840,16 @@ fn paging(cx: &mut Ctx, file: &Path, api: &crate::model::RawApi) -> Option<Pagin
             cx.err(file, "api", key, format!("`{name}` is not a snake-case name"));
         }
     }
-    Some(Paging { param: p.param.clone(), format: p.format.clone(), size: p.size.clone(), first: p.first })
+    cx.json_only(file, "api", "paging", &[("items", p.items.is_some()), ("next", p.next.is_some())]);
+    let json = match (&p.items, &p.next) {
+        (Some(items), Some(next)) => Some(JsonPaging { items: items.clone(), next: next.clone() }),
+        _ if cx.format == WireFormat::Json => {
+            cx.err(file, "api", "paging", "a JSON API's paging names its page's `items:` and `next:` members");
+            None
+        }
+        _ => None,
+    };
+    Some(Paging { param: p.param.clone(), format: p.format.clone(), size: p.size.clone(), first: p.first, json })
 }
 
 /// Resolves the `waiters:` of every service: the watched member must be a

@@ -234,6 +234,11 @@ pub struct RawPaging {
     /// The number of the first page.
     #[serde(default = "first_page")]
     pub first: i64,
+    /// JSON APIs: the member of a page that holds its items.
+    pub items: Option<String>,
+    /// JSON APIs: the member of a page that is unset or `null` on the last
+    /// page.
+    pub next: Option<String>,
 }
 
 fn root_path() -> String {

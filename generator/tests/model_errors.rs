@@ -2054,3 +2054,15 @@ fn choice_mistakes_are_named_by_their_key() {
     let errs = errors(&with(&[("types/pick.yaml", xml)]));
     only(&errs, "types/pick.yaml", Some("struct Pick"), Some("one_of"), "only a JSON model uses this key");
 }
+
+#[test]
+fn json_paging_names_its_page_members_and_xml_paging_does_not() {
+    let paging = "paging:\n  param: page\n  format: \"{page}\"\n";
+    let errs = errors(&json_with("api.yaml", "format: json\n", &format!("format: json\n{paging}")));
+    only(&errs, "api.yaml", Some("api"), Some("paging"), "names its page's `items:` and `next:` members");
+    let full = format!("{paging}  items: results\n  next: next\n");
+    loads(&json_with("api.yaml", "format: json\n", &format!("format: json\n{full}")));
+    let xml = format!("{API}paging:\n  param: search\n  format: \"{{value}} page {{page}}\"\n  items: results\n");
+    let errs = errors(&with(&[("api.yaml", &xml)]));
+    only(&errs, "api.yaml", Some("api"), Some("paging.items"), "only a JSON model uses this key");
+}

@@ -17,7 +17,7 @@ use crate::connection::{Error, ErrorKind};
 /// One call of an operation, made by [`JsonClient::call`]: set its
 /// parameters, then [`send`](Self::send) (or [`start`](Self::start)) it.
 #[must_use = "a call does nothing until it is sent"]
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct JsonCall {
     client: JsonClient,
     operation: &'static str,
@@ -87,6 +87,16 @@ impl JsonCall {
             timeout: None,
             reading: Reading::default(),
         }
+    }
+
+    /// How messages name the operation (`TasksService::log`).
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The pages of this call: see [`JsonPages`](super::JsonPages).
+    pub fn pages<T: DeserializeOwned + Send + 'static>(self, paging: super::Paging) -> super::JsonPages<T> {
+        super::JsonPages::new(self, paging)
     }
 
     /// Makes the whole reply body, envelope included, the result, and a

@@ -27,12 +27,14 @@ mod call;
 mod client;
 mod envelope;
 mod error;
+mod pages;
 mod protocol;
 mod task;
 
 pub use auth::{SignFuture, SignRequest, Signer};
 pub use call::{JsonCall, Reply, Started, decode_body};
 pub use client::{JsonClient, JsonClientBuilder};
+pub use pages::{JsonPages, Paging};
 pub use protocol::{AuthScheme, Envelope, Errors, Protocol, Tasks};
 pub use task::Task;
 

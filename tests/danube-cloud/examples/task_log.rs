@@ -11,15 +11,11 @@ async fn main() -> Result<(), Error> {
     let url = args.next().unwrap_or_else(|| "https://cloud.example.com/api".to_owned());
     let hostname = args.next().unwrap_or_else(|| "web01.example.com".to_owned());
     let client = Client::builder(url).api_key(std::env::var("ES_API_KEY").unwrap_or_default()).build()?;
-    let tasks = client.tasks_service();
-    for page in 1.. {
-        let entries = tasks.log().page(page).object_type("vm").object_name(hostname.as_str()).send().await?;
-        for entry in entries.results() {
+    let mut pages = client.tasks_service().log().object_type("vm").object_name(hostname.as_str()).pages();
+    while let Some(entries) = pages.next_page().await? {
+        for entry in entries {
             let status = entry.status().map(|s| s.to_string()).unwrap_or_default();
             println!("{} {status:<8} {}", entry.time().unwrap_or_default(), entry.msg().unwrap_or_default());
-        }
-        if entries.next().is_none() {
-            break;
         }
     }
     Ok(())

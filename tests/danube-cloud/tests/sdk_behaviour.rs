@@ -216,3 +216,29 @@ async fn an_update_reports_either_nothing_to_change_or_the_task() {
     assert!(report.message().is_some_and(|m| m.contains("web01")), "{report:?}");
     assert_eq!(report.returncode(), Some(0));
 }
+
+#[tokio::test]
+async fn the_task_log_pages_until_no_next_page() {
+    let fake = Fake::start().await;
+    fake.add_log_entries(150);
+    let mut pages = keyed(&fake).tasks_service().log().page(7).pages();
+    let mut sizes = Vec::new();
+    while let Some(page) = pages.next_page().await.unwrap() {
+        assert!(page.iter().all(|entry| entry.task().is_some()));
+        sizes.push(page.len());
+    }
+    assert_eq!(sizes, [100, 50]);
+    assert!(pages.next_page().await.unwrap().is_none(), "the pages stay ended");
+    let page_of = |query: &str| query.split('&').find_map(|pair| pair.strip_prefix("page=")).map(str::to_owned);
+    let asked: Vec<String> = fake.requests().iter().filter_map(|r| r.query.as_deref().and_then(page_of)).collect();
+    assert_eq!(asked, ["1", "2"], "page 7 set before is replaced, and nothing is asked after the last page");
+}
+
+#[tokio::test]
+async fn a_page_that_does_not_match_names_the_member() {
+    let fake = Fake::start().await;
+    fake.script_next(200, json!({"count": 1, "next": null, "results": [{"task": "t1", "flag": "not a number"}]}));
+    let error = keyed(&fake).tasks_service().log().pages().next_page().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Json);
+    assert!(error.to_string().contains("results[0].flag"), "{error}");
+}

@@ -215,6 +215,18 @@ impl TasksLogRequest {
     > + Send {
         self.call.send_reply()
     }
+
+    /// The items of every page, one request per page from page 1 on (the `page` parameter set before is replaced), until a page says no other follows (`next` unset) or holds no item.
+    pub fn pages(self) -> sdkgen_runtime::json::JsonPages<types::TaskLogEntry> {
+        let paging = sdkgen_runtime::json::Paging {
+            param: "page",
+            format: "{page}",
+            first: 1,
+            items: "results",
+            next: "next",
+        };
+        self.call.pages(paging)
+    }
 }
 
 impl RequestOptions for TasksLogRequest {

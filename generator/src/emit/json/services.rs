@@ -247,6 +247,7 @@ fn builder(cx: &Context<'_>, sv: &Service, m: &Method) -> TokenStream {
             },
         )
     };
+    let pages = pages_fn(cx, m);
     let start = m.task.then(|| {
         quote! {
             /// Sends the request and returns as soon as the server accepted it: a task
@@ -279,6 +280,7 @@ fn builder(cx: &Context<'_>, sv: &Service, m: &Method) -> TokenStream {
             }
 
             #start
+            #pages
         }
 
         impl RequestOptions for #request {
@@ -289,6 +291,36 @@ fn builder(cx: &Context<'_>, sv: &Service, m: &Method) -> TokenStream {
             }
         }
     }
+}
+
+/// `pages()` for a method that takes the API's page parameter and returns
+/// a page object (a struct with the paging's `items` list member).
+fn pages_fn(cx: &Context<'_>, m: &Method) -> Option<TokenStream> {
+    let paging = cx.api.paging_of(m.params.iter().filter(|p| p.dir == crate::model::Direction::In))?;
+    let json = paging.json.as_ref()?;
+    let TypeRef::Struct(page) = m.params[m.result?].ty else { return None };
+    let items = cx.api.structs[page].members.iter().find(|x| x.wire == json.items && x.list)?;
+    let item = item_type(cx, items.ty, &quote! { types:: });
+    let (param, format) = (&paging.param, &paging.format);
+    let first = proc_macro2::Literal::i64_unsuffixed(paging.first);
+    let (items_member, next) = (&json.items, &json.next);
+    let d = doc(&format!(
+        "The items of every page, one request per page from page {first} on (the `{param}` parameter set \
+         before is replaced), until a page says no other follows (`{next}` unset) or holds no item."
+    ));
+    Some(quote! {
+        #d
+        pub fn pages(self) -> sdkgen_runtime::json::JsonPages<#item> {
+            let paging = sdkgen_runtime::json::Paging {
+                param: #param,
+                format: #format,
+                first: #first,
+                items: #items_member,
+                next: #next,
+            };
+            self.call.pages(paging)
+        }
+    })
 }
 
 fn setter(cx: &Context<'_>, p: &Param) -> TokenStream {
