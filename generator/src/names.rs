@@ -197,11 +197,12 @@ pub fn rust_service_method(snake: &str) -> String {
     if SERVICE_METHODS.contains(&snake) { format!("{snake}_") } else { rust_method(snake) }
 }
 
-/// Methods every generated request builder has; a parameter setter of the
-/// same name gets a `_param` suffix (`Host.upgrade`'s `timeout` becomes
+/// Methods a generated request builder has (XML and JSON ones: `send_reply`
+/// and `start` are JSON's); a parameter setter of the same name gets a
+/// `_param` suffix (`Host.upgrade`'s `timeout` becomes
 /// `timeout_param`, as `timeout` sets the time allowed for the request).
 pub const REQUEST_BUILDER_METHODS: &[&str] =
-    &["clone", "first", "header", "one", "pages", "query", "send", "stream", "timeout"];
+    &["clone", "first", "header", "one", "pages", "query", "send", "send_reply", "start", "stream", "timeout"];
 
 /// The Rust name of a parameter setter (see [`rust_method`] and
 /// [`REQUEST_BUILDER_METHODS`]).

@@ -382,7 +382,6 @@ fn builder_settings(p: &Protocol) -> Vec<TokenStream> {
 /// methods, straight on the client.
 fn root_shortcuts(cx: &Context<'_>) -> Vec<TokenStream> {
     let root = &cx.api.services[cx.api.root_service];
-    let short = root.rust_name.strip_suffix("Service").unwrap_or(&root.rust_name);
     let mut out = Vec::new();
     for (_, l) in cx.api.all_locators(cx.api.root_service) {
         let method = ident(&crate::names::rust_method(&l.rust));
@@ -396,7 +395,7 @@ fn root_shortcuts(cx: &Context<'_>) -> Vec<TokenStream> {
     }
     for (_, m) in cx.api.all_methods(cx.api.root_service) {
         let method = ident(&m.rust);
-        let request = format_ident!("{short}{}Request", crate::names::upper_camel(&m.name));
+        let request = super::services::request_name(root, m);
         let d = doc(m.doc.as_deref().map(str::trim).unwrap_or("A method of the root service."));
         out.push(quote! { #d pub fn #method(&self) -> services::#request { self.root().#method() } });
     }

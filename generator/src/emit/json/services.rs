@@ -12,17 +12,13 @@ use crate::ir::{Locator, Method, Param, Primitive, Service, TypeRef};
 use crate::model::RawFixed;
 use crate::names::{self, ident};
 
-/// Methods of a JSON request builder beyond the common ones; a parameter
-/// setter of one of these names gets a `_param` suffix.
-const JSON_BUILDER_METHODS: &[&str] = &["send_reply", "start"];
-
 /// The module of a service (`vms_service`).
 pub(crate) fn module(service: &Service) -> String {
     names::module_name(&service.rust_name)
 }
 
 /// The name of a method's request builder (`VmsListFullRequest`).
-fn request_name(service: &Service, method: &Method) -> proc_macro2::Ident {
+pub(crate) fn request_name(service: &Service, method: &Method) -> proc_macro2::Ident {
     let short = service.rust_name.strip_suffix("Service").unwrap_or(&service.rust_name);
     format_ident!("{short}{}Request", names::upper_camel(&method.name))
 }
@@ -324,9 +320,7 @@ fn pages_fn(cx: &Context<'_>, m: &Method) -> Option<TokenStream> {
 }
 
 fn setter(cx: &Context<'_>, p: &Param) -> TokenStream {
-    let rust = names::rust_setter(&p.name);
-    let rust = if JSON_BUILDER_METHODS.contains(&rust.as_str()) { format!("{rust}_param") } else { rust };
-    let method = ident(&rust);
+    let method = ident(&names::rust_setter(&p.name));
     let wire = &p.wire;
     let item = item_type(cx, p.ty, &quote! { types:: });
     let ty = if p.list {
