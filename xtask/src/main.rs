@@ -82,13 +82,7 @@ fn run(mut cmd: Command) -> bool {
 /// Ends with one line that sums up every test binary's result.
 fn test(extra: &[String]) -> ExitCode {
     let root = xtask::workspace_root();
-    let python = match xtask::ensure_oracle(&root) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let Some(python) = oracle(&root) else { return ExitCode::FAILURE };
     let mut tests = cargo();
     tests
         .env("OVIRT_ORACLE_PYTHON", &python)
@@ -147,6 +141,26 @@ fn run_counting(mut cmd: Command) -> Option<Totals> {
     Some(totals)
 }
 
+/// The Python of the oracle venv, set up when needed; `None` (the reason
+/// printed) when it can't be.
+fn oracle(root: &std::path::Path) -> Option<std::path::PathBuf> {
+    xtask::ensure_oracle(root).map_err(|e| eprintln!("error: {e}")).ok()
+}
+
+/// Writes a benchmark corpus of `count` items with a Python `script`
+/// (`script COUNT OUT`) unless `out` is already there; false when it fails.
+fn make_once(python: &std::path::Path, script: &std::path::Path, count: usize, out: &std::path::Path) -> bool {
+    if out.exists() {
+        return true;
+    }
+    if let Some(dir) = out.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let mut make = Command::new(python);
+    make.arg(script).arg(count.to_string()).arg(out);
+    run(make)
+}
+
 /// Runs `cmd` and returns its standard output, echoing it.
 fn capture(mut cmd: Command) -> Option<String> {
     eprintln!("+ {cmd:?}");
@@ -186,23 +200,12 @@ fn bench(extra: &[String]) -> ExitCode {
         return ExitCode::FAILURE;
     }
 
-    let python = match xtask::ensure_oracle(&root) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let Some(python) = oracle(&root) else { return ExitCode::FAILURE };
     let bench_dir = root.join("target/bench");
     let corpus = bench_dir.join(format!("vms-{vms}.xml"));
     let shared = root.join("../shared/bench");
-    if !corpus.exists() {
-        let _ = std::fs::create_dir_all(&bench_dir);
-        let mut make = Command::new(&python);
-        make.arg(shared.join("make_corpus.py")).arg(vms.to_string()).arg(&corpus);
-        if !run(make) {
-            return ExitCode::FAILURE;
-        }
+    if !make_once(&python, &shared.join("make_corpus.py"), vms, &corpus) {
+        return ExitCode::FAILURE;
     }
     let corpus_mb = std::fs::metadata(&corpus).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0);
 
@@ -278,13 +281,7 @@ fn peak_rss_kb(program: &std::path::Path, file: &std::path::Path) -> Option<f64>
 fn bench_connection(root: &std::path::Path, extra: &[String]) -> ExitCode {
     let requests: usize = extra.iter().find_map(|a| a.strip_prefix("--requests=")?.parse().ok()).unwrap_or(5000);
     let rounds: usize = extra.iter().find_map(|a| a.strip_prefix("--rounds=")?.parse().ok()).unwrap_or(7);
-    let python = match xtask::ensure_oracle(root) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let Some(python) = oracle(root) else { return ExitCode::FAILURE };
     let script = root.join("../shared/bench/py_get.py");
     let mut bench = cargo();
     bench
@@ -344,22 +341,11 @@ fn bench_danube(extra: &[String]) -> ExitCode {
     let root = xtask::workspace_root();
     let vms: usize = extra.iter().find_map(|a| a.strip_prefix("--vms=")?.parse().ok()).unwrap_or(10_000);
     let rounds: usize = extra.iter().find_map(|a| a.strip_prefix("--rounds=")?.parse().ok()).unwrap_or(7).max(1);
-    let python = match xtask::ensure_oracle(&root) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let Some(python) = oracle(&root) else { return ExitCode::FAILURE };
     let scripts = root.join("tests/danube-cloud/bench");
     let corpus = root.join(format!("target/bench/danube-vms-{vms}.json"));
-    if !corpus.exists() {
-        let _ = std::fs::create_dir_all(root.join("target/bench"));
-        let mut make = Command::new(&python);
-        make.arg(scripts.join("make_vm_list.py")).arg(vms.to_string()).arg(&corpus);
-        if !run(make) {
-            return ExitCode::FAILURE;
-        }
+    if !make_once(&python, &scripts.join("make_vm_list.py"), vms, &corpus) {
+        return ExitCode::FAILURE;
     }
     let mb = std::fs::metadata(&corpus).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0);
     let (mut peer, mut ours, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
@@ -375,7 +361,7 @@ fn bench_danube(extra: &[String]) -> ExitCode {
             text.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(':').and_then(|rest| field(rest, "ms")))
         };
         let (Some(p), Some(o)) = (figure(&py, "peer"), figure(&rust, "ours")) else {
-            eprintln!("error: no `ours:` figure; is the `sdk` feature of danube-cloud-sdk-tests on?");
+            eprintln!("error: could not read the `peer:` and `ours:` figures of the decoding benchmark");
             return ExitCode::FAILURE;
         };
         peer.push(p);
