@@ -72,6 +72,21 @@ impl TransportOptions {
         self.proxy = ProxySetting::Url(Secret::new(url));
     }
 
+    /// Connects directly, whatever the environment says.
+    pub(crate) fn set_no_proxy(&mut self) {
+        self.proxy = ProxySetting::Direct;
+    }
+
+    /// The longest a whole request may take; zero means no limit.
+    pub(crate) fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = (!timeout.is_zero()).then_some(timeout);
+    }
+
+    /// The longest connecting may take; zero means no limit.
+    pub(crate) fn set_connect_timeout(&mut self, timeout: Duration) {
+        self.connect_timeout = (!timeout.is_zero()).then_some(timeout);
+    }
+
     /// The label of log events: the one given, or the host and port of `base`.
     pub(crate) fn label(&self, base: &Url) -> String {
         self.log_label.clone().unwrap_or_else(|| {
@@ -262,14 +277,14 @@ impl ConnectionBuilder {
     /// byte of the reply; a request can set its own. Zero, the default,
     /// means no limit.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.transport.timeout = (!timeout.is_zero()).then_some(timeout);
+        self.transport.set_timeout(timeout);
         self
     }
 
     /// The longest connecting (TCP and TLS handshake) may take. Zero, the
     /// default, means no limit other than [`timeout`](Self::timeout).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.transport.connect_timeout = (!timeout.is_zero()).then_some(timeout);
+        self.transport.set_connect_timeout(timeout);
         self
     }
 
@@ -349,7 +364,7 @@ impl ConnectionBuilder {
 
     /// Connects directly, ignoring the proxy environment variables.
     pub fn no_proxy(mut self) -> Self {
-        self.transport.proxy = ProxySetting::Direct;
+        self.transport.set_no_proxy();
         self
     }
 

@@ -574,13 +574,13 @@ impl JsonClientBuilder {
     /// The longest one request may take (each poll of a task is one
     /// request); zero, the default, means no limit.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.transport.timeout = (!timeout.is_zero()).then_some(timeout);
+        self.transport.set_timeout(timeout);
         self
     }
 
     /// The longest connecting (TCP and TLS) may take; zero means no limit.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.transport.connect_timeout = (!timeout.is_zero()).then_some(timeout);
+        self.transport.set_connect_timeout(timeout);
         self
     }
 
@@ -599,7 +599,7 @@ impl JsonClientBuilder {
 
     /// Connects directly, ignoring the proxy environment variables.
     pub fn no_proxy(mut self) -> Self {
-        self.transport.proxy = crate::connection::builder::ProxySetting::Direct;
+        self.transport.set_no_proxy();
         self
     }
 
