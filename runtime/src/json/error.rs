@@ -150,7 +150,7 @@ pub(crate) fn decode_error(
 }
 
 /// The path of a decoding error inside the whole body.
-fn json_path(within: Option<&str>, inner: &str) -> String {
+pub(crate) fn json_path(within: Option<&str>, inner: &str) -> String {
     match (within, inner) {
         (None, ".") => "the top level".to_owned(),
         (None, path) => path.to_owned(),
@@ -161,7 +161,7 @@ fn json_path(within: Option<&str>, inner: &str) -> String {
 }
 
 /// The text of a serde_json error without its ` at line L column C`.
-fn without_position(e: &serde_json::Error) -> String {
+pub(crate) fn without_position(e: &serde_json::Error) -> String {
     let text = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     text.strip_suffix(&suffix).map(str::to_owned).unwrap_or(text)

@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::call::JsonCall;
+use super::error::{json_path, without_position};
 use crate::connection::{Error, ErrorKind};
 
 /// How an API pages: the parameter that says which page, how the number is
@@ -58,15 +59,12 @@ impl<T: DeserializeOwned + Send + 'static> JsonPages<T> {
         let mut page: Map<String, Value> = call.send().await?;
         let items = page.remove(self.paging.items).unwrap_or(Value::Array(Vec::new()));
         let items: Vec<T> = serde_path_to_error::deserialize(items).map_err(|e| {
-            let path = e.path().to_string();
-            let within = if path == "." { "" } else { path.as_str() };
-            let message = format!(
-                "Page {} of {operation} does not match the API: at `{}{within}`: {}.",
-                self.page,
-                self.paging.items,
-                e.inner()
-            );
-            Error::new(ErrorKind::Json, message)
+            let path = json_path(Some(self.paging.items), &e.path().to_string());
+            let reason = without_position(e.inner());
+            Error::new(
+                ErrorKind::Json,
+                format!("Page {} of {operation} does not match the API: at `{path}`: {reason}.", self.page),
+            )
         })?;
         self.done = items.is_empty() || page.get(self.paging.next).is_none_or(Value::is_null);
         self.page += 1;

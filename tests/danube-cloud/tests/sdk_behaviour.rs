@@ -6,6 +6,7 @@ use std::time::Duration;
 use danube_cloud_sdk::types::{Vm, VmStatus};
 use danube_cloud_sdk::{Client, Error, ErrorKind, Started};
 use danube_cloud_sdk_tests::fake::{API_KEY, Fake, PASSWORD, TaskEnd, USERNAME};
+use sdkgen_testkit::decode_form;
 use serde_json::json;
 
 fn builder(fake: &Fake) -> danube_cloud_sdk::ClientBuilder {
@@ -229,7 +230,7 @@ async fn the_task_log_pages_until_no_next_page() {
     }
     assert_eq!(sizes, [100, 50]);
     assert!(pages.next_page().await.unwrap().is_none(), "the pages stay ended");
-    let page_of = |query: &str| query.split('&').find_map(|pair| pair.strip_prefix("page=")).map(str::to_owned);
+    let page_of = |query: &str| decode_form(query).into_iter().find(|(name, _)| name == "page").map(|(_, v)| v);
     let asked: Vec<String> = fake.requests().iter().filter_map(|r| r.query.as_deref().and_then(page_of)).collect();
     assert_eq!(asked, ["1", "2"], "page 7 set before is replaced, and nothing is asked after the last page");
 }
