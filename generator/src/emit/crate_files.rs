@@ -25,24 +25,7 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
     let api = cx.api;
     let mut out = Vec::new();
 
-    // types/mod.rs: one private module per type, its item re-exported.
-    let mut entries: Vec<(&str, &str, bool)> = api
-        .structs
-        .iter()
-        .map(|s| (s.module.as_str(), s.rust_name.as_str(), s.deprecated))
-        .chain(api.enums.iter().map(|e| (e.module.as_str(), e.rust_name.as_str(), e.deprecated)))
-        .collect();
-    entries.sort();
-    let items = entries.iter().map(|(module, name, dep)| {
-        let m = format_ident!("{module}");
-        let n = format_ident!("{name}");
-        let allow = if *dep {
-            quote! { #[allow(deprecated)] }
-        } else {
-            TokenStream::new()
-        };
-        quote! { mod #m; #allow pub use #m::#n; }
-    });
+    let items = type_modules(api);
     let types_doc = inner_doc(&format!(
         "The data types of the {} API: {} structs and {} enums.\n\n\
          Every member is optional (`None` means the server did not send it, or the caller does not set it). \
@@ -163,6 +146,31 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
     );
     out.push(("Cargo.toml".to_owned(), cargo));
     Ok(out)
+}
+
+/// The items of `src/types/mod.rs` (either wire format): one private
+/// module per struct and enum, sorted, its type re-exported.
+pub(crate) fn type_modules(api: &crate::ir::Api) -> Vec<TokenStream> {
+    let mut entries: Vec<(&str, &str, bool)> = api
+        .structs
+        .iter()
+        .map(|s| (s.module.as_str(), s.rust_name.as_str(), s.deprecated))
+        .chain(api.enums.iter().map(|e| (e.module.as_str(), e.rust_name.as_str(), e.deprecated)))
+        .collect();
+    entries.sort();
+    entries
+        .iter()
+        .map(|(module, name, dep)| {
+            let m = format_ident!("{module}");
+            let n = format_ident!("{name}");
+            let allow = if *dep {
+                quote! { #[allow(deprecated)] }
+            } else {
+                TokenStream::new()
+            };
+            quote! { mod #m; #allow pub use #m::#n; }
+        })
+        .collect()
 }
 
 /// A short doc-tested example built from the model itself: the most

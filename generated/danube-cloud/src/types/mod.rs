@@ -3,42 +3,22 @@
 
 //! The data types of the danube_cloud API: 7 structs and 3 enums, read and written with `serde`.
 mod node_status;
-
-#[allow(deprecated)]
 pub use node_status::NodeStatus;
 mod task_done;
-
-#[allow(deprecated)]
 pub use task_done::TaskDone;
 mod task_log_entry;
-
-#[allow(deprecated)]
 pub use task_log_entry::TaskLogEntry;
 mod task_log_page;
-
-#[allow(deprecated)]
 pub use task_log_page::TaskLogPage;
 mod task_result;
-
-#[allow(deprecated)]
 pub use task_result::TaskResult;
 mod task_state;
-
-#[allow(deprecated)]
 pub use task_state::TaskState;
 mod task_status;
-
-#[allow(deprecated)]
 pub use task_status::TaskStatus;
 mod vm;
-
-#[allow(deprecated)]
 pub use vm::Vm;
 mod vm_status;
-
-#[allow(deprecated)]
 pub use vm_status::VmStatus;
 mod vm_update_outcome;
-
-#[allow(deprecated)]
 pub use vm_update_outcome::VmUpdateOutcome;

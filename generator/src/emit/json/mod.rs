@@ -44,18 +44,7 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Error> 
 
 fn types_mod(cx: &Context<'_>) -> TokenStream {
     let api = cx.api;
-    let mut entries: Vec<(&str, &str)> = api
-        .structs
-        .iter()
-        .map(|s| (s.module.as_str(), s.rust_name.as_str()))
-        .chain(api.enums.iter().map(|e| (e.module.as_str(), e.rust_name.as_str())))
-        .collect();
-    entries.sort();
-    let items = entries.iter().map(|(module, name)| {
-        let m = format_ident!("{module}");
-        let n = format_ident!("{name}");
-        quote! { mod #m; #[allow(deprecated)] pub use #m::#n; }
-    });
+    let items = super::crate_files::type_modules(api);
     let d = inner_doc(&format!(
         "The data types of the {} API: {} structs and {} enums, read and written with `serde`.",
         cx.api.name,
