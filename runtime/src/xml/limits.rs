@@ -1,10 +1,10 @@
 //! The reader's limits, and the byte scanner that applies them to a stream
-//! before `quick-xml` buffers anything.
+//! before the reader buffers anything.
 //!
-//! `quick-xml` reads one whole event (a start tag with all its attributes, a
-//! run of text, a comment) into its buffer before it returns it, so a limit
-//! checked on the event comes too late to bound memory. [`LimitedSource`]
-//! sits between the byte source and `quick-xml`: it follows the XML syntax
+//! The reader holds one whole token (a start tag with all its attributes, a
+//! run of text, a comment) in its window before it reads it, so a limit
+//! checked on the token comes too late to bound memory. [`LimitedSource`]
+//! sits between the byte source and the reader: it follows the XML syntax
 //! just enough to know what each byte belongs to, counts, and ends the
 //! stream with an error at the first byte over a limit.
 
@@ -132,8 +132,8 @@ impl Limit {
     }
 }
 
-/// A limit a stream went over, carried through `quick-xml` as the payload of
-/// an `io::Error` and turned back into an `XmlError` by the reader.
+/// A limit a stream went over, carried to the reader as the payload of an
+/// `io::Error` and turned back into an `XmlError` there.
 #[derive(Debug)]
 pub(crate) struct LimitExceeded {
     pub(crate) limit: Limit,

@@ -1,7 +1,8 @@
 //! XML reading and writing for generated types.
 //!
-//! The layer sits on the `quick-xml` pull parser, which never appears in
-//! this crate's public API. [`XmlReader`] is a cursor with the few operations
+//! The layer has its own tokenizer (`tokens.rs`), which reads a document in
+//! memory without copying and a stream through a window that holds one
+//! token at a time. [`XmlReader`] is a cursor with the few operations
 //! generated readers need; [`XmlWriter`] writes into a `String`. Every
 //! generated struct implements [`XmlType`], and the functions here read and
 //! write any of them:
@@ -25,6 +26,7 @@
 mod error;
 mod limits;
 mod reader;
+mod tokens;
 mod values;
 mod writer;
 

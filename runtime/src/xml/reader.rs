@@ -1,19 +1,17 @@
-//! A pull reader over `quick-xml` with the cursor operations generated
-//! readers need, the limits of [`XmlLimits`], DOCTYPE rejection and located
-//! errors.
+//! A pull reader over the [tokenizer](super::tokens) with the cursor
+//! operations generated readers need, the limits of [`XmlLimits`], DOCTYPE
+//! rejection and located errors.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::io::Read;
+use std::io::{self, BufRead, Read};
 use std::ops::Range;
-
-use quick_xml::XmlVersion;
-use quick_xml::events::attributes::Attribute;
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::QName;
 
 use super::error::{XmlError, XmlErrorKind};
 use super::limits::{Limit, LimitExceeded, LimitedSource, XmlLimits};
+use super::tokens::{
+    Attributes, BadReference, StartTag, Stop, Token, Tokenizer, check_references, push_literal, push_text,
+};
 use crate::snippet;
 
 /// Bytes a stream reads from its source at a time.
@@ -65,33 +63,144 @@ impl std::fmt::Debug for Tag {
     }
 }
 
+/// Where the text of a document comes from.
 enum Source<'a> {
-    Slice(quick_xml::Reader<&'a [u8]>),
-    Stream { reader: Box<quick_xml::Reader<LimitedSource<Box<dyn Read + 'a>>>>, buf: Vec<u8> },
+    /// A whole document in memory: its valid UTF-8 prefix, and where the
+    /// bytes that are not UTF-8 start, if any do.
+    Slice { text: &'a str, invalid_at: Option<usize> },
+    /// A document read as it goes.
+    Stream(Box<Window<'a>>),
 }
 
 impl<'a> Source<'a> {
-    fn next(&mut self) -> Result<Event<'a>, quick_xml::Error> {
-        match self {
-            Source::Slice(r) => r.read_event(),
-            Source::Stream { reader, buf } => {
-                buf.clear();
-                reader.read_event_into(buf).map(Event::into_owned)
+    fn slice(bytes: &'a [u8]) -> Self {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Source::Slice { text, invalid_at: None },
+            Err(e) => {
+                let valid = &bytes[..e.valid_up_to()];
+                let text = std::str::from_utf8(valid).unwrap_or_default();
+                Source::Slice { text, invalid_at: Some(e.valid_up_to()) }
             }
         }
     }
 
-    fn position(&self) -> u64 {
+    /// The text read so far and not yet dropped.
+    fn text(&self) -> &str {
         match self {
-            Source::Slice(r) => r.buffer_position(),
-            Source::Stream { reader, .. } => reader.buffer_position(),
+            Source::Slice { text, .. } => text,
+            Source::Stream(window) => &window.text,
         }
     }
 
-    fn error_position(&self) -> u64 {
+    /// Whether the text runs to the end of the document.
+    fn complete(&self) -> bool {
         match self {
-            Source::Slice(r) => r.error_position(),
-            Source::Stream { reader, .. } => reader.error_position(),
+            Source::Slice { invalid_at, .. } => invalid_at.is_none(),
+            Source::Stream(window) => window.ended && window.invalid_at.is_none(),
+        }
+    }
+
+    /// Stream offset of the first byte of `text()`.
+    fn base(&self) -> u64 {
+        match self {
+            Source::Slice { .. } => 0,
+            Source::Stream(window) => window.base,
+        }
+    }
+
+    /// Where bytes that are not UTF-8 start, once the text reached them.
+    fn invalid_at(&self) -> Option<u64> {
+        match self {
+            Source::Slice { invalid_at, .. } => invalid_at.map(|at| at as u64),
+            Source::Stream(window) => window.invalid_at,
+        }
+    }
+
+    /// A piece of the text that outlives the next token: borrowed from a
+    /// document in memory, copied out of a stream's window.
+    fn piece(&self, range: Range<usize>) -> Cow<'a, str> {
+        match self {
+            Source::Slice { text, .. } => Cow::Borrowed(&text[range]),
+            Source::Stream(window) => Cow::Owned(window.text[range].to_owned()),
+        }
+    }
+}
+
+/// The text of a stream from the start of the current token on: tokens are
+/// ranges of it, and it grows only while a token is incomplete, so it holds
+/// at most one token (bounded by the limits) and one read.
+struct Window<'a> {
+    source: LimitedSource<Box<dyn Read + 'a>>,
+    text: String,
+    /// Bytes read but not yet text: the start of a character cut by a read.
+    partial: Vec<u8>,
+    /// Stream offset of `text[0]`.
+    base: u64,
+    /// The source has no more bytes.
+    ended: bool,
+    /// Stream offset of the first byte that is not UTF-8.
+    invalid_at: Option<u64>,
+    /// A read error that came after some bytes, for the next refill.
+    failure: Option<io::Error>,
+}
+
+impl Window<'_> {
+    /// Drops the first `consumed` bytes of the text, then reads at least
+    /// once and on until the text has doubled (so that a long token is not
+    /// scanned again after every read) or the source ends. An error after
+    /// some bytes arrived waits for the next call, so that the text before
+    /// it is read first.
+    fn refill(&mut self, consumed: usize) -> io::Result<()> {
+        self.text.drain(..consumed);
+        self.base += consumed as u64;
+        if let Some(e) = self.failure.take() {
+            return Err(e);
+        }
+        let want = self.text.len() * 2;
+        let mut read_any = false;
+        while !self.ended && self.invalid_at.is_none() {
+            let chunk = match self.source.fill_buf() {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) if read_any => {
+                    self.failure = Some(e);
+                    break;
+                }
+                other => other?,
+            };
+            read_any = true;
+            if chunk.is_empty() {
+                self.ended = true;
+                if !self.partial.is_empty() {
+                    self.invalid_at = Some(self.base + self.text.len() as u64);
+                }
+                break;
+            }
+            let n = chunk.len();
+            self.partial.extend_from_slice(chunk);
+            self.source.consume(n);
+            self.take_text();
+            if self.text.len() >= want {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves the valid UTF-8 at the start of `partial` into the text.
+    fn take_text(&mut self) {
+        let (valid, invalid) = match std::str::from_utf8(&self.partial) {
+            Ok(text) => (text, false),
+            // A character cut at the end waits for the next read; anything
+            // else is not UTF-8.
+            Err(e) => {
+                (std::str::from_utf8(&self.partial[..e.valid_up_to()]).unwrap_or_default(), e.error_len().is_some())
+            }
+        };
+        self.text.push_str(valid);
+        let taken = valid.len();
+        self.partial.drain(..taken);
+        if invalid {
+            self.invalid_at = Some(self.base + self.text.len() as u64);
         }
     }
 }
@@ -104,12 +213,11 @@ impl<'a> Source<'a> {
 /// [`skip`](Self::skip), or a loop of `next_child` until it returns `None`.
 pub struct XmlReader<'a> {
     source: Source<'a>,
+    tokens: Tokenizer,
     /// The start tag of the element entered last.
-    current: Option<BytesStart<'a>>,
-    /// The element entered last was `<x/>`: it has no content and no end tag.
-    current_empty: bool,
+    current: Option<StartTag>,
     /// The attributes of `current`, parsed once on the first `attr` call.
-    attrs: RefCell<ParsedAttrs>,
+    attrs: RefCell<Attributes>,
     /// Names of the open elements joined by `/`, for error messages.
     path: String,
     marks: Vec<usize>,
@@ -119,7 +227,7 @@ pub struct XmlReader<'a> {
 impl<'a> XmlReader<'a> {
     /// A reader over a whole document in memory (the fastest way).
     pub fn from_slice(bytes: &'a [u8]) -> Self {
-        Self::new(Source::Slice(quick_xml::Reader::from_reader(bytes)))
+        Self::new(Source::slice(bytes))
     }
 
     /// A reader that pulls the document from `source` as it goes, holding
@@ -127,25 +235,25 @@ impl<'a> XmlReader<'a> {
     /// they arrive, before any is buffered.
     pub fn from_read(source: impl Read + 'a) -> Self {
         let boxed: Box<dyn Read + 'a> = Box::new(source);
-        let limited = LimitedSource::new(boxed, XmlLimits::DEFAULT, STREAM_BUFFER);
-        Self::new(Source::Stream {
-            reader: Box::new(quick_xml::Reader::from_reader(limited)),
-            buf: Vec::with_capacity(1024),
-        })
+        let source = LimitedSource::new(boxed, XmlLimits::DEFAULT, STREAM_BUFFER);
+        let window = Window {
+            source,
+            text: String::new(),
+            partial: Vec::new(),
+            base: 0,
+            ended: false,
+            invalid_at: None,
+            failure: None,
+        };
+        Self::new(Source::Stream(Box::new(window)))
     }
 
-    fn new(mut source: Source<'a>) -> Self {
-        let config = match &mut source {
-            Source::Slice(r) => r.config_mut(),
-            Source::Stream { reader, .. } => reader.config_mut(),
-        };
-        config.check_end_names = true;
-        config.expand_empty_elements = false;
+    fn new(source: Source<'a>) -> Self {
         XmlReader {
             source,
+            tokens: Tokenizer::default(),
             current: None,
-            current_empty: false,
-            attrs: RefCell::new(ParsedAttrs::default()),
+            attrs: RefCell::new(Attributes::default()),
             path: String::new(),
             marks: Vec::new(),
             limits: XmlLimits::DEFAULT,
@@ -155,8 +263,8 @@ impl<'a> XmlReader<'a> {
     /// Replaces the limits (by default [`XmlLimits::DEFAULT`]).
     pub fn with_limits(mut self, limits: XmlLimits) -> Self {
         self.limits = limits;
-        if let Source::Stream { reader, .. } = &mut self.source {
-            reader.get_mut().set_limits(limits);
+        if let Source::Stream(window) = &mut self.source {
+            window.source.set_limits(limits);
         }
         self
     }
@@ -185,31 +293,65 @@ impl<'a> XmlReader<'a> {
 
     /// The byte offset the reader has reached.
     pub fn offset(&self) -> u64 {
-        self.source.position()
+        self.source.base() + self.tokens.position() as u64
     }
 
     /// An error of `kind` located at the current element and offset.
     pub fn error(&self, kind: XmlErrorKind, message: impl Into<String>) -> XmlError {
-        XmlError::new(kind, message).at(&self.path, self.source.position())
+        XmlError::new(kind, message).at(&self.path, self.offset())
     }
 
-    fn event(&mut self) -> Result<Event<'a>, XmlError> {
-        match self.source.next() {
-            Ok(Event::DocType(_)) => Err(self.error(XmlErrorKind::Doctype, "DOCTYPE declarations are not accepted")),
-            Ok(e) => Ok(e),
-            Err(quick_xml::Error::Io(io)) => {
-                if let Some(over) = io.get_ref().and_then(|e| e.downcast_ref::<LimitExceeded>()) {
-                    let path = self.path_with(over.element.as_deref());
-                    return Err(self.over_limit(over.limit, &over.what).at(&path, over.offset));
-                }
-                let offset = self.source.error_position();
-                Err(XmlError::new(XmlErrorKind::Io, format!("reading the XML failed: {io}")).at(&self.path, offset))
+    /// The next token; a stream reads more text while the token is cut by
+    /// the end of what it has.
+    fn event(&mut self) -> Result<Token, XmlError> {
+        loop {
+            let complete = self.source.complete();
+            if self.tokens.position() == 0 && self.source.base() == 0 && self.source.text().starts_with('\u{feff}') {
+                self.tokens.advance('\u{feff}'.len_utf8());
             }
-            Err(e) => {
-                let offset = self.source.error_position();
-                Err(XmlError::new(XmlErrorKind::Syntax, format!("malformed XML: {e}")).at(&self.path, offset))
+            let stop = match self.tokens.next(self.source.text(), complete) {
+                Ok(Token::DocType) => {
+                    return Err(self.error(XmlErrorKind::Doctype, "DOCTYPE declarations are not accepted"));
+                }
+                Ok(token) => return Ok(token),
+                Err(stop) => stop,
+            };
+            match stop {
+                Stop::Malformed { message, at } => {
+                    let offset = self.source.base() + at as u64;
+                    return Err(
+                        XmlError::new(XmlErrorKind::Syntax, format!("malformed XML: {message}")).at(&self.path, offset)
+                    );
+                }
+                Stop::Incomplete { what } => self.read_more(what)?,
             }
         }
+    }
+
+    /// After a token was cut by the end of the text: reads more of a stream,
+    /// or fails with why the document ends there.
+    fn read_more(&mut self, what: &str) -> Result<(), XmlError> {
+        if let Some(at) = self.source.invalid_at() {
+            return Err(XmlError::new(XmlErrorKind::Syntax, "malformed XML: the document is not valid UTF-8")
+                .at(&self.path, at));
+        }
+        let consumed = self.tokens.position();
+        let refilled = match &mut self.source {
+            Source::Stream(window) if !window.ended => window.refill(consumed),
+            _ => {
+                return Err(self.error(XmlErrorKind::Syntax, format!("malformed XML: the document ends inside {what}")));
+            }
+        };
+        self.tokens.shift(consumed);
+        refilled.map_err(|io| self.io_error(io))
+    }
+
+    fn io_error(&self, io: io::Error) -> XmlError {
+        if let Some(over) = io.get_ref().and_then(|e| e.downcast_ref::<LimitExceeded>()) {
+            let path = self.path_with(over.element.as_deref());
+            return self.over_limit(over.limit, &over.what).at(&path, over.offset);
+        }
+        XmlError::new(XmlErrorKind::Io, format!("reading the XML failed: {io}")).at(&self.path, self.offset())
     }
 
     /// The error for `what` going over `limit` (not yet located).
@@ -219,13 +361,13 @@ impl<'a> XmlReader<'a> {
 
     /// The error for `what` going over `limit`, at the current element.
     pub(crate) fn limit_error(&self, limit: Limit, what: &str) -> XmlError {
-        self.over_limit(limit, what).at(&self.path, self.source.position())
+        self.over_limit(limit, what).at(&self.path, self.offset())
     }
 
     /// The error for the tag of `element`, a child of the current element,
     /// going over `limit`.
     fn tag_limit_error(&self, limit: Limit, element: &str, what: &str) -> XmlError {
-        self.over_limit(limit, what).at(&self.path_with(Some(element)), self.source.position())
+        self.over_limit(limit, what).at(&self.path_with(Some(element)), self.offset())
     }
 
     /// The current path, with `child` added when given.
@@ -238,27 +380,31 @@ impl<'a> XmlReader<'a> {
 
     /// Checks a start tag against the limits. A stream's tags were checked
     /// as they arrived; this covers documents in memory, without copying.
-    fn check_tag(&self, start: &BytesStart<'_>) -> Result<(), XmlError> {
+    fn check_tag(&self, start: &StartTag) -> Result<(), XmlError> {
         let l = &self.limits;
+        let tag_len = start.attributes.end - start.name.start;
         // An attribute takes at least four bytes (` a=""`): a tag this short
         // cannot go over any limit.
-        if start.len() <= l.tag.min(l.name).min(l.attribute_value).min(l.attributes.saturating_mul(4)) {
+        if tag_len <= l.tag.min(l.name).min(l.attribute_value).min(l.attributes.saturating_mul(4)) {
             return Ok(());
         }
-        let name = snippet(start.name().as_ref());
-        if start.name().as_ref().len() > l.name {
+        let text = self.source.text();
+        let name = snippet(&text[start.name.clone()]);
+        if start.name.len() > l.name {
             return Err(self.limit_error(Limit::Name, &format!("the element name <{name}>")));
         }
-        if start.len() > l.tag {
+        if tag_len > l.tag {
             return Err(self.tag_limit_error(Limit::Tag, &name, &format!("the tag <{name}>")));
         }
-        for (count, attr) in start.attributes().with_checks(false).enumerate() {
-            let Ok(attr) = attr else { break }; // malformed: reported when read
+        let mut attributes = Attributes::default();
+        // Malformed attributes are reported when read.
+        let pairs = attributes.parse(text, start.attributes.clone()).unwrap_or_default();
+        for (count, (key, value)) in pairs.iter().enumerate() {
             let over = if count >= l.attributes {
                 Some((Limit::Attributes, "the element"))
-            } else if attr.key.as_ref().len() > l.name {
+            } else if key.len() > l.name {
                 Some((Limit::Name, "an attribute name of"))
-            } else if attr.value.len() > l.attribute_value {
+            } else if value.len() > l.attribute_value {
                 Some((Limit::AttributeValue, "an attribute value of"))
             } else {
                 None
@@ -270,18 +416,17 @@ impl<'a> XmlReader<'a> {
         Ok(())
     }
 
-    fn enter(&mut self, start: BytesStart<'a>, empty: bool) -> Result<Tag, XmlError> {
+    fn enter(&mut self, start: StartTag) -> Result<Tag, XmlError> {
         if self.marks.len() >= self.limits.depth {
             return Err(self.limit_error(Limit::Depth, "the element nesting"));
         }
         self.check_tag(&start)?;
-        let name = start.name();
-        let tag = Tag::new(name.as_ref().as_bytes());
+        let name = &self.source.text()[start.name.clone()];
+        let tag = Tag::new(name.as_bytes());
         self.marks.push(self.path.len());
         self.path.push('/');
-        self.path.push_str(name.as_ref());
+        self.path.push_str(name);
         self.current = Some(start);
-        self.current_empty = empty;
         self.attrs.get_mut().clear();
         Ok(tag)
     }
@@ -291,7 +436,11 @@ impl<'a> XmlReader<'a> {
             self.path.truncate(mark);
         }
         self.current = None;
-        self.current_empty = false;
+    }
+
+    /// The element entered last was `<x/>`: it has no content and no end tag.
+    fn current_is_empty(&self) -> bool {
+        self.current.as_ref().is_some_and(|s| s.empty)
     }
 
     /// Enters the root element, skipping the XML declaration, comments and
@@ -299,11 +448,10 @@ impl<'a> XmlReader<'a> {
     pub fn root(&mut self) -> Result<Tag, XmlError> {
         loop {
             match self.event()? {
-                Event::Start(s) => return self.enter(s, false),
-                Event::Empty(s) => return self.enter(s, true),
-                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
-                Event::Text(t) if t.bytes().all(|b| b.is_ascii_whitespace()) => {}
-                Event::Eof => return Err(self.error(XmlErrorKind::Syntax, "the document is empty")),
+                Token::Start(s) => return self.enter(s),
+                Token::Declaration | Token::Skipped => {}
+                Token::Text(t) if self.is_space(&t) => {}
+                Token::EndOfDocument => return Err(self.error(XmlErrorKind::Syntax, "the document is empty")),
                 _ => return Err(self.error(XmlErrorKind::Syntax, "content before the root element")),
             }
         }
@@ -314,34 +462,37 @@ impl<'a> XmlReader<'a> {
     pub fn finish(&mut self) -> Result<(), XmlError> {
         loop {
             match self.event()? {
-                Event::Eof => return Ok(()),
-                Event::Comment(_) | Event::PI(_) => {}
-                Event::Text(t) if t.bytes().all(|b| b.is_ascii_whitespace()) => {}
+                Token::EndOfDocument => return Ok(()),
+                Token::Skipped => {}
+                Token::Text(t) if self.is_space(&t) => {}
                 _ => return Err(self.error(XmlErrorKind::Syntax, "content after the root element")),
             }
         }
+    }
+
+    fn is_space(&self, text: &Range<usize>) -> bool {
+        self.source.text().as_bytes()[text.clone()].iter().all(u8::is_ascii_whitespace)
     }
 
     /// Enters the next child element of the element the reader is in, or
     /// returns `None` (leaving the element) when it has no more children.
     /// Text between child elements is ignored.
     pub fn next_child(&mut self) -> Result<Option<Tag>, XmlError> {
-        if self.current_empty {
+        if self.current_is_empty() {
             self.leave();
             return Ok(None);
         }
         loop {
             match self.event()? {
-                Event::Start(s) => return self.enter(s, false).map(Some),
-                Event::Empty(s) => return self.enter(s, true).map(Some),
-                Event::End(_) => {
+                Token::Start(s) => return self.enter(s).map(Some),
+                Token::End => {
                     self.leave();
                     return Ok(None);
                 }
-                Event::GeneralRef(r) => {
-                    self.resolve(&r)?;
+                Token::Text(t) => self.check_references(t)?,
+                Token::EndOfDocument => {
+                    return Err(self.error(XmlErrorKind::Syntax, "the document ends inside an element"));
                 }
-                Event::Eof => return Err(self.error(XmlErrorKind::Syntax, "the document ends inside an element")),
                 _ => {}
             }
         }
@@ -351,19 +502,19 @@ impl<'a> XmlReader<'a> {
     /// normalised as XML requires. An attribute that appears twice is an error.
     pub fn attr(&self, name: &str) -> Result<Option<String>, XmlError> {
         let Some(start) = &self.current else { return Ok(None) };
-        let tag: &str = start;
+        let text = self.source.text();
         let raw = {
             let mut attrs = self.attrs.borrow_mut();
-            attrs.parse(start).map_err(|e| self.error(XmlErrorKind::Syntax, format!("malformed attribute: {e}")))?;
-            // Duplicate checks of quick-xml allocate on every tag; only the
-            // attribute asked for is checked here, which is the one that matters.
-            let mut values = attrs.values_of(tag, name);
+            let pairs = attrs
+                .parse(text, start.attributes.clone())
+                .map_err(|e| self.error(XmlErrorKind::Syntax, format!("malformed attribute: {e}")))?;
+            let mut values = pairs.iter().filter(|(key, _)| &text[key.clone()] == name);
             let found = values.next();
             if values.next().is_some() {
                 return Err(self.error(XmlErrorKind::Syntax, format!("attribute `{name}` appears twice")));
             }
             match found {
-                Some(range) => &tag[range],
+                Some((_, value)) => &text[value.clone()],
                 None => return Ok(None),
             }
         };
@@ -372,16 +523,9 @@ impl<'a> XmlReader<'a> {
         let value = if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
             raw.to_owned()
         } else {
-            let attr = Attribute { key: QName(name), value: Cow::Borrowed(raw) };
-            match attr.normalized_value(XmlVersion::Implicit1_0) {
-                Ok(v) => v.into_owned(),
-                Err(e) => {
-                    return Err(self.error(
-                        XmlErrorKind::UnknownEntity,
-                        format!("attribute `{name}` has an invalid reference: {e}"),
-                    ));
-                }
-            }
+            let mut value = String::with_capacity(raw.len());
+            push_text(&mut value, raw, true).map_err(|e| self.reference_error(e, &format!("attribute `{name}`")))?;
+            value
         };
         if let Some(c) = first_non_xml_char(&value) {
             return Err(self.error(
@@ -408,7 +552,7 @@ impl<'a> XmlReader<'a> {
     ///
     /// The common case, one run of text, borrows it from the document.
     pub(crate) fn text_in_place(&mut self) -> Result<Option<Cow<'a, str>>, XmlError> {
-        if self.current_empty {
+        if self.current_is_empty() {
             return Ok(None);
         }
         let mut text: Option<Cow<'a, str>> = None;
@@ -417,25 +561,23 @@ impl<'a> XmlReader<'a> {
                 // Pieces are joined with their line ends normalised on the
                 // way, so a long value costs one copy at most; the limit is
                 // checked before each piece is added.
-                Event::Text(t) => {
-                    let piece = t.into_inner();
-                    self.check_text(&text, piece.len())?;
-                    append_text(&mut text, piece);
+                Token::Text(range) => {
+                    self.check_text(&text, range.len())?;
+                    let raw = &self.source.text()[range.clone()];
+                    if text.is_none() && memchr::memchr2(b'&', b'\r', raw.as_bytes()).is_none() {
+                        text = Some(self.source.piece(range));
+                    } else {
+                        let joined = text.get_or_insert_with(|| Cow::Owned(String::new())).to_mut();
+                        push_text(joined, raw, false).map_err(|e| self.reference_error(e, "the text"))?;
+                    }
                 }
-                Event::CData(c) => {
-                    let piece = c.into_inner();
-                    self.check_text(&text, piece.len())?;
-                    append_text(&mut text, piece);
+                Token::CData(range) => {
+                    self.check_text(&text, range.len())?;
+                    append_text(&mut text, self.source.piece(range));
                 }
-                Event::GeneralRef(r) => {
-                    let c = self.resolve(&r)?;
-                    self.check_text(&text, c.len_utf8())?;
-                    text.get_or_insert_with(|| Cow::Owned(String::new())).to_mut().push(c);
-                }
-                Event::End(_) => {
+                Token::End => {
                     let text = text.unwrap_or(Cow::Borrowed(""));
-                    // quick-xml does not check characters; a value XML
-                    // cannot carry could not be written back either.
+                    // A value XML cannot carry could not be written back either.
                     if let Some(c) = first_non_xml_char(&text) {
                         return Err(self.error(
                             XmlErrorKind::Syntax,
@@ -444,13 +586,14 @@ impl<'a> XmlReader<'a> {
                     }
                     return Ok(Some(text));
                 }
-                Event::Start(s) => {
-                    self.enter(s, false)?;
+                Token::Start(s) => {
+                    self.enter(s)?;
                     self.skip()?;
-                    continue;
                 }
-                Event::Eof => return Err(self.error(XmlErrorKind::Syntax, "the document ends inside an element")),
-                _ => continue,
+                Token::EndOfDocument => {
+                    return Err(self.error(XmlErrorKind::Syntax, "the document ends inside an element"));
+                }
+                _ => {}
             }
         }
     }
@@ -464,114 +607,54 @@ impl<'a> XmlReader<'a> {
         Ok(())
     }
 
+    /// Checks the references of text that is not kept.
+    fn check_references(&self, text: Range<usize>) -> Result<(), XmlError> {
+        check_references(&self.source.text()[text]).map_err(|e| self.reference_error(e, "the text"))
+    }
+
+    fn reference_error(&self, e: BadReference, place: &str) -> XmlError {
+        match e {
+            BadReference::Undeclared(name) => {
+                self.error(XmlErrorKind::UnknownEntity, format!("{place} refers to the undeclared entity `&{name};`"))
+            }
+            BadReference::Malformed(reference) => {
+                self.error(XmlErrorKind::Syntax, format!("{place} holds the invalid reference `{reference}`"))
+            }
+        }
+    }
+
     /// Skips the element just entered with everything inside it.
     pub fn skip(&mut self) -> Result<(), XmlError> {
-        if self.current_empty {
+        if self.current_is_empty() {
             self.leave();
             return Ok(());
         }
         let mut open = 1usize;
         loop {
             match self.event()? {
-                Event::Start(start) => {
-                    open += 1;
-                    if self.marks.len() + open > self.limits.depth.saturating_add(1) {
-                        return Err(self.limit_error(Limit::Depth, "the element nesting"));
+                Token::Start(start) => {
+                    if !start.empty {
+                        open += 1;
+                        if self.marks.len() + open > self.limits.depth.saturating_add(1) {
+                            return Err(self.limit_error(Limit::Depth, "the element nesting"));
+                        }
                     }
                     self.check_tag(&start)?;
                 }
-                Event::Empty(start) => self.check_tag(&start)?,
-                Event::End(_) => {
+                Token::End => {
                     open -= 1;
                     if open == 0 {
                         self.leave();
                         return Ok(());
                     }
                 }
-                Event::GeneralRef(r) => {
-                    self.resolve(&r)?;
+                Token::Text(t) => self.check_references(t)?,
+                Token::EndOfDocument => {
+                    return Err(self.error(XmlErrorKind::Syntax, "the document ends inside an element"));
                 }
-                Event::Eof => return Err(self.error(XmlErrorKind::Syntax, "the document ends inside an element")),
                 _ => {}
             }
         }
-    }
-
-    /// Resolves `&name;` to its character: the five predefined entities and
-    /// character references; anything else is an error (no DTD, no custom entities).
-    fn resolve(&self, r: &quick_xml::events::BytesRef<'_>) -> Result<char, XmlError> {
-        if r.is_char_ref() {
-            return match r.resolve_char_ref() {
-                Ok(Some(c)) if is_xml_char(c) => Ok(c),
-                _ => Err(self.error(XmlErrorKind::Syntax, format!("invalid character reference `&{};`", snippet(r)))),
-            };
-        }
-        match &**r {
-            "lt" => Ok('<'),
-            "gt" => Ok('>'),
-            "amp" => Ok('&'),
-            "apos" => Ok('\''),
-            "quot" => Ok('"'),
-            other => Err(self.error(
-                XmlErrorKind::UnknownEntity,
-                format!("reference to the undeclared entity `&{};`", snippet(other)),
-            )),
-        }
-    }
-}
-
-/// The attributes of one start tag, as ranges of its text, parsed by
-/// `quick-xml` once however many attributes are asked for.
-#[derive(Default)]
-struct ParsedAttrs {
-    parsed: bool,
-    /// `(name, raw value)` of each attribute.
-    ranges: Vec<(Range<usize>, Range<usize>)>,
-    /// Why the attributes are malformed, when they are.
-    error: Option<String>,
-}
-
-impl ParsedAttrs {
-    fn clear(&mut self) {
-        self.parsed = false;
-        self.ranges.clear();
-        self.error = None;
-    }
-
-    /// Parses the attributes of `start` unless done already.
-    fn parse(&mut self, start: &BytesStart<'_>) -> Result<(), String> {
-        if !self.parsed {
-            self.parsed = true;
-            let tag: &str = start;
-            // Names and raw values are borrowed from the tag's text.
-            let range = |s: &str| {
-                let from = (s.as_ptr() as usize).checked_sub(tag.as_ptr() as usize)?;
-                (from + s.len() <= tag.len()).then_some(from..from + s.len())
-            };
-            for attr in start.attributes().with_checks(false) {
-                let ranges = attr.map_err(|e| e.to_string()).and_then(|a| {
-                    range(a.key.as_ref())
-                        .zip(range(&a.value))
-                        .ok_or_else(|| "an attribute is not in its tag".to_owned())
-                });
-                match ranges {
-                    Ok(r) => self.ranges.push(r),
-                    Err(e) => {
-                        self.error = Some(e);
-                        break;
-                    }
-                }
-            }
-        }
-        match &self.error {
-            Some(e) => Err(e.clone()),
-            None => Ok(()),
-        }
-    }
-
-    /// The ranges of the values of the attributes named `name` in `tag`.
-    fn values_of<'s>(&'s self, tag: &'s str, name: &'s str) -> impl Iterator<Item = Range<usize>> + 's {
-        self.ranges.iter().filter(move |(key, _)| &tag[key.clone()] == name).map(|(_, value)| value.clone())
     }
 }
 
@@ -584,23 +667,11 @@ fn append_text<'a>(text: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
         None if !piece.contains('\r') => *text = Some(piece),
         None => {
             let mut owned = String::with_capacity(piece.len());
-            push_normalized(&mut owned, &piece);
+            push_literal(&mut owned, &piece, false);
             *text = Some(Cow::Owned(owned));
         }
-        Some(t) => push_normalized(t.to_mut(), &piece),
+        Some(t) => push_literal(t.to_mut(), &piece, false),
     }
-}
-
-fn push_normalized(out: &mut String, mut piece: &str) {
-    while let Some(cr) = piece.find('\r') {
-        out.push_str(&piece[..cr]);
-        out.push('\n');
-        piece = &piece[cr + 1..];
-        if let Some(rest) = piece.strip_prefix('\n') {
-            piece = rest;
-        }
-    }
-    out.push_str(piece);
 }
 
 /// The first character of `text` that XML 1.0 does not allow in a document
