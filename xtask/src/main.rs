@@ -225,8 +225,10 @@ fn bench(extra: &[String]) -> ExitCode {
     if !run(examples) {
         return ExitCode::FAILURE;
     }
-    let stream_kb = peak_rss_kb(&root.join("target/release/examples/stream_vms"), &corpus);
-    let whole_kb = peak_rss_kb(&root.join("target/release/examples/read_vms"), &corpus);
+    let examples = root.join("target/release/examples");
+    let stream_kb = peak_rss_kb(&examples.join("stream_vms"), &corpus, &[]);
+    let whole_kb = peak_rss_kb(&examples.join("read_vms"), &corpus, &[]);
+    let from_file_kb = peak_rss_kb(&examples.join("read_vms"), &corpus, &["--from-file"]);
     let ratio =
         ours.lines().find_map(|l| l.strip_prefix("read / floor: ")?.split_whitespace().next()?.parse::<f64>().ok());
 
@@ -250,13 +252,17 @@ fn bench(extra: &[String]) -> ExitCode {
     println!("| read `<vms>` | {rr:.0} | {pr:.1} | {:.1}x | {ratio:.2} (median of per-round ratios) |", rr / pr);
     println!("| write `<vms>` | {rw:.0} | {pw:.1} | {:.1}x | |", rw / pw);
     println!("| floor: quick-xml tokenising only | {floor:.0} | | | 1.00 |");
-    match (stream_kb, whole_kb) {
-        (Some(stream), Some(whole)) => {
+    match (stream_kb, whole_kb, from_file_kb) {
+        (Some(stream), Some(whole), Some(from_file)) => {
+            let of_file = |kb: f64| (kb * 1024.0 / 1e6, kb * 1024.0 / (corpus_mb * 1e6));
             println!("\npeak memory streaming the file with `ListStream`: {:.1} MB", stream / 1024.0);
+            let (mb, ratio) = of_file(whole);
             println!(
-                "peak memory reading the whole file into values (`read_vms`): {:.0} MB, {:.2}x the file",
-                whole * 1024.0 / 1e6,
-                whole * 1024.0 / (corpus_mb * 1e6)
+                "peak memory reading the file into memory, then into values (`read_vms`): {mb:.0} MB, {ratio:.2}x the file"
+            );
+            let (mb, ratio) = of_file(from_file);
+            println!(
+                "peak memory reading the file into values as it is read (`read_vms --from-file`): {mb:.0} MB, {ratio:.2}x the file"
             );
         }
         _ => println!("\npeak memory: /usr/bin/time -v unavailable"),
@@ -265,9 +271,9 @@ fn bench(extra: &[String]) -> ExitCode {
 }
 
 /// Peak resident memory (KiB) of `program FILE`, from `/usr/bin/time -v`.
-fn peak_rss_kb(program: &std::path::Path, file: &std::path::Path) -> Option<f64> {
+fn peak_rss_kb(program: &std::path::Path, file: &std::path::Path, args: &[&str]) -> Option<f64> {
     let mut cmd = Command::new("/usr/bin/time");
-    cmd.arg("-v").arg(program).arg(file);
+    cmd.arg("-v").arg(program).arg(file).args(args);
     eprintln!("+ {cmd:?}");
     let output = cmd.output().ok()?;
     let text = String::from_utf8_lossy(&output.stderr);

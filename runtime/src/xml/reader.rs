@@ -4,13 +4,14 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::io::{self, BufRead, Read};
+use std::io::{self, Read};
 use std::ops::Range;
 
 use super::error::{XmlError, XmlErrorKind};
-use super::limits::{Limit, LimitExceeded, LimitedSource, XmlLimits};
+use super::limits::{Limit, XmlLimits};
 use super::tokens::{
-    Attributes, BadReference, StartTag, Stop, Token, Tokenizer, check_references, push_literal, push_text,
+    Attributes, BadReference, StartTag, Stop, Token, Tokenizer, check_references, parse_attributes, push_literal,
+    push_text,
 };
 use crate::snippet;
 
@@ -127,10 +128,13 @@ impl<'a> Source<'a> {
 }
 
 /// The text of a stream from the start of the current token on: tokens are
-/// ranges of it, and it grows only while a token is incomplete, so it holds
-/// at most one token (bounded by the limits) and one read.
+/// ranges of it, and it grows only while a token is unfinished, never past
+/// the limit of what is unfinished, so memory stays bounded by the limits
+/// whatever the source sends.
 struct Window<'a> {
-    source: LimitedSource<Box<dyn Read + 'a>>,
+    source: Box<dyn Read + 'a>,
+    /// Where reads land before their UTF-8 is checked.
+    chunk: Box<[u8]>,
     text: String,
     /// Bytes read but not yet text: the start of a character cut by a read.
     partial: Vec<u8>,
@@ -144,22 +148,37 @@ struct Window<'a> {
     failure: Option<io::Error>,
 }
 
-impl Window<'_> {
+impl<'a> Window<'a> {
+    fn new(source: Box<dyn Read + 'a>) -> Self {
+        Window {
+            source,
+            chunk: vec![0; STREAM_BUFFER].into_boxed_slice(),
+            text: String::new(),
+            partial: Vec::new(),
+            base: 0,
+            ended: false,
+            invalid_at: None,
+            failure: None,
+        }
+    }
+
     /// Drops the first `consumed` bytes of the text, then reads at least
     /// once and on until the text has doubled (so that a long token is not
-    /// scanned again after every read) or the source ends. An error after
-    /// some bytes arrived waits for the next call, so that the text before
-    /// it is read first.
-    fn refill(&mut self, consumed: usize) -> io::Result<()> {
+    /// scanned again after every read), the source ends or `room` more bytes
+    /// came. An error after some bytes arrived waits for the next call, so
+    /// that the text before it is read first.
+    fn refill(&mut self, consumed: usize, room: usize) -> io::Result<()> {
         self.text.drain(..consumed);
         self.base += consumed as u64;
         if let Some(e) = self.failure.take() {
             return Err(e);
         }
         let want = self.text.len() * 2;
+        let mut left = room.max(1);
         let mut read_any = false;
-        while !self.ended && self.invalid_at.is_none() {
-            let chunk = match self.source.fill_buf() {
+        while !self.ended && self.invalid_at.is_none() && left > 0 {
+            let size = left.min(self.chunk.len());
+            let n = match self.source.read(&mut self.chunk[..size]) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) if read_any => {
                     self.failure = Some(e);
@@ -168,16 +187,15 @@ impl Window<'_> {
                 other => other?,
             };
             read_any = true;
-            if chunk.is_empty() {
+            if n == 0 {
                 self.ended = true;
                 if !self.partial.is_empty() {
                     self.invalid_at = Some(self.base + self.text.len() as u64);
                 }
                 break;
             }
-            let n = chunk.len();
-            self.partial.extend_from_slice(chunk);
-            self.source.consume(n);
+            left -= n;
+            self.partial.extend_from_slice(&self.chunk[..n]);
             self.take_text();
             if self.text.len() >= want {
                 break;
@@ -231,21 +249,10 @@ impl<'a> XmlReader<'a> {
     }
 
     /// A reader that pulls the document from `source` as it goes, holding
-    /// only the current element in memory. The limits apply to the bytes as
-    /// they arrive, before any is buffered.
+    /// only the token it is reading in memory. The limits apply to a token
+    /// while it arrives: no more of it is read than its limit allows.
     pub fn from_read(source: impl Read + 'a) -> Self {
-        let boxed: Box<dyn Read + 'a> = Box::new(source);
-        let source = LimitedSource::new(boxed, XmlLimits::DEFAULT, STREAM_BUFFER);
-        let window = Window {
-            source,
-            text: String::new(),
-            partial: Vec::new(),
-            base: 0,
-            ended: false,
-            invalid_at: None,
-            failure: None,
-        };
-        Self::new(Source::Stream(Box::new(window)))
+        Self::new(Source::Stream(Box::new(Window::new(Box::new(source)))))
     }
 
     fn new(source: Source<'a>) -> Self {
@@ -263,9 +270,6 @@ impl<'a> XmlReader<'a> {
     /// Replaces the limits (by default [`XmlLimits::DEFAULT`]).
     pub fn with_limits(mut self, limits: XmlLimits) -> Self {
         self.limits = limits;
-        if let Source::Stream(window) = &mut self.source {
-            window.source.set_limits(limits);
-        }
         self
     }
 
@@ -323,35 +327,63 @@ impl<'a> XmlReader<'a> {
                         XmlError::new(XmlErrorKind::Syntax, format!("malformed XML: {message}")).at(&self.path, offset)
                     );
                 }
-                Stop::Incomplete { what } => self.read_more(what)?,
+                Stop::Incomplete { what, limit, from } => self.read_more(what, limit, from)?,
             }
         }
     }
 
     /// After a token was cut by the end of the text: reads more of a stream,
-    /// or fails with why the document ends there.
-    fn read_more(&mut self, what: &str) -> Result<(), XmlError> {
+    /// or fails with why the document ends there. What is unfinished
+    /// (`what`, from `from` on) is first checked against its limit, so a
+    /// stream never buffers more than the limits allow.
+    fn read_more(&mut self, what: &str, limit: Limit, from: usize) -> Result<(), XmlError> {
         if let Some(at) = self.source.invalid_at() {
             return Err(XmlError::new(XmlErrorKind::Syntax, "malformed XML: the document is not valid UTF-8")
                 .at(&self.path, at));
         }
         let consumed = self.tokens.position();
-        let refilled = match &mut self.source {
-            Source::Stream(window) if !window.ended => window.refill(consumed),
-            _ => {
-                return Err(self.error(XmlErrorKind::Syntax, format!("malformed XML: the document ends inside {what}")));
-            }
-        };
+        if !matches!(&self.source, Source::Stream(window) if !window.ended) {
+            return Err(self.error(XmlErrorKind::Syntax, format!("malformed XML: the document ends inside {what}")));
+        }
+        self.check_unfinished(limit, from)?;
+        let room = (limit.value(&self.limits).saturating_add(1)).saturating_sub(self.source.text().len() - from);
+        let Source::Stream(window) = &mut self.source else { return Ok(()) };
+        let refilled = window.refill(consumed, room);
         self.tokens.shift(consumed);
-        refilled.map_err(|io| self.io_error(io))
+        refilled.map_err(|io| {
+            XmlError::new(XmlErrorKind::Io, format!("reading the XML failed: {io}")).at(&self.path, self.offset())
+        })
     }
 
-    fn io_error(&self, io: io::Error) -> XmlError {
-        if let Some(over) = io.get_ref().and_then(|e| e.downcast_ref::<LimitExceeded>()) {
-            let path = self.path_with(over.element.as_deref());
-            return self.over_limit(over.limit, &over.what).at(&path, over.offset);
+    /// Fails when the unfinished token at the end of a stream's text already
+    /// goes over a limit: its part from `from` on over `limit`, and a start
+    /// tag over the limits of [`check_tag`](Self::check_tag).
+    fn check_unfinished(&self, limit: Limit, from: usize) -> Result<(), XmlError> {
+        let text = self.source.text();
+        let start = self.tokens.position();
+        let max = limit.value(&self.limits);
+        let in_tag = matches!(limit, Limit::Tag | Limit::Name | Limit::AttributeValue);
+        let is_start_tag = in_tag && text.as_bytes().get(start + 1).is_some_and(|&b| b != b'/');
+        let element = is_start_tag.then(|| element_name(&text[start + 1..]));
+        if text.len() - from > max {
+            let offset = self.source.base() + (from + max) as u64;
+            let what = match (limit, &element) {
+                (Limit::Text, _) if !what_is_text(text, start) => "a comment, CDATA section or declaration".to_owned(),
+                (Limit::Text, _) => "a text value".to_owned(),
+                (Limit::Name, Some(name)) => format!("the element name <{name}>"),
+                (Limit::AttributeValue, Some(name)) => format!("an attribute value of <{name}>"),
+                (_, Some(name)) => format!("the tag <{name}>"),
+                _ => "an end tag".to_owned(),
+            };
+            let path = if limit == Limit::Name { self.path.clone() } else { self.path_with(element.as_deref()) };
+            return Err(self.over_limit(limit, &what).at(&path, offset));
         }
-        XmlError::new(XmlErrorKind::Io, format!("reading the XML failed: {io}")).at(&self.path, self.offset())
+        if is_start_tag {
+            let name_end = name_end(text, start + 1);
+            let tag = StartTag { name: start + 1..name_end, attributes: name_end..text.len(), empty: false };
+            self.check_tag(&tag)?;
+        }
+        Ok(())
     }
 
     /// The error for `what` going over `limit` (not yet located).
@@ -378,8 +410,8 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    /// Checks a start tag against the limits. A stream's tags were checked
-    /// as they arrived; this covers documents in memory, without copying.
+    /// Checks a start tag, whole or (on a stream) still arriving, against
+    /// the limits, without copying.
     fn check_tag(&self, start: &StartTag) -> Result<(), XmlError> {
         let l = &self.limits;
         let tag_len = start.attributes.end - start.name.start;
@@ -396,9 +428,9 @@ impl<'a> XmlReader<'a> {
         if tag_len > l.tag {
             return Err(self.tag_limit_error(Limit::Tag, &name, &format!("the tag <{name}>")));
         }
-        let mut attributes = Attributes::default();
-        // Malformed attributes are reported when read.
-        let pairs = attributes.parse(text, start.attributes.clone()).unwrap_or_default();
+        // Malformed attributes are reported when read; the ones before are checked.
+        let mut pairs = Vec::new();
+        let _ = parse_attributes(text.as_bytes(), start.attributes.clone(), l.attributes.saturating_add(1), &mut pairs);
         for (count, (key, value)) in pairs.iter().enumerate() {
             let over = if count >= l.attributes {
                 Some((Limit::Attributes, "the element"))
@@ -674,6 +706,24 @@ fn append_text<'a>(text: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
     }
 }
 
+/// The element name at the start of `text` (a tag after its `<`), at most
+/// 64 bytes of it, for messages.
+fn element_name(text: &str) -> String {
+    let end = name_end(text, 0);
+    snippet(&text[..end.min(text.len())])
+}
+
+/// Where the element name that starts at `from` ends.
+fn name_end(text: &str, from: usize) -> usize {
+    let rest = &text.as_bytes()[from..];
+    from + rest.iter().position(|&b| b.is_ascii_whitespace() || b == b'/' || b == b'>').unwrap_or(rest.len())
+}
+
+/// Whether the token at `start` is character data rather than markup.
+fn what_is_text(text: &str, start: usize) -> bool {
+    text.as_bytes().get(start) != Some(&b'<')
+}
+
 /// The first character of `text` that XML 1.0 does not allow in a document
 /// (a control character other than tab, LF and CR, or U+FFFE / U+FFFF).
 pub(crate) fn first_non_xml_char(text: &str) -> Option<char> {
@@ -695,4 +745,110 @@ pub(crate) fn first_non_xml_char(text: &str) -> Option<char> {
 /// True for a character XML 1.0 allows in a document.
 pub(crate) fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A source that hands out `step` bytes per read.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(out.len()).min(self.data.len());
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    /// Every element's path with its `id` and, for `<t>` elements, its text.
+    fn walk(r: &mut XmlReader<'_>) -> Result<Vec<String>, XmlError> {
+        fn children(r: &mut XmlReader<'_>, out: &mut Vec<String>) -> Result<(), XmlError> {
+            while let Some(tag) = r.next_child()? {
+                let line = format!("{} id={:?}", r.path(), r.attr("id")?);
+                if tag.as_bytes() == b"t" {
+                    out.push(format!("{line} text={:?}", r.read_text()?));
+                } else {
+                    out.push(line);
+                    children(r, out)?;
+                }
+            }
+            Ok(())
+        }
+        r.root()?;
+        let mut out = vec![format!("{} id={:?}", r.path(), r.attr("id")?)];
+        children(r, &mut out)?;
+        r.finish()?;
+        Ok(out)
+    }
+
+    const DOC: &str = "\u{feff}<?xml version=\"1.0\"?>\n<!-- é -->\n<root id=\"r&amp;1\">\
+        <t id='ü'>a &lt;b&gt; é€😀\r\nc<![CDATA[ <x/> & ]]>&#233;</t><group><t/><t></t><skip>x<y/></skip>\
+        <t id=\"long\">ééééééééééééééééééééééééééééééééééééé</t></group><?pi?></root>\n<!-- end -->";
+
+    #[test]
+    fn a_stream_reads_what_memory_reads_whatever_the_size_of_its_reads() {
+        let expected = walk(&mut XmlReader::from_slice(DOC.as_bytes())).unwrap();
+        assert_eq!(expected[1], "/root/t id=Some(\"ü\") text=Some(\"a <b> é€😀\\nc <x/> & é\")");
+        for step in [1, 2, 3, 5, 64, 1 << 20] {
+            let mut r = XmlReader::from_read(Trickle { data: DOC.as_bytes(), step });
+            assert_eq!(walk(&mut r).unwrap(), expected, "reads of {step} bytes");
+        }
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_an_error_at_their_offset() {
+        let mut doc = DOC.as_bytes().to_vec();
+        let at = DOC.find("<group>").unwrap() + 3;
+        doc[at] = 0xff;
+        let e = walk(&mut XmlReader::from_slice(&doc)).unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (XmlErrorKind::Syntax, Some(at as u64)), "{e}");
+        assert!(e.message().contains("not valid UTF-8"), "{e}");
+        for step in [1, 4, 1000] {
+            let e = walk(&mut XmlReader::from_read(Trickle { data: &doc, step })).unwrap_err();
+            assert_eq!((e.kind(), e.offset()), (XmlErrorKind::Syntax, Some(at as u64)), "{step}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_stream_stops_at_the_first_byte_over_a_limit() {
+        let limits = |change: fn(&mut XmlLimits)| {
+            let mut l = XmlLimits::DEFAULT;
+            change(&mut l);
+            l
+        };
+        let long = "x".repeat(5000);
+        let cases: [(String, XmlLimits, &str, u64); 5] = [
+            (format!("<root><t>{long}</t></root>"), limits(|l| l.text = 40), "XmlLimits::text", 9 + 40),
+            (
+                format!("<root id=\"{long}\"/>"),
+                limits(|l| l.attribute_value = 100),
+                "XmlLimits::attribute_value",
+                10 + 100,
+            ),
+            (format!("<root><{long}/></root>"), limits(|l| l.name = 10), "XmlLimits::name", 7 + 10),
+            (format!("<root a=\"{long}\" b=\"{long}\"/>"), limits(|l| l.tag = 6000), "XmlLimits::tag", 0),
+            (format!("<!--{long}--><root/>"), limits(|l| l.text = 40), "XmlLimits::text", 40),
+        ];
+        for (doc, limits, field, offset) in cases {
+            for step in [7, 4096] {
+                let mut r = XmlReader::from_read(Trickle { data: doc.as_bytes(), step }).with_limits(limits);
+                let e = walk(&mut r).unwrap_err();
+                assert!(e.message().contains(field), "{field}, reads of {step}: {e}");
+                assert_eq!(e.kind(), XmlErrorKind::TooLarge, "{e}");
+                // A tag over its limit is located at its start; the others at
+                // their first byte over the limit.
+                assert!(e.offset().unwrap().abs_diff(offset) <= 1, "{field}, reads of {step}: {e}");
+                walk(
+                    &mut XmlReader::from_read(Trickle { data: doc.as_bytes(), step }).with_limits(XmlLimits::UNLIMITED),
+                )
+                .unwrap();
+            }
+        }
+    }
 }

@@ -18,6 +18,8 @@ use std::ops::Range;
 
 use memchr::{memchr, memchr3, memmem};
 
+use super::limits::Limit;
+
 /// One piece of a document, as ranges of the window it was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Token {
@@ -54,8 +56,10 @@ pub(crate) struct StartTag {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Stop {
     /// The token that starts at the current position does not end inside
-    /// the window; `what` names it for the error if no more text comes.
-    Incomplete { what: &'static str },
+    /// the window. `what` names it for the error if no more text comes; the
+    /// unfinished part that counts against `limit` starts at `from` (the
+    /// token itself, or the element name or attribute value inside a tag).
+    Incomplete { what: &'static str, limit: Limit, from: usize },
     /// The document is malformed at byte `at` of the window.
     Malformed { message: String, at: usize },
 }
@@ -95,19 +99,23 @@ impl Tokenizer {
         let bytes = text.as_bytes();
         let start = self.pos;
         let Some(&first) = bytes.get(start) else {
-            return if complete { Ok(Token::EndOfDocument) } else { Err(Stop::Incomplete { what: "the document" }) };
+            return if complete {
+                Ok(Token::EndOfDocument)
+            } else {
+                Err(incomplete("the document", Limit::Text, start))
+            };
         };
         if first != b'<' {
             let end = match memchr(b'<', &bytes[start..]) {
                 Some(n) => start + n,
                 None if complete => bytes.len(),
-                None => return Err(Stop::Incomplete { what: "a text" }),
+                None => return Err(incomplete("a text value", Limit::Text, start)),
             };
             self.pos = end;
             return Ok(Token::Text(start..end));
         }
         match bytes.get(start + 1) {
-            None => Err(Stop::Incomplete { what: "a tag" }),
+            None => Err(incomplete("a tag", Limit::Tag, start)),
             Some(b'/') => self.end_tag(text, start),
             Some(b'!') => self.bang(bytes, start, complete),
             Some(b'?') => self.instruction(bytes, start),
@@ -122,18 +130,22 @@ impl Tokenizer {
             + bytes[name_start..]
                 .iter()
                 .position(|&b| b.is_ascii_whitespace() || b == b'/' || b == b'>')
-                .ok_or(Stop::Incomplete { what: "a tag" })?;
+                .ok_or(incomplete("the element name", Limit::Name, name_start))?;
         check_name(&bytes[name_start..name_end], name_start)?;
         // The tag ends at the first `>` that is not inside a quoted value.
         let mut at = name_end;
         let close = loop {
-            let n = memchr3(b'>', b'"', b'\'', &bytes[at..]).ok_or(Stop::Incomplete { what: "a tag" })?;
+            let n = memchr3(b'>', b'"', b'\'', &bytes[at..]).ok_or(incomplete("a tag", Limit::Tag, start))?;
             let found = at + n;
             match bytes[found] {
                 b'>' => break found,
                 quote => {
                     let value = found + 1;
-                    let len = memchr(quote, &bytes[value..]).ok_or(Stop::Incomplete { what: "an attribute value" })?;
+                    let len = memchr(quote, &bytes[value..]).ok_or(incomplete(
+                        "an attribute value",
+                        Limit::AttributeValue,
+                        value,
+                    ))?;
                     at = value + len + 1;
                 }
             }
@@ -155,7 +167,8 @@ impl Tokenizer {
     fn end_tag(&mut self, text: &str, start: usize) -> Result<Token, Stop> {
         let bytes = text.as_bytes();
         let name_start = start + 2;
-        let close = name_start + memchr(b'>', &bytes[name_start..]).ok_or(Stop::Incomplete { what: "an end tag" })?;
+        let close =
+            name_start + memchr(b'>', &bytes[name_start..]).ok_or(incomplete("an end tag", Limit::Tag, start))?;
         let name = text[name_start..close].trim_end_matches(|c: char| c.is_ascii_whitespace());
         let Some(open_start) = self.open_starts.pop() else {
             return Err(malformed(start, format!("the end tag </{}> closes no element", clip(name))));
@@ -176,12 +189,12 @@ impl Tokenizer {
     fn bang(&mut self, bytes: &[u8], start: usize, complete: bool) -> Result<Token, Stop> {
         let rest = &bytes[start..];
         if rest.starts_with(b"<!--") {
-            let end = find(rest, 4, b"-->").ok_or(Stop::Incomplete { what: "a comment" })?;
+            let end = find(rest, 4, b"-->").ok_or(incomplete("a comment", Limit::Text, start))?;
             self.pos = start + end + 3;
             return Ok(Token::Skipped);
         }
         if rest.starts_with(b"<![CDATA[") {
-            let end = find(rest, 9, b"]]>").ok_or(Stop::Incomplete { what: "a CDATA section" })?;
+            let end = find(rest, 9, b"]]>").ok_or(incomplete("a CDATA section", Limit::Text, start))?;
             self.pos = start + end + 3;
             return Ok(Token::CData(start + 9..start + end));
         }
@@ -190,7 +203,7 @@ impl Tokenizer {
         }
         let could_still_be_one = [&b"<!--"[..], b"<![CDATA[", b"<!DOCTYPE"].iter().any(|m| m.starts_with(rest));
         if could_still_be_one && !complete {
-            return Err(Stop::Incomplete { what: "a declaration" });
+            return Err(incomplete("a declaration", Limit::Text, start));
         }
         Err(malformed(start, "`<!` starts neither a comment nor a CDATA section"))
     }
@@ -198,7 +211,7 @@ impl Tokenizer {
     /// `<?…?>`: the XML declaration or a processing instruction.
     fn instruction(&mut self, bytes: &[u8], start: usize) -> Result<Token, Stop> {
         let rest = &bytes[start..];
-        let end = find(rest, 2, b"?>").ok_or(Stop::Incomplete { what: "a processing instruction" })?;
+        let end = find(rest, 2, b"?>").ok_or(incomplete("a processing instruction", Limit::Text, start))?;
         self.pos = start + end + 2;
         let target = &rest[2..end];
         let is_declaration = target.starts_with(b"xml") && target.get(3).is_none_or(|&b| b.is_ascii_whitespace());
@@ -209,6 +222,10 @@ impl Tokenizer {
 /// Where `needle` first occurs in `haystack` at or after `from`.
 fn find(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     memmem::find(haystack.get(from..)?, needle).map(|n| from + n)
+}
+
+fn incomplete(what: &'static str, limit: Limit, from: usize) -> Stop {
+    Stop::Incomplete { what, limit, from }
 }
 
 fn malformed(at: usize, message: impl Into<String>) -> Stop {
@@ -256,7 +273,7 @@ impl Attributes {
     pub(crate) fn parse(&mut self, text: &str, range: Range<usize>) -> Result<&[AttributeRanges], String> {
         if !self.parsed {
             self.parsed = true;
-            if let Err(e) = parse_attributes(text.as_bytes(), range, &mut self.pairs) {
+            if let Err(e) = parse_attributes(text.as_bytes(), range, usize::MAX, &mut self.pairs) {
                 self.error = Some(e);
             }
         }
@@ -267,9 +284,15 @@ impl Attributes {
     }
 }
 
-/// Splits `name="value" name='value' …` into ranges, requiring white space
-/// before each name and a quoted value after each `=`.
-fn parse_attributes(bytes: &[u8], range: Range<usize>, out: &mut Vec<AttributeRanges>) -> Result<(), String> {
+/// Splits `name="value" name='value' …` into ranges (at most `max` of
+/// them), requiring white space before each name and a quoted value after
+/// each `=`. On an error, `out` holds the attributes before it.
+pub(crate) fn parse_attributes(
+    bytes: &[u8],
+    range: Range<usize>,
+    max: usize,
+    out: &mut Vec<AttributeRanges>,
+) -> Result<(), String> {
     let end = range.end;
     let mut at = range.start;
     let skip_space = |mut at: usize| {
@@ -278,7 +301,7 @@ fn parse_attributes(bytes: &[u8], range: Range<usize>, out: &mut Vec<AttributeRa
         }
         at
     };
-    loop {
+    while out.len() < max {
         let after_space = skip_space(at);
         if after_space == end {
             return Ok(());
@@ -307,6 +330,7 @@ fn parse_attributes(bytes: &[u8], range: Range<usize>, out: &mut Vec<AttributeRa
         out.push((name_start..name_end, value_start..value_end));
         at = (value_end + 1).min(end);
     }
+    Ok(())
 }
 
 /// Why a reference (`&…;`) could not be resolved.
@@ -493,7 +517,7 @@ mod tests {
     fn attributes_are_split_and_checked() {
         let tag = " a=\"1\" b = 'x\"y'\tc=\"\" ";
         let mut pairs = Vec::new();
-        parse_attributes(tag.as_bytes(), 0..tag.len(), &mut pairs).unwrap();
+        parse_attributes(tag.as_bytes(), 0..tag.len(), usize::MAX, &mut pairs).unwrap();
         let found: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (&tag[n.clone()], &tag[v.clone()])).collect();
         assert_eq!(found, [("a", "1"), ("b", "x\"y"), ("c", "")]);
         for (bad, message) in [
@@ -502,7 +526,7 @@ mod tests {
             (" a=\"1\"b=\"2\"", "separated by white space"),
             (" =\"1\"", "has no value"),
         ] {
-            let e = parse_attributes(bad.as_bytes(), 0..bad.len(), &mut Vec::new()).unwrap_err();
+            let e = parse_attributes(bad.as_bytes(), 0..bad.len(), usize::MAX, &mut Vec::new()).unwrap_err();
             assert!(e.contains(message), "{bad}: {e}");
         }
     }
