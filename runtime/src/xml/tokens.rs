@@ -152,9 +152,8 @@ impl Tokenizer {
         };
         let empty = bytes[close - 1] == b'/' && close > name_end;
         let attributes_end = if empty { close - 1 } else { close };
-        if bytes[name_end..attributes_end].contains(&b'<') {
-            let at = name_end + memchr(b'<', &bytes[name_end..attributes_end]).unwrap_or(0);
-            return Err(malformed(at, "`<` inside a tag (is a tag left unclosed?)"));
+        if let Some(n) = memchr(b'<', &bytes[name_end..attributes_end]) {
+            return Err(malformed(name_end + n, "`<` inside a tag (is a tag left unclosed?)"));
         }
         if !empty {
             self.open_starts.push(self.open_names.len());
