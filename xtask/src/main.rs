@@ -252,6 +252,15 @@ fn bench(extra: &[String]) -> ExitCode {
     println!("| read `<vms>` | {rr:.0} | {pr:.1} | {:.1}x | {ratio:.2} (median of per-round ratios) |", rr / pr);
     println!("| write `<vms>` | {rw:.0} | {pw:.1} | {:.1}x | |", rw / pw);
     println!("| floor: quick-xml tokenising only | {floor:.0} | | | 1.00 |");
+    // Where the time goes: our reader without values, and with one value at a time.
+    if let (Some(walk), Some(stream)) = (rust_rate(&ours, "walk:"), rust_rate(&ours, "stream:")) {
+        println!("| our reader walking the document, no values | {walk:.0} | | | {:.2} (of medians) |", walk / floor);
+        println!(
+            "| read as a stream (`ListStream`, one VM at a time) | {stream:.0} | {pr:.1} | {:.1}x | {:.2} (of medians) |",
+            stream / pr,
+            stream / floor
+        );
+    }
     match (stream_kb, whole_kb, from_file_kb) {
         (Some(stream), Some(whole), Some(from_file)) => {
             let of_file = |kb: f64| (kb * 1024.0 / 1e6, kb * 1024.0 / (corpus_mb * 1e6));
