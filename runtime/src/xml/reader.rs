@@ -802,6 +802,66 @@ mod tests {
     }
 
     #[test]
+    fn random_documents_read_the_same_from_memory_and_from_a_stream() {
+        let pieces: [&[u8]; 24] = [
+            b"<t>",
+            b"</t>",
+            b"<g>",
+            b"</g>",
+            b"<g id='1'>",
+            b"<t id=\"&amp;\"/>",
+            b"text",
+            b" ",
+            b"&lt;",
+            b"&bad;",
+            b"<!--c-->",
+            b"<![CDATA[x]]>",
+            b"<?p?>",
+            b"<",
+            b">",
+            b"\"",
+            b"=",
+            b"/",
+            b"\r\n",
+            b"\xc3\xa9",
+            b"\xc3",
+            b"<!DOCTYPE x>",
+            b"&#65;",
+            b"\x01",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |below: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % below as u64) as usize
+        };
+        let mut read_whole = 0;
+        for case in 0..3000 {
+            let mut doc = b"<root>".to_vec();
+            for _ in 0..next(20) {
+                doc.extend_from_slice(pieces[next(pieces.len())]);
+            }
+            if next(2) == 0 {
+                doc.extend_from_slice(b"</root>");
+            }
+            let in_memory = walk(&mut XmlReader::from_slice(&doc));
+            read_whole += usize::from(in_memory.is_ok());
+            for step in [1, 3] {
+                let streamed = walk(&mut XmlReader::from_read(Trickle { data: &doc, step }));
+                let shown = String::from_utf8_lossy(&doc);
+                match (&in_memory, &streamed) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "case {case}: {shown}"),
+                    (Err(a), Err(b)) => assert_eq!(a.kind(), b.kind(), "case {case}: {shown}: {a} / {b}"),
+                    _ => panic!("case {case}: {shown}: in memory {in_memory:?}, streamed {streamed:?}"),
+                }
+            }
+        }
+        // Both outcomes are exercised.
+        assert!((100..2900).contains(&read_whole), "{read_whole} of 3000 documents read");
+    }
+
+    #[test]
     fn bytes_that_are_not_utf8_are_an_error_at_their_offset() {
         let mut doc = DOC.as_bytes().to_vec();
         let at = DOC.find("<group>").unwrap() + 3;
@@ -813,6 +873,12 @@ mod tests {
             let e = walk(&mut XmlReader::from_read(Trickle { data: &doc, step })).unwrap_err();
             assert_eq!((e.kind(), e.offset()), (XmlErrorKind::Syntax, Some(at as u64)), "{step}: {e}");
         }
+        // A character cut by the end of the document.
+        let cut = &"<root>é".as_bytes()[..7];
+        let e = walk(&mut XmlReader::from_slice(cut)).unwrap_err();
+        assert_eq!(e.offset(), Some(6), "{e}");
+        let e = walk(&mut XmlReader::from_read(Trickle { data: cut, step: 1 })).unwrap_err();
+        assert!(e.message().contains("not valid UTF-8") && e.offset() == Some(6), "{e}");
     }
 
     #[test]
