@@ -803,7 +803,7 @@ mod tests {
 
     #[test]
     fn random_documents_read_the_same_from_memory_and_from_a_stream() {
-        let pieces: [&[u8]; 24] = [
+        let pieces: [&[u8]; 26] = [
             b"<t>",
             b"</t>",
             b"<g>",
@@ -828,6 +828,8 @@ mod tests {
             b"<!DOCTYPE x>",
             b"&#65;",
             b"\x01",
+            "€".as_bytes(),
+            b"&a",
         ];
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut next = |below: usize| {

@@ -170,13 +170,13 @@ impl Tokenizer {
             name_start + memchr(b'>', &bytes[name_start..]).ok_or(incomplete("an end tag", Limit::Tag, start))?;
         let name = text[name_start..close].trim_end_matches(|c: char| c.is_ascii_whitespace());
         let Some(open_start) = self.open_starts.pop() else {
-            return Err(malformed(start, format!("the end tag </{}> closes no element", clip(name))));
+            return Err(malformed(start, format!("the end tag </{}> closes no element", crate::snippet(name))));
         };
         if name != &self.open_names[open_start..] {
-            let open = clip(&self.open_names[open_start..]);
+            let open = crate::snippet(&self.open_names[open_start..]);
             return Err(malformed(
                 start,
-                format!("the end tag </{}> does not match the open element <{open}>", clip(name)),
+                format!("the end tag </{}> does not match the open element <{open}>", crate::snippet(name)),
             ));
         }
         self.open_names.truncate(open_start);
@@ -229,11 +229,6 @@ fn incomplete(what: &'static str, limit: Limit, from: usize) -> Stop {
 
 fn malformed(at: usize, message: impl Into<String>) -> Stop {
     Stop::Malformed { message: message.into(), at }
-}
-
-/// At most the first 40 characters of a name, for a message.
-fn clip(name: &str) -> String {
-    crate::snippet(name)
 }
 
 /// An element name must not be empty and must not hold markup characters.
@@ -349,30 +344,31 @@ pub(crate) enum BadReference {
 pub(crate) fn push_text(out: &mut String, mut raw: &str, attribute: bool) -> Result<(), BadReference> {
     while let Some(amp) = raw.find('&') {
         push_literal(out, &raw[..amp], attribute);
-        let rest = &raw[amp + 1..];
-        let semicolon = rest.find(';').filter(|&n| n <= 12);
-        let Some(semicolon) = semicolon else {
-            return Err(BadReference::Malformed(format!("&{}", crate::snippet(&rest[..rest.len().min(12)]))));
-        };
-        out.push(resolve(&rest[..semicolon])?);
-        raw = &rest[semicolon + 1..];
+        let (c, rest) = reference(&raw[amp + 1..])?;
+        out.push(c);
+        raw = rest;
     }
     push_literal(out, raw, attribute);
     Ok(())
 }
 
 /// Checks that every reference in `raw` resolves, without keeping the text.
-pub(crate) fn check_references(raw: &str) -> Result<(), BadReference> {
-    let mut rest = raw;
-    while let Some(amp) = rest.find('&') {
-        let after = &rest[amp + 1..];
-        let Some(semicolon) = after.find(';').filter(|&n| n <= 12) else {
-            return Err(BadReference::Malformed(format!("&{}", crate::snippet(&after[..after.len().min(12)]))));
-        };
-        resolve(&after[..semicolon])?;
-        rest = &after[semicolon + 1..];
+pub(crate) fn check_references(mut raw: &str) -> Result<(), BadReference> {
+    while let Some(amp) = raw.find('&') {
+        raw = reference(&raw[amp + 1..])?.1;
     }
     Ok(())
+}
+
+/// The character of the reference at the start of `after` (the text after
+/// a `&`), and the text after its `;`.
+fn reference(after: &str) -> Result<(char, &str), BadReference> {
+    // The longest reference XML allows is `&#x10FFFF;` (`&#1114111;`).
+    let Some(semicolon) = after.find(';').filter(|&n| n <= 12) else {
+        let shown: String = after.chars().take(12).collect();
+        return Err(BadReference::Malformed(format!("&{shown}")));
+    };
+    Ok((resolve(&after[..semicolon])?, &after[semicolon + 1..]))
 }
 
 /// Appends text that holds no reference, its line ends normalised as
@@ -541,7 +537,19 @@ mod tests {
         assert_eq!(text("a\r\nb\tc&#13;&#10;", true).unwrap(), "a b c\r\n");
         assert_eq!(text("&#13;", false).unwrap(), "\r");
         assert_eq!(text("&foo;", false), Err(BadReference::Undeclared("foo".to_owned())));
-        for bad in ["&#0;", "&#x1;", "&#xFFFE;", "&#xD800;", "&#1114112;", "&#;", "&#xZ;", "& b", "&#+5;"] {
+        let cut_inside_a_character = "&a€€€€€";
+        for bad in [
+            "&#0;",
+            "&#x1;",
+            "&#xFFFE;",
+            "&#xD800;",
+            "&#1114112;",
+            "&#;",
+            "&#xZ;",
+            "& b",
+            "&#+5;",
+            cut_inside_a_character,
+        ] {
             assert!(matches!(text(bad, false), Err(BadReference::Malformed(_))), "{bad}");
             assert!(check_references(bad).is_err(), "{bad}");
         }
