@@ -368,7 +368,7 @@ impl<'a> XmlReader<'a> {
         if text.len() - from > max {
             let offset = self.source.base() + (from + max) as u64;
             let what = match (limit, &element) {
-                (Limit::Text, _) if !what_is_text(text, start) => "a comment, CDATA section or declaration".to_owned(),
+                (Limit::Text, _) if starts_markup(text, start) => "a comment, CDATA section or declaration".to_owned(),
                 (Limit::Text, _) => "a text value".to_owned(),
                 (Limit::Name, Some(name)) => format!("the element name <{name}>"),
                 (Limit::AttributeValue, Some(name)) => format!("an attribute value of <{name}>"),
@@ -719,9 +719,9 @@ fn name_end(text: &str, from: usize) -> usize {
     from + rest.iter().position(|&b| b.is_ascii_whitespace() || b == b'/' || b == b'>').unwrap_or(rest.len())
 }
 
-/// Whether the token at `start` is character data rather than markup.
-fn what_is_text(text: &str, start: usize) -> bool {
-    text.as_bytes().get(start) != Some(&b'<')
+/// Whether the token at `start` is markup (`<…`) rather than character data.
+fn starts_markup(text: &str, start: usize) -> bool {
+    text.as_bytes().get(start) == Some(&b'<')
 }
 
 /// The first character of `text` that XML 1.0 does not allow in a document
