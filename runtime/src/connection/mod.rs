@@ -467,25 +467,10 @@ impl Inner {
         let mut url = self.base.clone();
         if !path.is_empty() {
             let mut full = self.base.path().trim_end_matches('/').to_owned();
-            for segment in path.split('/') {
-                if matches!(path::decode_segment(segment).as_str(), "" | "." | "..") {
-                    return Err(Error::new(
-                        ErrorKind::InvalidInput,
-                        format!("The path '{path}' has an empty, '.' or '..' segment."),
-                    ));
-                }
-                full.push('/');
-                full.push_str(&path::encode_path_segment(segment));
-            }
+            path::push_segments(&mut full, path, path)?;
             url.set_path(&full);
         }
-        if !query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in query {
-                pairs.append_pair(name, value);
-            }
-        }
-        Ok(url)
+        Ok(path::with_query(url, query))
     }
 
     /// One exchange with the API: the request with the token, the whole reply.

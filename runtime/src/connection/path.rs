@@ -1,6 +1,10 @@
 //! Paths below the API root, in URL form: the segments of a path keep their
 //! `%XX` escapes, and an id put into a path is always exactly one segment.
 
+use url::Url;
+
+use super::{Error, ErrorKind};
+
 /// Whether `byte` may stand for itself in a path segment: always for the
 /// unreserved characters of RFC 3986; also for the sub-delimiters, `:` and
 /// `@` unless `strict` (an id, where only the unreserved ones are kept so
@@ -49,6 +53,35 @@ fn encode(text: &str, strict: bool) -> String {
         }
     }
     out
+}
+
+/// Appends `/` and each segment of `relative` (a path in URL form, without
+/// a leading `/`) to `full`, each made safe by [`encode_path_segment`]. An
+/// empty, `.` or `..` segment is refused; the error names `path`, the path
+/// as the caller gave it.
+pub(crate) fn push_segments(full: &mut String, relative: &str, path: &str) -> Result<(), Error> {
+    for segment in relative.split('/') {
+        if matches!(decode_segment(segment).as_str(), "" | "." | "..") {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!("The path '{path}' has an empty, '.' or '..' segment."),
+            ));
+        }
+        full.push('/');
+        full.push_str(&encode_path_segment(segment));
+    }
+    Ok(())
+}
+
+/// `url` with the `query` pairs appended, form-encoded.
+pub(crate) fn with_query(mut url: Url, query: &[(String, String)]) -> Url {
+    if !query.is_empty() {
+        let mut pairs = url.query_pairs_mut();
+        for (name, value) in query {
+            pairs.append_pair(name, value);
+        }
+    }
+    url
 }
 
 /// Decodes the `%XX` escapes of a path segment (a `%` that starts no escape

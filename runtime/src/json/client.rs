@@ -17,7 +17,7 @@ use super::protocol::{AuthScheme, Protocol};
 use super::task::Task;
 use crate::connection::builder::{TransportOptions, header_pair, parse_base_url};
 use crate::connection::log::loggable_body;
-use crate::connection::path::{decode_segment, encode_path_segment};
+use crate::connection::path::{push_segments, with_query};
 use crate::connection::{Error, ErrorKind, Secret};
 use crate::transport::{Outgoing, Transport, describe};
 
@@ -232,29 +232,14 @@ impl Inner {
             full.push_str(&self.prefix);
         }
         if !relative.is_empty() {
-            for segment in relative.split('/') {
-                if matches!(decode_segment(segment).as_str(), "" | "." | "..") {
-                    return Err(Error::new(
-                        ErrorKind::InvalidInput,
-                        format!("The path '{path}' has an empty, '.' or '..' segment."),
-                    ));
-                }
-                full.push('/');
-                full.push_str(&encode_path_segment(segment));
-            }
+            push_segments(&mut full, relative, path)?;
         }
         if slash || self.protocol.trailing_slash || full.is_empty() {
             full.push('/');
         }
         let mut url = self.base.clone();
         url.set_path(&full);
-        if !query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in query {
-                pairs.append_pair(name, value);
-            }
-        }
-        Ok(url)
+        Ok(with_query(url, query))
     }
 
     /// Sends `prepared` with the client's authentication; a login token
