@@ -10,13 +10,14 @@
 //!
 //! Beside it: [`Proxy`], an HTTP CONNECT proxy; [`pki`], the certificates of
 //! a test run; [`Capture`], a `tracing` subscriber that keeps every event as
-//! text.
+//! text; [`Rng`], seeded random numbers for tests that generate their inputs.
 
 mod capture;
 mod pki;
 mod proxy;
 mod reply;
 mod request;
+mod rng;
 mod server;
 
 pub use capture::Capture;
@@ -24,4 +25,5 @@ pub use pki::{Pki, pki};
 pub use proxy::Proxy;
 pub use reply::Reply;
 pub use request::{Recorded, decode_form};
+pub use rng::Rng;
 pub use server::Server;

@@ -831,20 +831,15 @@ mod tests {
             "€".as_bytes(),
             b"&a",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |below: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % below as u64) as usize
-        };
+        let mut rng = sdkgen_testkit::Rng::new(0x2545_f491_4f6c_dd1d);
         let mut read_whole = 0;
         for case in 0..3000 {
             let mut doc = b"<root>".to_vec();
-            for _ in 0..next(20) {
-                doc.extend_from_slice(pieces[next(pieces.len())]);
+            for _ in 0..rng.below(20) {
+                let piece: &&[u8] = rng.pick(&pieces);
+                doc.extend_from_slice(piece);
             }
-            if next(2) == 0 {
+            if rng.chance(50) {
                 doc.extend_from_slice(b"</root>");
             }
             let in_memory = walk(&mut XmlReader::from_slice(&doc));

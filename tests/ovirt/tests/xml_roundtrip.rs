@@ -31,43 +31,7 @@ use ovirt_sdk::types::{Cluster, Disk, Host, Network, Vm};
 use ovirt_sdk::xml::{Document, XmlErrorKind, read_document, to_xml};
 use quick_xml::events::Event;
 use sdkgen::ir::{Api, Member, MemberKind, Primitive, TypeRef, XmlNames};
-
-// ---------------------------------------------------------------------------
-// Deterministic randomness
-// ---------------------------------------------------------------------------
-
-/// SplitMix64: small, fast, reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    /// True with probability `percent` %.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = self.below(i as u64 + 1) as usize;
-            items.swap(i, j);
-        }
-    }
-}
+use sdkgen_testkit::Rng;
 
 // ---------------------------------------------------------------------------
 // Expected trees and a canonical parse of written XML
@@ -298,7 +262,7 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(api: &'a Api, seed: u64, mode: Mode) -> Self {
-        Builder { api, rng: Rng(seed), mode, out: String::new(), serial: 0 }
+        Builder { api, rng: Rng::new(seed), mode, out: String::new(), serial: 0 }
     }
 
     fn href(&mut self) -> String {
@@ -325,21 +289,21 @@ impl<'a> Builder<'a> {
         }
         let mut out = String::new();
         let chars: Vec<char> = text.chars().collect();
-        let comment_at = if style == 1 && !chars.is_empty() { Some(self.rng.below(chars.len() as u64)) } else { None };
+        let comment_at = if style == 1 && !chars.is_empty() { Some(self.rng.below(chars.len())) } else { None };
         for (i, &c) in chars.iter().enumerate() {
-            if comment_at == Some(i as u64) {
+            if comment_at == Some(i) {
                 out.push_str("<!-- a comment is not text -->");
             }
             let roll = self.rng.below(3);
             match c {
-                '&' => out.push_str(["&amp;", "&#38;", "&#x26;"][roll as usize]),
-                '<' => out.push_str(["&lt;", "&#60;", "&lt;"][roll as usize]),
+                '&' => out.push_str(["&amp;", "&#38;", "&#x26;"][roll]),
+                '<' => out.push_str(["&lt;", "&#60;", "&lt;"][roll]),
                 '>' if roll == 0 && !out.ends_with(']') => out.push('>'),
                 '>' => out.push_str("&gt;"),
                 '"' if roll == 0 => out.push_str("&quot;"),
                 '\'' if roll == 0 => out.push_str("&apos;"),
                 '\r' => out.push_str(if roll == 0 { "&#xD;" } else { "&#13;" }),
-                '\n' => out.push_str(["\n", "&#10;", "\r\n"][roll as usize]),
+                '\n' => out.push_str(["\n", "&#10;", "\r\n"][roll]),
                 '\t' if roll == 0 => out.push_str("&#9;"),
                 c if !c.is_ascii() && roll == 0 => out.push_str(&format!("&#x{:X};", c as u32)),
                 c if !c.is_ascii() && roll == 1 => out.push_str(&format!("&#{};", c as u32)),
@@ -542,7 +506,7 @@ impl<'a> Builder<'a> {
                 let mut count = match self.mode {
                     Mode::Awkward if depth == 0 => 2,
                     Mode::Awkward => 1,
-                    Mode::Random => self.rng.below(3) as usize,
+                    Mode::Random => self.rng.below(3),
                 };
                 // With a link the list is either only that link (as the
                 // engine sends most lists), followed but empty, or inline.
@@ -621,7 +585,7 @@ impl<'a> Builder<'a> {
                 let item_tag = m.xml_facts().item.clone().expect("list members have an item tag");
                 let count = match self.mode {
                     Mode::Awkward => 2,
-                    Mode::Random => self.rng.below(4) as usize,
+                    Mode::Random => self.rng.below(4),
                 };
                 let mut attrs = Vec::new();
                 self.out.push('<');
@@ -712,12 +676,12 @@ fn random_char(rng: &mut Rng) -> char {
     }
 }
 
-fn random_string(rng: &mut Rng, max: u64) -> String {
+fn random_string(rng: &mut Rng, max: usize) -> String {
     let n = rng.below(max + 1);
     (0..n).map(|_| random_char(rng)).collect()
 }
 
-fn random_digits(rng: &mut Rng, min: u64, max: u64) -> String {
+fn random_digits(rng: &mut Rng, min: usize, max: usize) -> String {
     let n = min + rng.below(max - min + 1);
     (0..n).map(|_| char::from(b'0' + rng.below(10) as u8)).collect()
 }
@@ -741,7 +705,7 @@ fn random_decimal(rng: &mut Rng) -> String {
             s.push('.');
             s.push_str(&random_digits(rng, 0, 3));
             s.push(*rng.pick(&['e', 'E']));
-            let sign = ["", "-", "+"][rng.below(3) as usize];
+            let sign = ["", "-", "+"][rng.below(3)];
             s.push_str(sign);
             s.push_str(&random_digits(rng, 1, 3));
         }
@@ -865,7 +829,7 @@ fn random_values_round_trip() {
     let api = load_api();
     let index = |name: &str| api.structs.iter().position(|s| s.name == name).unwrap();
     let types = ["Vm", "Host", "Disk", "Network", "Cluster"].map(index);
-    let mut rng = Rng(0xDEC0DE);
+    let mut rng = Rng::new(0xDEC0DE);
     let mut cases = 0;
     for round in 0..60 {
         for &si in &types {
@@ -895,7 +859,7 @@ fn random_values_round_trip() {
 
 #[test]
 fn text_xml_cannot_carry_is_refused_by_the_writer() {
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     let illegal = ['\u{0}', '\u{1}', '\u{8}', '\u{B}', '\u{C}', '\u{1F}', '\u{FFFE}', '\u{FFFF}'];
     for (i, &bad) in illegal.iter().enumerate() {
         let mut text = random_string(&mut rng, 10);
