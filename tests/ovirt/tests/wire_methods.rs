@@ -61,7 +61,7 @@ mod wire_xml;
 
 #[path = "oracle/setup.rs"]
 mod setup;
-use setup::{facts_path, fresh_dir, oracle_python};
+use setup::{facts_path, fresh_dir, oracle_python, read_facts};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -207,16 +207,7 @@ fn kind_of(text: &str) -> TypeKind {
 
 impl Facts {
     fn load() -> Facts {
-        let path = facts_path();
-        let text = fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!(
-                "cannot read the oVirt facts at {}: {e}\n\
-                 (expected `shared/ovirt-api/facts.json` beside the repository; set OVIRT_FACTS to its path)",
-                path.display()
-            )
-        });
-        let facts: Json =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not valid JSON: {e}", path.display()));
+        let facts: Json = read_facts();
 
         let raw_types: HashMap<&str, &Json> =
             facts["types"].as_array().expect("facts: `types`").iter().map(|t| (text_of(t, "name"), t)).collect();
@@ -280,7 +271,7 @@ impl Facts {
 
         let count =
             |key: &str| facts["counts"][key].as_u64().unwrap_or_else(|| panic!("facts: no count of {key}")) as usize;
-        Facts { path, types, enums, outputs, calls: count("methods") + count("variants") }
+        Facts { path: facts_path(), types, enums, outputs, calls: count("methods") + count("variants") }
     }
 
     fn kind(&self, ty: &str) -> TypeKind {

@@ -18,7 +18,7 @@
 
 #[path = "oracle/setup.rs"]
 mod setup;
-use setup::{facts_path, fresh_dir, oracle_python};
+use setup::{facts_path, fresh_dir, oracle_python, read_facts};
 
 use std::fmt::Write as _;
 use std::fs;
@@ -38,17 +38,8 @@ fn oracle_script() -> PathBuf {
 
 /// `(name, xml root tag)` of every struct type of the facts, in facts order.
 fn fact_types() -> Vec<(String, String)> {
-    let path = facts_path();
-    let text = fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "cannot read the oVirt facts at {}: {e}\n\
-             (expected `shared/ovirt-api/facts.json` beside the repository; set OVIRT_FACTS to its path)",
-            path.display()
-        )
-    });
-    let facts: Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not valid JSON: {e}", path.display()));
-    let types = facts["types"].as_array().unwrap_or_else(|| panic!("{}: no `types` array", path.display()));
+    let facts = read_facts();
+    let types = facts["types"].as_array().unwrap_or_else(|| panic!("{}: no `types` array", facts_path().display()));
     types
         .iter()
         .map(|t| {

@@ -17,6 +17,20 @@ pub fn facts_path() -> PathBuf {
     }
 }
 
+/// The facts file, parsed; a missing or broken file fails the test with
+/// where it was looked for.
+pub fn read_facts() -> serde_json::Value {
+    let path = facts_path();
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read the oVirt facts at {}: {e}\n\
+             (expected `shared/ovirt-api/facts.json` beside the repository; set OVIRT_FACTS to its path)",
+            path.display()
+        )
+    });
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not valid JSON: {e}", path.display()))
+}
+
 /// The interpreter of the oracle venv; a missing oracle is a failure, never a skip.
 pub fn oracle_python() -> PathBuf {
     if let Some(python) = std::env::var_os("OVIRT_ORACLE_PYTHON").filter(|p| !p.is_empty()) {
