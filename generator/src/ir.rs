@@ -95,7 +95,7 @@ pub struct Api {
     pub paging: Option<Paging>,
     /// The wire format.
     pub format: WireFormat,
-    /// The protocol of a JSON API.
+    /// The protocol: always there for a JSON API, optional for an XML one.
     pub protocol: Option<Protocol>,
     /// Struct types, sorted by name.
     pub structs: Vec<StructType>,
@@ -708,13 +708,9 @@ impl Ctx {
 /// Checks `protocol:` against `format:`.
 fn build_protocol(cx: &mut Ctx, file: &Path, raw: &crate::model::RawApi) -> Option<Protocol> {
     match (raw.format, &raw.protocol) {
-        (WireFormat::Json, Some(p)) => Some(crate::protocol::build(file, p, &mut cx.errors)),
+        (format, Some(p)) => Some(crate::protocol::build(file, p, format, &mut cx.errors)),
         (WireFormat::Json, None) => {
             cx.err(file, "api", "protocol", "a JSON API needs a `protocol:` (at least its `title:`)");
-            None
-        }
-        (WireFormat::Xml, Some(_)) => {
-            cx.err(file, "api", "protocol", "only a JSON model has a `protocol:`; add `format: json`");
             None
         }
         (WireFormat::Xml, None) => None,

@@ -74,8 +74,9 @@ pub struct RawApi {
     /// The wire format: `xml` (the default) or `json`.
     #[serde(default)]
     pub format: WireFormat,
-    /// The API-wide protocol choices of a JSON API (auth, envelope, tasks,
-    /// errors, path conventions).
+    /// The API-wide protocol choices: for a JSON API its auth, envelope,
+    /// tasks, errors and path conventions; for an XML API its headers and
+    /// single sign-on service.
     pub protocol: Option<RawProtocol>,
 }
 
@@ -90,7 +91,8 @@ pub enum WireFormat {
     Json,
 }
 
-/// The `protocol:` of a JSON API's `api.yaml`.
+/// The `protocol:` of an `api.yaml`. `title` and `headers` serve both
+/// formats; `query_headers` and `sso` only XML, the rest only JSON.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawProtocol {
@@ -115,6 +117,28 @@ pub struct RawProtocol {
     /// The ways a client may authenticate, in the order they are tried.
     #[serde(default)]
     pub auth: Vec<RawAuth>,
+    /// XML: query parameters whose value is also sent as a header
+    /// (`all_content: All-Content`).
+    #[serde(default)]
+    pub query_headers: OrderedMap<String>,
+    /// XML: the single sign-on service that hands out tokens.
+    pub sso: Option<RawSso>,
+}
+
+/// The single sign-on service of an XML API: OAuth grants for a token.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSso {
+    /// Path of the password grant's token service, below the server.
+    pub token_path: String,
+    /// Path of the Kerberos grant's token service.
+    pub kerberos_token_path: String,
+    /// The `grant_type` of the Kerberos grant.
+    pub kerberos_grant: String,
+    /// Path of the service that revokes a token.
+    pub revoke_path: String,
+    /// The `scope` every grant and revocation asks for.
+    pub scope: String,
 }
 
 /// The names of the envelope's members.

@@ -1,5 +1,6 @@
-//! The checked protocol of a JSON API: what its `api.yaml` says about
-//! authentication, the reply envelope, long-running tasks, errors and paths.
+//! The checked protocol of an API: what its `api.yaml` says about headers
+//! and, for a JSON API, authentication, the reply envelope, long-running
+//! tasks, errors and paths; for an XML API, its single sign-on service.
 //!
 //! The emitter writes it out as the crate's `PROTOCOL` value, which the
 //! runtime reads; nothing here is specific to one API.
@@ -7,10 +8,10 @@
 use std::path::Path;
 
 use crate::error::ModelError;
-use crate::model::{RawAuth, RawLogin, RawProtocol};
+use crate::model::{RawAuth, RawLogin, RawProtocol, RawSso, WireFormat};
 
-/// A JSON API's protocol, checked.
-#[derive(Debug, Clone)]
+/// An API's protocol, checked.
+#[derive(Debug, Clone, Default)]
 pub struct Protocol {
     /// How messages and logs name the API.
     pub title: String,
@@ -31,6 +32,25 @@ pub struct Protocol {
     pub error_statuses: Vec<(u16, String)>,
     /// The ways to authenticate, in order.
     pub auth: Vec<Auth>,
+    /// XML: query parameters mirrored into headers, as (parameter, header).
+    pub query_headers: Vec<(String, String)>,
+    /// XML: the single sign-on service.
+    pub sso: Option<Sso>,
+}
+
+/// The single sign-on service of an XML API.
+#[derive(Debug, Clone)]
+pub struct Sso {
+    /// Path of the password grant's token service.
+    pub token_path: String,
+    /// Path of the Kerberos grant's token service.
+    pub kerberos_token_path: String,
+    /// The Kerberos grant's `grant_type`.
+    pub kerberos_grant: String,
+    /// Path of the revocation service.
+    pub revoke_path: String,
+    /// The scope of every grant and revocation.
+    pub scope: String,
 }
 
 /// A path prefix such as `/dc/{dc}`: its template and its one parameter.
@@ -133,11 +153,19 @@ pub fn is_http_method(verb: &str) -> bool {
 }
 
 /// Checks `protocol:` and returns it, or pushes every problem to `errors`.
-pub fn build(file: &Path, raw: &RawProtocol, errors: &mut Vec<ModelError>) -> Protocol {
+pub fn build(file: &Path, raw: &RawProtocol, format: WireFormat, errors: &mut Vec<ModelError>) -> Protocol {
     let mut err = |key: &str, msg: String| errors.push(ModelError::new(file, msg).entity("api").key(key));
     if raw.title.trim().is_empty() {
         err("protocol.title", "the API needs a title for messages and logs".into());
     }
+    check_format_keys(raw, format, &mut err);
+    for (name, value) in &raw.headers.0 {
+        check_header(&format!("protocol.headers.{name}"), name, Some(value), &mut err);
+    }
+    for (param, header) in &raw.query_headers.0 {
+        check_header(&format!("protocol.query_headers.{param}"), header, None, &mut err);
+    }
+    let sso = raw.sso.as_ref().map(|s| sso(s, &mut err));
     let prefix = raw.prefix.as_ref().and_then(|template| {
         let params = template_params(template);
         match params.as_slice() {
@@ -207,6 +235,68 @@ pub fn build(file: &Path, raw: &RawProtocol, errors: &mut Vec<ModelError>) -> Pr
         error_message: raw.errors.message.clone(),
         error_statuses,
         auth,
+        query_headers: raw.query_headers.0.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        sso,
+    }
+}
+
+/// Reports the keys that belong to the other wire format.
+fn check_format_keys(raw: &RawProtocol, format: WireFormat, err: &mut impl FnMut(&str, String)) {
+    let (keys, only) = match format {
+        WireFormat::Xml => (
+            vec![
+                ("trailing_slash", raw.trailing_slash),
+                ("prefix", raw.prefix.is_some()),
+                ("envelope", raw.envelope.is_some()),
+                ("tasks", raw.tasks.is_some()),
+                ("errors", !raw.errors.message.is_empty() || !raw.errors.statuses.0.is_empty()),
+                ("auth", !raw.auth.is_empty()),
+            ],
+            "a JSON",
+        ),
+        WireFormat::Json => {
+            (vec![("query_headers", !raw.query_headers.0.is_empty()), ("sso", raw.sso.is_some())], "an XML")
+        }
+    };
+    for (key, present) in keys {
+        if present {
+            err(&format!("protocol.{key}"), format!("only {only} API has `{key}`"));
+        }
+    }
+}
+
+/// A header name (and value) as HTTP allows them.
+fn check_header(key: &str, name: &str, value: Option<&str>, err: &mut impl FnMut(&str, String)) {
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if name.is_empty() || !name.chars().all(token) {
+        err(key, format!("`{name}` is not a valid HTTP header name"));
+    }
+    if value.is_some_and(|v| !v.chars().all(|c| c == ' ' || c == '\t' || c.is_ascii_graphic())) {
+        err(key, "a header value holds printable ASCII only".into());
+    }
+}
+
+fn sso(raw: &RawSso, err: &mut impl FnMut(&str, String)) -> Sso {
+    for (key, path) in [
+        ("token_path", &raw.token_path),
+        ("kerberos_token_path", &raw.kerberos_token_path),
+        ("revoke_path", &raw.revoke_path),
+    ] {
+        if !path.starts_with('/') {
+            err(&format!("protocol.sso.{key}"), format!("`{path}` must start with `/`"));
+        }
+    }
+    for (key, value) in [("scope", &raw.scope), ("kerberos_grant", &raw.kerberos_grant)] {
+        if value.trim().is_empty() {
+            err(&format!("protocol.sso.{key}"), "can't be empty".into());
+        }
+    }
+    Sso {
+        token_path: raw.token_path.clone(),
+        kerberos_token_path: raw.kerberos_token_path.clone(),
+        kerberos_grant: raw.kerberos_grant.clone(),
+        revoke_path: raw.revoke_path.clone(),
+        scope: raw.scope.clone(),
     }
 }
 

@@ -1981,11 +1981,31 @@ fn xml_keys_in_a_json_model_and_json_keys_in_an_xml_model_are_named() {
 }
 
 #[test]
-fn a_json_api_needs_a_protocol_and_an_xml_api_has_none() {
+fn a_json_api_needs_a_protocol_and_an_xml_protocol_holds_only_xml_keys() {
     let errs = errors(&json_with("api.yaml", JSON_API.split_once("protocol:").unwrap().1, "\n"));
     find(&errs, "api.yaml", Some("api"), Some("protocol"), "a JSON API needs a `protocol:`");
-    let errs = errors(&with(&[("api.yaml", &format!("{API}protocol:\n  title: T\n"))]));
-    only(&errs, "api.yaml", Some("api"), Some("protocol"), "add `format: json`");
+
+    let sso = "  sso:\n    token_path: /sso/token\n    kerberos_token_path: /sso/negotiate\n    \
+               kerberos_grant: urn:x\n    revoke_path: /sso/logout\n    scope: api\n";
+    let xml = format!("{API}protocol:\n  title: T\n  headers: {{Version: '4'}}\n  query_headers: {{all: All}}\n{sso}");
+    let api = loads(&with(&[("api.yaml", &xml)]));
+    let protocol = api.protocol.expect("the XML protocol is kept");
+    assert_eq!(protocol.sso.map(|s| s.scope).as_deref(), Some("api"));
+    assert_eq!(protocol.query_headers, [("all".to_owned(), "All".to_owned())]);
+
+    // Every JSON-only key, every mistake, at once.
+    let mistakes = xml.replace("/sso/logout", "sso/logout").replace("Version", "Bad Name")
+        + "  trailing_slash: true\n  envelope: {result: r, status: s, task_id: t}\n  auth:\n    - signer: {}\n";
+    let errs = errors(&with(&[("api.yaml", &mistakes)]));
+    find(&errs, "api.yaml", Some("api"), Some("protocol.trailing_slash"), "only a JSON API has `trailing_slash`");
+    find(&errs, "api.yaml", Some("api"), Some("protocol.envelope"), "only a JSON API has `envelope`");
+    find(&errs, "api.yaml", Some("api"), Some("protocol.auth"), "only a JSON API has `auth`");
+    find(&errs, "api.yaml", Some("api"), Some("protocol.sso.revoke_path"), "must start with `/`");
+    find(&errs, "api.yaml", Some("api"), Some("protocol.headers.Bad Name"), "not a valid HTTP header name");
+    assert_eq!(errs.len(), 5, "{errs:#?}");
+
+    let errs = errors(&json_with("api.yaml", "protocol:\n", &format!("protocol:\n{sso}")));
+    only(&errs, "api.yaml", Some("api"), Some("protocol.sso"), "only an XML API has `sso`");
 }
 
 #[test]

@@ -29,13 +29,23 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sdkgen_runtime::connection::{Connection, Request};
+use sdkgen_runtime::connection::{Connection, Request, XmlProtocol};
 use sdkgen_runtime::xml::{XmlError, XmlReader, XmlType, XmlWriter};
 use sdkgen_testkit::{Recorded, Reply, Server, pki};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// The token every client is given (no SSO request is timed).
 const TOKEN: &str = "bench-token";
+
+/// What the clients speak: the engine's API headers; the token is given, so
+/// no SSO service is needed.
+static ENGINE: XmlProtocol = XmlProtocol {
+    title: "bench engine",
+    root_path: "/ovirt-engine/api",
+    headers: &[("Version", "4")],
+    query_headers: &[],
+    sso: None,
+};
 
 /// The reply: one VM as the engine writes it (what
 /// `../shared/bench/make_corpus.py 1` writes for it), 6.6 KB.
@@ -336,7 +346,7 @@ fn arg(name: &str) -> Option<String> {
 }
 
 fn connection(url: &str, ca_pem: &str) -> Connection {
-    Connection::builder(url).token(TOKEN).ca_pem(ca_pem).no_proxy().build().unwrap()
+    Connection::builder_for(url, &ENGINE).token(TOKEN).ca_pem(ca_pem).no_proxy().build().unwrap()
 }
 
 /// The server to measure against: `--url` and `--ca`, or the built-in one.

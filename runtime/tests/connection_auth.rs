@@ -26,8 +26,13 @@ fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
 async fn a_valid_ca_file_is_trusted() {
     let server = Server::start_tls(engine(api_ok)).await;
     let ca = temp_file("ca.pem", pki().ca_pem.as_bytes());
-    let connection =
-        Connection::builder(server.url(API)).username(USER).password(PASSWORD).ca_file(&ca).no_proxy().build().unwrap();
+    let connection = Connection::builder_for(server.url(API), &ENGINE)
+        .username(USER)
+        .password(PASSWORD)
+        .ca_file(&ca)
+        .no_proxy()
+        .build()
+        .unwrap();
     connection.test_or_error().await.unwrap();
     assert!(connection.test().await);
 }
@@ -35,7 +40,7 @@ async fn a_valid_ca_file_is_trusted() {
 // Scenario 1: a CA file that does not exist fails when the connection is built.
 #[tokio::test]
 async fn a_missing_ca_file_fails_at_build() {
-    let err = Connection::builder("https://127.0.0.1:1/ovirt-engine/api")
+    let err = Connection::builder_for("https://127.0.0.1:1/ovirt-engine/api", &ENGINE)
         .username(USER)
         .password(PASSWORD)
         .ca_file("/nonexistent/dir/ca.pem")
@@ -48,14 +53,18 @@ async fn a_missing_ca_file_fails_at_build() {
 
 #[tokio::test]
 async fn ca_pem_without_a_certificate_is_a_tls_error() {
-    let err = Connection::builder("https://127.0.0.1:1/ovirt-engine/api")
+    let err = Connection::builder_for("https://127.0.0.1:1/ovirt-engine/api", &ENGINE)
         .token("t")
         .ca_pem(b"not a certificate".to_vec())
         .build()
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Tls);
     let file = temp_file("empty.pem", b"");
-    let err = Connection::builder("https://127.0.0.1:1/ovirt-engine/api").token("t").ca_file(file).build().unwrap_err();
+    let err = Connection::builder_for("https://127.0.0.1:1/ovirt-engine/api", &ENGINE)
+        .token("t")
+        .ca_file(file)
+        .build()
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Tls);
     assert!(err.to_string().contains("There is no PEM certificate"), "{err}");
 }
@@ -64,7 +73,7 @@ async fn ca_pem_without_a_certificate_is_a_tls_error() {
 #[tokio::test]
 async fn insecure_needs_no_ca() {
     let server = Server::start_tls(engine(api_ok)).await;
-    let connection = Connection::builder(server.url(API))
+    let connection = Connection::builder_for(server.url(API), &ENGINE)
         .username(USER)
         .password(PASSWORD)
         .insecure(true)
@@ -78,7 +87,7 @@ async fn insecure_needs_no_ca() {
 #[tokio::test]
 async fn a_certificate_from_another_ca_is_a_tls_error() {
     let server = Server::start_tls(engine(api_ok)).await;
-    let connection = Connection::builder(server.url(API))
+    let connection = Connection::builder_for(server.url(API), &ENGINE)
         .username(USER)
         .password(PASSWORD)
         .ca_pem(pki().other_ca_pem.clone())
@@ -101,7 +110,7 @@ async fn a_certificate_from_another_ca_is_a_tls_error() {
 #[tokio::test]
 async fn the_system_store_does_not_trust_a_private_ca() {
     let server = Server::start_tls(engine(api_ok)).await;
-    let built = Connection::builder(server.url(API)).username(USER).password(PASSWORD).no_proxy().build();
+    let built = Connection::builder_for(server.url(API), &ENGINE).username(USER).password(PASSWORD).no_proxy().build();
     // Either the machine has a system store (the handshake then fails) or
     // it has none (the build says so); both are TLS errors.
     let err = match built {
@@ -118,7 +127,7 @@ async fn the_host_name_is_always_checked_unless_insecure() {
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
     assert!(err.to_string().contains("not valid for name \"127.0.0.1\""), "{err}");
 
-    let insecure = Connection::builder(server.url(API))
+    let insecure = Connection::builder_for(server.url(API), &ENGINE)
         .username(USER)
         .password(PASSWORD)
         .insecure(true)
@@ -169,7 +178,7 @@ async fn the_kerberos_grant_request() {
     .await;
     let hosts = Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = hosts.clone();
-    let connection = Connection::builder(server.url(API))
+    let connection = Connection::builder_for(server.url(API), &ENGINE)
         .kerberos(true)
         .negotiate(move |host| {
             seen.lock().unwrap().push(host.to_owned());
@@ -193,15 +202,19 @@ async fn the_kerberos_grant_request() {
 
     // Without the hook, nothing is sent for Negotiate and the SSO refusal
     // is reported.
-    let bare =
-        Connection::builder(server.url(API)).kerberos(true).ca_pem(pki().ca_pem.clone()).no_proxy().build().unwrap();
+    let bare = Connection::builder_for(server.url(API), &ENGINE)
+        .kerberos(true)
+        .ca_pem(pki().ca_pem.clone())
+        .no_proxy()
+        .build()
+        .unwrap();
     let err = bare.authenticate().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
     assert_eq!(err.to_string(), "Error during SSO authentication access_denied : no ticket");
     assert_eq!(server.requests_to(SSO_KERBEROS).last().unwrap().header("authorization"), None);
 
     // A failing hook is an authentication error.
-    let failing = Connection::builder(server.url(API))
+    let failing = Connection::builder_for(server.url(API), &ENGINE)
         .kerberos(true)
         .negotiate(|_| Err("no credentials cache".into()))
         .ca_pem(pki().ca_pem.clone())
@@ -302,8 +315,12 @@ async fn concurrent_first_requests_authenticate_once() {
 #[tokio::test]
 async fn a_given_token_is_used_as_is() {
     let server = Server::start_tls(engine(api_ok)).await;
-    let connection =
-        Connection::builder(server.url(API)).token(TOKEN).ca_pem(pki().ca_pem.clone()).no_proxy().build().unwrap();
+    let connection = Connection::builder_for(server.url(API), &ENGINE)
+        .token(TOKEN)
+        .ca_pem(pki().ca_pem.clone())
+        .no_proxy()
+        .build()
+        .unwrap();
     connection.test_or_error().await.unwrap();
     assert_eq!(connection.authenticate().await.unwrap().expose(), TOKEN);
     assert!(server.requests_to(SSO).is_empty());
@@ -365,7 +382,7 @@ async fn a_second_401_is_an_authentication_error() {
 async fn concurrent_401s_renew_the_token_once() {
     let (grants, handler) = rotating(Some(TOKEN_2));
     let server = Server::start_tls(handler).await;
-    let connection = Connection::builder(server.url(API))
+    let connection = Connection::builder_for(server.url(API), &ENGINE)
         .username(USER)
         .password(PASSWORD)
         .token(TOKEN)
@@ -389,8 +406,12 @@ async fn concurrent_401s_renew_the_token_once() {
 #[tokio::test]
 async fn a_refused_given_token_without_credentials_is_an_authentication_error() {
     let server = Server::start_tls(engine(api_ok)).await;
-    let connection =
-        Connection::builder(server.url(API)).token("expired").ca_pem(pki().ca_pem.clone()).no_proxy().build().unwrap();
+    let connection = Connection::builder_for(server.url(API), &ENGINE)
+        .token("expired")
+        .ca_pem(pki().ca_pem.clone())
+        .no_proxy()
+        .build()
+        .unwrap();
     let err = connection.test_or_error().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
     assert!(server.requests_to(SSO).is_empty());
@@ -469,8 +490,12 @@ async fn close_without_logout_keeps_the_token() {
 #[tokio::test]
 async fn close_revokes_a_given_token_too() {
     let server = Server::start_tls(engine(api_ok)).await;
-    let connection =
-        Connection::builder(server.url(API)).token(TOKEN).ca_pem(pki().ca_pem.clone()).no_proxy().build().unwrap();
+    let connection = Connection::builder_for(server.url(API), &ENGINE)
+        .token(TOKEN)
+        .ca_pem(pki().ca_pem.clone())
+        .no_proxy()
+        .build()
+        .unwrap();
     connection.close().await.unwrap();
     assert_eq!(server.requests_to(REVOKE)[0].form()["token"], TOKEN);
 }
@@ -540,32 +565,56 @@ async fn sso_replies_that_are_not_json() {
 fn build_checks_its_input() {
     type Make = fn(&str) -> sdkgen_runtime::connection::ConnectionBuilder;
     let cases: &[(&str, Make, &str)] = &[
-        ("", |u| Connection::builder(u).token("t"), "The 'url' parameter is mandatory."),
-        ("https://300.300.300.300/ovirt-engine/api", |u| Connection::builder(u).token("t"), "isn't a valid URL"),
-        ("ftp://engine/ovirt-engine/api", |u| Connection::builder(u).token("t"), "must be an https://"),
+        ("", |u| Connection::builder_for(u, &ENGINE).token("t"), "The 'url' parameter is mandatory."),
+        (
+            "https://300.300.300.300/ovirt-engine/api",
+            |u| Connection::builder_for(u, &ENGINE).token("t"),
+            "isn't a valid URL",
+        ),
+        ("ftp://engine/ovirt-engine/api", |u| Connection::builder_for(u, &ENGINE).token("t"), "must be an https://"),
         (
             "https://admin:pw@engine/ovirt-engine/api",
-            |u| Connection::builder(u).token("t"),
+            |u| Connection::builder_for(u, &ENGINE).token("t"),
             "must not contain a user name",
         ),
-        ("https://engine/ovirt-engine/api?x=1", |u| Connection::builder(u).token("t"), "must not have a query"),
-        ("https://engine/ovirt-engine/api", |u| Connection::builder(u), "No credentials"),
-        ("https://engine/ovirt-engine/api", |u| Connection::builder(u).username(USER), "go together"),
-        ("https://engine/ovirt-engine/api", |u| Connection::builder(u).password("x"), "go together"),
+        (
+            "https://engine/ovirt-engine/api?x=1",
+            |u| Connection::builder_for(u, &ENGINE).token("t"),
+            "must not have a query",
+        ),
+        ("https://engine/ovirt-engine/api", |u| Connection::builder_for(u, &ENGINE), "No credentials"),
+        ("https://engine/ovirt-engine/api", |u| Connection::builder_for(u, &ENGINE).username(USER), "go together"),
+        ("https://engine/ovirt-engine/api", |u| Connection::builder_for(u, &ENGINE).password("x"), "go together"),
         (
             "https://engine/ovirt-engine/api",
-            |u| Connection::builder(u).token("t").header("Bad Name", "x"),
+            |u| Connection::builder_for(u, &ENGINE).token("t").header("Bad Name", "x"),
             "header name",
         ),
         (
             "https://engine/ovirt-engine/api",
-            |u| Connection::builder(u).token("t").header("X-A", "caf\u{e9}"),
+            |u| Connection::builder_for(u, &ENGINE).token("t").header("X-A", "caf\u{e9}"),
             "can't be sent",
         ),
-        ("https://engine/ovirt-engine/api", |u| Connection::builder(u).token("t").sso_token_name(""), "sso_token_name"),
-        ("https://engine/ovirt-engine/api", |u| Connection::builder(u).token(""), "'token' parameter can't be empty"),
-        ("https://engine/ovirt-engine/api", |u| Connection::builder(u).token("t").sso_url("not a url"), "'sso_url'"),
-        ("https://engine/ovirt-engine/api", |u| Connection::builder(u).token("t").proxy("::nope::"), "'proxy'"),
+        (
+            "https://engine/ovirt-engine/api",
+            |u| Connection::builder_for(u, &ENGINE).token("t").sso_token_name(""),
+            "sso_token_name",
+        ),
+        (
+            "https://engine/ovirt-engine/api",
+            |u| Connection::builder_for(u, &ENGINE).token(""),
+            "'token' parameter can't be empty",
+        ),
+        (
+            "https://engine/ovirt-engine/api",
+            |u| Connection::builder_for(u, &ENGINE).token("t").sso_url("not a url"),
+            "'sso_url'",
+        ),
+        (
+            "https://engine/ovirt-engine/api",
+            |u| Connection::builder_for(u, &ENGINE).token("t").proxy("::nope::"),
+            "'proxy'",
+        ),
     ];
     for (url, make, expected) in cases {
         let err = make(url).build().map(|_| ()).expect_err(expected);
@@ -574,6 +623,7 @@ fn build_checks_its_input() {
         assert!(!err.to_string().contains("pw@"), "{err}");
     }
     // A trailing slash is dropped.
-    let c = Connection::builder("https://engine/ovirt-engine/api/").token("t").insecure(true).build().unwrap();
+    let c =
+        Connection::builder_for("https://engine/ovirt-engine/api/", &ENGINE).token("t").insecure(true).build().unwrap();
     assert_eq!(c.url(), "https://engine/ovirt-engine/api");
 }

@@ -127,7 +127,7 @@ async fn sso_failures_and_transport_errors_stay_clean() {
 
     // A server that never answers: the timeout error and its log.
     let hang = Server::start_tls(|_: &Recorded| Reply::Hang).await;
-    let connection = Connection::builder(hang.url(API))
+    let connection = Connection::builder_for(hang.url(API), &ENGINE)
         .token(TOKEN)
         .ca_pem(pki().ca_pem.clone())
         .no_proxy()
@@ -148,7 +148,7 @@ async fn insecure_mode_is_logged_once() {
     let capture = Capture::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
     let server = Server::start_tls(engine(|_| Reply::xml(200, "<api/>"))).await;
-    let connection = Connection::builder(server.url(API))
+    let connection = Connection::builder_for(server.url(API), &ENGINE)
         .username(USER)
         .password(PASSWORD)
         .insecure(true)

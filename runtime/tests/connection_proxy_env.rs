@@ -9,7 +9,12 @@ use support::*;
 
 fn from_environment(server: &Server) -> Connection {
     // No `no_proxy()`: the environment decides.
-    Connection::builder(server.url(API)).username(USER).password(PASSWORD).ca_pem(pki().ca_pem.clone()).build().unwrap()
+    Connection::builder_for(server.url(API), &ENGINE)
+        .username(USER)
+        .password(PASSWORD)
+        .ca_pem(pki().ca_pem.clone())
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]

@@ -282,7 +282,7 @@ async fn the_connect_timeout_covers_the_handshake() {
     // the TLS handshake never gets an answer.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("https://127.0.0.1:{}/ovirt-engine/api", silent.local_addr().unwrap().port());
-    let connection = Connection::builder(url)
+    let connection = Connection::builder_for(url, &ENGINE)
         .token(TOKEN)
         .ca_pem(pki().ca_pem.clone())
         .no_proxy()
@@ -304,7 +304,7 @@ async fn an_unreachable_server_is_a_connection_error() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    let connection = Connection::builder(format!("https://127.0.0.1:{port}/ovirt-engine/api"))
+    let connection = Connection::builder_for(format!("https://127.0.0.1:{port}/ovirt-engine/api"), &ENGINE)
         .username(USER)
         .password(PASSWORD)
         .ca_pem(pki().ca_pem.clone())
@@ -415,7 +415,7 @@ async fn replies_that_are_not_xml() {
         _ => Reply::html(502, "<html><body><h1>Bad Gateway</h1></body></html>"),
     })
     .await;
-    let wrong = Connection::builder(format!("{}/wrong/api", server.origin()))
+    let wrong = Connection::builder_for(format!("{}/wrong/api", server.origin()), &ENGINE)
         .username(USER)
         .password(PASSWORD)
         .ca_pem(pki().ca_pem.clone())
@@ -578,7 +578,7 @@ async fn a_kept_alive_connection_the_server_closed_is_replaced() {
 async fn a_proxy_that_refuses_the_tunnel_is_named() {
     let proxy = Proxy::start().await;
     // The test proxy only tunnels to loopback addresses.
-    let connection = Connection::builder("https://engine.example.test/ovirt-engine/api")
+    let connection = Connection::builder_for("https://engine.example.test/ovirt-engine/api", &ENGINE)
         .token(TOKEN)
         .proxy(proxy.url())
         .build()
@@ -787,12 +787,13 @@ async fn extreme_option_values_do_not_panic() {
 // Scenario 6: a host that does not exist, and an address that is not one.
 #[tokio::test]
 async fn an_unresolvable_host_or_an_invalid_address_is_an_error() {
-    let err = Connection::builder("https://300.300.300.300/ovirt-engine/api").token("t").build().unwrap_err();
+    let err =
+        Connection::builder_for("https://300.300.300.300/ovirt-engine/api", &ENGINE).token("t").build().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
     assert!(err.to_string().contains("300.300.300.300"), "{err}");
 
     // `.invalid` is reserved: no resolver answers it (RFC 6761).
-    let connection = Connection::builder("https://no-such-engine.invalid/ovirt-engine/api")
+    let connection = Connection::builder_for("https://no-such-engine.invalid/ovirt-engine/api", &ENGINE)
         .token("t")
         .no_proxy()
         .connect_timeout(std::time::Duration::from_secs(10))

@@ -38,9 +38,18 @@ pub trait ConnectionExt {
     /// (`/…/vms/123` gives the `VmService` of that VM). An object without
     /// `href` is an error of kind `InvalidInput`.
     fn service_of(&self, object: &impl Identity) -> Result<services::AnyService, Error>;
+
+    /// Starts building a connection to the API whose root is `url` (such as `https://server.example.com/ovirt-engine/api`), speaking this API's [`PROTOCOL`]: `Connection::builder(url)`.
+    fn builder(url: impl Into<String>) -> ConnectionBuilder
+    where
+        Self: Sized;
 }
 
 impl ConnectionExt for Connection {
+    fn builder(url: impl Into<String>) -> ConnectionBuilder {
+        Connection::builder_for(url, &PROTOCOL)
+    }
+
     fn system_service(&self) -> services::SystemService {
         services::root(self)
     }
@@ -63,11 +72,26 @@ pub mod prelude {
     pub use sdkgen_runtime::Identity;
     pub use sdkgen_runtime::service::RequestOptions;
 }
+
+/// How connections to the oVirt Engine API work: what the model's `api.yaml` says under `protocol:` (headers, single sign-on) and `root_path`, read by the runtime.
+pub static PROTOCOL: XmlProtocol = XmlProtocol {
+    title: "oVirt Engine",
+    root_path: "/ovirt-engine/api",
+    headers: &[("Version", "4")],
+    query_headers: &[("all_content", "All-Content")],
+    sso: Some(sdkgen_runtime::connection::Sso {
+        token_path: "/ovirt-engine/sso/oauth/token",
+        kerberos_token_path: "/ovirt-engine/sso/oauth/token-http-auth",
+        kerberos_grant: "urn:ovirt:params:oauth:grant-type:http",
+        revoke_path: "/ovirt-engine/services/sso-logout",
+        scope: "ovirt-app-api",
+    }),
+};
 pub use sdkgen_runtime::{DateTime, Decimal, Identity, List};
 
 /// The connection to the server: [`Connection`], its builder, requests,
 /// replies and errors (from `sdkgen-runtime`).
 pub use sdkgen_runtime::connection;
-pub use sdkgen_runtime::connection::{Connection, ConnectionBuilder, Secret};
+pub use sdkgen_runtime::connection::{Connection, ConnectionBuilder, Secret, XmlProtocol};
 pub use sdkgen_runtime::connection::{Error, ErrorKind, Fault};
 pub use sdkgen_runtime::connection::{Method, Request, Response};

@@ -59,6 +59,13 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
         "The services of this API on a [`Connection`]: bring it into scope (`use {krate}::ConnectionExt;`, \
          or the [`prelude`]) to call `connection.{root_method}()`."
     ));
+    let usual_url = format!("https://server.example.com{}", api.root_path.trim_end_matches('/'));
+    let builder_doc = super::doc(&format!(
+        "Starts building a connection to the API whose root is `url` (such as `{usual_url}`), \
+         speaking this API's [`PROTOCOL`]: `Connection::builder(url)`."
+    ));
+    let prelude_doc = super::doc(&format!("What most programs need: `use {krate}::prelude::*;`."));
+    let protocol = xml_protocol(api);
     let connection_ext = quote! {
         #ext_doc
         pub trait ConnectionExt {
@@ -72,9 +79,18 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
             /// (`/…/vms/123` gives the `VmService` of that VM). An object without
             /// `href` is an error of kind `InvalidInput`.
             fn service_of(&self, object: &impl Identity) -> Result<services::AnyService, Error>;
+
+            #builder_doc
+            fn builder(url: impl Into<String>) -> ConnectionBuilder
+            where
+                Self: Sized;
         }
 
         impl ConnectionExt for Connection {
+            fn builder(url: impl Into<String>) -> ConnectionBuilder {
+                Connection::builder_for(url, &PROTOCOL)
+            }
+
             fn #root_method(&self) -> services::#root_name {
                 services::root(self)
             }
@@ -89,7 +105,7 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
             }
         }
 
-        /// What most programs need: `use ovirt_sdk::prelude::*;`.
+        #prelude_doc
         pub mod prelude {
             pub use crate::ConnectionExt as _;
             pub use crate::types::*;
@@ -119,12 +135,14 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
 
         #connection_ext
 
+        #protocol
+
         pub use sdkgen_runtime::{DateTime, Decimal, Identity, List};
 
         /// The connection to the server: [`Connection`], its builder, requests,
         /// replies and errors (from `sdkgen-runtime`).
         pub use sdkgen_runtime::connection;
-        pub use sdkgen_runtime::connection::{Connection, ConnectionBuilder, Secret};
+        pub use sdkgen_runtime::connection::{Connection, ConnectionBuilder, Secret, XmlProtocol};
         pub use sdkgen_runtime::connection::{Error, ErrorKind, Fault};
         pub use sdkgen_runtime::connection::{Method, Request, Response};
     };
@@ -204,4 +222,45 @@ fn example(cx: &Context<'_>) -> String {
     uses.sort();
     let imports = if uses.len() == 1 { uses[0].clone() } else { format!("{{{}}}", uses.join(", ")) };
     format!("\n\n```\nuse {krate}::types::{imports};\n\n{}\n```", lines.join("\n"))
+}
+
+/// `pub static PROTOCOL: XmlProtocol = …;`: the model's `protocol:` (its
+/// headers and SSO service) and `root_path`, as the runtime reads them.
+fn xml_protocol(api: &crate::ir::Api) -> TokenStream {
+    let empty = crate::protocol::Protocol::default();
+    let p = api.protocol.as_ref().unwrap_or(&empty);
+    let title = if p.title.is_empty() { api.name.as_str() } else { p.title.as_str() };
+    let root = &api.root_path;
+    let headers = p.headers.iter().map(|(n, v)| quote! { (#n, #v) });
+    let query_headers = p.query_headers.iter().map(|(q, h)| quote! { (#q, #h) });
+    let sso = match &p.sso {
+        Some(s) => {
+            let (token, kerberos, grant, revoke, scope) =
+                (&s.token_path, &s.kerberos_token_path, &s.kerberos_grant, &s.revoke_path, &s.scope);
+            quote! {
+                Some(sdkgen_runtime::connection::Sso {
+                    token_path: #token,
+                    kerberos_token_path: #kerberos,
+                    kerberos_grant: #grant,
+                    revoke_path: #revoke,
+                    scope: #scope,
+                })
+            }
+        }
+        None => quote! { None },
+    };
+    let d = super::doc(&format!(
+        "How connections to the {title} API work: what the model's `api.yaml` says under `protocol:` \
+         (headers, single sign-on) and `root_path`, read by the runtime."
+    ));
+    quote! {
+        #d
+        pub static PROTOCOL: XmlProtocol = XmlProtocol {
+            title: #title,
+            root_path: #root,
+            headers: &[#(#headers),*],
+            query_headers: &[#(#query_headers),*],
+            sso: #sso,
+        };
+    }
 }

@@ -18,18 +18,25 @@ use crate::transport::{Outgoing, describe};
 pub(crate) type NegotiateFn =
     Arc<dyn Fn(&str) -> Result<String, Box<dyn std::error::Error + Send + Sync>> + Send + Sync>;
 
-/// The scope every grant and revocation asks for.
-const SCOPE: &str = "ovirt-app-api";
-
 /// How the connection gets its token.
 pub(crate) struct Auth {
     pub(crate) username: Option<String>,
     pub(crate) password: Option<Secret>,
     pub(crate) kerberos: bool,
     pub(crate) negotiate: Option<NegotiateFn>,
+    /// The API's SSO service; `None` when the API has none and the
+    /// connection was given a token.
+    pub(crate) sso: Option<SsoService>,
+}
+
+/// The SSO service of a connection: its URLs and what its grants ask for.
+pub(crate) struct SsoService {
     pub(crate) token_url: Url,
     pub(crate) revoke_url: Url,
+    /// The member of the token service's reply that holds the token.
     pub(crate) token_name: String,
+    pub(crate) scope: &'static str,
+    pub(crate) kerberos_grant: &'static str,
 }
 
 impl Auth {
@@ -108,21 +115,20 @@ impl Inner {
 
     /// Asks the SSO service for a token (password or Kerberos grant).
     async fn request_token(&self) -> Result<Secret, Error> {
-        let auth = &self.auth;
-        let (grant, form, authorization) = self.grant_request()?;
-        tracing::debug!(connection = %self.label, url = %auth.token_url, grant, "requesting an SSO token");
-        let reply = self.sso_post(&auth.token_url, form, authorization).await?;
+        let (sso, grant, form, authorization) = self.grant_request()?;
+        tracing::debug!(connection = %self.label, url = %sso.token_url, grant, "requesting an SSO token");
+        let reply = self.sso_post(&sso.token_url, form, authorization).await?;
         tracing::debug!(connection = %self.label, status = reply.status, "SSO token reply received");
         let object = self.sso_object(&reply, "authentication")?;
-        match object.get(&auth.token_name) {
+        match object.get(&sso.token_name) {
             Some(Value::String(token)) if !token.is_empty() => Ok(Secret::new(token.clone())),
             _ => Err(Error::new(
                 ErrorKind::InvalidResponse,
                 MessageParts {
-                    lead: Some(&format!("The SSO response doesn't contain the token field '{}'.", auth.token_name)),
+                    lead: Some(&format!("The SSO response doesn't contain the token field '{}'.", sso.token_name)),
                     fault: None,
                     status: Some((reply.status, reason(reply.status))),
-                    request: Some(&describe(&http::Method::POST, &auth.token_url)),
+                    request: Some(&describe(&http::Method::POST, &sso.token_url)),
                 }
                 .render(),
             )
@@ -130,13 +136,21 @@ impl Inner {
         }
     }
 
-    /// The grant's name (for the log), form and `Authorization` header.
-    fn grant_request(&self) -> Result<(&'static str, String, Option<HeaderValue>), Error> {
+    /// The SSO service to ask, the grant's name (for the log), its form and
+    /// its `Authorization` header.
+    fn grant_request(&self) -> Result<(&SsoService, &'static str, String, Option<HeaderValue>), Error> {
         let auth = &self.auth;
+        let no_credentials = || {
+            Error::new(
+                ErrorKind::Authentication,
+                "The token was refused and there are no credentials to get a new one.",
+            )
+        };
+        let sso = auth.sso.as_ref().ok_or_else(no_credentials)?;
         if auth.kerberos {
-            let form = form(&[("grant_type", "urn:ovirt:params:oauth:grant-type:http"), ("scope", SCOPE)]);
-            let Some(negotiate) = &auth.negotiate else { return Ok(("kerberos", form, None)) };
-            let host = auth.token_url.host_str().unwrap_or_default();
+            let form = form(&[("grant_type", sso.kerberos_grant), ("scope", sso.scope)]);
+            let Some(negotiate) = &auth.negotiate else { return Ok((sso, "kerberos", form, None)) };
+            let host = sso.token_url.host_str().unwrap_or_default();
             let token = negotiate(host).map_err(|e| {
                 Error::new(ErrorKind::Authentication, format!("Can't get a Negotiate token for '{host}': {e}."))
             })?;
@@ -147,27 +161,23 @@ impl Inner {
                 )
             })?;
             value.set_sensitive(true);
-            return Ok(("kerberos", form, Some(value)));
+            return Ok((sso, "kerberos", form, Some(value)));
         }
-        let (Some(username), Some(password)) = (&auth.username, &auth.password) else {
-            return Err(Error::new(
-                ErrorKind::Authentication,
-                "The token was refused and there are no credentials to get a new one.",
-            ));
-        };
+        let (Some(username), Some(password)) = (&auth.username, &auth.password) else { return Err(no_credentials()) };
         let form = form(&[
             ("grant_type", "password"),
-            ("scope", SCOPE),
+            ("scope", sso.scope),
             ("username", username),
             ("password", password.expose()),
         ]);
-        Ok(("password", form, None))
+        Ok((sso, "password", form, None))
     }
 
-    /// Revokes `token` at the SSO service.
+    /// Revokes `token` at the SSO service (nothing to do for an API without one).
     pub(crate) async fn revoke(&self, token: &Secret) -> Result<(), Error> {
-        let url = &self.auth.revoke_url;
-        let form = form(&[("scope", SCOPE), ("token", token.expose())]);
+        let Some(sso) = &self.auth.sso else { return Ok(()) };
+        let url = &sso.revoke_url;
+        let form = form(&[("scope", sso.scope), ("token", token.expose())]);
         tracing::debug!(connection = %self.label, url = %url, "revoking the SSO token");
         let reply = self.sso_post(url, form, None).await?;
         tracing::debug!(connection = %self.label, status = reply.status, "SSO revoke reply received");
@@ -203,7 +213,8 @@ impl Inner {
         let kind_on_failure =
             if matches!(reply.status, 401 | 403) { ErrorKind::Authentication } else { ErrorKind::InvalidResponse };
         if !reply.content_type.as_deref().is_some_and(is_json_content_type) {
-            let lead = content_type_message(reply.content_type.as_deref(), "JSON", &self.api_path);
+            let lead =
+                content_type_message(reply.content_type.as_deref(), "JSON", &self.api_path, self.protocol.root_path);
             let message = MessageParts { lead: Some(&lead), fault: None, status, request: None }.render();
             return Err(Error::new(kind_on_failure, message).with_code(reply.status));
         }

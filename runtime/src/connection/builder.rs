@@ -9,11 +9,11 @@ use std::time::Duration;
 use http::header::{HeaderName, HeaderValue};
 use url::Url;
 
-use super::auth::{Auth, NegotiateFn};
+use super::auth::{Auth, NegotiateFn, SsoService};
 use super::error::{Error, ErrorKind};
 use super::secret::Secret;
 use super::tls::{TlsSettings, client_config};
-use super::{Connection, Inner, TokenSlot};
+use super::{Connection, Inner, TokenSlot, XmlProtocol};
 use crate::transport::{ProxyChoice, ProxyServer, Settings, Transport};
 
 /// Which proxy the connection goes through.
@@ -165,8 +165,14 @@ impl TransportOptions {
 /// ```
 /// use std::time::Duration;
 /// use sdkgen_runtime::connection::Connection;
+/// # use sdkgen_runtime::connection::{Sso, XmlProtocol};
+/// # static PROTOCOL: XmlProtocol = XmlProtocol {
+/// #     title: "Example", root_path: "/api", headers: &[], query_headers: &[],
+/// #     sso: Some(Sso { token_path: "/sso/token", kerberos_token_path: "/sso/token-http-auth",
+/// #         kerberos_grant: "urn:example:grant", revoke_path: "/sso/logout", scope: "api" }),
+/// # };
 ///
-/// let builder = Connection::builder("https://engine.example.com/ovirt-engine/api")
+/// let builder = Connection::builder_for("https://engine.example.com/api", &PROTOCOL)
 ///     .username("admin@internal")
 ///     .password("secret")
 ///     .ca_pem(b"-----BEGIN CERTIFICATE-----\n...".to_vec())
@@ -177,6 +183,7 @@ impl TransportOptions {
 #[derive(Clone)]
 pub struct ConnectionBuilder {
     url: String,
+    protocol: &'static XmlProtocol,
     username: Option<String>,
     password: Option<Secret>,
     token: Option<Secret>,
@@ -190,9 +197,10 @@ pub struct ConnectionBuilder {
 }
 
 impl ConnectionBuilder {
-    pub(crate) fn new(url: String) -> ConnectionBuilder {
+    pub(crate) fn new(url: String, protocol: &'static XmlProtocol) -> ConnectionBuilder {
         ConnectionBuilder {
             url,
+            protocol,
             username: None,
             password: None,
             token: None,
@@ -296,15 +304,17 @@ impl ConnectionBuilder {
     }
 
     /// The URL of the SSO token service, used as it is for both grants.
-    /// By default `https://HOST/ovirt-engine/sso/oauth/token` (or
-    /// `…/token-http-auth` for Kerberos), HOST being the one of the URL.
+    /// By default the protocol's token path (or its Kerberos token path)
+    /// below the scheme, host and port of the connection's URL: for oVirt
+    /// `https://HOST/ovirt-engine/sso/oauth/token`.
     pub fn sso_url(mut self, url: impl Into<String>) -> Self {
         self.sso_url = Some(url.into());
         self
     }
 
-    /// The URL of the SSO revocation service; by default
-    /// `https://HOST/ovirt-engine/services/sso-logout`.
+    /// The URL of the SSO revocation service; by default the protocol's
+    /// revocation path below the connection's scheme, host and port (for
+    /// oVirt `https://HOST/ovirt-engine/services/sso-logout`).
     pub fn sso_revoke_url(mut self, url: impl Into<String>) -> Self {
         self.sso_revoke_url = Some(url.into());
         self
@@ -419,6 +429,7 @@ impl ConnectionBuilder {
             url: self.url.trim_end_matches('/').to_owned(),
             base,
             api_path,
+            protocol: self.protocol,
             headers,
             user_agent: HeaderValue::from_static(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))),
             timeout: options.timeout,
@@ -452,23 +463,47 @@ impl ConnectionBuilder {
                 "No credentials: give 'username' and 'password', a 'token', or enable 'kerberos'.",
             ));
         }
-        let grant_path = if self.kerberos { "token-http-auth" } else { "token" };
-        let token_url = match &self.sso_url {
-            Some(u) => parse_service_url(u, "sso_url")?,
-            None => parse_service_url(&format!("{origin}/ovirt-engine/sso/oauth/{grant_path}"), "url")?,
-        };
-        let revoke_url = match &self.sso_revoke_url {
-            Some(u) => parse_service_url(u, "sso_revoke_url")?,
-            None => parse_service_url(&format!("{origin}/ovirt-engine/services/sso-logout"), "url")?,
+        let sso = match self.protocol.sso {
+            Some(sso) => Some(self.sso_service(origin, &sso)?),
+            None if has_user || self.kerberos => {
+                return Err(Error::new(
+                    ErrorKind::InvalidInput,
+                    format!(
+                        "The {} API has no single sign-on service to log in with a user name and password \
+                         or Kerberos: give the connection a 'token'.",
+                        self.protocol.title
+                    ),
+                ));
+            }
+            None => None,
         };
         Ok(Auth {
             username: self.username.clone().filter(|u| !u.is_empty()),
             password: self.password.clone(),
             kerberos: self.kerberos,
             negotiate: self.negotiate.clone(),
+            sso,
+        })
+    }
+
+    /// The SSO service's URLs: the ones given, or the protocol's paths
+    /// below the origin of the connection's URL.
+    fn sso_service(&self, origin: &str, sso: &super::Sso) -> Result<SsoService, Error> {
+        let grant_path = if self.kerberos { sso.kerberos_token_path } else { sso.token_path };
+        let token_url = match &self.sso_url {
+            Some(u) => parse_service_url(u, "sso_url")?,
+            None => parse_service_url(&format!("{origin}{grant_path}"), "url")?,
+        };
+        let revoke_url = match &self.sso_revoke_url {
+            Some(u) => parse_service_url(u, "sso_revoke_url")?,
+            None => parse_service_url(&format!("{origin}{}", sso.revoke_path), "url")?,
+        };
+        Ok(SsoService {
             token_url,
             revoke_url,
             token_name: self.sso_token_name.clone(),
+            scope: sso.scope,
+            kerberos_grant: sso.kerberos_grant,
         })
     }
 }
@@ -545,6 +580,7 @@ impl fmt::Debug for ConnectionBuilder {
         let t = &self.transport;
         f.debug_struct("ConnectionBuilder")
             .field("url", &self.url)
+            .field("api", &self.protocol.title)
             .field("username", &set(self.username.is_some()))
             .field("password", &set(self.password.is_some()))
             .field("token", &set(self.token.is_some()))

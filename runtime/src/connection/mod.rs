@@ -1,6 +1,6 @@
 //! The connection to the API server: authentication, transport, errors.
 //!
-//! A [`Connection`] is made by [`Connection::builder`] and is cheap to
+//! A [`Connection`] is made by [`Connection::builder_for`] and is cheap to
 //! clone: clones share one pool of kept-alive HTTPS connections and one
 //! token, and can be used from many tasks at once. Generated services call
 //! [`Connection::send`] / [`Connection::execute`] with a [`Request`] and read
@@ -9,13 +9,15 @@
 //!
 //! What happens on every request:
 //!
-//! * the first request gets an SSO token (password grant with
-//!   `scope=ovirt-app-api`, or the Kerberos grant), unless one was given;
+//! * the first request gets an SSO token (password grant, or the Kerberos
+//!   grant, with the scope the protocol names), unless one was given;
 //!   only one task asks, the others wait for it;
-//! * every request carries `Authorization: Bearer <token>`, `Version: 4`,
-//!   `Accept: application/xml`, `User-Agent`, `Content-Type:
-//!   application/xml` (with or without a body), `All-Content` when its query has
-//!   `all_content`, and the connection's and the request's own headers;
+//! * every request carries `Authorization: Bearer <token>`, the headers of
+//!   the API's [`XmlProtocol`] (`Version: 4` for oVirt), `Accept:
+//!   application/xml`, `User-Agent`, `Content-Type: application/xml` (with
+//!   or without a body), a header for each query parameter the protocol
+//!   mirrors (`All-Content` for `all_content`), and the connection's and the
+//!   request's own headers;
 //! * a 401 from the API makes the connection get a new token and send the
 //!   request once more (exactly once);
 //! * requests and replies are logged with `tracing` at debug level (target
@@ -31,6 +33,7 @@ mod follow;
 pub(crate) mod limits;
 pub(crate) mod log;
 pub(crate) mod path;
+mod protocol;
 pub(crate) mod request;
 mod scope;
 mod secret;
@@ -49,6 +52,7 @@ use url::Url;
 pub use builder::ConnectionBuilder;
 pub use error::{Error, ErrorKind, Fault};
 pub use follow::Followable;
+pub use protocol::{Sso, XmlProtocol};
 pub use request::{Method, Request, Response};
 pub use secret::Secret;
 pub use stream::ItemStream;
@@ -58,16 +62,19 @@ use crate::List;
 use crate::transport::{Outgoing, Transport};
 use crate::xml::XmlType;
 
-/// The `Version` header every API request carries.
-const API_VERSION: &str = "4";
-
 /// A connection to the API server.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), sdkgen_runtime::connection::Error> {
 /// use sdkgen_runtime::connection::{Connection, Request};
+/// # use sdkgen_runtime::connection::{Sso, XmlProtocol};
+/// # static PROTOCOL: XmlProtocol = XmlProtocol {
+/// #     title: "Example", root_path: "/api", headers: &[], query_headers: &[],
+/// #     sso: Some(Sso { token_path: "/sso/token", kerberos_token_path: "/sso/token-http-auth",
+/// #         kerberos_grant: "urn:example:grant", revoke_path: "/sso/logout", scope: "api" }),
+/// # };
 ///
-/// let connection = Connection::builder("https://engine.example.com/ovirt-engine/api")
+/// let connection = Connection::builder_for("https://engine.example.com/api", &PROTOCOL)
 ///     .username("admin@internal")
 ///     .password("secret")
 ///     .ca_file("ca.pem")
@@ -96,6 +103,7 @@ pub(crate) struct Inner {
     url: String,
     base: Url,
     api_path: Arc<str>,
+    protocol: &'static XmlProtocol,
     headers: Vec<(HeaderName, HeaderValue)>,
     user_agent: HeaderValue,
     timeout: Option<Duration>,
@@ -150,9 +158,11 @@ impl fmt::Display for Target<'_> {
 
 impl Connection {
     /// Starts building a connection to the API whose root is `url`, such as
-    /// `https://engine.example.com/ovirt-engine/api`.
-    pub fn builder(url: impl Into<String>) -> ConnectionBuilder {
-        ConnectionBuilder::new(url.into())
+    /// `https://engine.example.com/ovirt-engine/api`, that speaks `protocol`.
+    /// A generated crate calls this with its own `PROTOCOL` from
+    /// `Connection::builder(url)` (its `ConnectionExt` trait).
+    pub fn builder_for(url: impl Into<String>, protocol: &'static XmlProtocol) -> ConnectionBuilder {
+        ConnectionBuilder::new(url.into(), protocol)
     }
 
     /// The URL of the API root, as given (without a trailing `/`).
@@ -436,13 +446,18 @@ impl Inner {
         if !headers.contains_key(USER_AGENT) {
             headers.insert(USER_AGENT, self.user_agent.clone());
         }
-        headers.insert(HeaderName::from_static("version"), HeaderValue::from_static(API_VERSION));
+        for (name, value) in self.protocol.headers {
+            let (name, value) = builder::header_pair(name, value)?;
+            headers.insert(name, value);
+        }
         headers.insert(ACCEPT, HeaderValue::from_static("application/xml"));
         // Sent on every request, with a body or not, as all the official SDKs do.
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/xml"));
-        if let Some((_, value)) = request.query.iter().rev().find(|(n, _)| n.eq_ignore_ascii_case("all_content")) {
-            let (name, value) = builder::header_pair("All-Content", value)?;
-            headers.insert(name, value);
+        for (param, header) in self.protocol.query_headers {
+            if let Some((_, value)) = request.query.iter().rev().find(|(n, _)| n.eq_ignore_ascii_case(param)) {
+                let (name, value) = builder::header_pair(header, value)?;
+                headers.insert(name, value);
+            }
         }
         headers.remove(AUTHORIZATION);
         let timeout = match request.timeout {
@@ -545,6 +560,7 @@ impl Inner {
             url_path: prepared.url.path().to_owned(),
             request: prepared.what.clone(),
             api_path: self.api_path.clone(),
+            usual_root: self.protocol.root_path,
             secrets: self.secrets(token),
         }
     }

@@ -167,6 +167,8 @@ pub struct Response {
     pub(crate) request: String,
     /// The path of the connection URL, for the hint of content-type errors.
     pub(crate) api_path: Arc<str>,
+    /// The path of the API root on most servers, for the same hint.
+    pub(crate) usual_root: &'static str,
     /// The token and password of the connection, taken out of errors made
     /// from this reply (never shown).
     pub(crate) secrets: Vec<Secret>,
@@ -337,7 +339,7 @@ impl Response {
     }
 
     fn content_type_message(&self, expected: &str) -> String {
-        content_type_message(self.content_type(), expected, &self.api_path)
+        content_type_message(self.content_type(), expected, &self.api_path, self.usual_root)
     }
 }
 
@@ -380,15 +382,20 @@ fn is_media_type(value: &str, subtype: &str) -> bool {
 }
 
 /// The message of the official SDKs for a reply of the wrong content type,
-/// with the hint about the URL path when it is not the usual one.
-pub(crate) fn content_type_message(content_type: Option<&str>, expected: &str, api_path: &str) -> String {
+/// with a hint about the URL when its path is not the API's usual one.
+pub(crate) fn content_type_message(
+    content_type: Option<&str>,
+    expected: &str,
+    api_path: &str,
+    usual_root: &str,
+) -> String {
     let mut m = match content_type {
         Some(ct) => format!("The response content type '{ct}' isn't the expected {expected}"),
         None => format!("The response has no content type, it isn't the expected {expected}"),
     };
-    if api_path != "/ovirt-engine/api" {
+    if api_path != usual_root {
         m.push_str(&format!(
-            ". Is the path '{api_path}' included in the 'url' parameter correct? The typical one is '/ovirt-engine/api'"
+            ". Is the path '{api_path}' included in the 'url' parameter correct? The typical one is '{usual_root}'"
         ));
     }
     m.push('.');
@@ -414,13 +421,13 @@ mod tests {
     #[test]
     fn hint_only_for_unusual_paths() {
         assert_eq!(
-            content_type_message(Some("text/html"), "XML", "/ovirt-engine/api"),
+            content_type_message(Some("text/html"), "XML", "/engine/api", "/engine/api"),
             "The response content type 'text/html' isn't the expected XML."
         );
         assert_eq!(
-            content_type_message(Some("text/html"), "XML", "/api"),
+            content_type_message(Some("text/html"), "XML", "/api", "/engine/api"),
             "The response content type 'text/html' isn't the expected XML. Is the path '/api' included in the \
-             'url' parameter correct? The typical one is '/ovirt-engine/api'."
+             'url' parameter correct? The typical one is '/engine/api'."
         );
     }
 

@@ -19,8 +19,14 @@ impl Connection {
     /// ```no_run
     /// # async fn demo() -> Result<(), sdkgen_runtime::connection::Error> {
     /// use sdkgen_runtime::connection::{Connection, Request};
+    /// # use sdkgen_runtime::connection::{Sso, XmlProtocol};
+    /// # static PROTOCOL: XmlProtocol = XmlProtocol {
+    /// #     title: "Example", root_path: "/api", headers: &[], query_headers: &[],
+    /// #     sso: Some(Sso { token_path: "/sso/token", kerberos_token_path: "/sso/token-http-auth",
+    /// #         kerberos_grant: "urn:example:grant", revoke_path: "/sso/logout", scope: "api" }),
+    /// # };
     ///
-    /// let count = Connection::builder("https://engine.example.com/ovirt-engine/api")
+    /// let count = Connection::builder_for("https://engine.example.com/api", &PROTOCOL)
     ///     .username("admin@internal")
     ///     .password("secret")
     ///     .build()?

@@ -4,7 +4,7 @@
 
 #![allow(dead_code)]
 
-use sdkgen_runtime::connection::{Connection, ConnectionBuilder};
+use sdkgen_runtime::connection::{Connection, ConnectionBuilder, Sso, XmlProtocol};
 pub use sdkgen_testkit::*;
 
 /// The user name, password and tokens the fake engine knows.
@@ -16,6 +16,21 @@ pub const API: &str = "/ovirt-engine/api";
 pub const SSO: &str = "/ovirt-engine/sso/oauth/token";
 pub const SSO_KERBEROS: &str = "/ovirt-engine/sso/oauth/token-http-auth";
 pub const REVOKE: &str = "/ovirt-engine/services/sso-logout";
+
+/// The protocol of the fake engine: oVirt's, as its model declares it.
+pub static ENGINE: XmlProtocol = XmlProtocol {
+    title: "Test Engine",
+    root_path: API,
+    headers: &[("Version", "4")],
+    query_headers: &[("all_content", "All-Content")],
+    sso: Some(Sso {
+        token_path: SSO,
+        kerberos_token_path: SSO_KERBEROS,
+        kerberos_grant: "urn:ovirt:params:oauth:grant-type:http",
+        revoke_path: REVOKE,
+        scope: "ovirt-app-api",
+    }),
+};
 
 /// A handler that behaves like the engine's SSO: the password grant with
 /// the right user and password gives `TOKEN`, the revocation answers `{}`;
@@ -46,7 +61,11 @@ pub fn engine(
 /// The builder the tests start from: the server's URL, the test CA, the
 /// right credentials, no proxy from the environment.
 pub fn builder(server: &Server) -> ConnectionBuilder {
-    Connection::builder(server.url(API)).username(USER).password(PASSWORD).ca_pem(pki().ca_pem.clone()).no_proxy()
+    Connection::builder_for(server.url(API), &ENGINE)
+        .username(USER)
+        .password(PASSWORD)
+        .ca_pem(pki().ca_pem.clone())
+        .no_proxy()
 }
 
 /// A connection from [`builder`].

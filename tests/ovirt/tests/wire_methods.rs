@@ -73,6 +73,7 @@ use std::time::{Duration, Instant};
 
 use harness::{Args, CallSpec, Kind, Out, Place, Value};
 use ovirt_calls::CALLS;
+use ovirt_sdk::ConnectionExt as _;
 use sdkgen_testkit::{Recorded, Server, decode_form};
 use serde_json::{Value as Json, json};
 

@@ -11,17 +11,7 @@ use crate::protocol::{Auth, Protocol};
 
 /// The tokens of `src/client.rs`.
 pub(crate) fn emit(cx: &Context<'_>) -> TokenStream {
-    let empty = Protocol {
-        title: cx.api.name.clone(),
-        trailing_slash: false,
-        prefix: None,
-        headers: Vec::new(),
-        envelope: None,
-        tasks: None,
-        error_message: Vec::new(),
-        error_statuses: Vec::new(),
-        auth: Vec::new(),
-    };
+    let empty = Protocol { title: cx.api.name.clone(), ..Protocol::default() };
     let p = cx.api.protocol.as_ref().unwrap_or(&empty);
     let protocol = protocol_value(p);
     let imports = protocol_imports(p);
