@@ -443,9 +443,6 @@ fn validate(params: &Map<String, Value>, action: Action) -> Map<String, Value> {
             errors.insert(name.to_string(), json!(["Enter a valid boolean."]));
         }
     }
-    if action == Action::Update && params.contains_key("node") && !matches!(flag(params, "force"), Ok(true)) {
-        errors.insert("node".into(), json!(["This parameter must be used together with force."]));
-    }
     if action == Action::Create {
         for name in ["cb_url", "cb_method"] {
             if params.get(name).is_some_and(|v| !v.is_string()) {

@@ -113,13 +113,13 @@ async fn failed_and_revoked_tasks_are_errors_with_their_detail_and_task_id() {
     fake.end_next_task(TaskEnd::Revoked);
     let error = keyed(&fake).vms_service().vm_service(WEB).delete().send().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::TaskRevoked);
-    let invalid =
-        keyed(&fake).vms_service().vm_service(WEB).update().node("node9.example.com").send().await.unwrap_err();
+    fake.script_next(400, json!({"status": "FAILURE", "result": {"cb_url": ["Enter a valid URL."]}, "task_id": null}));
+    let invalid = keyed(&fake).vms_service().vm_service(WEB).update().cb_url("not a url").send().await.unwrap_err();
     // A FAILURE envelope on a refused request (no task ran) is a plain fault
     // whose detail holds the field errors; only a task that ran and failed is TaskFailed.
     assert_eq!(invalid.kind(), ErrorKind::Fault, "validation errors come in a FAILURE envelope");
     assert_eq!(invalid.code(), Some(400));
-    assert!(detail(&invalid).contains("node"));
+    assert!(detail(&invalid).contains("Enter a valid URL"), "{invalid}");
 }
 
 #[tokio::test]

@@ -59,7 +59,8 @@ impl VmService {
         VmCreateRequest { call }
     }
 
-    /// Applies the VM's changed definition to the deployed VM, or moves it to another node.
+    /// Applies the VM's changed definition to the deployed VM. With `force(true)` it goes the other way:
+    /// the definition is read back from the VM as it runs on its compute node.
     ///
     /// When nothing needs to change, the server answers at once with a sentence saying so
     /// (`VmUpdateOutcome::Unchanged`); otherwise the change runs as a task, whose report is
@@ -229,7 +230,9 @@ pub struct VmUpdateRequest {
 }
 
 impl VmUpdateRequest {
-    /// Applies the change even when the VM has snapshots (the server otherwise refuses with 417).
+    /// When `true`, the VM's definition is updated from its current configuration on the compute node,
+    /// instead of the node being updated from the definition. Without it, a VM with snapshots is refused
+    /// with "needs confirmation" (417), and this flag does not lift that.
     ///
     /// Sent as `force` (a boolean); takes the value or an `Option` of it (`None` leaves it out).
     pub fn force(mut self, value: impl Optional<bool>) -> Self {
@@ -237,7 +240,9 @@ impl VmUpdateRequest {
         self
     }
 
-    /// Host name of the compute node to move the VM to; only for a super-administrator, and with `force(true)`.
+    /// Experimental, for disaster recovery: the compute node the VM now lives on (after it was restored
+    /// there by hand), recorded without any check of the node's resources. Only for a super-administrator,
+    /// and only read together with `force(true)`; the VM is not moved.
     ///
     /// Sent as `node` (text); takes the value or an `Option` of it (`None` leaves it out).
     pub fn node(mut self, value: impl Optional<String>) -> Self {

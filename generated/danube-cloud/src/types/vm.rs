@@ -17,7 +17,7 @@ pub struct Vm {
     /// JSON member `hostname`: text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
-    /// The VM's UUID, also accepted wherever a host name is (older servers do not send it).
+    /// The VM's UUID, also accepted wherever a host name is. A server may leave it out of VM objects.
     ///
     /// JSON member `uuid`: text.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -140,7 +140,7 @@ impl Vm {
         self.hostname.as_deref()
     }
 
-    /// The VM's UUID, also accepted wherever a host name is (older servers do not send it). `None` when not set.
+    /// The VM's UUID, also accepted wherever a host name is. `None` when not set.
     pub fn uuid(&self) -> Option<&str> {
         self.uuid.as_deref()
     }
