@@ -239,6 +239,10 @@ pub struct RawLogin {
     pub format: String,
     /// The status of a refusal after which the client logs in again once.
     pub relogin_on: u16,
+    /// Texts of which a refusal's body must hold one to mean the token is
+    /// no longer accepted; empty: every refusal with `relogin_on`.
+    #[serde(default)]
+    pub relogin_if: Vec<String>,
     /// `METHOD /path` of the logout, if the API has one.
     pub logout: Option<String>,
 }

@@ -122,6 +122,8 @@ pub enum Auth {
         format: String,
         /// Status after which the client logs in again once.
         relogin_on: u16,
+        /// Texts one of which a refusal must hold (none: any refusal).
+        relogin_if: Vec<String>,
         /// Method and path of the logout.
         logout: Option<(String, String)>,
     },
@@ -342,6 +344,7 @@ fn login(l: &RawLogin, key: &str, err: &mut impl FnMut(&str, String)) -> Option<
         header: l.header.clone(),
         format: l.format.clone(),
         relogin_on: l.relogin_on,
+        relogin_if: l.relogin_if.clone(),
         logout,
     })
 }

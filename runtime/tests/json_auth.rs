@@ -78,25 +78,41 @@ async fn a_refused_token_logs_in_again_once_for_all_concurrent_requests() {
     assert_eq!(last.header("authorization"), Some(format!("Token {TOKEN_2}").as_str()));
 }
 
+/// A server that gives a token to every login and refuses every other
+/// request with 403 and `detail`; it counts the logins.
+fn refusing(detail: &'static str, logins: Arc<AtomicUsize>) -> impl Fn(&Recorded) -> Reply + Send + Sync + 'static {
+    move |r: &Recorded| match r.path.as_str() {
+        LOGIN => {
+            logins.fetch_add(1, Ordering::SeqCst);
+            Reply::json(200, format!(r#"{{"token":"{TOKEN}"}}"#))
+        }
+        _ => Reply::json(403, format!(r#"{{"detail":"{detail}"}}"#)),
+    }
+}
+
 #[tokio::test]
 async fn a_second_refusal_is_an_authentication_error() {
     let logins = Arc::new(AtomicUsize::new(0));
-    let counter = logins.clone();
-    let server = Server::start(move |r| match r.path.as_str() {
-        LOGIN => {
-            counter.fetch_add(1, Ordering::SeqCst);
-            Reply::json(200, format!(r#"{{"token":"{TOKEN}"}}"#))
-        }
-        _ => Reply::json(403, r#"{"detail":"User account is not allowed to access API"}"#),
-    })
-    .await;
+    let server = Server::start(refusing("Invalid token.", logins.clone())).await;
     let client = login_builder(&server).build().unwrap();
     let err = client.call("VmService::get", "GET", "vm/x".into()).send::<()>().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
     assert_eq!(logins.load(Ordering::SeqCst), 2);
     assert_eq!(server.requests_to("/api/vm/x/").len(), 2);
-    assert!(err.to_string().ends_with("HTTP 403 (Forbidden): User account is not allowed to access API."), "{err}");
+    assert!(err.to_string().ends_with("HTTP 403 (Forbidden): Invalid token."), "{err}");
     assert!(!format!("{err:?}").contains(TOKEN));
+}
+
+#[tokio::test]
+async fn a_refusal_that_is_not_about_the_token_does_not_log_in_again() {
+    let logins = Arc::new(AtomicUsize::new(0));
+    let server = Server::start(refusing("User account is not allowed to access API", logins.clone())).await;
+    let client = login_builder(&server).build().unwrap();
+    let err = client.call("VmService::get", "GET", "vm/x".into()).send::<()>().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Authentication);
+    assert_eq!(logins.load(Ordering::SeqCst), 1);
+    assert_eq!(server.requests_to("/api/vm/x/").len(), 1);
+    assert!(err.to_string().ends_with("HTTP 403 (Forbidden): User account is not allowed to access API."), "{err}");
 }
 
 #[tokio::test]

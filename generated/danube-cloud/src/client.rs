@@ -53,6 +53,10 @@ pub static PROTOCOL: Protocol = Protocol {
             header: "Authorization",
             format: "Token {token}",
             relogin_on: 403,
+            relogin_if: &[
+                "Authentication credentials were not provided.",
+                "Invalid token.",
+            ],
             logout: Some(("GET", "/accounts/logout/")),
         },
     ],
@@ -129,7 +133,7 @@ impl ClientBuilder {
         }
     }
 
-    /// Logs in with a user name and password: the first request posts them to `/accounts/login/`, and the token it returns is sent in the `Authorization` header. When the server refuses the token with 403 (it expired), the client logs in again once and repeats the request.
+    /// Logs in with a user name and password: the first request posts them to `/accounts/login/`, and the token it returns is sent in the `Authorization` header. When the server refuses the token with 403 saying "Authentication credentials were not provided." or "Invalid token." (it expired or was replaced), the client logs in again once and repeats the request.
     pub fn credentials(
         self,
         username: impl Into<String>,

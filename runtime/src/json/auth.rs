@@ -46,7 +46,20 @@ pub(crate) struct LoginScheme {
     pub(crate) header: &'static str,
     pub(crate) format: &'static str,
     pub(crate) relogin_on: u16,
+    pub(crate) relogin_if: &'static [&'static str],
     pub(crate) logout: Option<(&'static str, &'static str)>,
+}
+
+impl LoginScheme {
+    /// Whether a reply with `status` and `body` refuses the token itself
+    /// (it expired or was revoked), rather than the request.
+    pub(crate) fn refuses_the_token(&self, status: u16, body: &[u8]) -> bool {
+        status == self.relogin_on
+            && (self.relogin_if.is_empty() || {
+                let text = String::from_utf8_lossy(body);
+                self.relogin_if.iter().any(|t| text.contains(t))
+            })
+    }
 }
 
 /// The token of a login, and a counter that changes with each new token so
@@ -168,6 +181,7 @@ mod tests {
                 header: "Authorization",
                 format: "Token {token}",
                 relogin_on: 403,
+                relogin_if: &[],
                 logout: None,
             },
             username: "admin".into(),

@@ -243,7 +243,7 @@ impl Inner {
     }
 
     /// Sends `prepared` with the client's authentication; a login token
-    /// refused with the scheme's `relogin_on` status is renewed once (one
+    /// refused as the scheme's `relogin_on`/`relogin_if` describe is renewed once (one
     /// login for every request that saw the same refusal) and the request
     /// sent once more. The reply is returned whatever its status.
     pub(crate) async fn execute(&self, prepared: &Prepared) -> Result<RawReply, Error> {
@@ -252,7 +252,7 @@ impl Inner {
         let (Some(generation), Auth::Login(login)) = (credentials.login_generation, &self.auth) else {
             return Ok(reply);
         };
-        if reply.status != login.scheme.relogin_on {
+        if !login.scheme.refuses_the_token(reply.status, &reply.body) {
             return Ok(reply);
         }
         tracing::debug!(
@@ -692,27 +692,36 @@ impl JsonClientBuilder {
                 }
                 None => None,
             },
-            AuthScheme::Login { path, user_field, password_field, token_field, header, format, relogin_on, logout } => {
-                self.credentials.as_ref().map(|(username, password)| {
-                    let scheme = LoginScheme {
-                        path,
-                        user_field,
-                        password_field,
-                        token_field,
-                        header,
-                        format,
-                        relogin_on,
-                        logout,
-                    };
-                    Auth::Login(Box::new(Login {
-                        scheme,
-                        username: username.clone(),
-                        password: password.clone(),
-                        slot: Default::default(),
-                        lock: Default::default(),
-                    }))
-                })
-            }
+            AuthScheme::Login {
+                path,
+                user_field,
+                password_field,
+                token_field,
+                header,
+                format,
+                relogin_on,
+                relogin_if,
+                logout,
+            } => self.credentials.as_ref().map(|(username, password)| {
+                let scheme = LoginScheme {
+                    path,
+                    user_field,
+                    password_field,
+                    token_field,
+                    header,
+                    format,
+                    relogin_on,
+                    relogin_if,
+                    logout,
+                };
+                Auth::Login(Box::new(Login {
+                    scheme,
+                    username: username.clone(),
+                    password: password.clone(),
+                    slot: Default::default(),
+                    lock: Default::default(),
+                }))
+            }),
             AuthScheme::Signer => self.signer.clone().map(Auth::Signer),
         })
     }

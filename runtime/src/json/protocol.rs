@@ -132,7 +132,8 @@ pub enum AuthScheme {
     /// A login operation: POST `path` with JSON body {user_field: username, password_field: password};
     /// the token is read from member `token_field` of the (non-enveloped) reply and sent as header
     /// `header` with value `format` where "{token}" is replaced ("Token {token}").
-    /// A request refused with status `relogin_on` while using such a token logs in again ONCE and is resent once.
+    /// A request refused with status `relogin_on` (and, when `relogin_if` is not empty, a body holding one
+    /// of its texts) while using such a token logs in again ONCE and is resent once.
     /// `logout`: optional (method, path) called by [`JsonClient::close`](super::JsonClient::close).
     Login {
         /// The path of the login operation, relative to the API URL.
@@ -149,6 +150,10 @@ pub enum AuthScheme {
         format: &'static str,
         /// The status that means the token is no longer accepted.
         relogin_on: u16,
+        /// Texts of which the refusal's body must hold one for it to mean
+        /// the token is no longer accepted (a refusal for lack of permission
+        /// has the same status); empty: every refusal with `relogin_on`.
+        relogin_if: &'static [&'static str],
         /// The method and path of the logout operation, if there is one.
         logout: Option<(&'static str, &'static str)>,
     },

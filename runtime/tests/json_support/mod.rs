@@ -26,6 +26,7 @@ const LOGIN_SCHEME: AuthScheme = AuthScheme::Login {
     header: "Authorization",
     format: "Token {token}",
     relogin_on: 403,
+    relogin_if: &["Authentication credentials were not provided.", "Invalid token."],
     logout: Some(("GET", "/accounts/logout/")),
 };
 

@@ -50,6 +50,13 @@ async fn an_expired_token_is_renewed_once_and_a_second_refusal_fails() {
     assert_eq!(error.kind(), ErrorKind::Authentication);
     assert_eq!(fake.logins(), 3, "no second renewal for one call");
     assert!(!error.to_string().contains(PASSWORD) && !format!("{error:?}").contains(PASSWORD));
+    // A refusal for lack of permission is not about the token: no new login,
+    // which would also replace the token of the user's other sessions.
+    fake.script_next(403, json!({"detail": "You do not have permission to perform this action."}));
+    let error = client.vms_service().vm_service(WEB).update().force(true).node("node2").send().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Authentication);
+    assert!(detail(&error).contains("permission"), "{error}");
+    assert_eq!(fake.logins(), 3);
 }
 
 #[tokio::test]

@@ -283,7 +283,7 @@ fn option_str(value: Option<&str>) -> TokenStream {
 fn auth_value(auth: &Auth) -> TokenStream {
     match auth {
         Auth::Header { name, setting, .. } => quote! { AuthScheme::Header { name: #name, setting: #setting } },
-        Auth::Login { path, user, password, token, header, format, relogin_on, logout } => {
+        Auth::Login { path, user, password, token, header, format, relogin_on, relogin_if, logout } => {
             let relogin_on = Literal::u16_unsuffixed(*relogin_on);
             let logout = match logout {
                 Some((verb, path)) => quote! { Some((#verb, #path)) },
@@ -298,6 +298,7 @@ fn auth_value(auth: &Auth) -> TokenStream {
                     header: #header,
                     format: #format,
                     relogin_on: #relogin_on,
+                    relogin_if: &[#(#relogin_if),*],
                     logout: #logout,
                 }
             }
@@ -325,11 +326,18 @@ fn builder_settings(p: &Protocol) -> Vec<TokenStream> {
                     }
                 }
             }
-            Auth::Login { path, header, relogin_on, .. } => {
+            Auth::Login { path, header, relogin_on, relogin_if, .. } => {
+                let when = match relogin_if.as_slice() {
+                    [] => String::new(),
+                    texts => {
+                        format!(" saying {}", texts.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" or "))
+                    }
+                };
                 let d = doc(&format!(
                     "Logs in with a user name and password: the first request posts them to `{path}`, and the \
                      token it returns is sent in the `{header}` header. When the server refuses the token with \
-                     {relogin_on} (it expired), the client logs in again once and repeats the request."
+                     {relogin_on}{when} (it expired or was replaced), the client logs in again once and repeats \
+                     the request."
                 ));
                 quote! {
                     #d
