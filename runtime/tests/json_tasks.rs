@@ -181,6 +181,7 @@ async fn a_validation_failure_keeps_the_field_errors() {
     let client = builder(&server).build().unwrap();
     let err = client.call("VmService::deploy", "POST", "vm/web".into()).send::<()>().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Fault);
+    assert_eq!(err.task_id(), Some("v-1"), "the log entry of the refusal can be found");
     assert_eq!(err.detail(), Some(&json!({"hostname": ["This field is required."], "ram": ["Too small."]})));
     assert!(err.to_string().ends_with("(Bad Request): hostname: This field is required.; ram: Too small."), "{err}");
 }

@@ -216,7 +216,8 @@ impl Error {
     }
 
     /// The id of the task of a JSON API the error is about (a task that
-    /// failed, was revoked or did not finish in time).
+    /// failed, was revoked or did not finish in time), or the task id an
+    /// error reply's envelope carries (for finding the request in a task log).
     pub fn task_id(&self) -> Option<&str> {
         self.inner.task_id.as_deref()
     }

@@ -250,7 +250,7 @@ fn outcome<T: DeserializeOwned>(
         return Err(redirect_error(protocol, reply));
     }
     if !answer {
-        return Err(reply_error(protocol, operation, reply));
+        return Err(refusal(protocol, operation, reply));
     }
     if let Some(done) = finished_in_one_pass(protocol, reading, reply) {
         return Ok(Started::Done(done));
@@ -275,6 +275,18 @@ fn outcome<T: DeserializeOwned>(
         finished_task(operation, state, &enveloped)?;
     }
     decode_reply(protocol, operation, reply, enveloped).map(Started::Done)
+}
+
+/// The error of a reply with an error status, with the task id of its
+/// envelope when it has one. Its kind comes from the status: a validation
+/// failure also comes as a FAILURE envelope with a task id (one that only
+/// points into the task log), so the envelope cannot tell a task that ran.
+fn refusal(protocol: &Protocol, operation: &'static str, reply: &RawReply) -> Error {
+    let error = reply_error(protocol, operation, reply);
+    match envelope_of(protocol, &reply.body).task_id {
+        Some(id) => error.with_task_id(id),
+        None => error,
+    }
 }
 
 /// The reply of an enveloped, finished operation read in one pass, when it
