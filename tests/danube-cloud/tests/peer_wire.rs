@@ -31,23 +31,43 @@ async fn the_peer_slashes_paths_puts_get_data_in_the_query_and_the_rest_in_json(
     let list = by_call(&run.requests, "vm_list");
     assert_eq!((list.method.as_str(), list.path.as_str()), ("GET", "/api/vm/"));
     assert_eq!(list.query, query(&[("active", "True"), ("dc", "admin"), ("order_by", "hostname")]));
-    assert_eq!(by_call(&run.requests, "vm_list_full").query, query(&[("full", "True")]));
+    assert_eq!(
+        by_call(&run.requests, "vm_list_full").query,
+        query(&[("active", "False"), ("dc", "lab"), ("full", "True"), ("order_by", "-created")])
+    );
     let get = by_call(&run.requests, "vm_get");
     assert_eq!(get.path, "/api/vm/web01.example.com/");
     let create = by_call(&run.requests, "vm_create");
     assert_eq!((create.method.as_str(), create.path.as_str()), ("POST", "/api/vm/web01/"));
-    let expected =
-        json!({"recreate": true, "force": true, "cb_url": "https://cb.example.com/hook", "cb_method": "POST"});
+    let expected = json!({
+        "recreate": true, "force": true, "cb_url": "https://cb.example.com/hook", "cb_method": "POST", "dc": "lab"
+    });
     assert_eq!(create.body, Some(expected));
     assert!(create.query.is_empty());
-    assert_eq!(by_call(&run.requests, "vm_update").body, Some(json!({"force": true, "node": "node2.example.com"})));
+    let update = json!({
+        "force": true, "node": "node2.example.com", "cb_url": "https://cb.example.com/u?x=1&y=2", "cb_method": "PUT",
+        "dc": "lab"
+    });
+    assert_eq!(by_call(&run.requests, "vm_update").body, Some(update));
     let delete = by_call(&run.requests, "vm_delete");
-    assert_eq!((delete.method.as_str(), delete.body.clone()), ("DELETE", Some(json!({}))));
+    let expected = json!({"cb_url": "https://cb.example.com/d", "cb_method": "GET", "dc": "lab"});
+    assert_eq!((delete.method.as_str(), delete.body.clone()), ("DELETE", Some(expected)));
     let log = by_call(&run.requests, "task_log");
     assert_eq!(log.path, "/api/task/log/");
     assert_eq!(
         log.query,
-        query(&[("object_name", "web01"), ("object_type", "vm"), ("page", "2"), ("status", "SUCCESS")])
+        query(&[
+            ("date_from", "2026-11-01"),
+            ("date_to", "2026-11-30T23:59:59"),
+            ("dc", "lab"),
+            ("hide_auto", "False"),
+            ("object_name", "web01"),
+            ("object_type", "vm"),
+            ("order_by", "-time"),
+            ("page", "2"),
+            ("show_running", "True"),
+            ("status", "SUCCESS"),
+        ])
     );
     let cancel = by_call(&run.requests, "task_cancel");
     assert_eq!(

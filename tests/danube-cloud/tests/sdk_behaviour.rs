@@ -163,7 +163,10 @@ async fn a_reply_that_is_not_the_declared_json_names_the_member() {
     fake.add_vm(vm);
     let error = keyed(&fake).vms_service().list_full().send().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Json);
-    assert!(error.to_string().contains("vcpus"), "{error}");
+    let text = error.to_string();
+    // The operation and the JSON path of the bad member, to the index in the list.
+    assert!(text.contains("VmsService::list_full") && text.contains("result["), "{text}");
+    assert!(text.contains("].vcpus"), "{text}");
     fake.script_next(200, json!({"status": "SUCCESS", "result": {"not": "a list"}, "task_id": "1d1d1-x"}));
     let error = keyed(&fake).vms_service().list().send().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Json);
@@ -178,7 +181,10 @@ async fn unknown_members_are_ignored_and_unknown_statuses_kept() {
     vm["node"] = json!(null);
     fake.add_vm(vm);
     let vm = keyed(&fake).vms_service().vm_service(WEB).get().extended(true).send().await.unwrap();
-    assert!(format!("{:?}", vm.status()).contains("hibernating"));
+    assert_eq!(vm.status(), Some(VmStatus::Unrecognized("hibernating".into())));
+    assert!(vm.status().is_some_and(|s| s.is_unrecognized()));
+    // Written back as it came.
+    assert_eq!(serde_json::to_value(&vm).unwrap()["status"], "hibernating");
     assert_eq!(vm.node(), None);
     let db = keyed(&fake).vms_service().vm_service("db01.example.com").get().send().await.unwrap();
     let stored = fake.vm("db01.example.com").unwrap();

@@ -13,22 +13,46 @@ const TASK: &str = "1e1d1-6f750000-fc64-4e1c-9a7f";
 async fn ours(client: &Client) {
     let vms = client.vms_service();
     vms.list().active(true).order_by("hostname").dc("admin").send().await.unwrap();
-    vms.list_full().send().await.unwrap();
-    vms.list_extended().send().await.unwrap();
-    vms.vm_service("web01.example.com").get().extended(true).active(true).send().await.unwrap();
+    vms.list_full().active(false).order_by("-created").dc("lab").send().await.unwrap();
+    vms.list_extended().active(true).order_by("alias").send().await.unwrap();
+    vms.vm_service("web01.example.com").get().extended(true).active(true).dc("lab").send().await.unwrap();
     let vm = vms.vm_service("web01");
     vm.create()
         .recreate(true)
         .force(true)
         .cb_url("https://cb.example.com/hook")
         .cb_method("POST")
+        .dc("lab")
         .send()
         .await
         .unwrap();
-    vm.update().force(true).node("node2.example.com").send().await.unwrap();
-    vm.delete().send().await.unwrap();
+    vm.update()
+        .force(true)
+        .node("node2.example.com")
+        .cb_url("https://cb.example.com/u?x=1&y=2")
+        .cb_method("PUT")
+        .dc("lab")
+        .send()
+        .await
+        .unwrap();
+    vm.delete().cb_url("https://cb.example.com/d").cb_method("GET").dc("lab").send().await.unwrap();
     client.tasks_service().list().send().await.unwrap();
-    client.tasks_service().log().page(2).status("SUCCESS").object_type("vm").object_name("web01").send().await.unwrap();
+    client
+        .tasks_service()
+        .log()
+        .page(2)
+        .status("SUCCESS")
+        .object_type("vm")
+        .object_name("web01")
+        .show_running(true)
+        .hide_auto(false)
+        .date_from("2026-11-01")
+        .date_to("2026-11-30T23:59:59")
+        .order_by("-time")
+        .dc("lab")
+        .send()
+        .await
+        .unwrap();
     client.tasks_service().task_service(TASK).status().send().await.unwrap();
     client.tasks_service().task_service(TASK).done().send().await.unwrap();
     client.tasks_service().task_service(TASK).cancel().force(true).send().await.unwrap();
