@@ -155,6 +155,38 @@ impl JsonCall {
         async move { self.send_reply::<T>().await.map(|reply| reply.result) }
     }
 
+    /// Sends a call whose result is a list and returns its first item
+    /// (`None` when the list is empty).
+    // Not an `async fn`: the future is declared `Send`, which an `async fn` can't say.
+    #[allow(clippy::manual_async_fn)]
+    pub fn first<T: DeserializeOwned + Send + 'static>(self) -> impl Future<Output = Result<Option<T>, Error>> + Send {
+        async move { Ok(self.send::<Vec<T>>().await?.into_iter().next()) }
+    }
+
+    /// As [`first`](Self::first), but an empty list is an error of kind
+    /// [`NotFound`](ErrorKind::NotFound) that names the operation and its
+    /// parameters.
+    // Not an `async fn`: the future is declared `Send`, which an `async fn` can't say.
+    #[allow(clippy::manual_async_fn)]
+    pub fn one<T: DeserializeOwned + Send + 'static>(self) -> impl Future<Output = Result<T, Error>> + Send {
+        async move {
+            let what = self.describe();
+            self.first::<T>().await?.ok_or_else(|| {
+                Error::new(ErrorKind::NotFound, format!("Nothing matched: {what} returned an empty list."))
+            })
+        }
+    }
+
+    /// The call as messages name it: `VmsService::list (GET vm?order_by=alias)`.
+    fn describe(&self) -> String {
+        let (query, _) = self.placed();
+        let mut pairs = url::form_urlencoded::Serializer::new(String::new());
+        pairs.extend_pairs(query);
+        let query = pairs.finish();
+        let target = if query.is_empty() { self.path.clone() } else { format!("{}?{query}", self.path) };
+        format!("{} ({} {target})", self.operation, self.method)
+    }
+
     /// Same as [`send`](Self::send), but also returns the envelope's metadata.
     // Not an `async fn`: the future is declared `Send`, which an `async fn` can't say.
     #[allow(clippy::manual_async_fn)]

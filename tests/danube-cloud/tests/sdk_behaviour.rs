@@ -173,6 +173,22 @@ async fn a_reply_that_is_not_the_declared_json_names_the_member() {
 }
 
 #[tokio::test]
+async fn first_and_one_take_the_first_item_of_a_list() {
+    let fake = Fake::start().await;
+    let vms = keyed(&fake).vms_service();
+    let names = vms.list().order_by("-hostname").send().await.unwrap();
+    let last = vms.list_full().order_by("-hostname").first().await.unwrap().unwrap();
+    assert_eq!(last.hostname(), names.first().map(String::as_str));
+    assert_eq!(vms.list().order_by("hostname").one().await.unwrap(), *names.last().unwrap());
+    fake.script_next(200, json!({"status": "SUCCESS", "result": [], "task_id": "1d1d1-e"}));
+    assert!(vms.list_extended().first().await.unwrap().is_none());
+    fake.script_next(200, json!({"status": "SUCCESS", "result": [], "task_id": "1d1d1-e"}));
+    let error = vms.list().active(true).one().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::NotFound);
+    assert_eq!(error.to_string(), "Nothing matched: VmsService::list (GET vm?active=true) returned an empty list.");
+}
+
+#[tokio::test]
 async fn unknown_members_are_ignored_and_unknown_statuses_kept() {
     let fake = Fake::start().await;
     let mut vm = fake.vm(WEB).unwrap();

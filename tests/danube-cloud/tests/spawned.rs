@@ -24,6 +24,9 @@ async fn every_kind_of_future_runs_on_spawned_tasks() {
     let full = tokio::spawn(vms.list_full().send()).await.unwrap().unwrap();
     let extended = tokio::spawn(vms.list_extended().send_reply()).await.unwrap().unwrap();
     assert_eq!((names.len(), full.len(), extended.result.len()), (3, 3, 3));
+    let first = tokio::spawn(vms.list_full().first()).await.unwrap().unwrap();
+    let one = tokio::spawn(vms.list().one()).await.unwrap().unwrap();
+    assert_eq!(first.and_then(|vm| vm.hostname().map(str::to_owned)), Some(one));
     let vm = tokio::spawn(vms.vm_service(WEB).get().send()).await.unwrap().unwrap();
     assert_eq!(vm.hostname(), Some(WEB));
     let created = tokio::spawn(vms.vm_service(WEB).create().send()).await.unwrap().unwrap();

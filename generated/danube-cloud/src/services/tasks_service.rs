@@ -96,6 +96,19 @@ impl TasksListRequest {
     ) -> impl std::future::Future<Output = Result<Reply<Vec<String>>, Error>> + Send {
         self.call.send_reply()
     }
+
+    /// Sends the request and returns the first item of the list, `None` when it is empty.
+    pub fn first(
+        self,
+    ) -> impl std::future::Future<Output = Result<Option<String>, Error>> + Send {
+        self.call.first()
+    }
+
+    /// Sends the request and returns the first item of the list; an empty list is an
+    /// error of kind `NotFound` that names the request and its parameters.
+    pub fn one(self) -> impl std::future::Future<Output = Result<String, Error>> + Send {
+        self.call.one()
+    }
 }
 
 impl RequestOptions for TasksListRequest {

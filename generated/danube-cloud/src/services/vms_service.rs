@@ -129,6 +129,19 @@ impl VmsListRequest {
     ) -> impl std::future::Future<Output = Result<Reply<Vec<String>>, Error>> + Send {
         self.call.send_reply()
     }
+
+    /// Sends the request and returns the first item of the list, `None` when it is empty.
+    pub fn first(
+        self,
+    ) -> impl std::future::Future<Output = Result<Option<String>, Error>> + Send {
+        self.call.first()
+    }
+
+    /// Sends the request and returns the first item of the list; an empty list is an
+    /// error of kind `NotFound` that names the request and its parameters.
+    pub fn one(self) -> impl std::future::Future<Output = Result<String, Error>> + Send {
+        self.call.one()
+    }
 }
 
 impl RequestOptions for VmsListRequest {
@@ -185,6 +198,21 @@ impl VmsListFullRequest {
     ) -> impl std::future::Future<Output = Result<Reply<Vec<types::Vm>>, Error>> + Send {
         self.call.send_reply()
     }
+
+    /// Sends the request and returns the first item of the list, `None` when it is empty.
+    pub fn first(
+        self,
+    ) -> impl std::future::Future<Output = Result<Option<types::Vm>, Error>> + Send {
+        self.call.first()
+    }
+
+    /// Sends the request and returns the first item of the list; an empty list is an
+    /// error of kind `NotFound` that names the request and its parameters.
+    pub fn one(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Vm, Error>> + Send {
+        self.call.one()
+    }
 }
 
 impl RequestOptions for VmsListFullRequest {
@@ -240,6 +268,21 @@ impl VmsListExtendedRequest {
         self,
     ) -> impl std::future::Future<Output = Result<Reply<Vec<types::Vm>>, Error>> + Send {
         self.call.send_reply()
+    }
+
+    /// Sends the request and returns the first item of the list, `None` when it is empty.
+    pub fn first(
+        self,
+    ) -> impl std::future::Future<Output = Result<Option<types::Vm>, Error>> + Send {
+        self.call.first()
+    }
+
+    /// Sends the request and returns the first item of the list; an empty list is an
+    /// error of kind `NotFound` that names the request and its parameters.
+    pub fn one(
+        self,
+    ) -> impl std::future::Future<Output = Result<types::Vm, Error>> + Send {
+        self.call.one()
     }
 }
 

@@ -244,6 +244,7 @@ fn builder(cx: &Context<'_>, sv: &Service, m: &Method) -> TokenStream {
         )
     };
     let pages = pages_fn(cx, m);
+    let first_and_one = first_and_one(cx, m);
     let start = m.task.then(|| {
         quote! {
             /// Sends the request and returns as soon as the server accepted it: a task
@@ -276,6 +277,7 @@ fn builder(cx: &Context<'_>, sv: &Service, m: &Method) -> TokenStream {
             }
 
             #start
+            #first_and_one
             #pages
         }
 
@@ -287,6 +289,27 @@ fn builder(cx: &Context<'_>, sv: &Service, m: &Method) -> TokenStream {
             }
         }
     }
+}
+
+/// `first()` and `one()` for a method whose result is a list.
+fn first_and_one(cx: &Context<'_>, m: &Method) -> Option<TokenStream> {
+    let result = &m.params[m.result?];
+    if !result.list {
+        return None;
+    }
+    let item = item_type(cx, result.ty, &quote! { types:: });
+    Some(quote! {
+        /// Sends the request and returns the first item of the list, `None` when it is empty.
+        pub fn first(self) -> impl std::future::Future<Output = Result<Option<#item>, Error>> + Send {
+            self.call.first()
+        }
+
+        /// Sends the request and returns the first item of the list; an empty list is an
+        /// error of kind `NotFound` that names the request and its parameters.
+        pub fn one(self) -> impl std::future::Future<Output = Result<#item, Error>> + Send {
+            self.call.one()
+        }
+    })
 }
 
 /// `pages()` for a method that takes the API's page parameter and returns
