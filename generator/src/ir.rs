@@ -223,6 +223,8 @@ pub struct Member {
     pub ty: TypeRef,
     /// A list of `ty`.
     pub list: bool,
+    /// JSON: an object of `ty` values under free-text keys.
+    pub map: bool,
     /// Documentation.
     pub doc: Option<String>,
     /// Deprecated.
@@ -252,7 +254,33 @@ pub struct XmlMember {
 /// name, no `rel`, no schema type.
 static PLAIN_ELEMENT: XmlMember = XmlMember { attribute: false, item: None, rel: None, xsd: None };
 
+/// How many values a JSON member or parameter holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// One value.
+    One,
+    /// A list of values.
+    List,
+    /// An object of values under free-text keys.
+    Map,
+}
+
+impl Shape {
+    fn of(list: bool, map: bool) -> Shape {
+        match (list, map) {
+            (true, _) => Shape::List,
+            (false, true) => Shape::Map,
+            (false, false) => Shape::One,
+        }
+    }
+}
+
 impl Member {
+    /// One value, a list or a map.
+    pub fn shape(&self) -> Shape {
+        Shape::of(self.list, self.map)
+    }
+
     /// How the member travels in XML.
     ///
     /// XML emitters ask, and they only run for XML models, where the builder
@@ -492,6 +520,8 @@ pub struct Param {
     pub ty: TypeRef,
     /// A list.
     pub list: bool,
+    /// JSON: an object of values under free-text keys.
+    pub map: bool,
     /// Direction.
     pub dir: Direction,
     /// Documentation.
@@ -502,6 +532,13 @@ pub struct Param {
     pub secret: bool,
     /// Added by the `follow: true` shorthand.
     pub from_follow: bool,
+}
+
+impl Param {
+    /// One value, a list or a map.
+    pub fn shape(&self) -> Shape {
+        Shape::of(self.list, self.map)
+    }
 }
 
 /// A variant (signature) of a method.
@@ -701,7 +738,10 @@ impl Ctx {
             ("xsd", spec.xsd.is_some()),
         ];
         self.xml_only(file, entity, key, &xml_keys);
-        self.json_only(file, entity, key, &[("wire", spec.wire.is_some())]);
+        self.json_only(file, entity, key, &[("wire", spec.wire.is_some()), ("map", spec.map)]);
+        if spec.map && spec.list {
+            self.err(file, entity, key, "a member is a list or a map, not both");
+        }
     }
 }
 
@@ -1160,6 +1200,7 @@ impl<'r> Builder<'r> {
             kind,
             ty,
             list: spec.list,
+            map: spec.map,
             doc: spec.doc.clone(),
             deprecated: spec.deprecated,
             secret: spec.secret,
@@ -1474,13 +1515,17 @@ impl Builder<'_> {
                 }
             }
             self.cx.xml_only(file, entity, &pkey, &[("xml", spec.xml.is_some())]);
-            self.cx.json_only(file, entity, &pkey, &[("wire", spec.wire.is_some())]);
+            self.cx.json_only(file, entity, &pkey, &[("wire", spec.wire.is_some()), ("map", spec.map)]);
+            if spec.map && spec.list {
+                self.cx.err(file, entity, &pkey, "a parameter is a list or a map, not both");
+            }
             out.push(Param {
                 name: name.clone(),
                 rust: names::rust_setter(name),
                 wire: self.cx.wire_name(&self.naming, name, spec),
                 ty,
                 list: spec.list,
+                map: spec.map,
                 dir: spec.dir.unwrap_or(Direction::In),
                 doc: spec.doc.clone(),
                 deprecated: spec.deprecated,
@@ -1530,6 +1575,7 @@ impl Builder<'_> {
                     wire: self.naming.xml("follow"),
                     ty: TypeRef::Primitive(Primitive::String),
                     list: false,
+                    map: false,
                     dir: Direction::In,
                     doc: Some(FOLLOW_DOC.to_owned()),
                     deprecated: false,

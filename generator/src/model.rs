@@ -336,6 +336,10 @@ pub struct RawMember {
     /// A list of `ty`.
     #[serde(default)]
     pub list: bool,
+    /// JSON APIs: an object whose member names are free text (keys) and
+    /// whose values are `ty`s.
+    #[serde(default)]
+    pub map: bool,
     /// Documentation.
     pub doc: Option<String>,
     /// Deprecation.

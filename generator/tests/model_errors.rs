@@ -1978,6 +1978,11 @@ fn xml_keys_in_a_json_model_and_json_keys_in_an_xml_model_are_named() {
     only(&errs, "services/vm.yaml", Some("service Vm"), Some("methods.get.http"), "only a JSON model uses this key");
     let errs = errors(&with(&[("types/vm.yaml", &edit(VM, "name: String", "name: Json"))]));
     only(&errs, "types/vm.yaml", Some("struct Vm"), Some("attributes.name"), "`Json` exists only in JSON models");
+    let errs = errors(&with(&[("types/vm.yaml", &edit(VM, "name: String", "name: {type: String, map: true}"))]));
+    only(&errs, "types/vm.yaml", Some("struct Vm"), Some("attributes.name.map"), "only a JSON model uses this key");
+    let both = "name: {type: String, wire: itemName, list: true, map: true}";
+    let errs = errors(&json_with("types/item.yaml", "name: {type: String, wire: itemName}", both));
+    only(&errs, "types/item.yaml", Some("struct Item"), Some("attributes.name"), "a list or a map, not both");
 }
 
 #[test]

@@ -6,9 +6,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::types::{item_type, type_words};
+use super::types::{item_type, shaped, type_words};
 use crate::emit::{Context, deprecated, doc};
-use crate::ir::{Locator, Method, Param, Primitive, Service, TypeRef};
+use crate::ir::{Locator, Method, Param, Primitive, Service, Shape, TypeRef};
 use crate::model::RawFixed;
 use crate::names::{self, ident};
 
@@ -182,7 +182,7 @@ fn method_doc(cx: &Context<'_>, m: &Method) -> String {
     }
     if let Some(r) = m.result {
         let p = &m.params[r];
-        wire.push_str(&format!(" Returns {}.", type_words(cx, p.ty, p.list)));
+        wire.push_str(&format!(" Returns {}.", type_words(cx, p.ty, p.shape())));
     }
     if m.task {
         wire.push_str(
@@ -210,12 +210,7 @@ fn result_type(cx: &Context<'_>, m: &Method) -> TokenStream {
         None => quote! { () },
         Some(r) => {
             let p = &m.params[r];
-            let item = item_type(cx, p.ty, &quote! { types:: });
-            if p.list {
-                quote! { Vec<#item> }
-            } else {
-                item
-            }
+            shaped(item_type(cx, p.ty, &quote! { types:: }), p.shape())
         }
     }
 }
@@ -294,7 +289,7 @@ fn builder(cx: &Context<'_>, sv: &Service, m: &Method) -> TokenStream {
 /// `first()` and `one()` for a method whose result is a list.
 fn first_and_one(cx: &Context<'_>, m: &Method) -> Option<TokenStream> {
     let result = &m.params[m.result?];
-    if !result.list {
+    if result.shape() != Shape::List {
         return None;
     }
     let item = item_type(cx, result.ty, &quote! { types:: });
@@ -345,22 +340,17 @@ fn pages_fn(cx: &Context<'_>, m: &Method) -> Option<TokenStream> {
 fn setter(cx: &Context<'_>, p: &Param) -> TokenStream {
     let method = ident(&names::rust_setter(&p.name));
     let wire = &p.wire;
-    let item = item_type(cx, p.ty, &quote! { types:: });
-    let ty = if p.list {
-        quote! { Vec<#item> }
-    } else {
-        item
-    };
-    let to_json = match (p.ty, p.list) {
-        (TypeRef::Enum(_), false) => quote! { |v| serde_json::Value::from(v.as_str()) },
-        (TypeRef::Primitive(Primitive::Json), false) => quote! { |v| v },
-        (TypeRef::Primitive(_), _) => quote! { serde_json::Value::from },
+    let ty = shaped(item_type(cx, p.ty, &quote! { types:: }), p.shape());
+    let to_json = match (p.ty, p.shape()) {
+        (TypeRef::Enum(_), Shape::One) => quote! { |v| serde_json::Value::from(v.as_str()) },
+        (TypeRef::Primitive(Primitive::Json), Shape::One) => quote! { |v| v },
+        (TypeRef::Primitive(_), Shape::One | Shape::List) => quote! { serde_json::Value::from },
         _ => quote! { |v| sdkgen_runtime::json::to_param(&v) },
     };
     let summary = p.doc.as_deref().map(str::trim).unwrap_or("A parameter of the request.");
     let d = doc(&format!(
         "{summary}\n\nSent as `{wire}` ({}); takes the value or an `Option` of it (`None` leaves it out).",
-        type_words(cx, p.ty, p.list)
+        type_words(cx, p.ty, p.shape())
     ));
     let dep = deprecated(p.deprecated);
     quote! {

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use crate::emit::{Context, deprecated, doc};
 use crate::ir::CHOICE_CATCH_ALL;
-use crate::ir::{Member, Primitive, StructType, TypeRef};
+use crate::ir::{Member, Primitive, Shape, StructType, TypeRef};
 use crate::names::{self, camel_to_snake, ident, rust_getter, words};
 
 /// The Rust type of one item of a member or parameter, as seen from the
@@ -29,8 +29,18 @@ pub(crate) fn item_type(cx: &Context<'_>, ty: TypeRef, prefix: &TokenStream) -> 
     }
 }
 
-/// Words for a type in documentation (`text`, `a list of [`Vm`]s`).
-pub(crate) fn type_words(cx: &Context<'_>, ty: TypeRef, list: bool) -> String {
+/// `item` as the Rust type of a value of `shape` (`Vm`, `Vec<Vm>`,
+/// `BTreeMap<String, Vm>`).
+pub(crate) fn shaped(item: TokenStream, shape: Shape) -> TokenStream {
+    match shape {
+        Shape::One => item,
+        Shape::List => quote! { Vec<#item> },
+        Shape::Map => quote! { std::collections::BTreeMap<String, #item> },
+    }
+}
+
+/// Words for a type in documentation (`text`, `a list, each item [`Vm`]`).
+pub(crate) fn type_words(cx: &Context<'_>, ty: TypeRef, shape: Shape) -> String {
     let one = match ty {
         TypeRef::Primitive(Primitive::String) => "text".to_owned(),
         TypeRef::Primitive(Primitive::Date) => "a date and time as ISO 8601 text".to_owned(),
@@ -41,7 +51,11 @@ pub(crate) fn type_words(cx: &Context<'_>, ty: TypeRef, list: bool) -> String {
         TypeRef::Enum(i) => format!("[`{0}`](crate::types::{0})", cx.api.enums[i].rust_name),
         TypeRef::Struct(i) => format!("[`{0}`](crate::types::{0})", cx.api.structs[i].rust_name),
     };
-    if list { format!("a list, each item {one}") } else { one }
+    match shape {
+        Shape::One => one,
+        Shape::List => format!("a list, each item {one}"),
+        Shape::Map => format!("an object whose members, under any names, are each {one}"),
+    }
 }
 
 /// One struct file.
@@ -123,7 +137,7 @@ fn emit_choice(cx: &Context<'_>, index: usize) -> TokenStream {
         let variant = format_ident!("{}", names::upper_camel(&m.name));
         let ty = alternative_type(cx, m);
         let summary = m.doc.as_deref().map(str::trim).unwrap_or("One alternative.");
-        let d = doc(&format!("{summary}\n\nJSON: {}.", type_words(cx, m.ty, m.list)));
+        let d = doc(&format!("{summary}\n\nJSON: {}.", type_words(cx, m.ty, m.shape())));
         let dep = deprecated(m.deprecated);
         quote! { #d #dep #variant(#ty), }
     });
@@ -133,7 +147,7 @@ fn emit_choice(cx: &Context<'_>, index: usize) -> TokenStream {
         let ty = alternative_type(cx, m);
         let first = m.doc.as_deref().map(first_sentence).unwrap_or_else(|| format!("The `{}` alternative.", m.name));
         let d = doc(&format!("{first} `None` when the value is another alternative."));
-        let text = !m.list && matches!(m.ty, TypeRef::Primitive(Primitive::String | Primitive::Date));
+        let text = m.shape() == Shape::One && matches!(m.ty, TypeRef::Primitive(Primitive::String | Primitive::Date));
         let (ret, value) =
             if text { (quote! { &str }, quote! { value.as_str() }) } else { (quote! { &#ty }, quote! { value }) };
         quote! {
@@ -168,12 +182,7 @@ fn emit_choice(cx: &Context<'_>, index: usize) -> TokenStream {
 
 /// The Rust type an alternative holds (`String`, `TaskResult`, `Vec<Vm>`).
 fn alternative_type(cx: &Context<'_>, m: &Member) -> TokenStream {
-    let item = item_type(cx, m.ty, &TokenStream::new());
-    if m.list {
-        quote! { Vec<#item> }
-    } else {
-        item
-    }
+    shaped(item_type(cx, m.ty, &TokenStream::new()), m.shape())
 }
 
 /// The field of a member: optional, left out of what is written when unset,
@@ -181,13 +190,15 @@ fn alternative_type(cx: &Context<'_>, m: &Member) -> TokenStream {
 fn field(cx: &Context<'_>, m: &Member) -> TokenStream {
     let ident = ident(&m.rust);
     let item = item_type(cx, m.ty, &TokenStream::new());
-    let ty = match (m.list, m.ty) {
-        (true, _) => quote! { Option<Vec<#item>> },
-        (false, TypeRef::Struct(_)) => quote! { Option<Box<#item>> },
-        (false, _) => quote! { Option<#item> },
+    let ty = match (m.shape(), m.ty) {
+        (Shape::One, TypeRef::Struct(_)) => quote! { Option<Box<#item>> },
+        (shape, _) => {
+            let ty = shaped(item, shape);
+            quote! { Option<#ty> }
+        }
     };
     let summary = m.doc.as_deref().map(str::trim).unwrap_or("A member of the object.");
-    let d = doc(&format!("{summary}\n\nJSON member `{}`: {}.", m.wire, type_words(cx, m.ty, m.list)));
+    let d = doc(&format!("{summary}\n\nJSON member `{}`: {}.", m.wire, type_words(cx, m.ty, m.shape())));
     let dep = deprecated(m.deprecated);
     let rename = if m.wire != m.rust.trim_start_matches("r#") {
         let wire = &m.wire;
@@ -210,8 +221,11 @@ fn getter(cx: &Context<'_>, m: &Member) -> TokenStream {
     let field = ident(&m.rust);
     let method = ident(&rust_getter(&m.name));
     let item = item_type(cx, m.ty, &TokenStream::new());
-    let (ret, body, unset) = if m.list {
+    let (ret, body, unset) = if m.shape() == Shape::List {
         (quote! { &[#item] }, quote! { self.#field.as_deref().unwrap_or(&[]) }, "Empty when not set.")
+    } else if m.shape() == Shape::Map {
+        let map = shaped(item, Shape::Map);
+        (quote! { Option<&#map> }, quote! { self.#field.as_ref() }, "`None` when not set.")
     } else {
         let (ret, body) = match m.ty {
             TypeRef::Primitive(Primitive::String | Primitive::Date) => {
