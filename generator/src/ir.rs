@@ -495,6 +495,8 @@ pub struct Method {
     pub keep_envelope: bool,
     /// JSON: non-2xx statuses that are answers.
     pub also_success: Vec<u16>,
+    /// JSON: sent without the client's credentials.
+    pub anonymous: bool,
 }
 
 /// How a method travels over HTTP.
@@ -1553,6 +1555,7 @@ impl Builder<'_> {
             ("fixed", !m.fixed.0.is_empty()),
             ("keep_envelope", m.keep_envelope),
             ("also_success", !m.also_success.is_empty()),
+            ("anonymous", m.anonymous),
         ];
         self.cx.json_only(file, entity, &key, &json_keys);
         let kind = MethodKind::from_name(name);
@@ -1756,6 +1759,7 @@ impl Builder<'_> {
             fixed: Vec::new(),
             keep_envelope: false,
             also_success: Vec::new(),
+            anonymous: false,
         })
     }
 
@@ -1857,6 +1861,7 @@ impl Builder<'_> {
             fixed,
             keep_envelope: m.keep_envelope,
             also_success: m.also_success.clone(),
+            anonymous: m.anonymous,
         })
     }
 }

@@ -577,6 +577,9 @@ pub struct RawMethod {
     /// the 2xx ones.
     #[serde(default)]
     pub also_success: Vec<u16>,
+    /// JSON APIs: sent without the client's credentials.
+    #[serde(default)]
+    pub anonymous: bool,
 }
 
 /// The value of a fixed parameter.

@@ -1976,6 +1976,8 @@ fn xml_keys_in_a_json_model_and_json_keys_in_an_xml_model_are_named() {
     only(&errs, "types/vm.yaml", Some("struct Vm"), Some("attributes.name.wire"), "only a JSON model uses this key");
     let errs = errors(&with(&[("services/vm.yaml", &edit(VM_SERVICE, "  get:\n", "  get:\n    http: GET\n"))]));
     only(&errs, "services/vm.yaml", Some("service Vm"), Some("methods.get.http"), "only a JSON model uses this key");
+    let errs = errors(&with(&[("services/vm.yaml", &edit(VM_SERVICE, "  get:\n", "  get:\n    anonymous: true\n"))]));
+    only(&errs, "services/vm.yaml", Some("service Vm"), Some("methods.get.anonymous"), "only a JSON model uses this");
     let errs = errors(&with(&[("types/vm.yaml", &edit(VM, "name: String", "name: Json"))]));
     only(&errs, "types/vm.yaml", Some("struct Vm"), Some("attributes.name"), "`Json` exists only in JSON models");
     let errs = errors(&with(&[("types/vm.yaml", &edit(VM, "name: String", "name: {type: String, map: true}"))]));

@@ -47,6 +47,26 @@ async fn the_api_key_goes_in_its_header_and_never_in_errors() {
 }
 
 #[tokio::test]
+async fn an_anonymous_call_carries_no_credentials_and_needs_no_login() {
+    let logins = Arc::new(AtomicUsize::new(0));
+    let server = Server::start(danube(logins.clone(), Arc::default())).await;
+    let anonymous = |client: &JsonClient| {
+        let mut call = client.call("Api::ping", "GET", "ping".into());
+        call.anonymous();
+        call
+    };
+    let keyed = builder(&server).build().unwrap();
+    anonymous(&keyed).send::<serde_json::Value>().await.unwrap_err();
+    assert_eq!(server.last().header("es-api-key"), None);
+    let logged_in = login_builder(&server).build().unwrap();
+    anonymous(&logged_in).send::<serde_json::Value>().await.unwrap_err();
+    assert_eq!((server.last().header("authorization"), logins.load(Ordering::SeqCst)), (None, 0));
+    // The same client's other calls still authenticate.
+    logged_in.call("VmService::get", "GET", "vm/x".into()).send::<serde_json::Value>().await.unwrap();
+    assert_eq!(server.last().header("authorization"), Some(format!("Token {TOKEN}").as_str()));
+}
+
+#[tokio::test]
 async fn a_login_token_is_got_once_and_sent_as_a_token_header() {
     let logins = Arc::new(AtomicUsize::new(0));
     let server = Server::start(danube(logins.clone(), Arc::default())).await;

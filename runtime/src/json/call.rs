@@ -29,6 +29,8 @@ pub struct JsonCall {
     headers: Vec<(String, String)>,
     timeout: Option<Duration>,
     reading: Reading,
+    /// Sent without the client's credentials.
+    anonymous: bool,
 }
 
 /// How a call reads its reply, beyond what the protocol says.
@@ -86,6 +88,7 @@ impl JsonCall {
             headers: Vec::new(),
             timeout: None,
             reading: Reading::default(),
+            anonymous: false,
         }
     }
 
@@ -110,6 +113,13 @@ impl JsonCall {
     /// operation whose status code tells the state of something).
     pub fn also_success(&mut self, statuses: &'static [u16]) {
         self.reading.also_success = statuses;
+    }
+
+    /// Sends the call without the client's credentials (no key, token or
+    /// signature, and no login first): an operation the API serves to
+    /// anyone, such as its clock or its catalogue.
+    pub fn anonymous(&mut self) {
+        self.anonymous = true;
     }
 
     /// A request parameter: query parameter for GET (bool as true/false, numbers as text, lists joined by ','),
@@ -228,7 +238,7 @@ impl JsonCall {
             timeout: self.timeout,
         };
         let prepared = inner.prepare(draft)?;
-        inner.execute(&prepared).await
+        if self.anonymous { inner.execute_anonymous(&prepared).await } else { inner.execute(&prepared).await }
     }
 
     /// The query and the body: parameters in the query for GET, in a JSON

@@ -266,6 +266,12 @@ impl Inner {
         self.exchange(prepared, &credentials).await
     }
 
+    /// Sends `prepared` without credentials; the reply is returned whatever
+    /// its status.
+    pub(crate) async fn execute_anonymous(&self, prepared: &Prepared) -> Result<RawReply, Error> {
+        self.exchange(prepared, &Credentials::none(self.auth.secrets())).await
+    }
+
     /// The authentication headers of one request (logging in first when
     /// the login scheme has no token yet).
     async fn credentials(&self, prepared: &Prepared) -> Result<Credentials, Error> {

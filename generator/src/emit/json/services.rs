@@ -150,9 +150,10 @@ fn method_fn(cx: &Context<'_>, sv: &Service, m: &Method) -> TokenStream {
         let statuses = m.also_success.iter().map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
         quote! { call.also_success(&[#(#statuses),*]); }
     });
+    let anonymous = m.anonymous.then(|| quote! { call.anonymous(); });
     let d = doc(&method_doc(cx, m));
     let dep = deprecated(m.deprecated);
-    let settings: Vec<TokenStream> = fixed.chain(keep).chain(also).collect();
+    let settings: Vec<TokenStream> = fixed.chain(keep).chain(also).chain(anonymous).collect();
     let call = if settings.is_empty() {
         quote! { let call = self.client.call(#operation, #verb, #path); }
     } else {
@@ -183,6 +184,9 @@ fn method_doc(cx: &Context<'_>, m: &Method) -> String {
     if let Some(r) = m.result {
         let p = &m.params[r];
         wire.push_str(&format!(" Returns {}.", type_words(cx, p.ty, p.shape())));
+    }
+    if m.anonymous {
+        wire.push_str(" Sent without the client's credentials.");
     }
     if m.task {
         wire.push_str(
