@@ -524,6 +524,8 @@ pub struct Param {
     pub list: bool,
     /// JSON: an object of values under free-text keys.
     pub map: bool,
+    /// JSON: the value is the whole request body.
+    pub body: bool,
     /// Direction.
     pub dir: Direction,
     /// Documentation.
@@ -1169,6 +1171,9 @@ impl<'r> Builder<'r> {
         if spec.dir.is_some() {
             cx.err(file, entity, format!("{key}.dir"), "`dir` belongs to parameters, not to struct members");
         }
+        if spec.body {
+            cx.err(file, entity, format!("{key}.body"), "`body` belongs to parameters, not to struct members");
+        }
         let Some(ty) = self.resolve(&spec.ty) else {
             self.cx.err(file, entity, key, format!("unknown type `{}`", spec.ty));
             return None;
@@ -1517,7 +1522,12 @@ impl Builder<'_> {
                 }
             }
             self.cx.xml_only(file, entity, &pkey, &[("xml", spec.xml.is_some())]);
-            self.cx.json_only(file, entity, &pkey, &[("wire", spec.wire.is_some()), ("map", spec.map)]);
+            self.cx.json_only(
+                file,
+                entity,
+                &pkey,
+                &[("wire", spec.wire.is_some()), ("map", spec.map), ("body", spec.body)],
+            );
             if spec.map && spec.list {
                 self.cx.err(file, entity, &pkey, "a parameter is a list or a map, not both");
             }
@@ -1528,6 +1538,7 @@ impl Builder<'_> {
                 ty,
                 list: spec.list,
                 map: spec.map,
+                body: spec.body,
                 dir: spec.dir.unwrap_or(Direction::In),
                 doc: spec.doc.clone(),
                 deprecated: spec.deprecated,
@@ -1579,6 +1590,7 @@ impl Builder<'_> {
                     ty: TypeRef::Primitive(Primitive::String),
                     list: false,
                     map: false,
+                    body: false,
                     dir: Direction::In,
                     doc: Some(FOLLOW_DOC.to_owned()),
                     deprecated: false,
@@ -1763,6 +1775,33 @@ impl Builder<'_> {
         })
     }
 
+    /// A `body: true` parameter: at most one, `in`, an object (a struct,
+    /// `Json` or a map), and not on a `GET`.
+    fn check_json_body(&mut self, file: &Path, entity: &str, key: &str, verb: &str, params: &[Param]) {
+        let bodies: Vec<&Param> = params.iter().filter(|p| p.body).collect();
+        if bodies.len() > 1 {
+            self.cx.err(
+                file,
+                entity,
+                key,
+                format!("a method has at most one `body` parameter, found {}", bodies.len()),
+            );
+        }
+        for p in bodies {
+            let pkey = format!("{key}.params.{}.body", p.name);
+            let object = p.shape() == Shape::Map
+                || (p.shape() == Shape::One
+                    && matches!(p.ty, TypeRef::Struct(_) | TypeRef::Primitive(Primitive::Json)));
+            if p.dir != Direction::In {
+                self.cx.err(file, entity, &pkey, "only an `in` parameter can be the body");
+            } else if verb == "GET" {
+                self.cx.err(file, entity, &pkey, "a `GET` sends no body; its parameters go to the query");
+            } else if !object {
+                self.cx.err(file, entity, &pkey, "the body is a JSON object: a struct, `Json` or a map");
+            }
+        }
+    }
+
     /// A method of a JSON model: its HTTP binding is written in the model, its
     /// parameters are `in` (placed by the runtime: query for `GET`, JSON body
     /// otherwise) and its result is its one `out` parameter, if any.
@@ -1823,6 +1862,7 @@ impl Builder<'_> {
             );
         }
         let result = outs.first().copied();
+        self.check_json_body(file, entity, &key, &verb, &params);
         let mut fixed = Vec::new();
         for (pname, value) in &m.fixed.0 {
             if !names::is_snake(pname) && !pname.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {

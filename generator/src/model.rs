@@ -340,6 +340,10 @@ pub struct RawMember {
     /// whose values are `ty`s.
     #[serde(default)]
     pub map: bool,
+    /// JSON APIs, parameters only: the value is the whole request body
+    /// (the other parameters then travel in the query).
+    #[serde(default)]
+    pub body: bool,
     /// Documentation.
     pub doc: Option<String>,
     /// Deprecation.

@@ -2047,6 +2047,17 @@ fn json_method_mistakes_are_named_by_their_key() {
     only(&errs, "services/items.yaml", Some("service Items"), Some("methods.make.task"), "no `protocol.tasks`");
     let errs = errors(&json_with("services/items.yaml", "    task: true\n", "    task: true\n    path: /x/\n"));
     only(&errs, "services/items.yaml", Some("service Items"), Some("methods.make.path"), "without a leading");
+    let items = "services/items.yaml";
+    let body = "name: {type: String, wire: itemName, body: true}";
+    let errs = errors(&json_with(items, "name: {type: String, wire: itemName}", body));
+    only(&errs, items, Some("service Items"), Some("methods.make.params.name.body"), "a struct, `Json` or a map");
+    let errs = errors(&json_with(items, "sort: String", "sort: {type: Item, body: true}"));
+    only(&errs, items, Some("service Items"), Some("methods.list.params.sort.body"), "a `GET` sends no body");
+    let two = "name: {type: Json, body: true}\n      more: {type: Json, body: true}";
+    let errs = errors(&json_with(items, "name: {type: String, wire: itemName}", two));
+    only(&errs, items, Some("service Items"), Some("methods.make"), "at most one `body` parameter, found 2");
+    let errs = errors(&json_with("types/item.yaml", "extra: Json", "extra: {type: Json, body: true}"));
+    only(&errs, "types/item.yaml", Some("struct Item"), Some("attributes.extra.body"), "belongs to parameters");
 }
 
 #[test]

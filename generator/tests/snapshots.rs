@@ -118,7 +118,13 @@ fn snapshots_compile() {
             let text = if path == "Cargo.toml" {
                 let fixed = text.replace("../../../../../runtime", &runtime.to_string_lossy().replace('\\', "/"));
                 assert_ne!(&fixed, text, "Cargo.toml of {case} does not name the runtime path");
-                format!("{fixed}\n[workspace]\n")
+                // The fixture's own tests run on the test kit's server.
+                let testkit = root.join("testkit").to_string_lossy().replace('\\', "/");
+                let dev = format!(
+                    "[dev-dependencies]\nsdkgen-testkit = {{ path = \"{testkit}\" }}\n\
+                     tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n"
+                );
+                format!("{fixed}\n{dev}\n[workspace]\n")
             } else {
                 text.clone()
             };

@@ -79,7 +79,7 @@ async fn a_typed_body_moves_the_parameters_to_the_query() {
     let server = Server::start(|_| Reply::json(200, "{}")).await;
     let client = builder(&server).build().unwrap();
     let mut call = client.call("UserService::create", "POST", "user/".into());
-    call.set_body(json!({"login": "x"}));
+    call.set_body(Some(json!({"login": "x"})));
     call.set_param("dry_run", Some(json!(true)));
     call.query("extra".into(), "1".into());
     call.header("X-Request".into(), "abc".into());

@@ -132,9 +132,10 @@ impl JsonCall {
         }
     }
 
-    /// The whole body from a typed object (APIs whose operations take a model as body); params then go to the query.
-    pub fn set_body(&mut self, body: Value) {
-        self.body = Some(body);
+    /// The whole body from a typed object (APIs whose operations take a model as body); params then go to the
+    /// query. `None` removes a body set before.
+    pub fn set_body(&mut self, body: Option<Value>) {
+        self.body = body;
     }
 
     /// An extra query parameter, whatever the method.

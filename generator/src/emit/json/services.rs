@@ -171,7 +171,12 @@ fn method_fn(cx: &Context<'_>, sv: &Service, m: &Method) -> TokenStream {
 
 fn method_doc(cx: &Context<'_>, m: &Method) -> String {
     let mut text = m.doc.as_deref().map(str::trim).unwrap_or("Sends the request of this method.").to_owned();
-    let placement = if m.http.verb == "GET" { "in the query" } else { "as members of a JSON object in the body" };
+    let body = m.params.iter().find(|p| p.body);
+    let placement = match body {
+        Some(p) => format!("in the query, and `{}` is the body", p.rust),
+        None if m.http.verb == "GET" => "in the query".to_owned(),
+        None => "as members of a JSON object in the body".to_owned(),
+    };
     let mut wire = format!("Sends `{}` to this service's path", m.http.verb);
     if let Some(p) = &m.http.path {
         wire.push_str(&format!(" followed by `{p}`"));
@@ -352,8 +357,13 @@ fn setter(cx: &Context<'_>, p: &Param) -> TokenStream {
         _ => quote! { |v| sdkgen_runtime::json::to_param(&v) },
     };
     let summary = p.doc.as_deref().map(str::trim).unwrap_or("A parameter of the request.");
+    let (sent, set) = if p.body {
+        ("Sent as the whole body".to_owned(), quote! { self.call.set_body(value.into_option().map(#to_json)); })
+    } else {
+        (format!("Sent as `{wire}`"), quote! { self.call.set_param(#wire, value.into_option().map(#to_json)); })
+    };
     let d = doc(&format!(
-        "{summary}\n\nSent as `{wire}` ({}); takes the value or an `Option` of it (`None` leaves it out).",
+        "{summary}\n\n{sent} ({}); takes the value or an `Option` of it (`None` leaves it out).",
         type_words(cx, p.ty, p.shape())
     ));
     let dep = deprecated(p.deprecated);
@@ -361,7 +371,7 @@ fn setter(cx: &Context<'_>, p: &Param) -> TokenStream {
         #d
         #dep
         pub fn #method(mut self, value: impl Optional<#ty>) -> Self {
-            self.call.set_param(#wire, value.into_option().map(#to_json));
+            #set
             self
         }
     }
