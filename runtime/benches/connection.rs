@@ -206,6 +206,19 @@ impl Client {
         rates[rates.len() / 2]
     }
 
+    /// The median over rounds of this client's rate divided by `other`'s in
+    /// the same round: both met the same state of the machine.
+    fn ratio_by_round(&self, other: &Client) -> f64 {
+        let mut ratios: Vec<f64> = self
+            .runs
+            .iter()
+            .zip(&other.runs)
+            .map(|(mine, theirs)| theirs.elapsed.as_secs_f64() / mine.elapsed.as_secs_f64())
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        ratios[ratios.len() / 2]
+    }
+
     fn print(&self, requests: usize) {
         let rates = self.rates(requests);
         let median = rates[rates.len() / 2];
@@ -435,6 +448,11 @@ fn main() {
     for client in [&current, &bare, &threads, &tasks].into_iter().filter(|c| !c.runs.is_empty()) {
         let rate = client.median(requests);
         let versus_python = if peer.runs.is_empty() { f64::NAN } else { rate / peer.median(requests) };
-        println!("{}: of_limit={:.2} of_python={versus_python:.1}", client.name, rate / limit_rate);
+        println!(
+            "{}: of_limit={:.2} of_limit_by_round={:.2} of_python={versus_python:.1}",
+            client.name,
+            rate / limit_rate,
+            client.ratio_by_round(&limit)
+        );
     }
 }
