@@ -330,19 +330,28 @@ impl Call {
         async move { self.get().await?.read() }
     }
 
-    /// A `list`, its reply read as a collection of `T`.
-    pub fn fetch_list<T: XmlType>(self) -> impl Future<Output = Result<Vec<T>, Error>> + Send + use<T> {
-        async move { Ok(self.get().await?.read_list::<T>()?.into_vec()) }
+    /// A `list`, its reply read as a collection of `T` (a large reply as
+    /// it arrives: see [`Connection::fetch_list`]).
+    pub fn fetch_list<T: XmlType + Send + 'static>(
+        self,
+    ) -> impl Future<Output = Result<Vec<T>, Error>> + Send + use<T> {
+        let prepared = self.into_request(Method::Get, None, None);
+        async move {
+            let (connection, request) = prepared?;
+            connection.fetch_list(request).await
+        }
     }
 
     /// The first item of a `list` (`None` when the list is empty).
-    pub fn fetch_first<T: XmlType>(self) -> impl Future<Output = Result<Option<T>, Error>> + Send + use<T> {
+    pub fn fetch_first<T: XmlType + Send + 'static>(
+        self,
+    ) -> impl Future<Output = Result<Option<T>, Error>> + Send + use<T> {
         async move { Ok(self.fetch_list::<T>().await?.into_iter().next()) }
     }
 
     /// The first item of a `list`; an empty list is a
     /// [`NotFound`](ErrorKind::NotFound) error that names the request.
-    pub fn fetch_one<T: XmlType>(self) -> impl Future<Output = Result<T, Error>> + Send + use<T> {
+    pub fn fetch_one<T: XmlType + Send + 'static>(self) -> impl Future<Output = Result<T, Error>> + Send + use<T> {
         let what = self.describe();
         let first = self.fetch_first::<T>();
         async move {
@@ -452,7 +461,7 @@ pub struct Pages<T> {
     item: PhantomData<fn() -> T>,
 }
 
-impl<T: XmlType> Pages<T> {
+impl<T: XmlType + Send + 'static> Pages<T> {
     /// The items of the next page, or `None` when there are no more.
     pub async fn next_page(&mut self) -> Result<Option<Vec<T>>, Error> {
         if self.done {

@@ -804,3 +804,69 @@ async fn an_unresolvable_host_or_an_invalid_address_is_an_error() {
     assert!(err.to_string().starts_with("Cannot find the address of no-such-engine.invalid: "), "{err}");
     assert_eq!(err.code(), None);
 }
+
+/// A collection of `n` data centers named `dc-0`, `dc-1`, … (about 60
+/// bytes each).
+fn data_centers(n: usize) -> String {
+    let items: String = (0..n).map(|i| format!("<data_center id=\"{i}\"><name>dc-{i}</name></data_center>")).collect();
+    format!("<data_centers>{items}</data_centers>")
+}
+
+// A list reply over 4 MiB is parsed as it arrives; below, read whole. Both
+// give the same items, plain and gzip.
+#[tokio::test]
+async fn fetch_list_reads_small_and_large_replies_alike() {
+    let (small, large) = (data_centers(1_000), data_centers(120_000));
+    assert!(large.len() > 4 << 20, "{}", large.len());
+    let server = Server::start_tls(engine(move |r: &Recorded| {
+        let body = if r.path.ends_with("small") { small.clone() } else { large.clone() };
+        if r.query.as_deref() == Some("gzip") { Reply::xml(200, body).gzip() } else { Reply::xml(200, body) }
+    }))
+    .await;
+    let connection = connect(&server);
+    for (path, count) in [("small", 1_000), ("large", 120_000)] {
+        for query in ["gzip", "plain"] {
+            let request = Request::get(path).query(query, "");
+            let items: Vec<DataCenter> = connection.fetch_list(request).await.unwrap();
+            assert_eq!(items.len(), count, "{path} {query}");
+            let last = items.last().unwrap();
+            assert_eq!(last.name.as_deref(), Some(format!("dc-{}", count - 1).as_str()), "{path} {query}");
+        }
+    }
+    // Each connection went back to the pool: one TLS connection served all.
+    assert_eq!(server.accepted_connections(), 1);
+}
+
+#[tokio::test]
+async fn a_large_list_that_breaks_off_or_is_malformed_is_an_error() {
+    let large = data_centers(120_000);
+    let malformed = large.replacen("</data_center>", "</datacenter>", 100_000);
+    let server = Server::start_tls(engine(move |r: &Recorded| match r.path.as_str() {
+        // Promises more than it sends, then drops the connection.
+        "/ovirt-engine/api/cut" => Reply::xml(200, large.clone()).cut(large.len() * 2),
+        _ => Reply::xml(200, malformed.clone()),
+    }))
+    .await;
+    let connection = connect(&server);
+    let err = connection.fetch_list::<DataCenter>(Request::get("cut")).await.unwrap_err();
+    assert_ne!(err.kind(), ErrorKind::Xml, "the transport's failure, not the XML it left unfinished: {err}");
+    assert!(err.to_string().contains("closed the connection"), "{err}");
+    let err = connection.fetch_list::<DataCenter>(Request::get("malformed")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Xml, "{err}");
+    assert!(err.to_string().contains("GET"), "the error names the request: {err}");
+}
+
+#[tokio::test]
+async fn fetch_list_refuses_faults_and_other_content_like_execute() {
+    let server = Server::start_tls(engine(|r: &Recorded| match r.path.as_str() {
+        "/ovirt-engine/api/missing" => Reply::xml(404, "<fault><reason>Operation Failed</reason></fault>"),
+        _ => Reply::html(200, "<html>login</html>"),
+    }))
+    .await;
+    let connection = connect(&server);
+    for path in ["missing", "html"] {
+        let listed = connection.fetch_list::<DataCenter>(Request::get(path)).await.unwrap_err();
+        let executed = connection.execute(Request::get(path), &[200]).await.unwrap_err();
+        assert_eq!((listed.kind(), listed.to_string()), (executed.kind(), executed.to_string()), "{path}");
+    }
+}

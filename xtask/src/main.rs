@@ -229,6 +229,7 @@ fn bench(extra: &[String]) -> ExitCode {
     let stream_kb = peak_rss_kb(&examples.join("stream_vms"), &corpus, &[]);
     let whole_kb = peak_rss_kb(&examples.join("read_vms"), &corpus, &[]);
     let from_file_kb = peak_rss_kb(&examples.join("read_vms"), &corpus, &["--from-file"]);
+    let over_http_kb = peak_rss_kb(&examples.join("read_vms"), &corpus, &["--over-http"]);
     let ratio =
         ours.lines().find_map(|l| l.strip_prefix("read / floor: ")?.split_whitespace().next()?.parse::<f64>().ok());
 
@@ -261,8 +262,8 @@ fn bench(extra: &[String]) -> ExitCode {
             stream / floor
         );
     }
-    match (stream_kb, whole_kb, from_file_kb) {
-        (Some(stream), Some(whole), Some(from_file)) => {
+    match (stream_kb, whole_kb, from_file_kb, over_http_kb) {
+        (Some(stream), Some(whole), Some(from_file), Some(over_http)) => {
             let of_file = |kb: f64| (kb * 1024.0 / 1e6, kb * 1024.0 / (corpus_mb * 1e6));
             println!("\npeak memory streaming the file with `ListStream`: {:.1} MB", stream / 1024.0);
             let (mb, ratio) = of_file(whole);
@@ -272,6 +273,11 @@ fn bench(extra: &[String]) -> ExitCode {
             let (mb, ratio) = of_file(from_file);
             println!(
                 "peak memory reading the file into values as it is read (`read_vms --from-file`): {mb:.0} MB, {ratio:.2}x the file"
+            );
+            let (mb, ratio) = of_file(over_http);
+            println!(
+                "peak memory listing the VMs over HTTP with `list().send()` (`read_vms --over-http`): {mb:.0} MB, \
+                 {ratio:.2}x the file"
             );
         }
         _ => println!("\npeak memory: /usr/bin/time -v unavailable"),

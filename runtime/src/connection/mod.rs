@@ -204,16 +204,39 @@ impl Connection {
     }
 
     async fn open_stream<T: XmlType + Send + 'static>(&self, request: Request) -> Result<ItemStream<T>, Error> {
+        let (prepared, token, opened) = self.open_reply(request).await?;
+        stream::start(self.inner.clone(), &prepared, &token, opened).await
+    }
+
+    /// Sends a `GET` whose reply is a collection of `T` and returns its
+    /// items. A reply up to 4 MiB is read whole and then parsed (and logged
+    /// whole with `debug`); a larger one is parsed as the rest arrives, so
+    /// that its bytes are never held beside its values. At most 1 GiB of
+    /// body is read, as received and once decompressed.
+    pub fn fetch_list<T: XmlType + Send + 'static>(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<Vec<T>, Error>> + Send + use<T> {
+        let connection = self.clone();
+        async move {
+            let (prepared, token, opened) = connection.open_reply(request).await?;
+            stream::collect(connection.inner.clone(), &prepared, &token, opened).await
+        }
+    }
+
+    /// Sends `request` and returns its reply with the body still to read
+    /// (after getting a new token and sending once more on a 401), with the
+    /// token errors of this reply must hide.
+    async fn open_reply(&self, request: Request) -> Result<(Prepared, Secret, stream::Opened), Error> {
         self.check_open()?;
         let prepared = self.inner.prepare(request)?;
         let (generation, mut token) = self.inner.current_token().await?;
         let mut opened = self.inner.open(&prepared, &token).await?;
         if self.inner.renews_after(opened.status, &prepared) {
-            // The renewed token is the one errors of this reply must hide.
             token = self.inner.renew_token(generation).await?.1;
             opened = self.inner.open(&prepared, &token).await?;
         }
-        stream::start(self.inner.clone(), &prepared, &token, opened).await
+        Ok((prepared, token, opened))
     }
 
     /// Sends `request` and checks the reply: a status not in `success` is
@@ -521,10 +544,7 @@ impl Inner {
                     elapsed_ms,
                     "reply received"
                 );
-                if self.debug && !reply.body.is_empty() {
-                    let logged = log::loggable_body(&reply.body, &self.secrets(token));
-                    tracing::trace!(connection = %self.label, body = %logged, "reply body");
-                }
+                self.log_reply_body(reply, token);
             }
             Err(e) => {
                 tracing::debug!(
@@ -538,6 +558,14 @@ impl Inner {
             }
         }
         result
+    }
+
+    /// With `debug`, the body of `reply` at trace level, secrets hidden.
+    pub(crate) fn log_reply_body(&self, reply: &Response, token: &Secret) {
+        if self.debug && !reply.body.is_empty() {
+            let logged = log::loggable_body(&reply.body, &self.secrets(token));
+            tracing::trace!(connection = %self.label, body = %logged, "reply body");
+        }
     }
 
     /// The reply to `prepared`, with what its errors need to name it and

@@ -37,7 +37,7 @@ use error::{find_cause, io_reason};
 pub(crate) use proxy::{ProxyChoice, ProxyServer};
 
 /// The largest body read whole, as received and once decompressed.
-const MAX_WHOLE_BODY: usize = 1 << 30;
+pub(crate) const MAX_WHOLE_BODY: usize = 1 << 30;
 
 /// How long an idle connection is kept for reuse. A server usually closes
 /// one sooner (which is noticed); this also covers a network that dropped
@@ -381,16 +381,7 @@ impl Body {
         if !self.gzip {
             return Ok(raw);
         }
-        let mut inflated = Vec::new();
-        let decoder = flate2::read::MultiGzDecoder::new(raw.as_slice());
-        match decoder.take(MAX_WHOLE_BODY as u64 + 1).read_to_end(&mut inflated) {
-            Err(e) => {
-                let message = format!("The gzip body of the reply to {} is corrupt: {e}.", self.what);
-                Err(TransportError::new(Step::Decode, message).caused_by(e))
-            }
-            Ok(n) if n > MAX_WHOLE_BODY => Err(self.too_large()),
-            Ok(_) => Ok(inflated),
-        }
+        inflate(&raw, &self.what)
     }
 
     /// At most `limit` bytes of the body, decompressed, and whether there
@@ -421,8 +412,27 @@ impl Body {
     }
 
     fn too_large(&self) -> TransportError {
-        let message = format!("The body of the reply to {} is larger than 1 GiB: it can only be streamed.", self.what);
-        TransportError::new(Step::Decode, message)
+        too_large(&self.what)
+    }
+}
+
+/// The error of a reply to `what` whose body is over [`MAX_WHOLE_BODY`].
+pub(crate) fn too_large(what: &str) -> TransportError {
+    let message = format!("The body of the reply to {what} is larger than 1 GiB: it can only be streamed.");
+    TransportError::new(Step::Decode, message)
+}
+
+/// A gzip body decompressed, no more than [`MAX_WHOLE_BODY`] of it.
+pub(crate) fn inflate(raw: &[u8], what: &str) -> Result<Vec<u8>, TransportError> {
+    let mut inflated = Vec::new();
+    let decoder = flate2::read::MultiGzDecoder::new(raw);
+    match decoder.take(MAX_WHOLE_BODY as u64 + 1).read_to_end(&mut inflated) {
+        Err(e) => {
+            let message = format!("The gzip body of the reply to {what} is corrupt: {e}.");
+            Err(TransportError::new(Step::Decode, message).caused_by(e))
+        }
+        Ok(n) if n > MAX_WHOLE_BODY => Err(too_large(what)),
+        Ok(_) => Ok(inflated),
     }
 }
 
