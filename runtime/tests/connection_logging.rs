@@ -191,3 +191,64 @@ async fn string_forms_hold_no_user_password_token_or_body() {
     let secret = Secret::new(PASSWORD);
     assert_eq!(format!("{secret} {secret:?}"), "<redacted> <redacted>");
 }
+
+/// A small type to list, with just a name.
+#[derive(Debug, Default)]
+struct Named {
+    name: Option<String>,
+}
+
+impl sdkgen_runtime::xml::XmlType for Named {
+    const TAG: &'static str = "user";
+    const PLURAL: &'static str = "users";
+
+    fn read_into(&mut self, r: &mut sdkgen_runtime::xml::XmlReader<'_>) -> Result<(), sdkgen_runtime::xml::XmlError> {
+        while let Some(tag) = r.next_child()? {
+            match tag.as_bytes() {
+                b"name" => self.name = r.read_text()?,
+                _ => r.skip()?,
+            }
+        }
+        Ok(())
+    }
+
+    fn write(&self, w: &mut sdkgen_runtime::xml::XmlWriter, tag: &str) {
+        w.start(tag);
+        w.end(tag);
+    }
+}
+
+// A listed reply is logged whole with `debug` (secrets replaced) when it is
+// small; a large one, parsed as it arrives, is said to be left out.
+#[tokio::test]
+async fn a_small_list_is_logged_whole_and_a_large_one_is_not() {
+    let one = format!("<user><name>u</name><password>{PASSWORD}</password></user>");
+    let large = format!("<users>{}</users>", one.repeat(100_000));
+    assert!(large.len() > 4 << 20);
+    let server = Server::start_tls(engine(move |r: &Recorded| match r.path.as_str() {
+        "/ovirt-engine/api/few" => Reply::xml(200, format!("<users>{one}</users>")),
+        _ => Reply::xml(200, large.clone()),
+    }))
+    .await;
+    let connection = builder(&server).debug(true).build().unwrap();
+
+    let capture = Capture::default();
+    let guard = tracing::subscriber::set_default(capture.clone());
+    let few: Vec<Named> = connection.fetch_list(Request::get("few")).await.unwrap();
+    drop(guard);
+    let log = capture.text();
+    assert_eq!(few.len(), 1);
+    assert!(log.contains("reply received") && log.contains("reply body"), "{log}");
+    assert!(log.contains("<password>[redacted]</password>"), "{log}");
+    assert_clean("the log of a small list", &log);
+
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let many: Vec<Named> = connection.fetch_list(Request::get("many")).await.unwrap();
+    let log = capture.text();
+    let start: String = log.chars().take(2_000).collect();
+    assert_eq!(many.len(), 100_000);
+    assert!(log.contains("read as it arrives, and it is not logged"), "{start}");
+    assert!(!log.contains("reply body"), "{start}");
+    assert_clean("the log of a large list", &log);
+}

@@ -632,7 +632,7 @@ impl Inner {
         let headers = self.headers_with_token(prepared, token)?;
         let permit = self.slots.take("connection").await?;
         let target = prepared.target();
-        tracing::debug!(connection = %self.label, method = %prepared.method, url = %target, "sending request (streamed reply)");
+        tracing::debug!(connection = %self.label, method = %prepared.method, url = %target, "sending request");
         let deadline = prepared.timeout.map(|t| tokio::time::Instant::now() + t);
         let head = async { Ok(self.transport.send(prepared.outgoing(&headers)).await?) };
         let reply = limits::within(prepared.timeout, &what, head).await?;
@@ -641,7 +641,7 @@ impl Inner {
             method = %prepared.method,
             url = %target,
             status = reply.status,
-            "reply headers received; the body is streamed"
+            "reply headers received; reading the body as it arrives"
         );
         Ok(stream::Opened {
             status: reply.status,

@@ -151,6 +151,8 @@ pub(crate) async fn collect<T: XmlType + Send + 'static>(
     while head.len() <= READ_WHOLE_UP_TO {
         let Some(bytes) = within(deadline, &what, body.chunk()).await? else {
             response.body = if gzip { crate::transport::inflate(&head, &what)? } else { head };
+            let bytes = response.body.len();
+            tracing::debug!(connection = %inner.label, url = %prepared.target(), bytes, "reply received");
             inner.log_reply_body(&response, token);
             return Ok(response.read_list::<T>()?.into_vec());
         };
