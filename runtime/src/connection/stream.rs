@@ -109,13 +109,11 @@ pub(crate) async fn start<T: XmlType + Send + 'static>(
     token: &Secret,
     opened: Opened,
 ) -> Result<ItemStream<T>, Error> {
-    let Opened { status, headers, body, permit, deadline, what } = opened;
-    let mut response = inner.response(prepared, token, status, headers, Vec::new());
-    let body = refuse_unless_xml(&mut response, body, deadline, &what).await?;
+    let (response, body, pumped) = checked(&inner, prepared, token, opened).await?;
     let (chunk_tx, chunk_rx) = mpsc::channel::<Result<Bytes, Error>>(CHUNKS_IN_FLIGHT);
     let (item_tx, item_rx) = mpsc::channel::<Result<T, Error>>(ITEMS_IN_FLIGHT);
     let gzip = body.is_gzip();
-    let pump = tokio::spawn(pump(body, chunk_tx, Pumped { permit, deadline, what, limit: None }));
+    let pump = tokio::spawn(pump(body, chunk_tx, pumped));
     let reader: Box<dyn FnOnce() + Send> = Box::new(move || {
         let (source, failure) = body_source(Bytes::new(), chunk_rx, gzip, None);
         for item in ListStream::<T>::new(source) {
@@ -143,14 +141,12 @@ pub(crate) async fn collect<T: XmlType + Send + 'static>(
     token: &Secret,
     opened: Opened,
 ) -> Result<Vec<T>, Error> {
-    let Opened { status, headers, body, permit, deadline, what } = opened;
-    let mut response = inner.response(prepared, token, status, headers, Vec::new());
-    let mut body = refuse_unless_xml(&mut response, body, deadline, &what).await?;
+    let (mut response, mut body, mut pumped) = checked(&inner, prepared, token, opened).await?;
     let gzip = body.is_gzip();
     let mut head = Vec::new();
     while head.len() <= READ_WHOLE_UP_TO {
-        let Some(bytes) = within(deadline, &what, body.chunk()).await? else {
-            response.body = if gzip { crate::transport::inflate(&head, &what)? } else { head };
+        let Some(bytes) = within(pumped.deadline, &pumped.what, body.chunk()).await? else {
+            response.body = if gzip { crate::transport::inflate(&head, &pumped.what)? } else { head };
             let bytes = response.body.len();
             tracing::debug!(connection = %inner.label, url = %prepared.target(), bytes, "reply received");
             inner.log_reply_body(&response, token);
@@ -165,9 +161,9 @@ pub(crate) async fn collect<T: XmlType + Send + 'static>(
     );
     let (chunk_tx, chunk_rx) = mpsc::channel::<Result<Bytes, Error>>(CHUNKS_IN_FLIGHT);
     let (done_tx, done_rx) = tokio::sync::oneshot::channel::<Result<Vec<T>, Error>>();
-    let limit = Some(MAX_WHOLE_BODY - head.len());
-    let pump = tokio::spawn(pump(body, chunk_tx, Pumped { permit, deadline, what: what.clone(), limit }));
-    let _stop_pump = AbortOnDrop(pump);
+    pumped.limit = Some(MAX_WHOLE_BODY - head.len());
+    let what = pumped.what.clone();
+    let _stop_pump = AbortOnDrop(tokio::spawn(pump(body, chunk_tx, pumped)));
     let reader: Box<dyn FnOnce() + Send> = Box::new(move || {
         let (source, failure) = body_source(Bytes::from(head), chunk_rx, gzip, Some(what));
         let items = ListStream::<T>::new(source)
@@ -177,6 +173,20 @@ pub(crate) async fn collect<T: XmlType + Send + 'static>(
     });
     spawn_reader(reader);
     done_rx.await.unwrap_or_else(|_| Err(Error::new(ErrorKind::InvalidResponse, "The list reader stopped.")))
+}
+
+/// The reply's head checked (see [`refuse_unless_xml`]): the response that
+/// errors are made from, the body, and what reading the body needs.
+async fn checked(
+    inner: &Inner,
+    prepared: &Prepared,
+    token: &Secret,
+    opened: Opened,
+) -> Result<(Response, Body, Pumped), Error> {
+    let Opened { status, headers, body, permit, deadline, what } = opened;
+    let mut response = inner.response(prepared, token, status, headers, Vec::new());
+    let body = refuse_unless_xml(&mut response, body, deadline, &what).await?;
+    Ok((response, body, Pumped { permit, deadline, what, limit: None }))
 }
 
 /// A reply that is not a 200 with XML is an error; its (small) body is read
