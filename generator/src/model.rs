@@ -175,6 +175,8 @@ pub struct RawTasks {
     pub backoff: Vec<f64>,
     /// The longest a wait lasts by default, in seconds.
     pub deadline: u64,
+    /// `METHOD /path` that cancels a task, with `{task_id}`, if the API can.
+    pub cancel: Option<String>,
 }
 
 /// How error replies are read.

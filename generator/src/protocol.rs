@@ -92,6 +92,8 @@ pub struct Tasks {
     pub backoff_ms: Vec<u64>,
     /// Default deadline of a wait, in seconds.
     pub deadline_s: u64,
+    /// Method and path that cancel a task.
+    pub cancel: Option<(String, String)>,
 }
 
 /// One way to authenticate.
@@ -202,6 +204,17 @@ pub fn build(file: &Path, raw: &RawProtocol, format: WireFormat, errors: &mut Ve
             revoked: t.revoked.clone(),
             backoff_ms: t.backoff.iter().map(|s| (s * 1000.0).round() as u64).collect(),
             deadline_s: t.deadline,
+            cancel: t.cancel.as_deref().and_then(|text| match text.split_once(' ') {
+                Some((verb, path))
+                    if is_http_method(verb) && path.starts_with('/') && template_params(path) == ["task_id"] =>
+                {
+                    Some((verb.to_owned(), path.to_owned()))
+                }
+                _ => {
+                    err("protocol.tasks.cancel", "write the cancel as `METHOD /path` holding `{task_id}`".into());
+                    None
+                }
+            }),
         }
     });
     if tasks.is_some() && raw.envelope.is_none() {

@@ -2030,6 +2030,9 @@ fn protocol_mistakes_are_named_by_their_key() {
     only(&errs, "api.yaml", Some("api"), Some("protocol.auth[1]"), "exactly one of `header:`, `login:` or `signer:`");
     let errs = errors(&json_with("api.yaml", "status_path: /task/{task_id}/", "status_path: /task/{id}/"));
     only(&errs, "api.yaml", Some("api"), Some("protocol.tasks.status_path"), "hold `{task_id}`");
+    let cancel = "status_path: /task/{task_id}/\n    cancel: PUT /task/{id}/cancel/";
+    let errs = errors(&json_with("api.yaml", "status_path: /task/{task_id}/", cancel));
+    only(&errs, "api.yaml", Some("api"), Some("protocol.tasks.cancel"), "`METHOD /path` holding `{task_id}`");
 }
 
 #[test]

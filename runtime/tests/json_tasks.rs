@@ -109,6 +109,32 @@ async fn start_returns_the_task_and_wait_polls_later() {
 }
 
 #[tokio::test]
+async fn a_started_task_can_be_cancelled_and_a_refusal_says_why() {
+    const CANCEL: &str = "/api/dc/main/task/1e1d2-6f75849b-fc64-4e1c/cancel/";
+    let refuse = std::sync::atomic::AtomicBool::new(false);
+    let pending = tasks(usize::MAX, (200, "SUCCESS", "null"));
+    let server = Server::start(move |r: &Recorded| match r.path.as_str() {
+        CANCEL if refuse.swap(true, Ordering::SeqCst) => Reply::json(406, r#"{"detail":"Task cannot be canceled"}"#),
+        CANCEL => Reply::json(410, envelope("REVOKED", "null", TASK)),
+        _ => pending(r),
+    })
+    .await;
+    let client = builder(&server).prefix_value("main").build().unwrap();
+    let started = client.call("VmService::deploy", "POST", "vm/web".into()).start::<()>().await.unwrap();
+    let Started::Pending(task) = started else { panic!("the deploy should be pending") };
+    let cancelled = task.cancel().await.unwrap();
+    assert_eq!((cancelled.status.as_deref(), cancelled.http_status), (Some("REVOKED"), 410));
+    assert_eq!(cancelled.task_id.as_deref(), Some(TASK));
+    let sent = server.last();
+    assert_eq!((sent.method.as_str(), sent.path.as_str()), ("PUT", CANCEL));
+    assert_eq!((sent.body.as_slice(), sent.header("es-api-key")), (&b"{}"[..], Some(API_KEY)));
+    let err = task.cancel().await.unwrap_err();
+    assert_eq!(err.code(), Some(406));
+    assert!(err.to_string().starts_with("Cancelling a task failed: "), "{err}");
+    assert!(err.to_string().ends_with("Task cannot be canceled."), "{err}");
+}
+
+#[tokio::test]
 async fn a_finished_reply_is_done_at_once() {
     let server =
         Server::start(|_| Reply::json(200, envelope("SUCCESS", r#""Successfully updated VM web (locally)""#, "d-1")))

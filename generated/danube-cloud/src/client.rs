@@ -29,6 +29,7 @@ pub static PROTOCOL: Protocol = Protocol {
         revoked: &["REVOKED"],
         backoff_ms: &[1000, 3000, 6000, 12000, 30000],
         deadline_s: 3600,
+        cancel: Some(("PUT", "/task/{task_id}/cancel/")),
     }),
     errors: Errors {
         message_fields: &["detail", "message"],

@@ -60,6 +60,9 @@ pub struct Tasks {
     pub backoff_ms: &'static [u64],
     /// Default deadline of a wait, in seconds (3600).
     pub deadline_s: u64,
+    /// The method and path template (`{task_id}`) that cancel a task, when
+    /// the API can: ("PUT", "/task/{task_id}/cancel/").
+    pub cancel: Option<(&'static str, &'static str)>,
 }
 
 /// Where a task stands, as its envelope status says.

@@ -51,10 +51,44 @@ impl Task {
         let task = self.clone();
         async move {
             let polled = task.poll().await?;
-            let enveloped = envelope_of(task.client.inner.protocol, &polled.reply.body);
-            let result = enveloped.result.and_then(|raw| serde_json::from_str(raw.get()).ok()).unwrap_or(Value::Null);
-            let task_id = enveloped.task_id.or_else(|| Some(task.id.clone()));
-            Ok(Reply { result, status: Some(polled.status), task_id, http_status: polled.reply.status })
+            Ok(task.standing(&polled.reply, Some(polled.status)))
+        }
+    }
+
+    /// Asks the server to cancel the task, with the protocol's cancel
+    /// operation (its body an empty JSON object unless it is a `GET`), and
+    /// returns where the task stands then, as [`status`](Self::status) does
+    /// (`REVOKED` once cancelled; a cancelled task's reply may carry an error
+    /// status, such as 410, and is still an answer). A refusal without that
+    /// (a task that can no longer be cancelled) is an error with the server's
+    /// detail; an API without a cancel operation is an
+    /// [`InvalidInput`](ErrorKind::InvalidInput) error, and nothing is sent.
+    pub fn cancel(&self) -> impl Future<Output = Result<Reply<Value>, Error>> + Send + use<> {
+        let task = self.clone();
+        async move {
+            let inner = &task.client.inner;
+            let Some((method, path)) = inner.protocol.tasks.as_ref().and_then(|t| t.cancel) else {
+                let message = format!("{} has no operation that cancels a task.", inner.protocol.title);
+                return Err(Error::new(ErrorKind::InvalidInput, message));
+            };
+            let path = path.replace("{task_id}", &super::encode_segment(&task.id));
+            let body = (!method.eq_ignore_ascii_case("GET")).then(|| b"{}".to_vec());
+            let draft = Draft {
+                method,
+                operation: "Cancelling a task",
+                path: &path,
+                prefixed: true,
+                query: &[],
+                headers: &[],
+                body,
+                timeout: None,
+            };
+            let reply = inner.execute(&inner.prepare(draft)?).await?;
+            let status = envelope_of(inner.protocol, &reply.body).status;
+            if status.is_none() && !reply.is_success() {
+                return Err(reply.hide_secrets(reply_error(inner.protocol, "Cancelling a task", &reply)));
+            }
+            Ok(task.standing(&reply, status))
         }
     }
 
@@ -114,6 +148,15 @@ impl Task {
         let checked = finished_task(self.operation, polled.state, &enveloped)
             .and_then(|()| decode_reply(protocol, self.operation, &polled.reply, enveloped));
         checked.map_err(|e| polled.reply.hide_secrets(e))
+    }
+
+    /// Where the task stands, from a reply about it: the envelope's
+    /// `status` and `result`, the task's id.
+    fn standing(&self, reply: &RawReply, status: Option<String>) -> Reply<Value> {
+        let enveloped = envelope_of(self.client.inner.protocol, &reply.body);
+        let result = enveloped.result.and_then(|raw| serde_json::from_str(raw.get()).ok()).unwrap_or(Value::Null);
+        let task_id = enveloped.task_id.or_else(|| Some(self.id.clone()));
+        Reply { result, status, task_id, http_status: reply.status }
     }
 
     /// One GET of the task's status path.

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use danube_cloud_sdk::types::{Vm, VmStatus};
+use danube_cloud_sdk::types::{TaskResult, Vm, VmStatus};
 use danube_cloud_sdk::{Client, Error, ErrorKind, Started};
 use danube_cloud_sdk_tests::fake::{API_KEY, Fake, PASSWORD, TaskEnd, USERNAME};
 use sdkgen_testkit::decode_form;
@@ -107,6 +107,12 @@ async fn start_returns_the_pending_task_without_waiting() {
     let Started::Pending(task) = started else { panic!("a 201 reply must give a pending task") };
     assert_eq!(vec![task.id().to_owned()], fake.pending_tasks());
     assert!(fake.requests().iter().all(|r| !r.path.ends_with("/status/")));
+    // Cancelled, it ends as revoked; a second cancel is refused.
+    assert_eq!(task.cancel().await.unwrap().status.as_deref(), Some("REVOKED"));
+    assert!(fake.pending_tasks().is_empty());
+    assert_eq!(task.wait::<TaskResult>().await.unwrap_err().kind(), ErrorKind::TaskRevoked);
+    let error = task.cancel().await.unwrap_err();
+    assert!(error.to_string().ends_with("Task cannot be canceled."), "{error}");
 }
 
 #[tokio::test]

@@ -211,6 +211,10 @@ fn protocol_value(p: &Protocol) -> TokenStream {
             let (pending, success, failure, revoked) = (&t.pending, &t.success, &t.failure, &t.revoked);
             let backoff = t.backoff_ms.iter().map(|ms| Literal::u64_unsuffixed(*ms));
             let deadline = Literal::u64_unsuffixed(t.deadline_s);
+            let cancel = match &t.cancel {
+                Some((verb, path)) => quote! { Some((#verb, #path)) },
+                None => quote! { None },
+            };
             quote! {
                 Some(Tasks {
                     status_path: #path,
@@ -221,6 +225,7 @@ fn protocol_value(p: &Protocol) -> TokenStream {
                     revoked: &[#(#revoked),*],
                     backoff_ms: &[#(#backoff),*],
                     deadline_s: #deadline,
+                    cancel: #cancel,
                 })
             }
         }
