@@ -199,6 +199,7 @@ mod tests {
             revoked: &["REVOKED"],
             backoff_ms: &[1],
             deadline_s: 1,
+            cancel: None,
         };
         assert_eq!(tasks.state_of("STARTED"), TaskState::Pending);
         assert_eq!(tasks.state_of("SUCCESS"), TaskState::Success);
