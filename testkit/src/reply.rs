@@ -14,6 +14,9 @@ pub enum Reply {
     /// A head that promises `promised` body bytes, then only `body`, then
     /// nothing more, ever (the connection stays open).
     Stall { status: u16, headers: Vec<(String, String)>, body: Vec<u8>, promised: usize },
+    /// A complete reply whose body is the file at `path`, read piece by
+    /// piece as it is sent: a large body the server never holds in memory.
+    File { status: u16, headers: Vec<(String, String)>, path: std::path::PathBuf },
     /// These bytes as they are, then the connection is closed.
     Raw(Vec<u8>),
     /// No answer, ever (the connection stays open).
@@ -23,6 +26,12 @@ pub enum Reply {
 }
 
 impl Reply {
+    /// A complete reply with a `Content-Type` whose body is the file at
+    /// `path`, sent as it is read (see [`Reply::File`]).
+    pub fn file(status: u16, content_type: &str, path: impl Into<std::path::PathBuf>) -> Reply {
+        Reply::File { status, headers: vec![("Content-Type".into(), content_type.into())], path: path.into() }
+    }
+
     /// A complete reply with a `Content-Type`.
     pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
         Reply::Http { status, headers: vec![("Content-Type".into(), content_type.into())], body: body.into() }

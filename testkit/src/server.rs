@@ -190,11 +190,40 @@ async fn answer<S: AsyncWrite + Unpin>(mut reply: Reply, close: bool, stream: &m
                 send(stream, &encode(status, &headers, promised, &body, close)).await;
                 return std::future::pending().await;
             }
+            Reply::File { status, headers, path } => return send_file(stream, status, &headers, &path, close).await,
             Reply::Raw(bytes) => {
                 send(stream, &bytes).await;
                 return false;
             }
             Reply::Hang => return std::future::pending().await,
+        }
+    }
+}
+
+/// Sends a reply whose body is a file, 64 KiB at a time; whether it worked.
+/// A file that can't be read gives a 500 instead.
+async fn send_file<S: AsyncWrite + Unpin>(
+    stream: &mut S,
+    status: u16,
+    headers: &[(String, String)],
+    path: &std::path::Path,
+    close: bool,
+) -> bool {
+    use std::io::Read as _;
+    let opened = std::fs::File::open(path).and_then(|f| Ok((f.metadata()?.len(), f)));
+    let Ok((length, mut file)) = opened else {
+        let message = format!("the test server can't read {}", path.display());
+        return send(stream, &encode(500, &[], message.len(), message.as_bytes(), close)).await;
+    };
+    if !send(stream, &encode(status, headers, length as usize, &[], close)).await {
+        return false;
+    }
+    let mut piece = vec![0; 64 << 10];
+    loop {
+        match file.read(&mut piece) {
+            Ok(0) => return true,
+            Ok(n) if send(stream, &piece[..n]).await => {}
+            _ => return false,
         }
     }
 }

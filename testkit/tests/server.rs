@@ -111,3 +111,25 @@ async fn a_malformed_request_ends_its_connection_without_a_reply() {
     assert_eq!(read_all(&mut stream).await, "");
     assert!(server.requests().is_empty());
 }
+
+#[tokio::test]
+async fn a_file_reply_sends_the_file_as_it_is_read() {
+    let path = std::env::temp_dir().join(format!("sdkgen-testkit-file-{}.xml", std::process::id()));
+    let body: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&path, &body).unwrap();
+    let served = path.clone();
+    let server = Server::start(move |r: &Recorded| match r.path.as_str() {
+        "/missing" => Reply::file(200, "application/xml", "/nonexistent/file.xml"),
+        _ => Reply::file(200, "application/xml", &served),
+    })
+    .await;
+    let mut stream = connect(&server).await;
+    stream.write_all(b"GET /f HTTP/1.1\r\n\r\nGET /missing HTTP/1.1\r\nConnection: close\r\n\r\n").await.unwrap();
+    let answer = read_all_bytes(&mut stream).await;
+    let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n\r\n", body.len());
+    assert!(answer.starts_with(head.as_bytes()));
+    assert_eq!(&answer[head.len()..head.len() + body.len()], &body[..]);
+    let rest = String::from_utf8_lossy(&answer[head.len() + body.len()..]).into_owned();
+    assert!(rest.starts_with("HTTP/1.1 500") && rest.ends_with("can't read /nonexistent/file.xml"), "{rest}");
+    std::fs::remove_file(path).unwrap();
+}

@@ -3,20 +3,21 @@
 //! file is read into memory first and then parsed (`list_from_xml`: the
 //! input bytes and the values are both held); with `--from-file` the file
 //! is parsed as it is read (`ListStream`, collected: only the values are
-//! held); with `--over-http` the file is served by a small server on a
-//! thread of this program and fetched with `vms_service().list().send()`,
-//! as an application does (the body is parsed as it arrives). `cargo xtask
+//! held); with `--over-http` the file is served over loopback HTTP by the
+//! test kit's server in this program (which never holds it) and fetched
+//! with `vms_service().list().send()`, as an application does (the body is
+//! parsed as it arrives). `cargo xtask
 //! bench` runs all three under `/usr/bin/time -v` to report the peak memory
 //! against the file size.
 //!
 //! Usage: `cargo run --release -p ovirt-sdk-tests --example read_vms -- FILE [--from-file | --over-http]`
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
+use std::io::BufReader;
 
 use ovirt_sdk::prelude::*;
 use ovirt_sdk::xml::{ListStream, list_from_xml};
+use sdkgen_testkit::{Recorded, Reply, Server};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args().nth(1).ok_or("usage: read_vms FILE [--from-file | --over-http]")?;
@@ -33,33 +34,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The VMs of `path`, served over plain HTTP on the loopback and listed
-/// with the SDK.
+/// The VMs of `path`, served over plain HTTP on the loopback by the test
+/// kit's server (which sends the file as it reads it) and listed with the
+/// SDK.
 fn over_http(path: &str) -> Result<Vec<Vm>, Box<dyn std::error::Error>> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let url = format!("http://{}/ovirt-engine/api", listener.local_addr()?);
-    let file = path.to_owned();
-    std::thread::spawn(move || serve_once(&listener, &file));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
-        let connection = Connection::builder(url).token("token").no_proxy().build()?;
+        let file = std::path::PathBuf::from(path);
+        let server = Server::start(move |_: &Recorded| Reply::file(200, "application/xml", &file)).await;
+        let connection = Connection::builder(server.url("/ovirt-engine/api")).token("token").no_proxy().build()?;
         Ok(connection.system_service().vms_service().list().send().await?)
     })
-}
-
-/// Answers one request with the file, copied from disk in small pieces (the
-/// server holds none of it).
-fn serve_once(listener: &TcpListener, path: &str) -> std::io::Result<()> {
-    let (stream, _) = listener.accept()?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut line = String::new();
-    while reader.read_line(&mut line)? > 2 {
-        line.clear();
-    }
-    let mut file = File::open(path)?;
-    let length = file.metadata()?.len();
-    let mut out = stream;
-    write!(out, "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: {length}\r\n\r\n")?;
-    std::io::copy(&mut file, &mut out)?;
-    out.flush()
 }
