@@ -6,6 +6,7 @@ use sdkgen_runtime::connection::{Error, Secret};
 use sdkgen_runtime::json::{Errors, JsonClient, JsonClientBuilder, Protocol};
 use sdkgen_runtime::connection::ErrorKind;
 use sdkgen_runtime::json::AuthScheme;
+use sdkgen_runtime::json::LoginScheme;
 use sdkgen_runtime::json::Envelope;
 use sdkgen_runtime::json::Tasks;
 use crate::services;
@@ -46,7 +47,7 @@ pub static PROTOCOL: Protocol = Protocol {
             name: "ES-API-KEY",
             setting: "api_key",
         },
-        AuthScheme::Login {
+        AuthScheme::Login(LoginScheme {
             path: "/accounts/login/",
             user_field: "username",
             password_field: "password",
@@ -59,7 +60,7 @@ pub static PROTOCOL: Protocol = Protocol {
                 "Invalid token.",
             ],
             logout: Some(("GET", "/accounts/logout/")),
-        },
+        }),
     ],
     headers: &[("Accept", "application/json")],
 };

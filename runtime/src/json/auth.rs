@@ -1,6 +1,7 @@
 //! How a JSON client proves who it is: a secret header, a token from a
 //! login operation (renewed once when refused), or a request signer.
 
+use super::protocol::LoginScheme;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -34,20 +35,6 @@ pub struct SignRequest<'a> {
     pub url: &'a str,
     /// The body bytes (empty when the request has no body).
     pub body: &'a [u8],
-}
-
-/// The login operation of an API, as its protocol describes it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct LoginScheme {
-    pub(crate) path: &'static str,
-    pub(crate) user_field: &'static str,
-    pub(crate) password_field: &'static str,
-    pub(crate) token_field: &'static str,
-    pub(crate) header: &'static str,
-    pub(crate) format: &'static str,
-    pub(crate) relogin_on: u16,
-    pub(crate) relogin_if: &'static [&'static str],
-    pub(crate) logout: Option<(&'static str, &'static str)>,
 }
 
 impl LoginScheme {

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use url::Url;
 
-use super::auth::{Auth, Login, LoginScheme, Signer};
+use super::auth::{Auth, Login, Signer};
 use super::call::JsonCall;
 use super::error::{error_with_kind, reply_error};
 use super::protocol::{AuthScheme, Protocol};
@@ -698,28 +698,7 @@ impl JsonClientBuilder {
                 }
                 None => None,
             },
-            AuthScheme::Login {
-                path,
-                user_field,
-                password_field,
-                token_field,
-                header,
-                format,
-                relogin_on,
-                relogin_if,
-                logout,
-            } => self.credentials.as_ref().map(|(username, password)| {
-                let scheme = LoginScheme {
-                    path,
-                    user_field,
-                    password_field,
-                    token_field,
-                    header,
-                    format,
-                    relogin_on,
-                    relogin_if,
-                    logout,
-                };
+            AuthScheme::Login(scheme) => self.credentials.as_ref().map(|(username, password)| {
                 Auth::Login(Box::new(Login {
                     scheme,
                     username: username.clone(),
@@ -747,7 +726,7 @@ impl JsonClientBuilder {
             }
         }
         if let Some((username, _)) = &self.credentials {
-            if !schemes.iter().any(|s| matches!(s, AuthScheme::Login { .. })) {
+            if !schemes.iter().any(|s| matches!(s, AuthScheme::Login(_))) {
                 let message = format!("{title} has no login operation: 'credentials' can't be used.");
                 return Err(Error::new(ErrorKind::InvalidInput, message));
             }
@@ -770,7 +749,7 @@ impl JsonClientBuilder {
             .iter()
             .map(|scheme| match scheme {
                 AuthScheme::Header { setting, .. } => format!("'{setting}'"),
-                AuthScheme::Login { .. } => "a user name and password ('credentials')".to_owned(),
+                AuthScheme::Login(_) => "a user name and password ('credentials')".to_owned(),
                 AuthScheme::Signer => "a 'signer'".to_owned(),
             })
             .collect();

@@ -35,7 +35,7 @@ pub use auth::{SignFuture, SignRequest, Signer};
 pub use call::{JsonCall, Reply, Started, decode_body};
 pub use client::{JsonClient, JsonClientBuilder};
 pub use pages::{JsonPages, Paging};
-pub use protocol::{AuthScheme, Envelope, Errors, Protocol, Tasks};
+pub use protocol::{AuthScheme, Envelope, Errors, LoginScheme, Protocol, Tasks};
 pub use task::Task;
 
 /// Percent-encodes one path segment (`/ ? # %`, space, non-ASCII), the same rule as the oVirt locators:

@@ -132,38 +132,43 @@ pub enum AuthScheme {
         /// [`JsonClientBuilder::secret`](super::JsonClientBuilder::secret).
         setting: &'static str,
     },
-    /// A login operation: POST `path` with JSON body {user_field: username, password_field: password};
-    /// the token is read from member `token_field` of the (non-enveloped) reply and sent as header
-    /// `header` with value `format` where "{token}" is replaced ("Token {token}").
-    /// A request refused with status `relogin_on` (and, when `relogin_if` is not empty, a body holding one
-    /// of its texts) while using such a token logs in again ONCE and is resent once.
-    /// `logout`: optional (method, path) called by [`JsonClient::close`](super::JsonClient::close).
-    Login {
-        /// The path of the login operation, relative to the API URL.
-        path: &'static str,
-        /// The body member holding the user name.
-        user_field: &'static str,
-        /// The body member holding the password.
-        password_field: &'static str,
-        /// The reply member holding the token.
-        token_field: &'static str,
-        /// The header the token is sent in.
-        header: &'static str,
-        /// The value of that header, `{token}` standing for the token.
-        format: &'static str,
-        /// The status that means the token is no longer accepted.
-        relogin_on: u16,
-        /// Texts of which the refusal's body must hold one for it to mean
-        /// the token is no longer accepted (a refusal for lack of permission
-        /// has the same status); empty: every refusal with `relogin_on`.
-        relogin_if: &'static [&'static str],
-        /// The method and path of the logout operation, if there is one.
-        logout: Option<(&'static str, &'static str)>,
-    },
+    /// A login operation whose token is sent with every request (see
+    /// [`LoginScheme`]).
+    Login(LoginScheme),
     /// A request signer installed by the user or a later generated crate
     /// (see [`Signer`](super::Signer)): it sees the exact method, full URL
     /// and body bytes.
     Signer,
+}
+
+/// A login operation: POST `path` with JSON body {user_field: username, password_field: password};
+/// the token is read from member `token_field` of the (non-enveloped) reply and sent as header
+/// `header` with value `format` where "{token}" is replaced ("Token {token}").
+/// A request refused with status `relogin_on` (and, when `relogin_if` is not empty, a body holding one
+/// of its texts) while using such a token logs in again ONCE and is resent once.
+/// `logout`: optional (method, path) called by [`JsonClient::close`](super::JsonClient::close).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginScheme {
+    /// The path of the login operation, relative to the API URL.
+    pub path: &'static str,
+    /// The body member holding the user name.
+    pub user_field: &'static str,
+    /// The body member holding the password.
+    pub password_field: &'static str,
+    /// The reply member holding the token.
+    pub token_field: &'static str,
+    /// The header the token is sent in.
+    pub header: &'static str,
+    /// The value of that header, `{token}` standing for the token.
+    pub format: &'static str,
+    /// The status that means the token is no longer accepted.
+    pub relogin_on: u16,
+    /// Texts of which the refusal's body must hold one for it to mean
+    /// the token is no longer accepted (a refusal for lack of permission
+    /// has the same status); empty: every refusal with `relogin_on`.
+    pub relogin_if: &'static [&'static str],
+    /// The method and path of the logout operation, if there is one.
+    pub logout: Option<(&'static str, &'static str)>,
 }
 
 #[cfg(test)]

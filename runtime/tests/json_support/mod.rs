@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use sdkgen_runtime::connection::ErrorKind;
-use sdkgen_runtime::json::{AuthScheme, Envelope, Errors, JsonClient, JsonClientBuilder, Protocol, Tasks};
+use sdkgen_runtime::json::{AuthScheme, Envelope, Errors, JsonClient, JsonClientBuilder, LoginScheme, Protocol, Tasks};
 pub use sdkgen_testkit::*;
 
 pub const API: &str = "/api";
@@ -18,7 +18,7 @@ pub const TOKEN_2: &str = "tok-9a8b7c6d5e";
 pub const LOGIN: &str = "/api/accounts/login/";
 pub const LOGOUT: &str = "/api/accounts/logout/";
 
-const LOGIN_SCHEME: AuthScheme = AuthScheme::Login {
+const LOGIN_SCHEME: AuthScheme = AuthScheme::Login(LoginScheme {
     path: "/accounts/login/",
     user_field: "username",
     password_field: "password",
@@ -28,7 +28,7 @@ const LOGIN_SCHEME: AuthScheme = AuthScheme::Login {
     relogin_on: 403,
     relogin_if: &["Authentication credentials were not provided.", "Invalid token."],
     logout: Some(("GET", "/accounts/logout/")),
-};
+});
 
 /// A protocol that looks like Danube Cloud's.
 pub static DANUBE: Protocol = Protocol {

@@ -266,6 +266,9 @@ fn protocol_imports(p: &Protocol) -> Vec<TokenStream> {
     if !p.auth.is_empty() {
         out.push(quote! { use sdkgen_runtime::json::AuthScheme; });
     }
+    if p.auth.iter().any(|a| matches!(a, Auth::Login { .. })) {
+        out.push(quote! { use sdkgen_runtime::json::LoginScheme; });
+    }
     if p.envelope.is_some() {
         out.push(quote! { use sdkgen_runtime::json::Envelope; });
     }
@@ -295,7 +298,7 @@ fn auth_value(auth: &Auth) -> TokenStream {
                 None => quote! { None },
             };
             quote! {
-                AuthScheme::Login {
+                AuthScheme::Login(LoginScheme {
                     path: #path,
                     user_field: #user,
                     password_field: #password,
@@ -305,7 +308,7 @@ fn auth_value(auth: &Auth) -> TokenStream {
                     relogin_on: #relogin_on,
                     relogin_if: &[#(#relogin_if),*],
                     logout: #logout,
-                }
+                })
             }
         }
         Auth::Signer { .. } => quote! { AuthScheme::Signer },
