@@ -71,19 +71,7 @@ impl Task {
                 let message = format!("{} has no operation that cancels a task.", inner.protocol.title);
                 return Err(Error::new(ErrorKind::InvalidInput, message));
             };
-            let path = path.replace("{task_id}", &super::encode_segment(&task.id));
-            let body = (!method.eq_ignore_ascii_case("GET")).then(|| b"{}".to_vec());
-            let draft = Draft {
-                method,
-                operation: "Cancelling a task",
-                path: &path,
-                prefixed: true,
-                query: &[],
-                headers: &[],
-                body,
-                timeout: None,
-            };
-            let reply = inner.execute(&inner.prepare(draft)?).await?;
+            let reply = task.send(method, path, "Cancelling a task").await?;
             let status = envelope_of(inner.protocol, &reply.body).status;
             if status.is_none() && !reply.is_success() {
                 return Err(reply.hide_secrets(reply_error(inner.protocol, "Cancelling a task", &reply)));
@@ -166,19 +154,20 @@ impl Task {
             let message = format!("{} has no long-running tasks to wait for.", inner.protocol.title);
             Error::new(ErrorKind::InvalidInput, message)
         })?;
-        let path = tasks.status_path.replace("{task_id}", &super::encode_segment(&self.id));
-        let draft = Draft {
-            method: "GET",
-            operation: self.operation,
-            path: &path,
-            prefixed: true,
-            query: &[],
-            headers: &[],
-            body: None,
-            timeout: None,
-        };
-        let reply = inner.execute(&inner.prepare(draft)?).await?;
+        let reply = self.send("GET", tasks.status_path, self.operation).await?;
         self.read_poll(tasks, reply)
+    }
+
+    /// Sends `method` to the path `template` with this task's id for
+    /// `{task_id}` (an empty JSON object as the body, unless a `GET`), and
+    /// returns the reply whatever its status; `operation` names it in errors.
+    async fn send(&self, method: &'static str, template: &str, operation: &'static str) -> Result<RawReply, Error> {
+        let inner = &self.client.inner;
+        let path = template.replace("{task_id}", &super::encode_segment(&self.id));
+        let body = (!method.eq_ignore_ascii_case("GET")).then(|| b"{}".to_vec());
+        let draft =
+            Draft { method, operation, path: &path, prefixed: true, query: &[], headers: &[], body, timeout: None };
+        inner.execute(&inner.prepare(draft)?).await
     }
 
     /// What a reply of the status path says.
