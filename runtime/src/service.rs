@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::IdSource;
-use crate::connection::path::{decode_segment as decode, encode_id};
+use crate::connection::path::{decode_segment as decode, encode_id, path_with_query};
 use crate::connection::{Connection, Error, ErrorKind, ItemStream, Method, Request, Response};
 use crate::wait::{Progress, Wait};
 use crate::xml::XmlType;
@@ -363,10 +363,7 @@ impl Call {
 
     /// The request as it reads in messages: `GET vms?search=name%3Dweb`.
     fn describe(&self) -> String {
-        let mut pairs = url::form_urlencoded::Serializer::new(String::new());
-        pairs.extend_pairs(merge_query(self.query.clone(), self.params.clone()));
-        let query = pairs.finish();
-        if query.is_empty() { format!("GET {}", self.path) } else { format!("GET {}?{query}", self.path) }
+        format!("GET {}", path_with_query(&self.path, merge_query(self.query.clone(), self.params.clone())))
     }
 
     /// An `add`, its reply (the created object) read as a `T`.

@@ -84,6 +84,17 @@ pub(crate) fn with_query(mut url: Url, query: &[(String, String)]) -> Url {
     url
 }
 
+/// `path?query` as messages name a request (just `path` without a query),
+/// the `query` pairs form-encoded.
+pub(crate) fn path_with_query(path: &str, query: impl IntoIterator<Item = (String, String)>) -> String {
+    let mut pairs = url::form_urlencoded::Serializer::new(String::new());
+    pairs.extend_pairs(query);
+    match pairs.finish() {
+        query if query.is_empty() => path.to_owned(),
+        query => format!("{path}?{query}"),
+    }
+}
+
 /// Decodes the `%XX` escapes of a path segment (a `%` that starts no escape
 /// is kept); bytes that are not UTF-8 become U+FFFD.
 pub(crate) fn decode_segment(segment: &str) -> String {

@@ -191,11 +191,7 @@ impl JsonCall {
     /// The call as messages name it: `VmsService::list (GET vm?order_by=alias)`.
     fn describe(&self) -> String {
         let (query, _) = self.placed();
-        let mut pairs = url::form_urlencoded::Serializer::new(String::new());
-        pairs.extend_pairs(query);
-        let query = pairs.finish();
-        let target = if query.is_empty() { self.path.clone() } else { format!("{}?{query}", self.path) };
-        format!("{} ({} {target})", self.operation, self.method)
+        format!("{} ({} {})", self.operation, self.method, crate::connection::path::path_with_query(&self.path, query))
     }
 
     /// Same as [`send`](Self::send), but also returns the envelope's metadata.
