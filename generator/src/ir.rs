@@ -593,6 +593,15 @@ pub struct Locator {
 }
 
 impl Api {
+    /// The protocol, or for an API without `protocol:` (an XML API may
+    /// leave it out) an empty one titled with the API's short name.
+    pub fn protocol_or_empty(&self) -> std::borrow::Cow<'_, Protocol> {
+        match &self.protocol {
+            Some(p) => std::borrow::Cow::Borrowed(p),
+            None => std::borrow::Cow::Owned(Protocol { title: self.name.clone(), ..Protocol::default() }),
+        }
+    }
+
     /// Methods of a service including those of its bases (own first, then
     /// each base's that the service does not redefine).
     pub fn all_methods(&self, service: usize) -> Vec<(usize, &Method)> {

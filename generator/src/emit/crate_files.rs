@@ -227,9 +227,8 @@ fn example(cx: &Context<'_>) -> String {
 /// `pub static PROTOCOL: XmlProtocol = …;`: the model's `protocol:` (its
 /// headers and SSO service) and `root_path`, as the runtime reads them.
 fn xml_protocol(api: &crate::ir::Api) -> TokenStream {
-    let empty = crate::protocol::Protocol::default();
-    let p = api.protocol.as_ref().unwrap_or(&empty);
-    let title = if p.title.is_empty() { api.name.as_str() } else { p.title.as_str() };
+    let p = &*api.protocol_or_empty();
+    let title = &p.title;
     let root = &api.root_path;
     let headers = p.headers.iter().map(|(n, v)| quote! { (#n, #v) });
     let query_headers = p.query_headers.iter().map(|(q, h)| quote! { (#q, #h) });

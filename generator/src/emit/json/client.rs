@@ -11,8 +11,7 @@ use crate::protocol::{Auth, Protocol};
 
 /// The tokens of `src/client.rs`.
 pub(crate) fn emit(cx: &Context<'_>) -> TokenStream {
-    let empty = Protocol { title: cx.api.name.clone(), ..Protocol::default() };
-    let p = cx.api.protocol.as_ref().unwrap_or(&empty);
+    let p = &*cx.api.protocol_or_empty();
     let protocol = protocol_value(p);
     let imports = protocol_imports(p);
     let client = client_type(cx, &p.title);
