@@ -266,19 +266,14 @@ fn bench(extra: &[String]) -> ExitCode {
         (Some(stream), Some(whole), Some(from_file), Some(over_http)) => {
             let of_file = |kb: f64| (kb * 1024.0 / 1e6, kb * 1024.0 / (corpus_mb * 1e6));
             println!("\npeak memory streaming the file with `ListStream`: {:.1} MB", stream / 1024.0);
-            let (mb, ratio) = of_file(whole);
-            println!(
-                "peak memory reading the file into memory, then into values (`read_vms`): {mb:.0} MB, {ratio:.2}x the file"
-            );
-            let (mb, ratio) = of_file(from_file);
-            println!(
-                "peak memory reading the file into values as it is read (`read_vms --from-file`): {mb:.0} MB, {ratio:.2}x the file"
-            );
-            let (mb, ratio) = of_file(over_http);
-            println!(
-                "peak memory listing the VMs over HTTP with `list().send()` (`read_vms --over-http`): {mb:.0} MB, \
-                 {ratio:.2}x the file"
-            );
+            for (what, kb) in [
+                ("reading the file into memory, then into values (`read_vms`)", whole),
+                ("reading the file into values as it is read (`read_vms --from-file`)", from_file),
+                ("listing the VMs over HTTP with `list().send()` (`read_vms --over-http`)", over_http),
+            ] {
+                let (mb, ratio) = of_file(kb);
+                println!("peak memory {what}: {mb:.0} MB, {ratio:.2}x the file");
+            }
         }
         _ => println!("\npeak memory: /usr/bin/time -v unavailable"),
     }
