@@ -354,11 +354,7 @@ impl Call {
     pub fn fetch_one<T: XmlType + Send + 'static>(self) -> impl Future<Output = Result<T, Error>> + Send + use<T> {
         let what = self.describe();
         let first = self.fetch_first::<T>();
-        async move {
-            first.await?.ok_or_else(|| {
-                Error::new(ErrorKind::NotFound, format!("Nothing matched: {what} returned an empty list."))
-            })
-        }
+        async move { first.await?.ok_or_else(|| nothing_matched(&what)) }
     }
 
     /// The request as it reads in messages: `GET vms?search=name%3Dweb`.
@@ -503,6 +499,11 @@ impl fmt::Debug for Call {
 
 /// The query as it is sent: the extra parameters, less those a setter
 /// also set, then the parameters of the setters.
+/// The error of `one()` when the list `what` names came back empty.
+pub(crate) fn nothing_matched(what: &str) -> Error {
+    Error::new(ErrorKind::NotFound, format!("Nothing matched: {what} returned an empty list."))
+}
+
 fn merge_query(query: Vec<(String, String)>, params: Vec<(&'static str, String)>) -> Vec<(String, String)> {
     let mut merged: Vec<(String, String)> =
         query.into_iter().filter(|(n, _)| !params.iter().any(|(p, _)| p == n)).collect();

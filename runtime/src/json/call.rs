@@ -182,9 +182,7 @@ impl JsonCall {
     pub fn one<T: DeserializeOwned + Send + 'static>(self) -> impl Future<Output = Result<T, Error>> + Send {
         async move {
             let what = self.describe();
-            self.first::<T>().await?.ok_or_else(|| {
-                Error::new(ErrorKind::NotFound, format!("Nothing matched: {what} returned an empty list."))
-            })
+            self.first::<T>().await?.ok_or_else(|| crate::service::nothing_matched(&what))
         }
     }
 
