@@ -533,6 +533,12 @@ impl<'a> XmlReader<'a> {
     /// The value of an attribute of the element just entered, unescaped and
     /// normalised as XML requires. An attribute that appears twice is an error.
     pub fn attr(&self, name: &str) -> Result<Option<String>, XmlError> {
+        Ok(self.attr_in_place(name)?.map(Cow::into_owned))
+    }
+
+    /// [`attr`](Self::attr) without copying a value that needs no
+    /// unescaping, for values that are only looked at.
+    pub(crate) fn attr_in_place(&self, name: &str) -> Result<Option<Cow<'_, str>>, XmlError> {
         let Some(start) = &self.current else { return Ok(None) };
         let text = self.source.text();
         let raw = {
@@ -553,11 +559,11 @@ impl<'a> XmlReader<'a> {
         // Most values hold no reference and no white space to normalise:
         // take them as they are.
         let value = if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
-            raw.to_owned()
+            Cow::Borrowed(raw)
         } else {
             let mut value = String::with_capacity(raw.len());
             push_text(&mut value, raw, true).map_err(|e| self.reference_error(e, &format!("attribute `{name}`")))?;
-            value
+            Cow::Owned(value)
         };
         if let Some(c) = first_non_xml_char(&value) {
             return Err(self.error(

@@ -195,7 +195,7 @@ impl XmlReader<'_> {
     /// Returns `(rel, href)` when both are present.
     /// `rel` is returned as a [`Tag`](super::Tag): it is only compared.
     pub fn read_link(&mut self) -> Result<Option<(super::Tag, String)>, XmlError> {
-        let rel = self.attr("rel")?.map(|r| super::Tag::from_str(&r));
+        let rel = self.attr_in_place("rel")?.map(|r| super::Tag::from_str(&r));
         let href = self.attr("href")?;
         self.skip()?;
         Ok(rel.zip(href))
@@ -258,5 +258,20 @@ mod tests {
         for t in ["ugly", "", "yes", "2"] {
             assert_eq!(parse_bool(t), None, "{t}");
         }
+    }
+
+    /// The `rel` of a link is compared without being copied, after its
+    /// references are resolved; a link without `rel` or `href` gives nothing.
+    #[test]
+    fn links_give_their_rel_and_href() {
+        let doc = br#"<vm><link rel="nics" href="/vms/1/nics"/><link rel="n&#105;cs" href="/a&amp;b"/><link href="/x"/><link rel="r"/></vm>"#;
+        let mut r = XmlReader::from_slice(doc);
+        r.root().unwrap();
+        let mut links = Vec::new();
+        while r.next_child().unwrap().is_some() {
+            links.push(r.read_link().unwrap().map(|(rel, href)| (rel.as_str().into_owned(), href)));
+        }
+        let pair = |rel: &str, href: &str| Some((rel.to_owned(), href.to_owned()));
+        assert_eq!(links, [pair("nics", "/vms/1/nics"), pair("nics", "/a&b"), None, None]);
     }
 }
