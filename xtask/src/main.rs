@@ -213,9 +213,19 @@ fn bench(extra: &[String]) -> ExitCode {
     py_read.arg(shared.join("py_read.py")).arg(&corpus);
     let mut py_write = Command::new(&python);
     py_write.arg(shared.join("py_write.py")).arg(&corpus);
-    let mut ours = cargo();
-    ours.current_dir(&root).args(["bench", "-q", "-p", "ovirt-sdk-tests", "--bench", "xml", "--"]).arg(&corpus);
-    let (Some(py_read), Some(py_write), Some(ours)) = (capture(py_read), capture(py_write), capture(ours)) else {
+    let xml_bench = || {
+        let mut ours = cargo();
+        ours.current_dir(&root).args(["bench", "-q", "-p", "ovirt-sdk-tests", "--bench", "xml", "--"]).arg(&corpus);
+        ours
+    };
+    // The same benchmark with glibc keeping the memory a read frees, so
+    // that each read is not also paying for the kernel to map it again:
+    // what the reader costs apart from the allocator's policy.
+    let mut ours_warm = xml_bench();
+    ours_warm.env("GLIBC_TUNABLES", KEEP_FREED_MEMORY);
+    let (Some(py_read), Some(py_write), Some(ours), Some(ours_warm)) =
+        (capture(py_read), capture(py_write), capture(xml_bench()), capture(ours_warm))
+    else {
         return ExitCode::FAILURE;
     };
 
@@ -230,8 +240,10 @@ fn bench(extra: &[String]) -> ExitCode {
     let whole_kb = peak_rss_kb(&examples.join("read_vms"), &corpus, &[]);
     let from_file_kb = peak_rss_kb(&examples.join("read_vms"), &corpus, &["--from-file"]);
     let over_http_kb = peak_rss_kb(&examples.join("read_vms"), &corpus, &["--over-http"]);
-    let ratio =
-        ours.lines().find_map(|l| l.strip_prefix("read / floor: ")?.split_whitespace().next()?.parse::<f64>().ok());
+    let read_over_floor = |out: &str| {
+        out.lines().find_map(|l| l.strip_prefix("read / floor: ")?.split_whitespace().next()?.parse::<f64>().ok())
+    };
+    let ratio = read_over_floor(&ours);
 
     let (Some(pr), Some(pw), Some(rr), Some(rw), Some(floor), Some(ratio)) = (
         field(&py_read, "MB/s"),
@@ -252,6 +264,13 @@ fn bench(extra: &[String]) -> ExitCode {
     println!("| --- | --- | --- | --- | --- |");
     println!("| read `<vms>` | {rr:.0} | {pr:.1} | {:.1}x | {ratio:.2} (median of per-round ratios) |", rr / pr);
     println!("| write `<vms>` | {rw:.0} | {pw:.1} | {:.1}x | |", rw / pw);
+    if let (Some(warm), Some(warm_ratio)) = (rust_rate(&ours_warm, "read:"), read_over_floor(&ours_warm)) {
+        println!(
+            "| read `<vms>`, glibc keeping freed memory (`GLIBC_TUNABLES={KEEP_FREED_MEMORY}`) | {warm:.0} | {pr:.1} | \
+             {:.1}x | {warm_ratio:.2} (median of per-round ratios) |",
+            warm / pr
+        );
+    }
     println!("| floor: quick-xml tokenising only | {floor:.0} | | | 1.00 |");
     // Where the time goes: our reader without values, and with one value at a time.
     if let (Some(walk), Some(stream)) = (rust_rate(&ours, "walk:"), rust_rate(&ours, "stream:")) {
@@ -280,6 +299,10 @@ fn bench(extra: &[String]) -> ExitCode {
     bench_connection(&root, extra)
 }
 
+/// glibc settings under which freed memory stays with the process rather
+/// than going back to the kernel (and being faulted in again by the next read).
+const KEEP_FREED_MEMORY: &str = "glibc.malloc.trim_threshold=4000000000:glibc.malloc.mmap_threshold=4000000000";
+
 /// Peak resident memory (KiB) of `program FILE`, from `/usr/bin/time -v`.
 fn peak_rss_kb(program: &std::path::Path, file: &std::path::Path, args: &[&str]) -> Option<f64> {
     let mut cmd = Command::new("/usr/bin/time");
@@ -300,20 +323,28 @@ fn bench_connection(root: &std::path::Path, extra: &[String]) -> ExitCode {
     let rounds: usize = extra.iter().find_map(|a| a.strip_prefix("--rounds=")?.parse().ok()).unwrap_or(7);
     let Some(python) = oracle(root) else { return ExitCode::FAILURE };
     let script = root.join("../shared/bench/py_get.py");
-    let mut bench = cargo();
-    bench
-        .current_dir(root)
-        .args(["bench", "-q", "-p", "sdkgen-runtime", "--bench", "connection", "--"])
-        .arg(format!("--requests={requests}"))
-        .arg(format!("--rounds={rounds}"))
-        .arg(format!("--python={}", python.display()))
-        .arg(format!("--script={}", script.display()));
-    // Another server to measure against (`--url=… --ca=…`).
-    bench.args(extra.iter().filter(|a| a.starts_with("--url=") || a.starts_with("--ca=")));
-    let Some(out) = capture(bench) else { return ExitCode::FAILURE };
-    let figure = |name: &str, key: &str| {
-        out.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(':').and_then(|rest| field(rest, key)))
+    // `one_core`: the whole benchmark, server included, pinned to one core.
+    let connection_bench = |one_core: bool| {
+        let mut bench = if one_core {
+            let mut taskset = Command::new("taskset");
+            taskset.args(["-c", "0"]).arg(cargo().get_program());
+            taskset
+        } else {
+            cargo()
+        };
+        bench
+            .current_dir(root)
+            .args(["bench", "-q", "-p", "sdkgen-runtime", "--bench", "connection", "--"])
+            .arg(format!("--requests={requests}"))
+            .arg(format!("--rounds={rounds}"));
+        // Another server to measure against (`--url=… --ca=…`).
+        bench.args(extra.iter().filter(|a| a.starts_with("--url=") || a.starts_with("--ca=")));
+        bench
     };
+    let mut bench = connection_bench(false);
+    bench.arg(format!("--python={}", python.display())).arg(format!("--script={}", script.display()));
+    let Some(out) = capture(bench) else { return ExitCode::FAILURE };
+    let figure = |name: &str, key: &str| client_figure(&out, name, key);
     let (Some(limit), Some(py)) = (figure("limit", "req/s"), figure("python", "req/s")) else {
         eprintln!("error: could not read the connection benchmark figures");
         return ExitCode::FAILURE;
@@ -328,15 +359,7 @@ fn bench_connection(root: &std::path::Path, extra: &[String]) -> ExitCode {
          | CPU µs / request |"
     );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
-    let clients = [
-        ("limit", "raw-TCP limit: the request written by hand on one TLS connection, reply not parsed"),
-        ("ours_current_thread", "ours, `current_thread` runtime"),
-        ("ours_unparsed", "ours, `current_thread`, reply not read as XML (the HTTP side alone)"),
-        ("ours_multi_thread", "ours, multi-thread runtime (as `#[tokio::main]`)"),
-        ("ours_8_tasks", "ours, 8 tasks sharing the connection (multi-thread)"),
-        ("python", "Python SDK 4.6.3 (pycurl)"),
-    ];
-    for (name, label) in clients {
+    for (name, label) in CONNECTION_CLIENTS {
         let Some(rate) = figure(name, "req/s") else { continue };
         let shown = |key: &str, digits: usize| {
             figure(name, key).filter(|_| name != "python").map_or("–".to_owned(), |v| format!("{v:.digits$}"))
@@ -351,7 +374,51 @@ fn bench_connection(root: &std::path::Path, extra: &[String]) -> ExitCode {
             shown("cpu_us/req", 0),
         );
     }
+    one_core_table(connection_bench(true));
     ExitCode::SUCCESS
+}
+
+/// The clients of the connection benchmark, by the name it prints, and how
+/// the tables label them.
+const CONNECTION_CLIENTS: [(&str, &str); 6] = [
+    ("limit", "raw-TCP limit: the request written by hand on one TLS connection, reply not parsed"),
+    ("ours_current_thread", "ours, `current_thread` runtime"),
+    ("ours_unparsed", "ours, `current_thread`, reply not read as XML (the HTTP side alone)"),
+    ("ours_multi_thread", "ours, multi-thread runtime (as `#[tokio::main]`)"),
+    ("ours_8_tasks", "ours, 8 tasks sharing the connection (multi-thread)"),
+    ("python", "Python SDK 4.6.3 (pycurl)"),
+];
+
+/// The number after `key=` on the connection benchmark's line for `client`.
+fn client_figure(out: &str, client: &str, key: &str) -> Option<f64> {
+    out.lines().find_map(|l| l.strip_prefix(client)?.strip_prefix(':').and_then(|rest| field(rest, key)))
+}
+
+/// Runs the sequential clients with the server on the same core and prints
+/// their table. Across cores each request wakes the other core, which some
+/// machines make expensive and the scheduler sometimes avoids for the limit
+/// alone; on one core every client meets the same machine.
+fn one_core_table(mut bench: Command) {
+    bench.arg("--only=limit,ours_current_thread,ours_unparsed");
+    let Some(out) = capture(bench) else {
+        println!("\none core: not measured (`taskset` is missing or failed)");
+        return;
+    };
+    let Some(limit) = client_figure(&out, "limit", "req/s") else { return };
+    println!("\nThe same sequential clients with the server on one core (`taskset -c 0`):\n");
+    println!("| client | requests/s | slowest / median | / limit | / limit, same round | CPU µs / request |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for (name, label) in CONNECTION_CLIENTS {
+        let figure = |key: &str| client_figure(&out, name, key);
+        let Some(rate) = figure("req/s") else { continue };
+        println!(
+            "| {label} | {rate:.0} | {:.2} | {:.2} | {} | {:.0} |",
+            figure("slowest/median").unwrap_or(f64::NAN),
+            rate / limit,
+            figure("of_limit_by_round").map_or("–".to_owned(), |v| format!("{v:.2}")),
+            figure("cpu_us/req").unwrap_or(f64::NAN),
+        );
+    }
 }
 
 /// `cargo xtask bench danube [--vms=N] [--rounds=R]`: decoding a
