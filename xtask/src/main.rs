@@ -8,7 +8,8 @@ cargo xtask generate [--check]   regenerate generated/ from model/ (--check: wri
 cargo xtask test                 run every test of the workspace, after its own set-up
 cargo xtask bench [--vms=N]      benchmark the generator, XML and the connection against the Python SDK (release build)
 cargo xtask bench connection [--requests=N] [--rounds=R] [--url=URL --ca=CA.pem]
-                                 only the connection: GETs per second, ours, the raw-TCP limit and the Python SDK's
+                                 only the connection: GETs per second, ours, the raw-TCP limit and the Python SDK's,
+                                 then the sequential clients again with everything on one core
 cargo xtask bench danube [--vms=N] [--rounds=R]
                                  the Danube Cloud SDK: decoding a full VM list, ours against esdc-api
 ";
@@ -317,7 +318,8 @@ fn peak_rss_kb(program: &std::path::Path, file: &std::path::Path, args: &[&str])
 /// local HTTPS server, in alternating rounds: the raw-TCP limit, ours on a
 /// `current_thread` and on a multi-thread runtime, ours with 8 tasks, and
 /// the official Python SDK; each as a ratio to the limit (of the medians,
-/// and the median of the ratios within each round) and to Python.
+/// and the median of the ratios within each round) and to Python; then the
+/// sequential clients again on one core ([`one_core_table`]).
 fn bench_connection(root: &std::path::Path, extra: &[String]) -> ExitCode {
     let requests: usize = extra.iter().find_map(|a| a.strip_prefix("--requests=")?.parse().ok()).unwrap_or(5000);
     let rounds: usize = extra.iter().find_map(|a| a.strip_prefix("--rounds=")?.parse().ok()).unwrap_or(7);
