@@ -178,14 +178,12 @@ async fn the_kerberos_grant_request() {
     .await;
     let hosts = Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = hosts.clone();
-    let connection = Connection::builder_for(server.url(API), &ENGINE)
+    let connection = trusting(server.url(API), &ENGINE)
         .kerberos(true)
         .negotiate(move |host| {
             seen.lock().unwrap().push(host.to_owned());
             Ok("YIIGtest".to_owned())
         })
-        .ca_pem(pki().ca_pem.clone())
-        .no_proxy()
         .build()
         .unwrap();
     connection.test_or_error().await.unwrap();
@@ -202,23 +200,16 @@ async fn the_kerberos_grant_request() {
 
     // Without the hook, nothing is sent for Negotiate and the SSO refusal
     // is reported.
-    let bare = Connection::builder_for(server.url(API), &ENGINE)
-        .kerberos(true)
-        .ca_pem(pki().ca_pem.clone())
-        .no_proxy()
-        .build()
-        .unwrap();
+    let bare = trusting(server.url(API), &ENGINE).kerberos(true).build().unwrap();
     let err = bare.authenticate().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
     assert_eq!(err.to_string(), "Error during SSO authentication access_denied : no ticket");
     assert_eq!(server.requests_to(SSO_KERBEROS).last().unwrap().header("authorization"), None);
 
     // A failing hook is an authentication error.
-    let failing = Connection::builder_for(server.url(API), &ENGINE)
+    let failing = trusting(server.url(API), &ENGINE)
         .kerberos(true)
         .negotiate(|_| Err("no credentials cache".into()))
-        .ca_pem(pki().ca_pem.clone())
-        .no_proxy()
         .build()
         .unwrap();
     let err = failing.authenticate().await.unwrap_err();
@@ -315,12 +306,7 @@ async fn concurrent_first_requests_authenticate_once() {
 #[tokio::test]
 async fn a_given_token_is_used_as_is() {
     let server = Server::start_tls(engine(api_ok)).await;
-    let connection = Connection::builder_for(server.url(API), &ENGINE)
-        .token(TOKEN)
-        .ca_pem(pki().ca_pem.clone())
-        .no_proxy()
-        .build()
-        .unwrap();
+    let connection = trusting(server.url(API), &ENGINE).token(TOKEN).build().unwrap();
     connection.test_or_error().await.unwrap();
     assert_eq!(connection.authenticate().await.unwrap().expose(), TOKEN);
     assert!(server.requests_to(SSO).is_empty());
@@ -382,14 +368,7 @@ async fn a_second_401_is_an_authentication_error() {
 async fn concurrent_401s_renew_the_token_once() {
     let (grants, handler) = rotating(Some(TOKEN_2));
     let server = Server::start_tls(handler).await;
-    let connection = Connection::builder_for(server.url(API), &ENGINE)
-        .username(USER)
-        .password(PASSWORD)
-        .token(TOKEN)
-        .ca_pem(pki().ca_pem.clone())
-        .no_proxy()
-        .build()
-        .unwrap();
+    let connection = builder(&server).token(TOKEN).build().unwrap();
     grants.store(1, Ordering::SeqCst); // the next grant gives TOKEN_2
     let tasks: Vec<_> = (0..10)
         .map(|_| {
@@ -406,12 +385,7 @@ async fn concurrent_401s_renew_the_token_once() {
 #[tokio::test]
 async fn a_refused_given_token_without_credentials_is_an_authentication_error() {
     let server = Server::start_tls(engine(api_ok)).await;
-    let connection = Connection::builder_for(server.url(API), &ENGINE)
-        .token("expired")
-        .ca_pem(pki().ca_pem.clone())
-        .no_proxy()
-        .build()
-        .unwrap();
+    let connection = trusting(server.url(API), &ENGINE).token("expired").build().unwrap();
     let err = connection.test_or_error().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
     assert!(server.requests_to(SSO).is_empty());
@@ -490,12 +464,7 @@ async fn close_without_logout_keeps_the_token() {
 #[tokio::test]
 async fn close_revokes_a_given_token_too() {
     let server = Server::start_tls(engine(api_ok)).await;
-    let connection = Connection::builder_for(server.url(API), &ENGINE)
-        .token(TOKEN)
-        .ca_pem(pki().ca_pem.clone())
-        .no_proxy()
-        .build()
-        .unwrap();
+    let connection = trusting(server.url(API), &ENGINE).token(TOKEN).build().unwrap();
     connection.close().await.unwrap();
     assert_eq!(server.requests_to(REVOKE)[0].form()["token"], TOKEN);
 }

@@ -127,14 +127,8 @@ async fn sso_failures_and_transport_errors_stay_clean() {
 
     // A server that never answers: the timeout error and its log.
     let hang = Server::start_tls(|_: &Recorded| Reply::Hang).await;
-    let connection = Connection::builder_for(hang.url(API), &ENGINE)
-        .token(TOKEN)
-        .ca_pem(pki().ca_pem.clone())
-        .no_proxy()
-        .debug(true)
-        .timeout(Duration::from_millis(100))
-        .build()
-        .unwrap();
+    let connection =
+        trusting(hang.url(API), &ENGINE).token(TOKEN).debug(true).timeout(Duration::from_millis(100)).build().unwrap();
     let err =
         connection.send(Request::post("vms", format!("<vm><password>{PASSWORD}</password></vm>"))).await.unwrap_err();
     assert!(err.is_timeout());

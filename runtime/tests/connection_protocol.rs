@@ -39,13 +39,7 @@ fn other_api(r: &Recorded) -> Reply {
 #[tokio::test]
 async fn sso_paths_scope_and_headers_come_from_the_protocol() {
     let server = Server::start_tls(other_api).await;
-    let connection = Connection::builder_for(server.url("/other/v2"), &OTHER)
-        .username(USER)
-        .password(PASSWORD)
-        .ca_pem(pki().ca_pem.clone())
-        .no_proxy()
-        .build()
-        .unwrap();
+    let connection = trusting(server.url("/other/v2"), &OTHER).username(USER).password(PASSWORD).build().unwrap();
     connection
         .execute(Request::get("things").query("detail", "full").query("all_content", "true"), &[200])
         .await
@@ -71,12 +65,7 @@ async fn the_kerberos_grant_is_the_protocols() {
         _ => other_api(r),
     })
     .await;
-    let connection = Connection::builder_for(server.url("/other/v2"), &OTHER)
-        .kerberos(true)
-        .ca_pem(pki().ca_pem.clone())
-        .no_proxy()
-        .build()
-        .unwrap();
+    let connection = trusting(server.url("/other/v2"), &OTHER).kerberos(true).build().unwrap();
     connection.authenticate().await.unwrap();
     let grant = server.requests_to("/auth/grant-negotiate")[0].form();
     assert_eq!((grant["grant_type"].as_str(), grant["scope"].as_str()), ("urn:example:negotiate", "other-api"));
@@ -101,7 +90,7 @@ async fn an_api_without_sso_takes_a_token_and_refuses_a_password() {
         _ => Reply::xml(401, "<fault><reason>Unauthorized</reason></fault>"),
     })
     .await;
-    let build = || Connection::builder_for(server.url("/t"), &TOKENS_ONLY).ca_pem(pki().ca_pem.clone()).no_proxy();
+    let build = || trusting(server.url("/t"), &TOKENS_ONLY);
     let connection = build().token(TOKEN).build().unwrap();
     connection.execute(Request::get("x"), &[200]).await.unwrap();
     // Closing revokes nothing: there is no service to revoke at.
@@ -119,9 +108,7 @@ async fn an_api_without_sso_takes_a_token_and_refuses_a_password() {
 #[tokio::test]
 async fn the_url_hint_names_the_protocols_usual_root() {
     let server = Server::start_tls(|_: &Recorded| Reply::html(200, "<html>login</html>")).await;
-    let connect = |path: &str| {
-        Connection::builder_for(server.url(path), &OTHER).token(TOKEN).ca_pem(pki().ca_pem.clone()).no_proxy().build()
-    };
+    let connect = |path: &str| trusting(server.url(path), &OTHER).token(TOKEN).build();
     let err = connect("/elsewhere").unwrap().execute(Request::get("x"), &[200]).await.unwrap_err();
     assert!(err.to_string().contains("The typical one is '/other/v2'"), "{err}");
     let err = connect("/other/v2").unwrap().execute(Request::get("x"), &[200]).await.unwrap_err();

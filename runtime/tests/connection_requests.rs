@@ -282,13 +282,7 @@ async fn the_connect_timeout_covers_the_handshake() {
     // the TLS handshake never gets an answer.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("https://127.0.0.1:{}/ovirt-engine/api", silent.local_addr().unwrap().port());
-    let connection = Connection::builder_for(url, &ENGINE)
-        .token(TOKEN)
-        .ca_pem(pki().ca_pem.clone())
-        .no_proxy()
-        .connect_timeout(Duration::from_millis(200))
-        .build()
-        .unwrap();
+    let connection = trusting(url, &ENGINE).token(TOKEN).connect_timeout(Duration::from_millis(200)).build().unwrap();
     let started = Instant::now();
     let err = connection.test_or_error().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
@@ -304,11 +298,9 @@ async fn an_unreachable_server_is_a_connection_error() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    let connection = Connection::builder_for(format!("https://127.0.0.1:{port}/ovirt-engine/api"), &ENGINE)
+    let connection = trusting(format!("https://127.0.0.1:{port}/ovirt-engine/api"), &ENGINE)
         .username(USER)
         .password(PASSWORD)
-        .ca_pem(pki().ca_pem.clone())
-        .no_proxy()
         .build()
         .unwrap();
     assert!(!connection.test().await);
@@ -415,13 +407,8 @@ async fn replies_that_are_not_xml() {
         _ => Reply::html(502, "<html><body><h1>Bad Gateway</h1></body></html>"),
     })
     .await;
-    let wrong = Connection::builder_for(format!("{}/wrong/api", server.origin()), &ENGINE)
-        .username(USER)
-        .password(PASSWORD)
-        .ca_pem(pki().ca_pem.clone())
-        .no_proxy()
-        .build()
-        .unwrap();
+    let wrong =
+        trusting(format!("{}/wrong/api", server.origin()), &ENGINE).username(USER).password(PASSWORD).build().unwrap();
     let err = wrong.test_or_error().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidResponse);
     assert_eq!(err.code(), Some(200));

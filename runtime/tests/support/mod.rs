@@ -58,14 +58,16 @@ pub fn engine(
     }
 }
 
+/// A builder for `url` speaking `protocol` that trusts the test CA and
+/// takes no proxy from the environment, with no credentials yet.
+pub fn trusting(url: impl Into<String>, protocol: &'static XmlProtocol) -> ConnectionBuilder {
+    Connection::builder_for(url, protocol).ca_pem(pki().ca_pem.clone()).no_proxy()
+}
+
 /// The builder the tests start from: the server's URL, the test CA, the
 /// right credentials, no proxy from the environment.
 pub fn builder(server: &Server) -> ConnectionBuilder {
-    Connection::builder_for(server.url(API), &ENGINE)
-        .username(USER)
-        .password(PASSWORD)
-        .ca_pem(pki().ca_pem.clone())
-        .no_proxy()
+    trusting(server.url(API), &ENGINE).username(USER).password(PASSWORD)
 }
 
 /// A connection from [`builder`].
