@@ -146,7 +146,7 @@ pub(crate) async fn collect<T: XmlType + Send + 'static>(
     let mut head = Vec::new();
     while head.len() <= READ_WHOLE_UP_TO {
         let Some(bytes) = within(pumped.deadline, &pumped.what, body.chunk()).await? else {
-            response.body = if gzip { crate::transport::inflate(&head, &pumped.what)? } else { head };
+            response.body = body.decode(head)?;
             let bytes = response.body.len();
             tracing::debug!(connection = %inner.label, url = %prepared.target(), bytes, "reply received");
             inner.log_reply_body(&response, token);

@@ -378,10 +378,13 @@ impl Body {
         while let Some(chunk) = self.chunk().await? {
             append_bounded(&mut raw, &chunk, MAX_WHOLE_BODY).map_err(|()| self.too_large())?;
         }
-        if !self.gzip {
-            return Ok(raw);
-        }
-        inflate(&raw, &self.what)
+        self.decode(raw)
+    }
+
+    /// Bytes of this body as they were received (at most
+    /// [`MAX_WHOLE_BODY`]), decompressed when the body is gzip.
+    pub(crate) fn decode(&self, raw: Vec<u8>) -> Result<Vec<u8>, TransportError> {
+        if self.gzip { inflate(&raw, &self.what) } else { Ok(raw) }
     }
 
     /// At most `limit` bytes of the body, decompressed, and whether there
@@ -423,7 +426,7 @@ pub(crate) fn too_large(what: &str) -> TransportError {
 }
 
 /// A gzip body decompressed, no more than [`MAX_WHOLE_BODY`] of it.
-pub(crate) fn inflate(raw: &[u8], what: &str) -> Result<Vec<u8>, TransportError> {
+fn inflate(raw: &[u8], what: &str) -> Result<Vec<u8>, TransportError> {
     let mut inflated = Vec::new();
     let decoder = flate2::read::MultiGzDecoder::new(raw);
     match decoder.take(MAX_WHOLE_BODY as u64 + 1).read_to_end(&mut inflated) {
