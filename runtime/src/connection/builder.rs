@@ -414,6 +414,8 @@ impl ConnectionBuilder {
 
         let auth = self.auth(&origin)?;
         let headers = options.checked_headers()?;
+        let protocol_headers =
+            self.protocol.headers.iter().map(|(n, v)| header_pair(n, v)).collect::<Result<_, _>>()?;
         if self.sso_token_name.is_empty() {
             return Err(Error::new(ErrorKind::InvalidInput, "The 'sso_token_name' parameter can't be empty."));
         }
@@ -431,6 +433,7 @@ impl ConnectionBuilder {
             api_path,
             protocol: self.protocol,
             headers,
+            protocol_headers,
             user_agent: HeaderValue::from_static(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))),
             timeout: options.timeout,
             auth,

@@ -105,6 +105,8 @@ pub(crate) struct Inner {
     api_path: Arc<str>,
     protocol: &'static XmlProtocol,
     headers: Vec<(HeaderName, HeaderValue)>,
+    /// The protocol's fixed headers, checked once when the connection was built.
+    protocol_headers: Vec<(HeaderName, HeaderValue)>,
     user_agent: HeaderValue,
     timeout: Option<Duration>,
     auth: auth::Auth,
@@ -469,9 +471,8 @@ impl Inner {
         if !headers.contains_key(USER_AGENT) {
             headers.insert(USER_AGENT, self.user_agent.clone());
         }
-        for (name, value) in self.protocol.headers {
-            let (name, value) = builder::header_pair(name, value)?;
-            headers.insert(name, value);
+        for (name, value) in &self.protocol_headers {
+            headers.insert(name.clone(), value.clone());
         }
         headers.insert(ACCEPT, HeaderValue::from_static("application/xml"));
         // Sent on every request, with a body or not, as all the official SDKs do.
