@@ -204,12 +204,8 @@ pub fn build(file: &Path, raw: &RawProtocol, format: WireFormat, errors: &mut Ve
             revoked: t.revoked.clone(),
             backoff_ms: t.backoff.iter().map(|s| (s * 1000.0).round() as u64).collect(),
             deadline_s: t.deadline,
-            cancel: t.cancel.as_deref().and_then(|text| match text.split_once(' ') {
-                Some((verb, path))
-                    if is_http_method(verb) && path.starts_with('/') && template_params(path) == ["task_id"] =>
-                {
-                    Some((verb.to_owned(), path.to_owned()))
-                }
+            cancel: t.cancel.as_deref().and_then(|text| match method_and_path(text) {
+                Some((verb, path)) if template_params(&path) == ["task_id"] => Some((verb, path)),
                 _ => {
                     err("protocol.tasks.cancel", "write the cancel as `METHOD /path` holding `{task_id}`".into());
                     None
@@ -339,12 +335,10 @@ fn login(l: &RawLogin, key: &str, err: &mut impl FnMut(&str, String)) -> Option<
     if !l.path.starts_with('/') {
         err(&format!("{key}.path"), "the login path must start with `/`".into());
     }
-    let logout = match l.logout.as_deref().map(|text| text.split_once(' ')) {
+    let logout = match l.logout.as_deref().map(method_and_path) {
         None => None,
-        Some(Some((verb, path))) if is_http_method(verb) && path.starts_with('/') => {
-            Some((verb.to_owned(), path.to_owned()))
-        }
-        Some(_) => {
+        Some(Some(operation)) => Some(operation),
+        Some(None) => {
             err(&format!("{key}.logout"), "write the logout as `METHOD /path`".into());
             return None;
         }
@@ -360,6 +354,12 @@ fn login(l: &RawLogin, key: &str, err: &mut impl FnMut(&str, String)) -> Option<
         relogin_if: l.relogin_if.clone(),
         logout,
     })
+}
+
+/// An operation written `METHOD /path`, split, when it is written so.
+fn method_and_path(text: &str) -> Option<(String, String)> {
+    let (verb, path) = text.split_once(' ')?;
+    (is_http_method(verb) && path.starts_with('/')).then(|| (verb.to_owned(), path.to_owned()))
 }
 
 /// The `{name}` parameters of a path template, in order.
