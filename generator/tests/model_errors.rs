@@ -2033,6 +2033,18 @@ fn protocol_mistakes_are_named_by_their_key() {
     let cancel = "status_path: /task/{task_id}/\n    cancel: PUT /task/{id}/cancel/";
     let errs = errors(&json_with("api.yaml", "status_path: /task/{task_id}/", cancel));
     only(&errs, "api.yaml", Some("api"), Some("protocol.tasks.cancel"), "`METHOD /path` holding `{task_id}`");
+    let login = |logout: &str| {
+        format!(
+            "- login: {{path: /login, user: u, password: p, token: t, header: Authorization, \
+             format: 'Token {{token}}', relogin_on: 403, logout: '{logout}'}}"
+        )
+    };
+    let header = "- header: {name: X-Key, setting: api_key}";
+    loads(&json_with("api.yaml", header, &login("DELETE /logout")));
+    for bad in ["/logout", "FETCH /logout", "DELETE logout"] {
+        let errs = errors(&json_with("api.yaml", header, &login(bad)));
+        only(&errs, "api.yaml", Some("api"), Some("protocol.auth[0].login.logout"), "`METHOD /path`");
+    }
 }
 
 #[test]
