@@ -497,13 +497,13 @@ impl fmt::Debug for Call {
     }
 }
 
-/// The query as it is sent: the extra parameters, less those a setter
-/// also set, then the parameters of the setters.
 /// The error of `one()` when the list `what` names came back empty.
 pub(crate) fn nothing_matched(what: &str) -> Error {
     Error::new(ErrorKind::NotFound, format!("Nothing matched: {what} returned an empty list."))
 }
 
+/// The query as it is sent: the extra parameters, less those a setter
+/// also set, then the parameters of the setters.
 fn merge_query(query: Vec<(String, String)>, params: Vec<(&'static str, String)>) -> Vec<(String, String)> {
     let mut merged: Vec<(String, String)> =
         query.into_iter().filter(|(n, _)| !params.iter().any(|(p, _)| p == n)).collect();

@@ -6,9 +6,8 @@
 //! held); with `--over-http` the file is served over loopback HTTP by the
 //! test kit's server in this program (which never holds it) and fetched
 //! with `vms_service().list().send()`, as an application does (the body is
-//! parsed as it arrives). `cargo xtask
-//! bench` runs all three under `/usr/bin/time -v` to report the peak memory
-//! against the file size.
+//! parsed as it arrives). `cargo xtask bench` runs all three under
+//! `/usr/bin/time -v` to report the peak memory against the file size.
 //!
 //! Usage: `cargo run --release -p ovirt-sdk-tests --example read_vms -- FILE [--from-file | --over-http]`
 
